@@ -1,0 +1,145 @@
+"""Configuration: `config.toml` for settings (see config.example.toml), environment for secrets.
+
+Nothing here is read at import time; `load_config` is called once by the bootstrap.
+"""
+
+from __future__ import annotations
+
+import os
+import tomllib
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any
+
+from bot.errors import ConfigError
+
+SLACK_API_URL = "https://slack.com/api/"
+
+
+@dataclass
+class ServerConfig:
+    host: str = "127.0.0.1"
+    port: int = 3000
+    # Public base URL, used in links (digest pages) and manifests.
+    public_url: str = "http://127.0.0.1:3000"
+
+
+@dataclass
+class StoreConfig:
+    path: str = "swarmbot.db"
+
+
+@dataclass
+class PeopleConfig:
+    managers: list[str] = field(default_factory=list)
+    timezone: str = "UTC"  # default zone for people whose platform does not say
+
+
+@dataclass
+class CommandsConfig:
+    slash: str = "/swarm"
+    # Rename commands for your team: {"open" = "start"} makes `/swarm start ...` open a case.
+    rename: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass
+class ShellConfig:
+    triage_room: str = "swarm-triage"
+
+
+@dataclass
+class SlackConfig:
+    enabled: bool = False
+    api_url: str = SLACK_API_URL
+    triage_channel: str = ""
+    private_channels: bool = False
+    channel_prefix: str = "swarm"
+    archive_on_resolve: bool = True
+    socket_mode: bool = False
+
+
+@dataclass
+class TeamsGraphConfig:
+    enabled: bool = False
+    tenant_id: str = ""
+    client_id: str = ""
+    # The secret comes from SWARMBOT_GRAPH_CLIENT_SECRET.
+    authority_url: str = "https://login.microsoftonline.com"
+    graph_url: str = "https://graph.microsoft.com/v1.0"
+
+
+@dataclass
+class TeamsConfig:
+    enabled: bool = False
+    swarm_team_id: str = ""
+    swarm_channel_id: str = ""
+    triage_channel_id: str = ""
+    # Where Bot Framework tokens come from; tests point it at a local issuer.
+    openid_metadata_url: str = ""
+    graph: TeamsGraphConfig = field(default_factory=TeamsGraphConfig)
+
+
+@dataclass
+class DigestConfig:
+    weekday: str = "monday"
+    time: str = "08:00"
+    timezone: str = "UTC"
+    slack_channel: str = ""
+    teams_channel: str = ""
+    managers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Config:
+    server: ServerConfig = field(default_factory=ServerConfig)
+    store: StoreConfig = field(default_factory=StoreConfig)
+    people: PeopleConfig = field(default_factory=PeopleConfig)
+    commands: CommandsConfig = field(default_factory=CommandsConfig)
+    shell: ShellConfig = field(default_factory=ShellConfig)
+    slack: SlackConfig = field(default_factory=SlackConfig)
+    teams: TeamsConfig = field(default_factory=TeamsConfig)
+    digest: DigestConfig = field(default_factory=DigestConfig)
+    source: str | None = None  # the file it came from, for messages
+
+
+def _fill(cls: type, data: dict[str, Any], where: str) -> Any:
+    known = {f.name: f for f in fields(cls)}
+    kwargs: dict[str, Any] = {}
+    for key, value in data.items():
+        if key not in known:
+            raise ConfigError(f"unknown key [{where}] {key} (known: {', '.join(sorted(known))})")
+        default = known[key].default_factory() if callable(known[key].default_factory) else None
+        if is_dataclass(default) and isinstance(value, dict):
+            kwargs[key] = _fill(type(default), value, f"{where}.{key}")
+        else:
+            kwargs[key] = value
+    return cls(**kwargs)
+
+
+def load_config(path: str | Path | None) -> Config:
+    """Read `path` (TOML). `None` gives the defaults: the shell on ./swarmbot.db."""
+    if path is None:
+        return Config()
+    p = Path(path)
+    try:
+        data = tomllib.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError as err:
+        raise ConfigError(f"config file not found: {p}") from err
+    except tomllib.TOMLDecodeError as err:
+        raise ConfigError(f"{p} is not valid TOML: {err}") from err
+    sections: dict[str, Any] = {}
+    for name, value in data.items():
+        if not isinstance(value, dict):
+            raise ConfigError(f"{p}: top-level key {name!r} must be a [section]")
+        sections[name] = value
+    cfg = _fill(Config, sections, "config")
+    cfg.source = str(p)
+    return cfg
+
+
+def require_secret(name: str) -> str:
+    """A missing secret stops start-up and names the variable."""
+    value = os.environ.get(name, "").strip()
+    if not value:
+        raise ConfigError(f"environment variable {name} is not set (needed by this config)")
+    return value

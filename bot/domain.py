@@ -1,0 +1,147 @@
+"""The swarm domain: plain data and the rules that need no storage. Standard library only."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+
+MOODS = ("angry", "frustrated", "neutral", "satisfied", "delighted")
+RISKS = ("low", "medium", "high")
+DECISION_OUTCOMES = ("kept", "lost", "escalated")
+SEVERITIES = (1, 2, 3, 4)
+DEFAULT_SEVERITY = 3
+
+CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.#-]{0,39}$")
+
+
+class CaseStatus(str, Enum):
+    OPEN = "open"
+    RESOLVED = "resolved"
+
+
+class HandoffState(str, Enum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    WITHDRAWN = "withdrawn"
+
+
+class Role(str, Enum):
+    OWNER = "owner"
+    SPECIALIST = "specialist"
+    FORMER_OWNER = "former owner"
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+def iso(dt: datetime) -> str:
+    """Times are stored and exported as ISO 8601 UTC with a Z."""
+    return dt.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def parse_iso(text: str) -> datetime:
+    return datetime.fromisoformat(text.replace("Z", "+00:00")).astimezone(UTC)
+
+
+@dataclass(frozen=True)
+class Person:
+    id: str
+    name: str
+    available: bool = True
+    manager: bool = False
+    tz: str | None = None
+    function: str | None = None
+
+
+@dataclass(frozen=True)
+class Case:
+    id: int
+    ref: str
+    customer: str
+    summary: str
+    severity: int
+    status: CaseStatus
+    owner: str
+    platform: str
+    room_id: str | None
+    room_name: str | None
+    delight: str | None
+    resolution: str | None
+    opened_at: str
+    resolved_at: str | None
+
+    @property
+    def is_open(self) -> bool:
+        return self.status is CaseStatus.OPEN
+
+
+@dataclass(frozen=True)
+class Handoff:
+    id: int
+    case_id: int
+    from_id: str
+    to_id: str
+    briefing: str
+    tried: str | None
+    state: HandoffState
+    requested_at: str
+    decided_at: str | None
+    reason: str | None
+
+
+@dataclass(frozen=True)
+class Participant:
+    person: str
+    role: Role
+    joined_at: str
+    left_at: str | None
+    invited_by: str | None
+    why: str | None
+
+
+@dataclass(frozen=True)
+class Promise:
+    id: int
+    case_id: int
+    what: str
+    due: str
+    made_by: str
+    made_at: str
+    kept_at: str | None
+
+
+@dataclass(frozen=True)
+class TimelineEvent:
+    id: int
+    case_id: int | None
+    at: str
+    kind: str
+    by: str | None
+    text: str
+
+
+def room_name_for(ref: str, summary: str, prefix: str = "swarm", limit: int = 80) -> str:
+    """A Slack-valid channel name that keeps the case ref whole.
+
+    Lowercase letters, digits, hyphens and underscores only, at most `limit` chars; the
+    summary is slugged into what room is left after the prefix and ref.
+    """
+
+    def slug(text: str) -> str:
+        return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-")
+
+    head = "-".join(p for p in (slug(prefix), slug(ref)) if p)[:limit]
+    rest = slug(summary)
+    room = limit - len(head) - 1
+    if rest and room > 0:
+        tail = rest[:room].rstrip("-")
+        return f"{head}-{tail}" if tail else head
+    return head
+
+
+def severity_label(severity: int) -> str:
+    return f"sev{severity}"

@@ -1,0 +1,30 @@
+"""Errors whose message is meant for the user, shown as written (errbot's CommandError)."""
+
+
+class CommandError(Exception):
+    """Bad input or a refused action. `str(err)` is one line for the user."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message)
+        self.message = message
+
+
+class NotFound(CommandError):
+    pass
+
+
+class NotAllowed(CommandError):
+    pass
+
+
+class PortError(Exception):
+    """A chat platform call failed (invite, post, archive…). Told to the user, never hidden."""
+
+    def __init__(self, action: str, detail: str) -> None:
+        super().__init__(f"{action} failed: {detail}")
+        self.action = action
+        self.detail = detail
+
+
+class ConfigError(Exception):
+    """Start-up cannot go on: a missing secret or a bad config key. Names the key."""

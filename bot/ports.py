@@ -1,0 +1,40 @@
+"""The chat port: the few room operations the core needs from a platform.
+
+Each adapter implements it (Slack channels, Teams threads/channels, simulated shell
+rooms); `bot.fake_port.FakeChatPort` is the in-memory one for tests. Methods raise
+`bot.errors.PortError` when the platform refuses; the core tells the user and records it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Protocol
+
+from bot.replies import Reply
+
+
+@dataclass(frozen=True)
+class Room:
+    id: str
+    name: str
+
+
+class ChatPort(Protocol):
+    platform: str
+
+    async def create_room(self, name: str, topic: str) -> Room:
+        """Create a swarm room named `name` (or a free variant of it) and return it."""
+
+    async def find_room(self, name: str) -> Room | None:
+        """Look a room up by name: reconciliation uses it to finish a half-done create."""
+
+    async def invite(self, room_id: str, user_ids: list[str]) -> None: ...
+
+    async def post(self, room_id: str, reply: Reply) -> str:
+        """Post to a room; return the platform's message id."""
+
+    async def direct_message(self, user_id: str, reply: Reply) -> None: ...
+
+    async def archive(self, room_id: str) -> None: ...
+
+    async def set_topic(self, room_id: str, topic: str) -> None: ...

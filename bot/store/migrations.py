@@ -1,0 +1,217 @@
+"""Versioned schema, applied by sqlite-utils' migrations.
+
+The SQL is kept portable (no SQLite-only types or functions) because a PostgreSQL
+store is planned: TEXT times in ISO 8601 UTC, INTEGER flags, explicit indexes.
+"""
+
+from __future__ import annotations
+
+from sqlite_utils import Database
+from sqlite_utils.migrations import Migrations
+
+migrations = Migrations("swarmbot")
+
+_SCHEMA_1 = """
+CREATE TABLE people (
+    id TEXT PRIMARY KEY,
+    platform TEXT NOT NULL,
+    name TEXT NOT NULL,
+    function TEXT,
+    available INTEGER NOT NULL DEFAULT 1,
+    manager INTEGER NOT NULL DEFAULT 0,
+    tz TEXT,
+    created_at TEXT NOT NULL
+);
+CREATE TABLE skills (
+    person_id TEXT NOT NULL REFERENCES people(id),
+    skill TEXT NOT NULL,
+    PRIMARY KEY (person_id, skill)
+);
+CREATE INDEX skills_by_skill ON skills(skill);
+CREATE TABLE cases (
+    id INTEGER PRIMARY KEY,
+    ref TEXT NOT NULL UNIQUE,
+    customer TEXT NOT NULL DEFAULT '',
+    summary TEXT NOT NULL,
+    severity INTEGER NOT NULL,
+    status TEXT NOT NULL,
+    owner_id TEXT NOT NULL REFERENCES people(id),
+    platform TEXT NOT NULL,
+    room_id TEXT,
+    room_name TEXT,
+    delight TEXT,
+    resolution TEXT,
+    opened_at TEXT NOT NULL,
+    resolved_at TEXT
+);
+CREATE INDEX cases_by_room ON cases(room_id);
+CREATE INDEX cases_by_opened ON cases(opened_at);
+CREATE INDEX cases_by_resolved ON cases(resolved_at);
+CREATE INDEX cases_by_status ON cases(status);
+CREATE TABLE owners (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    assumed_at TEXT NOT NULL,
+    renounced_at TEXT
+);
+CREATE INDEX owners_by_case ON owners(case_id);
+CREATE TABLE participants (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    role TEXT NOT NULL,
+    joined_at TEXT NOT NULL,
+    left_at TEXT,
+    invited_by TEXT,
+    why TEXT
+);
+CREATE INDEX participants_by_case ON participants(case_id);
+CREATE INDEX participants_by_person ON participants(person_id);
+CREATE TABLE handoffs (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    briefing TEXT NOT NULL,
+    tried TEXT,
+    state TEXT NOT NULL,
+    requested_at TEXT NOT NULL,
+    decided_at TEXT,
+    reason TEXT
+);
+CREATE INDEX handoffs_by_case ON handoffs(case_id);
+CREATE INDEX handoffs_by_requested ON handoffs(requested_at);
+CREATE TABLE help_requests (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    skills TEXT NOT NULL,
+    tried TEXT,
+    by_id TEXT NOT NULL,
+    at TEXT NOT NULL,
+    message_id TEXT
+);
+CREATE INDEX help_requests_by_case ON help_requests(case_id);
+CREATE TABLE timeline (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES cases(id),
+    at TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    by_id TEXT,
+    text TEXT NOT NULL,
+    ref_id INTEGER
+);
+CREATE INDEX timeline_by_case ON timeline(case_id, id);
+CREATE INDEX timeline_by_at ON timeline(at);
+CREATE TABLE touchpoints (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    function TEXT NOT NULL,
+    what TEXT NOT NULL,
+    by_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX touchpoints_by_case ON touchpoints(case_id);
+CREATE TABLE moods (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    level TEXT NOT NULL,
+    note TEXT,
+    by_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX moods_by_case ON moods(case_id);
+CREATE TABLE decisions (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    risk TEXT NOT NULL,
+    decision TEXT NOT NULL,
+    rationale TEXT,
+    outcome TEXT,
+    outcome_at TEXT,
+    by_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX decisions_by_case ON decisions(case_id);
+CREATE INDEX decisions_by_at ON decisions(at);
+CREATE TABLE frictions (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES cases(id),
+    process TEXT NOT NULL,
+    how TEXT NOT NULL,
+    by_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX frictions_by_at ON frictions(at);
+CREATE TABLE promises (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    what TEXT NOT NULL,
+    due TEXT NOT NULL,
+    made_by TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    kept_at TEXT,
+    reminded_at TEXT
+);
+CREATE INDEX promises_by_case ON promises(case_id);
+CREATE INDEX promises_by_due ON promises(due);
+CREATE TABLE thanks (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES cases(id),
+    from_id TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    what TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX thanks_by_at ON thanks(at);
+CREATE TABLE last_seen (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    person_id TEXT NOT NULL,
+    event_id INTEGER NOT NULL,
+    PRIMARY KEY (case_id, person_id)
+);
+CREATE TABLE message_counts (
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    person_id TEXT NOT NULL,
+    messages INTEGER NOT NULL,
+    PRIMARY KEY (case_id, person_id)
+);
+CREATE TABLE intents (
+    id INTEGER PRIMARY KEY,
+    kind TEXT NOT NULL,
+    case_id INTEGER REFERENCES cases(id),
+    platform TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    result TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX intents_by_state ON intents(state);
+CREATE TABLE inbox (
+    key TEXT PRIMARY KEY,
+    source TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    received_at TEXT NOT NULL,
+    done_at TEXT
+);
+CREATE INDEX inbox_pending ON inbox(done_at);
+CREATE TABLE sent (
+    kind TEXT NOT NULL,
+    period TEXT NOT NULL,
+    destination TEXT NOT NULL,
+    sent_at TEXT NOT NULL,
+    PRIMARY KEY (kind, period, destination)
+);
+"""
+
+
+@migrations()
+def m001_initial_schema(db: Database) -> None:
+    for statement in _SCHEMA_1.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+def migrate(db: Database) -> None:
+    migrations.apply(db)
