@@ -184,3 +184,31 @@ async def test_help_and_unknown(say) -> None:
     assert "briefing" in out and "Case" in out
     assert "Did you mean `handoff`" in await say("a", "help handof")
     assert "Did you mean `/swarm resolve`" in await say("a", "reslove")
+
+
+async def test_invited_people_get_the_story_so_far_privately(say, core, port) -> None:
+    room = await _open(say, core)
+    await say("alice", "note customer is on the EU cluster", room)
+    out = await say("alice", "invite @dan @bob <@bob> because they rotated the cert", room)
+    assert "Invited <@dan>, <@bob>" in out
+    assert {"dan", "bob"} <= port.members[room]
+    dm = [s.reply for s in port.sent if s.action == "dm" and s.target == "dan"][-1]
+    assert "brought you into ZD-4711" in dm.title and "EU cluster" in dm.text
+    case = core.store.case_by_ref("ZD-4711")
+    dan = next(p for p in core.store.participants(case.id) if p.person == "dan")
+    assert (dan.invited_by, dan.why) == ("alice", "because they rotated the cert")
+    assert "Nothing new" in await say("dan", "catchup", room)
+
+
+async def test_skills_directory_and_availability_feed_the_finder(say, core) -> None:
+    await say("bob", "skills add sso")
+    await say("bob", "skills function identity")
+    assert "away" in (await say("bob", "skills away")).lower()
+    assert "Only a manager" in await say("alice", "skills @bob add legal")
+    assert "legal" in await say("manny", "skills @bob add legal")
+    await say("alice", "open ZD-9 login loop")
+    out = await say("alice", "need ZD-9 sso")
+    assert "Nobody available has sso (sso: <@bob> is away)" in out
+    await say("bob", "skills back")
+    assert "Suggested: <@bob>" in await say("alice", "need ZD-9 sso")
+    assert "Function: identity" in await say("bob", "skills")
