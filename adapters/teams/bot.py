@@ -1,0 +1,183 @@
+"""The Teams turn: Bot Framework activities in, core.handle, Adaptive Cards out.
+
+- message: the text (bot mention stripped, other mentions as `<@id>`) is a command. In a
+  channel, a message that does not mention the bot is someone talking in the swarm (it
+  only reaches us with the ChannelMessage.Read.Group permission) and counts as a
+  contribution, never as a command.
+- invoke adaptiveCard/action (Action.Execute buttons): run the button's command and
+  answer with an updated card for the person who clicked.
+- invoke task/fetch: answer with the form for open / handoff / resolve; task/submit: compose
+  the command text from the form (cards.compose_command) and run it.
+
+Teams has no ephemeral messages: a private reply to a message goes to the conversation it
+was typed in (in a button click or a form it is the clicker's own updated card).
+"""
+
+from __future__ import annotations
+
+import html
+import json
+import logging
+from typing import Any
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsActivityHandler
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    AdaptiveCardInvokeResponse,
+    AdaptiveCardInvokeValue,
+    Attachment,
+    ChannelAccount,
+)
+from botbuilder.schema.teams import (
+    TaskModuleContinueResponse,
+    TaskModuleMessageResponse,
+    TaskModuleRequest,
+    TaskModuleResponse,
+    TaskModuleTaskInfo,
+)
+
+from adapters.teams import cards
+from adapters.teams.port import Directory, card_activity
+from bot.domain import utcnow
+from bot.replies import Reply
+from handlers.core import Core
+from handlers.invocation import Invocation
+
+log = logging.getLogger("swarmbot.teams")
+PLATFORM = "teams"
+
+
+def command_text(activity: Activity) -> tuple[str, bool]:
+    """The command in a message, and whether the bot was @mentioned in it."""
+    text = activity.text or ""
+    bot_id = activity.recipient.id if activity.recipient else None
+    mentioned_bot = False
+    for entity in activity.entities or []:
+        if (entity.type or "").lower() != "mention":
+            continue
+        props = entity.additional_properties
+        who = (props.get("mentioned") or {}).get("id")
+        label = props.get("text") or ""
+        if not label:
+            continue
+        if who == bot_id:
+            mentioned_bot = True
+            text = text.replace(label, " ")
+        elif who:
+            text = text.replace(label, f"<@{who}>")
+    return " ".join(html.unescape(text).split()), mentioned_bot
+
+
+class SwarmTeamsBot(TeamsActivityHandler):
+    def __init__(self, core: Core, directory: Directory) -> None:
+        self.core = core
+        self.directory = directory
+
+    async def on_turn(self, turn_context: TurnContext) -> None:
+        self.directory.learn(turn_context.activity)
+        await super().on_turn(turn_context)
+
+    def _invocation(self, activity: Activity, text: str) -> Invocation:
+        sender = activity.from_property or ChannelAccount(id="unknown")
+        return Invocation(platform=PLATFORM, user_id=sender.id, text=text,
+                          room_id=activity.conversation.id if activity.conversation else None,
+                          user_name=sender.name, user_tz=activity.local_timezone)
+
+    async def _post_public(self, turn_context: TurnContext, replies: list[Reply]) -> None:
+        for reply in replies:
+            if not reply.private:
+                await turn_context.send_activity(card_activity(reply, self.directory.name))
+
+    # -- messages -----------------------------------------------------------------------
+
+    async def on_message_activity(self, turn_context: TurnContext) -> None:
+        activity = turn_context.activity
+        if activity.value and not activity.text:
+            return  # an Action.Submit outside a task module: nothing we sent does that
+        text, mentioned_bot = command_text(activity)
+        conversation_type = activity.conversation.conversation_type if activity.conversation \
+            else None
+        if conversation_type == "channel" and not mentioned_bot:
+            if activity.conversation and activity.from_property:
+                await self.core.message_posted(PLATFORM, activity.conversation.id,
+                                               activity.from_property.id)
+            return
+        key = f"teams:{activity.id}" if activity.id else None
+        store = self.core.store
+        # Inbox before side effects: a redelivered activity (same id) is not run twice.
+        if key and not store.inbox_put(key, PLATFORM, json.dumps(activity.serialize()),
+                                       utcnow().isoformat()):
+            log.info("Teams redelivered activity %s; already handled", activity.id)
+            return
+        replies = await self.core.handle(self._invocation(activity, text))
+        for reply in replies:
+            await turn_context.send_activity(card_activity(reply, self.directory.name))
+        if key:
+            store.inbox_done(key, utcnow().isoformat())
+
+    async def on_teams_members_added(self, teams_members_added: list[Any], team_info: Any,
+                                     turn_context: TurnContext) -> None:
+        bot_id = turn_context.activity.recipient.id
+        if any(m.id == bot_id for m in teams_members_added):
+            await turn_context.send_activity(Activity(
+                type=ActivityTypes.message, attachments=[Attachment(
+                    content_type=cards.CARD_CONTENT_TYPE, content=cards.welcome_card())]))
+
+    # -- Action.Execute -----------------------------------------------------------------
+
+    async def on_adaptive_card_invoke(self, turn_context: TurnContext,
+                                      invoke_value: AdaptiveCardInvokeValue,
+                                      ) -> AdaptiveCardInvokeResponse:
+        action = invoke_value.action
+        data = action.data if isinstance(action.data, dict) else {}
+        command = str(data.get("command") or action.verb or "").strip()
+        replies = await self.core.handle(self._invocation(turn_context.activity, command))
+        await self._post_public(turn_context, replies)
+        return AdaptiveCardInvokeResponse(
+            status_code=200, type=cards.CARD_CONTENT_TYPE,
+            value=cards.replies_card(replies, self.directory.name))
+
+    # -- task modules -------------------------------------------------------------------
+
+    def _people(self, command: str) -> dict[str, str]:
+        """The case's participants other than its owner: who a handoff can go to."""
+        parts = command.split()
+        case = self.core.store.case_by_ref(parts[1]) if len(parts) > 1 else None
+        if case is None:
+            return {}
+        people = {}
+        for p in self.core.store.participants(case.id, active_only=True):
+            if p.person != case.owner:
+                people[p.person] = self.directory.name(p.person) or p.person
+        return people
+
+    async def on_teams_task_module_fetch(self, turn_context: TurnContext,
+                                         task_module_request: TaskModuleRequest,
+                                         ) -> TaskModuleResponse:
+        data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
+        command = str(data.get("command") or "").strip()
+        form = cards.form_for(command, self._people(command))
+        if form is None:
+            return TaskModuleResponse(task=TaskModuleMessageResponse(
+                value=f"Nothing to fill in for `{command}`."))
+        title, card = form
+        return TaskModuleResponse(task=TaskModuleContinueResponse(value=TaskModuleTaskInfo(
+            title=title, height="medium", width="medium",
+            card=Attachment(content_type=cards.CARD_CONTENT_TYPE, content=card))))
+
+    async def on_teams_task_module_submit(self, turn_context: TurnContext,
+                                          task_module_request: TaskModuleRequest,
+                                          ) -> TaskModuleResponse:
+        data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
+        text = cards.compose_command(data)
+        replies = await self.core.handle(self._invocation(turn_context.activity, text))
+        await self._post_public(turn_context, replies)
+        if all(cards.is_simple(r) for r in replies):
+            return TaskModuleResponse(task=TaskModuleMessageResponse(
+                value=" ".join(cards.plain(r.text, self.directory.name) for r in replies)))
+        return TaskModuleResponse(task=TaskModuleContinueResponse(value=TaskModuleTaskInfo(
+            title="swarmbot", height="medium", width="medium",
+            card=Attachment(content_type=cards.CARD_CONTENT_TYPE,
+                            content=cards.replies_card(replies, self.directory.name)))))

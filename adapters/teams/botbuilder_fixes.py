@@ -1,0 +1,265 @@
+"""Every workaround for a botbuilder 4.17.1 defect lives here, each named and explained.
+
+Nothing is patched at import time: `apply_global_fixes()` is called once by the endpoint.
+Each defect has a test in tests/teams/test_botbuilder_fixes.py that shows it in stock
+botbuilder, so that an upgrade which fixes it upstream tells us to drop the workaround.
+
+1. `CloudAdapter.process()` answers every invoke that has a body with a 500:
+   `ActivityHandler._create_invoke_response` already serialises the body to a dict, and
+   `process()` runs `serializer_helper` on it again, which msrest cannot do for a dict.
+   -> the endpoint calls `process_activity` itself and writes the InvokeResponse with
+   `invoke_to_response` (serialising only a real msrest Model).
+2. Every turn builds two msrest configurations (the ConnectorClient and the UserTokenClient),
+   and each builds a `ClientRetryPolicy` whose `__init__` scans a 500-item *list*
+   (`i not in safe_codes`) for each of 999 status codes: ~3.6 ms of CPU apiece on the
+   machine this was profiled on (cProfile of a stock echo turn: 1.62 s of 3.3 s spent in
+   that one list comprehension), ~7 ms per turn. -> `safe_codes` becomes a frozenset,
+   which computes the same retry list in microseconds.
+3. `_ConnectorFactoryImpl.create` builds a new ConnectorClient per turn, whose requests
+   session runs in a thread pool and opens a new TCP connection per turn, and whose
+   `MicrosoftAppCredentials` builds a new msal app per turn (so msal's token cache is
+   always empty and every turn fetches a token, synchronously, on the event loop).
+   -> `CachedConnectorFactory`: one ConnectorClient per serviceUrl on aiohttp, and a bearer
+   policy stamping the token that `auth.BotTokens` keeps fresh asynchronously.
+4. `JwtTokenExtractor` fetches the OpenID metadata and JWKS with blocking `requests.get` on
+   the event loop (first request, then daily), raises IndexError for an unknown key id and
+   lets PyJWT's errors (expired, bad signature, garbage) escape: all 500s instead of 401.
+   -> `FixedAuthentication` refreshes the key cache with aiohttp before delegating, checks
+   the key id, and turns token errors into PermissionError (401).
+5. With any parameterised setting (a custom OpenID metadata URL), an empty Authorization
+   header is validated as a token and refused, even when no app id is configured
+   (Emulator mode). -> `FixedAuthentication` answers an anonymous identity, as the
+   built-in public-cloud authentication does.
+6. A UserTokenClient (another msrest client, see 2) is built per turn although swarmbot never
+   uses OAuth prompts. -> built once and reused.
+7. (msrest 0.7.1, under botbuilder) `msrest.pipeline.aiohttp.AioHTTPSender` hands its driver
+   only the request object, and the driver sends method and URL but neither the headers
+   nor the body: an empty, unauthenticated POST. -> `_AiohttpSender`, a 20-line pipeline
+   sender on one aiohttp session that sends all three.
+"""
+
+from __future__ import annotations
+
+import time
+from datetime import datetime
+from typing import Any, Protocol
+
+import jwt
+from aiohttp import ClientSession, ClientTimeout, web
+from botbuilder.core import InvokeResponse
+from botbuilder.schema import Activity
+from botframework.connector import AsyncBfPipeline
+from botframework.connector.aio import ConnectorClient
+from botframework.connector.auth import (
+    AuthenticateRequestResult,
+    AuthenticationConstants,
+    BotFrameworkAuthentication,
+    ClaimsIdentity,
+    ConnectorFactory,
+    EmulatorValidation,
+    JwtTokenExtractor,
+    UserTokenClient,
+)
+from msrest.pipeline import AsyncHTTPSender, Request, Response, SansIOHTTPPolicy
+from msrest.serialization import Model
+from msrest.universal_http.aiohttp import AioHttpClientResponse
+from msrest.universal_http.requests import ClientRetryPolicy
+
+USER_AGENT = "swarmbot (BotBuilder Python/4.17)"
+
+
+def apply_global_fixes() -> None:
+    """Defect 2: the only process-wide change (a class attribute msrest reads in __init__)."""
+    if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+
+
+def invoke_to_response(invoke: InvokeResponse | None) -> web.Response:
+    """Defect 1: write an InvokeResponse without serialising its body twice."""
+    if invoke is None:
+        return web.Response(status=201)
+    body = invoke.body
+    if isinstance(body, Model):
+        body = body.serialize()
+    status = int(invoke.status or 200)
+    if body is None:
+        return web.Response(status=status)
+    return web.json_response(body, status=status)
+
+
+class TokenSource(Protocol):
+    async def token(self) -> str: ...
+
+    def current(self) -> str | None: ...
+
+
+class _BearerPolicy(SansIOHTTPPolicy):
+    """Stamps the bot's token on each Bot Connector call (kept fresh by `create`).
+
+    Without tokens (Emulator mode) it stamps nothing: ConnectorClient refuses None."""
+
+    def __init__(self, tokens: TokenSource | None) -> None:
+        self._tokens = tokens
+
+    def on_request(self, request: Any, **kwargs: Any) -> None:
+        token = self._tokens.current() if self._tokens is not None else None
+        if token:
+            request.http_request.headers["Authorization"] = f"Bearer {token}"
+
+
+class _AiohttpSender(AsyncHTTPSender):
+    """Defect 7: a pipeline sender that sends the method, URL, headers *and* body."""
+
+    def __init__(self, session: ClientSession) -> None:
+        self._session = session
+
+    async def __aenter__(self) -> _AiohttpSender:
+        return self
+
+    async def __aexit__(self, *exc_details: Any) -> None:
+        return None
+
+    async def send(self, request: Request, **config: Any) -> Response:
+        http = request.http_request
+        resp = await self._session.request(http.method, http.url, headers=http.headers,
+                                           data=http.data, timeout=ClientTimeout(total=30))
+        response = AioHttpClientResponse(http, resp)
+        await response.load_body()
+        return Response(request, response)
+
+
+class CachedConnectorFactory(ConnectorFactory):
+    """Defect 3: one ConnectorClient per serviceUrl, all on one aiohttp session."""
+
+    def __init__(self, tokens: TokenSource | None) -> None:
+        self._tokens = tokens
+        self._clients: dict[str, ConnectorClient] = {}
+        self._session: ClientSession | None = None
+
+    async def create(self, service_url: str, audience: str | None = None) -> ConnectorClient:
+        if self._tokens is not None:
+            await self._tokens.token()  # refreshes (asynchronously) only when near expiry
+        client = self._clients.get(service_url)
+        if client is None:
+            if self._session is None:
+                self._session = ClientSession()
+            client = ConnectorClient(_BearerPolicy(self._tokens), base_url=service_url,
+                                     pipeline_type=AsyncBfPipeline,
+                                     sender=_AiohttpSender(self._session))
+            client.config.add_user_agent(USER_AGENT)
+            self._clients[service_url] = client
+        return client
+
+    async def close(self) -> None:
+        self._clients.clear()
+        if self._session is not None:
+            await self._session.close()
+            self._session = None
+
+
+class _KeyCache:
+    """Defect 4: fill botbuilder's per-URL OpenID cache with aiohttp instead of requests."""
+
+    REFRESH_AFTER = 12 * 3600  # botbuilder refreshes after 24 h, blocking; we do it first
+    UNKNOWN_KID_COOLDOWN = 300  # a token with an unknown key id refreshes at most this often
+
+    def __init__(self, session: ClientSession) -> None:
+        self._session = session
+        self._fetched: dict[str, float] = {}
+
+    async def _refresh(self, url: str) -> None:
+        timeout = ClientTimeout(total=10)
+        async with self._session.get(url, timeout=timeout) as resp:
+            resp.raise_for_status()
+            jwks_uri = (await resp.json(content_type=None))["jwks_uri"]
+        async with self._session.get(jwks_uri, timeout=timeout) as resp:
+            resp.raise_for_status()
+            keys = (await resp.json(content_type=None))["keys"]
+        metadata = JwtTokenExtractor.get_open_id_metadata(url)
+        metadata.keys = keys
+        metadata.last_updated = datetime.now()
+        self._fetched[url] = time.monotonic()
+
+    async def ensure_key(self, url: str, kid: str | None) -> None:
+        age = time.monotonic() - self._fetched.get(url, float("-inf"))
+        if age > self.REFRESH_AFTER:
+            await self._refresh(url)
+            age = 0.0
+        keys = JwtTokenExtractor.get_open_id_metadata(url).keys
+        if any(k.get("kid") == kid for k in keys):
+            return
+        if age > self.UNKNOWN_KID_COOLDOWN:
+            await self._refresh(url)
+            keys = JwtTokenExtractor.get_open_id_metadata(url).keys
+            if any(k.get("kid") == kid for k in keys):
+                return
+        raise PermissionError("token signed with an unknown key")
+
+
+class FixedAuthentication(BotFrameworkAuthentication):
+    """botbuilder's own token validation, with defects 3-6 worked around around it."""
+
+    def __init__(self, inner: BotFrameworkAuthentication, *, auth_disabled: bool,
+                 channel_metadata_url: str, emulator_metadata_url: str,
+                 connectors: CachedConnectorFactory, session: ClientSession) -> None:
+        self._inner = inner
+        self._auth_disabled = auth_disabled
+        self._channel_metadata_url = channel_metadata_url
+        self._emulator_metadata_url = emulator_metadata_url
+        self.connectors = connectors
+        self._keys = _KeyCache(session)
+        self._user_token_clients: dict[str, UserTokenClient] = {}
+
+    async def authenticate_request(self, activity: Activity,
+                                   auth_header: str) -> AuthenticateRequestResult:
+        if not auth_header:
+            if not self._auth_disabled:
+                raise PermissionError("no Authorization header")
+            result = AuthenticateRequestResult()  # defect 5: Emulator mode, no token
+            result.claims_identity = ClaimsIdentity(
+                {}, True, AuthenticationConstants.ANONYMOUS_AUTH_TYPE)
+            result.audience = self._inner.get_originating_audience()
+        else:
+            await self._check_key(auth_header)
+            try:
+                result = await self._inner.authenticate_request(activity, auth_header)
+            except jwt.InvalidTokenError as err:  # defect 4: expired/forged -> 401, not 500
+                raise PermissionError(f"invalid token: {err}") from err
+        result.connector_factory = self.connectors
+        return result
+
+    async def _check_key(self, auth_header: str) -> None:
+        scheme, _, token = auth_header.partition(" ")
+        if scheme != "Bearer" or not token:
+            raise PermissionError("Authorization is not a Bearer token")
+        try:
+            kid = jwt.get_unverified_header(token).get("kid")
+        except jwt.InvalidTokenError as err:
+            raise PermissionError(f"malformed token: {err}") from err
+        emulator = EmulatorValidation.is_token_from_emulator(auth_header)
+        url = self._emulator_metadata_url if emulator else self._channel_metadata_url
+        await self._keys.ensure_key(url, kid)
+
+    async def authenticate_streaming_request(self, auth_header: str,
+                                             channel_id_header: str) -> AuthenticateRequestResult:
+        raise PermissionError("streaming (Direct Line ASE) is not supported by swarmbot")
+
+    def create_connector_factory(self, claims_identity: ClaimsIdentity) -> ConnectorFactory:
+        return self.connectors
+
+    async def create_user_token_client(self, claims_identity: ClaimsIdentity) -> UserTokenClient:
+        key = str(claims_identity.claims.get(AuthenticationConstants.AUDIENCE_CLAIM, ""))
+        if key not in self._user_token_clients:  # defect 6: once, not per turn
+            self._user_token_clients[key] = await self._inner.create_user_token_client(
+                claims_identity)
+        return self._user_token_clients[key]
+
+    def create_bot_framework_client(self) -> Any:
+        return self._inner.create_bot_framework_client()
+
+    def get_originating_audience(self) -> str:
+        return self._inner.get_originating_audience()
+
+    async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
+        await self._check_key(auth_header)
+        return await self._inner.authenticate_channel_request(auth_header)

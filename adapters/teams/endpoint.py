@@ -1,0 +1,134 @@
+"""`POST /api/messages`: the Bot Framework endpoint, on the server Slack shares.
+
+Start-up is two steps, like Slack's, because the core needs the port and the route needs
+the core: `start_teams(config, env)` builds auth, the CloudAdapter and the ChatPort;
+`add_teams_routes(app, core, config)` mounts the handler. The handler is ours, around
+`CloudAdapter.process_activity` (botbuilder_fixes defect 1): 401 for a refused token, 415
+for a non-JSON body, 400 for a body that is not an activity, the InvokeResponse as-is.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import uuid
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from aiohttp import ClientSession, web
+from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
+
+from adapters.teams.auth import BotIdentity, build_authentication
+from adapters.teams.bot import SwarmTeamsBot
+from adapters.teams.botbuilder_fixes import (
+    FixedAuthentication,
+    apply_global_fixes,
+    invoke_to_response,
+)
+from adapters.teams.graph import HttpGraphClient, MsalTokens
+from adapters.teams.port import Directory, TeamsChatPort
+from bot.config import Config
+from bot.errors import ConfigError
+from handlers.core import Core
+
+log = logging.getLogger("swarmbot.teams")
+RUNTIME_KEY = web.AppKey("teams_runtime", object)
+
+
+@dataclass
+class TeamsRuntime:
+    identity: BotIdentity
+    session: ClientSession
+    auth: FixedAuthentication
+    adapter: CloudAdapter
+    directory: Directory
+    port: TeamsChatPort
+
+    async def close(self) -> None:
+        await self.auth.connectors.close()
+        await self.session.close()
+
+
+async def start_teams(config: Config, env: Mapping[str, str] | None = None) -> TeamsRuntime:
+    """Build what Teams needs before the core exists. A missing secret stops start-up."""
+    env = os.environ if env is None else env
+    apply_global_fixes()
+    identity = BotIdentity.from_env(env)
+    session = ClientSession()
+    try:
+        auth = await build_authentication(config.teams, identity, session)
+        graph = None
+        if config.teams.graph.enabled:
+            if not config.teams.swarm_team_id:
+                raise ConfigError("[teams.graph] needs [teams] swarm_team_id (the team that "
+                                  "gets a channel per swarm)")
+            secret = env.get("SWARMBOT_GRAPH_CLIENT_SECRET", "").strip()
+            if not secret:
+                raise ConfigError("environment variable SWARMBOT_GRAPH_CLIENT_SECRET is not "
+                                  "set (needed by [teams.graph])")
+            graph = HttpGraphClient(config.teams.graph.graph_url,
+                                    MsalTokens(config.teams.graph, secret), session)
+    except BaseException:
+        await session.close()
+        raise
+    directory = Directory()
+    port = TeamsChatPort(config.teams, auth.connectors, directory, graph)
+    adapter = CloudAdapter(auth)
+    log.info("Teams: swarm rooms are %s", "Graph channels in team " + config.teams.swarm_team_id
+             if graph else f"threads in channel {config.teams.swarm_channel_id or '(unset)'}")
+    runtime = TeamsRuntime(identity, session, auth, adapter, directory, port)
+    port.runtime = runtime  # add_teams_routes finds it through the core's ports
+    return runtime
+
+
+def runtime_of(core: Core) -> TeamsRuntime:
+    port = core.deps.ports.get("teams")
+    runtime = getattr(port, "runtime", None)
+    if not isinstance(runtime, TeamsRuntime):
+        raise ConfigError("the core has no Teams port: build it with start_teams() and pass "
+                          "runtime.port as ports['teams'] to build_core")
+    return runtime
+
+
+def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
+    async def messages(request: web.Request) -> web.Response:
+        if "application/json" not in request.headers.get("Content-Type", ""):
+            return web.json_response({"error": "expected application/json"}, status=415)
+        try:
+            body = await request.json()
+        except json.JSONDecodeError:
+            return web.json_response({"error": "body is not JSON"}, status=400)
+        activity = Activity().deserialize(body) if isinstance(body, dict) else Activity()
+        if not activity.type:
+            return web.json_response({"error": "body is not a Bot Framework activity"},
+                                     status=400)
+        auth_header = request.headers.get("Authorization", "")
+        try:
+            invoke = await runtime.adapter.process_activity(auth_header, activity, bot.on_turn)
+        except PermissionError as err:
+            log.info("Teams: refused a request to /api/messages: %s", err)
+            return web.json_response({"error": "unauthorized"}, status=401)
+        except Exception:  # a bug or a refused connector call: logged with an id, told as 500
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("Teams: error %s handling %s activity %s", error_id, activity.type,
+                          activity.id)
+            return web.json_response({"error": f"internal error {error_id}"}, status=500)
+        return invoke_to_response(invoke)
+
+    return messages
+
+
+def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
+    runtime = runtime_of(core)
+    runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
+                                              and p.name != uid else None)
+    bot = SwarmTeamsBot(core, runtime.directory)
+    app.router.add_post("/api/messages", make_handler(runtime, bot))
+    app[RUNTIME_KEY] = runtime
+
+    async def close(_: web.Application) -> None:
+        await runtime.close()
+
+    app.on_cleanup.append(close)

@@ -1,0 +1,112 @@
+"""Microsoft Graph, for a dedicated channel per swarm (`[teams.graph]`): a small interface.
+
+`GraphClient` is the Protocol the port uses; `HttpGraphClient` implements it with aiohttp
+against `graph_url`, with an app-only token from msal (client credentials, run in a
+thread because msal is synchronous; msal caches the token itself). Tests hand it a fake
+token source and a loopback Graph. Not msgraph-sdk: four calls do not need it.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass
+from typing import Any, Protocol
+from urllib.parse import quote
+
+from aiohttp import ClientError, ClientSession, ClientTimeout
+
+from bot.config import TeamsGraphConfig
+from bot.errors import PortError
+
+GRAPH_SCOPE = "https://graph.microsoft.com/.default"
+
+
+@dataclass(frozen=True)
+class Channel:
+    id: str
+    name: str
+
+
+class GraphClient(Protocol):
+    async def create_channel(self, team_id: str, name: str, description: str) -> Channel: ...
+
+    async def find_channel(self, team_id: str, name: str) -> Channel | None: ...
+
+    async def archive_channel(self, team_id: str, channel_id: str) -> None: ...
+
+    async def set_description(self, team_id: str, channel_id: str, text: str) -> None: ...
+
+
+class TokenSource(Protocol):
+    async def token(self) -> str: ...
+
+
+class MsalTokens:
+    """App-only Graph token (Channel.Create, ChannelSettings.ReadWrite.All) via msal."""
+
+    def __init__(self, config: TeamsGraphConfig, secret: str) -> None:
+        import msal  # only Graph mode needs it
+
+        self._app = msal.ConfidentialClientApplication(
+            config.client_id, client_credential=secret,
+            authority=f"{config.authority_url.rstrip('/')}/{config.tenant_id}")
+
+    async def token(self) -> str:
+        result = await asyncio.to_thread(self._app.acquire_token_for_client, [GRAPH_SCOPE])
+        if "access_token" not in result:
+            raise PortError("get a Graph token", f"{result.get('error')}: "
+                            f"{result.get('error_description')}")
+        return str(result["access_token"])
+
+
+class HttpGraphClient:
+    def __init__(self, graph_url: str, tokens: TokenSource, session: ClientSession) -> None:
+        self._base = graph_url.rstrip("/")
+        self._tokens = tokens
+        self._session = session
+
+    async def _request(self, action: str, method: str, path: str,
+                       body: dict[str, Any] | None = None) -> dict[str, Any]:
+        headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
+        for attempt in range(3):
+            try:
+                async with self._session.request(method, self._base + path, json=body,
+                                                 headers=headers,
+                                                 timeout=ClientTimeout(total=30)) as resp:
+                    if resp.status == 429 and attempt < 2:
+                        # Graph throttles channel creation; Retry-After says how long.
+                        await asyncio.sleep(float(resp.headers.get("Retry-After", "1")))
+                        continue
+                    data = await resp.json(content_type=None) if resp.content_length != 0 \
+                        else {}
+                    if resp.status >= 400:
+                        error = (data or {}).get("error") or {}
+                        raise PortError(action, f"Graph answered {resp.status}: "
+                                        f"{error.get('code')}: {error.get('message')}")
+                    return data or {}
+            except ClientError as err:
+                raise PortError(action, f"Graph could not be reached: {err}") from err
+        raise PortError(action, "Graph kept throttling (429)")
+
+    async def create_channel(self, team_id: str, name: str, description: str) -> Channel:
+        data = await self._request("create the swarm channel", "POST",
+                                   f"/teams/{quote(team_id)}/channels",
+                                   {"displayName": name[:50], "description": description[:1024],
+                                    "membershipType": "standard"})
+        return Channel(data["id"], data.get("displayName", name))
+
+    async def find_channel(self, team_id: str, name: str) -> Channel | None:
+        flt = quote(f"displayName eq '{name[:50].replace(chr(39), chr(39) * 2)}'")
+        data = await self._request("look up the swarm channel", "GET",
+                                   f"/teams/{quote(team_id)}/channels?$filter={flt}")
+        found = data.get("value") or []
+        return Channel(found[0]["id"], found[0]["displayName"]) if found else None
+
+    async def archive_channel(self, team_id: str, channel_id: str) -> None:
+        await self._request("archive the swarm channel", "POST",
+                            f"/teams/{quote(team_id)}/channels/{quote(channel_id)}/archive", {})
+
+    async def set_description(self, team_id: str, channel_id: str, text: str) -> None:
+        await self._request("update the channel description", "PATCH",
+                            f"/teams/{quote(team_id)}/channels/{quote(channel_id)}",
+                            {"description": text[:1024]})

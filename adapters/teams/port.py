@@ -1,0 +1,248 @@
+"""The Teams ChatPort: swarm rooms as threads in the swarm channel (or Graph channels).
+
+Room ids are Teams conversation ids. A thread's id is the channel's id plus
+`;messageid=<root post id>`, so a room id alone says where to post and which root post to
+update. What a conversation id does not say (the regional serviceUrl, the tenant, the bot's
+own account, people's names) is learned from every incoming activity (`Directory`) and
+kept in memory: after a restart the first activity teaches it again (see the report for
+the store table that would make it survive restarts).
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any, TypeVar
+
+from aiohttp import ClientError
+from botbuilder.schema import (
+    Activity,
+    ActivityTypes,
+    Attachment,
+    ChannelAccount,
+    ConversationParameters,
+    Mention,
+)
+from msrest.exceptions import ClientRequestError, HttpOperationError
+
+from adapters.teams import cards
+from adapters.teams.botbuilder_fixes import CachedConnectorFactory
+from adapters.teams.graph import GraphClient
+from bot.config import TeamsConfig
+from bot.errors import PortError
+from bot.ports import Room
+from bot.replies import Field, Reply, Tone
+
+log = logging.getLogger("swarmbot.teams")
+T = TypeVar("T")
+
+
+@dataclass
+class Directory:
+    """What Teams activities teach us about where and who (in memory)."""
+
+    service_urls: dict[str, str] = field(default_factory=dict)  # conversation id -> url
+    default_service_url: str | None = None
+    tenant_id: str | None = None
+    bot: ChannelAccount | None = None
+    names: dict[str, str] = field(default_factory=dict)
+    # Falls back to the store's names (set by the endpoint once the core exists).
+    fallback: Callable[[str], str | None] | None = None
+
+    def learn(self, activity: Activity) -> None:
+        conv = activity.conversation
+        if activity.service_url:
+            self.default_service_url = activity.service_url
+            if conv is not None and conv.id:
+                self.service_urls[conv.id] = activity.service_url
+                self.service_urls[conv.id.split(";")[0]] = activity.service_url
+        tenant = (conv.tenant_id if conv is not None else None) or \
+            ((activity.channel_data or {}).get("tenant") or {}).get("id")
+        if tenant:
+            self.tenant_id = tenant
+        if activity.recipient is not None and activity.recipient.id:
+            self.bot = ChannelAccount(id=activity.recipient.id, name=activity.recipient.name)
+        sender = activity.from_property
+        if sender is not None and sender.id and sender.name:
+            self.names[sender.id] = sender.name
+        for entity in activity.entities or []:
+            if entity.type == "mention":
+                mentioned = entity.additional_properties.get("mentioned") or {}
+                if mentioned.get("id") and mentioned.get("name"):
+                    self.names[mentioned["id"]] = mentioned["name"]
+
+    def name(self, user_id: str) -> str | None:
+        return self.names.get(user_id) or (self.fallback(user_id) if self.fallback else None)
+
+    def service_url(self, conversation_id: str) -> str:
+        url = self.service_urls.get(conversation_id) or \
+            self.service_urls.get(conversation_id.split(";")[0]) or self.default_service_url
+        if not url:
+            raise PortError("reach Teams", "no Teams activity has reached swarmbot since it "
+                            "started, so it does not know the Teams service URL yet: send it a "
+                            "message in Teams and try again")
+        return url
+
+
+def card_activity(reply: Reply, names: cards.Names) -> Activity:
+    """A Reply as a Teams message: a card (or plain text), @mentions on the activity."""
+    text, entities = cards.mention_entities(list(reply.mentions), names)
+    mentions = [Mention(mentioned=ChannelAccount(id=e["mentioned"]["id"],
+                                                 name=e["mentioned"]["name"]),
+                        text=e["text"], type="mention") for e in entities]
+    if cards.is_simple(reply):
+        body = cards.at_text(reply.text, names)
+        return Activity(type=ActivityTypes.message, text=body, text_format="markdown",
+                        entities=mentions or None)
+    return Activity(type=ActivityTypes.message, text=text or None, entities=mentions or None,
+                    attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE,
+                                            content=cards.reply_card(reply, names))])
+
+
+def _root_id(room_id: str) -> str | None:
+    _, _, root = room_id.partition(";messageid=")
+    return root or None
+
+
+class TeamsChatPort:
+    platform = "teams"
+
+    def __init__(self, config: TeamsConfig, connectors: CachedConnectorFactory,
+                 directory: Directory, graph: GraphClient | None = None) -> None:
+        self.config = config
+        self.connectors = connectors
+        self.directory = directory
+        self.graph = graph
+        self.triage_room: str | None = config.triage_channel_id or None
+        self._rooms: dict[str, Room] = {}  # name -> room, for find_room in thread mode
+        self._direct: dict[str, str] = {}  # user id -> 1:1 conversation id
+        self._closed: set[str] = set()
+        self.runtime: Any = None  # the endpoint's TeamsRuntime, set by start_teams
+
+    # -- plumbing -----------------------------------------------------------------------
+
+    async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
+        try:
+            return await call()
+        except HttpOperationError as err:
+            status = err.response.status_code if err.response is not None else "?"
+            raise PortError(action, f"Teams answered {status}: {err.message}") from err
+        except (ClientRequestError, ClientError) as err:
+            raise PortError(action, f"Teams could not be reached: {err}") from err
+
+    async def _client(self, conversation_id: str) -> Any:
+        return await self.connectors.create(self.directory.service_url(conversation_id))
+
+    def _bot(self) -> ChannelAccount:
+        if self.directory.bot is None:
+            raise PortError("reach Teams", "the bot's Teams account is not known yet: send it "
+                            "a message in Teams and try again")
+        return self.directory.bot
+
+    async def _send(self, action: str, conversation_id: str, activity: Activity) -> str:
+        client = await self._client(conversation_id)
+        result = await self._call(action, lambda: client.conversations.send_to_conversation(
+            conversation_id, activity))
+        return str(getattr(result, "id", "") or "")
+
+    def _header(self, name: str, topic: str) -> Reply:
+        return Reply(title=f"Swarm room {name}", text=topic, private=False)
+
+    # -- ChatPort -----------------------------------------------------------------------
+
+    async def create_room(self, name: str, topic: str) -> Room:
+        if self.graph is not None:
+            channel = await self.graph.create_channel(self.config.swarm_team_id, name, topic)
+            room = Room(channel.id, channel.name)
+            await self._send("post in the new channel", room.id,
+                             card_activity(self._header(room.name, topic), self.directory.name))
+            self._rooms[room.name] = room
+            return room
+        channel_id = self.config.swarm_channel_id
+        if not channel_id:
+            raise PortError("create the swarm thread", "[teams] swarm_channel_id is not set")
+        tenant = self.directory.tenant_id
+        params = ConversationParameters(
+            is_group=True, bot=self._bot(), tenant_id=tenant,
+            channel_data={"channel": {"id": channel_id},
+                          **({"tenant": {"id": tenant}} if tenant else {})},
+            activity=card_activity(self._header(name, topic), self.directory.name))
+        client = await self._client(channel_id)
+        result = await self._call("create the swarm thread",
+                                  lambda: client.conversations.create_conversation(params))
+        room_id = result.id if ";messageid=" in (result.id or "") else \
+            f"{channel_id};messageid={result.activity_id}"
+        self.directory.service_urls.setdefault(room_id, self.directory.service_url(channel_id))
+        room = Room(room_id, name)
+        self._rooms[name] = room
+        return room
+
+    async def find_room(self, name: str) -> Room | None:
+        if name in self._rooms:
+            return self._rooms[name]
+        if self.graph is not None:
+            found = await self.graph.find_channel(self.config.swarm_team_id, name)
+            return Room(found.id, found.name) if found else None
+        return None  # a thread cannot be looked up by name through the Bot Connector
+
+    async def invite(self, room_id: str, user_ids: list[str]) -> None:
+        """Threads (and standard channels) have no membership of their own: @mention."""
+        if not user_ids:
+            return
+        text, entities = cards.mention_entities(user_ids, self.directory.name)
+        mentions = [Mention(mentioned=ChannelAccount(id=e["mentioned"]["id"],
+                                                     name=e["mentioned"]["name"]),
+                            text=e["text"], type="mention") for e in entities]
+        activity = Activity(type=ActivityTypes.message, entities=mentions,
+                            text=f"{text}: you're in this swarm. The brief is at the top of "
+                                 "the thread; `catchup` tells you what happened so far.")
+        await self._send("mention the people in the swarm thread", room_id, activity)
+
+    async def post(self, room_id: str, reply: Reply) -> str:
+        return await self._send("post in Teams", room_id,
+                                card_activity(reply, self.directory.name))
+
+    async def direct_message(self, user_id: str, reply: Reply) -> None:
+        conversation_id = self._direct.get(user_id)
+        if conversation_id is None:
+            tenant = self.directory.tenant_id
+            params = ConversationParameters(
+                is_group=False, bot=self._bot(), members=[ChannelAccount(id=user_id)],
+                tenant_id=tenant, channel_data={"tenant": {"id": tenant}} if tenant else None)
+            client = await self.connectors.create(self.directory.service_url(user_id))
+            result = await self._call("open a chat with them",
+                                      lambda: client.conversations.create_conversation(params))
+            conversation_id = self._direct[user_id] = result.id
+        await self._send("send them a direct message", conversation_id,
+                         card_activity(reply, self.directory.name))
+
+    async def archive(self, room_id: str) -> None:
+        if self.graph is not None:
+            await self.graph.archive_channel(self.config.swarm_team_id, room_id)
+            return
+        # A thread cannot be archived: say it is closed, and stop using it.
+        await self._send("close the swarm thread", room_id, card_activity(Reply(
+            title="Resolved: this swarm is closed",
+            text="The case is resolved; thank you all. Further messages here are not tracked.",
+            tone=Tone.SUCCESS, private=False), self.directory.name))
+        self._closed.add(room_id)
+
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        if self.graph is not None:
+            await self.graph.set_description(self.config.swarm_team_id, room_id, topic)
+            return
+        root = _root_id(room_id)
+        if root is None:
+            return  # not a thread we opened: nothing carries a topic
+        name = next((r.name for r in self._rooms.values() if r.id == room_id), "")
+        activity = card_activity(Reply(title=f"Swarm room {name}".strip(), text=topic,
+                                       fields=(Field("Updated", "topic changed"),)),
+                                 self.directory.name)
+        activity.id = root
+        client = await self._client(room_id)
+        await self._call("update the thread's topic", lambda: client.conversations
+                         .update_activity(room_id, root, activity))
+
+    def is_closed(self, room_id: str) -> bool:
+        return room_id in self._closed

@@ -1,0 +1,133 @@
+"""A loopback Bot Connector: the Bot Framework service's side of the wire, on 127.0.0.1.
+
+The bot's real connector client (msrest/botframework) calls it at the activity's
+`serviceUrl`. It records each call and answers with ids the way the Bot Connector does:
+POST v3/conversations -> {"id", "activityId"}, POST .../activities[/{replyToId}] -> {"id"},
+PUT .../activities/{id} -> {"id"}. With `require_token` set it checks the bearer token
+the bot got from the (local) token endpoint, so tests see outgoing auth too.
+"""
+
+from __future__ import annotations
+
+import itertools
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+
+@dataclass
+class Call:
+    method: str
+    path: str
+    body: Any
+    auth: str | None
+
+    @property
+    def conversation_id(self) -> str | None:
+        parts = self.path.split("/")
+        return parts[3] if len(parts) > 3 and parts[2] == "conversations" else None
+
+    def cards(self) -> list[dict[str, Any]]:
+        """Adaptive Card contents in this call's activity (or in a create_conversation)."""
+        activity = self.body.get("activity") if isinstance(self.body, dict) and \
+            "activity" in self.body else self.body
+        if not isinstance(activity, dict):
+            return []
+        return [a["content"] for a in activity.get("attachments") or []
+                if a.get("contentType") == "application/vnd.microsoft.card.adaptive"]
+
+
+@dataclass
+class FakeConnector:
+    calls: list[Call] = field(default_factory=list)
+    # Called with the bearer token; returns False to answer 401 (outgoing auth checks).
+    check_token: Callable[[str], bool] | None = None
+    # {"POST /v3/conversations": 403} makes that route fail, to test failures told.
+    failing: dict[str, int] = field(default_factory=dict)
+    base_url: str = ""
+    _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
+    _runner: web.AppRunner | None = None
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_post("/v3/conversations", self._create_conversation)
+        app.router.add_post("/v3/conversations/{cid}/activities", self._send)
+        app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
+        app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
+        return app
+
+    async def start(self) -> str:
+        self._runner = web.AppRunner(self.app(), access_log=None)
+        await self._runner.setup()
+        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        await site.start()
+        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
+        self.base_url = f"http://127.0.0.1:{port}/"
+        return self.base_url
+
+    async def stop(self) -> None:
+        if self._runner is not None:
+            await self._runner.cleanup()
+
+    async def _record(self, request: web.Request) -> web.Response | None:
+        body = await request.json() if request.can_read_body else None
+        auth = request.headers.get("Authorization")
+        self.calls.append(Call(request.method, request.path, body, auth))
+        if self.check_token is not None:
+            token = auth.split(" ", 1)[1] if auth and auth.startswith("Bearer ") else ""
+            if not self.check_token(token):
+                return web.json_response({"error": {"code": "Unauthorized"}}, status=401)
+        key = f"{request.method} {request.match_info.route.resource.canonical}"  # type: ignore
+        if key in self.failing:
+            return web.json_response({"error": {"code": "Forbidden", "message": "refused"}},
+                                     status=self.failing[key])
+        return None
+
+    def next_id(self, prefix: str) -> str:
+        return f"{prefix}{next(self._ids)}"
+
+    async def _create_conversation(self, request: web.Request) -> web.Response:
+        if (refused := await self._record(request)) is not None:
+            return refused
+        body = self.calls[-1].body
+        channel = (body.get("channelData") or {}).get("channel") or {}
+        activity_id = self.next_id("1000")
+        if channel.get("id"):
+            # A new thread in a channel: Teams names it after the channel and the root post.
+            cid = f"{channel['id']};messageid={activity_id}"
+        else:
+            cid = self.next_id("a:1:1-")
+        return web.json_response({"id": cid, "activityId": activity_id,
+                                  "serviceUrl": self.base_url}, status=201)
+
+    async def _send(self, request: web.Request) -> web.Response:
+        if (refused := await self._record(request)) is not None:
+            return refused
+        return web.json_response({"id": self.next_id("2000")}, status=201)
+
+    async def _update(self, request: web.Request) -> web.Response:
+        if (refused := await self._record(request)) is not None:
+            return refused
+        return web.json_response({"id": request.match_info["aid"]})
+
+    async def _member(self, request: web.Request) -> web.Response:
+        if (refused := await self._record(request)) is not None:
+            return refused
+        uid = request.match_info["uid"]
+        return web.json_response({"id": uid, "name": uid.split(":")[-1],
+                                  "aadObjectId": "00000000-0000-0000-0000-000000000001"})
+
+    # -- what tests read --------------------------------------------------------------
+
+    def sent(self, conversation_id: str | None = None) -> list[Call]:
+        return [c for c in self.calls if c.method in ("POST", "PUT")
+                and (conversation_id is None or c.conversation_id == conversation_id)]
+
+    def created(self) -> list[Call]:
+        return [c for c in self.calls if c.path == "/v3/conversations"]
+
+    def all_cards(self) -> list[dict[str, Any]]:
+        return [card for c in self.calls for card in c.cards()]
