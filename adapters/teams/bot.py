@@ -131,8 +131,11 @@ class SwarmTeamsBot(TeamsActivityHandler):
                                       invoke_value: AdaptiveCardInvokeValue,
                                       ) -> AdaptiveCardInvokeResponse:
         action = invoke_value.action
-        data = action.data if isinstance(action.data, dict) else {}
-        command = str(data.get("command") or action.verb or "").strip()
+        # botbuilder leaves `action` as the raw dict (it does not deserialise nested values).
+        if not isinstance(action, dict):
+            action = action.serialize() if action is not None else {}
+        data = action.get("data") if isinstance(action.get("data"), dict) else {}
+        command = str(data.get("command") or action.get("verb") or "").strip()
         replies = await self.core.handle(self._invocation(turn_context.activity, command))
         await self._post_public(turn_context, replies)
         return AdaptiveCardInvokeResponse(

@@ -164,7 +164,7 @@ def handoff_form(command: str, people: Mapping[str, str]) -> Card:
     if people:
         receiver = {"type": "Input.ChoiceSet", "id": "receiver", "label": "Hand off to",
                     "isRequired": True, "errorMessage": "Choose the next owner",
-                    "style": "filtered",
+                    "style": "compact",
                     "choices": [{"title": n, "value": uid} for uid, n in people.items()]}
     else:
         receiver = _text_input("receiver", "Hand off to", required=True,

@@ -126,7 +126,9 @@ class TeamsChatPort:
         try:
             return await call()
         except HttpOperationError as err:
-            status = err.response.status_code if err.response is not None else "?"
+            # msrest hands over the raw aiohttp response here (status, not status_code).
+            status = getattr(err.response, "status_code", None) or \
+                getattr(err.response, "status", "?")
             raise PortError(action, f"Teams answered {status}: {err.message}") from err
         except (ClientRequestError, ClientError) as err:
             raise PortError(action, f"Teams could not be reached: {err}") from err
