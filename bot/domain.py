@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from enum import Enum
+from enum import StrEnum
 
 MOODS = ("angry", "frustrated", "neutral", "satisfied", "delighted")
 RISKS = ("low", "medium", "high")
@@ -16,19 +16,19 @@ DEFAULT_SEVERITY = 3
 CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.#-]{0,39}$")
 
 
-class CaseStatus(str, Enum):
+class CaseStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
 
 
-class HandoffState(str, Enum):
+class HandoffState(StrEnum):
     PENDING = "pending"
     ACCEPTED = "accepted"
     DECLINED = "declined"
     WITHDRAWN = "withdrawn"
 
 
-class Role(str, Enum):
+class Role(StrEnum):
     OWNER = "owner"
     SPECIALIST = "specialist"
     FORMER_OWNER = "former owner"

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from enum import Enum
+from enum import StrEnum
 
 
-class Tone(str, Enum):
+class Tone(StrEnum):
     INFO = "info"
     SUCCESS = "success"
     WARNING = "warning"

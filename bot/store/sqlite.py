@@ -293,7 +293,8 @@ class Store:
     def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
                ref_id: int | None = None) -> int:
         return self._insert(
-            "INSERT INTO timeline (case_id, at, kind, by_id, text, ref_id) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO timeline (case_id, at, kind, by_id, text, ref_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, at, kind, by, text, ref_id))
 
     def timeline(self, case_id: int, after_id: int = 0) -> list[TimelineEvent]:

@@ -1,0 +1,87 @@
+"""What every service needs: the store, the chat ports, the clock, the config, and the guards."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from bot.config import Config
+from bot.domain import Case, Person, iso, utcnow
+from bot.errors import CommandError, NotAllowed, NotFound, PortError
+from bot.ports import ChatPort
+from bot.store import Store
+
+log = logging.getLogger("swarmbot")
+
+
+@dataclass
+class Deps:
+    store: Store
+    ports: dict[str, ChatPort]
+    config: Config
+    clock: Callable[[], datetime] = utcnow
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def now_iso(self) -> str:
+        return iso(self.clock())
+
+    def port(self, platform: str) -> ChatPort:
+        try:
+            return self.ports[platform]
+        except KeyError:
+            raise CommandError(f"swarmbot is not connected to {platform} here") from None
+
+    def is_manager(self, person: Person) -> bool:
+        managers = set(self.config.people.managers) | set(self.config.digest.managers)
+        return person.manager or person.id in managers
+
+    def archive_on_resolve(self, platform: str) -> bool:
+        return self.config.slack.archive_on_resolve if platform == "slack" else True
+
+
+@dataclass
+class Effects:
+    """Platform calls made on a command's behalf; failures are told, never reported as success."""
+
+    failures: list[str] = field(default_factory=list)
+
+    async def attempt(self, what: str, call) -> object | None:  # noqa: ANN001 - an awaitable
+        try:
+            return await call
+        except PortError as err:
+            log.warning("%s failed: %s", what, err.detail)
+            self.failures.append(f"Couldn't {what}: {err.detail}")
+            return None
+
+
+def find_case(store: Store, ref: str) -> Case:
+    case = store.case_by_ref(ref)
+    if case is None:
+        raise NotFound(f"No case {ref}. `list open` shows the open swarms.")
+    return case
+
+
+def require_open(case: Case) -> None:
+    if not case.is_open:
+        raise NotAllowed(f"{case.ref} is resolved ({case.resolution}); nothing more can change.")
+
+
+def require_owner(deps: Deps, case: Case, actor: Person, action: str) -> None:
+    if case.owner != actor.id and not deps.is_manager(actor):
+        raise NotAllowed(f"Only the owner of {case.ref} (<@{case.owner}>) or a manager can "
+                         f"{action}.")
+
+
+def require_participant(deps: Deps, case: Case, actor: Person) -> None:
+    if case.owner == actor.id or deps.is_manager(actor):
+        return
+    if deps.store.active_participant(case.id, actor.id) is None:
+        raise NotAllowed(f"You're not in the swarm for {case.ref}: `join {case.ref}` first.")
+
+
+def mention(pid: str) -> str:
+    return f"<@{pid}>"

@@ -1,0 +1,123 @@
+"""Opening, reading and resolving cases."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain import (
+    CASE_REF,
+    DEFAULT_SEVERITY,
+    Case,
+    CaseStatus,
+    HandoffState,
+    Person,
+    Role,
+    TimelineEvent,
+    severity_label,
+)
+from bot.errors import CommandError
+from bot.ports import Room
+from bot.services import messages, rooms
+from bot.services.base import Deps, Effects, find_case, mention, require_open, require_owner
+
+
+@dataclass
+class Opened:
+    case: Case
+    room: Room | None
+    failures: list[str] = field(default_factory=list)
+
+
+async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
+                    severity: int = DEFAULT_SEVERITY, customer: str = "",
+                    delight: str | None = None, skills: list[str] | None = None) -> Opened:
+    if not CASE_REF.match(ref):
+        raise CommandError(f"`{ref}` is not a case ref: use letters, digits and - (e.g. ZD-4711)")
+    if not summary.strip():
+        raise CommandError("a case needs a summary: `open <ref> [sev1..sev4] <summary>`")
+    store = deps.store
+    existing = store.case_by_ref(ref)
+    if existing is not None:
+        where = f" in #{existing.room_name}" if existing.room_name else ""
+        state = "open" if existing.is_open else "resolved"
+        raise CommandError(f"{existing.ref} is already {state} (owner {mention(existing.owner)})"
+                           f"{where}.")
+    deps.port(platform)  # fail before writing anything if the platform is not connected
+    now = deps.now_iso()
+    with store.transaction():
+        case_id = store.insert_case(ref, customer, summary.strip(), severity, actor.id,
+                                    platform, now)
+        store.add_owner(case_id, actor.id, now)
+        store.add_participant(case_id, actor.id, Role.OWNER, now, None, "opened the case")
+        store.append(case_id, now, "opened", actor.id,
+                     f"opened {severity_label(severity)}: {summary.strip()}")
+        if delight:
+            store.set_delight(case_id, delight)
+            store.append(case_id, now, "delight", actor.id, delight)
+    case = store.case_by_id(case_id)
+    assert case is not None
+    effects = Effects()
+    room = await rooms.open_room(deps, case, skills or [], effects)
+    return Opened(case=store.case_by_id(case_id) or case, room=room, failures=effects.failures)
+
+
+@dataclass
+class Resolved:
+    case: Case
+    contributors: list[str]
+    failures: list[str]
+
+
+async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -> Resolved:
+    require_open(case)
+    require_owner(deps, case, actor, "resolve it")
+    if not resolution.strip():
+        raise CommandError("say how it was resolved: `resolve <resolution>`")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        pending = store.pending_handoff(case.id)
+        if pending is not None:
+            store.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
+        store.resolve_case(case.id, resolution.strip(), now)
+        store.end_owner(case.id, now)
+        store.append(case.id, now, "resolved", actor.id, resolution.strip())
+    contributors = [p.person for p in store.participants(case.id)
+                    if p.role is not Role.OWNER and p.person != case.owner]
+    contributors = list(dict.fromkeys(contributors))
+    effects = Effects()
+    if case.room_id:
+        port = deps.port(case.platform)
+        credit = (" Thanks to " + ", ".join(mention(p) for p in contributors) + " for swarming."
+                  if contributors else "")
+        await effects.attempt("post the resolution", port.post(case.room_id, messages.notice(
+            f"{case.ref} resolved by {mention(actor.id)}: {resolution.strip()}.{credit}",
+            mentions=tuple(contributors))))
+        if deps.archive_on_resolve(case.platform):
+            await effects.attempt("archive the swarm room", port.archive(case.room_id))
+    resolved = store.case_by_id(case.id) or case
+    return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
+
+
+def case_for(deps: Deps, ref: str | None, room_id: str | None) -> Case | None:
+    if ref:
+        return find_case(deps.store, ref)
+    if room_id:
+        return deps.store.case_by_room(room_id)
+    return None
+
+
+def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
+    if which == "mine":
+        return deps.store.list_cases(status=CaseStatus.OPEN, person=actor.id)
+    if which == "all":
+        return deps.store.list_cases()
+    return deps.store.list_cases(status=CaseStatus.OPEN)
+
+
+def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[TimelineEvent]:
+    """What happened since this person last looked; marks it seen."""
+    store = deps.store
+    events = store.timeline(case.id, store.last_seen(case.id, actor.id))
+    if events:
+        store.mark_seen(case.id, actor.id, events[-1].id)
+    return events[-limit:]

@@ -1,0 +1,126 @@
+"""Warm handoffs: a briefing offered, explicitly accepted. There is no cold transfer."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain import Case, Handoff, HandoffState, Person, Role
+from bot.errors import CommandError, NotAllowed
+from bot.services import messages
+from bot.services.base import Deps, Effects, mention, require_open, require_owner
+
+BRIEFING_NEEDED = ("A warm handoff needs a briefing for the next owner: "
+                   "`handoff @user <briefing> [tried=\"…\"]`")
+
+
+@dataclass
+class Offered:
+    offer: Handoff
+    replaced: Handoff | None
+    failures: list[str] = field(default_factory=list)
+
+
+async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
+                tried: str | None) -> Offered:
+    require_open(case)
+    require_owner(deps, case, actor, "hand it off")
+    if to == actor.id:
+        raise CommandError("You can't hand off to yourself: name the next owner.")
+    if to == case.owner:
+        raise CommandError(f"{mention(to)} already owns {case.ref}.")
+    if not briefing.strip():
+        raise CommandError(BRIEFING_NEEDED)
+    store, now = deps.store, deps.now_iso()
+    store.ensure_person(to, case.platform, None, None, now)
+    tried = tried or store.last_tried(case.id)
+    with store.transaction():
+        replaced = store.pending_handoff(case.id)
+        if replaced is not None:
+            store.decide_handoff(replaced.id, HandoffState.WITHDRAWN, now,
+                                 f"replaced by an offer to {to}")
+            store.append(case.id, now, "handoff_withdrawn", actor.id,
+                         f"offer to {mention(replaced.to_id)} withdrawn")
+        hid = store.insert_handoff(case.id, case.owner, to, briefing.strip(), tried, now)
+        store.append(case.id, now, "handoff_offered", actor.id,
+                     f"offered to {mention(to)}: {briefing.strip()}", hid)
+    pending = store.pending_handoff(case.id)
+    assert pending is not None
+    mood = store.last_row("moods", case.id)
+    contact = store.last_row("touchpoints", case.id)
+    card = messages.handoff_offer(
+        case, pending,
+        f"{mood['level']}" + (f" ({mood['note']})" if mood and mood["note"] else "")
+        if mood else None,
+        store.open_promises(case.id),
+        f"{contact['at']} {contact['function']}: {contact['what']}" if contact else None)
+    effects = Effects()
+    port = deps.port(case.platform)
+    await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))
+    if case.room_id:
+        await effects.attempt("tell the room", port.post(case.room_id, messages.notice(
+            f"{mention(case.owner)} offered {case.ref} to {mention(to)}; "
+            f"{mention(case.owner)} stays owner until it is accepted.")))
+    return Offered(offer=pending, replaced=replaced, failures=effects.failures)
+
+
+def _pending_for(deps: Deps, case: Case, actor: Person) -> Handoff:
+    pending = deps.store.pending_handoff(case.id)
+    if pending is None or pending.to_id != actor.id:
+        raise NotAllowed(f"There's no handoff of {case.ref} waiting for you.")
+    return pending
+
+
+@dataclass
+class Accepted:
+    case: Case
+    previous_owner: str
+    failures: list[str] = field(default_factory=list)
+
+
+async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
+    require_open(case)
+    pending = _pending_for(deps, case, actor)
+    store, now = deps.store, deps.now_iso()
+    previous = case.owner
+    with store.transaction():
+        store.decide_handoff(pending.id, HandoffState.ACCEPTED, now)
+        store.end_owner(case.id, now)
+        store.add_owner(case.id, actor.id, now)
+        store.set_case_owner(case.id, actor.id)
+        store.set_role(case.id, previous, Role.FORMER_OWNER)
+        if store.active_participant(case.id, actor.id) is None:
+            store.add_participant(case.id, actor.id, Role.OWNER, now, previous, "warm handoff")
+        else:
+            store.set_role(case.id, actor.id, Role.OWNER)
+        store.append(case.id, now, "handoff_accepted", actor.id,
+                     f"{mention(actor.id)} accepted {case.ref} from {mention(previous)}",
+                     pending.id)
+    updated = store.case_by_id(case.id)
+    assert updated is not None
+    effects = Effects()
+    if updated.room_id:
+        port = deps.port(updated.platform)
+        await effects.attempt("add you to the swarm room", port.invite(updated.room_id,
+                                                                       [actor.id]))
+        await effects.attempt("update the room topic", port.set_topic(
+            updated.room_id, messages.topic(updated)))
+        await effects.attempt("tell the room", port.post(updated.room_id, messages.notice(
+            f"{mention(actor.id)} accepted the warm handoff from {mention(previous)} and now "
+            f"owns {updated.ref}.", mentions=(actor.id, previous))))
+    return Accepted(case=updated, previous_owner=previous, failures=effects.failures)
+
+
+async def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> list[str]:
+    require_open(case)
+    pending = _pending_for(deps, case, actor)
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        store.decide_handoff(pending.id, HandoffState.DECLINED, now, why)
+        store.append(case.id, now, "handoff_declined", actor.id,
+                     f"{mention(actor.id)} declined" + (f": {why}" if why else ""), pending.id)
+    effects = Effects()
+    await effects.attempt(f"tell {mention(pending.from_id)}", deps.port(case.platform)
+                          .direct_message(pending.from_id, messages.notice(
+                              f"{mention(actor.id)} declined your handoff of {case.ref}"
+                              + (f": {why}" if why else ".") + " You are still the owner.")))
+    return effects.failures

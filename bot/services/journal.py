@@ -1,0 +1,156 @@
+"""The case journal: notes, journey touchpoints, moods, decisions, friction, promises, thanks."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Person, iso
+from bot.errors import CommandError, NotFound
+from bot.services.base import Deps, mention, require_open, require_owner, require_participant
+
+
+def note(deps: Deps, actor: Person, case: Case, text: str) -> int:
+    require_open(case)
+    require_participant(deps, case, actor)
+    if not text.strip():
+        raise CommandError("a note needs text: `note <text>`")
+    return deps.store.append(case.id, deps.now_iso(), "note", actor.id, text.strip())
+
+
+def touch(deps: Deps, actor: Person, case: Case, function: str, what: str) -> int:
+    require_open(case)
+    require_participant(deps, case, actor)
+    if not function or not what.strip():
+        raise CommandError("say which function and what happened: `touch <function> <what>`")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        tid = store.insert_row("touchpoints", {"case_id": case.id, "function": function.lower(),
+                                               "what": what.strip(), "by_id": actor.id, "at": now})
+        store.append(case.id, now, "touch", actor.id, f"{function.lower()}: {what.strip()}", tid)
+    return tid
+
+
+def mood(deps: Deps, actor: Person, case: Case, level: str, note_text: str | None) -> int:
+    require_open(case)
+    require_participant(deps, case, actor)
+    level = level.lower()
+    if level not in MOODS:
+        raise CommandError(f"`{level}` is not a mood: use one of {'|'.join(MOODS)}")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        mid = store.insert_row("moods", {"case_id": case.id, "level": level,
+                                         "note": note_text or None, "by_id": actor.id, "at": now})
+        store.append(case.id, now, "mood", actor.id,
+                     level + (f": {note_text}" if note_text else ""), mid)
+    return mid
+
+
+def delight(deps: Deps, actor: Person, case: Case, text: str) -> None:
+    require_open(case)
+    require_owner(deps, case, actor, "say what would delight the customer")
+    if not text.strip():
+        raise CommandError("say what would delight this customer: `delight <text>`")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        store.set_delight(case.id, text.strip())
+        store.append(case.id, now, "delight", actor.id, text.strip())
+
+
+def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
+           rationale: str | None) -> int:
+    require_open(case)
+    require_owner(deps, case, actor, "record a decision")
+    risk = risk.lower()
+    if risk not in RISKS:
+        raise CommandError(f"`{risk}` is not a risk: `decide <low|medium|high> <decision> "
+                           "[because <why>]`")
+    if not decision.strip():
+        raise CommandError("say what you decided: `decide <low|medium|high> <decision> "
+                           "[because <why>]`")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        did = store.insert_row("decisions", {
+            "case_id": case.id, "risk": risk, "decision": decision.strip(),
+            "rationale": rationale, "by_id": actor.id, "at": now})
+        store.append(case.id, now, "decision", actor.id,
+                     f"#{did} ({risk} risk) {decision.strip()}"
+                     + (f" because {rationale}" if rationale else ""), did)
+    return did
+
+
+def outcome(deps: Deps, actor: Person, case: Case, decision_id: int, result: str) -> None:
+    require_owner(deps, case, actor, "record an outcome")
+    result = result.lower()
+    if result not in DECISION_OUTCOMES:
+        raise CommandError(f"`{result}` is not an outcome: `outcome <id> "
+                           f"<{'|'.join(DECISION_OUTCOMES)}>`")
+    row = deps.store.row("decisions", decision_id)
+    if row is None or row["case_id"] != case.id:
+        raise NotFound(f"{case.ref} has no decision #{decision_id}.")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        store.set_outcome(decision_id, result, now)
+        store.append(case.id, now, "outcome", actor.id, f"decision #{decision_id}: {result}",
+                     decision_id)
+
+
+def friction(deps: Deps, actor: Person, case: Case | None, process: str, how: str) -> int:
+    if not process.strip() or not how.strip():
+        raise CommandError("name the process and how it got in the way: "
+                           "`friction <process>: <how it got in the way>`")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        fid = store.insert_row("frictions", {
+            "case_id": case.id if case else None, "process": process.strip().lower(),
+            "how": how.strip(), "by_id": actor.id, "at": now})
+        if case is not None:
+            store.append(case.id, now, "friction", actor.id,
+                         f"{process.strip()}: {how.strip()}", fid)
+    return fid
+
+
+def promise(deps: Deps, actor: Person, case: Case, due: datetime, what: str) -> int:
+    require_open(case)
+    require_owner(deps, case, actor, "make a promise to the customer")
+    if not what.strip():
+        raise CommandError("say what you promised: `promise <when> <what>`")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        pid = store.insert_row("promises", {"case_id": case.id, "what": what.strip(),
+                                            "due": iso(due), "made_by": actor.id, "made_at": now})
+        store.append(case.id, now, "promise", actor.id, f"#{pid} by {iso(due)}: {what.strip()}",
+                     pid)
+    return pid
+
+
+def kept(deps: Deps, actor: Person, case: Case, promise_id: int) -> dict:
+    require_owner(deps, case, actor, "mark a promise kept")
+    row = deps.store.row("promises", promise_id)
+    if row is None or row["case_id"] != case.id:
+        raise NotFound(f"{case.ref} has no promise #{promise_id}.")
+    if row["kept_at"]:
+        raise CommandError(f"Promise #{promise_id} was already kept at {row['kept_at']}.")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        store.keep_promise(promise_id, now)
+        store.append(case.id, now, "promise_kept", actor.id, f"#{promise_id}: {row['what']}",
+                     promise_id)
+    return row
+
+
+def thanks(deps: Deps, actor: Person, case: Case | None, to: str, what: str,
+           platform: str) -> int:
+    if to == actor.id:
+        raise CommandError("Thanks are for a colleague: `thanks @user <what they added>`")
+    if not what.strip():
+        raise CommandError("say what they added: `thanks @user <what they added>`")
+    store, now = deps.store, deps.now_iso()
+    store.ensure_person(to, platform, None, None, now)
+    with store.transaction():
+        tid = store.insert_row("thanks", {"case_id": case.id if case else None,
+                                          "from_id": actor.id, "to_id": to,
+                                          "what": what.strip(), "at": now})
+        if case is not None:
+            store.append(case.id, now, "thanks", actor.id,
+                         f"thanked {mention(to)} for {what.strip()}", tid)
+    return tid

@@ -1,0 +1,167 @@
+"""Bringing experts to the case: help requests, invitations, joining and leaving."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain import Case, Person, Role
+from bot.errors import CommandError, NotAllowed
+from bot.experts import Candidate, Suggestion, suggest
+from bot.services import messages
+from bot.services.base import Deps, Effects, mention, require_open, require_participant
+
+
+@dataclass
+class Needed:
+    suggestion: Suggestion
+    failures: list[str] = field(default_factory=list)
+
+
+def normalise_skills(skills: list[str]) -> list[str]:
+    return list(dict.fromkeys(s.strip(",;").lower() for s in skills if s.strip(",;")))
+
+
+def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
+    store = deps.store
+    have = store.people_with_skills(skills)
+    candidates = []
+    for pid, theirs in have.items():
+        person = store.get_person(pid)
+        if person is None:
+            continue
+        candidates.append(Candidate(
+            person=pid, skills=frozenset(theirs), available=person.available,
+            load=store.open_swarm_load(pid) - (1 if store.active_participant(case.id, pid) else 0),
+            past_help=store.past_help(pid, skills)))
+    in_room = {p.person for p in store.participants(case.id, active_only=True)}
+    return suggest(skills, candidates, in_room)
+
+
+async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
+               tried: str | None) -> Needed:
+    require_open(case)
+    require_participant(deps, case, actor)
+    skills = normalise_skills(skills)
+    if not skills:
+        raise CommandError("name at least one skill: `need <skill>… [tried=\"…\"]`")
+    store, now = deps.store, deps.now_iso()
+    suggestion = find_experts(deps, case, skills)
+    with store.transaction():
+        request_id = store.insert_help_request(case.id, skills, tried, actor.id, now)
+        store.append(case.id, now, "help_requested", actor.id,
+                     f"needs {', '.join(skills)}" + (f" (tried: {tried})" if tried else ""),
+                     request_id)
+    effects = Effects()
+    port = deps.port(case.platform)
+    request = messages.help_request(case, skills, tried, actor.id, suggestion)
+    if port.triage_room:
+        await effects.attempt("post the help request in triage",
+                              port.post(port.triage_room, request))
+    else:
+        effects.failures.append("No triage room is configured, so nobody was asked.")
+    return Needed(suggestion=suggestion, failures=effects.failures)
+
+
+@dataclass
+class Joined:
+    person: str
+    already: bool
+    failures: list[str] = field(default_factory=list)
+
+
+def _record_join(deps: Deps, case: Case, pid: str, invited_by: str | None,
+                 why: str | None) -> bool:
+    """Record a join; False if they were in the swarm already."""
+    store, now = deps.store, deps.now_iso()
+    if store.active_participant(case.id, pid) is not None:
+        return False
+    with store.transaction():
+        store.add_participant(case.id, pid, Role.SPECIALIST, now, invited_by, why)
+        by = f" (invited by {mention(invited_by)}" + (f": {why})" if why else ")") \
+            if invited_by else (f" ({why})" if why else "")
+        store.append(case.id, now, "joined", pid, f"{mention(pid)} joined{by}")
+    return True
+
+
+async def join(deps: Deps, actor: Person, case: Case, why: str | None = None) -> Joined:
+    require_open(case)
+    if not _record_join(deps, case, actor.id, None, why):
+        return Joined(person=actor.id, already=True)
+    effects = Effects()
+    if case.room_id:
+        await effects.attempt("add you to the swarm room",
+                              deps.port(case.platform).invite(case.room_id, [actor.id]))
+    return Joined(person=actor.id, already=False, failures=effects.failures)
+
+
+async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
+                 why: str | None) -> list[Joined]:
+    require_open(case)
+    require_participant(deps, case, actor)
+    if not people:
+        raise CommandError("say whom to invite: `invite @user… [why]`")
+    joined = []
+    fresh = []
+    for pid in dict.fromkeys(people):
+        deps.store.ensure_person(pid, case.platform, None, None, deps.now_iso())
+        added = _record_join(deps, case, pid, actor.id, why)
+        joined.append(Joined(person=pid, already=not added))
+        if added:
+            fresh.append(pid)
+    if fresh and case.room_id:
+        effects = Effects()
+        await effects.attempt(f"add {', '.join(mention(p) for p in fresh)} to the room",
+                              deps.port(case.platform).invite(case.room_id, fresh))
+        if effects.failures:
+            joined[0].failures.extend(effects.failures)
+    return joined
+
+
+def leave(deps: Deps, actor: Person, case: Case) -> None:
+    require_open(case)
+    if case.owner == actor.id:
+        raise NotAllowed(f"You own {case.ref}, so you stay with the customer: hand off first "
+                         "(`handoff @user <briefing>`).")
+    if deps.store.active_participant(case.id, actor.id) is None:
+        raise NotAllowed(f"You're not in the swarm for {case.ref}.")
+    _record_leave(deps, case, actor.id)
+
+
+def _record_leave(deps: Deps, case: Case, pid: str) -> None:
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        store.leave_participant(case.id, pid, now)
+        store.append(case.id, now, "left", pid, f"{mention(pid)} left the swarm")
+
+
+async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) -> None:
+    """Someone left the room on the platform. The owner is invited back, with the reason."""
+    case = deps.store.case_by_room(room_id)
+    if case is None or not case.is_open or case.platform != platform:
+        return
+    port = deps.port(platform)
+    if case.owner == pid:
+        effects = Effects()
+        await effects.attempt("invite the owner back", port.invite(room_id, [pid]))
+        await effects.attempt("tell the owner why", port.direct_message(pid, messages.notice(
+            f"You own {case.ref}, so I've added you back to the swarm room: the customer keeps "
+            f"one person. To step away, hand off warmly: `handoff {case.ref} @user <briefing>`.")))
+        deps.store.append(case.id, deps.now_iso(), "owner_returned", pid,
+                          f"{mention(pid)} left while owner and was invited back")
+        return
+    if deps.store.active_participant(case.id, pid) is not None:
+        _record_leave(deps, case, pid)
+
+
+async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) -> None:
+    case = deps.store.case_by_room(room_id)
+    if case is None or not case.is_open or case.platform != platform:
+        return
+    deps.store.ensure_person(pid, platform, None, None, deps.now_iso())
+    _record_join(deps, case, pid, None, "joined the room")
+
+
+def message_posted(deps: Deps, platform: str, room_id: str, pid: str) -> None:
+    case = deps.store.case_by_room(room_id)
+    if case is not None and case.platform == platform:
+        deps.store.count_message(case.id, pid)

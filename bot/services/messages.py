@@ -1,0 +1,84 @@
+"""The messages the bot posts into rooms and direct messages (not replies to the invoker)."""
+
+from __future__ import annotations
+
+from bot.domain import Case, Handoff, Promise, severity_label
+from bot.experts import Suggestion
+from bot.replies import Button, Field, Reply, Tone
+from bot.services.base import mention
+
+
+def topic(case: Case) -> str:
+    return f"{case.ref} · {severity_label(case.severity)} · owner {mention(case.owner)}"
+
+
+def brief(case: Case, skills: list[str] | None = None) -> Reply:
+    fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
+    if case.customer:
+        fields.append(Field("Customer", case.customer))
+    if case.delight:
+        fields.append(Field("What would delight them", case.delight))
+    if skills:
+        fields.append(Field("Skills asked for", ", ".join(skills)))
+    return Reply(
+        title=f"Swarm {case.ref}: {case.summary}",
+        text=f"{mention(case.owner)} owns this case and stays with the customer. "
+             "Join to help; hand off warmly if ownership must move.",
+        fields=tuple(fields),
+        buttons=(
+            Button("Join", f"join {case.ref}", style="primary"),
+            Button("Hand off", f"handoff {case.ref}", needs_input=True,
+                   input_hint="@receiver <briefing> [tried=\"…\"]"),
+            Button("Resolve", f"resolve {case.ref}", style="danger", needs_input=True,
+                   input_hint="<resolution>"),
+        ),
+        private=False,
+        mentions=(case.owner,),
+    )
+
+
+def help_request(case: Case, skills: list[str], tried: str | None, by: str,
+                 suggestion: Suggestion) -> Reply:
+    fields = [Field("Case", f"{case.ref} ({severity_label(case.severity)}): {case.summary}"),
+              Field("Skills", ", ".join(skills))]
+    if tried:
+        fields.append(Field("Already tried", tried))
+    if suggestion.picks:
+        fields.append(Field("Suggested", "\n".join(
+            f"{mention(p.person)}: {p.reason}" for p in suggestion.picks)))
+    if suggestion.uncovered:
+        fields.append(Field("Nobody available has", ", ".join(suggestion.uncovered)))
+    return Reply(
+        title=f"Help wanted on {case.ref}",
+        text=f"{mention(by)} needs {', '.join(skills)} on {case.ref}.",
+        fields=tuple(fields),
+        buttons=(Button("Join", f"join {case.ref}", style="primary"),),
+        private=False,
+        mentions=tuple(p.person for p in suggestion.picks),
+    )
+
+
+def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
+                  promises: list[Promise], last_contact: str | None) -> Reply:
+    fields = [Field("Briefing", offer.briefing),
+              Field("Customer mood", last_mood or "no reading yet")]
+    if offer.tried:
+        fields.append(Field("Already tried", offer.tried))
+    fields.append(Field("Open promises", "\n".join(
+        f"#{p.id} by {p.due}: {p.what}" for p in promises) or "none"))
+    fields.append(Field("Last customer contact", last_contact or "none recorded"))
+    if case.delight:
+        fields.append(Field("What would delight them", case.delight))
+    return Reply(
+        title=f"{mention(offer.from_id)} offers you {case.ref}: {case.summary}",
+        text=f"{mention(offer.from_id)} stays owner until you accept.",
+        fields=tuple(fields),
+        buttons=(Button("Accept", f"accept {case.ref}", style="primary"),
+                 Button("Decline", f"decline {case.ref}", style="danger")),
+        private=False,
+        mentions=(offer.from_id,),
+    )
+
+
+def notice(text: str, tone: Tone = Tone.INFO, mentions: tuple[str, ...] = ()) -> Reply:
+    return Reply(text=text, tone=tone, private=False, mentions=mentions)

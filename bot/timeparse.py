@@ -1,0 +1,62 @@
+"""Reading a promise's `<when>`: `17:00`, `in 30m`, `in 2h`, `in 1d`, or an ISO date-time."""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+from bot.errors import CommandError
+
+WHEN_FORMS = "`17:00` (next such time), `in 30m` / `in 2h` / `in 1d`, or `2026-11-23T17:00`"
+_RELATIVE = re.compile(r"^(\d{1,4})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)$")
+_CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
+
+
+def zone(name: str | None) -> ZoneInfo:
+    try:
+        return ZoneInfo(name or "UTC")
+    except (ZoneInfoNotFoundError, ValueError):
+        return ZoneInfo("UTC")
+
+
+def parse_when(words: list[str], now: datetime, tz: str | None) -> tuple[datetime, int]:
+    """Return (due time in UTC, how many words it used). Raises CommandError when unreadable."""
+    if not words:
+        raise CommandError(f"say when: {WHEN_FORMS}")
+    first = words[0].lower()
+    if first == "in" and len(words) >= 2:
+        joined, used = words[1].lower(), 2
+        if len(words) >= 3 and words[1].isdigit():
+            candidate = f"{words[1]}{words[2].lower()}"
+            if _RELATIVE.match(candidate):
+                joined, used = candidate, 3
+        m = _RELATIVE.match(joined)
+        if not m:
+            raise CommandError(f"can't read `in {words[1]}` as a time: use {WHEN_FORMS}")
+        amount, unit = int(m.group(1)), m.group(2)[0]
+        delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
+                 "d": timedelta(days=amount)}[unit]
+        return now + delta, used
+    local = zone(tz)
+    m = _CLOCK.match(first)
+    if m:
+        here = now.astimezone(local)
+        due = here.replace(hour=int(m.group(1)), minute=int(m.group(2)), second=0, microsecond=0)
+        if due <= here:
+            due += timedelta(days=1)
+        return due.astimezone(UTC), 1
+    try:
+        when = datetime.fromisoformat(words[0].replace("Z", "+00:00"))
+    except ValueError:
+        raise CommandError(f"can't read `{words[0]}` as a time: use {WHEN_FORMS}") from None
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=local)
+    if when <= now:
+        raise CommandError(f"{words[0]} is in the past: a promise needs a time still to come")
+    return when.astimezone(UTC), 1
+
+
+def local_text(when_utc: datetime, tz: str | None) -> str:
+    local = when_utc.astimezone(zone(tz))
+    return local.strftime("%a %d %b %H:%M ") + (tz or "UTC")

@@ -1,0 +1,46 @@
+"""skills: the expertise directory (and whether you are available to be pulled in)."""
+
+from __future__ import annotations
+
+from bot.errors import CommandError, NotAllowed
+from bot.replies import Reply
+from bot.services.base import mention
+from bot.services.membership import normalise_skills
+from handlers.parsing import Args
+from handlers.registry import Ctx, command
+
+_VERBS = ("add", "remove", "away", "back")
+
+
+@command("skills", "[@user] [add|remove <skill>…] | away | back",
+         "Show or change skills; `away`/`back` says whether you can be pulled in.",
+         case="none", who="self, or a manager for others")
+async def skills(ctx: Ctx, args: Args) -> list[Reply]:
+    store, deps = ctx.deps.store, ctx.deps
+    target = ctx.actor.id
+    mentioned = args.take_mentions()
+    if mentioned:
+        target = mentioned[0]
+        store.ensure_person(target, ctx.inv.platform, None, None, deps.now_iso())
+    verb = (args.take() or "").lower()
+    if verb and verb not in _VERBS:
+        raise CommandError(f"`{verb}` is not a skills action: {ctx.usage}")
+    if verb and target != ctx.actor.id and not deps.is_manager(ctx.actor):
+        raise NotAllowed("Only a manager can change someone else's skills.")
+    who = "Your" if target == ctx.actor.id else f"{mention(target)}'s"
+    if verb in ("add", "remove"):
+        names = normalise_skills(args.rest().replace(",", " ").split())
+        if not names:
+            raise CommandError(f"name the skills to {verb}: {ctx.usage}")
+        (store.add_skills if verb == "add" else store.remove_skills)(target, names)
+    elif verb in ("away", "back"):
+        store.set_available(target, verb == "back")
+    person = store.get_person(target)
+    assert person is not None
+    have = store.skills_of(target)
+    state = "available" if person.available else "away (not suggested for swarms)"
+    listing = ", ".join(have) if have else "none yet (`skills add <skill>…`)"
+    return [ctx.ok(f"{who} skills: {listing}. {state.capitalize()}.")]
+
+
+COMMANDS = [skills]

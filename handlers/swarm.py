@@ -1,0 +1,80 @@
+"""need, invite, join, leave: bringing experts to the case."""
+
+from __future__ import annotations
+
+from bot.experts import Suggestion
+from bot.replies import Reply
+from bot.services import cases as case_service
+from bot.services import membership
+from bot.services.base import mention
+from handlers.format import event_line
+from handlers.parsing import Args
+from handlers.registry import Ctx, command
+
+
+def suggestion_text(s: Suggestion) -> str:
+    lines = []
+    if s.picks:
+        lines.append("Suggested: " + "; ".join(f"{mention(p.person)} ({p.reason})"
+                                               for p in s.picks))
+    for skill, people in s.in_room.items():
+        lines.append(f"Already in the swarm for {skill}: " + ", ".join(mention(p) for p in people))
+    if s.uncovered:
+        away = "".join(f" ({skill}: " + ", ".join(mention(p) for p in people) + " is away)"
+                       for skill, people in s.away.items())
+        lines.append("Nobody available has " + ", ".join(s.uncovered) + away + ".")
+    return "\n".join(lines) or "Nobody is listed with these skills yet (`skills add <skill>`)."
+
+
+@command("need", "<skill>… [tried=\"…\"]",
+         "Ask triage for skills; suggests the fewest available people who cover them.",
+         options=("tried",))
+async def need(ctx: Ctx, args: Args) -> list[Reply]:
+    skills = args.rest().replace(",", " ").split()
+    if not skills:
+        return [Reply.error(f"name at least one skill: {ctx.usage}")]
+    needed = await membership.need(ctx.deps, ctx.actor, ctx.need_case(), skills,
+                                   args.options.get("tried"))
+    return [ctx.ok(f"Asked triage for {', '.join(membership.normalise_skills(skills))}.\n"
+                   + suggestion_text(needed.suggestion))] + ctx.failures(needed.failures)
+
+
+@command("invite", "@user… [why]", "Invite people into the swarm.")
+async def invite(ctx: Ctx, args: Args) -> list[Reply]:
+    people = args.take_mentions()
+    if not people:
+        return [Reply.error(f"say whom to invite: {ctx.usage}")]
+    done = await membership.invite(ctx.deps, ctx.actor, ctx.need_case(), people,
+                                   args.rest() or None)
+    added = [mention(j.person) for j in done if not j.already]
+    already = [mention(j.person) for j in done if j.already]
+    text = (f"Invited {', '.join(added)}." if added else "") + (
+        f" Already in the swarm: {', '.join(already)}." if already else "")
+    failures = [f for j in done for f in j.failures]
+    return [ctx.ok(text.strip(), private=False)] + ctx.failures(failures)
+
+
+@command("join", "", "Join a swarm (you get a private catch-up).", who="anyone")
+async def join(ctx: Ctx, args: Args) -> list[Reply]:
+    case = ctx.need_case()
+    why = args.rest() or None
+    if ctx.inv.room_id and ctx.deps.port(case.platform).triage_room == ctx.inv.room_id:
+        why = why or "answered the help request"
+    joined = await membership.join(ctx.deps, ctx.actor, case, why)
+    if joined.already:
+        return [Reply(text=f"You're already in the swarm for {case.ref}.")]
+    events = case_service.catchup(ctx.deps, ctx.actor, case)
+    where = f" (#{case.room_name})" if case.room_name else ""
+    catch = "\n".join(event_line(e) for e in events)
+    return [ctx.ok(f"You joined {case.ref}{where}. Catch-up:\n{catch}")] + ctx.failures(
+        joined.failures)
+
+
+@command("leave", "", "Leave a swarm (the owner hands off instead).", who="specialists")
+async def leave(ctx: Ctx, args: Args) -> list[Reply]:
+    case = ctx.need_case()
+    membership.leave(ctx.deps, ctx.actor, case)
+    return [ctx.ok(f"You left the swarm for {case.ref}. Thanks for helping.")]
+
+
+COMMANDS = [need, invite, join, leave]
