@@ -23,8 +23,8 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from adapters.slack import ids
+from bot.domain import CASE_REF
 
-REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._#/-]{0,63}$")
 SKILL = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
 SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
 
@@ -56,7 +56,7 @@ def open_view(channel_id: str | None, ref: str = "") -> View:
         options=[Option(value=s, label=s) for s in SEVERITIES],
         initial_option=Option(value="sev3", label="sev3"))
     return _modal(ids.VIEW_OPEN, "Open a swarm", "Open", [
-        _text_input("ref", "Case reference", max_length=64, placeholder="ZD-4711", initial=ref),
+        _text_input("ref", "Case reference", max_length=40, placeholder="ZD-4711", initial=ref),
         InputBlock(block_id="severity", label=PlainTextObject(text="Severity"),
                    element=severity),
         _text_input("customer", "Customer", optional=True, max_length=200),
@@ -144,8 +144,8 @@ def submission(view: dict[str, Any], user_id: str, bot_user_id: str | None = Non
     command: str | None = None
     if callback == ids.VIEW_OPEN:
         ref = v.get("ref", "")
-        if not REF.match(ref):
-            errors["ref"] = "A case reference is one word of letters, digits and - _ . # /"
+        if not CASE_REF.match(ref):
+            errors["ref"] = "One word of letters, digits and - _ . # (at most 40), e.g. ZD-4711."
         if v.get("severity", "sev3") not in SEVERITIES:
             errors["severity"] = "Pick sev1 to sev4."
         if not v.get("summary"):

@@ -1,4 +1,5 @@
-"""Fixtures: the fake Slack Web API on loopback and a real AsyncWebClient pointed at it."""
+"""Fixtures: the fake Slack Web API on loopback, a real AsyncWebClient pointed at it, and
+the real serve app driven through signed requests."""
 
 from __future__ import annotations
 
@@ -9,14 +10,20 @@ import pytest
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.slack.server import build_app
+from bot.config import Config
 from tests.slack.fake_slack import TOKEN, FakeSlack
+from tests.slack.harness import SlackHarness
+from tests.slack.signing import SIGNING_SECRET
+
+SECRETS = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 
 
 @pytest.fixture
 async def fake_slack(aiohttp_server) -> FakeSlack:
     fake = FakeSlack()
     server = await aiohttp_server(fake.app, host="127.0.0.1")
-    fake.base_url = str(server.make_url("/api/")).replace("/api/", "/")
+    fake.base_url = str(server.make_url("/"))
     return fake
 
 
@@ -30,3 +37,23 @@ async def web_client(api_url: str) -> AsyncIterator[AsyncWebClient]:
     async with aiohttp.ClientSession() as session:
         yield AsyncWebClient(token=TOKEN, base_url=api_url, session=session,
                              retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+
+
+@pytest.fixture
+def slack_config(api_url: str, tmp_path) -> Config:
+    cfg = Config()
+    cfg.slack.enabled = True
+    cfg.slack.api_url = api_url
+    cfg.slack.triage_channel = "#swarm-triage"
+    cfg.store.path = str(tmp_path / "swarmbot.db")
+    return cfg
+
+
+@pytest.fixture
+async def slack_bot(aiohttp_client, fake_slack: FakeSlack, slack_config: Config
+                    ) -> SlackHarness:
+    """The real serve app (build_app) in-process, talking to the fake Slack on loopback."""
+    fake_slack.add_channel("swarm-triage")
+    app = await build_app(slack_config, SECRETS)
+    client = await aiohttp_client(app)
+    return SlackHarness(client, fake_slack)

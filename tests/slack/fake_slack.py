@@ -8,6 +8,7 @@ tests assert on what the bot really sent. `response_url`s point at `/response/<i
 
 from __future__ import annotations
 
+import asyncio
 import json
 import re
 from dataclasses import dataclass, field
@@ -62,6 +63,7 @@ class FakeSlack:
         self.page_size: int | None = None  # force small conversations.list pages
         self._rate_limited: dict[str, tuple[int, int]] = {}  # method -> (times, retry_after)
         self._fail: dict[str, str] = {}  # method -> error, once
+        self._holds: dict[str, asyncio.Event] = {}  # method -> answer once the event is set
         self._seq = 0
         self.app = web.Application()
         self.app.router.add_post("/api/{method}", self._api)
@@ -80,6 +82,10 @@ class FakeSlack:
 
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         self._rate_limited[method] = (times, retry_after)
+
+    def hold(self, method: str, gate: asyncio.Event) -> None:
+        """Keep the next call to `method` waiting until `gate` is set (a slow Slack)."""
+        self._holds[method] = gate
 
     def fail_next(self, method: str, error: str) -> None:
         self._fail[method] = error
@@ -129,6 +135,8 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "not_authed"})
         if auth != f"Bearer {TOKEN}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in self._holds:
+            await self._holds.pop(method).wait()
         if method in self._fail:
             return web.json_response({"ok": False, "error": self._fail.pop(method)})
         handler = getattr(self, "m_" + method.replace(".", "_"), None)

@@ -1,0 +1,114 @@
+"""The Bolt AsyncApp: one listener per command, action, view and event, acked at once.
+
+Every listener acks within Slack's 3 seconds and leaves the work to a lazy listener. The
+inbox middleware writes the request down before the ack, and the lazy listener marks it
+done, so a crash after the ack loses nothing and a redelivery does nothing twice.
+`process_before_response=True` makes Bolt finish the ack function (and its form checks)
+before the lazy listener starts, with the context the ack function left.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Awaitable, Callable
+from typing import Any
+
+from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.context.ack.async_ack import AsyncAck
+from slack_bolt.lazy_listener.async_internals import to_runnable_function
+from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
+from slack_bolt.request.async_request import AsyncBoltRequest
+from slack_bolt.response import BoltResponse
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack import ids
+from adapters.slack.dispatch import Dispatcher
+from adapters.slack.inbox import Inbox, Work, key_of, kind_of, run_logged
+from adapters.slack.modals import submission
+from bot.store import Store
+
+log = logging.getLogger(__name__)
+# Events that have a listener below; anything else is not written to the inbox.
+HANDLED_EVENTS = {"member_joined_channel", "member_left_channel", "message", "app_home_opened"}
+
+
+class TrackedLazyRunner(AsyncLazyListenerRunner):
+    """Bolt's asyncio lazy runner, but keeping hold of its tasks (see inbox.Work)."""
+
+    def __init__(self, logger: logging.Logger, work: Work) -> None:
+        self.logger = logger
+        self.work = work
+
+    def start(self, function: Callable[..., Awaitable[None]], request: AsyncBoltRequest) -> None:
+        self.work.start(to_runnable_function(internal_func=function, logger=self.logger,
+                                             request=request))
+
+
+def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
+                   dispatcher: Dispatcher, inbox: Inbox, work: Work, store: Store,
+                   slash: str = "/swarm", verify_requests: bool = True) -> AsyncApp:
+    # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
+    app = AsyncApp(token=token, signing_secret=signing_secret or None, client=client,
+                   process_before_response=True, name="swarmbot",
+                   request_verification_enabled=verify_requests)
+    app.listener_runner.lazy_listener_runner = TrackedLazyRunner(app.logger, work)
+
+    @app.middleware
+    async def inbox_before_ack(body: dict[str, Any], context: dict[str, Any],
+                               request: AsyncBoltRequest,
+                               next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
+        kind = kind_of(body)
+        if kind == "event" and (body.get("event") or {}).get("type") not in HANDLED_EVENTS:
+            kind = None
+        if kind is not None:
+            if context.get("bot_user_id"):
+                dispatcher.bot_user_id = context["bot_user_id"]
+            key = key_of(body, request.raw_body)
+            if not inbox.put(key, kind, body):
+                retry = request.headers.get("x-slack-retry-num", [None])[0]
+                log.info("slack: %s %s seen before (retry %s): acknowledged, not redone",
+                         kind, key, retry)
+                return BoltResponse(status=200, body="")
+            context["inbox_key"] = key
+            context["inbox_kind"] = kind
+        await next()
+        return None
+
+    async def process(body: dict[str, Any], context: dict[str, Any]) -> None:
+        key, kind = context.get("inbox_key"), context.get("inbox_kind")
+        if not key or not kind:
+            return
+        try:
+            if not context.get("skip"):
+                await run_logged(f"{kind} {key}", lambda: dispatcher.process(kind, body))
+        finally:
+            inbox.done(key)
+
+    async def ack_now(ack: AsyncAck) -> None:
+        await ack()
+
+    app.command(slash)(ack=ack_now, lazy=[process])
+    app.action(ids.ACTION_PATTERNS[ids.ACTION_RUN])(ack=ack_now, lazy=[process])
+    app.action(ids.ACTION_PATTERNS[ids.ACTION_FORM])(ack=ack_now, lazy=[process])
+
+    async def ack_form(ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]) -> None:
+        """Form errors must come back in the ack, so they are checked here, cheaply."""
+        sub = submission(body["view"], body["user"]["id"], context.get("bot_user_id"))
+        errors = dict(sub.errors)
+        if not errors and body["view"].get("callback_id") == ids.VIEW_OPEN and sub.command:
+            ref = sub.command.split()[1]
+            existing = store.case_by_ref(ref)
+            if existing is not None:
+                errors["ref"] = f"{existing.ref} is already {existing.status.value}."
+        if errors:
+            context["skip"] = True
+            await ack(response_action="errors", errors=errors)
+        else:
+            await ack()
+
+    for callback_id in ids.VIEWS:
+        app.view(callback_id)(ack=ack_form, lazy=[process])
+
+    for event in sorted(HANDLED_EVENTS):
+        app.event(event)(ack=ack_now, lazy=[process])
+    return app
