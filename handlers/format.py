@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
-from bot.domain import Case, TimelineEvent, severity_label
+from bot.domain import Case, severity_label
 from bot.services.base import mention
+from bot.services.messages import event_line
+
+__all__ = ["case_line", "event_line", "plural"]
 
 
 def case_line(case: Case) -> str:
@@ -11,11 +14,6 @@ def case_line(case: Case) -> str:
     state = "" if case.is_open else " · resolved"
     return (f"{case.ref} ({severity_label(case.severity)}) {case.summary} · owner "
             f"{mention(case.owner)}{room}{state}")
-
-
-def event_line(event: TimelineEvent) -> str:
-    by = f" {mention(event.by)}" if event.by and event.kind in ("note", "touch", "mood") else ""
-    return f"{event.at[11:16]} {event.kind.replace('_', ' ')}{by}: {event.text}"
 
 
 def plural(n: int, word: str) -> str:

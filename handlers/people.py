@@ -9,10 +9,10 @@ from bot.services.membership import normalise_skills
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
 
-_VERBS = ("add", "remove", "away", "back")
+_VERBS = ("add", "remove", "away", "back", "function")
 
 
-@command("skills", "[@user] [add|remove <skill>…] | away | back",
+@command("skills", "[@user] [add|remove <skill>…] | away | back | function <name>",
          "Show or change skills; `away`/`back` says whether you can be pulled in.",
          case="none", who="self, or a manager for others")
 async def skills(ctx: Ctx, args: Args) -> list[Reply]:
@@ -35,12 +35,18 @@ async def skills(ctx: Ctx, args: Args) -> list[Reply]:
         (store.add_skills if verb == "add" else store.remove_skills)(target, names)
     elif verb in ("away", "back"):
         store.set_available(target, verb == "back")
+    elif verb == "function":
+        function = args.rest().lower()
+        if not function:
+            raise CommandError(f"name the function (billing, networking…): {ctx.usage}")
+        store.set_function(target, function)
     person = store.get_person(target)
     assert person is not None
     have = store.skills_of(target)
     state = "available" if person.available else "away (not suggested for swarms)"
     listing = ", ".join(have) if have else "none yet (`skills add <skill>…`)"
-    return [ctx.ok(f"{who} skills: {listing}. {state.capitalize()}.")]
+    team = f" Function: {person.function}." if person.function else ""
+    return [ctx.ok(f"{who} skills: {listing}. {state.capitalize()}.{team}")]
 
 
 COMMANDS = [skills]

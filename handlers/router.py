@@ -84,13 +84,19 @@ class Router:
             if case is not None:
                 args.take()
                 return case
+        looks_like_ref = bool(first and CASE_REF.match(first) and "-" in first
+                              and any(c.isdigit() for c in first))
+        # `status ZD-9999` names a case even inside a room; `note ZD-9 was a dup` is just text.
+        takes_no_text = not command.usage or command.usage.startswith("[")
+        if looks_like_ref and takes_no_text:
+            raise CommandError(f"No case {first}. `{self.slash} list open` shows the open swarms.")
         in_room = store.case_by_room(inv.room_id) if inv.room_id else None
         if in_room is not None and in_room.platform == inv.platform:
             return in_room
         if command.case == "optional":
             return None
         usage = f"`{self.slash} {self.display[command.name]} <ref> {command.usage}`"
-        if first and CASE_REF.match(first) and any(c.isdigit() for c in first):
+        if looks_like_ref:
             raise CommandError(f"No case {first}. `{self.slash} list open` shows the open swarms.")
         raise CommandError(f"Which case? Outside a swarm room put the case ref first: {usage}")
 

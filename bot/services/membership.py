@@ -108,13 +108,26 @@ async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
         joined.append(Joined(person=pid, already=not added))
         if added:
             fresh.append(pid)
+    effects = Effects()
     if fresh and case.room_id:
-        effects = Effects()
         await effects.attempt(f"add {', '.join(mention(p) for p in fresh)} to the room",
                               deps.port(case.platform).invite(case.room_id, fresh))
-        if effects.failures:
-            joined[0].failures.extend(effects.failures)
+    for pid in fresh:
+        await send_catchup(deps, case, pid, effects,
+                           f"{mention(actor.id)} brought you into {case.ref}: {case.summary}")
+    if effects.failures:
+        joined[0].failures.extend(effects.failures)
     return joined
+
+
+async def send_catchup(deps: Deps, case: Case, pid: str, effects: Effects,
+                       lead: str | None = None) -> None:
+    """New joiners get the story so far, privately, so nobody asks the customer again."""
+    events = deps.store.timeline(case.id, deps.store.last_seen(case.id, pid))
+    if events:
+        deps.store.mark_seen(case.id, pid, events[-1].id)
+    await effects.attempt(f"send {mention(pid)} the catch-up", deps.port(case.platform)
+                          .direct_message(pid, messages.catchup(case, events[-15:], lead)))
 
 
 def leave(deps: Deps, actor: Person, case: Case) -> None:
@@ -158,7 +171,8 @@ async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) 
     if case is None or not case.is_open or case.platform != platform:
         return
     deps.store.ensure_person(pid, platform, None, None, deps.now_iso())
-    _record_join(deps, case, pid, None, "joined the room")
+    if _record_join(deps, case, pid, None, "joined the room"):
+        await send_catchup(deps, case, pid, Effects())
 
 
 def message_posted(deps: Deps, platform: str, room_id: str, pid: str) -> None:

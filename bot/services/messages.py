@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from bot.domain import Case, Handoff, Promise, severity_label
+from bot.domain import Case, Handoff, Promise, TimelineEvent, severity_label
 from bot.experts import Suggestion
 from bot.replies import Button, Field, Reply, Tone
 from bot.services.base import mention
@@ -82,3 +82,16 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
 
 def notice(text: str, tone: Tone = Tone.INFO, mentions: tuple[str, ...] = ()) -> Reply:
     return Reply(text=text, tone=tone, private=False, mentions=mentions)
+
+
+def event_line(event: TimelineEvent) -> str:
+    by = f" {mention(event.by)}" if event.by and event.kind in ("note", "touch", "mood") else ""
+    return f"{event.at[11:16]} {event.kind.replace('_', ' ')}{by}: {event.text}"
+
+
+def catchup(case: Case, events: list[TimelineEvent], lead: str | None = None) -> Reply:
+    """The private summary a new joiner (or anyone asking) gets."""
+    lines = [event_line(e) for e in events] or ["Nothing new since you last looked."]
+    return Reply(title=lead or f"Catch-up on {case.ref}: {case.summary}", text="\n".join(lines),
+                 fields=(Field("Owner", mention(case.owner)),)
+                 + ((Field("What would delight them", case.delight),) if case.delight else ()))

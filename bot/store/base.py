@@ -1,0 +1,22 @@
+"""Row helpers shared by the store's query groups."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sqlite_utils import Database
+
+
+class BaseQueries:
+    db: Database
+
+    def _one(self, sql: str, params: tuple | list = ()) -> dict[str, Any] | None:
+        row = self.db.execute(sql, params).fetchone()
+        return dict(row) if row is not None else None
+
+    def _all(self, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
+        return [dict(r) for r in self.db.execute(sql, params).fetchall()]
+
+    def _insert(self, sql: str, params: tuple | list) -> int:
+        return int(self.db.execute(sql, params).lastrowid)
+
