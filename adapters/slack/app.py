@@ -32,6 +32,13 @@ log = logging.getLogger(__name__)
 HANDLED_EVENTS = {"member_joined_channel", "member_left_channel", "message", "app_home_opened"}
 
 
+def listened(slash: str) -> dict[str, tuple[str, ...]]:
+    """What `build_bolt_app` registers listeners for (a test checks it against what is
+    rendered: blocks, views, the manifest)."""
+    return {"commands": (slash,), "actions": (ids.ACTION_RUN, ids.ACTION_FORM),
+            "views": ids.VIEWS, "events": tuple(sorted(HANDLED_EVENTS))}
+
+
 class TrackedLazyRunner(AsyncLazyListenerRunner):
     """Bolt's asyncio lazy runner, but keeping hold of its tasks (see inbox.Work)."""
 
@@ -53,14 +60,27 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
                    request_verification_enabled=verify_requests)
     app.listener_runner.lazy_listener_runner = TrackedLazyRunner(app.logger, work)
 
+    spec = listened(slash)
+
+    def ours(kind: str | None, body: dict[str, Any]) -> bool:
+        """Only what a listener below takes gets an inbox row (nothing else marks it done)."""
+        if kind == "command":
+            return body.get("command") in spec["commands"]
+        if kind == "action":
+            return any(str(a.get("action_id", "")).split(":")[0] in spec["actions"]
+                       for a in body.get("actions", []))
+        if kind == "view":
+            return (body.get("view") or {}).get("callback_id") in spec["views"]
+        if kind == "event":
+            return (body.get("event") or {}).get("type") in spec["events"]
+        return False
+
     @app.middleware
     async def inbox_before_ack(body: dict[str, Any], context: dict[str, Any],
                                request: AsyncBoltRequest,
                                next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
         kind = kind_of(body)
-        if kind == "event" and (body.get("event") or {}).get("type") not in HANDLED_EVENTS:
-            kind = None
-        if kind is not None:
+        if kind is not None and ours(kind, body):
             if context.get("bot_user_id"):
                 dispatcher.bot_user_id = context["bot_user_id"]
             key = key_of(body, request.raw_body)
@@ -87,9 +107,10 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
     async def ack_now(ack: AsyncAck) -> None:
         await ack()
 
-    app.command(slash)(ack=ack_now, lazy=[process])
-    app.action(ids.ACTION_PATTERNS[ids.ACTION_RUN])(ack=ack_now, lazy=[process])
-    app.action(ids.ACTION_PATTERNS[ids.ACTION_FORM])(ack=ack_now, lazy=[process])
+    for command in spec["commands"]:
+        app.command(command)(ack=ack_now, lazy=[process])
+    for prefix in spec["actions"]:
+        app.action(ids.ACTION_PATTERNS[prefix])(ack=ack_now, lazy=[process])
 
     async def ack_form(ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]) -> None:
         """Form errors must come back in the ack, so they are checked here, cheaply."""
@@ -106,9 +127,8 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         else:
             await ack()
 
-    for callback_id in ids.VIEWS:
+    for callback_id in spec["views"]:
         app.view(callback_id)(ack=ack_form, lazy=[process])
-
-    for event in sorted(HANDLED_EVENTS):
+    for event in spec["events"]:
         app.event(event)(ack=ack_now, lazy=[process])
     return app

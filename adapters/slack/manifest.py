@@ -47,8 +47,8 @@ def manifest(url: str, *, name: str = "swarmbot", slash: str = "/swarm",
             "description": "Case swarming for customer support",
             "long_description": (
                 "swarmbot opens a channel per customer case, brings specialists in by skill, "
-                "hands cases off warmly between owners and credits everyone who helped. "
-                "Type /swarm help to start."),
+                "hands cases off warmly between owners and credits everyone who helped, "
+                "so the customer keeps one person. Type /swarm help to start."),
             "background_color": "#2c3e50",
         },
         "features": {

@@ -73,6 +73,7 @@ class SlackHarness:
         """Submit a view the bot opened; `values` maps block_id -> element state."""
         data = payload("view_submission.json")
         data["user"] = {"id": user, "username": user.lower(), "name": user.lower()}
+        data["trigger_id"] = f"trigger.submit.{next(_seq)}"
         submitted = copy.deepcopy(view)
         submitted["state"] = {"values": {block: {block: value}
                                          for block, value in values.items()}}
