@@ -22,6 +22,7 @@ from slack_sdk.models.blocks import (
 )
 
 from adapters.slack import ids
+from adapters.slack.text import CONTROL as _CONTROL
 from adapters.slack.text import chunks, clip, mrkdwn
 from bot.replies import Button, Reply, Tone
 
@@ -58,9 +59,13 @@ def _mention_line(reply: Reply) -> str:
 def reply_blocks(reply: Reply, max_blocks: int = MAX_BLOCKS) -> list[Block]:
     blocks: list[Block] = []
     mark = _TONE_MARK.get(reply.tone, "")
-    if reply.title:
+    if reply.title and _CONTROL.search(reply.title):
+        # A header is plain text: a mention in it would show as "<@U123>", so bold mrkdwn.
+        blocks.append(SectionBlock(text=MarkdownTextObject(
+            text=clip(f"*{mrkdwn(reply.title)}*", SECTION_TEXT))))
+    elif reply.title:
         blocks.append(HeaderBlock(text=PlainTextObject(
-            text=clip(f"{reply.title}", HEADER_TEXT), emoji=True)))
+            text=clip(reply.title, HEADER_TEXT), emoji=True)))
     body = mrkdwn(reply.text)
     if mark and body:
         body = mark + body

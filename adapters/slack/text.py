@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 
 # <@U123>, <@U123|name>, <#C123|name>, <!here>, <https://...|label>
-_CONTROL = re.compile(r"<[@#!][^<>\s]*(?:\|[^<>]*)?>|<https?://[^<>\s]+(?:\|[^<>]*)?>")
+CONTROL = re.compile(r"<[@#!][^<>\s]*(?:\|[^<>]*)?>|<https?://[^<>\s]+(?:\|[^<>]*)?>")
 _USER_MENTION = re.compile(r"<@([UW][A-Z0-9]+)(?:\|[^<>]*)?>")
 
 
@@ -23,7 +23,7 @@ def command_text(raw: str) -> str:
     """Slash command / message text -> command text for the core."""
     out: list[str] = []
     pos = 0
-    for m in _CONTROL.finditer(raw):
+    for m in CONTROL.finditer(raw):
         out.append(_unescape(raw[pos:m.start()]))
         user = _USER_MENTION.fullmatch(m.group(0))
         out.append(f"<@{user.group(1)}>" if user else m.group(0))
@@ -40,7 +40,7 @@ def mrkdwn(text: str) -> str:
     """Core text -> Slack mrkdwn: escape everything but mentions, channels and links."""
     out: list[str] = []
     pos = 0
-    for m in _CONTROL.finditer(text):
+    for m in CONTROL.finditer(text):
         out.append(_escape(text[pos:m.start()]))
         out.append(m.group(0))
         pos = m.end()

@@ -74,3 +74,9 @@ def test_clip_and_chunks_never_split_a_mention():
     pieces = chunks("aaaa <@U1234567> bbbb", 12)
     assert all(p.count("<") == p.count(">") for p in pieces)
     assert "".join(pieces).replace(" ", "") == "aaaa<@U1234567>bbbb"
+
+
+def test_a_title_with_a_mention_is_not_a_plain_text_header():
+    blocks = message(Reply(title="<@U1> offers you ZD-1: SSO", text="x"))["blocks"]
+    assert blocks[0]["type"] == "section"
+    assert blocks[0]["text"] == {"type": "mrkdwn", "text": "*<@U1> offers you ZD-1: SSO*"}

@@ -149,3 +149,11 @@ async def test_errors_are_private_one_liners(slack_bot: SlackHarness):
     answer = slack_bot.fake.responses[-1]
     assert answer["response_type"] == "ephemeral"
     assert "Unknown command" in answer["text"] and "\n" not in answer["text"]
+
+
+async def test_time_zone_comes_from_slack_once(slack_bot: SlackHarness):
+    slack_bot.fake.users["UTZ1"] = {"id": "UTZ1", "name": "tz", "tz": "America/Chicago"}
+    await slack_bot.command("help", "UTZ1")
+    await slack_bot.command("skills", "UTZ1")
+    assert slack_bot.store.get_person("UTZ1").tz == "America/Chicago"
+    assert len(slack_bot.fake.calls_to("users.info")) == 1
