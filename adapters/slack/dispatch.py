@@ -151,10 +151,14 @@ class Dispatcher:
             # Not a member of that channel, or it was archived: the person still hears it.
             log.info("slack: reply in %s refused (%s); sending it as a DM", channel,
                      err.response.get("error"))
+        except (aiohttp.ClientError, TimeoutError) as err:
+            log.warning("slack: reply in %s failed (%s); trying a DM", channel, err)
         try:
             await self.client.chat_postMessage(channel=user, **payload)
         except SlackApiError as err:
             log.error("slack: could not answer %s at all: %s", user, err.response.get("error"))
+        except (aiohttp.ClientError, TimeoutError) as err:
+            log.error("slack: could not answer %s at all: %s", user, err)
 
     async def _user_tz(self, user: str) -> str | None:
         """The person's IANA zone (for `promise 17:00`), asked once per process."""

@@ -20,11 +20,12 @@ SECRETS = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 
 
 @pytest.fixture
-async def fake_slack(aiohttp_server) -> FakeSlack:
+async def fake_slack(aiohttp_server) -> AsyncIterator[FakeSlack]:
     fake = FakeSlack()
     server = await aiohttp_server(fake.app, host="127.0.0.1")
     fake.base_url = str(server.make_url("/"))
-    return fake
+    yield fake
+    await fake.close_sockets()  # a Socket Mode connection would hold the server's shutdown
 
 
 @pytest.fixture

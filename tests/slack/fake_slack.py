@@ -17,6 +17,7 @@ from typing import Any
 from aiohttp import web
 
 TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"  # Socket Mode: apps.connections.open takes the app token
 BOT_USER = "UBOT"
 _NAME_OK = re.compile(r"^[a-z0-9_-]{1,80}$")
 
@@ -69,6 +70,10 @@ class FakeSlack:
         self.app.router.add_post("/api/{method}", self._api)
         self.app.router.add_get("/api/{method}", self._api)
         self.app.router.add_post("/response/{rid}", self._response_url)
+        self.app.router.add_get("/socket", self._socket)
+        self.socket_ready = asyncio.Event()
+        self._ws: web.WebSocketResponse | None = None
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.base_url = ""  # set by the fixture once the server listens
 
     # test controls ---------------------------------------------------------
@@ -133,7 +138,8 @@ class FakeSlack:
         auth = request.headers.get("Authorization", "")
         if not auth:
             return web.json_response({"ok": False, "error": "not_authed"})
-        if auth != f"Bearer {TOKEN}":
+        wanted = APP_TOKEN if method == "apps.connections.open" else TOKEN
+        if auth != f"Bearer {wanted}":
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if method in self._holds:
             await self._holds.pop(method).wait()
@@ -173,6 +179,39 @@ class FakeSlack:
         if len(blocks) > 50:
             raise SlackError("invalid_blocks")
         return blocks
+
+    # Socket Mode ----------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A123456"}})
+        self.socket_ready.set()
+        async for msg in ws:
+            data = json.loads(msg.data)
+            future = self._acks.pop(str(data.get("envelope_id")), None)
+            if future is not None and not future.done():
+                future.set_result(data)
+        return ws
+
+    async def close_sockets(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+
+    async def socket_send(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one envelope the way Slack does; return the app's acknowledgement."""
+        assert self._ws is not None, "nobody connected over Socket Mode"
+        envelope_id = self._id("env-")
+        ack: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = ack
+        await self._ws.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                  "accepts_response_payload": kind != "events_api",
+                                  "retry_attempt": 0, "retry_reason": ""})
+        return await asyncio.wait_for(ack, timeout=5)
+
+    def m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.base_url.replace("http", "ws", 1) + "socket"}
 
     # methods ------------------------------------------------------------------
     def m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -26,6 +26,8 @@ class SlackHarness:
         self.store = self.runtime.inbox.store  # type: ignore[union-attr]
 
     async def post(self, body: str, content_type: str, **headers: str) -> Any:
+        # Tests talk only to 127.0.0.1: a recorded payload's real response_url must be replaced.
+        assert "hooks.slack.com" not in body, "point response_url at the fake Slack"
         return await self.client.post("/slack/events", data=body.encode(),
                                       headers={**signed_headers(body, content_type), **headers})
 

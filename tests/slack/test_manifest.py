@@ -114,7 +114,8 @@ async def test_each_listener_answers_over_the_wire(slack_bot: SlackHarness):
         body = {**payload("slash_command.json"), "command": command, "text": "help",
                 "response_url": slack_bot.fake.response_url("x")}
         assert (await slack_bot.post(form_body(body), FORM)).status == 200
-    unknown = {**payload("slash_command.json"), "command": "/nothing"}
+    unknown = {**payload("slash_command.json"), "command": "/nothing",
+               "response_url": slack_bot.fake.response_url("x")}
     assert (await slack_bot.post(form_body(unknown), FORM)).status == 404
     for n, prefix in enumerate(spec["actions"]):
         data = payload("block_actions.json")

@@ -26,8 +26,13 @@ async def test_signed_command_is_acked_and_answered(slack_bot: SlackHarness):
     assert answer["response_type"] == "ephemeral" and "open" in answer["text"]
 
 
+def _command_body(harness: SlackHarness) -> str:
+    return form_body({**payload("slash_command.json"),
+                      "response_url": harness.fake.response_url("r")})
+
+
 async def test_forged_signature_is_refused(slack_bot: SlackHarness):
-    body = form_body(payload("slash_command.json"))
+    body = _command_body(slack_bot)
     headers = signed_headers(body, FORM, secret="not-the-secret")
     resp = await slack_bot.client.post("/slack/events", data=body.encode(), headers=headers)
     assert resp.status == 401
@@ -40,13 +45,15 @@ async def test_forged_signature_is_refused(slack_bot: SlackHarness):
 
 
 async def test_stale_timestamp_is_refused(slack_bot: SlackHarness):
-    body = form_body(payload("slash_command.json"))
+    body = _command_body(slack_bot)
     headers = signed_headers(body, FORM, timestamp=int(time.time()) - 6 * 60)
     resp = await slack_bot.client.post("/slack/events", data=body.encode(), headers=headers)
     assert resp.status == 401
     fresh = signed_headers(body, FORM, timestamp=int(time.time()) - 4 * 60)
     assert (await slack_bot.client.post("/slack/events", data=body.encode(),
                                         headers=fresh)).status == 200
+    await slack_bot.drain()
+    assert len(slack_bot.fake.responses) == 1
 
 
 async def test_ack_comes_before_the_slow_work(slack_bot: SlackHarness):
@@ -81,3 +88,27 @@ async def test_unknown_triage_channel_stops_start_up(slack_config: Config, fake_
     with pytest.raises(ConfigError, match="triage_channel #nowhere"):
         await build_app(slack_config, {"SLACK_BOT_TOKEN": "xoxb-test-token",
                                        "SLACK_SIGNING_SECRET": "s"})
+
+
+async def test_socket_mode(aiohttp_client, fake_slack, slack_config: Config):
+    """With socket_mode the app connects out, takes envelopes and acks them; no HTTP route."""
+    import asyncio
+
+    from tests.slack.fake_slack import APP_TOKEN, TOKEN
+    from tests.slack.harness import SlackHarness
+
+    fake_slack.add_channel("swarm-triage")
+    slack_config.slack.socket_mode = True
+    app = await build_app(slack_config, {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": APP_TOKEN})
+    client = await aiohttp_client(app)
+    harness = SlackHarness(client, fake_slack)
+    await asyncio.wait_for(fake_slack.socket_ready.wait(), timeout=5)
+    command = {**payload("slash_command.json"), "user_id": "U1",
+               "text": "open ZD-60 sev2 Over the socket",
+               "response_url": fake_slack.response_url("sock")}
+    ack = await fake_slack.socket_send("slash_commands", command)
+    assert "envelope_id" in ack
+    await harness.drain()
+    assert fake_slack.channel_named("swarm-zd-60-over-the-socket") is not None
+    assert fake_slack.responses[-1]["response_type"] == "in_channel"
+    assert (await client.post("/slack/events", data=b"x")).status == 404
