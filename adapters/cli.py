@@ -13,7 +13,7 @@ from bot.config import Config, load_config
 from bot.errors import CommandError, ConfigError
 
 # Each adapter adds its own subcommands; a missing optional adapter is simply not offered.
-_PLUGINS = ("adapters.slack.cli", "adapters.teams.cli", "adapters.digest_cli", "adapters.serve")
+_PLUGINS = ("adapters.serve", "adapters.slack.cli", "adapters.teams.cli", "adapters.digest_cli")
 
 
 def _config(args: argparse.Namespace) -> Config:

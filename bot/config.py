@@ -132,6 +132,10 @@ def load_config(path: str | Path | None) -> Config:
         if not isinstance(value, dict):
             raise ConfigError(f"{p}: top-level key {name!r} must be a [section]")
         sections[name] = value
+    for platform in ("slack", "teams"):
+        # Writing a [slack] or [teams] section is how you switch that platform on.
+        if platform in sections:
+            sections[platform].setdefault("enabled", True)
     cfg = _fill(Config, sections, "config")
     cfg.source = str(p)
     return cfg

@@ -67,6 +67,8 @@ def run_shell(core: Core, port: ShellChatPort, stdin: TextIO = sys.stdin) -> int
     try:
         loop.run_until_complete(core.reconcile())
         if interactive:
+            import readline  # noqa: F401 - line editing and history for input()
+
             print(f"swarmbot shell on {core.config.store.path}. Type `{shell.slash} help`; "
                   "`@name` and `#room` switch who and where you are; /quit to leave.")
         while True:

@@ -1,0 +1,37 @@
+"""The command line: start-up problems are one line naming what to fix, exit 2."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+from tests.conftest import REPO
+
+
+def run(args: list[str], env: dict[str, str] | None = None) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "adapters.cli", *args], cwd=REPO, text=True,
+                          capture_output=True, timeout=60, env=env)
+
+
+def test_serve_without_a_platform_says_what_to_add(tmp_path: Path) -> None:
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f"[store]\npath = '{tmp_path / 'x.db'}'\n")
+    proc = run(["serve", "--config", str(cfg)])
+    assert proc.returncode == 2
+    assert proc.stderr.strip() == ("swarmbot: nothing to serve: add a [slack] or [teams] section "
+                                   "to the config (see config.example.toml); `swarmbot shell` "
+                                   "needs no server")
+
+
+def test_missing_config_file_is_named(tmp_path: Path) -> None:
+    proc = run(["serve", "--config", str(tmp_path / "nope.toml")])
+    assert proc.returncode == 2 and "config file not found" in proc.stderr
+    assert "Traceback" not in proc.stderr
+
+
+def test_help_lists_the_subcommands() -> None:
+    proc = run(["--help"])
+    assert proc.returncode == 0
+    for name in ("shell", "export", "serve"):
+        assert name in proc.stdout
