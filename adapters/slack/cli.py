@@ -1,4 +1,4 @@
-"""`swarmbot serve --config PATH` and `swarmbot slack-manifest --url https://host`."""
+"""`swarmbot slack-manifest --url https://host` (`swarmbot serve` is adapters.serve)."""
 
 from __future__ import annotations
 
@@ -23,18 +23,6 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     return 0
 
 
-def cmd_serve(args: argparse.Namespace) -> int:
-    from aiohttp import web
-
-    from adapters.slack.server import build_app, slack_secrets
-
-    cfg = load_config(args.config)
-    slack_secrets(cfg)  # a missing secret stops start-up here, before anything listens
-    web.run_app(build_app(cfg), host=args.host or cfg.server.host,
-                port=args.port or cfg.server.port, print=None)
-    return 0
-
-
 def register(subparsers: argparse._SubParsersAction) -> None:
     manifest = subparsers.add_parser(
         "slack-manifest", help="print the Slack app manifest (YAML) for api.slack.com/apps")
@@ -44,11 +32,3 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                           help="no request URLs: the app connects out over Socket Mode")
     manifest.add_argument("--config", help="config.toml (slash command name, socket mode)")
     manifest.set_defaults(func=cmd_manifest)
-    # The full server (Slack + Teams + digest) may be registered by adapters.serve; this
-    # Slack-only `serve` is offered only when nobody else offers one.
-    if "serve" not in subparsers.choices:
-        serve = subparsers.add_parser("serve", help="run the Slack app server (/slack/events)")
-        serve.add_argument("--config", required=True, help="config.toml")
-        serve.add_argument("--host", help="listen address (default [server] host)")
-        serve.add_argument("--port", type=int, help="listen port (default [server] port)")
-        serve.set_defaults(func=cmd_serve)

@@ -6,8 +6,7 @@ Wiring, in the order start-up needs it (the core needs the port, the routes need
     core = build_core(config, {"slack": runtime.port})
     add_slack_routes(app, runtime, core)                 # Bolt app + routes + start/stop hooks
 
-`build_app(config)` does exactly that for a Slack-only server; a server that also speaks
-Teams calls the three steps itself and adds its own routes to the same Application.
+`adapters.serve.build_server` does exactly that, next to the other platforms' routes.
 """
 
 from __future__ import annotations
@@ -35,7 +34,6 @@ log = logging.getLogger(__name__)
 
 EVENTS_PATH = "/slack/events"
 # Where the running adapter hangs on the aiohttp Application (tests drain its work).
-HEALTH_PATH = "/healthz"
 
 
 @dataclass(frozen=True)
@@ -175,28 +173,3 @@ async def replay_pending(runtime: SlackRuntime, pending: list[Pending]) -> int:
         finally:
             runtime.inbox.done(item.key)
     return len(pending)
-
-
-async def health(_: web.Request) -> web.Response:
-    return web.json_response({"ok": True})
-
-
-def add_health_route(app: web.Application) -> None:
-    app.router.add_get(HEALTH_PATH, health)
-
-
-async def build_app(config: Config, env: Mapping[str, str] | None = None) -> web.Application:
-    """A Slack-only server: what `swarmbot serve` runs when only [slack] is enabled."""
-    from adapters.bootstrap import build_core
-
-    runtime = await start_slack(config, env)
-    core = build_core(config, {"slack": runtime.port})
-    app = web.Application()
-    add_health_route(app)
-    add_slack_routes(app, runtime, core)
-
-    async def close_store(_: web.Application) -> None:
-        core.store.close()
-
-    app.on_cleanup.append(close_store)
-    return app

@@ -10,7 +10,7 @@ import pytest
 from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.server import build_app
+from adapters.serve import build_server
 from bot.config import Config
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.harness import SlackHarness
@@ -53,8 +53,8 @@ def slack_config(api_url: str, tmp_path) -> Config:
 @pytest.fixture
 async def slack_bot(aiohttp_client, fake_slack: FakeSlack, slack_config: Config
                     ) -> SlackHarness:
-    """The real serve app (build_app) in-process, talking to the fake Slack on loopback."""
+    """`swarmbot serve`'s app (adapters.serve.build_server) in-process, on the fake Slack."""
     fake_slack.add_channel("swarm-triage")
-    app = await build_app(slack_config, SECRETS)
+    app = await build_server(slack_config, SECRETS)
     client = await aiohttp_client(app)
     return SlackHarness(client, fake_slack)

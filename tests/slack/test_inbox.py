@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import json
 
+from adapters.serve import build_server
 from adapters.slack.inbox import Inbox, key_of, kind_of, stored_body
-from adapters.slack.server import build_app
 from bot.config import Config
 from bot.store import open_store
 from tests.slack.conftest import SECRETS
@@ -47,7 +47,7 @@ async def test_pending_requests_are_finished_at_start_up(aiohttp_client, fake_sl
     assert inbox.put("slack:click-before-crash", "action", click)
     store.close()
 
-    client = await aiohttp_client(await build_app(slack_config, SECRETS))
+    client = await aiohttp_client(await build_server(slack_config, SECRETS))
     harness = SlackHarness(client, fake_slack)
     await harness.drain()
 

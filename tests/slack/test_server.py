@@ -7,7 +7,8 @@ import time
 
 import pytest
 
-from adapters.slack.server import build_app, slack_secrets
+from adapters.serve import build_server
+from adapters.slack.server import slack_secrets
 from bot.config import Config
 from bot.errors import ConfigError
 from tests.slack.harness import FORM, SlackHarness
@@ -86,7 +87,7 @@ def test_missing_secrets_name_the_variable():
 async def test_unknown_triage_channel_stops_start_up(slack_config: Config, fake_slack):
     slack_config.slack.triage_channel = "#nowhere"
     with pytest.raises(ConfigError, match="triage_channel #nowhere"):
-        await build_app(slack_config, {"SLACK_BOT_TOKEN": "xoxb-test-token",
+        await build_server(slack_config, {"SLACK_BOT_TOKEN": "xoxb-test-token",
                                        "SLACK_SIGNING_SECRET": "s"})
 
 
@@ -99,7 +100,7 @@ async def test_socket_mode(aiohttp_client, fake_slack, slack_config: Config):
 
     fake_slack.add_channel("swarm-triage")
     slack_config.slack.socket_mode = True
-    app = await build_app(slack_config, {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": APP_TOKEN})
+    app = await build_server(slack_config, {"SLACK_BOT_TOKEN": TOKEN, "SLACK_APP_TOKEN": APP_TOKEN})
     client = await aiohttp_client(app)
     harness = SlackHarness(client, fake_slack)
     await asyncio.wait_for(fake_slack.socket_ready.wait(), timeout=5)
