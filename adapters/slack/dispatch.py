@@ -19,13 +19,21 @@ from adapters.slack.home import home_view
 from adapters.slack.modals import submission, view_for
 from adapters.slack.text import command_text
 from bot.domain import Case
-from bot.replies import Reply
+from bot.replies import Reply, Tone
 from handlers.invocation import Invocation
 
 log = logging.getLogger(__name__)
 PLATFORM = "slack"
 # Message subtypes that are somebody contributing (not joins, topic changes, bots).
 _COUNTED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+
+
+_SETTLED = {"accept": ":white_check_mark: Accepted", "decline": ":no_entry_sign: Declined"}
+
+
+def _settles(command: str, replies: list[Reply]) -> bool:
+    verb = (command.split() or [""])[0].lower()
+    return verb in _SETTLED and not any(r.tone is Tone.ERROR for r in replies)
 
 
 class CoreLike(Protocol):
@@ -86,8 +94,10 @@ class Dispatcher:
                                  room_id=channel, user_name=body["user"].get("username"),
                                  user_tz=await self._user_tz(user))
                 replies = await self.core.handle(inv)
-                await self.deliver(replies, user, channel,
-                                   None if replay else body.get("response_url"))
+                response_url = None if replay else body.get("response_url")
+                await self.deliver(replies, user, channel, response_url)
+                if response_url and _settles(command, replies):
+                    await self._settle(response_url, body.get("message") or {}, user, command)
 
     async def view(self, body: dict[str, Any]) -> None:
         user = body["user"]["id"]
@@ -114,6 +124,21 @@ class Dispatcher:
             await self.deliver([Reply.error(
                 f"Couldn't open the form ({error}); type `{self.slash} {command} …` instead.")],
                 user, channel, None)
+
+    async def _settle(self, response_url: str, original: dict[str, Any], user: str,
+                      command: str) -> None:
+        """An accepted or declined offer loses its buttons, so nobody presses them again."""
+        verb = command.split()[0].lower()
+        blocks = [b for b in original.get("blocks", []) if b.get("type") != "actions"]
+        blocks.append({"type": "context", "elements": [
+            {"type": "mrkdwn", "text": f"{_SETTLED[verb]} by <@{user}>"}]})
+        body = {"replace_original": True, "text": original.get("text", ""), "blocks": blocks}
+        try:
+            async with self.session.post(response_url, json=body) as resp:
+                if resp.status != 200:
+                    log.warning("slack: could not update the offer (%s)", resp.status)
+        except aiohttp.ClientError as err:
+            log.warning("slack: could not update the offer: %s", err)
 
     # answering -------------------------------------------------------------------
     async def deliver(self, replies: list[Reply], user: str, channel: str | None,

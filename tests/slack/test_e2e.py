@@ -74,6 +74,9 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
 
     # the receiver accepts from the DM
     await slack_bot.click(offer, "Accept", NEXT)
+    settled = [r for r in fake.responses if r.get("replace_original")][-1]
+    assert "actions" not in [b["type"] for b in settled["blocks"]]
+    assert f"Accepted by <@{NEXT}>" in json.dumps(settled["blocks"])
     case = store.case_by_ref("ZD-4711")
     assert case.owner == NEXT and NEXT in room.members
     assert f"<@{NEXT}>" in room.topic
@@ -157,3 +160,23 @@ async def test_time_zone_comes_from_slack_once(slack_bot: SlackHarness):
     await slack_bot.command("skills", "UTZ1")
     assert slack_bot.store.get_person("UTZ1").tz == "America/Chicago"
     assert len(slack_bot.fake.calls_to("users.info")) == 1
+
+
+async def test_decline_and_a_click_by_the_wrong_person(slack_bot: SlackHarness):
+    fake = slack_bot.fake
+    await slack_bot.command("open ZD-6 sev3 Invoices wrong", OWNER)
+    room = fake.channel_named("swarm-zd-6-invoices-wrong")
+    await slack_bot.command(f"handoff <@{NEXT}|next> shift ends, invoices re-run pending",
+                            OWNER, room.id)
+    offer = slack_bot.messages_in(f"D{NEXT}")[-1]
+    # somebody else presses Accept: a private error, the offer keeps its buttons
+    await slack_bot.click(offer, "Accept", NET)
+    assert fake.responses[-1]["response_type"] == "ephemeral"
+    assert "no handoff" in fake.responses[-1]["text"].lower()
+    assert not [r for r in fake.responses if r.get("replace_original")]
+    # the receiver declines: the owner hears it and stays owner
+    await slack_bot.click(offer, "Decline", NEXT)
+    assert slack_bot.store.case_by_ref("ZD-6").owner == OWNER
+    assert "declined" in slack_bot.messages_in(f"D{OWNER}")[-1]["text"]
+    settled = [r for r in fake.responses if r.get("replace_original")][-1]
+    assert f"Declined by <@{NEXT}>" in json.dumps(settled["blocks"])
