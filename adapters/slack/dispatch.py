@@ -42,6 +42,7 @@ class CoreLike(Protocol):
     async def member_left(self, platform: str, room_id: str, user_id: str) -> None: ...
     async def message_posted(self, platform: str, room_id: str, user_id: str) -> None: ...
     def cases_for(self, user_id: str) -> list[Case]: ...
+    def case_for_room(self, room_id: str) -> Case | None: ...
 
 
 class Dispatcher:
@@ -70,14 +71,25 @@ class Dispatcher:
     async def command(self, body: dict[str, Any], replay: bool = False) -> None:
         user, channel = body["user_id"], body.get("channel_id")
         text = command_text(body.get("text", ""))
-        if text.lower() == "open" and not replay:
-            # `/swarm open` alone: the form is easier than remembering the syntax.
-            await self._open_view(body.get("trigger_id", ""), "open", channel, user)
+        form = None if replay else self._form_for(text.lower(), channel)
+        if form is not None:
+            # `/swarm open` alone (or `handoff` / `resolve` alone in a swarm channel): the
+            # form is easier than remembering the syntax.
+            await self._open_view(body.get("trigger_id", ""), form, channel, user)
             return
         inv = Invocation(platform=PLATFORM, user_id=user, text=text, room_id=channel,
                          user_name=body.get("user_name"), user_tz=await self._user_tz(user))
         replies = await self.core.handle(inv)
         await self.deliver(replies, user, channel, None if replay else body.get("response_url"))
+
+    def _form_for(self, text: str, channel: str | None) -> str | None:
+        if text == "open":
+            return "open"
+        if text in ("handoff", "resolve") and channel:
+            case = self.core.case_for_room(channel)
+            if case is not None and case.is_open and case.platform == PLATFORM:
+                return f"{text} {case.ref}"
+        return None
 
     async def action(self, body: dict[str, Any], replay: bool = False) -> None:
         user = body["user"]["id"]

@@ -180,3 +180,38 @@ async def test_decline_and_a_click_by_the_wrong_person(slack_bot: SlackHarness):
     assert "declined" in slack_bot.messages_in(f"D{OWNER}")[-1]["text"]
     settled = [r for r in fake.responses if r.get("replace_original")][-1]
     assert f"Declined by <@{NEXT}>" in json.dumps(settled["blocks"])
+
+
+async def test_handoff_alone_in_a_swarm_channel_opens_the_form(slack_bot: SlackHarness):
+    await slack_bot.command("open ZD-7 sev3 Refund stuck", OWNER)
+    room = slack_bot.fake.channel_named("swarm-zd-7-refund-stuck")
+    await slack_bot.command("handoff", OWNER, room.id)
+    form = last_view(slack_bot, "views.open")
+    assert form["view"]["callback_id"] == "swarm_handoff"
+    assert json.loads(form["view"]["private_metadata"]) == {"channel": room.id, "ref": "ZD-7"}
+    # outside a swarm channel `handoff` alone is a usage error, privately
+    await slack_bot.command("handoff", OWNER)
+    assert slack_bot.fake.responses[-1]["response_type"] == "ephemeral"
+
+
+async def test_a_repeated_request_body_is_processed_once(slack_bot: SlackHarness):
+    from tests.slack.harness import FORM
+    from tests.slack.signing import form_body, payload
+
+    body = form_body({**payload("slash_command.json"), "user_id": OWNER,
+                      "text": "open ZD-12 sev3 Only once",
+                      "response_url": slack_bot.fake.response_url("once")})
+    assert (await slack_bot.post(body, FORM)).status == 200
+    assert (await slack_bot.post(body, FORM, **{"X-Slack-Retry-Num": "1"})).status == 200
+    await slack_bot.drain()
+    assert len(slack_bot.fake.calls_to("conversations.create")) == 1
+    assert len(slack_bot.fake.responses) == 1
+
+
+async def test_url_verification_challenge(slack_bot: SlackHarness):
+    challenge = "3eZbrw1aBm2rZgRNFdxV2595E9CY3gmdALWMmHkvFXO7tYXAYM8P"
+    body = json.dumps({"token": "x", "challenge": challenge, "type": "url_verification"})
+    resp = await slack_bot.post(body, "application/json")
+    assert resp.status == 200
+    assert (await resp.json())["challenge"] == challenge
+    assert slack_bot.store.inbox_pending("slack") == []
