@@ -20,6 +20,7 @@ from adapters.slack.modals import submission, view_for
 from adapters.slack.text import command_text
 from bot.domain import Case
 from bot.replies import Reply, Tone
+from bot.store import Store
 from handlers.invocation import Invocation
 
 log = logging.getLogger(__name__)
@@ -37,6 +38,8 @@ def _settles(command: str, replies: list[Reply]) -> bool:
 
 
 class CoreLike(Protocol):
+    store: Store
+
     async def handle(self, inv: Invocation) -> list[Reply]: ...
     async def member_joined(self, platform: str, room_id: str, user_id: str) -> None: ...
     async def member_left(self, platform: str, room_id: str, user_id: str) -> None: ...

@@ -20,6 +20,7 @@ import aiohttp
 from aiohttp import web
 from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
 from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_bolt_app
@@ -70,6 +71,7 @@ class SlackRuntime:
     session: aiohttp.ClientSession
     client: AsyncWebClient
     port: SlackChatPort
+    bot_user_id: str = ""
     work: Work = field(default_factory=Work)
     bolt: AsyncApp | None = None
     dispatcher: Dispatcher | None = None
@@ -97,12 +99,25 @@ async def start_slack(config: Config, env: Mapping[str, str] | None = None) -> S
     port = SlackChatPort(client, private_channels=config.slack.private_channels,
                          archive_on_resolve=config.slack.archive_on_resolve)
     try:
+        bot_user_id = await whoami(client)
         port.triage_room = await triage_room(port, config.slack.triage_channel)
     except BaseException:
         await session.close()
         raise
     return SlackRuntime(config=config, secrets=secrets, session=session, client=client,
-                        port=port)
+                        port=port, bot_user_id=bot_user_id)
+
+
+async def whoami(client: AsyncWebClient) -> str:
+    """auth.test at start-up: a wrong token stops start-up now, not at the first command,
+    and the bot's own user id is known before any inbox replay (its own joins are skipped)."""
+    try:
+        resp = await client.auth_test()
+    except SlackApiError as err:
+        raise ConfigError(f"Slack refused SLACK_BOT_TOKEN: {err.response.get('error')}") from err
+    except (aiohttp.ClientError, TimeoutError) as err:
+        raise ConfigError(f"cannot reach the Slack Web API at {client.base_url}: {err}") from err
+    return str(resp.get("user_id", ""))
 
 
 async def triage_room(port: SlackChatPort, configured: str) -> str | None:
@@ -122,7 +137,7 @@ async def triage_room(port: SlackChatPort, configured: str) -> str | None:
 def add_slack_routes(app: web.Application, runtime: SlackRuntime, core: CoreLike) -> AsyncApp:
     """Mount the Slack endpoint on `app` and hook start-up (inbox replay) and clean-up."""
     config = runtime.config
-    store = core.store  # type: ignore[attr-defined]
+    store = core.store
     inbox = Inbox(store)
     dispatcher = Dispatcher(core, runtime.client, runtime.session, config.commands.slash)
     bolt = build_bolt_app(token=runtime.secrets.bot_token,
@@ -131,6 +146,7 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime, core: CoreLike
                           client=bolt_client(runtime.client), dispatcher=dispatcher,
                           inbox=inbox,
                           work=runtime.work, store=store, slash=config.commands.slash)
+    dispatcher.bot_user_id = runtime.bot_user_id or None
     runtime.bolt, runtime.dispatcher, runtime.inbox = bolt, dispatcher, inbox
     app[SLACK_RUNTIME] = runtime
 

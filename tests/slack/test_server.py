@@ -113,3 +113,18 @@ async def test_socket_mode(aiohttp_client, fake_slack, slack_config: Config):
     assert fake_slack.channel_named("swarm-zd-60-over-the-socket") is not None
     assert fake_slack.responses[-1]["response_type"] == "in_channel"
     assert (await client.post("/slack/events", data=b"x")).status == 404
+
+
+async def test_a_refused_token_stops_start_up(slack_config: Config, fake_slack):
+    fake_slack.add_channel("swarm-triage")
+    with pytest.raises(ConfigError, match="SLACK_BOT_TOKEN: invalid_auth"):
+        await build_server(slack_config, {"SLACK_BOT_TOKEN": "xoxb-revoked",
+                                          "SLACK_SIGNING_SECRET": "s"})
+
+
+async def test_the_bots_own_joins_are_not_counted(slack_bot: SlackHarness):
+    await slack_bot.command("open ZD-66 sev3 Bot joins", "U1")
+    room = slack_bot.fake.channel_named("swarm-zd-66-bot-joins")
+    await slack_bot.event({"type": "member_joined_channel", "user": "UBOT", "channel": room.id})
+    case = slack_bot.store.case_by_ref("ZD-66")
+    assert "UBOT" not in [p.person for p in slack_bot.store.participants(case.id)]
