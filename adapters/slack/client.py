@@ -3,10 +3,7 @@
 from __future__ import annotations
 
 import aiohttp
-from slack_sdk.http_retry.builtin_async_handlers import (
-    AsyncConnectionErrorRetryHandler,
-    AsyncRateLimitErrorRetryHandler,
-)
+from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 
@@ -15,9 +12,10 @@ def make_client(token: str, base_url: str,
     url = base_url if base_url.endswith("/") else base_url + "/"
     return AsyncWebClient(
         token=token, base_url=url, session=session,
-        # Retry-After is honoured on 429; a dropped connection is retried once.
-        retry_handlers=[AsyncConnectionErrorRetryHandler(),
-                        AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
+        # A 429 means Slack did nothing, so the call is retried after Retry-After. A dropped
+        # connection is not retried here: Slack may have created the channel or posted the
+        # message already, and the core's intents + reconciliation check before redoing.
+        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
 
 
 def bolt_client(client: AsyncWebClient) -> AsyncWebClient:

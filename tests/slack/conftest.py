@@ -7,10 +7,10 @@ from collections.abc import AsyncIterator
 
 import aiohttp
 import pytest
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.serve import build_server
+from adapters.slack.client import make_client
 from bot.config import Config
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.harness import SlackHarness
@@ -36,8 +36,7 @@ def api_url(fake_slack: FakeSlack) -> str:
 @pytest.fixture
 async def web_client(api_url: str) -> AsyncIterator[AsyncWebClient]:
     async with aiohttp.ClientSession() as session:
-        yield AsyncWebClient(token=TOKEN, base_url=api_url, session=session,
-                             retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=2)])
+        yield make_client(TOKEN, api_url, session)  # the client the server builds
 
 
 @pytest.fixture

@@ -127,3 +127,12 @@ async def test_network_failure_is_a_port_error():
     with pytest.raises(PortError) as err:
         await port.set_topic("C1", "x")
     assert err.value.action == "set topic"
+
+
+async def test_rate_limit_that_does_not_end_is_told(port, fake_slack: FakeSlack):
+    ch = fake_slack.add_channel("swarm-zd-6")
+    fake_slack.rate_limit("conversations.setTopic", times=4, retry_after=0)
+    with pytest.raises(PortError) as err:
+        await port.set_topic(ch.id, "t")
+    assert err.value.detail == "ratelimited"
+    assert len(fake_slack.calls_to("conversations.setTopic")) == 4  # 1 + 3 retries
