@@ -116,11 +116,18 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         """Form errors must come back in the ack, so they are checked here, cheaply."""
         sub = submission(body["view"], body["user"]["id"], context.get("bot_user_id"))
         errors = dict(sub.errors)
-        if not errors and body["view"].get("callback_id") == ids.VIEW_OPEN and sub.command:
-            ref = sub.command.split()[1]
-            existing = store.case_by_ref(ref)
+        callback = body["view"].get("callback_id")
+        if not errors and callback == ids.VIEW_OPEN and sub.command:
+            existing = store.case_by_ref(sub.command.split()[1])
             if existing is not None:
                 errors["ref"] = f"{existing.ref} is already {existing.status.value}."
+        elif not errors and callback in (ids.VIEW_HANDOFF, ids.VIEW_RESOLVE) and sub.ref:
+            # The case may have been resolved since the form opened (who may act on it is
+            # the core's decision, told after the form closes).
+            case = store.case_by_ref(sub.ref)
+            field = "receiver" if callback == ids.VIEW_HANDOFF else "resolution"
+            if case is None or not case.is_open:
+                errors[field] = f"{sub.ref} is not open any more."
         if errors:
             context["skip"] = True
             await ack(response_action="errors", errors=errors)

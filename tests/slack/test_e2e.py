@@ -106,6 +106,9 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     assert room.archived
     assert "New SAML cert installed" in slack_bot.messages_in(room.id)[-1]["text"]
     assert store.inbox_pending("slack") == []
+    # a form left open on another screen cannot act on the resolved case
+    late = await slack_bot.submit(form["view"], {"resolution": text_input("again")}, NEXT)
+    assert "not open" in (await late.json())["errors"]["resolution"]
 
 
 async def test_redelivered_event_does_nothing_twice(slack_bot: SlackHarness):
