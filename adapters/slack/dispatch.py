@@ -11,6 +11,7 @@ from typing import Any, Protocol
 
 import aiohttp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import ids
@@ -27,8 +28,6 @@ log = logging.getLogger(__name__)
 PLATFORM = "slack"
 # Message subtypes that are somebody contributing (not joins, topic changes, bots).
 _COUNTED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
-
-
 _SETTLED = {"accept": ":white_check_mark: Accepted", "decline": ":no_entry_sign: Declined"}
 
 
@@ -102,6 +101,9 @@ class Dispatcher:
             command = str(action.get("value", ""))
             if prefix == ids.ACTION_FORM:
                 if replay:  # a trigger_id lives 3 seconds: a restarted bot cannot open it
+                    await self.deliver([Reply.error(
+                        f"swarmbot restarted before it could open the form for `{command}`: "
+                        "press the button again.")], user, None, None)
                     continue
                 await self._open_view(body.get("trigger_id", ""), command, channel, user)
             elif prefix == ids.ACTION_RUN:
@@ -145,8 +147,8 @@ class Dispatcher:
         """An accepted or declined offer loses its buttons, so nobody presses them again."""
         verb = command.split()[0].lower()
         blocks = [b for b in original.get("blocks", []) if b.get("type") != "actions"]
-        blocks.append({"type": "context", "elements": [
-            {"type": "mrkdwn", "text": f"{_SETTLED[verb]} by <@{user}>"}]})
+        blocks.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"{_SETTLED[verb]} by <@{user}>")]).to_dict())
         body = {"replace_original": True, "text": original.get("text", ""), "blocks": blocks}
         try:
             async with self.session.post(response_url, json=body) as resp:
