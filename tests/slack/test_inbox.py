@@ -62,20 +62,3 @@ async def test_pending_requests_are_finished_at_start_up(aiohttp_client, fake_sl
     assert not fake_slack.calls_to("views.open")
     clicker = click["user"]["id"]
     assert "press the button again" in harness.messages_in(clicker)[-1]["text"]
-
-
-def test_the_inbox_write_is_cheap(tmp_path):
-    """It sits on the ack path (Slack's 3 s); measured here on a real file with WAL."""
-    import time
-
-    store = open_store(tmp_path / "inbox.db")
-    inbox = Inbox(store)
-    body = payload("slash_command.json")
-    started = time.perf_counter()
-    for n in range(300):
-        assert inbox.put(f"slack:bench:{n}", "command", body)
-    per_put_ms = (time.perf_counter() - started) * 1000 / 300
-    store.close()
-    # Typically well under a millisecond; the bound only catches a pathological regression
-    # (an fsync per write, a table scan) without making slow CI machines flaky.
-    assert per_put_ms < 25, f"inbox put takes {per_put_ms:.2f} ms"
