@@ -35,3 +35,19 @@ def test_help_lists_the_subcommands() -> None:
     assert proc.returncode == 0
     for name in ("shell", "export", "serve"):
         assert name in proc.stdout
+
+
+def test_the_example_config_is_valid_and_complete() -> None:
+    from dataclasses import fields, is_dataclass
+
+    from bot.config import Config, load_config
+
+    cfg = load_config(REPO / "config.example.toml")
+    text = (REPO / "config.example.toml").read_text()
+    missing = [f"[{section.name}] {f.name}" for section in fields(Config)
+               if is_dataclass(section.type) or section.name in ("server", "store", "slack")
+               for f in fields(getattr(cfg, section.name))
+               if not is_dataclass(getattr(getattr(cfg, section.name), f.name))
+               and f"{f.name} =" not in text and f"# {f.name} =" not in text]
+    assert cfg.slack.enabled is True
+    assert missing == []

@@ -1,0 +1,153 @@
+"""The ChatPort over Slack's Web API (slack_sdk AsyncWebClient): swarm rooms are channels."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator
+from typing import Any
+
+import aiohttp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.blocks import message
+from bot.errors import PortError
+from bot.ports import Room
+from bot.replies import Reply
+
+log = logging.getLogger(__name__)
+
+NAME_LIMIT = 80
+TOPIC_LIMIT = 250
+MAX_SUFFIX = 50
+# Errors that mean the wanted state is already there: not a failure.
+_ALREADY = {"already_in_channel", "already_archived", "cant_invite_self"}
+
+
+def _detail(err: Exception) -> str:
+    if isinstance(err, SlackApiError):
+        return str(err.response.get("error", "unknown_error"))
+    return f"{type(err).__name__}: {err}" if str(err) else type(err).__name__
+
+
+def name_variant(name: str, n: int) -> str:
+    """`name` with suffix -n, still at most 80 chars (the summary is cut, not the suffix)."""
+    if n < 2:
+        return name[:NAME_LIMIT]
+    suffix = f"-{n}"
+    return name[:NAME_LIMIT - len(suffix)].rstrip("-_") + suffix
+
+
+class SlackChatPort:
+    platform = "slack"
+
+    def __init__(self, client: AsyncWebClient, *, private_channels: bool = False,
+                 archive_on_resolve: bool = True, triage_room: str | None = None) -> None:
+        self.client = client
+        self.private_channels = private_channels
+        self.archive_on_resolve = archive_on_resolve
+        self.triage_room = triage_room
+
+    async def _call(self, action: str, method: str, **kwargs: Any) -> dict[str, Any]:
+        """One Web API call; a refusal or a network failure becomes PortError(action).
+
+        `method` is the Web API name ("chat.postMessage"); the SDK's typed method is used so
+        that each call goes out the way Slack documents it (query, form or JSON body).
+        """
+        fn = getattr(self.client, method.replace(".", "_"))
+        try:
+            resp = await fn(**kwargs)
+        except SlackApiError as err:
+            raise PortError(action, _detail(err)) from err
+        except (TimeoutError, aiohttp.ClientError) as err:
+            raise PortError(action, _detail(err)) from err
+        return dict(resp.data) if isinstance(resp.data, dict) else {}
+
+    async def create_room(self, name: str, topic: str) -> Room:
+        for n in range(1, MAX_SUFFIX + 1):
+            candidate = name_variant(name, n)
+            try:
+                data = await self._call("create channel", "conversations.create",
+                                        name=candidate, is_private=self.private_channels)
+            except PortError as err:
+                if err.detail == "name_taken":
+                    continue
+                raise
+            channel = data["channel"]
+            room = Room(id=channel["id"], name=channel.get("name", candidate))
+            if topic:
+                try:
+                    await self.set_topic(room.id, topic)
+                except PortError as err:
+                    # The channel exists and is usable; a missing topic is cosmetic, so the
+                    # create is not reported as failed (which would make the core retry it).
+                    log.warning("channel %s created but its topic was refused: %s", room.id, err)
+            return room
+        raise PortError("create channel", f"name_taken for {name} and {MAX_SUFFIX - 1} variants")
+
+    async def _channels(self) -> AsyncIterator[dict[str, Any]]:
+        cursor: str | None = None
+        while True:
+            args: dict[str, Any] = {"types": "public_channel,private_channel",
+                                    "exclude_archived": True, "limit": 200}
+            if cursor:
+                args["cursor"] = cursor
+            data = await self._call("list channels", "conversations.list", **args)
+            for channel in data.get("channels", []):
+                yield channel
+            cursor = (data.get("response_metadata") or {}).get("next_cursor") or None
+            if not cursor:
+                return
+
+    async def find_room(self, name: str) -> Room | None:
+        wanted = name.lstrip("#").lower()
+        async for channel in self._channels():
+            if channel.get("name", "").lower() == wanted:
+                return Room(id=channel["id"], name=channel["name"])
+        return None
+
+    async def invite(self, room_id: str, user_ids: list[str]) -> None:
+        users = [u for u in dict.fromkeys(user_ids) if u]
+        if not users:
+            return
+        try:
+            await self._call("invite", "conversations.invite", channel=room_id,
+                             users=",".join(users))
+        except PortError as err:
+            if err.detail not in _ALREADY:
+                raise
+
+    async def post(self, room_id: str, reply: Reply) -> str:
+        data = await self._call("post", "chat.postMessage", channel=room_id, **message(reply))
+        return str(data.get("ts", ""))
+
+    async def direct_message(self, user_id: str, reply: Reply) -> None:
+        data = await self._call("direct message", "conversations.open", users=user_id)
+        channel = data["channel"]["id"]
+        await self._call("direct message", "chat.postMessage", channel=channel, **message(reply))
+
+    async def archive(self, room_id: str) -> None:
+        if not self.archive_on_resolve:
+            log.info("not archiving %s: [slack] archive_on_resolve = false", room_id)
+            return
+        try:
+            await self._call("archive", "conversations.archive", channel=room_id)
+        except PortError as err:
+            if err.detail not in _ALREADY:
+                raise
+
+    async def set_topic(self, room_id: str, topic: str) -> None:
+        await self._call("set topic", "conversations.setTopic", channel=room_id,
+                         topic=topic[:TOPIC_LIMIT])
+
+    async def resolve_channel(self, ref: str) -> str | None:
+        """Config value -> channel id: `C123` is taken as is, `#name` / `name` is looked up."""
+        ref = ref.strip()
+        if not ref:
+            return None
+        if not ref.startswith("#") and ref[:1] in ("C", "G") and ref[1:].isalnum() \
+                and ref.upper() == ref:
+            return ref
+        room = await self.find_room(ref)
+        return room.id if room else None
+

@@ -1,0 +1,191 @@
+"""The aiohttp side: `POST /slack/events` (commands, clicks, forms, events), `GET /healthz`.
+
+Wiring, in the order start-up needs it (the core needs the port, the routes need the core):
+
+    runtime = await start_slack(config)                  # secrets, HTTP session, client, port
+    core = build_core(config, {"slack": runtime.port})
+    add_slack_routes(app, runtime, core)                 # Bolt app + routes + start/stop hooks
+
+`adapters.serve.build_server` does exactly that, next to the other platforms' routes.
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+
+import aiohttp
+from aiohttp import web
+from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.app.async_app import AsyncApp
+from slack_sdk.errors import SlackApiError
+from slack_sdk.web.async_client import AsyncWebClient
+
+from adapters.slack.app import build_bolt_app
+from adapters.slack.client import bolt_client, make_client
+from adapters.slack.dispatch import CoreLike, Dispatcher
+from adapters.slack.inbox import Inbox, Pending, Work, run_logged
+from adapters.slack.port import SlackChatPort
+from bot.config import Config
+from bot.errors import ConfigError, PortError
+
+log = logging.getLogger(__name__)
+
+EVENTS_PATH = "/slack/events"
+# Where the running adapter hangs on the aiohttp Application (tests drain its work).
+
+
+@dataclass(frozen=True)
+class SlackSecrets:
+    bot_token: str
+    signing_secret: str
+    app_token: str | None
+
+
+def slack_secrets(config: Config, env: Mapping[str, str] | None = None) -> SlackSecrets:
+    """Read the secrets this config needs; a missing one stops start-up, naming it."""
+    env = os.environ if env is None else env
+
+    def need(name: str) -> str:
+        value = env.get(name, "").strip()
+        if not value:
+            raise ConfigError(f"environment variable {name} is not set (needed by [slack])")
+        return value
+
+    socket = config.slack.socket_mode
+    return SlackSecrets(
+        bot_token=need("SLACK_BOT_TOKEN"),
+        # Socket Mode requests come over Slack's websocket, not signed HTTP.
+        signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() if socket
+        else need("SLACK_SIGNING_SECRET"),
+        app_token=need("SLACK_APP_TOKEN") if socket else None,
+    )
+
+
+@dataclass
+class SlackRuntime:
+    config: Config
+    secrets: SlackSecrets
+    session: aiohttp.ClientSession
+    client: AsyncWebClient
+    port: SlackChatPort
+    bot_user_id: str = ""
+    work: Work = field(default_factory=Work)
+    bolt: AsyncApp | None = None
+    dispatcher: Dispatcher | None = None
+    inbox: Inbox | None = None
+
+    async def close(self) -> None:
+        await self.work.drain()
+        await self.session.close()
+
+
+SLACK_RUNTIME = web.AppKey("slack_runtime", SlackRuntime)
+SOCKET_MODE = web.AppKey("slack_socket_mode", object)
+
+
+def api_base_url(config: Config) -> str:
+    url = config.slack.api_url or "https://slack.com/api/"
+    return url if url.endswith("/") else url + "/"
+
+
+async def start_slack(config: Config, env: Mapping[str, str] | None = None) -> SlackRuntime:
+    """Secrets, one shared HTTP session, the Web API client and the port (needs a loop)."""
+    secrets = slack_secrets(config, env)
+    session = aiohttp.ClientSession()
+    client = make_client(secrets.bot_token, api_base_url(config), session)
+    port = SlackChatPort(client, private_channels=config.slack.private_channels,
+                         archive_on_resolve=config.slack.archive_on_resolve)
+    try:
+        bot_user_id = await whoami(client)
+        port.triage_room = await triage_room(port, config.slack.triage_channel)
+    except BaseException:
+        await session.close()
+        raise
+    return SlackRuntime(config=config, secrets=secrets, session=session, client=client,
+                        port=port, bot_user_id=bot_user_id)
+
+
+async def whoami(client: AsyncWebClient) -> str:
+    """auth.test at start-up: a wrong token stops start-up now, not at the first command,
+    and the bot's own user id is known before any inbox replay (its own joins are skipped)."""
+    try:
+        resp = await client.auth_test()
+    except SlackApiError as err:
+        raise ConfigError(f"Slack refused SLACK_BOT_TOKEN: {err.response.get('error')}") from err
+    except (aiohttp.ClientError, TimeoutError) as err:
+        raise ConfigError(f"cannot reach the Slack Web API at {client.base_url}: {err}") from err
+    return str(resp.get("user_id", ""))
+
+
+async def triage_room(port: SlackChatPort, configured: str) -> str | None:
+    if not configured.strip():
+        log.warning("slack: no [slack] triage_channel: `need` will not ask anybody")
+        return None
+    try:
+        room_id = await port.resolve_channel(configured)
+    except PortError as err:
+        raise ConfigError(f"[slack] triage_channel {configured}: {err}") from err
+    if room_id is None:
+        raise ConfigError(f"[slack] triage_channel {configured}: no such channel the bot can "
+                          "see (for a private channel, invite the bot first)")
+    return room_id
+
+
+def add_slack_routes(app: web.Application, runtime: SlackRuntime, core: CoreLike) -> AsyncApp:
+    """Mount the Slack endpoint on `app` and hook start-up (inbox replay) and clean-up."""
+    config = runtime.config
+    store = core.store
+    inbox = Inbox(store)
+    dispatcher = Dispatcher(core, runtime.client, runtime.session, config.commands.slash)
+    bolt = build_bolt_app(token=runtime.secrets.bot_token,
+                          signing_secret=runtime.secrets.signing_secret,
+                          verify_requests=not config.slack.socket_mode,
+                          client=bolt_client(runtime.client), dispatcher=dispatcher,
+                          inbox=inbox,
+                          work=runtime.work, store=store, slash=config.commands.slash)
+    dispatcher.bot_user_id = runtime.bot_user_id or None
+    runtime.bolt, runtime.dispatcher, runtime.inbox = bolt, dispatcher, inbox
+    app[SLACK_RUNTIME] = runtime
+
+    async def slack_events(request: web.Request) -> web.Response:
+        return await to_aiohttp_response(await bolt.async_dispatch(
+            await to_bolt_request(request)))
+
+    async def on_startup(_: web.Application) -> None:
+        # Read the backlog now, before the server listens: rows written from here on
+        # belong to requests whose own lazy listener processes them.
+        runtime.work.start(replay_pending(runtime, inbox.pending()))
+        if config.slack.socket_mode:
+            from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
+
+            handler = AsyncSocketModeHandler(bolt, runtime.secrets.app_token)
+            await handler.connect_async()
+            app[SOCKET_MODE] = handler
+
+    async def on_cleanup(_: web.Application) -> None:
+        handler = app.get(SOCKET_MODE)
+        if handler is not None:
+            await handler.close_async()  # type: ignore[attr-defined]
+        await runtime.close()
+
+    if not config.slack.socket_mode:
+        app.router.add_post(EVENTS_PATH, slack_events)
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return bolt
+
+
+async def replay_pending(runtime: SlackRuntime, pending: list[Pending]) -> int:
+    """Process what the inbox held at start-up: requests acked before a crash or a stop."""
+    assert runtime.inbox is not None and runtime.dispatcher is not None
+    for item in pending:
+        log.info("slack: finishing %s %s from before the restart", item.kind, item.key)
+        try:
+            await run_logged(f"replay {item.key}", lambda item=item: runtime.dispatcher.process(
+                item.kind, item.body, replay=True))
+        finally:
+            runtime.inbox.done(item.key)
+    return len(pending)

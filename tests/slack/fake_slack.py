@@ -1,0 +1,321 @@
+"""A fake Slack Web API on 127.0.0.1 that answers the way Slack does.
+
+The bot's real AsyncWebClient reaches it through `[slack] api_url`. It takes form, query
+and JSON bodies, checks `Authorization: Bearer`, answers refusals with HTTP 200 and
+`{"ok": false, "error": ...}`, can answer 429 with Retry-After, and records every call so
+tests assert on what the bot really sent. `response_url`s point at `/response/<id>` here.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from aiohttp import web
+
+TOKEN = "xoxb-test-token"
+APP_TOKEN = "xapp-test-token"  # Socket Mode: apps.connections.open takes the app token
+BOT_USER = "UBOT"
+_NAME_OK = re.compile(r"^[a-z0-9_-]{1,80}$")
+
+
+@dataclass
+class Call:
+    method: str
+    args: dict[str, Any]
+    content_type: str
+
+
+@dataclass
+class Channel:
+    id: str
+    name: str
+    is_private: bool
+    members: set[str] = field(default_factory=lambda: {BOT_USER})
+    topic: str = ""
+    archived: bool = False
+
+    def to_json(self) -> dict[str, Any]:
+        return {"id": self.id, "name": self.name, "is_channel": not self.is_private,
+                "is_group": self.is_private, "is_private": self.is_private,
+                "is_archived": self.archived, "topic": {"value": self.topic},
+                "num_members": len(self.members)}
+
+
+class SlackError(Exception):
+    def __init__(self, error: str) -> None:
+        super().__init__(error)
+        self.error = error
+
+
+class FakeSlack:
+    def __init__(self) -> None:
+        self.calls: list[Call] = []
+        self.channels: dict[str, Channel] = {}
+        self.messages: list[dict[str, Any]] = []  # chat.postMessage, with "ts"
+        self.ephemerals: list[dict[str, Any]] = []
+        self.responses: list[dict[str, Any]] = []  # bodies POSTed to response_urls
+        self.views: list[dict[str, Any]] = []  # views.open / views.publish args
+        self.users: dict[str, dict[str, Any]] = {}
+        self.expired_triggers: set[str] = set()
+        self.page_size: int | None = None  # force small conversations.list pages
+        self._rate_limited: dict[str, tuple[int, int]] = {}  # method -> (times, retry_after)
+        self._fail: dict[str, str] = {}  # method -> error, once
+        self._holds: dict[str, asyncio.Event] = {}  # method -> answer once the event is set
+        self._seq = 0
+        self.app = web.Application()
+        self.app.router.add_post("/api/{method}", self._api)
+        self.app.router.add_get("/api/{method}", self._api)
+        self.app.router.add_post("/response/{rid}", self._response_url)
+        self.app.router.add_get("/socket", self._socket)
+        self.socket_ready = asyncio.Event()
+        self._ws: web.WebSocketResponse | None = None
+        self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
+        self.base_url = ""  # set by the fixture once the server listens
+
+    # test controls ---------------------------------------------------------
+    def add_channel(self, name: str, private: bool = False, members: set[str] | None = None
+                    ) -> Channel:
+        ch = Channel(id=self._id("G" if private else "C"), name=name, is_private=private)
+        if members:
+            ch.members |= members
+        self.channels[ch.id] = ch
+        return ch
+
+    def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
+        self._rate_limited[method] = (times, retry_after)
+
+    def hold(self, method: str, gate: asyncio.Event) -> None:
+        """Keep the next call to `method` waiting until `gate` is set (a slow Slack)."""
+        self._holds[method] = gate
+
+    def fail_next(self, method: str, error: str) -> None:
+        self._fail[method] = error
+
+    def calls_to(self, method: str) -> list[Call]:
+        return [c for c in self.calls if c.method == method]
+
+    def channel_named(self, name: str) -> Channel | None:
+        return next((c for c in self.channels.values() if c.name == name), None)
+
+    def response_url(self, rid: str) -> str:
+        return f"{self.base_url}response/{rid}"
+
+    # wire -------------------------------------------------------------------
+    def _id(self, prefix: str) -> str:
+        self._seq += 1
+        return f"{prefix}{self._seq:08d}"
+
+    def _ts(self) -> str:
+        self._seq += 1
+        return f"1700000000.{self._seq:06d}"
+
+    async def _args(self, request: web.Request) -> dict[str, Any]:
+        args: dict[str, Any] = dict(request.query)
+        ctype = request.content_type
+        if request.can_read_body:
+            if ctype == "application/json":
+                args.update(await request.json())
+            else:
+                args.update(dict(await request.post()))
+        return args
+
+    async def _api(self, request: web.Request) -> web.Response:
+        method = request.match_info["method"]
+        args = await self._args(request)
+        self.calls.append(Call(method, args, request.content_type))
+        if method in self._rate_limited:
+            times, retry_after = self._rate_limited[method]
+            if times > 1:
+                self._rate_limited[method] = (times - 1, retry_after)
+            else:
+                del self._rate_limited[method]
+            return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                     headers={"Retry-After": str(retry_after)})
+        auth = request.headers.get("Authorization", "")
+        if not auth:
+            return web.json_response({"ok": False, "error": "not_authed"})
+        wanted = APP_TOKEN if method == "apps.connections.open" else TOKEN
+        if auth != f"Bearer {wanted}":
+            return web.json_response({"ok": False, "error": "invalid_auth"})
+        if method in self._holds:
+            await self._holds.pop(method).wait()
+        if method in self._fail:
+            return web.json_response({"ok": False, "error": self._fail.pop(method)})
+        handler = getattr(self, "m_" + method.replace(".", "_"), None)
+        if handler is None:
+            return web.json_response({"ok": False, "error": "unknown_method"})
+        try:
+            data = handler(args)
+        except SlackError as err:
+            return web.json_response({"ok": False, "error": err.error})
+        return web.json_response({"ok": True, **data})
+
+    async def _response_url(self, request: web.Request) -> web.Response:
+        body = await request.json()
+        self.responses.append({"rid": request.match_info["rid"], **body})
+        return web.Response(text="ok")
+
+    def _channel(self, cid: Any) -> Channel:
+        ch = self.channels.get(str(cid))
+        if ch is None:
+            raise SlackError("channel_not_found")
+        return ch
+
+    @staticmethod
+    def _list(value: Any) -> list[str]:
+        if isinstance(value, list):
+            return [str(v) for v in value]
+        return [v for v in str(value or "").split(",") if v]
+
+    @staticmethod
+    def _blocks(args: dict[str, Any]) -> list[dict[str, Any]]:
+        blocks = args.get("blocks") or []
+        if isinstance(blocks, str):
+            blocks = json.loads(blocks)
+        if len(blocks) > 50:
+            raise SlackError("invalid_blocks")
+        return blocks
+
+    # Socket Mode ----------------------------------------------------------------
+    async def _socket(self, request: web.Request) -> web.WebSocketResponse:
+        ws = web.WebSocketResponse()
+        await ws.prepare(request)
+        self._ws = ws
+        await ws.send_json({"type": "hello", "num_connections": 1,
+                            "connection_info": {"app_id": "A123456"}})
+        self.socket_ready.set()
+        async for msg in ws:
+            data = json.loads(msg.data)
+            future = self._acks.pop(str(data.get("envelope_id")), None)
+            if future is not None and not future.done():
+                future.set_result(data)
+        return ws
+
+    async def close_sockets(self) -> None:
+        if self._ws is not None and not self._ws.closed:
+            await self._ws.close()
+
+    async def socket_send(self, kind: str, payload: dict[str, Any]) -> dict[str, Any]:
+        """Send one envelope the way Slack does; return the app's acknowledgement."""
+        assert self._ws is not None, "nobody connected over Socket Mode"
+        envelope_id = self._id("env-")
+        ack: asyncio.Future[dict[str, Any]] = asyncio.get_running_loop().create_future()
+        self._acks[envelope_id] = ack
+        await self._ws.send_json({"envelope_id": envelope_id, "type": kind, "payload": payload,
+                                  "accepts_response_payload": kind != "events_api",
+                                  "retry_attempt": 0, "retry_reason": ""})
+        return await asyncio.wait_for(ack, timeout=5)
+
+    def m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": self.base_url.replace("http", "ws", 1) + "socket"}
+
+    # methods ------------------------------------------------------------------
+    def m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"url": "https://fake.slack.com/", "team": "Fake", "user": "swarmbot",
+                "team_id": "T0001", "user_id": BOT_USER, "bot_id": "BBOT"}
+
+    def m_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
+        name = str(args.get("name", ""))
+        if not _NAME_OK.match(name):
+            raise SlackError("invalid_name_specials" if len(name) <= 80
+                             else "invalid_name_maxlength")
+        if self.channel_named(name):
+            raise SlackError("name_taken")
+        private = str(args.get("is_private", "false")).lower() in ("1", "true")
+        return {"channel": self.add_channel(name, private).to_json()}
+
+    def m_conversations_invite(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel"))
+        if ch.archived:
+            raise SlackError("is_archived")
+        users = self._list(args.get("users"))
+        if not users:
+            raise SlackError("no_user")
+        if BOT_USER in users:
+            raise SlackError("cant_invite_self")
+        if all(u in ch.members for u in users):
+            raise SlackError("already_in_channel")
+        ch.members |= set(users)
+        return {"channel": ch.to_json()}
+
+    def m_conversations_setTopic(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel"))
+        topic = str(args.get("topic", ""))
+        if len(topic) > 250:
+            raise SlackError("too_long")
+        ch.topic = topic
+        return {"channel": ch.to_json()}
+
+    def m_conversations_archive(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel"))
+        if ch.archived:
+            raise SlackError("already_archived")
+        ch.archived = True
+        return {}
+
+    def m_conversations_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        users = self._list(args.get("users"))
+        if len(users) != 1:
+            raise SlackError("users_list_not_supplied")
+        return {"channel": {"id": "D" + users[0]}}
+
+    def m_conversations_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        exclude = str(args.get("exclude_archived", "false")).lower() in ("1", "true")
+        found = [c for c in self.channels.values() if not (exclude and c.archived)]
+        limit = self.page_size or int(args.get("limit", 100))
+        start = int(args.get("cursor") or 0)
+        page = found[start:start + limit]
+        more = start + limit < len(found)
+        return {"channels": [c.to_json() for c in page],
+                "response_metadata": {"next_cursor": str(start + limit) if more else ""}}
+
+    def m_chat_postMessage(self, args: dict[str, Any]) -> dict[str, Any]:
+        target = str(args.get("channel", ""))
+        if not (args.get("text") or args.get("blocks")):
+            raise SlackError("no_text")
+        blocks = self._blocks(args)
+        if not target.startswith(("D", "U")):
+            ch = self._channel(target)
+            if ch.archived:
+                raise SlackError("is_archived")
+            if BOT_USER not in ch.members:
+                raise SlackError("not_in_channel")
+        ts = self._ts()
+        self.messages.append({"channel": target, "ts": ts, "text": args.get("text", ""),
+                              "blocks": blocks})
+        return {"channel": target, "ts": ts, "message": {"text": args.get("text", "")}}
+
+    def m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel"))
+        if BOT_USER not in ch.members:
+            raise SlackError("not_in_channel")
+        self.ephemerals.append({"channel": ch.id, "user": args.get("user"),
+                                "text": args.get("text", ""), "blocks": self._blocks(args)})
+        return {"message_ts": self._ts()}
+
+    def m_views_open(self, args: dict[str, Any]) -> dict[str, Any]:
+        trigger = str(args.get("trigger_id", ""))
+        if not trigger:
+            raise SlackError("invalid_arguments")
+        if trigger in self.expired_triggers:
+            raise SlackError("expired_trigger_id")
+        view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
+        self.views.append({"method": "views.open", "trigger_id": trigger, "view": view})
+        return {"view": {"id": self._id("V"), **view}}
+
+    def m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
+        view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
+        self.views.append({"method": "views.publish", "user_id": args.get("user_id"),
+                           "view": view})
+        return {"view": {"id": self._id("V"), **view}}
+
+    def m_users_info(self, args: dict[str, Any]) -> dict[str, Any]:
+        uid = str(args.get("user", ""))
+        user = self.users.get(uid)
+        if user is None:
+            raise SlackError("user_not_found")
+        return {"user": user}
