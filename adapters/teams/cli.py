@@ -1,0 +1,36 @@
+"""`swarmbot teams-package`: write the Teams app package (zip) to upload in Teams."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from bot.errors import CommandError
+
+
+def cmd_teams_package(args: argparse.Namespace) -> int:
+    from adapters.teams.package import build_package
+    from bot.config import load_config
+
+    rename = load_config(args.config).commands.rename if args.config else {}
+    try:
+        data = build_package(args.app_id, args.url, rename)
+    except ValueError as err:
+        raise CommandError(str(err)) from err
+    out = Path(args.out)
+    out.write_bytes(data)
+    print(f"wrote {out} ({len(data)} bytes): upload it in Teams > Apps > Manage your apps > "
+          "Upload an app (or in the Teams admin center)")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    p = subparsers.add_parser("teams-package", help="write the Teams app package (manifest "
+                                                    "and icons) for your bot registration")
+    p.add_argument("--app-id", required=True, help="the Azure bot's Microsoft App ID (a GUID)")
+    p.add_argument("--url", required=True, help="public https base URL of this server "
+                                                "(Teams posts to <url>/api/messages)")
+    p.add_argument("--out", default="swarmbot-teams.zip", help="zip to write "
+                                                               "(default swarmbot-teams.zip)")
+    p.add_argument("--config", help="config.toml (its [commands] rename shows in the menu)")
+    p.set_defaults(func=cmd_teams_package)
