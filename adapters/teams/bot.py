@@ -24,7 +24,6 @@ from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsActivityHandler
 from botbuilder.schema import (
     Activity,
-    ActivityTypes,
     AdaptiveCardInvokeResponse,
     AdaptiveCardInvokeValue,
     Attachment,
@@ -39,6 +38,7 @@ from botbuilder.schema.teams import (
 )
 
 from adapters.teams import cards
+from adapters.teams.connector import BotConnector
 from adapters.teams.port import Directory, card_activity
 from bot.domain import utcnow
 from bot.replies import Reply
@@ -47,6 +47,7 @@ from handlers.invocation import Invocation
 
 log = logging.getLogger("swarmbot.teams")
 PLATFORM = "teams"
+RAW_BODY = "swarmbot.raw_body"  # turn_state key: the request body as received, for the inbox
 
 
 def command_text(activity: Activity) -> tuple[str, bool]:
@@ -71,9 +72,10 @@ def command_text(activity: Activity) -> tuple[str, bool]:
 
 
 class SwarmTeamsBot(TeamsActivityHandler):
-    def __init__(self, core: Core, directory: Directory) -> None:
+    def __init__(self, core: Core, directory: Directory, connector: BotConnector) -> None:
         self.core = core
         self.directory = directory
+        self.connector = connector
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         self.directory.learn(turn_context.activity)
@@ -85,10 +87,24 @@ class SwarmTeamsBot(TeamsActivityHandler):
                           room_id=activity.conversation.id if activity.conversation else None,
                           user_name=sender.name, user_tz=activity.local_timezone)
 
+    async def _reply(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
+        """Answer in the conversation, as a reply to the incoming activity."""
+        incoming = turn_context.activity
+        bot = incoming.recipient or ChannelAccount(id="")
+        user = incoming.from_property or ChannelAccount(id="")
+        activity = {**activity, "channelId": incoming.channel_id,
+                    "serviceUrl": incoming.service_url,
+                    "conversation": {"id": incoming.conversation.id},
+                    "from": {"id": bot.id, "name": bot.name},
+                    "recipient": {"id": user.id, "name": user.name},
+                    "replyToId": incoming.id}
+        await self.connector.send("reply in Teams", incoming.service_url,
+                                  incoming.conversation.id, activity, reply_to=incoming.id)
+
     async def _post_public(self, turn_context: TurnContext, replies: list[Reply]) -> None:
         for reply in replies:
             if not reply.private:
-                await turn_context.send_activity(card_activity(reply, self.directory.name))
+                await self._reply(turn_context, card_activity(reply, self.directory.name))
 
     # -- messages -----------------------------------------------------------------------
 
@@ -107,13 +123,13 @@ class SwarmTeamsBot(TeamsActivityHandler):
         key = f"teams:{activity.id}" if activity.id else None
         store = self.core.store
         # Inbox before side effects: a redelivered activity (same id) is not run twice.
-        if key and not store.inbox_put(key, PLATFORM, json.dumps(activity.serialize()),
-                                       utcnow().isoformat()):
+        raw = turn_context.turn_state.get(RAW_BODY) or json.dumps(activity.serialize())
+        if key and not store.inbox_put(key, PLATFORM, raw, utcnow().isoformat()):
             log.info("Teams redelivered activity %s; already handled", activity.id)
             return
         replies = await self.core.handle(self._invocation(activity, text))
         for reply in replies:
-            await turn_context.send_activity(card_activity(reply, self.directory.name))
+            await self._reply(turn_context, card_activity(reply, self.directory.name))
         if key:
             store.inbox_done(key, utcnow().isoformat())
 
@@ -121,9 +137,8 @@ class SwarmTeamsBot(TeamsActivityHandler):
                                      turn_context: TurnContext) -> None:
         bot_id = turn_context.activity.recipient.id
         if any(m.id == bot_id for m in teams_members_added):
-            await turn_context.send_activity(Activity(
-                type=ActivityTypes.message, attachments=[Attachment(
-                    content_type=cards.CARD_CONTENT_TYPE, content=cards.welcome_card())]))
+            await self._reply(turn_context, {"type": "message", "attachments": [
+                {"contentType": cards.CARD_CONTENT_TYPE, "content": cards.welcome_card()}]})
 
     # -- Action.Execute -----------------------------------------------------------------
 

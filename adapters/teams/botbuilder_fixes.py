@@ -20,7 +20,9 @@ botbuilder, so that an upgrade which fixes it upstream tells us to drop the work
    `MicrosoftAppCredentials` builds a new msal app per turn (so msal's token cache is
    always empty and every turn fetches a token, synchronously, on the event loop).
    -> `CachedConnectorFactory`: one ConnectorClient per serviceUrl on aiohttp, and a bearer
-   policy stamping the token that `auth.BotTokens` keeps fresh asynchronously.
+   policy stamping the token that `auth.BotTokens` keeps fresh asynchronously. (swarmbot's
+   own posts and replies go through adapters/teams/connector.py, for speed: see there; this
+   client serves whatever botbuilder itself sends, e.g. TeamsInfo calls.)
 4. `JwtTokenExtractor` fetches the OpenID metadata and JWKS with blocking `requests.get` on
    the event loop (first request, then daily), raises IndexError for an unknown key id and
    lets PyJWT's errors (expired, bad signature, garbage) escape: all 500s instead of 401.
@@ -133,6 +135,7 @@ class CachedConnectorFactory(ConnectorFactory):
 
     def __init__(self, tokens: TokenSource | None) -> None:
         self._tokens = tokens
+        self.tokens = tokens  # shared with adapters.teams.connector for swarmbot's own calls
         self._clients: dict[str, ConnectorClient] = {}
         self._session: ClientSession | None = None
 

@@ -17,16 +17,18 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aiohttp import ClientSession, web
+from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from adapters.teams.auth import BotIdentity, build_authentication
-from adapters.teams.bot import SwarmTeamsBot
+from adapters.teams.bot import RAW_BODY, SwarmTeamsBot
 from adapters.teams.botbuilder_fixes import (
     FixedAuthentication,
     apply_global_fixes,
     invoke_to_response,
 )
+from adapters.teams.connector import BotConnector
 from adapters.teams.graph import HttpGraphClient, MsalTokens
 from adapters.teams.port import Directory, TeamsChatPort
 from bot.config import Config
@@ -74,7 +76,8 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None) -> T
         await session.close()
         raise
     directory = Directory()
-    port = TeamsChatPort(config.teams, auth.connectors, directory, graph)
+    connector = BotConnector(session, auth.connectors.tokens)
+    port = TeamsChatPort(config.teams, connector, directory, graph)
     adapter = CloudAdapter(auth)
     log.info("Teams: swarm rooms are %s", "Graph channels in team " + config.teams.swarm_team_id
              if graph else f"threads in channel {config.teams.swarm_channel_id or '(unset)'}")
@@ -96,8 +99,9 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
     async def messages(request: web.Request) -> web.Response:
         if "application/json" not in request.headers.get("Content-Type", ""):
             return web.json_response({"error": "expected application/json"}, status=415)
+        raw = await request.text()
         try:
-            body = await request.json()
+            body = json.loads(raw)
         except json.JSONDecodeError:
             return web.json_response({"error": "body is not JSON"}, status=400)
         activity = Activity().deserialize(body) if isinstance(body, dict) else Activity()
@@ -105,8 +109,13 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
             return web.json_response({"error": "body is not a Bot Framework activity"},
                                      status=400)
         auth_header = request.headers.get("Authorization", "")
+
+        async def turn(turn_context: TurnContext) -> None:
+            turn_context.turn_state[RAW_BODY] = raw
+            await bot.on_turn(turn_context)
+
         try:
-            invoke = await runtime.adapter.process_activity(auth_header, activity, bot.on_turn)
+            invoke = await runtime.adapter.process_activity(auth_header, activity, turn)
         except PermissionError as err:
             log.info("Teams: refused a request to /api/messages: %s", err)
             return web.json_response({"error": "unauthorized"}, status=401)
@@ -124,7 +133,7 @@ def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
     runtime = runtime_of(core)
     runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
                                               and p.name != uid else None)
-    bot = SwarmTeamsBot(core, runtime.directory)
+    bot = SwarmTeamsBot(core, runtime.directory, runtime.port.connector)
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime
 

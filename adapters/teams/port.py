@@ -11,23 +11,14 @@ the store table that would make it survive restarts).
 from __future__ import annotations
 
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Any, TypeVar
+from typing import Any
 
-from aiohttp import ClientError
-from botbuilder.schema import (
-    Activity,
-    ActivityTypes,
-    Attachment,
-    ChannelAccount,
-    ConversationParameters,
-    Mention,
-)
-from msrest.exceptions import ClientRequestError, HttpOperationError
+from botbuilder.schema import Activity
 
 from adapters.teams import cards
-from adapters.teams.botbuilder_fixes import CachedConnectorFactory
+from adapters.teams.connector import BotConnector
 from adapters.teams.graph import GraphClient
 from bot.config import TeamsConfig
 from bot.errors import PortError
@@ -35,7 +26,6 @@ from bot.ports import Room
 from bot.replies import Field, Reply, Tone
 
 log = logging.getLogger("swarmbot.teams")
-T = TypeVar("T")
 
 
 @dataclass
@@ -45,7 +35,7 @@ class Directory:
     service_urls: dict[str, str] = field(default_factory=dict)  # conversation id -> url
     default_service_url: str | None = None
     tenant_id: str | None = None
-    bot: ChannelAccount | None = None
+    bot: dict[str, str] | None = None  # the bot's own account, {"id": "28:...", "name"}
     names: dict[str, str] = field(default_factory=dict)
     # Falls back to the store's names (set by the endpoint once the core exists).
     fallback: Callable[[str], str | None] | None = None
@@ -62,7 +52,7 @@ class Directory:
         if tenant:
             self.tenant_id = tenant
         if activity.recipient is not None and activity.recipient.id:
-            self.bot = ChannelAccount(id=activity.recipient.id, name=activity.recipient.name)
+            self.bot = {"id": activity.recipient.id, "name": activity.recipient.name or ""}
         sender = activity.from_property
         if sender is not None and sender.id and sender.name:
             self.names[sender.id] = sender.name
@@ -85,19 +75,20 @@ class Directory:
         return url
 
 
-def card_activity(reply: Reply, names: cards.Names) -> Activity:
+def card_activity(reply: Reply, names: cards.Names) -> dict[str, Any]:
     """A Reply as a Teams message: a card (or plain text), @mentions on the activity."""
     text, entities = cards.mention_entities(list(reply.mentions), names)
-    mentions = [Mention(mentioned=ChannelAccount(id=e["mentioned"]["id"],
-                                                 name=e["mentioned"]["name"]),
-                        text=e["text"], type="mention") for e in entities]
+    activity: dict[str, Any] = {"type": "message"}
     if cards.is_simple(reply):
-        body = cards.at_text(reply.text, names)
-        return Activity(type=ActivityTypes.message, text=body, text_format="markdown",
-                        entities=mentions or None)
-    return Activity(type=ActivityTypes.message, text=text or None, entities=mentions or None,
-                    attachments=[Attachment(content_type=cards.CARD_CONTENT_TYPE,
-                                            content=cards.reply_card(reply, names))])
+        activity.update(text=cards.at_text(reply.text, names), textFormat="markdown")
+    else:
+        activity["attachments"] = [{"contentType": cards.CARD_CONTENT_TYPE,
+                                    "content": cards.reply_card(reply, names)}]
+        if text:
+            activity["text"] = text
+    if entities:
+        activity["entities"] = entities
+    return activity
 
 
 def _root_id(room_id: str) -> str | None:
@@ -108,10 +99,10 @@ def _root_id(room_id: str) -> str | None:
 class TeamsChatPort:
     platform = "teams"
 
-    def __init__(self, config: TeamsConfig, connectors: CachedConnectorFactory,
-                 directory: Directory, graph: GraphClient | None = None) -> None:
+    def __init__(self, config: TeamsConfig, connector: BotConnector, directory: Directory,
+                 graph: GraphClient | None = None) -> None:
         self.config = config
-        self.connectors = connectors
+        self.connector = connector
         self.directory = directory
         self.graph = graph
         self.triage_room: str | None = config.triage_channel_id or None
@@ -120,33 +111,19 @@ class TeamsChatPort:
         self._closed: set[str] = set()
         self.runtime: Any = None  # the endpoint's TeamsRuntime, set by start_teams
 
-    # -- plumbing -----------------------------------------------------------------------
-
-    async def _call(self, action: str, call: Callable[[], Awaitable[T]]) -> T:
-        try:
-            return await call()
-        except HttpOperationError as err:
-            # msrest hands over the raw aiohttp response here (status, not status_code).
-            status = getattr(err.response, "status_code", None) or \
-                getattr(err.response, "status", "?")
-            raise PortError(action, f"Teams answered {status}: {err.message}") from err
-        except (ClientRequestError, ClientError) as err:
-            raise PortError(action, f"Teams could not be reached: {err}") from err
-
-    async def _client(self, conversation_id: str) -> Any:
-        return await self.connectors.create(self.directory.service_url(conversation_id))
-
-    def _bot(self) -> ChannelAccount:
+    def _bot(self) -> dict[str, str]:
         if self.directory.bot is None:
             raise PortError("reach Teams", "the bot's Teams account is not known yet: send it "
                             "a message in Teams and try again")
         return self.directory.bot
 
-    async def _send(self, action: str, conversation_id: str, activity: Activity) -> str:
-        client = await self._client(conversation_id)
-        result = await self._call(action, lambda: client.conversations.send_to_conversation(
-            conversation_id, activity))
-        return str(getattr(result, "id", "") or "")
+    def _tenant(self) -> dict[str, Any]:
+        tenant = self.directory.tenant_id
+        return {"tenant": {"id": tenant}} if tenant else {}
+
+    async def _send(self, action: str, conversation_id: str, activity: dict[str, Any]) -> str:
+        return await self.connector.send(action, self.directory.service_url(conversation_id),
+                                         conversation_id, activity)
 
     def _header(self, name: str, topic: str) -> Reply:
         return Reply(title=f"Swarm room {name}", text=topic, private=False)
@@ -164,18 +141,18 @@ class TeamsChatPort:
         channel_id = self.config.swarm_channel_id
         if not channel_id:
             raise PortError("create the swarm thread", "[teams] swarm_channel_id is not set")
-        tenant = self.directory.tenant_id
-        params = ConversationParameters(
-            is_group=True, bot=self._bot(), tenant_id=tenant,
-            channel_data={"channel": {"id": channel_id},
-                          **({"tenant": {"id": tenant}} if tenant else {})},
-            activity=card_activity(self._header(name, topic), self.directory.name))
-        client = await self._client(channel_id)
-        result = await self._call("create the swarm thread",
-                                  lambda: client.conversations.create_conversation(params))
-        room_id = result.id if ";messageid=" in (result.id or "") else \
-            f"{channel_id};messageid={result.activity_id}"
-        self.directory.service_urls.setdefault(room_id, self.directory.service_url(channel_id))
+        service_url = self.directory.service_url(channel_id)
+        params = {"isGroup": True, "bot": self._bot(),
+                  "channelData": {"channel": {"id": channel_id}, **self._tenant()},
+                  "activity": card_activity(self._header(name, topic), self.directory.name)}
+        if self.directory.tenant_id:
+            params["tenantId"] = self.directory.tenant_id
+        result = await self.connector.create_conversation("create the swarm thread",
+                                                          service_url, params)
+        thread = str(result.get("id") or "")
+        room_id = thread if ";messageid=" in thread else \
+            f"{channel_id};messageid={result.get('activityId')}"
+        self.directory.service_urls.setdefault(room_id, service_url)
         room = Room(room_id, name)
         self._rooms[name] = room
         return room
@@ -193,13 +170,10 @@ class TeamsChatPort:
         if not user_ids:
             return
         text, entities = cards.mention_entities(user_ids, self.directory.name)
-        mentions = [Mention(mentioned=ChannelAccount(id=e["mentioned"]["id"],
-                                                     name=e["mentioned"]["name"]),
-                            text=e["text"], type="mention") for e in entities]
-        activity = Activity(type=ActivityTypes.message, entities=mentions,
-                            text=f"{text}: you're in this swarm. The brief is at the top of "
-                                 "the thread; `catchup` tells you what happened so far.")
-        await self._send("mention the people in the swarm thread", room_id, activity)
+        await self._send("mention the people in the swarm thread", room_id, {
+            "type": "message", "entities": entities,
+            "text": f"{text}: you're in this swarm. The brief is at the top of the thread; "
+                    "`catchup` tells you what happened so far."})
 
     async def post(self, room_id: str, reply: Reply) -> str:
         return await self._send("post in Teams", room_id,
@@ -207,17 +181,17 @@ class TeamsChatPort:
 
     async def direct_message(self, user_id: str, reply: Reply) -> None:
         conversation_id = self._direct.get(user_id)
+        service_url = self.directory.service_url(conversation_id or user_id)
         if conversation_id is None:
-            tenant = self.directory.tenant_id
-            params = ConversationParameters(
-                is_group=False, bot=self._bot(), members=[ChannelAccount(id=user_id)],
-                tenant_id=tenant, channel_data={"tenant": {"id": tenant}} if tenant else None)
-            client = await self.connectors.create(self.directory.service_url(user_id))
-            result = await self._call("open a chat with them",
-                                      lambda: client.conversations.create_conversation(params))
-            conversation_id = self._direct[user_id] = result.id
-        await self._send("send them a direct message", conversation_id,
-                         card_activity(reply, self.directory.name))
+            params: dict[str, Any] = {"isGroup": False, "bot": self._bot(),
+                                      "members": [{"id": user_id}]}
+            if self.directory.tenant_id:
+                params.update(tenantId=self.directory.tenant_id, channelData=self._tenant())
+            result = await self.connector.create_conversation("open a chat with them",
+                                                              service_url, params)
+            conversation_id = self._direct[user_id] = str(result.get("id"))
+        await self.connector.send("send them a direct message", service_url, conversation_id,
+                                  card_activity(reply, self.directory.name))
 
     async def archive(self, room_id: str) -> None:
         if self.graph is not None:
@@ -241,10 +215,9 @@ class TeamsChatPort:
         activity = card_activity(Reply(title=f"Swarm room {name}".strip(), text=topic,
                                        fields=(Field("Updated", "topic changed"),)),
                                  self.directory.name)
-        activity.id = root
-        client = await self._client(room_id)
-        await self._call("update the thread's topic", lambda: client.conversations
-                         .update_activity(room_id, root, activity))
+        activity["id"] = root
+        await self.connector.update("update the thread's topic",
+                                    self.directory.service_url(room_id), room_id, root, activity)
 
     def is_closed(self, room_id: str) -> bool:
         return room_id in self._closed

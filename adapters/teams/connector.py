@@ -1,0 +1,73 @@
+"""The few Bot Connector REST calls swarmbot makes, as JSON over one aiohttp session.
+
+Why not botbuilder's ConnectorClient for these: profiling a swarmbot turn showed the
+outgoing reply costing more than everything else together: msrest walks and validates
+the whole Adaptive Card (it is typed `object`) to serialise it, `TurnContext` deep-copies
+the activity first, and the answer is deserialised back into models we never read:
+~1.5 ms of CPU per message against ~0.3 ms for the command itself. Activities here are
+the dicts the Bot Connector takes (v3 REST API); botbuilder still authenticates and routes
+every turn (see endpoint.py / bot.py), so it stays replaceable behind this module.
+
+Calls: POST v3/conversations (new thread or 1:1 chat), POST v3/conversations/{id}/activities
+(a post), POST .../activities/{replyToId} (a reply), PUT .../activities/{id} (an update).
+A refusal raises PortError naming what failed; 429 is retried after Retry-After (a 429
+means the call did not happen, so retrying cannot duplicate it).
+"""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+from urllib.parse import quote
+
+from aiohttp import ClientError, ClientSession, ClientTimeout
+
+from adapters.teams.botbuilder_fixes import TokenSource
+from bot.errors import PortError
+
+Json = dict[str, Any]
+
+
+class BotConnector:
+    def __init__(self, session: ClientSession, tokens: TokenSource | None) -> None:
+        self._session = session
+        self._tokens = tokens
+
+    async def _request(self, action: str, method: str, service_url: str, path: str,
+                       body: Json) -> Json:
+        headers = {"Authorization": f"Bearer {await self._tokens.token()}"} \
+            if self._tokens is not None else {}
+        url = service_url.rstrip("/") + path
+        for attempt in range(3):
+            try:
+                async with self._session.request(method, url, json=body, headers=headers,
+                                                 timeout=ClientTimeout(total=30)) as resp:
+                    if resp.status == 429 and attempt < 2:
+                        await asyncio.sleep(float(resp.headers.get("Retry-After", "1")))
+                        continue
+                    data = await resp.json(content_type=None) if await resp.read() else {}
+                    if resp.status >= 400:
+                        error = (data or {}).get("error") or {}
+                        raise PortError(action, f"Teams answered {resp.status}: "
+                                        f"{error.get('code')}: {error.get('message')}")
+                    return data if isinstance(data, dict) else {}
+            except ClientError as err:
+                raise PortError(action, f"Teams could not be reached: {err}") from err
+        raise PortError(action, "Teams kept throttling (429)")
+
+    async def send(self, action: str, service_url: str, conversation_id: str, activity: Json,
+                   reply_to: str | None = None) -> str:
+        path = f"/v3/conversations/{quote(conversation_id, safe='')}/activities"
+        if reply_to:
+            path += f"/{quote(reply_to, safe='')}"
+        result = await self._request(action, "POST", service_url, path, activity)
+        return str(result.get("id") or "")
+
+    async def create_conversation(self, action: str, service_url: str, params: Json) -> Json:
+        return await self._request(action, "POST", service_url, "/v3/conversations", params)
+
+    async def update(self, action: str, service_url: str, conversation_id: str,
+                     activity_id: str, activity: Json) -> None:
+        path = (f"/v3/conversations/{quote(conversation_id, safe='')}/activities/"
+                f"{quote(activity_id, safe='')}")
+        await self._request(action, "PUT", service_url, path, activity)

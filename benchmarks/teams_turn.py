@@ -1,0 +1,200 @@
+"""A Teams message turn: swarmbot against stock botbuilder, side by side in one run.
+
+    python benchmarks/teams_turn.py [--rounds 7] [--turns 200] [--concurrency 1]
+
+Stock: a plain `CloudAdapter` + `ActivityHandler` echo bot served by stock
+botbuilder-integration-aiohttp (`adapter.process`). swarmbot: `/api/messages` from
+adapters/teams running the real command `status ZD-1` (inbox row, core.handle reading
+SQLite, an Adaptive Card reply). Both reply through the Bot Connector: a loopback fake
+connector in this process, at the activity's serviceUrl.
+
+Each server runs in its own subprocess (so swarmbot's process-wide msrest fix cannot speed
+up the stock side), both in Emulator mode (no app id: the stock side cannot fetch tokens
+from a loopback issuer, see adapters/teams/auth.py), and this process sends the same
+activities to each in interleaved rounds. The machine is shared and noisy: only the ratio
+measured in one run means much. Reports the median turns/s of each side and the ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import itertools
+import json
+import logging
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+from aiohttp import web
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from tests.teams.fake_connector import FakeConnector  # noqa: E402
+
+_ids = itertools.count(1)
+
+
+def activity(service_url: str, text: str) -> dict[str, Any]:
+    return {"type": "message", "id": f"bench-{next(_ids)}", "text": text,
+            "channelId": "msteams", "serviceUrl": service_url,
+            "from": {"id": "29:1ann-aad", "name": "Ann Owner"},
+            "recipient": {"id": "28:bench-bot", "name": "swarmbot"},
+            "conversation": {"id": "a:1personal-ann", "conversationType": "personal",
+                             "tenantId": "tenant-1"},
+            "channelData": {"tenant": {"id": "tenant-1"}}}
+
+
+async def serve(app: web.Application, port_file: str) -> None:
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    Path(port_file).write_text(str(runner.addresses[0][1]))
+    await asyncio.Event().wait()
+
+
+async def serve_stock(port_file: str) -> None:
+    from botbuilder.core import ActivityHandler, TurnContext
+    from botbuilder.integration.aiohttp import (
+        CloudAdapter,
+        ConfigurationBotFrameworkAuthentication,
+    )
+
+    class Settings:
+        APP_ID = ""
+        APP_PASSWORD = ""
+
+    class Echo(ActivityHandler):
+        async def on_message_activity(self, turn_context: TurnContext) -> None:
+            await turn_context.send_activity(f"echo: {turn_context.activity.text}")
+
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(Settings()))
+    bot = Echo()
+
+    async def messages(request: web.Request) -> web.Response:
+        return await adapter.process(request, bot)
+
+    app = web.Application()
+    app.router.add_post("/api/messages", messages)
+    await serve(app, port_file)
+
+
+async def serve_swarmbot(port_file: str, db: str) -> None:
+    from adapters.bootstrap import build_core
+    from adapters.teams.endpoint import add_teams_routes, start_teams
+    from bot.config import Config
+
+    config = Config()
+    config.store.path = db
+    config.teams.enabled = True
+    config.teams.swarm_channel_id = "19:swarm@thread.tacv2"
+    logging.getLogger("swarmbot").setLevel(logging.ERROR)
+    runtime = await start_teams(config, env={})
+    core = build_core(config, {"teams": runtime.port})
+    app = web.Application()
+    add_teams_routes(app, core, config)
+    await serve(app, port_file)
+
+
+async def run_round(session: aiohttp.ClientSession, url: str, service_url: str, text: str,
+                    turns: int, concurrency: int) -> float:
+    async def one() -> None:
+        async with session.post(url, json=activity(service_url, text)) as resp:
+            if resp.status not in (200, 201):
+                raise RuntimeError(f"{url} answered {resp.status}: {await resp.text()}")
+
+    async def worker(n: int) -> None:
+        for _ in range(n):
+            await one()
+
+    start = time.perf_counter()
+    share = [turns // concurrency + (i < turns % concurrency) for i in range(concurrency)]
+    await asyncio.gather(*(worker(n) for n in share))
+    return turns / (time.perf_counter() - start)
+
+
+def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen[bytes], Path]:
+    port_file = tmp / f"{kind}.port"
+    cmd = [sys.executable, __file__, "--serve", kind, "--port-file", str(port_file),
+           "--db", str(tmp / "bench.db")]
+    return subprocess.Popen(cmd, cwd=ROOT), port_file
+
+
+async def wait_port(port_file: Path, proc: subprocess.Popen[bytes]) -> int:
+    for _ in range(300):
+        if port_file.exists() and port_file.read_text():
+            return int(port_file.read_text())
+        if proc.poll() is not None:
+            raise RuntimeError(f"server exited with {proc.returncode}")
+        await asyncio.sleep(0.05)  # waiting for a subprocess to start listening
+    raise RuntimeError("server did not start")
+
+
+async def bench(rounds: int, turns: int, concurrency: int) -> dict[str, Any]:
+    connector = FakeConnector()
+    service_url = await connector.start()
+    with tempfile.TemporaryDirectory() as tmpdir:
+        tmp = Path(tmpdir)
+        procs = {kind: start_server(kind, tmp) for kind in ("stock", "swarmbot")}
+        try:
+            urls = {kind: f"http://127.0.0.1:{await wait_port(pf, p)}/api/messages"
+                    for kind, (p, pf) in procs.items()}
+            texts = {"stock": "status ZD-1", "swarmbot": "status ZD-1"}
+            results: dict[str, list[float]] = {k: [] for k in urls}
+            async with aiohttp.ClientSession() as session:
+                # Warm-up: the case exists (its thread too), caches and connections are made.
+                await run_round(session, urls["swarmbot"], service_url,
+                                "open ZD-1 sev3 benchmark case", 1, 1)
+                for kind in urls:
+                    await run_round(session, urls[kind], service_url, texts[kind], 20, 1)
+                for r in range(rounds):
+                    order = list(urls) if r % 2 == 0 else list(reversed(urls))
+                    for kind in order:
+                        results[kind].append(await run_round(
+                            session, urls[kind], service_url, texts[kind], turns, concurrency))
+        finally:
+            for proc, _ in procs.values():
+                proc.terminate()
+                proc.wait(timeout=10)
+    await connector.stop()
+    medians = {k: statistics.median(v) for k, v in results.items()}
+    return {"rounds": rounds, "turns_per_round": turns, "concurrency": concurrency,
+            "median_turns_per_s": {k: round(v, 1) for k, v in medians.items()},
+            "all_rounds": {k: [round(x, 1) for x in v] for k, v in results.items()},
+            "ratio": round(medians["swarmbot"] / medians["stock"], 2),
+            "connector_calls": len(connector.calls)}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--rounds", type=int, default=7)
+    parser.add_argument("--turns", type=int, default=200)
+    parser.add_argument("--concurrency", type=int, default=1)
+    parser.add_argument("--serve", choices=["stock", "swarmbot"], help=argparse.SUPPRESS)
+    parser.add_argument("--port-file", help=argparse.SUPPRESS)
+    parser.add_argument("--db", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.serve == "stock":
+        asyncio.run(serve_stock(args.port_file))
+    elif args.serve == "swarmbot":
+        asyncio.run(serve_swarmbot(args.port_file, args.db))
+    else:
+        result = asyncio.run(bench(args.rounds, args.turns, args.concurrency))
+        print(json.dumps(result, indent=2))
+        m = result["median_turns_per_s"]
+        print(f"\nswarmbot {m['swarmbot']} turns/s vs stock botbuilder {m['stock']} turns/s: "
+              f"{result['ratio']}x (median of {args.rounds} interleaved rounds, "
+              f"{os.cpu_count()} CPUs)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
