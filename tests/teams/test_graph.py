@@ -1,0 +1,111 @@
+"""Graph mode: a channel per swarm, created/archived through a loopback Microsoft Graph."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from typing import Any
+
+import pytest
+from aiohttp import ClientSession, web
+
+from adapters.teams.connector import BotConnector
+from adapters.teams.graph import HttpGraphClient
+from adapters.teams.port import Directory, TeamsChatPort
+from bot.config import TeamsConfig
+from bot.errors import PortError
+from bot.replies import Reply
+from tests.teams.conftest import serve
+from tests.teams.fake_connector import FakeConnector
+
+TEAM = "19:team@thread.tacv2"
+
+
+class FakeGraph:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, Any, str | None]] = []
+        self.channels: dict[str, str] = {}
+        self.throttle_next = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/v1.0/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json() if request.can_read_body else None
+        self.calls.append((request.method, request.path_qs, body,
+                           request.headers.get("Authorization")))
+        if self.throttle_next:
+            self.throttle_next -= 1
+            return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
+                                     headers={"Retry-After": "0"})
+        path = request.path
+        if request.method == "POST" and path.endswith("/channels"):
+            if body["displayName"] in self.channels.values():
+                return web.json_response({"error": {"code": "NameAlreadyExists",
+                                                    "message": "taken"}}, status=400)
+            cid = f"19:{len(self.channels) + 1}@thread.tacv2"
+            self.channels[cid] = body["displayName"]
+            return web.json_response({"id": cid, "displayName": body["displayName"]},
+                                     status=201)
+        if request.method == "GET" and path.endswith("/channels"):
+            name = request.query["$filter"].split("'")[1]
+            return web.json_response({"value": [{"id": c, "displayName": n}
+                                                for c, n in self.channels.items() if n == name]})
+        return web.Response(status=202 if path.endswith("/archive") else 204)
+
+
+class StaticToken:
+    async def token(self) -> str:
+        return "graph-token"
+
+
+@pytest.fixture
+async def graph_port() -> AsyncIterator[tuple[TeamsChatPort, FakeGraph, FakeConnector]]:
+    graph, connector = FakeGraph(), FakeConnector()
+    runner, url = await serve(graph.app())
+    service_url = await connector.start()
+    async with ClientSession() as session:
+        directory = Directory(default_service_url=service_url, tenant_id="t1",
+                              bot={"id": "28:bot", "name": "swarmbot"})
+        port = TeamsChatPort(TeamsConfig(enabled=True, swarm_team_id=TEAM),
+                             BotConnector(session, None), directory,
+                             HttpGraphClient(f"{url}/v1.0", StaticToken(), session))
+        yield port, graph, connector
+    await runner.cleanup()
+    await connector.stop()
+
+
+async def test_a_swarm_gets_its_own_channel_which_is_archived_on_resolve(graph_port) -> None:
+    port, graph, connector = graph_port
+    room = await port.create_room("swarm-zd-1-sso", "ZD-1 · sev2")
+    method, path, body, auth = graph.calls[0]
+    assert (method, path) == ("POST", f"/v1.0/teams/{TEAM}/channels")
+    assert body["displayName"] == "swarm-zd-1-sso" and auth == "Bearer graph-token"
+    assert room.id == "19:1@thread.tacv2"
+    # The channel's first post is the room header, through the Bot Connector.
+    assert connector.calls[0].path == f"/v3/conversations/{room.id}/activities"
+    await port.post(room.id, Reply(text="brief", title="Swarm ZD-1", private=False))
+    assert await port.find_room("swarm-zd-1-sso") == room
+    await port.set_topic(room.id, "owner changed")
+    await port.archive(room.id)
+    assert [c[0] + " " + c[1] for c in graph.calls[1:]] == [
+        f"PATCH /v1.0/teams/{TEAM}/channels/{room.id}",
+        f"POST /v1.0/teams/{TEAM}/channels/{room.id}/archive"]
+
+
+async def test_graph_lookup_finds_a_channel_made_before_a_restart(graph_port) -> None:
+    port, graph, _ = graph_port
+    graph.channels["19:old@thread.tacv2"] = "swarm-zd-2"
+    found = await port.find_room("swarm-zd-2")
+    assert found is not None and found.id == "19:old@thread.tacv2"
+    assert await port.find_room("swarm-zd-3") is None
+
+
+async def test_throttling_is_retried_and_refusals_are_port_errors(graph_port) -> None:
+    port, graph, _ = graph_port
+    graph.throttle_next = 1
+    room = await port.create_room("swarm-a", "t")
+    assert room.name == "swarm-a" and len(graph.calls) == 2
+    with pytest.raises(PortError, match="400: NameAlreadyExists"):
+        await port.create_room("swarm-a", "t")
