@@ -41,6 +41,7 @@ from adapters.teams import cards
 from adapters.teams.connector import BotConnector
 from adapters.teams.port import Directory, card_activity
 from bot.domain import utcnow
+from bot.errors import PortError
 from bot.replies import Reply
 from handlers.core import Core
 from handlers.invocation import Invocation
@@ -88,8 +89,10 @@ class SwarmTeamsBot(TeamsActivityHandler):
                           user_name=sender.name, user_tz=activity.local_timezone)
 
     async def _reply(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
+        await self._reply_to(turn_context.activity, activity)
+
+    async def _reply_to(self, incoming: Activity, activity: dict[str, Any]) -> None:
         """Answer in the conversation, as a reply to the incoming activity."""
-        incoming = turn_context.activity
         bot = incoming.recipient or ChannelAccount(id="")
         user = incoming.from_property or ChannelAccount(id="")
         activity = {**activity, "channelId": incoming.channel_id,
@@ -121,17 +124,35 @@ class SwarmTeamsBot(TeamsActivityHandler):
                                                activity.from_property.id)
             return
         key = f"teams:{activity.id}" if activity.id else None
-        store = self.core.store
-        # Inbox before side effects: a redelivered activity (same id) is not run twice.
+        # Inbox before side effects: a redelivered activity (same id) is not run twice, and
+        # one a crash interrupted is finished by `replay_inbox` at the next start.
         raw = turn_context.turn_state.get(RAW_BODY) or json.dumps(activity.serialize())
-        if key and not store.inbox_put(key, PLATFORM, raw, utcnow().isoformat()):
+        if key and not self.core.store.inbox_put(key, PLATFORM, raw, utcnow().isoformat()):
             log.info("Teams redelivered activity %s; already handled", activity.id)
             return
+        await self._run_command(activity, text, key)
+
+    async def _run_command(self, activity: Activity, text: str, key: str | None) -> None:
         replies = await self.core.handle(self._invocation(activity, text))
         for reply in replies:
-            await self._reply(turn_context, card_activity(reply, self.directory.name))
+            await self._reply_to(activity, card_activity(reply, self.directory.name))
         if key:
-            store.inbox_done(key, utcnow().isoformat())
+            self.core.store.inbox_done(key, utcnow().isoformat())
+
+    async def replay_inbox(self) -> int:
+        """Run the commands a crash left in the inbox (received, not done). Returns how many."""
+        done = 0
+        for row in self.core.store.inbox_pending(PLATFORM):
+            activity = Activity().deserialize(json.loads(row["payload"]))
+            self.directory.learn(activity)
+            text, _ = command_text(activity)
+            try:
+                await self._run_command(activity, text, row["key"])
+            except PortError as err:  # Teams refused the reply: leave it for the next start
+                log.warning("Teams: could not finish inbox item %s: %s", row["key"], err)
+                continue
+            done += 1
+        return done
 
     async def on_teams_members_added(self, teams_members_added: list[Any], team_info: Any,
                                      turn_context: TurnContext) -> None:

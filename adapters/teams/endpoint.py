@@ -137,7 +137,13 @@ def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime
 
+    async def replay(_: web.Application) -> None:
+        finished = await bot.replay_inbox()
+        if finished:
+            log.info("Teams: finished %d command(s) received before a restart", finished)
+
     async def close(_: web.Application) -> None:
         await runtime.close()
 
+    app.on_startup.append(replay)
     app.on_cleanup.append(close)

@@ -183,3 +183,26 @@ async def test_a_connector_refusal_is_told_to_the_user(teams: Teams) -> None:
                if c.path.endswith(f"/activities/{msg['id']}")]
     said = " ".join((r.get("text") or "") + str(r.get("attachments")) for r in replies)
     assert "Couldn't create the swarm room" in said and "403" in said
+
+
+async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: Teams) -> None:
+    import json
+
+    from aiohttp import web
+
+    from adapters.teams.endpoint import add_teams_routes
+    from bot.domain import utcnow
+    from tests.teams.conftest import serve
+
+    msg = teams.message(ANN, "open ZD-8 sev3 acked then the process died")
+    assert teams.core.store.inbox_put(f"teams:{msg['id']}", "teams", json.dumps(msg),
+                                      utcnow().isoformat())
+    app = web.Application()  # the restarted server: its start-up replays the inbox
+    add_teams_routes(app, teams.core, teams.core.config)
+    runner, _ = await serve(app)
+    try:
+        assert teams.core.store.case_by_ref("ZD-8") is not None
+        assert teams.core.store.inbox_pending("teams") == []
+        assert any(c.path.endswith(f"/activities/{msg['id']}") for c in teams.connector.calls)
+    finally:
+        await runner.cleanup()
