@@ -1,0 +1,72 @@
+"""The thread-mode ChatPort against the fake Bot Connector, without the core."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import ClientSession
+
+from adapters.teams.connector import BotConnector
+from adapters.teams.port import Directory, TeamsChatPort
+from bot.config import TeamsConfig
+from bot.errors import PortError
+from bot.replies import Reply
+from tests.teams.fake_connector import FakeConnector
+
+CHANNEL = "19:swarm@thread.tacv2"
+
+
+@pytest.fixture
+async def port() -> AsyncIterator[tuple[TeamsChatPort, FakeConnector]]:
+    connector = FakeConnector()
+    await connector.start()
+    async with ClientSession() as session:
+        config = TeamsConfig(enabled=True, swarm_channel_id=CHANNEL,
+                             triage_channel_id="19:triage@thread.tacv2")
+        yield TeamsChatPort(config, BotConnector(session, None), Directory()), connector
+    await connector.stop()
+
+
+def learn(port: TeamsChatPort, service_url: str) -> None:
+    port.directory.default_service_url = service_url
+    port.directory.tenant_id = "t1"
+    port.directory.bot = {"id": "28:bot", "name": "swarmbot"}
+    port.directory.names["29:bob"] = "Bob"
+
+
+async def test_before_any_activity_the_port_says_what_to_do(port) -> None:
+    p, _ = port
+    with pytest.raises(PortError, match="send it a message in Teams"):
+        await p.create_room("swarm-zd-1", "topic")
+    assert p.triage_room == "19:triage@thread.tacv2"
+
+
+async def test_thread_room_invite_topic_and_direct_messages(port) -> None:
+    p, connector = port
+    learn(p, connector.base_url)
+    room = await p.create_room("swarm-zd-1", "ZD-1 · sev2")
+    assert room.id.startswith(f"{CHANNEL};messageid=")
+    root = room.id.split("=")[1]
+    assert await p.find_room("swarm-zd-1") == room
+    await p.invite(room.id, ["29:bob"])
+    mention = connector.calls[-1].body
+    assert mention["text"].startswith("<at>Bob</at>")
+    assert mention["entities"][0]["mentioned"] == {"id": "29:bob", "name": "Bob"}
+    await p.set_topic(room.id, "owner is now Bob")
+    put = connector.calls[-1]
+    assert (put.method, put.path) == ("PUT", f"/v3/conversations/{room.id}/activities/{root}")
+    await p.direct_message("29:bob", Reply(text="one"))
+    await p.direct_message("29:bob", Reply(text="two"))
+    assert len([c for c in connector.created() if c.body.get("members")]) == 1  # chat reused
+    await p.archive(room.id)
+    assert p.is_closed(room.id)
+
+
+async def test_a_refusal_is_a_port_error_naming_the_action(port) -> None:
+    p, connector = port
+    learn(p, connector.base_url)
+    connector.failing["POST /v3/conversations/{cid}/activities"] = 403
+    with pytest.raises(PortError) as err:
+        await p.post("19:x@thread.tacv2", Reply(text="hi"))
+    assert err.value.action == "post in Teams" and "403" in err.value.detail
