@@ -28,7 +28,7 @@ def actions(card: dict[str, Any]) -> dict[str, dict[str, Any]]:
 
 
 async def test_whole_case_open_join_handoff_accept_resolve(
-        teams: Teams, card_validator: Callable[[dict[str, Any]], None]) -> None:
+        teams: Teams, card_check: Callable[[dict[str, Any]], None]) -> None:
     fc = teams.connector
 
     # 1. Ann opens a case by messaging the bot in a channel.
@@ -66,7 +66,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     status, body = await teams.post(click)
     assert status == 200
     assert body["statusCode"] == 200 and body["type"] == CARD
-    card_validator(body["value"])
+    card_check(body["value"])
     assert "ZD-4711" in texts(body["value"])
     assert teams.core.store.active_participant(case.id, BOB) is not None
     # Joining a thread means being @mentioned in it.
@@ -80,7 +80,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     task = body["task"]
     assert task["type"] == "continue"
     form = task["value"]["card"]["content"]
-    card_validator(form)
+    card_check(form)
     receiver = next(i for i in form["body"] if i.get("id") == "receiver")
     assert {"title": "Bob Specialist", "value": BOB} in receiver["choices"]
     # ... and submitting it (task/submit: Teams merges the inputs into the action's data)
@@ -112,7 +112,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     accept["conversation"]["conversationType"] = "personal"
     status, body = await teams.post(accept)
     assert status == 200 and body["statusCode"] == 200
-    card_validator(body["value"])
+    card_check(body["value"])
     assert teams.core.store.case_by_ref("ZD-4711").owner == BOB
 
     # 5. Bob resolves through the form; the thread gets a "resolved" card and stops.
@@ -120,7 +120,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
                                                    "command": "resolve ZD-4711"})
     status, body = await teams.post(fetch)
     form = body["task"]["value"]["card"]["content"]
-    card_validator(form)
+    card_check(form)
     data = {**actions(form)["Resolve"]["data"], "resolution": "IdP metadata re-imported"}
     status, body = await teams.post(teams.invoke("task_submit", BOB, room, data))
     assert status == 200
@@ -134,7 +134,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     sent_cards = fc.all_cards()
     assert len(sent_cards) >= 4
     for card in sent_cards:
-        card_validator(card)
+        card_check(card)
 
 
 async def test_need_posts_a_help_request_in_the_triage_channel(teams: Teams) -> None:
@@ -206,3 +206,17 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
         assert any(c.path.endswith(f"/activities/{msg['id']}") for c in teams.connector.calls)
     finally:
         await runner.cleanup()
+
+
+async def test_installing_the_bot_in_a_team_posts_a_valid_welcome_card(
+        teams: Teams, card_check: Callable[[dict[str, Any]], None]) -> None:
+    act = teams.activity("channel_message")
+    for key in ("text", "textFormat", "entities"):
+        act.pop(key)
+    act.update(type="conversationUpdate", membersAdded=[{"id": BOT_ID}])
+    act["channelData"]["eventType"] = "teamMemberAdded"
+    status, _ = await teams.post(act)
+    assert status in (200, 201)
+    welcome = teams.connector.all_cards()
+    assert len(welcome) == 1 and "Open a swarm…" in actions(welcome[0])
+    card_check(welcome[0])
