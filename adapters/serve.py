@@ -38,11 +38,19 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
 
         slack_runtime = await start_slack(config, env)
         ports["slack"] = slack_runtime.port
+    if config.teams.enabled:
+        from adapters.teams.endpoint import start_teams
+
+        ports["teams"] = (await start_teams(config, env)).port
     core = build_core(config, ports)
     if slack_runtime is not None:
         from adapters.slack.server import add_slack_routes
 
         add_slack_routes(app, slack_runtime, core)
+    if config.teams.enabled:
+        from adapters.teams.endpoint import add_teams_routes
+
+        add_teams_routes(app, core, config)  # POST /api/messages; closes its sessions
 
     async def reconcile(_: web.Application) -> None:
         await core.reconcile()

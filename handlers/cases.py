@@ -74,12 +74,14 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
                  buttons=buttons)
 
 
-@command("status", "", "Show a case: owner, swarm, mood, promises.", who="anyone")
+@command("status", "", "Show a case: owner, swarm, mood, promises.", who="anyone",
+         any_platform=True)
 async def status(ctx: Ctx, args: Args) -> list[Reply]:
     return [status_reply(ctx.need_case(), ctx)]
 
 
-@command("journey", "", "The customer's journey: touchpoints and mood over time.", who="anyone")
+@command("journey", "", "The customer's journey: touchpoints and mood over time.",
+         who="anyone", any_platform=True)
 async def journey(ctx: Ctx, args: Args) -> list[Reply]:
     case, store = ctx.need_case(), ctx.deps.store
     steps = [(r["at"], f"{r['function']}: {r['what']}") for r in store.rows("touchpoints", case.id)]

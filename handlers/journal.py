@@ -82,7 +82,7 @@ async def outcome(ctx: Ctx, args: Args) -> list[Reply]:
 
 @command("friction", "<process>: <how it got in the way>",
          "Report a process that got in the way; the digest ranks them.", case="optional",
-         who="anyone")
+         who="anyone", any_platform=True)
 async def friction(ctx: Ctx, args: Args) -> list[Reply]:
     text = args.rest()
     process, colon, how = text.partition(":")
@@ -120,7 +120,7 @@ async def kept(ctx: Ctx, args: Args) -> list[Reply]:
 
 
 @command("thanks", "@user <what they added>", "Thank a colleague for what they added.",
-         case="optional", who="anyone")
+         case="optional", who="anyone", any_platform=True)
 async def thanks(ctx: Ctx, args: Args) -> list[Reply]:
     to = args.take_mention(ctx.usage)
     what = args.rest()

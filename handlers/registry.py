@@ -57,14 +57,18 @@ class Command:
     who: str = "participants"
     options: frozenset[str] = field(default_factory=frozenset)
     details: str = ""
+    # Reading a case works from any platform; changing it happens where the case lives.
+    any_platform: bool = False
 
 
 def command(name: str, usage: str, summary: str, *, case: CaseMode = "required",
             who: str = "participants", options: tuple[str, ...] = (),
-            details: str = "") -> Callable[[Runner], Command]:
+            details: str = "",
+            any_platform: bool = False) -> Callable[[Runner], Command]:
     def wrap(run: Runner) -> Command:
         return Command(name=name, usage=usage, summary=summary, run=run, case=case, who=who,
-                       options=frozenset(options), details=details)
+                       options=frozenset(options), details=details,
+                       any_platform=any_platform)
     return wrap
 
 

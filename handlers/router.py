@@ -63,6 +63,9 @@ class Router:
                                          deps.now_iso())
         args = Args.parse(rest, command.options)
         case = self._resolve_case(command, args, inv)
+        if case is not None and case.platform != inv.platform and not command.any_platform:
+            raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
+                               f"`{self.display[command.name]}` it there.")
         ctx = Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
                   slash=self.slash, name=self.display[command.name], router=self)
         return await command.run(ctx, args)
