@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import TypeVar
 
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
@@ -14,6 +15,7 @@ from bot.ports import ChatPort
 from bot.store import Store
 
 log = logging.getLogger("swarmbot")
+T = TypeVar("T")
 
 
 @dataclass
@@ -49,7 +51,7 @@ class Effects:
 
     failures: list[str] = field(default_factory=list)
 
-    async def attempt(self, what: str, call) -> object | None:  # noqa: ANN001 - an awaitable
+    async def attempt(self, what: str, call: Awaitable[T]) -> T | None:
         try:
             return await call
         except PortError as err:
