@@ -57,6 +57,54 @@ def cmd_digest(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+    import time
+
+    from bot.digest.demo_bulk import run_bulk
+    from bot.digest.demo_plan import DemoSpec
+    from bot.digest.demo_run import run_services
+    from bot.store import open_store
+
+    cfg = _config(args)
+    if args.weeks < 1 or args.cases_per_week < 1:
+        print("swarmbot: --weeks and --cases-per-week must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        last = (parse_week(args.end_week, "UTC") if args.end_week
+                else last_complete_week(utcnow(), "UTC"))
+    except BadInput as err:
+        print(f"swarmbot: {err}", file=sys.stderr)
+        return 2
+    first = last
+    for _ in range(args.weeks - 1):
+        first = first.previous()
+    spec = DemoSpec(first=first, weeks=args.weeks, cases_per_week=args.cases_per_week,
+                    seed=args.seed)
+    store = open_store(cfg.store.path)
+    started = time.perf_counter()
+
+    def progress(n: int) -> None:
+        print(f"  {n} cases ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+    try:
+        if args.bulk:
+            result = run_bulk(store, spec, progress)
+        else:
+            result = asyncio.run(run_services(store, cfg, spec, progress))
+    finally:
+        store.close()
+    manager = next(p for p in result.people if p.manager)
+    print(f"Filled {cfg.store.path} with {result.cases} cases ({result.steps} steps, "
+          f"{len(result.people)} people) over {first.label}..{last.label} "
+          f"in {time.perf_counter() - started:.1f} s "
+          f"({'bulk rows' if args.bulk else 'through the services'}).\n"
+          f"Digest: swarmbot digest --db {cfg.store.path} --week {last.label}\n"
+          f"Shell:  swarmbot shell --db {cfg.store.path}   (type @{manager.id}, a manager, "
+          f"then /swarm digest {last.label})")
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     digest = subparsers.add_parser("digest", help="the weekly digest for one ISO week")
     digest.add_argument("--db", help="SQLite file (default [store] path)")
@@ -65,3 +113,15 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     digest.add_argument("--tz", help="IANA time zone of the week (default [digest] timezone)")
     digest.add_argument("--format", choices=("md", "json", "html"), default="md")
     digest.set_defaults(func=cmd_digest)
+    demo = subparsers.add_parser("demo", help="fill a new database with synthetic swarms")
+    demo.add_argument("--db", required=True, help="SQLite file to create and fill")
+    demo.add_argument("--config", help="config.toml")
+    demo.add_argument("--weeks", type=int, default=8, help="how many weeks (default 8)")
+    demo.add_argument("--cases-per-week", type=int, default=60, help="default 60")
+    demo.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
+    demo.add_argument("--end-week", help="last week to fill, YYYY-Www (default: the last "
+                                         "complete week)")
+    demo.add_argument("--bulk", action="store_true",
+                      help="write rows in batches instead of going through the services: "
+                           "same rows, for benchmark-sized years (no platform intents log)")
+    demo.set_defaults(func=cmd_demo)
