@@ -75,6 +75,10 @@ class DigestQueries(BaseQueries):
         r = self.db.execute(f"SELECT COUNT(*) FROM cases WHERE {column} < ?", (at,)).fetchone()
         return int(r[0])
 
+    def person_platform(self, pid: str) -> str | None:
+        r = self._one("SELECT platform FROM people WHERE id = ?", (pid,))
+        return r["platform"] if r else None
+
     def unmark_reminded(self, promise_id: int) -> None:
         """A reminder the platform refused is tried again on the next tick."""
         self.db.execute("UPDATE promises SET reminded_at = NULL WHERE id = ?", (promise_id,))
