@@ -17,6 +17,7 @@ shared and its speed drifts.
 from __future__ import annotations
 
 import argparse
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -27,9 +28,9 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.digest.metrics import compute_digest  # noqa: E402
-from bot.digest.weeks import parse_week  # noqa: E402
+from bot.digest.weeks import Week, parse_week  # noqa: E402
 from bot.domain import iso  # noqa: E402
-from bot.store import open_store  # noqa: E402
+from bot.store import Store, open_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 BASELINE = ("SELECT COUNT(*), COUNT(DISTINCT case_id), SUM(LENGTH(text)) FROM timeline "
@@ -58,7 +59,7 @@ def main() -> None:
     ap.add_argument("--db", default="/tmp/swarmbot-year.db")
     ap.add_argument("--weeks", type=int, default=52)
     ap.add_argument("--cases-per-week", type=int, default=9616)
-    ap.add_argument("--last-week", default="2026-W52")
+    ap.add_argument("--last-week", default="2026-W52", help="the year's last week (timed too)")
     ap.add_argument("--week", default="2026-W27", help="the week whose digest is timed")
     ap.add_argument("--tz", default="Europe/Berlin")
     ap.add_argument("--runs", type=int, default=7)
@@ -70,34 +71,36 @@ def main() -> None:
     q = store.db.conn.execute
     cases = q("SELECT COUNT(*) FROM cases").fetchone()[0]
     timeline = q("SELECT COUNT(*) FROM timeline").fetchone()[0]
-    week = parse_week(args.week, args.tz)
+    print(f"database: {db} ({db.stat().st_size / 1e9:.2f} GB), {cases:,} cases, "
+          f"{timeline:,} timeline rows; python {sys.version.split()[0]}, "
+          f"sqlite {sqlite3.sqlite_version}")
+    for label in (args.week, args.last_week):
+        bench_week(store, parse_week(label, args.tz), args.runs)
+    store.close()
+
+
+def bench_week(store: Store, week: Week, runs: int) -> None:
+    q = store.db.conn.execute
     lo, hi = iso(week.start), iso(week.end)
+    rows = q("SELECT COUNT(*) FROM timeline WHERE at >= ? AND at < ?", (lo, hi)).fetchone()[0]
     plan = " / ".join(r[3] for r in q("EXPLAIN QUERY PLAN " + BASELINE, (lo, hi)))
     now = week.end + timedelta(days=3)
-    print(f"database: {db} ({db.stat().st_size / 1e9:.2f} GB), {cases:,} cases, "
-          f"{timeline:,} timeline rows")
-    print(f"week {week.label} ({args.tz}): "
-          f"{q('SELECT COUNT(*) FROM timeline WHERE at >= ? AND at < ?', (lo, hi)).fetchone()[0]:,}"
-          f" timeline rows; baseline plan: {plan}")
-    first = timed(lambda: compute_digest(store, week, now), 1)[0]  # cold-ish: first touch
-    digest_s, base_s, base2_s = [], [], []
-    prev_lo = iso(week.previous().start)
-    for _ in range(args.runs):  # interleaved, so drift hits both alike
+    print(f"\nweek {week.label} ({week.tz}): {rows:,} timeline rows; baseline plan: {plan}")
+    first = timed(lambda: compute_digest(store, week, now), 1)[0]
+    digest_s, base_s = [], []
+    for _ in range(runs):  # interleaved, so drift hits both alike
         digest_s += timed(lambda: compute_digest(store, week, now), 1)
         base_s += timed(lambda: q(BASELINE, (lo, hi)).fetchone(), 1)
-        base2_s += timed(lambda: q(BASELINE, (prev_lo, hi)).fetchone(), 1)
     d = compute_digest(store, week, now)
     med = statistics.median
-    print(f"digest opened={d['opened']} resolved={d['resolved']} help={d['help_requests']}")
-    print(f"digest, first run:            {first * 1000:8.1f} ms")
-    print(f"digest, median of {args.runs}:         {med(digest_s) * 1000:8.1f} ms "
-          f"(min {min(digest_s) * 1000:.1f})")
-    print(f"baseline pass, one week:      {med(base_s) * 1000:8.1f} ms")
-    print(f"baseline pass, two weeks:     {med(base2_s) * 1000:8.1f} ms "
-          "(the digest also covers the week before)")
-    print(f"ratio digest / one-week pass: {med(digest_s) / med(base_s):8.2f}x")
-    print(f"ratio digest / two-week pass: {med(digest_s) / med(base2_s):8.2f}x")
-    store.close()
+    print(f"  digest: opened={d['opened']} resolved={d['resolved']} "
+          f"help requests={d['help_requests']} (and the same for the week before)")
+    print(f"  digest, first run:            {first * 1000:7.1f} ms")
+    print(f"  digest, median of {runs}:         {med(digest_s) * 1000:7.1f} ms "
+          f"(min {min(digest_s) * 1000:.1f}, max {max(digest_s) * 1000:.1f})")
+    print(f"  baseline pass over the week:  {med(base_s) * 1000:7.1f} ms "
+          f"(min {min(base_s) * 1000:.1f}, max {max(base_s) * 1000:.1f})")
+    print(f"  ratio of medians:             {med(digest_s) / med(base_s):7.2f}x")
 
 
 if __name__ == "__main__":

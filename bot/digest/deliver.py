@@ -43,8 +43,10 @@ def digest_reply(d: dict[str, Any], link: str | None, private: bool = True) -> R
         fields.append(Field("Full digest", link))
     text = (f"The week {d['week']} ({d['timezone']}) in swarms."
             + ("" if link else " (No web link: SWARMBOT_LINK_SECRET is not set.)"))
+    # A channel post has no button: only managers may run `digest`, and anyone can click.
+    buttons = (Button("Refresh", f"digest {d['week']}"),) if private else ()
     return Reply(title=f"Swarm digest {d['week']}", text=text, fields=tuple(fields),
-                 buttons=(Button("Refresh", f"digest {d['week']}"),), private=private)
+                 buttons=buttons, private=private)
 
 
 async def post_digest(port: ChatPort, room_id: str, d: dict[str, Any], link: str | None) -> None:

@@ -60,17 +60,21 @@ def compute_digest(store: Store, week: Week, now: datetime) -> dict[str, Any]:
 
 def _compute(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     previous = week.previous()
-    this = {q: store.digest_rows(q, iso(week.start), iso(week.end)) for q in WINDOW_QUERIES}
-    before = {q: store.digest_rows(q, iso(previous.start), iso(previous.end))
-              for q in WINDOW_QUERIES}
+    this, before = _rows(store, week), _rows(store, previous)
     names = store.people_names()
     # Open at the end of the week before, counted; a week adds what it opened and takes
     # away what it resolved (resolution never precedes opening).
     open_before = store.open_cases_at(iso(week.start))
-    digest = figures(week, this, now, open_before + len(this["opened"])
-                     - len(this["resolved"]), names)
+    opened = sum(n for n, in this["opened"])
+    digest = figures(week, this, now, open_before + opened - len(this["resolved"]), names)
     digest["previous"] = figures(previous, before, now, open_before, names)
     return digest
+
+
+def _rows(store: Store, week: Week) -> Rows:
+    rows = {q: store.digest_rows(q, iso(week.start), iso(week.end)) for q in WINDOW_QUERIES}
+    rows["opened"] = [(n,) for n in store.opened_per_day(week.day_bounds())]
+    return rows
 
 
 def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
@@ -80,7 +84,7 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
     out: dict[str, Any] = {
         "week": week.label, "timezone": week.tz, "start": iso(week.start), "end": iso(week.end),
         "as_of": now_s,
-        "opened": len(rows["opened"]),
+        "opened": sum(n for n, in rows["opened"]),
         "resolved": len(resolved),
         "open_at_end": open_at_end,
         "per_day": _per_day(week, rows),
@@ -104,9 +108,8 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
 
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:
     bounds = week.day_bounds()
-    opened = Counter(bisect_right(bounds, r[0]) - 1 for r in rows["opened"])
     resolved = Counter(bisect_right(bounds, r[1]) - 1 for r in rows["resolved"])
-    return [{"date": day.isoformat(), "opened": opened[i], "resolved": resolved[i]}
+    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i]}
             for i, day in enumerate(week.days())]
 
 
@@ -163,23 +166,21 @@ def _promises(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
 
 
 def _functions(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-    per_case: dict[int, set[str]] = defaultdict(set)
+    first: dict[int, str] = {}
+    per_case: dict[int, set[str]] = {}  # only the swarms that touched more than one function
     for case_id, function in rows:
-        per_case[case_id].add(function)
-    pulled: dict[str, int] = defaultdict(int)
+        seen = first.setdefault(case_id, function)
+        if seen != function:
+            per_case.setdefault(case_id, {seen}).add(function)
+    pulled: Counter[str] = Counter(f for c, f in first.items() if c not in per_case)
     pairs: dict[tuple[str, str], int] = defaultdict(int)
     three = 0
     for fs in per_case.values():
-        if len(fs) == 1:
-            for f in fs:
-                pulled[f] += 1
-            continue
         three += len(fs) >= 3
-        for f in fs:
-            pulled[f] += 1
+        pulled.update(fs)
         for pair in combinations(sorted(fs), 2):
             pairs[pair] += 1
-    n = len(per_case)
+    n = len(first)
     return {
         "functions": [{"function": f, "swarms": c}
                       for f, c in sorted(pulled.items(), key=lambda kv: (-kv[1], kv[0]))],

@@ -14,7 +14,6 @@ from bot.store.base import BaseQueries
 
 _FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
 _WINDOW_SQL = {
-    "opened": "SELECT opened_at FROM cases WHERE opened_at >= ? AND opened_at < ?",
     # One row per case resolved in the window: how long it took, how many ownership periods
     # it had, and the customer's first and last mood (each a seek in an index, no sort).
     "resolved": "SELECT c.opened_at, c.resolved_at, "
@@ -67,6 +66,14 @@ class DigestQueries(BaseQueries):
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
         return cur.execute(_WINDOW_SQL[query], (lo, hi)).fetchall()
+
+    def opened_per_day(self, bounds: list[str]) -> list[int]:
+        """Cases opened between each pair of consecutive bounds (counted in the index)."""
+        cur = self.db.conn.cursor()
+        cur.row_factory = None
+        sql = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
+        return [cur.execute(sql, pair).fetchone()[0]
+                for pair in zip(bounds, bounds[1:], strict=False)]
 
     def open_cases_at(self, at: str) -> int:
         """Cases open at `at`: opened before it, and not resolved before it.
