@@ -8,7 +8,8 @@ import pytest
 from aiohttp import ClientSession
 
 from adapters.teams.connector import BotConnector
-from adapters.teams.port import Directory, TeamsChatPort
+from adapters.teams.directory import Directory
+from adapters.teams.port import TeamsChatPort
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.replies import Reply
