@@ -133,3 +133,45 @@ async def test_references_are_written_only_when_new_or_changed(
             assert ref["service_url"].endswith("/amer/")
         finally:
             await again.stop()
+
+
+class ProcessDied(RuntimeError):
+    """Stands for the process dying between two statements."""
+
+
+async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_another(
+        teams: Teams, teams_config: Config, issuer: JwksIssuer, connector: FakeConnector,
+        clock: Any) -> None:
+    fc = connector
+    port = teams.runtime.port
+    real_create = port.create_room
+    made: list[str] = []
+
+    async def create_then_die(name: str, topic: str) -> Any:
+        made.append((await real_create(name, topic)).id)  # Teams made the thread ...
+        raise ProcessDied("... and the process died before the case recorded it")
+
+    port.create_room = create_then_die  # type: ignore[method-assign]
+    await teams.post(teams.message(ANN, "open ZD-2 sev2 VPN drops every hour"))
+    case = teams.core.store.case_by_ref("ZD-2")
+    assert case is not None and case.room_id is None
+    assert [i["kind"] for i in teams.core.store.pending_intents()] == ["create_room"]
+    assert len(fc.created()) == 1 and len(made) == 1
+    thread = made[0]
+    await teams.stop()
+
+    async with ClientSession() as session:
+        restarted = await start_server(teams_config, issuer, connector, clock, session)
+        try:
+            before = len(fc.calls)
+            done = await restarted.core.reconcile()  # what `swarmbot serve` runs at start-up
+            assert done == ["create_room for ZD-2"]
+            assert len(fc.created()) == 1  # no second thread
+            case = restarted.core.store.case_by_ref("ZD-2")
+            assert case.room_id == thread and case.room_name == "swarm-zd-2-vpn-drops-every-hour"
+            # The brief the crash prevented now goes into that thread.
+            assert any(c.conversation_id == thread and "Swarm ZD-2" in str(c.body)
+                       for c in fc.calls[before:])
+            assert restarted.core.store.pending_intents() == []
+        finally:
+            await restarted.stop()
