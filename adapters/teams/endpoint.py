@@ -30,7 +30,7 @@ from adapters.teams.botbuilder_fixes import (
 )
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
-from adapters.teams.graph import HttpGraphClient, MsalTokens
+from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
 from adapters.teams.port import TeamsChatPort
 from bot.config import Config
 from bot.errors import ConfigError
@@ -54,8 +54,12 @@ class TeamsRuntime:
         await self.session.close()
 
 
-async def start_teams(config: Config, env: Mapping[str, str] | None = None) -> TeamsRuntime:
-    """Build what Teams needs before the core exists. A missing secret stops start-up."""
+async def start_teams(config: Config, env: Mapping[str, str] | None = None,
+                      graph_tokens: TokenSource | None = None) -> TeamsRuntime:
+    """Build what Teams needs before the core exists. A missing secret stops start-up.
+
+    `graph_tokens` replaces the msal client-credentials token source in Graph mode (tests
+    use a fixed token; another credential type would plug in here)."""
     env = os.environ if env is None else env
     apply_global_fixes()
     identity = BotIdentity.from_env(env)
@@ -67,12 +71,13 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None) -> T
             if not config.teams.swarm_team_id:
                 raise ConfigError("[teams.graph] needs [teams] swarm_team_id (the team that "
                                   "gets a channel per swarm)")
-            secret = env.get("SWARMBOT_GRAPH_CLIENT_SECRET", "").strip()
-            if not secret:
-                raise ConfigError("environment variable SWARMBOT_GRAPH_CLIENT_SECRET is not "
-                                  "set (needed by [teams.graph])")
-            graph = HttpGraphClient(config.teams.graph.graph_url,
-                                    MsalTokens(config.teams.graph, secret), session)
+            if graph_tokens is None:
+                secret = env.get("SWARMBOT_GRAPH_CLIENT_SECRET", "").strip()
+                if not secret:
+                    raise ConfigError("environment variable SWARMBOT_GRAPH_CLIENT_SECRET is "
+                                      "not set (needed by [teams.graph])")
+                graph_tokens = MsalTokens(config.teams.graph, secret)
+            graph = HttpGraphClient(config.teams.graph.graph_url, graph_tokens, session)
     except BaseException:
         await session.close()
         raise

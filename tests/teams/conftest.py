@@ -174,10 +174,10 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
 
 
 async def start_server(config: Config, issuer: JwksIssuer, connector: FakeConnector,
-                       clock: Any, session: ClientSession) -> Teams:
+                       clock: Any, session: ClientSession, graph_tokens: Any = None) -> Teams:
     """swarmbot's Teams side as `swarmbot serve` builds it: runtime, core, routes, a port."""
     env = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
-    runtime = await start_teams(config, env)
+    runtime = await start_teams(config, env, graph_tokens=graph_tokens)
     core = build_core(config, {"teams": runtime.port}, clock=clock)
     app = web.Application()
     add_teams_routes(app, core, config)
