@@ -39,7 +39,8 @@ from botbuilder.schema.teams import (
 
 from adapters.teams import cards
 from adapters.teams.connector import BotConnector
-from adapters.teams.port import Directory, card_activity
+from adapters.teams.directory import Directory
+from adapters.teams.port import card_activity
 from bot.domain import utcnow
 from bot.errors import PortError
 from bot.replies import Reply

@@ -29,8 +29,9 @@ from adapters.teams.botbuilder_fixes import (
     invoke_to_response,
 )
 from adapters.teams.connector import BotConnector
+from adapters.teams.directory import Directory
 from adapters.teams.graph import HttpGraphClient, MsalTokens
-from adapters.teams.port import Directory, TeamsChatPort
+from adapters.teams.port import TeamsChatPort
 from bot.config import Config
 from bot.errors import ConfigError
 from handlers.core import Core
@@ -133,6 +134,9 @@ def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
     runtime = runtime_of(core)
     runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
                                               and p.name != uid else None)
+    # From now on conversation references are kept in the store (and read back from it).
+    runtime.directory.refs = core.store
+    runtime.directory.now = core.deps.now_iso
     bot = SwarmTeamsBot(core, runtime.directory, runtime.port.connector)
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime
