@@ -213,6 +213,23 @@ def m001_initial_schema(db: Database) -> None:
             db.execute(statement)
 
 
+_DIGEST_INDEXES = """
+CREATE INDEX help_requests_by_at ON help_requests(at);
+CREATE INDEX touchpoints_by_at ON touchpoints(at);
+CREATE INDEX promises_by_made ON promises(made_at);
+CREATE INDEX timeline_joins ON timeline(case_id, at, by_id) WHERE kind = 'joined'
+"""
+
+
+@migrations()
+def m002_digest_indexes(db: Database) -> None:
+    # The weekly digest reads each table by time window; the partial index finds the first
+    # specialist joining a case after a help request without reading the case's timeline.
+    for statement in _DIGEST_INDEXES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 def migrate(db: Database) -> None:
     migrations.apply(db)
 

@@ -1,0 +1,127 @@
+"""`swarmbot digest`, `swarmbot demo` and `swarmbot digest-link`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+from bot.config import Config, load_config
+from bot.digest.weeks import BadInput, Week, last_complete_week, parse_week, parse_zone
+from bot.domain import utcnow
+from bot.errors import ConfigError
+
+
+def _config(args: argparse.Namespace) -> Config:
+    cfg = load_config(getattr(args, "config", None))
+    if getattr(args, "db", None):
+        cfg.store.path = args.db
+    return cfg
+
+
+def _week(args: argparse.Namespace, cfg: Config) -> Week:
+    tz = getattr(args, "tz", None) or cfg.digest.timezone
+    parse_zone(tz)
+    if args.week:
+        return parse_week(args.week, tz)
+    return last_complete_week(utcnow(), tz)
+
+
+def cmd_digest(args: argparse.Namespace) -> int:
+    from bot.digest.metrics import compute_digest
+    from bot.digest.text import to_json, to_markdown
+    from bot.store import open_store
+
+    cfg = _config(args)
+    try:
+        week = _week(args, cfg)
+    except BadInput as err:
+        print(f"swarmbot: {err}", file=sys.stderr)
+        return 2
+    if not Path(cfg.store.path).exists():
+        raise ConfigError(f"no database at {cfg.store.path} (try `swarmbot demo --db "
+                          f"{cfg.store.path}` first)")
+    store = open_store(cfg.store.path)
+    try:
+        digest = compute_digest(store, week, utcnow())
+    finally:
+        store.close()
+    if args.format == "json":
+        sys.stdout.write(to_json(digest))
+    elif args.format == "html":
+        from bot.digest.page import render_page
+
+        sys.stdout.write(render_page(digest))
+    else:
+        sys.stdout.write(to_markdown(digest))
+    return 0
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    import asyncio
+    import time
+
+    from bot.digest.demo_bulk import run_bulk
+    from bot.digest.demo_plan import DemoSpec
+    from bot.digest.demo_run import run_services
+    from bot.store import open_store
+
+    cfg = _config(args)
+    if args.weeks < 1 or args.cases_per_week < 1:
+        print("swarmbot: --weeks and --cases-per-week must be at least 1", file=sys.stderr)
+        return 2
+    try:
+        last = (parse_week(args.end_week, "UTC") if args.end_week
+                else last_complete_week(utcnow(), "UTC"))
+    except BadInput as err:
+        print(f"swarmbot: {err}", file=sys.stderr)
+        return 2
+    first = last
+    for _ in range(args.weeks - 1):
+        first = first.previous()
+    spec = DemoSpec(first=first, weeks=args.weeks, cases_per_week=args.cases_per_week,
+                    seed=args.seed)
+    store = open_store(cfg.store.path)
+    started = time.perf_counter()
+
+    def progress(n: int) -> None:
+        print(f"  {n} cases ({time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+    try:
+        if args.bulk:
+            result = run_bulk(store, spec, progress)
+        else:
+            result = asyncio.run(run_services(store, cfg, spec, progress))
+    finally:
+        store.close()
+    manager = next(p for p in result.people if p.manager)
+    print(f"Filled {cfg.store.path} with {result.cases} cases ({result.steps} steps, "
+          f"{len(result.people)} people) over {first.label}..{last.label} "
+          f"in {time.perf_counter() - started:.1f} s "
+          f"({'bulk rows' if args.bulk else 'through the services'}).\n"
+          f"Digest: swarmbot digest --db {cfg.store.path} --week {last.label}\n"
+          f"Shell:  swarmbot shell --db {cfg.store.path}   (type @{manager.id}, a manager, "
+          f"then /swarm digest {last.label})")
+    return 0
+
+
+def register(subparsers: argparse._SubParsersAction) -> None:
+    digest = subparsers.add_parser("digest", help="the weekly digest for one ISO week")
+    digest.add_argument("--db", help="SQLite file (default [store] path)")
+    digest.add_argument("--config", help="config.toml")
+    digest.add_argument("--week", help="ISO week YYYY-Www (default: the last complete week)")
+    digest.add_argument("--tz", help="IANA time zone of the week (default [digest] timezone)")
+    digest.add_argument("--format", choices=("md", "json", "html"), default="md")
+    digest.set_defaults(func=cmd_digest)
+    demo = subparsers.add_parser("demo", help="fill a new database with synthetic swarms")
+    demo.add_argument("--db", required=True, help="SQLite file to create and fill")
+    demo.add_argument("--config", help="config.toml")
+    demo.add_argument("--weeks", type=int, default=8, help="how many weeks (default 8)")
+    demo.add_argument("--cases-per-week", type=int, default=60, help="default 60")
+    demo.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
+    demo.add_argument("--end-week", help="last week to fill, YYYY-Www (default: the last "
+                                         "complete week)")
+    demo.add_argument("--bulk", action="store_true",
+                      help="write rows in batches instead of going through the services: "
+                           "same rows, for benchmark-sized years (no platform intents log)")
+    demo.set_defaults(func=cmd_demo)

@@ -1,0 +1,136 @@
+"""The digest as one readable HTML page with inline SVG charts (served at /digest/YYYY-Www)."""
+
+from __future__ import annotations
+
+from datetime import date
+from html import escape
+from typing import Any
+
+from bot.digest import svg
+from bot.digest.text import duration
+
+CHARTS = ("chart-per-day", "chart-connect", "chart-mood", "chart-friction", "chart-pairs")
+
+_STYLE = """
+body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:760px;margin:2em auto;
+padding:0 1em;color:#1d2a33;line-height:1.45}
+h1{font-size:1.6em;margin-bottom:.1em}h2{font-size:1.15em;margin-top:2em;border-bottom:1px solid
+#dde5ea;padding-bottom:.2em}.sub{color:#5b6b75;margin-top:0}
+table{border-collapse:collapse;width:100%}td,th{padding:.25em .5em;border-bottom:1px solid #eef2f4;
+text-align:right}td:first-child,th:first-child{text-align:left}
+blockquote{margin:.4em 0 .4em 1em;padding-left:.8em;border-left:3px solid #b9cfdb;color:#33444f}
+.note{color:#5b6b75;font-size:.9em}svg.chart{margin:.5em 0 0}figure{margin:0 0 1.2em}
+"""
+
+
+def _row(label: str, now: Any, before: Any) -> str:
+    return f"<tr><td>{escape(label)}</td><td>{escape(str(now))}</td>" \
+           f"<td>{escape(str(before))}</td></tr>"
+
+
+def _figures(d: dict[str, Any]) -> str:
+    p = d["previous"]
+
+    def spread(key: str, which: str) -> tuple[str, str]:
+        return duration(d[key][which]), duration(p[key][which])
+
+    rows = [
+        _row("Swarms opened", d["opened"], p["opened"]),
+        _row("Swarms resolved", d["resolved"], p["resolved"]),
+        _row("Still open at week end", d["open_at_end"], p["open_at_end"]),
+        _row("Time to connect, median", *spread("time_to_connect", "median_s")),
+        _row("Time to connect, p90", *spread("time_to_connect", "p90_s")),
+        _row("Help requests nobody answered", d["unanswered"], p["unanswered"]),
+        _row("Time to resolution, median", *spread("time_to_resolution", "median_s")),
+        _row("Time to resolution, p90", *spread("time_to_resolution", "p90_s")),
+        _row("Owners per resolved case (mean)", d["owners_per_resolved_case"]["mean"] or "n/a",
+             p["owners_per_resolved_case"]["mean"] or "n/a"),
+        _row("Resolved cases passed around (2+ owners)",
+             d["owners_per_resolved_case"]["passed_around"],
+             p["owners_per_resolved_case"]["passed_around"]),
+    ]
+    rows += [_row(f"Warm handoffs {k}", d["handoffs"][k], p["handoffs"][k])
+             for k in ("offered", "accepted", "declined", "stalled")]
+    rows += [_row(f"Promises {k}", v, p["promises"][k]) for k, v in d["promises"].items()]
+    rows += [_row("Touchpoints per touched case", d["touchpoints"]["per_case"] or "n/a",
+                  p["touchpoints"]["per_case"] or "n/a"),
+             _row("Cases touching 3+ functions", d["touchpoints"]["cases_3plus_functions"],
+                  p["touchpoints"]["cases_3plus_functions"])]
+    return ("<table><tr><th>Figure</th><th>This week</th><th>Week before</th></tr>"
+            + "".join(rows) + "</table>")
+
+
+def _charts(d: dict[str, Any]) -> dict[str, str]:
+    p = d["previous"]
+    per_day = [svg.Bar(date.fromisoformat(x["date"]).strftime("%a %d"), x["opened"],
+                       x["resolved"]) for x in d["per_day"]]
+    before_connect = {b["bucket"]: b["requests"] for b in p["connect_distribution"]}
+    connect = [svg.Bar(b["bucket"], b["requests"], before_connect.get(b["bucket"], 0))
+               for b in d["connect_distribution"]]
+    mood = [svg.Bar(k, v, p["mood_shift"][k]) for k, v in d["mood_shift"].items()]
+    before_friction = {f["process"]: f["reports"] for f in p["friction"]}
+    friction = [svg.Bar(f["process"], f["reports"], before_friction.get(f["process"], 0))
+                for f in d["friction"][:8]]
+    pairs = [svg.Bar(" + ".join(x["functions"]), x["swarms"]) for x in d["function_pairs"][:10]]
+    return {
+        "chart-per-day": svg.columns("chart-per-day", "Swarms opened and resolved per day",
+                                     per_day, names=("opened", "resolved")),
+        "chart-connect": svg.columns("chart-connect", "Time from a help request to the first "
+                                     "specialist joining", connect, "no help requests"),
+        "chart-mood": svg.columns("chart-mood", "Customer mood, first to last reading, per "
+                                  "resolved case", mood, "no cases with two mood readings"),
+        "chart-friction": svg.rows("chart-friction", "Process friction, most reported first",
+                                   friction, "no friction reported"),
+        "chart-pairs": svg.rows("chart-pairs", "Functions working together on the same swarm",
+                                pairs, "no swarm touched two functions"),
+    }
+
+
+def _figure(chart: str, caption: str) -> str:
+    return f"<figure>{chart}<figcaption class=note>{escape(caption)}</figcaption></figure>"
+
+
+def render_page(d: dict[str, Any]) -> str:
+    charts = {k: _figure(v, v.split("<title>", 1)[1].split("</title>", 1)[0])
+              for k, v in _charts(d).items()}
+    friction = "".join(
+        f"<h3>{escape(f['process'])} ({f['reports']})</h3>"
+        + "".join(f"<blockquote>{escape(q)}</blockquote>" for q in f["quotes"][:3])
+        for f in d["friction"][:8])
+    thanks = "".join(
+        f"<blockquote>{escape(r['from'])} thanked {escape(r['to'])} for "
+        f"\u201c{escape(r['for'])}\u201d" + (f" <span class=note>({escape(r['case'])})</span>"
+                                           if r["case"] else "") + "</blockquote>"
+        for r in d["recognition"][:30]) or "<p>No thanks recorded this week.</p>"
+    if len(d["recognition"]) > 30:
+        thanks += f"<p class=note>and {len(d['recognition']) - 30} more.</p>"
+    dec, pdec = d["decisions"], d["previous"]["decisions"]
+    decisions = ("<table><tr><th></th><th>This week</th><th>Week before</th></tr>"
+                 + "".join(_row(f"{k} risk", v, pdec["by_risk"][k])
+                           for k, v in dec["by_risk"].items())
+                 + "".join(_row(f"outcome {k}", v, pdec["by_outcome"][k])
+                           for k, v in dec["by_outcome"].items()) + "</table>")
+    last = ", ".join(f"{k} {v}" for k, v in d["last_mood"].items())
+    return f"""<!doctype html>
+<html lang="en"><head><meta charset="utf-8">
+<meta name="viewport" content="width=device-width, initial-scale=1">
+<title>Swarm digest {escape(d['week'])}</title><style>{_STYLE}</style></head>
+<body><main>
+<h1>Swarm digest {escape(d['week'])}</h1>
+<p class="sub">{escape(d['start'])} to {escape(d['end'])} UTC (the week in
+{escape(d['timezone'])}), as of {escape(d['as_of'])}.</p>
+<h2>How fast customers got the right people</h2>{charts['chart-per-day']}
+{charts['chart-connect']}{_figures(d)}
+<h2>How the customer's mood moved</h2>{charts['chart-mood']}
+<p>Last reading of each resolved case: {escape(last)}.</p>
+<p class="note">Mood readings describe the customer's experience; they are never attributed
+to the agent who recorded them.</p>
+<h2>Processes that got in the way</h2>{charts['chart-friction']}{friction}
+<h2>Functions pulled in</h2>{charts['chart-pairs']}
+<p>{escape(', '.join(f"{f['function']} {f['swarms']}" for f in d['functions'])) or 'none'}</p>
+<h2>Advocate decisions</h2>{decisions}
+<h2>Recognition</h2>{thanks}
+<p class="note">What colleagues added, in their own words. This digest never ranks people by
+how many swarms or messages they have.</p>
+</main></body></html>
+"""
