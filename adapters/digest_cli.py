@@ -105,6 +105,22 @@ def cmd_demo(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_link(args: argparse.Namespace) -> int:
+    from bot.digest.links import digest_link
+
+    cfg = load_config(args.config)
+    try:
+        week = _week(args, cfg)
+    except BadInput as err:
+        print(f"swarmbot: {err}", file=sys.stderr)
+        return 2
+    if args.hours <= 0:
+        print("swarmbot: --hours must be more than 0", file=sys.stderr)
+        return 2
+    print(digest_link(cfg, week.label, utcnow(), args.hours))
+    return 0
+
+
 def register(subparsers: argparse._SubParsersAction) -> None:
     digest = subparsers.add_parser("digest", help="the weekly digest for one ISO week")
     digest.add_argument("--db", help="SQLite file (default [store] path)")
@@ -125,3 +141,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                       help="write rows in batches instead of going through the services: "
                            "same rows, for benchmark-sized years (no platform intents log)")
     demo.set_defaults(func=cmd_demo)
+    link = subparsers.add_parser("digest-link", help="print a signed, expiring link to a "
+                                                     "week's digest page ([server] public_url)")
+    link.add_argument("--week", help="ISO week YYYY-Www (default: the last complete week)")
+    link.add_argument("--config", help="config.toml")
+    link.add_argument("--hours", type=float, default=168, help="valid for (default 168)")
+    link.set_defaults(func=cmd_link)

@@ -8,7 +8,7 @@ rooms); `bot.fake_port.FakeChatPort` is the in-memory one for tests. Methods rai
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Protocol
+from typing import Protocol, runtime_checkable
 
 from bot.replies import Reply
 
@@ -38,3 +38,14 @@ class ChatPort(Protocol):
     async def archive(self, room_id: str) -> None: ...
 
     async def set_topic(self, room_id: str, topic: str) -> None: ...
+
+
+@runtime_checkable
+class ImageUploader(Protocol):
+    """Optional port capability: post a PNG into a room (Slack: files_upload_v2).
+
+    The weekly digest post carries a chart where the port has this; a port without it
+    gets the same post without the picture (the linked page has every chart).
+    """
+
+    async def upload_image(self, room_id: str, png: bytes, title: str) -> None: ...

@@ -74,9 +74,9 @@ def command(name: str, usage: str, summary: str, *, case: CaseMode = "required",
 
 def all_commands() -> list[Command]:
     # Imported here so that building the registry is explicit, never an import side effect.
-    from handlers import cases, handoff, help_command, journal, people, swarm
+    from handlers import cases, digest, handoff, help_command, journal, people, swarm
 
     found: list[Command] = []
-    for module in (cases, swarm, handoff, journal, people, help_command):
+    for module in (cases, swarm, handoff, journal, people, digest, help_command):
         found.extend(module.COMMANDS)
     return found

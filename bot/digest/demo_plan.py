@@ -206,7 +206,7 @@ def _case(rng: random.Random, case_no: int, t0: int, progress: float, owners: li
         who = rng.choice([OWNER] + [j[0] for j in joined])
         raw.append((need_at + rng.randint(60, max(61, busy - need_at)), "friction", who,
                     (process, rng.choice(says))))
-    for _ in range(rng.choice((0, 0, 1, 1, 2))):
+    for _ in range(rng.choice((0, 0, 0, 1))):
         raw.append((need_at + rng.randint(60, max(61, busy - need_at)), "note", OWNER,
                     (rng.choice(w.NOTES),)))
     if rng.random() < 0.98:  # a few cases stay open for good

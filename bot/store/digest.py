@@ -12,32 +12,32 @@ from typing import Any
 
 from bot.store.base import BaseQueries
 
+_FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
 _WINDOW_SQL = {
     "opened": "SELECT opened_at FROM cases WHERE opened_at >= ? AND opened_at < ?",
-    "resolved": "SELECT id, opened_at, resolved_at FROM cases "
-                "WHERE resolved_at >= ? AND resolved_at < ?",
-    "owners": "SELECT c.resolved_at, COUNT(DISTINCT o.person_id) FROM cases c "
-              "JOIN owners o ON o.case_id = c.id WHERE c.resolved_at >= ? AND c.resolved_at < ? "
-              "GROUP BY c.id",
-    "moods": "SELECT c.id, c.resolved_at, m.level FROM cases c JOIN moods m ON m.case_id = c.id "
-             "WHERE c.resolved_at >= ? AND c.resolved_at < ? ORDER BY c.id, m.at, m.id",
+    # One row per case resolved in the window: how long it took, how many ownership periods
+    # it had, and the customer's first and last mood (each a seek in an index, no sort).
+    "resolved": "SELECT c.opened_at, c.resolved_at, "
+                "(SELECT COUNT(*) FROM owners o WHERE o.case_id = c.id), "
+                f"({_FIRST_MOOD.format(d='')}), ({_FIRST_MOOD.format(d=' DESC')}), "
+                "(SELECT COUNT(*) FROM moods m WHERE m.case_id = c.id) "
+                "FROM cases c WHERE c.resolved_at >= ? AND c.resolved_at < ?",
     # The first person other than the asker who joined the case at or after the request.
     "help": "SELECT h.at, (SELECT MIN(t.at) FROM timeline t WHERE t.kind = 'joined' "
             "AND t.case_id = h.case_id AND t.at >= h.at AND t.by_id <> h.by_id) "
             "FROM help_requests h WHERE h.at >= ? AND h.at < ?",
     "handoffs": "SELECT requested_at, state, decided_at FROM handoffs "
                 "WHERE requested_at >= ? AND requested_at < ?",
-    "thanks": "SELECT t.at, t.from_id, COALESCE(pf.name, t.from_id), t.to_id, "
-              "COALESCE(pt.name, t.to_id), t.what, c.ref FROM thanks t "
-              "LEFT JOIN people pf ON pf.id = t.from_id LEFT JOIN people pt ON pt.id = t.to_id "
+    "thanks": "SELECT t.at, t.from_id, t.to_id, t.what, c.ref FROM thanks t "
               "LEFT JOIN cases c ON c.id = t.case_id WHERE t.at >= ? AND t.at < ? "
               "ORDER BY t.at, t.id",
     "promises": "SELECT made_at, due, kept_at FROM promises WHERE made_at >= ? AND made_at < ?",
-    "touchpoints": "SELECT at, case_id, function FROM touchpoints WHERE at >= ? AND at < ?",
-    "frictions": "SELECT at, process, how FROM frictions WHERE at >= ? AND at < ? "
+    "touchpoints": "SELECT case_id, function FROM touchpoints WHERE at >= ? AND at < ?",
+    "frictions": "SELECT process, how FROM frictions WHERE at >= ? AND at < ? "
                  "ORDER BY at DESC, id DESC",
-    "decisions": "SELECT at, risk, outcome FROM decisions WHERE at >= ? AND at < ?",
+    "decisions": "SELECT risk, outcome FROM decisions WHERE at >= ? AND at < ?",
 }
+WINDOW_QUERIES = tuple(_WINDOW_SQL)
 
 # Tables `demo --bulk` may fill, with the columns it writes.
 BULK_TABLES = {
@@ -68,12 +68,26 @@ class DigestQueries(BaseQueries):
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
         return cur.execute(_WINDOW_SQL[query], (lo, hi)).fetchall()
 
-    def cases_before(self, column: str, at: str) -> int:
-        """How many cases were opened (or resolved) before `at`; reads only the index."""
-        if column not in ("opened_at", "resolved_at"):
-            raise ValueError(column)
-        r = self.db.execute(f"SELECT COUNT(*) FROM cases WHERE {column} < ?", (at,)).fetchone()
+    def open_cases_at(self, at: str) -> int:
+        """Cases open at `at`: opened before it, and not resolved before it.
+
+        Both parts are ranges of the (resolved_at, opened_at) index: still-open cases sort
+        first (NULL), then those resolved after `at`, so a recent `at` reads few entries.
+        """
+        r = self.db.execute(
+            "SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?) "
+            "+ (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?)",
+            (at, at, at)).fetchone()
         return int(r[0])
+
+    def people_names(self) -> dict[str, str]:
+        cur = self.db.conn.cursor()
+        cur.row_factory = None
+        return dict(cur.execute("SELECT id, name FROM people").fetchall())
+
+    def person_platform(self, pid: str) -> str | None:
+        r = self._one("SELECT platform FROM people WHERE id = ?", (pid,))
+        return r["platform"] if r else None
 
     def unmark_reminded(self, promise_id: int) -> None:
         """A reminder the platform refused is tried again on the next tick."""

@@ -1,0 +1,1 @@
+"""Web pages the bot serves itself (aiohttp, no platform SDK)."""

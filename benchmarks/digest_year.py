@@ -1,0 +1,104 @@
+"""One week's digest over a synthetic year, against a single indexed SQL pass over that week.
+
+    python benchmarks/digest_year.py [--db /tmp/swarmbot-year.db] [--runs 7]
+
+The year comes from `swarmbot demo --bulk` (52 weeks x 9,616 cases = about 500k cases and
+5M timeline rows; made once, reused on later runs). Then, side by side in one run on the
+same warm database, it times
+
+- the digest for a mid-year week (every figure for that week and the week before), and
+- the baseline: one SELECT that reads each of that week's timeline rows through the
+  `timeline_by_at` index (count, distinct cases, total text length),
+
+and prints the medians and the ratio. Compare figures from one run only: the machine is
+shared and its speed drifts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import subprocess
+import sys
+import time
+from datetime import timedelta
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.digest.metrics import compute_digest  # noqa: E402
+from bot.digest.weeks import parse_week  # noqa: E402
+from bot.domain import iso  # noqa: E402
+from bot.store import open_store  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+BASELINE = ("SELECT COUNT(*), COUNT(DISTINCT case_id), SUM(LENGTH(text)) FROM timeline "
+            "WHERE at >= ? AND at < ?")
+
+
+def make_year(db: Path, weeks: int, per_week: int, last: str) -> None:
+    started = time.perf_counter()
+    subprocess.run([sys.executable, "-m", "adapters.cli", "demo", "--db", str(db), "--bulk",
+                    "--weeks", str(weeks), "--cases-per-week", str(per_week), "--seed", "1",
+                    "--end-week", last], cwd=ROOT, check=True)
+    print(f"made the year in {time.perf_counter() - started:.0f} s")
+
+
+def timed(fn, runs: int) -> list[float]:  # noqa: ANN001
+    out = []
+    for _ in range(runs):
+        t = time.perf_counter()
+        fn()
+        out.append(time.perf_counter() - t)
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default="/tmp/swarmbot-year.db")
+    ap.add_argument("--weeks", type=int, default=52)
+    ap.add_argument("--cases-per-week", type=int, default=9616)
+    ap.add_argument("--last-week", default="2026-W52")
+    ap.add_argument("--week", default="2026-W27", help="the week whose digest is timed")
+    ap.add_argument("--tz", default="Europe/Berlin")
+    ap.add_argument("--runs", type=int, default=7)
+    args = ap.parse_args()
+    db = Path(args.db)
+    if not db.exists():
+        make_year(db, args.weeks, args.cases_per_week, args.last_week)
+    store = open_store(db)
+    q = store.db.conn.execute
+    cases = q("SELECT COUNT(*) FROM cases").fetchone()[0]
+    timeline = q("SELECT COUNT(*) FROM timeline").fetchone()[0]
+    week = parse_week(args.week, args.tz)
+    lo, hi = iso(week.start), iso(week.end)
+    plan = " / ".join(r[3] for r in q("EXPLAIN QUERY PLAN " + BASELINE, (lo, hi)))
+    now = week.end + timedelta(days=3)
+    print(f"database: {db} ({db.stat().st_size / 1e9:.2f} GB), {cases:,} cases, "
+          f"{timeline:,} timeline rows")
+    print(f"week {week.label} ({args.tz}): "
+          f"{q('SELECT COUNT(*) FROM timeline WHERE at >= ? AND at < ?', (lo, hi)).fetchone()[0]:,}"
+          f" timeline rows; baseline plan: {plan}")
+    first = timed(lambda: compute_digest(store, week, now), 1)[0]  # cold-ish: first touch
+    digest_s, base_s, base2_s = [], [], []
+    prev_lo = iso(week.previous().start)
+    for _ in range(args.runs):  # interleaved, so drift hits both alike
+        digest_s += timed(lambda: compute_digest(store, week, now), 1)
+        base_s += timed(lambda: q(BASELINE, (lo, hi)).fetchone(), 1)
+        base2_s += timed(lambda: q(BASELINE, (prev_lo, hi)).fetchone(), 1)
+    d = compute_digest(store, week, now)
+    med = statistics.median
+    print(f"digest opened={d['opened']} resolved={d['resolved']} help={d['help_requests']}")
+    print(f"digest, first run:            {first * 1000:8.1f} ms")
+    print(f"digest, median of {args.runs}:         {med(digest_s) * 1000:8.1f} ms "
+          f"(min {min(digest_s) * 1000:.1f})")
+    print(f"baseline pass, one week:      {med(base_s) * 1000:8.1f} ms")
+    print(f"baseline pass, two weeks:     {med(base2_s) * 1000:8.1f} ms "
+          "(the digest also covers the week before)")
+    print(f"ratio digest / one-week pass: {med(digest_s) / med(base_s):8.2f}x")
+    print(f"ratio digest / two-week pass: {med(digest_s) / med(base2_s):8.2f}x")
+    store.close()
+
+
+if __name__ == "__main__":
+    main()

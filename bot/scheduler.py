@@ -1,0 +1,175 @@
+"""The weekly digest and promise reminders, on a clock.
+
+`Scheduler.tick(now)` does whatever is due at `now` and returns one line per thing done,
+so tests drive it with a fake clock and no sleeps. Once-only is kept by the store, not by
+memory: a digest is recorded in `sent` before it goes out (a restart never sends it twice)
+and un-recorded if the platform refuses (the next tick tries again); a reminder likewise
+through `promises.reminded_at`. A bot that was down at the scheduled time sends the
+latest missed digest at its first tick (older missed weeks stay on the web page).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from aiohttp import web
+
+from bot.digest.deliver import digest_reply, post_digest
+from bot.digest.links import digest_link
+from bot.digest.metrics import compute_digest
+from bot.digest.weeks import Week, parse_zone, week_containing
+from bot.domain import iso, parse_iso
+from bot.errors import ConfigError, PortError
+from bot.replies import Button, Reply
+from bot.services.base import Deps
+from bot.timeparse import local_text
+
+log = logging.getLogger("swarmbot.scheduler")
+WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
+REMIND_BEFORE = timedelta(minutes=15)
+
+
+@dataclass(frozen=True)
+class Destination:
+    platform: str
+    target: str  # a room id, or a person id for a direct message
+    direct: bool
+
+    @property
+    def key(self) -> str:
+        return f"{self.platform}:{'dm:' if self.direct else ''}{self.target}"
+
+
+class Scheduler:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+        cfg = deps.config.digest
+        if cfg.weekday.lower() not in WEEKDAYS:
+            raise ConfigError(f"[digest] weekday {cfg.weekday!r} is not a day name "
+                              f"({', '.join(WEEKDAYS)})")
+        try:
+            hour, minute = (int(x) for x in cfg.time.split(":"))
+            self.at = time(hour, minute)
+        except ValueError:
+            raise ConfigError(f"[digest] time {cfg.time!r} is not HH:MM") from None
+        parse_zone(cfg.timezone)
+
+    def due_week(self, now: datetime) -> Week:
+        """The week whose digest is due at `now`: the one before the latest scheduled slot."""
+        cfg = self.deps.config.digest
+        current = week_containing(now, cfg.timezone)
+        day = current.monday + timedelta(days=WEEKDAYS.index(cfg.weekday.lower()))
+        slot = datetime.combine(day, self.at, tzinfo=ZoneInfo(cfg.timezone))
+        period = current.previous()
+        return period if now >= slot else period.previous()
+
+    def destinations(self) -> list[Destination]:
+        cfg, ports = self.deps.config.digest, self.deps.ports
+        found = []
+        if cfg.slack_channel:
+            found.append(Destination("slack", cfg.slack_channel, False))
+        if cfg.teams_channel:
+            found.append(Destination("teams", cfg.teams_channel, False))
+        for manager in cfg.managers:
+            platform = self.deps.store.person_platform(manager) or (
+                next(iter(ports)) if len(ports) == 1 else None)
+            if platform:
+                found.append(Destination(platform, manager, True))
+            else:
+                log.warning("digest: don't know which platform manager %s is on", manager)
+        return [d for d in found if d.platform in ports]
+
+    async def tick(self, now: datetime) -> list[str]:
+        return await self.send_digests(now) + await self.remind(now)
+
+    async def send_digests(self, now: datetime) -> list[str]:
+        week = self.due_week(now)
+        store, done = self.deps.store, []
+        digest: dict[str, Any] | None = None
+        for dest in self.destinations():
+            if not store.mark_sent("digest", week.label, dest.key, iso(now)):
+                continue
+            if digest is None:
+                digest = compute_digest(store, week, now)
+            port = self.deps.ports[dest.platform]
+            try:
+                if dest.direct:
+                    await port.direct_message(dest.target, digest_reply(
+                        digest, self._link(week, now)))
+                else:
+                    await post_digest(port, dest.target, digest, self._link(week, now))
+            except PortError as err:
+                store.unmark_sent("digest", week.label, dest.key)
+                log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
+                            err.detail)
+                continue
+            done.append(f"digest {week.label} -> {dest.key}")
+        return done
+
+    def _link(self, week: Week, now: datetime) -> str | None:
+        try:
+            return digest_link(self.deps.config, week.label, now)
+        except ConfigError:
+            return None
+
+    async def remind(self, now: datetime) -> list[str]:
+        store, done = self.deps.store, []
+        for p in store.promises_due_for_reminder(iso(now + REMIND_BEFORE)):
+            port = self.deps.ports.get(p["platform"])
+            if port is None or not store.mark_reminded(p["id"], iso(now)):
+                continue
+            owner = store.get_person(p["owner_id"])
+            tz = (owner.tz if owner else None) or self.deps.config.people.timezone
+            due = parse_iso(p["due"])
+            when = "is due" if due > now else "was due"
+            try:
+                await port.direct_message(p["owner_id"], Reply(
+                    title=f"Promise to the customer on {p['ref']}",
+                    text=f"You promised: {p['what']}. It {when} {local_text(due, tz)}.",
+                    buttons=(Button("Kept", f"kept {p['ref']} {p['id']}", style="primary"),)))
+            except PortError as err:
+                store.unmark_reminded(p["id"])
+                log.warning("reminder for promise %s failed (will retry): %s", p["id"],
+                            err.detail)
+                continue
+            done.append(f"reminder promise #{p['id']} -> {p['owner_id']}")
+        return done
+
+
+_TASK = web.AppKey("digest_scheduler", asyncio.Task)
+
+
+def start_scheduler(app: web.Application, core: Any, interval_s: float = 30.0,
+                    clock: Callable[[], datetime] | None = None) -> Scheduler:
+    """Run `tick` every `interval_s` while the server runs (`core` is the Core: .deps)."""
+    scheduler = Scheduler(core.deps)
+    now = clock or core.deps.now
+
+    async def loop() -> None:
+        while True:
+            try:
+                for line in await scheduler.tick(now()):
+                    log.info("%s", line)
+            except Exception:  # one bad tick must not stop next week's digest; it is logged
+                log.exception("scheduler tick failed")
+            await asyncio.sleep(interval_s)
+
+    async def on_startup(app: web.Application) -> None:
+        app[_TASK] = asyncio.get_running_loop().create_task(loop())
+
+    async def on_cleanup(app: web.Application) -> None:
+        task = app[_TASK]
+        task.cancel()
+        with contextlib.suppress(asyncio.CancelledError):
+            await task
+
+    app.on_startup.append(on_startup)
+    app.on_cleanup.append(on_cleanup)
+    return scheduler

@@ -1,0 +1,67 @@
+"""GET /digest/YYYY-Www: the digest page, only through a signed, unexpired link."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Mapping
+from typing import Protocol
+
+from aiohttp import web
+
+from bot.config import Config
+from bot.digest.links import link_secret, verify
+from bot.digest.metrics import compute_digest
+from bot.digest.page import render_page
+from bot.digest.weeks import BadInput, parse_week
+from bot.services.base import Deps
+from bot.store import Store
+
+log = logging.getLogger("swarmbot.digest")
+
+FORBIDDEN = ("This digest link is not valid or has expired. Ask swarmbot for a fresh one "
+             "(the `digest` command).\n")
+_HEADERS = {
+    "Cache-Control": "private, no-store",
+    "Referrer-Policy": "no-referrer",
+    "X-Robots-Tag": "noindex",
+    # Everything is inline and nothing is fetched: the page works offline and loads no script.
+    "Content-Security-Policy": "default-src 'none'; style-src 'unsafe-inline'; "
+                               "img-src data:",
+}
+
+
+def _forbidden() -> web.Response:
+    return web.Response(status=403, text=FORBIDDEN, headers=_HEADERS)
+
+
+class HasDeps(Protocol):
+    deps: Deps
+    store: Store
+    config: Config
+
+
+def add_digest_routes(app: web.Application, core: HasDeps,
+                      env: Mapping[str, str] | None = None) -> None:
+    secret = link_secret(env)
+    if secret is None:
+        log.warning("SWARMBOT_LINK_SECRET is not set: every /digest page answers 403")
+
+    async def page(request: web.Request) -> web.Response:
+        week = request.match_info["week"]
+        now = core.deps.now()
+        if not verify(secret, week, request.query.get("exp"), request.query.get("sig"), now):
+            return _forbidden()
+        try:
+            parsed = parse_week(week, core.config.digest.timezone)
+        except BadInput as err:  # only a link we signed gets here, so this is our bug
+            raise web.HTTPNotFound(text=f"{err}\n") from None
+        digest = compute_digest(core.store, parsed, now)
+        return web.Response(text=render_page(digest), content_type="text/html",
+                            headers=_HEADERS)
+
+    async def forbidden(_: web.Request) -> web.Response:
+        return _forbidden()
+
+    app.router.add_get("/digest/{week}", page)
+    app.router.add_route("*", "/digest", forbidden)
+    app.router.add_route("*", "/digest/{tail:.*}", forbidden)

@@ -1,0 +1,39 @@
+"""digest: the weekly digest on demand, for managers."""
+
+from __future__ import annotations
+
+from bot.digest.deliver import digest_reply
+from bot.digest.links import digest_link
+from bot.digest.metrics import compute_digest
+from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week
+from bot.errors import CommandError, ConfigError, NotAllowed
+from bot.replies import Reply
+from handlers.parsing import Args
+from handlers.registry import Ctx, command
+
+
+@command("digest", "[YYYY-Www]", "The weekly digest: how fast customers got the right people, "
+         "how often they were passed around (default: the last complete week).", case="none",
+         who="managers", details=f"Weeks are ISO weeks ({WEEK_FORM}) in the [digest] timezone.")
+async def digest(ctx: Ctx, args: Args) -> list[Reply]:
+    deps = ctx.deps
+    if not deps.is_manager(ctx.actor):
+        raise NotAllowed("The digest is for managers (listed in [people] or [digest] "
+                         "managers of the config).")
+    tz = deps.config.digest.timezone
+    word = args.take()
+    if args.rest():
+        raise CommandError(f"give one week at most: {ctx.usage}")
+    now = deps.now()
+    try:
+        week = parse_week(word, tz) if word else last_complete_week(now, tz)
+    except BadInput as err:
+        raise CommandError(f"{err}. {ctx.usage}") from None
+    try:
+        link = digest_link(deps.config, week.label, now)
+    except ConfigError:
+        link = None
+    return [digest_reply(compute_digest(deps.store, week, now), link)]
+
+
+COMMANDS = [digest]
