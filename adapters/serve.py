@@ -52,6 +52,12 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
 
         add_teams_routes(app, core, config)  # POST /api/messages; closes its sessions
 
+    from bot.scheduler import start_scheduler
+    from bot.web.digest_page import add_digest_routes
+
+    add_digest_routes(app, core, env)
+    start_scheduler(app, core)  # weekly digests, promise reminders
+
     async def reconcile(_: web.Application) -> None:
         await core.reconcile()
 

@@ -136,6 +136,11 @@ class SlackChatPort:
             if err.detail not in _ALREADY:
                 raise
 
+    async def upload_image(self, room_id: str, png: bytes, title: str) -> None:
+        """The digest's chart (bot.ports.ImageUploader), through files upload v2."""
+        await self._call("upload the chart", "files.upload_v2", channel=room_id, content=png,
+                         filename="digest.png", title=title)
+
     async def set_topic(self, room_id: str, topic: str) -> None:
         await self._call("set topic", "conversations.setTopic", channel=room_id,
                          topic=topic[:TOPIC_LIMIT])

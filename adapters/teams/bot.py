@@ -39,7 +39,8 @@ from botbuilder.schema.teams import (
 
 from adapters.teams import cards
 from adapters.teams.connector import BotConnector
-from adapters.teams.port import Directory, card_activity
+from adapters.teams.directory import Directory
+from adapters.teams.port import card_activity
 from bot.domain import utcnow
 from bot.errors import PortError
 from bot.replies import Reply
@@ -154,12 +155,49 @@ class SwarmTeamsBot(TeamsActivityHandler):
             done += 1
         return done
 
-    async def on_teams_members_added(self, teams_members_added: list[Any], team_info: Any,
-                                     turn_context: TurnContext) -> None:
-        bot_id = turn_context.activity.recipient.id
-        if any(m.id == bot_id for m in teams_members_added):
+    # -- membership (conversationUpdate) -------------------------------------------------
+    # The stock dispatch looks up every added member through the connector (one call
+    # each) only to build TeamsChannelAccount objects; the core needs ids, so these
+    # overrides take them from the activity.
+
+    def _swarm_room(self, activity: Activity) -> str | None:
+        """The case room a membership event is about: the channel it names (a Graph swarm
+        channel), else its conversation. None when it is about no case's room."""
+        channel = ((activity.channel_data or {}).get("channel") or {}).get("id")
+        conversation = activity.conversation.id if activity.conversation else None
+        for room_id in (channel, conversation, (conversation or "").split(";")[0]):
+            if room_id and self.core.case_for_room(room_id) is not None:
+                return room_id
+        return None
+
+    async def on_teams_members_added_dispatch(self, members_added: list[ChannelAccount],
+                                              team_info: Any, turn_context: TurnContext,
+                                              ) -> None:
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        if any(m.id == bot_id for m in members_added):
             await self._reply(turn_context, {"type": "message", "attachments": [
                 {"contentType": cards.CARD_CONTENT_TYPE, "content": cards.welcome_card()}]})
+        room = self._swarm_room(activity)
+        if room is None:
+            return
+        for member in members_added:
+            if member.id and member.id != bot_id:
+                if member.name:
+                    self.directory.names[member.id] = member.name
+                await self.core.member_joined(PLATFORM, room, member.id)
+
+    async def on_teams_members_removed_dispatch(self, members_removed: list[ChannelAccount],
+                                                team_info: Any, turn_context: TurnContext,
+                                                ) -> None:
+        activity = turn_context.activity
+        bot_id = activity.recipient.id if activity.recipient else None
+        room = self._swarm_room(activity)
+        if room is None:
+            return
+        for member in members_removed:
+            if member.id and member.id != bot_id:
+                await self.core.member_left(PLATFORM, room, member.id)
 
     # -- Action.Execute -----------------------------------------------------------------
 

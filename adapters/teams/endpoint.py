@@ -29,8 +29,9 @@ from adapters.teams.botbuilder_fixes import (
     invoke_to_response,
 )
 from adapters.teams.connector import BotConnector
-from adapters.teams.graph import HttpGraphClient, MsalTokens
-from adapters.teams.port import Directory, TeamsChatPort
+from adapters.teams.directory import Directory
+from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
+from adapters.teams.port import TeamsChatPort
 from bot.config import Config
 from bot.errors import ConfigError
 from handlers.core import Core
@@ -53,8 +54,12 @@ class TeamsRuntime:
         await self.session.close()
 
 
-async def start_teams(config: Config, env: Mapping[str, str] | None = None) -> TeamsRuntime:
-    """Build what Teams needs before the core exists. A missing secret stops start-up."""
+async def start_teams(config: Config, env: Mapping[str, str] | None = None,
+                      graph_tokens: TokenSource | None = None) -> TeamsRuntime:
+    """Build what Teams needs before the core exists. A missing secret stops start-up.
+
+    `graph_tokens` replaces the msal client-credentials token source in Graph mode (tests
+    use a fixed token; another credential type would plug in here)."""
     env = os.environ if env is None else env
     apply_global_fixes()
     identity = BotIdentity.from_env(env)
@@ -66,12 +71,13 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None) -> T
             if not config.teams.swarm_team_id:
                 raise ConfigError("[teams.graph] needs [teams] swarm_team_id (the team that "
                                   "gets a channel per swarm)")
-            secret = env.get("SWARMBOT_GRAPH_CLIENT_SECRET", "").strip()
-            if not secret:
-                raise ConfigError("environment variable SWARMBOT_GRAPH_CLIENT_SECRET is not "
-                                  "set (needed by [teams.graph])")
-            graph = HttpGraphClient(config.teams.graph.graph_url,
-                                    MsalTokens(config.teams.graph, secret), session)
+            if graph_tokens is None:
+                secret = env.get("SWARMBOT_GRAPH_CLIENT_SECRET", "").strip()
+                if not secret:
+                    raise ConfigError("environment variable SWARMBOT_GRAPH_CLIENT_SECRET is "
+                                      "not set (needed by [teams.graph])")
+                graph_tokens = MsalTokens(config.teams.graph, secret)
+            graph = HttpGraphClient(config.teams.graph.graph_url, graph_tokens, session)
     except BaseException:
         await session.close()
         raise
@@ -133,6 +139,9 @@ def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
     runtime = runtime_of(core)
     runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
                                               and p.name != uid else None)
+    # From now on conversation references are kept in the store (and read back from it).
+    runtime.directory.refs = core.store
+    runtime.directory.now = core.deps.now_iso
     bot = SwarmTeamsBot(core, runtime.directory, runtime.port.connector)
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime

@@ -42,17 +42,39 @@ class TokenSource(Protocol):
 
 
 class MsalTokens:
-    """App-only Graph token (Channel.Create, ChannelSettings.ReadWrite.All) via msal."""
+    """App-only Graph token (Channel.Create, ChannelSettings.ReadWrite.All) via msal.
 
-    def __init__(self, config: TeamsGraphConfig, secret: str) -> None:
-        import msal  # only Graph mode needs it
+    msal is synchronous and its ConfidentialClientApplication fetches the authority's
+    OpenID configuration when built, so it is built on first use and every msal call runs
+    in a thread: start-up never blocks the event loop on login.microsoftonline.com.
+    `http_client` is msal's own hook (anything with requests' get/post); msal accepts only
+    https authorities, so tests pass one that carries its https requests to a loopback
+    Entra issuer (tests/teams/test_graph_tokens.py) and the real msal code path runs.
+    """
 
-        self._app = msal.ConfidentialClientApplication(
-            config.client_id, client_credential=secret,
-            authority=f"{config.authority_url.rstrip('/')}/{config.tenant_id}")
+    def __init__(self, config: TeamsGraphConfig, secret: str,
+                 http_client: Any | None = None) -> None:
+        self._config = config
+        self._secret = secret
+        self._http_client = http_client
+        self._app: Any = None
+
+    def _acquire(self) -> dict[str, Any]:
+        if self._app is None:
+            import msal  # only Graph mode needs it
+
+            self._app = msal.ConfidentialClientApplication(
+                self._config.client_id, client_credential=self._secret,
+                authority=f"{self._config.authority_url.rstrip('/')}/{self._config.tenant_id}",
+                http_client=self._http_client)
+        # msal answers from its token cache until the token is close to expiry.
+        return self._app.acquire_token_for_client([GRAPH_SCOPE])
 
     async def token(self) -> str:
-        result = await asyncio.to_thread(self._app.acquire_token_for_client, [GRAPH_SCOPE])
+        try:
+            result = await asyncio.to_thread(self._acquire)
+        except (ValueError, OSError) as err:  # discovery refused, or login not reachable
+            raise PortError("get a Graph token", str(err)) from err
         if "access_token" not in result:
             raise PortError("get a Graph token", f"{result.get('error')}: "
                             f"{result.get('error_description')}")

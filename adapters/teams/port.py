@@ -3,22 +3,19 @@
 Room ids are Teams conversation ids. A thread's id is the channel's id plus
 `;messageid=<root post id>`, so a room id alone says where to post and which root post to
 update. What a conversation id does not say (the regional serviceUrl, the tenant, the bot's
-own account, people's names) is learned from every incoming activity (`Directory`) and
-kept in memory: after a restart the first activity teaches it again (see the report for
-the store table that would make it survive restarts).
+own account, people's names, each person's 1:1 chat) is learned from incoming activities
+and from the rooms and chats the port creates (`Directory`, directory.py), and kept in the
+store, so proactive posts and `find_room` work after a restart before any activity arrives.
 """
 
 from __future__ import annotations
 
 import logging
-from collections.abc import Callable
-from dataclasses import dataclass, field
 from typing import Any
-
-from botbuilder.schema import Activity
 
 from adapters.teams import cards
 from adapters.teams.connector import BotConnector
+from adapters.teams.directory import Directory
 from adapters.teams.graph import GraphClient
 from bot.config import TeamsConfig
 from bot.errors import PortError
@@ -26,53 +23,6 @@ from bot.ports import Room
 from bot.replies import Field, Reply, Tone
 
 log = logging.getLogger("swarmbot.teams")
-
-
-@dataclass
-class Directory:
-    """What Teams activities teach us about where and who (in memory)."""
-
-    service_urls: dict[str, str] = field(default_factory=dict)  # conversation id -> url
-    default_service_url: str | None = None
-    tenant_id: str | None = None
-    bot: dict[str, str] | None = None  # the bot's own account, {"id": "28:...", "name"}
-    names: dict[str, str] = field(default_factory=dict)
-    # Falls back to the store's names (set by the endpoint once the core exists).
-    fallback: Callable[[str], str | None] | None = None
-
-    def learn(self, activity: Activity) -> None:
-        conv = activity.conversation
-        if activity.service_url:
-            self.default_service_url = activity.service_url
-            if conv is not None and conv.id:
-                self.service_urls[conv.id] = activity.service_url
-                self.service_urls[conv.id.split(";")[0]] = activity.service_url
-        tenant = (conv.tenant_id if conv is not None else None) or \
-            ((activity.channel_data or {}).get("tenant") or {}).get("id")
-        if tenant:
-            self.tenant_id = tenant
-        if activity.recipient is not None and activity.recipient.id:
-            self.bot = {"id": activity.recipient.id, "name": activity.recipient.name or ""}
-        sender = activity.from_property
-        if sender is not None and sender.id and sender.name:
-            self.names[sender.id] = sender.name
-        for entity in activity.entities or []:
-            if entity.type == "mention":
-                mentioned = entity.additional_properties.get("mentioned") or {}
-                if mentioned.get("id") and mentioned.get("name"):
-                    self.names[mentioned["id"]] = mentioned["name"]
-
-    def name(self, user_id: str) -> str | None:
-        return self.names.get(user_id) or (self.fallback(user_id) if self.fallback else None)
-
-    def service_url(self, conversation_id: str) -> str:
-        url = self.service_urls.get(conversation_id) or \
-            self.service_urls.get(conversation_id.split(";")[0]) or self.default_service_url
-        if not url:
-            raise PortError("reach Teams", "no Teams activity has reached swarmbot since it "
-                            "started, so it does not know the Teams service URL yet: send it a "
-                            "message in Teams and try again")
-        return url
 
 
 def card_activity(reply: Reply, names: cards.Names) -> dict[str, Any]:
@@ -106,19 +56,19 @@ class TeamsChatPort:
         self.directory = directory
         self.graph = graph
         self.triage_room: str | None = config.triage_channel_id or None
-        self._rooms: dict[str, Room] = {}  # name -> room, for find_room in thread mode
-        self._direct: dict[str, str] = {}  # user id -> 1:1 conversation id
+        self._rooms: dict[str, Room] = {}  # name -> room made since start-up (then: store)
         self._closed: set[str] = set()
         self.runtime: Any = None  # the endpoint's TeamsRuntime, set by start_teams
 
     def _bot(self) -> dict[str, str]:
-        if self.directory.bot is None:
+        bot = self.directory.bot_account()
+        if bot is None:
             raise PortError("reach Teams", "the bot's Teams account is not known yet: send it "
                             "a message in Teams and try again")
-        return self.directory.bot
+        return {"id": bot["id"], "name": bot["name"]} if bot.get("name") else {"id": bot["id"]}
 
     def _tenant(self) -> dict[str, Any]:
-        tenant = self.directory.tenant_id
+        tenant = self.directory.tenant()
         return {"tenant": {"id": tenant}} if tenant else {}
 
     async def _send(self, action: str, conversation_id: str, activity: dict[str, Any]) -> str:
@@ -134,6 +84,7 @@ class TeamsChatPort:
         if self.graph is not None:
             channel = await self.graph.create_channel(self.config.swarm_team_id, name, topic)
             room = Room(channel.id, channel.name)
+            self.directory.remember(room.id, self.directory.service_url(room.id), room.name)
             await self._send("post in the new channel", room.id,
                              card_activity(self._header(room.name, topic), self.directory.name))
             self._rooms[room.name] = room
@@ -145,14 +96,16 @@ class TeamsChatPort:
         params = {"isGroup": True, "bot": self._bot(),
                   "channelData": {"channel": {"id": channel_id}, **self._tenant()},
                   "activity": card_activity(self._header(name, topic), self.directory.name)}
-        if self.directory.tenant_id:
-            params["tenantId"] = self.directory.tenant_id
+        if self.directory.tenant():
+            params["tenantId"] = self.directory.tenant()
         result = await self.connector.create_conversation("create the swarm thread",
                                                           service_url, params)
         thread = str(result.get("id") or "")
         room_id = thread if ";messageid=" in thread else \
             f"{channel_id};messageid={result.get('activityId')}"
-        self.directory.service_urls.setdefault(room_id, service_url)
+        # Recorded with its name at once: a crash before the case records the room must not
+        # make reconciliation open a second thread (find_room finds this one).
+        self.directory.remember(room_id, service_url, room_name=name)
         room = Room(room_id, name)
         self._rooms[name] = room
         return room
@@ -160,10 +113,15 @@ class TeamsChatPort:
     async def find_room(self, name: str) -> Room | None:
         if name in self._rooms:
             return self._rooms[name]
+        # A thread cannot be looked up by name through the Bot Connector: the store knows
+        # the rooms made before a restart (their reference, or their case's room).
+        recorded = self.directory.room_by_name(name)
+        if recorded is not None:
+            return Room(recorded, name)
         if self.graph is not None:
             found = await self.graph.find_channel(self.config.swarm_team_id, name)
             return Room(found.id, found.name) if found else None
-        return None  # a thread cannot be looked up by name through the Bot Connector
+        return None
 
     async def invite(self, room_id: str, user_ids: list[str]) -> None:
         """Threads (and standard channels) have no membership of their own: @mention."""
@@ -180,16 +138,18 @@ class TeamsChatPort:
                                 card_activity(reply, self.directory.name))
 
     async def direct_message(self, user_id: str, reply: Reply) -> None:
-        conversation_id = self._direct.get(user_id)
+        conversation_id = self.directory.direct_conversation(user_id)
         service_url = self.directory.service_url(conversation_id or user_id)
         if conversation_id is None:
             params: dict[str, Any] = {"isGroup": False, "bot": self._bot(),
                                       "members": [{"id": user_id}]}
-            if self.directory.tenant_id:
-                params.update(tenantId=self.directory.tenant_id, channelData=self._tenant())
+            if self.directory.tenant():
+                params.update(tenantId=self.directory.tenant(), channelData=self._tenant())
             result = await self.connector.create_conversation("open a chat with them",
                                                               service_url, params)
-            conversation_id = self._direct[user_id] = str(result.get("id"))
+            conversation_id = str(result.get("id"))
+            self.directory.remember(conversation_id, service_url)
+            self.directory.remember_direct(user_id, conversation_id)
         await self.connector.send("send them a direct message", service_url, conversation_id,
                                   card_activity(reply, self.directory.name))
 
@@ -211,7 +171,8 @@ class TeamsChatPort:
         root = _root_id(room_id)
         if root is None:
             return  # not a thread we opened: nothing carries a topic
-        name = next((r.name for r in self._rooms.values() if r.id == room_id), "")
+        name = next((r.name for r in self._rooms.values() if r.id == room_id), None) or \
+            self.directory.room_name(room_id) or ""
         activity = card_activity(Reply(title=f"Swarm room {name}".strip(), text=topic,
                                        fields=(Field("Updated", "topic changed"),)),
                                  self.directory.name)

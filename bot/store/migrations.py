@@ -251,3 +251,35 @@ def m003_digest_covering_indexes(db: Database) -> None:
 
 def migrate(db: Database) -> None:
     migrations.apply(db)
+
+
+# Kept apart from m001 (never edited) and named distinctly: migrations apply by name, in
+# registration order, and other branches add their own.
+_TEAMS_REFERENCES = """
+CREATE TABLE teams_conversations (
+    conversation_id TEXT PRIMARY KEY,
+    service_url TEXT NOT NULL,
+    tenant_id TEXT,
+    bot_id TEXT,
+    room_name TEXT,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX teams_conversations_by_room_name ON teams_conversations(room_name);
+CREATE INDEX teams_conversations_by_updated ON teams_conversations(updated_at);
+CREATE TABLE teams_dm (
+    user_id TEXT PRIMARY KEY,
+    conversation_id TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+"""
+
+
+@migrations()
+def m010_teams_references(db: Database) -> None:
+    """Teams conversation references (where and as whom to post) and 1:1 chats, so the bot
+    can post proactively after a restart before Teams sends it anything. `room_name` is set
+    on the threads/channels swarmbot created, so a room can be found by name again."""
+    for statement in _TEAMS_REFERENCES.split(";"):
+        if statement.strip():
+            db.execute(statement)
+

@@ -23,6 +23,7 @@ from bot.domain import (
 from bot.store.digest import DigestQueries
 from bot.store.journal import JournalQueries, ReliabilityQueries
 from bot.store.migrations import migrate
+from bot.store.platform_refs import PlatformRefQueries
 
 
 def open_store(path: str | Path) -> Store:
@@ -58,7 +59,7 @@ def _handoff(r: dict[str, Any]) -> Handoff:
     )
 
 
-class Store(JournalQueries, ReliabilityQueries, DigestQueries):
+class Store(JournalQueries, ReliabilityQueries, DigestQueries, PlatformRefQueries):
     def __init__(self, db: Database) -> None:
         self.db = db
         self.db.conn.row_factory = sqlite3.Row

@@ -19,9 +19,9 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     store.close()
     again = open_store(path)
-    applied = again.db.execute("SELECT name FROM _sqlite_migrations").fetchall()
-    assert [r[0] for r in applied] == ["m001_initial_schema", "m002_digest_indexes",
-                                      "m003_digest_covering_indexes"]
+    applied = [r[0] for r in again.db.execute("SELECT name FROM _sqlite_migrations")]
+    assert applied == ["m001_initial_schema", "m002_digest_indexes",
+                       "m003_digest_covering_indexes", "m010_teams_references"]
     again.close()
 
 

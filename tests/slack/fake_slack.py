@@ -70,6 +70,9 @@ class FakeSlack:
         self.app.router.add_post("/api/{method}", self._api)
         self.app.router.add_get("/api/{method}", self._api)
         self.app.router.add_post("/response/{rid}", self._response_url)
+        self.app.router.add_post("/upload/{file_id}", self._upload)
+        self.uploads: dict[str, bytes] = {}  # file_id -> bytes POSTed to its upload URL
+        self.shared_files: list[dict[str, Any]] = []  # files.completeUploadExternal
         self.app.router.add_get("/socket", self._socket)
         self.socket_ready = asyncio.Event()
         self._ws: web.WebSocketResponse | None = None
@@ -153,6 +156,29 @@ class FakeSlack:
         except SlackError as err:
             return web.json_response({"ok": False, "error": err.error})
         return web.json_response({"ok": True, **data})
+
+    async def _upload(self, request: web.Request) -> web.Response:
+        self.uploads[request.match_info["file_id"]] = await request.read()
+        return web.Response(text="OK - uploaded")
+
+    def m_files_getUploadURLExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        if not args.get("filename") or not str(args.get("length", "")).isdigit():
+            raise SlackError("invalid_arguments")
+        file_id = self._id("F")
+        return {"file_id": file_id, "upload_url": f"{self.base_url}upload/{file_id}"}
+
+    def m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
+        files = args.get("files")
+        files = json.loads(files) if isinstance(files, str) else files
+        if not files or any(f["id"] not in self.uploads for f in files):
+            raise SlackError("file_not_found")
+        channel = str(args.get("channel_id", ""))
+        if channel and BOT_USER not in self._channel(channel).members:
+            raise SlackError("not_in_channel")
+        for f in files:
+            self.shared_files.append({"channel": channel, "title": f.get("title"),
+                                      "bytes": self.uploads[f["id"]]})
+        return {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 
     async def _response_url(self, request: web.Request) -> web.Response:
         body = await request.json()

@@ -136,3 +136,25 @@ async def test_rate_limit_that_does_not_end_is_told(port, fake_slack: FakeSlack)
         await port.set_topic(ch.id, "t")
     assert err.value.detail == "ratelimited"
     assert len(fake_slack.calls_to("conversations.setTopic")) == 4  # 1 + 3 retries
+
+
+async def test_upload_image_goes_through_files_upload_v2(web_client, fake_slack) -> None:
+    from adapters.slack.port import SlackChatPort
+    from bot.ports import ImageUploader
+    from tests.slack.fake_slack import BOT_USER
+
+    port = SlackChatPort(web_client)
+    assert isinstance(port, ImageUploader)
+    room = fake_slack.add_channel("swarm-managers", members={BOT_USER})
+    png = b"\x89PNG\r\n\x1a\n fake chart bytes"
+    await port.upload_image(room.id, png, "Swarm digest 2026-W47")
+    assert fake_slack.shared_files == [{"channel": room.id, "title": "Swarm digest 2026-W47",
+                                        "bytes": png}]
+    outsider = fake_slack.add_channel("elsewhere")
+    outsider.members.discard(BOT_USER)
+    import pytest
+
+    from bot.errors import PortError
+
+    with pytest.raises(PortError, match="not_in_channel"):
+        await port.upload_image(outsider.id, png, "x")

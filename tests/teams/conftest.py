@@ -68,14 +68,23 @@ class Teams:
     """The bot under test plus the two Microsoft services it talks to."""
 
     def __init__(self, url: str, session: ClientSession, issuer: JwksIssuer,
-                 connector: FakeConnector, core: Core, runtime: TeamsRuntime) -> None:
+                 connector: FakeConnector, core: Core, runtime: TeamsRuntime,
+                 runner: web.AppRunner | None = None) -> None:
         self.url = url
         self.session = session
         self.issuer = issuer
         self.connector = connector
         self.core = core
         self.runtime = runtime
+        self.runner = runner
         self._seq = 0
+
+    async def stop(self) -> None:
+        """Stop the server (its sessions close) and the store, as a process exit would."""
+        if self.runner is not None:
+            await self.runner.cleanup()
+            self.runner = None
+            self.core.store.close()
 
     def activity(self, name: str, **changes: Any) -> dict[str, Any]:
         self._seq += 1
@@ -164,16 +173,22 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
     return runner, f"http://127.0.0.1:{port}"
 
 
+async def start_server(config: Config, issuer: JwksIssuer, connector: FakeConnector,
+                       clock: Any, session: ClientSession, graph_tokens: Any = None) -> Teams:
+    """swarmbot's Teams side as `swarmbot serve` builds it: runtime, core, routes, a port."""
+    env = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
+    runtime = await start_teams(config, env, graph_tokens=graph_tokens)
+    core = build_core(config, {"teams": runtime.port}, clock=clock)
+    app = web.Application()
+    add_teams_routes(app, core, config)
+    runner, url = await serve(app)
+    return Teams(url, session, issuer, connector, core, runtime, runner)
+
+
 @pytest.fixture
 async def teams(teams_config: Config, issuer: JwksIssuer, connector: FakeConnector,
                 clock: Any) -> AsyncIterator[Teams]:
-    env = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
-    runtime = await start_teams(teams_config, env)
-    core = build_core(teams_config, {"teams": runtime.port}, clock=clock)
-    app = web.Application()
-    add_teams_routes(app, core, teams_config)
-    runner, url = await serve(app)
     async with ClientSession() as session:
-        yield Teams(url, session, issuer, connector, core, runtime)
-    await runner.cleanup()
-    core.store.close()
+        t = await start_server(teams_config, issuer, connector, clock, session)
+        yield t
+        await t.stop()

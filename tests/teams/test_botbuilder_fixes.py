@@ -16,7 +16,7 @@ from msrest.universal_http.aiohttp import AioHTTPSender as AioHTTPDriver
 from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.teams.botbuilder_fixes import _AiohttpSender, apply_global_fixes
-from adapters.teams.port import Directory
+from adapters.teams.directory import Directory
 from tests.teams.conftest import Teams, payload, serve
 from tests.teams.fake_connector import FakeConnector
 

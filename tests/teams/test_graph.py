@@ -9,8 +9,9 @@ import pytest
 from aiohttp import ClientSession, web
 
 from adapters.teams.connector import BotConnector
+from adapters.teams.directory import Directory
 from adapters.teams.graph import HttpGraphClient
-from adapters.teams.port import Directory, TeamsChatPort
+from adapters.teams.port import TeamsChatPort
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.replies import Reply

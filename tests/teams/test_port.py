@@ -8,7 +8,8 @@ import pytest
 from aiohttp import ClientSession
 
 from adapters.teams.connector import BotConnector
-from adapters.teams.port import Directory, TeamsChatPort
+from adapters.teams.directory import Directory
+from adapters.teams.port import TeamsChatPort
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.replies import Reply
@@ -70,3 +71,28 @@ async def test_a_refusal_is_a_port_error_naming_the_action(port) -> None:
     with pytest.raises(PortError) as err:
         await p.post("19:x@thread.tacv2", Reply(text="hi"))
     assert err.value.action == "post in Teams" and "403" in err.value.detail
+
+
+async def test_find_room_knows_threads_from_before_a_restart(port, tmp_path) -> None:
+    from bot.store import open_store
+
+    p, connector = port
+    store = open_store(tmp_path / "s.db")
+    try:
+        # A thread recorded only on its case (opened before references were stored) ...
+        store.ensure_person("29:ann", "teams", "Ann", None, "2026-11-16T09:00:00+00:00")
+        cid = store.insert_case("ZD-3", "", "x", 3, "29:ann", "teams",
+                                "2026-11-16T09:00:00+00:00")
+        store.set_case_room(cid, f"{CHANNEL};messageid=7", "swarm-zd-3")
+        assert await p.find_room("swarm-zd-3") is None  # memory alone cannot know it
+        p.directory.refs = store
+        found = await p.find_room("swarm-zd-3")
+        assert found is not None and found.id == f"{CHANNEL};messageid=7"
+        # ... and one the port made, found by a new port on the same store.
+        learn(p, connector.base_url)
+        room = await p.create_room("swarm-zd-4", "t")
+        fresh = TeamsChatPort(p.config, p.connector, Directory(refs=store))
+        assert await fresh.find_room("swarm-zd-4") == room
+        assert await fresh.find_room("swarm-zd-5") is None
+    finally:
+        store.close()

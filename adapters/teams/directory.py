@@ -1,0 +1,177 @@
+"""What Teams activities teach swarmbot about where and as whom to post, kept across restarts.
+
+A conversation id alone does not say where to post: that is the regional serviceUrl, and
+creating a conversation (a swarm thread, a 1:1 chat) also needs the tenant and the bot's own
+account. All of it arrives on incoming activities. `Directory` keeps it in memory for the hot
+path and writes it through to the store (`refs`, bot/store/platform_refs.py) only when a
+reference is new or changed, so that after a restart the bot can post proactively (a swarm
+thread, a handoff offer by 1:1 chat) before Teams has sent it anything.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+from botbuilder.schema import Activity
+
+from bot.domain import utcnow
+from bot.errors import PortError
+
+Ref = tuple[str, str | None, str | None]  # (service_url, tenant_id, bot_id)
+
+
+class RefStore(Protocol):
+    """The store's Teams reference queries (implemented by bot.store.Store)."""
+
+    def teams_conversation_put(self, conversation_id: str, service_url: str,
+                               tenant_id: str | None, bot_id: str | None, at: str,
+                               room_name: str | None = None) -> None: ...
+
+    def teams_conversation_get(self, conversation_id: str) -> dict[str, Any] | None: ...
+
+    def teams_conversation_latest(self) -> dict[str, Any] | None: ...
+
+    def teams_room_by_name(self, room_name: str) -> str | None: ...
+
+    def teams_dm_put(self, user_id: str, conversation_id: str, at: str) -> None: ...
+
+    def teams_dm_get(self, user_id: str) -> str | None: ...
+
+
+def _base(conversation_id: str) -> str:
+    """A thread's channel: every thread in a channel shares its reference."""
+    return conversation_id.split(";")[0]
+
+
+@dataclass
+class Directory:
+    service_urls: dict[str, str] = field(default_factory=dict)  # conversation id -> url
+    default_service_url: str | None = None
+    tenant_id: str | None = None
+    bot: dict[str, str] | None = None  # the bot's own account, {"id": "28:...", "name"}
+    names: dict[str, str] = field(default_factory=dict)
+    # Falls back to the store's names (set by the endpoint once the core exists).
+    fallback: Callable[[str], str | None] | None = None
+    # The store, once the core exists (add_teams_routes); None keeps everything in memory.
+    refs: RefStore | None = None
+    now: Callable[[], str] = field(default=lambda: utcnow().isoformat(), repr=False)
+    direct: dict[str, str] = field(default_factory=dict)  # user id -> 1:1 conversation id
+    _stored: dict[str, Ref] = field(default_factory=dict, init=False, repr=False)
+    _defaults_read: bool = field(default=False, init=False, repr=False)
+
+    # -- learning from activities (every turn: memory compares, rare writes) -----------
+
+    def learn(self, activity: Activity) -> None:
+        conv = activity.conversation
+        if activity.service_url:
+            self.default_service_url = activity.service_url
+        tenant = (conv.tenant_id if conv is not None else None) or \
+            ((activity.channel_data or {}).get("tenant") or {}).get("id")
+        if tenant:
+            self.tenant_id = tenant
+        if activity.recipient is not None and activity.recipient.id:
+            self.bot = {"id": activity.recipient.id, "name": activity.recipient.name or ""}
+        sender = activity.from_property
+        if sender is not None and sender.id and sender.name:
+            self.names[sender.id] = sender.name
+        for entity in activity.entities or []:
+            if entity.type == "mention":
+                mentioned = entity.additional_properties.get("mentioned") or {}
+                if mentioned.get("id") and mentioned.get("name"):
+                    self.names[mentioned["id"]] = mentioned["name"]
+        if conv is not None and conv.id and activity.service_url:
+            self.service_urls[conv.id] = activity.service_url
+            self.remember(_base(conv.id), activity.service_url)
+            if conv.conversation_type == "personal" and sender is not None and sender.id:
+                self.remember_direct(sender.id, conv.id)
+
+    def remember(self, conversation_id: str, service_url: str,
+                 room_name: str | None = None) -> None:
+        """Record a conversation's reference; the store is written only when it changed."""
+        self.service_urls[conversation_id] = service_url
+        if self.refs is None:
+            return
+        ref: Ref = (service_url, self.tenant_id, self.bot["id"] if self.bot else None)
+        if room_name is None:
+            if self._stored.get(conversation_id) == ref:
+                return
+            if conversation_id not in self._stored:  # first sight since start-up
+                row = self.refs.teams_conversation_get(conversation_id)
+                if row is not None and (row["service_url"], row["tenant_id"],
+                                        row["bot_id"]) == ref:
+                    self._stored[conversation_id] = ref
+                    return
+        self.refs.teams_conversation_put(conversation_id, service_url, ref[1], ref[2],
+                                         self.now(), room_name)
+        self._stored[conversation_id] = ref
+
+    def remember_direct(self, user_id: str, conversation_id: str) -> None:
+        if self.direct.get(user_id) == conversation_id:
+            return
+        self.direct[user_id] = conversation_id
+        if self.refs is not None and self.refs.teams_dm_get(user_id) != conversation_id:
+            self.refs.teams_dm_put(user_id, conversation_id, self.now())
+
+    # -- reading (memory first, then the store) ----------------------------------------
+
+    def name(self, user_id: str) -> str | None:
+        return self.names.get(user_id) or (self.fallback(user_id) if self.fallback else None)
+
+    def _read_defaults(self) -> None:
+        """After a restart, before any activity: the latest stored reference's values."""
+        if self._defaults_read or self.refs is None:
+            return
+        self._defaults_read = True
+        row = self.refs.teams_conversation_latest()
+        if row is None:
+            return
+        self.default_service_url = self.default_service_url or row["service_url"]
+        self.tenant_id = self.tenant_id or row["tenant_id"]
+        if self.bot is None and row["bot_id"]:
+            self.bot = {"id": row["bot_id"], "name": ""}
+
+    def service_url(self, conversation_id: str) -> str:
+        url = self.service_urls.get(conversation_id) or \
+            self.service_urls.get(_base(conversation_id))
+        if url is None and self.refs is not None:
+            row = self.refs.teams_conversation_get(conversation_id) or \
+                self.refs.teams_conversation_get(_base(conversation_id))
+            if row is not None:
+                url = self.service_urls[conversation_id] = row["service_url"]
+                self._stored.setdefault(conversation_id,
+                                        (row["service_url"], row["tenant_id"], row["bot_id"]))
+        if url is None:
+            self._read_defaults()
+            url = self.default_service_url
+        if not url:
+            raise PortError("reach Teams", "no Teams activity has reached swarmbot yet, so it "
+                            "does not know the Teams service URL: send it a message in Teams "
+                            "and try again")
+        return url
+
+    def tenant(self) -> str | None:
+        if self.tenant_id is None:
+            self._read_defaults()
+        return self.tenant_id
+
+    def bot_account(self) -> dict[str, str] | None:
+        if self.bot is None:
+            self._read_defaults()
+        return self.bot
+
+    def direct_conversation(self, user_id: str) -> str | None:
+        found = self.direct.get(user_id)
+        if found is None and self.refs is not None:
+            found = self.refs.teams_dm_get(user_id)
+            if found is not None:
+                self.direct[user_id] = found
+        return found
+
+    def room_by_name(self, room_name: str) -> str | None:
+        return self.refs.teams_room_by_name(room_name) if self.refs is not None else None
+
+    def room_name(self, conversation_id: str) -> str | None:
+        row = self.refs.teams_conversation_get(conversation_id) if self.refs else None
+        return row["room_name"] if row is not None else None
