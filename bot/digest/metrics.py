@@ -1,8 +1,8 @@
 """The digest's figures for one ISO week and the week before, computed from the store.
 
-Definitions (DIGEST.md has them for managers): each figure follows what *started* in the
-week (a case opened, a help request, an offer, a promise, a decision) to what became of it
-as of `now`, except where a figure says "at week end" or is attributed to the week something
+Definitions (the README's "What the figures mean" has them for managers): each figure
+follows what *started* in the week (a case opened, a help request, an offer, a promise, a
+decision) to what became of it as of `now`, except where a figure says "at week end" or is attributed to the week something
 ended in (resolutions, and everything about resolved cases).
 """
 

@@ -1,4 +1,7 @@
-"""The digest as text: Markdown for the CLI and JSON (a stable contract, see DIGEST.md)."""
+"""The digest as text: Markdown for the CLI and JSON.
+
+The JSON is a stable contract: the README's "What the figures mean" defines its keys.
+"""
 
 from __future__ import annotations
 

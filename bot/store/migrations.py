@@ -242,7 +242,7 @@ CREATE INDEX help_requests_by_at_case ON help_requests(at, case_id, by_id)
 
 @migrations()
 def m003_digest_covering_indexes(db: Database) -> None:
-    # Measured on a synthetic year (BENCHMARK-digest.md): the digest's window reads answer
+    # Measured on a synthetic year (README, Performance): the digest's window reads answer
     # from these indexes alone, and each resolved case's first and last mood is one seek.
     for statement in _COVERING_INDEXES.split(";"):
         if statement.strip():
