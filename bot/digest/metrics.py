@@ -2,8 +2,9 @@
 
 Definitions (the README's "What the figures mean" has them for managers): each figure
 follows what *started* in the week (a case opened, a help request, an offer, a promise, a
-decision) to what became of it as of `now`, except where a figure says "at week end" or is attributed to the week something
-ended in (resolutions, and everything about resolved cases).
+decision) to what became of it as of `now`, except where a figure says "at week end" or is
+attributed to the week something ended in (resolutions, and everything about resolved
+cases).
 """
 
 from __future__ import annotations
