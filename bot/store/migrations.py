@@ -283,3 +283,11 @@ def m010_teams_references(db: Database) -> None:
         if statement.strip():
             db.execute(statement)
 
+
+
+@migrations()
+def m011_case_ref_lookup(db: Database) -> None:
+    # Case refs are matched without regard to case (`zd-1` finds ZD-1); without this index
+    # that lookup scanned every case (found when a synthetic year made `open` slow).
+    # `open` already refuses refs that differ only in case, so the index can be unique.
+    db.execute("CREATE UNIQUE INDEX cases_by_ref_lower ON cases(lower(ref))")

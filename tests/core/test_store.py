@@ -21,7 +21,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
     again = open_store(path)
     applied = [r[0] for r in again.db.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["m001_initial_schema", "m002_digest_indexes",
-                       "m003_digest_covering_indexes", "m010_teams_references"]
+                       "m003_digest_covering_indexes", "m010_teams_references",
+                       "m011_case_ref_lookup"]
     again.close()
 
 
@@ -75,4 +76,12 @@ def test_inbox_and_sent_are_once_only(tmp_path: Path) -> None:
     assert store.inbox_pending("slack") == []
     assert store.mark_sent("digest", "2026-W47", "slack:C1", "t") is True
     assert store.mark_sent("digest", "2026-W47", "slack:C1", "t") is False
+    store.close()
+
+
+def test_case_lookup_by_ref_uses_an_index(tmp_path: Path) -> None:
+    store = open_store(tmp_path / "plan.db")
+    plan = " ".join(str(r[-1]) for r in store.db.execute(
+        "EXPLAIN QUERY PLAN SELECT * FROM cases WHERE lower(ref) = lower(?)", ("zd-1",)))
+    assert "cases_by_ref_lower" in plan and "SCAN" not in plan
     store.close()
