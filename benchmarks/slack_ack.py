@@ -30,17 +30,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.serve import build_server  # noqa: E402
 from adapters.slack.server import SLACK_RUNTIME  # noqa: E402
 from bot.config import Config  # noqa: E402
+from tests.loopback import serve  # noqa: E402
 from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
-
-
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    return runner, f"http://127.0.0.1:{port}"
 
 
 def bare_bolt(api_url: str, process_before_response: bool) -> web.Application:

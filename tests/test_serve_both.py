@@ -5,9 +5,10 @@ from __future__ import annotations
 from aiohttp import ClientSession
 
 from adapters.serve import build_server
+from tests.loopback import serve
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
-from tests.teams.conftest import APP_ID, PASSWORD, SWARM_CHANNEL, TRIAGE_CHANNEL, Teams, serve
+from tests.teams.conftest import APP_ID, PASSWORD, SWARM_CHANNEL, TRIAGE_CHANNEL, Teams
 from tests.teams.fake_connector import FakeConnector
 from tests.teams.jwks_issuer import JwksIssuer
 

@@ -9,13 +9,14 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 
 from bot.digest.links import signed_path
 from bot.digest.page import CHARTS
 from tests.digest.script import Script
 from tests.digest.test_metrics import build_two_weeks
 from tests.digest.test_page import SECRET, app_for, marks
+from tests.loopback import serve
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = [
@@ -41,12 +42,8 @@ async def chromium(profile: Path, *args: str) -> str:
 async def served(tmp_path: Path) -> AsyncIterator[tuple[str, Script]]:
     s = Script(tmp_path)
     await build_two_weeks(s)
-    runner = web.AppRunner(app_for(s))
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = runner.addresses[0][1]
-    yield f"http://127.0.0.1:{port}", s
+    runner, url = await serve(app_for(s))
+    yield url, s
     await runner.cleanup()
     s.close()
 

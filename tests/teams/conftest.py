@@ -20,6 +20,7 @@ from adapters.teams.endpoint import TeamsRuntime, add_teams_routes, start_teams
 from bot.config import Config
 from handlers.core import Core
 from tests.conftest import SPECS
+from tests.loopback import serve
 from tests.teams.fake_connector import FakeConnector
 from tests.teams.jwks_issuer import JwksIssuer
 
@@ -162,15 +163,6 @@ def teams_config(config: Config, issuer: JwksIssuer) -> Config:
     config.teams.triage_channel_id = TRIAGE_CHANNEL
     config.teams.openid_metadata_url = issuer.metadata_url
     return config
-
-
-async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
-    runner = web.AppRunner(app, access_log=None)
-    await runner.setup()
-    site = web.TCPSite(runner, "127.0.0.1", 0)
-    await site.start()
-    port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-    return runner, f"http://127.0.0.1:{port}"
 
 
 async def start_server(config: Config, issuer: JwksIssuer, connector: FakeConnector,

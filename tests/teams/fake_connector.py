@@ -16,6 +16,8 @@ from typing import Any
 
 from aiohttp import web
 
+from tests.loopback import serve
+
 
 @dataclass
 class Call:
@@ -60,12 +62,8 @@ class FakeConnector:
         return app
 
     async def start(self) -> str:
-        self._runner = web.AppRunner(self.app(), access_log=None)
-        await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
-        await site.start()
-        port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.base_url = f"http://127.0.0.1:{port}/"
+        self._runner, url = await serve(self.app())
+        self.base_url = url + "/"
         return self.base_url
 
     async def stop(self) -> None:
