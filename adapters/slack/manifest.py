@@ -23,6 +23,7 @@ BOT_SCOPES = (
     "users:read",  # users.info: a person's time zone for promises
     "channels:history",  # message.channels: count contributions (no text is stored)
     "groups:history",  # message.groups
+    "files:write",  # the weekly digest's chart (files upload v2)
 )
 
 
