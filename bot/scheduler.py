@@ -23,7 +23,7 @@ from aiohttp import web
 
 from bot.digest.deliver import digest_reply, post_digest
 from bot.digest.links import digest_link
-from bot.digest.metrics import compute_digest
+from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.weeks import Week, parse_zone, week_containing
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
@@ -97,7 +97,7 @@ class Scheduler:
             if not store.mark_sent("digest", week.label, dest.key, iso(now)):
                 continue
             if digest is None:
-                digest = compute_digest(store, week, now)
+                digest = await compute_digest_off_loop(store, week, now)
             port = self.deps.ports[dest.platform]
             try:
                 if dest.direct:

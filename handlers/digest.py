@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.digest.deliver import digest_reply
 from bot.digest.links import digest_link
-from bot.digest.metrics import compute_digest
+from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week
 from bot.errors import CommandError, ConfigError, NotAllowed
 from bot.replies import Reply
@@ -33,7 +33,7 @@ async def digest(ctx: Ctx, args: Args) -> list[Reply]:
         link = digest_link(deps.config, week.label, now)
     except ConfigError:
         link = None
-    return [digest_reply(compute_digest(deps.store, week, now), link)]
+    return [digest_reply(await compute_digest_off_loop(deps.store, week, now), link)]
 
 
 COMMANDS = [digest]

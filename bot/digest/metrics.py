@@ -9,6 +9,7 @@ cases).
 
 from __future__ import annotations
 
+import asyncio
 import gc
 from bisect import bisect_right
 from collections import Counter, defaultdict
@@ -18,7 +19,7 @@ from typing import Any
 
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
-from bot.store import Store
+from bot.store import Store, open_reader
 from bot.store.digest import WINDOW_QUERIES
 
 STALLED_AFTER_S = 4 * 3600
@@ -209,3 +210,20 @@ def _decisions(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
     outcome = Counter(o or "pending" for _, o in rows)
     return {"taken": len(rows), "by_risk": {r: risk[r] for r in RISKS},
             "by_outcome": {o: outcome[o] for o in (*DECISION_OUTCOMES, "pending")}}
+
+
+async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> dict[str, Any]:
+    """The same figures, computed on a thread with its own read-only connection.
+
+    A big week takes a few hundred milliseconds (README, Performance); on the server's event
+    loop that would hold up Slack acks and Teams turns meanwhile.
+    """
+
+    def run() -> dict[str, Any]:
+        reader = open_reader(store.path)
+        try:
+            return compute_digest(reader, week, now)
+        finally:
+            reader.close()
+
+    return await asyncio.to_thread(run)

@@ -1,5 +1,5 @@
 """The store: the only code that speaks SQL."""
 
-from bot.store.sqlite import Store, open_store
+from bot.store.sqlite import Store, open_reader, open_store
 
-__all__ = ["Store", "open_store"]
+__all__ = ["Store", "open_reader", "open_store"]

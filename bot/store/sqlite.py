@@ -40,6 +40,17 @@ def open_store(path: str | Path) -> Store:
     return Store(db)
 
 
+def open_reader(path: str | Path) -> Store:
+    """A read-only connection to an existing store, for work done off the event loop.
+
+    WAL lets it read while the loop's connection writes; it runs no migration.
+    """
+    conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
+                           check_same_thread=False)
+    conn.execute("PRAGMA busy_timeout=5000")
+    return Store(Database(conn))
+
+
 def _case(row: sqlite3.Row | tuple) -> Case:
     r = dict(row) if isinstance(row, sqlite3.Row) else row
     return Case(
@@ -66,6 +77,11 @@ class Store(JournalQueries, ReliabilityQueries, DigestQueries, PlatformRefQuerie
 
     def close(self) -> None:
         self.db.conn.close()
+
+    @property
+    def path(self) -> str:
+        """The database file this store is on."""
+        return str(self.db.execute("PRAGMA database_list").fetchone()[2])
 
     @contextmanager
     def transaction(self) -> Iterator[None]:

@@ -10,7 +10,7 @@ from aiohttp import web
 
 from bot.config import Config
 from bot.digest.links import link_secret, verify
-from bot.digest.metrics import compute_digest
+from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.page import render_page
 from bot.digest.weeks import BadInput, parse_week
 from bot.services.base import Deps
@@ -55,7 +55,7 @@ def add_digest_routes(app: web.Application, core: HasDeps,
             parsed = parse_week(week, core.config.digest.timezone)
         except BadInput as err:  # only a link we signed gets here, so this is our bug
             raise web.HTTPNotFound(text=f"{err}\n") from None
-        digest = compute_digest(core.store, parsed, now)
+        digest = await compute_digest_off_loop(core.store, parsed, now)
         return web.Response(text=render_page(digest), content_type="text/html",
                             headers=_HEADERS)
 

@@ -147,3 +147,16 @@ def test_spread_uses_nearest_rank() -> None:
     assert spread(list(range(1, 11))) == {"median_s": 5, "p90_s": 9, "n": 10}
     assert spread([7]) == {"median_s": 7, "p90_s": 7, "n": 1}
     assert spread([4, 1, 3]) == {"median_s": 3, "p90_s": 4, "n": 3}
+
+
+async def test_off_loop_digest_equals_the_direct_one(tmp_path: Path) -> None:
+    from bot.digest.metrics import compute_digest_off_loop
+
+    s = Script(tmp_path)
+    await build_two_weeks(s)
+    week = parse_week("2026-W46", "UTC")
+    now = s.clock.now
+    direct = compute_digest(s.core.store, week, now)
+    assert await compute_digest_off_loop(s.core.store, week, now) == direct
+    assert direct["opened"] > 0
+    s.close()

@@ -147,21 +147,23 @@ def test_bad_schedule_config_is_named(world: World) -> None:
 async def test_start_scheduler_ticks_while_the_server_runs(world: World) -> None:
     import asyncio
 
-    ticked = asyncio.Event()
+    posted = asyncio.Event()
+    post = world.slack.post
 
-    def clock():  # noqa: ANN202
-        ticked.set()
-        return utc("2026-11-16 07:00")
+    async def post_and_tell(room_id, reply):  # noqa: ANN001, ANN202
+        message_id = await post(room_id, reply)
+        posted.set()
+        return message_id
 
+    world.slack.post = post_and_tell  # type: ignore[method-assign]
     store = open_store(world.path)
     core = build_core(world.config, {"slack": world.slack, "teams": world.teams},
                       clock=world.clock, store=store)
     app = web.Application()
-    start_scheduler(app, core, interval_s=3600, clock=clock)
+    start_scheduler(app, core, interval_s=3600, clock=lambda: utc("2026-11-16 07:00"))
     server = TestServer(app, host="127.0.0.1")
     await server.start_server()
-    await asyncio.wait_for(ticked.wait(), timeout=10)
-    await asyncio.sleep(0)
+    await asyncio.wait_for(posted.wait(), timeout=10)
     await server.close()
     assert world.slack.posts_to("C-MANAGERS")[0].title == "Swarm digest 2026-W46"
     store.close()
