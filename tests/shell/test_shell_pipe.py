@@ -97,3 +97,18 @@ def test_bad_config_is_one_line_not_a_traceback(tmp_path: Path) -> None:
     assert proc.returncode == 2
     assert proc.stderr.strip().startswith("swarmbot: unknown key [config.store] paht")
     assert "Traceback" not in proc.stderr
+
+
+def test_the_readme_worked_session_runs_as_written(tmp_path: Path) -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    session = readme.split("A worked session", 1)[1].split("```text\n", 1)[1].split("```", 1)[0]
+    assert session.count("/swarm") >= 10
+    db = tmp_path / "readme.db"
+    proc = run(["shell", "--db", str(db)], session)
+    assert proc.returncode == 0 and "error:" not in proc.stdout and "warning:" not in proc.stdout
+    shown = readme.split("What you see, in part:", 1)[1].split("```text\n", 1)[1].split("```")[0]
+    for line in shown.splitlines():
+        if "Open promises" not in line:  # the only line with a time in it
+            assert line.strip() in proc.stdout, line
+    case = json.loads(run(["export", "--db", str(db)]).stdout)["cases"][0]
+    assert case["status"] == "resolved" and case["owner"] == "bob"
