@@ -12,6 +12,7 @@ become `Action.Submit` with `msteams.type = task/fetch`, which opens a task modu
 
 from __future__ import annotations
 
+import base64
 import re
 from collections.abc import Callable, Mapping
 from typing import Any
@@ -100,6 +101,15 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
     if fallback:
         out["fallbackText"] = fallback
     return out
+
+
+def image_card(png: bytes, title: str) -> Card:
+    """A picture (the digest's chart) as a card: Teams shows data: URIs, so no file host is
+    needed; the chart is a couple of kilobytes, well inside a message's size limit."""
+    data = base64.b64encode(png).decode("ascii")
+    return card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
+                 {"type": "Image", "url": f"data:image/png;base64,{data}", "altText": title}],
+                fallback=title)
 
 
 def reply_card(reply: Reply, names: Names = _no_names) -> Card:

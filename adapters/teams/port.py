@@ -153,6 +153,11 @@ class TeamsChatPort:
         await self.connector.send("send them a direct message", service_url, conversation_id,
                                   card_activity(reply, self.directory.name))
 
+    async def upload_image(self, room_id: str, png: bytes, title: str) -> None:
+        """The digest's chart (bot.ports.ImageUploader), as a card with the picture inline."""
+        await self._send("post the chart", room_id, {"type": "message", "attachments": [
+            {"contentType": cards.CARD_CONTENT_TYPE, "content": cards.image_card(png, title)}]})
+
     async def archive(self, room_id: str) -> None:
         if self.graph is not None:
             await self.graph.archive_channel(self.config.swarm_team_id, room_id)

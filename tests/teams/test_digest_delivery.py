@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 
 from bot.scheduler import Scheduler
@@ -26,10 +27,13 @@ async def test_scheduled_digest_is_a_schema_valid_card_in_the_teams_channel(
     week_after = utc("2026-11-23 07:00")
     done = await Scheduler(teams.core.deps).tick(week_after)
     assert f"digest 2026-W47 -> teams:{MANAGERS}" in done
-    call = teams.connector.sent(MANAGERS)[-1]
-    card = call.cards()[0]
+    card = teams.connector.sent(MANAGERS)[-2].cards()[0]
     card_check(card)
     text = json.dumps(card)
     assert "Swarm digest 2026-W47" in text
     assert "https://swarm.example.com/digest/2026-W47?exp=" in text
+    chart = teams.connector.sent(MANAGERS)[-1].cards()[0]
+    card_check(chart)
+    image = next(b for b in chart["body"] if b["type"] == "Image")
+    assert base64.b64decode(image["url"].split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
     assert await Scheduler(teams.core.deps).tick(week_after) == []
