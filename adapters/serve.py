@@ -56,7 +56,6 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     from bot.web.digest_page import add_digest_routes
 
     add_digest_routes(app, core, env)
-    start_scheduler(app, core)  # weekly digests, promise reminders
 
     async def reconcile(_: web.Application) -> None:
         await core.reconcile()
@@ -64,7 +63,10 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     async def close_store(_: web.Application) -> None:
         core.store.close()
 
+    # Start-up handlers run in order: the start-up reconcile is over before the scheduler,
+    # whose timer also reconciles, starts; the two never work on the same intent at once.
     app.on_startup.append(reconcile)
+    start_scheduler(app, core)  # weekly digests, promise reminders, stale intents
     app.on_cleanup.append(close_store)
     return app
 

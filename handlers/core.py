@@ -45,7 +45,8 @@ class Core:
         return [self.router.shown(c) for c in self.router.commands.values()]
 
     async def reconcile(self) -> list[str]:
-        """Finish platform calls a crash left half-way (start-up and on a timer)."""
+        """Finish platform calls a crash left half-way (at start-up; the scheduler's timer
+        finishes those that go stale while the server runs)."""
         done = await rooms.reconcile(self.deps)
         for line in done:
             log.info("reconciled %s", line)

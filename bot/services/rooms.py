@@ -7,7 +7,9 @@ pending intent that `reconcile` finishes (finding the room by name before creati
 
 from __future__ import annotations
 
-from bot.domain import Case, room_name_for
+from datetime import datetime
+
+from bot.domain import Case, iso, room_name_for
 from bot.errors import PortError
 from bot.ports import Room
 from bot.services import messages
@@ -51,10 +53,15 @@ async def post_brief(deps: Deps, case: Case, room: Room, skills: list[str],
                         {"message_id": message_id}, deps.now_iso())
 
 
-async def reconcile(deps: Deps) -> list[str]:
-    """Finish intents left half-way by a crash. Returns one line per intent handled."""
+async def reconcile(deps: Deps, stale_before: datetime | None = None) -> list[str]:
+    """Finish intents left half-way by a crash. Returns one line per intent handled.
+
+    At start-up every pending intent is stale. On the timer only those recorded before
+    `stale_before` are: a younger one may be a platform call still under way.
+    """
     done: list[str] = []
-    for intent in deps.store.pending_intents():
+    before = iso(stale_before) if stale_before is not None else None
+    for intent in deps.store.pending_intents(before):
         case = deps.store.case_by_id(intent["case_id"]) if intent["case_id"] else None
         if case is None or intent["platform"] not in deps.ports:
             continue

@@ -80,8 +80,12 @@ class ReliabilityQueries(BaseQueries):
                         (state, json.dumps(result) if result is not None else None, at,
                          intent_id))
 
-    def pending_intents(self) -> list[dict[str, Any]]:
-        rows = self._all("SELECT * FROM intents WHERE state = 'pending' ORDER BY id")
+    def pending_intents(self, created_before: str | None = None) -> list[dict[str, Any]]:
+        sql, params = "SELECT * FROM intents WHERE state = 'pending'", []
+        if created_before is not None:
+            sql += " AND created_at < ?"
+            params.append(created_before)
+        rows = self._all(sql + " ORDER BY id", params)
         for r in rows:
             r["payload"] = json.loads(r["payload"])
         return rows

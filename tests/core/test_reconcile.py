@@ -33,3 +33,21 @@ async def test_room_never_created_is_created_by_reconcile(core, port) -> None:
     case = store.case_by_ref("ZD-78")
     assert case.room_name == "swarm-zd-78-no-room-yet"
     assert "alice" in port.members[case.room_id]
+
+
+async def test_the_timer_leaves_young_intents_alone_and_finishes_stale_ones(core, port,
+                                                                           clock) -> None:
+    from bot.scheduler import Scheduler
+
+    store, now = core.store, "2026-11-16T09:00:00Z"
+    assert clock.now.isoformat().startswith("2026-11-16T09:00")
+    store.ensure_person("alice", "fake", "alice", None, now)
+    cid = store.insert_case("ZD-79", "", "slow create", 2, "alice", "fake", now)
+    store.add_intent("create_room", cid, "fake", {"name": "swarm-zd-79-slow-create"}, now)
+    scheduler = Scheduler(core.deps)
+    clock.advance(minutes=1)  # the platform call may still be under way
+    assert await scheduler.tick(clock.now) == []
+    assert store.case_by_ref("ZD-79").room_id is None
+    clock.advance(minutes=2)
+    assert await scheduler.tick(clock.now) == ["reconciled create_room for ZD-79"]
+    assert store.case_by_ref("ZD-79").room_name == "swarm-zd-79-slow-create"
