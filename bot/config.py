@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
-from dataclasses import dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
@@ -102,17 +102,34 @@ class Config:
     source: str | None = None  # the file it came from, for messages
 
 
+_KINDS = {bool: "true or false", int: "a whole number", str: "a string", list: "a list",
+          dict: "a table"}
+
+
+def _default(f: Field[Any]) -> Any:
+    if f.default is not MISSING:
+        return f.default
+    return f.default_factory() if f.default_factory is not MISSING else None
+
+
 def _fill(cls: type, data: dict[str, Any], where: str) -> Any:
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
             raise ConfigError(f"unknown key [{where}] {key} (known: {', '.join(sorted(known))})")
-        default = known[key].default_factory() if callable(known[key].default_factory) else None
-        if is_dataclass(default) and isinstance(value, dict):
+        default = _default(known[key])
+        if is_dataclass(default):
+            if not isinstance(value, dict):
+                raise ConfigError(f"[{where}] {key} must be a [section]")
             kwargs[key] = _fill(type(default), value, f"{where}.{key}")
-        else:
-            kwargs[key] = value
+            continue
+        kind = type(default)
+        # bool is an int in Python; a config `port = true` is still a mistake.
+        if kind in _KINDS and (not isinstance(value, kind) or
+                               (kind is int and isinstance(value, bool))):
+            raise ConfigError(f"[{where}] {key} must be {_KINDS[kind]}, not {value!r}")
+        kwargs[key] = value
     return cls(**kwargs)
 
 

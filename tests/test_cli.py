@@ -51,3 +51,17 @@ def test_the_example_config_is_valid_and_complete() -> None:
                and f"{f.name} =" not in text and f"# {f.name} =" not in text]
     assert cfg.slack.enabled is True
     assert missing == []
+
+
+def test_a_wrong_type_in_the_config_is_one_line(tmp_path: Path) -> None:
+    for body, expected in (("[server]\nport = '3000'\n",
+                            "swarmbot: [config.server] port must be a whole number, not '3000'"),
+                           ("[slack]\narchive_on_resolve = 'no'\n",
+                            "swarmbot: [config.slack] archive_on_resolve must be true or false"),
+                           ("[teams]\ngraph = 1\n",
+                            "swarmbot: [config.teams] graph must be a [section]")):
+        cfg = tmp_path / "config.toml"
+        cfg.write_text(body)
+        proc = run(["serve", "--config", str(cfg)])
+        assert proc.returncode == 2 and proc.stderr.startswith(expected), proc.stderr
+        assert "Traceback" not in proc.stderr

@@ -18,5 +18,7 @@ class BaseQueries:
         return [dict(r) for r in self.db.execute(sql, params).fetchall()]
 
     def _insert(self, sql: str, params: tuple | list) -> int:
-        return int(self.db.execute(sql, params).lastrowid)
+        row_id = self.db.execute(sql, params).lastrowid
+        assert row_id is not None, "an INSERT always sets lastrowid"
+        return int(row_id)
 

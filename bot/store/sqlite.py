@@ -51,8 +51,7 @@ def open_reader(path: str | Path) -> Store:
     return Store(Database(conn))
 
 
-def _case(row: sqlite3.Row | tuple) -> Case:
-    r = dict(row) if isinstance(row, sqlite3.Row) else row
+def _case(r: dict[str, Any]) -> Case:
     return Case(
         id=r["id"], ref=r["ref"], customer=r["customer"], summary=r["summary"],
         severity=r["severity"], status=CaseStatus(r["status"]), owner=r["owner_id"],
