@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import tomllib
+from collections.abc import Mapping
 from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
@@ -158,9 +159,10 @@ def load_config(path: str | Path | None) -> Config:
     return cfg
 
 
-def require_secret(name: str) -> str:
-    """A missing secret stops start-up and names the variable."""
-    value = os.environ.get(name, "").strip()
+def require_secret(name: str, needed_by: str,
+                   env: Mapping[str, str] | None = None) -> str:
+    """A missing secret stops start-up and names the variable (and what needs it)."""
+    value = (os.environ if env is None else env).get(name, "").strip()
     if not value:
-        raise ConfigError(f"environment variable {name} is not set (needed by this config)")
+        raise ConfigError(f"environment variable {name} is not set (needed by {needed_by})")
     return value

@@ -6,7 +6,7 @@ from bot.domain import Case, severity_label
 from bot.services.base import mention
 from bot.services.messages import event_line
 
-__all__ = ["case_line", "event_line", "plural"]
+__all__ = ["case_line", "event_line"]
 
 
 def case_line(case: Case) -> str:
@@ -14,7 +14,3 @@ def case_line(case: Case) -> str:
     state = "" if case.is_open else " · resolved"
     return (f"{case.ref} ({severity_label(case.severity)}) {case.summary} · owner "
             f"{mention(case.owner)}{room}{state}")
-
-
-def plural(n: int, word: str) -> str:
-    return f"{n} {word}" + ("" if n == 1 else "s")

@@ -28,7 +28,7 @@ from adapters.slack.client import bolt_client, make_client
 from adapters.slack.dispatch import CoreLike, Dispatcher
 from adapters.slack.inbox import Inbox, Pending, Work, run_logged
 from adapters.slack.port import SlackChatPort
-from bot.config import Config
+from bot.config import Config, require_secret
 from bot.errors import ConfigError, PortError
 
 log = logging.getLogger(__name__)
@@ -49,10 +49,7 @@ def slack_secrets(config: Config, env: Mapping[str, str] | None = None) -> Slack
     env = os.environ if env is None else env
 
     def need(name: str) -> str:
-        value = env.get(name, "").strip()
-        if not value:
-            raise ConfigError(f"environment variable {name} is not set (needed by [slack])")
-        return value
+        return require_secret(name, "[slack]", env)
 
     socket = config.slack.socket_mode
     return SlackSecrets(

@@ -26,7 +26,7 @@ from botbuilder.schema import CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants
 
 from adapters.teams.botbuilder_fixes import CachedConnectorFactory, FixedAuthentication
-from bot.config import TeamsConfig
+from bot.config import TeamsConfig, require_secret
 from bot.errors import ConfigError
 
 log = logging.getLogger("swarmbot.teams")
@@ -52,9 +52,8 @@ class BotIdentity:
     def from_env(cls, env: Mapping[str, str]) -> BotIdentity:
         app_id = env.get("MicrosoftAppId", "").strip()
         password = env.get("MicrosoftAppPassword", "").strip()
-        if app_id and not password:
-            raise ConfigError("environment variable MicrosoftAppPassword is not set "
-                              "(needed because MicrosoftAppId is set)")
+        if app_id:
+            password = require_secret("MicrosoftAppPassword", "MicrosoftAppId being set", env)
         return cls(app_id, password, env.get("MicrosoftAppTenantId", "").strip())
 
 

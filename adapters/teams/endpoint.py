@@ -32,7 +32,7 @@ from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
 from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
 from adapters.teams.port import TeamsChatPort
-from bot.config import Config
+from bot.config import Config, require_secret
 from bot.errors import ConfigError
 from handlers.core import Core
 
@@ -72,10 +72,7 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None,
                 raise ConfigError("[teams.graph] needs [teams] swarm_team_id (the team that "
                                   "gets a channel per swarm)")
             if graph_tokens is None:
-                secret = env.get("SWARMBOT_GRAPH_CLIENT_SECRET", "").strip()
-                if not secret:
-                    raise ConfigError("environment variable SWARMBOT_GRAPH_CLIENT_SECRET is "
-                                      "not set (needed by [teams.graph])")
+                secret = require_secret("SWARMBOT_GRAPH_CLIENT_SECRET", "[teams.graph]", env)
                 graph_tokens = MsalTokens(config.teams.graph, secret)
             graph = HttpGraphClient(config.teams.graph.graph_url, graph_tokens, session)
     except BaseException:

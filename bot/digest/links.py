@@ -13,8 +13,7 @@ import os
 from collections.abc import Mapping
 from datetime import datetime
 
-from bot.config import Config
-from bot.errors import ConfigError
+from bot.config import Config, require_secret
 
 SECRET_ENV = "SWARMBOT_LINK_SECRET"
 DEFAULT_HOURS = 7 * 24
@@ -26,11 +25,7 @@ def link_secret(env: Mapping[str, str] | None = None) -> str | None:
 
 
 def require_link_secret(env: Mapping[str, str] | None = None) -> str:
-    secret = link_secret(env)
-    if secret is None:
-        raise ConfigError(f"environment variable {SECRET_ENV} is not set (digest links are "
-                          "signed with it)")
-    return secret
+    return require_secret(SECRET_ENV, "digest links, which are signed with it", env)
 
 
 def signature(secret: str, week: str, exp: int) -> str:

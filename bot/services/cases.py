@@ -18,7 +18,7 @@ from bot.domain import (
 from bot.errors import CommandError
 from bot.ports import Room
 from bot.services import messages, rooms
-from bot.services.base import Deps, Effects, find_case, mention, require_open, require_owner
+from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
 @dataclass
@@ -96,14 +96,6 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
             await effects.attempt("archive the swarm room", port.archive(case.room_id))
     resolved = store.case_by_id(case.id) or case
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
-
-
-def case_for(deps: Deps, ref: str | None, room_id: str | None) -> Case | None:
-    if ref:
-        return find_case(deps.store, ref)
-    if room_id:
-        return deps.store.case_by_room(room_id)
-    return None
 
 
 def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
