@@ -41,9 +41,6 @@ class Deps:
         managers = set(self.config.people.managers) | set(self.config.digest.managers)
         return person.manager or person.id in managers
 
-    def archive_on_resolve(self, platform: str) -> bool:
-        return self.config.slack.archive_on_resolve if platform == "slack" else True
-
 
 @dataclass
 class Effects:

@@ -92,8 +92,9 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
         await effects.attempt("post the resolution", port.post(case.room_id, messages.notice(
             f"{case.ref} resolved by {mention(actor.id)}: {resolution.strip()}.{credit}",
             mentions=tuple(contributors))))
-        if deps.archive_on_resolve(case.platform):
-            await effects.attempt("archive the swarm room", port.archive(case.room_id))
+        # Whether "archive" really archives is the platform's setting, kept in its port
+        # (e.g. [slack] archive_on_resolve); the core always asks.
+        await effects.attempt("archive the swarm room", port.archive(case.room_id))
     resolved = store.case_by_id(case.id) or case
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 
