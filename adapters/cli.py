@@ -27,14 +27,12 @@ def cmd_shell(args: argparse.Namespace) -> int:
     from adapters.bootstrap import build_core
     from adapters.shell.port import ShellChatPort
     from adapters.shell.repl import run_shell
-    from bot.store import open_store
 
     cfg = _config(args)
-    store = open_store(cfg.store.path)
-    port = ShellChatPort(slash=cfg.commands.slash, triage_room=cfg.shell.triage_room,
-                         known_rooms={c.room_name for c in store.all_cases() if c.room_name})
-    core = build_core(cfg, {"shell": port}, store=store)
-    return run_shell(core, port)
+    port = ShellChatPort(slash=cfg.commands.slash, triage_room=cfg.shell.triage_room)
+    entrance = build_core(cfg, {"shell": port})
+    port.known_rooms = entrance.room_names()
+    return run_shell(entrance, port)
 
 
 def cmd_export(args: argparse.Namespace) -> int:

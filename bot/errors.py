@@ -4,9 +4,12 @@
 class CommandError(Exception):
     """Bad input or a refused action. `str(err)` is one line for the user."""
 
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, field: str | None = None) -> None:
         super().__init__(message)
         self.message = message
+        # The form field the error is about (shown next to it when the command came from a
+        # form); None when it is about the command as a whole.
+        self.field = field
 
 
 class NotFound(CommandError):

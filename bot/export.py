@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot.people import plain_data
 from bot.store import Store
 
 
@@ -46,4 +47,4 @@ def export_cases(store: Store) -> dict[str, Any]:
             "timeline": [{"at": e.at, "kind": e.kind, "by": e.by, "text": e.text}
                          for e in store.timeline(c.id)],
         })
-    return {"cases": cases}
+    return {"cases": plain_data(cases)}

@@ -22,6 +22,7 @@ class Sent:
 class FakeChatPort:
     platform: str = "fake"
     triage_room: str | None = "triage"
+    room_prefix: str = "swarm"
     rooms: dict[str, Room] = field(default_factory=dict)
     members: dict[str, set[str]] = field(default_factory=dict)
     topics: dict[str, str] = field(default_factory=dict)

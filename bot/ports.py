@@ -22,6 +22,7 @@ class Room:
 class ChatPort(Protocol):
     platform: str
     triage_room: str | None  # where `need` posts help requests; None: nobody is asked
+    room_prefix: str  # swarm rooms are named `<prefix>-<ref>-<summary>`
 
     async def create_room(self, name: str, topic: str) -> Room:
         """Create a swarm room named `name` (or a free variant of it) and return it."""

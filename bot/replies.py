@@ -28,6 +28,8 @@ class Button:
     style: str | None = None  # "primary" | "danger" | None
     needs_input: bool = False
     input_hint: str = ""
+    # The command as the team types it (slash command, renames): what the shell prints.
+    shown: str = ""
 
 
 @dataclass(frozen=True)

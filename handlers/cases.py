@@ -2,42 +2,93 @@
 
 from __future__ import annotations
 
-from bot.domain import SEVERITIES, Case
+from dataclasses import dataclass
+
+from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
 from bot.errors import CommandError
-from bot.replies import Button, Field, Reply, Tone
+from bot.people import mention
+from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
-from bot.services.base import mention
-from bot.services.membership import need, normalise_skills
+from bot.services.membership import need
 from handlers.format import case_line, event_line
+from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
-from handlers.registry import Ctx, command
+from handlers.registry import Ctx, FormSpec, command
 from handlers.swarm import suggestion_text
+from handlers.validate import bounded, skill_names
+
+
+@dataclass(frozen=True)
+class OpenCase:
+    ref: str
+    severity: int
+    customer: str
+    summary: str
+    delight: str | None = None
+    skills: tuple[str, ...] = ()
+
+
+def _severity(word: str) -> int:
+    level = word.lower().removeprefix("sev")
+    if not level.isdigit() or int(level) not in SEVERITIES:
+        raise CommandError(f"`{word[:10]}` is not a severity: use sev1..sev4.", field="severity")
+    return int(level)
+
+
+def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: str,
+                 skills: str) -> OpenCase:
+    """Validation of `open`, once, whether the words were typed or filled in a form."""
+    if not ref:
+        raise CommandError("Give the case reference, e.g. ZD-4711.", field="ref")
+    if not CASE_REF.match(ref):
+        raise CommandError(f"`{ref[:40]}` is not a case ref: one word of letters, digits and "
+                           "- _ . # (at most 40), e.g. ZD-4711.", field="ref")
+    if not summary:
+        raise CommandError("Say in a few words what is going on.", field="summary")
+    return OpenCase(ref=ref, severity=_severity(severity) if severity else DEFAULT_SEVERITY,
+                    customer=bounded(customer, "customer"),
+                    summary=bounded(summary, "summary"),
+                    delight=bounded(delight, "delight") or None,
+                    skills=tuple(skill_names(skills)))
+
+
+def parse_open(ctx: Ctx, args: Args) -> OpenCase:
+    ref = args.take() or ""
+    severity = ""
+    if (word := args.peek()) and word.lower().startswith("sev"):
+        severity = word
+        args.take()
+    opts = args.options
+    try:
+        return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
+                            opts.get("delight", ""), opts.get("skills", ""))
+    except CommandError as err:
+        raise CommandError(f"{err.message} {ctx.usage}") from None
+
+
+def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
+    return open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
+                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""))
+
+
+def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
+    case_service.check_open(ctx.deps, cmd.ref)
 
 
 @command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
-         "Open a case and its swarm room; you are its owner.", case="none", who="agents",
-         options=("customer", "delight", "skills"),
+         "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
+         who="agents", options=("customer", "delight", "skills"),
          details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
-                 "skills=\"sso saml\" (asks triage at once).")
-async def open_(ctx: Ctx, args: Args) -> list[Reply]:
-    ref = args.take()
-    if ref is None:
-        raise CommandError(f"give the case ref and a summary: {ctx.usage}")
-    severity = 3
-    word = args.peek()
-    if word and word.lower().startswith("sev"):
-        level = word[3:]
-        if not level.isdigit() or int(level) not in SEVERITIES:
-            raise CommandError(f"`{word}` is not a severity: use sev1..sev4. {ctx.usage}")
-        severity = int(level)
-        args.take()
-    summary = args.rest()
-    if not summary:
-        raise CommandError(f"a case needs a summary: {ctx.usage}")
-    skills = normalise_skills(args.options.get("skills", "").replace(",", " ").split())
+                 "skills=\"sso saml\" (asks triage at once). Severity defaults to sev3. "
+                 "Typed alone, it opens a form.",
+         form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
+                       check=check_open_form),
+         bare_opens_form=True)
+async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
+    skills = list(cmd.skills)
     opened = await case_service.open_case(
-        ctx.deps, ctx.actor, ctx.inv.platform, ref, summary, severity,
-        args.options.get("customer", ""), args.options.get("delight") or None, skills)
+        ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
+        cmd.customer, cmd.delight, skills)
     case = opened.case
     where = f" in #{opened.room.name}" if opened.room else ""
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case.",
@@ -49,66 +100,83 @@ async def open_(ctx: Ctx, args: Args) -> list[Reply]:
     return replies + ctx.failures(opened.failures)
 
 
+@dataclass(frozen=True)
+class ShowCase:
+    """status, journey, catchup: read the case in context."""
+
+
+def parse_nothing(ctx: Ctx, args: Args) -> ShowCase:
+    return ShowCase()
+
+
 def status_reply(case: Case, ctx: Ctx) -> Reply:
-    store = ctx.deps.store
-    people = store.participants(case.id, active_only=True)
-    mood = store.last_row("moods", case.id)
-    pending = store.pending_handoff(case.id)
-    promises = store.open_promises(case.id)
+    view = case_service.snapshot(ctx.deps, case)
     fields = [Field("Owner", mention(case.owner)),
               Field("Customer", case.customer or "not given"),
               Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
-                                              for p in people) or "nobody yet"),
-              Field("Customer mood", mood["level"] if mood else "no reading yet")]
+                                              for p in view.people) or "nobody yet"),
+              Field("Customer mood", view.last_mood or "no reading yet")]
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
-    if promises:
+    if view.promises:
         fields.append(Field("Open promises", "\n".join(f"#{p.id} by {p.due}: {p.what}"
-                                                       for p in promises)))
-    if pending:
-        fields.append(Field("Handoff waiting", f"to {mention(pending.to_id)}"))
+                                                       for p in view.promises)))
+    if view.pending is not None:
+        fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
     if case.resolution:
         fields.append(Field("Resolution", case.resolution))
-    buttons = (Button("Join", f"join {case.ref}", style="primary"),) if case.is_open else ()
+    buttons = (ctx.deps.phrases.button("Join", "join", case.ref, style="primary"),) \
+        if case.is_open else ()
     return Reply(title=case_line(case), text=f"Opened {case.opened_at}.", fields=tuple(fields),
                  buttons=buttons)
 
 
-@command("status", "", "Show a case: owner, swarm, mood, promises.", who="anyone",
-         any_platform=True)
-async def status(ctx: Ctx, args: Args) -> list[Reply]:
+@command("status", "", "Show a case: owner, swarm, mood, promises.", parse=parse_nothing,
+         who="anyone", any_platform=True)
+async def status(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     return [status_reply(ctx.need_case(), ctx)]
 
 
 @command("journey", "", "The customer's journey: touchpoints and mood over time.",
-         who="anyone", any_platform=True)
-async def journey(ctx: Ctx, args: Args) -> list[Reply]:
-    case, store = ctx.need_case(), ctx.deps.store
-    steps = [(r["at"], f"{r['function']}: {r['what']}") for r in store.rows("touchpoints", case.id)]
-    steps += [(r["at"], f"mood {r['level']}" + (f" ({r['note']})" if r["note"] else ""))
-              for r in store.rows("moods", case.id)]
-    steps.sort()
+         parse=parse_nothing, who="anyone", any_platform=True)
+async def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+    case = ctx.need_case()
+    steps = case_service.journey(ctx.deps, case)
     if not steps:
         return [Reply(text=f"No touchpoints or moods on {case.ref} yet: "
-                           "`touch <function> <what happened>`, `mood <level>`.")]
+                           f"{ctx.deps.phrases.command('touch', '<function> <what happened>')}, "
+                           f"{ctx.deps.phrases.command('mood', '<level>')}.")]
     lines = [f"{at[:16].replace('T', ' ')} {what}" for at, what in steps]
     return [Reply(title=f"Journey of {case.ref}", text="\n".join(lines))]
 
 
-@command("list", "[mine|open|all]", "List swarms (default: open).", case="none", who="anyone")
-async def list_(ctx: Ctx, args: Args) -> list[Reply]:
+@dataclass(frozen=True)
+class ListCases:
+    which: str = "open"
+
+
+def parse_list(ctx: Ctx, args: Args) -> ListCases:
     which = (args.take() or "open").lower()
-    if which not in ("mine", "open", "all"):
-        raise CommandError(f"`{which}` is not a list: {ctx.usage}")
-    found = case_service.list_cases(ctx.deps, ctx.actor, which)
+    if which not in ("mine", "open", "all") or args.rest():
+        raise ctx.bad(f"`{which[:20]}` is not a list")
+    return ListCases(which)
+
+
+@command("list", "[mine|open|all]", "List swarms (default: open).", parse=parse_list,
+         case="none", who="anyone")
+async def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
+    found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
+    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms"}[cmd.which]
     if not found:
-        return [Reply(text=f"No {which} swarms.")]
-    return [Reply(title=f"{which.capitalize()} swarms", text="\n".join(case_line(c)
-                                                                       for c in found))]
+        empty = {"mine": "You are in no open swarm.", "open": "No open swarms.",
+                 "all": "No swarms yet."}
+        return [Reply(text=empty[cmd.which])]
+    return [Reply(title=label, text="\n".join(case_line(c) for c in found))]
 
 
-@command("catchup", "", "What happened since you last looked (only you see it).", who="anyone")
-async def catchup(ctx: Ctx, args: Args) -> list[Reply]:
+@command("catchup", "", "What happened since you last looked (only you see it).",
+         parse=parse_nothing, who="anyone")
+async def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     case = ctx.need_case()
     events = case_service.catchup(ctx.deps, ctx.actor, case)
     if not events:
@@ -116,13 +184,34 @@ async def catchup(ctx: Ctx, args: Args) -> list[Reply]:
     return [Reply(title=f"Catch-up on {case.ref}", text="\n".join(event_line(e) for e in events))]
 
 
+@dataclass(frozen=True)
+class Resolve:
+    resolution: str
+
+
+def resolve_of(text: str) -> Resolve:
+    if not text:
+        raise CommandError("Say how the case was resolved.", field="resolution")
+    return Resolve(bounded(text, "resolution"))
+
+
+def parse_resolve(ctx: Ctx, args: Args) -> Resolve:
+    try:
+        return resolve_of(args.rest())
+    except CommandError as err:
+        raise CommandError(f"{err.message} {ctx.usage}") from None
+
+
 @command("resolve", "<resolution>", "Close the case, credit the swarm, archive the room.",
-         who="owner or manager")
-async def resolve(ctx: Ctx, args: Args) -> list[Reply]:
-    resolution = args.rest()
-    if not resolution:
-        raise CommandError(f"say how it was resolved: {ctx.usage}")
-    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), resolution)
+         parse=parse_resolve, who="owner or manager",
+         details="Typed alone in a swarm room, it opens a form.",
+         form=FormSpec(build=lambda ctx: resolve_form(ctx.deps.phrases, ctx.need_case().ref),
+                       read=lambda ctx, v: resolve_of(v.get("resolution", "")),
+                       check=lambda ctx, cmd: case_service.check_resolve(
+                           ctx.deps, ctx.actor, ctx.need_case())),
+         bare_opens_form=True)
+async def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
+    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution)
     credit = (" Credited: " + ", ".join(mention(p) for p in done.contributors) + "."
               if done.contributors else "")
     return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS, private=False)

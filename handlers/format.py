@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from bot.domain import Case, severity_label
-from bot.services.base import mention
+from bot.people import mention
 from bot.services.messages import event_line
 
 __all__ = ["case_line", "event_line"]

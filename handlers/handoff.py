@@ -2,35 +2,92 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.errors import CommandError
+from bot.people import mention, mention_of
 from bot.replies import Reply
 from bot.services import cases as case_service
 from bot.services import handoffs
-from bot.services.base import mention
 from handlers.format import event_line
+from handlers.forms import handoff_form
 from handlers.parsing import Args
-from handlers.registry import Ctx, command
+from handlers.registry import Ctx, FormSpec, command
+from handlers.validate import bounded
+
+
+@dataclass(frozen=True)
+class Handoff:
+    to: str
+    briefing: str
+    tried: str | None = None
+
+
+def handoff_of(to: str, briefing: str, tried: str) -> Handoff:
+    """Validation of `handoff`, once, typed or from the form."""
+    if not to:
+        raise CommandError("Name the next owner.", field="to")
+    if not briefing:
+        raise CommandError("A warm handoff needs a briefing for the next owner.",
+                           field="briefing")
+    return Handoff(to, bounded(briefing, "briefing"), bounded(tried, "tried") or None)
+
+
+def parse_handoff(ctx: Ctx, args: Args) -> Handoff:
+    tried = args.options.get("tried", "")
+    try:
+        to = args.take_mention(ctx.usage)
+        return handoff_of(to, args.rest(), tried)
+    except CommandError as err:
+        message = err.message if ctx.usage in err.message else f"{err.message} {ctx.usage}"
+        raise CommandError(message) from None
+
+
+def read_handoff_form(ctx: Ctx, v: dict[str, str]) -> Handoff:
+    picked = v.get("to", "")
+    # A person field holds an id (Slack's user picker, Teams' choices) or, where the platform
+    # offers only a text box, a mention the adapter translated.
+    to = mention_of(picked) or picked.removeprefix("@")
+    return handoff_of(to, v.get("briefing", ""), v.get("tried", ""))
+
+
+def build_handoff_form(ctx: Ctx):  # noqa: ANN201 - a Form
+    case = ctx.need_case()
+    return handoff_form(ctx.deps.phrases, case.ref, case_service.possible_receivers(
+        ctx.deps, case), case_service.last_tried(ctx.deps, case) or "")
 
 
 @command("handoff", "@user <briefing> [tried=\"…\"]",
          "Offer the case to a new owner with a briefing; you stay owner until they accept.",
-         who="owner", options=("tried",))
-async def handoff(ctx: Ctx, args: Args) -> list[Reply]:
-    to = args.take_mention(ctx.usage)
-    briefing = args.rest()
-    if not briefing:
-        raise CommandError(handoffs.BRIEFING_NEEDED)
-    done = await handoffs.offer(ctx.deps, ctx.actor, ctx.need_case(), to, briefing,
-                                args.options.get("tried"))
+         parse=parse_handoff, who="owner", options=("tried",),
+         details="Typed alone in a swarm room, it opens a form.",
+         form=FormSpec(build=build_handoff_form, read=read_handoff_form,
+                       check=lambda ctx, cmd: handoffs.check_offer(
+                           ctx.deps, ctx.actor, ctx.need_case(), cmd.to)),
+         bare_opens_form=True)
+async def handoff(ctx: Ctx, cmd: Handoff) -> list[Reply]:
+    done = await handoffs.offer(ctx.deps, ctx.actor, ctx.need_case(), cmd.to, cmd.briefing,
+                                cmd.tried)
     replaced = (f" (replaces the offer to {mention(done.replaced.to_id)})"
                 if done.replaced else "")
-    return [ctx.ok(f"Offered {ctx.need_case().ref} to {mention(to)}{replaced}. You stay owner "
-                   "until they accept.")] + ctx.failures(done.failures)
+    return [ctx.ok(f"Offered {ctx.need_case().ref} to {mention(cmd.to)}{replaced}. You stay "
+                   "owner until they accept.")] + ctx.failures(done.failures)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """accept / decline (with an optional reason)."""
+
+    why: str | None = None
+
+
+def parse_answer(ctx: Ctx, args: Args) -> Answer:
+    return Answer(bounded(args.rest(), "why") or None)
 
 
 @command("accept", "", "Accept a handoff offered to you: you become the owner.",
-         who="the receiver")
-async def accept(ctx: Ctx, args: Args) -> list[Reply]:
+         parse=parse_answer, who="the receiver")
+async def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
     done = await handoffs.accept(ctx.deps, ctx.actor, ctx.need_case())
     events = case_service.catchup(ctx.deps, ctx.actor, done.case)
     catch = "\n".join(event_line(e) for e in events)
@@ -39,10 +96,10 @@ async def accept(ctx: Ctx, args: Args) -> list[Reply]:
 
 
 @command("decline", "[why]", "Decline a handoff offered to you; the owner stays owner.",
-         who="the receiver")
-async def decline(ctx: Ctx, args: Args) -> list[Reply]:
+         parse=parse_answer, who="the receiver")
+async def decline(ctx: Ctx, cmd: Answer) -> list[Reply]:
     case = ctx.need_case()
-    failures = await handoffs.decline(ctx.deps, ctx.actor, case, args.rest() or None)
+    failures = await handoffs.decline(ctx.deps, ctx.actor, case, cmd.why)
     return [ctx.ok(f"Declined {case.ref}; {mention(case.owner)} stays owner.")] + ctx.failures(
         failures)
 

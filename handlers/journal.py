@@ -2,101 +2,181 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import datetime
+
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, parse_iso
 from bot.errors import CommandError
+from bot.people import mention
 from bot.replies import Reply
 from bot.services import journal
-from bot.services.base import mention
 from bot.timeparse import local_text, parse_when
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
+from handlers.validate import bounded
 
 
-def _text(ctx: Ctx, args: Args, what: str) -> str:
+@dataclass(frozen=True)
+class Note:
+    text: str
+
+
+def parse_note(ctx: Ctx, args: Args) -> Note:
     text = args.rest()
     if not text:
-        raise CommandError(f"{what}: {ctx.usage}")
-    return text
+        raise ctx.bad("a note needs text")
+    return Note(bounded(text, "note"))
 
 
-@command("note", "<text>", "Add a note to the case timeline.")
-async def note(ctx: Ctx, args: Args) -> list[Reply]:
-    journal.note(ctx.deps, ctx.actor, ctx.need_case(), _text(ctx, args, "a note needs text"))
+@command("note", "<text>", "Add a note to the case timeline.", parse=parse_note)
+async def note(ctx: Ctx, cmd: Note) -> list[Reply]:
+    journal.note(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
     return [ctx.ok("Noted.")]
 
 
-@command("touch", "<function> <what happened>",
-         "Record a touchpoint on the customer's journey (which function, what happened).")
-async def touch(ctx: Ctx, args: Args) -> list[Reply]:
-    function = args.take()
+@dataclass(frozen=True)
+class Touch:
+    function: str
+    what: str
+
+
+def parse_touch(ctx: Ctx, args: Args) -> Touch:
+    function = (args.take() or "").lower()
     what = args.rest()
     if not function or not what:
-        raise CommandError(f"say which function and what happened: {ctx.usage}")
-    journal.touch(ctx.deps, ctx.actor, ctx.need_case(), function, what)
-    return [ctx.ok(f"Touchpoint recorded: {function.lower()}.")]
+        raise ctx.bad("say which function and what happened")
+    return Touch(bounded(function, "function"), bounded(what, "what"))
 
 
-@command("mood", f"<{'|'.join(MOODS)}> [note]", "Record how the customer feels now.")
-async def mood(ctx: Ctx, args: Args) -> list[Reply]:
-    level = args.take()
+@command("touch", "<function> <what happened>",
+         "Record a touchpoint on the customer's journey (which function, what happened).",
+         parse=parse_touch)
+async def touch(ctx: Ctx, cmd: Touch) -> list[Reply]:
+    journal.touch(ctx.deps, ctx.actor, ctx.need_case(), cmd.function, cmd.what)
+    return [ctx.ok(f"Touchpoint recorded: {cmd.function}.")]
+
+
+@dataclass(frozen=True)
+class Mood:
+    level: str
+    note: str | None = None
+
+
+def parse_mood(ctx: Ctx, args: Args) -> Mood:
+    level = (args.take() or "").lower()
     if not level:
-        raise CommandError(f"say how the customer feels: {ctx.usage}")
-    if level.lower() not in MOODS:
-        raise CommandError(f"`{level}` is not a mood: {ctx.usage}")
-    journal.mood(ctx.deps, ctx.actor, ctx.need_case(), level, args.rest() or None)
-    return [ctx.ok(f"Mood recorded: {level.lower()}.")]
+        raise ctx.bad("say how the customer feels")
+    if level not in MOODS:
+        raise ctx.bad(f"`{level[:20]}` is not a mood")
+    return Mood(level, bounded(args.rest(), "mood note") or None)
 
 
-@command("delight", "<text>", "Say what would make this customer happy.", who="owner")
-async def delight(ctx: Ctx, args: Args) -> list[Reply]:
-    text = _text(ctx, args, "say what would delight this customer")
-    journal.delight(ctx.deps, ctx.actor, ctx.need_case(), text)
+@command("mood", f"<{'|'.join(MOODS)}> [note]", "Record how the customer feels now.",
+         parse=parse_mood)
+async def mood(ctx: Ctx, cmd: Mood) -> list[Reply]:
+    journal.mood(ctx.deps, ctx.actor, ctx.need_case(), cmd.level, cmd.note)
+    return [ctx.ok(f"Mood recorded: {cmd.level}.")]
+
+
+@dataclass(frozen=True)
+class Delight:
+    text: str
+
+
+def parse_delight(ctx: Ctx, args: Args) -> Delight:
+    text = args.rest()
+    if not text:
+        raise ctx.bad("say what would delight this customer")
+    return Delight(bounded(text, "delight"))
+
+
+@command("delight", "<text>", "Say what would make this customer happy.", parse=parse_delight,
+         who="owner")
+async def delight(ctx: Ctx, cmd: Delight) -> list[Reply]:
+    journal.delight(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
     return [ctx.ok("Recorded what would delight them; it's in the brief and every handoff.")]
+
+
+@dataclass(frozen=True)
+class Decide:
+    risk: str
+    decision: str
+    why: str | None = None
+
+
+def parse_decide(ctx: Ctx, args: Args) -> Decide:
+    risk = (args.take() or "").lower()
+    if risk not in RISKS:
+        raise ctx.bad("start with the risk")
+    decision, _, why = args.rest().partition(" because ")
+    if not decision.strip():
+        raise ctx.bad("say what you decided")
+    return Decide(risk, bounded(decision.strip(), "decision"),
+                  bounded(why.strip(), "reason") or None)
 
 
 @command("decide", f"<{'|'.join(RISKS)}> <decision> [because <why>]",
          "Record a decision taken on the customer's behalf (an exception, a waiver).",
-         who="owner")
-async def decide(ctx: Ctx, args: Args) -> list[Reply]:
-    risk = args.take()
-    if not risk or risk.lower() not in RISKS:
-        raise CommandError(f"start with the risk: {ctx.usage}")
-    decision, _, why = args.rest().partition(" because ")
-    if not decision.strip():
-        raise CommandError(f"say what you decided: {ctx.usage}")
-    did = journal.decide(ctx.deps, ctx.actor, ctx.need_case(), risk, decision, why or None)
-    return [ctx.ok(f"Decision #{did} recorded ({risk.lower()} risk). Record how it turned out "
-                   f"later: `{ctx.slash} outcome {did} <{'|'.join(DECISION_OUTCOMES)}>`.")]
+         parse=parse_decide, who="owner")
+async def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
+    did = journal.decide(ctx.deps, ctx.actor, ctx.need_case(), cmd.risk, cmd.decision, cmd.why)
+    later = ctx.deps.phrases.command("outcome", f"{did} <{'|'.join(DECISION_OUTCOMES)}>")
+    return [ctx.ok(f"Decision #{did} recorded ({cmd.risk} risk). Record how it turned out "
+                   f"later: {later}.")]
+
+
+@dataclass(frozen=True)
+class Outcome:
+    decision: int
+    result: str
+
+
+def parse_outcome(ctx: Ctx, args: Args) -> Outcome:
+    did = args.take_int("decision", ctx.usage)
+    result = (args.take() or "").lower()
+    if not result:
+        raise ctx.bad("say how it turned out")
+    if result not in DECISION_OUTCOMES:
+        raise ctx.bad(f"`{result[:20]}` is not an outcome")
+    return Outcome(did, result)
 
 
 @command("outcome", f"<id> <{'|'.join(DECISION_OUTCOMES)}>",
-         "Record how an advocate decision turned out.", who="owner")
-async def outcome(ctx: Ctx, args: Args) -> list[Reply]:
-    did = args.take_int("decision", ctx.usage)
-    result = args.take()
-    if not result:
-        raise CommandError(f"say how it turned out: {ctx.usage}")
-    journal.outcome(ctx.deps, ctx.actor, ctx.need_case(), did, result)
-    return [ctx.ok(f"Decision #{did}: {result.lower()}.")]
+         "Record how an advocate decision turned out.", parse=parse_outcome, who="owner")
+async def outcome(ctx: Ctx, cmd: Outcome) -> list[Reply]:
+    journal.outcome(ctx.deps, ctx.actor, ctx.need_case(), cmd.decision, cmd.result)
+    return [ctx.ok(f"Decision #{cmd.decision}: {cmd.result}.")]
+
+
+@dataclass(frozen=True)
+class Friction:
+    process: str
+    how: str
+
+
+def parse_friction(ctx: Ctx, args: Args) -> Friction:
+    process, colon, how = args.rest().partition(":")
+    if not colon or not process.strip() or not how.strip():
+        raise ctx.bad("name the process, a colon, then how it got in the way")
+    return Friction(bounded(process.strip(), "process"), bounded(how.strip(), "what"))
 
 
 @command("friction", "<process>: <how it got in the way>",
-         "Report a process that got in the way; the digest ranks them.", case="optional",
-         who="anyone", any_platform=True)
-async def friction(ctx: Ctx, args: Args) -> list[Reply]:
-    text = args.rest()
-    process, colon, how = text.partition(":")
-    if not colon or not process.strip() or not how.strip():
-        raise CommandError(f"name the process, a colon, then how it got in the way: {ctx.usage}")
-    journal.friction(ctx.deps, ctx.actor, ctx.case, process, how)
-    return [ctx.ok(f"Friction reported on {process.strip().lower()}. Thanks: the front line "
+         "Report a process that got in the way; the digest ranks them.", parse=parse_friction,
+         case="optional", who="anyone", any_platform=True)
+async def friction(ctx: Ctx, cmd: Friction) -> list[Reply]:
+    journal.friction(ctx.deps, ctx.actor, ctx.case, cmd.process, cmd.how)
+    return [ctx.ok(f"Friction reported on {cmd.process.lower()}. Thanks: the front line "
                    "reviews the processes.")]
 
 
-@command("promise", "<when> <what>",
-         "Record a promise to the customer (when: 17:00, in 30m, in 2h, or an ISO time).",
-         who="owner")
-async def promise(ctx: Ctx, args: Args) -> list[Reply]:
+@dataclass(frozen=True)
+class Promise:
+    due: datetime
+    what: str
+
+
+def parse_promise(ctx: Ctx, args: Args) -> Promise:
     words = args.words()
     tz = ctx.actor.tz or ctx.deps.config.people.timezone
     try:
@@ -105,30 +185,60 @@ async def promise(ctx: Ctx, args: Args) -> list[Reply]:
         raise CommandError(f"{err.message}. {ctx.usage}") from None
     what = " ".join(words[used:])
     if not what:
-        raise CommandError(f"say what you promised: {ctx.usage}")
-    pid = journal.promise(ctx.deps, ctx.actor, ctx.need_case(), due, what)
-    return [ctx.ok(f"Promise #{pid} recorded, due {local_text(due, tz)}. I'll remind you "
-                   f"15 minutes before; `{ctx.slash} kept {pid}` when it's done.")]
+        raise ctx.bad("say what you promised")
+    return Promise(due, bounded(what, "promise"))
 
 
-@command("kept", "<id>", "Mark a promise to the customer kept.", who="owner")
-async def kept(ctx: Ctx, args: Args) -> list[Reply]:
+@command("promise", "<when> <what>",
+         "Record a promise to the customer (when: 17:00, in 30m, in 2h, or an ISO time).",
+         parse=parse_promise, who="owner")
+async def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
+    pid = journal.promise(ctx.deps, ctx.actor, ctx.need_case(), cmd.due, cmd.what)
+    tz = ctx.actor.tz or ctx.deps.config.people.timezone
+    return [ctx.ok(f"Promise #{pid} recorded, due {local_text(cmd.due, tz)}. I'll remind you "
+                   f"15 minutes before; {ctx.deps.phrases.command('kept', str(pid))} when "
+                   "it's done.")]
+
+
+@dataclass(frozen=True)
+class Kept:
+    promise: int
+
+
+def parse_kept(ctx: Ctx, args: Args) -> Kept:
     pid = args.take_int("promise", ctx.usage)
-    row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), pid)
+    if args.rest():
+        raise ctx.bad("give one promise number")
+    return Kept(pid)
+
+
+@command("kept", "<id>", "Mark a promise to the customer kept.", parse=parse_kept, who="owner")
+async def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
+    row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
     late = ctx.deps.now() > parse_iso(row["due"])
-    return [ctx.ok(f"Promise #{pid} kept" + (" (late)." if late else " on time."))]
+    return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))]
 
 
-@command("thanks", "@user <what they added>", "Thank a colleague for what they added.",
-         case="optional", who="anyone", any_platform=True)
-async def thanks(ctx: Ctx, args: Args) -> list[Reply]:
+@dataclass(frozen=True)
+class Thanks:
+    to: str
+    what: str
+
+
+def parse_thanks(ctx: Ctx, args: Args) -> Thanks:
     to = args.take_mention(ctx.usage)
     what = args.rest()
     if not what:
-        raise CommandError(f"say what they added: {ctx.usage}")
-    journal.thanks(ctx.deps, ctx.actor, ctx.case, to, what, ctx.inv.platform)
-    return [ctx.ok(f"Thanks to {mention(to)} recorded: the digest quotes it.", private=False,
-                   mentions=(to,))]
+        raise ctx.bad("say what they added")
+    return Thanks(to, bounded(what, "thanks"))
+
+
+@command("thanks", "@user <what they added>", "Thank a colleague for what they added.",
+         parse=parse_thanks, case="optional", who="anyone", any_platform=True)
+async def thanks(ctx: Ctx, cmd: Thanks) -> list[Reply]:
+    journal.thanks(ctx.deps, ctx.actor, ctx.case, cmd.to, cmd.what, ctx.inv.platform)
+    return [ctx.ok(f"Thanks to {mention(cmd.to)} recorded: the digest quotes it.", private=False,
+                   mentions=(cmd.to,))]
 
 
 COMMANDS = [note, touch, mood, delight, decide, outcome, friction, promise, kept, thanks]

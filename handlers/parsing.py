@@ -1,4 +1,8 @@
-"""Reading command text: words, `key="value"` options and @mentions, keeping free text whole."""
+"""Reading command text: words, `key="value"` options and mentions, keeping free text whole.
+
+Adapters have already turned their platform's mentions into `bot.people` tokens, so a person
+is read here one way whatever the platform.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +10,12 @@ import re
 from dataclasses import dataclass, field
 
 from bot.errors import CommandError
+from bot.people import mention_of
 
 # key="value" with straight or typographic quotes (Slack and phones turn " into “ ”).
 _OPTION = re.compile(r"""(?<!\S)([a-z_]+)=(?:"([^"]*)"|“([^”]*)”|'([^']*)'|(\S+))""")
-_MENTION = re.compile(r"^<@([^>|]+)(?:\|[^>]*)?>$|^@([\w.\-:]+)$")
-
-
-def mention_id(token: str) -> str | None:
-    """`<@U123>`, `<@U123|name>` or `@name` → the user id; anything else → None."""
-    m = _MENTION.match(token.strip(",.;:"))
-    if not m:
-        return None
-    return m.group(1) or m.group(2)
+# Ids are SQLite integers; anything longer than this is not one (and would overflow).
+_MAX_ID_DIGITS = 15
 
 
 @dataclass
@@ -61,14 +59,14 @@ class Args:
 
     def take_mentions(self) -> list[str]:
         found = []
-        while (word := self.peek()) is not None and (pid := mention_id(word)):
+        while (word := self.peek()) is not None and (pid := mention_of(word)):
             found.append(pid)
             self.take()
         return found
 
     def take_mention(self, usage: str) -> str:
         word = self.peek()
-        pid = mention_id(word) if word else None
+        pid = mention_of(word) if word else None
         if pid is None:
             raise CommandError(f"name a person with @: {usage}")
         self.take()
@@ -77,8 +75,13 @@ class Args:
     def take_int(self, what: str, usage: str) -> int:
         word = self.take()
         if word is None:
-            raise CommandError(f"give the {what}: {usage}")
-        try:
-            return int(word.lstrip("#"))
-        except ValueError:
-            raise CommandError(f"`{word}` is not a {what} number: {usage}") from None
+            raise CommandError(f"give the {what} number: {usage}")
+        return read_id(word, what, usage)
+
+
+def read_id(word: str, what: str, usage: str) -> int:
+    digits = word.lstrip("#")
+    if not digits.isascii() or not digits.isdigit() or len(digits) > _MAX_ID_DIGITS \
+            or int(digits) == 0:
+        raise CommandError(f"`{word[:20]}` is not a {what} number: {usage}")
+    return int(digits)

@@ -2,44 +2,64 @@
 
 from __future__ import annotations
 
-from bot.errors import CommandError, NotAllowed
+from dataclasses import dataclass
+
+from bot.errors import NotAllowed
+from bot.people import mention
 from bot.replies import Reply
-from bot.services.base import mention
-from bot.services.membership import normalise_skills
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
+from handlers.validate import bounded, skill_names
 
 _VERBS = ("add", "remove", "away", "back", "function")
 
 
+@dataclass(frozen=True)
+class Skills:
+    person: str | None  # None: yourself
+    verb: str | None  # None: just show
+    skills: tuple[str, ...] = ()
+    function: str | None = None
+
+
+def parse_skills(ctx: Ctx, args: Args) -> Skills:
+    mentioned = args.take_mentions()
+    verb = (args.take() or "").lower() or None
+    if verb is not None and verb not in _VERBS:
+        raise ctx.bad(f"`{verb[:20]}` is not a skills action")
+    skills: list[str] = []
+    function = None
+    if verb in ("add", "remove"):
+        skills = skill_names(args.rest())
+        if not skills:
+            raise ctx.bad(f"name the skills to {verb}")
+    elif verb == "function":
+        function = bounded(args.rest().lower(), "function")
+        if not function:
+            raise ctx.bad("name the function (billing, networking…)")
+    elif args.rest():
+        raise ctx.bad("too many words")
+    return Skills(mentioned[0] if mentioned else None, verb, tuple(skills), function)
+
+
 @command("skills", "[@user] [add|remove <skill>…] | away | back | function <name>",
          "Show or change skills; `away`/`back` says whether you can be pulled in.",
-         case="none", who="self, or a manager for others")
-async def skills(ctx: Ctx, args: Args) -> list[Reply]:
+         parse=parse_skills, case="none", who="self, or a manager for others")
+async def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     store, deps = ctx.deps.store, ctx.deps
-    target = ctx.actor.id
-    mentioned = args.take_mentions()
-    if mentioned:
-        target = mentioned[0]
+    target = cmd.person or ctx.actor.id
+    if cmd.person:
         store.ensure_person(target, ctx.inv.platform, None, None, deps.now_iso())
-    verb = (args.take() or "").lower()
-    if verb and verb not in _VERBS:
-        raise CommandError(f"`{verb}` is not a skills action: {ctx.usage}")
-    if verb and target != ctx.actor.id and not deps.is_manager(ctx.actor):
+    if cmd.verb and target != ctx.actor.id and not deps.is_manager(ctx.actor):
         raise NotAllowed("Only a manager can change someone else's skills.")
     who = "Your" if target == ctx.actor.id else f"{mention(target)}'s"
-    if verb in ("add", "remove"):
-        names = normalise_skills(args.rest().replace(",", " ").split())
-        if not names:
-            raise CommandError(f"name the skills to {verb}: {ctx.usage}")
-        (store.add_skills if verb == "add" else store.remove_skills)(target, names)
-    elif verb in ("away", "back"):
-        store.set_available(target, verb == "back")
-    elif verb == "function":
-        function = args.rest().lower()
-        if not function:
-            raise CommandError(f"name the function (billing, networking…): {ctx.usage}")
-        store.set_function(target, function)
+    if cmd.verb in ("add", "remove"):
+        (store.add_skills if cmd.verb == "add" else store.remove_skills)(target,
+                                                                         list(cmd.skills))
+    elif cmd.verb in ("away", "back"):
+        store.set_available(target, cmd.verb == "back")
+    elif cmd.verb == "function":
+        store.set_function(target, cmd.function)
     person = store.get_person(target)
     assert person is not None
     have = store.skills_of(target)

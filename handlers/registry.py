@@ -1,12 +1,19 @@
-"""The command registry: one list of commands, from which dispatch and help are made."""
+"""The command registry: one list of typed commands, from which dispatch, forms and help come.
+
+Each command is a frozen dataclass (its fields are what the command needs), a parser that
+builds it from typed words, optionally a form that builds it from field values, and a runner
+that calls the bot's services. A user's words are parsed once; a form never becomes text.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from bot.domain import Case, Person
+from bot.errors import CommandError
+from bot.forms import Form
 from bot.replies import Reply, Tone
 from bot.services.base import Deps
 from handlers.invocation import Invocation
@@ -33,8 +40,8 @@ class Ctx:
     def usage(self) -> str:
         return f"`{self.slash} {self.name} {self.command.usage}`".replace(" `", "`")
 
-    def ok(self, text: str, **kw: object) -> Reply:
-        return Reply(text=text, tone=Tone.SUCCESS, **kw)  # type: ignore[arg-type]
+    def ok(self, text: str, **kw: Any) -> Reply:
+        return Reply(text=text, tone=Tone.SUCCESS, **kw)
 
     def need_case(self) -> Case:
         assert self.case is not None, "the router resolves required cases"
@@ -43,8 +50,24 @@ class Ctx:
     def failures(self, lines: list[str]) -> list[Reply]:
         return [Reply(text=line, tone=Tone.WARNING) for line in lines]
 
+    def bad(self, message: str, field: str | None = None) -> CommandError:
+        """Bad input: the message, then the right form of the command."""
+        return CommandError(f"{message}: {self.usage}", field=field)
 
-Runner = Callable[[Ctx, Args], Awaitable[list[Reply]]]
+
+Parser = Callable[[Ctx, Args], Any]
+Runner = Callable[[Ctx, Any], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class FormSpec:
+    """A command that can also be filled in as a form."""
+
+    build: Callable[[Ctx], Form]  # the empty form (for the case in ctx, if any)
+    read: Callable[[Ctx, dict[str, str]], Any]  # field values -> the typed command
+    # Rules to check before a form closes (Slack wants field errors in its ack): read-only,
+    # raising CommandError(field=…). The runner checks them again when it runs.
+    check: Callable[[Ctx, Any], None] | None = None
 
 
 @dataclass(frozen=True)
@@ -52,6 +75,7 @@ class Command:
     name: str
     usage: str  # the words after the name, e.g. "<skill>… [tried=\"…\"]"
     summary: str
+    parse: Parser
     run: Runner
     case: CaseMode = "required"
     who: str = "participants"
@@ -59,16 +83,20 @@ class Command:
     details: str = ""
     # Reading a case works from any platform; changing it happens where the case lives.
     any_platform: bool = False
+    form: FormSpec | None = None
+    # Typed alone (no words after the name), the command opens its form where there is one.
+    bare_opens_form: bool = False
 
 
-def command(name: str, usage: str, summary: str, *, case: CaseMode = "required",
-            who: str = "participants", options: tuple[str, ...] = (),
-            details: str = "",
-            any_platform: bool = False) -> Callable[[Runner], Command]:
+def command(name: str, usage: str, summary: str, *, parse: Parser,
+            case: CaseMode = "required", who: str = "participants",
+            options: tuple[str, ...] = (), details: str = "", any_platform: bool = False,
+            form: FormSpec | None = None,
+            bare_opens_form: bool = False) -> Callable[[Runner], Command]:
     def wrap(run: Runner) -> Command:
-        return Command(name=name, usage=usage, summary=summary, run=run, case=case, who=who,
-                       options=frozenset(options), details=details,
-                       any_platform=any_platform)
+        return Command(name=name, usage=usage, summary=summary, parse=parse, run=run,
+                       case=case, who=who, options=frozenset(options), details=details,
+                       any_platform=any_platform, form=form, bare_opens_form=bare_opens_form)
     return wrap
 
 

@@ -1,25 +1,49 @@
-"""Dispatch: text in, replies out. Never raises; users see one clear line, never a traceback."""
+"""Dispatch: typed text or form values in, replies (or a form to show) out.
+
+Never raises: a `CommandError` is one line for the user (or an error at its form field);
+anything else is logged with an error id the user is shown.
+"""
 
 from __future__ import annotations
 
 import difflib
 import logging
 import uuid
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from typing import Any
 
 from bot.domain import CASE_REF, Case
 from bot.errors import CommandError
+from bot.forms import Form
 from bot.replies import Reply
 from bot.services.base import Deps
 from handlers.invocation import Invocation
 from handlers.parsing import Args
 from handlers.registry import Command, Ctx
+from handlers.validate import MAX_COMMAND, clean_text
 
 log = logging.getLogger("swarmbot.commands")
+
+
+@dataclass
+class Result:
+    """What one run produced: replies for the person, or a form for them to fill in."""
+
+    command: str | None = None  # the canonical name of the command that ran, if one did
+    replies: list[Reply] = field(default_factory=list)
+    form: Form | None = None
+
+    @property
+    def failed(self) -> bool:
+        return any(r.tone == "error" for r in self.replies) or bool(self.form and
+                                                                     self.form.errors)
 
 
 class Router:
     def __init__(self, deps: Deps, commands: list[Command]) -> None:
         self.deps = deps
+        self.phrases = deps.phrases
         self.slash = deps.config.commands.slash
         rename = deps.config.commands.rename
         self.commands = {c.name: c for c in commands}
@@ -27,48 +51,128 @@ class Router:
         if unknown:
             raise CommandError(f"[commands] rename names unknown commands: {sorted(unknown)}")
         # Buttons always send canonical names, so those keep working beside the team's names.
-        self.display = {c.name: rename.get(c.name, c.name) for c in commands}
         self.lookup = {**{c.name: c for c in commands},
                        **{rename[n]: self.commands[n] for n in rename}}
 
     def shown(self, command: Command) -> str:
-        return self.display[command.name]
+        return self.phrases.shown(command.name)
 
-    async def handle(self, inv: Invocation) -> list[Reply]:
-        try:
-            return await self._handle(inv)
-        except CommandError as err:
-            return [Reply.error(err.message)]
-        except Exception:  # the one place that turns a bug into an error id the user can quote
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("error %s handling %r from %s on %s", error_id, inv.text, inv.user_id,
-                          inv.platform)
-            return [Reply.error(f"Something went wrong on our side (error id {error_id}). "
-                                "Tell your swarmbot admin this id; the log has the details.")]
+    # -- typed text -----------------------------------------------------------------------
+    async def run_text(self, inv: Invocation, text: str) -> Result:
+        return await self._guard(inv, text, lambda: self._text(inv, text))
 
-    async def _handle(self, inv: Invocation) -> list[Reply]:
-        text = " ".join(inv.text.split())
-        if not text:
-            text = "help"
+    async def _text(self, inv: Invocation, raw: str) -> Result:
+        if len(raw) > MAX_COMMAND:
+            raise CommandError(f"That command is {len(raw):,} characters; the limit is "
+                               f"{MAX_COMMAND:,}.")
+        text = " ".join(clean_text(raw).split()) or "help"
         head, _, rest = text.partition(" ")
         name = head.lower()
         if name not in self.lookup:
             swapped = self._ref_first(head, rest)
             if swapped is None:
-                return [Reply.error(self._unknown(head))]
+                raise CommandError(self._unknown(head))
             name, rest = swapped
         command = self.lookup[name]
+        args = Args.parse(rest, command.options)
+        ctx = self._ctx(inv, command, self._case_from_words(command, args, inv))
+        if command.bare_opens_form and command.form and not args.text and not args.options \
+                and (ctx.case is not None or command.case == "none"):
+            return Result(command.name, form=command.form.build(ctx))
+        typed = command.parse(ctx, args)
+        return Result(command.name, await command.run(ctx, typed))
+
+    # -- forms ----------------------------------------------------------------------------
+    def form_for(self, inv: Invocation, text: str) -> Form | None:
+        """The form behind a button that needs more words (`handoff ZD-1`), or None."""
+        name, _, rest = " ".join(text.split()).partition(" ")
+        command = self.commands.get(name.lower())
+        if command is None or command.form is None:
+            return None
+        try:
+            case = self._case_from_words(command, Args.parse(rest), inv)
+        except CommandError:
+            return None
+        return command.form.build(self._ctx(inv, command, case))
+
+    async def run_form(self, inv: Invocation, name: str, values: dict[str, str],
+                       context: dict[str, str]) -> Result:
+        async def run() -> Result:
+            command, ctx, typed_or_form = self._read_form(inv, name, values, context)
+            if isinstance(typed_or_form, Form):
+                return Result(command.name, form=typed_or_form)
+            try:
+                return Result(command.name, await command.run(ctx, typed_or_form))
+            except CommandError as err:
+                return self._form_error(command, ctx, err, values)
+        return await self._guard(inv, f"form {name}", run)
+
+    def check_form(self, inv: Invocation, name: str, values: dict[str, str],
+                   context: dict[str, str]) -> dict[str, str]:
+        """Field errors of a submitted form, found without running it ({} when none)."""
+        try:
+            command, ctx, typed_or_form = self._read_form(inv, name, values, context)
+        except CommandError as err:
+            return {err.field or "": err.message}
+        if isinstance(typed_or_form, Form):
+            return typed_or_form.errors
+        if command.form and command.form.check:
+            try:
+                command.form.check(ctx, typed_or_form)
+            except CommandError as err:
+                return self._form_error(command, ctx, err, values).form.errors  # type: ignore
+        return {}
+
+    def _read_form(self, inv: Invocation, name: str, values: dict[str, str],
+                   context: dict[str, str]) -> tuple[Command, Ctx, Any]:
+        command = self.commands.get(name)
+        if command is None or command.form is None:
+            raise CommandError("This form is not one swarmbot knows any more: "
+                               f"type {self.phrases.command('help')} for the commands.")
+        case = None
+        if command.case != "none":
+            ref = context.get("ref", "")
+            case = self.deps.store.case_by_ref(ref) if ref else None
+            if case is None:
+                raise CommandError(f"This form was for a case that no longer exists ({ref[:40]}).")
+        ctx = self._ctx(inv, command, case)
+        clean = {k: clean_text(str(v)).strip() for k, v in values.items()}
+        try:
+            return command, ctx, command.form.read(ctx, clean)
+        except CommandError as err:
+            return command, ctx, self._form_error(command, ctx, err, clean).form
+
+    def _form_error(self, command: Command, ctx: Ctx, err: CommandError,
+                    values: dict[str, str]) -> Result:
+        assert command.form is not None
+        form = command.form.build(ctx)
+        where = err.field if err.field and form.field(err.field) else form.fields[0].name
+        return Result(command.name, form=form.with_errors({where: err.message}, values))
+
+    # -- shared -----------------------------------------------------------------------------
+    async def _guard(self, inv: Invocation, what: str,
+                     run: Callable[[], Awaitable[Result]]) -> Result:
+        try:
+            return await run()
+        except CommandError as err:
+            return Result(replies=[Reply.error(err.message)])
+        except Exception:  # the one place that turns a bug into an error id the user can quote
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("error %s handling %r from %s on %s", error_id, what[:200],
+                          inv.user_id, inv.platform)
+            return Result(replies=[Reply.error(
+                f"Something went wrong on our side (error id {error_id}). "
+                "Tell your swarmbot admin this id; the log has the details.")])
+
+    def _ctx(self, inv: Invocation, command: Command, case: Case | None) -> Ctx:
+        if case is not None and case.platform != inv.platform and not command.any_platform:
+            raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
+                               f"{self.phrases.command(command.name)} it there.")
         deps = self.deps
         actor = deps.store.ensure_person(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
                                          deps.now_iso())
-        args = Args.parse(rest, command.options)
-        case = self._resolve_case(command, args, inv)
-        if case is not None and case.platform != inv.platform and not command.any_platform:
-            raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
-                               f"`{self.display[command.name]}` it there.")
-        ctx = Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
-                  slash=self.slash, name=self.display[command.name], router=self)
-        return await command.run(ctx, args)
+        return Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
+                   slash=self.slash, name=self.shown(command), router=self)
 
     def _ref_first(self, head: str, rest: str) -> tuple[str, str] | None:
         """Accept `ZD-4711 status` as `status ZD-4711`."""
@@ -77,33 +181,36 @@ class Router:
             return second.lower(), f"{head} {tail}".strip()
         return None
 
-    def _resolve_case(self, command: Command, args: Args, inv: Invocation) -> Case | None:
+    def _case_from_words(self, command: Command, args: Args, inv: Invocation) -> Case | None:
         if command.case == "none":
             return None
         store = self.deps.store
         first = args.peek()
-        if first and CASE_REF.match(first) and not first.startswith("@"):
+        if first and CASE_REF.match(first):
             case = store.case_by_ref(first)
             if case is not None:
                 args.take()
                 return case
         looks_like_ref = bool(first and CASE_REF.match(first) and "-" in first
                               and any(c.isdigit() for c in first))
+        no_case = (f"No case {first}. {self.phrases.command('list', 'open')} shows the open "
+                   "swarms.")
         # `status ZD-9999` names a case even inside a room; `note ZD-9 was a dup` is just text.
         takes_no_text = not command.usage or command.usage.startswith("[")
         if looks_like_ref and takes_no_text:
-            raise CommandError(f"No case {first}. `{self.slash} list open` shows the open swarms.")
+            raise CommandError(no_case)
         in_room = store.case_by_room(inv.room_id) if inv.room_id else None
         if in_room is not None and in_room.platform == inv.platform:
             return in_room
         if command.case == "optional":
             return None
-        usage = f"`{self.slash} {self.display[command.name]} <ref> {command.usage}`"
         if looks_like_ref:
-            raise CommandError(f"No case {first}. `{self.slash} list open` shows the open swarms.")
+            raise CommandError(no_case)
+        usage = self.phrases.command(command.name, f"<ref> {command.usage}")
         raise CommandError(f"Which case? Outside a swarm room put the case ref first: {usage}")
 
     def _unknown(self, word: str) -> str:
+        word = word[:40]
         close = difflib.get_close_matches(word.lower(), list(self.lookup), n=1, cutoff=0.6)
-        hint = f" Did you mean `{self.slash} {close[0]}`?" if close else ""
-        return f"Unknown command `{word}`.{hint} `{self.slash} help` lists them all."
+        hint = f" Did you mean {self.phrases.command(close[0])}?" if close else ""
+        return f"Unknown command `{word}`.{hint} {self.phrases.command('help')} lists them all."

@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from bot.experts import Suggestion
+from bot.people import mention
 from bot.replies import Reply
 from bot.services import cases as case_service
 from bot.services import membership
-from bot.services.base import mention
 from handlers.format import event_line
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
+from handlers.validate import bounded, skill_names
 
 
 def suggestion_text(s: Suggestion) -> str:
@@ -26,26 +29,47 @@ def suggestion_text(s: Suggestion) -> str:
     return "\n".join(lines) or "Nobody is listed with these skills yet (`skills add <skill>`)."
 
 
+@dataclass(frozen=True)
+class Need:
+    skills: tuple[str, ...]
+    tried: str | None = None
+
+
+def parse_need(ctx: Ctx, args: Args) -> Need:
+    tried = bounded(args.options.get("tried", ""), "tried") or None
+    skills = skill_names(args.rest())
+    if not skills:
+        raise ctx.bad("name at least one skill")
+    return Need(tuple(skills), tried)
+
+
 @command("need", "<skill>… [tried=\"…\"]",
          "Ask triage for skills; suggests the fewest available people who cover them.",
-         options=("tried",))
-async def need(ctx: Ctx, args: Args) -> list[Reply]:
-    skills = args.rest().replace(",", " ").split()
-    if not skills:
-        return [Reply.error(f"name at least one skill: {ctx.usage}")]
-    needed = await membership.need(ctx.deps, ctx.actor, ctx.need_case(), skills,
-                                   args.options.get("tried"))
-    return [ctx.ok(f"Asked triage for {', '.join(membership.normalise_skills(skills))}.\n"
+         parse=parse_need, options=("tried",))
+async def need(ctx: Ctx, cmd: Need) -> list[Reply]:
+    needed = await membership.need(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.skills),
+                                   cmd.tried)
+    return [ctx.ok(f"Asked triage for {', '.join(cmd.skills)}.\n"
                    + suggestion_text(needed.suggestion))] + ctx.failures(needed.failures)
 
 
-@command("invite", "@user… [why]", "Invite people into the swarm.")
-async def invite(ctx: Ctx, args: Args) -> list[Reply]:
+@dataclass(frozen=True)
+class Invite:
+    people: tuple[str, ...]
+    why: str | None = None
+
+
+def parse_invite(ctx: Ctx, args: Args) -> Invite:
     people = args.take_mentions()
     if not people:
-        return [Reply.error(f"say whom to invite: {ctx.usage}")]
-    done = await membership.invite(ctx.deps, ctx.actor, ctx.need_case(), people,
-                                   args.rest() or None)
+        raise ctx.bad("say whom to invite")
+    return Invite(tuple(people), bounded(args.rest(), "why") or None)
+
+
+@command("invite", "@user… [why]", "Invite people into the swarm.", parse=parse_invite)
+async def invite(ctx: Ctx, cmd: Invite) -> list[Reply]:
+    done = await membership.invite(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.people),
+                                   cmd.why)
     added = [mention(j.person) for j in done if not j.already]
     already = [mention(j.person) for j in done if j.already]
     text = (f"Invited {', '.join(added)}." if added else "") + (
@@ -54,10 +78,22 @@ async def invite(ctx: Ctx, args: Args) -> list[Reply]:
     return [ctx.ok(text.strip(), private=False)] + ctx.failures(failures)
 
 
-@command("join", "", "Join a swarm (you get a private catch-up).", who="anyone")
-async def join(ctx: Ctx, args: Args) -> list[Reply]:
+@dataclass(frozen=True)
+class Membership:
+    """join / leave: `why` is optional words after the command."""
+
+    why: str | None = None
+
+
+def parse_why(ctx: Ctx, args: Args) -> Membership:
+    return Membership(bounded(args.rest(), "why") or None)
+
+
+@command("join", "", "Join a swarm (you get a private catch-up).", parse=parse_why,
+         who="anyone")
+async def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
     case = ctx.need_case()
-    why = args.rest() or None
+    why = cmd.why
     if ctx.inv.room_id and ctx.deps.port(case.platform).triage_room == ctx.inv.room_id:
         why = why or "answered the help request"
     joined = await membership.join(ctx.deps, ctx.actor, case, why)
@@ -70,8 +106,9 @@ async def join(ctx: Ctx, args: Args) -> list[Reply]:
         joined.failures)
 
 
-@command("leave", "", "Leave a swarm (the owner hands off instead).", who="specialists")
-async def leave(ctx: Ctx, args: Args) -> list[Reply]:
+@command("leave", "", "Leave a swarm (the owner hands off instead).", parse=parse_why,
+         who="specialists")
+async def leave(ctx: Ctx, cmd: Membership) -> list[Reply]:
     case = ctx.need_case()
     membership.leave(ctx.deps, ctx.actor, case)
     return [ctx.ok(f"You left the swarm for {case.ref}. Thanks for helping.")]

@@ -11,8 +11,10 @@ import pytest
 from adapters.bootstrap import build_core
 from bot.config import Config
 from bot.fake_port import FakeChatPort
-from handlers.core import Core
-from handlers.invocation import Invocation
+from adapters.shell.render import mentions_in
+from bot.people import render_mentions
+from handlers.delivery import Delivery, RoomEvent, Sender, Typed
+from handlers.entrance import Entrance as Core
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO.parent / "shared" / "specs"
@@ -51,7 +53,7 @@ def config(tmp_path: Path) -> Config:
 def core(config: Config, port: FakeChatPort, clock: Clock) -> Iterator[Core]:
     c = build_core(config, {"fake": port}, clock=clock)
     yield c
-    c.store.close()
+    c.close()
 
 
 class Say:
@@ -61,17 +63,34 @@ class Say:
         self.core = core
 
     async def __call__(self, user: str, text: str, room: str | None = None) -> str:
-        replies = await self.core.handle(Invocation(platform="fake", user_id=user, text=text,
-                                                    room_id=room, user_tz="Europe/Berlin"))
-        return "\n".join(
+        """Mentions are typed `@name` (as in the shell) and shown as `<@name>`."""
+        replies = await self.replies(user, text, room, tz="Europe/Berlin")
+        out = "\n".join(
             " | ".join([r.title or "", r.text] + [f"{f.label}: {f.value}" for f in r.fields])
             for r in replies)
+        return render_mentions(out, lambda pid: f"<@{pid}>")
 
-    async def replies(self, user: str, text: str, room: str | None = None) -> list:
-        return await self.core.handle(Invocation(platform="fake", user_id=user, text=text,
-                                                 room_id=room))
+    async def replies(self, user: str, text: str, room: str | None = None,
+                      tz: str | None = None) -> list:
+        outcome = await self.core.receive(Delivery(
+            source="fake", sender=Sender(user, tz=tz), room=room, what=Typed(mentions_in(text))))
+        return outcome.replies
 
 
 @pytest.fixture
 def say(core: Core) -> Say:
     return Say(core)
+
+
+async def room_event(core: Core, kind: str, room: str, user: str) -> None:
+    """Someone joined, left or wrote in a room of the fake platform."""
+    await core.receive(Delivery(source="fake", sender=Sender(user), room=room,
+                                what=RoomEvent(kind, (room,))))  # type: ignore[arg-type]
+
+
+async def handle(core: Core, platform: str, user: str, text: str, room: str | None = None,
+                 tz: str | None = None) -> list:
+    """A command typed on `platform` (mentions typed `@id`), as its adapter would hand it in."""
+    outcome = await core.receive(Delivery(source=platform, sender=Sender(user, tz=tz),
+                                          room=room, what=Typed(mentions_in(text))))
+    return outcome.replies

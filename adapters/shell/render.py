@@ -1,16 +1,20 @@
-"""Replies as terminal text. Buttons print as the command they stand for."""
+"""Replies and forms as terminal text. Buttons print as the command they stand for."""
 
 from __future__ import annotations
 
 import re
 
+from bot.forms import Form
+from bot.people import mention, plain
 from bot.replies import Reply, Tone
 
-_MENTION = re.compile(r"<@([^>|]+)(?:\|[^>]*)?>")
+# `@name` typed in the shell is the shell's mention markup.
+_AT_NAME = re.compile(r"(?<!\S)@([\w.\-:]+)")
 
 
-def plain(text: str) -> str:
-    return _MENTION.sub(lambda m: "@" + m.group(1), text)
+def mentions_in(text: str) -> str:
+    """Typed text -> text with `bot.people` tokens for each `@name`."""
+    return _AT_NAME.sub(lambda m: mention(m.group(1)), text)
 
 
 def render(reply: Reply, slash: str) -> list[str]:
@@ -27,5 +31,12 @@ def render(reply: Reply, slash: str) -> list[str]:
         lines += [f"    {more}" for more in value[1:]]
     for b in reply.buttons:
         hint = f" {b.input_hint}" if b.needs_input and b.input_hint else ""
-        lines.append(f"  [{b.label}] -> {slash} {b.command}{hint}")
+        lines.append(f"  [{b.label}] -> {b.shown or f'{slash} {b.command}'}{hint}")
+    return lines
+
+
+def render_form(form: Form) -> list[str]:
+    """The shell has no forms: the command to type instead, and any field errors."""
+    lines = [f"{form.title}: type {form.hint}"]
+    lines += [f"error: {err}" for err in form.errors.values()]
     return lines

@@ -2,38 +2,52 @@
 
 `@user` and `#room` stick until changed. Text starting with the slash command is a
 command; anything else is a chat message in the current room. From a pipe there is no
-prompt, so sessions can be scripted.
+prompt, so sessions can be scripted. Input is read as bytes: a line that is not UTF-8 is
+reported in one line and the shell carries on with the next.
 """
 
 from __future__ import annotations
 
 import asyncio
 import sys
+import uuid
 from collections.abc import Callable
-from typing import TextIO
+from typing import BinaryIO
 
 from adapters.shell.port import ShellChatPort
-from adapters.shell.render import render
-from handlers.core import Core
-from handlers.invocation import Invocation
+from adapters.shell.render import mentions_in, render, render_form
+from handlers.delivery import Delivery, RoomEvent, Sender, Typed
+from handlers.entrance import Entrance, Outcome
 
-QUIT = ("/quit", "/exit")
+QUIT = ("/quit", "/exit", "quit", "exit")
+SOURCE = "shell"
 
 
 class Shell:
-    def __init__(self, core: Core, port: ShellChatPort, out: Callable[[str], None] = print,
-                 user: str = "agent", room: str | None = None) -> None:
-        self.core, self.port, self.out = core, port, out
+    def __init__(self, entrance: Entrance, port: ShellChatPort,
+                 out: Callable[[str], None] = print, user: str = "agent",
+                 room: str | None = None) -> None:
+        self.entrance, self.port, self.out = entrance, port, out
         self.user, self.room = user, room
-        self.slash = core.config.commands.slash
+        self.slash = entrance.config.commands.slash
 
     def prompt(self) -> str:
         return f"@{self.user}" + (f" #{self.room}" if self.room else "") + "> "
 
+    def _say(self, where: str, lines: list[str]) -> None:
+        self.out(f"[{where}] swarmbot: {lines[0]}")
+        for line in lines[1:]:
+            self.out(f"    {line}")
+
     async def line(self, raw: str) -> None:
         words = raw.strip().split()
-        while words and words[0][:1] in "@#" and len(words[0]) > 1:
+        while words and words[0][:1] in "@#":
             word = words.pop(0)
+            if len(word) == 1:
+                self._say(f"only @{self.user}", [
+                    f"error: `{word}` needs a name after it: `@alice {self.slash} status`, "
+                    "`#room`."])
+                return
             if word.startswith("@"):
                 self.user = word[1:]
             else:
@@ -41,50 +55,89 @@ class Shell:
         text = " ".join(words)
         if not text:
             return
+        if text.lower() == "help":
+            text = f"{self.slash} help"
         if text == self.slash or text.startswith(self.slash + " "):
-            inv = Invocation(platform="shell", user_id=self.user, user_name=self.user,
-                             room_id=self.room, text=text[len(self.slash):].strip(),
-                             user_tz=self.core.config.people.timezone)
-            for reply in await self.core.handle(inv):
-                where = f"#{self.room}" if self.room and not reply.private else \
-                    f"only @{self.user}"
-                lines = render(reply, self.slash)
-                self.out(f"[{where}] swarmbot: {lines[0]}")
-                for line in lines[1:]:
-                    self.out(f"    {line}")
+            await self.run(Typed(mentions_in(text[len(self.slash):].strip())))
         elif text.startswith("/"):
-            self.out(f"[only @{self.user}] swarmbot: error: unknown slash command "
-                     f"`{text.split()[0]}`; commands start with `{self.slash}`, "
-                     f"`{self.slash} help` lists them.")
+            self._say(f"only @{self.user}", [
+                f"error: unknown slash command `{text.split()[0][:40]}`; commands start with "
+                f"`{self.slash}`, `{self.slash} help` lists them."])
         elif self.room:
-            await self.core.message_posted("shell", self.room, self.user)
+            await self.entrance.receive(Delivery(
+                source=SOURCE, sender=Sender(self.user, self.user), room=self.room,
+                what=RoomEvent("posted", (self.room,))))
+
+    async def run(self, what: Typed) -> None:
+        delivery = Delivery(source=SOURCE, key=f"shell:{uuid.uuid4().hex}",
+                            sender=Sender(self.user, self.user,
+                                          self.entrance.config.people.timezone),
+                            room=self.room, what=what)
+        await self.show(delivery, await self.entrance.receive(delivery))
+
+    async def show(self, delivery: Delivery, outcome: Outcome) -> None:
+        if outcome.form is not None:
+            self._say(f"only @{delivery.sender.id}", render_form(outcome.form))
+        for reply in outcome.replies:
+            where = f"#{delivery.room}" if delivery.room and not reply.private else \
+                f"only @{delivery.sender.id}"
+            self._say(where, render(reply, self.slash))
+
+    async def replay(self) -> None:
+        """Commands a crash interrupted (recorded, not finished) run now, said as such."""
+        for delivery in self.entrance.pending(SOURCE):
+            self.out(f"(finishing a command from before the restart, by @{delivery.sender.id})")
+            await self.show(delivery, await self.entrance.process(delivery))
 
 
-def run_shell(core: Core, port: ShellChatPort, stdin: TextIO = sys.stdin) -> int:
-    shell = Shell(core, port)
-    interactive = stdin.isatty()
+def read_lines(stdin: BinaryIO, interactive: bool, prompt: Callable[[], str]
+               ) -> tuple[str | None, bool]:
+    """One line: (text or None when it was not UTF-8, False at the end of input)."""
+    if interactive:
+        try:
+            return input(prompt()), True
+        except UnicodeDecodeError:
+            return None, True
+    raw = stdin.readline()
+    if raw == b"":
+        return "", False
+    try:
+        return raw.decode("utf-8"), True
+    except UnicodeDecodeError:
+        return None, True
+
+
+def run_shell(entrance: Entrance, port: ShellChatPort, stdin: BinaryIO | None = None) -> int:
+    shell = Shell(entrance, port)
+    source = stdin if stdin is not None else sys.stdin.buffer
+    interactive = stdin is None and sys.stdin.isatty()
     loop = asyncio.new_event_loop()
     try:
-        loop.run_until_complete(core.reconcile())
+        loop.run_until_complete(entrance.reconcile())
+        loop.run_until_complete(shell.replay())
         if interactive:
             import readline  # noqa: F401 - line editing and history for input()
 
-            print(f"swarmbot shell on {core.config.store.path}. Type `{shell.slash} help`; "
-                  "`@name` and `#room` switch who and where you are; /quit to leave.")
+            print(f"swarmbot shell on {entrance.config.store.path}. Type `{shell.slash} help`; "
+                  "`@name` and `#room` switch who and where you are; quit to leave.")
         while True:
             try:
-                raw = input(shell.prompt()) if interactive else stdin.readline()
+                text, more = read_lines(source, interactive, shell.prompt)
             except EOFError:
                 break
             except KeyboardInterrupt:
                 print()
                 break
-            if not interactive and raw == "":
+            if not more:
                 break
-            if raw.strip() in QUIT:
+            if text is None:
+                shell.out("[only you] swarmbot: error: that line is not UTF-8 text; it was "
+                          "skipped.")
+                continue
+            if text.strip().lower() in QUIT:
                 break
-            loop.run_until_complete(shell.line(raw))
+            loop.run_until_complete(shell.line(text))
     finally:
         loop.close()
-        core.store.close()
+        entrance.close()
     return 0

@@ -42,8 +42,10 @@ class SlackChatPort:
     platform = "slack"
 
     def __init__(self, client: AsyncWebClient, *, private_channels: bool = False,
-                 archive_on_resolve: bool = True, triage_room: str | None = None) -> None:
+                 archive_on_resolve: bool = True, triage_room: str | None = None,
+                 room_prefix: str = "swarm") -> None:
         self.client = client
+        self.room_prefix = room_prefix  # [slack] channel_prefix
         self.private_channels = private_channels
         self.archive_on_resolve = archive_on_resolve
         self.triage_room = triage_room

@@ -94,7 +94,8 @@ async def start_slack(config: Config, env: Mapping[str, str] | None = None) -> S
     session = aiohttp.ClientSession()
     client = make_client(secrets.bot_token, api_base_url(config), session)
     port = SlackChatPort(client, private_channels=config.slack.private_channels,
-                         archive_on_resolve=config.slack.archive_on_resolve)
+                         archive_on_resolve=config.slack.archive_on_resolve,
+                         room_prefix=config.slack.channel_prefix)
     try:
         bot_user_id = await whoami(client)
         port.triage_room = await triage_room(port, config.slack.triage_channel)

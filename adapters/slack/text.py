@@ -1,14 +1,16 @@
 """Text in and out of Slack: command text from slash commands, mrkdwn for replies.
 
 Slack escapes `&`, `<` and `>` in user text as entities and uses `<...>` for control
-sequences (mentions, channels, links). Incoming text is unescaped outside `<...>` and
-mentions are normalised to `<@ID>`, the form the command parser understands. Outgoing
-text is escaped again, keeping the control sequences the core writes (`<@U123>`).
+sequences (mentions, channels, links). Incoming text is unescaped outside `<...>` and user
+mentions become the core's neutral tokens (`bot.people`). Outgoing text is escaped again,
+the core's tokens become `<@U123>`, and control sequences in the text are kept.
 """
 
 from __future__ import annotations
 
 import re
+
+from bot.people import mention, render_mentions
 
 # <@U123>, <@U123|name>, <#C123|name>, <!here>, <https://...|label>
 CONTROL = re.compile(r"<[@#!][^<>\s]*(?:\|[^<>]*)?>|<https?://[^<>\s]+(?:\|[^<>]*)?>")
@@ -26,7 +28,7 @@ def command_text(raw: str) -> str:
     for m in CONTROL.finditer(raw):
         out.append(_unescape(raw[pos:m.start()]))
         user = _USER_MENTION.fullmatch(m.group(0))
-        out.append(f"<@{user.group(1)}>" if user else m.group(0))
+        out.append(mention(user.group(1)) if user else m.group(0))
         pos = m.end()
     out.append(_unescape(raw[pos:]))
     return "".join(out).strip()
@@ -36,8 +38,14 @@ def _escape(text: str) -> str:
     return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
+def slack_mentions(text: str) -> str:
+    """The core's person tokens as Slack's `<@U123>`."""
+    return render_mentions(text, lambda pid: f"<@{pid}>")
+
+
 def mrkdwn(text: str) -> str:
     """Core text -> Slack mrkdwn: escape everything but mentions, channels and links."""
+    text = slack_mentions(text)
     out: list[str] = []
     pos = 0
     for m in CONTROL.finditer(text):

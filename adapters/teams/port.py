@@ -56,6 +56,7 @@ class TeamsChatPort:
         self.directory = directory
         self.graph = graph
         self.triage_room: str | None = config.triage_channel_id or None
+        self.room_prefix = "swarm"
         self._rooms: dict[str, Room] = {}  # name -> room made since start-up (then: store)
         self._closed: set[str] = set()
         self.runtime: Any = None  # the endpoint's TeamsRuntime, set by start_teams

@@ -19,6 +19,7 @@ from typing import Any
 
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
+from bot.people import plain_data
 from bot.store import Store, open_reader
 from bot.store.digest import WINDOW_QUERIES
 
@@ -54,7 +55,8 @@ def compute_digest(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     paused = gc.isenabled()
     gc.disable()
     try:
-        return _compute(store, week, now)
+        # People named in quoted words (thanks, friction) are shown as @id, not as tokens.
+        return plain_data(_compute(store, week, now))
     finally:
         if paused:
             gc.enable()

@@ -11,6 +11,8 @@ from typing import TypeVar
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
 from bot.errors import CommandError, NotAllowed, NotFound, PortError
+from bot.people import mention
+from bot.phrases import Phrases
 from bot.ports import ChatPort
 from bot.store import Store
 
@@ -24,6 +26,10 @@ class Deps:
     ports: dict[str, ChatPort]
     config: Config
     clock: Callable[[], datetime] = utcnow
+
+    @property
+    def phrases(self) -> Phrases:
+        return Phrases(self.config.commands)
 
     def now(self) -> datetime:
         return self.clock()
@@ -60,7 +66,7 @@ class Effects:
 def find_case(store: Store, ref: str) -> Case:
     case = store.case_by_ref(ref)
     if case is None:
-        raise NotFound(f"No case {ref}. `list open` shows the open swarms.")
+        raise NotFound(f"No case {ref}.")
     return case
 
 
@@ -71,7 +77,7 @@ def require_open(case: Case) -> None:
 
 def require_owner(deps: Deps, case: Case, actor: Person, action: str) -> None:
     if case.owner != actor.id and not deps.is_manager(actor):
-        raise NotAllowed(f"Only the owner of {case.ref} (<@{case.owner}>) or a manager can "
+        raise NotAllowed(f"Only the owner of {case.ref} ({mention(case.owner)}) or a manager can "
                          f"{action}.")
 
 
@@ -79,8 +85,7 @@ def require_participant(deps: Deps, case: Case, actor: Person) -> None:
     if case.owner == actor.id or deps.is_manager(actor):
         return
     if deps.store.active_participant(case.id, actor.id) is None:
-        raise NotAllowed(f"You're not in the swarm for {case.ref}: `join {case.ref}` first.")
+        raise NotAllowed(f"You're not in the swarm for {case.ref}: "
+                         f"{deps.phrases.command('join', case.ref)} first.")
 
 
-def mention(pid: str) -> str:
-    return f"<@{pid}>"

@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain import (
-    CASE_REF,
     DEFAULT_SEVERITY,
     Case,
     CaseStatus,
+    Handoff,
     HandoffState,
+    Participant,
     Person,
+    Promise,
     Role,
     TimelineEvent,
     severity_label,
@@ -31,17 +33,8 @@ class Opened:
 async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                     severity: int = DEFAULT_SEVERITY, customer: str = "",
                     delight: str | None = None, skills: list[str] | None = None) -> Opened:
-    if not CASE_REF.match(ref):
-        raise CommandError(f"`{ref}` is not a case ref: use letters, digits and - (e.g. ZD-4711)")
-    if not summary.strip():
-        raise CommandError("a case needs a summary: `open <ref> [sev1..sev4] <summary>`")
+    check_open(deps, ref)
     store = deps.store
-    existing = store.case_by_ref(ref)
-    if existing is not None:
-        where = f" in #{existing.room_name}" if existing.room_name else ""
-        state = "open" if existing.is_open else "resolved"
-        raise CommandError(f"{existing.ref} is already {state} (owner {mention(existing.owner)})"
-                           f"{where}.")
     deps.port(platform)  # fail before writing anything if the platform is not connected
     now = deps.now_iso()
     with store.transaction():
@@ -61,6 +54,21 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
     return Opened(case=store.case_by_id(case_id) or case, room=room, failures=effects.failures)
 
 
+def check_open(deps: Deps, ref: str) -> None:
+    """The rule `open` checks before anything is written (forms check it before closing)."""
+    existing = deps.store.case_by_ref(ref)
+    if existing is not None:
+        where = f" in #{existing.room_name}" if existing.room_name else ""
+        state = "open" if existing.is_open else "resolved"
+        raise CommandError(f"{existing.ref} is already {state} (owner {mention(existing.owner)})"
+                           f"{where}.", field="ref")
+
+
+def check_resolve(deps: Deps, actor: Person, case: Case) -> None:
+    require_open(case)
+    require_owner(deps, case, actor, "resolve it")
+
+
 @dataclass
 class Resolved:
     case: Case
@@ -69,10 +77,7 @@ class Resolved:
 
 
 async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -> Resolved:
-    require_open(case)
-    require_owner(deps, case, actor, "resolve it")
-    if not resolution.strip():
-        raise CommandError("say how it was resolved: `resolve <resolution>`")
+    check_resolve(deps, actor, case)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         pending = store.pending_handoff(case.id)
@@ -114,3 +119,45 @@ def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[Time
     if events:
         store.mark_seen(case.id, actor.id, events[-1].id)
     return events[-limit:]
+
+
+@dataclass
+class Snapshot:
+    """What `status` shows of a case besides the case row itself."""
+
+    people: list[Participant]
+    last_mood: str | None
+    pending: Handoff | None
+    promises: list[Promise]
+
+
+def snapshot(deps: Deps, case: Case) -> Snapshot:
+    store = deps.store
+    mood = store.last_row("moods", case.id)
+    return Snapshot(people=store.participants(case.id, active_only=True),
+                    last_mood=mood["level"] if mood else None,
+                    pending=store.pending_handoff(case.id),
+                    promises=store.open_promises(case.id))
+
+
+def journey(deps: Deps, case: Case) -> list[tuple[str, str]]:
+    """Touchpoints and mood readings in time order: (at, what)."""
+    store = deps.store
+    steps = [(r["at"], f"{r['function']}: {r['what']}") for r in store.rows("touchpoints", case.id)]
+    steps += [(r["at"], f"mood {r['level']}" + (f" ({r['note']})" if r["note"] else ""))
+              for r in store.rows("moods", case.id)]
+    return sorted(steps)
+
+
+def possible_receivers(deps: Deps, case: Case) -> dict[str, str]:
+    """Who a handoff is likely to go to: the swarm besides its owner (id -> name)."""
+    out = {}
+    for p in deps.store.participants(case.id, active_only=True):
+        if p.person != case.owner:
+            person = deps.store.get_person(p.person)
+            out[p.person] = person.name if person else p.person
+    return out
+
+
+def last_tried(deps: Deps, case: Case) -> str | None:
+    return deps.store.last_tried(case.id)

@@ -9,8 +9,16 @@ from bot.errors import CommandError, NotAllowed
 from bot.services import messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
-BRIEFING_NEEDED = ("A warm handoff needs a briefing for the next owner: "
-                   "`handoff @user <briefing> [tried=\"…\"]`")
+
+def check_offer(deps: Deps, actor: Person, case: Case, to: str) -> None:
+    """Who may hand off to whom (forms check it before closing, the offer again)."""
+    require_open(case)
+    require_owner(deps, case, actor, "hand it off")
+    if to == actor.id:
+        raise CommandError("You can't hand off to yourself: name the next owner.", field="to")
+    if to == case.owner:
+        raise CommandError(f"{mention(to)} already owns {case.ref}: name the next owner.",
+                           field="to")
 
 
 @dataclass
@@ -22,14 +30,7 @@ class Offered:
 
 async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
                 tried: str | None) -> Offered:
-    require_open(case)
-    require_owner(deps, case, actor, "hand it off")
-    if to == actor.id:
-        raise CommandError("You can't hand off to yourself: name the next owner.")
-    if to == case.owner:
-        raise CommandError(f"{mention(to)} already owns {case.ref}.")
-    if not briefing.strip():
-        raise CommandError(BRIEFING_NEEDED)
+    check_offer(deps, actor, case, to)
     store, now = deps.store, deps.now_iso()
     store.ensure_person(to, case.platform, None, None, now)
     tried = tried or store.last_tried(case.id)
@@ -52,7 +53,8 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         f"{mood['level']}" + (f" ({mood['note']})" if mood and mood["note"] else "")
         if mood else None,
         store.open_promises(case.id),
-        f"{contact['at']} {contact['function']}: {contact['what']}" if contact else None)
+        f"{contact['at']} {contact['function']}: {contact['what']}" if contact else None,
+        deps.phrases)
     effects = Effects()
     port = deps.port(case.platform)
     await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))

@@ -12,16 +12,12 @@ from bot.services.base import Deps, mention, require_open, require_owner, requir
 def note(deps: Deps, actor: Person, case: Case, text: str) -> int:
     require_open(case)
     require_participant(deps, case, actor)
-    if not text.strip():
-        raise CommandError("a note needs text: `note <text>`")
     return deps.store.append(case.id, deps.now_iso(), "note", actor.id, text.strip())
 
 
 def touch(deps: Deps, actor: Person, case: Case, function: str, what: str) -> int:
     require_open(case)
     require_participant(deps, case, actor)
-    if not function or not what.strip():
-        raise CommandError("say which function and what happened: `touch <function> <what>`")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         tid = store.insert_row("touchpoints", {"case_id": case.id, "function": function.lower(),
@@ -34,8 +30,7 @@ def mood(deps: Deps, actor: Person, case: Case, level: str, note_text: str | Non
     require_open(case)
     require_participant(deps, case, actor)
     level = level.lower()
-    if level not in MOODS:
-        raise CommandError(f"`{level}` is not a mood: use one of {'|'.join(MOODS)}")
+    assert level in MOODS, "handlers validate the mood"
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         mid = store.insert_row("moods", {"case_id": case.id, "level": level,
@@ -48,8 +43,6 @@ def mood(deps: Deps, actor: Person, case: Case, level: str, note_text: str | Non
 def delight(deps: Deps, actor: Person, case: Case, text: str) -> None:
     require_open(case)
     require_owner(deps, case, actor, "say what would delight the customer")
-    if not text.strip():
-        raise CommandError("say what would delight this customer: `delight <text>`")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         store.set_delight(case.id, text.strip())
@@ -61,12 +54,7 @@ def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
     require_open(case)
     require_owner(deps, case, actor, "record a decision")
     risk = risk.lower()
-    if risk not in RISKS:
-        raise CommandError(f"`{risk}` is not a risk: `decide <low|medium|high> <decision> "
-                           "[because <why>]`")
-    if not decision.strip():
-        raise CommandError("say what you decided: `decide <low|medium|high> <decision> "
-                           "[because <why>]`")
+    assert risk in RISKS, "handlers validate the risk"
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         did = store.insert_row("decisions", {
@@ -81,9 +69,7 @@ def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
 def outcome(deps: Deps, actor: Person, case: Case, decision_id: int, result: str) -> None:
     require_owner(deps, case, actor, "record an outcome")
     result = result.lower()
-    if result not in DECISION_OUTCOMES:
-        raise CommandError(f"`{result}` is not an outcome: `outcome <id> "
-                           f"<{'|'.join(DECISION_OUTCOMES)}>`")
+    assert result in DECISION_OUTCOMES, "handlers validate the outcome"
     row = deps.store.row("decisions", decision_id)
     if row is None or row["case_id"] != case.id:
         raise NotFound(f"{case.ref} has no decision #{decision_id}.")
@@ -95,9 +81,6 @@ def outcome(deps: Deps, actor: Person, case: Case, decision_id: int, result: str
 
 
 def friction(deps: Deps, actor: Person, case: Case | None, process: str, how: str) -> int:
-    if not process.strip() or not how.strip():
-        raise CommandError("name the process and how it got in the way: "
-                           "`friction <process>: <how it got in the way>`")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         fid = store.insert_row("frictions", {
@@ -112,8 +95,6 @@ def friction(deps: Deps, actor: Person, case: Case | None, process: str, how: st
 def promise(deps: Deps, actor: Person, case: Case, due: datetime, what: str) -> int:
     require_open(case)
     require_owner(deps, case, actor, "make a promise to the customer")
-    if not what.strip():
-        raise CommandError("say what you promised: `promise <when> <what>`")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         pid = store.insert_row("promises", {"case_id": case.id, "what": what.strip(),
@@ -141,9 +122,7 @@ def kept(deps: Deps, actor: Person, case: Case, promise_id: int) -> dict:
 def thanks(deps: Deps, actor: Person, case: Case | None, to: str, what: str,
            platform: str) -> int:
     if to == actor.id:
-        raise CommandError("Thanks are for a colleague: `thanks @user <what they added>`")
-    if not what.strip():
-        raise CommandError("say what they added: `thanks @user <what they added>`")
+        raise CommandError("Thanks are for a colleague, not for yourself.")
     store, now = deps.store, deps.now_iso()
     store.ensure_person(to, platform, None, None, now)
     with store.transaction():

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot.domain import Case, Person, Role
-from bot.errors import CommandError, NotAllowed
+from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
 from bot.services import messages
 from bot.services.base import Deps, Effects, mention, require_open, require_participant
@@ -42,8 +42,6 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
     require_open(case)
     require_participant(deps, case, actor)
     skills = normalise_skills(skills)
-    if not skills:
-        raise CommandError("name at least one skill: `need <skill>… [tried=\"…\"]`")
     store, now = deps.store, deps.now_iso()
     suggestion = find_experts(deps, case, skills)
     with store.transaction():
@@ -53,7 +51,7 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
                      request_id)
     effects = Effects()
     port = deps.port(case.platform)
-    request = messages.help_request(case, skills, tried, actor.id, suggestion)
+    request = messages.help_request(case, skills, tried, actor.id, suggestion, deps.phrases)
     if port.triage_room:
         await effects.attempt("post the help request in triage",
                               port.post(port.triage_room, request))
@@ -98,8 +96,6 @@ async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
                  why: str | None) -> list[Joined]:
     require_open(case)
     require_participant(deps, case, actor)
-    if not people:
-        raise CommandError("say whom to invite: `invite @user… [why]`")
     joined = []
     fresh = []
     for pid in dict.fromkeys(people):
@@ -134,7 +130,7 @@ def leave(deps: Deps, actor: Person, case: Case) -> None:
     require_open(case)
     if case.owner == actor.id:
         raise NotAllowed(f"You own {case.ref}, so you stay with the customer: hand off first "
-                         "(`handoff @user <briefing>`).")
+                         f"({deps.phrases.command('handoff', '@user <briefing>')}).")
     if deps.store.active_participant(case.id, actor.id) is None:
         raise NotAllowed(f"You're not in the swarm for {case.ref}.")
     _record_leave(deps, case, actor.id)
@@ -158,7 +154,8 @@ async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) ->
         await effects.attempt("invite the owner back", port.invite(room_id, [pid]))
         await effects.attempt("tell the owner why", port.direct_message(pid, messages.notice(
             f"You own {case.ref}, so I've added you back to the swarm room: the customer keeps "
-            f"one person. To step away, hand off warmly: `handoff {case.ref} @user <briefing>`.")))
+            "one person. To step away, hand off warmly: "
+            f"{deps.phrases.command('handoff', case.ref + ' @user <briefing>')}.")))
         deps.store.append(case.id, deps.now_iso(), "owner_returned", pid,
                           f"{mention(pid)} left while owner and was invited back")
         return

@@ -4,15 +4,16 @@ from __future__ import annotations
 
 from bot.domain import Case, Handoff, Promise, TimelineEvent, severity_label
 from bot.experts import Suggestion
-from bot.replies import Button, Field, Reply, Tone
-from bot.services.base import mention
+from bot.people import mention
+from bot.phrases import Phrases
+from bot.replies import Field, Reply, Tone
 
 
 def topic(case: Case) -> str:
     return f"{case.ref} · {severity_label(case.severity)} · owner {mention(case.owner)}"
 
 
-def brief(case: Case, skills: list[str] | None = None) -> Reply:
+def brief(case: Case, phrases: Phrases, skills: list[str] | None = None) -> Reply:
     fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
     if case.customer:
         fields.append(Field("Customer", case.customer))
@@ -26,11 +27,11 @@ def brief(case: Case, skills: list[str] | None = None) -> Reply:
              "Join to help; hand off warmly if ownership must move.",
         fields=tuple(fields),
         buttons=(
-            Button("Join", f"join {case.ref}", style="primary"),
-            Button("Hand off", f"handoff {case.ref}", needs_input=True,
-                   input_hint="@receiver <briefing> [tried=\"…\"]"),
-            Button("Resolve", f"resolve {case.ref}", style="danger", needs_input=True,
-                   input_hint="<resolution>"),
+            phrases.button("Join", "join", case.ref, style="primary"),
+            phrases.button("Hand off", "handoff", case.ref, needs_input=True,
+                           input_hint="@receiver <briefing> [tried=\"…\"]"),
+            phrases.button("Resolve", "resolve", case.ref, style="danger", needs_input=True,
+                           input_hint="<resolution>"),
         ),
         private=False,
         mentions=(case.owner,),
@@ -38,7 +39,7 @@ def brief(case: Case, skills: list[str] | None = None) -> Reply:
 
 
 def help_request(case: Case, skills: list[str], tried: str | None, by: str,
-                 suggestion: Suggestion) -> Reply:
+                 suggestion: Suggestion, phrases: Phrases) -> Reply:
     fields = [Field("Case", f"{case.ref} ({severity_label(case.severity)}): {case.summary}"),
               Field("Skills", ", ".join(skills))]
     if tried:
@@ -52,14 +53,14 @@ def help_request(case: Case, skills: list[str], tried: str | None, by: str,
         title=f"Help wanted on {case.ref}",
         text=f"{mention(by)} needs {', '.join(skills)} on {case.ref}.",
         fields=tuple(fields),
-        buttons=(Button("Join", f"join {case.ref}", style="primary"),),
+        buttons=(phrases.button("Join", "join", case.ref, style="primary"),),
         private=False,
         mentions=tuple(p.person for p in suggestion.picks),
     )
 
 
 def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
-                  promises: list[Promise], last_contact: str | None) -> Reply:
+                  promises: list[Promise], last_contact: str | None, phrases: Phrases) -> Reply:
     fields = [Field("Briefing", offer.briefing),
               Field("Customer mood", last_mood or "no reading yet")]
     if offer.tried:
@@ -73,8 +74,8 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
         title=f"{mention(offer.from_id)} offers you {case.ref}: {case.summary}",
         text=f"{mention(offer.from_id)} stays owner until you accept.",
         fields=tuple(fields),
-        buttons=(Button("Accept", f"accept {case.ref}", style="primary"),
-                 Button("Decline", f"decline {case.ref}", style="danger")),
+        buttons=(phrases.button("Accept", "accept", case.ref, style="primary"),
+                 phrases.button("Decline", "decline", case.ref, style="danger")),
         private=False,
         mentions=(offer.from_id,),
     )

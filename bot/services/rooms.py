@@ -17,8 +17,7 @@ from bot.services.base import Deps, Effects, log
 
 
 def room_name(deps: Deps, case: Case) -> str:
-    prefix = deps.config.slack.channel_prefix if case.platform == "slack" else "swarm"
-    return room_name_for(case.ref, case.summary, prefix=prefix)
+    return room_name_for(case.ref, case.summary, prefix=deps.port(case.platform).room_prefix)
 
 
 async def open_room(deps: Deps, case: Case, skills: list[str], effects: Effects) -> Room | None:
@@ -48,7 +47,7 @@ async def post_brief(deps: Deps, case: Case, room: Room, skills: list[str],
     intent = store.add_intent("post_brief", case.id, case.platform, {"room_id": room.id},
                               deps.now_iso())
     message_id = await effects.attempt("post the case brief",
-                                       port.post(room.id, messages.brief(fresh, skills)))
+                                       port.post(room.id, messages.brief(fresh, deps.phrases, skills)))
     store.finish_intent(intent, "done" if message_id is not None else "failed",
                         {"message_id": message_id}, deps.now_iso())
 

@@ -55,7 +55,7 @@ def add_digest_routes(app: web.Application, core: HasDeps,
             parsed = parse_week(week, core.config.digest.timezone)
         except BadInput as err:  # only a link we signed gets here, so this is our bug
             raise web.HTTPNotFound(text=f"{err}\n") from None
-        digest = await compute_digest_off_loop(core.store, parsed, now)
+        digest = await compute_digest_off_loop(core.deps.store, parsed, now)
         return web.Response(text=render_page(digest), content_type="text/html",
                             headers=_HEADERS)
 

@@ -5,15 +5,21 @@ import pytest
 from bot.domain import room_name_for
 from bot.errors import CommandError
 from bot.timeparse import parse_when
-from handlers.parsing import Args, mention_id
+from adapters.shell.render import mentions_in
+from adapters.slack.text import command_text
+from bot.people import mention, mention_of, plain
+from handlers.parsing import Args
 
 
-def test_mentions_in_every_platform_form() -> None:
-    assert mention_id("<@U123>") == "U123"
-    assert mention_id("<@U123|bob>") == "U123"
-    assert mention_id("@bob") == "bob"
-    assert mention_id("<@29:1abc-DEF_g>") == "29:1abc-DEF_g"
-    assert mention_id("bob") is None
+def test_each_platforms_mentions_become_one_neutral_form() -> None:
+    """Adapters translate; the parser reads one token form, whatever the platform."""
+    assert mention_of(command_text("<@U123>")) == "U123"
+    assert mention_of(command_text("<@U123|bob>")) == "U123"
+    assert mention_of(mentions_in("@bob")) == "bob"
+    assert mention_of(mention("29:1abc-DEF_g") + ",") == "29:1abc-DEF_g"
+    # Slack's markup and a bare word are not mentions to the core.
+    assert mention_of("<@U123>") is None and mention_of("bob") is None
+    assert plain(f"ask {mention('bob')} now") == "ask @bob now"
 
 
 def test_options_with_straight_and_typographic_quotes() -> None:

@@ -7,7 +7,7 @@ from bot.ports import Room
 
 
 async def test_half_done_room_creation_is_finished_by_reconcile(core, port, say) -> None:
-    store, now = core.store, "2026-11-16T09:00:00Z"
+    store, now = core.deps.store, "2026-11-16T09:00:00Z"
     store.ensure_person("alice", "fake", "alice", None, now)
     cid = store.insert_case("ZD-77", "", "printer on fire", 1, "alice", "fake", now)
     store.add_participant(cid, "alice", Role.OWNER, now, None, None)
@@ -25,7 +25,7 @@ async def test_half_done_room_creation_is_finished_by_reconcile(core, port, say)
 
 
 async def test_room_never_created_is_created_by_reconcile(core, port) -> None:
-    store, now = core.store, "2026-11-16T09:00:00Z"
+    store, now = core.deps.store, "2026-11-16T09:00:00Z"
     store.ensure_person("alice", "fake", "alice", None, now)
     cid = store.insert_case("ZD-78", "", "no room yet", 2, "alice", "fake", now)
     store.add_intent("create_room", cid, "fake", {"name": "swarm-zd-78-no-room-yet"}, now)
@@ -39,7 +39,7 @@ async def test_the_timer_leaves_young_intents_alone_and_finishes_stale_ones(core
                                                                            clock) -> None:
     from bot.scheduler import Scheduler
 
-    store, now = core.store, "2026-11-16T09:00:00Z"
+    store, now = core.deps.store, "2026-11-16T09:00:00Z"
     assert clock.now.isoformat().startswith("2026-11-16T09:00")
     store.ensure_person("alice", "fake", "alice", None, now)
     cid = store.insert_case("ZD-79", "", "slow create", 2, "alice", "fake", now)

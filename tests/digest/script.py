@@ -9,9 +9,8 @@ from adapters.bootstrap import build_core
 from bot.config import Config
 from bot.fake_port import FakeChatPort
 from bot.replies import Tone
-from handlers.core import Core
-from handlers.invocation import Invocation
-from tests.conftest import Clock
+from handlers.entrance import Entrance as Core
+from tests.conftest import Clock, handle
 
 
 def utc(text: str) -> datetime:
@@ -31,10 +30,10 @@ class Script:
     async def at(self, when: str, user: str, text: str) -> str:
         """Run `text` as `user` at `when` (UTC); any error reply fails the test."""
         self.clock.now = utc(when)
-        replies = await self.core.handle(Invocation(platform="fake", user_id=user, text=text))
+        replies = await handle(self.core, "fake", user, text)
         errors = [r.text for r in replies if r.tone is Tone.ERROR]
         assert not errors, f"{user}: {text!r} -> {errors}"
         return "\n".join(r.text for r in replies)
 
     def close(self) -> None:
-        self.core.store.close()
+        self.core.deps.store.close()

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from bot.replies import Tone
-from handlers.invocation import Invocation
+from tests.conftest import handle
 from tests.digest.script import Script
 from tests.digest.test_metrics import build_two_weeks
 
@@ -20,7 +20,7 @@ async def script(tmp_path: Path) -> Script:
 
 
 async def ask(s: Script, user: str, text: str) -> list:
-    return await s.core.handle(Invocation(platform="fake", user_id=user, text=text))
+    return await handle(s.core, "fake", user, text)
 
 
 async def test_a_manager_gets_last_weeks_digest_with_a_link(script: Script,

@@ -73,7 +73,7 @@ async def build_two_weeks(s: Script) -> None:
 async def digest(tmp_path: Path) -> dict:
     s = Script(tmp_path)
     await build_two_weeks(s)
-    d = compute_digest(s.core.store, parse_week("2026-W46", "UTC"), s.clock.now)
+    d = compute_digest(s.core.deps.store, parse_week("2026-W46", "UTC"), s.clock.now)
     s.close()
     return d
 
@@ -156,7 +156,7 @@ async def test_off_loop_digest_equals_the_direct_one(tmp_path: Path) -> None:
     await build_two_weeks(s)
     week = parse_week("2026-W46", "UTC")
     now = s.clock.now
-    direct = compute_digest(s.core.store, week, now)
-    assert await compute_digest_off_loop(s.core.store, week, now) == direct
+    direct = compute_digest(s.core.deps.store, week, now)
+    assert await compute_digest_off_loop(s.core.deps.store, week, now) == direct
     assert direct["opened"] > 0
     s.close()

@@ -16,8 +16,7 @@ from bot.fake_port import FakeChatPort
 from bot.ports import ImageUploader
 from bot.scheduler import Scheduler, start_scheduler
 from bot.store import open_store
-from handlers.invocation import Invocation
-from tests.conftest import Clock
+from tests.conftest import Clock, handle
 from tests.digest.script import utc
 
 
@@ -62,10 +61,10 @@ async def world(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> World:
     core = build_core(cfg, {"slack": w.slack, "teams": w.teams}, clock=w.clock)
     for who, text in (("manny", "skills add leadership"),
                       ("alice", 'open ZD-1 sev2 customer="Acme" SSO broken')):
-        await core.handle(Invocation(platform="slack", user_id=who, text=text))
+        await handle(core, "slack", who, text)
     w.clock.now = utc("2026-11-10 10:00")
-    await core.handle(Invocation(platform="slack", user_id="alice", text="resolve ZD-1 fixed"))
-    core.store.close()
+    await handle(core, "slack", "alice", "resolve ZD-1 fixed")
+    core.deps.store.close()
     w.slack.sent.clear()
     return w
 
@@ -121,8 +120,7 @@ async def test_promise_reminder_15_minutes_before_once(tmp_path: Path) -> None:
     clock, port = Clock(utc("2026-11-16 09:00")), FakeChatPort(platform="fake")
     core = build_core(cfg, {"fake": port}, clock=clock)
     for text in ("open ZD-2 sev2 VPN down", "promise ZD-2 2026-11-16T11:00:00Z call back"):
-        await core.handle(Invocation(platform="fake", user_id="alice", text=text,
-                                     user_tz="Europe/Berlin"))
+        await handle(core, "fake", "alice", text, tz="Europe/Berlin")
     s = Scheduler(core.deps)
     port.sent.clear()
     assert await s.remind(utc("2026-11-16 10:44")) == []
@@ -135,7 +133,7 @@ async def test_promise_reminder_15_minutes_before_once(tmp_path: Path) -> None:
     assert dm.target == "alice" and "call back" in dm.reply.text
     assert "12:00 Europe/Berlin" in dm.reply.text
     assert dm.reply.buttons[0].command == "kept ZD-2 1"
-    core.store.close()
+    core.deps.store.close()
 
 
 def test_bad_schedule_config_is_named(world: World) -> None:

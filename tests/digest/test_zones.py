@@ -23,8 +23,8 @@ async def test_berlin_last_week_of_october(tmp_path: Path) -> None:
     await _open(s, "B-2", "2026-10-25 01:30", resolve_at="2026-10-25 22:30")
     await _open(s, "B-3", "2026-10-25 23:30")  # Mon 26 Oct 00:30 CET: W44
     s.clock.now = utc("2026-11-02 08:00")
-    berlin = compute_digest(s.core.store, parse_week("2026-W43", "Europe/Berlin"), s.clock.now)
-    utc_week = compute_digest(s.core.store, parse_week("2026-W43", "UTC"), s.clock.now)
+    berlin = compute_digest(s.core.deps.store, parse_week("2026-W43", "Europe/Berlin"), s.clock.now)
+    utc_week = compute_digest(s.core.deps.store, parse_week("2026-W43", "UTC"), s.clock.now)
     s.close()
     assert (berlin["opened"], berlin["resolved"], berlin["open_at_end"]) == (2, 1, 2)
     assert berlin["previous"]["opened"] == 1
@@ -45,7 +45,7 @@ async def test_new_york_first_week_of_november(tmp_path: Path) -> None:
     await s.at("2026-11-09 04:59", "alice", "resolve N-2 fixed")
     await _open(s, "N-3", "2026-11-09 05:00")  # Mon 9 Nov 00:00 EST: W46
     s.clock.now = utc("2026-11-10 12:00")
-    ny = compute_digest(s.core.store, parse_week("2026-W45", "America/New_York"), s.clock.now)
+    ny = compute_digest(s.core.deps.store, parse_week("2026-W45", "America/New_York"), s.clock.now)
     s.close()
     assert (ny["opened"], ny["resolved"], ny["open_at_end"]) == (1, 1, 1)
     assert ny["start"] == "2026-11-02T05:00:00Z" and ny["end"] == "2026-11-09T05:00:00Z"

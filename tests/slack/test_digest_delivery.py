@@ -8,8 +8,7 @@ from adapters.bootstrap import build_core
 from adapters.slack.port import SlackChatPort
 from bot.config import Config
 from bot.scheduler import Scheduler
-from handlers.invocation import Invocation
-from tests.conftest import Clock
+from tests.conftest import Clock, handle
 from tests.digest.script import utc
 from tests.slack.fake_slack import BOT_USER
 
@@ -25,9 +24,9 @@ async def test_scheduled_digest_reaches_the_slack_channel_with_its_chart(
     clock = Clock(utc("2026-11-09 09:00"))
     port = SlackChatPort(web_client)
     core = build_core(cfg, {"slack": port}, clock=clock)
-    await core.handle(Invocation(platform="slack", user_id="U1", text="open ZD-1 sev2 SSO"))
+    await handle(core, "slack", "U1", "open ZD-1 sev2 SSO")
     clock.now = utc("2026-11-10 10:00")
-    await core.handle(Invocation(platform="slack", user_id="U1", text="resolve ZD-1 fixed"))
+    await handle(core, "slack", "U1", "resolve ZD-1 fixed")
     done = await Scheduler(core.deps).tick(utc("2026-11-16 07:00"))
     assert f"digest 2026-W46 -> slack:{managers.id}" in done
     post = [m for m in fake_slack.messages if m["channel"] == managers.id][-1]
@@ -37,7 +36,7 @@ async def test_scheduled_digest_reaches_the_slack_channel_with_its_chart(
     chart = fake_slack.shared_files[-1]
     assert chart["channel"] == managers.id and chart["bytes"][:8] == b"\x89PNG\r\n\x1a\n"
     assert await Scheduler(core.deps).tick(utc("2026-11-16 07:01")) == []
-    core.store.close()
+    core.deps.store.close()
 
 
 def test_the_manifest_asks_for_the_scope_the_chart_upload_needs() -> None:

@@ -85,7 +85,7 @@ class Teams:
         if self.runner is not None:
             await self.runner.cleanup()
             self.runner = None
-            self.core.store.close()
+            self.core.deps.store.close()
 
     def activity(self, name: str, **changes: Any) -> dict[str, Any]:
         self._seq += 1

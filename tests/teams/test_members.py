@@ -48,10 +48,10 @@ async def test_joining_and_leaving_the_swarm_channel_is_joining_and_leaving_the_
         graph_teams) -> None:
     teams, graph = graph_teams
     await teams.post(teams.message(ANN, "open ZD-21 sev2 VPN drops"))
-    case = teams.core.store.case_by_ref("ZD-21")
+    case = teams.core.deps.store.case_by_ref("ZD-21")
     assert case.room_id == "19:1@thread.tacv2"  # the Graph channel
     assert graph.channels[case.room_id] == case.room_name
-    store = teams.core.store
+    store = teams.core.deps.store
 
     status, _ = await teams.post(membership(teams, "channel_member_added", case.room_id,
                                             BOB, BOT_ID))
@@ -81,7 +81,7 @@ async def test_joining_and_leaving_the_swarm_channel_is_joining_and_leaving_the_
 async def test_membership_elsewhere_is_not_a_swarm_event(graph_teams) -> None:
     teams, _ = graph_teams
     await teams.post(teams.message(ANN, "open ZD-22 sev3 printer"))
-    case = teams.core.store.case_by_ref("ZD-22")
+    case = teams.core.deps.store.case_by_ref("ZD-22")
     general = "19:general@thread.tacv2"
     await teams.post(membership(teams, "channel_member_added", general, BOB))
-    assert teams.core.store.active_participant(case.id, BOB) is None
+    assert teams.core.deps.store.active_participant(case.id, BOB) is None

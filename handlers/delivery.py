@@ -1,0 +1,84 @@
+"""What an adapter hands to the core: who did what, where, as platform-neutral values.
+
+A `Delivery` is one request from a platform (a typed command, a button press, a submitted
+form, someone joining or leaving a room), translated by the adapter: people already as
+mention tokens (`bot.people`), form fields as values. It is written to the one inbox before
+the platform is answered, so it is serialisable to JSON and back.
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+
+@dataclass(frozen=True)
+class Sender:
+    id: str  # the platform's user id (in the shell, the name typed after @)
+    name: str | None = None
+    tz: str | None = None  # IANA zone, for "promise 17:00"
+
+
+@dataclass(frozen=True)
+class Typed:
+    """A command typed by a person: the text after the slash command or the bot's name."""
+
+    text: str
+
+
+@dataclass(frozen=True)
+class Pressed:
+    """A button: `command` is the button's canonical command (`join ZD-1`), never user text."""
+
+    command: str
+
+
+@dataclass(frozen=True)
+class Submitted:
+    """A form sent back: field values by field name, and the values the form carried."""
+
+    command: str  # the canonical command of the form, e.g. "open"
+    values: dict[str, str] = field(default_factory=dict)
+    context: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RoomEvent:
+    """Someone joined, left or wrote in a room. `rooms` are the ids the event could be about,
+    most specific first (a Teams channel and its conversation)."""
+
+    kind: Literal["joined", "left", "posted"]
+    rooms: tuple[str, ...]
+
+
+What = Typed | Pressed | Submitted | RoomEvent
+_KINDS: dict[str, type] = {"typed": Typed, "pressed": Pressed, "submitted": Submitted,
+                           "room_event": RoomEvent}
+
+
+@dataclass(frozen=True)
+class Delivery:
+    source: str  # the platform: "shell" | "slack" | "teams"
+    sender: Sender
+    what: What
+    room: str | None = None  # where it happened; a swarm room makes the case implicit
+    # The inbox key: the platform's own id for the delivery (Slack event_id, Teams activity
+    # id) or a hash of the request; None for what is not worth recording (a read in the shell).
+    key: str | None = None
+
+    def to_json(self) -> str:
+        kind = next(k for k, t in _KINDS.items() if isinstance(self.what, t))
+        return json.dumps({"source": self.source, "sender": asdict(self.sender),
+                           "kind": kind, "what": asdict(self.what), "room": self.room,
+                           "key": self.key}, sort_keys=True)
+
+    @classmethod
+    def from_json(cls, text: str) -> Delivery:
+        data: dict[str, Any] = json.loads(text)
+        what = dict(data["what"])
+        if data["kind"] == "room_event":
+            what["rooms"] = tuple(what["rooms"])
+        return cls(source=data["source"], sender=Sender(**data["sender"]),
+                   what=_KINDS[data["kind"]](**what), room=data.get("room"),
+                   key=data.get("key"))

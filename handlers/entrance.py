@@ -1,0 +1,169 @@
+"""The one way in. Adapters hand over a `Delivery`; what comes back is an `Outcome`.
+
+    accept(delivery)   write it to the inbox (before the platform is answered); False when
+                       its key was seen before, on any path (a redelivery)
+    process(delivery)  run it: a typed command, a button, a form, a room event; mark it done
+    receive(delivery)  both, for platforms that wait for the answer (Teams, the shell)
+    check(delivery)    a submitted form's field errors, without running it (Slack's ack)
+    form(delivery)     the form behind a button that needs more words
+    pending(source)    what the inbox holds unfinished (replayed at start-up)
+
+Nothing here knows a platform: adapters translate their payloads into deliveries and render
+the replies and forms that come back.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field
+
+from bot.config import Config
+from bot.domain import Case, CaseStatus
+from bot.forms import Form
+from bot.phrases import Phrases
+from bot.replies import Reply
+from bot.services import membership, rooms
+from bot.services.base import Deps
+from handlers.delivery import Delivery, Pressed, RoomEvent, Submitted, Typed
+from handlers.invocation import Invocation
+from handlers.registry import Command, all_commands
+from handlers.router import Result, Router
+
+log = logging.getLogger("swarmbot")
+# Buttons whose success settles the message they were on (an offer loses its buttons).
+_SETTLES = {"accept": "Accepted", "decline": "Declined"}
+
+
+@dataclass
+class Outcome:
+    replies: list[Reply] = field(default_factory=list)
+    form: Form | None = None  # a form to show (or to show again, with its errors)
+    settled: str | None = None  # "Accepted"/"Declined": the clicked message is answered
+    duplicate: bool = False  # seen before: nothing was done
+
+
+class Entrance:
+    def __init__(self, deps: Deps, extra_commands: list[Command] | None = None) -> None:
+        self.deps = deps
+        self.router = Router(deps, all_commands() + list(extra_commands or []))
+
+    @property
+    def config(self) -> Config:
+        return self.deps.config
+
+    @property
+    def phrases(self) -> Phrases:
+        return self.deps.phrases
+
+    # -- the inbox ------------------------------------------------------------------------
+    def accept(self, delivery: Delivery) -> bool:
+        if delivery.key is None:
+            return True
+        return self.deps.store.inbox_put(delivery.key, delivery.source, delivery.to_json(),
+                                         self.deps.now_iso())
+
+    def pending(self, source: str) -> list[Delivery]:
+        out = []
+        for row in self.deps.store.inbox_pending(source):
+            try:
+                out.append(Delivery.from_json(row["payload"]))
+            except (ValueError, KeyError, TypeError) as err:
+                # A row written by an older version: it cannot be run, so it is closed.
+                log.warning("inbox %s: unreadable, closed unrun (%s)", row["key"], err)
+                self.deps.store.inbox_done(row["key"], self.deps.now_iso())
+        return out
+
+    async def receive(self, delivery: Delivery) -> Outcome:
+        if not self.accept(delivery):
+            log.info("%s delivery %s seen before: not redone", delivery.source, delivery.key)
+            return Outcome(duplicate=True)
+        return await self.process(delivery)
+
+    async def process(self, delivery: Delivery) -> Outcome:
+        try:
+            return await self._run(delivery)
+        finally:
+            if delivery.key is not None:
+                self.deps.store.inbox_done(delivery.key, self.deps.now_iso())
+
+    # -- running --------------------------------------------------------------------------
+    def _invocation(self, d: Delivery) -> Invocation:
+        return Invocation(platform=d.source, user_id=d.sender.id, room_id=d.room,
+                          user_name=d.sender.name, user_tz=d.sender.tz)
+
+    async def _run(self, d: Delivery) -> Outcome:
+        what = d.what
+        if isinstance(what, RoomEvent):
+            await self._room_event(d, what)
+            return Outcome()
+        inv = self._invocation(d)
+        if isinstance(what, Submitted):
+            result = await self.router.run_form(inv, what.command, dict(what.values),
+                                                dict(what.context))
+        elif isinstance(what, Typed | Pressed):
+            text = what.text if isinstance(what, Typed) else what.command
+            result = await self.router.run_text(inv, text)
+        else:
+            raise TypeError(f"not a delivery: {what!r}")
+        return self._outcome(result, what)
+
+    @staticmethod
+    def _outcome(result: Result, what: object) -> Outcome:
+        settled = None
+        if isinstance(what, Pressed) and not result.failed:
+            settled = _SETTLES.get(result.command or "")
+        return Outcome(replies=result.replies, form=result.form, settled=settled)
+
+    def check(self, delivery: Delivery) -> dict[str, str]:
+        what = delivery.what
+        if not isinstance(what, Submitted):
+            return {}
+        return self.router.check_form(self._invocation(delivery), what.command,
+                                      dict(what.values), dict(what.context))
+
+    def form(self, delivery: Delivery) -> Form | None:
+        what = delivery.what
+        command = what.command if isinstance(what, Pressed | Submitted) else \
+            what.text if isinstance(what, Typed) else ""
+        return self.router.form_for(self._invocation(delivery), command)
+
+    async def _room_event(self, d: Delivery, event: RoomEvent) -> None:
+        store = self.deps.store
+        room = next((r for r in event.rooms if store.case_by_room(r) is not None), None)
+        if room is None:
+            return
+        if event.kind == "joined":
+            await membership.room_member_joined(self.deps, d.source, room, d.sender.id)
+        elif event.kind == "left":
+            await membership.room_member_left(self.deps, d.source, room, d.sender.id)
+        else:
+            membership.message_posted(self.deps, d.source, room, d.sender.id)
+
+    # -- reads adapters need ----------------------------------------------------------------
+    def cases_for(self, user_id: str) -> list[Case]:
+        """Open swarms a person is in (Slack's Home tab)."""
+        return self.deps.store.list_cases(status=CaseStatus.OPEN, person=user_id)
+
+    def is_case_room(self, room_id: str) -> bool:
+        return self.deps.store.case_by_room(room_id) is not None
+
+    def person_name(self, user_id: str) -> str | None:
+        person = self.deps.store.get_person(user_id)
+        return person.name if person and person.name != user_id else None
+
+    def room_names(self) -> set[str]:
+        return {c.room_name for c in self.deps.store.all_cases() if c.room_name}
+
+    def command_names(self) -> list[str]:
+        return [self.router.shown(c) for c in self.router.commands.values()]
+
+    async def reconcile(self) -> list[str]:
+        """Finish platform calls a crash left half-way (at start-up; the scheduler's timer
+        finishes those that go stale while the server runs)."""
+        done = await rooms.reconcile(self.deps)
+        for line in done:
+            log.info("reconciled %s", line)
+        return done
+
+    def close(self) -> None:
+        self.deps.store.close()

@@ -1,0 +1,50 @@
+"""The forms of the commands that need more words than a click: open, hand off, resolve.
+
+Labels and limits live here once; Slack renders these as modals, Teams as task modules, the
+shell as a hint. Field names are the typed command's field names.
+"""
+
+from __future__ import annotations
+
+from bot.domain import SEVERITIES
+from bot.forms import Choice, FieldKind, Form, FormField
+from bot.phrases import Phrases
+from handlers.validate import LIMITS
+
+SEVERITY_CHOICES = tuple(Choice(f"sev{n}", f"sev{n}") for n in SEVERITIES)
+
+
+def open_form(phrases: Phrases, ref: str = "") -> Form:
+    return Form(command="open", title="Open a swarm", submit="Open", fields=(
+        FormField("ref", "Case reference", required=True, hint="ZD-4711", value=ref,
+                  max_length=LIMITS["ref"]),
+        FormField("severity", "Severity", FieldKind.CHOICE, required=True, value="sev3",
+                  choices=SEVERITY_CHOICES),
+        FormField("customer", "Customer", max_length=LIMITS["customer"]),
+        FormField("summary", "What is going on", FieldKind.LONG_TEXT, required=True,
+                  max_length=LIMITS["summary"]),
+        FormField("delight", "What would delight this customer", max_length=LIMITS["delight"]),
+        FormField("skills", "Skills needed", hint="sso saml billing",
+                  max_length=LIMITS["skills"]),
+    ), hint=phrases.command("open", '<ref> [sev1..sev4] [customer="…"] <summary>'))
+
+
+def handoff_form(phrases: Phrases, ref: str, people: dict[str, str],
+                 tried: str = "") -> Form:
+    """`people`: id -> name of those in the swarm besides the owner, the likely receivers."""
+    return Form(command="handoff", title=f"Hand off {ref}", submit="Offer handoff", fields=(
+        FormField("to", "Next owner", FieldKind.PERSON, required=True,
+                  choices=tuple(Choice(pid, name) for pid, name in people.items())),
+        FormField("briefing", "Briefing for the next owner", FieldKind.LONG_TEXT,
+                  required=True, max_length=LIMITS["briefing"]),
+        FormField("tried", "What was tried", FieldKind.LONG_TEXT, value=tried,
+                  max_length=LIMITS["tried"]),
+    ), context={"ref": ref},
+        hint=phrases.command("handoff", f'{ref} @user <briefing> [tried="…"]'))
+
+
+def resolve_form(phrases: Phrases, ref: str) -> Form:
+    return Form(command="resolve", title=f"Resolve {ref}", submit="Resolve", fields=(
+        FormField("resolution", "Resolution", FieldKind.LONG_TEXT, required=True,
+                  max_length=LIMITS["resolution"]),
+    ), context={"ref": ref}, hint=phrases.command("resolve", f"{ref} <resolution>"))
