@@ -41,7 +41,8 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     if config.teams.enabled:
         from adapters.teams.endpoint import start_teams
 
-        ports["teams"] = (await start_teams(config, env)).port
+        teams_runtime = await start_teams(config, env)
+        ports["teams"] = teams_runtime.port
     core = build_core(config, ports)
     if slack_runtime is not None:
         from adapters.slack.server import add_slack_routes
@@ -50,7 +51,8 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     if config.teams.enabled:
         from adapters.teams.endpoint import add_teams_routes
 
-        add_teams_routes(app, core, config)  # POST /api/messages; closes its sessions
+        # POST /api/messages; Teams' conversation references live in the store.
+        add_teams_routes(app, teams_runtime, core, refs=core.deps.store)
 
     from bot.scheduler import start_scheduler
     from bot.web.digest_page import add_digest_routes
@@ -61,7 +63,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
         await core.reconcile()
 
     async def close_store(_: web.Application) -> None:
-        core.store.close()
+        core.close()
 
     # Start-up handlers run in order: the start-up reconcile is over before the scheduler,
     # whose timer also reconciles, starts; the two never work on the same intent at once.

@@ -73,6 +73,11 @@ class Entrance:
                 self.deps.store.inbox_done(row["key"], self.deps.now_iso())
         return out
 
+    def close_unrun(self, delivery: Delivery) -> None:
+        """A delivery refused before it ran (a form sent back with errors): nothing to do."""
+        if delivery.key is not None:
+            self.deps.store.inbox_done(delivery.key, self.deps.now_iso())
+
     async def receive(self, delivery: Delivery) -> Outcome:
         if not self.accept(delivery):
             log.info("%s delivery %s seen before: not redone", delivery.source, delivery.key)

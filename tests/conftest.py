@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 
 from adapters.bootstrap import build_core
+from adapters.shell.render import mentions_in
 from bot.config import Config
 from bot.fake_port import FakeChatPort
-from adapters.shell.render import mentions_in
 from bot.people import render_mentions
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance as Core

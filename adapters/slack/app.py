@@ -1,8 +1,9 @@
 """The Bolt AsyncApp: one listener per command, action, view and event, acked at once.
 
 Every listener acks within Slack's 3 seconds and leaves the work to a lazy listener. The
-inbox middleware writes the request down before the ack, and the lazy listener marks it
-done, so a crash after the ack loses nothing and a redelivery does nothing twice.
+inbox middleware translates the request into a delivery and hands it to the core's inbox
+before the ack; the lazy listener runs it (which marks it done), so a crash after the ack
+loses nothing and a redelivery does nothing twice.
 `process_before_response=True` makes Bolt finish the ack function (and its form checks)
 before the lazy listener starts, with the context the ack function left.
 """
@@ -22,10 +23,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import ids
+from adapters.slack.deliveries import delivery_of
 from adapters.slack.dispatch import Dispatcher
-from adapters.slack.inbox import Inbox, Work, key_of, kind_of, run_logged
-from adapters.slack.modals import submission
-from bot.store import Store
+from adapters.slack.inbox import Work, key_of, kind_of, run_logged
+from adapters.slack.modals import field_errors
+from handlers.delivery import Delivery
+from handlers.entrance import Entrance
 
 log = logging.getLogger(__name__)
 # Events that have a listener below; anything else is not written to the inbox.
@@ -52,7 +55,7 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 
 
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
-                   dispatcher: Dispatcher, inbox: Inbox, work: Work, store: Store,
+                   dispatcher: Dispatcher, entrance: Entrance, work: Work,
                    slash: str = "/swarm", verify_requests: bool = True) -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
     app = AsyncApp(token=token, signing_secret=signing_secret or None, client=client,
@@ -84,25 +87,30 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
             if context.get("bot_user_id"):
                 dispatcher.bot_user_id = context["bot_user_id"]
             key = key_of(body, request.raw_body)
-            if not inbox.put(key, kind, body):
-                retry = request.headers.get("x-slack-retry-num", [None])[0]
-                log.info("slack: %s %s seen before (retry %s): acknowledged, not redone",
-                         kind, key, retry)
-                return BoltResponse(status=200, body="")
-            context["inbox_key"] = key
-            context["inbox_kind"] = kind
+            delivery = delivery_of(kind, body, key, dispatcher.bot_user_id)
+            if delivery is not None:
+                if not entrance.accept(delivery):
+                    retry = request.headers.get("x-slack-retry-num", [None])[0]
+                    log.info("slack: %s %s seen before (retry %s): acknowledged, not redone",
+                             kind, key, retry)
+                    return BoltResponse(status=200, body="")
+                context["delivery"] = delivery
         await next()
         return None
 
     async def process(body: dict[str, Any], context: dict[str, Any]) -> None:
-        key, kind = context.get("inbox_key"), context.get("inbox_kind")
-        if not key or not kind:
-            return
-        try:
-            if not context.get("skip"):
-                await run_logged(f"{kind} {key}", lambda: dispatcher.process(kind, body))
-        finally:
-            inbox.done(key)
+        delivery = context.get("delivery")
+        if isinstance(delivery, Delivery) and not context.get("skip"):
+            await run_logged(f"{delivery.source} {delivery.key}",
+                             lambda: dispatcher.run(delivery, body))
+        elif isinstance(delivery, Delivery):  # refused in the ack: nothing more to do
+            entrance.close_unrun(delivery)
+
+    async def home(body: dict[str, Any]) -> None:
+        event = body.get("event") or {}
+        user = event.get("user")
+        if isinstance(user, str) and user and event.get("tab", "home") == "home":
+            await run_logged(f"home for {user}", lambda: dispatcher.publish_home(user))
 
     async def ack_now(ack: AsyncAck) -> None:
         await ack()
@@ -113,29 +121,19 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         app.action(ids.ACTION_PATTERNS[prefix])(ack=ack_now, lazy=[process])
 
     async def ack_form(ack: AsyncAck, body: dict[str, Any], context: dict[str, Any]) -> None:
-        """Form errors must come back in the ack, so they are checked here, cheaply."""
-        sub = submission(body["view"], body["user"]["id"], context.get("bot_user_id"))
-        errors = dict(sub.errors)
-        callback = body["view"].get("callback_id")
-        if not errors and callback == ids.VIEW_OPEN and sub.command:
-            existing = store.case_by_ref(sub.command.split()[1])
-            if existing is not None:
-                errors["ref"] = f"{existing.ref} is already {existing.status.value}."
-        elif not errors and callback in (ids.VIEW_HANDOFF, ids.VIEW_RESOLVE) and sub.ref:
-            # The case may have been resolved since the form opened (who may act on it is
-            # the core's decision, told after the form closes).
-            case = store.case_by_ref(sub.ref)
-            field = "receiver" if callback == ids.VIEW_HANDOFF else "resolution"
-            if case is None or not case.is_open:
-                errors[field] = f"{sub.ref} is not open any more."
+        """Form errors must come back in the ack, so the core checks the form here (reads
+        only); it runs after the ack, and checks again then."""
+        delivery = context.get("delivery")
+        errors = entrance.check(delivery) if isinstance(delivery, Delivery) else {}
         if errors:
             context["skip"] = True
-            await ack(response_action="errors", errors=errors)
+            await ack(response_action="errors",
+                      errors=field_errors(errors, body.get("view") or {}))
         else:
             await ack()
 
     for callback_id in spec["views"]:
         app.view(callback_id)(ack=ack_form, lazy=[process])
     for event in spec["events"]:
-        app.event(event)(ack=ack_now, lazy=[process])
+        app.event(event)(ack=ack_now, lazy=[home if event == "app_home_opened" else process])
     return app

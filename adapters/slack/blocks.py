@@ -23,7 +23,8 @@ from slack_sdk.models.blocks import (
 
 from adapters.slack import ids
 from adapters.slack.text import CONTROL as _CONTROL
-from adapters.slack.text import chunks, clip, mrkdwn
+from adapters.slack.text import chunks, clip, mrkdwn, slack_mentions
+from bot.people import mentioned
 from bot.replies import Button, Reply, Tone
 
 MAX_BLOCKS = 50
@@ -52,14 +53,14 @@ def button_element(button: Button, index: int) -> ButtonElement:
 
 
 def _mention_line(reply: Reply) -> str:
-    missing = [u for u in reply.mentions if f"<@{u}>" not in reply.text]
-    return " ".join(f"<@{u}>" for u in missing)
+    named = set(mentioned(reply.text))
+    return " ".join(f"<@{u}>" for u in reply.mentions if u not in named)
 
 
 def reply_blocks(reply: Reply, max_blocks: int = MAX_BLOCKS) -> list[Block]:
     blocks: list[Block] = []
     mark = _TONE_MARK.get(reply.tone, "")
-    if reply.title and _CONTROL.search(reply.title):
+    if reply.title and (_CONTROL.search(reply.title) or mentioned(reply.title)):
         # A header is plain text: a mention in it would show as "<@U123>", so bold mrkdwn.
         blocks.append(SectionBlock(text=MarkdownTextObject(
             text=clip(f"*{mrkdwn(reply.title)}*", SECTION_TEXT))))
@@ -98,7 +99,7 @@ def cap_blocks(blocks: list[Block], max_blocks: int) -> list[Block]:
 
 def fallback_text(reply: Reply) -> str:
     """The `text` Slack shows in notifications and screen readers."""
-    head = f"{reply.title}: " if reply.title else ""
+    head = f"{slack_mentions(reply.title)}: " if reply.title else ""
     # Mentions go into the text too: notifications are driven by it.
     mentions = _mention_line(reply)
     tail = f" {mentions}" if mentions else ""

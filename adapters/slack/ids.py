@@ -18,11 +18,15 @@ ACTION_PATTERNS = {
     ACTION_FORM: re.compile(rf"^{ACTION_FORM}(:\d+)?$"),
 }
 
-# Modals (view_submission callback ids).
+# Modals (view_submission callback ids). Every form is rendered with VIEW_FORM and names
+# its command in private_metadata; the other three are the ids of forms an earlier version
+# opened, still answered so a form left open across a deploy is not lost.
+VIEW_FORM = "swarm_form"
 VIEW_OPEN = "swarm_open"
 VIEW_HANDOFF = "swarm_handoff"
 VIEW_RESOLVE = "swarm_resolve"
-VIEWS = (VIEW_OPEN, VIEW_HANDOFF, VIEW_RESOLVE)
+VIEWS = (VIEW_FORM, VIEW_OPEN, VIEW_HANDOFF, VIEW_RESOLVE)
+OLD_VIEWS = {VIEW_OPEN: "open", VIEW_HANDOFF: "handoff", VIEW_RESOLVE: "resolve"}
 
 # Events the app subscribes to (manifest bot_events) and listens for.
 EVENTS = (

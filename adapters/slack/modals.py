@@ -1,15 +1,15 @@
-"""Modals for the commands that need a form (open, handoff, resolve), and what they compose.
+"""Forms as Slack modals, and modal submissions back as field values.
 
-A modal only gathers words: on submit it composes the same command text a user could type
-(`open ZD-1 sev2 customer="Acme" SSO broken`) and the core runs that. Form errors go back
-to Slack as a view `errors` response keyed by block_id, so they show next to the field.
+A modal renders a neutral `bot.forms.Form` (one input block per field, block_id = the field
+name) and carries the form's command and context in `private_metadata`. On submit the values
+go back to the core as they are (`Submitted`): no command text is composed, so nothing a
+user typed in a field can change how the rest is read. Field errors come back from the core
+keyed by field name, which is the block_id Slack's `response_action: errors` wants.
 """
 
 from __future__ import annotations
 
 import json
-import re
-from dataclasses import dataclass
 from typing import Any
 
 from slack_sdk.models.blocks import (
@@ -23,163 +23,92 @@ from slack_sdk.models.blocks import (
 from slack_sdk.models.views import View
 
 from adapters.slack import ids
-from bot.domain import CASE_REF
+from adapters.slack.text import clip
+from bot.forms import FieldKind, Form, FormField
+from handlers.delivery import Submitted
 
-SKILL = re.compile(r"^[a-z0-9][a-z0-9_.+-]*$")
-SEVERITIES = ("sev1", "sev2", "sev3", "sev4")
-
-
-def _text_input(block_id: str, label: str, *, optional: bool = False, multiline: bool = False,
-                max_length: int = 500, placeholder: str | None = None,
-                initial: str | None = None) -> InputBlock:
-    return InputBlock(
-        block_id=block_id,
-        label=PlainTextObject(text=label),
-        optional=optional,
-        element=PlainTextInputElement(
-            action_id=block_id, multiline=multiline, max_length=max_length,
-            placeholder=PlainTextObject(text=placeholder) if placeholder else None,
-            initial_value=initial or None),
-    )
+TITLE = 24  # Slack's limit for a modal's title and its buttons
+LABEL = 2000
+PLACEHOLDER = 150
+METADATA = 3000
 
 
-def _modal(callback_id: str, title: str, submit: str, blocks: list[InputBlock],
-           meta: dict[str, str]) -> View:
-    return View(type="modal", callback_id=callback_id, title=PlainTextObject(text=title),
-                submit=PlainTextObject(text=submit), close=PlainTextObject(text="Cancel"),
-                private_metadata=json.dumps(meta), blocks=blocks)
+def _element(f: FormField) -> Any:
+    if f.kind is FieldKind.CHOICE:
+        options = [Option(value=c.value, label=clip(c.label, 75)) for c in f.choices]
+        initial = next((o for o in options if o.value == f.value), None)
+        return StaticSelectElement(action_id=f.name, options=options, initial_option=initial)
+    if f.kind is FieldKind.PERSON:
+        # Slack's own picker: anyone in the workspace (the form's choices are a hint only).
+        return UserSelectElement(action_id=f.name, initial_user=f.value or None)
+    return PlainTextInputElement(
+        action_id=f.name, multiline=f.kind is FieldKind.LONG_TEXT, max_length=f.max_length,
+        placeholder=PlainTextObject(text=clip(f.hint, PLACEHOLDER)) if f.hint else None,
+        initial_value=f.value or None)
 
 
-def open_view(channel_id: str | None, ref: str = "") -> View:
-    severity = StaticSelectElement(
-        action_id="severity",
-        options=[Option(value=s, label=s) for s in SEVERITIES],
-        initial_option=Option(value="sev3", label="sev3"))
-    return _modal(ids.VIEW_OPEN, "Open a swarm", "Open", [
-        _text_input("ref", "Case reference", max_length=40, placeholder="ZD-4711", initial=ref),
-        InputBlock(block_id="severity", label=PlainTextObject(text="Severity"),
-                   element=severity),
-        _text_input("customer", "Customer", optional=True, max_length=200),
-        _text_input("summary", "What is going on", multiline=True, max_length=500),
-        _text_input("delight", "What would delight this customer", optional=True,
-                    max_length=500),
-        _text_input("skills", "Skills needed", optional=True, max_length=200,
-                    placeholder="sso saml billing"),
-    ], {"channel": channel_id or ""})
-
-
-def handoff_view(ref: str, channel_id: str | None) -> View:
-    return _modal(ids.VIEW_HANDOFF, f"Hand off {ref}"[:24], "Offer handoff", [
-        InputBlock(block_id="receiver", label=PlainTextObject(text="Next owner"),
-                   element=UserSelectElement(action_id="receiver")),
-        _text_input("briefing", "Briefing for the next owner", multiline=True,
-                    max_length=2000),
-        _text_input("tried", "What was tried", optional=True, multiline=True,
-                    max_length=1000),
-    ], {"channel": channel_id or "", "ref": ref})
-
-
-def resolve_view(ref: str, channel_id: str | None) -> View:
-    return _modal(ids.VIEW_RESOLVE, f"Resolve {ref}"[:24], "Resolve", [
-        _text_input("resolution", "Resolution", multiline=True, max_length=2000),
-    ], {"channel": channel_id or "", "ref": ref})
-
-
-def view_for(command: str, channel_id: str | None) -> View | None:
-    """The form for a needs_input button's command ("handoff ZD-1", "resolve ZD-1", "open")."""
-    words = command.split()
-    if not words:
-        return None
-    verb, rest = words[0].lower(), words[1:]
-    if verb == "open":
-        return open_view(channel_id, rest[0] if rest else "")
-    if verb == "handoff" and rest:
-        return handoff_view(rest[0], channel_id)
-    if verb == "resolve" and rest:
-        return resolve_view(rest[0], channel_id)
-    return None
-
-
-# submissions -----------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Submission:
-    command: str | None  # None when there are errors
-    errors: dict[str, str]
-    channel_id: str | None
-    ref: str | None
+def view_for(form: Form, channel_id: str | None) -> View:
+    meta = json.dumps({"command": form.command, "context": form.context,
+                       "channel": channel_id or ""})
+    blocks = [InputBlock(block_id=f.name, label=PlainTextObject(text=clip(f.label, LABEL)),
+                         optional=not f.required, element=_element(f)) for f in form.fields]
+    return View(type="modal", callback_id=ids.VIEW_FORM,
+                title=PlainTextObject(text=clip(form.title, TITLE)),
+                submit=PlainTextObject(text=clip(form.submit, TITLE)),
+                close=PlainTextObject(text="Cancel"), private_metadata=meta[:METADATA],
+                blocks=blocks)
 
 
 def state_values(view: dict[str, Any]) -> dict[str, str]:
     """view.state.values -> {block_id: text}, whatever the element type."""
     out: dict[str, str] = {}
-    for block_id, actions in (view.get("state") or {}).get("values", {}).items():
-        for element in actions.values():
+    values = (view.get("state") or {}).get("values") or {}
+    if not isinstance(values, dict):
+        return out
+    for block_id, actions in values.items():
+        for element in (actions or {}).values() if isinstance(actions, dict) else ():
+            if not isinstance(element, dict):
+                continue
             value = element.get("value")
-            if value is None and element.get("selected_option"):
+            if value is None and isinstance(element.get("selected_option"), dict):
                 value = element["selected_option"].get("value")
             if value is None:
                 value = element.get("selected_user")
-            out[block_id] = (value or "").strip()
+            out[str(block_id)] = str(value or "").strip()
     return out
 
 
-def _one_line(text: str) -> str:
-    return " ".join(text.split())
+def submitted(view: dict[str, Any]) -> tuple[Submitted, str | None]:
+    """A view_submission -> the form's values for the core, and the channel it came from.
 
-
-def _quoted(text: str) -> str:
-    # The command parser reads key="value"; a double quote inside would end the value early.
-    return '"' + _one_line(text).replace('"', "'") + '"'
-
-
-def submission(view: dict[str, Any], user_id: str, bot_user_id: str | None = None
-               ) -> Submission:
-    meta = json.loads(view.get("private_metadata") or "{}")
-    channel, ref = meta.get("channel") or None, meta.get("ref") or None
-    v = state_values(view)
-    errors: dict[str, str] = {}
+    A submission whose metadata is not ours (a foreign view, a form left open across a
+    deploy) comes back with an empty command: the core answers it with one line."""
+    try:
+        meta = json.loads(view.get("private_metadata") or "{}")
+    except ValueError:
+        meta = None
+    if not isinstance(meta, dict):
+        meta = {}
+    values = state_values(view)
     callback = view.get("callback_id")
-    command: str | None = None
-    if callback == ids.VIEW_OPEN:
-        ref = v.get("ref", "")
-        if not CASE_REF.match(ref):
-            errors["ref"] = "One word of letters, digits and - _ . # (at most 40), e.g. ZD-4711."
-        if v.get("severity", "sev3") not in SEVERITIES:
-            errors["severity"] = "Pick sev1 to sev4."
-        if not v.get("summary"):
-            errors["summary"] = "Say in a few words what is going on."
-        skills = [s.lower() for s in re.split(r"[\s,]+", v.get("skills", "")) if s]
-        bad = [s for s in skills if not SKILL.match(s)]
-        if bad:
-            errors["skills"] = f"Not a skill name: {', '.join(bad)} (use words like sso billing)"
-        parts = ["open", ref, v.get("severity") or "sev3"]
-        if v.get("customer"):
-            parts.append(f"customer={_quoted(v['customer'])}")
-        if v.get("delight"):
-            parts.append(f"delight={_quoted(v['delight'])}")
-        if skills:
-            parts.append(f"skills={_quoted(' '.join(skills))}")
-        parts.append(_one_line(v.get("summary", "")))
-        command = " ".join(parts)
-    elif callback == ids.VIEW_HANDOFF:
-        receiver, briefing = v.get("receiver", ""), v.get("briefing", "")
-        if not receiver:
-            errors["receiver"] = "Pick the next owner."
-        elif receiver == user_id:
-            errors["receiver"] = "You already own this case: pick someone else."
-        elif bot_user_id and receiver == bot_user_id:
-            errors["receiver"] = "The bot cannot own a case: pick a person."
-        if not briefing:
-            errors["briefing"] = "A warm handoff needs a briefing."
-        command = f"handoff {ref} <@{receiver}> {_one_line(briefing)}"
-        if v.get("tried"):
-            command += f" tried={_quoted(v['tried'])}"
-    elif callback == ids.VIEW_RESOLVE:
-        if not v.get("resolution"):
-            errors["resolution"] = "Say how the case was resolved."
-        command = f"resolve {ref} {_one_line(v.get('resolution', ''))}"
-    else:
-        errors["_"] = f"unknown form {callback}"
-    return Submission(None if errors else command, errors, channel, ref)
+    command = meta.get("command") if callback == ids.VIEW_FORM else ids.OLD_VIEWS.get(callback)
+    context = meta.get("context") if isinstance(meta.get("context"), dict) else {}
+    if callback in ids.OLD_VIEWS:  # an earlier version's form: {"channel", "ref"}, "receiver"
+        context = {"ref": str(meta.get("ref") or "")}
+        if "receiver" in values:
+            values["to"] = values.pop("receiver")
+    channel = meta.get("channel") if isinstance(meta.get("channel"), str) else None
+    return (Submitted(command=command if isinstance(command, str) else "", values=values,
+                      context={str(k): str(v) for k, v in context.items()}),
+            channel or None)
+
+
+def field_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str]:
+    """The core's errors by field -> Slack's by block_id; an error about the form as a whole
+    goes to its first block (Slack shows errors only at blocks)."""
+    blocks = [b.get("block_id") for b in view.get("blocks") or [] if isinstance(b, dict)]
+    blocks = [b for b in blocks if b] or list(state_values(view)) or ["_"]
+    out: dict[str, str] = {}
+    for name, message in errors.items():
+        out[name if name in blocks else blocks[0]] = clip(message, LABEL)
+    return out

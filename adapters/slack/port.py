@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import message
+from adapters.slack.text import slack_mentions
 from bot.errors import PortError
 from bot.ports import Room
 from bot.replies import Reply
@@ -145,7 +146,7 @@ class SlackChatPort:
 
     async def set_topic(self, room_id: str, topic: str) -> None:
         await self._call("set topic", "conversations.setTopic", channel=room_id,
-                         topic=topic[:TOPIC_LIMIT])
+                         topic=slack_mentions(topic)[:TOPIC_LIMIT])
 
     async def resolve_channel(self, ref: str) -> str | None:
         """Config value -> channel id: `C123` is taken as is, `#name` / `name` is looked up."""

@@ -3,8 +3,8 @@
 Wiring, in the order start-up needs it (the core needs the port, the routes need the core):
 
     runtime = await start_slack(config)                  # secrets, HTTP session, client, port
-    core = build_core(config, {"slack": runtime.port})
-    add_slack_routes(app, runtime, core)                 # Bolt app + routes + start/stop hooks
+    entrance = build_core(config, {"slack": runtime.port})
+    add_slack_routes(app, runtime, entrance)             # Bolt app + routes + start/stop hooks
 
 `adapters.serve.build_server` does exactly that, next to the other platforms' routes.
 """
@@ -25,11 +25,14 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.app import build_bolt_app
 from adapters.slack.client import bolt_client, make_client
-from adapters.slack.dispatch import CoreLike, Dispatcher
-from adapters.slack.inbox import Inbox, Pending, Work, run_logged
+from adapters.slack.deliveries import SOURCE
+from adapters.slack.dispatch import Dispatcher
+from adapters.slack.inbox import Work, run_logged
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
 from bot.errors import ConfigError, PortError
+from handlers.delivery import Delivery
+from handlers.entrance import Entrance
 
 log = logging.getLogger(__name__)
 
@@ -72,7 +75,6 @@ class SlackRuntime:
     work: Work = field(default_factory=Work)
     bolt: AsyncApp | None = None
     dispatcher: Dispatcher | None = None
-    inbox: Inbox | None = None
 
     async def close(self) -> None:
         await self.work.drain()
@@ -132,20 +134,18 @@ async def triage_room(port: SlackChatPort, configured: str) -> str | None:
     return room_id
 
 
-def add_slack_routes(app: web.Application, runtime: SlackRuntime, core: CoreLike) -> AsyncApp:
+def add_slack_routes(app: web.Application, runtime: SlackRuntime,
+                     entrance: Entrance) -> AsyncApp:
     """Mount the Slack endpoint on `app` and hook start-up (inbox replay) and clean-up."""
     config = runtime.config
-    store = core.store
-    inbox = Inbox(store)
-    dispatcher = Dispatcher(core, runtime.client, runtime.session, config.commands.slash)
+    dispatcher = Dispatcher(entrance, runtime.client, runtime.session, config.commands.slash)
     bolt = build_bolt_app(token=runtime.secrets.bot_token,
                           signing_secret=runtime.secrets.signing_secret,
                           verify_requests=not config.slack.socket_mode,
                           client=bolt_client(runtime.client), dispatcher=dispatcher,
-                          inbox=inbox,
-                          work=runtime.work, store=store, slash=config.commands.slash)
+                          entrance=entrance, work=runtime.work, slash=config.commands.slash)
     dispatcher.bot_user_id = runtime.bot_user_id or None
-    runtime.bolt, runtime.dispatcher, runtime.inbox = bolt, dispatcher, inbox
+    runtime.bolt, runtime.dispatcher = bolt, dispatcher
     app[SLACK_RUNTIME] = runtime
 
     async def slack_events(request: web.Request) -> web.Response:
@@ -155,7 +155,7 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime, core: CoreLike
     async def on_startup(_: web.Application) -> None:
         # Read the backlog now, before the server listens: rows written from here on
         # belong to requests whose own lazy listener processes them.
-        runtime.work.start(replay_pending(runtime, inbox.pending()))
+        runtime.work.start(replay_pending(runtime, entrance.pending(SOURCE)))
         if config.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -176,14 +176,11 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime, core: CoreLike
     return bolt
 
 
-async def replay_pending(runtime: SlackRuntime, pending: list[Pending]) -> int:
+async def replay_pending(runtime: SlackRuntime, pending: list[Delivery]) -> int:
     """Process what the inbox held at start-up: requests acked before a crash or a stop."""
-    assert runtime.inbox is not None and runtime.dispatcher is not None
+    assert runtime.dispatcher is not None
+    dispatcher = runtime.dispatcher
     for item in pending:
-        log.info("slack: finishing %s %s from before the restart", item.kind, item.key)
-        try:
-            await run_logged(f"replay {item.key}", lambda item=item: runtime.dispatcher.process(
-                item.kind, item.body, replay=True))
-        finally:
-            runtime.inbox.done(item.key)
+        log.info("slack: finishing %s from before the restart", item.key)
+        await run_logged(f"replay {item.key}", lambda item=item: dispatcher.run(item))
     return len(pending)

@@ -1,13 +1,12 @@
-"""The Teams turn: Bot Framework activities in, core.handle, Adaptive Cards out.
+"""The Teams turn: Bot Framework activities in, as deliveries to the core; Adaptive Cards out.
 
-- message: the text (bot mention stripped, other mentions as `<@id>`) is a command. In a
-  channel, a message that does not mention the bot is someone talking in the swarm (it
-  only reaches us with the ChannelMessage.Read.Group permission) and counts as a
-  contribution, never as a command.
-- invoke adaptiveCard/action (Action.Execute buttons): run the button's command and
-  answer with an updated card for the person who clicked.
-- invoke task/fetch: answer with the form for open / handoff / resolve; task/submit: compose
-  the command text from the form (cards.compose_command) and run it.
+- message: the text (bot mention stripped, other mentions as the core's person tokens) is a
+  typed command. In a channel, a message that does not mention the bot is someone talking in
+  the swarm (it only reaches us with the ChannelMessage.Read.Group permission): a room event.
+- invoke adaptiveCard/action (Action.Execute buttons): a button press; the answer is an
+  updated card for the person who clicked.
+- invoke task/fetch: the form behind a button; task/submit: the form's values, sent to the
+  core as values (never as command text). Errors re-show the form with them at their fields.
 
 Teams has no ephemeral messages: a private reply to a message goes to the conversation it
 was typed in (in a button click or a form it is the clicker's own updated card).
@@ -16,7 +15,6 @@ was typed in (in a button click or a form it is the clicker's own updated card).
 from __future__ import annotations
 
 import html
-import json
 import logging
 from typing import Any
 
@@ -40,16 +38,16 @@ from botbuilder.schema.teams import (
 from adapters.teams import cards
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
-from adapters.teams.port import card_activity
-from bot.domain import utcnow
+from adapters.teams.port import TeamsChatPort, card_activity
 from bot.errors import PortError
+from bot.forms import Form
+from bot.people import mention
 from bot.replies import Reply
-from handlers.core import Core
-from handlers.invocation import Invocation
+from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
+from handlers.entrance import Entrance
 
 log = logging.getLogger("swarmbot.teams")
 PLATFORM = "teams"
-RAW_BODY = "swarmbot.raw_body"  # turn_state key: the request body as received, for the inbox
 
 
 def command_text(activity: Activity) -> tuple[str, bool]:
@@ -69,28 +67,34 @@ def command_text(activity: Activity) -> tuple[str, bool]:
             mentioned_bot = True
             text = text.replace(label, " ")
         elif who:
-            text = text.replace(label, f"<@{who}>")
+            text = text.replace(label, mention(who))
     return " ".join(html.unescape(text).split()), mentioned_bot
 
 
+def _sender(activity: Activity) -> Sender:
+    who = activity.from_property or ChannelAccount(id="unknown")
+    return Sender(id=str(who.id or "unknown"), name=who.name, tz=activity.local_timezone)
+
+
+def _key(activity: Activity, suffix: str = "") -> str | None:
+    return f"teams:{activity.id}{suffix}" if activity.id else None
+
+
 class SwarmTeamsBot(TeamsActivityHandler):
-    def __init__(self, core: Core, directory: Directory, connector: BotConnector) -> None:
-        self.core = core
+    def __init__(self, entrance: Entrance, directory: Directory, connector: BotConnector,
+                 port: TeamsChatPort) -> None:
+        self.entrance = entrance
         self.directory = directory
         self.connector = connector
+        self.port = port
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         self.directory.learn(turn_context.activity)
         await super().on_turn(turn_context)
 
-    def _invocation(self, activity: Activity, text: str) -> Invocation:
-        sender = activity.from_property or ChannelAccount(id="unknown")
-        return Invocation(platform=PLATFORM, user_id=sender.id, text=text,
-                          room_id=activity.conversation.id if activity.conversation else None,
-                          user_name=sender.name, user_tz=activity.local_timezone)
-
-    async def _reply(self, turn_context: TurnContext, activity: dict[str, Any]) -> None:
-        await self._reply_to(turn_context.activity, activity)
+    def _delivery(self, activity: Activity, what: Any, key: str | None) -> Delivery:
+        return Delivery(source=PLATFORM, key=key, sender=_sender(activity), what=what,
+                        room=activity.conversation.id if activity.conversation else None)
 
     async def _reply_to(self, incoming: Activity, activity: dict[str, Any]) -> None:
         """Answer in the conversation, as a reply to the incoming activity."""
@@ -108,7 +112,15 @@ class SwarmTeamsBot(TeamsActivityHandler):
     async def _post_public(self, turn_context: TurnContext, replies: list[Reply]) -> None:
         for reply in replies:
             if not reply.private:
-                await self._reply(turn_context, card_activity(reply, self.directory.name))
+                await self._reply_to(turn_context.activity,
+                                     card_activity(reply, self.directory.name))
+
+    def _form_reply(self, form: Form) -> Reply:
+        """A form in a chat message (Teams opens task modules only from a button)."""
+        return Reply(title=form.title, text=f"Fill it in, or type {form.hint}.",
+                     buttons=(self.entrance.phrases.button(
+                         form.title, form.command, form.context.get("ref", ""),
+                         needs_input=True),))
 
     # -- messages -----------------------------------------------------------------------
 
@@ -121,37 +133,31 @@ class SwarmTeamsBot(TeamsActivityHandler):
             else None
         if conversation_type == "channel" and not mentioned_bot:
             if activity.conversation and activity.from_property:
-                await self.core.message_posted(PLATFORM, activity.conversation.id,
-                                               activity.from_property.id)
+                await self.entrance.receive(self._delivery(
+                    activity, RoomEvent("posted", (activity.conversation.id,)), _key(activity)))
             return
-        key = f"teams:{activity.id}" if activity.id else None
         # Inbox before side effects: a redelivered activity (same id) is not run twice, and
         # one a crash interrupted is finished by `replay_inbox` at the next start.
-        raw = turn_context.turn_state.get(RAW_BODY) or json.dumps(activity.serialize())
-        if key and not self.core.store.inbox_put(key, PLATFORM, raw, utcnow().isoformat()):
-            log.info("Teams redelivered activity %s; already handled", activity.id)
-            return
-        await self._run_command(activity, text, key)
-
-    async def _run_command(self, activity: Activity, text: str, key: str | None) -> None:
-        replies = await self.core.handle(self._invocation(activity, text))
+        outcome = await self.entrance.receive(self._delivery(activity, Typed(text),
+                                                             _key(activity)))
+        replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         for reply in replies:
             await self._reply_to(activity, card_activity(reply, self.directory.name))
-        if key:
-            self.core.store.inbox_done(key, utcnow().isoformat())
 
     async def replay_inbox(self) -> int:
-        """Run the commands a crash left in the inbox (received, not done). Returns how many."""
+        """Run the commands a crash left in the inbox (received, not done). Returns how many;
+        the answers go to the conversation each came from."""
         done = 0
-        for row in self.core.store.inbox_pending(PLATFORM):
-            activity = Activity().deserialize(json.loads(row["payload"]))
-            self.directory.learn(activity)
-            text, _ = command_text(activity)
-            try:
-                await self._run_command(activity, text, row["key"])
-            except PortError as err:  # Teams refused the reply: leave it for the next start
-                log.warning("Teams: could not finish inbox item %s: %s", row["key"], err)
-                continue
+        for delivery in self.entrance.pending(PLATFORM):
+            outcome = await self.entrance.process(delivery)
+            for reply in outcome.replies:
+                try:
+                    if delivery.room:
+                        await self.port.post(delivery.room, reply)
+                    else:
+                        await self.port.direct_message(delivery.sender.id, reply)
+                except PortError as err:
+                    log.warning("Teams: could not answer inbox item %s: %s", delivery.key, err)
             done += 1
         return done
 
@@ -160,15 +166,27 @@ class SwarmTeamsBot(TeamsActivityHandler):
     # each) only to build TeamsChannelAccount objects; the core needs ids, so these
     # overrides take them from the activity.
 
-    def _swarm_room(self, activity: Activity) -> str | None:
-        """The case room a membership event is about: the channel it names (a Graph swarm
-        channel), else its conversation. None when it is about no case's room."""
+    @staticmethod
+    def _rooms(activity: Activity) -> tuple[str, ...]:
+        """The rooms a membership event may be about, most specific first: the channel it
+        names (a Graph swarm channel), its conversation, the conversation's root."""
         channel = ((activity.channel_data or {}).get("channel") or {}).get("id")
         conversation = activity.conversation.id if activity.conversation else None
-        for room_id in (channel, conversation, (conversation or "").split(";")[0]):
-            if room_id and self.core.case_for_room(room_id) is not None:
-                return room_id
-        return None
+        found = (channel, conversation, (conversation or "").split(";")[0])
+        return tuple(dict.fromkeys(r for r in found if r))
+
+    async def _members(self, activity: Activity, members: list[ChannelAccount],
+                       kind: str) -> None:
+        bot_id = activity.recipient.id if activity.recipient else None
+        for member in members:
+            if member.id and member.id != bot_id:
+                if member.name:
+                    self.directory.names[member.id] = member.name
+                await self.entrance.receive(Delivery(
+                    source=PLATFORM, key=_key(activity, f":{kind}:{member.id}"),
+                    sender=Sender(member.id, member.name),
+                    room=activity.conversation.id if activity.conversation else None,
+                    what=RoomEvent(kind, self._rooms(activity))))  # type: ignore[arg-type]
 
     async def on_teams_members_added_dispatch(self, members_added: list[ChannelAccount],
                                               team_info: Any, turn_context: TurnContext,
@@ -176,28 +194,14 @@ class SwarmTeamsBot(TeamsActivityHandler):
         activity = turn_context.activity
         bot_id = activity.recipient.id if activity.recipient else None
         if any(m.id == bot_id for m in members_added):
-            await self._reply(turn_context, {"type": "message", "attachments": [
+            await self._reply_to(activity, {"type": "message", "attachments": [
                 {"contentType": cards.CARD_CONTENT_TYPE, "content": cards.welcome_card()}]})
-        room = self._swarm_room(activity)
-        if room is None:
-            return
-        for member in members_added:
-            if member.id and member.id != bot_id:
-                if member.name:
-                    self.directory.names[member.id] = member.name
-                await self.core.member_joined(PLATFORM, room, member.id)
+        await self._members(activity, members_added, "joined")
 
     async def on_teams_members_removed_dispatch(self, members_removed: list[ChannelAccount],
                                                 team_info: Any, turn_context: TurnContext,
                                                 ) -> None:
-        activity = turn_context.activity
-        bot_id = activity.recipient.id if activity.recipient else None
-        room = self._swarm_room(activity)
-        if room is None:
-            return
-        for member in members_removed:
-            if member.id and member.id != bot_id:
-                await self.core.member_left(PLATFORM, room, member.id)
+        await self._members(turn_context.activity, members_removed, "left")
 
     # -- Action.Execute -----------------------------------------------------------------
 
@@ -210,7 +214,10 @@ class SwarmTeamsBot(TeamsActivityHandler):
             action = action.serialize() if action is not None else {}
         data = action.get("data") if isinstance(action.get("data"), dict) else {}
         command = str(data.get("command") or action.get("verb") or "").strip()
-        replies = await self.core.handle(self._invocation(turn_context.activity, command))
+        activity = turn_context.activity
+        outcome = await self.entrance.receive(self._delivery(activity, Pressed(command),
+                                                             _key(activity)))
+        replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         await self._post_public(turn_context, replies)
         return AdaptiveCardInvokeResponse(
             status_code=200, type=cards.CARD_CONTENT_TYPE,
@@ -218,38 +225,35 @@ class SwarmTeamsBot(TeamsActivityHandler):
 
     # -- task modules -------------------------------------------------------------------
 
-    def _people(self, command: str) -> dict[str, str]:
-        """The case's participants other than its owner: who a handoff can go to."""
-        parts = command.split()
-        case = self.core.store.case_by_ref(parts[1]) if len(parts) > 1 else None
-        if case is None:
-            return {}
-        people = {}
-        for p in self.core.store.participants(case.id, active_only=True):
-            if p.person != case.owner:
-                people[p.person] = self.directory.name(p.person) or p.person
-        return people
+    @staticmethod
+    def _task(form: Form) -> TaskModuleResponse:
+        return TaskModuleResponse(task=TaskModuleContinueResponse(value=TaskModuleTaskInfo(
+            title=form.title, height="medium", width="medium",
+            card=Attachment(content_type=cards.CARD_CONTENT_TYPE,
+                            content=cards.form_card(form)))))
 
     async def on_teams_task_module_fetch(self, turn_context: TurnContext,
                                          task_module_request: TaskModuleRequest,
                                          ) -> TaskModuleResponse:
         data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
         command = str(data.get("command") or "").strip()
-        form = cards.form_for(command, self._people(command))
+        form = self.entrance.form(self._delivery(turn_context.activity, Pressed(command), None))
         if form is None:
             return TaskModuleResponse(task=TaskModuleMessageResponse(
-                value=f"Nothing to fill in for `{command}`."))
-        title, card = form
-        return TaskModuleResponse(task=TaskModuleContinueResponse(value=TaskModuleTaskInfo(
-            title=title, height="medium", width="medium",
-            card=Attachment(content_type=cards.CARD_CONTENT_TYPE, content=card))))
+                value=f"Nothing to fill in for `{command[:80]}`."))
+        return self._task(form)
 
     async def on_teams_task_module_submit(self, turn_context: TurnContext,
                                           task_module_request: TaskModuleRequest,
                                           ) -> TaskModuleResponse:
         data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
-        text = cards.compose_command(data)
-        replies = await self.core.handle(self._invocation(turn_context.activity, text))
+        command, values, context = cards.submitted_form(data)
+        activity = turn_context.activity
+        outcome = await self.entrance.receive(self._delivery(
+            activity, Submitted(command, values, context), _key(activity)))
+        if outcome.form is not None and outcome.form.errors:
+            return self._task(outcome.form)  # the form again, errors at their fields
+        replies = outcome.replies
         await self._post_public(turn_context, replies)
         if all(cards.is_simple(r) for r in replies):
             return TaskModuleResponse(task=TaskModuleMessageResponse(

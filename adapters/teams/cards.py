@@ -13,15 +13,15 @@ become `Action.Submit` with `msteams.type = task/fetch`, which opens a task modu
 from __future__ import annotations
 
 import base64
-import re
 from collections.abc import Callable, Mapping
 from typing import Any
 
+from bot.forms import FieldKind, Form, FormField
+from bot.people import render_mentions
 from bot.replies import Button, Reply, Tone
 
 CARD_CONTENT_TYPE = "application/vnd.microsoft.card.adaptive"
 SCHEMA_URL = "http://adaptivecards.io/schemas/adaptive-card.json"
-_MENTION = re.compile(r"<@([^>|]+)(?:\|([^>]*))?>")
 _TONE_COLOR = {Tone.ERROR: "attention", Tone.WARNING: "warning", Tone.SUCCESS: "good"}
 _STYLE = {"primary": "positive", "danger": "destructive"}
 
@@ -35,17 +35,13 @@ def _no_names(_: str) -> str | None:
 
 
 def plain(text: str, names: Names = _no_names) -> str:
-    """`<@29:abc>` -> `**Ann**` (card text is Markdown; the real ping is on the activity)."""
-    def name(m: re.Match[str]) -> str:
-        return f"**{m.group(2) or names(m.group(1)) or 'someone'}**"
-    return _MENTION.sub(name, text)
+    """A person -> `**Ann**` (card text is Markdown; the real ping is on the activity)."""
+    return render_mentions(text, lambda pid: f"**{names(pid) or 'someone'}**")
 
 
 def at_text(text: str, names: Names = _no_names) -> str:
-    """`<@29:abc>` -> `<at>Ann</at>`: the activity-text form Teams turns into a ping."""
-    def name(m: re.Match[str]) -> str:
-        return f"<at>{m.group(2) or names(m.group(1)) or 'someone'}</at>"
-    return _MENTION.sub(name, text)
+    """A person -> `<at>Ann</at>`: the activity-text form Teams turns into a ping."""
+    return render_mentions(text, lambda pid: f"<at>{names(pid) or 'someone'}</at>")
 
 
 def mention_entities(user_ids: tuple[str, ...] | list[str], names: Names = _no_names,
@@ -136,101 +132,58 @@ def is_simple(reply: Reply) -> bool:
 
 
 # -- task-module forms (task/fetch answers with one of these) ---------------------------
-
-def _text_input(id_: str, label: str, *, required: bool = False, multiline: bool = False,
-                placeholder: str = "", value: str = "") -> dict[str, Any]:
-    field: dict[str, Any] = {"type": "Input.Text", "id": id_, "label": label,
-                             "isMultiline": multiline}
-    if required:
-        field.update(isRequired=True, errorMessage=f"{label} is required")
-    if placeholder:
-        field["placeholder"] = placeholder
-    if value:
-        field["value"] = value
-    return field
+# A submitted task module's data holds the inputs by id plus the Action.Submit's data: the
+# form's own keys are prefixed so that no field name can collide with them.
+FORM_KEY, CONTEXT_KEY = "swarm_form", "swarm_context"
 
 
-def _submit(title: str, command: str) -> dict[str, Any]:
-    return {"type": "Action.Submit", "title": title, "style": "positive",
-            "data": {"command": command}}
+def _input(f: FormField) -> dict[str, Any]:
+    base: dict[str, Any] = {"id": f.name, "label": f.label}
+    if f.required:
+        base.update(isRequired=True, errorMessage=f"{f.label} is required")
+    choices = f.choices
+    if f.kind is FieldKind.CHOICE or (f.kind is FieldKind.PERSON and choices):
+        base.update(type="Input.ChoiceSet", style="compact",
+                    choices=[{"title": c.label, "value": c.value} for c in choices])
+        if f.value:
+            base["value"] = f.value
+        return base
+    base.update(type="Input.Text", isMultiline=f.kind is FieldKind.LONG_TEXT,
+                maxLength=f.max_length)
+    hint = f.hint or ("@name" if f.kind is FieldKind.PERSON else "")
+    if hint:
+        base["placeholder"] = hint
+    if f.value:
+        base["value"] = f.value
+    return base
 
 
-def open_form() -> Card:
-    return card([
-        {"type": "TextBlock", "text": "Open a swarm", "weight": "Bolder", "size": "Medium"},
-        _text_input("ref", "Case reference", required=True, placeholder="ZD-4711"),
-        {"type": "Input.ChoiceSet", "id": "severity", "label": "Severity", "value": "sev3",
-         "choices": [{"title": f"sev{n}", "value": f"sev{n}"} for n in range(1, 5)]},
-        _text_input("customer", "Customer"),
-        _text_input("summary", "What is wrong", required=True, multiline=True),
-        _text_input("delight", "What would delight this customer"),
-        _text_input("skills", "Skills needed (space separated)", placeholder="sso saml"),
-    ], [_submit("Open", "open")])
+def form_card(form: Form) -> Card:
+    """A neutral form as a task-module card; errors are shown under their fields."""
+    body: list[dict[str, Any]] = [{"type": "TextBlock", "text": form.title,
+                                   "weight": "Bolder", "size": "Medium", "wrap": True}]
+    general = form.errors.get("")
+    if general:
+        body.append({"type": "TextBlock", "text": general, "color": "attention", "wrap": True})
+    for f in form.fields:
+        body.append(_input(f))
+        if f.name in form.errors:
+            body.append({"type": "TextBlock", "text": form.errors[f.name],
+                         "color": "attention", "wrap": True, "spacing": "None"})
+    return card(body, [{"type": "Action.Submit", "title": form.submit, "style": "positive",
+                        "data": {FORM_KEY: form.command, CONTEXT_KEY: form.context}}])
 
 
-def handoff_form(command: str, people: Mapping[str, str]) -> Card:
-    """`people`: user id -> name of the case's participants (the likely receivers)."""
-    receiver: dict[str, Any]
-    if people:
-        receiver = {"type": "Input.ChoiceSet", "id": "receiver", "label": "Hand off to",
-                    "isRequired": True, "errorMessage": "Choose the next owner",
-                    "style": "compact",
-                    "choices": [{"title": n, "value": uid} for uid, n in people.items()]}
-    else:
-        receiver = _text_input("receiver", "Hand off to", required=True,
-                               placeholder="@name (nobody has joined the swarm yet)")
-    return card([
-        {"type": "TextBlock", "text": command.replace("handoff", "Hand off", 1),
-         "weight": "Bolder", "size": "Medium"},
-        receiver,
-        _text_input("briefing", "Briefing for the next owner", required=True, multiline=True),
-        _text_input("tried", "What was tried", multiline=True),
-    ], [_submit("Offer hand-off", command)])
-
-
-def resolve_form(command: str) -> Card:
-    return card([
-        {"type": "TextBlock", "text": command.replace("resolve", "Resolve", 1),
-         "weight": "Bolder", "size": "Medium"},
-        _text_input("resolution", "Resolution", required=True, multiline=True),
-    ], [_submit("Resolve", command)])
-
-
-def _quoted(key: str, value: str) -> str:
-    return f'{key}="{value.replace(chr(34), chr(39))}"'
-
-
-def compose_command(data: Mapping[str, Any]) -> str:
-    """task/submit data -> the command text the core understands (see the contract)."""
-    command = str(data.get("command", "")).strip()
-    verb = command.split()[0] if command else ""
-
-    def get(key: str) -> str:
-        return " ".join(str(data.get(key) or "").split())
-
-    if verb == "open":
-        parts = ["open", get("ref"), get("severity") or "sev3"]
-        parts += [_quoted(k, get(k)) for k in ("customer", "delight", "skills") if get(k)]
-        return " ".join(p for p in parts + [get("summary")] if p)
-    if verb == "handoff":
-        receiver = get("receiver")
-        who = receiver if receiver.startswith(("<@", "@")) else f"<@{receiver}>"
-        tried = f" {_quoted('tried', get('tried'))}" if get("tried") else ""
-        return f"{command} {who} {get('briefing')}{tried}".strip()
-    if verb == "resolve":
-        return f"{command} {get('resolution')}".strip()
-    return command
-
-
-def form_for(command: str, people: Mapping[str, str]) -> tuple[str, Card] | None:
-    verb = command.split()[0] if command else ""
-    if verb == "open":
-        return "Open a swarm", open_form()
-    if verb == "handoff":
-        return "Hand off", handoff_form(command, people)
-    if verb == "resolve":
-        return "Resolve", resolve_form(command)
-    return None
+def submitted_form(data: Mapping[str, Any]) -> tuple[str, dict[str, str], dict[str, str]]:
+    """task/submit data -> (form command, field values, context). Unknown shapes give an
+    empty command, which the core answers with one line."""
+    command = data.get(FORM_KEY)
+    context = data.get(CONTEXT_KEY)
+    values = {str(k): " ".join(str(v).split()) if "\n" not in str(v) else str(v).strip()
+              for k, v in data.items() if k not in (FORM_KEY, CONTEXT_KEY, "msteams")
+              and isinstance(v, str | int | float)}
+    return (command if isinstance(command, str) else "", values,
+            {str(k): str(v) for k, v in context.items()} if isinstance(context, dict) else {})
 
 
 def welcome_card() -> Card:

@@ -22,19 +22,19 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity
 
 from adapters.teams.auth import BotIdentity, build_authentication
-from adapters.teams.bot import RAW_BODY, SwarmTeamsBot
+from adapters.teams.bot import SwarmTeamsBot
 from adapters.teams.botbuilder_fixes import (
     FixedAuthentication,
     apply_global_fixes,
     invoke_to_response,
 )
 from adapters.teams.connector import BotConnector
-from adapters.teams.directory import Directory
+from adapters.teams.directory import Directory, RefStore
 from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
 from adapters.teams.port import TeamsChatPort
 from bot.config import Config, require_secret
 from bot.errors import ConfigError
-from handlers.core import Core
+from handlers.entrance import Entrance
 
 log = logging.getLogger("swarmbot.teams")
 RUNTIME_KEY = web.AppKey("teams_runtime", object)
@@ -84,18 +84,7 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None,
     adapter = CloudAdapter(auth)
     log.info("Teams: swarm rooms are %s", "Graph channels in team " + config.teams.swarm_team_id
              if graph else f"threads in channel {config.teams.swarm_channel_id or '(unset)'}")
-    runtime = TeamsRuntime(identity, session, auth, adapter, directory, port)
-    port.runtime = runtime  # add_teams_routes finds it through the core's ports
-    return runtime
-
-
-def runtime_of(core: Core) -> TeamsRuntime:
-    port = core.deps.ports.get("teams")
-    runtime = getattr(port, "runtime", None)
-    if not isinstance(runtime, TeamsRuntime):
-        raise ConfigError("the core has no Teams port: build it with start_teams() and pass "
-                          "runtime.port as ports['teams'] to build_core")
-    return runtime
+    return TeamsRuntime(identity, session, auth, adapter, directory, port)
 
 
 def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
@@ -114,7 +103,6 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
         auth_header = request.headers.get("Authorization", "")
 
         async def turn(turn_context: TurnContext) -> None:
-            turn_context.turn_state[RAW_BODY] = raw
             await bot.on_turn(turn_context)
 
         try:
@@ -132,14 +120,16 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
     return messages
 
 
-def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
-    runtime = runtime_of(core)
-    runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
-                                              and p.name != uid else None)
-    # From now on conversation references are kept in the store (and read back from it).
-    runtime.directory.refs = core.store
-    runtime.directory.now = core.deps.now_iso
-    bot = SwarmTeamsBot(core, runtime.directory, runtime.port.connector)
+def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entrance,
+                     refs: RefStore | None = None) -> None:
+    """Mount `/api/messages`. `refs` keeps Teams' conversation references across restarts
+    (the composition root passes the store's platform references)."""
+    runtime.directory.fallback = entrance.person_name
+    if refs is not None:
+        # From now on conversation references are kept in the store (and read back from it).
+        runtime.directory.refs = refs
+        runtime.directory.now = entrance.deps.now_iso
+    bot = SwarmTeamsBot(entrance, runtime.directory, runtime.port.connector, runtime.port)
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime
 

@@ -59,7 +59,6 @@ class TeamsChatPort:
         self.room_prefix = "swarm"
         self._rooms: dict[str, Room] = {}  # name -> room made since start-up (then: store)
         self._closed: set[str] = set()
-        self.runtime: Any = None  # the endpoint's TeamsRuntime, set by start_teams
 
     def _bot(self) -> dict[str, str]:
         bot = self.directory.bot_account()

@@ -46,8 +46,8 @@ async def post_brief(deps: Deps, case: Case, room: Room, skills: list[str],
     fresh = store.case_by_id(case.id) or case
     intent = store.add_intent("post_brief", case.id, case.platform, {"room_id": room.id},
                               deps.now_iso())
-    message_id = await effects.attempt("post the case brief",
-                                       port.post(room.id, messages.brief(fresh, deps.phrases, skills)))
+    brief = messages.brief(fresh, deps.phrases, skills)
+    message_id = await effects.attempt("post the case brief", port.post(room.id, brief))
     store.finish_intent(intent, "done" if message_id is not None else "failed",
                         {"message_id": message_id}, deps.now_iso())
 

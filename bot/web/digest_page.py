@@ -14,7 +14,6 @@ from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.page import render_page
 from bot.digest.weeks import BadInput, parse_week
 from bot.services.base import Deps
-from bot.store import Store
 
 log = logging.getLogger("swarmbot.digest")
 
@@ -36,7 +35,6 @@ def _forbidden() -> web.Response:
 
 class HasDeps(Protocol):
     deps: Deps
-    store: Store
     config: Config
 
 

@@ -127,7 +127,8 @@ async def test_second_offer_replaces_the_first_and_decline_keeps_owner(say, core
     assert "replaces the offer to <@bob>" in out
     assert "no handoff" in await say("bob", "accept ZD-4711")
     await say("carol", "decline ZD-4711 on leave tomorrow")
-    states = [h.state.value for h in core.deps.store.handoffs(core.deps.store.case_by_ref("ZD-4711").id)]
+    store = core.deps.store
+    states = [h.state.value for h in store.handoffs(store.case_by_ref("ZD-4711").id)]
     assert states == ["withdrawn", "declined"]
     assert core.deps.store.case_by_ref("ZD-4711").owner == "alice"
     told = [s for s in port.sent if s.action == "dm" and s.target == "alice"][-1].reply

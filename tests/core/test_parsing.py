@@ -2,12 +2,12 @@ from datetime import UTC, datetime
 
 import pytest
 
-from bot.domain import room_name_for
-from bot.errors import CommandError
-from bot.timeparse import parse_when
 from adapters.shell.render import mentions_in
 from adapters.slack.text import command_text
+from bot.domain import room_name_for
+from bot.errors import CommandError
 from bot.people import mention, mention_of, plain
+from bot.timeparse import parse_when
 from handlers.parsing import Args
 
 

@@ -23,7 +23,7 @@ class SlackHarness:
         self.client = client
         self.fake = fake
         self.runtime: SlackRuntime = client.server.app[SLACK_RUNTIME]
-        self.store = self.runtime.inbox.store  # type: ignore[union-attr]
+        self.store = self.runtime.dispatcher.entrance.deps.store  # type: ignore[union-attr]
 
     async def post(self, body: str, content_type: str, **headers: str) -> Any:
         # Tests talk only to 127.0.0.1: a recorded payload's real response_url must be replaced.

@@ -5,12 +5,13 @@ from __future__ import annotations
 from adapters.slack import ids
 from adapters.slack.blocks import MAX_BLOCKS, message, reply_blocks
 from adapters.slack.text import chunks, clip, command_text, mrkdwn
+from bot.people import mention
 from bot.replies import Button, Field, Reply, Tone
 
 
 def test_brief_renders_header_text_fields_and_buttons():
-    reply = Reply(title="ZD-4711 sev2 Acme", text="SSO broken for <@U1>",
-                  fields=(Field("Owner", "<@U1>"), Field("Customer", "A & B")),
+    reply = Reply(title="ZD-4711 sev2 Acme", text=f"SSO broken for {mention('U1')}",
+                  fields=(Field("Owner", mention("U1")), Field("Customer", "A & B")),
                   buttons=(Button("Join", "join ZD-4711", style="primary"),
                            Button("Hand off", "handoff ZD-4711", needs_input=True)),
                   tone=Tone.SUCCESS, mentions=("U1", "U2"))
@@ -59,7 +60,8 @@ def test_many_blocks_are_capped_keeping_buttons():
 
 def test_command_text_unescapes_and_normalises_mentions():
     raw = 'handoff <@U123|alice> A &amp; B &lt;urgent&gt; tried="x" <#C1|general>'
-    assert command_text(raw) == 'handoff <@U123> A & B <urgent> tried="x" <#C1|general>'
+    assert command_text(raw) == \
+        f'handoff {mention("U123")} A & B <urgent> tried="x" <#C1|general>'
     assert command_text("  help  ") == "help"
 
 

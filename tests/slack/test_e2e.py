@@ -61,10 +61,10 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     # Hand off: the button opens the form; the form composes the command
     await slack_bot.click(brief, "Hand off", OWNER)
     form = last_view(slack_bot, "views.open")
-    assert form["view"]["callback_id"] == "swarm_handoff"
+    assert json.loads(form["view"]["private_metadata"])["command"] == "handoff"
     assert form["trigger_id"].startswith("trigger.click.")
     resp = await slack_bot.submit(form["view"], {
-        "receiver": {"type": "users_select", "selected_user": NEXT},
+        "to": {"type": "users_select", "selected_user": NEXT},
         "briefing": text_input("Waiting on SAML metadata from Acme IT"),
         "tried": text_input("cert rotation")}, OWNER)
     assert resp.status == 200 and (await resp.text()) == ""
@@ -98,7 +98,7 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     # Resolve: form, resolution posted, channel archived
     await slack_bot.click(brief, "Resolve", NEXT)
     form = last_view(slack_bot, "views.open")
-    assert form["view"]["callback_id"] == "swarm_resolve"
+    assert json.loads(form["view"]["private_metadata"])["command"] == "resolve"
     await slack_bot.submit(form["view"], {"resolution": text_input("New SAML cert installed")},
                            NEXT)
     case = store.case_by_ref("ZD-4711")
@@ -108,7 +108,7 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     assert store.inbox_pending("slack") == []
     # a form left open on another screen cannot act on the resolved case
     late = await slack_bot.submit(form["view"], {"resolution": text_input("again")}, NEXT)
-    assert "not open" in (await late.json())["errors"]["resolution"]
+    assert "is resolved" in (await late.json())["errors"]["resolution"]
 
 
 async def test_redelivered_event_does_nothing_twice(slack_bot: SlackHarness):
@@ -133,7 +133,7 @@ async def test_redelivered_event_does_nothing_twice(slack_bot: SlackHarness):
 async def test_open_form_from_the_slash_command_and_its_errors(slack_bot: SlackHarness):
     await slack_bot.command("open", OWNER)
     form = last_view(slack_bot, "views.open")
-    assert form["view"]["callback_id"] == "swarm_open"
+    assert json.loads(form["view"]["private_metadata"])["command"] == "open"
     values = {"ref": text_input("ZD-8"), "summary": text_input("VPN drops"),
               "severity": {"type": "static_select", "selected_option": {"value": "sev1"}},
               "skills": text_input("networking")}
@@ -190,8 +190,9 @@ async def test_handoff_alone_in_a_swarm_channel_opens_the_form(slack_bot: SlackH
     room = slack_bot.fake.channel_named("swarm-zd-7-refund-stuck")
     await slack_bot.command("handoff", OWNER, room.id)
     form = last_view(slack_bot, "views.open")
-    assert form["view"]["callback_id"] == "swarm_handoff"
-    assert json.loads(form["view"]["private_metadata"]) == {"channel": room.id, "ref": "ZD-7"}
+    assert json.loads(form["view"]["private_metadata"])["command"] == "handoff"
+    assert json.loads(form["view"]["private_metadata"]) == {
+        "command": "handoff", "context": {"ref": "ZD-7"}, "channel": room.id}
     # outside a swarm channel `handoff` alone is a usage error, privately
     await slack_bot.command("handoff", OWNER)
     assert slack_bot.fake.responses[-1]["response_type"] == "ephemeral"

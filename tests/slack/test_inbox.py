@@ -4,10 +4,12 @@ from __future__ import annotations
 
 import json
 
+from adapters.bootstrap import build_core
 from adapters.serve import build_server
-from adapters.slack.inbox import Inbox, key_of, kind_of, stored_body
+from adapters.slack.deliveries import delivery_of
+from adapters.slack.inbox import key_of, kind_of
 from bot.config import Config
-from bot.store import open_store
+from bot.fake_port import FakeChatPort
 from tests.slack.conftest import SECRETS
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import SlackHarness
@@ -27,25 +29,29 @@ def test_keys_and_kinds():
 
 def test_message_text_is_never_stored():
     body = {"type": "event_callback", "event": {"type": "message", "text": "private words",
-                                                "blocks": [{"x": "private"}], "user": "U1"}}
-    stored = json.dumps(stored_body("event", body))
-    assert "private" not in stored and '"user": "U1"' in stored
+                                                "blocks": [{"x": "private"}], "user": "U1",
+                                                "channel": "C1"}}
+    delivery = delivery_of("event", body, "slack:event:1")
+    assert delivery is not None
+    stored = delivery.to_json()
+    assert "private" not in stored and json.loads(stored)["sender"]["id"] == "U1"
 
 
 async def test_pending_requests_are_finished_at_start_up(aiohttp_client, fake_slack: FakeSlack,
                                                          slack_config: Config):
     fake_slack.add_channel("swarm-triage")
     # A crash after the ack: the inbox holds a command and a form click nobody processed.
-    store = open_store(slack_config.store.path)
-    inbox = Inbox(store)
+    before = build_core(slack_config, {"slack": FakeChatPort(platform="slack")})
     command = {**payload("slash_command.json"), "user_id": "UOWNER1",
                "text": "open ZD-31 sev2 Billing page blank",
                "response_url": fake_slack.response_url("expired")}
-    assert inbox.put("slack:cmd-before-crash", "command", command)
     click = payload("block_actions.json")
     click["actions"][0].update(action_id="swarm_form:1", value="handoff ZD-31")
-    assert inbox.put("slack:click-before-crash", "action", click)
-    store.close()
+    for kind, body, key in (("command", command, "slack:cmd-before-crash"),
+                            ("action", click, "slack:click-before-crash")):
+        delivery = delivery_of(kind, body, key)
+        assert delivery is not None and before.accept(delivery)
+    before.close()
 
     client = await aiohttp_client(await build_server(slack_config, SECRETS))
     harness = SlackHarness(client, fake_slack)

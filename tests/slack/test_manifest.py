@@ -11,10 +11,13 @@ from adapters.slack.blocks import message
 from adapters.slack.cli import register
 from adapters.slack.home import home_view
 from adapters.slack.manifest import BOT_SCOPES, manifest, manifest_yaml
-from adapters.slack.modals import handoff_view, open_view, resolve_view
+from adapters.slack.modals import view_for
+from bot.config import CommandsConfig
 from bot.domain import Case, CaseStatus
+from bot.phrases import Phrases
 from bot.replies import Button, Reply
 from bot.services import messages
+from handlers.forms import open_form
 from tests.slack.harness import FORM, SlackHarness
 from tests.slack.signing import form_body, interactive_body, payload
 
@@ -60,13 +63,15 @@ def rendered_ids() -> dict[str, set[str]]:
                 status=CaseStatus.OPEN, owner="U1", platform="slack", room_id="C1",
                 room_name="swarm-zd-1", delight=None, resolution=None, opened_at="t",
                 resolved_at=None)
-    replies = [messages.brief(case), Reply(text="x", buttons=(Button("Accept", "accept ZD-1"),))]
+    replies = [messages.brief(case, Phrases(CommandsConfig())),
+               Reply(text="x", buttons=(Button("Accept", "accept ZD-1"),))]
     blocks = [b for r in replies for b in message(r)["blocks"]]
     blocks += home_view("U1", [case]).to_dict()["blocks"]
     actions = {e["action_id"].split(":")[0] for b in blocks if b["type"] == "actions"
                for e in b["elements"]}
-    views = {v.callback_id for v in (open_view("C1"), handoff_view("ZD-1", "C1"),
-                                     resolve_view("ZD-1", "C1"))}
+    # Every form renders with one callback id (earlier versions' ids are listened to also).
+    views = {view_for(open_form(Phrases(CommandsConfig())), "C1").callback_id,
+             *ids.OLD_VIEWS}
     return {"actions": actions, "views": views}
 
 

@@ -1,11 +1,16 @@
-"""Modal views and the command text each submission composes."""
+"""Neutral forms as Slack modals, and submissions back as field values (never text)."""
 
 from __future__ import annotations
 
 import json
 
 from adapters.slack import ids
-from adapters.slack.modals import handoff_view, open_view, resolve_view, submission, view_for
+from adapters.slack.modals import field_errors, submitted, view_for
+from bot.config import CommandsConfig
+from bot.phrases import Phrases
+from handlers.forms import handoff_form, open_form, resolve_form
+
+PHRASES = Phrases(CommandsConfig())
 
 
 def _submitted(view, values: dict[str, dict]) -> dict:
@@ -18,60 +23,46 @@ def _text(value: str) -> dict:
     return {"type": "plain_text_input", "value": value}
 
 
-def test_views_are_valid_and_carry_their_callback_ids():
-    for view, callback in ((open_view("C1"), ids.VIEW_OPEN),
-                           (handoff_view("ZD-1", "C1"), ids.VIEW_HANDOFF),
-                           (resolve_view("ZD-1", "C1"), ids.VIEW_RESOLVE)):
-        d = view.to_dict()  # validates Slack's limits (title 24 chars...)
-        assert d["callback_id"] == callback and d["type"] == "modal"
-        assert len(d["title"]["text"]) <= 24
-    assert view_for("handoff ZD-4711", "C9").callback_id == ids.VIEW_HANDOFF
-    assert json.loads(view_for("resolve ZD-4711", None).private_metadata)["ref"] == "ZD-4711"
-    assert view_for("open", "C1").callback_id == ids.VIEW_OPEN
-    assert view_for("join ZD-1", "C1") is None
+def test_each_form_renders_as_a_valid_modal_with_a_block_per_field():
+    for form in (open_form(PHRASES), handoff_form(PHRASES, "ZD-1", {"U2": "Bo"}),
+                 resolve_form(PHRASES, "ZD-1")):
+        d = view_for(form, "C1").to_dict()  # validates Slack's limits (title 24 chars...)
+        assert d["callback_id"] == ids.VIEW_FORM and d["type"] == "modal"
+        assert [b["block_id"] for b in d["blocks"]] == [f.name for f in form.fields]
+        meta = json.loads(d["private_metadata"])
+        assert meta == {"command": form.command, "context": form.context, "channel": "C1"}
+    handoff = view_for(handoff_form(PHRASES, "ZD-1", {}), None).to_dict()
+    assert handoff["blocks"][0]["element"]["type"] == "users_select"
 
 
-def test_open_submission_composes_the_open_command():
-    view = _submitted(open_view("C1"), {
+def test_a_submission_is_field_values_verbatim():
+    words = 'SSO broken since customer=Globex merged "quotes" sev1 @someone'
+    view = _submitted(view_for(open_form(PHRASES), "C1"), {
         "ref": _text("ZD-4711"),
         "severity": {"type": "static_select", "selected_option": {"value": "sev2"}},
-        "customer": _text('Acme "Corp"'),
-        "summary": _text("Cannot log in\nafter SSO change"),
-        "delight": _text("a call back today"),
-        "skills": _text("SSO, saml"),
-    })
-    sub = submission(view, "U1")
-    assert sub.errors == {}
-    assert sub.command == ("open ZD-4711 sev2 customer=\"Acme 'Corp'\" "
-                           "delight=\"a call back today\" skills=\"sso saml\" "
-                           "Cannot log in after SSO change")
-    assert sub.channel_id == "C1"
+        "summary": _text(words)})
+    form, channel = submitted(view)
+    assert (form.command, channel) == ("open", "C1")
+    assert form.values["summary"] == words and form.values["severity"] == "sev2"
 
 
-def test_open_submission_errors_are_keyed_by_block():
-    view = _submitted(open_view(None), {"ref": _text("ZD 1"), "summary": _text(""),
-                                        "skills": _text("ok bad!")})
-    sub = submission(view, "U1")
-    assert sub.command is None
-    assert set(sub.errors) == {"ref", "summary", "skills"}
+def test_foreign_or_stale_metadata_gives_an_empty_command_not_an_error():
+    view = _submitted(view_for(resolve_form(PHRASES, "ZD-1"), "C1"), {"resolution": _text("x")})
+    for meta in ("not json", "[]", '{"command": 5}', ""):
+        view["private_metadata"] = meta
+        form, _ = submitted(view)
+        assert form.command == "" and form.values == {"resolution": "x"}
 
 
-def test_handoff_submission():
-    base = handoff_view("ZD-1", "C1")
-    ok = submission(_submitted(base, {
-        "receiver": {"type": "users_select", "selected_user": "U2"},
-        "briefing": _text("Customer waits for SAML metadata"),
-        "tried": _text("reset the IdP cert")}), "U1")
-    assert ok.command == ('handoff ZD-1 <@U2> Customer waits for SAML metadata '
-                          'tried="reset the IdP cert"')
-    self_handoff = submission(_submitted(base, {
-        "receiver": {"type": "users_select", "selected_user": "U1"},
-        "briefing": _text("")}), "U1")
-    assert set(self_handoff.errors) == {"receiver", "briefing"}
+def test_an_earlier_versions_form_still_maps_to_its_command():
+    old = {"callback_id": ids.VIEW_HANDOFF, "private_metadata": '{"channel": "C1", "ref": "ZD-1"}',
+           "state": {"values": {"receiver": {"receiver": {"selected_user": "U2"}}}}}
+    form, channel = submitted(old)
+    assert (form.command, form.context, form.values, channel) == (
+        "handoff", {"ref": "ZD-1"}, {"to": "U2"}, "C1")
 
 
-def test_resolve_submission():
-    base = resolve_view("ZD-1", "C1")
-    assert submission(_submitted(base, {"resolution": _text("new cert")}), "U1").command == \
-        "resolve ZD-1 new cert"
-    assert "resolution" in submission(_submitted(base, {"resolution": _text(" ")}), "U1").errors
+def test_field_errors_go_to_their_blocks_and_the_rest_to_the_first():
+    view = view_for(handoff_form(PHRASES, "ZD-1", {}), "C1").to_dict()
+    assert field_errors({"briefing": "needs one", "": "not open"}, view) == {
+        "briefing": "needs one", "to": "not open"}

@@ -18,7 +18,7 @@ from aiohttp import ClientSession, web
 from adapters.bootstrap import build_core
 from adapters.teams.endpoint import TeamsRuntime, add_teams_routes, start_teams
 from bot.config import Config
-from handlers.core import Core
+from handlers.entrance import Entrance as Core
 from tests.conftest import SPECS
 from tests.loopback import serve
 from tests.teams.fake_connector import FakeConnector
@@ -172,7 +172,7 @@ async def start_server(config: Config, issuer: JwksIssuer, connector: FakeConnec
     runtime = await start_teams(config, env, graph_tokens=graph_tokens)
     core = build_core(config, {"teams": runtime.port}, clock=clock)
     app = web.Application()
-    add_teams_routes(app, core, config)
+    add_teams_routes(app, runtime, core, refs=core.deps.store)
     runner, url = await serve(app)
     return Teams(url, session, issuer, connector, core, runtime, runner)
 

@@ -81,10 +81,10 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     assert task["type"] == "continue"
     form = task["value"]["card"]["content"]
     card_check(form)
-    receiver = next(i for i in form["body"] if i.get("id") == "receiver")
+    receiver = next(i for i in form["body"] if i.get("id") == "to")
     assert {"title": "Bob Specialist", "value": BOB} in receiver["choices"]
     # ... and submitting it (task/submit: Teams merges the inputs into the action's data)
-    submit_data = {**actions(form)["Offer hand-off"]["data"], "receiver": BOB,
+    submit_data = {**actions(form)["Offer handoff"]["data"], "to": BOB,
                    "briefing": "Customer waits for the SAML fix", "tried": "cleared caches"}
     before = len(fc.calls)
     status, body = await teams.post(teams.invoke("task_submit", ANN, room, submit_data))
@@ -154,7 +154,8 @@ async def test_user_mentions_become_ids_and_the_bot_mention_is_stripped(teams: T
     status, _ = await teams.post(teams.message(ANN, f"invite @{BOB} knows exports",
                                                conversation=room, mentions=(BOB,)))
     assert status == 201
-    assert teams.core.deps.store.active_participant(teams.core.deps.store.case_by_ref("ZD-5").id, BOB)
+    store = teams.core.deps.store
+    assert store.active_participant(store.case_by_ref("ZD-5").id, BOB)
 
 
 async def test_a_redelivered_activity_is_handled_once(teams: Teams) -> None:
@@ -189,21 +190,27 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
     import json
 
     from aiohttp import web
+    from botbuilder.schema import Activity
 
     from adapters.teams.endpoint import add_teams_routes
-    from bot.domain import utcnow
+    from handlers.delivery import Delivery, Sender, Typed
     from tests.teams.conftest import serve
 
     msg = teams.message(ANN, "open ZD-8 sev3 acked then the process died")
-    assert teams.core.deps.store.inbox_put(f"teams:{msg['id']}", "teams", json.dumps(msg),
-                                      utcnow().isoformat())
+    conversation = msg["conversation"]["id"]
+    # The activity reached the bot (which learned where to answer) before the crash.
+    teams.runtime.directory.learn(Activity().deserialize(msg))
+    assert teams.core.accept(Delivery(source="teams", key=f"teams:{msg['id']}",
+                                      sender=Sender(ANN), room=conversation,
+                                      what=Typed("open ZD-8 sev3 acked then the process died")))
     app = web.Application()  # the restarted server: its start-up replays the inbox
-    add_teams_routes(app, teams.core, teams.core.config)
+    add_teams_routes(app, teams.runtime, teams.core, refs=teams.core.deps.store)
     runner, _ = await serve(app)
     try:
         assert teams.core.deps.store.case_by_ref("ZD-8") is not None
         assert teams.core.deps.store.inbox_pending("teams") == []
-        assert any(c.path.endswith(f"/activities/{msg['id']}") for c in teams.connector.calls)
+        answers = [c for c in teams.connector.calls if conversation in c.path]
+        assert any("ZD-8" in json.dumps(c.body) for c in answers)
     finally:
         await runner.cleanup()
 

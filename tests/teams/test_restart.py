@@ -13,7 +13,7 @@ from aiohttp import ClientSession
 
 from bot.config import Config
 from bot.replies import Tone
-from handlers.invocation import Invocation
+from tests.conftest import handle
 from tests.teams.conftest import (
     ANN,
     BOB,
@@ -30,9 +30,8 @@ from tests.teams.jwks_issuer import JwksIssuer
 TENANT = "72f988bf-0000-4000-8000-0000000000aa"  # the recorded payloads' tenant
 
 
-def said(inv_text: str, room: str | None = None, user: str = ANN) -> Invocation:
-    return Invocation(platform="teams", user_id=user, text=inv_text, room_id=room,
-                      user_name=NAMES[user])
+async def said(core: Any, text: str, room: str | None = None, user: str = ANN) -> list:
+    return await handle(core, "teams", user, text, room)
 
 
 async def test_proactive_posts_after_a_restart_need_no_activity_first(
@@ -55,8 +54,8 @@ async def test_proactive_posts_after_a_restart_need_no_activity_first(
             before = len(fc.calls)
             # A handoff offer to Carol: a new 1:1 chat, as the bot, in the tenant, at the
             # service URL, all read back from the store.
-            replies = await second.core.handle(
-                said(f"handoff ZD-1 <@{CAROL}> waiting on the IdP team", room))
+            replies = await said(second.core, f"handoff ZD-1 @{CAROL} waiting on the IdP team",
+                                 room)
             assert all(r.tone != Tone.ERROR for r in replies), replies
             new = fc.calls[before:]
             chats = [c for c in new if c.path == "/v3/conversations"]
@@ -71,7 +70,7 @@ async def test_proactive_posts_after_a_restart_need_no_activity_first(
 
             # An offer to Bob goes to the chat Bob opened before the restart: no new chat.
             before = len(fc.calls)
-            await second.core.handle(said(f"handoff ZD-1 <@{BOB}> IdP fix pending", room))
+            await said(second.core, f"handoff ZD-1 @{BOB} IdP fix pending", room)
             new = fc.calls[before:]
             assert not [c for c in new if c.path == "/v3/conversations"]
             assert any(c.conversation_id == "a:1personal-bob" and "IdP fix pending" in str(c.body)
@@ -83,14 +82,14 @@ async def test_proactive_posts_after_a_restart_need_no_activity_first(
         try:
             # Carol's chat, made after the first restart, is reused after the second.
             before = len(fc.calls)
-            await third.core.handle(said(f"handoff ZD-1 <@{CAROL}> back to you", room))
+            await said(third.core, f"handoff ZD-1 @{CAROL} back to you", room)
             new = fc.calls[before:]
             assert not [c for c in new if c.path == "/v3/conversations"]
             assert any(c.conversation_id == carol_chat and "back to you" in str(c.body)
                        for c in new)
             # Resolving closes the existing thread: a post into it, proactively.
             before = len(fc.calls)
-            replies = await third.core.handle(said("resolve ZD-1 IdP metadata fixed", room))
+            replies = await said(third.core, "resolve ZD-1 IdP metadata fixed", room)
             assert all(r.tone != Tone.ERROR for r in replies), replies
             assert any(c.conversation_id == room and "Resolved" in str(c.body)
                        for c in fc.calls[before:])

@@ -1,0 +1,61 @@
+"""Slack payloads -> the core's deliveries. Translation only: no rule, no store.
+
+`kind_of` and `key_of` (in `inbox`) say what a request is and what identifies it; this says
+what it means: a typed command, a button, a submitted form, someone in a room.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from adapters.slack import ids
+from adapters.slack.modals import submitted
+from adapters.slack.text import command_text
+from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Typed
+
+SOURCE = "slack"
+# Message subtypes that are somebody contributing (not joins, topic changes, bots).
+_COUNTED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+_ROOM_EVENTS = {"member_joined_channel": "joined", "member_left_channel": "left",
+                "message": "posted"}
+
+
+def _str(value: Any) -> str:
+    return value if isinstance(value, str) else ""
+
+
+def delivery_of(kind: str, body: dict[str, Any], key: str,
+                bot_user_id: str | None = None) -> Delivery | None:
+    """The delivery a request carries, or None when it asks nothing of the core."""
+    if kind == "command":
+        return Delivery(source=SOURCE, key=key, room=_str(body.get("channel_id")) or None,
+                        sender=Sender(_str(body.get("user_id")),
+                                      _str(body.get("user_name")) or None),
+                        what=Typed(command_text(_str(body.get("text")))))
+    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    sender = Sender(_str(user.get("id")), _str(user.get("username")) or None)
+    if kind == "action":
+        channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
+        for action in body.get("actions") or []:
+            prefix = _str(action.get("action_id")).split(":")[0]
+            if prefix in (ids.ACTION_RUN, ids.ACTION_FORM):
+                return Delivery(source=SOURCE, key=key, sender=sender,
+                                room=_str(channel.get("id")) or None,
+                                what=Pressed(_str(action.get("value"))))
+        return None
+    if kind == "view":
+        view = body.get("view") if isinstance(body.get("view"), dict) else {}
+        form, channel = submitted(view)
+        return Delivery(source=SOURCE, key=key, sender=sender, room=channel, what=form)
+    if kind == "event":
+        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        what = _ROOM_EVENTS.get(_str(event.get("type")))
+        who, channel = _str(event.get("user")), _str(event.get("channel"))
+        if what is None or not who or not channel or (bot_user_id and who == bot_user_id):
+            return None
+        if what == "posted" and (event.get("bot_id")
+                                 or event.get("subtype") not in _COUNTED_SUBTYPES):
+            return None
+        return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
+                        what=RoomEvent(what, (channel,)))  # type: ignore[arg-type]
+    return None
