@@ -32,7 +32,7 @@ def cmd_shell(args: argparse.Namespace) -> int:
     cfg = _config(args)
     store = open_store(cfg.store.path)
     port = ShellChatPort(slash=cfg.commands.slash, triage_room=cfg.shell.triage_room,
-                         known_rooms={c.room_name for c in store.all_cases() if c.room_name})
+                         known_rooms={c.room_name for c in store.cases.all() if c.room_name})
     core = build_core(cfg, {"shell": port}, store=store)
     return run_shell(core, port)
 

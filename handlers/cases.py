@@ -51,15 +51,15 @@ async def open_(ctx: Ctx, args: Args) -> list[Reply]:
 
 def status_reply(case: Case, ctx: Ctx) -> Reply:
     store = ctx.deps.store
-    people = store.participants(case.id, active_only=True)
-    mood = store.last_row("moods", case.id)
-    pending = store.pending_handoff(case.id)
-    promises = store.open_promises(case.id)
+    people = store.cases.participants(case.id, active_only=True)
+    mood = store.journal.last_mood(case.id)
+    pending = store.cases.pending_handoff(case.id)
+    promises = store.journal.open_promises(case.id)
     fields = [Field("Owner", mention(case.owner)),
               Field("Customer", case.customer or "not given"),
               Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
                                               for p in people) or "nobody yet"),
-              Field("Customer mood", mood["level"] if mood else "no reading yet")]
+              Field("Customer mood", mood.level if mood else "no reading yet")]
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     if promises:
@@ -84,9 +84,9 @@ async def status(ctx: Ctx, args: Args) -> list[Reply]:
          who="anyone", any_platform=True)
 async def journey(ctx: Ctx, args: Args) -> list[Reply]:
     case, store = ctx.need_case(), ctx.deps.store
-    steps = [(r["at"], f"{r['function']}: {r['what']}") for r in store.rows("touchpoints", case.id)]
-    steps += [(r["at"], f"mood {r['level']}" + (f" ({r['note']})" if r["note"] else ""))
-              for r in store.rows("moods", case.id)]
+    steps = [(t.at, f"{t.function}: {t.what}") for t in store.journal.touchpoints(case.id)]
+    steps += [(m.at, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
+              for m in store.journal.moods(case.id)]
     steps.sort()
     if not steps:
         return [Reply(text=f"No touchpoints or moods on {case.ref} yet: "

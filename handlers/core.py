@@ -36,10 +36,10 @@ class Core:
         membership.message_posted(self.deps, platform, room_id, user_id)
 
     def cases_for(self, user_id: str) -> list[Case]:
-        return self.store.list_cases(status=CaseStatus.OPEN, person=user_id)
+        return self.store.cases.list(status=CaseStatus.OPEN, person=user_id)
 
     def case_for_room(self, room_id: str) -> Case | None:
-        return self.store.case_by_room(room_id)
+        return self.store.cases.by_room(room_id)
 
     def command_names(self) -> list[str]:
         return [self.router.shown(c) for c in self.router.commands.values()]

@@ -115,7 +115,7 @@ async def promise(ctx: Ctx, args: Args) -> list[Reply]:
 async def kept(ctx: Ctx, args: Args) -> list[Reply]:
     pid = args.take_int("promise", ctx.usage)
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), pid)
-    late = ctx.deps.now() > parse_iso(row["due"])
+    late = ctx.deps.now() > parse_iso(row.due)
     return [ctx.ok(f"Promise #{pid} kept" + (" (late)." if late else " on time."))]
 
 

@@ -21,7 +21,7 @@ async def skills(ctx: Ctx, args: Args) -> list[Reply]:
     mentioned = args.take_mentions()
     if mentioned:
         target = mentioned[0]
-        store.ensure_person(target, ctx.inv.platform, None, None, deps.now_iso())
+        store.people.ensure(target, ctx.inv.platform, None, None, deps.now_iso())
     verb = (args.take() or "").lower()
     if verb and verb not in _VERBS:
         raise CommandError(f"`{verb}` is not a skills action: {ctx.usage}")
@@ -32,17 +32,17 @@ async def skills(ctx: Ctx, args: Args) -> list[Reply]:
         names = normalise_skills(args.rest().replace(",", " ").split())
         if not names:
             raise CommandError(f"name the skills to {verb}: {ctx.usage}")
-        (store.add_skills if verb == "add" else store.remove_skills)(target, names)
+        (store.people.add_skills if verb == "add" else store.people.remove_skills)(target, names)
     elif verb in ("away", "back"):
-        store.set_available(target, verb == "back")
+        store.people.set_available(target, verb == "back")
     elif verb == "function":
         function = args.rest().lower()
         if not function:
             raise CommandError(f"name the function (billing, networking…): {ctx.usage}")
-        store.set_function(target, function)
-    person = store.get_person(target)
+        store.people.set_function(target, function)
+    person = store.people.get(target)
     assert person is not None
-    have = store.skills_of(target)
+    have = store.people.skills_of(target)
     state = "available" if person.available else "away (not suggested for swarms)"
     listing = ", ".join(have) if have else "none yet (`skills add <skill>…`)"
     team = f" Function: {person.function}." if person.function else ""

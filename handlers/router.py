@@ -59,7 +59,7 @@ class Router:
             name, rest = swapped
         command = self.lookup[name]
         deps = self.deps
-        actor = deps.store.ensure_person(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
+        actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
                                          deps.now_iso())
         args = Args.parse(rest, command.options)
         case = self._resolve_case(command, args, inv)
@@ -83,7 +83,7 @@ class Router:
         store = self.deps.store
         first = args.peek()
         if first and CASE_REF.match(first) and not first.startswith("@"):
-            case = store.case_by_ref(first)
+            case = store.cases.by_ref(first)
             if case is not None:
                 args.take()
                 return case
@@ -93,7 +93,7 @@ class Router:
         takes_no_text = not command.usage or command.usage.startswith("[")
         if looks_like_ref and takes_no_text:
             raise CommandError(f"No case {first}. `{self.slash} list open` shows the open swarms.")
-        in_room = store.case_by_room(inv.room_id) if inv.room_id else None
+        in_room = store.cases.by_room(inv.room_id) if inv.room_id else None
         if in_room is not None and in_room.platform == inv.platform:
             return in_room
         if command.case == "optional":

@@ -118,13 +118,13 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         errors = dict(sub.errors)
         callback = body["view"].get("callback_id")
         if not errors and callback == ids.VIEW_OPEN and sub.command:
-            existing = store.case_by_ref(sub.command.split()[1])
+            existing = store.cases.by_ref(sub.command.split()[1])
             if existing is not None:
                 errors["ref"] = f"{existing.ref} is already {existing.status.value}."
         elif not errors and callback in (ids.VIEW_HANDOFF, ids.VIEW_RESOLVE) and sub.ref:
             # The case may have been resolved since the form opened (who may act on it is
             # the core's decision, told after the form closes).
-            case = store.case_by_ref(sub.ref)
+            case = store.cases.by_ref(sub.ref)
             field = "receiver" if callback == ids.VIEW_HANDOFF else "resolution"
             if case is None or not case.is_open:
                 errors[field] = f"{sub.ref} is not open any more."

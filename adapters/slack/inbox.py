@@ -67,19 +67,19 @@ class Inbox:
         """Record a request; False when the key was seen before (a redelivery)."""
         started = time.perf_counter()
         payload = json.dumps({"kind": kind, "body": stored_body(kind, body)})
-        fresh = self.store.inbox_put(key, SOURCE, payload, iso(self.clock()))
+        fresh = self.store.inbox.put(key, SOURCE, payload, iso(self.clock()))
         # The write sits on the ack path (3 s budget): keep an eye on what it costs.
         log.debug("inbox put %s in %.2f ms", key, (time.perf_counter() - started) * 1000)
         return fresh
 
     def done(self, key: str) -> None:
-        self.store.inbox_done(key, iso(self.clock()))
+        self.store.inbox.done(key, iso(self.clock()))
 
     def pending(self) -> list[Pending]:
         rows = []
-        for row in self.store.inbox_pending(SOURCE):
-            data = json.loads(row["payload"])
-            rows.append(Pending(row["key"], data["kind"], data["body"]))
+        for row in self.store.inbox.pending(SOURCE):
+            data = json.loads(row.payload)
+            rows.append(Pending(row.key, data["kind"], data["body"]))
         return rows
 
 

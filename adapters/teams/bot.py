@@ -128,7 +128,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
         # Inbox before side effects: a redelivered activity (same id) is not run twice, and
         # one a crash interrupted is finished by `replay_inbox` at the next start.
         raw = turn_context.turn_state.get(RAW_BODY) or json.dumps(activity.serialize())
-        if key and not self.core.store.inbox_put(key, PLATFORM, raw, utcnow().isoformat()):
+        if key and not self.core.store.inbox.put(key, PLATFORM, raw, utcnow().isoformat()):
             log.info("Teams redelivered activity %s; already handled", activity.id)
             return
         await self._run_command(activity, text, key)
@@ -138,19 +138,19 @@ class SwarmTeamsBot(TeamsActivityHandler):
         for reply in replies:
             await self._reply_to(activity, card_activity(reply, self.directory.name))
         if key:
-            self.core.store.inbox_done(key, utcnow().isoformat())
+            self.core.store.inbox.done(key, utcnow().isoformat())
 
     async def replay_inbox(self) -> int:
         """Run the commands a crash left in the inbox (received, not done). Returns how many."""
         done = 0
-        for row in self.core.store.inbox_pending(PLATFORM):
-            activity = Activity().deserialize(json.loads(row["payload"]))
+        for row in self.core.store.inbox.pending(PLATFORM):
+            activity = Activity().deserialize(json.loads(row.payload))
             self.directory.learn(activity)
             text, _ = command_text(activity)
             try:
-                await self._run_command(activity, text, row["key"])
+                await self._run_command(activity, text, row.key)
             except PortError as err:  # Teams refused the reply: leave it for the next start
-                log.warning("Teams: could not finish inbox item %s: %s", row["key"], err)
+                log.warning("Teams: could not finish inbox item %s: %s", row.key, err)
                 continue
             done += 1
         return done
@@ -221,11 +221,11 @@ class SwarmTeamsBot(TeamsActivityHandler):
     def _people(self, command: str) -> dict[str, str]:
         """The case's participants other than its owner: who a handoff can go to."""
         parts = command.split()
-        case = self.core.store.case_by_ref(parts[1]) if len(parts) > 1 else None
+        case = self.core.store.cases.by_ref(parts[1]) if len(parts) > 1 else None
         if case is None:
             return {}
         people = {}
-        for p in self.core.store.participants(case.id, active_only=True):
+        for p in self.core.store.cases.participants(case.id, active_only=True):
             if p.person != case.owner:
                 people[p.person] = self.directory.name(p.person) or p.person
         return people

@@ -134,10 +134,11 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
 
 def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
     runtime = runtime_of(core)
-    runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
+    runtime.directory.fallback = lambda uid: (p.name if (p := core.store.people.get(uid))
                                               and p.name != uid else None)
     # From now on conversation references are kept in the store (and read back from it).
-    runtime.directory.refs = core.store
+    runtime.directory.refs = core.store.refs
+    runtime.directory.case_room = lambda name: core.store.cases.room_id_by_name("teams", name)
     runtime.directory.now = core.deps.now_iso
     bot = SwarmTeamsBot(core, runtime.directory, runtime.port.connector)
     app.router.add_post("/api/messages", make_handler(runtime, bot))

@@ -36,7 +36,7 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
     if not summary.strip():
         raise CommandError("a case needs a summary: `open <ref> [sev1..sev4] <summary>`")
     store = deps.store
-    existing = store.case_by_ref(ref)
+    existing = store.cases.by_ref(ref)
     if existing is not None:
         where = f" in #{existing.room_name}" if existing.room_name else ""
         state = "open" if existing.is_open else "resolved"
@@ -45,20 +45,20 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
     deps.port(platform)  # fail before writing anything if the platform is not connected
     now = deps.now_iso()
     with store.transaction():
-        case_id = store.insert_case(ref, customer, summary.strip(), severity, actor.id,
+        case_id = store.cases.add(ref, customer, summary.strip(), severity, actor.id,
                                     platform, now)
-        store.add_owner(case_id, actor.id, now)
-        store.add_participant(case_id, actor.id, Role.OWNER, now, None, "opened the case")
-        store.append(case_id, now, "opened", actor.id,
+        store.cases.add_owner(case_id, actor.id, now)
+        store.cases.add_participant(case_id, actor.id, Role.OWNER, now, None, "opened the case")
+        store.timeline.append(case_id, now, "opened", actor.id,
                      f"opened {severity_label(severity)}: {summary.strip()}")
         if delight:
-            store.set_delight(case_id, delight)
-            store.append(case_id, now, "delight", actor.id, delight)
-    case = store.case_by_id(case_id)
+            store.cases.set_delight(case_id, delight)
+            store.timeline.append(case_id, now, "delight", actor.id, delight)
+    case = store.cases.by_id(case_id)
     assert case is not None
     effects = Effects()
     room = await rooms.open_room(deps, case, skills or [], effects)
-    return Opened(case=store.case_by_id(case_id) or case, room=room, failures=effects.failures)
+    return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures)
 
 
 @dataclass
@@ -75,13 +75,13 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
         raise CommandError("say how it was resolved: `resolve <resolution>`")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        pending = store.pending_handoff(case.id)
+        pending = store.cases.pending_handoff(case.id)
         if pending is not None:
-            store.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
-        store.resolve_case(case.id, resolution.strip(), now)
-        store.end_owner(case.id, now)
-        store.append(case.id, now, "resolved", actor.id, resolution.strip())
-    contributors = [p.person for p in store.participants(case.id)
+            store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
+        store.cases.resolve(case.id, resolution.strip(), now)
+        store.cases.end_owner(case.id, now)
+        store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
+    contributors = [p.person for p in store.cases.participants(case.id)
                     if p.role is not Role.OWNER and p.person != case.owner]
     contributors = list(dict.fromkeys(contributors))
     effects = Effects()
@@ -95,22 +95,22 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
         # Whether "archive" really archives is the platform's setting, kept in its port
         # (e.g. [slack] archive_on_resolve); the core always asks.
         await effects.attempt("archive the swarm room", port.archive(case.room_id))
-    resolved = store.case_by_id(case.id) or case
+    resolved = store.cases.by_id(case.id) or case
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 
 
 def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
     if which == "mine":
-        return deps.store.list_cases(status=CaseStatus.OPEN, person=actor.id)
+        return deps.store.cases.list(status=CaseStatus.OPEN, person=actor.id)
     if which == "all":
-        return deps.store.list_cases()
-    return deps.store.list_cases(status=CaseStatus.OPEN)
+        return deps.store.cases.list()
+    return deps.store.cases.list(status=CaseStatus.OPEN)
 
 
 def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[TimelineEvent]:
     """What happened since this person last looked; marks it seen."""
     store = deps.store
-    events = store.timeline(case.id, store.last_seen(case.id, actor.id))
+    events = store.timeline.events(case.id, store.timeline.last_seen(case.id, actor.id))
     if events:
-        store.mark_seen(case.id, actor.id, events[-1].id)
+        store.timeline.mark_seen(case.id, actor.id, events[-1].id)
     return events[-limit:]
