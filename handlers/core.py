@@ -36,7 +36,7 @@ class Core:
         membership.message_posted(self.deps, platform, room_id, user_id)
 
     def cases_for(self, user_id: str) -> list[Case]:
-        return self.store.cases.list(status=CaseStatus.OPEN, person=user_id)
+        return self.store.cases.recent(status=CaseStatus.OPEN, person=user_id)
 
     def case_for_room(self, room_id: str) -> Case | None:
         return self.store.cases.by_room(room_id)

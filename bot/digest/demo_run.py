@@ -34,7 +34,7 @@ class DemoResult:
 
 
 def require_empty(store: Store) -> None:
-    if store.cases.list(limit=1):
+    if store.cases.recent(limit=1):
         raise CommandError("the demo fills a new database: this one already has cases "
                            "(pick another --db path)")
 

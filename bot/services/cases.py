@@ -101,10 +101,10 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
 
 def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
     if which == "mine":
-        return deps.store.cases.list(status=CaseStatus.OPEN, person=actor.id)
+        return deps.store.cases.recent(status=CaseStatus.OPEN, person=actor.id)
     if which == "all":
-        return deps.store.cases.list()
-    return deps.store.cases.list(status=CaseStatus.OPEN)
+        return deps.store.cases.recent()
+    return deps.store.cases.recent(status=CaseStatus.OPEN)
 
 
 def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[TimelineEvent]:

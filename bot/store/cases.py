@@ -73,8 +73,8 @@ class SqliteCases(BaseQueries):
                       "AND room_id IS NOT NULL ORDER BY id DESC LIMIT 1", (platform, room_name))
         return str(r["room_id"]) if r else None
 
-    def list(self, status: CaseStatus | None = None, person: str | None = None,
-             limit: int = 50) -> list[Case]:
+    def recent(self, status: CaseStatus | None = None, person: str | None = None,
+               limit: int = 50) -> list[Case]:
         where: list[str] = []
         params: list[Any] = []
         if status is not None:

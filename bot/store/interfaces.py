@@ -72,8 +72,8 @@ class Cases(Protocol):
         """Refs match without regard to case (`zd-1` finds ZD-1)."""
     def by_room(self, room_id: str) -> Case | None: ...
     def room_id_by_name(self, platform: str, room_name: str) -> str | None: ...
-    def list(self, status: CaseStatus | None = None, person: str | None = None,
-             limit: int = 50) -> list[Case]:
+    def recent(self, status: CaseStatus | None = None, person: str | None = None,
+               limit: int = 50) -> list[Case]:
         """Newest first; `person` keeps the cases they own or are active in."""
     def all(self) -> list[Case]:
         """Every case, oldest first."""

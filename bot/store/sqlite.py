@@ -15,6 +15,17 @@ from sqlite_utils import Database
 
 from bot.store.cases import SqliteCases
 from bot.store.digest import SqliteDigestReads
+from bot.store.interfaces import (
+    Cases,
+    DigestReads,
+    Inbox,
+    Intents,
+    Journal,
+    People,
+    PlatformRefs,
+    SentMarks,
+    Timeline,
+)
 from bot.store.journal import SqliteJournal
 from bot.store.migrations import migrate
 from bot.store.people import SqlitePeople
@@ -52,15 +63,16 @@ class SqliteStore:
     def __init__(self, db: Database) -> None:
         self.db = db  # SQLite's own: for its tests and benchmarks, not part of the interface
         self.db.conn.row_factory = sqlite3.Row
-        self.cases = SqliteCases(db)
-        self.timeline = SqliteTimeline(db)
-        self.journal = SqliteJournal(db)
-        self.people = SqlitePeople(db)
-        self.inbox = SqliteInbox(db)
-        self.intents = SqliteIntents(db)
-        self.sent = SqliteSentMarks(db)
-        self.digest = SqliteDigestReads(db)
-        self.refs = SqlitePlatformRefs(db)
+        # Typed as the interface (Protocol attributes are invariant), so SqliteStore is a Store.
+        self.cases: Cases = SqliteCases(db)
+        self.timeline: Timeline = SqliteTimeline(db)
+        self.journal: Journal = SqliteJournal(db)
+        self.people: People = SqlitePeople(db)
+        self.inbox: Inbox = SqliteInbox(db)
+        self.intents: Intents = SqliteIntents(db)
+        self.sent: SentMarks = SqliteSentMarks(db)
+        self.digest: DigestReads = SqliteDigestReads(db)
+        self.refs: PlatformRefs = SqlitePlatformRefs(db)
 
     @property
     def path(self) -> str:

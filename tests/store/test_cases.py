@@ -29,15 +29,15 @@ def test_ids_are_returned_by_inserts_and_differ(store: Store) -> None:
 def test_list_is_newest_first_and_filters_status_and_person(store: Store) -> None:
     a, b = open_case(store, "ZD-1"), open_case(store, "ZD-2", owner="bob")
     store.cases.resolve(a, "fixed", T1)
-    assert [c.id for c in store.cases.list()] == [b, a]
-    assert [c.id for c in store.cases.list(status=CaseStatus.OPEN)] == [b]
-    assert [c.id for c in store.cases.list(person="ann")] == [a]
+    assert [c.id for c in store.cases.recent()] == [b, a]
+    assert [c.id for c in store.cases.recent(status=CaseStatus.OPEN)] == [b]
+    assert [c.id for c in store.cases.recent(person="ann")] == [a]
     store.people.ensure("cy", "slack", "Cy", None, T0)
     store.cases.add_participant(b, "cy", Role.SPECIALIST, T1, "bob", "billing")
-    assert [c.id for c in store.cases.list(person="cy")] == [b]
+    assert [c.id for c in store.cases.recent(person="cy")] == [b]
     store.cases.leave(b, "cy", T2)
-    assert store.cases.list(person="cy") == []
-    assert [c.id for c in store.cases.list(limit=1)] == [b]
+    assert store.cases.recent(person="cy") == []
+    assert [c.id for c in store.cases.recent(limit=1)] == [b]
     resolved = store.cases.by_id(a)
     assert (resolved.status, resolved.resolution, resolved.resolved_at) == (
         CaseStatus.RESOLVED, "fixed", T1)
