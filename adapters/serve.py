@@ -52,7 +52,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
         from adapters.teams.endpoint import add_teams_routes
 
         # POST /api/messages; Teams' conversation references live in the store.
-        add_teams_routes(app, teams_runtime, core, refs=core.deps.store)
+        add_teams_routes(app, teams_runtime, core, refs=core.deps.store.refs)
 
     from bot.scheduler import start_scheduler
     from bot.web.digest_page import add_digest_routes

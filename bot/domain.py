@@ -124,6 +124,88 @@ class TimelineEvent:
     text: str
 
 
+@dataclass(frozen=True)
+class Ownership:
+    """One period of a case's ownership: ownership moves only by an accepted handoff."""
+
+    person: str
+    assumed_at: str
+    renounced_at: str | None
+
+
+@dataclass(frozen=True)
+class HelpRequest:
+    id: int
+    case_id: int
+    skills: tuple[str, ...]
+    tried: str | None
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Touchpoint:
+    id: int
+    case_id: int
+    function: str
+    what: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Mood:
+    id: int
+    case_id: int
+    level: str
+    note: str | None
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Decision:
+    id: int
+    case_id: int
+    risk: str
+    decision: str
+    rationale: str | None
+    outcome: str | None
+    outcome_at: str | None
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Friction:
+    id: int
+    case_id: int | None
+    process: str
+    how: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Thanks:
+    id: int
+    case_id: int | None
+    from_id: str
+    to_id: str
+    what: str
+    at: str
+
+
+@dataclass(frozen=True)
+class Reminder:
+    """An open promise due soon on an open case, with what a reminder to its owner needs."""
+
+    promise: Promise
+    ref: str
+    owner: str
+    platform: str
+
+
 def room_name_for(ref: str, summary: str, prefix: str = "swarm", limit: int = 80) -> str:
     """A Slack-valid channel name that keeps the case ref whole.
 

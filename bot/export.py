@@ -9,42 +9,41 @@ from bot.store import Store
 
 
 def export_cases(store: Store) -> dict[str, Any]:
-    cases = []
-    for c in store.all_cases():
+    cases, journal = [], store.journal
+    for c in store.cases.all():
         cases.append({
             "ref": c.ref, "status": c.status.value, "severity": c.severity,
             "customer": c.customer, "summary": c.summary, "owner": c.owner,
             "delight": c.delight, "resolution": c.resolution, "platform": c.platform,
             "room": c.room_name, "opened_at": c.opened_at, "resolved_at": c.resolved_at,
-            "owners": store.owners(c.id),
+            "owners": [{"person": o.person, "from": o.assumed_at, "until": o.renounced_at}
+                       for o in store.cases.owners(c.id)],
             "handoffs": [{"from": h.from_id, "to": h.to_id, "briefing": h.briefing,
                           "tried": h.tried, "state": h.state.value,
                           "requested_at": h.requested_at,
                           "accepted_at": h.decided_at if h.state.value == "accepted" else None,
                           "decided_at": h.decided_at, "reason": h.reason}
-                         for h in store.handoffs(c.id)],
+                         for h in store.cases.handoffs(c.id)],
             "participants": [{"person": p.person, "role": p.role.value, "joined_at": p.joined_at,
                               "left_at": p.left_at, "invited_by": p.invited_by, "why": p.why}
-                             for p in store.participants(c.id)],
-            "help_requests": [{"skills": r["skills"].strip("|").split("|"), "tried": r["tried"],
-                               "by": r["by_id"], "at": r["at"]}
-                              for r in store.rows("help_requests", c.id)],
-            "touchpoints": [{"function": r["function"], "what": r["what"], "by": r["by_id"],
-                             "at": r["at"]} for r in store.rows("touchpoints", c.id)],
-            "moods": [{"level": r["level"], "note": r["note"], "by": r["by_id"], "at": r["at"]}
-                      for r in store.rows("moods", c.id)],
-            "decisions": [{"id": r["id"], "risk": r["risk"], "decision": r["decision"],
-                           "rationale": r["rationale"], "outcome": r["outcome"],
-                           "by": r["by_id"], "at": r["at"]}
-                          for r in store.rows("decisions", c.id)],
-            "frictions": [{"process": r["process"], "how": r["how"], "by": r["by_id"],
-                           "at": r["at"]} for r in store.rows("frictions", c.id)],
-            "promises": [{"id": r["id"], "what": r["what"], "due": r["due"],
-                          "kept_at": r["kept_at"]} for r in store.rows("promises", c.id)],
-            "thanks": [{"from": r["from_id"], "to": r["to_id"], "for": r["what"], "at": r["at"]}
-                       for r in store.rows("thanks", c.id)],
-            "messages": store.message_counts(c.id),
+                             for p in store.cases.participants(c.id)],
+            "help_requests": [{"skills": list(r.skills), "tried": r.tried, "by": r.by,
+                               "at": r.at} for r in store.cases.help_requests(c.id)],
+            "touchpoints": [{"function": t.function, "what": t.what, "by": t.by, "at": t.at}
+                            for t in journal.touchpoints(c.id)],
+            "moods": [{"level": m.level, "note": m.note, "by": m.by, "at": m.at}
+                      for m in journal.moods(c.id)],
+            "decisions": [{"id": d.id, "risk": d.risk, "decision": d.decision,
+                           "rationale": d.rationale, "outcome": d.outcome, "by": d.by,
+                           "at": d.at} for d in journal.decisions(c.id)],
+            "frictions": [{"process": f.process, "how": f.how, "by": f.by, "at": f.at}
+                          for f in journal.frictions(c.id)],
+            "promises": [{"id": p.id, "what": p.what, "due": p.due, "kept_at": p.kept_at}
+                         for p in journal.promises(c.id)],
+            "thanks": [{"from": t.from_id, "to": t.to_id, "for": t.what, "at": t.at}
+                       for t in journal.thanks(c.id)],
+            "messages": store.timeline.message_counts(c.id),
             "timeline": [{"at": e.at, "kind": e.kind, "by": e.by, "text": e.text}
-                         for e in store.timeline(c.id)],
+                         for e in store.timeline.events(c.id)],
         })
     return {"cases": plain_data(cases)}

@@ -83,7 +83,7 @@ class Scheduler:
         if cfg.teams_channel:
             found.append(Destination("teams", cfg.teams_channel, False))
         for manager in cfg.managers:
-            platform = self.deps.store.person_platform(manager) or (
+            platform = self.deps.store.people.platform_of(manager) or (
                 next(iter(ports)) if len(ports) == 1 else None)
             if platform:
                 found.append(Destination(platform, manager, True))
@@ -102,7 +102,7 @@ class Scheduler:
         store, done = self.deps.store, []
         digest: dict[str, Any] | None = None
         for dest in self.destinations():
-            if not store.mark_sent("digest", week.label, dest.key, iso(now)):
+            if not store.sent.mark("digest", week.label, dest.key, iso(now)):
                 continue
             if digest is None:
                 digest = await compute_digest_off_loop(store, week, now)
@@ -114,7 +114,7 @@ class Scheduler:
                 else:
                     await post_digest(port, dest.target, digest, self._link(week, now))
             except PortError as err:
-                store.unmark_sent("digest", week.label, dest.key)
+                store.sent.unmark("digest", week.label, dest.key)
                 log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
                             err.detail)
                 continue
@@ -129,25 +129,26 @@ class Scheduler:
 
     async def remind(self, now: datetime) -> list[str]:
         store, done = self.deps.store, []
-        for p in store.promises_due_for_reminder(iso(now + REMIND_BEFORE)):
-            port = self.deps.ports.get(p["platform"])
-            if port is None or not store.mark_reminded(p["id"], iso(now)):
+        for r in store.journal.due_reminders(iso(now + REMIND_BEFORE)):
+            p = r.promise
+            port = self.deps.ports.get(r.platform)
+            if port is None or not store.sent.mark_reminded(p.id, iso(now)):
                 continue
-            owner = store.get_person(p["owner_id"])
+            owner = store.people.get(r.owner)
             tz = (owner.tz if owner else None) or self.deps.config.people.timezone
-            due = parse_iso(p["due"])
+            due = parse_iso(p.due)
             when = "is due" if due > now else "was due"
             try:
-                await port.direct_message(p["owner_id"], Reply(
-                    title=f"Promise to the customer on {p['ref']}",
-                    text=f"You promised: {p['what']}. It {when} {local_text(due, tz)}.",
-                    buttons=(Button("Kept", f"kept {p['ref']} {p['id']}", style="primary"),)))
+                await port.direct_message(r.owner, Reply(
+                    title=f"Promise to the customer on {r.ref}",
+                    text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
+                    buttons=(Button("Kept", f"kept {r.ref} {p.id}", style="primary"),)))
             except PortError as err:
-                store.unmark_reminded(p["id"])
-                log.warning("reminder for promise %s failed (will retry): %s", p["id"],
+                store.sent.unmark_reminded(p.id)
+                log.warning("reminder for promise %s failed (will retry): %s", p.id,
                             err.detail)
                 continue
-            done.append(f"reminder promise #{p['id']} -> {p['owner_id']}")
+            done.append(f"reminder promise #{p.id} -> {r.owner}")
         return done
 
 

@@ -59,24 +59,24 @@ class Entrance:
     def accept(self, delivery: Delivery) -> bool:
         if delivery.key is None:
             return True
-        return self.deps.store.inbox_put(delivery.key, delivery.source, delivery.to_json(),
+        return self.deps.store.inbox.put(delivery.key, delivery.source, delivery.to_json(),
                                          self.deps.now_iso())
 
     def pending(self, source: str) -> list[Delivery]:
         out = []
-        for row in self.deps.store.inbox_pending(source):
+        for row in self.deps.store.inbox.pending(source):
             try:
-                out.append(Delivery.from_json(row["payload"]))
+                out.append(Delivery.from_json(row.payload))
             except (ValueError, KeyError, TypeError) as err:
                 # A row written by an older version: it cannot be run, so it is closed.
-                log.warning("inbox %s: unreadable, closed unrun (%s)", row["key"], err)
-                self.deps.store.inbox_done(row["key"], self.deps.now_iso())
+                log.warning("inbox %s: unreadable, closed unrun (%s)", row.key, err)
+                self.deps.store.inbox.done(row.key, self.deps.now_iso())
         return out
 
     def close_unrun(self, delivery: Delivery) -> None:
         """A delivery refused before it ran (a form sent back with errors): nothing to do."""
         if delivery.key is not None:
-            self.deps.store.inbox_done(delivery.key, self.deps.now_iso())
+            self.deps.store.inbox.done(delivery.key, self.deps.now_iso())
 
     async def receive(self, delivery: Delivery) -> Outcome:
         if not self.accept(delivery):
@@ -89,7 +89,7 @@ class Entrance:
             return await self._run(delivery)
         finally:
             if delivery.key is not None:
-                self.deps.store.inbox_done(delivery.key, self.deps.now_iso())
+                self.deps.store.inbox.done(delivery.key, self.deps.now_iso())
 
     # -- running --------------------------------------------------------------------------
     def _invocation(self, d: Delivery) -> Invocation:
@@ -134,7 +134,7 @@ class Entrance:
 
     async def _room_event(self, d: Delivery, event: RoomEvent) -> None:
         store = self.deps.store
-        room = next((r for r in event.rooms if store.case_by_room(r) is not None), None)
+        room = next((r for r in event.rooms if store.cases.by_room(r) is not None), None)
         if room is None:
             return
         if event.kind == "joined":
@@ -147,17 +147,21 @@ class Entrance:
     # -- reads adapters need ----------------------------------------------------------------
     def cases_for(self, user_id: str) -> list[Case]:
         """Open swarms a person is in (Slack's Home tab)."""
-        return self.deps.store.list_cases(status=CaseStatus.OPEN, person=user_id)
+        return self.deps.store.cases.recent(status=CaseStatus.OPEN, person=user_id)
 
     def is_case_room(self, room_id: str) -> bool:
-        return self.deps.store.case_by_room(room_id) is not None
+        return self.deps.store.cases.by_room(room_id) is not None
 
     def person_name(self, user_id: str) -> str | None:
-        person = self.deps.store.get_person(user_id)
+        person = self.deps.store.people.get(user_id)
         return person.name if person and person.name != user_id else None
 
+    def case_room(self, platform: str, room_name: str) -> str | None:
+        """The id of a case's room known by name (rooms made before a restart)."""
+        return self.deps.store.cases.room_id_by_name(platform, room_name)
+
     def room_names(self) -> set[str]:
-        return {c.room_name for c in self.deps.store.all_cases() if c.room_name}
+        return {c.room_name for c in self.deps.store.cases.all() if c.room_name}
 
     def command_names(self) -> list[str]:
         return [self.router.shown(c) for c in self.router.commands.values()]

@@ -215,7 +215,7 @@ def parse_kept(ctx: Ctx, args: Args) -> Kept:
 @command("kept", "<id>", "Mark a promise to the customer kept.", parse=parse_kept, who="owner")
 async def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
-    late = ctx.deps.now() > parse_iso(row["due"])
+    late = ctx.deps.now() > parse_iso(row.due)
     return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))]
 
 

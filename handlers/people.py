@@ -49,20 +49,20 @@ async def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     store, deps = ctx.deps.store, ctx.deps
     target = cmd.person or ctx.actor.id
     if cmd.person:
-        store.ensure_person(target, ctx.inv.platform, None, None, deps.now_iso())
+        store.people.ensure(target, ctx.inv.platform, None, None, deps.now_iso())
     if cmd.verb and target != ctx.actor.id and not deps.is_manager(ctx.actor):
         raise NotAllowed("Only a manager can change someone else's skills.")
     who = "Your" if target == ctx.actor.id else f"{mention(target)}'s"
     if cmd.verb in ("add", "remove"):
-        (store.add_skills if cmd.verb == "add" else store.remove_skills)(target,
+        (store.people.add_skills if cmd.verb == "add" else store.people.remove_skills)(target,
                                                                          list(cmd.skills))
     elif cmd.verb in ("away", "back"):
-        store.set_available(target, cmd.verb == "back")
+        store.people.set_available(target, cmd.verb == "back")
     elif cmd.verb == "function":
-        store.set_function(target, cmd.function)
-    person = store.get_person(target)
+        store.people.set_function(target, cmd.function)
+    person = store.people.get(target)
     assert person is not None
-    have = store.skills_of(target)
+    have = store.people.skills_of(target)
     state = "available" if person.available else "away (not suggested for swarms)"
     listing = ", ".join(have) if have else "none yet (`skills add <skill>…`)"
     team = f" Function: {person.function}." if person.function else ""

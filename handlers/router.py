@@ -132,7 +132,7 @@ class Router:
         case = None
         if command.case != "none":
             ref = context.get("ref", "")
-            case = self.deps.store.case_by_ref(ref) if ref else None
+            case = self.deps.store.cases.by_ref(ref) if ref else None
             if case is None:
                 raise CommandError(f"This form was for a case that no longer exists ({ref[:40]}).")
         ctx = self._ctx(inv, command, case)
@@ -169,7 +169,7 @@ class Router:
             raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
                                f"{self.phrases.command(command.name)} it there.")
         deps = self.deps
-        actor = deps.store.ensure_person(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
+        actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
                                          deps.now_iso())
         return Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
                    slash=self.slash, name=self.shown(command), router=self)
@@ -187,7 +187,7 @@ class Router:
         store = self.deps.store
         first = args.peek()
         if first and CASE_REF.match(first):
-            case = store.case_by_ref(first)
+            case = store.cases.by_ref(first)
             if case is not None:
                 args.take()
                 return case
@@ -199,7 +199,7 @@ class Router:
         takes_no_text = not command.usage or command.usage.startswith("[")
         if looks_like_ref and takes_no_text:
             raise CommandError(no_case)
-        in_room = store.case_by_room(inv.room_id) if inv.room_id else None
+        in_room = store.cases.by_room(inv.room_id) if inv.room_id else None
         if in_room is not None and in_room.platform == inv.platform:
             return in_room
         if command.case == "optional":

@@ -3,9 +3,10 @@
 A conversation id alone does not say where to post: that is the regional serviceUrl, and
 creating a conversation (a swarm thread, a 1:1 chat) also needs the tenant and the bot's own
 account. All of it arrives on incoming activities. `Directory` keeps it in memory for the hot
-path and writes it through to the store (`refs`, bot/store/platform_refs.py) only when a
-reference is new or changed, so that after a restart the bot can post proactively (a swarm
-thread, a handoff offer by 1:1 chat) before Teams has sent it anything.
+path and writes it through to the store's platform references (`refs`: (platform, kind,
+key) -> JSON) only when a reference is new or changed, so that after a restart the bot can
+post proactively (a swarm thread, a handoff offer by 1:1 chat) before Teams has sent it
+anything.
 """
 
 from __future__ import annotations
@@ -23,21 +24,20 @@ Ref = tuple[str, str | None, str | None]  # (service_url, tenant_id, bot_id)
 
 
 class RefStore(Protocol):
-    """The store's Teams reference queries (implemented by bot.store.Store)."""
+    """The store's platform references (bot.store.interfaces.PlatformRefs), as used here."""
 
-    def teams_conversation_put(self, conversation_id: str, service_url: str,
-                               tenant_id: str | None, bot_id: str | None, at: str,
-                               room_name: str | None = None) -> None: ...
+    def put(self, platform: str, kind: str, key: str, value: dict[str, Any], at: str
+            ) -> None: ...
 
-    def teams_conversation_get(self, conversation_id: str) -> dict[str, Any] | None: ...
+    def get(self, platform: str, kind: str, key: str) -> dict[str, Any] | None: ...
 
-    def teams_conversation_latest(self) -> dict[str, Any] | None: ...
+    def latest(self, platform: str, kind: str) -> dict[str, Any] | None: ...
 
-    def teams_room_by_name(self, room_name: str) -> str | None: ...
 
-    def teams_dm_put(self, user_id: str, conversation_id: str, at: str) -> None: ...
-
-    def teams_dm_get(self, user_id: str) -> str | None: ...
+PLATFORM = "teams"
+# The kinds of reference kept: a conversation's {service_url, tenant_id, bot_id, room_name};
+# a room created by swarmbot, by name: {conversation_id}; a person's 1:1 chat: {conversation_id}.
+CONVERSATION, ROOM, DM = "conversation", "room", "dm"
 
 
 def _base(conversation_id: str) -> str:
@@ -54,8 +54,10 @@ class Directory:
     names: dict[str, str] = field(default_factory=dict)
     # Falls back to the store's names (set by the endpoint once the core exists).
     fallback: Callable[[str], str | None] | None = None
-    # The store, once the core exists (add_teams_routes); None keeps everything in memory.
+    # The store's references, once the core exists (add_teams_routes); None keeps everything
+    # in memory. `case_room` finds a room recorded only on its case (made before references).
     refs: RefStore | None = None
+    case_room: Callable[[str], str | None] | None = None
     now: Callable[[], str] = field(default=lambda: utcnow().isoformat(), repr=False)
     direct: dict[str, str] = field(default_factory=dict)  # user id -> 1:1 conversation id
     _stored: dict[str, Ref] = field(default_factory=dict, init=False, repr=False)
@@ -98,21 +100,38 @@ class Directory:
             if self._stored.get(conversation_id) == ref:
                 return
             if conversation_id not in self._stored:  # first sight since start-up
-                row = self.refs.teams_conversation_get(conversation_id)
+                row = self.refs.get(PLATFORM, CONVERSATION, conversation_id)
                 if row is not None and (row["service_url"], row["tenant_id"],
                                         row["bot_id"]) == ref:
                     self._stored[conversation_id] = ref
                     return
-        self.refs.teams_conversation_put(conversation_id, service_url, ref[1], ref[2],
-                                         self.now(), room_name)
+        self._put_conversation(conversation_id, ref, room_name)
         self._stored[conversation_id] = ref
+
+    def _put_conversation(self, conversation_id: str, ref: Ref, room_name: str | None) -> None:
+        """Write a reference; what this activity does not say (None) keeps what was recorded."""
+        assert self.refs is not None
+        at = self.now()
+        old = self.refs.get(PLATFORM, CONVERSATION, conversation_id) or {}
+        service_url, tenant_id, bot_id = ref
+        self.refs.put(PLATFORM, CONVERSATION, conversation_id, {
+            "service_url": service_url, "tenant_id": tenant_id or old.get("tenant_id"),
+            "bot_id": bot_id or old.get("bot_id"),
+            "room_name": room_name or old.get("room_name")}, at)
+        if room_name:
+            self.refs.put(PLATFORM, ROOM, room_name, {"conversation_id": conversation_id}, at)
 
     def remember_direct(self, user_id: str, conversation_id: str) -> None:
         if self.direct.get(user_id) == conversation_id:
             return
         self.direct[user_id] = conversation_id
-        if self.refs is not None and self.refs.teams_dm_get(user_id) != conversation_id:
-            self.refs.teams_dm_put(user_id, conversation_id, self.now())
+        if self.refs is not None and self._stored_direct(user_id) != conversation_id:
+            self.refs.put(PLATFORM, DM, user_id, {"conversation_id": conversation_id},
+                          self.now())
+
+    def _stored_direct(self, user_id: str) -> str | None:
+        row = self.refs.get(PLATFORM, DM, user_id) if self.refs is not None else None
+        return str(row["conversation_id"]) if row is not None else None
 
     # -- reading (memory first, then the store) ----------------------------------------
 
@@ -124,7 +143,7 @@ class Directory:
         if self._defaults_read or self.refs is None:
             return
         self._defaults_read = True
-        row = self.refs.teams_conversation_latest()
+        row = self.refs.latest(PLATFORM, CONVERSATION)
         if row is None:
             return
         self.default_service_url = self.default_service_url or row["service_url"]
@@ -136,8 +155,8 @@ class Directory:
         url = self.service_urls.get(conversation_id) or \
             self.service_urls.get(_base(conversation_id))
         if url is None and self.refs is not None:
-            row = self.refs.teams_conversation_get(conversation_id) or \
-                self.refs.teams_conversation_get(_base(conversation_id))
+            row = self.refs.get(PLATFORM, CONVERSATION, conversation_id) or \
+                self.refs.get(PLATFORM, CONVERSATION, _base(conversation_id))
             if row is not None:
                 url = self.service_urls[conversation_id] = row["service_url"]
                 self._stored.setdefault(conversation_id,
@@ -164,14 +183,18 @@ class Directory:
     def direct_conversation(self, user_id: str) -> str | None:
         found = self.direct.get(user_id)
         if found is None and self.refs is not None:
-            found = self.refs.teams_dm_get(user_id)
+            found = self._stored_direct(user_id)
             if found is not None:
                 self.direct[user_id] = found
         return found
 
     def room_by_name(self, room_name: str) -> str | None:
-        return self.refs.teams_room_by_name(room_name) if self.refs is not None else None
+        """The room swarmbot created with this name, else the one a case recorded."""
+        row = self.refs.get(PLATFORM, ROOM, room_name) if self.refs is not None else None
+        if row is not None:
+            return str(row["conversation_id"])
+        return self.case_room(room_name) if self.case_room is not None else None
 
     def room_name(self, conversation_id: str) -> str | None:
-        row = self.refs.teams_conversation_get(conversation_id) if self.refs else None
+        row = self.refs.get(PLATFORM, CONVERSATION, conversation_id) if self.refs else None
         return row["room_name"] if row is not None else None

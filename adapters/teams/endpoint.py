@@ -38,6 +38,7 @@ from handlers.entrance import Entrance
 
 log = logging.getLogger("swarmbot.teams")
 RUNTIME_KEY = web.AppKey("teams_runtime", object)
+PLATFORM = "teams"
 
 
 @dataclass
@@ -125,6 +126,7 @@ def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entr
     """Mount `/api/messages`. `refs` keeps Teams' conversation references across restarts
     (the composition root passes the store's platform references)."""
     runtime.directory.fallback = entrance.person_name
+    runtime.directory.case_room = lambda name: entrance.case_room(PLATFORM, name)
     if refs is not None:
         # From now on conversation references are kept in the store (and read back from it).
         runtime.directory.refs = refs

@@ -4,8 +4,9 @@ Going through the services costs a few SQL round trips per step (and the case lo
 ref scans), which is fine for a few thousand cases and far too slow for 500k. This writer
 keeps each live case in memory, applies every step the way the services would (same rows,
 same timeline texts, same ids for the rows whose ids users see), and hands finished cases
-to `Store.bulk_insert` in batches. What it leaves out: the intents log of platform calls
-(no platform is called) and the rooms' message traffic. tests/digest/test_demo.py shows it
+to the repositories' `bulk` methods in batches (bot/store/bulk.py lists the columns). What
+it leaves out: the intents log of platform calls (no platform is called) and the rooms'
+message traffic. tests/digest/test_demo.py shows it
 gives the same export and the same digest as the service path on the same seed.
 """
 
@@ -216,11 +217,17 @@ class BulkWriter:
             self.flush()
 
     def flush(self) -> None:
+        b = self.buffer
         with self.store.transaction():
-            for table in _ORDER:
-                if self.buffer[table]:
-                    self.store.bulk_insert(table, self.buffer[table])
-                    self.buffer[table] = []
+            # Cases (and their parts) first: the timeline and the journal refer to them.
+            self.store.cases.bulk(cases=b["cases"], owners=b["owners"],
+                                  participants=b["participants"], handoffs=b["handoffs"],
+                                  help_requests=b["help_requests"])
+            self.store.timeline.bulk(b["timeline"])
+            self.store.journal.bulk(touchpoints=b["touchpoints"], moods=b["moods"],
+                                    decisions=b["decisions"], frictions=b["frictions"],
+                                    promises=b["promises"], thanks=b["thanks"])
+        self.buffer = {kind: [] for kind in _ORDER}
         self.buffered = 0
 
     def close(self) -> None:

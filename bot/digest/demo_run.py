@@ -34,18 +34,18 @@ class DemoResult:
 
 
 def require_empty(store: Store) -> None:
-    if store.list_cases(limit=1):
+    if store.cases.recent(limit=1):
         raise CommandError("the demo fills a new database: this one already has cases "
                            "(pick another --db path)")
 
 
 def add_people(store: Store, crew: list[DemoPerson], at: str) -> None:
     for p in crew:
-        store.ensure_person(p.id, DEMO_PLATFORM, p.name, None, at)
-        store.set_function(p.id, p.function)
-        store.add_skills(p.id, list(p.skills))
+        store.people.ensure(p.id, DEMO_PLATFORM, p.name, None, at)
+        store.people.set_function(p.id, p.function)
+        store.people.add_skills(p.id, list(p.skills))
         if p.manager:
-            store.set_manager(p.id, True)
+            store.people.set_manager(p.id, True)
 
 
 async def run_services(store: Store, config: Config, spec: DemoSpec,
@@ -62,7 +62,7 @@ async def run_services(store: Store, config: Config, spec: DemoSpec,
     result = DemoResult(people=crew)
     for step in steps(spec, crew):
         clock.now = moment(step.at)
-        actor = actors.get(step.actor) or store.get_person(step.actor)
+        actor = actors.get(step.actor) or store.people.get(step.actor)
         assert actor is not None
         actors[step.actor] = actor
         await _do(deps, step, actor, case_ids, ids)
@@ -84,7 +84,7 @@ async def _do(deps: Deps, step: Step, actor: Person, case_ids: dict[int, int],
                                        customer, delight)
         case_ids[step.case_no] = opened.case.id
         return
-    case = deps.store.case_by_id(case_ids[step.case_no])
+    case = deps.store.cases.by_id(case_ids[step.case_no])
     assert case is not None
     if kind == "need":
         await membership.need(deps, actor, case, list(a[0]), a[1])

@@ -20,8 +20,7 @@ from typing import Any
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import plain_data
-from bot.store import Store, open_reader
-from bot.store.digest import WINDOW_QUERIES
+from bot.store import Store
 
 STALLED_AFTER_S = 4 * 3600
 QUOTES_PER_PROCESS = 5
@@ -65,10 +64,10 @@ def compute_digest(store: Store, week: Week, now: datetime) -> dict[str, Any]:
 def _compute(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     previous = week.previous()
     this, before = _rows(store, week), _rows(store, previous)
-    names = store.people_names()
+    names = store.digest.people_names()
     # Open at the end of the week before, counted; a week adds what it opened and takes
     # away what it resolved (resolution never precedes opening).
-    open_before = store.open_cases_at(iso(week.start))
+    open_before = store.digest.open_cases_at(iso(week.start))
     opened = sum(n for n, in this["opened"])
     digest = figures(week, this, now, open_before + opened - len(this["resolved"]), names)
     digest["previous"] = figures(previous, before, now, open_before, names)
@@ -76,8 +75,8 @@ def _compute(store: Store, week: Week, now: datetime) -> dict[str, Any]:
 
 
 def _rows(store: Store, week: Week) -> Rows:
-    rows = {q: store.digest_rows(q, iso(week.start), iso(week.end)) for q in WINDOW_QUERIES}
-    rows["opened"] = [(n,) for n in store.opened_per_day(week.day_bounds())]
+    rows = store.digest.window(iso(week.start), iso(week.end))
+    rows["opened"] = [(n,) for n in store.digest.opened_per_day(week.day_bounds())]
     return rows
 
 
@@ -222,7 +221,7 @@ async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> di
     """
 
     def run() -> dict[str, Any]:
-        reader = open_reader(store.path)
+        reader = store.reader()
         try:
             return compute_digest(reader, week, now)
         finally:

@@ -64,7 +64,7 @@ class Effects:
 
 
 def find_case(store: Store, ref: str) -> Case:
-    case = store.case_by_ref(ref)
+    case = store.cases.by_ref(ref)
     if case is None:
         raise NotFound(f"No case {ref}.")
     return case
@@ -84,7 +84,7 @@ def require_owner(deps: Deps, case: Case, actor: Person, action: str) -> None:
 def require_participant(deps: Deps, case: Case, actor: Person) -> None:
     if case.owner == actor.id or deps.is_manager(actor):
         return
-    if deps.store.active_participant(case.id, actor.id) is None:
+    if deps.store.cases.participant(case.id, actor.id) is None:
         raise NotAllowed(f"You're not in the swarm for {case.ref}: "
                          f"{deps.phrases.command('join', case.ref)} first.")
 

@@ -38,25 +38,25 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
     deps.port(platform)  # fail before writing anything if the platform is not connected
     now = deps.now_iso()
     with store.transaction():
-        case_id = store.insert_case(ref, customer, summary.strip(), severity, actor.id,
+        case_id = store.cases.add(ref, customer, summary.strip(), severity, actor.id,
                                     platform, now)
-        store.add_owner(case_id, actor.id, now)
-        store.add_participant(case_id, actor.id, Role.OWNER, now, None, "opened the case")
-        store.append(case_id, now, "opened", actor.id,
+        store.cases.add_owner(case_id, actor.id, now)
+        store.cases.add_participant(case_id, actor.id, Role.OWNER, now, None, "opened the case")
+        store.timeline.append(case_id, now, "opened", actor.id,
                      f"opened {severity_label(severity)}: {summary.strip()}")
         if delight:
-            store.set_delight(case_id, delight)
-            store.append(case_id, now, "delight", actor.id, delight)
-    case = store.case_by_id(case_id)
+            store.cases.set_delight(case_id, delight)
+            store.timeline.append(case_id, now, "delight", actor.id, delight)
+    case = store.cases.by_id(case_id)
     assert case is not None
     effects = Effects()
     room = await rooms.open_room(deps, case, skills or [], effects)
-    return Opened(case=store.case_by_id(case_id) or case, room=room, failures=effects.failures)
+    return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures)
 
 
 def check_open(deps: Deps, ref: str) -> None:
     """The rule `open` checks before anything is written (forms check it before closing)."""
-    existing = deps.store.case_by_ref(ref)
+    existing = deps.store.cases.by_ref(ref)
     if existing is not None:
         where = f" in #{existing.room_name}" if existing.room_name else ""
         state = "open" if existing.is_open else "resolved"
@@ -80,13 +80,13 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
     check_resolve(deps, actor, case)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        pending = store.pending_handoff(case.id)
+        pending = store.cases.pending_handoff(case.id)
         if pending is not None:
-            store.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
-        store.resolve_case(case.id, resolution.strip(), now)
-        store.end_owner(case.id, now)
-        store.append(case.id, now, "resolved", actor.id, resolution.strip())
-    contributors = [p.person for p in store.participants(case.id)
+            store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
+        store.cases.resolve(case.id, resolution.strip(), now)
+        store.cases.end_owner(case.id, now)
+        store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
+    contributors = [p.person for p in store.cases.participants(case.id)
                     if p.role is not Role.OWNER and p.person != case.owner]
     contributors = list(dict.fromkeys(contributors))
     effects = Effects()
@@ -100,24 +100,24 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
         # Whether "archive" really archives is the platform's setting, kept in its port
         # (e.g. [slack] archive_on_resolve); the core always asks.
         await effects.attempt("archive the swarm room", port.archive(case.room_id))
-    resolved = store.case_by_id(case.id) or case
+    resolved = store.cases.by_id(case.id) or case
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 
 
 def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
     if which == "mine":
-        return deps.store.list_cases(status=CaseStatus.OPEN, person=actor.id)
+        return deps.store.cases.recent(status=CaseStatus.OPEN, person=actor.id)
     if which == "all":
-        return deps.store.list_cases()
-    return deps.store.list_cases(status=CaseStatus.OPEN)
+        return deps.store.cases.recent()
+    return deps.store.cases.recent(status=CaseStatus.OPEN)
 
 
 def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[TimelineEvent]:
     """What happened since this person last looked; marks it seen."""
     store = deps.store
-    events = store.timeline(case.id, store.last_seen(case.id, actor.id))
+    events = store.timeline.events(case.id, store.timeline.last_seen(case.id, actor.id))
     if events:
-        store.mark_seen(case.id, actor.id, events[-1].id)
+        store.timeline.mark_seen(case.id, actor.id, events[-1].id)
     return events[-limit:]
 
 
@@ -133,31 +133,31 @@ class Snapshot:
 
 def snapshot(deps: Deps, case: Case) -> Snapshot:
     store = deps.store
-    mood = store.last_row("moods", case.id)
-    return Snapshot(people=store.participants(case.id, active_only=True),
-                    last_mood=mood["level"] if mood else None,
-                    pending=store.pending_handoff(case.id),
-                    promises=store.open_promises(case.id))
+    mood = store.journal.last_mood(case.id)
+    return Snapshot(people=store.cases.participants(case.id, active_only=True),
+                    last_mood=mood.level if mood else None,
+                    pending=store.cases.pending_handoff(case.id),
+                    promises=store.journal.open_promises(case.id))
 
 
 def journey(deps: Deps, case: Case) -> list[tuple[str, str]]:
     """Touchpoints and mood readings in time order: (at, what)."""
     store = deps.store
-    steps = [(r["at"], f"{r['function']}: {r['what']}") for r in store.rows("touchpoints", case.id)]
-    steps += [(r["at"], f"mood {r['level']}" + (f" ({r['note']})" if r["note"] else ""))
-              for r in store.rows("moods", case.id)]
+    steps = [(t.at, f"{t.function}: {t.what}") for t in store.journal.touchpoints(case.id)]
+    steps += [(m.at, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
+              for m in store.journal.moods(case.id)]
     return sorted(steps)
 
 
 def possible_receivers(deps: Deps, case: Case) -> dict[str, str]:
     """Who a handoff is likely to go to: the swarm besides its owner (id -> name)."""
     out = {}
-    for p in deps.store.participants(case.id, active_only=True):
+    for p in deps.store.cases.participants(case.id, active_only=True):
         if p.person != case.owner:
-            person = deps.store.get_person(p.person)
+            person = deps.store.people.get(p.person)
             out[p.person] = person.name if person else p.person
     return out
 
 
 def last_tried(deps: Deps, case: Case) -> str | None:
-    return deps.store.last_tried(case.id)
+    return deps.store.cases.last_tried(case.id)

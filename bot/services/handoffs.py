@@ -32,28 +32,27 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
                 tried: str | None) -> Offered:
     check_offer(deps, actor, case, to)
     store, now = deps.store, deps.now_iso()
-    store.ensure_person(to, case.platform, None, None, now)
-    tried = tried or store.last_tried(case.id)
+    store.people.ensure(to, case.platform, None, None, now)
+    tried = tried or store.cases.last_tried(case.id)
     with store.transaction():
-        replaced = store.pending_handoff(case.id)
+        replaced = store.cases.pending_handoff(case.id)
         if replaced is not None:
-            store.decide_handoff(replaced.id, HandoffState.WITHDRAWN, now,
+            store.cases.decide_handoff(replaced.id, HandoffState.WITHDRAWN, now,
                                  f"replaced by an offer to {to}")
-            store.append(case.id, now, "handoff_withdrawn", actor.id,
+            store.timeline.append(case.id, now, "handoff_withdrawn", actor.id,
                          f"offer to {mention(replaced.to_id)} withdrawn")
-        hid = store.insert_handoff(case.id, case.owner, to, briefing.strip(), tried, now)
-        store.append(case.id, now, "handoff_offered", actor.id,
+        hid = store.cases.add_handoff(case.id, case.owner, to, briefing.strip(), tried, now)
+        store.timeline.append(case.id, now, "handoff_offered", actor.id,
                      f"offered to {mention(to)}: {briefing.strip()}", hid)
-    pending = store.pending_handoff(case.id)
+    pending = store.cases.pending_handoff(case.id)
     assert pending is not None
-    mood = store.last_row("moods", case.id)
-    contact = store.last_row("touchpoints", case.id)
+    mood = store.journal.last_mood(case.id)
+    contact = store.journal.last_touchpoint(case.id)
     card = messages.handoff_offer(
         case, pending,
-        f"{mood['level']}" + (f" ({mood['note']})" if mood and mood["note"] else "")
-        if mood else None,
-        store.open_promises(case.id),
-        f"{contact['at']} {contact['function']}: {contact['what']}" if contact else None,
+        mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
+        store.journal.open_promises(case.id),
+        f"{contact.at} {contact.function}: {contact.what}" if contact else None,
         deps.phrases)
     effects = Effects()
     port = deps.port(case.platform)
@@ -66,7 +65,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
 
 
 def _pending_for(deps: Deps, case: Case, actor: Person) -> Handoff:
-    pending = deps.store.pending_handoff(case.id)
+    pending = deps.store.cases.pending_handoff(case.id)
     if pending is None or pending.to_id != actor.id:
         raise NotAllowed(f"There's no handoff of {case.ref} waiting for you.")
     return pending
@@ -85,19 +84,20 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
     store, now = deps.store, deps.now_iso()
     previous = case.owner
     with store.transaction():
-        store.decide_handoff(pending.id, HandoffState.ACCEPTED, now)
-        store.end_owner(case.id, now)
-        store.add_owner(case.id, actor.id, now)
-        store.set_case_owner(case.id, actor.id)
-        store.set_role(case.id, previous, Role.FORMER_OWNER)
-        if store.active_participant(case.id, actor.id) is None:
-            store.add_participant(case.id, actor.id, Role.OWNER, now, previous, "warm handoff")
+        store.cases.decide_handoff(pending.id, HandoffState.ACCEPTED, now)
+        store.cases.end_owner(case.id, now)
+        store.cases.add_owner(case.id, actor.id, now)
+        store.cases.set_owner(case.id, actor.id)
+        store.cases.set_role(case.id, previous, Role.FORMER_OWNER)
+        if store.cases.participant(case.id, actor.id) is None:
+            store.cases.add_participant(case.id, actor.id, Role.OWNER, now, previous,
+                                        "warm handoff")
         else:
-            store.set_role(case.id, actor.id, Role.OWNER)
-        store.append(case.id, now, "handoff_accepted", actor.id,
+            store.cases.set_role(case.id, actor.id, Role.OWNER)
+        store.timeline.append(case.id, now, "handoff_accepted", actor.id,
                      f"{mention(actor.id)} accepted {case.ref} from {mention(previous)}",
                      pending.id)
-    updated = store.case_by_id(case.id)
+    updated = store.cases.by_id(case.id)
     assert updated is not None
     effects = Effects()
     if updated.room_id:
@@ -117,8 +117,8 @@ async def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> lis
     pending = _pending_for(deps, case, actor)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.decide_handoff(pending.id, HandoffState.DECLINED, now, why)
-        store.append(case.id, now, "handoff_declined", actor.id,
+        store.cases.decide_handoff(pending.id, HandoffState.DECLINED, now, why)
+        store.timeline.append(case.id, now, "handoff_declined", actor.id,
                      f"{mention(actor.id)} declined" + (f": {why}" if why else ""), pending.id)
     effects = Effects()
     await effects.attempt(f"tell {mention(pending.from_id)}", deps.port(case.platform)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Person, iso
+from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Person, Promise, iso
 from bot.errors import CommandError, NotFound
 from bot.services.base import Deps, mention, require_open, require_owner, require_participant
 
@@ -12,7 +12,7 @@ from bot.services.base import Deps, mention, require_open, require_owner, requir
 def note(deps: Deps, actor: Person, case: Case, text: str) -> int:
     require_open(case)
     require_participant(deps, case, actor)
-    return deps.store.append(case.id, deps.now_iso(), "note", actor.id, text.strip())
+    return deps.store.timeline.append(case.id, deps.now_iso(), "note", actor.id, text.strip())
 
 
 def touch(deps: Deps, actor: Person, case: Case, function: str, what: str) -> int:
@@ -20,9 +20,10 @@ def touch(deps: Deps, actor: Person, case: Case, function: str, what: str) -> in
     require_participant(deps, case, actor)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        tid = store.insert_row("touchpoints", {"case_id": case.id, "function": function.lower(),
-                                               "what": what.strip(), "by_id": actor.id, "at": now})
-        store.append(case.id, now, "touch", actor.id, f"{function.lower()}: {what.strip()}", tid)
+        tid = store.journal.add_touchpoint(case.id, function.lower(), what.strip(), actor.id,
+                                           now)
+        store.timeline.append(case.id, now, "touch", actor.id,
+                              f"{function.lower()}: {what.strip()}", tid)
     return tid
 
 
@@ -33,10 +34,9 @@ def mood(deps: Deps, actor: Person, case: Case, level: str, note_text: str | Non
     assert level in MOODS, "handlers validate the mood"
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        mid = store.insert_row("moods", {"case_id": case.id, "level": level,
-                                         "note": note_text or None, "by_id": actor.id, "at": now})
-        store.append(case.id, now, "mood", actor.id,
-                     level + (f": {note_text}" if note_text else ""), mid)
+        mid = store.journal.add_mood(case.id, level, note_text or None, actor.id, now)
+        store.timeline.append(case.id, now, "mood", actor.id,
+                              level + (f": {note_text}" if note_text else ""), mid)
     return mid
 
 
@@ -45,8 +45,8 @@ def delight(deps: Deps, actor: Person, case: Case, text: str) -> None:
     require_owner(deps, case, actor, "say what would delight the customer")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.set_delight(case.id, text.strip())
-        store.append(case.id, now, "delight", actor.id, text.strip())
+        store.cases.set_delight(case.id, text.strip())
+        store.timeline.append(case.id, now, "delight", actor.id, text.strip())
 
 
 def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
@@ -57,12 +57,11 @@ def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
     assert risk in RISKS, "handlers validate the risk"
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        did = store.insert_row("decisions", {
-            "case_id": case.id, "risk": risk, "decision": decision.strip(),
-            "rationale": rationale, "by_id": actor.id, "at": now})
-        store.append(case.id, now, "decision", actor.id,
-                     f"#{did} ({risk} risk) {decision.strip()}"
-                     + (f" because {rationale}" if rationale else ""), did)
+        did = store.journal.add_decision(case.id, risk, decision.strip(), rationale, actor.id,
+                                         now)
+        store.timeline.append(case.id, now, "decision", actor.id,
+                              f"#{did} ({risk} risk) {decision.strip()}"
+                              + (f" because {rationale}" if rationale else ""), did)
     return did
 
 
@@ -70,25 +69,24 @@ def outcome(deps: Deps, actor: Person, case: Case, decision_id: int, result: str
     require_owner(deps, case, actor, "record an outcome")
     result = result.lower()
     assert result in DECISION_OUTCOMES, "handlers validate the outcome"
-    row = deps.store.row("decisions", decision_id)
-    if row is None or row["case_id"] != case.id:
+    found = deps.store.journal.decision(decision_id)
+    if found is None or found.case_id != case.id:
         raise NotFound(f"{case.ref} has no decision #{decision_id}.")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.set_outcome(decision_id, result, now)
-        store.append(case.id, now, "outcome", actor.id, f"decision #{decision_id}: {result}",
-                     decision_id)
+        store.journal.set_outcome(decision_id, result, now)
+        store.timeline.append(case.id, now, "outcome", actor.id,
+                              f"decision #{decision_id}: {result}", decision_id)
 
 
 def friction(deps: Deps, actor: Person, case: Case | None, process: str, how: str) -> int:
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        fid = store.insert_row("frictions", {
-            "case_id": case.id if case else None, "process": process.strip().lower(),
-            "how": how.strip(), "by_id": actor.id, "at": now})
+        fid = store.journal.add_friction(case.id if case else None, process.strip().lower(),
+                                         how.strip(), actor.id, now)
         if case is not None:
-            store.append(case.id, now, "friction", actor.id,
-                         f"{process.strip()}: {how.strip()}", fid)
+            store.timeline.append(case.id, now, "friction", actor.id,
+                                  f"{process.strip()}: {how.strip()}", fid)
     return fid
 
 
@@ -97,25 +95,24 @@ def promise(deps: Deps, actor: Person, case: Case, due: datetime, what: str) -> 
     require_owner(deps, case, actor, "make a promise to the customer")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        pid = store.insert_row("promises", {"case_id": case.id, "what": what.strip(),
-                                            "due": iso(due), "made_by": actor.id, "made_at": now})
-        store.append(case.id, now, "promise", actor.id, f"#{pid} by {iso(due)}: {what.strip()}",
-                     pid)
+        pid = store.journal.add_promise(case.id, what.strip(), iso(due), actor.id, now)
+        store.timeline.append(case.id, now, "promise", actor.id,
+                              f"#{pid} by {iso(due)}: {what.strip()}", pid)
     return pid
 
 
-def kept(deps: Deps, actor: Person, case: Case, promise_id: int) -> dict:
+def kept(deps: Deps, actor: Person, case: Case, promise_id: int) -> Promise:
     require_owner(deps, case, actor, "mark a promise kept")
-    row = deps.store.row("promises", promise_id)
-    if row is None or row["case_id"] != case.id:
+    row = deps.store.journal.promise(promise_id)
+    if row is None or row.case_id != case.id:
         raise NotFound(f"{case.ref} has no promise #{promise_id}.")
-    if row["kept_at"]:
-        raise CommandError(f"Promise #{promise_id} was already kept at {row['kept_at']}.")
+    if row.kept_at:
+        raise CommandError(f"Promise #{promise_id} was already kept at {row.kept_at}.")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.keep_promise(promise_id, now)
-        store.append(case.id, now, "promise_kept", actor.id, f"#{promise_id}: {row['what']}",
-                     promise_id)
+        store.journal.keep_promise(promise_id, now)
+        store.timeline.append(case.id, now, "promise_kept", actor.id,
+                              f"#{promise_id}: {row.what}", promise_id)
     return row
 
 
@@ -124,12 +121,11 @@ def thanks(deps: Deps, actor: Person, case: Case | None, to: str, what: str,
     if to == actor.id:
         raise CommandError("Thanks are for a colleague, not for yourself.")
     store, now = deps.store, deps.now_iso()
-    store.ensure_person(to, platform, None, None, now)
+    store.people.ensure(to, platform, None, None, now)
     with store.transaction():
-        tid = store.insert_row("thanks", {"case_id": case.id if case else None,
-                                          "from_id": actor.id, "to_id": to,
-                                          "what": what.strip(), "at": now})
+        tid = store.journal.add_thanks(case.id if case else None, actor.id, to, what.strip(),
+                                       now)
         if case is not None:
-            store.append(case.id, now, "thanks", actor.id,
-                         f"thanked {mention(to)} for {what.strip()}", tid)
+            store.timeline.append(case.id, now, "thanks", actor.id,
+                                  f"thanked {mention(to)} for {what.strip()}", tid)
     return tid

@@ -23,17 +23,17 @@ def normalise_skills(skills: list[str]) -> list[str]:
 
 def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
     store = deps.store
-    have = store.people_with_skills(skills)
+    have = store.people.with_skills(skills)
     candidates = []
     for pid, theirs in have.items():
-        person = store.get_person(pid)
+        person = store.people.get(pid)
         if person is None:
             continue
         candidates.append(Candidate(
             person=pid, skills=frozenset(theirs), available=person.available,
-            load=store.open_swarm_load(pid) - (1 if store.active_participant(case.id, pid) else 0),
-            past_help=store.past_help(pid, skills)))
-    in_room = {p.person for p in store.participants(case.id, active_only=True)}
+            load=store.cases.open_load(pid) - (1 if store.cases.participant(case.id, pid) else 0),
+            past_help=store.cases.past_help(pid, skills)))
+    in_room = {p.person for p in store.cases.participants(case.id, active_only=True)}
     return suggest(skills, candidates, in_room)
 
 
@@ -45,8 +45,8 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
     store, now = deps.store, deps.now_iso()
     suggestion = find_experts(deps, case, skills)
     with store.transaction():
-        request_id = store.insert_help_request(case.id, skills, tried, actor.id, now)
-        store.append(case.id, now, "help_requested", actor.id,
+        request_id = store.cases.add_help_request(case.id, skills, tried, actor.id, now)
+        store.timeline.append(case.id, now, "help_requested", actor.id,
                      f"needs {', '.join(skills)}" + (f" (tried: {tried})" if tried else ""),
                      request_id)
     effects = Effects()
@@ -71,13 +71,13 @@ def _record_join(deps: Deps, case: Case, pid: str, invited_by: str | None,
                  why: str | None) -> bool:
     """Record a join; False if they were in the swarm already."""
     store, now = deps.store, deps.now_iso()
-    if store.active_participant(case.id, pid) is not None:
+    if store.cases.participant(case.id, pid) is not None:
         return False
     with store.transaction():
-        store.add_participant(case.id, pid, Role.SPECIALIST, now, invited_by, why)
+        store.cases.add_participant(case.id, pid, Role.SPECIALIST, now, invited_by, why)
         by = f" (invited by {mention(invited_by)}" + (f": {why})" if why else ")") \
             if invited_by else (f" ({why})" if why else "")
-        store.append(case.id, now, "joined", pid, f"{mention(pid)} joined{by}")
+        store.timeline.append(case.id, now, "joined", pid, f"{mention(pid)} joined{by}")
     return True
 
 
@@ -99,7 +99,7 @@ async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
     joined = []
     fresh = []
     for pid in dict.fromkeys(people):
-        deps.store.ensure_person(pid, case.platform, None, None, deps.now_iso())
+        deps.store.people.ensure(pid, case.platform, None, None, deps.now_iso())
         added = _record_join(deps, case, pid, actor.id, why)
         joined.append(Joined(person=pid, already=not added))
         if added:
@@ -119,9 +119,9 @@ async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
 async def send_catchup(deps: Deps, case: Case, pid: str, effects: Effects,
                        lead: str | None = None) -> None:
     """New joiners get the story so far, privately, so nobody asks the customer again."""
-    events = deps.store.timeline(case.id, deps.store.last_seen(case.id, pid))
+    events = deps.store.timeline.events(case.id, deps.store.timeline.last_seen(case.id, pid))
     if events:
-        deps.store.mark_seen(case.id, pid, events[-1].id)
+        deps.store.timeline.mark_seen(case.id, pid, events[-1].id)
     await effects.attempt(f"send {mention(pid)} the catch-up", deps.port(case.platform)
                           .direct_message(pid, messages.catchup(case, events[-15:], lead)))
 
@@ -131,7 +131,7 @@ def leave(deps: Deps, actor: Person, case: Case) -> None:
     if case.owner == actor.id:
         raise NotAllowed(f"You own {case.ref}, so you stay with the customer: hand off first "
                          f"({deps.phrases.command('handoff', '@user <briefing>')}).")
-    if deps.store.active_participant(case.id, actor.id) is None:
+    if deps.store.cases.participant(case.id, actor.id) is None:
         raise NotAllowed(f"You're not in the swarm for {case.ref}.")
     _record_leave(deps, case, actor.id)
 
@@ -139,13 +139,13 @@ def leave(deps: Deps, actor: Person, case: Case) -> None:
 def _record_leave(deps: Deps, case: Case, pid: str) -> None:
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.leave_participant(case.id, pid, now)
-        store.append(case.id, now, "left", pid, f"{mention(pid)} left the swarm")
+        store.cases.leave(case.id, pid, now)
+        store.timeline.append(case.id, now, "left", pid, f"{mention(pid)} left the swarm")
 
 
 async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     """Someone left the room on the platform. The owner is invited back, with the reason."""
-    case = deps.store.case_by_room(room_id)
+    case = deps.store.cases.by_room(room_id)
     if case is None or not case.is_open or case.platform != platform:
         return
     port = deps.port(platform)
@@ -156,23 +156,23 @@ async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) ->
             f"You own {case.ref}, so I've added you back to the swarm room: the customer keeps "
             "one person. To step away, hand off warmly: "
             f"{deps.phrases.command('handoff', case.ref + ' @user <briefing>')}.")))
-        deps.store.append(case.id, deps.now_iso(), "owner_returned", pid,
+        deps.store.timeline.append(case.id, deps.now_iso(), "owner_returned", pid,
                           f"{mention(pid)} left while owner and was invited back")
         return
-    if deps.store.active_participant(case.id, pid) is not None:
+    if deps.store.cases.participant(case.id, pid) is not None:
         _record_leave(deps, case, pid)
 
 
 async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) -> None:
-    case = deps.store.case_by_room(room_id)
+    case = deps.store.cases.by_room(room_id)
     if case is None or not case.is_open or case.platform != platform:
         return
-    deps.store.ensure_person(pid, platform, None, None, deps.now_iso())
+    deps.store.people.ensure(pid, platform, None, None, deps.now_iso())
     if _record_join(deps, case, pid, None, "joined the room"):
         await send_catchup(deps, case, pid, Effects())
 
 
 def message_posted(deps: Deps, platform: str, room_id: str, pid: str) -> None:
-    case = deps.store.case_by_room(room_id)
+    case = deps.store.cases.by_room(room_id)
     if case is not None and case.platform == platform:
-        deps.store.count_message(case.id, pid)
+        deps.store.timeline.count_message(case.id, pid)

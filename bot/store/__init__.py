@@ -1,5 +1,7 @@
-"""The store: the only code that speaks SQL."""
+"""The store: the only code that speaks SQL. `Store` is the interface (bot/store/interfaces.py);
+`open_store` opens the SQLite implementation."""
 
-from bot.store.sqlite import Store, open_reader, open_store
+from bot.store.interfaces import Store
+from bot.store.sqlite import SqliteStore, open_reader, open_store
 
-__all__ = ["Store", "open_reader", "open_store"]
+__all__ = ["SqliteStore", "Store", "open_reader", "open_store"]

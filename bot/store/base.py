@@ -8,7 +8,10 @@ from sqlite_utils import Database
 
 
 class BaseQueries:
-    db: Database
+    """A repository's SQLite side: the one connection every repository of a store shares."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
 
     def _one(self, sql: str, params: tuple | list = ()) -> dict[str, Any] | None:
         row = self.db.execute(sql, params).fetchone()

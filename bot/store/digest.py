@@ -1,16 +1,18 @@
-"""Reads for the weekly digest (by time window), and the bulk writer behind `demo --bulk`.
+"""SQLite reads for the weekly digest, by time window.
 
 Every digest read takes a half-open window [lo, hi) of ISO UTC strings and returns plain
-tuples: the digest reads tens of thousands of rows per week at scale, and tuples are the
-cheapest thing sqlite3 can hand back. Each query is served by an index on its time column.
+tuples, shaped as bot/store/interfaces.py WINDOW_READS says: the digest reads tens of
+thousands of rows per week at scale, and tuples are the cheapest thing sqlite3 can hand back.
+Each query is served by an index on its time column.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 from bot.store.base import BaseQueries
+from bot.store.interfaces import WINDOW_READS
 
 _FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
 _WINDOW_SQL = {
@@ -36,38 +38,15 @@ _WINDOW_SQL = {
                  "ORDER BY at DESC, id DESC",
     "decisions": "SELECT risk, outcome FROM decisions WHERE at >= ? AND at < ?",
 }
-WINDOW_QUERIES = tuple(_WINDOW_SQL)
+assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"
 
-# Tables `demo --bulk` may fill, with the columns it writes.
-BULK_TABLES = {
-    "people": ("id", "platform", "name", "function", "available", "manager", "tz", "created_at"),
-    "skills": ("person_id", "skill"),
-    "cases": ("id", "ref", "customer", "summary", "severity", "status", "owner_id", "platform",
-              "room_id", "room_name", "delight", "resolution", "opened_at", "resolved_at"),
-    "owners": ("case_id", "person_id", "assumed_at", "renounced_at"),
-    "participants": ("case_id", "person_id", "role", "joined_at", "left_at", "invited_by",
-                     "why"),
-    "handoffs": ("id", "case_id", "from_id", "to_id", "briefing", "tried", "state",
-                 "requested_at", "decided_at", "reason"),
-    "help_requests": ("id", "case_id", "skills", "tried", "by_id", "at"),
-    "timeline": ("case_id", "at", "kind", "by_id", "text", "ref_id"),
-    "touchpoints": ("id", "case_id", "function", "what", "by_id", "at"),
-    "moods": ("id", "case_id", "level", "note", "by_id", "at"),
-    "decisions": ("id", "case_id", "risk", "decision", "rationale", "outcome", "outcome_at",
-                  "by_id", "at"),
-    "frictions": ("id", "case_id", "process", "how", "by_id", "at"),
-    "promises": ("id", "case_id", "what", "due", "made_by", "made_at", "kept_at"),
-    "thanks": ("id", "case_id", "from_id", "to_id", "what", "at"),
-}
-
-
-class DigestQueries(BaseQueries):
-    def digest_rows(self, query: str, lo: str, hi: str) -> list[tuple[Any, ...]]:
+class SqliteDigestReads(BaseQueries):
+    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
-        return cur.execute(_WINDOW_SQL[query], (lo, hi)).fetchall()
+        return {name: cur.execute(sql, (lo, hi)).fetchall() for name, sql in _WINDOW_SQL.items()}
 
-    def opened_per_day(self, bounds: list[str]) -> list[int]:
+    def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between each pair of consecutive bounds (counted in the index)."""
         cur = self.db.conn.cursor()
         cur.row_factory = None
@@ -91,22 +70,3 @@ class DigestQueries(BaseQueries):
         cur = self.db.conn.cursor()
         cur.row_factory = None
         return dict(cur.execute("SELECT id, name FROM people").fetchall())
-
-    def person_platform(self, pid: str) -> str | None:
-        r = self._one("SELECT platform FROM people WHERE id = ?", (pid,))
-        return r["platform"] if r else None
-
-    def unmark_reminded(self, promise_id: int) -> None:
-        """A reminder the platform refused is tried again on the next tick."""
-        self.db.execute("UPDATE promises SET reminded_at = NULL WHERE id = ?", (promise_id,))
-
-    def bulk_insert(self, table: str, rows: Iterable[Sequence[Any]]) -> int:
-        """Insert many rows into `table` (columns as BULK_TABLES lists them) in one go.
-
-        The caller wraps several calls in `transaction()`; this only batches the statement.
-        """
-        columns = BULK_TABLES[table]
-        marks = ", ".join("?" for _ in columns)
-        cur = self.db.conn.executemany(
-            f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
-        return cur.rowcount

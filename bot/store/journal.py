@@ -1,118 +1,160 @@
-"""Queries for the case journal, and for the reliability tables (intents, inbox, sent-once)."""
+"""SQLite journal: touchpoints, moods, decisions, friction, promises and thanks of a case."""
 
 from __future__ import annotations
 
-import json
+from collections.abc import Iterable
 from typing import Any
 
-from bot.domain import CaseStatus, Promise
+from bot.domain import (
+    CaseStatus,
+    Decision,
+    Friction,
+    Mood,
+    Promise,
+    Reminder,
+    Thanks,
+    Touchpoint,
+)
 from bot.store.base import BaseQueries
+from bot.store.bulk import insert_many
+from bot.store.interfaces import Row
 
-_JOURNAL_TABLES = frozenset(
-    {"touchpoints", "moods", "decisions", "frictions", "promises", "thanks", "help_requests"})
+
+def _touchpoint(r: dict[str, Any]) -> Touchpoint:
+    return Touchpoint(id=r["id"], case_id=r["case_id"], function=r["function"], what=r["what"],
+                      by=r["by_id"], at=r["at"])
 
 
-class JournalQueries(BaseQueries):
-    # journal: touchpoints, moods, decisions, friction, promises, thanks ----
-    def insert_row(self, table: str, values: dict[str, Any]) -> int:
-        if table not in _JOURNAL_TABLES:
-            raise ValueError(f"not a journal table: {table}")
-        cols = ", ".join(values)
-        marks = ", ".join("?" for _ in values)
-        return self._insert(f"INSERT INTO {table} ({cols}) VALUES ({marks})",
-                            list(values.values()))
+def _mood(r: dict[str, Any]) -> Mood:
+    return Mood(id=r["id"], case_id=r["case_id"], level=r["level"], note=r["note"],
+                by=r["by_id"], at=r["at"])
 
-    def rows(self, table: str, case_id: int) -> list[dict[str, Any]]:
-        if table not in _JOURNAL_TABLES:
-            raise ValueError(f"not a journal table: {table}")
+
+def _decision(r: dict[str, Any]) -> Decision:
+    return Decision(id=r["id"], case_id=r["case_id"], risk=r["risk"], decision=r["decision"],
+                    rationale=r["rationale"], outcome=r["outcome"], outcome_at=r["outcome_at"],
+                    by=r["by_id"], at=r["at"])
+
+
+def _friction(r: dict[str, Any]) -> Friction:
+    return Friction(id=r["id"], case_id=r["case_id"], process=r["process"], how=r["how"],
+                    by=r["by_id"], at=r["at"])
+
+
+def _promise(r: dict[str, Any]) -> Promise:
+    return Promise(id=r["id"], case_id=r["case_id"], what=r["what"], due=r["due"],
+                   made_by=r["made_by"], made_at=r["made_at"], kept_at=r["kept_at"])
+
+
+def _thanks(r: dict[str, Any]) -> Thanks:
+    return Thanks(id=r["id"], case_id=r["case_id"], from_id=r["from_id"], to_id=r["to_id"],
+                  what=r["what"], at=r["at"])
+
+
+class SqliteJournal(BaseQueries):
+    # The table names below are constants of this module, never caller input.
+    def _of_case(self, table: str, case_id: int) -> list[dict[str, Any]]:
         return self._all(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY id", (case_id,))
 
-    def row(self, table: str, row_id: int) -> dict[str, Any] | None:
-        if table not in _JOURNAL_TABLES:
-            raise ValueError(f"not a journal table: {table}")
-        return self._one(f"SELECT * FROM {table} WHERE id = ?", (row_id,))
+    def _last_of_case(self, table: str, case_id: int) -> dict[str, Any] | None:
+        return self._one(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY id DESC LIMIT 1",
+                         (case_id,))
+
+    # touchpoints ----------------------------------------------------------
+    def add_touchpoint(self, case_id: int, function: str, what: str, by: str, at: str) -> int:
+        return self._insert("INSERT INTO touchpoints (case_id, function, what, by_id, at) "
+                            "VALUES (?, ?, ?, ?, ?)", (case_id, function, what, by, at))
+
+    def touchpoints(self, case_id: int) -> list[Touchpoint]:
+        return [_touchpoint(r) for r in self._of_case("touchpoints", case_id)]
+
+    def last_touchpoint(self, case_id: int) -> Touchpoint | None:
+        r = self._last_of_case("touchpoints", case_id)
+        return _touchpoint(r) if r else None
+
+    # moods ----------------------------------------------------------------
+    def add_mood(self, case_id: int, level: str, note: str | None, by: str, at: str) -> int:
+        return self._insert("INSERT INTO moods (case_id, level, note, by_id, at) "
+                            "VALUES (?, ?, ?, ?, ?)", (case_id, level, note, by, at))
+
+    def moods(self, case_id: int) -> list[Mood]:
+        return [_mood(r) for r in self._of_case("moods", case_id)]
+
+    def last_mood(self, case_id: int) -> Mood | None:
+        r = self._last_of_case("moods", case_id)
+        return _mood(r) if r else None
+
+    # decisions ------------------------------------------------------------
+    def add_decision(self, case_id: int, risk: str, decision: str, rationale: str | None,
+                     by: str, at: str) -> int:
+        return self._insert("INSERT INTO decisions (case_id, risk, decision, rationale, by_id, "
+                            "at) VALUES (?, ?, ?, ?, ?, ?)",
+                            (case_id, risk, decision, rationale, by, at))
+
+    def decision(self, decision_id: int) -> Decision | None:
+        r = self._one("SELECT * FROM decisions WHERE id = ?", (decision_id,))
+        return _decision(r) if r else None
+
+    def decisions(self, case_id: int) -> list[Decision]:
+        return [_decision(r) for r in self._of_case("decisions", case_id)]
 
     def set_outcome(self, decision_id: int, outcome: str, at: str) -> None:
         self.db.execute("UPDATE decisions SET outcome = ?, outcome_at = ? WHERE id = ?",
                         (outcome, at, decision_id))
 
+    # friction -------------------------------------------------------------
+    def add_friction(self, case_id: int | None, process: str, how: str, by: str, at: str
+                     ) -> int:
+        return self._insert("INSERT INTO frictions (case_id, process, how, by_id, at) "
+                            "VALUES (?, ?, ?, ?, ?)", (case_id, process, how, by, at))
+
+    def frictions(self, case_id: int) -> list[Friction]:
+        return [_friction(r) for r in self._of_case("frictions", case_id)]
+
+    # promises -------------------------------------------------------------
+    def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int:
+        return self._insert("INSERT INTO promises (case_id, what, due, made_by, made_at) "
+                            "VALUES (?, ?, ?, ?, ?)", (case_id, what, due, by, at))
+
+    def promise(self, promise_id: int) -> Promise | None:
+        r = self._one("SELECT * FROM promises WHERE id = ?", (promise_id,))
+        return _promise(r) if r else None
+
+    def promises(self, case_id: int) -> list[Promise]:
+        return [_promise(r) for r in self._of_case("promises", case_id)]
+
+    def open_promises(self, case_id: int) -> list[Promise]:
+        return [_promise(r) for r in self._all(
+            "SELECT * FROM promises WHERE case_id = ? AND kept_at IS NULL ORDER BY due, id",
+            (case_id,))]
+
     def keep_promise(self, promise_id: int, at: str) -> None:
         self.db.execute("UPDATE promises SET kept_at = ? WHERE id = ?", (at, promise_id))
 
-    def open_promises(self, case_id: int) -> list[Promise]:
-        rows = self._all("SELECT * FROM promises WHERE case_id = ? AND kept_at IS NULL "
-                         "ORDER BY due", (case_id,))
-        return [Promise(id=r["id"], case_id=r["case_id"], what=r["what"], due=r["due"],
-                        made_by=r["made_by"], made_at=r["made_at"], kept_at=r["kept_at"])
-                for r in rows]
-
-    def promises_due_for_reminder(self, before: str) -> list[dict[str, Any]]:
-        return self._all(
-            "SELECT p.*, c.ref, c.owner_id, c.platform, c.room_id FROM promises p "
+    def due_reminders(self, before: str) -> list[Reminder]:
+        rows = self._all(
+            "SELECT p.*, c.ref, c.owner_id, c.platform FROM promises p "
             "JOIN cases c ON c.id = p.case_id WHERE p.kept_at IS NULL AND "
-            "p.reminded_at IS NULL AND p.due <= ? AND c.status = ? ORDER BY p.due",
+            "p.reminded_at IS NULL AND p.due <= ? AND c.status = ? ORDER BY p.due, p.id",
             (before, CaseStatus.OPEN.value))
+        return [Reminder(promise=_promise(r), ref=r["ref"], owner=r["owner_id"],
+                         platform=r["platform"]) for r in rows]
 
-    def mark_reminded(self, promise_id: int, at: str) -> bool:
-        """True only for the first caller: reminders go out once."""
-        cur = self.db.execute("UPDATE promises SET reminded_at = ? WHERE id = ? AND "
-                              "reminded_at IS NULL", (at, promise_id))
-        return cur.rowcount == 1
+    # thanks ---------------------------------------------------------------
+    def add_thanks(self, case_id: int | None, from_id: str, to_id: str, what: str, at: str
+                   ) -> int:
+        return self._insert("INSERT INTO thanks (case_id, from_id, to_id, what, at) "
+                            "VALUES (?, ?, ?, ?, ?)", (case_id, from_id, to_id, what, at))
 
-    def last_row(self, table: str, case_id: int) -> dict[str, Any] | None:
-        if table not in _JOURNAL_TABLES:
-            raise ValueError(f"not a journal table: {table}")
-        return self._one(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY id DESC", (case_id,))
+    def thanks(self, case_id: int) -> list[Thanks]:
+        return [_thanks(r) for r in self._of_case("thanks", case_id)]
 
-
-class ReliabilityQueries(BaseQueries):
-    # intents (intent before side effect) -----------------------------------
-    def add_intent(self, kind: str, case_id: int | None, platform: str,
-                   payload: dict[str, Any], at: str) -> int:
-        return self._insert(
-            "INSERT INTO intents (kind, case_id, platform, payload, state, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-            (kind, case_id, platform, json.dumps(payload), at, at))
-
-    def finish_intent(self, intent_id: int, state: str, result: dict[str, Any] | None,
-                      at: str) -> None:
-        self.db.execute("UPDATE intents SET state = ?, result = ?, updated_at = ? WHERE id = ?",
-                        (state, json.dumps(result) if result is not None else None, at,
-                         intent_id))
-
-    def pending_intents(self, created_before: str | None = None) -> list[dict[str, Any]]:
-        sql, params = "SELECT * FROM intents WHERE state = 'pending'", []
-        if created_before is not None:
-            sql += " AND created_at < ?"
-            params.append(created_before)
-        rows = self._all(sql + " ORDER BY id", params)
-        for r in rows:
-            r["payload"] = json.loads(r["payload"])
-        return rows
-
-    # inbox (inbox before ack) ----------------------------------------------
-    def inbox_put(self, key: str, source: str, payload: str, at: str) -> bool:
-        """Record an incoming request; False when its key was seen before (a redelivery)."""
-        cur = self.db.execute(
-            "INSERT INTO inbox (key, source, payload, received_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (key) DO NOTHING", (key, source, payload, at))
-        return cur.rowcount == 1
-
-    def inbox_done(self, key: str, at: str) -> None:
-        self.db.execute("UPDATE inbox SET done_at = ? WHERE key = ?", (at, key))
-
-    def inbox_pending(self, source: str) -> list[dict[str, Any]]:
-        return self._all("SELECT * FROM inbox WHERE done_at IS NULL AND source = ? "
-                         "ORDER BY received_at", (source,))
-
-    # sent once (digests, reminders) ----------------------------------------
-    def mark_sent(self, kind: str, period: str, destination: str, at: str) -> bool:
-        """True only the first time (kind, period, destination) is sent."""
-        cur = self.db.execute(
-            "INSERT INTO sent (kind, period, destination, sent_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (kind, period, destination) DO NOTHING", (kind, period, destination, at))
-        return cur.rowcount == 1
-
-    def unmark_sent(self, kind: str, period: str, destination: str) -> None:
-        self.db.execute("DELETE FROM sent WHERE kind = ? AND period = ? AND destination = ?",
-                        (kind, period, destination))
+    def bulk(self, touchpoints: Iterable[Row] = (), moods: Iterable[Row] = (),
+             decisions: Iterable[Row] = (), frictions: Iterable[Row] = (),
+             promises: Iterable[Row] = (), thanks: Iterable[Row] = ()) -> None:
+        insert_many(self.db, "touchpoints", touchpoints)
+        insert_many(self.db, "moods", moods)
+        insert_many(self.db, "decisions", decisions)
+        insert_many(self.db, "frictions", frictions)
+        insert_many(self.db, "promises", promises)
+        insert_many(self.db, "thanks", thanks)

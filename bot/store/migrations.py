@@ -291,3 +291,42 @@ def m011_case_ref_lookup(db: Database) -> None:
     # that lookup scanned every case (found when a synthetic year made `open` slow).
     # `open` already refuses refs that differ only in case, so the index can be unique.
     db.execute("CREATE UNIQUE INDEX cases_by_ref_lower ON cases(lower(ref))")
+
+
+_PLATFORM_REFS = """
+CREATE TABLE platform_refs (
+    platform TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    key TEXT NOT NULL,
+    value TEXT NOT NULL,
+    updated_at TEXT NOT NULL,
+    PRIMARY KEY (platform, kind, key)
+);
+CREATE INDEX platform_refs_by_updated ON platform_refs(platform, kind, updated_at);
+INSERT INTO platform_refs (platform, kind, key, value, updated_at)
+    SELECT 'teams', 'conversation', conversation_id,
+           json_object('bot_id', bot_id, 'room_name', room_name, 'service_url', service_url,
+                       'tenant_id', tenant_id),
+           updated_at
+    FROM teams_conversations;
+INSERT INTO platform_refs (platform, kind, key, value, updated_at)
+    SELECT 'teams', 'room', room_name, json_object('conversation_id', conversation_id),
+           MAX(updated_at)
+    FROM teams_conversations WHERE room_name IS NOT NULL GROUP BY room_name;
+INSERT INTO platform_refs (platform, kind, key, value, updated_at)
+    SELECT 'teams', 'dm', user_id, json_object('conversation_id', conversation_id), updated_at
+    FROM teams_dm;
+DROP TABLE teams_conversations;
+DROP TABLE teams_dm
+"""
+
+
+@migrations()
+def m012_platform_refs(db: Database) -> None:
+    """One platform-neutral key/value table for what adapters remember (issue 8): the Teams
+    tables of m010 are carried over (conversations, rooms by name, 1:1 chats) and dropped.
+    With a room name on several conversations, the most recently updated one wins, as
+    the old lookup by name chose it."""
+    for statement in _PLATFORM_REFS.split(";"):
+        if statement.strip():
+            db.execute(statement)

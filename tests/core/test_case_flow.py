@@ -15,7 +15,7 @@ async def _open(say, core) -> str:  # noqa: ANN001
         await say(who, f"skills add {skills}")
     out = await say("alice", 'open ZD-4711 sev2 customer="Acme Corp" Acme cannot log in')
     assert "Opened ZD-4711" in out
-    case = core.deps.store.case_by_ref("ZD-4711")
+    case = core.deps.store.cases.by_ref("ZD-4711")
     assert case is not None and case.room_id
     return case.room_id
 
@@ -59,12 +59,12 @@ async def test_whole_case_from_open_to_resolve(say, core, port, clock) -> None:
     assert "call back with the fix" in fields["Open promises"]
     assert "billing: refund promised" in fields["Last customer contact"]
     assert [b.command for b in offer.buttons] == ["accept ZD-4711", "decline ZD-4711"]
-    assert core.deps.store.case_by_ref("ZD-4711").owner == "alice"  # still owner until accepted
+    assert core.deps.store.cases.by_ref("ZD-4711").owner == "alice"  # still owner until accepted
 
     assert "no handoff" in await say("carol", "accept ZD-4711")
     out = await say("bob", "accept ZD-4711")
     assert "You now own ZD-4711" in out
-    assert core.deps.store.case_by_ref("ZD-4711").owner == "bob"
+    assert core.deps.store.cases.by_ref("ZD-4711").owner == "bob"
     assert f"owner {mention('bob')}" in port.topics[room]
     await say("alice", "thanks @carol traced the cert chain", room)
     assert "Only the owner" in await say("alice", "resolve fixed", room)
@@ -128,9 +128,9 @@ async def test_second_offer_replaces_the_first_and_decline_keeps_owner(say, core
     assert "no handoff" in await say("bob", "accept ZD-4711")
     await say("carol", "decline ZD-4711 on leave tomorrow")
     store = core.deps.store
-    states = [h.state.value for h in store.handoffs(store.case_by_ref("ZD-4711").id)]
+    states = [h.state.value for h in store.cases.handoffs(store.cases.by_ref("ZD-4711").id)]
     assert states == ["withdrawn", "declined"]
-    assert core.deps.store.case_by_ref("ZD-4711").owner == "alice"
+    assert core.deps.store.cases.by_ref("ZD-4711").owner == "alice"
     told = [s for s in port.sent if s.action == "dm" and s.target == "alice"][-1].reply
     assert "on leave tomorrow" in told.text
 
@@ -144,7 +144,8 @@ async def test_owner_leaving_the_room_is_invited_back(say, core, port) -> None:
     assert "hand off" in dm.text
     await room_event(core, "joined", room, "erin")
     await room_event(core, "left", room, "erin")
-    parts = [p for p in core.deps.store.participants(core.deps.store.case_by_ref("ZD-4711").id)
+    store = core.deps.store
+    parts = [p for p in store.cases.participants(store.cases.by_ref("ZD-4711").id)
              if p.person == "erin"]
     assert parts and parts[0].left_at is not None
 
@@ -197,8 +198,8 @@ async def test_invited_people_get_the_story_so_far_privately(say, core, port) ->
     assert {"dan", "bob"} <= port.members[room]
     dm = [s.reply for s in port.sent if s.action == "dm" and s.target == "dan"][-1]
     assert "brought you into ZD-4711" in dm.title and "EU cluster" in dm.text
-    case = core.deps.store.case_by_ref("ZD-4711")
-    dan = next(p for p in core.deps.store.participants(case.id) if p.person == "dan")
+    case = core.deps.store.cases.by_ref("ZD-4711")
+    dan = next(p for p in core.deps.store.cases.participants(case.id) if p.person == "dan")
     assert (dan.invited_by, dan.why) == ("alice", "because they rotated the cert")
     assert "Nothing new" in await say("dan", "catchup", room)
 

@@ -22,7 +22,7 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
     applied = [r[0] for r in again.db.execute("SELECT name FROM _sqlite_migrations")]
     assert applied == ["m001_initial_schema", "m002_digest_indexes",
                        "m003_digest_covering_indexes", "m010_teams_references",
-                       "m011_case_ref_lookup"]
+                       "m011_case_ref_lookup", "m012_platform_refs"]
     again.close()
 
 
@@ -34,14 +34,14 @@ def test_reopen_after_a_crash_keeps_committed_work(tmp_path: Path) -> None:
         from bot.store import open_store
         from bot.domain import Role
         s = open_store({str(path)!r})
-        s.ensure_person("alice", "shell", "alice", None, "2026-11-16T09:00:00Z")
+        s.people.ensure("alice", "shell", "alice", None, "2026-11-16T09:00:00Z")
         with s.transaction():
-            cid = s.insert_case("ZD-1", "Acme", "login", 2, "alice", "shell",
+            cid = s.cases.add("ZD-1", "Acme", "login", 2, "alice", "shell",
                                 "2026-11-16T09:00:00Z")
-            s.add_participant(cid, "alice", Role.OWNER, "2026-11-16T09:00:00Z", None, None)
-            s.append(cid, "2026-11-16T09:00:00Z", "opened", "alice", "opened")
+            s.cases.add_participant(cid, "alice", Role.OWNER, "2026-11-16T09:00:00Z", None, None)
+            s.timeline.append(cid, "2026-11-16T09:00:00Z", "opened", "alice", "opened")
         s.db.execute("BEGIN")
-        s.append(cid, "2026-11-16T09:01:00Z", "note", "alice", "never committed")
+        s.timeline.append(cid, "2026-11-16T09:01:00Z", "note", "alice", "never committed")
         os._exit(1)
     """)
     proc = subprocess.run([sys.executable, "-c", script], cwd=REPO, capture_output=True,
@@ -49,10 +49,10 @@ def test_reopen_after_a_crash_keeps_committed_work(tmp_path: Path) -> None:
     assert proc.returncode == 1, proc.stderr
     assert Path(str(path) + "-wal").exists()
     store = open_store(path)
-    case = store.case_by_ref("zd-1")
+    case = store.cases.by_ref("zd-1")
     assert case is not None and case.owner == "alice"
-    assert [e.kind for e in store.timeline(case.id)] == ["opened"]
-    assert store.active_participant(case.id, "alice").role is Role.OWNER
+    assert [e.kind for e in store.timeline.events(case.id)] == ["opened"]
+    assert store.cases.participant(case.id, "alice").role is Role.OWNER
     store.close()
 
 
@@ -63,19 +63,20 @@ def test_foreign_keys_refuse_orphans(tmp_path: Path) -> None:
 
     store = open_store(tmp_path / "fk.db")
     with pytest.raises(sqlite3.IntegrityError):
-        store.add_participant(999, "ghost", Role.SPECIALIST, "2026-01-01T00:00:00Z", None, None)
+        store.cases.add_participant(999, "ghost", Role.SPECIALIST, "2026-01-01T00:00:00Z",
+                                    None, None)
     store.close()
 
 
 def test_inbox_and_sent_are_once_only(tmp_path: Path) -> None:
     store = open_store(tmp_path / "once.db")
-    assert store.inbox_put("ev1", "slack", "{}", "t") is True
-    assert store.inbox_put("ev1", "slack", "{}", "t") is False
-    assert [r["key"] for r in store.inbox_pending("slack")] == ["ev1"]
-    store.inbox_done("ev1", "t2")
-    assert store.inbox_pending("slack") == []
-    assert store.mark_sent("digest", "2026-W47", "slack:C1", "t") is True
-    assert store.mark_sent("digest", "2026-W47", "slack:C1", "t") is False
+    assert store.inbox.put("ev1", "slack", "{}", "t") is True
+    assert store.inbox.put("ev1", "slack", "{}", "t") is False
+    assert [r.key for r in store.inbox.pending("slack")] == ["ev1"]
+    store.inbox.done("ev1", "t2")
+    assert store.inbox.pending("slack") == []
+    assert store.sent.mark("digest", "2026-W47", "slack:C1", "t") is True
+    assert store.sent.mark("digest", "2026-W47", "slack:C1", "t") is False
     store.close()
 
 

@@ -28,7 +28,7 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     assert room.topic.startswith("ZD-4711")
     answer = fake.responses[-1]
     assert answer["response_type"] == "in_channel" and f"#{room.name}" in answer["text"]
-    case = store.case_by_ref("ZD-4711")
+    case = store.cases.by_ref("ZD-4711")
     assert case.customer == "Acme & Co" and case.room_id == room.id and case.owner == OWNER
     brief = slack_bot.messages_in(room.id)[0]
     labels = [e["text"]["text"] for b in brief["blocks"] if b["type"] == "actions"
@@ -48,13 +48,13 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     # Slack then tells us they joined; that changes nothing more
     await slack_bot.event({"type": "member_joined_channel", "user": NET, "channel": room.id,
                            "channel_type": "C", "event_ts": "1.1"})
-    assert [p.person for p in store.participants(case.id, active_only=True)].count(NET) == 1
+    assert [p.person for p in store.cases.participants(case.id, active_only=True)].count(NET) == 1
 
     # a message in the swarm channel counts as a contribution; its text is not stored
     await slack_bot.event({"type": "message", "channel": room.id, "user": NET,
                            "text": "secret customer detail", "ts": "1.2",
                            "channel_type": "channel"})
-    assert store.message_counts(case.id) == {NET: 1}
+    assert store.timeline.message_counts(case.id) == {NET: 1}
     rows = store.db.execute("SELECT payload FROM inbox").fetchall()
     assert not any("secret customer detail" in r[0] for r in rows)
 
@@ -70,14 +70,14 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     assert resp.status == 200 and (await resp.text()) == ""
     offer = slack_bot.messages_in(f"D{NEXT}")[-1]
     assert "Waiting on SAML metadata" in json.dumps(offer["blocks"])
-    assert store.case_by_ref("ZD-4711").owner == OWNER  # stays owner until accepted
+    assert store.cases.by_ref("ZD-4711").owner == OWNER  # stays owner until accepted
 
     # the receiver accepts from the DM
     await slack_bot.click(offer, "Accept", NEXT)
     settled = [r for r in fake.responses if r.get("replace_original")][-1]
     assert "actions" not in [b["type"] for b in settled["blocks"]]
     assert f"Accepted by <@{NEXT}>" in json.dumps(settled["blocks"])
-    case = store.case_by_ref("ZD-4711")
+    case = store.cases.by_ref("ZD-4711")
     assert case.owner == NEXT and NEXT in room.members
     assert f"<@{NEXT}>" in room.topic
 
@@ -101,11 +101,11 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
     assert json.loads(form["view"]["private_metadata"])["command"] == "resolve"
     await slack_bot.submit(form["view"], {"resolution": text_input("New SAML cert installed")},
                            NEXT)
-    case = store.case_by_ref("ZD-4711")
+    case = store.cases.by_ref("ZD-4711")
     assert case.status.value == "resolved" and case.resolution == "New SAML cert installed"
     assert room.archived
     assert "New SAML cert installed" in slack_bot.messages_in(room.id)[-1]["text"]
-    assert store.inbox_pending("slack") == []
+    assert store.inbox.pending("slack") == []
     # a form left open on another screen cannot act on the resolved case
     late = await slack_bot.submit(form["view"], {"resolution": text_input("again")}, NEXT)
     assert "is resolved" in (await late.json())["errors"]["resolution"]
@@ -114,20 +114,20 @@ async def test_whole_case_open_need_join_handoff_accept_resolve(slack_bot: Slack
 async def test_redelivered_event_does_nothing_twice(slack_bot: SlackHarness):
     await slack_bot.command("open ZD-5 sev3 Printer on fire", OWNER)
     room = slack_bot.fake.channel_named("swarm-zd-5-printer-on-fire")
-    case = slack_bot.store.case_by_ref("ZD-5")
+    case = slack_bot.store.cases.by_ref("ZD-5")
     message = {"type": "message", "channel": room.id, "user": NET, "text": "hi", "ts": "2.1"}
     first = await slack_bot.event(message, event_id="Ev0REDELIVER")
     again = await slack_bot.event(message, event_id="Ev0REDELIVER", retry=1)
     assert first.status == again.status == 200
-    assert slack_bot.store.message_counts(case.id) == {NET: 1}
+    assert slack_bot.store.timeline.message_counts(case.id) == {NET: 1}
     joined = {"type": "member_joined_channel", "user": NET, "channel": room.id}
     await slack_bot.event(joined, event_id="Ev0JOIN")
     await slack_bot.event(joined, event_id="Ev0JOIN", retry=2)
-    events = [e.kind for e in slack_bot.store.timeline(case.id)]
+    events = [e.kind for e in slack_bot.store.timeline.events(case.id)]
     assert events.count("joined") == 1
     # a new event_id is a new event
     await slack_bot.event(message, event_id="Ev0OTHER")
-    assert slack_bot.store.message_counts(case.id) == {NET: 2}
+    assert slack_bot.store.timeline.message_counts(case.id) == {NET: 2}
 
 
 async def test_open_form_from_the_slash_command_and_its_errors(slack_bot: SlackHarness):
@@ -138,7 +138,7 @@ async def test_open_form_from_the_slash_command_and_its_errors(slack_bot: SlackH
               "severity": {"type": "static_select", "selected_option": {"value": "sev1"}},
               "skills": text_input("networking")}
     await slack_bot.submit(form["view"], values, OWNER)
-    case = slack_bot.store.case_by_ref("ZD-8")
+    case = slack_bot.store.cases.by_ref("ZD-8")
     assert case is not None and case.severity == 1
     # the same ref again: the form shows the error next to the field, nothing runs
     calls = len(slack_bot.fake.calls)
@@ -161,7 +161,7 @@ async def test_time_zone_comes_from_slack_once(slack_bot: SlackHarness):
     slack_bot.fake.users["UTZ1"] = {"id": "UTZ1", "name": "tz", "tz": "America/Chicago"}
     await slack_bot.command("help", "UTZ1")
     await slack_bot.command("skills", "UTZ1")
-    assert slack_bot.store.get_person("UTZ1").tz == "America/Chicago"
+    assert slack_bot.store.people.get("UTZ1").tz == "America/Chicago"
     assert len(slack_bot.fake.calls_to("users.info")) == 1
 
 
@@ -179,7 +179,7 @@ async def test_decline_and_a_click_by_the_wrong_person(slack_bot: SlackHarness):
     assert not [r for r in fake.responses if r.get("replace_original")]
     # the receiver declines: the owner hears it and stays owner
     await slack_bot.click(offer, "Decline", NEXT)
-    assert slack_bot.store.case_by_ref("ZD-6").owner == OWNER
+    assert slack_bot.store.cases.by_ref("ZD-6").owner == OWNER
     assert "declined" in slack_bot.messages_in(f"D{OWNER}")[-1]["text"]
     settled = [r for r in fake.responses if r.get("replace_original")][-1]
     assert f"Declined by <@{NEXT}>" in json.dumps(settled["blocks"])
@@ -218,4 +218,4 @@ async def test_url_verification_challenge(slack_bot: SlackHarness):
     resp = await slack_bot.post(body, "application/json")
     assert resp.status == 200
     assert (await resp.json())["challenge"] == challenge
-    assert slack_bot.store.inbox_pending("slack") == []
+    assert slack_bot.store.inbox.pending("slack") == []

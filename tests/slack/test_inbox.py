@@ -58,7 +58,7 @@ async def test_pending_requests_are_finished_at_start_up(aiohttp_client, fake_sl
     await harness.drain()
 
     assert fake_slack.channel_named("swarm-zd-31-billing-page-blank") is not None
-    assert harness.store.inbox_pending("slack") == []
+    assert harness.store.inbox.pending("slack") == []
     # The answer goes through the Web API (a response_url may have expired): the support
     # channel is not one the bot is in, so the opener gets it as a DM.
     assert any("ZD-31" in m["text"] for m in harness.messages_in("UOWNER1"))

@@ -137,7 +137,7 @@ async def test_each_listener_answers_over_the_wire(slack_bot: SlackHarness):
         data["event_id"] = f"Ev{event}"
         assert (await slack_bot.post(json.dumps(data), "application/json")).status == 200
     await slack_bot.drain()
-    assert slack_bot.store.inbox_pending("slack") == []
+    assert slack_bot.store.inbox.pending("slack") == []
 
 
 def test_cli_registers_the_manifest_command(capsys):

@@ -42,7 +42,7 @@ async def test_forged_signature_is_refused(slack_bot: SlackHarness):
     resp = await slack_bot.client.post("/slack/events", data=(body + "x").encode(),
                                        headers=headers)
     assert resp.status == 401
-    assert slack_bot.store.inbox_pending("slack") == [] and not slack_bot.fake.responses
+    assert slack_bot.store.inbox.pending("slack") == [] and not slack_bot.fake.responses
 
 
 async def test_stale_timestamp_is_refused(slack_bot: SlackHarness):
@@ -64,11 +64,11 @@ async def test_ack_comes_before_the_slow_work(slack_bot: SlackHarness):
     resp = await slack_bot.command("open ZD-77 sev2 slow Slack", "U1", drain=False)
     assert resp.status == 200
     assert slack_bot.fake.channel_named("swarm-zd-77-slow-slack") is None
-    assert [r["key"] for r in slack_bot.store.inbox_pending("slack")]  # written before ack
+    assert [r.key for r in slack_bot.store.inbox.pending("slack")]  # written before ack
     gate.set()
     await slack_bot.drain()
     assert slack_bot.fake.channel_named("swarm-zd-77-slow-slack") is not None
-    assert slack_bot.store.inbox_pending("slack") == []
+    assert slack_bot.store.inbox.pending("slack") == []
 
 
 def test_missing_secrets_name_the_variable():
@@ -126,5 +126,5 @@ async def test_the_bots_own_joins_are_not_counted(slack_bot: SlackHarness):
     await slack_bot.command("open ZD-66 sev3 Bot joins", "U1")
     room = slack_bot.fake.channel_named("swarm-zd-66-bot-joins")
     await slack_bot.event({"type": "member_joined_channel", "user": "UBOT", "channel": room.id})
-    case = slack_bot.store.case_by_ref("ZD-66")
-    assert "UBOT" not in [p.person for p in slack_bot.store.participants(case.id)]
+    case = slack_bot.store.cases.by_ref("ZD-66")
+    assert "UBOT" not in [p.person for p in slack_bot.store.cases.participants(case.id)]

@@ -46,7 +46,7 @@ async def test_bad_tokens_get_401_and_never_reach_the_core(teams: Teams, case: s
     status, _ = await teams.post(act, token=tokens[case])
     assert status == 401
     assert teams.connector.calls == []
-    assert teams.core.deps.store.case_by_ref("ZD-1") is None
+    assert teams.core.deps.store.cases.by_ref("ZD-1") is None
 
 
 async def test_the_check_can_fail_a_valid_token_is_accepted_in_the_same_setup(
@@ -54,7 +54,7 @@ async def test_the_check_can_fail_a_valid_token_is_accepted_in_the_same_setup(
     act = teams.activity("personal_message", text="open ZD-1 sev2 does open")
     status, _ = await teams.post(act, token=teams.token(act))
     assert status == 201
-    assert teams.core.deps.store.case_by_ref("ZD-1") is not None
+    assert teams.core.deps.store.cases.by_ref("ZD-1") is not None
 
 
 async def test_refused_bot_credentials_are_a_500_logged_not_a_silent_success(

@@ -35,7 +35,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     msg = teams.message(ANN, 'open ZD-4711 sev2 customer="Acme" skills="sso" SSO broken')
     status, _ = await teams.post(msg)
     assert status == 201
-    case = teams.core.deps.store.case_by_ref("ZD-4711")
+    case = teams.core.deps.store.cases.by_ref("ZD-4711")
     assert case is not None and case.owner == ANN and case.platform == "teams"
     # ... which created a thread in the swarm channel, named after the case,
     created = fc.created()
@@ -68,7 +68,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     assert body["statusCode"] == 200 and body["type"] == CARD
     card_check(body["value"])
     assert "ZD-4711" in texts(body["value"])
-    assert teams.core.deps.store.active_participant(case.id, BOB) is not None
+    assert teams.core.deps.store.cases.participant(case.id, BOB) is not None
     # Joining a thread means being @mentioned in it.
     assert any(e.get("mentioned", {}).get("id") == BOB
                for c in fc.sent(room) for e in (c.body.get("entities") or []))
@@ -90,7 +90,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     status, body = await teams.post(teams.invoke("task_submit", ANN, room, submit_data))
     assert status == 200
     assert body["task"]["type"] in ("message", "continue")
-    handoff = teams.core.deps.store.pending_handoff(case.id)
+    handoff = teams.core.deps.store.cases.pending_handoff(case.id)
     assert handoff is not None and handoff.to_id == BOB
     assert handoff.briefing == "Customer waits for the SAML fix"
     # The offer went to Bob 1:1: a new personal conversation, then the card in it.
@@ -113,7 +113,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     status, body = await teams.post(accept)
     assert status == 200 and body["statusCode"] == 200
     card_check(body["value"])
-    assert teams.core.deps.store.case_by_ref("ZD-4711").owner == BOB
+    assert teams.core.deps.store.cases.by_ref("ZD-4711").owner == BOB
 
     # 5. Bob resolves through the form; the thread gets a "resolved" card and stops.
     fetch = teams.invoke("task_fetch", BOB, room, {"msteams": {"type": "task/fetch"},
@@ -124,7 +124,7 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     data = {**actions(form)["Resolve"]["data"], "resolution": "IdP metadata re-imported"}
     status, body = await teams.post(teams.invoke("task_submit", BOB, room, data))
     assert status == 200
-    resolved = teams.core.deps.store.case_by_ref("ZD-4711")
+    resolved = teams.core.deps.store.cases.by_ref("ZD-4711")
     assert resolved.status.value == "resolved" if hasattr(resolved.status, "value") else True
     assert resolved.resolution == "IdP metadata re-imported"
     assert any("Resolved" in texts(card) for c in fc.sent(room) for card in c.cards())
@@ -139,8 +139,8 @@ async def test_whole_case_open_join_handoff_accept_resolve(
 
 async def test_need_posts_a_help_request_in_the_triage_channel(teams: Teams) -> None:
     await teams.post(teams.message(ANN, "open ZD-9 sev3 printer on fire"))
-    room = teams.core.deps.store.case_by_ref("ZD-9").room_id
-    teams.core.deps.store.add_skills(ANN, ["printers"])
+    room = teams.core.deps.store.cases.by_ref("ZD-9").room_id
+    teams.core.deps.store.people.add_skills(ANN, ["printers"])
     status, _ = await teams.post(teams.message(ANN, "need printers", conversation=room))
     assert status == 201
     triage = [c for c in teams.connector.calls
@@ -150,12 +150,12 @@ async def test_need_posts_a_help_request_in_the_triage_channel(teams: Teams) -> 
 
 async def test_user_mentions_become_ids_and_the_bot_mention_is_stripped(teams: Teams) -> None:
     await teams.post(teams.message(ANN, "open ZD-5 sev3 broken export"))
-    room = teams.core.deps.store.case_by_ref("ZD-5").room_id
+    room = teams.core.deps.store.cases.by_ref("ZD-5").room_id
     status, _ = await teams.post(teams.message(ANN, f"invite @{BOB} knows exports",
                                                conversation=room, mentions=(BOB,)))
     assert status == 201
     store = teams.core.deps.store
-    assert store.active_participant(store.case_by_ref("ZD-5").id, BOB)
+    assert store.cases.participant(store.cases.by_ref("ZD-5").id, BOB)
 
 
 async def test_a_redelivered_activity_is_handled_once(teams: Teams) -> None:
@@ -204,11 +204,11 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
                                       sender=Sender(ANN), room=conversation,
                                       what=Typed("open ZD-8 sev3 acked then the process died")))
     app = web.Application()  # the restarted server: its start-up replays the inbox
-    add_teams_routes(app, teams.runtime, teams.core, refs=teams.core.deps.store)
+    add_teams_routes(app, teams.runtime, teams.core, refs=teams.core.deps.store.refs)
     runner, _ = await serve(app)
     try:
-        assert teams.core.deps.store.case_by_ref("ZD-8") is not None
-        assert teams.core.deps.store.inbox_pending("teams") == []
+        assert teams.core.deps.store.cases.by_ref("ZD-8") is not None
+        assert teams.core.deps.store.inbox.pending("teams") == []
         answers = [c for c in teams.connector.calls if conversation in c.path]
         assert any("ZD-8" in json.dumps(c.body) for c in answers)
     finally:

@@ -48,7 +48,7 @@ async def test_joining_and_leaving_the_swarm_channel_is_joining_and_leaving_the_
         graph_teams) -> None:
     teams, graph = graph_teams
     await teams.post(teams.message(ANN, "open ZD-21 sev2 VPN drops"))
-    case = teams.core.deps.store.case_by_ref("ZD-21")
+    case = teams.core.deps.store.cases.by_ref("ZD-21")
     assert case.room_id == "19:1@thread.tacv2"  # the Graph channel
     assert graph.channels[case.room_id] == case.room_name
     store = teams.core.deps.store
@@ -56,8 +56,8 @@ async def test_joining_and_leaving_the_swarm_channel_is_joining_and_leaving_the_
     status, _ = await teams.post(membership(teams, "channel_member_added", case.room_id,
                                             BOB, BOT_ID))
     assert status in (200, 201)
-    assert store.active_participant(case.id, BOB) is not None
-    assert store.active_participant(case.id, BOT_ID) is None  # the bot is no member
+    assert store.cases.participant(case.id, BOB) is not None
+    assert store.cases.participant(case.id, BOT_ID) is None  # the bot is no member
     # A joiner gets the story so far in a 1:1 chat.
     chat = [c for c in teams.connector.created() if c.body.get("members") == [{"id": BOB}]]
     assert chat and any("ZD-21" in str(c.body) for c in teams.connector.sent()
@@ -66,12 +66,12 @@ async def test_joining_and_leaving_the_swarm_channel_is_joining_and_leaving_the_
     status, _ = await teams.post(membership(teams, "channel_member_removed", case.room_id,
                                             BOB))
     assert status in (200, 201)
-    assert store.active_participant(case.id, BOB) is None
+    assert store.cases.participant(case.id, BOB) is None
 
     # The owner cannot leave: she is invited back, and told why.
     before = len(teams.connector.calls)
     await teams.post(membership(teams, "channel_member_removed", case.room_id, ANN))
-    assert store.active_participant(case.id, ANN) is not None
+    assert store.cases.participant(case.id, ANN) is not None
     new = teams.connector.calls[before:]
     assert any(e.get("mentioned", {}).get("id") == ANN for c in new
                if c.conversation_id == case.room_id for e in c.body.get("entities") or [])
@@ -81,7 +81,7 @@ async def test_joining_and_leaving_the_swarm_channel_is_joining_and_leaving_the_
 async def test_membership_elsewhere_is_not_a_swarm_event(graph_teams) -> None:
     teams, _ = graph_teams
     await teams.post(teams.message(ANN, "open ZD-22 sev3 printer"))
-    case = teams.core.deps.store.case_by_ref("ZD-22")
+    case = teams.core.deps.store.cases.by_ref("ZD-22")
     general = "19:general@thread.tacv2"
     await teams.post(membership(teams, "channel_member_added", general, BOB))
-    assert teams.core.deps.store.active_participant(case.id, BOB) is None
+    assert teams.core.deps.store.cases.participant(case.id, BOB) is None

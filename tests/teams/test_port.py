@@ -80,18 +80,18 @@ async def test_find_room_knows_threads_from_before_a_restart(port, tmp_path) -> 
     store = open_store(tmp_path / "s.db")
     try:
         # A thread recorded only on its case (opened before references were stored) ...
-        store.ensure_person("29:ann", "teams", "Ann", None, "2026-11-16T09:00:00+00:00")
-        cid = store.insert_case("ZD-3", "", "x", 3, "29:ann", "teams",
-                                "2026-11-16T09:00:00+00:00")
-        store.set_case_room(cid, f"{CHANNEL};messageid=7", "swarm-zd-3")
+        store.people.ensure("29:ann", "teams", "Ann", None, "2026-11-16T09:00:00+00:00")
+        cid = store.cases.add("ZD-3", "", "x", 3, "29:ann", "teams", "2026-11-16T09:00:00+00:00")
+        store.cases.set_room(cid, f"{CHANNEL};messageid=7", "swarm-zd-3")
         assert await p.find_room("swarm-zd-3") is None  # memory alone cannot know it
-        p.directory.refs = store
+        p.directory.refs = store.refs
+        p.directory.case_room = lambda name: store.cases.room_id_by_name("teams", name)
         found = await p.find_room("swarm-zd-3")
         assert found is not None and found.id == f"{CHANNEL};messageid=7"
         # ... and one the port made, found by a new port on the same store.
         learn(p, connector.base_url)
         room = await p.create_room("swarm-zd-4", "t")
-        fresh = TeamsChatPort(p.config, p.connector, Directory(refs=store))
+        fresh = TeamsChatPort(p.config, p.connector, Directory(refs=store.refs))
         assert await fresh.find_room("swarm-zd-4") == room
         assert await fresh.find_room("swarm-zd-5") is None
     finally:

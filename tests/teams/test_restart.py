@@ -39,7 +39,7 @@ async def test_proactive_posts_after_a_restart_need_no_activity_first(
         clock: Any) -> None:
     fc = connector
     await teams.post(teams.message(ANN, "open ZD-1 sev2 SSO broken"))
-    room = teams.core.deps.store.case_by_ref("ZD-1").room_id
+    room = teams.core.deps.store.cases.by_ref("ZD-1").room_id
     assert room is not None and room.startswith(f"{SWARM_CHANNEL};messageid=")
     # Bob has a 1:1 chat with the bot (he said "help" in it once); Carol never talked to it.
     personal = teams.activity("personal_message")
@@ -104,12 +104,13 @@ async def test_references_are_written_only_when_new_or_changed(
     writes: list[str] = []
 
     def counting(store: Any) -> None:
-        real = store.teams_conversation_put
+        real = store.refs.put
 
-        def put(conversation_id: str, *args: Any, **kw: Any) -> None:
-            writes.append(conversation_id)
-            real(conversation_id, *args, **kw)
-        store.teams_conversation_put = put
+        def put(platform: str, kind: str, key: str, *args: Any, **kw: Any) -> None:
+            if kind == "conversation":
+                writes.append(key)
+            real(platform, kind, key, *args, **kw)
+        store.refs.put = put
 
     counting(teams.core.deps.store)
     for text in ("status ZD-404", "help", "list"):
@@ -128,7 +129,7 @@ async def test_references_are_written_only_when_new_or_changed(
             moved["serviceUrl"] = connector.base_url.rstrip("/") + "/amer/"
             await again.post(moved)  # Teams moved the conversation to another region
             assert writes == ["19:general@thread.tacv2"]
-            ref = again.core.deps.store.teams_conversation_get("19:general@thread.tacv2")
+            ref = again.core.deps.store.refs.get("teams", "conversation", "19:general@thread.tacv2")
             assert ref["service_url"].endswith("/amer/")
         finally:
             await again.stop()
@@ -152,9 +153,9 @@ async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_
 
     port.create_room = create_then_die  # type: ignore[method-assign]
     await teams.post(teams.message(ANN, "open ZD-2 sev2 VPN drops every hour"))
-    case = teams.core.deps.store.case_by_ref("ZD-2")
+    case = teams.core.deps.store.cases.by_ref("ZD-2")
     assert case is not None and case.room_id is None
-    assert [i["kind"] for i in teams.core.deps.store.pending_intents()] == ["create_room"]
+    assert [i.kind for i in teams.core.deps.store.intents.pending()] == ["create_room"]
     assert len(fc.created()) == 1 and len(made) == 1
     thread = made[0]
     await teams.stop()
@@ -166,11 +167,11 @@ async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_
             done = await restarted.core.reconcile()  # what `swarmbot serve` runs at start-up
             assert done == ["create_room for ZD-2"]
             assert len(fc.created()) == 1  # no second thread
-            case = restarted.core.deps.store.case_by_ref("ZD-2")
+            case = restarted.core.deps.store.cases.by_ref("ZD-2")
             assert case.room_id == thread and case.room_name == "swarm-zd-2-vpn-drops-every-hour"
             # The brief the crash prevented now goes into that thread.
             assert any(c.conversation_id == thread and "Swarm ZD-2" in str(c.body)
                        for c in fc.calls[before:])
-            assert restarted.core.deps.store.pending_intents() == []
+            assert restarted.core.deps.store.intents.pending() == []
         finally:
             await restarted.stop()

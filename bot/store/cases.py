@@ -1,0 +1,220 @@
+"""SQLite cases: the case rows with their owners, participants, handoffs and help requests."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from bot.domain import (
+    Case,
+    CaseStatus,
+    Handoff,
+    HandoffState,
+    HelpRequest,
+    Ownership,
+    Participant,
+    Role,
+)
+from bot.store.base import BaseQueries
+from bot.store.bulk import insert_many
+from bot.store.interfaces import Row
+
+
+def _case(r: dict[str, Any]) -> Case:
+    return Case(
+        id=r["id"], ref=r["ref"], customer=r["customer"], summary=r["summary"],
+        severity=r["severity"], status=CaseStatus(r["status"]), owner=r["owner_id"],
+        platform=r["platform"], room_id=r["room_id"], room_name=r["room_name"],
+        delight=r["delight"], resolution=r["resolution"], opened_at=r["opened_at"],
+        resolved_at=r["resolved_at"],
+    )
+
+
+def _handoff(r: dict[str, Any]) -> Handoff:
+    return Handoff(
+        id=r["id"], case_id=r["case_id"], from_id=r["from_id"], to_id=r["to_id"],
+        briefing=r["briefing"], tried=r["tried"], state=HandoffState(r["state"]),
+        requested_at=r["requested_at"], decided_at=r["decided_at"], reason=r["reason"],
+    )
+
+
+def _participant(r: dict[str, Any]) -> Participant:
+    return Participant(person=r["person_id"], role=Role(r["role"]), joined_at=r["joined_at"],
+                       left_at=r["left_at"], invited_by=r["invited_by"], why=r["why"])
+
+
+def _skills_column(skills: Sequence[str]) -> str:
+    # Stored |a|b| so that a LIKE finds a whole skill portably.
+    return "|" + "|".join(skills) + "|"
+
+
+class SqliteCases(BaseQueries):
+    def add(self, ref: str, customer: str, summary: str, severity: int, owner: str,
+            platform: str, at: str) -> int:
+        return self._insert(
+            "INSERT INTO cases (ref, customer, summary, severity, status, owner_id, platform, "
+            "opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+            (ref, customer, summary, severity, CaseStatus.OPEN.value, owner, platform, at))
+
+    def by_id(self, case_id: int) -> Case | None:
+        r = self._one("SELECT * FROM cases WHERE id = ?", (case_id,))
+        return _case(r) if r else None
+
+    def by_ref(self, ref: str) -> Case | None:
+        r = self._one("SELECT * FROM cases WHERE lower(ref) = lower(?)", (ref,))
+        return _case(r) if r else None
+
+    def by_room(self, room_id: str) -> Case | None:
+        r = self._one("SELECT * FROM cases WHERE room_id = ? ORDER BY id DESC", (room_id,))
+        return _case(r) if r else None
+
+    def room_id_by_name(self, platform: str, room_name: str) -> str | None:
+        r = self._one("SELECT room_id FROM cases WHERE platform = ? AND room_name = ? "
+                      "AND room_id IS NOT NULL ORDER BY id DESC LIMIT 1", (platform, room_name))
+        return str(r["room_id"]) if r else None
+
+    def recent(self, status: CaseStatus | None = None, person: str | None = None,
+               limit: int = 50) -> list[Case]:
+        where: list[str] = []
+        params: list[Any] = []
+        if status is not None:
+            where.append("c.status = ?")
+            params.append(status.value)
+        if person is not None:
+            where.append("(c.owner_id = ? OR EXISTS (SELECT 1 FROM participants p WHERE "
+                         "p.case_id = c.id AND p.person_id = ? AND p.left_at IS NULL))")
+            params += [person, person]
+        sql = "SELECT c.* FROM cases c"
+        if where:
+            sql += " WHERE " + " AND ".join(where)
+        sql += " ORDER BY c.id DESC LIMIT ?"
+        return [_case(r) for r in self._all(sql, params + [limit])]
+
+    def all(self) -> list[Case]:
+        return [_case(r) for r in self._all("SELECT * FROM cases ORDER BY id")]
+
+    def set_room(self, case_id: int, room_id: str, room_name: str) -> None:
+        self.db.execute("UPDATE cases SET room_id = ?, room_name = ? WHERE id = ?",
+                        (room_id, room_name, case_id))
+
+    def set_owner(self, case_id: int, owner: str) -> None:
+        self.db.execute("UPDATE cases SET owner_id = ? WHERE id = ?", (owner, case_id))
+
+    def set_delight(self, case_id: int, delight: str) -> None:
+        self.db.execute("UPDATE cases SET delight = ? WHERE id = ?", (delight, case_id))
+
+    def resolve(self, case_id: int, resolution: str, at: str) -> None:
+        self.db.execute(
+            "UPDATE cases SET status = ?, resolution = ?, resolved_at = ? WHERE id = ?",
+            (CaseStatus.RESOLVED.value, resolution, at, case_id))
+
+    # ownership periods ------------------------------------------------------
+    def add_owner(self, case_id: int, person: str, at: str) -> None:
+        self._insert("INSERT INTO owners (case_id, person_id, assumed_at) VALUES (?, ?, ?)",
+                     (case_id, person, at))
+
+    def end_owner(self, case_id: int, at: str) -> None:
+        self.db.execute("UPDATE owners SET renounced_at = ? WHERE case_id = ? AND "
+                        "renounced_at IS NULL", (at, case_id))
+
+    def owners(self, case_id: int) -> list[Ownership]:
+        return [Ownership(person=r["person_id"], assumed_at=r["assumed_at"],
+                          renounced_at=r["renounced_at"])
+                for r in self._all("SELECT * FROM owners WHERE case_id = ? ORDER BY id",
+                                   (case_id,))]
+
+    # participants -----------------------------------------------------------
+    def add_participant(self, case_id: int, person: str, role: Role, at: str,
+                        invited_by: str | None, why: str | None) -> None:
+        self._insert(
+            "INSERT INTO participants (case_id, person_id, role, joined_at, invited_by, why) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (case_id, person, role.value, at, invited_by, why))
+
+    def participant(self, case_id: int, person: str) -> Participant | None:
+        r = self._one("SELECT * FROM participants WHERE case_id = ? AND person_id = ? AND "
+                      "left_at IS NULL ORDER BY id DESC", (case_id, person))
+        return _participant(r) if r else None
+
+    def participants(self, case_id: int, active_only: bool = False) -> list[Participant]:
+        sql = "SELECT * FROM participants WHERE case_id = ?"
+        if active_only:
+            sql += " AND left_at IS NULL"
+        return [_participant(r) for r in self._all(sql + " ORDER BY id", (case_id,))]
+
+    def set_role(self, case_id: int, person: str, role: Role) -> None:
+        self.db.execute("UPDATE participants SET role = ? WHERE case_id = ? AND person_id = ? "
+                        "AND left_at IS NULL", (role.value, case_id, person))
+
+    def leave(self, case_id: int, person: str, at: str) -> None:
+        self.db.execute("UPDATE participants SET left_at = ? WHERE case_id = ? AND "
+                        "person_id = ? AND left_at IS NULL", (at, case_id, person))
+
+    def open_load(self, person: str) -> int:
+        r = self._one(
+            "SELECT COUNT(DISTINCT p.case_id) AS n FROM participants p JOIN cases c "
+            "ON c.id = p.case_id WHERE p.person_id = ? AND p.left_at IS NULL AND c.status = ?",
+            (person, CaseStatus.OPEN.value))
+        return int(r["n"]) if r else 0
+
+    # handoffs ---------------------------------------------------------------
+    def add_handoff(self, case_id: int, from_id: str, to_id: str, briefing: str,
+                    tried: str | None, at: str) -> int:
+        return self._insert(
+            "INSERT INTO handoffs (case_id, from_id, to_id, briefing, tried, state, "
+            "requested_at) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            (case_id, from_id, to_id, briefing, tried, HandoffState.PENDING.value, at))
+
+    def pending_handoff(self, case_id: int) -> Handoff | None:
+        r = self._one("SELECT * FROM handoffs WHERE case_id = ? AND state = ? ORDER BY id DESC",
+                      (case_id, HandoffState.PENDING.value))
+        return _handoff(r) if r else None
+
+    def decide_handoff(self, handoff_id: int, state: HandoffState, at: str,
+                       reason: str | None = None) -> None:
+        self.db.execute("UPDATE handoffs SET state = ?, decided_at = ?, reason = ? WHERE id = ?",
+                        (state.value, at, reason, handoff_id))
+
+    def handoffs(self, case_id: int) -> list[Handoff]:
+        return [_handoff(r) for r in
+                self._all("SELECT * FROM handoffs WHERE case_id = ? ORDER BY id", (case_id,))]
+
+    # help requests ----------------------------------------------------------
+    def add_help_request(self, case_id: int, skills: Sequence[str], tried: str | None,
+                         by: str, at: str) -> int:
+        return self._insert(
+            "INSERT INTO help_requests (case_id, skills, tried, by_id, at) VALUES (?, ?, ?, ?, ?)",
+            (case_id, _skills_column(skills), tried, by, at))
+
+    def help_requests(self, case_id: int) -> list[HelpRequest]:
+        return [HelpRequest(id=r["id"], case_id=r["case_id"],
+                            skills=tuple(r["skills"].strip("|").split("|")), tried=r["tried"],
+                            by=r["by_id"], at=r["at"])
+                for r in self._all("SELECT * FROM help_requests WHERE case_id = ? ORDER BY id",
+                                   (case_id,))]
+
+    def last_tried(self, case_id: int) -> str | None:
+        r = self._one("SELECT tried FROM help_requests WHERE case_id = ? AND tried IS NOT NULL "
+                      "ORDER BY id DESC", (case_id,))
+        return r["tried"] if r else None
+
+    def past_help(self, person: str, skills: Sequence[str]) -> int:
+        if not skills:
+            return 0
+        likes = " OR ".join("h.skills LIKE ?" for _ in skills)
+        r = self._one(
+            "SELECT COUNT(DISTINCT p.case_id) AS n FROM participants p "
+            "JOIN cases c ON c.id = p.case_id JOIN help_requests h ON h.case_id = p.case_id "
+            f"WHERE p.person_id = ? AND p.role = ? AND c.status = ? AND ({likes})",
+            [person, Role.SPECIALIST.value, CaseStatus.RESOLVED.value]
+            + [f"%|{s}|%" for s in skills])
+        return int(r["n"]) if r else 0
+
+    def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
+             participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
+             help_requests: Iterable[Row] = ()) -> None:
+        # Cases first: the other rows refer to them.
+        insert_many(self.db, "cases", cases)
+        insert_many(self.db, "owners", owners)
+        insert_many(self.db, "participants", participants)
+        insert_many(self.db, "handoffs", handoffs)
+        insert_many(self.db, "help_requests", help_requests)

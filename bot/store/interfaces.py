@@ -1,0 +1,277 @@
+"""The store's interface: one narrow repository per aggregate, and the unit of work holding them.
+
+SQLite (bot/store/sqlite.py) implements it today; PostgreSQL will implement the same
+Protocols, and tests/store/ runs the same contract tests against every implementation.
+So the signatures carry domain values (bot/domain.py dataclasses, ids, ISO UTC strings),
+never rows keyed by column names, and inserts return the new id.
+
+Times are ISO 8601 UTC strings as `bot.domain.iso` writes them; callers pass `at`, so the
+store never reads a clock (tests drive a simulated one).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from contextlib import AbstractContextManager
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+from bot.domain import (
+    Case,
+    CaseStatus,
+    Decision,
+    Friction,
+    Handoff,
+    HandoffState,
+    HelpRequest,
+    Mood,
+    Ownership,
+    Participant,
+    Person,
+    Promise,
+    Reminder,
+    Role,
+    Thanks,
+    TimelineEvent,
+    Touchpoint,
+)
+
+Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk method documents
+
+
+@dataclass(frozen=True)
+class Intent:
+    """A platform call recorded before it is made, so a crash mid-call can be reconciled."""
+
+    id: int
+    kind: str
+    case_id: int | None
+    platform: str
+    payload: dict[str, Any]
+    state: str
+    created_at: str
+
+
+@dataclass(frozen=True)
+class InboxItem:
+    """A delivery received (and acknowledged) but not yet done."""
+
+    key: str
+    source: str
+    payload: str
+    received_at: str
+
+
+class Cases(Protocol):
+    """Cases with their owners, participants, handoffs and help requests."""
+
+    def add(self, ref: str, customer: str, summary: str, severity: int, owner: str,
+            platform: str, at: str) -> int: ...
+    def by_id(self, case_id: int) -> Case | None: ...
+    def by_ref(self, ref: str) -> Case | None:
+        """Refs match without regard to case (`zd-1` finds ZD-1)."""
+    def by_room(self, room_id: str) -> Case | None: ...
+    def room_id_by_name(self, platform: str, room_name: str) -> str | None: ...
+    def recent(self, status: CaseStatus | None = None, person: str | None = None,
+               limit: int = 50) -> list[Case]:
+        """Newest first; `person` keeps the cases they own or are active in."""
+    def all(self) -> list[Case]:
+        """Every case, oldest first."""
+    def set_room(self, case_id: int, room_id: str, room_name: str) -> None: ...
+    def set_owner(self, case_id: int, owner: str) -> None: ...
+    def set_delight(self, case_id: int, delight: str) -> None: ...
+    def resolve(self, case_id: int, resolution: str, at: str) -> None: ...
+
+    # ownership periods
+    def add_owner(self, case_id: int, person: str, at: str) -> None: ...
+    def end_owner(self, case_id: int, at: str) -> None: ...
+    def owners(self, case_id: int) -> list[Ownership]: ...
+
+    # participants
+    def add_participant(self, case_id: int, person: str, role: Role, at: str,
+                        invited_by: str | None, why: str | None) -> None: ...
+    def participant(self, case_id: int, person: str) -> Participant | None:
+        """The person's active participation (not left), if any."""
+    def participants(self, case_id: int, active_only: bool = False) -> list[Participant]: ...
+    def set_role(self, case_id: int, person: str, role: Role) -> None: ...
+    def leave(self, case_id: int, person: str, at: str) -> None: ...
+    def open_load(self, person: str) -> int:
+        """Open cases the person is active in."""
+
+    # handoffs
+    def add_handoff(self, case_id: int, from_id: str, to_id: str, briefing: str,
+                    tried: str | None, at: str) -> int: ...
+    def pending_handoff(self, case_id: int) -> Handoff | None: ...
+    def decide_handoff(self, handoff_id: int, state: HandoffState, at: str,
+                       reason: str | None = None) -> None: ...
+    def handoffs(self, case_id: int) -> list[Handoff]: ...
+
+    # help requests
+    def add_help_request(self, case_id: int, skills: Sequence[str], tried: str | None,
+                         by: str, at: str) -> int: ...
+    def help_requests(self, case_id: int) -> list[HelpRequest]: ...
+    def last_tried(self, case_id: int) -> str | None: ...
+    def past_help(self, person: str, skills: Sequence[str]) -> int:
+        """Resolved cases the person joined as a specialist after a request for these skills."""
+
+    def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
+             participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
+             help_requests: Iterable[Row] = ()) -> None:
+        """The `demo --bulk` fast path; column orders are in bot/store/bulk.py."""
+
+
+class Timeline(Protocol):
+    """The append-only case timeline, what each person has seen of it, and message counts."""
+
+    def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
+               ref_id: int | None = None) -> int: ...
+    def events(self, case_id: int, after_id: int = 0) -> list[TimelineEvent]: ...
+    def last_seen(self, case_id: int, person: str) -> int: ...
+    def mark_seen(self, case_id: int, person: str, event_id: int) -> None: ...
+    def count_message(self, case_id: int, person: str) -> None: ...
+    def message_counts(self, case_id: int) -> dict[str, int]: ...
+    def bulk(self, events: Iterable[Row]) -> None: ...
+
+
+class Journal(Protocol):
+    """What happened for the customer: touchpoints, moods, decisions, friction, promises,
+    thanks. Entries are listed oldest first."""
+
+    def add_touchpoint(self, case_id: int, function: str, what: str, by: str, at: str
+                       ) -> int: ...
+    def touchpoints(self, case_id: int) -> list[Touchpoint]: ...
+    def last_touchpoint(self, case_id: int) -> Touchpoint | None: ...
+    def add_mood(self, case_id: int, level: str, note: str | None, by: str, at: str) -> int: ...
+    def moods(self, case_id: int) -> list[Mood]: ...
+    def last_mood(self, case_id: int) -> Mood | None: ...
+    def add_decision(self, case_id: int, risk: str, decision: str, rationale: str | None,
+                     by: str, at: str) -> int: ...
+    def decision(self, decision_id: int) -> Decision | None: ...
+    def decisions(self, case_id: int) -> list[Decision]: ...
+    def set_outcome(self, decision_id: int, outcome: str, at: str) -> None: ...
+    def add_friction(self, case_id: int | None, process: str, how: str, by: str, at: str
+                     ) -> int: ...
+    def frictions(self, case_id: int) -> list[Friction]: ...
+    def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int: ...
+    def promise(self, promise_id: int) -> Promise | None: ...
+    def promises(self, case_id: int) -> list[Promise]: ...
+    def open_promises(self, case_id: int) -> list[Promise]:
+        """Not kept yet, soonest due first."""
+    def keep_promise(self, promise_id: int, at: str) -> None: ...
+    def due_reminders(self, before: str) -> list[Reminder]:
+        """Open promises on open cases due by `before` that no reminder has claimed."""
+    def add_thanks(self, case_id: int | None, from_id: str, to_id: str, what: str, at: str
+                   ) -> int: ...
+    def thanks(self, case_id: int) -> list[Thanks]: ...
+    def bulk(self, touchpoints: Iterable[Row] = (), moods: Iterable[Row] = (),
+             decisions: Iterable[Row] = (), frictions: Iterable[Row] = (),
+             promises: Iterable[Row] = (), thanks: Iterable[Row] = ()) -> None: ...
+
+
+class People(Protocol):
+    """People (as each platform names them) and the skills directory."""
+
+    def ensure(self, person: str, platform: str, name: str | None, tz: str | None, at: str
+               ) -> Person:
+        """The person, created on first sight; a time zone learnt later is filled in."""
+    def get(self, person: str) -> Person | None: ...
+    def platform_of(self, person: str) -> str | None: ...
+    def set_manager(self, person: str, manager: bool) -> None: ...
+    def set_available(self, person: str, available: bool) -> None: ...
+    def set_function(self, person: str, function: str | None) -> None: ...
+    def skills_of(self, person: str) -> list[str]: ...
+    def add_skills(self, person: str, skills: Sequence[str]) -> None: ...
+    def remove_skills(self, person: str, skills: Sequence[str]) -> None: ...
+    def with_skills(self, skills: Sequence[str]) -> dict[str, list[str]]:
+        """Person id -> which of `skills` they have, for everyone with at least one."""
+
+
+class Inbox(Protocol):
+    """Deliveries recorded before they are acknowledged (inbox before ack)."""
+
+    def put(self, key: str, source: str, payload: str, at: str) -> bool:
+        """False when the key was seen before: a redelivery, to be done nothing with."""
+    def done(self, key: str, at: str) -> None: ...
+    def pending(self, source: str) -> list[InboxItem]:
+        """Received, not done, oldest first."""
+
+
+class Intents(Protocol):
+    """The platform-call log: an intent is written before the call and finished after it."""
+
+    def add(self, kind: str, case_id: int | None, platform: str, payload: dict[str, Any],
+            at: str) -> int: ...
+    def finish(self, intent_id: int, state: str, result: dict[str, Any] | None, at: str
+               ) -> None: ...
+    def pending(self, created_before: str | None = None) -> list[Intent]: ...
+
+
+class SentMarks(Protocol):
+    """Once-only sends: the first caller to mark something sends it; a failed send unmarks."""
+
+    def mark(self, kind: str, period: str, destination: str, at: str) -> bool: ...
+    def unmark(self, kind: str, period: str, destination: str) -> None: ...
+    def mark_reminded(self, promise_id: int, at: str) -> bool: ...
+    def unmark_reminded(self, promise_id: int) -> None: ...
+
+
+# The digest's window reads: name -> the fields of each tuple, in order. "In the window"
+# means the time named first falls in [lo, hi).
+WINDOW_READS = {
+    "resolved": "opened_at, resolved_at, number of ownership periods, first mood level, "
+                "last mood level, number of moods: one per case resolved in the window",
+    "help": "requested at, when the first person other than the asker joined at or after it "
+            "(None if nobody did): one per help request",
+    "handoffs": "requested_at, state, decided_at: one per handoff offered",
+    "thanks": "at, from_id, to_id, what, case ref (None without a case), in time order",
+    "promises": "made_at, due, kept_at: one per promise made",
+    "touchpoints": "case_id, function: one per touchpoint",
+    "frictions": "process, how: newest first",
+    "decisions": "risk, outcome: one per decision taken",
+}
+
+
+class DigestReads(Protocol):
+    """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
+    thousands of rows per week at scale. Windows are half-open [lo, hi)."""
+
+    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+        """Every read of WINDOW_READS by its name."""
+    def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
+    def open_cases_at(self, at: str) -> int: ...
+    def people_names(self) -> dict[str, str]: ...
+
+
+class PlatformRefs(Protocol):
+    """What an adapter must remember across restarts, as (platform, kind, key) -> JSON object
+    (e.g. Teams conversation references and 1:1 chats). Nothing here knows any platform."""
+
+    def put(self, platform: str, kind: str, key: str, value: dict[str, Any], at: str
+            ) -> None: ...
+    def get(self, platform: str, kind: str, key: str) -> dict[str, Any] | None: ...
+    def latest(self, platform: str, kind: str) -> dict[str, Any] | None:
+        """The value of this kind written most recently."""
+
+
+class Store(Protocol):
+    """The unit of work: the repositories, one transaction at a time, and close."""
+
+    cases: Cases
+    timeline: Timeline
+    journal: Journal
+    people: People
+    inbox: Inbox
+    intents: Intents
+    sent: SentMarks
+    digest: DigestReads
+    refs: PlatformRefs
+
+    def transaction(self) -> AbstractContextManager[None]:
+        """Everything inside commits together or not at all; nesting joins the outer one."""
+    def reader(self) -> Store:
+        """A separate read-only store for work off the event loop (the digest); close it."""
+    def close(self) -> None: ...
+
+
+__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Inbox", "InboxItem", "Intent", "Intents",
+           "Journal", "People", "PlatformRefs", "SentMarks", "Store", "Timeline"]

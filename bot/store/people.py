@@ -1,0 +1,69 @@
+"""SQLite people and the skills directory."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+from bot.domain import Person
+from bot.store.base import BaseQueries
+
+
+class SqlitePeople(BaseQueries):
+    def ensure(self, person: str, platform: str, name: str | None, tz: str | None, at: str
+               ) -> Person:
+        self.db.execute(
+            "INSERT INTO people (id, platform, name, tz, created_at) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (id) DO NOTHING",
+            (person, platform, name or person, tz, at),
+        )
+        if tz:
+            self.db.execute("UPDATE people SET tz = ? WHERE id = ? AND tz IS NULL", (tz, person))
+        found = self.get(person)
+        assert found is not None
+        return found
+
+    def get(self, person: str) -> Person | None:
+        r = self._one("SELECT * FROM people WHERE id = ?", (person,))
+        if r is None:
+            return None
+        return Person(id=r["id"], name=r["name"], available=bool(r["available"]),
+                      manager=bool(r["manager"]), tz=r["tz"], function=r["function"])
+
+    def platform_of(self, person: str) -> str | None:
+        r = self._one("SELECT platform FROM people WHERE id = ?", (person,))
+        return r["platform"] if r else None
+
+    def set_manager(self, person: str, manager: bool) -> None:
+        self.db.execute("UPDATE people SET manager = ? WHERE id = ?", (int(manager), person))
+
+    def set_available(self, person: str, available: bool) -> None:
+        self.db.execute("UPDATE people SET available = ? WHERE id = ?", (int(available), person))
+
+    def set_function(self, person: str, function: str | None) -> None:
+        self.db.execute("UPDATE people SET function = ? WHERE id = ?", (function, person))
+
+    def skills_of(self, person: str) -> list[str]:
+        rows = self._all("SELECT skill FROM skills WHERE person_id = ? ORDER BY skill", (person,))
+        return [r["skill"] for r in rows]
+
+    def add_skills(self, person: str, skills: Sequence[str]) -> None:
+        for s in skills:
+            self.db.execute(
+                "INSERT INTO skills (person_id, skill) VALUES (?, ?) "
+                "ON CONFLICT (person_id, skill) DO NOTHING", (person, s))
+
+    def remove_skills(self, person: str, skills: Sequence[str]) -> None:
+        for s in skills:
+            self.db.execute("DELETE FROM skills WHERE person_id = ? AND skill = ?", (person, s))
+
+    def with_skills(self, skills: Sequence[str]) -> dict[str, list[str]]:
+        if not skills:
+            return {}
+        marks = ",".join("?" for _ in skills)
+        rows = self._all(
+            f"SELECT person_id, skill FROM skills WHERE skill IN ({marks}) ORDER BY person_id",
+            list(skills))
+        found: dict[str, list[str]] = {}
+        for r in rows:
+            found.setdefault(r["person_id"], []).append(r["skill"])
+        return found

@@ -1,0 +1,50 @@
+"""SQLite timeline: append-only case events, who has seen how far, and message counts."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from bot.domain import TimelineEvent
+from bot.store.base import BaseQueries
+from bot.store.bulk import insert_many
+from bot.store.interfaces import Row
+
+
+class SqliteTimeline(BaseQueries):
+    def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
+               ref_id: int | None = None) -> int:
+        return self._insert(
+            "INSERT INTO timeline (case_id, at, kind, by_id, text, ref_id) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (case_id, at, kind, by, text, ref_id))
+
+    def events(self, case_id: int, after_id: int = 0) -> list[TimelineEvent]:
+        rows = self._all("SELECT * FROM timeline WHERE case_id = ? AND id > ? ORDER BY id",
+                         (case_id, after_id))
+        return [TimelineEvent(id=r["id"], case_id=r["case_id"], at=r["at"], kind=r["kind"],
+                              by=r["by_id"], text=r["text"]) for r in rows]
+
+    def last_seen(self, case_id: int, person: str) -> int:
+        r = self._one("SELECT event_id FROM last_seen WHERE case_id = ? AND person_id = ?",
+                      (case_id, person))
+        return int(r["event_id"]) if r else 0
+
+    def mark_seen(self, case_id: int, person: str, event_id: int) -> None:
+        self.db.execute(
+            "INSERT INTO last_seen (case_id, person_id, event_id) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id, person_id) DO UPDATE SET event_id = excluded.event_id",
+            (case_id, person, event_id))
+
+    def count_message(self, case_id: int, person: str) -> None:
+        self.db.execute(
+            "INSERT INTO message_counts (case_id, person_id, messages) VALUES (?, ?, 1) "
+            "ON CONFLICT (case_id, person_id) DO UPDATE SET messages = messages + 1",
+            (case_id, person))
+
+    def message_counts(self, case_id: int) -> dict[str, int]:
+        rows = self._all("SELECT person_id, messages FROM message_counts WHERE case_id = ?",
+                         (case_id,))
+        return {r["person_id"]: r["messages"] for r in rows}
+
+    def bulk(self, events: Iterable[Row]) -> None:
+        insert_many(self.db, "timeline", events)

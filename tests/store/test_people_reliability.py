@@ -1,0 +1,80 @@
+"""Contract: people and skills, the inbox, intents, sent marks, platform references."""
+
+from __future__ import annotations
+
+from bot.domain import Person
+from bot.store import Store
+from tests.store.conftest import T0, T1, open_case
+
+
+def test_a_person_is_created_once_and_learns_a_time_zone(store: Store) -> None:
+    assert store.people.get("ann") is None and store.people.platform_of("ann") is None
+    ann = store.people.ensure("ann", "slack", None, None, T0)
+    assert ann == Person("ann", "ann")  # named by id until a name is known
+    again = store.people.ensure("ann", "teams", "Ann", "Europe/Berlin", T1)
+    assert (again.name, again.tz) == ("ann", "Europe/Berlin")  # the first sight stays
+    assert store.people.ensure("ann", "slack", None, "Asia/Tokyo", T1).tz == "Europe/Berlin"
+    assert store.people.platform_of("ann") == "slack"
+    store.people.set_manager("ann", True)
+    store.people.set_available("ann", False)
+    store.people.set_function("ann", "billing")
+    ann = store.people.get("ann")
+    assert (ann.manager, ann.available, ann.function) == (True, False, "billing")
+
+
+def test_skills_directory(store: Store) -> None:
+    for pid in ("ann", "bob"):
+        store.people.ensure(pid, "slack", None, None, T0)
+    store.people.add_skills("ann", ["sso", "billing", "sso"])
+    store.people.add_skills("bob", ["sso"])
+    assert store.people.skills_of("ann") == ["billing", "sso"]
+    assert store.people.with_skills(["sso", "network"]) == {"ann": ["sso"], "bob": ["sso"]}
+    assert store.people.with_skills([]) == {}
+    store.people.remove_skills("ann", ["sso"])
+    assert store.people.with_skills(["sso", "billing"]) == {"ann": ["billing"], "bob": ["sso"]}
+
+
+def test_the_inbox_takes_a_key_once_and_lists_what_is_not_done(store: Store) -> None:
+    assert store.inbox.put("ev1", "slack", '{"a": 1}', T0)
+    assert not store.inbox.put("ev1", "slack", '{"a": 2}', T1)  # a redelivery
+    assert store.inbox.put("ev2", "teams", "{}", T1)
+    [item] = store.inbox.pending("slack")
+    assert (item.key, item.source, item.payload, item.received_at) == (
+        "ev1", "slack", '{"a": 1}', T0)
+    store.inbox.done("ev1", T1)
+    assert store.inbox.pending("slack") == [] and len(store.inbox.pending("teams")) == 1
+
+
+def test_intents_are_pending_until_finished(store: Store) -> None:
+    cid = open_case(store)
+    first = store.intents.add("create_room", cid, "slack", {"name": "swarm-zd-1"}, T0)
+    store.intents.add("post_brief", cid, "slack", {"room_id": "C1"}, T1)
+    assert [(i.kind, i.payload) for i in store.intents.pending()] == [
+        ("create_room", {"name": "swarm-zd-1"}), ("post_brief", {"room_id": "C1"})]
+    assert [i.id for i in store.intents.pending(created_before=T1)] == [first]
+    store.intents.finish(first, "done", {"room_id": "C1"}, T1)
+    assert [i.kind for i in store.intents.pending()] == ["post_brief"]
+
+
+def test_sent_marks_are_once_only_until_unmarked(store: Store) -> None:
+    assert store.sent.mark("digest", "2026-W46", "slack:ann", T0)
+    assert not store.sent.mark("digest", "2026-W46", "slack:ann", T1)
+    assert store.sent.mark("digest", "2026-W46", "slack:bob", T1)
+    store.sent.unmark("digest", "2026-W46", "slack:ann")  # the send failed
+    assert store.sent.mark("digest", "2026-W46", "slack:ann", T1)
+
+
+def test_platform_references_are_json_by_platform_kind_and_key(store: Store) -> None:
+    assert store.refs.get("teams", "dm", "29:bob") is None
+    assert store.refs.latest("teams", "conversation") is None
+    store.refs.put("teams", "conversation", "19:a", {"service_url": "u1", "tenant_id": None}, T0)
+    store.refs.put("teams", "conversation", "19:b", {"service_url": "u2"}, T1)
+    store.refs.put("teams", "dm", "29:bob", {"conversation_id": "a:1"}, T1)
+    store.refs.put("other", "conversation", "19:a", {"service_url": "elsewhere"}, T1)
+    assert store.refs.get("teams", "conversation", "19:a") == {"service_url": "u1",
+                                                               "tenant_id": None}
+    assert store.refs.latest("teams", "conversation") == {"service_url": "u2"}
+    store.refs.put("teams", "conversation", "19:a", {"service_url": "u3"}, "2026-11-16T12:00:00Z")
+    assert store.refs.get("teams", "conversation", "19:a") == {"service_url": "u3"}
+    assert store.refs.latest("teams", "conversation") == {"service_url": "u3"}
+    assert store.refs.get("other", "conversation", "19:a") == {"service_url": "elsewhere"}
