@@ -18,15 +18,18 @@ from dataclasses import dataclass, field
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
+from slack_bolt.adapter.aiohttp import to_aiohttp_response
 from slack_bolt.app.async_app import AsyncApp
 from slack_sdk.errors import SlackApiError
+from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.boundary import Rejected, check_media_type, internal_error, read_body
 from adapters.slack.app import build_bolt_app
 from adapters.slack.client import bolt_client, make_client
 from adapters.slack.deliveries import SOURCE
 from adapters.slack.dispatch import Dispatcher
+from adapters.slack.guard import MEDIA_TYPES, ParsedBoltRequest, check_signature, classify
 from adapters.slack.inbox import Work, run_logged
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
@@ -149,8 +152,31 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     app[SLACK_RUNTIME] = runtime
 
     async def slack_events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await bolt.async_dispatch(
-            await to_bolt_request(request)))
+        """Checked and read here (adapters/slack/guard.py), then handed to Bolt parsed."""
+        assert verifier is not None  # the route exists only over HTTP, where it is set
+        try:
+            raw = await read_body(request)
+            media = check_media_type(request, MEDIA_TYPES)
+            check_signature(verifier, raw, request.headers)
+            read = classify(raw, media)
+        except Rejected as err:
+            log.info("slack: refused a request to %s: %s %s", EVENTS_PATH, err.status,
+                     err.reason)
+            return err.response()
+        if read.kind == "app_rate_limited":
+            # Slack stopped sending this workspace's events for a minute: nothing to do
+            # but say so where an operator looks (Slack only needs the 200).
+            log.warning("slack: Slack is rate-limiting events for team %s (minute %s)",
+                        read.body.get("team_id"), read.body.get("minute_rate_limited"))
+            return web.Response(status=200)
+        if read.kind == "ssl_check":
+            return web.Response(status=200)
+        try:
+            return await to_aiohttp_response(await bolt.async_dispatch(ParsedBoltRequest(
+                raw_body=raw.decode("utf-8"), body=read.body, query=request.query_string,
+                headers=request.headers)))
+        except Exception:  # our bug: an error id in the log and the answer, no traceback
+            return internal_error(log, f"handling a Slack {read.kind}")
 
     async def on_startup(_: web.Application) -> None:
         # Read the backlog now, before the server listens: rows written from here on
@@ -169,7 +195,10 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
             await handler.close_async()  # type: ignore[attr-defined]
         await runtime.close()
 
+    # Socket Mode has no signing secret (nothing is signed over the websocket) and no route.
+    verifier: SignatureVerifier | None = None
     if not config.slack.socket_mode:
+        verifier = SignatureVerifier(runtime.secrets.signing_secret)
         app.router.add_post(EVENTS_PATH, slack_events)
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)

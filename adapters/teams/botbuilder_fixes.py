@@ -27,7 +27,12 @@ botbuilder, so that an upgrade which fixes it upstream tells us to drop the work
    the event loop (first request, then daily), raises IndexError for an unknown key id and
    lets PyJWT's errors (expired, bad signature, garbage) escape: all 500s instead of 401.
    -> `FixedAuthentication` refreshes the key cache with aiohttp before delegating, checks
-   the key id, and turns token errors into PermissionError (401).
+   the key id, and turns token errors into PermissionError (401). More of the same, found
+   by tests/faults: `EmulatorValidation.is_token_from_emulator` raises KeyError for a token
+   without `iss`; `_validate_token` raises a bare `Exception` for a disallowed algorithm
+   (`alg: none`) or a channel the key is not endorsed for. -> `verify_token` checks the
+   header, algorithm, key and signature itself, *before* the endpoint parses the body,
+   and a bare `Exception` out of botbuilder's validation is a refusal (401).
 5. With any parameterised setting (a custom OpenID metadata URL), an empty Authorization
    header is validated as a token and refused, even when no app id is configured
    (Emulator mode). -> `FixedAuthentication` answers an anonymous identity, as the
@@ -42,6 +47,7 @@ botbuilder, so that an upgrade which fixes it upstream tells us to drop the work
 
 from __future__ import annotations
 
+import json
 import time
 from datetime import datetime
 from typing import Any, Protocol
@@ -62,12 +68,15 @@ from botframework.connector.auth import (
     JwtTokenExtractor,
     UserTokenClient,
 )
+from jwt.algorithms import RSAAlgorithm
 from msrest.pipeline import AsyncHTTPSender, Request, Response, SansIOHTTPPolicy
 from msrest.serialization import Model
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
 
 USER_AGENT = "swarmbot (BotBuilder Python/4.17)"
+# botbuilder's VerifyOptions.clock_tolerance for channel and emulator tokens.
+_CLOCK_TOLERANCE = 5 * 60
 
 
 def apply_global_fixes() -> None:
@@ -228,20 +237,48 @@ class FixedAuthentication(BotFrameworkAuthentication):
                 result = await self._inner.authenticate_request(activity, auth_header)
             except jwt.InvalidTokenError as err:  # defect 4: expired/forged -> 401, not 500
                 raise PermissionError(f"invalid token: {err}") from err
+            except Exception as err:
+                if type(err) is not Exception:  # a real fault (network, bug): not a 401
+                    raise
+                # defect 4: botbuilder's refusals (algorithm, endorsement) are bare Exceptions
+                raise PermissionError(f"token refused: {err}") from err
         result.connector_factory = self.connectors
         return result
 
-    async def _check_key(self, auth_header: str) -> None:
+    async def verify_token(self, auth_header: str) -> None:
+        """Authenticate the header alone, before the body is parsed: PermissionError unless
+        it is a Bearer JWT signed (RS256, as botbuilder decodes) by a published key, and
+        unexpired. Claims that need the activity (audience, serviceurl, endorsement) are
+        botbuilder's, in `authenticate_request` once the body is read."""
+        if not auth_header and self._auth_disabled:
+            return  # Emulator mode: anonymous requests are allowed (defect 5)
+        url, kid, token = await self._check_key(auth_header)
+        if jwt.get_unverified_header(token).get("alg") != "RS256":
+            raise PermissionError("token is not signed with RS256")
+        keys = JwtTokenExtractor.get_open_id_metadata(url).keys
+        jwk = next(k for k in keys if k.get("kid") == kid)  # _check_key made sure it is there
+        try:
+            jwt.decode(token, RSAAlgorithm.from_jwk(json.dumps(jwk)), algorithms=["RS256"],
+                       options={"verify_aud": False}, leeway=_CLOCK_TOLERANCE)
+        except (jwt.InvalidTokenError, ValueError) as err:
+            raise PermissionError(f"invalid token: {err}") from err
+
+    async def _check_key(self, auth_header: str) -> tuple[str, str, str]:
+        """(metadata URL, key id, token) of a well-formed Bearer JWT whose key is published."""
         scheme, _, token = auth_header.partition(" ")
         if scheme != "Bearer" or not token:
             raise PermissionError("Authorization is not a Bearer token")
         try:
             kid = jwt.get_unverified_header(token).get("kid")
+            claims = jwt.decode(token, options={"verify_signature": False})
         except jwt.InvalidTokenError as err:
             raise PermissionError(f"malformed token: {err}") from err
+        if not isinstance(kid, str) or not isinstance(claims.get("iss"), str):
+            raise PermissionError("token has no key id or no issuer")
         emulator = EmulatorValidation.is_token_from_emulator(auth_header)
         url = self._emulator_metadata_url if emulator else self._channel_metadata_url
         await self._keys.ensure_key(url, kid)
+        return url, kid, token
 
     async def authenticate_streaming_request(self, auth_header: str,
                                              channel_id_header: str) -> AuthenticateRequestResult:
@@ -264,5 +301,5 @@ class FixedAuthentication(BotFrameworkAuthentication):
         return self._inner.get_originating_audience()
 
     async def authenticate_channel_request(self, auth_header: str) -> ClaimsIdentity:
-        await self._check_key(auth_header)
+        await self.verify_token(auth_header)
         return await self._inner.authenticate_channel_request(auth_header)

@@ -3,24 +3,23 @@
 Start-up is two steps, like Slack's, because the core needs the port and the route needs
 the core: `start_teams(config, env)` builds auth, the CloudAdapter and the ChatPort;
 `add_teams_routes(app, core, config)` mounts the handler. The handler is ours, around
-`CloudAdapter.process_activity` (botbuilder_fixes defect 1): 401 for a refused token, 415
-for a non-JSON body, 400 for a body that is not an activity, the InvokeResponse as-is.
+`CloudAdapter.process_activity` (botbuilder_fixes defect 1): 413 past
+`adapters.boundary.MAX_BODY_BYTES`, 415 for a non-JSON body, 401 for a refused token (checked
+before the body is parsed), 400 for a body that is not an activity, the InvokeResponse as-is.
 """
 
 from __future__ import annotations
 
-import json
 import logging
 import os
-import uuid
 from collections.abc import Mapping
 from dataclasses import dataclass
 
 from aiohttp import ClientSession, web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
-from botbuilder.schema import Activity
 
+from adapters.boundary import Rejected, check_media_type, internal_error, read_body
 from adapters.teams.auth import BotIdentity, build_authentication
 from adapters.teams.bot import SwarmTeamsBot
 from adapters.teams.botbuilder_fixes import (
@@ -30,6 +29,7 @@ from adapters.teams.botbuilder_fixes import (
 )
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory, RefStore
+from adapters.teams.envelope import parse_activity
 from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
 from adapters.teams.port import TeamsChatPort
 from bot.config import Config, require_secret
@@ -90,18 +90,21 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None,
 
 def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
     async def messages(request: web.Request) -> web.Response:
-        if "application/json" not in request.headers.get("Content-Type", ""):
-            return web.json_response({"error": "expected application/json"}, status=415)
-        raw = await request.text()
-        try:
-            body = json.loads(raw)
-        except json.JSONDecodeError:
-            return web.json_response({"error": "body is not JSON"}, status=400)
-        activity = Activity().deserialize(body) if isinstance(body, dict) else Activity()
-        if not activity.type:
-            return web.json_response({"error": "body is not a Bot Framework activity"},
-                                     status=400)
+        """Size, media type and token before the body is parsed; then the activity's shape
+        (envelope.py), then botbuilder's own checks of the token against the activity."""
         auth_header = request.headers.get("Authorization", "")
+        try:
+            raw = await read_body(request)
+            check_media_type(request, ("application/json",))
+            try:
+                await runtime.auth.verify_token(auth_header)
+            except PermissionError as err:
+                raise Rejected(401, "unauthorized") from err
+            activity = parse_activity(raw)
+        except Rejected as err:
+            log.info("Teams: refused a request to /api/messages: %s %s (%s)", err.status,
+                     err.reason, err.__cause__ or "")
+            return err.response()
 
         async def turn(turn_context: TurnContext) -> None:
             await bot.on_turn(turn_context)
@@ -112,10 +115,7 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
             log.info("Teams: refused a request to /api/messages: %s", err)
             return web.json_response({"error": "unauthorized"}, status=401)
         except Exception:  # a bug or a refused connector call: logged with an id, told as 500
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("Teams: error %s handling %s activity %s", error_id, activity.type,
-                          activity.id)
-            return web.json_response({"error": f"internal error {error_id}"}, status=500)
+            return internal_error(log, f"handling {activity.type} activity {activity.id}")
         return invoke_to_response(invoke)
 
     return messages

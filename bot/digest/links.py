@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import os
+import re
 from collections.abc import Mapping
 from datetime import datetime
 
@@ -45,10 +46,25 @@ def digest_link(config: Config, week: str, now: datetime, hours: float = DEFAULT
     return base + signed_path(require_link_secret(env), week, now, hours)
 
 
+# What a link we make carries: the expiry as Unix seconds (12 digits last until year 33658)
+# and the signature as SHA-256 hex. Anything else is refused before any arithmetic: int()
+# raises past 4,300 digits, accepts "²" and "١٢"; compare_digest raises on non-ASCII text.
+_EXP = re.compile(r"[0-9]{1,12}")
+_SIG = re.compile(r"[0-9a-f]{64}")
+
+
 def verify(secret: str | None, week: str, exp: str | None, sig: str | None,
            now: datetime) -> bool:
-    if not secret or not exp or not sig or not exp.isdigit():
+    """True only for a link signed with `secret` for `week`, not yet expired. Never raises
+    for what a client can put in a URL (every refusal is the page's 403)."""
+    if not secret or exp is None or sig is None:
+        return False
+    if not _EXP.fullmatch(exp) or not _SIG.fullmatch(sig):
         return False
     if int(exp) < now.timestamp():
         return False
-    return hmac.compare_digest(signature(secret, week, int(exp)), sig)
+    try:
+        expected = signature(secret, week, int(exp))
+    except UnicodeEncodeError:  # a path with lone surrogates: no link of ours looks so
+        return False
+    return hmac.compare_digest(expected, sig)

@@ -103,5 +103,11 @@ async def test_non_json_and_non_activity_bodies_are_refused(teams: Teams) -> Non
     async with teams.session.post(f"{teams.url}/api/messages", data="hi",
                                   headers={"Content-Type": "text/plain"}) as resp:
         assert resp.status == 415
+    # Authentication comes before parsing: without a token, even garbage is a 401 ...
     async with teams.session.post(f"{teams.url}/api/messages", json={"text": "no type"}) as r:
-        assert r.status == 400
+        assert r.status == 401
+    # ... and with one, a body that is no activity is a 400.
+    token = teams.issuer.channel_token(teams.connector.base_url)
+    async with teams.session.post(f"{teams.url}/api/messages", json={"text": "no type"},
+                                  headers={"Authorization": f"Bearer {token}"}) as r:
+        assert r.status == 400 and "type" in (await r.json())["error"]

@@ -1,0 +1,69 @@
+"""What every HTTP entrance shares: a capped body read, the media type check, one-line refusals.
+
+A request a client got wrong is refused with the status that says so (400 malformed, 401
+unauthenticated, 413 too big, 415 wrong media type) and one line saying what was wrong and
+the right form; never a 500, never a traceback. Only our own faults are 500s, logged with an
+error id that the answer carries (`internal_error`).
+"""
+
+from __future__ import annotations
+
+import logging
+import uuid
+
+from aiohttp import web
+
+# The largest request body /slack/events and /api/messages accept. Slack and the Bot
+# Framework send far less (a view submission or an activity is a few kB; Teams refuses
+# messages over ~28 kB); 1 MiB is also aiohttp's own default `client_max_size`.
+# A module constant, not a config key: bot/config.py belongs to the config's owner.
+MAX_BODY_BYTES = 1024 * 1024
+_CHUNK = 64 * 1024
+
+
+class Rejected(Exception):
+    """A request refused at the boundary: `status` and one line for the client."""
+
+    def __init__(self, status: int, reason: str) -> None:
+        super().__init__(reason)
+        self.status = status
+        self.reason = reason
+
+    def response(self) -> web.Response:
+        return web.json_response({"error": self.reason}, status=self.status)
+
+
+async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
+    """The raw body, refused with 413 past `limit` without reading the rest.
+
+    Content-Length is trusted only to refuse early; a chunked body (no length) is counted
+    as it arrives, so neither form can make the server buffer more than `limit` bytes."""
+    too_big = Rejected(413, f"request body is over the {limit}-byte limit")
+    if request.content_length is not None and request.content_length > limit:
+        raise too_big
+    body = bytearray()
+    while chunk := await request.content.read(_CHUNK):
+        body += chunk
+        if len(body) > limit:
+            raise too_big
+    return bytes(body)
+
+
+def check_media_type(request: web.Request, accepted: tuple[str, ...]) -> str:
+    """The request's media type if it is one of `accepted` (in UTF-8), else 415."""
+    media = request.content_type  # aiohttp lower-cases it; absent -> application/octet-stream
+    charset = request.charset
+    if media not in accepted or (charset is not None and charset.lower() not in
+                                 ("utf-8", "utf8")):
+        raise Rejected(415, f"Content-Type must be {' or '.join(accepted)} (UTF-8), "
+                            f"not {request.headers.get('Content-Type', '(none)')[:80]}")
+    return media
+
+
+def internal_error(log: logging.Logger, what: str) -> web.Response:
+    """Our own fault: logged with the traceback and an id; the client sees only the id.
+
+    Call it from an `except` block (it logs the exception being handled)."""
+    error_id = uuid.uuid4().hex[:8]
+    log.exception("error %s %s", error_id, what)
+    return web.json_response({"error": f"internal error {error_id}"}, status=500)

@@ -1,0 +1,87 @@
+"""Read a Bot Framework activity from the request body, or say in one line why not (400).
+
+botbuilder's msrest deserializer raises on a bad `timestamp` or `"from": []` (500s before
+this check existed), and coerces or passes through other shapes that fail later, inside a
+turn (`channelData: 5`, `"type": ["x"]`). So the JSON's shape is checked first, for the
+fields swarmbot and botbuilder read, and only then handed to `Activity().deserialize`.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from botbuilder.schema import Activity
+
+from adapters.boundary import Rejected
+
+# Fields that are a string (or null) when present.
+_STRINGS = ("id", "channelId", "text", "timestamp", "localTimestamp", "locale", "replyToId",
+            "name", "textFormat", "action", "summary", "importance", "deliveryMode",
+            "localTimezone", "callerId", "topicName", "inputHint", "speak", "label",
+            "valueType", "attachmentLayout")
+# Fields that are an object (or null) when present, and whose `id` is then a string.
+_ACCOUNTS = ("from", "recipient", "conversation", "relatesTo")
+_OBJECTS = ("channelData",)
+_LISTS_OF_OBJECTS = ("entities", "attachments", "membersAdded", "membersRemoved",
+                     "reactionsAdded", "reactionsRemoved")
+_CHANNEL_DATA_OBJECTS = ("channel", "team", "tenant", "meeting", "notification", "settings")
+
+
+def _bad(reason: str) -> Rejected:
+    return Rejected(400, f"not a Bot Framework activity: {reason}")
+
+
+def parse_activity(raw: bytes) -> Activity:
+    """The activity in `raw` (UTF-8 JSON), or Rejected(400) naming the first bad field."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    # ValueError: bad UTF-8, bad JSON, integers past 4,300 digits; deep nesting: recursion.
+    except (ValueError, RecursionError):
+        raise Rejected(400, "body is not UTF-8 JSON") from None
+    check_envelope(data)
+    try:
+        return Activity().deserialize(data)
+    except ValueError as err:  # msrest's DeserializationError, e.g. a timestamp that is no date
+        raise _bad(_first_line(err)) from None
+
+
+def check_envelope(data: Any) -> None:
+    """The shape checks, separately testable: Rejected(400) for the first field that is off."""
+    if not isinstance(data, dict):
+        raise _bad("body must be a JSON object")
+    if not isinstance(data.get("type"), str) or not data["type"]:
+        raise _bad("type must be a non-empty string")
+    url = data.get("serviceUrl")
+    if not isinstance(url, str) or not url.startswith(("https://", "http://")):
+        raise _bad("serviceUrl must be an http(s) URL")
+    for key in _STRINGS:
+        if data.get(key) is not None and not isinstance(data[key], str):
+            raise _bad(f"{key} must be a string")
+    for key in _ACCOUNTS + _OBJECTS:
+        _object(data, key, key)
+    for key in ("from", "conversation"):
+        if not isinstance(data.get(key), dict) or not isinstance(data[key].get("id"), str):
+            raise _bad(f"{key}.id must be a string")
+    for key in _LISTS_OF_OBJECTS:
+        value = data.get(key)
+        if value is not None and not (isinstance(value, list)
+                                      and all(isinstance(v, dict) for v in value)):
+            raise _bad(f"{key} must be a list of objects")
+    channel_data = data.get("channelData") or {}
+    for key in _CHANNEL_DATA_OBJECTS:
+        _object(channel_data, key, f"channelData.{key}")
+
+
+def _object(parent: dict[str, Any], key: str, name: str) -> None:
+    value = parent.get(key)
+    if value is None:
+        return
+    if not isinstance(value, dict):
+        raise _bad(f"{name} must be an object")
+    if value.get("id") is not None and not isinstance(value["id"], str):
+        raise _bad(f"{name}.id must be a string")
+
+
+def _first_line(err: Exception) -> str:
+    return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
