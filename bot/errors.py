@@ -27,4 +27,11 @@ class PortError(Exception):
 
 
 class ConfigError(Exception):
-    """Start-up cannot go on: a missing secret or a bad config key. Names the key."""
+    """Start-up cannot go on: a missing secret or a bad config key. Names the key.
+
+    It can carry several problems (every one found in a config is reported at once, one
+    line each); `str(err)` is those lines joined."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)

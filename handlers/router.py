@@ -8,6 +8,7 @@ import uuid
 
 from bot.domain import CASE_REF, Case
 from bot.errors import CommandError
+from bot.metrics import counted_command
 from bot.replies import Reply
 from bot.services.base import Deps
 from handlers.invocation import Invocation
@@ -46,6 +47,7 @@ class Router:
             return [Reply.error(f"Something went wrong on our side (error id {error_id}). "
                                 "Tell your swarmbot admin this id; the log has the details.")]
 
+    @counted_command  # swarmbot_commands{command, outcome} (bot/metrics.py)
     async def _handle(self, inv: Invocation) -> list[Reply]:
         text = " ".join(inv.text.split())
         if not text:

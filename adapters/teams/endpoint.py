@@ -2,9 +2,10 @@
 
 Start-up is two steps, like Slack's, because the core needs the port and the route needs
 the core: `start_teams(config, env)` builds auth, the CloudAdapter and the ChatPort;
-`add_teams_routes(app, core, config)` mounts the handler. The handler is ours, around
-`CloudAdapter.process_activity` (botbuilder_fixes defect 1): 401 for a refused token, 415
-for a non-JSON body, 400 for a body that is not an activity, the InvokeResponse as-is.
+`add_teams_routes(app, runtime, core)` mounts the handler (adapters.bootstrap does both).
+The handler is ours, around `CloudAdapter.process_activity` (botbuilder_fixes defect 1):
+401 for a refused token, 415 for a non-JSON body, 400 for a body that is not an activity,
+the InvokeResponse as-is.
 """
 
 from __future__ import annotations
@@ -84,18 +85,7 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None,
     adapter = CloudAdapter(auth)
     log.info("Teams: swarm rooms are %s", "Graph channels in team " + config.teams.swarm_team_id
              if graph else f"threads in channel {config.teams.swarm_channel_id or '(unset)'}")
-    runtime = TeamsRuntime(identity, session, auth, adapter, directory, port)
-    port.runtime = runtime  # add_teams_routes finds it through the core's ports
-    return runtime
-
-
-def runtime_of(core: Core) -> TeamsRuntime:
-    port = core.deps.ports.get("teams")
-    runtime = getattr(port, "runtime", None)
-    if not isinstance(runtime, TeamsRuntime):
-        raise ConfigError("the core has no Teams port: build it with start_teams() and pass "
-                          "runtime.port as ports['teams'] to build_core")
-    return runtime
+    return TeamsRuntime(identity, session, auth, adapter, directory, port)
 
 
 def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
@@ -132,8 +122,7 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
     return messages
 
 
-def add_teams_routes(app: web.Application, core: Core, config: Config) -> None:
-    runtime = runtime_of(core)
+def add_teams_routes(app: web.Application, runtime: TeamsRuntime, core: Core) -> None:
     runtime.directory.fallback = lambda uid: (p.name if (p := core.store.get_person(uid))
                                               and p.name != uid else None)
     # From now on conversation references are kept in the store (and read back from it).

@@ -58,7 +58,6 @@ class TeamsChatPort:
         self.triage_room: str | None = config.triage_channel_id or None
         self._rooms: dict[str, Room] = {}  # name -> room made since start-up (then: store)
         self._closed: set[str] = set()
-        self.runtime: Any = None  # the endpoint's TeamsRuntime, set by start_teams
 
     def _bot(self) -> dict[str, str]:
         bot = self.directory.bot_account()

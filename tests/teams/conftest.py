@@ -172,7 +172,7 @@ async def start_server(config: Config, issuer: JwksIssuer, connector: FakeConnec
     runtime = await start_teams(config, env, graph_tokens=graph_tokens)
     core = build_core(config, {"teams": runtime.port}, clock=clock)
     app = web.Application()
-    add_teams_routes(app, core, config)
+    add_teams_routes(app, runtime, core)
     runner, url = await serve(app)
     return Teams(url, session, issuer, connector, core, runtime, runner)
 

@@ -77,7 +77,7 @@ async def test_emulator_mode_without_app_id_accepts_unsigned_requests_and_says_s
     assert "Emulator mode" in caplog.text
     core = build_core(config, {"teams": runtime.port})
     app = web.Application()
-    add_teams_routes(app, core, config)
+    add_teams_routes(app, runtime, core)
     runner, url = await serve(app)
     try:
         act = Teams(url, None, issuer, connector, core, runtime).activity(  # type: ignore

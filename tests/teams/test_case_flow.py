@@ -198,7 +198,7 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
     assert teams.core.store.inbox_put(f"teams:{msg['id']}", "teams", json.dumps(msg),
                                       utcnow().isoformat())
     app = web.Application()  # the restarted server: its start-up replays the inbox
-    add_teams_routes(app, teams.core, teams.core.config)
+    add_teams_routes(app, teams.runtime, teams.core)
     runner, _ = await serve(app)
     try:
         assert teams.core.store.case_by_ref("ZD-8") is not None
