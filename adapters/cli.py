@@ -8,7 +8,6 @@ import json
 import sys
 from collections.abc import Callable
 
-from adapters.logs import setup_logging
 from bot.errors import CommandError, ConfigError
 
 # Each adapter adds its own subcommands; a missing optional adapter is simply not offered.
@@ -63,7 +62,6 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    setup_logging("warning")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):

@@ -55,10 +55,11 @@ async def run(config: Config, sock: socket.socket) -> None:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    setup_logging(args.log_level, args.log_format)
     config = checked_config(args.config, "serve", port=args.port)
     host, port = args.host or config.server.host, args.port or config.server.port
     sock = bind_listener(host, port)
+    # After the checks: a broken config is only its problem lines, nothing logged before.
+    setup_logging(args.log_level, args.log_format)
     try:
         asyncio.run(run(config, sock))
     finally:
