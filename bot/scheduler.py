@@ -28,6 +28,7 @@ from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.weeks import BadInput, Week, parse_zone, week_containing
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
+from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.replies import Button, Reply
 from bot.services import rooms
 from bot.services.base import Deps
@@ -135,6 +136,7 @@ class Scheduler:
                 log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
                             err.detail)
                 continue
+            DIGESTS_SENT.labels(dest.platform).inc()
             done.append(f"digest {week.label} -> {dest.key}")
         return done
 
@@ -164,6 +166,7 @@ class Scheduler:
                 log.warning("reminder for promise %s failed (will retry): %s", p["id"],
                             err.detail)
                 continue
+            REMINDERS_SENT.labels(p["platform"]).inc()
             done.append(f"reminder promise #{p['id']} -> {p['owner_id']}")
         return done
 
