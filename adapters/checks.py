@@ -65,9 +65,11 @@ def server_problems(config: Config, port: int | None) -> list[str]:
     if not 1 <= chosen <= 65535:
         where = "--port" if port is not None else "[server] port"
         problems.append(f"{where} {chosen} is not a TCP port: use 1 to 65535")
-    problem = url_problem("[server] public_url", config.server.public_url)
-    if problem:
-        problems.append(problem)
+    for key in ("public_url", "privacy_url", "terms_url"):
+        value = getattr(config.server, key)
+        problem = url_problem(f"[server] {key}", value) if value or key == "public_url" else None
+        if problem:
+            problems.append(problem)
     if not (config.slack.enabled or config.teams.enabled):
         problems.append("nothing to serve: add a [slack] or [teams] section to the config "
                         "(see config.example.toml); `swarmbot shell` needs no server")

@@ -23,6 +23,10 @@ class ServerConfig:
     port: int = 3000
     # Public base URL, used in links (digest pages) and manifests.
     public_url: str = "http://127.0.0.1:3000"
+    # Your privacy statement and terms of use (https): the Teams app package shows both to
+    # everyone who installs the app, and refuses to build without them.
+    privacy_url: str = ""
+    terms_url: str = ""
 
 
 @dataclass
