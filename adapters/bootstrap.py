@@ -1,17 +1,33 @@
-"""The one place that wires swarmbot together. Nothing is built at import time."""
+"""The composition root: config, store, ports and the core for every CLI verb.
+
+Each verb asks here for what it needs (`checked_config`, `open_checked_store`, `shell_core`,
+`build_server`); nothing is built at import time. Every config problem is found by
+`adapters.checks` before the first database or connection is opened, so a broken config is a
+list of one-line problems and nothing half-started to clean up.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+import os
+from collections.abc import Callable, Mapping
 from datetime import datetime
+from typing import TYPE_CHECKING
 
-from bot.config import Config
+from bot.config import Config, load_config
 from bot.domain import utcnow
 from bot.ports import ChatPort
 from bot.services.base import Deps
 from bot.store import Store, open_store
 from handlers.entrance import Entrance
 from handlers.registry import Command
+
+if TYPE_CHECKING:
+    from aiohttp import web
+
+    from adapters.shell.port import ShellChatPort
+
+log = logging.getLogger("swarmbot")
 
 
 def build_core(config: Config, ports: dict[str, ChatPort],
@@ -20,3 +36,96 @@ def build_core(config: Config, ports: dict[str, ChatPort],
     store = store or open_store(config.store.path)
     deps = Deps(store=store, ports=ports, config=config, clock=clock or utcnow)
     return Entrance(deps, extra_commands)
+
+
+def checked_config(path: str | None, verb: str, *, db: str | None = None,
+                   env: Mapping[str, str] | None = None, port: int | None = None) -> Config:
+    """Load `path` (None: the defaults), let `--db` override the store, and refuse with
+    every problem at once (a ConfigError) if `verb` cannot run with it."""
+    from adapters.checks import check_config
+
+    config = load_config(path)
+    if db:
+        config.store.path = db
+    return check_config(config, verb, env, port)
+
+
+def open_checked_store(config: Config) -> Store:
+    """The store of a config that `checked_config` passed (its folder or file exists)."""
+    return open_store(config.store.path)
+
+
+def shell_core(config: Config) -> tuple[Entrance, ShellChatPort]:
+    from adapters.shell.port import ShellChatPort
+
+    port = ShellChatPort(slash=config.commands.slash, triage_room=config.shell.triage_room)
+    entrance = build_core(config, {"shell": port}, store=open_checked_store(config))
+    port.known_rooms = entrance.room_names()  # rooms from earlier runs keep their names
+    return entrance, port
+
+
+async def build_server(config: Config, env: Mapping[str, str] | None = None) -> web.Application:
+    """One aiohttp app: Slack, Teams, the digest pages, /healthz, /readyz, /metrics.
+
+    Order matters: each platform's runtime needs secrets and an HTTP session, the core
+    needs the ports, the routes need the core and their runtime."""
+    from aiohttp import web
+
+    from adapters.checks import check_config
+    from bot.scheduler import start_scheduler
+    from bot.web.digest_page import add_digest_routes
+    from bot.web.ops import add_ops_routes
+
+    env = os.environ if env is None else env
+    check_config(config, "serve", env)
+    app = web.Application(middlewares=[request_metrics()])
+    ports: dict[str, ChatPort] = {}
+    slack_runtime = teams_runtime = None
+    try:
+        if config.slack.enabled:
+            from adapters.slack.server import start_slack
+
+            slack_runtime = await start_slack(config, env)
+            ports["slack"] = slack_runtime.port
+        if config.teams.enabled:
+            from adapters.teams.endpoint import start_teams
+
+            teams_runtime = await start_teams(config, env)
+            ports["teams"] = teams_runtime.port
+    except BaseException:
+        # A refused token or an unreachable platform stops start-up: close what was opened.
+        for runtime in (slack_runtime, teams_runtime):
+            if runtime is not None:
+                await runtime.close()
+        raise
+    core = build_core(config, ports)
+    if slack_runtime is not None:
+        from adapters.slack.server import add_slack_routes
+
+        add_slack_routes(app, slack_runtime, core)
+    if teams_runtime is not None:
+        from adapters.teams.endpoint import add_teams_routes
+
+        # POST /api/messages; Teams' conversation references live in the store.
+        add_teams_routes(app, teams_runtime, core, refs=core.deps.store.refs)
+    add_ops_routes(app, core.deps.store)
+    add_digest_routes(app, core, env)
+
+    async def reconcile(_: web.Application) -> None:
+        await core.reconcile()
+
+    async def close_store(_: web.Application) -> None:
+        core.close()
+
+    # Start-up handlers run in order: the start-up reconcile is over before the scheduler,
+    # whose timer also reconciles, starts; the two never work on the same intent at once.
+    app.on_startup.append(reconcile)
+    start_scheduler(app, core)  # weekly digests, promise reminders, stale intents
+    app.on_cleanup.append(close_store)
+    return app
+
+
+def request_metrics():  # -> aiohttp middleware (typed loosely: aiohttp is imported lazily)
+    from bot.web.ops import metrics_middleware
+
+    return metrics_middleware

@@ -5,41 +5,29 @@ from __future__ import annotations
 import argparse
 import importlib
 import json
-import logging
 import sys
 from collections.abc import Callable
 
-from bot.config import Config, load_config
 from bot.errors import CommandError, ConfigError
 
 # Each adapter adds its own subcommands; a missing optional adapter is simply not offered.
-_PLUGINS = ("adapters.serve", "adapters.slack.cli", "adapters.teams.cli", "adapters.digest_cli")
-
-
-def _config(args: argparse.Namespace) -> Config:
-    cfg = load_config(getattr(args, "config", None))
-    if getattr(args, "db", None):
-        cfg.store.path = args.db
-    return cfg
+_PLUGINS = ("adapters.serve", "adapters.check_cli", "adapters.slack.cli", "adapters.teams.cli",
+            "adapters.digest_cli")
 
 
 def cmd_shell(args: argparse.Namespace) -> int:
-    from adapters.bootstrap import build_core
-    from adapters.shell.port import ShellChatPort
+    from adapters.bootstrap import checked_config, shell_core
     from adapters.shell.repl import run_shell
 
-    cfg = _config(args)
-    port = ShellChatPort(slash=cfg.commands.slash, triage_room=cfg.shell.triage_room)
-    entrance = build_core(cfg, {"shell": port})
-    port.known_rooms = entrance.room_names()
-    return run_shell(entrance, port)
+    core, port = shell_core(checked_config(args.config, "shell", db=args.db))
+    return run_shell(core, port)
 
 
 def cmd_export(args: argparse.Namespace) -> int:
+    from adapters.bootstrap import checked_config, open_checked_store
     from bot.export import export_cases
-    from bot.store import open_store
 
-    store = open_store(_config(args).store.path)
+    store = open_checked_store(checked_config(args.config, "export", db=args.db))
     try:
         json.dump(export_cases(store), sys.stdout, indent=2)
         sys.stdout.write("\n")
@@ -74,17 +62,21 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: list[str] | None = None) -> int:
-    logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s: "
-                        "%(message)s")
     parser = build_parser()
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
         args = parser.parse_args(["shell", *(argv or [])])
     try:
         return int(args.func(args) or 0)
-    except (ConfigError, CommandError) as err:
+    except ConfigError as err:
+        for problem in err.problems:  # every problem of a config, one line each
+            print(f"swarmbot: {problem}", file=sys.stderr)
+        return 2
+    except CommandError as err:
         print(f"swarmbot: {err}", file=sys.stderr)
         return 2
+    except KeyboardInterrupt:  # Ctrl-C during start-up: no traceback for a deliberate stop
+        return 130
 
 
 if __name__ == "__main__":

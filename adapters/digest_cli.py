@@ -4,19 +4,17 @@ from __future__ import annotations
 
 import argparse
 import sys
-from pathlib import Path
 
-from bot.config import Config, load_config
+from bot.config import Config
 from bot.digest.weeks import BadInput, Week, last_complete_week, parse_week, parse_zone
 from bot.domain import utcnow
-from bot.errors import ConfigError
 
 
-def _config(args: argparse.Namespace) -> Config:
-    cfg = load_config(getattr(args, "config", None))
-    if getattr(args, "db", None):
-        cfg.store.path = args.db
-    return cfg
+def _config(args: argparse.Namespace, verb: str) -> Config:
+    """The checked config (adapters.bootstrap): every problem at once, before any file."""
+    from adapters.bootstrap import checked_config
+
+    return checked_config(getattr(args, "config", None), verb, db=getattr(args, "db", None))
 
 
 def _week(args: argparse.Namespace, cfg: Config) -> Week:
@@ -28,20 +26,17 @@ def _week(args: argparse.Namespace, cfg: Config) -> Week:
 
 
 def cmd_digest(args: argparse.Namespace) -> int:
+    from adapters.bootstrap import open_checked_store
     from bot.digest.metrics import compute_digest
     from bot.digest.text import to_json, to_markdown
-    from bot.store import open_store
 
-    cfg = _config(args)
+    cfg = _config(args, "digest")
     try:
         week = _week(args, cfg)
     except BadInput as err:
         print(f"swarmbot: {err}", file=sys.stderr)
         return 2
-    if not Path(cfg.store.path).exists():
-        raise ConfigError(f"no database at {cfg.store.path} (try `swarmbot demo --db "
-                          f"{cfg.store.path}` first)")
-    store = open_store(cfg.store.path)
+    store = open_checked_store(cfg)
     try:
         digest = compute_digest(store, week, utcnow())
     finally:
@@ -61,12 +56,12 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import asyncio
     import time
 
+    from adapters.bootstrap import open_checked_store
     from bot.digest.demo_bulk import run_bulk
     from bot.digest.demo_plan import DemoSpec
     from bot.digest.demo_run import run_services
-    from bot.store import open_store
 
-    cfg = _config(args)
+    cfg = _config(args, "demo")
     if args.weeks < 1 or args.cases_per_week < 1:
         print("swarmbot: --weeks and --cases-per-week must be at least 1", file=sys.stderr)
         return 2
@@ -81,7 +76,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
         first = first.previous()
     spec = DemoSpec(first=first, weeks=args.weeks, cases_per_week=args.cases_per_week,
                     seed=args.seed)
-    store = open_store(cfg.store.path)
+    store = open_checked_store(cfg)
     started = time.perf_counter()
 
     def progress(n: int) -> None:
@@ -108,7 +103,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 def cmd_link(args: argparse.Namespace) -> int:
     from bot.digest.links import digest_link
 
-    cfg = load_config(args.config)
+    cfg = _config(args, "digest-link")
     try:
         week = _week(args, cfg)
     except BadInput as err:

@@ -100,7 +100,7 @@ async def serve_swarmbot(port_file: str, db: str) -> None:
     runtime = await start_teams(config, env={})
     core = build_core(config, {"teams": runtime.port})
     app = web.Application()
-    add_teams_routes(app, core, config)
+    add_teams_routes(app, runtime, core)
     await serve(app, port_file)
 
 

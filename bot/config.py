@@ -23,6 +23,10 @@ class ServerConfig:
     port: int = 3000
     # Public base URL, used in links (digest pages) and manifests.
     public_url: str = "http://127.0.0.1:3000"
+    # Your privacy statement and terms of use (https): the Teams app package shows both to
+    # everyone who installs the app, and refuses to build without them.
+    privacy_url: str = ""
+    terms_url: str = ""
 
 
 @dataclass
@@ -113,29 +117,37 @@ def _default(f: Field[Any]) -> Any:
     return f.default_factory() if f.default_factory is not MISSING else None
 
 
-def _fill(cls: type, data: dict[str, Any], where: str) -> Any:
+def _fill(cls: type, data: dict[str, Any], where: str, problems: list[str]) -> Any:
+    """Build `cls` from a TOML table; every wrong key or type is added to `problems` (and
+    left at its default) so that one run names them all."""
     known = {f.name: f for f in fields(cls)}
     kwargs: dict[str, Any] = {}
     for key, value in data.items():
         if key not in known:
-            raise ConfigError(f"unknown key [{where}] {key} (known: {', '.join(sorted(known))})")
+            problems.append(f"unknown key [{where}] {key} (known: {', '.join(sorted(known))})")
+            continue
         default = _default(known[key])
         if is_dataclass(default):
             if not isinstance(value, dict):
-                raise ConfigError(f"[{where}] {key} must be a [section]")
-            kwargs[key] = _fill(type(default), value, f"{where}.{key}")
+                problems.append(f"[{where}] {key} must be a [section]")
+                continue
+            kwargs[key] = _fill(type(default), value, f"{where}.{key}", problems)
             continue
         kind = type(default)
         # bool is an int in Python; a config `port = true` is still a mistake.
         if kind in _KINDS and (not isinstance(value, kind) or
                                (kind is int and isinstance(value, bool))):
-            raise ConfigError(f"[{where}] {key} must be {_KINDS[kind]}, not {value!r}")
+            problems.append(f"[{where}] {key} must be {_KINDS[kind]}, not {value!r}")
+            continue
         kwargs[key] = value
     return cls(**kwargs)
 
 
 def load_config(path: str | Path | None) -> Config:
-    """Read `path` (TOML). `None` gives the defaults: the shell on ./swarmbot.db."""
+    """Read `path` (TOML). `None` gives the defaults: the shell on ./swarmbot.db.
+
+    Raises one ConfigError naming every problem of the file's shape and types; what the
+    values mean (zones, ports, folders, secrets) is checked by `adapters.checks`."""
     if path is None:
         return Config()
     p = Path(path)
@@ -143,18 +155,27 @@ def load_config(path: str | Path | None) -> Config:
         data = tomllib.loads(p.read_text(encoding="utf-8"))
     except FileNotFoundError as err:
         raise ConfigError(f"config file not found: {p}") from err
+    except IsADirectoryError as err:
+        raise ConfigError(f"--config {p} is a folder: give the config file, e.g. "
+                          f"{p / 'config.toml'}") from err
+    except (OSError, UnicodeDecodeError) as err:
+        raise ConfigError(f"cannot read config file {p}: {err}") from err
     except tomllib.TOMLDecodeError as err:
         raise ConfigError(f"{p} is not valid TOML: {err}") from err
     sections: dict[str, Any] = {}
+    problems: list[str] = []
     for name, value in data.items():
         if not isinstance(value, dict):
-            raise ConfigError(f"{p}: top-level key {name!r} must be a [section]")
+            problems.append(f"{p}: top-level key {name!r} must be a [section]")
+            continue
         sections[name] = value
     for platform in ("slack", "teams"):
         # Writing a [slack] or [teams] section is how you switch that platform on.
         if platform in sections:
             sections[platform].setdefault("enabled", True)
-    cfg = _fill(Config, sections, "config")
+    cfg = _fill(Config, sections, "config", problems)
+    if problems:
+        raise ConfigError(*problems)
     cfg.source = str(p)
     return cfg
 

@@ -10,6 +10,7 @@ class CommandError(Exception):
         # The form field the error is about (shown next to it when the command came from a
         # form); None when it is about the command as a whole.
         self.field = field
+        self.command: str | None = None  # set by the router: the command that refused
 
 
 class NotFound(CommandError):
@@ -30,4 +31,11 @@ class PortError(Exception):
 
 
 class ConfigError(Exception):
-    """Start-up cannot go on: a missing secret or a bad config key. Names the key."""
+    """Start-up cannot go on: a missing secret or a bad config key. Names the key.
+
+    It can carry several problems (every one found in a config is reported at once, one
+    line each); `str(err)` is those lines joined."""
+
+    def __init__(self, *problems: str) -> None:
+        super().__init__("\n".join(problems))
+        self.problems = list(problems)

@@ -21,12 +21,14 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot.config import DigestConfig
 from bot.digest.deliver import digest_reply, post_digest
 from bot.digest.links import digest_link
 from bot.digest.metrics import compute_digest_off_loop
-from bot.digest.weeks import Week, parse_zone, week_containing
+from bot.digest.weeks import BadInput, Week, parse_zone, week_containing
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
+from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.replies import Button, Reply
 from bot.services import rooms
 from bot.services.base import Deps
@@ -52,19 +54,35 @@ class Destination:
         return f"{self.platform}:{'dm:' if self.direct else ''}{self.target}"
 
 
+def schedule_problems(cfg: DigestConfig) -> list[str]:
+    """What is wrong with the [digest] schedule, one line each (checked before start-up)."""
+    problems = []
+    if cfg.weekday.lower() not in WEEKDAYS:
+        problems.append(f"[digest] weekday {cfg.weekday!r} is not a day name "
+                        f"({', '.join(WEEKDAYS)})")
+    try:
+        _clock_time(cfg.time)
+    except ValueError:
+        problems.append(f"[digest] time {cfg.time!r} is not HH:MM (24-hour, e.g. \"08:00\")")
+    try:
+        parse_zone(cfg.timezone)
+    except BadInput as err:
+        problems.append(f"[digest] timezone: {err}")
+    return problems
+
+
+def _clock_time(text: str) -> time:
+    hour, minute = (int(x) for x in text.split(":"))
+    return time(hour, minute)
+
+
 class Scheduler:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
-        cfg = deps.config.digest
-        if cfg.weekday.lower() not in WEEKDAYS:
-            raise ConfigError(f"[digest] weekday {cfg.weekday!r} is not a day name "
-                              f"({', '.join(WEEKDAYS)})")
-        try:
-            hour, minute = (int(x) for x in cfg.time.split(":"))
-            self.at = time(hour, minute)
-        except ValueError:
-            raise ConfigError(f"[digest] time {cfg.time!r} is not HH:MM") from None
-        parse_zone(cfg.timezone)
+        problems = schedule_problems(deps.config.digest)
+        if problems:
+            raise ConfigError(*problems)
+        self.at = _clock_time(deps.config.digest.time)
 
     def due_week(self, now: datetime) -> Week:
         """The week whose digest is due at `now`: the one before the latest scheduled slot."""
@@ -118,6 +136,7 @@ class Scheduler:
                 log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
                             err.detail)
                 continue
+            DIGESTS_SENT.labels(dest.platform).inc()
             done.append(f"digest {week.label} -> {dest.key}")
         return done
 
@@ -148,6 +167,7 @@ class Scheduler:
                 log.warning("reminder for promise %s failed (will retry): %s", p.id,
                             err.detail)
                 continue
+            REMINDERS_SENT.labels(r.platform).inc()
             done.append(f"reminder promise #{p.id} -> {r.owner}")
         return done
 

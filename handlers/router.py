@@ -16,6 +16,7 @@ from typing import Any
 from bot.domain import CASE_REF, Case
 from bot.errors import CommandError
 from bot.forms import Form
+from bot.metrics import COMMANDS
 from bot.replies import Reply
 from bot.services.base import Deps
 from handlers.invocation import Invocation
@@ -74,13 +75,17 @@ class Router:
                 raise CommandError(self._unknown(head))
             name, rest = swapped
         command = self.lookup[name]
-        args = Args.parse(rest, command.options)
-        ctx = self._ctx(inv, command, self._case_from_words(command, args, inv))
-        if command.bare_opens_form and command.form and not args.text and not args.options \
-                and (ctx.case is not None or command.case == "none"):
-            return Result(command.name, form=command.form.build(ctx))
-        typed = command.parse(ctx, args)
-        return Result(command.name, await command.run(ctx, typed))
+        try:
+            args = Args.parse(rest, command.options)
+            ctx = self._ctx(inv, command, self._case_from_words(command, args, inv))
+            if command.bare_opens_form and command.form and not args.text and not args.options \
+                    and (ctx.case is not None or command.case == "none"):
+                return Result(command.name, form=command.form.build(ctx))
+            typed = command.parse(ctx, args)
+            return Result(command.name, await command.run(ctx, typed))
+        except CommandError as err:
+            err.command = command.name  # for the metrics: which command refused
+            raise
 
     # -- forms ----------------------------------------------------------------------------
     def form_for(self, inv: Invocation, text: str) -> Form | None:
@@ -153,16 +158,21 @@ class Router:
     async def _guard(self, inv: Invocation, what: str,
                      run: Callable[[], Awaitable[Result]]) -> Result:
         try:
-            return await run()
+            result = await run()
         except CommandError as err:
+            COMMANDS.labels(err.command or "unknown", "refused").inc()
             return Result(replies=[Reply.error(err.message)])
         except Exception:  # the one place that turns a bug into an error id the user can quote
             error_id = uuid.uuid4().hex[:8]
             log.exception("error %s handling %r from %s on %s", error_id, what[:200],
                           inv.user_id, inv.platform)
+            COMMANDS.labels("unknown", "error").inc()
             return Result(replies=[Reply.error(
                 f"Something went wrong on our side (error id {error_id}). "
                 "Tell your swarmbot admin this id; the log has the details.")])
+        # swarmbot_commands{command, outcome} (bot/metrics.py): refused is a one-line answer.
+        COMMANDS.labels(result.command or "unknown", "refused" if result.failed else "ok").inc()
+        return result
 
     def _ctx(self, inv: Invocation, command: Command, case: Case | None) -> Ctx:
         if case is not None and case.platform != inv.platform and not command.any_platform:

@@ -6,10 +6,12 @@ import argparse
 import sys
 
 from bot.config import load_config
+from bot.errors import CommandError
 
 
 def cmd_manifest(args: argparse.Namespace) -> int:
-    from adapters.slack.manifest import manifest_yaml
+    from adapters.checks import public_https_url_problem
+    from adapters.slack.manifest import manifest_json
 
     cfg = load_config(args.config) if args.config else None
     slash = cfg.commands.slash if cfg else "/swarm"
@@ -19,13 +21,16 @@ def cmd_manifest(args: argparse.Namespace) -> int:
         print("swarmbot: give --url https://your-host (where Slack reaches /slack/events)",
               file=sys.stderr)
         return 2
-    sys.stdout.write(manifest_yaml(url, name=args.name, slash=slash, socket_mode=socket))
+    problem = None if socket else public_https_url_problem("--url", url)
+    if problem:
+        raise CommandError(problem)
+    sys.stdout.write(manifest_json(url, name=args.name, slash=slash, socket_mode=socket))
     return 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
     manifest = subparsers.add_parser(
-        "slack-manifest", help="print the Slack app manifest (YAML) for api.slack.com/apps")
+        "slack-manifest", help="print the Slack app manifest (JSON) for api.slack.com/apps")
     manifest.add_argument("--url", help="public base URL, e.g. https://swarmbot.example.com")
     manifest.add_argument("--name", default="swarmbot", help="app and bot name")
     manifest.add_argument("--socket-mode", action="store_true",

@@ -1,8 +1,7 @@
-"""The Slack app manifest: `swarmbot slack-manifest --url https://host` prints it as YAML.
+"""The Slack app manifest: `swarmbot slack-manifest --url https://host` prints it as JSON.
 
-Paste it into api.slack.com/apps -> Create New App -> From an app manifest. The YAML is
-written by hand (block style, every string JSON-quoted, so it is unambiguous YAML 1.2)
-to avoid a YAML dependency; `manifest(...)` is the dict it comes from.
+Paste it into api.slack.com/apps -> Create New App -> From an app manifest (JSON tab).
+`manifest(...)` is the dict; `manifest_json` adds Slack's `_metadata` and serialises it.
 """
 
 from __future__ import annotations
@@ -53,8 +52,11 @@ def manifest(url: str, *, name: str = "swarmbot", slash: str = "/swarm",
             "background_color": "#2c3e50",
         },
         "features": {
+            # The Messages tab shows what the bot sends (handoff offers, reminders, the
+            # digest) but is read-only: the bot subscribes to no message.im event, so a
+            # message typed there would reach nobody. Commands go through the slash command.
             "app_home": {"home_tab_enabled": True, "messages_tab_enabled": True,
-                         "messages_tab_read_only_enabled": False},
+                         "messages_tab_read_only_enabled": True},
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": [command],
         },
@@ -69,40 +71,6 @@ def manifest(url: str, *, name: str = "swarmbot", slash: str = "/swarm",
     }
 
 
-def _scalar(value: Any) -> str:
-    if isinstance(value, bool):
-        return "true" if value else "false"
-    if isinstance(value, int | float):
-        return json.dumps(value)
-    return json.dumps(str(value), ensure_ascii=False)
-
-
-def to_yaml(value: Any, indent: int = 0) -> str:
-    """Block-style YAML for dicts, lists and scalars (strings always double-quoted)."""
-    pad = "  " * indent
-    lines: list[str] = []
-    if isinstance(value, dict):
-        for key, item in value.items():
-            if isinstance(item, dict | list) and item:
-                lines.append(f"{pad}{key}:")
-                lines.append(to_yaml(item, indent + 1))
-            elif isinstance(item, dict | list):
-                lines.append(f"{pad}{key}: {'{}' if isinstance(item, dict) else '[]'}")
-            else:
-                lines.append(f"{pad}{key}: {_scalar(item)}")
-    elif isinstance(value, list):
-        for item in value:
-            if isinstance(item, dict) and item:
-                first = to_yaml(item, indent + 1).splitlines()
-                lines.append(f"{pad}- {first[0].lstrip()}")
-                lines.extend(first[1:])
-            else:
-                lines.append(f"{pad}- {_scalar(item)}")
-    else:
-        lines.append(pad + _scalar(value))
-    return "\n".join(lines)
-
-
-def manifest_yaml(url: str, **kwargs: Any) -> str:
-    return "_metadata:\n  major_version: 1\n  minor_version: 1\n" + to_yaml(
-        manifest(url, **kwargs)) + "\n"
+def manifest_json(url: str, **kwargs: Any) -> str:
+    data = {"_metadata": {"major_version": 1, "minor_version": 1}, **manifest(url, **kwargs)}
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"

@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import message
 from adapters.slack.text import slack_mentions
 from bot.errors import PortError
+from bot.metrics import PLATFORM_ERRORS
 from bot.ports import Room
 from bot.replies import Reply
 
@@ -60,9 +61,8 @@ class SlackChatPort:
         fn = getattr(self.client, method.replace(".", "_"))
         try:
             resp = await fn(**kwargs)
-        except SlackApiError as err:
-            raise PortError(action, _detail(err)) from err
-        except (TimeoutError, aiohttp.ClientError) as err:
+        except (SlackApiError, TimeoutError, aiohttp.ClientError) as err:
+            PLATFORM_ERRORS.labels("slack", method).inc()
             raise PortError(action, _detail(err)) from err
         return dict(resp.data) if isinstance(resp.data, dict) else {}
 

@@ -10,14 +10,19 @@ from bot.errors import CommandError
 
 def cmd_teams_package(args: argparse.Namespace) -> int:
     from adapters.teams.package import build_package
-    from bot.config import load_config
+    from bot.config import Config, load_config
 
-    rename = load_config(args.config).commands.rename if args.config else {}
+    config = load_config(args.config) if args.config else Config()
+    out = Path(args.out)
+    if not out.parent.is_dir():
+        raise CommandError(f"--out {out}: folder {out.parent} does not exist (create it "
+                           "first, or give another path)")
     try:
-        data = build_package(args.app_id, args.url, rename)
+        data = build_package(args.app_id, args.url, config.commands.rename,
+                             privacy_url=args.privacy_url or config.server.privacy_url,
+                             terms_url=args.terms_url or config.server.terms_url)
     except ValueError as err:
         raise CommandError(str(err)) from err
-    out = Path(args.out)
     out.write_bytes(data)
     print(f"wrote {out} ({len(data)} bytes): upload it in Teams > Apps > Manage your apps > "
           "Upload an app (or in the Teams admin center)")
@@ -32,5 +37,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                                 "(Teams posts to <url>/api/messages)")
     p.add_argument("--out", default="swarmbot-teams.zip", help="zip to write "
                                                                "(default swarmbot-teams.zip)")
+    p.add_argument("--privacy-url", help="https URL of your privacy statement (default "
+                                         "[server] privacy_url; required)")
+    p.add_argument("--terms-url", help="https URL of your terms of use (default [server] "
+                                       "terms_url; required)")
     p.add_argument("--config", help="config.toml (its [commands] rename shows in the menu)")
     p.set_defaults(func=cmd_teams_package)

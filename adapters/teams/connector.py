@@ -24,9 +24,19 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from adapters.teams.botbuilder_fixes import TokenSource
 from bot.errors import PortError
+from bot.metrics import PLATFORM_ERRORS
 
 Json = dict[str, Any]
 
+
+
+def connector_operation(method: str, path: str) -> str:
+    """The Bot Connector REST operation a request is (a metric label: no ids in it)."""
+    if path == "/v3/conversations":
+        return "createConversation"
+    if method == "PUT":
+        return "updateActivity"
+    return "replyToActivity" if path.count("/activities/") else "sendToConversation"
 
 class BotConnector:
     def __init__(self, session: ClientSession, tokens: TokenSource | None) -> None:
@@ -35,6 +45,14 @@ class BotConnector:
 
     async def _request(self, action: str, method: str, service_url: str, path: str,
                        body: Json) -> Json:
+        try:
+            return await self._attempts(action, method, service_url, path, body)
+        except PortError:
+            PLATFORM_ERRORS.labels("teams", connector_operation(method, path)).inc()
+            raise
+
+    async def _attempts(self, action: str, method: str, service_url: str, path: str,
+                        body: Json) -> Json:
         headers = {"Authorization": f"Bearer {await self._tokens.token()}"} \
             if self._tokens is not None else {}
         url = service_url.rstrip("/") + path

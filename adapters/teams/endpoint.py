@@ -2,10 +2,10 @@
 
 Start-up is two steps, like Slack's, because the core needs the port and the route needs
 the core: `start_teams(config, env)` builds auth, the CloudAdapter and the ChatPort;
-`add_teams_routes(app, core, config)` mounts the handler. The handler is ours, around
-`CloudAdapter.process_activity` (botbuilder_fixes defect 1): 413 past
-`adapters.boundary.MAX_BODY_BYTES`, 415 for a non-JSON body, 401 for a refused token (checked
-before the body is parsed), 400 for a body that is not an activity, the InvokeResponse as-is.
+`add_teams_routes(app, runtime, core)` mounts the handler (adapters.bootstrap does both).
+The handler is ours, around `CloudAdapter.process_activity` (botbuilder_fixes defect 1):
+401 for a refused token, 415 for a non-JSON body, 400 for a body that is not an activity,
+the InvokeResponse as-is.
 """
 
 from __future__ import annotations

@@ -17,6 +17,7 @@ from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from bot.config import TeamsGraphConfig
 from bot.errors import PortError
+from bot.metrics import PLATFORM_ERRORS
 
 GRAPH_SCOPE = "https://graph.microsoft.com/.default"
 
@@ -89,6 +90,15 @@ class HttpGraphClient:
 
     async def _request(self, action: str, method: str, path: str,
                        body: dict[str, Any] | None = None) -> dict[str, Any]:
+        try:
+            return await self._attempts(action, method, path, body)
+        except PortError:
+            # `action` is one of four fixed phrases ("archive the swarm channel"...).
+            PLATFORM_ERRORS.labels("graph", action).inc()
+            raise
+
+    async def _attempts(self, action: str, method: str, path: str,
+                        body: dict[str, Any] | None = None) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
         for attempt in range(3):
             try:

@@ -92,11 +92,20 @@ def registry_summaries() -> dict[str, str]:
 
 
 def manifest(app_id: str, url: str, summaries: dict[str, str],
-             rename: dict[str, str] | None = None, package_id: str | None = None) -> dict:
+             rename: dict[str, str] | None = None, package_id: str | None = None, *,
+             privacy_url: str = "", terms_url: str = "") -> dict:
     base = url.rstrip("/")
     host = urlparse(base).hostname
     if urlparse(base).scheme != "https" or not host:
         raise ValueError(f"--url must be the bot's public https base URL, not {url!r}")
+    for option, value in (("--privacy-url", privacy_url), ("--terms-url", terms_url)):
+        # Teams shows both links to everyone who installs the app; swarmbot serves neither.
+        if not value:
+            raise ValueError(f"give {option} (or [server] {option[2:].replace('-', '_')}): "
+                             "Teams shows your privacy statement and terms of use to everyone "
+                             "who installs the app")
+        if urlparse(value).scheme != "https" or not urlparse(value).hostname:
+            raise ValueError(f"{option} must be an https URL, not {value!r}")
     try:
         uuid.UUID(app_id)
     except ValueError:
@@ -109,7 +118,7 @@ def manifest(app_id: str, url: str, summaries: dict[str, str],
         "version": "1.0.0",
         "id": package_id or app_id,
         "developer": {"name": "swarmbot", "websiteUrl": base,
-                      "privacyUrl": f"{base}/privacy", "termsOfUseUrl": f"{base}/terms"},
+                      "privacyUrl": privacy_url, "termsOfUseUrl": terms_url},
         "name": {"short": "swarmbot", "full": "swarmbot: case swarming for support"},
         "description": {
             "short": "Bring experts to the case, not the case to queues.",
@@ -126,8 +135,10 @@ def manifest(app_id: str, url: str, summaries: dict[str, str],
     }
 
 
-def build_package(app_id: str, url: str, rename: dict[str, str] | None = None) -> bytes:
-    data = manifest(app_id, url, registry_summaries(), rename)
+def build_package(app_id: str, url: str, rename: dict[str, str] | None = None, *,
+                  privacy_url: str = "", terms_url: str = "") -> bytes:
+    data = manifest(app_id, url, registry_summaries(), rename, privacy_url=privacy_url,
+                    terms_url=terms_url)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as zf:
         zf.writestr("manifest.json", json.dumps(data, indent=2))

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+
+import pytest
 
 from adapters.slack import ids
 from adapters.slack.app import listened
 from adapters.slack.blocks import message
 from adapters.slack.cli import register
 from adapters.slack.home import home_view
-from adapters.slack.manifest import BOT_SCOPES, manifest, manifest_yaml
+from adapters.slack.manifest import BOT_SCOPES, manifest, manifest_json
 from adapters.slack.modals import view_for
 from bot.config import CommandsConfig
 from bot.domain import Case, CaseStatus
@@ -20,41 +21,6 @@ from bot.services import messages
 from handlers.forms import open_form
 from tests.slack.harness import FORM, SlackHarness
 from tests.slack.signing import form_body, interactive_body, payload
-
-
-def load_yaml_subset(text: str) -> Any:
-    """Just enough YAML to read back what manifest_yaml writes (block maps and lists,
-    JSON-quoted strings): the test of the writer must not trust the writer."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-
-    def scalar(v: str) -> Any:
-        return json.loads(v)
-
-    def block(i: int, indent: int) -> tuple[Any, int]:
-        if lines[i].lstrip().startswith("- "):
-            items: list[Any] = []
-            while i < len(lines) and lines[i].startswith(" " * indent + "- "):
-                body = lines[i][indent + 2:]
-                if ":" in body and not body.startswith('"'):
-                    lines[i] = " " * (indent + 2) + body  # a map item: read it as a map
-                    value, i = block(i, indent + 2)
-                    items.append(value)
-                else:
-                    items.append(scalar(body))
-                    i += 1
-            return items, i
-        mapping: dict[str, Any] = {}
-        while i < len(lines) and lines[i].startswith(" " * indent) and \
-                not lines[i][indent:].startswith((" ", "- ")):
-            key, _, rest = lines[i][indent:].partition(":")
-            if rest.strip():
-                mapping[key] = scalar(rest.strip())
-                i += 1
-            else:
-                mapping[key], i = block(i + 1, indent + 2)
-        return mapping, i
-
-    return block(0, 0)[0]
 
 
 def rendered_ids() -> dict[str, set[str]]:
@@ -75,9 +41,9 @@ def rendered_ids() -> dict[str, set[str]]:
     return {"actions": actions, "views": views}
 
 
-def test_manifest_yaml_reads_back_as_the_manifest():
-    text = manifest_yaml("https://swarm.example.com/")
-    data = load_yaml_subset(text)
+def test_manifest_json_reads_back_as_the_manifest():
+    text = manifest_json("https://swarm.example.com/")
+    data = json.loads(text)
     assert data["_metadata"] == {"major_version": 1, "minor_version": 1}
     del data["_metadata"]
     assert data == manifest("https://swarm.example.com/")
@@ -88,6 +54,9 @@ def test_manifest_yaml_reads_back_as_the_manifest():
     command = data["features"]["slash_commands"][0]
     assert command["url"] == url and command["should_escape"] is True
     assert set(data["oauth_config"]["scopes"]["bot"]) == set(BOT_SCOPES)
+    # The bot hears no message.im, so people cannot write to it in the Messages tab.
+    assert "message.im" not in settings["event_subscriptions"]["bot_events"]
+    assert data["features"]["app_home"]["messages_tab_read_only_enabled"] is True
     desc = data["display_information"]
     assert len(desc["description"]) <= 140 and 175 <= len(desc["long_description"]) <= 4000
 
@@ -149,3 +118,12 @@ def test_cli_registers_the_manifest_command(capsys):
     args = parser.parse_args(["slack-manifest", "--url", "https://bot.example"])
     assert args.func(args) == 0
     assert '"https://bot.example/slack/events"' in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("url", ["example.com", "http://bot.example", "ftp://bot.example"])
+def test_a_url_slack_cannot_call_is_refused_in_one_line(url: str, capsys):
+    from adapters.cli import main
+
+    assert main(["slack-manifest", "--url", url]) == 2
+    out, err = capsys.readouterr()
+    assert out == "" and err.startswith("swarmbot: --url ") and len(err.splitlines()) == 1

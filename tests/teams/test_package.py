@@ -17,6 +17,9 @@ from handlers.registry import all_commands
 APP_ID = "00000000-0000-0000-0000-0000000000b0"
 
 
+LEGAL = ["--privacy-url", "https://example.com/privacy", "--terms-url",
+         "https://example.com/terms"]
+
 def read_png(data: bytes) -> tuple[int, int, bytes]:
     """Parse our PNG back (checks signature, chunk CRCs, IHDR) -> width, height, raw rows."""
     assert data[:8] == b"\x89PNG\r\n\x1a\n"
@@ -39,7 +42,7 @@ def read_png(data: bytes) -> tuple[int, int, bytes]:
 def test_the_command_writes_a_valid_package(tmp_path: Path) -> None:
     out = tmp_path / "app.zip"
     assert main(["teams-package", "--app-id", APP_ID, "--url", "https://bot.example.com/",
-                 "--out", str(out)]) == 0
+                 "--out", str(out), *LEGAL]) == 0
     with zipfile.ZipFile(out) as zf:
         assert sorted(zf.namelist()) == ["color.png", "manifest.json", "outline.png"]
         manifest = json.loads(zf.read("manifest.json"))
@@ -54,6 +57,8 @@ def test_the_command_writes_a_valid_package(tmp_path: Path) -> None:
     registry = {c.name: c.summary for c in all_commands()}
     assert all(c["description"] == registry[c["title"]][:128] for c in commands)
     assert manifest["validDomains"] == ["bot.example.com"]
+    assert manifest["developer"]["privacyUrl"] == "https://example.com/privacy"
+    assert manifest["developer"]["termsOfUseUrl"] == "https://example.com/terms"
     w, h, rows = read_png(color)
     assert (w, h) == (192, 192) and len(rows) == 192 * (1 + 192 * 4)
     w, h, rows = read_png(outline)
@@ -65,18 +70,26 @@ def test_the_command_writes_a_valid_package(tmp_path: Path) -> None:
 
 def test_renamed_commands_show_as_the_team_calls_them() -> None:
     m = package.manifest(APP_ID, "https://bot.example.com", {"open": "Open", "help": "Help"},
-                         rename={"open": "start"})
+                         rename={"open": "start"}, privacy_url="https://example.com/privacy",
+                         terms_url="https://example.com/terms")
     assert [c["title"] for c in m["bots"][0]["commandLists"][0]["commands"]] == ["start", "help"]
 
 
-@pytest.mark.parametrize("app_id,url", [("not-a-guid", "https://bot.example.com"),
-                                        (APP_ID, "http://bot.example.com"),
-                                        (APP_ID, "bot.example.com")])
-def test_bad_arguments_are_one_clear_line(app_id: str, url: str, tmp_path: Path,
+@pytest.mark.parametrize("app_id,url,legal,out", [
+    ("not-a-guid", "https://bot.example.com", LEGAL, "x.zip"),
+    (APP_ID, "http://bot.example.com", LEGAL, "x.zip"),
+    (APP_ID, "bot.example.com", LEGAL, "x.zip"),
+    (APP_ID, "https://bot.example.com", [], "x.zip"),  # no privacy/terms URLs
+    (APP_ID, "https://bot.example.com", LEGAL[:2], "x.zip"),  # no terms URL
+    (APP_ID, "https://bot.example.com", ["--privacy-url", "example.com/p", *LEGAL[2:]],
+     "x.zip"),
+    (APP_ID, "https://bot.example.com", LEGAL, "nonexistent/x.zip")])
+def test_bad_arguments_are_one_clear_line(app_id: str, url: str, legal: list[str], out: str,
+                                          tmp_path: Path,
                                           capsys: pytest.CaptureFixture[str]) -> None:
     code = main(["teams-package", "--app-id", app_id, "--url", url,
-                 "--out", str(tmp_path / "x.zip")])
+                 "--out", str(tmp_path / out), *legal])
     assert code == 2
     err = capsys.readouterr().err
     assert err.startswith("swarmbot: ") and len(err.strip().splitlines()) == 1
-    assert not (tmp_path / "x.zip").exists()
+    assert not (tmp_path / out).exists()

@@ -1,0 +1,175 @@
+"""Everything wrong with a config, found before anything starts, one line per problem.
+
+`load_config` already refused a file of the wrong shape or types; this checks what the
+values mean for the verb about to run: time zones, the digest schedule, the port, where the
+store lives, the secrets each switched-on platform needs (all of them at once, not one per
+run), and sections that would start but do nothing. Nothing here opens a connection or a
+database; `bind_listener` is the one check that takes a resource, and it keeps it.
+"""
+
+from __future__ import annotations
+
+import errno
+import os
+import socket
+from collections.abc import Mapping
+from pathlib import Path
+from urllib.parse import urlparse
+
+from bot.config import Config
+from bot.digest.weeks import BadInput, parse_zone
+from bot.errors import ConfigError
+from bot.scheduler import schedule_problems
+
+# Which verbs open the store how: "create" makes the file if needed (its folder must
+# exist), "existing" refuses a file that is not there (reading would silently create it).
+STORE_USE = {"serve": "create", "shell": "create", "demo": "create", "check": "create",
+             "export": "existing", "digest": "existing", "erase": "existing"}
+
+
+def url_problem(name: str, url: str) -> str | None:
+    """`https://host[/path]` or `http://...`; anything else is named with the right form."""
+    parsed = urlparse(url)
+    if parsed.scheme not in ("http", "https") or not parsed.netloc:
+        return (f"{name} {url!r} is not a URL: give it with its scheme, "
+                f"e.g. https://swarmbot.example.com")
+    return None
+
+
+def public_https_url_problem(name: str, url: str) -> str | None:
+    return url_problem(name, url) or (
+        None if urlparse(url).scheme == "https"
+        else f"{name} {url!r} must be https:// (Slack and Teams only call HTTPS URLs)")
+
+
+def store_problems(path: str, use: str) -> list[str]:
+    p = Path(path)
+    if use == "existing":
+        if not p.is_file():
+            return [f"no database at {path} (try `swarmbot demo --db {path}` for a demo, or "
+                    "give --db the file `swarmbot serve` or `swarmbot shell` writes)"]
+        return []
+    if p.is_dir():
+        return [f"[store] path {path} is a folder: give a file, e.g. {p / 'swarmbot.db'}"]
+    folder = p.parent if str(p.parent) else Path(".")
+    if not folder.is_dir():
+        return [f"[store] path {path}: folder {folder} does not exist (create it first)"]
+    if not os.access(folder, os.W_OK):
+        return [f"[store] path {path}: folder {folder} is not writable by this user"]
+    return []
+
+
+def server_problems(config: Config, port: int | None) -> list[str]:
+    problems = []
+    chosen = config.server.port if port is None else port
+    if not 1 <= chosen <= 65535:
+        where = "--port" if port is not None else "[server] port"
+        problems.append(f"{where} {chosen} is not a TCP port: use 1 to 65535")
+    for key in ("public_url", "privacy_url", "terms_url"):
+        value = getattr(config.server, key)
+        problem = url_problem(f"[server] {key}", value) if value or key == "public_url" else None
+        if problem:
+            problems.append(problem)
+    if not (config.slack.enabled or config.teams.enabled):
+        problems.append("nothing to serve: add a [slack] or [teams] section to the config "
+                        "(see config.example.toml); `swarmbot shell` needs no server")
+    return problems
+
+
+def slack_secret_names(config: Config) -> list[str]:
+    if config.slack.socket_mode:
+        return ["SLACK_BOT_TOKEN", "SLACK_APP_TOKEN"]
+    return ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
+
+
+def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
+    problems = []
+    missing = []
+    if config.slack.enabled:
+        missing += [(n, "[slack]") for n in slack_secret_names(config)]
+        problem = url_problem("[slack] api_url", config.slack.api_url)
+        if problem:
+            problems.append(problem)
+    teams = config.teams
+    if teams.enabled:
+        if teams.graph.enabled:
+            for key in ("tenant_id", "client_id"):
+                if not getattr(teams.graph, key).strip():
+                    problems.append(f"[teams.graph] {key} is empty (the Entra app registration's "
+                                    "Directory (tenant) ID / Application (client) ID)")
+            if not teams.swarm_team_id.strip():
+                problems.append("[teams.graph] needs [teams] swarm_team_id (the team that gets "
+                                "a channel per swarm)")
+            missing.append(("SWARMBOT_GRAPH_CLIENT_SECRET", "[teams.graph]"))
+        elif not teams.swarm_channel_id.strip():
+            problems.append("[teams] swarm_channel_id is empty: give the channel where each "
+                            "swarm gets a thread (19:...@thread.tacv2), or add [teams.graph]")
+        if env.get("MicrosoftAppId", "").strip():
+            missing.append(("MicrosoftAppPassword", "MicrosoftAppId being set"))
+    absent = [(n, why) for n, why in missing if not env.get(n, "").strip()]
+    if absent:
+        names = ", ".join(n for n, _ in absent)
+        needers = ", ".join(dict.fromkeys(why for _, why in absent))
+        plural = "s" if len(absent) > 1 else ""
+        problems.append(f"environment variable{plural} {names} not set (needed by {needers})")
+    return problems
+
+
+def command_problems(config: Config) -> list[str]:
+    from handlers.registry import all_commands
+
+    known = {c.name for c in all_commands()}
+    unknown = sorted(set(config.commands.rename) - known)
+    if unknown:
+        return [f"[commands] rename names unknown commands: {', '.join(unknown)} "
+                f"(known: {', '.join(sorted(known))})"]
+    return []
+
+
+def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = None,
+                    port: int | None = None) -> list[str]:
+    """Every problem of `config` for running `verb`, one line each; [] when it can start."""
+    env = os.environ if env is None else env
+    problems = []
+    try:
+        parse_zone(config.people.timezone)
+    except BadInput as err:
+        problems.append(f"[people] timezone: {err}")
+    problems += schedule_problems(config.digest)
+    problems += command_problems(config)
+    if verb in STORE_USE:
+        problems += store_problems(config.store.path, STORE_USE[verb])
+    if verb in ("serve", "check"):
+        problems += server_problems(config, port)
+        problems += platform_problems(config, env)
+    return problems
+
+
+def check_config(config: Config, verb: str, env: Mapping[str, str] | None = None,
+                 port: int | None = None) -> Config:
+    problems = config_problems(config, verb, env, port)
+    if problems:
+        raise ConfigError(*problems)
+    return config
+
+
+def bind_listener(host: str, port: int) -> socket.socket:
+    """Take the listening address now, so "in use" is one line before anything starts; the
+    server then serves on this very socket (no window for another process to take it)."""
+    try:
+        infos = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM,
+                                   flags=socket.AI_PASSIVE)
+    except socket.gaierror as err:
+        raise ConfigError(f"[server] host {host!r} cannot be listened on: {err.strerror}") from None
+    family, kind, proto, _, address = infos[0]
+    sock = socket.socket(family, kind, proto)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        sock.bind(address)
+    except OSError as err:
+        sock.close()
+        why = ("is in use by another process" if err.errno == errno.EADDRINUSE
+               else f"cannot be listened on: {err.strerror}")
+        raise ConfigError(f"{host}:{port} {why} (change [server] host/port or --port)") from None
+    sock.set_inheritable(False)
+    return sock

@@ -1,0 +1,136 @@
+"""GET /metrics after a Slack and a Teams journey: the counts are what was done; /readyz."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator
+from dataclasses import dataclass
+
+import pytest
+from aiohttp import ClientSession, web
+from prometheus_client.parser import text_string_to_metric_families
+
+from adapters.bootstrap import build_server
+from adapters.slack.server import SLACK_RUNTIME
+from bot.config import Config
+from tests.loopback import serve
+from tests.slack.fake_slack import TOKEN, FakeSlack
+from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
+from tests.teams.conftest import APP_ID, PASSWORD, SWARM_CHANNEL, TRIAGE_CHANNEL, Teams
+from tests.teams.fake_connector import FakeConnector
+from tests.teams.jwks_issuer import JwksIssuer
+
+Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
+
+
+async def scrape(session: ClientSession, url: str) -> Samples:
+    async with session.get(url + "/metrics") as resp:
+        assert resp.status == 200
+        assert resp.headers["Content-Type"].startswith("text/plain")
+        text = await resp.text()
+    return {(s.name, tuple(sorted(s.labels.items()))): s.value
+            for family in text_string_to_metric_families(text) for s in family.samples}
+
+
+def delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
+    key = (name, tuple(sorted(labels.items())))
+    return after.get(key, 0.0) - before.get(key, 0.0)
+
+
+@dataclass
+class World:
+    app: web.Application
+    url: str
+    session: ClientSession
+    fake: FakeSlack
+    teams: Teams
+
+    async def slack(self, text: str, user: str = "U1") -> None:
+        fields = payload("slash_command.json")
+        fields.update(text=text, user_id=user, response_url=self.fake.response_url("r"))
+        body = form_body(fields)
+        async with self.session.post(self.url + "/slack/events", data=body.encode(), headers=
+                                     signed_headers(body, "application/x-www-form-urlencoded")
+                                     ) as resp:
+            assert resp.status == 200
+        await self.app[SLACK_RUNTIME].work.drain()
+
+
+@pytest.fixture
+async def world(config: Config) -> AsyncIterator[World]:
+    fake = FakeSlack()
+    fake.add_channel("swarm-triage")
+    slack_runner, slack_url = await serve(fake.app)
+    fake.base_url = slack_url + "/"
+    issuer = JwksIssuer(APP_ID, PASSWORD)
+    await issuer.start()
+    connector = FakeConnector(check_token=issuer.check_bot_token)
+    await connector.start()
+    config.slack.enabled, config.slack.api_url = True, fake.base_url + "api/"
+    config.slack.triage_channel = "#swarm-triage"
+    config.teams.enabled = True
+    config.teams.swarm_channel_id, config.teams.triage_channel_id = SWARM_CHANNEL, TRIAGE_CHANNEL
+    config.teams.openid_metadata_url = issuer.metadata_url
+    env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+           "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
+    app = await build_server(config, env)
+    runner, url = await serve(app)
+    try:
+        async with ClientSession() as session:
+            teams = Teams(url, session, issuer, connector, None, None)  # type: ignore[arg-type]
+            yield World(app, url, session, fake, teams)
+    finally:
+        await runner.cleanup()
+        await connector.stop()
+        await issuer.stop()
+        await slack_runner.cleanup()
+
+
+async def test_metrics_count_a_slack_and_a_teams_journey(world: World) -> None:
+    before = await scrape(world.session, world.url)
+    # Slack: a case opened, an unknown command, a refused one, a platform refusal.
+    await world.slack("open ZD-1 sev2 Slack side")
+    await world.slack("nosuch")
+    await world.slack("status ZD-404")
+    world.fake.fail_next("conversations.create", "restricted_action")
+    await world.slack("open ZD-3 sev3 Refused by Slack")
+    # Teams: read the Slack case, be refused changing it, open one of its own.
+    teams = world.teams
+    for text in ("status ZD-1", "join ZD-1", "open ZD-2 Teams side"):
+        status, _ = await teams.post(teams.message("29:1ann-aad", text))
+        assert status in (200, 201)
+    async with world.session.post(world.url + "/api/messages", data=b"{}", headers={
+            "Content-Type": "application/json"}) as resp:
+        assert resp.status == 401  # no token (checked before the body): a 4xx from Teams
+    after = await scrape(world.session, world.url)
+
+    def commands(command: str, outcome: str) -> float:
+        return delta(before, after, "swarmbot_commands_total", command=command, outcome=outcome)
+
+    # ZD-1 and ZD-2; ZD-3 too: the case is recorded and the owner told the channel failed
+    # (a platform failure is not a refused command; it is counted below, by API method).
+    assert commands("open", "ok") == 3
+    assert commands("open", "refused") == 0
+    assert "restricted_action" in str(world.fake.responses[-1])
+    assert commands("unknown", "refused") == 1
+    assert commands("status", "refused") == 1  # no case ZD-404
+    assert commands("status", "ok") == 1
+    assert commands("join", "refused") == 1  # ZD-1 lives in Slack
+    assert delta(before, after, "swarmbot_platform_api_errors_total", platform="slack",
+                 method="conversations.create") == 1
+    assert delta(before, after, "swarmbot_requests_total", source="slack", outcome="2xx") == 4
+    assert delta(before, after, "swarmbot_requests_total", source="teams", outcome="2xx") == 3
+    assert delta(before, after, "swarmbot_requests_total", source="teams", outcome="4xx") == 1
+    assert delta(before, after, "swarmbot_ack_seconds_count", source="slack") == 4
+    assert delta(before, after, "swarmbot_ack_seconds_count", source="teams") == 4
+    assert delta(before, after, "swarmbot_requests_total", source="ops", outcome="2xx") == 1
+
+
+async def test_readyz_says_the_store_is_current(world: World) -> None:
+    async with world.session.get(world.url + "/readyz") as resp:
+        assert resp.status == 200 and await resp.json() == {"ok": True, "problems": []}
+    core_store = world.app[SLACK_RUNTIME].dispatcher.entrance.deps.store  # the server's own
+    core_store.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm011_case_ref_lookup'")
+    async with world.session.get(world.url + "/readyz") as resp:
+        assert resp.status == 503
+        assert (await resp.json())["problems"] == [
+            "store schema not current: pending migrations m011_case_ref_lookup"]
