@@ -57,9 +57,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
     from adapters.bootstrap import open_checked_store
-    from bot.digest.demo_bulk import run_bulk
-    from bot.digest.demo_plan import DemoSpec
-    from bot.digest.demo_run import run_services
+    from demo.bulk import run_bulk
+    from demo.plan import DemoSpec
+    from demo.run import run_services
 
     cfg = _config(args, "demo")
     if args.weeks < 1 or args.cases_per_week < 1:
