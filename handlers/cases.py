@@ -26,6 +26,7 @@ class OpenCase:
     summary: str
     delight: str | None = None
     skills: tuple[str, ...] = ()
+    tried: str | None = None  # what was tried already: goes with the skills asked for
 
 
 def _severity(word: str) -> int:
@@ -36,7 +37,7 @@ def _severity(word: str) -> int:
 
 
 def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: str,
-                 skills: str) -> OpenCase:
+                 skills: str, tried: str = "") -> OpenCase:
     """Validation of `open`, once, whether the words were typed or filled in a form."""
     if not ref:
         raise CommandError("Give the case reference, e.g. ZD-4711.", field="ref")
@@ -49,7 +50,7 @@ def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: 
                     customer=bounded(customer, "customer"),
                     summary=bounded(summary, "summary"),
                     delight=bounded(delight, "delight") or None,
-                    skills=tuple(skill_names(skills)))
+                    skills=tuple(skill_names(skills)), tried=bounded(tried, "tried") or None)
 
 
 def parse_open(ctx: Ctx, args: Args) -> OpenCase:
@@ -61,14 +62,16 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
     opts = args.options
     try:
         return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
-                            opts.get("delight", ""), opts.get("skills", ""))
+                            opts.get("delight", ""), opts.get("skills", ""),
+                            opts.get("tried", ""))
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
 
 def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
     return open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
-                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""))
+                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""),
+                        v.get("tried", ""))
 
 
 def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
@@ -77,9 +80,10 @@ def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
 
 @command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
          "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
-         who="agents", options=("customer", "delight", "skills"),
+         who="agents", options=("customer", "delight", "skills", "tried"),
          details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
-                 "skills=\"sso saml\" (asks triage at once). Severity defaults to sev3. "
+                 "skills=\"sso saml\" (asks triage at once) tried=\"what was tried\" (goes "
+                 "with that request). Severity defaults to sev3. "
                  "Typed alone, it opens a form.",
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
@@ -94,7 +98,7 @@ async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case.",
                       private=False)]
     if skills:
-        needed = await need(ctx.deps, ctx.actor, case, skills, None)
+        needed = await need(ctx.deps, ctx.actor, case, skills, cmd.tried)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))
         replies += ctx.failures(needed.failures)
     return replies + ctx.failures(opened.failures)

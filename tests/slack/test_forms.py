@@ -70,3 +70,14 @@ async def test_a_foreign_form_gets_one_line_at_its_first_field(slack_bot: SlackH
     assert body["response_action"] == "errors"
     assert "not one swarmbot knows" in body["errors"]["ref"]
     assert slack_bot.store.cases.by_ref("ZD-93") is None
+
+
+async def test_a_field_added_to_the_open_form_reaches_the_help_request(slack_bot: SlackHarness):
+    await slack_bot.command("skills add sso", "USSO1")
+    await slack_bot.command("open", OWNER)
+    await slack_bot.submit(last_form(slack_bot), {
+        "ref": text_input("ZD-94"), "summary": text_input("SSO loop"),
+        "skills": text_input("sso"), "tried": text_input("cleared the IdP cache")}, OWNER)
+    triage = slack_bot.fake.channel_named("swarm-triage")
+    request = slack_bot.messages_in(triage.id)[-1]
+    assert "cleared the IdP cache" in json.dumps(request["blocks"])
