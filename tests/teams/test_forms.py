@@ -52,3 +52,14 @@ async def test_a_manager_handing_off_to_themselves_sees_the_rule_at_the_field(
     data = {**form["actions"][0]["data"], "to": BOB, "briefing": "owner is out"}
     status, body = await teams.post(teams.invoke("task_submit", CAROL, room, data))
     assert teams.core.deps.store.cases.pending_handoff(case.id).to_id == BOB
+
+
+async def test_open_typed_alone_answers_with_a_button_to_the_form(teams: Teams) -> None:
+    before = len(teams.connector.all_cards())
+    status, _ = await teams.post(teams.message(ANN, "open"))
+    assert status == 201
+    card = teams.connector.all_cards()[before]
+    button = card["actions"][0]
+    assert button["type"] == "Action.Submit"
+    assert button["data"] == {"msteams": {"type": "task/fetch"}, "command": "open"}
+    assert teams.core.deps.store.cases.recent() == []
