@@ -137,6 +137,9 @@ def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = N
         problems.append(f"[people] timezone: {err}")
     problems += schedule_problems(config.digest)
     problems += command_problems(config)
+    if config.retention.days < 0:
+        problems.append(f"[retention] days {config.retention.days} is negative: give the days "
+                        "to keep a resolved case's text, or 0 to keep it forever")
     if verb in STORE_USE:
         problems += store_problems(config.store.path, STORE_USE[verb])
     if verb in ("serve", "check"):

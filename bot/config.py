@@ -95,6 +95,13 @@ class DigestConfig:
 
 
 @dataclass
+class RetentionConfig:
+    # Resolved cases older than this many days have their text redacted by the scheduler
+    # (the digest's figures are kept); 0 keeps everything.
+    days: int = 0
+
+
+@dataclass
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -104,6 +111,7 @@ class Config:
     slack: SlackConfig = field(default_factory=SlackConfig)
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
     source: str | None = None  # the file it came from, for messages
 
 

@@ -32,6 +32,7 @@ from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.replies import Button, Reply
 from bot.services import rooms
 from bot.services.base import Deps
+from bot.services.erasure import apply_retention, prune_inbox
 from bot.timeparse import local_text
 
 log = logging.getLogger("swarmbot.scheduler")
@@ -113,7 +114,9 @@ class Scheduler:
         # The timer half of "reconcile at start-up and on a timer" (DESIGN.md).
         repaired = [f"reconciled {line}" for line in
                     await rooms.reconcile(self.deps, now - INTENT_STALE_AFTER)]
-        return repaired + await self.send_digests(now) + await self.remind(now)
+        kept = (apply_retention(self.deps.store, self.deps.config.retention.days, now)
+                + prune_inbox(self.deps.store, now))
+        return repaired + await self.send_digests(now) + await self.remind(now) + kept
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)

@@ -8,6 +8,7 @@ from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
 from bot.services import messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
+from bot.wording import sentence
 
 
 def check_offer(deps: Deps, actor: Person, case: Case, to: str) -> None:
@@ -124,5 +125,6 @@ async def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> lis
     await effects.attempt(f"tell {mention(pending.from_id)}", deps.port(case.platform)
                           .direct_message(pending.from_id, messages.notice(
                               f"{mention(actor.id)} declined your handoff of {case.ref}"
-                              + (f": {why}" if why else ".") + " You are still the owner.")))
+                              + (f": {sentence(why)}" if why else ".")
+                              + " You are still the owner.")))
     return effects.failures

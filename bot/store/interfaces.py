@@ -253,6 +253,22 @@ class PlatformRefs(Protocol):
         """The value of this kind written most recently."""
 
 
+class Retention(Protocol):
+    """Customers' data (bot/services/erasure.py): redaction keeps what the digest counts."""
+
+    def cases_of_customer(self, customer: str) -> list[int]:
+        """Case ids whose customer is this name, ignoring case."""
+    def resolved_before(self, at: str) -> list[int]:
+        """Cases resolved before `at` whose text is not redacted yet."""
+    def redact(self, case_id: int, marker: str, at: str) -> int:
+        """Replace every free text of the case with `marker` (and forget processed inbox
+        rows naming it); returns how many rows changed."""
+    def prune_inbox(self, done_before: str) -> int:
+        """Delete inbox rows processed before `done_before`; returns how many."""
+    def compact(self) -> None:
+        """Rewrite the storage so redacted text is gone from the files too."""
+
+
 class Store(Protocol):
     """The unit of work: the repositories, one transaction at a time, and close."""
 
@@ -265,6 +281,7 @@ class Store(Protocol):
     sent: SentMarks
     digest: DigestReads
     refs: PlatformRefs
+    retention: Retention
 
     def transaction(self) -> AbstractContextManager[None]:
         """Everything inside commits together or not at all; nesting joins the outer one."""
@@ -274,4 +291,4 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Inbox", "InboxItem", "Intent", "Intents",
-           "Journal", "People", "PlatformRefs", "SentMarks", "Store", "Timeline"]
+           "Journal", "People", "PlatformRefs", "Retention", "SentMarks", "Store", "Timeline"]

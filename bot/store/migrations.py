@@ -330,3 +330,10 @@ def m012_platform_refs(db: Database) -> None:
     for statement in _PLATFORM_REFS.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m016_case_redaction(db: Database) -> None:
+    """When a case's text was redacted (erase on request, or [retention] days): the
+    scheduler's retention pass skips cases already done, and export can say so."""
+    db.execute("ALTER TABLE cases ADD COLUMN redacted_at TEXT")
