@@ -131,3 +131,24 @@ async def test_faults_every_write_back_arrives_exactly_once(bot: SlackHarness,
     markers = [n.rsplit("[", 1)[1] for n in notes]
     assert len(notes) == 3 and len(set(markers)) == 3, notes
     assert zendesk.tickets[123]["assignee_id"] == 502
+
+
+def test_config_problems_are_one_line_each():
+    from adapters.checks import config_problems
+    from bot.config import Config
+
+    cfg = Config()
+    cfg.slack.enabled = True
+    cfg.helpdesk.zendesk.enabled = True
+    cfg.helpdesk.zendesk.api_url = "acme.zendesk.com"
+    cfg.helpdesk.jira.enabled = True
+    cfg.helpdesk.jira.api_url = "https://acme.atlassian.net"
+    cfg.helpdesk.jira.email = "bot@acme.test"
+    cfg.helpdesk.jira.platform = "teams"
+    problems = config_problems(cfg, "check", {"SLACK_BOT_TOKEN": "x",
+                                              "SLACK_SIGNING_SECRET": "y"})
+    assert "[helpdesk.zendesk] api_url 'acme.zendesk.com' is not a URL" in " ".join(problems)
+    assert any("[helpdesk.zendesk] email is not an email" in p for p in problems)
+    assert any("[helpdesk.jira] platform 'teams' is not served here" in p for p in problems)
+    assert any(p.startswith("environment variables ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, "
+                            "JIRA_API_TOKEN, JIRA_WEBHOOK_SECRET not set") for p in problems)
