@@ -2,14 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
 from bot.errors import CommandError
+from bot.helpdesk import Ticket, severity_of
 from bot.people import mention
 from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
+from bot.services import helpdesk
 from bot.services.membership import need
+from bot.services.messages import ticket_fields
 from handlers.format import case_line, event_line
 from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
@@ -27,6 +30,9 @@ class OpenCase:
     delight: str | None = None
     skills: tuple[str, ...] = ()
     tried: str | None = None  # what was tried already: goes with the skills asked for
+    ticket: Ticket | None = None  # the helpdesk ticket it comes from (a webhook, a fetch)
+    fetch: bool = False  # `open ZD-123` alone: the rest comes from the ticket when it runs
+    no_owner: str | None = None  # from a ticket whose assignee was not found: why
 
 
 def _severity(word: str) -> int:
@@ -60,6 +66,13 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
         severity = word
         args.take()
     opts = args.options
+    if ref and not args.text and not {"customer", "delight"} & set(opts) \
+            and helpdesk.handles(ctx.deps, ref):
+        # Only the ticket named: subject, requester, organization and priority are fetched.
+        return OpenCase(ref=ref, severity=_severity(severity) if severity else 0,
+                        customer="", summary="", skills=tuple(skill_names(
+                            opts.get("skills", ""))), tried=opts.get("tried") or None,
+                        fetch=True)
     try:
         return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
                             opts.get("delight", ""), opts.get("skills", ""),
@@ -72,6 +85,18 @@ def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
     return open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
                         v.get("summary", ""), v.get("delight", ""), v.get("skills", ""),
                         v.get("tried", ""))
+
+
+def from_ticket(ticket: Ticket, typed: OpenCase | None = None,
+                no_owner: str | None = None) -> OpenCase:
+    """`open` for a helpdesk ticket: what was typed wins, the ticket fills in the rest
+    (the customer is the organization, else the requester; the severity its priority)."""
+    severity = typed.severity if typed and typed.severity else severity_of(ticket.priority)
+    cmd = open_case_of(ticket.ref, f"sev{severity}", ticket.customer[:200],
+                       (ticket.subject or f"ticket {ticket.id}")[:500], "",
+                       " ".join(typed.skills) if typed else "",
+                       (typed.tried or "") if typed else "")
+    return replace(cmd, ticket=ticket, no_owner=no_owner)
 
 
 def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
@@ -90,9 +115,12 @@ def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
          bare_opens_form=True)
 async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     skills = list(cmd.skills)
+    if cmd.fetch:
+        case_service.check_open(ctx.deps, cmd.ref)
+        cmd = from_ticket(await helpdesk.fetch(ctx.deps, cmd.ref), cmd)
     opened = await case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
-        cmd.customer, cmd.delight, skills)
+        cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner)
     case = opened.case
     where = f" in #{opened.room.name}" if opened.room else ""
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case.",
@@ -122,6 +150,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
               Field("Customer mood", view.last_mood or "no reading yet")]
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
+    fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
     if view.promises:
         fields.append(Field("Open promises", "\n".join(f"#{p.id} by {p.due}: {p.what}"
                                                        for p in view.promises)))

@@ -127,6 +127,18 @@ class Entrance:
                          user_name=sender.name, user_tz=sender.tz)
         return self._outcome(await self.router.run_typed(inv, name, command, ref), command)
 
+    async def execute_once(self, key: str, inbox_source: str, payload: str, source: str,
+                           sender: Sender, name: str, command: object) -> Outcome:
+        """`execute`, recorded in the one inbox first under the sender's delivery id (a
+        helpdesk webhook's): a redelivery finds its key and runs nothing twice."""
+        if not self.deps.store.inbox.put(key, inbox_source, payload, self.deps.now_iso()):
+            log.info("%s delivery %s seen before: not redone", inbox_source, key)
+            return Outcome(duplicate=True)
+        try:
+            return await self.execute(source, sender, name, command)
+        finally:
+            self.deps.store.inbox.done(key, self.deps.now_iso())
+
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what
         if not isinstance(what, Submitted):

@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import messages
+from bot.services import helpdesk, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.wording import sentence
 
@@ -54,7 +54,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
         store.journal.open_promises(case.id),
         f"{contact.at} {contact.function}: {contact.what}" if contact else None,
-        deps.phrases)
+        deps.phrases, store.helpdesk.link_of(case.id))
     effects = Effects()
     port = deps.port(case.platform)
     await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))
@@ -110,6 +110,8 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         await effects.attempt("tell the room", port.post(updated.room_id, messages.notice(
             f"{mention(actor.id)} accepted the warm handoff from {mention(previous)} and now "
             f"owns {updated.ref}.", mentions=(actor.id, previous))))
+    effects.failures += await helpdesk.write_back(deps, updated, "handoff", owner=actor.id,
+                                                  previous=previous, briefing=pending.briefing)
     return Accepted(case=updated, previous_owner=previous, failures=effects.failures)
 
 

@@ -35,6 +35,7 @@ from bot.domain import (
     TimelineEvent,
     Touchpoint,
 )
+from bot.helpdesk import TicketLink, WriteBack
 
 Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk method documents
 
@@ -267,6 +268,18 @@ class Retention(Protocol):
         """Delete inbox rows processed before `done_before`; returns how many."""
     def compact(self) -> None:
         """Rewrite the storage so redacted text is gone from the files too."""
+class Helpdesk(Protocol):
+    """Which ticket a case came from, and the helpdesk write-backs owed (issue 11)."""
+
+    def link(self, case_id: int, link: TicketLink, at: str) -> None: ...
+    def link_of(self, case_id: int) -> TicketLink | None: ...
+    def add_write(self, case_id: int, kind: str, payload: dict[str, Any], at: str) -> int:
+        """Record a write-back before it is attempted; its id."""
+    def write(self, write_id: int) -> WriteBack | None: ...
+    def pending_writes(self) -> list[WriteBack]:
+        """Not done yet, oldest first."""
+    def attempted(self, write_id: int, error: str | None) -> None: ...
+    def done(self, write_id: int, at: str) -> None: ...
 
 
 class Store(Protocol):
@@ -282,6 +295,7 @@ class Store(Protocol):
     digest: DigestReads
     refs: PlatformRefs
     retention: Retention
+    helpdesk: Helpdesk
 
     def transaction(self) -> AbstractContextManager[None]:
         """Everything inside commits together or not at all; nesting joins the outer one."""
@@ -290,5 +304,6 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Inbox", "InboxItem", "Intent", "Intents",
-           "Journal", "People", "PlatformRefs", "Retention", "SentMarks", "Store", "Timeline"]
+__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Intent",
+           "Intents", "Journal", "People", "PlatformRefs", "Retention", "SentMarks", "Store",
+           "Timeline"]

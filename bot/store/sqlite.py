@@ -15,9 +15,11 @@ from sqlite_utils import Database
 
 from bot.store.cases import SqliteCases
 from bot.store.digest import SqliteDigestReads
+from bot.store.helpdesk import SqliteHelpdesk
 from bot.store.interfaces import (
     Cases,
     DigestReads,
+    Helpdesk,
     Inbox,
     Intents,
     Journal,
@@ -76,6 +78,7 @@ class SqliteStore:
         self.digest: DigestReads = SqliteDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
         self.retention: Retention = SqliteRetention(db)
+        self.helpdesk: Helpdesk = SqliteHelpdesk(db)
 
     @property
     def path(self) -> str:
