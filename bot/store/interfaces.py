@@ -35,6 +35,13 @@ from bot.domain import (
     TimelineEvent,
     Touchpoint,
 )
+from bot.errors import CommandError
+
+
+class SchemaError(CommandError):
+    """The database's schema is not the one this release runs on: one line saying what to do
+    (a newer schema is never written to by an older release)."""
+
 
 Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk method documents
 
@@ -274,4 +281,5 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Inbox", "InboxItem", "Intent", "Intents",
-           "Journal", "People", "PlatformRefs", "SentMarks", "Store", "Timeline"]
+           "Journal", "People", "PlatformRefs", "SchemaError", "SentMarks", "Store",
+           "Timeline"]
