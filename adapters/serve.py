@@ -15,7 +15,7 @@ import socket
 
 from aiohttp import web
 
-from adapters.bootstrap import build_server, checked_config
+from adapters.bootstrap import build_server, checked_config, open_config_store
 from adapters.checks import bind_listener
 from adapters.logs import LEVELS, setup_logging
 from bot.config import Config
@@ -33,7 +33,15 @@ def served_line(config: Config, app: web.Application, base: str) -> str:
     if config.slack.enabled and config.slack.socket_mode:
         adapters[adapters.index("slack")] = "slack (socket mode)"
     return (f"swarmbot serving {base} {' '.join(paths)}; adapters: {', '.join(adapters)}; "
-            f"store {config.store.path}")
+            f"store {store_name(config)}")
+
+
+def store_name(config: Config) -> str:
+    if config.store.url:
+        from bot.store.postgres import redact
+
+        return redact(config.store.url)
+    return config.store.path
 
 
 async def run(config: Config, sock: socket.socket) -> None:
@@ -56,6 +64,9 @@ async def run(config: Config, sock: socket.socket) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = checked_config(args.config, "serve", port=args.port)
+    # The schema before the port: a database this release cannot run on (newer, or not yet
+    # migrated on PostgreSQL) is one line (a SchemaError), and nothing is left listening.
+    open_config_store(config).close()
     host, port = args.host or config.server.host, args.port or config.server.port
     sock = bind_listener(host, port)
     # After the checks: a broken config is only its problem lines, nothing logged before.

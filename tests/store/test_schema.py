@@ -104,7 +104,8 @@ def test_both_stores_have_the_same_schema(tmp_path: Path, pg_url: str) -> None:
         db.close()
 
 
-def test_migrating_twice_applies_nothing_the_second_time(pg_url: str) -> None:
+def test_migrating_twice_applies_nothing_the_second_time(fresh_pg_url: str) -> None:
+    pg_url = fresh_pg_url
     db = PgDb(pg_url)
     try:
         assert pg_schema.apply(db) == []
@@ -112,7 +113,8 @@ def test_migrating_twice_applies_nothing_the_second_time(pg_url: str) -> None:
         db.close()
 
 
-def test_a_newer_schema_is_refused_in_one_line_on_postgresql(pg_url: str) -> None:
+def test_a_newer_schema_is_refused_in_one_line_on_postgresql(fresh_pg_url: str) -> None:
+    pg_url = fresh_pg_url
     db = PgDb(pg_url)
     db.execute(f"INSERT INTO {pg_schema.MIGRATIONS_TABLE} (name) VALUES ('m999_future')")
     db.close()
