@@ -54,10 +54,12 @@ def pytest_addoption(parser: pytest.Parser) -> None:
 @pytest.fixture(scope="session")
 def pg_cluster() -> Iterator[Cluster]:
     """One throwaway PostgreSQL cluster for the session. Without PostgreSQL the tests that
-    need it skip with the reason, except where SWARMBOT_REQUIRE_POSTGRES=1 (CI): they fail."""
+    need it skip with the reason, except in CI (CI=true, or SWARMBOT_REQUIRE_POSTGRES=1 as
+    .ci/run sets): there they fail."""
     cluster, reason = cluster_or_reason()
     if cluster is None:
-        if os.environ.get("SWARMBOT_REQUIRE_POSTGRES") == "1":
+        if (os.environ.get("SWARMBOT_REQUIRE_POSTGRES") == "1"
+                or os.environ.get("CI") == "true"):
             pytest.fail(reason)
         pytest.skip(reason)
     yield cluster
