@@ -64,14 +64,14 @@ async def run(config: Config, sock: socket.socket) -> None:
 
 def cmd_serve(args: argparse.Namespace) -> int:
     config = checked_config(args.config, "serve", port=args.port)
-    # The schema before the port: a database this release cannot run on (newer, or not yet
-    # migrated on PostgreSQL) is one line (a SchemaError), and nothing is left listening.
-    open_config_store(config).close()
     host, port = args.host or config.server.host, args.port or config.server.port
     sock = bind_listener(host, port)
-    # After the checks: a broken config is only its problem lines, nothing logged before.
-    setup_logging(args.log_level, args.log_format)
     try:
+        # After the port (in use: nothing opened), before the log: a database this release
+        # cannot run on (newer, or not yet migrated on PostgreSQL) is one line, a SchemaError.
+        open_config_store(config).close()
+        # After the checks: a broken config is only its problem lines, nothing logged before.
+        setup_logging(args.log_level, args.log_format)
         asyncio.run(run(config, sock))
     finally:
         sock.close()

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 import os
 import re
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -102,7 +103,10 @@ def test_serve_refuses_a_newer_schema_in_one_line(tmp_path: Path, fresh_pg_url: 
     db.execute(f"INSERT INTO {pg_schema.MIGRATIONS_TABLE} (name) VALUES ('m999_future')")
     db.close()
     cfg = tmp_path / "config.toml"
-    cfg.write_text('[server]\nhost = "127.0.0.1"\nport = 9\n[slack]\n'
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    cfg.write_text(f'[server]\nhost = "127.0.0.1"\nport = {port}\n[slack]\n'
                    'api_url = "http://127.0.0.1:9/api/"\ntriage_channel = "#swarm-triage"\n')
     proc = cli(["serve", "--config", str(cfg)], url=pg_url,
                secrets={"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"})
