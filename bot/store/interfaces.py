@@ -35,7 +35,14 @@ from bot.domain import (
     TimelineEvent,
     Touchpoint,
 )
+from bot.errors import CommandError
 from bot.helpdesk import TicketLink, WriteBack
+
+
+class SchemaError(CommandError):
+    """The database's schema is not the one this release runs on: one line saying what to do
+    (a newer schema is never written to by an older release)."""
+
 
 Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk method documents
 
@@ -305,5 +312,6 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Intent",
-           "Intents", "Journal", "People", "PlatformRefs", "Retention", "SentMarks", "Store",
+           "Intents", "Journal", "People", "PlatformRefs", "Retention", "SchemaError",
+           "SentMarks", "Store",
            "Timeline"]

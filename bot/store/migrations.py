@@ -1,7 +1,11 @@
-"""Versioned schema, applied by sqlite-utils' migrations.
+"""Versioned schema: the one list of migrations for both stores, applied to SQLite by
+sqlite-utils' migrations (in registration order, by name).
 
-The SQL is kept portable (no SQLite-only types or functions) because a PostgreSQL
-store is planned: TEXT times in ISO 8601 UTC, INTEGER flags, explicit indexes.
+Each migration's PostgreSQL form is in bot/store/pg_schema.py under the same name; its
+docstring says how to add one (write the DDL here as a module constant, then one line
+there), and tests/store/test_schema.py fails until both schemas agree. Keep the SQL portable
+(no SQLite-only types or functions): TEXT times in ISO 8601 UTC, INTEGER flags, explicit
+indexes.
 """
 
 from __future__ import annotations
