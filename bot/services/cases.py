@@ -18,7 +18,6 @@ from bot.domain import (
     severity_label,
 )
 from bot.errors import CommandError
-from bot.ports import Room
 from bot.services import messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
@@ -26,7 +25,7 @@ from bot.services.base import Deps, Effects, mention, require_open, require_owne
 @dataclass
 class Opened:
     case: Case
-    room: Room | None
+    room_name: str
     failures: list[str] = field(default_factory=list)
 
 
@@ -47,11 +46,13 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
         if delight:
             store.cases.set_delight(case_id, delight)
             store.timeline.append(case_id, now, "delight", actor.id, delight)
-    case = store.cases.by_id(case_id)
-    assert case is not None
-    effects = Effects()
-    room = await rooms.open_room(deps, case, skills or [], effects)
-    return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures)
+        case = store.cases.by_id(case_id)
+        assert case is not None
+        effects = Effects(deps, case)
+        rooms.open_room(deps, case, skills or [], effects)
+    # The room is made after the commit (the outbox); its name is the one it will have
+    # unless Slack has that name taken.
+    return Opened(case=case, room_name=rooms.room_name(deps, case), failures=effects.failures)
 
 
 def check_open(deps: Deps, ref: str) -> None:
@@ -86,20 +87,19 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
         store.cases.resolve(case.id, resolution.strip(), now)
         store.cases.end_owner(case.id, now)
         store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
-    contributors = [p.person for p in store.cases.participants(case.id)
-                    if p.role is not Role.OWNER and p.person != case.owner]
-    contributors = list(dict.fromkeys(contributors))
-    effects = Effects()
-    if case.room_id:
-        port = deps.port(case.platform)
+        contributors = [p.person for p in store.cases.participants(case.id)
+                        if p.role is not Role.OWNER and p.person != case.owner]
+        contributors = list(dict.fromkeys(contributors))
+        effects = Effects(deps, case)
+        # Queued whether or not the room is made yet: the outbox waits for it.
         credit = (" Thanks to " + ", ".join(mention(p) for p in contributors) + " for swarming."
                   if contributors else "")
-        await effects.attempt("post the resolution", port.post(case.room_id, messages.notice(
+        effects.post(messages.notice(
             f"{case.ref} resolved by {mention(actor.id)}: {resolution.strip()}.{credit}",
-            mentions=tuple(contributors))))
+            mentions=tuple(contributors)), "post the resolution")
         # Whether "archive" really archives is the platform's setting, kept in its port
         # (e.g. [slack] archive_on_resolve); the core always asks.
-        await effects.attempt("archive the swarm room", port.archive(case.room_id))
+        effects.archive()
     resolved = store.cases.by_id(case.id) or case
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 

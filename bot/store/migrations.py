@@ -330,3 +330,36 @@ def m012_platform_refs(db: Database) -> None:
     for statement in _PLATFORM_REFS.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+_OUTBOX = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES cases(id),
+    platform TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    last_error TEXT,
+    result TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_at);
+CREATE INDEX outbox_by_case ON outbox(case_id, state);
+DROP TABLE intents
+"""
+
+
+@migrations()
+def m013_outbox(db: Database) -> None:
+    """The outbox (issue 9): every platform side effect a command needs is a row written in
+    the command's own transaction and performed after the commit by the outbox worker. It
+    replaces the intents log (one mechanism): intents still pending are dropped with it, as
+    the cases they were for are repaired by the worker's look-before-create plan when their
+    room is missing (see bot/services/outbox.py `repair`)."""
+    for statement in _OUTBOX.split(";"):
+        if statement.strip():
+            db.execute(statement)

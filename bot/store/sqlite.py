@@ -19,8 +19,8 @@ from bot.store.interfaces import (
     Cases,
     DigestReads,
     Inbox,
-    Intents,
     Journal,
+    Outbox,
     People,
     PlatformRefs,
     SentMarks,
@@ -28,9 +28,10 @@ from bot.store.interfaces import (
 )
 from bot.store.journal import SqliteJournal
 from bot.store.migrations import migrate
+from bot.store.outbox import SqliteOutbox
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
-from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
+from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.timeline import SqliteTimeline
 
 
@@ -69,7 +70,7 @@ class SqliteStore:
         self.journal: Journal = SqliteJournal(db)
         self.people: People = SqlitePeople(db)
         self.inbox: Inbox = SqliteInbox(db)
-        self.intents: Intents = SqliteIntents(db)
+        self.outbox: Outbox = SqliteOutbox(db)
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = SqliteDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
