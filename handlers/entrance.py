@@ -206,6 +206,7 @@ class Entrance:
         """At start-up: queue rooms for cases left without one, then do every platform call
         that is due (those a crash left half-way included). `worker` keeps doing it."""
         async with self.deps.lock:
+            outbox.release(self.deps)
             queued = outbox.repair(self.deps)
         for line in queued:
             log.info("repair: queued the %s", line)

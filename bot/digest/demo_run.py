@@ -11,7 +11,7 @@ from bot.digest.demo_plan import DemoPerson, DemoSpec, Step, moment, people, ste
 from bot.domain import Person, iso
 from bot.errors import CommandError
 from bot.fake_port import FakeChatPort
-from bot.services import cases, handoffs, journal, membership
+from bot.services import cases, handoffs, journal, membership, outbox
 from bot.services.base import Deps
 from bot.store import Store
 
@@ -66,6 +66,7 @@ async def run_services(store: Store, config: Config, spec: DemoSpec,
         assert actor is not None
         actors[step.actor] = actor
         await _do(deps, step, actor, case_ids, ids)
+        await outbox.drain(deps)  # the platform calls the step queued (rooms, posts)
         result.steps += 1
         if step.kind == "open":
             result.cases += 1

@@ -19,6 +19,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import random
+import uuid
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -93,6 +94,12 @@ async def _attempt(deps: Deps, item: OutboxItem) -> GaveUp | None:
     except (_NotYet, PortError) as err:
         async with deps.lock:
             return _failed(deps, item, case, err)
+    except Exception:  # a bug or an SDK surprise: logged in full, tried again later
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("outbox %s: error %s performing %s", item.id, error_id, item.kind)
+        async with deps.lock:
+            return _failed(deps, item, case, PortError(
+                item.kind, f"unexpected error (error id {error_id})", transient=True))
     async with deps.lock:
         # Written under the lock, as every write of the worker: a command's transaction
         # (which holds it) must not take in the worker's rows.
@@ -190,6 +197,13 @@ async def _tell_owner(deps: Deps, failed: GaveUp) -> None:
     except PortError as err:
         # The owner still sees it in `status`; the log says why they were not told at once.
         log.warning("could not tell %s that %s: %s", case.owner, failed.line, err.detail)
+
+
+def release(deps: Deps) -> int:
+    """At start-up: every pending row due now. A row this replica held when it was killed
+    is tried at once instead of after its lease; the plans (look before creating or
+    posting again) make a try that overlaps another replica's harmless in all but a race."""
+    return deps.store.outbox.release(deps.now_iso())
 
 
 def repair(deps: Deps) -> list[str]:

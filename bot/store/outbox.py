@@ -59,6 +59,11 @@ class SqliteOutbox(BaseQueries):
         self.db.execute("UPDATE outbox SET state = 'failed', tries = ?, last_error = ?, "
                         "updated_at = ? WHERE id = ?", (tries, error, at, item_id))
 
+    def release(self, at: str) -> int:
+        cur = self.db.execute("UPDATE outbox SET next_at = ? WHERE state = 'pending' AND "
+                              "next_at > ?", (at, at))
+        return cur.rowcount
+
     def failed(self, case_id: int) -> list[OutboxItem]:
         return [_item(r) for r in self._all(
             "SELECT * FROM outbox WHERE case_id = ? AND state = 'failed' ORDER BY id",
