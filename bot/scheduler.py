@@ -37,9 +37,6 @@ log = logging.getLogger("swarmbot.scheduler")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REMIND_BEFORE = timedelta(minutes=15)
 
-# A platform call still under way is younger than this; an older pending intent was cut
-# short by a crash (or a replica that died) and is finished by the timer.
-
 
 @dataclass(frozen=True)
 class Destination:
