@@ -8,6 +8,8 @@ list of one-line problems and nothing half-started to clean up.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 import os
 from collections.abc import Callable, Mapping
@@ -96,6 +98,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     from bot.web.digest_page import add_digest_routes
     from bot.web.ops import add_ops_routes
 
+    worker_key = web.AppKey("outbox_worker", asyncio.Task)
     env = os.environ if env is None else env
     check_config(config, "serve", env)
     app = web.Application(middlewares=[request_metrics()])
@@ -136,16 +139,26 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     add_ops_routes(app, core.deps.store)
     add_digest_routes(app, core, env)
 
-    async def reconcile(_: web.Application) -> None:
+    async def reconcile(app: web.Application) -> None:
         await core.reconcile()
+        # Then the outbox worker keeps doing platform calls as they fall due (retries).
+        app[worker_key] = asyncio.get_running_loop().create_task(core.start_worker().run())
+
+    async def stop_worker(app: web.Application) -> None:
+        task = app.get(worker_key)
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
 
     async def close_store(_: web.Application) -> None:
         core.close()
 
-    # Start-up handlers run in order: the start-up reconcile is over before the scheduler,
-    # whose timer also reconciles, starts; the two never work on the same intent at once.
+    # Start-up handlers run in order: the start-up drain of the outbox is over before the
+    # worker and the scheduler start.
     app.on_startup.append(reconcile)
-    start_scheduler(app, core)  # weekly digests, promise reminders, stale intents
+    start_scheduler(app, core)  # weekly digests, promise reminders
+    app.on_cleanup.append(stop_worker)
     app.on_cleanup.append(close_store)
     return app
 

@@ -139,7 +139,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                                          "complete week)")
     demo.add_argument("--bulk", action="store_true",
                       help="write rows in batches instead of going through the services: "
-                           "same rows, for benchmark-sized years (no platform intents log)")
+                           "same rows, for benchmark-sized years (no platform outbox)")
     demo.set_defaults(func=cmd_demo)
     link = subparsers.add_parser("digest-link", help="print a signed, expiring link to a "
                                                      "week's digest page ([server] public_url)")

@@ -35,7 +35,8 @@ from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
 
 
-def bare_bolt(api_url: str, process_before_response: bool) -> web.Application:
+def bare_bolt(api_url: str, process_before_response: bool, answer: bool = False
+              ) -> web.Application:
     from slack_sdk.web.async_client import AsyncWebClient
 
     # Bolt's default runs the listener in a task and polls for its ack every 10 ms;
@@ -43,9 +44,15 @@ def bare_bolt(api_url: str, process_before_response: bool) -> web.Application:
     bolt = AsyncApp(signing_secret=SIGNING_SECRET, process_before_response=process_before_response,
                     client=AsyncWebClient(token=TOKEN, base_url=api_url))
 
-    @bolt.command("/swarm")
-    async def ack_only(ack) -> None:  # noqa: ANN001 - Bolt's ack
-        await ack()
+    if answer:
+        @bolt.command("/swarm")
+        async def ack_and_answer(ack, respond) -> None:  # noqa: ANN001 - Bolt's arguments
+            await ack()
+            await respond("Commands: open, need, join …")  # on response_url, as swarmbot
+    else:
+        @bolt.command("/swarm")
+        async def ack_only(ack) -> None:  # noqa: ANN001 - Bolt's ack
+            await ack()
 
     async def events(request: web.Request) -> web.Response:
         return await to_aiohttp_response(await bolt.async_dispatch(
@@ -89,25 +96,39 @@ async def main(rounds: int, requests: int) -> None:
         ours_runner, ours_url = await serve(ours)
         bare_runner, bare_url = await serve(bare_bolt(api_url, True))
         default_runner, default_url = await serve(bare_bolt(api_url, False))
+        answer_runner, answer_url = await serve(bare_bolt(api_url, True, answer=True))
         targets = [("swarmbot", ours_url), ("bare bolt", bare_url),
-                   ("bolt default", default_url)]
+                   ("bolt default", default_url), ("bolt+answer", answer_url)]
         results: dict[str, list[float]] = {name: [] for name, _ in targets}
+        # Same load, done end to end: from a round's first request until every request of
+        # it is acked and answered on response_url (swarmbot answers after the ack, with
+        # the inbox row, the command's transaction and its outbox check paid for).
+        done: dict[str, list[float]] = {name: [] for name, _ in targets}
         async with aiohttp.ClientSession() as session:
             for _, url in targets:
                 await one_round(session, url, fake, 20)  # warm up
             for r in range(rounds):
-                for name, url in targets[r % 3:] + targets[:r % 3]:
+                for name, url in targets[r % 4:] + targets[:r % 4]:
+                    answered = len(fake.responses)
+                    started = time.perf_counter()
                     results[name] += await one_round(session, url, fake, requests)
                     await ours[SLACK_RUNTIME].work.drain()  # let the lazy work finish
-        for runner in (ours_runner, bare_runner, default_runner, fake_runner):
+                    if name in ("swarmbot", "bolt+answer"):
+                        while len(fake.responses) < answered + requests:
+                            await asyncio.sleep(0.001)
+                    done[name].append(requests / (time.perf_counter() - started))
+        for runner in (ours_runner, bare_runner, default_runner, answer_runner, fake_runner):
             await runner.cleanup()
     print(f"{rounds} interleaved rounds x {requests} signed `/swarm help` requests each")
-    print(f"{'':12} {'median ack ms':>14} {'p90 ack ms':>11} {'acks/s':>8}")
+    print(f"{'':12} {'median ack ms':>14} {'p90 ack ms':>11} {'acks/s':>8} {'done req/s':>11}")
     for name, lat in results.items():
         lat.sort()
         p90 = lat[int(len(lat) * 0.9)]
         print(f"{name:12} {statistics.median(lat) * 1000:14.2f} {p90 * 1000:11.2f} "
-              f"{len(lat) / sum(lat):8.0f}")
+              f"{len(lat) / sum(lat):8.0f} {statistics.median(done[name]):11.0f}")
+    ratio = statistics.median(done["swarmbot"]) / statistics.median(done["bolt+answer"])
+    print(f"swarmbot acked-and-answered req/s = {ratio:.2f}x bare bolt acking and answering "
+          "on response_url")
     ours = statistics.median(results["swarmbot"])
     for name in ("bare bolt", "bolt default"):
         print(f"swarmbot median ack latency = {ours / statistics.median(results[name]):.2f}x "

@@ -142,6 +142,19 @@ class HelpdeskConfig:
 
 
 @dataclass
+class OutboxConfig:
+    # A platform call failing transiently (429, 5xx, a dropped connection) is tried up to
+    # max_tries times, waiting base_delay * 2^n seconds (capped at max_delay, with jitter,
+    # and never less than the platform's Retry-After) in between; then the owner is told.
+    max_tries: int = 6
+    base_delay: float = 1.0
+    max_delay: float = 120.0
+    # How long a worker holds a call it is making before another may take it over (a
+    # worker killed mid-call leaves it to the next one after this).
+    lease: float = 60.0
+
+
+@dataclass
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -153,11 +166,12 @@ class Config:
     digest: DigestConfig = field(default_factory=DigestConfig)
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
+    outbox: OutboxConfig = field(default_factory=OutboxConfig)
     source: str | None = None  # the file it came from, for messages
 
 
 _KINDS = {bool: "true or false", int: "a whole number", str: "a string", list: "a list",
-          dict: "a table"}
+          dict: "a table", float: "a number"}
 
 
 def _default(f: Field[Any]) -> Any:
@@ -184,6 +198,8 @@ def _fill(cls: type, data: dict[str, Any], where: str, problems: list[str]) -> A
             continue
         kind = type(default)
         # bool is an int in Python; a config `port = true` is still a mistake.
+        if kind is float and isinstance(value, int) and not isinstance(value, bool):
+            value = float(value)  # `lease = 30` means 30.0
         if kind in _KINDS and (not isinstance(value, kind) or
                                (kind is int and isinstance(value, bool))):
             problems.append(f"[{where}] {key} must be {_KINDS[kind]}, not {value!r}")

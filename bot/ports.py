@@ -51,3 +51,14 @@ class ImageUploader(Protocol):
     """
 
     async def upload_image(self, room_id: str, png: bytes, title: str) -> None: ...
+
+
+@runtime_checkable
+class PostFinder(Protocol):
+    """Optional port capability: find a post already made (Slack: conversations.history).
+
+    A post whose connection dropped may have gone out; before posting it again the outbox
+    asks, so a case brief is posted once. A port without it posts again (a duplicate is
+    better than a brief never posted)."""
+
+    async def find_post(self, room_id: str, reply: Reply) -> str | None: ...

@@ -30,7 +30,6 @@ from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.replies import Button, Reply
-from bot.services import rooms
 from bot.services.base import Deps
 from bot.services.erasure import apply_retention, prune_inbox
 from bot.timeparse import local_text
@@ -38,10 +37,6 @@ from bot.timeparse import local_text
 log = logging.getLogger("swarmbot.scheduler")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REMIND_BEFORE = timedelta(minutes=15)
-
-# A platform call still under way is younger than this; an older pending intent was cut
-# short by a crash (or a replica that died) and is finished by the timer.
-INTENT_STALE_AFTER = timedelta(minutes=2)
 
 
 @dataclass(frozen=True)
@@ -111,12 +106,10 @@ class Scheduler:
         return [d for d in found if d.platform in ports]
 
     async def tick(self, now: datetime) -> list[str]:
-        # The timer half of "reconcile at start-up and on a timer" (DESIGN.md).
-        repaired = [f"reconciled {line}" for line in
-                    await rooms.reconcile(self.deps, now - INTENT_STALE_AFTER)]
+        # Platform calls of commands are the outbox worker's (bot/services/outbox.py).
         kept = (apply_retention(self.deps.store, self.deps.config.retention.days, now)
                 + prune_inbox(self.deps.store, now))
-        return repaired + await self.send_digests(now) + await self.remind(now) + kept
+        return await self.send_digests(now) + await self.remind(now) + kept
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)

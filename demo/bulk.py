@@ -5,7 +5,7 @@ ref scans), which is fine for a few thousand cases and far too slow for 500k. Th
 keeps each live case in memory, applies every step the way the services would (same rows,
 same timeline texts, same ids for the rows whose ids users see), and hands finished cases
 to the repositories' `bulk` methods in batches (bot/store/bulk.py lists the columns). What
-it leaves out: the intents log of platform calls (no platform is called) and the rooms'
+it leaves out: the outbox of platform calls (no platform is called) and the rooms'
 message traffic. tests/digest/test_demo.py shows it
 gives the same export and the same digest as the service path on the same seed.
 """

@@ -10,7 +10,7 @@ from bot.helpdesk import Ticket, severity_of
 from bot.people import mention
 from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
-from bot.services import helpdesk
+from bot.services import helpdesk, outbox
 from bot.services.membership import need
 from bot.services.messages import ticket_fields
 from handlers.format import case_line, event_line
@@ -122,7 +122,7 @@ async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
         cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner)
     case = opened.case
-    where = f" in #{opened.room.name}" if opened.room else ""
+    where = f" in #{opened.room_name}"
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case.",
                       private=False)]
     if skills:
@@ -158,6 +158,10 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
         fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
     if case.resolution:
         fields.append(Field("Resolution", case.resolution))
+    waiting = outbox.problems(ctx.deps, case)
+    if waiting:
+        fields.append(Field("Not done on the platform", "\n".join(waiting) + "\n"
+                            + ctx.deps.phrases.command("retry", case.ref) + " tries again."))
     buttons = (ctx.deps.phrases.button("Join", "join", case.ref, style="primary"),) \
         if case.is_open else ()
     return Reply(title=case_line(case), text=f"Opened {case.opened_at}.", fields=tuple(fields),

@@ -15,15 +15,17 @@ the replies and forms that come back.
 from __future__ import annotations
 
 import logging
+import uuid
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
 from bot.config import Config
 from bot.domain import Case, CaseStatus
 from bot.forms import Form
 from bot.phrases import Phrases
-from bot.replies import Reply
-from bot.services import membership, rooms
-from bot.services.base import Deps
+from bot.replies import Reply, Tone
+from bot.services import membership, outbox
+from bot.services.base import ENQUEUED, Deps
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.invocation import Invocation
 from handlers.registry import Command, all_commands
@@ -46,6 +48,7 @@ class Entrance:
     def __init__(self, deps: Deps, extra_commands: list[Command] | None = None) -> None:
         self.deps = deps
         self.router = Router(deps, all_commands() + list(extra_commands or []))
+        self.worker: outbox.Worker | None = None
 
     @property
     def config(self) -> Config:
@@ -85,11 +88,50 @@ class Entrance:
         return await self.process(delivery)
 
     async def process(self, delivery: Delivery) -> Outcome:
+        """Run a delivery as one transaction: the command's changes, the outbox rows of the
+        platform calls it needs and the inbox row's "done" commit together, so a replay
+        after a crash finds it done or finds nothing of it. The calls are then tried at
+        once (the worker retries what fails transiently); what gives up is told here."""
+        return await self._transacted(delivery.key, delivery.source, delivery.sender.id,
+                                      lambda: self._run(delivery))
+
+    async def _transacted(self, key: str | None, source: str, invoker: str,
+                          run: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        deps, enqueued = self.deps, []
+        token = ENQUEUED.set(enqueued)
         try:
-            return await self._run(delivery)
+            async with deps.lock:
+                outcome = await self._run_once(key, source, run)
         finally:
-            if delivery.key is not None:
-                self.deps.store.inbox.done(delivery.key, self.deps.now_iso())
+            ENQUEUED.reset(token)
+        if enqueued:
+            gave_up = await outbox.drain(deps, quiet=set(enqueued), invoker=invoker)
+            outcome.replies += [Reply(text=g.line, tone=Tone.WARNING) for g in gave_up
+                                if g.item.id in enqueued]
+            if self.worker is not None:
+                self.worker.wake()  # rows left for later: the worker's clock starts now
+        return outcome
+
+    async def _run_once(self, key: str | None, source: str,
+                        run: Callable[[], Awaitable[Outcome]]) -> Outcome:
+        store = self.deps.store
+        try:
+            with store.transaction():
+                outcome = await run()
+                if key is not None:
+                    store.inbox.done(key, self.deps.now_iso())
+                return outcome
+        except Exception:
+            # Rolled back: nothing of it happened. The router turns a command's bug into an
+            # error id itself, so this is a room event's (or the store's); the row is closed
+            # on its own so that a poison delivery is not replayed at every start.
+            error_id = uuid.uuid4().hex[:8]
+            log.exception("error %s running %s delivery %s", error_id, source, key)
+            if key is not None:
+                store.inbox.done(key, self.deps.now_iso())
+            return Outcome(replies=[Reply.error(
+                f"Something went wrong on our side (error id {error_id}). "
+                "Tell your swarmbot admin this id; the log has the details.")])
 
     # -- running --------------------------------------------------------------------------
     def _invocation(self, d: Delivery) -> Invocation:
@@ -120,12 +162,18 @@ class Entrance:
         return Outcome(replies=result.replies, form=result.form, settled=settled)
 
     async def execute(self, source: str, sender: Sender, name: str, command: object,
-                      ref: str | None = None, room: str | None = None) -> Outcome:
+                      ref: str | None = None, room: str | None = None,
+                      key: str | None = None) -> Outcome:
         """Run a typed command built by code rather than typed by a person (the demo, a
-        helpdesk's intake): the same rules and services, no text in between."""
+        helpdesk's intake): the same rules, services and transaction, no text in between.
+        `key`: its inbox row, marked done with the command's changes."""
         inv = Invocation(platform=source, user_id=sender.id, room_id=room,
                          user_name=sender.name, user_tz=sender.tz)
-        return self._outcome(await self.router.run_typed(inv, name, command, ref), command)
+
+        async def run() -> Outcome:
+            return self._outcome(await self.router.run_typed(inv, name, command, ref),
+                                 command)
+        return await self._transacted(key, source, sender.id, run)
 
     async def execute_once(self, key: str, inbox_source: str, payload: str, source: str,
                            sender: Sender, name: str, command: object) -> Outcome:
@@ -134,10 +182,7 @@ class Entrance:
         if not self.deps.store.inbox.put(key, inbox_source, payload, self.deps.now_iso()):
             log.info("%s delivery %s seen before: not redone", inbox_source, key)
             return Outcome(duplicate=True)
-        try:
-            return await self.execute(source, sender, name, command)
-        finally:
-            self.deps.store.inbox.done(key, self.deps.now_iso())
+        return await self.execute(source, sender, name, command, key=key)
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what
@@ -187,12 +232,20 @@ class Entrance:
         return [self.router.shown(c) for c in self.router.commands.values()]
 
     async def reconcile(self) -> list[str]:
-        """Finish platform calls a crash left half-way (at start-up; the scheduler's timer
-        finishes those that go stale while the server runs)."""
-        done = await rooms.reconcile(self.deps)
-        for line in done:
-            log.info("reconciled %s", line)
-        return done
+        """At start-up: queue rooms for cases left without one, then do every platform call
+        that is due (those a crash left half-way included). `worker` keeps doing it."""
+        async with self.deps.lock:
+            outbox.release(self.deps)
+            queued = outbox.repair(self.deps)
+        for line in queued:
+            log.info("repair: queued the %s", line)
+        gave_up = await outbox.drain(self.deps)
+        return queued + [g.line for g in gave_up]
+
+    def start_worker(self) -> outbox.Worker:
+        """The continuous outbox worker (run its `run()` as a task on the server's loop)."""
+        self.worker = outbox.Worker(self.deps)
+        return self.worker
 
     def close(self) -> None:
         self.deps.store.close()

@@ -16,8 +16,8 @@ DATABASE = ("sqlite3", "sqlite_utils", "psycopg", "psycopg_pool")
 # The composition root is the one adapter module that builds the store and hands it out.
 COMPOSITION_ROOT = "adapters/bootstrap.py"
 # Reaching into the database from outside the store: a repository or the store's connection.
-_STORE_REACH = re.compile(r"\.store\.(?:cases|timeline|journal|people|inbox|intents|sent|"
-                          r"digest|refs|db|transaction)\b|\bdeps\.store\b|\bopen_(?:store|reader)\(")
+_STORE_REACH = re.compile(r"\.store\.(?:cases|timeline|journal|people|inbox|outbox|sent|"
+                          r"digest|refs|retention|helpdesk|db|transaction)\b|\bdeps\.store\b|\bopen_(?:store|reader)\(")
 
 
 def module_imports(source: str) -> set[str]:

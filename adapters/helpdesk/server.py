@@ -7,8 +7,6 @@ a fault of ours is a 500 with an error id, never a traceback.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -22,13 +20,11 @@ from adapters.boundary import Rejected, check_media_type, internal_error, read_b
 from adapters.helpdesk.intake import json_object
 from bot.config import Config, require_secret
 from bot.helpdesk import HelpdeskPort, Ticket
-from bot.services import helpdesk as helpdesk_service
 from handlers.entrance import Entrance
 from handlers.helpdesk import intake
 
 log = logging.getLogger("swarmbot.helpdesk")
 MAX_WEBHOOK_BYTES = 256 * 1024
-RETRY_EVERY_S = 60.0  # write-backs left owed by faults are tried again this often
 
 
 class Desk(Protocol):
@@ -123,22 +119,9 @@ def add_helpdesk_routes(app: web.Application, runtime: HelpdeskRuntime,
         return web.json_response(result.as_json(),
                                  status=400 if result.status == "refused" else 200)
 
-    async def retry_owed(_: web.Application) -> None:
-        async def loop() -> None:
-            while True:
-                for line in await helpdesk_service.retry_pending(core.deps):
-                    log.warning("%s", line)
-                await asyncio.sleep(RETRY_EVERY_S)
-        app["helpdesk_retry"] = asyncio.get_running_loop().create_task(loop())
-
     async def close(_: web.Application) -> None:
-        task = app.get("helpdesk_retry")
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await runtime.close()
 
+    # Write-backs owed are the outbox worker's (retried with backoff, told when they give up).
     app.router.add_post("/helpdesk/{name}", receive)
-    app.on_startup.append(retry_owed)
     app.on_cleanup.append(close)

@@ -1,9 +1,8 @@
-"""The Web API client of the process: one shared HTTP session, 429s retried."""
+"""The Web API client of the process: one shared HTTP session; retries are the outbox's."""
 
 from __future__ import annotations
 
 import aiohttp
-from slack_sdk.http_retry.builtin_async_handlers import AsyncRateLimitErrorRetryHandler
 from slack_sdk.web.async_client import AsyncWebClient
 
 
@@ -12,10 +11,11 @@ def make_client(token: str, base_url: str,
     url = base_url if base_url.endswith("/") else base_url + "/"
     return AsyncWebClient(
         token=token, base_url=url, session=session,
-        # A 429 means Slack did nothing, so the call is retried after Retry-After. A dropped
-        # connection is not retried here: Slack may have created the channel or posted the
-        # message already, and the core's intents + reconciliation check before redoing.
-        retry_handlers=[AsyncRateLimitErrorRetryHandler(max_retry_count=3)])
+        # Nothing is retried here (no retry handlers, not even the SDK's default ones): a
+        # failed call becomes a PortError saying whether it is transient, and the outbox
+        # (bot/services/outbox.py) retries side effects with backoff, honouring Retry-After
+        # in both its forms, looking before it redoes what a dropped connection may have done.
+        retry_handlers=[])
 
 
 def bolt_client(client: AsyncWebClient) -> AsyncWebClient:

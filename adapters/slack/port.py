@@ -10,9 +10,9 @@ import aiohttp
 from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.slack.blocks import message
+from adapters.slack.blocks import fallback_text, message
 from adapters.slack.text import slack_mentions
-from bot.errors import PortError
+from bot.errors import PortError, retry_after
 from bot.metrics import PLATFORM_ERRORS
 from bot.ports import Room
 from bot.replies import Reply
@@ -61,9 +61,20 @@ class SlackChatPort:
         fn = getattr(self.client, method.replace(".", "_"))
         try:
             resp = await fn(**kwargs)
-        except (SlackApiError, TimeoutError, aiohttp.ClientError) as err:
+        except SlackApiError as err:
             PLATFORM_ERRORS.labels("slack", method).inc()
-            raise PortError(action, _detail(err)) from err
+            # 429 and 5xx: Slack did not (or may not have) acted and may later; an `ok:false`
+            # error such as channel_not_found or not_authed is the same every time.
+            status = err.response.status_code
+            raise PortError(action, _detail(err), transient=status == 429 or status >= 500,
+                            retry_after=retry_after(
+                                (err.response.headers or {}).get("Retry-After")
+                                or (err.response.headers or {}).get("retry-after"))) from err
+        except (TimeoutError, aiohttp.ClientError) as err:
+            # A dropped connection: Slack may or may not have acted; the outbox looks before
+            # it acts again (find the room by name, the post by its text).
+            PLATFORM_ERRORS.labels("slack", method).inc()
+            raise PortError(action, _detail(err), transient=True) from err
         return dict(resp.data) if isinstance(resp.data, dict) else {}
 
     async def create_room(self, name: str, topic: str) -> Room:
@@ -123,6 +134,17 @@ class SlackChatPort:
     async def post(self, room_id: str, reply: Reply) -> str:
         data = await self._call("post", "chat.postMessage", channel=room_id, **message(reply))
         return str(data.get("ts", ""))
+
+    async def find_post(self, room_id: str, reply: Reply) -> str | None:
+        """The id of a post of `reply` already in the room (bot.ports.PostFinder): the outbox
+        asks before posting again after a try that may have gone out (a dropped connection)."""
+        text = fallback_text(reply)
+        data = await self._call("look for the post", "conversations.history", channel=room_id,
+                                limit=100)
+        for msg in data.get("messages", []):
+            if msg.get("text") == text:
+                return str(msg.get("ts", ""))
+        return None
 
     async def direct_message(self, user_id: str, reply: Reply) -> None:
         data = await self._call("direct message", "conversations.open", users=user_id)

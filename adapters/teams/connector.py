@@ -23,7 +23,7 @@ from urllib.parse import quote
 from aiohttp import ClientError, ClientSession, ClientTimeout
 
 from adapters.teams.botbuilder_fixes import TokenSource
-from bot.errors import PortError
+from bot.errors import PortError, retry_after
 from bot.metrics import PLATFORM_ERRORS
 
 Json = dict[str, Any]
@@ -61,17 +61,25 @@ class BotConnector:
                 async with self._session.request(method, url, json=body, headers=headers,
                                                  timeout=ClientTimeout(total=30)) as resp:
                     if resp.status == 429 and attempt < 2:
-                        await asyncio.sleep(float(resp.headers.get("Retry-After", "1")))
+                        await asyncio.sleep(min(retry_after(resp.headers.get("Retry-After"))
+                                                or 1.0, 30.0))
                         continue
                     data = await resp.json(content_type=None) if await resp.read() else {}
                     if resp.status >= 400:
-                        error = (data or {}).get("error") or {}
+                        error = (data or {}).get("error") or {} if isinstance(data, dict) \
+                            else {}
+                        # 429 and 5xx may succeed later (the outbox retries them); any
+                        # other status is a refusal that would be the same next time.
                         raise PortError(action, f"Teams answered {resp.status}: "
-                                        f"{error.get('code')}: {error.get('message')}")
+                                        f"{error.get('code')}: {error.get('message')}",
+                                        transient=resp.status == 429 or resp.status >= 500,
+                                        retry_after=retry_after(resp.headers.get("Retry-After")))
                     return data if isinstance(data, dict) else {}
-            except ClientError as err:
-                raise PortError(action, f"Teams could not be reached: {err}") from err
-        raise PortError(action, "Teams kept throttling (429)")
+            except (ClientError, TimeoutError, ValueError) as err:
+                # ValueError: a body that is not JSON (a proxy's error page): as unreachable.
+                raise PortError(action, f"Teams could not be reached: {err}",
+                                transient=True) from err
+        raise PortError(action, "Teams kept throttling (429)", transient=True)
 
     async def send(self, action: str, service_url: str, conversation_id: str, activity: Json,
                    reply_to: str | None = None) -> str:

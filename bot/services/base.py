@@ -2,23 +2,25 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, field
+from collections.abc import Callable
+from contextvars import ContextVar
+from dataclasses import asdict, dataclass, field
 from datetime import datetime
-from typing import TypeVar
+from typing import Any
 
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
-from bot.errors import CommandError, NotAllowed, NotFound, PortError
+from bot.errors import CommandError, NotAllowed, NotFound
 from bot.helpdesk import HelpdeskPort
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.ports import ChatPort
+from bot.replies import Button, Field, Reply, Tone
 from bot.store import Store
 
 log = logging.getLogger("swarmbot")
-T = TypeVar("T")
 
 
 @dataclass
@@ -27,6 +29,10 @@ class Deps:
     ports: dict[str, ChatPort]
     config: Config
     clock: Callable[[], datetime] = utcnow
+    # Held by a command's transaction and by the outbox worker's writes: they share one
+    # connection, and a command awaiting inside its transaction must not take in the
+    # worker's rows (nor lose them if it rolls back).
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Connected helpdesks by name (issue 11); the composition root fills it.
     helpdesks: dict[str, HelpdeskPort] = field(default_factory=dict)
 
@@ -51,19 +57,69 @@ class Deps:
         return person.manager or person.id in managers
 
 
+# The outbox ids the running command added (set by the entrance around one command), so
+# the entrance can try them at once after the commit and tell the invoker what failed.
+ENQUEUED: ContextVar[list[int] | None] = ContextVar("swarmbot_enqueued", default=None)
+
+
 @dataclass
 class Effects:
-    """Platform calls made on a command's behalf; failures are told, never reported as success."""
+    """The platform calls a command needs, recorded as outbox rows in its transaction.
 
+    Nothing here calls a platform: bot/services/outbox.py performs the rows after the
+    commit (retried on transient errors, told to the owner when they give up). `what` says
+    in a few words what the call is for ("invite you to the room"): it is the line the owner
+    reads if it cannot be done. `room=None` means the case's own room, which the create
+    before it may still be making."""
+
+    deps: Deps
+    case: Case
     failures: list[str] = field(default_factory=list)
 
-    async def attempt(self, what: str, call: Awaitable[T]) -> T | None:
-        try:
-            return await call
-        except PortError as err:
-            log.warning("%s failed: %s", what, err.detail)
-            self.failures.append(f"Couldn't {what}: {err.detail}")
-            return None
+    def _add(self, kind: str, what: str, **payload: Any) -> None:
+        item = self.deps.store.outbox.add(self.case.id, self.case.platform, kind,
+                                          {"what": what, **payload}, self.deps.now_iso())
+        ids = ENQUEUED.get()
+        if ids is not None:
+            ids.append(item)
+
+    def create_room(self, skills: list[str]) -> None:
+        self._add("create_room", "create the swarm room", skills=skills)
+
+    def invite(self, people: list[str], what: str) -> None:
+        self._add("invite", what, people=people)
+
+    def post(self, reply: Reply, what: str, room: str | None = None) -> None:
+        self._add("post", what, room=room, reply=reply_to_json(reply))
+
+    def brief(self, skills: list[str]) -> None:
+        """The case brief, written when it is posted (so it shows the case as it is then)."""
+        self._add("brief", "post the case brief", skills=skills)
+
+    def direct_message(self, person: str, reply: Reply, what: str) -> None:
+        self._add("dm", what, person=person, reply=reply_to_json(reply))
+
+    def archive(self) -> None:
+        self._add("archive", "archive the swarm room")
+
+    def set_topic(self, topic: str) -> None:
+        self._add("set_topic", "update the room topic", topic=topic)
+
+    def helpdesk(self, write_id: int, what: str) -> None:
+        """A write-back to the case's helpdesk ticket, recorded by bot/services/helpdesk.py."""
+        self._add("helpdesk", what, write_id=write_id)
+
+
+def reply_to_json(reply: Reply) -> dict[str, Any]:
+    return asdict(reply)
+
+
+def reply_from_json(data: dict[str, Any]) -> Reply:
+    return Reply(text=data["text"], title=data.get("title"),
+                 fields=tuple(Field(**f) for f in data.get("fields", ())),
+                 buttons=tuple(Button(**b) for b in data.get("buttons", ())),
+                 tone=Tone(data.get("tone", "info")), private=data.get("private", True),
+                 mentions=tuple(data.get("mentions", ())))
 
 
 def find_case(store: Store, ref: str) -> Case:

@@ -19,7 +19,6 @@ from bot.domain import (
 )
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, TicketLink
-from bot.ports import Room
 from bot.services import helpdesk, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
@@ -27,7 +26,7 @@ from bot.services.base import Deps, Effects, mention, require_open, require_owne
 @dataclass
 class Opened:
     case: Case
-    room: Room | None
+    room_name: str
     failures: list[str] = field(default_factory=list)
 
 
@@ -54,16 +53,17 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
                 helpdesk=ticket.helpdesk, ticket_id=ticket.id, url=ticket.url,
                 requester=ticket.requester, organization=ticket.organization,
                 callback_url=ticket.callback_url), now)
-    case = store.cases.by_id(case_id)
-    assert case is not None
-    effects = Effects()
-    room = await rooms.open_room(deps, case, skills or [], effects)
-    if ticket is not None:
-        if no_owner:
-            effects.failures += await helpdesk.ask_for_owner(deps, case, no_owner)
-        effects.failures += await helpdesk.write_back(
-            deps, store.cases.by_id(case_id) or case, "opened", no_owner=no_owner)
-    return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures)
+        case = store.cases.by_id(case_id)
+        assert case is not None
+        effects = Effects(deps, case)
+        rooms.open_room(deps, case, skills or [], effects)
+        if ticket is not None:
+            if no_owner:
+                effects.failures += helpdesk.ask_for_owner(deps, case, no_owner, effects)
+            helpdesk.write_back(deps, case, "opened", effects, no_owner=no_owner)
+    # The room is made after the commit (the outbox); its name is the one it will have
+    # unless Slack has that name taken.
+    return Opened(case=case, room_name=rooms.room_name(deps, case), failures=effects.failures)
 
 
 def check_open(deps: Deps, ref: str) -> None:
@@ -98,24 +98,22 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -
         store.cases.resolve(case.id, resolution.strip(), now)
         store.cases.end_owner(case.id, now)
         store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
-    contributors = [p.person for p in store.cases.participants(case.id)
-                    if p.role is not Role.OWNER and p.person != case.owner]
-    contributors = list(dict.fromkeys(contributors))
-    effects = Effects()
-    if case.room_id:
-        port = deps.port(case.platform)
+        contributors = [p.person for p in store.cases.participants(case.id)
+                        if p.role is not Role.OWNER and p.person != case.owner]
+        contributors = list(dict.fromkeys(contributors))
+        effects = Effects(deps, case)
+        # Queued whether or not the room is made yet: the outbox waits for it.
         credit = (" Thanks to " + ", ".join(mention(p) for p in contributors) + " for swarming."
                   if contributors else "")
-        await effects.attempt("post the resolution", port.post(case.room_id, messages.notice(
+        effects.post(messages.notice(
             f"{case.ref} resolved by {mention(actor.id)}: {resolution.strip()}.{credit}",
-            mentions=tuple(contributors))))
+            mentions=tuple(contributors)), "post the resolution")
         # Whether "archive" really archives is the platform's setting, kept in its port
         # (e.g. [slack] archive_on_resolve); the core always asks.
-        await effects.attempt("archive the swarm room", port.archive(case.room_id))
+        effects.archive()
+        helpdesk.write_back(deps, case, "resolved", effects, by=actor.id,
+                            resolution=resolution.strip(), helped=contributors)
     resolved = store.cases.by_id(case.id) or case
-    effects.failures += await helpdesk.write_back(deps, resolved, "resolved", by=actor.id,
-                                                  resolution=resolution.strip(),
-                                                  helped=contributors)
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 
 

@@ -55,13 +55,12 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         store.journal.open_promises(case.id),
         f"{contact.at} {contact.function}: {contact.what}" if contact else None,
         deps.phrases, store.helpdesk.link_of(case.id))
-    effects = Effects()
-    port = deps.port(case.platform)
-    await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))
-    if case.room_id:
-        await effects.attempt("tell the room", port.post(case.room_id, messages.notice(
+    with store.transaction():
+        effects = Effects(deps, case)
+        effects.direct_message(to, card, f"send the offer to {mention(to)}")
+        effects.post(messages.notice(
             f"{mention(case.owner)} offered {case.ref} to {mention(to)}; "
-            f"{mention(case.owner)} stays owner until it is accepted.")))
+            f"{mention(case.owner)} stays owner until it is accepted."), "tell the room")
     return Offered(offer=pending, replaced=replaced, failures=effects.failures)
 
 
@@ -98,20 +97,16 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         store.timeline.append(case.id, now, "handoff_accepted", actor.id,
                      f"{mention(actor.id)} accepted {case.ref} from {mention(previous)}",
                      pending.id)
-    updated = store.cases.by_id(case.id)
-    assert updated is not None
-    effects = Effects()
-    if updated.room_id:
-        port = deps.port(updated.platform)
-        await effects.attempt("add you to the swarm room", port.invite(updated.room_id,
-                                                                       [actor.id]))
-        await effects.attempt("update the room topic", port.set_topic(
-            updated.room_id, messages.topic(updated)))
-        await effects.attempt("tell the room", port.post(updated.room_id, messages.notice(
+        updated = store.cases.by_id(case.id)
+        assert updated is not None
+        effects = Effects(deps, updated)
+        effects.invite([actor.id], "add you to the swarm room")
+        effects.set_topic(messages.topic(updated))
+        effects.post(messages.notice(
             f"{mention(actor.id)} accepted the warm handoff from {mention(previous)} and now "
-            f"owns {updated.ref}.", mentions=(actor.id, previous))))
-    effects.failures += await helpdesk.write_back(deps, updated, "handoff", owner=actor.id,
-                                                  previous=previous, briefing=pending.briefing)
+            f"owns {updated.ref}.", mentions=(actor.id, previous)), "tell the room")
+        helpdesk.write_back(deps, updated, "handoff", effects, owner=actor.id,
+                            previous=previous, briefing=pending.briefing)
     return Accepted(case=updated, previous_owner=previous, failures=effects.failures)
 
 
@@ -123,10 +118,9 @@ async def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> lis
         store.cases.decide_handoff(pending.id, HandoffState.DECLINED, now, why)
         store.timeline.append(case.id, now, "handoff_declined", actor.id,
                      f"{mention(actor.id)} declined" + (f": {why}" if why else ""), pending.id)
-    effects = Effects()
-    await effects.attempt(f"tell {mention(pending.from_id)}", deps.port(case.platform)
-                          .direct_message(pending.from_id, messages.notice(
-                              f"{mention(actor.id)} declined your handoff of {case.ref}"
-                              + (f": {sentence(why)}" if why else ".")
-                              + " You are still the owner.")))
+        effects = Effects(deps, case)
+        effects.direct_message(pending.from_id, messages.notice(
+            f"{mention(actor.id)} declined your handoff of {case.ref}"
+            + (f": {sentence(why)}" if why else ".") + " You are still the owner."),
+            f"tell {mention(pending.from_id)}")
     return effects.failures

@@ -1,10 +1,10 @@
 """The helpdesk link: tickets in (fetching, the owner by email), write-backs out.
 
-Every write-back goes through `write_back(deps, case, kind, **facts)`: it records what is
-owed in the store, then performs it with retries on 429/5xx (honouring Retry-After). What
-still fails stays recorded and `retry_pending` finishes it later (at start-up and on a
-timer). When the transactional outbox lands, `write_back` records an outbox row instead and
-`perform` becomes its worker: the change is in this one module.
+Every write-back goes through `write_back(deps, case, kind, effects, **facts)`: it records
+what is owed in the store and queues an outbox row, both in the command's transaction; the
+outbox worker (bot/services/outbox.py) calls `perform` after the commit, retries transient
+failures (429, 5xx, dropped connections) with backoff honouring Retry-After, and tells the
+owner in one line when it gives up (`retry` tries again).
 
 Idempotency: a note carries a marker (`swarmbot:<write id>`) and a retry looks for it before
 writing again; the assignee is read before it is set. So a call that failed after the
@@ -23,7 +23,7 @@ from bot.domain import Case
 from bot.errors import CommandError, PortError
 from bot.helpdesk import ChatDirectory, HelpdeskError, HelpdeskPort, Note, RoomLinks, Ticket
 from bot.services import messages
-from bot.services.base import Deps
+from bot.services.base import Deps, Effects
 
 log = logging.getLogger("swarmbot.helpdesk")
 T = TypeVar("T")
@@ -70,71 +70,65 @@ async def owner_for(deps: Deps, platform: str, email: str | None) -> tuple[str |
     return (user, "") if user else (None, f"{email} is not a {platform} user")
 
 
-async def ask_for_owner(deps: Deps, case: Case, why: str) -> list[str]:
+def ask_for_owner(deps: Deps, case: Case, why: str, effects: Effects) -> list[str]:
     """A swarm from a ticket without a known assignee: triage is asked for an owner."""
     port = deps.port(case.platform)
     if not port.triage_room:
         return [f"{case.ref} has no owner ({why}) and no triage room is set to ask."]
     text = (f"{case.ref} came in from the helpdesk without an owner ({why}). A manager can "
             f"give it one: {deps.phrases.command('handoff', f'{case.ref} @owner <briefing>')}.")
-    try:
-        await port.post(port.triage_room, messages.notice(text))
-    except PortError as err:
-        return [f"Couldn't ask triage for an owner of {case.ref}: {err.detail}"]
+    effects.post(messages.notice(text), "ask triage for an owner", room=port.triage_room)
     return []
 
 
 # -- write-backs ------------------------------------------------------------------------
-async def write_back(deps: Deps, case: Case, kind: str, **facts: Any) -> list[str]:
-    """Record and perform one write-back ("opened" | "handoff" | "resolved") to the case's
-    ticket; [] when done (or the case has no ticket), else one line for the owner."""
-    if deps.store.helpdesk.link_of(case.id) is None:
-        return []
+def write_back(deps: Deps, case: Case, kind: str, effects: Effects, **facts: Any) -> None:
+    """Record one write-back ("opened" | "handoff" | "resolved") to the case's ticket and
+    queue it on the outbox, in the command's transaction; nothing when it has no ticket."""
+    link = deps.store.helpdesk.link_of(case.id)
+    if link is None:
+        return
     write_id = deps.store.helpdesk.add_write(case.id, kind, facts, deps.now_iso())
-    return await perform(deps, write_id)
+    effects.helpdesk(write_id, f"write to ticket {link.ticket_id} in {link.helpdesk}")
 
 
 async def retry_pending(deps: Deps) -> list[str]:
-    """Perform every write-back still owed (after faults, a restart); lines of what failed."""
+    """Try every write-back still owed once more, now (the outbox does it on its own
+    schedule; this is for an operator or a test after the faults stop)."""
     failed: list[str] = []
     for write in deps.store.helpdesk.pending_writes():
-        failed += await perform(deps, write.id)
+        try:
+            await perform(deps, write.id)
+        except PortError as err:
+            failed.append(f"Couldn't write back {write.id}: {err.detail}")
     return failed
 
 
-async def perform(deps: Deps, write_id: int) -> list[str]:
+async def perform(deps: Deps, write_id: int) -> None:
+    """One try of a recorded write-back (the outbox worker's): raises HelpdeskError, marked
+    transient or not, for the outbox to retry with backoff or to give up and tell."""
     store = deps.store
     write = store.helpdesk.write(write_id)
     case = store.cases.by_id(write.case_id) if write else None
     link = store.helpdesk.link_of(write.case_id) if write else None
     if write is None or write.done_at or case is None or link is None:
-        return []
+        return
     port = deps.helpdesks.get(link.helpdesk)
     if port is None:
-        return [f"{link.helpdesk} is not connected here: the note for ticket {link.ticket_id} "
-                "is kept until it is."]
+        raise HelpdeskError("write back", f"{link.helpdesk} is not connected here",
+                            transient=True)
     marker = f"swarmbot:{write.id}"
     try:
         text = await _text(deps, port, link, case, write.kind, write.payload)
-        note = Note(text=f"{text}\n\n[{marker}]", marker=marker)
         # A note attempted before (now or in an earlier run) may have arrived: look first.
-        checked = write.attempts > 0
-
-        async def add_note() -> None:
-            nonlocal checked
-            if checked and await port.has_note(link, marker):
-                return
-            checked = True
-            await port.add_note(link, note)
-        await _retrying(deps, add_note)
+        if write.attempts == 0 or not await port.has_note(link, marker):
+            await port.add_note(link, Note(text=f"{text}\n\n[{marker}]", marker=marker))
     except HelpdeskError as err:
         store.helpdesk.attempted(write.id, err.detail)
         log.warning("write-back %s to %s %s failed: %s", write.id, port.name, link.ticket_id,
                     err.detail)
-        return [f"Couldn't write to {port.title} ticket {link.ticket_id}: {err.detail}. "
-                "It is kept and retried."]
+        raise
     store.helpdesk.done(write.id, deps.now_iso())
-    return []
 
 
 def _name(deps: Deps, person: str) -> str:

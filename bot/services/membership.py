@@ -49,13 +49,12 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
         store.timeline.append(case.id, now, "help_requested", actor.id,
                      f"needs {', '.join(skills)}" + (f" (tried: {tried})" if tried else ""),
                      request_id)
-    effects = Effects()
-    port = deps.port(case.platform)
-    request = messages.help_request(case, skills, tried, actor.id, suggestion, deps.phrases)
-    if port.triage_room:
-        await effects.attempt("post the help request in triage",
-                              port.post(port.triage_room, request))
-    else:
+        effects = Effects(deps, case)
+        port = deps.port(case.platform)
+        request = messages.help_request(case, skills, tried, actor.id, suggestion, deps.phrases)
+        if port.triage_room:
+            effects.post(request, "post the help request in triage", room=port.triage_room)
+    if not port.triage_room:
         effects.failures.append("No triage room is configured, so nobody was asked.")
     return Needed(suggestion=suggestion, failures=effects.failures)
 
@@ -83,12 +82,11 @@ def _record_join(deps: Deps, case: Case, pid: str, invited_by: str | None,
 
 async def join(deps: Deps, actor: Person, case: Case, why: str | None = None) -> Joined:
     require_open(case)
-    if not _record_join(deps, case, actor.id, None, why):
-        return Joined(person=actor.id, already=True)
-    effects = Effects()
-    if case.room_id:
-        await effects.attempt("add you to the swarm room",
-                              deps.port(case.platform).invite(case.room_id, [actor.id]))
+    with deps.store.transaction():
+        if not _record_join(deps, case, actor.id, None, why):
+            return Joined(person=actor.id, already=True)
+        effects = Effects(deps, case)
+        effects.invite([actor.id], "add you to the swarm room")
     return Joined(person=actor.id, already=False, failures=effects.failures)
 
 
@@ -98,32 +96,32 @@ async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
     require_participant(deps, case, actor)
     joined = []
     fresh = []
-    for pid in dict.fromkeys(people):
-        deps.store.people.ensure(pid, case.platform, None, None, deps.now_iso())
-        added = _record_join(deps, case, pid, actor.id, why)
-        joined.append(Joined(person=pid, already=not added))
-        if added:
-            fresh.append(pid)
-    effects = Effects()
-    if fresh and case.room_id:
-        await effects.attempt(f"add {', '.join(mention(p) for p in fresh)} to the room",
-                              deps.port(case.platform).invite(case.room_id, fresh))
-    for pid in fresh:
-        await send_catchup(deps, case, pid, effects,
-                           f"{mention(actor.id)} brought you into {case.ref}: {case.summary}")
+    effects = Effects(deps, case)
+    with deps.store.transaction():
+        for pid in dict.fromkeys(people):
+            deps.store.people.ensure(pid, case.platform, None, None, deps.now_iso())
+            added = _record_join(deps, case, pid, actor.id, why)
+            joined.append(Joined(person=pid, already=not added))
+            if added:
+                fresh.append(pid)
+        if fresh:
+            effects.invite(fresh, f"add {', '.join(mention(p) for p in fresh)} to the room")
+        for pid in fresh:
+            send_catchup(deps, case, pid, effects,
+                         f"{mention(actor.id)} brought you into {case.ref}: {case.summary}")
     if effects.failures:
         joined[0].failures.extend(effects.failures)
     return joined
 
 
-async def send_catchup(deps: Deps, case: Case, pid: str, effects: Effects,
-                       lead: str | None = None) -> None:
+def send_catchup(deps: Deps, case: Case, pid: str, effects: Effects,
+                 lead: str | None = None) -> None:
     """New joiners get the story so far, privately, so nobody asks the customer again."""
     events = deps.store.timeline.events(case.id, deps.store.timeline.last_seen(case.id, pid))
     if events:
         deps.store.timeline.mark_seen(case.id, pid, events[-1].id)
-    await effects.attempt(f"send {mention(pid)} the catch-up", deps.port(case.platform)
-                          .direct_message(pid, messages.catchup(case, events[-15:], lead)))
+    effects.direct_message(pid, messages.catchup(case, events[-15:], lead),
+                           f"send {mention(pid)} the catch-up")
 
 
 def leave(deps: Deps, actor: Person, case: Case) -> None:
@@ -148,16 +146,17 @@ async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) ->
     case = deps.store.cases.by_room(room_id)
     if case is None or not case.is_open or not case.lives_on(platform):
         return
-    port = deps.port(platform)
     if case.owner == pid:
-        effects = Effects()
-        await effects.attempt("invite the owner back", port.invite(room_id, [pid]))
-        await effects.attempt("tell the owner why", port.direct_message(pid, messages.notice(
-            f"You own {case.ref}, so I've added you back to the swarm room: the customer keeps "
-            "one person. To step away, hand off warmly: "
-            f"{deps.phrases.command('handoff', case.ref + ' @user <briefing>')}.")))
-        deps.store.timeline.append(case.id, deps.now_iso(), "owner_returned", pid,
-                          f"{mention(pid)} left while owner and was invited back")
+        with deps.store.transaction():
+            effects = Effects(deps, case)
+            effects.invite([pid], "invite the owner back")
+            effects.direct_message(pid, messages.notice(
+                f"You own {case.ref}, so I've added you back to the swarm room: the customer "
+                "keeps one person. To step away, hand off warmly: "
+                f"{deps.phrases.command('handoff', case.ref + ' @user <briefing>')}."),
+                "tell the owner why")
+            deps.store.timeline.append(case.id, deps.now_iso(), "owner_returned", pid,
+                                       f"{mention(pid)} left while owner and was invited back")
         return
     if deps.store.cases.participant(case.id, pid) is not None:
         _record_leave(deps, case, pid)
@@ -167,9 +166,10 @@ async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) 
     case = deps.store.cases.by_room(room_id)
     if case is None or not case.is_open or not case.lives_on(platform):
         return
-    deps.store.people.ensure(pid, platform, None, None, deps.now_iso())
-    if _record_join(deps, case, pid, None, "joined the room"):
-        await send_catchup(deps, case, pid, Effects())
+    with deps.store.transaction():
+        deps.store.people.ensure(pid, platform, None, None, deps.now_iso())
+        if _record_join(deps, case, pid, None, "joined the room"):
+            send_catchup(deps, case, pid, Effects(deps, case))
 
 
 def message_posted(deps: Deps, platform: str, room_id: str, pid: str) -> None:

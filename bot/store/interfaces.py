@@ -48,16 +48,23 @@ Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk 
 
 
 @dataclass(frozen=True)
-class Intent:
-    """A platform call recorded before it is made, so a crash mid-call can be reconciled."""
+class OutboxItem:
+    """A platform side effect a command needs, recorded in its transaction, done after it.
+
+    `state` is pending, done or failed; `tries` counts transient failures; `next_at` is
+    when it may be tried (again); `result` is what the platform gave back (a room id, a
+    message id)."""
 
     id: int
-    kind: str
     case_id: int | None
     platform: str
+    kind: str
     payload: dict[str, Any]
     state: str
-    created_at: str
+    tries: int
+    next_at: str
+    last_error: str | None
+    result: dict[str, Any] | None
 
 
 @dataclass(frozen=True)
@@ -204,14 +211,30 @@ class Inbox(Protocol):
         """Received, not done, oldest first."""
 
 
-class Intents(Protocol):
-    """The platform-call log: an intent is written before the call and finished after it."""
+class Outbox(Protocol):
+    """Platform side effects: added in a command's transaction, performed after its commit."""
 
-    def add(self, kind: str, case_id: int | None, platform: str, payload: dict[str, Any],
+    def add(self, case_id: int | None, platform: str, kind: str, payload: dict[str, Any],
             at: str) -> int: ...
-    def finish(self, intent_id: int, state: str, result: dict[str, Any] | None, at: str
-               ) -> None: ...
-    def pending(self, created_before: str | None = None) -> list[Intent]: ...
+    def get(self, item_id: int) -> OutboxItem | None: ...
+    def due(self, now: str, limit: int = 50) -> list[OutboxItem]:
+        """Pending rows whose `next_at` has come, oldest first."""
+    def claim(self, item_id: int, now: str, until: str) -> bool:
+        """Take a due row until `until` (a lease) and count a try; False if it is not due
+        (another worker has it)."""
+    def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None: ...
+    def later(self, item_id: int, tries: int, next_at: str, error: str | None, at: str
+              ) -> None: ...
+    def give_up(self, item_id: int, tries: int, error: str, at: str) -> None: ...
+    def release(self, at: str) -> int:
+        """Every pending row due at `at` (start-up: leases of a killed process end)."""
+    def failed(self, case_id: int) -> list[OutboxItem]: ...
+    def pending_for(self, case_id: int) -> list[OutboxItem]: ...
+    def retry(self, case_id: int, at: str) -> int:
+        """Failed rows of a case back to pending, tries reset, and its other pending rows
+        due now (they may wait for the failed ones); how many had failed."""
+    def counts(self) -> dict[str, int]:
+        """Rows per state."""
 
 
 class SentMarks(Protocol):
@@ -297,7 +320,7 @@ class Store(Protocol):
     journal: Journal
     people: People
     inbox: Inbox
-    intents: Intents
+    outbox: Outbox
     sent: SentMarks
     digest: DigestReads
     refs: PlatformRefs
@@ -311,7 +334,6 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Intent",
-           "Intents", "Journal", "People", "PlatformRefs", "Retention", "SchemaError",
-           "SentMarks", "Store",
-           "Timeline"]
+__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Journal",
+           "Outbox", "OutboxItem", "People", "PlatformRefs", "Retention", "SchemaError",
+           "SentMarks", "Store", "Timeline"]

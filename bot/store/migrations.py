@@ -13,6 +13,8 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from bot.store.ddl import HELPDESK, OUTBOX
+
 migrations = Migrations("swarmbot")
 
 _SCHEMA_1 = """
@@ -288,7 +290,6 @@ def m010_teams_references(db: Database) -> None:
             db.execute(statement)
 
 
-
 @migrations()
 def m011_case_ref_lookup(db: Database) -> None:
     # Case refs are matched without regard to case (`zd-1` finds ZD-1); without this index
@@ -337,40 +338,28 @@ def m012_platform_refs(db: Database) -> None:
 
 
 @migrations()
+def m013_outbox(db: Database) -> None:
+    """The outbox (issue 9): every platform side effect a command needs is a row written in
+    the command's own transaction and performed after the commit by the outbox worker. It
+    replaces the intents log (one mechanism): intents still pending are dropped with it, as
+    the cases they were for are repaired by the worker's look-before-create plan when their
+    room is missing (see bot/services/outbox.py `repair`)."""
+    for statement in OUTBOX.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
 def m016_case_redaction(db: Database) -> None:
     """When a case's text was redacted (erase on request, or [retention] days): the
     scheduler's retention pass skips cases already done, and export can say so."""
     db.execute("ALTER TABLE cases ADD COLUMN redacted_at TEXT")
-_HELPDESK = """
-CREATE TABLE helpdesk_links (
-    case_id INTEGER PRIMARY KEY REFERENCES cases(id),
-    helpdesk TEXT NOT NULL,
-    ticket_id TEXT NOT NULL,
-    url TEXT NOT NULL,
-    requester TEXT NOT NULL DEFAULT '',
-    organization TEXT NOT NULL DEFAULT '',
-    callback_url TEXT,
-    linked_at TEXT NOT NULL
-);
-CREATE INDEX helpdesk_links_by_ticket ON helpdesk_links(helpdesk, ticket_id);
-CREATE TABLE helpdesk_writes (
-    id INTEGER PRIMARY KEY,
-    case_id INTEGER NOT NULL REFERENCES cases(id),
-    kind TEXT NOT NULL,
-    payload TEXT NOT NULL,
-    attempts INTEGER NOT NULL DEFAULT 0,
-    last_error TEXT,
-    created_at TEXT NOT NULL,
-    done_at TEXT
-);
-CREATE INDEX helpdesk_writes_pending ON helpdesk_writes(done_at, id)
-"""
 
 
 @migrations()
 def m017_helpdesk(db: Database) -> None:
     """Issue 11: the ticket each case came from, and the write-backs owed to it (recorded
     before they are attempted; done_at set once the helpdesk has them)."""
-    for statement in _HELPDESK.split(";"):
+    for statement in HELPDESK.split(";"):
         if statement.strip():
             db.execute(statement)

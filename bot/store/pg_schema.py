@@ -82,8 +82,9 @@ POSTGRES: dict[str, PgForm] = {
     "m010_teams_references": portable(m._TEAMS_REFERENCES),
     "m011_case_ref_lookup": PgForm("CREATE UNIQUE INDEX cases_by_ref_lower ON cases(lower(ref))"),
     "m012_platform_refs": _PLATFORM_REFS_PG,
+    "m013_outbox": portable(m.OUTBOX),
     "m016_case_redaction": portable("ALTER TABLE cases ADD COLUMN redacted_at TEXT"),
-    "m017_helpdesk": portable(m._HELPDESK),
+    "m017_helpdesk": portable(m.HELPDESK),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

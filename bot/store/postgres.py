@@ -11,9 +11,9 @@ Replicas rely on the database, not on process memory: the inbox key is the prima
 it was a redelivery), and once-only sends are the `sent` key and the `promises.reminded_at IS
 NULL` guard, each decided by one row's write, whichever replica runs the scheduler.
 
-Outbox (issue 10, to come): when the outbox lands on SQLite, its PostgreSQL form claims rows
-with `SELECT ... FOR UPDATE SKIP LOCKED` and a lease column; give it its own repository class
-here (`PgOutbox`) beside `PgDigestReads`, with the portable parts shared as above.
+Outbox: the SQLite store's repository, whose claim is a conditional UPDATE of one row with a
+lease (see PgStore): a replica that dies mid-call leaves its rows to the others when the
+lease runs out.
 """
 
 from __future__ import annotations
@@ -32,8 +32,8 @@ from bot.store.interfaces import (
     DigestReads,
     Helpdesk,
     Inbox,
-    Intents,
     Journal,
+    Outbox,
     People,
     PlatformRefs,
     Retention,
@@ -42,10 +42,11 @@ from bot.store.interfaces import (
     Timeline,
 )
 from bot.store.journal import SqliteJournal
+from bot.store.outbox import SqliteOutbox
 from bot.store.people import SqlitePeople
 from bot.store.pg_db import PgDb
 from bot.store.platform_refs import SqlitePlatformRefs
-from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
+from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.retention import SqliteRetention
 from bot.store.timeline import SqliteTimeline
 
@@ -101,7 +102,10 @@ class PgStore:
         self.journal: Journal = SqliteJournal(db)
         self.people: People = SqlitePeople(db)
         self.inbox: Inbox = SqliteInbox(db)
-        self.intents: Intents = SqliteIntents(db)
+        # The outbox's claim is one conditional UPDATE (state pending, lease run out) that
+        # only one replica's can match: under READ COMMITTED the second re-reads the row and
+        # finds it taken, so rows are leased as FOR UPDATE SKIP LOCKED would hand them out.
+        self.outbox: Outbox = SqliteOutbox(db)
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = PgDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)

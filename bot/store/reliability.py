@@ -1,12 +1,9 @@
-"""SQLite reliability records: the inbox, the platform-call log (intents), once-only sends."""
+"""SQLite reliability records: the inbox, once-only sends (the outbox: outbox.py)."""
 
 from __future__ import annotations
 
-import json
-from typing import Any
-
 from bot.store.base import BaseQueries
-from bot.store.interfaces import InboxItem, Intent
+from bot.store.interfaces import InboxItem
 
 
 class SqliteInbox(BaseQueries):
@@ -24,31 +21,6 @@ class SqliteInbox(BaseQueries):
                           received_at=r["received_at"])
                 for r in self._all("SELECT * FROM inbox WHERE done_at IS NULL AND source = ? "
                                    "ORDER BY received_at", (source,))]
-
-
-class SqliteIntents(BaseQueries):
-    def add(self, kind: str, case_id: int | None, platform: str, payload: dict[str, Any],
-            at: str) -> int:
-        return self._insert(
-            "INSERT INTO intents (kind, case_id, platform, payload, state, created_at, "
-            "updated_at) VALUES (?, ?, ?, ?, 'pending', ?, ?)",
-            (kind, case_id, platform, json.dumps(payload), at, at))
-
-    def finish(self, intent_id: int, state: str, result: dict[str, Any] | None,
-               at: str) -> None:
-        self.db.execute("UPDATE intents SET state = ?, result = ?, updated_at = ? WHERE id = ?",
-                        (state, json.dumps(result) if result is not None else None, at,
-                         intent_id))
-
-    def pending(self, created_before: str | None = None) -> list[Intent]:
-        sql, params = "SELECT * FROM intents WHERE state = 'pending'", []
-        if created_before is not None:
-            sql += " AND created_at < ?"
-            params.append(created_before)
-        return [Intent(id=r["id"], kind=r["kind"], case_id=r["case_id"], platform=r["platform"],
-                       payload=json.loads(r["payload"]), state=r["state"],
-                       created_at=r["created_at"])
-                for r in self._all(sql + " ORDER BY id", params)]
 
 
 class SqliteSentMarks(BaseQueries):

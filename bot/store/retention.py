@@ -58,7 +58,7 @@ class SqliteRetention(BaseQueries):
             changed += max(cur.rowcount, 0)
         # Done platform calls keep what they posted (briefs, room names); pending ones are
         # still needed to finish the call after a crash.
-        self.db.execute("UPDATE intents SET payload = '{}', result = NULL "
+        self.db.execute("UPDATE outbox SET payload = '{}', result = NULL "
                         "WHERE case_id = ? AND state <> 'pending'", (case_id,))
         room_name = case["room_name"] if case["status"] != "open" else None
         if room_name:

@@ -21,8 +21,8 @@ from bot.store.interfaces import (
     DigestReads,
     Helpdesk,
     Inbox,
-    Intents,
     Journal,
+    Outbox,
     People,
     PlatformRefs,
     Retention,
@@ -32,9 +32,10 @@ from bot.store.interfaces import (
 )
 from bot.store.journal import SqliteJournal
 from bot.store.migrations import migrate, migrations
+from bot.store.outbox import SqliteOutbox
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
-from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
+from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.retention import SqliteRetention
 from bot.store.timeline import SqliteTimeline
 
@@ -86,7 +87,7 @@ class SqliteStore:
         self.journal: Journal = SqliteJournal(db)
         self.people: People = SqlitePeople(db)
         self.inbox: Inbox = SqliteInbox(db)
-        self.intents: Intents = SqliteIntents(db)
+        self.outbox: Outbox = SqliteOutbox(db)
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = SqliteDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)

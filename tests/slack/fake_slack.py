@@ -10,8 +10,11 @@ from __future__ import annotations
 
 import asyncio
 import json
+import random
 import re
 from dataclasses import dataclass, field
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from typing import Any
 
 from aiohttp import web
@@ -45,6 +48,23 @@ class Channel:
                 "num_members": len(self.members)}
 
 
+# Calls never failed: start-up's (a failed auth.test stops `serve`, which is its own test).
+_NEVER_FAIL = {"auth.test", "apps.connections.open"}
+FAULT_KINDS = ("429", "500", "drop_before", "drop_after")
+
+
+@dataclass
+class Faults:
+    rate: float
+    kinds: tuple[str, ...]
+    rng: random.Random
+
+    def pick(self, method: str) -> str | None:
+        if method in _NEVER_FAIL or self.rng.random() >= self.rate:
+            return None
+        return self.rng.choice(self.kinds)
+
+
 class SlackError(Exception):
     def __init__(self, error: str) -> None:
         super().__init__(error)
@@ -66,6 +86,8 @@ class FakeSlack:
         self._fail: dict[str, str] = {}  # method -> error, once
         self._holds: dict[str, asyncio.Event] = {}  # method -> answer once the event is set
         self._seq = 0
+        self._faults: Faults | None = None
+        self.injected: dict[str, int] = {}  # fault kind -> how many were injected
         self.app = web.Application()
         self.app.router.add_post("/api/{method}", self._api)
         self.app.router.add_get("/api/{method}", self._api)
@@ -98,6 +120,12 @@ class FakeSlack:
     def hold(self, method: str, gate: asyncio.Event) -> None:
         """Keep the next call to `method` waiting until `gate` is set (a slow Slack)."""
         self._holds[method] = gate
+
+    def inject(self, rate: float, kinds: tuple[str, ...] = FAULT_KINDS, seed: int = 9) -> None:
+        """Fail a share `rate` of Web API calls, each with one of `kinds` (FAULT_KINDS):
+        429 with Retry-After (seconds or an HTTP-date), 500, the connection dropped before
+        Slack acts, or dropped after it acted. `inject(0)` stops it."""
+        self._faults = Faults(rate, kinds, random.Random(seed)) if rate else None
 
     def fail_next(self, method: str, error: str) -> None:
         self._fail[method] = error
@@ -150,16 +178,40 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if method in self._holds:
             await self._holds.pop(method).wait()
+        fault = self._faults.pick(method) if self._faults else None
+        if fault is not None:
+            self.injected[fault] = self.injected.get(fault, 0) + 1
+            if fault == "429":
+                # Both forms of Retry-After (RFC 9110), a second or so ahead.
+                after = "1" if self._seq % 2 else format_datetime(
+                    datetime.now(UTC) + timedelta(seconds=1), usegmt=True)
+                return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
+                                         headers={"Retry-After": after})
+            if fault == "500":
+                return web.json_response({"ok": False, "error": "internal_error"}, status=500)
+            if fault == "drop_after":
+                self._answer(method, args)  # Slack acted; the answer never arrives
+            return self._drop(request)
         if method in self._fail:
             return web.json_response({"ok": False, "error": self._fail.pop(method)})
+        return web.json_response(self._answer(method, args))
+
+    def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = getattr(self, "m_" + method.replace(".", "_"), None)
         if handler is None:
-            return web.json_response({"ok": False, "error": "unknown_method"})
+            return {"ok": False, "error": "unknown_method"}
         try:
             data = handler(args)
         except SlackError as err:
-            return web.json_response({"ok": False, "error": err.error})
-        return web.json_response({"ok": True, **data})
+            return {"ok": False, "error": err.error}
+        return {"ok": True, **data}
+
+    @staticmethod
+    def _drop(request: web.Request) -> web.Response:
+        """Close the connection without an answer (the client sees it dropped)."""
+        assert request.transport is not None
+        request.transport.abort()
+        return web.Response(status=500)  # goes nowhere: the connection is gone
 
     async def _upload(self, request: web.Request) -> web.Response:
         self.uploads[request.match_info["file_id"]] = await request.read()
@@ -318,6 +370,13 @@ class FakeSlack:
         self.messages.append({"channel": target, "ts": ts, "text": args.get("text", ""),
                               "blocks": blocks})
         return {"channel": target, "ts": ts, "message": {"text": args.get("text", "")}}
+
+    def m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel"))
+        limit = int(args.get("limit", 100))
+        found = [m for m in self.messages if m["channel"] == ch.id][::-1][:limit]
+        return {"messages": [{"type": "message", "ts": m["ts"], "text": m["text"]}
+                             for m in found], "has_more": False}
 
     def m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(args.get("channel"))

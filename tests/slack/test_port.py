@@ -105,12 +105,39 @@ async def test_find_room_paginates_and_resolves_config_names(port, fake_slack: F
     assert await port.resolve_channel("") is None
 
 
-async def test_rate_limit_is_retried_after_retry_after(port, fake_slack: FakeSlack):
+async def test_failures_say_whether_they_are_transient(port, fake_slack: FakeSlack):
+    """The outbox retries only transient failures, after Retry-After (seconds or a date)."""
     ch = fake_slack.add_channel("swarm-zd-5")
-    fake_slack.rate_limit("chat.postMessage", times=1, retry_after=1)
-    await port.post(ch.id, Reply(text="after the wait"))
-    assert len(fake_slack.calls_to("chat.postMessage")) == 2
-    assert fake_slack.messages[-1]["text"] == "after the wait"
+    fake_slack.rate_limit("chat.postMessage", times=1, retry_after=7)
+    with pytest.raises(PortError) as err:
+        await port.post(ch.id, Reply(text="after the wait"))
+    assert (err.value.detail, err.value.transient, err.value.retry_after) == (
+        "ratelimited", True, 7.0)
+    assert len(fake_slack.calls_to("chat.postMessage")) == 1  # the port itself never retries
+    for kind, transient in (("500", True), ("drop_before", True), ("drop_after", True)):
+        fake_slack.inject(1.0, (kind,))
+        with pytest.raises(PortError) as err:
+            await port.post(ch.id, Reply(text=kind))
+        assert err.value.transient is transient, kind
+    fake_slack.inject(0)
+    fake_slack.fail_next("chat.postMessage", "channel_not_found")
+    with pytest.raises(PortError) as err:
+        await port.post(ch.id, Reply(text="x"))
+    assert (err.value.detail, err.value.transient) == ("channel_not_found", False)
+    # "drop_after" posted it: the outbox finds it before posting again.
+    assert await port.find_post(ch.id, Reply(text="drop_after"))
+    assert await port.find_post(ch.id, Reply(text="never posted")) is None
+
+
+def test_retry_after_reads_seconds_and_http_dates():
+    from datetime import UTC, datetime
+
+    from bot.errors import retry_after
+    now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    assert retry_after("120", now) == 120.0
+    assert retry_after("Mon, 16 Nov 2026 09:00:30 GMT", now) == 30.0
+    assert retry_after("Mon, 16 Nov 2026 08:00:00 GMT", now) == 0.0  # past: now
+    assert retry_after("soon", now) is None and retry_after(None, now) is None
 
 
 async def test_bad_token_is_a_port_error(api_url, fake_slack: FakeSlack):
@@ -135,7 +162,8 @@ async def test_rate_limit_that_does_not_end_is_told(port, fake_slack: FakeSlack)
     with pytest.raises(PortError) as err:
         await port.set_topic(ch.id, "t")
     assert err.value.detail == "ratelimited"
-    assert len(fake_slack.calls_to("conversations.setTopic")) == 4  # 1 + 3 retries
+    # The port does not retry (the outbox does, with backoff): one call, told as transient.
+    assert len(fake_slack.calls_to("conversations.setTopic")) == 1 and err.value.transient
 
 
 async def test_upload_image_goes_through_files_upload_v2(web_client, fake_slack) -> None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from bot.domain import Person
 from bot.store import Store
-from tests.store.conftest import T0, T1, open_case
+from tests.store.conftest import T0, T1, T2, open_case
 
 
 def test_a_person_is_created_once_and_learns_a_time_zone(store: Store) -> None:
@@ -45,15 +45,30 @@ def test_the_inbox_takes_a_key_once_and_lists_what_is_not_done(store: Store) -> 
     assert store.inbox.pending("slack") == [] and len(store.inbox.pending("teams")) == 1
 
 
-def test_intents_are_pending_until_finished(store: Store) -> None:
+def test_the_outbox_claims_retries_gives_up_and_retries_again(store: Store) -> None:
     cid = open_case(store)
-    first = store.intents.add("create_room", cid, "slack", {"name": "swarm-zd-1"}, T0)
-    store.intents.add("post_brief", cid, "slack", {"room_id": "C1"}, T1)
-    assert [(i.kind, i.payload) for i in store.intents.pending()] == [
-        ("create_room", {"name": "swarm-zd-1"}), ("post_brief", {"room_id": "C1"})]
-    assert [i.id for i in store.intents.pending(created_before=T1)] == [first]
-    store.intents.finish(first, "done", {"room_id": "C1"}, T1)
-    assert [i.kind for i in store.intents.pending()] == ["post_brief"]
+    first = store.outbox.add(cid, "slack", "create_room", {"what": "create"}, T0)
+    second = store.outbox.add(cid, "slack", "brief", {"skills": ["sso"]}, T0)
+    assert [(i.kind, i.payload, i.tries) for i in store.outbox.due(T0)] == [
+        ("create_room", {"what": "create"}, 0), ("brief", {"skills": ["sso"]}, 0)]
+    assert store.outbox.claim(first, T0, T2)
+    assert not store.outbox.claim(first, T1, T2)  # held (a lease) until T2
+    assert [i.id for i in store.outbox.due(T1)] == [second]
+    assert store.outbox.get(first).tries == 1
+    store.outbox.later(first, 1, T1, "ratelimited", T0)
+    assert [i.id for i in store.outbox.due(T1)] == [first, second]
+    store.outbox.finish(first, {"room_id": "C1"}, T1)
+    assert store.outbox.get(first).result == {"room_id": "C1"}
+    store.outbox.claim(second, T1, T2)
+    store.outbox.give_up(second, 1, "channel_not_found", T1)
+    assert [(i.id, i.last_error) for i in store.outbox.failed(cid)] == [
+        (second, "channel_not_found")]
+    assert store.outbox.counts() == {"done": 1, "failed": 1}
+    assert store.outbox.retry(cid, T1) == 1
+    assert [(i.id, i.tries) for i in store.outbox.pending_for(cid)] == [(second, 0)]
+    store.outbox.claim(second, T1, T2)
+    assert store.outbox.due(T1) == [] and store.outbox.release(T1) == 1
+    assert [i.id for i in store.outbox.due(T1)] == [second]
 
 
 def test_sent_marks_are_once_only_until_unmarked(store: Store) -> None:

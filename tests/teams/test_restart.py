@@ -155,7 +155,8 @@ async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_
     await teams.post(teams.message(ANN, "open ZD-2 sev2 VPN drops every hour"))
     case = teams.core.deps.store.cases.by_ref("ZD-2")
     assert case is not None and case.room_id is None
-    assert [i.kind for i in teams.core.deps.store.intents.pending()] == ["create_room"]
+    assert [i.kind for i in teams.core.deps.store.outbox.pending_for(case.id)] == [
+        "create_room", "invite", "brief"]
     assert len(fc.created()) == 1 and len(made) == 1
     thread = made[0]
     await teams.stop()
@@ -165,13 +166,13 @@ async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_
         try:
             before = len(fc.calls)
             done = await restarted.core.reconcile()  # what `swarmbot serve` runs at start-up
-            assert done == ["create_room for ZD-2"]
+            assert done == []  # nothing gave up
             assert len(fc.created()) == 1  # no second thread
             case = restarted.core.deps.store.cases.by_ref("ZD-2")
             assert case.room_id == thread and case.room_name == "swarm-zd-2-vpn-drops-every-hour"
             # The brief the crash prevented now goes into that thread.
             assert any(c.conversation_id == thread and "Swarm ZD-2" in str(c.body)
                        for c in fc.calls[before:])
-            assert restarted.core.deps.store.intents.pending() == []
+            assert restarted.core.deps.store.outbox.pending_for(case.id) == []
         finally:
             await restarted.stop()

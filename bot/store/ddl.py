@@ -1,0 +1,47 @@
+"""DDL of the later migrations, kept apart so that migrations.py reads as the list it is
+(the PostgreSQL forms in pg_schema.py reuse these strings)."""
+
+OUTBOX = """
+CREATE TABLE outbox (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER REFERENCES cases(id),
+    platform TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    state TEXT NOT NULL,
+    tries INTEGER NOT NULL DEFAULT 0,
+    next_at TEXT NOT NULL,
+    last_error TEXT,
+    result TEXT,
+    created_at TEXT NOT NULL,
+    updated_at TEXT NOT NULL
+);
+CREATE INDEX outbox_due ON outbox(state, next_at);
+CREATE INDEX outbox_by_case ON outbox(case_id, state);
+DROP TABLE intents
+"""
+
+HELPDESK = """
+CREATE TABLE helpdesk_links (
+    case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+    helpdesk TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    requester TEXT NOT NULL DEFAULT '',
+    organization TEXT NOT NULL DEFAULT '',
+    callback_url TEXT,
+    linked_at TEXT NOT NULL
+);
+CREATE INDEX helpdesk_links_by_ticket ON helpdesk_links(helpdesk, ticket_id);
+CREATE TABLE helpdesk_writes (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    done_at TEXT
+);
+CREATE INDEX helpdesk_writes_pending ON helpdesk_writes(done_at, id)
+"""

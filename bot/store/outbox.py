@@ -1,0 +1,89 @@
+"""SQLite outbox: platform side effects written in a command's transaction, done after it.
+
+A row is `pending` until the worker has done it (`done`) or given up on it (`failed`).
+`next_at` is when it may be tried next: the worker claims a row by moving `next_at` past
+now (a lease), so two workers never perform it at once, and a worker killed mid-call
+leaves a row that is tried again when the lease runs out.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from bot.store.base import BaseQueries
+from bot.store.interfaces import OutboxItem
+
+
+def _item(r: dict[str, Any]) -> OutboxItem:
+    return OutboxItem(id=r["id"], case_id=r["case_id"], platform=r["platform"], kind=r["kind"],
+                      payload=json.loads(r["payload"]), state=r["state"], tries=r["tries"],
+                      next_at=r["next_at"], last_error=r["last_error"],
+                      result=json.loads(r["result"]) if r["result"] else None)
+
+
+class SqliteOutbox(BaseQueries):
+    def add(self, case_id: int | None, platform: str, kind: str, payload: dict[str, Any],
+            at: str) -> int:
+        return self._insert(
+            "INSERT INTO outbox (case_id, platform, kind, payload, state, tries, next_at, "
+            "created_at, updated_at) VALUES (?, ?, ?, ?, 'pending', 0, ?, ?, ?)",
+            (case_id, platform, kind, json.dumps(payload), at, at, at))
+
+    def get(self, item_id: int) -> OutboxItem | None:
+        row = self._one("SELECT * FROM outbox WHERE id = ?", (item_id,))
+        return _item(row) if row else None
+
+    def due(self, now: str, limit: int = 50) -> list[OutboxItem]:
+        return [_item(r) for r in self._all(
+            "SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT ?",
+            (now, limit))]
+
+    def claim(self, item_id: int, now: str, until: str) -> bool:
+        # Each claim counts as a try: a worker killed mid-call has tried once already, and
+        # the next one then looks before it acts again (a room by name, a post by its text).
+        cur = self.db.execute(
+            "UPDATE outbox SET next_at = ?, tries = tries + 1, updated_at = ? WHERE id = ? "
+            "AND state = 'pending' AND next_at <= ?", (until, now, item_id, now))
+        return cur.rowcount == 1
+
+    def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None:
+        self.db.execute("UPDATE outbox SET state = 'done', result = ?, updated_at = ? "
+                        "WHERE id = ?", (json.dumps(result) if result else None, at, item_id))
+
+    def later(self, item_id: int, tries: int, next_at: str, error: str | None, at: str) -> None:
+        self.db.execute("UPDATE outbox SET tries = ?, next_at = ?, last_error = ?, "
+                        "updated_at = ? WHERE id = ?", (tries, next_at, error, at, item_id))
+
+    def give_up(self, item_id: int, tries: int, error: str, at: str) -> None:
+        self.db.execute("UPDATE outbox SET state = 'failed', tries = ?, last_error = ?, "
+                        "updated_at = ? WHERE id = ?", (tries, error, at, item_id))
+
+    def release(self, at: str) -> int:
+        cur = self.db.execute("UPDATE outbox SET next_at = ? WHERE state = 'pending' AND "
+                              "next_at > ?", (at, at))
+        return cur.rowcount
+
+    def failed(self, case_id: int) -> list[OutboxItem]:
+        return [_item(r) for r in self._all(
+            "SELECT * FROM outbox WHERE case_id = ? AND state = 'failed' ORDER BY id",
+            (case_id,))]
+
+    def pending_for(self, case_id: int) -> list[OutboxItem]:
+        return [_item(r) for r in self._all(
+            "SELECT * FROM outbox WHERE case_id = ? AND state = 'pending' ORDER BY id",
+            (case_id,))]
+
+    def retry(self, case_id: int, at: str) -> int:
+        cur = self.db.execute(
+            "UPDATE outbox SET state = 'pending', tries = 0, next_at = ?, updated_at = ? "
+            "WHERE case_id = ? AND state = 'failed'", (at, at, case_id))
+        count = cur.rowcount
+        if count:  # what waited for them (calls into a room never made) is due now too
+            self.db.execute("UPDATE outbox SET next_at = ? WHERE case_id = ? AND "
+                            "state = 'pending' AND next_at > ?", (at, case_id, at))
+        return count
+
+    def counts(self) -> dict[str, int]:
+        return {r["state"]: r["n"] for r in self._all(
+            "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")}

@@ -1,0 +1,38 @@
+"""retry: the owner asks again for the platform calls of a case that gave up."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.replies import Reply
+from bot.services import outbox
+from bot.services.base import require_owner
+from handlers.parsing import Args
+from handlers.registry import Ctx, command
+
+
+@dataclass(frozen=True)
+class Retry:
+    """No words: the case is the room's or the ref before it."""
+
+
+def parse_retry(ctx: Ctx, args: Args) -> Retry:
+    if args.rest():
+        raise ctx.bad("`retry` takes no words")
+    return Retry()
+
+
+@command("retry", "", "Try again the platform calls of the case that gave up (a room, an "
+         "invitation, a post); `status` lists them.", parse=parse_retry,
+         who="owner or manager")
+async def retry(ctx: Ctx, cmd: Retry) -> list[Reply]:
+    case = ctx.need_case()
+    require_owner(ctx.deps, case, ctx.actor, "retry its platform calls")
+    count = outbox.retry(ctx.deps, case)
+    if not count:
+        return [Reply(text=f"Nothing on {case.ref} is waiting to be retried.")]
+    return [ctx.ok(f"Trying {count} platform call{'s' if count != 1 else ''} for {case.ref} "
+                   "again; you will hear if any still fails.")]
+
+
+COMMANDS = [retry]
