@@ -23,6 +23,7 @@ from bot.store.interfaces import (
     Journal,
     People,
     PlatformRefs,
+    Search,
     SentMarks,
     Timeline,
 )
@@ -31,6 +32,7 @@ from bot.store.migrations import migrate
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
 from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
+from bot.store.search import SqliteSearch
 from bot.store.timeline import SqliteTimeline
 
 
@@ -73,6 +75,7 @@ class SqliteStore:
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = SqliteDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
+        self.search: Search = SqliteSearch(db)
 
     @property
     def path(self) -> str:
