@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import messages
+from bot.services import knowledge, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
@@ -53,7 +53,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
         store.journal.open_promises(case.id),
         f"{contact.at} {contact.function}: {contact.what}" if contact else None,
-        deps.phrases)
+        deps.phrases, knowledge.similar_lines(deps, case))
     effects = Effects()
     port = deps.port(case.platform)
     await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))

@@ -12,7 +12,7 @@ from datetime import datetime
 from bot.domain import Case, iso, room_name_for
 from bot.errors import PortError
 from bot.ports import Room
-from bot.services import messages
+from bot.services import knowledge, messages
 from bot.services.base import Deps, Effects, log
 
 
@@ -46,7 +46,8 @@ async def post_brief(deps: Deps, case: Case, room: Room, skills: list[str],
     fresh = store.cases.by_id(case.id) or case
     intent = store.intents.add("post_brief", case.id, case.platform, {"room_id": room.id},
                               deps.now_iso())
-    brief = messages.brief(fresh, deps.phrases, skills)
+    brief = messages.brief(fresh, deps.phrases, skills,
+                           similar=knowledge.similar_lines(deps, fresh))
     message_id = await effects.attempt("post the case brief", port.post(room.id, brief))
     store.intents.finish(intent, "done" if message_id is not None else "failed",
                         {"message_id": message_id}, deps.now_iso())
