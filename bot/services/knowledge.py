@@ -74,7 +74,7 @@ class Known:
             what = c.summary
         else:
             when = f"resolved {ago(c.resolved_at or c.opened_at, now)}"
-            what = f"{one_line(c.summary, 60)} → {one_line(c.resolution)}"
+            what = f"{one_line(c.summary, 80)} → {one_line(c.resolution)}"
         helped = (" · helped: " + ", ".join(mention(p) for p in self.helpers)
                   if self.helpers else "")
         customer = f" · {c.customer}" if c.customer else ""
