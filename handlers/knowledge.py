@@ -3,9 +3,11 @@ what the team already knows, given back in chat (issue 13)."""
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 
-from bot.errors import CommandError
+from bot.digest.links import case_link
+from bot.errors import CommandError, ConfigError
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import friction as friction_service
@@ -151,6 +153,9 @@ async def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
         entries += [(m.at, 1, m.id, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
                     for m in stop.moods]
         lines += [f"   {at[:16].replace('T', ' ')} {what}" for at, _, _, what in sorted(entries)]
+    # Without a link secret there is no chart page to link to; the text says it all.
+    with suppress(ConfigError):
+        lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now()))
     return [Reply(title=f"Journey of {case.ref}: {case.summary}", text="\n".join(lines))]
 
 
