@@ -52,6 +52,34 @@ def cmd_erase(args: argparse.Namespace) -> int:
         store.close()
     for item in done:
         print(f"erased {item.ref}: {item.rows} records redacted, tombstone kept")
+
+
+def cmd_find(args: argparse.Namespace) -> int:
+    """The `find` command for whoever runs the bot: every platform's cases, ranked."""
+    from adapters.bootstrap import checked_config, open_checked_store
+    from bot.domain import utcnow
+    from bot.people import render_mentions
+    from bot.services.base import Deps
+    from bot.services.knowledge import FIND_PAGE, find
+
+    config = checked_config(args.config, "find", db=args.db)
+    store = open_checked_store(config)
+    try:
+        if args.page < 1:
+            raise CommandError("--page starts at 1")
+        found = find(Deps(store=store, ports={}, config=config), None, " ".join(args.words),
+                     args.customer, args.skill, args.status, args.page)
+        now = utcnow()
+        first = (args.page - 1) * FIND_PAGE
+        for i, known in enumerate(found.items, 1):
+            line = render_mentions(known.line(now), lambda pid: f"@{pid}")
+            print(f"{first + i}. [{known.case.platform}] {line}")
+        if not found.items:
+            print("No case matches.")
+        elif found.more:
+            print(f"More: --page {args.page + 1}")
+    finally:
+        store.close()
     return 0
 
 
@@ -78,6 +106,15 @@ def build_parser() -> argparse.ArgumentParser:
     erase.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
     erase.add_argument("--config", help="config.toml")
     erase.set_defaults(func=cmd_erase)
+    find = sub.add_parser("find", help="search every case, best match first")
+    find.add_argument("words", nargs="+", help="words the cases must all contain")
+    find.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
+    find.add_argument("--config", help="config.toml")
+    find.add_argument("--customer", help="only this customer (the whole name)")
+    find.add_argument("--skill", help="only cases that asked for this skill")
+    find.add_argument("--status", default="all", choices=("open", "resolved", "all"))
+    find.add_argument("--page", type=int, default=1, help="10 a page (default 1)")
+    find.set_defaults(func=cmd_find)
     for name in _PLUGINS:
         try:
             module = importlib.import_module(name)

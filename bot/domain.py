@@ -191,6 +191,16 @@ class Friction:
 
 
 @dataclass(frozen=True)
+class FrictionReview:
+    """A manager's word on a process the front line reported: what was done about it."""
+
+    process: str
+    note: str
+    by: str
+    at: str
+
+
+@dataclass(frozen=True)
 class Thanks:
     id: int
     case_id: int | None

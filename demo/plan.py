@@ -93,7 +93,7 @@ def steps(spec: DemoSpec, crew: list[DemoPerson]) -> Iterator[Step]:
             while heap and heap[0][0] < t0:
                 yield heapq.heappop(heap)[3]
             for s in _case(rng, case_no, t0, week / max(1, spec.weeks - 1), owners, by_function,
-                           spec.horizon):
+                           spec.horizon, spec.seed):
                 heapq.heappush(heap, (s.at, s.case_no, s.seq, s))
             case_no += 1
     while heap:
@@ -111,7 +111,7 @@ def _lognormal(rng: random.Random, median_s: float, sigma: float) -> int:
 
 
 def _case(rng: random.Random, case_no: int, t0: int, progress: float, owners: list[str],
-          by_function: dict[str, list[str]], horizon: int) -> list[Step]:
+          by_function: dict[str, list[str]], horizon: int, seed: int = 1) -> list[Step]:
     first_owner = rng.choice(owners)
     functions = [rng.choice(list(w.FUNCTIONS))]
     while len(functions) < 3 and rng.random() < 0.3:
@@ -122,7 +122,7 @@ def _case(rng: random.Random, case_no: int, t0: int, progress: float, owners: li
     customer = rng.choice(w.CUSTOMERS)
     delight = rng.choice(w.DELIGHTS) if rng.random() < 0.3 else None
     raw.append((0, "open", OWNER, (f"DEMO-{case_no + 1:06d}", customer,
-                                   rng.choice(w.PROBLEMS[functions[0]]),
+                                   _summary(seed, case_no, functions[0], rng),
                                    rng.choices((1, 2, 3, 4), (1, 3, 5, 2))[0], delight)))
     need_at = rng.randint(60, 1200)
     tried = rng.choice(w.NOTES) if rng.random() < 0.4 else None
@@ -215,6 +215,20 @@ def _case(rng: random.Random, case_no: int, t0: int, progress: float, owners: li
         resolve = max(busy + rng.randint(300, 3600), _lognormal(rng, 6 * 3600, 1.1))
         raw.append((resolve, "resolve", OWNER, (rng.choice(w.TOUCHES[functions[0]]),)))
     return _walk(raw, case_no, t0, first_owner, horizon)
+
+
+def _summary(seed: int, case_no: int, function: str, rng: random.Random) -> str:
+    """The problem, with the details real summaries carry (an error code, where, since when),
+    so that two cases about one problem still read apart, as they do in a real queue. The
+    details come from their own generator: the rest of the plan stays as it was."""
+    problem = rng.choice(w.PROBLEMS[function])
+    own = random.Random(f"{seed}-{case_no}-summary")
+    code = f"{own.choice(w.ERROR_PREFIXES[function])}-{own.randint(1000, 9999)}"
+    details = [f"error {code}", f"{own.choice(w.REGIONS)} tenant",
+               f"since release {own.randint(3, 5)}.{own.randint(0, 40)}",
+               f"{own.choice((3, 12, 40, 250, 1200))} users affected"]
+    own.shuffle(details)
+    return f"{problem} ({', '.join(details[:2])})"
 
 
 def _walk(raw: list[tuple[int, str, str, tuple]], case_no: int, t0: int, owner: str,

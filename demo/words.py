@@ -97,3 +97,13 @@ DELIGHTS = ("a call from their account manager", "a credit without having to ask
             "a named contact for the next incident")
 NOTES = ("customer on a call at 15:00", "reproduced on our side", "waiting for their logs",
          "workaround accepted for now")
+
+# Details in case summaries (demo_plan._summary): error code prefixes by function, regions.
+ERROR_PREFIXES = {
+    "billing": ("INV", "PAY", "VAT"), "identity": ("AUTH", "SAML", "IDP"),
+    "networking": ("NET", "DNS", "VPN"), "legal": ("DPA", "CTR", "GDPR"),
+    "security": ("SEC", "CERT", "KEY"), "engineering": ("API", "SYNC", "DB"),
+    "accounts": ("ACC", "LIC", "QTE"),
+}
+REGIONS = ("eu-west", "eu-central", "us-east", "us-west", "ap-south", "ap-northeast", "uk",
+           "ca-central", "sa-east", "me-central")

@@ -1,4 +1,4 @@
-"""open, status, journey, list, catchup, resolve."""
+"""open, status, list, resolve (journey and catchup: handlers/knowledge.py)."""
 
 from __future__ import annotations
 
@@ -13,11 +13,11 @@ from bot.services import cases as case_service
 from bot.services import helpdesk, outbox
 from bot.services.membership import need
 from bot.services.messages import ticket_fields
-from handlers.format import case_line, event_line
+from handlers.format import case_line
 from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
 from handlers.registry import Ctx, FormSpec, command
-from handlers.swarm import suggestion_text
+from handlers.swarm import similar_replies, suggestion_text
 from handlers.validate import bounded, skill_names
 
 
@@ -128,13 +128,14 @@ async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     if skills:
         needed = await need(ctx.deps, ctx.actor, case, skills, cmd.tried)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))
+        replies += similar_replies(needed.similar)
         replies += ctx.failures(needed.failures)
     return replies + ctx.failures(opened.failures)
 
 
 @dataclass(frozen=True)
 class ShowCase:
-    """status, journey, catchup: read the case in context."""
+    """status: read the case in context."""
 
 
 def parse_nothing(ctx: Ctx, args: Args) -> ShowCase:
@@ -174,19 +175,6 @@ async def status(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     return [status_reply(ctx.need_case(), ctx)]
 
 
-@command("journey", "", "The customer's journey: touchpoints and mood over time.",
-         parse=parse_nothing, who="anyone", any_platform=True)
-async def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
-    case = ctx.need_case()
-    steps = case_service.journey(ctx.deps, case)
-    if not steps:
-        return [Reply(text=f"No touchpoints or moods on {case.ref} yet: "
-                           f"{ctx.deps.phrases.command('touch', '<function> <what happened>')}, "
-                           f"{ctx.deps.phrases.command('mood', '<level>')}.")]
-    lines = [f"{at[:16].replace('T', ' ')} {what}" for at, what in steps]
-    return [Reply(title=f"Journey of {case.ref}", text="\n".join(lines))]
-
-
 @dataclass(frozen=True)
 class ListCases:
     which: str = "open"
@@ -209,16 +197,6 @@ async def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
                  "all": "No swarms yet."}
         return [Reply(text=empty[cmd.which])]
     return [Reply(title=label, text="\n".join(case_line(c) for c in found))]
-
-
-@command("catchup", "", "What happened since you last looked (only you see it).",
-         parse=parse_nothing, who="anyone")
-async def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
-    case = ctx.need_case()
-    events = case_service.catchup(ctx.deps, ctx.actor, case)
-    if not events:
-        return [Reply(text=f"Nothing new on {case.ref} since you last looked.")]
-    return [Reply(title=f"Catch-up on {case.ref}", text="\n".join(event_line(e) for e in events))]
 
 
 @dataclass(frozen=True)
@@ -255,4 +233,4 @@ async def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
             ] + ctx.failures(done.failures)
 
 
-COMMANDS = [open_, status, journey, list_, catchup, resolve]
+COMMANDS = [open_, status, list_, resolve]

@@ -8,8 +8,7 @@ from bot.errors import CommandError
 from bot.people import mention, mention_of
 from bot.replies import Reply
 from bot.services import cases as case_service
-from bot.services import handoffs
-from handlers.format import event_line
+from bot.services import handoffs, knowledge, messages
 from handlers.forms import handoff_form
 from handlers.parsing import Args
 from handlers.registry import Ctx, FormSpec, command
@@ -89,10 +88,9 @@ def parse_answer(ctx: Ctx, args: Args) -> Answer:
          parse=parse_answer, who="the receiver")
 async def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
     done = await handoffs.accept(ctx.deps, ctx.actor, ctx.need_case())
-    events = case_service.catchup(ctx.deps, ctx.actor, done.case)
-    catch = "\n".join(event_line(e) for e in events)
-    return [ctx.ok(f"You now own {done.case.ref} (from {mention(done.previous_owner)}). "
-                   f"Catch-up:\n{catch}")] + ctx.failures(done.failures)
+    caught = knowledge.catch_up(ctx.deps, ctx.actor.id, done.case)
+    return [ctx.ok(f"You now own {done.case.ref} (from {mention(done.previous_owner)})."),
+            messages.catchup(caught, ctx.deps.phrases)] + ctx.failures(done.failures)
 
 
 @command("decline", "[why]", "Decline a handoff offered to you; the owner stays owner.",

@@ -11,6 +11,14 @@ from bot.people import mention
 from bot.replies import Reply
 from bot.services import journal
 from bot.timeparse import local_text, parse_when
+from handlers.knowledge import (
+    FrictionReviewed,
+    FrictionTop,
+    parse_friction_reviewed,
+    parse_friction_top,
+    run_friction_reviewed,
+    run_friction_top,
+)
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
 from handlers.validate import bounded
@@ -156,7 +164,14 @@ class Friction:
     how: str
 
 
-def parse_friction(ctx: Ctx, args: Args) -> Friction:
+def parse_friction(ctx: Ctx, args: Args) -> Friction | FrictionTop | FrictionReviewed:
+    first = (args.peek() or "").lower()
+    if first == "top" and ":" not in args.text:
+        args.take()
+        return parse_friction_top(ctx, args.words())
+    if first == "reviewed":
+        args.take()
+        return parse_friction_reviewed(ctx, args.rest())
     process, colon, how = args.rest().partition(":")
     if not colon or not process.strip() or not how.strip():
         raise ctx.bad("name the process, a colon, then how it got in the way")
@@ -164,9 +179,16 @@ def parse_friction(ctx: Ctx, args: Args) -> Friction:
 
 
 @command("friction", "<process>: <how it got in the way>",
-         "Report a process that got in the way; the digest ranks them.", parse=parse_friction,
-         case="optional", who="anyone", any_platform=True)
-async def friction(ctx: Ctx, cmd: Friction) -> list[Reply]:
+         "Report a process that got in the way; `friction top` ranks them for everyone.",
+         parse=parse_friction, case="optional", who="anyone", any_platform=True,
+         details="`friction top [weeks]` (default 4): the processes most reported, with a "
+                 "quote of each. A manager: `friction reviewed <process>: <what was done>` "
+                 "tells everyone who reported it.")
+async def friction(ctx: Ctx, cmd: Friction | FrictionTop | FrictionReviewed) -> list[Reply]:
+    if isinstance(cmd, FrictionTop):
+        return await run_friction_top(ctx, cmd)
+    if isinstance(cmd, FrictionReviewed):
+        return await run_friction_reviewed(ctx, cmd)
     journal.friction(ctx.deps, ctx.actor, ctx.case, cmd.process, cmd.how)
     return [ctx.ok(f"Friction reported on {cmd.process.lower()}. Thanks: the front line "
                    "reviews the processes.")]

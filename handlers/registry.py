@@ -102,9 +102,20 @@ def command(name: str, usage: str, summary: str, *, parse: Parser,
 
 def all_commands() -> list[Command]:
     # Imported here so that building the registry is explicit, never an import side effect.
-    from handlers import cases, digest, handoff, help_command, journal, people, retry, swarm
+    from handlers import (
+        cases,
+        digest,
+        handoff,
+        help_command,
+        journal,
+        knowledge,
+        people,
+        retry,
+        swarm,
+    )
 
     found: list[Command] = []
-    for module in (cases, swarm, handoff, journal, people, digest, retry, help_command):
+    for module in (cases, swarm, handoff, journal, knowledge, people, digest, retry,
+                   help_command):
         found.extend(module.COMMANDS)
     return found

@@ -6,10 +6,8 @@ from dataclasses import dataclass
 
 from bot.experts import Suggestion
 from bot.people import mention
-from bot.replies import Reply
-from bot.services import cases as case_service
-from bot.services import membership
-from handlers.format import event_line
+from bot.replies import Field, Reply
+from bot.services import knowledge, membership, messages
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
 from handlers.validate import bounded, skill_names
@@ -50,7 +48,15 @@ async def need(ctx: Ctx, cmd: Need) -> list[Reply]:
     needed = await membership.need(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.skills),
                                    cmd.tried)
     return [ctx.ok(f"Asked triage for {', '.join(cmd.skills)}.\n"
-                   + suggestion_text(needed.suggestion))] + ctx.failures(needed.failures)
+                   + suggestion_text(needed.suggestion))] + similar_replies(needed.similar) \
+        + ctx.failures(needed.failures)
+
+
+def similar_replies(similar: list[str]) -> list[Reply]:
+    """Resolved cases like this one, beside a help request: look before asking people."""
+    if not similar:
+        return []
+    return [Reply(text="", fields=(Field(messages.SOLVED_BEFORE, "\n".join(similar)),))]
 
 
 @dataclass(frozen=True)
@@ -99,11 +105,9 @@ async def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
     joined = await membership.join(ctx.deps, ctx.actor, case, why)
     if joined.already:
         return [Reply(text=f"You're already in the swarm for {case.ref}.")]
-    events = case_service.catchup(ctx.deps, ctx.actor, case)
     where = f" (#{case.room_name})" if case.room_name else ""
-    catch = "\n".join(event_line(e) for e in events)
-    return [ctx.ok(f"You joined {case.ref}{where}. Catch-up:\n{catch}")] + ctx.failures(
-        joined.failures)
+    caught = messages.catchup(knowledge.catch_up(ctx.deps, ctx.actor.id, case), ctx.deps.phrases)
+    return [ctx.ok(f"You joined {case.ref}{where}."), caught] + ctx.failures(joined.failures)
 
 
 @command("leave", "", "Leave a swarm (the owner hands off instead).", parse=parse_why,

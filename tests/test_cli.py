@@ -65,3 +65,25 @@ def test_a_wrong_type_in_the_config_is_one_line(tmp_path: Path) -> None:
         proc = run(["serve", "--config", str(cfg)])
         assert proc.returncode == 2 and proc.stderr.startswith(expected), proc.stderr
         assert "Traceback" not in proc.stderr
+
+
+def test_find_searches_every_platform_ranked_and_paged(tmp_path: Path) -> None:
+    from bot.store import open_store
+
+    db = tmp_path / "find.db"
+    store = open_store(db)
+    for i, (platform, summary) in enumerate([("slack", "webhooks time out"),
+                                             ("teams", "webhooks time out at night"),
+                                             ("slack", "invoice wrong")]):
+        store.people.ensure("ann", platform, "Ann", None, "2026-11-16T09:00:00Z")
+        store.cases.add(f"ZD-{i}", "Acme", summary, 2, "ann", platform, "2026-11-16T09:00:00Z")
+    store.close()
+    proc = run(["find", "--db", str(db), "webhooks", "time"])
+    assert proc.returncode == 0, proc.stderr
+    assert proc.stdout.startswith("1. [slack] ZD-0") and "2. [teams] ZD-1" in proc.stdout
+    assert "ZD-2" not in proc.stdout
+    assert run(["find", "--db", str(db), "kangaroo"]).stdout.strip() == "No case matches."
+    bad = run(["find", "--db", str(db), "the"])
+    assert bad.returncode == 2 and "Give words to look for" in bad.stderr
+    assert "Traceback" not in bad.stderr
+    assert run(["find", "--db", str(db), "webhooks", "--page", "0"]).returncode == 2

@@ -73,11 +73,14 @@ class Effects:
     before it may still be making."""
 
     deps: Deps
-    case: Case
+    case: Case | None  # None: calls about no case (a friction review's messages)
     failures: list[str] = field(default_factory=list)
+    platform: str = ""  # where calls about no case go
 
     def _add(self, kind: str, what: str, **payload: Any) -> None:
-        item = self.deps.store.outbox.add(self.case.id, self.case.platform, kind,
+        case_id, platform = (self.case.id, self.case.platform) if self.case else (
+            None, self.platform)
+        item = self.deps.store.outbox.add(case_id, platform, kind,
                                           {"what": what, **payload}, self.deps.now_iso())
         ids = ENQUEUED.get()
         if ids is not None:

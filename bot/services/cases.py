@@ -14,7 +14,6 @@ from bot.domain import (
     Person,
     Promise,
     Role,
-    TimelineEvent,
     severity_label,
 )
 from bot.errors import CommandError
@@ -125,15 +124,6 @@ def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
     return deps.store.cases.recent(status=CaseStatus.OPEN)
 
 
-def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[TimelineEvent]:
-    """What happened since this person last looked; marks it seen."""
-    store = deps.store
-    events = store.timeline.events(case.id, store.timeline.last_seen(case.id, actor.id))
-    if events:
-        store.timeline.mark_seen(case.id, actor.id, events[-1].id)
-    return events[-limit:]
-
-
 @dataclass
 class Snapshot:
     """What `status` shows of a case besides the case row itself."""
@@ -151,15 +141,6 @@ def snapshot(deps: Deps, case: Case) -> Snapshot:
                     last_mood=mood.level if mood else None,
                     pending=store.cases.pending_handoff(case.id),
                     promises=store.journal.open_promises(case.id))
-
-
-def journey(deps: Deps, case: Case) -> list[tuple[str, str]]:
-    """Touchpoints and mood readings in time order: (at, what)."""
-    store = deps.store
-    steps = [(t.at, f"{t.function}: {t.what}") for t in store.journal.touchpoints(case.id)]
-    steps += [(m.at, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
-              for m in store.journal.moods(case.id)]
-    return sorted(steps)
 
 
 def possible_receivers(deps: Deps, case: Case) -> dict[str, str]:

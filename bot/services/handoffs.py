@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import helpdesk, messages
+from bot.services import helpdesk, knowledge, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.wording import sentence
 
@@ -54,7 +54,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
         store.journal.open_promises(case.id),
         f"{contact.at} {contact.function}: {contact.what}" if contact else None,
-        deps.phrases, store.helpdesk.link_of(case.id))
+        deps.phrases, store.helpdesk.link_of(case.id), knowledge.similar_lines(deps, case))
     with store.transaction():
         effects = Effects(deps, case)
         effects.direct_message(to, card, f"send the offer to {mention(to)}")

@@ -7,13 +7,14 @@ from dataclasses import dataclass, field
 from bot.domain import Case, Person, Role
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
-from bot.services import messages
+from bot.services import knowledge, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_participant
 
 
 @dataclass
 class Needed:
     suggestion: Suggestion
+    similar: list[str] = field(default_factory=list)  # resolved cases like this one
     failures: list[str] = field(default_factory=list)
 
 
@@ -51,12 +52,14 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
                      request_id)
         effects = Effects(deps, case)
         port = deps.port(case.platform)
-        request = messages.help_request(case, skills, tried, actor.id, suggestion, deps.phrases)
+        similar = knowledge.similar_lines(deps, store.cases.by_id(case.id) or case)
+        request = messages.help_request(case, skills, tried, actor.id, suggestion,
+                                        deps.phrases, similar)
         if port.triage_room:
             effects.post(request, "post the help request in triage", room=port.triage_room)
     if not port.triage_room:
         effects.failures.append("No triage room is configured, so nobody was asked.")
-    return Needed(suggestion=suggestion, failures=effects.failures)
+    return Needed(suggestion=suggestion, similar=similar, failures=effects.failures)
 
 
 @dataclass
@@ -117,10 +120,8 @@ async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
 def send_catchup(deps: Deps, case: Case, pid: str, effects: Effects,
                  lead: str | None = None) -> None:
     """New joiners get the story so far, privately, so nobody asks the customer again."""
-    events = deps.store.timeline.events(case.id, deps.store.timeline.last_seen(case.id, pid))
-    if events:
-        deps.store.timeline.mark_seen(case.id, pid, events[-1].id)
-    effects.direct_message(pid, messages.catchup(case, events[-15:], lead),
+    caught = knowledge.catch_up(deps, pid, case)
+    effects.direct_message(pid, messages.catchup(caught, deps.phrases, lead),
                            f"send {mention(pid)} the catch-up")
 
 

@@ -2,12 +2,23 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 from bot.domain import Case, Handoff, Promise, TimelineEvent, severity_label
 from bot.experts import Suggestion
 from bot.helpdesk import TicketLink
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.replies import Field, Reply, Tone
+
+if TYPE_CHECKING:
+    from bot.services.knowledge import CatchUp
+
+SOLVED_BEFORE = "Solved before"  # similar resolved cases (issue 13)
+
+
+def _solved_before(similar: list[str]) -> tuple[Field, ...]:
+    return (Field(SOLVED_BEFORE, "\n".join(similar)),) if similar else ()
 
 
 def topic(case: Case) -> str:
@@ -27,7 +38,7 @@ def ticket_fields(ticket: TicketLink | None) -> list[Field]:
 
 
 def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
-          ticket: TicketLink | None = None) -> Reply:
+          ticket: TicketLink | None = None, similar: list[str] | None = None) -> Reply:
     fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
     if case.customer:
         fields.append(Field("Customer", case.customer))
@@ -36,6 +47,7 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
         fields.append(Field("What would delight them", case.delight))
     if skills:
         fields.append(Field("Skills asked for", ", ".join(skills)))
+    fields += _solved_before(similar or [])
     return Reply(
         title=f"Swarm {case.ref}: {case.summary}",
         text=f"{mention(case.owner)} owns this case and stays with the customer. "
@@ -54,7 +66,8 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
 
 
 def help_request(case: Case, skills: list[str], tried: str | None, by: str,
-                 suggestion: Suggestion, phrases: Phrases) -> Reply:
+                 suggestion: Suggestion, phrases: Phrases, similar: list[str] | None = None
+                 ) -> Reply:
     fields = [Field("Case", f"{case.ref} ({severity_label(case.severity)}): {case.summary}"),
               Field("Skills", ", ".join(skills))]
     if tried:
@@ -64,6 +77,7 @@ def help_request(case: Case, skills: list[str], tried: str | None, by: str,
             f"{mention(p.person)}: {p.reason}" for p in suggestion.picks)))
     if suggestion.uncovered:
         fields.append(Field("Nobody available has", ", ".join(suggestion.uncovered)))
+    fields += _solved_before(similar or [])
     return Reply(
         title=f"Help wanted on {case.ref}",
         text=f"{mention(by)} needs {', '.join(skills)} on {case.ref}.",
@@ -76,7 +90,8 @@ def help_request(case: Case, skills: list[str], tried: str | None, by: str,
 
 def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
                   promises: list[Promise], last_contact: str | None, phrases: Phrases,
-                  ticket: TicketLink | None = None) -> Reply:
+                  ticket: TicketLink | None = None,
+                  similar: list[str] | None = None) -> Reply:
     fields = [Field("Briefing", offer.briefing),
               Field("Customer mood", last_mood or "no reading yet")]
     if offer.tried:
@@ -87,6 +102,7 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     fields += ticket_fields(ticket)
+    fields += _solved_before(similar or [])
     return Reply(
         title=f"{mention(offer.from_id)} offers you {case.ref}: {case.summary}",
         text=f"{mention(offer.from_id)} stays owner until you accept.",
@@ -107,9 +123,29 @@ def event_line(event: TimelineEvent) -> str:
     return f"{event.at[11:16]} {event.kind.replace('_', ' ')}{by}: {event.text}"
 
 
-def catchup(case: Case, events: list[TimelineEvent], lead: str | None = None) -> Reply:
-    """The private summary a new joiner (or anyone asking) gets."""
-    lines = [event_line(e) for e in events] or ["Nothing new since you last looked."]
+def catchup(c: CatchUp, phrases: Phrases, lead: str | None = None) -> Reply:
+    """The private catch-up a new joiner (or anyone asking) gets: the case as it stands,
+    then what they have not seen yet, oldest first, and what it left out and where it is."""
+    case = c.case
+    fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
+    if case.customer:
+        fields.append(Field("Customer", case.customer))
+    if case.delight:
+        fields.append(Field("What would delight them", case.delight))
+    fields.append(Field("Already tried", c.tried or "nothing recorded"))
+    fields.append(Field("Open promises", "\n".join(c.promises) or "none"))
+    fields.append(Field("Last customer contact", c.last_contact or "none recorded"))
+    if c.last_mood:
+        fields.append(Field("Customer mood", c.last_mood))
+    lines = [event_line(e) for e in c.events] or ["Nothing new since you last looked."]
+    history = phrases.command("history", case.ref)
+    if c.not_shown:
+        lines.append(f"… and {c.not_shown} newer entries: "
+                     f"{phrases.command('catchup', case.ref)} again shows them.")
+    if c.seen_before:
+        lines.append(f"{c.seen_before} earlier entries you had seen: {history} has all "
+                     f"{c.total}.")
+    elif c.not_shown:
+        lines.append(f"{history} pages through all {c.total}.")
     return Reply(title=lead or f"Catch-up on {case.ref}: {case.summary}", text="\n".join(lines),
-                 fields=(Field("Owner", mention(case.owner)),)
-                 + ((Field("What would delight them", case.delight),) if case.delight else ()))
+                 fields=tuple(fields))

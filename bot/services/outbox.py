@@ -27,6 +27,7 @@ from bot.domain import Case, CaseStatus, iso, room_name_for
 from bot.errors import PortError
 from bot.people import mention
 from bot.ports import PostFinder
+from bot.replies import Reply
 from bot.services import messages
 from bot.services.base import ENQUEUED, Deps, Effects, log, reply_from_json
 from bot.store.interfaces import OutboxItem
@@ -166,9 +167,8 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
     elif item.kind == "archive":
         await port.archive(room_id)
     elif item.kind in ("post", "brief"):
-        reply = reply_from_json(p["reply"]) if item.kind == "post" else messages.brief(
-            case or _missing(item), deps.phrases, list(p.get("skills", [])),
-            deps.store.helpdesk.link_of(item.case_id) if item.case_id else None)
+        reply = reply_from_json(p["reply"]) if item.kind == "post" else _brief(
+            deps, case or _missing(item), list(p.get("skills", [])))
         if item.tries > 1 and isinstance(port, PostFinder):
             found = await port.find_post(room_id, reply)
             if found:
@@ -177,6 +177,15 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
     else:
         raise PortError(item.kind, f"unknown outbox kind {item.kind!r}")
     return None
+
+
+def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
+    """The brief as the case stands when it is posted: its ticket, and what was solved
+    before that looks like it."""
+    from bot.services import knowledge
+
+    return messages.brief(case, deps.phrases, skills, deps.store.helpdesk.link_of(case.id),
+                          knowledge.similar_lines(deps, case))
 
 
 def _missing(item: OutboxItem) -> Case:

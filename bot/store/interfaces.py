@@ -21,6 +21,7 @@ from bot.domain import (
     CaseStatus,
     Decision,
     Friction,
+    FrictionReview,
     Handoff,
     HandoffState,
     HelpRequest,
@@ -167,6 +168,13 @@ class Journal(Protocol):
     def add_friction(self, case_id: int | None, process: str, how: str, by: str, at: str
                      ) -> int: ...
     def frictions(self, case_id: int) -> list[Friction]: ...
+    def frictions_since(self, at: str) -> list[Friction]:
+        """Every friction report at or after `at`, on a case or not, newest first."""
+    def friction_reporters(self, process: str) -> list[str]:
+        """Who reported friction on this process, each once, first reporter first."""
+    def review_friction(self, process: str, note: str, by: str, at: str) -> int: ...
+    def friction_reviews(self) -> dict[str, FrictionReview]:
+        """The latest review of each reviewed process."""
     def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int: ...
     def promise(self, promise_id: int) -> Promise | None: ...
     def promises(self, case_id: int) -> list[Promise]: ...
@@ -310,6 +318,19 @@ class Helpdesk(Protocol):
         """Not done yet, oldest first."""
     def attempted(self, write_id: int, error: str | None) -> None: ...
     def done(self, write_id: int, at: str) -> None: ...
+class Search(Protocol):
+    """Full-text search over what each case says: its summary, what was tried, its notes,
+    its decisions and its resolution. Words in, case ids out, best first (BM25 in SQLite,
+    ts_rank in PostgreSQL); equal scores put the newest case first. The index follows every
+    write in the same transaction."""
+
+    def ranked(self, words: Sequence[str], *, every_word: bool = True,
+               status: CaseStatus | None = None, platforms: Sequence[str] = (),
+               customer: str | None = None, skill: str | None = None,
+               exclude: int | None = None, limit: int = 10, offset: int = 0) -> list[int]:
+        """`words` are plain lower-case words (no query syntax). `every_word` asks for cases
+        with all of them, else any of them; `platforms` () means every platform; `customer`
+        matches whole, regardless of case; `skill` keeps cases that asked for it."""
 
 
 class Store(Protocol):
@@ -326,6 +347,7 @@ class Store(Protocol):
     refs: PlatformRefs
     retention: Retention
     helpdesk: Helpdesk
+    search: Search
 
     def transaction(self) -> AbstractContextManager[None]:
         """Everything inside commits together or not at all; nesting joins the outer one."""
@@ -335,5 +357,5 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Journal",
-           "Outbox", "OutboxItem", "People", "PlatformRefs", "Retention", "SchemaError",
+           "Outbox", "OutboxItem", "People", "PlatformRefs", "Retention", "SchemaError", "Search",
            "SentMarks", "Store", "Timeline"]

@@ -9,6 +9,7 @@ from bot.domain import (
     CaseStatus,
     Decision,
     Friction,
+    FrictionReview,
     Mood,
     Promise,
     Reminder,
@@ -110,6 +111,24 @@ class SqliteJournal(BaseQueries):
 
     def frictions(self, case_id: int) -> list[Friction]:
         return [_friction(r) for r in self._of_case("frictions", case_id)]
+
+    def frictions_since(self, at: str) -> list[Friction]:
+        return [_friction(r) for r in self._all(
+            "SELECT * FROM frictions WHERE at >= ? ORDER BY at DESC, id DESC", (at,))]
+
+    def friction_reporters(self, process: str) -> list[str]:
+        return [r["by_id"] for r in self._all(
+            "SELECT by_id, MIN(id) AS first FROM frictions WHERE process = ? GROUP BY by_id "
+            "ORDER BY first", (process,))]
+
+    def review_friction(self, process: str, note: str, by: str, at: str) -> int:
+        return self._insert("INSERT INTO friction_reviews (process, note, by_id, at) "
+                            "VALUES (?, ?, ?, ?)", (process, note, by, at))
+
+    def friction_reviews(self) -> dict[str, FrictionReview]:
+        rows = self._all("SELECT * FROM friction_reviews ORDER BY at, id")
+        return {r["process"]: FrictionReview(process=r["process"], note=r["note"],
+                                             by=r["by_id"], at=r["at"]) for r in rows}
 
     # promises -------------------------------------------------------------
     def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int:

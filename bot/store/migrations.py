@@ -14,6 +14,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.store.ddl import HELPDESK, OUTBOX
+from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
 
@@ -347,6 +348,14 @@ def m013_outbox(db: Database) -> None:
     for statement in OUTBOX.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m015_case_search(db: Database) -> None:
+    """Full-text search over what the team already knows (issue 13), filled from the cases
+    already there, and the front line's friction reviews."""
+    for statement in statements(CASE_SEARCH):
+        db.execute(statement)
 
 
 @migrations()

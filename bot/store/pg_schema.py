@@ -83,12 +83,17 @@ POSTGRES: dict[str, PgForm] = {
     "m011_case_ref_lookup": PgForm("CREATE UNIQUE INDEX cases_by_ref_lower ON cases(lower(ref))"),
     "m012_platform_refs": _PLATFORM_REFS_PG,
     "m013_outbox": portable(m.OUTBOX),
+    # FTS5 is SQLite's; PostgreSQL searches with tsvectors made at query time (pg_search.py).
+    "m015_case_search": portable("CREATE TABLE friction_reviews"
+                                 + m.CASE_SEARCH.split("CREATE TABLE friction_reviews")[1]),
     "m016_case_redaction": portable("ALTER TABLE cases ADD COLUMN redacted_at TEXT"),
     "m017_helpdesk": portable(m.HELPDESK),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
-SQLITE_ONLY_TABLES: frozenset[str] = frozenset()
+SQLITE_ONLY_TABLES: frozenset[str] = frozenset(
+    {"case_search"} | {f"case_search_{part}" for part in
+                       ("data", "idx", "content", "docsize", "config")})
 
 
 def migration_names() -> list[str]:

@@ -38,6 +38,7 @@ from bot.store.interfaces import (
     PlatformRefs,
     Retention,
     SchemaError,
+    Search,
     SentMarks,
     Timeline,
 )
@@ -45,6 +46,7 @@ from bot.store.journal import SqliteJournal
 from bot.store.outbox import SqliteOutbox
 from bot.store.people import SqlitePeople
 from bot.store.pg_db import PgDb
+from bot.store.pg_search import PgSearch
 from bot.store.platform_refs import SqlitePlatformRefs
 from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.retention import SqliteRetention
@@ -85,6 +87,9 @@ class PgDigestReads(BaseQueries):
 class PgRetention(SqliteRetention):
     CONTAINS = "strpos({hay}, ?) > 0"
 
+    def _reindex(self, case_id: int) -> None:
+        """PostgreSQL's search reads the texts when it searches (pg_search.py): no copy."""
+
     def compact(self) -> None:
         # Redacted text lingers in dead tuples until VACUUM rewrites the tables.
         self.db.execute("VACUUM FULL")
@@ -111,6 +116,7 @@ class PgStore:
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
         self.retention: Retention = PgRetention(db)
         self.helpdesk: Helpdesk = SqliteHelpdesk(db)
+        self.search: Search = PgSearch(db)
 
     @property
     def path(self) -> str:

@@ -78,7 +78,17 @@ class SqliteRetention(BaseQueries):
             "room_name = CASE WHEN status = 'open' THEN room_name ELSE NULL END, "
             "redacted_at = ? WHERE id = ?",
             (marker, marker, marker, marker, at, case_id))
+        self._reindex(case_id)
         return changed + 1
+
+    def _reindex(self, case_id: int) -> None:
+        """The search index (m015) copies a case's texts; after redaction it holds only
+        what is left (its triggers follow inserts, not these updates)."""
+        self.db.execute("DELETE FROM case_search WHERE rowid = ?", (case_id,))
+        self.db.execute(
+            "INSERT INTO case_search (rowid, summary, tried, notes, decisions, resolution) "
+            "SELECT id, summary, '', '', '', COALESCE(resolution, '') FROM cases WHERE id = ?",
+            (case_id,))
 
     def _forget_deliveries(self, case: dict[str, str | None]) -> int:
         """Processed inbox rows naming the case (its ref, room, customer or summary) go;

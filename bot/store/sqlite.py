@@ -27,6 +27,7 @@ from bot.store.interfaces import (
     PlatformRefs,
     Retention,
     SchemaError,
+    Search,
     SentMarks,
     Timeline,
 )
@@ -37,6 +38,7 @@ from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
 from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.retention import SqliteRetention
+from bot.store.search import SqliteSearch
 from bot.store.timeline import SqliteTimeline
 
 
@@ -93,6 +95,7 @@ class SqliteStore:
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
         self.retention: Retention = SqliteRetention(db)
         self.helpdesk: Helpdesk = SqliteHelpdesk(db)
+        self.search: Search = SqliteSearch(db)
 
     @property
     def path(self) -> str:

@@ -1,4 +1,5 @@
-"""GET /digest/YYYY-Www: the digest page, only through a signed, unexpired link."""
+"""GET /digest/YYYY-Www (the digest page) and /digest/case/<ref> (a case's journey chart),
+only through a signed, unexpired link."""
 
 from __future__ import annotations
 
@@ -9,11 +10,12 @@ from typing import Protocol
 from aiohttp import web
 
 from bot.config import Config
-from bot.digest.links import link_secret, verify
+from bot.digest.links import case_subject, link_secret, verify
 from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.page import render_page
 from bot.digest.weeks import BadInput, parse_week
 from bot.services.base import Deps
+from bot.web.case_page import render_case_page
 
 log = logging.getLogger("swarmbot.digest")
 
@@ -59,9 +61,22 @@ def add_digest_routes(app: web.Application, core: HasDeps,
         return web.Response(text=render_page(digest), content_type="text/html",
                             headers=_HEADERS)
 
+    async def case_page(request: web.Request) -> web.Response:
+        ref = request.match_info["ref"]
+        now = core.deps.now()
+        if not verify(secret, case_subject(ref), request.query.get("exp"),
+                      request.query.get("sig"), now):
+            return _forbidden()
+        case = core.deps.store.cases.by_ref(ref)
+        if case is None:  # signed by us, since erased
+            raise web.HTTPNotFound(text=f"No case {ref}.\n")
+        return web.Response(text=render_case_page(core.deps, case, now),
+                            content_type="text/html", headers=_HEADERS)
+
     async def forbidden(_: web.Request) -> web.Response:
         return _forbidden()
 
+    app.router.add_get("/digest/case/{ref}", case_page)
     app.router.add_get("/digest/{week}", page)
     app.router.add_route("*", "/digest", forbidden)
     app.router.add_route("*", "/digest/{tail:.*}", forbidden)

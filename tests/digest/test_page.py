@@ -97,3 +97,25 @@ def test_verify_rejects_tampering(script: Script) -> None:
     assert not verify("other", "2026-W46", exp, sig, now)
     assert not verify(None, "2026-W46", exp, sig, now)
     assert not verify(SECRET, "2026-W46", "-1", sig, now)
+
+
+async def test_a_case_journey_chart_behind_a_signed_link(client: TestClient,
+                                                         script: Script) -> None:
+    from bot.digest.links import case_subject
+
+    store = script.core.deps.store
+    ref = next(c.ref for c in store.cases.all() if store.journal.touchpoints(c.id))
+    now = script.clock.now
+    resp = await client.get(signed_path(SECRET, case_subject(ref), now, hours=1))
+    assert resp.status == 200 and "no-store" in resp.headers["Cache-Control"]
+    html = await resp.text()
+    assert f"Journey of {ref}" in html and "<script" not in html
+    assert marks(html, "chart-journey") >= 1
+    # a week's link does not open a case, nor a case's link another case
+    exp = int(now.timestamp()) + 600
+    assert (await client.get(f"/digest/case/{ref}?exp={exp}&sig="
+                             f"{signature(SECRET, '2026-W46', exp)}")).status == 403
+    other = signed_path(SECRET, case_subject("ZZ-1"), now).replace("ZZ-1", ref)
+    assert (await client.get(other)).status == 403
+    gone = await client.get(signed_path(SECRET, case_subject("NOPE-1"), now))
+    assert gone.status == 404

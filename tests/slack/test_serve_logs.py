@@ -46,7 +46,8 @@ async def test_serve_logs_what_it_serves_and_that_it_stopped(tmp_path: Path,
         serving = entries[-1]
         assert serving["level"] == "info" and serving["logger"] == "swarmbot"
         assert serving["message"] == (
-            f"swarmbot serving http://127.0.0.1:{port} /slack/events /digest /digest/{{tail}} "
+            f"swarmbot serving http://127.0.0.1:{port} /slack/events /digest /digest/case/{{ref}} "
+            f"/digest/{{tail}} "
             f"/digest/{{week}} "
             f"/healthz /metrics /readyz; adapters: slack; store {tmp_path / 'swarmbot.db'}")
         async with aiohttp.ClientSession() as http:  # it really serves what it said

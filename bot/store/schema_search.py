@@ -1,0 +1,70 @@
+"""The DDL of migration m015 (bot/store/migrations.py), kept apart to keep that file short."""
+
+from __future__ import annotations
+
+# The search index of issue 13. FTS5 is SQLite's; the PostgreSQL store keeps a tsvector per
+# case instead (same columns, same moments of update). One row per case, rowid = case id,
+# one column per kind of text so bm25() can weigh them. Triggers keep it in step inside the
+# writing transaction, whichever repository (or bulk load) wrote the row.
+CASE_SEARCH = """
+CREATE VIRTUAL TABLE case_search USING fts5(
+    summary, tried, notes, decisions, resolution, tokenize = 'porter unicode61'
+);
+INSERT INTO case_search (rowid, summary, tried, notes, decisions, resolution)
+    SELECT c.id, c.summary,
+           COALESCE((SELECT group_concat(h.tried, ' ') FROM help_requests h
+                     WHERE h.case_id = c.id AND h.tried IS NOT NULL), ''),
+           COALESCE((SELECT group_concat(t.text, ' ') FROM timeline t
+                     WHERE t.case_id = c.id AND t.kind = 'note'), ''),
+           COALESCE((SELECT group_concat(d.decision || ' ' || COALESCE(d.rationale, ''), ' ')
+                     FROM decisions d WHERE d.case_id = c.id), ''),
+           COALESCE(c.resolution, '')
+    FROM cases c;
+CREATE TRIGGER case_search_open AFTER INSERT ON cases BEGIN
+    INSERT INTO case_search (rowid, summary, tried, notes, decisions, resolution)
+    VALUES (NEW.id, NEW.summary, '', '', '', COALESCE(NEW.resolution, ''));
+END;
+CREATE TRIGGER case_search_case AFTER UPDATE OF summary, resolution ON cases BEGIN
+    UPDATE case_search SET summary = NEW.summary, resolution = COALESCE(NEW.resolution, '')
+    WHERE rowid = NEW.id;
+END;
+CREATE TRIGGER case_search_gone AFTER DELETE ON cases BEGIN
+    DELETE FROM case_search WHERE rowid = OLD.id;
+END;
+CREATE TRIGGER case_search_tried AFTER INSERT ON help_requests WHEN NEW.tried IS NOT NULL
+BEGIN
+    UPDATE case_search SET tried = tried || ' ' || NEW.tried WHERE rowid = NEW.case_id;
+END;
+CREATE TRIGGER case_search_note AFTER INSERT ON timeline WHEN NEW.kind = 'note' BEGIN
+    UPDATE case_search SET notes = notes || ' ' || NEW.text WHERE rowid = NEW.case_id;
+END;
+CREATE TRIGGER case_search_decision AFTER INSERT ON decisions BEGIN
+    UPDATE case_search SET decisions = decisions || ' ' || NEW.decision || ' '
+                                       || COALESCE(NEW.rationale, '')
+    WHERE rowid = NEW.case_id;
+END;
+CREATE TABLE friction_reviews (
+    id INTEGER PRIMARY KEY,
+    process TEXT NOT NULL,
+    note TEXT NOT NULL,
+    by_id TEXT NOT NULL,
+    at TEXT NOT NULL
+);
+CREATE INDEX friction_reviews_by_process ON friction_reviews(process, at)
+"""
+
+
+def statements(script: str) -> list[str]:
+    """Split on `;` that end a statement, keeping trigger bodies (`…; END`) whole."""
+    out: list[str] = []
+    current = ""
+    for part in script.split(";"):
+        current += part
+        if current.strip().upper().startswith("CREATE TRIGGER") and not \
+                current.strip().upper().endswith("END"):
+            current += ";"
+            continue
+        if current.strip():
+            out.append(current)
+        current = ""
+    return out

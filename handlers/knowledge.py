@@ -1,0 +1,217 @@
+"""similar, find, history, catchup, journey, and `friction top` / `friction reviewed`:
+what the team already knows, given back in chat (issue 13)."""
+
+from __future__ import annotations
+
+from contextlib import suppress
+from dataclasses import dataclass
+
+from bot.digest.links import case_link
+from bot.errors import CommandError, ConfigError
+from bot.people import mention
+from bot.replies import Reply
+from bot.services import friction as friction_service
+from bot.services import knowledge, messages
+from bot.services.journey_map import duration, journey_map
+from handlers.parsing import Args, read_id
+from handlers.registry import Ctx, command
+from handlers.validate import bounded
+
+MAX_WEEKS = 52
+
+
+@dataclass(frozen=True)
+class Similar:
+    """similar [ref]: the case comes from the room or the ref."""
+
+
+@command("similar", "", "Resolved cases most like this one (who helped, how it was solved).",
+         parse=lambda ctx, args: Similar() if not args.rest() else _no_words(ctx),
+         who="anyone", any_platform=True)
+async def similar(ctx: Ctx, cmd: Similar) -> list[Reply]:
+    case = ctx.need_case()
+    found = knowledge.similar(ctx.deps, case, ctx.inv.platform)
+    if not found:
+        return [Reply(text=f"No resolved case like {case.ref} yet.")]
+    now = ctx.deps.now()
+    return [Reply(title=f"Solved before, like {case.ref}",
+                  text="\n".join(k.line(now) for k in found))]
+
+
+def _no_words(ctx: Ctx) -> Similar:
+    raise ctx.bad("this command takes no words besides the case ref")
+
+
+@dataclass(frozen=True)
+class Find:
+    words: str
+    customer: str | None = None
+    skill: str | None = None
+    status: str = "all"
+    page: int = 1
+
+
+def parse_find(ctx: Ctx, args: Args) -> Find:
+    opts = args.options
+    words = bounded(args.rest(), "words")
+    if not words:
+        raise ctx.bad("say what to look for")
+    status = opts.get("status", "all").lower()
+    if status not in knowledge.STATUSES:
+        raise ctx.bad(f"`{status[:20]}` is not a status (open, resolved or all)")
+    page = read_id(opts["page"], "page", ctx.usage) if "page" in opts else 1
+    return Find(words, bounded(opts.get("customer", ""), "customer") or None,
+                bounded(opts.get("skill", ""), "skill") or None, status, page)
+
+
+@command("find", "<words> [customer=\"…\"] [skill=…] [status=open|resolved|all] [page=N]",
+         "Search every case (summary, what was tried, notes, decisions, resolution).",
+         parse=parse_find, case="none", who="anyone",
+         options=("customer", "skill", "status", "page"),
+         details="Best matches first, 10 a page; cases with every word you give.")
+async def find(ctx: Ctx, cmd: Find) -> list[Reply]:
+    found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
+                           cmd.status, cmd.page)
+    if not found.items:
+        where = " on that page" if cmd.page > 1 else ""
+        return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}.")]
+    now = ctx.deps.now()
+    first = (cmd.page - 1) * knowledge.FIND_PAGE
+    lines = [f"{first + i}. {k.line(now)}" for i, k in enumerate(found.items, 1)]
+    if found.more:
+        lines.append("More: " + ctx.deps.phrases.command(
+            "find", f"{cmd.words} {_options(cmd)}page={cmd.page + 1}"))
+    return [Reply(title=f"Cases matching `{cmd.words[:80]}` (page {cmd.page})",
+                  text="\n".join(lines))]
+
+
+def _options(cmd: Find) -> str:
+    out = f'customer="{cmd.customer}" ' if cmd.customer else ""
+    out += f"skill={cmd.skill} " if cmd.skill else ""
+    return out + (f"status={cmd.status} " if cmd.status != "all" else "")
+
+
+@dataclass(frozen=True)
+class History:
+    page: int = 1
+
+
+def parse_history(ctx: Ctx, args: Args) -> History:
+    word = args.take()
+    if args.rest():
+        raise ctx.bad("give at most a page number")
+    return History(read_id(word, "page", ctx.usage) if word else 1)
+
+
+@command("history", "[page]", "Every timeline entry of a case, 20 a page, oldest first.",
+         parse=parse_history, who="anyone", any_platform=True)
+async def history(ctx: Ctx, cmd: History) -> list[Reply]:
+    case = ctx.need_case()
+    page = knowledge.history(ctx.deps, ctx.actor, case, cmd.page)
+    lines = [messages.event_line(e) for e in page.events]
+    if page.page < page.pages:
+        lines.append("Next: " + ctx.deps.phrases.command("history",
+                                                         f"{case.ref} {page.page + 1}"))
+    return [Reply(title=f"History of {case.ref}, page {page.page} of {page.pages} "
+                        f"({page.total} entries)", text="\n".join(lines) or "No entries.")]
+
+
+@dataclass(frozen=True)
+class ShowCase:
+    """catchup, journey: read the case in context."""
+
+
+@command("catchup", "", "The case as it stands and what you haven't seen (only you see it).",
+         parse=lambda ctx, args: ShowCase(), who="anyone")
+async def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+    case = ctx.need_case()
+    return [messages.catchup(knowledge.catch_up(ctx.deps, ctx.actor.id, case), ctx.deps.phrases)]
+
+
+@command("journey", "", "The customer's journey map: functions met, time in each, moods.",
+         parse=lambda ctx, args: ShowCase(), who="anyone", any_platform=True)
+async def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+    case = ctx.need_case()
+    stops = journey_map(ctx.deps, case)
+    if not stops:
+        return [Reply(text=f"No touchpoints or moods on {case.ref} yet: "
+                           f"{ctx.deps.phrases.command('touch', '<function> <what happened>')}, "
+                           f"{ctx.deps.phrases.command('mood', '<level>')}.")]
+    lines = []
+    moods = [m.level for s in stops for m in s.moods]
+    if moods:
+        lines.append("Mood on the way: " + " → ".join(moods))
+    n = 0
+    for stop in stops:
+        if stop.touches:
+            n += 1
+            lines.append(f"{n}. {stop.function} · {duration(stop.seconds)} · "
+                         f"{len(stop.touches)} touchpoint{'s' if len(stop.touches) > 1 else ''}")
+        else:
+            lines.append(stop.function)
+        entries = [(t.at, 0, t.id, f"{t.what} ({mention(t.by)})") for t in stop.touches]
+        entries += [(m.at, 1, m.id, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
+                    for m in stop.moods]
+        lines += [f"   {at[:16].replace('T', ' ')} {what}" for at, _, _, what in sorted(entries)]
+    # Without a link secret there is no chart page to link to; the text says it all.
+    with suppress(ConfigError):
+        lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now()))
+    return [Reply(title=f"Journey of {case.ref}: {case.summary}", text="\n".join(lines))]
+
+
+# `friction top` and `friction reviewed` share the `friction` command (handlers/journal.py):
+# these are their typed commands and runners.
+@dataclass(frozen=True)
+class FrictionTop:
+    weeks: int = 4
+
+
+@dataclass(frozen=True)
+class FrictionReviewed:
+    process: str
+    note: str
+
+
+def parse_friction_top(ctx: Ctx, words: list[str]) -> FrictionTop:
+    if len(words) > 1:
+        raise ctx.bad("`friction top` takes at most a number of weeks")
+    if not words:
+        return FrictionTop()
+    weeks = read_id(words[0], "weeks", ctx.usage)
+    if weeks > MAX_WEEKS:
+        raise ctx.bad(f"look back at most {MAX_WEEKS} weeks")
+    return FrictionTop(weeks)
+
+
+def parse_friction_reviewed(ctx: Ctx, text: str) -> FrictionReviewed:
+    process, colon, note = text.partition(":")
+    if not colon or not process.strip() or not note.strip():
+        raise CommandError("Name the process, a colon, then what was done: "
+                           + ctx.deps.phrases.command("friction",
+                                                      "reviewed <process>: <note>"))
+    return FrictionReviewed(bounded(process.strip(), "process"), bounded(note.strip(), "note"))
+
+
+async def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
+    ranked = friction_service.top(ctx.deps, cmd.weeks)
+    if not ranked:
+        return [Reply(text=f"No friction reported in the last {cmd.weeks} weeks.")]
+    lines = []
+    for i, r in enumerate(ranked, 1):
+        lines.append(f"{i}. {r.process}: {r.reports} report{'s' if r.reports > 1 else ''} "
+                     f"by {r.reporters} {'people' if r.reporters > 1 else 'person'} · "
+                     f"latest: “{knowledge.one_line(r.latest.how, 120)}”")
+        if r.review:
+            lines.append(f"   reviewed {r.review.at[:10]} by {mention(r.review.by)}: "
+                         f"{knowledge.one_line(r.review.note, 120)}")
+    return [Reply(title=f"Friction, last {cmd.weeks} weeks (most reported first)",
+                  text="\n".join(lines))]
+
+
+async def run_friction_reviewed(ctx: Ctx, cmd: FrictionReviewed) -> list[Reply]:
+    done = await friction_service.review(ctx.deps, ctx.actor, cmd.process, cmd.note)
+    told = (" Told " + ", ".join(mention(p) for p in done.told) + ".") if done.told else ""
+    return [ctx.ok(f"Marked {done.process} reviewed.{told}")] + ctx.failures(done.failures)
+
+
+COMMANDS = [similar, find, history, catchup, journey]
