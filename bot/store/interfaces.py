@@ -81,6 +81,18 @@ class Cases(Protocol):
     def set_owner(self, case_id: int, owner: str) -> None: ...
     def set_delight(self, case_id: int, delight: str) -> None: ...
     def resolve(self, case_id: int, resolution: str, at: str) -> None: ...
+    def close(self, case_id: int, status: CaseStatus, resolution: str, at: str) -> None:
+        """Resolved or cancelled: `resolution` is how, or why; `at` is the closing time."""
+    def reopen(self, case_id: int) -> None:
+        """Open again: the resolution and closing time are cleared (the timeline keeps them)."""
+    def set_details(self, case_id: int, *, severity: int | None = None,
+                    customer: str | None = None, summary: str | None = None) -> None:
+        """Change what is given (None: left as it is)."""
+    def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
+    def pending_handoffs(self) -> list[Handoff]:
+        """Pending offers on open cases, oldest first."""
+    def unanswered_help(self) -> list[HelpRequest]:
+        """Help requests on open cases that nobody besides the asker joined after."""
 
     # ownership periods
     def add_owner(self, case_id: int, person: str, at: str) -> None: ...
@@ -126,6 +138,7 @@ class Timeline(Protocol):
     def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
                ref_id: int | None = None) -> int: ...
     def events(self, case_id: int, after_id: int = 0) -> list[TimelineEvent]: ...
+    def event(self, event_id: int) -> TimelineEvent | None: ...
     def last_seen(self, case_id: int, person: str) -> int: ...
     def mark_seen(self, case_id: int, person: str, event_id: int) -> None: ...
     def count_message(self, case_id: int, person: str) -> None: ...
@@ -147,6 +160,8 @@ class Journal(Protocol):
     def add_decision(self, case_id: int, risk: str, decision: str, rationale: str | None,
                      by: str, at: str) -> int: ...
     def decision(self, decision_id: int) -> Decision | None: ...
+    def decision_no(self, case_id: int, no: int) -> Decision | None:
+        """The case's decision by its per-case number (`Decision.no`)."""
     def decisions(self, case_id: int) -> list[Decision]: ...
     def set_outcome(self, decision_id: int, outcome: str, at: str) -> None: ...
     def add_friction(self, case_id: int | None, process: str, how: str, by: str, at: str
@@ -154,6 +169,12 @@ class Journal(Protocol):
     def frictions(self, case_id: int) -> list[Friction]: ...
     def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int: ...
     def promise(self, promise_id: int) -> Promise | None: ...
+    def promise_no(self, case_id: int, no: int) -> Promise | None:
+        """The case's promise by its per-case number (`Promise.no`)."""
+    def due_unkept(self, by: str) -> list[Reminder]:
+        """Open promises on open cases due by `by`, kept or reminded or not."""
+    def last_contact(self, case_id: int) -> str | None:
+        """When the customer last heard from us: the last touchpoint or kept promise."""
     def promises(self, case_id: int) -> list[Promise]: ...
     def open_promises(self, case_id: int) -> list[Promise]:
         """Not kept yet, soonest due first."""
@@ -215,6 +236,17 @@ class SentMarks(Protocol):
     def unmark_reminded(self, promise_id: int) -> None: ...
 
 
+class Nudges(Protocol):
+    """Nudges sent: marked before sending (a restart never repeats one), unmarked if the
+    platform refuses (the next tick tries again)."""
+
+    def mark(self, kind: str, cause: str, to: str, case_id: int | None, at: str) -> bool:
+        """False when this kind of nudge for this cause already went to `to`."""
+    def unmark(self, kind: str, cause: str, to: str) -> None: ...
+    def sent(self, kind: str, cause: str) -> list[str]:
+        """Who was nudged of this kind for this cause."""
+
+
 # The digest's window reads: name -> the fields of each tuple, in order. "In the window"
 # means the time named first falls in [lo, hi).
 WINDOW_READS = {
@@ -228,6 +260,8 @@ WINDOW_READS = {
     "touchpoints": "case_id, function: one per touchpoint",
     "frictions": "process, how: newest first",
     "decisions": "risk, outcome: one per decision taken",
+    "lifecycle": "kind ('cancelled' or 'reopened'): one per case cancelled or reopened",
+    "nudges": "kind: one per nudge sent",
 }
 
 
@@ -265,6 +299,7 @@ class Store(Protocol):
     sent: SentMarks
     digest: DigestReads
     refs: PlatformRefs
+    nudges: Nudges
 
     def transaction(self) -> AbstractContextManager[None]:
         """Everything inside commits together or not at all; nesting joins the outer one."""
@@ -274,4 +309,4 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Inbox", "InboxItem", "Intent", "Intents",
-           "Journal", "People", "PlatformRefs", "SentMarks", "Store", "Timeline"]
+           "Journal", "Nudges", "People", "PlatformRefs", "SentMarks", "Store", "Timeline"]

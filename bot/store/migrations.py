@@ -330,3 +330,37 @@ def m012_platform_refs(db: Database) -> None:
     for statement in _PLATFORM_REFS.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+_LIFECYCLE = """
+ALTER TABLE promises ADD COLUMN seq INTEGER;
+UPDATE promises SET seq = (SELECT COUNT(*) FROM promises p
+                           WHERE p.case_id = promises.case_id AND p.id <= promises.id);
+CREATE UNIQUE INDEX promises_by_case_seq ON promises(case_id, seq);
+ALTER TABLE decisions ADD COLUMN seq INTEGER;
+UPDATE decisions SET seq = (SELECT COUNT(*) FROM decisions d
+                            WHERE d.case_id = decisions.case_id AND d.id <= decisions.id);
+CREATE UNIQUE INDEX decisions_by_case_seq ON decisions(case_id, seq);
+ALTER TABLE cases ADD COLUMN swarm_type TEXT;
+CREATE INDEX timeline_by_ref ON timeline(case_id, ref_id);
+CREATE TABLE nudges (
+    kind TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    to_id TEXT NOT NULL,
+    case_id INTEGER REFERENCES cases(id),
+    at TEXT NOT NULL,
+    PRIMARY KEY (kind, cause, to_id)
+);
+CREATE INDEX nudges_by_at ON nudges(at)
+"""
+
+
+@migrations()
+def m014_case_lifecycle(db: Database) -> None:
+    """Issue 12: promise and decision numbers per case (`seq`, back-filled in id order so a
+    case's first is #1), the swarm type a case was opened as, a lookup of the entries that
+    correct or retract an entry, and the nudges sent (once per kind, cause and receiver, so a
+    restart never repeats one; the digest counts them by kind)."""
+    for statement in _LIFECYCLE.split(";"):
+        if statement.strip():
+            db.execute(statement)

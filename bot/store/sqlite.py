@@ -21,6 +21,7 @@ from bot.store.interfaces import (
     Inbox,
     Intents,
     Journal,
+    Nudges,
     People,
     PlatformRefs,
     SentMarks,
@@ -28,6 +29,7 @@ from bot.store.interfaces import (
 )
 from bot.store.journal import SqliteJournal
 from bot.store.migrations import migrate
+from bot.store.nudges import SqliteNudges
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
 from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
@@ -73,6 +75,7 @@ class SqliteStore:
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = SqliteDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
+        self.nudges: Nudges = SqliteNudges(db)
 
     @property
     def path(self) -> str:
