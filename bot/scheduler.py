@@ -161,14 +161,14 @@ class Scheduler:
                 await port.direct_message(r.owner, Reply(
                     title=f"Promise to the customer on {r.ref}",
                     text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
-                    buttons=(Button("Kept", f"kept {r.ref} {p.id}", style="primary"),)))
+                    buttons=(Button("Kept", f"kept {r.ref} {p.no}", style="primary"),)))
             except PortError as err:
                 store.sent.unmark_reminded(p.id)
                 log.warning("reminder for promise %s failed (will retry): %s", p.id,
                             err.detail)
                 continue
             REMINDERS_SENT.labels(r.platform).inc()
-            done.append(f"reminder promise #{p.id} -> {r.owner}")
+            done.append(f"reminder promise #{p.no} of {r.ref} -> {r.owner}")
         return done
 
 

@@ -9,6 +9,7 @@ from bot.errors import CommandError
 from bot.people import mention
 from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
+from bot.services import lifecycle
 from bot.services.membership import need
 from handlers.format import case_line, event_line
 from handlers.forms import open_form, resolve_form
@@ -119,7 +120,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     if view.promises:
-        fields.append(Field("Open promises", "\n".join(f"#{p.id} by {p.due}: {p.what}"
+        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
                                                        for p in view.promises)))
     if view.pending is not None:
         fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
@@ -181,37 +182,50 @@ async def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     events = case_service.catchup(ctx.deps, ctx.actor, case)
     if not events:
         return [Reply(text=f"Nothing new on {case.ref} since you last looked.")]
-    return [Reply(title=f"Catch-up on {case.ref}", text="\n".join(event_line(e) for e in events))]
+    marks = lifecycle.marks_of(ctx.deps, case)
+    return [Reply(title=f"Catch-up on {case.ref}",
+                  text="\n".join(event_line(e, marks.get(e.id)) for e in events))]
 
 
 @dataclass(frozen=True)
 class Resolve:
     resolution: str
+    carry: str | None = None  # the note open promises are carried over with
 
 
-def resolve_of(text: str) -> Resolve:
+def resolve_of(text: str, carry: str = "") -> Resolve:
     if not text:
         raise CommandError("Say how the case was resolved.", field="resolution")
-    return Resolve(bounded(text, "resolution"))
+    return Resolve(bounded(text, "resolution"), bounded(carry, "why", "carry") or None)
 
 
 def parse_resolve(ctx: Ctx, args: Args) -> Resolve:
     try:
-        return resolve_of(args.rest())
+        return resolve_of(args.rest(), args.options.get("carry", ""))
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
 
-@command("resolve", "<resolution>", "Close the case, credit the swarm, archive the room.",
-         parse=parse_resolve, who="owner or manager",
-         details="Typed alone in a swarm room, it opens a form.",
+def check_resolve_form(ctx: Ctx, cmd: Resolve) -> None:
+    case_service.check_resolve(ctx.deps, ctx.actor, ctx.need_case())
+    case_service.check_promises(ctx.deps, ctx.need_case(), cmd.carry)
+
+
+@command("resolve", "[carry=\"…\"] <resolution>",
+         "Close the case, credit who contributed, archive the room.",
+         parse=parse_resolve, who="owner or manager", options=("carry",),
+         details="Open promises are asked about first: mark them kept, or carry them over "
+                 "with carry=\"who follows up\". Credit goes to who contributed: wrote an "
+                 "entry (note, touch, mood, decision, promise, friction, thanks, need), posted "
+                 "in the room, was thanked, opened the case or accepted a handoff; joining "
+                 "alone is not credit. Typed alone in a swarm room, it opens a form.",
          form=FormSpec(build=lambda ctx: resolve_form(ctx.deps.phrases, ctx.need_case().ref),
                        read=lambda ctx, v: resolve_of(v.get("resolution", "")),
-                       check=lambda ctx, cmd: case_service.check_resolve(
-                           ctx.deps, ctx.actor, ctx.need_case())),
+                       check=lambda ctx, cmd: check_resolve_form(ctx, cmd)),
          bare_opens_form=True)
 async def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
-    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution)
+    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution,
+                                           cmd.carry)
     credit = (" Credited: " + ", ".join(mention(p) for p in done.contributors) + "."
               if done.contributors else "")
     return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS, private=False)

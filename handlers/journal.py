@@ -142,7 +142,8 @@ def parse_outcome(ctx: Ctx, args: Args) -> Outcome:
 
 
 @command("outcome", f"<id> <{'|'.join(DECISION_OUTCOMES)}>",
-         "Record how an advocate decision turned out.", parse=parse_outcome, who="owner")
+         "Record how an advocate decision turned out (#1 is the case's first).",
+         parse=parse_outcome, who="owner")
 async def outcome(ctx: Ctx, cmd: Outcome) -> list[Reply]:
     journal.outcome(ctx.deps, ctx.actor, ctx.need_case(), cmd.decision, cmd.result)
     return [ctx.ok(f"Decision #{cmd.decision}: {cmd.result}.")]
@@ -212,7 +213,8 @@ def parse_kept(ctx: Ctx, args: Args) -> Kept:
     return Kept(pid)
 
 
-@command("kept", "<id>", "Mark a promise to the customer kept.", parse=parse_kept, who="owner")
+@command("kept", "<id>", "Mark a promise to the customer kept (#1 is the case's first).",
+         parse=parse_kept, who="owner")
 async def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
     late = ctx.deps.now() > parse_iso(row.due)

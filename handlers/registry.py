@@ -102,9 +102,18 @@ def command(name: str, usage: str, summary: str, *, parse: Parser,
 
 def all_commands() -> list[Command]:
     # Imported here so that building the registry is explicit, never an import side effect.
-    from handlers import cases, digest, handoff, help_command, journal, people, swarm
+    from handlers import (
+        cases,
+        digest,
+        handoff,
+        help_command,
+        journal,
+        lifecycle,
+        people,
+        swarm,
+    )
 
     found: list[Command] = []
-    for module in (cases, swarm, handoff, journal, people, digest, help_command):
+    for module in (cases, lifecycle, swarm, handoff, journal, people, digest, help_command):
         found.extend(module.COMMANDS)
     return found

@@ -72,7 +72,9 @@ def find_case(store: Store, ref: str) -> Case:
 
 def require_open(case: Case) -> None:
     if not case.is_open:
-        raise NotAllowed(f"{case.ref} is resolved ({case.resolution}); nothing more can change.")
+        # Cancelled or resolved: `reopen` is the way back (issue 12).
+        raise NotAllowed(f"{case.ref} is {case.status.value} ({case.resolution}); nothing more "
+                         "can change until it is reopened.")
 
 
 def require_owner(deps: Deps, case: Case, actor: Person, action: str) -> None:

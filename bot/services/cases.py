@@ -19,7 +19,7 @@ from bot.domain import (
 )
 from bot.errors import CommandError
 from bot.ports import Room
-from bot.services import messages, rooms
+from bot.services import lifecycle, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
@@ -59,9 +59,10 @@ def check_open(deps: Deps, ref: str) -> None:
     existing = deps.store.cases.by_ref(ref)
     if existing is not None:
         where = f" in #{existing.room_name}" if existing.room_name else ""
-        state = "open" if existing.is_open else "resolved"
-        raise CommandError(f"{existing.ref} is already {state} (owner {mention(existing.owner)})"
-                           f"{where}.", field="ref")
+        again = "" if existing.is_open else (
+            f" To work on it again: {deps.phrases.command('reopen', existing.ref + ' <why>')}.")
+        raise CommandError(f"{existing.ref} is already {existing.status.value} (owner "
+                           f"{mention(existing.owner)}){where}.{again}", field="ref")
 
 
 def check_resolve(deps: Deps, actor: Person, case: Case) -> None:
@@ -76,19 +77,37 @@ class Resolved:
     failures: list[str]
 
 
-async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -> Resolved:
+CARRY_FORM = 'carry="who follows up" <resolution>'
+
+
+def check_promises(deps: Deps, case: Case, carry: str | None) -> None:
+    """Resolve asks about open promises: keep them first, or carry them over with a note."""
+    waiting = deps.store.journal.open_promises(case.id)
+    if waiting and carry is None:
+        listed = "; ".join(f"#{p.no} by {p.due}: {p.what}" for p in waiting)
+        raise CommandError(
+            f"{case.ref} has open promises to the customer ({listed}). Mark each "
+            f"{deps.phrases.command('kept', '<id>')}, or carry them over with a note: "
+            f"{deps.phrases.command('resolve', CARRY_FORM)}.",
+            field="resolution")
+
+
+async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
+                       carry: str | None = None) -> Resolved:
     check_resolve(deps, actor, case)
+    check_promises(deps, case, carry)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
+        for p in store.journal.open_promises(case.id):
+            store.timeline.append(case.id, now, "promise_carried", actor.id,
+                                  f"#{p.no} {p.what}: {carry}", p.id)
         pending = store.cases.pending_handoff(case.id)
         if pending is not None:
             store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
         store.cases.resolve(case.id, resolution.strip(), now)
         store.cases.end_owner(case.id, now)
         store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
-    contributors = [p.person for p in store.cases.participants(case.id)
-                    if p.role is not Role.OWNER and p.person != case.owner]
-    contributors = list(dict.fromkeys(contributors))
+    contributors = lifecycle.contributors(deps, case)
     effects = Effects()
     if case.room_id:
         port = deps.port(case.platform)

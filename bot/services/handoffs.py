@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import messages
+from bot.services import lifecycle, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
@@ -40,7 +40,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
             store.cases.decide_handoff(replaced.id, HandoffState.WITHDRAWN, now,
                                  f"replaced by an offer to {to}")
             store.timeline.append(case.id, now, "handoff_withdrawn", actor.id,
-                         f"offer to {mention(replaced.to_id)} withdrawn")
+                         f"offer to {mention(replaced.to_id)} withdrawn", replaced.id)
         hid = store.cases.add_handoff(case.id, case.owner, to, briefing.strip(), tried, now)
         store.timeline.append(case.id, now, "handoff_offered", actor.id,
                      f"offered to {mention(to)}: {briefing.strip()}", hid)
@@ -57,6 +57,9 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
     effects = Effects()
     port = deps.port(case.platform)
     await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))
+    if replaced is not None and replaced.to_id != to:
+        await lifecycle.tell_withdrawn(deps, case, replaced.to_id, actor.id, effects,
+                                       replaced_by=to)
     if case.room_id:
         await effects.attempt("tell the room", port.post(case.room_id, messages.notice(
             f"{mention(case.owner)} offered {case.ref} to {mention(to)}; "

@@ -66,7 +66,7 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
     if offer.tried:
         fields.append(Field("Already tried", offer.tried))
     fields.append(Field("Open promises", "\n".join(
-        f"#{p.id} by {p.due}: {p.what}" for p in promises) or "none"))
+        f"#{p.no} by {p.due}: {p.what}" for p in promises) or "none"))
     fields.append(Field("Last customer contact", last_contact or "none recorded"))
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
@@ -85,9 +85,13 @@ def notice(text: str, tone: Tone = Tone.INFO, mentions: tuple[str, ...] = ()) ->
     return Reply(text=text, tone=tone, private=False, mentions=mentions)
 
 
-def event_line(event: TimelineEvent) -> str:
+def event_line(event: TimelineEvent, mark: str | None = None) -> str:
+    """One timeline entry, numbered (`correct`/`retract` take the number), marked if it was
+    corrected or retracted since."""
     by = f" {mention(event.by)}" if event.by and event.kind in ("note", "touch", "mood") else ""
-    return f"{event.at[11:16]} {event.kind.replace('_', ' ')}{by}: {event.text}"
+    about = f" #{event.ref_id}" if event.kind in ("corrected", "retracted") else ""
+    line = f"#{event.id} {event.at[11:16]} {event.kind.replace('_', ' ')}{about}{by}: {event.text}"
+    return line + (f" [{mark}]" if mark else "")
 
 
 def catchup(case: Case, events: list[TimelineEvent], lead: str | None = None) -> Reply:
