@@ -12,6 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -104,6 +105,8 @@ class Config:
     slack: SlackConfig = field(default_factory=SlackConfig)
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
+    types: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -174,6 +177,7 @@ def load_config(path: str | Path | None) -> Config:
         if platform in sections:
             sections[platform].setdefault("enabled", True)
     cfg = _fill(Config, sections, "config", problems)
+    problems += swarm_types.problems(cfg.types)
     if problems:
         raise ConfigError(*problems)
     cfg.source = str(p)

@@ -1,4 +1,4 @@
-"""The weekly digest and promise reminders, on a clock.
+"""The weekly digest, promise reminders and nudges (bot/nudges.py), on a clock.
 
 `Scheduler.tick(now)` does whatever is due at `now` and returns one line per thing done,
 so tests drive it with a fake clock and no sleeps. Once-only is kept by the store, not by
@@ -29,6 +29,7 @@ from bot.digest.weeks import BadInput, Week, parse_zone, week_containing
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
+from bot.nudges import Nudger
 from bot.replies import Button, Reply
 from bot.services import rooms
 from bot.services.base import Deps
@@ -113,7 +114,8 @@ class Scheduler:
         # The timer half of "reconcile at start-up and on a timer" (DESIGN.md).
         repaired = [f"reconciled {line}" for line in
                     await rooms.reconcile(self.deps, now - INTENT_STALE_AFTER)]
-        return repaired + await self.send_digests(now) + await self.remind(now)
+        return (repaired + await self.send_digests(now) + await self.remind(now)
+                + await Nudger(self.deps).tick(now))
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot import swarm_types
 from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
 from bot.errors import CommandError
 from bot.people import mention
@@ -27,6 +28,7 @@ class OpenCase:
     summary: str
     delight: str | None = None
     skills: tuple[str, ...] = ()
+    swarm_type: str | None = None
 
 
 def _severity(word: str) -> int:
@@ -37,7 +39,7 @@ def _severity(word: str) -> int:
 
 
 def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: str,
-                 skills: str) -> OpenCase:
+                 skills: str, swarm_type: str = "") -> OpenCase:
     """Validation of `open`, once, whether the words were typed or filled in a form."""
     if not ref:
         raise CommandError("Give the case reference, e.g. ZD-4711.", field="ref")
@@ -50,7 +52,8 @@ def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: 
                     customer=bounded(customer, "customer"),
                     summary=bounded(summary, "summary"),
                     delight=bounded(delight, "delight") or None,
-                    skills=tuple(skill_names(skills)))
+                    skills=tuple(skill_names(skills)),
+                    swarm_type=swarm_type.strip().lower()[:30] or None)
 
 
 def parse_open(ctx: Ctx, args: Args) -> OpenCase:
@@ -62,7 +65,8 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
     opts = args.options
     try:
         return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
-                            opts.get("delight", ""), opts.get("skills", ""))
+                            opts.get("delight", ""), opts.get("skills", ""),
+                            opts.get("type", ""))
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
@@ -74,26 +78,31 @@ def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
 
 def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
     case_service.check_open(ctx.deps, cmd.ref)
+    case_service.check_type(ctx.deps, cmd.swarm_type)
 
 
 @command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
          "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
-         who="agents", options=("customer", "delight", "skills"),
+         who="agents", options=("customer", "delight", "skills", "type"),
          details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
-                 "skills=\"sso saml\" (asks triage at once). Severity defaults to sev3. "
+                 "skills=\"sso saml\" (asks triage at once) type=\"billing\" (a swarm type "
+                 "from [types]; default: the one named after the severity, which sets nudge "
+                 "timings, default skills and who is auto-invited). Severity defaults to sev3. "
                  "Typed alone, it opens a form.",
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
          bare_opens_form=True)
 async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
-    skills = list(cmd.skills)
     opened = await case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
-        cmd.customer, cmd.delight, skills)
+        cmd.customer, cmd.delight, list(cmd.skills), cmd.swarm_type)
+    skills = list(cmd.skills) or opened.skills
     case = opened.case
     where = f" in #{opened.room.name}" if opened.room else ""
-    replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case.",
-                      private=False)]
+    brought = (" Brought in by this type of swarm: " + ", ".join(
+        mention(p) for p in opened.invited) + "." if opened.invited else "")
+    replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
+                      + brought, private=False)]
     if skills:
         needed = await need(ctx.deps, ctx.actor, case, skills, None)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))
@@ -114,6 +123,8 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
     view = case_service.snapshot(ctx.deps, case)
     fields = [Field("Owner", mention(case.owner)),
               Field("Customer", case.customer or "not given"),
+              Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
+                                                 case.severity).name),
               Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
                                               for p in view.people) or "nobody yet"),
               Field("Customer mood", view.last_mood or "no reading yet")]

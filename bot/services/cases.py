@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import swarm_types
 from bot.domain import (
     DEFAULT_SEVERITY,
     Case,
@@ -28,12 +29,16 @@ class Opened:
     case: Case
     room: Room | None
     failures: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)  # auto-invited by the swarm type
+    skills: list[str] = field(default_factory=list)  # the type's default skills
 
 
 async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                     severity: int = DEFAULT_SEVERITY, customer: str = "",
-                    delight: str | None = None, skills: list[str] | None = None) -> Opened:
+                    delight: str | None = None, skills: list[str] | None = None,
+                    swarm_type: str | None = None) -> Opened:
     check_open(deps, ref)
+    check_type(deps, swarm_type)
     store = deps.store
     deps.port(platform)  # fail before writing anything if the platform is not connected
     now = deps.now_iso()
@@ -47,11 +52,31 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
         if delight:
             store.cases.set_delight(case_id, delight)
             store.timeline.append(case_id, now, "delight", actor.id, delight)
+        if swarm_type:
+            store.cases.set_type(case_id, swarm_type)
+        kind = swarm_types.type_for(deps.config.types, swarm_type, severity)
+        invited = [p for p in kind.invite if p != actor.id]
+        for person in invited:
+            store.people.ensure(person, platform, None, None, now)
+            store.cases.add_participant(case_id, person, Role.SPECIALIST, now, actor.id,
+                                        f"{swarm_types.AUTO_INVITED} ({kind.name})")
+            store.timeline.append(case_id, now, "joined", person,
+                                  f"{mention(person)} {swarm_types.AUTO_INVITED} ({kind.name})")
     case = store.cases.by_id(case_id)
     assert case is not None
     effects = Effects()
     room = await rooms.open_room(deps, case, skills or [], effects)
-    return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures)
+    if room is not None and invited:
+        await effects.attempt("add who this type of swarm brings",
+                              deps.port(platform).invite(room.id, invited))
+    return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures,
+                  invited=invited, skills=list(kind.skills))
+
+
+def check_type(deps: Deps, swarm_type: str | None) -> None:
+    if swarm_type and swarm_type not in swarm_types.known(deps.config.types):
+        raise CommandError(f"No swarm type `{swarm_type[:30]}`: use one of "
+                           f"{', '.join(swarm_types.known(deps.config.types))}.", field="type")
 
 
 def check_open(deps: Deps, ref: str) -> None:

@@ -18,6 +18,7 @@ from bot.domain import (
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
+from bot.swarm_types import AUTO_INVITED
 
 
 def _case(r: dict[str, Any]) -> Case:
@@ -142,8 +143,8 @@ class SqliteCases(BaseQueries):
                     "SELECT h.* FROM help_requests h JOIN cases c ON c.id = h.case_id "
                     "WHERE c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p WHERE "
                     "p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= h.at "
-                    "AND p.role <> ?) ORDER BY h.id",
-                    (CaseStatus.OPEN.value, Role.OWNER.value))]
+                    "AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
+                    (CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
 
     # ownership periods ------------------------------------------------------
     def add_owner(self, case_id: int, person: str, at: str) -> None:

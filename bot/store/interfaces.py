@@ -92,7 +92,9 @@ class Cases(Protocol):
     def pending_handoffs(self) -> list[Handoff]:
         """Pending offers on open cases, oldest first."""
     def unanswered_help(self) -> list[HelpRequest]:
-        """Help requests on open cases that nobody besides the asker joined after."""
+        """Help requests on open cases that nobody besides the asker joined after (people a
+        swarm type auto-invited, whose `why` starts with swarm_types.AUTO_INVITED, don't
+        count: they were brought, not answering)."""
 
     # ownership periods
     def add_owner(self, case_id: int, person: str, at: str) -> None: ...

@@ -1,0 +1,178 @@
+"""Nudges, run by the scheduler: so no customer waits unheard while people pass things around.
+
+Four kinds, each once per cause and receiver (marked in the store before sending, unmarked
+if the platform refuses, so a restart never repeats one and a failure is retried), timed by
+the case's swarm type (bot/swarm_types.py), each with a button for the obvious next step:
+
+- connect: a help request nobody joined within `connect_within` -> the owner and the
+  triage room; after twice that, the managers too.
+- answer: a handoff offer unanswered within `answer_within` -> its receiver; after twice
+  that, the owner (who may withdraw it).
+- update: the customer has not heard from us (last touchpoint or kept promise, else the
+  opening) for `update_every` -> the owner, with "Log an update".
+- promise_due: a promise due and not kept -> the owner, at the due time.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain import Case, CaseStatus, iso, parse_iso
+from bot.errors import PortError
+from bot.metrics import NUDGES_SENT
+from bot.people import mention
+from bot.replies import Reply
+from bot.services.base import Deps
+from bot.swarm_types import SwarmType, type_for
+
+log = logging.getLogger("swarmbot.scheduler")
+
+
+@dataclass(frozen=True)
+class Nudge:
+    kind: str
+    cause: str  # what it is about: with kind and receiver, the once-only key
+    case: Case
+    to: str  # a person (direct message) or a room id
+    direct: bool
+    reply: Reply
+
+
+class Nudger:
+    def __init__(self, deps: Deps) -> None:
+        self.deps = deps
+
+    def type_of(self, case: Case) -> SwarmType:
+        return type_for(self.deps.config.types, case.swarm_type, case.severity)
+
+    async def tick(self, now: datetime) -> list[str]:
+        done = []
+        for nudge in self.due(now):
+            if await self.send(nudge, now):
+                done.append(f"nudge {nudge.kind} {nudge.case.ref} -> "
+                            f"{'@' if nudge.direct else '#'}{nudge.to}")
+        return done
+
+    def due(self, now: datetime) -> list[Nudge]:
+        return (self.connect(now) + self.answer(now) + self.update(now)
+                + self.promises_due(now))
+
+    async def send(self, nudge: Nudge, now: datetime) -> bool:
+        store = self.deps.store
+        port = self.deps.ports.get(nudge.case.platform)
+        if port is None or not store.nudges.mark(nudge.kind, nudge.cause, nudge.to,
+                                                  nudge.case.id, iso(now)):
+            return False
+        try:
+            if nudge.direct:
+                await port.direct_message(nudge.to, nudge.reply)
+            else:
+                await port.post(nudge.to, nudge.reply)
+        except PortError as err:
+            store.nudges.unmark(nudge.kind, nudge.cause, nudge.to)
+            log.warning("%s nudge on %s to %s failed (will retry): %s", nudge.kind,
+                        nudge.case.ref, nudge.to, err.detail)
+            return False
+        NUDGES_SENT.labels(nudge.kind).inc()
+        return True
+
+    def _case(self, case_id: int) -> Case | None:
+        case = self.deps.store.cases.by_id(case_id)
+        return case if case is not None and case.status is CaseStatus.OPEN else None
+
+    def connect(self, now: datetime) -> list[Nudge]:
+        found, phrases = [], self.deps.phrases
+        for h in self.deps.store.cases.unanswered_help():
+            case = self._case(h.case_id)
+            if case is None:
+                continue
+            waited = now - parse_iso(h.at)
+            within = self.type_of(case).connect_within
+            if waited < within:
+                continue
+            skills = ", ".join(h.skills)
+            text = (f"Nobody has joined {case.ref} ({case.summary}) since {mention(h.by)} asked "
+                    f"for {skills} {_ago(waited)} ago.")
+            cause = f"help:{h.id}"
+            join = phrases.button("Join", "join", case.ref, style="primary")
+            found.append(Nudge("connect", cause, case, case.owner, True, Reply(
+                title=f"Still waiting for help on {case.ref}",
+                text=text + " Ask again with other skills, or invite someone directly.",
+                buttons=(phrases.button("Ask again", "need", case.ref, needs_input=True,
+                                        input_hint="<skill>…"),))))
+            port = self.deps.ports.get(case.platform)
+            if port is not None and port.triage_room:
+                found.append(Nudge("connect", cause, case, port.triage_room, False, Reply(
+                    title=f"Help still wanted on {case.ref}", text=text, buttons=(join,),
+                    private=False)))
+            if waited >= 2 * within:
+                for manager in self.deps.config.people.managers:
+                    found.append(Nudge("connect", cause, case, manager, True, Reply(
+                        title=f"{case.ref} is waiting for people", text=text,
+                        buttons=(join,))))
+        return found
+
+    def answer(self, now: datetime) -> list[Nudge]:
+        found, phrases = [], self.deps.phrases
+        for offer in self.deps.store.cases.pending_handoffs():
+            case = self._case(offer.case_id)
+            if case is None:
+                continue
+            waited = now - parse_iso(offer.requested_at)
+            within = self.type_of(case).answer_within
+            if waited < within:
+                continue
+            cause = f"handoff:{offer.id}"
+            found.append(Nudge("answer", cause, case, offer.to_id, True, Reply(
+                title=f"{mention(offer.from_id)} is waiting for your answer on {case.ref}",
+                text=f"They offered you {case.ref} {_ago(waited)} ago: {offer.briefing}",
+                buttons=(phrases.button("Accept", "accept", case.ref, style="primary"),
+                         phrases.button("Decline", "decline", case.ref, style="danger")))))
+            if waited >= 2 * within:
+                found.append(Nudge("answer", cause, case, offer.from_id, True, Reply(
+                    title=f"{mention(offer.to_id)} hasn't answered your handoff of {case.ref}",
+                    text=f"Offered {_ago(waited)} ago. You are still the owner; withdraw it "
+                         "and offer it to someone else if they can't take it.",
+                    buttons=(phrases.button("Withdraw", "withdraw", case.ref),))))
+        return found
+
+    def update(self, now: datetime) -> list[Nudge]:
+        found, store = [], self.deps.store
+        for case in store.cases.recent(status=CaseStatus.OPEN, limit=10_000):
+            last = store.journal.last_contact(case.id) or case.opened_at
+            waited = now - parse_iso(last)
+            if waited < self.type_of(case).update_every:
+                continue
+            found.append(Nudge("update", f"{case.id}@{last}", case, case.owner, True, Reply(
+                title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}",
+                text=f"{case.customer or 'The customer'} last heard from us at {last}. Tell "
+                     "them where things stand, then log it.",
+                buttons=(self.deps.phrases.button(
+                    "Log an update", "touch", case.ref, style="primary", needs_input=True,
+                    input_hint="<function> <what happened>"),))))
+        return found
+
+    def promises_due(self, now: datetime) -> list[Nudge]:
+        found = []
+        for r in self.deps.store.journal.due_unkept(iso(now)):
+            case = self.deps.store.cases.by_ref(r.ref)
+            if case is None:
+                continue
+            p = r.promise
+            found.append(Nudge("promise_due", f"promise:{p.id}", case, r.owner, True, Reply(
+                title=f"Promise #{p.no} on {r.ref} is due now",
+                text=f"You promised: {p.what} (due {p.due}). Keep it, or tell the customer "
+                     "when instead.",
+                buttons=(self.deps.phrases.button("Kept", "kept", f"{r.ref} {p.no}",
+                                                  style="primary"),))))
+        return found
+
+
+def _ago(delta: timedelta) -> str:
+    minutes = int(delta.total_seconds() // 60)
+    if minutes < 120:
+        return f"{minutes} min"
+    hours = minutes // 60
+    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
