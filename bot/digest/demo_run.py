@@ -16,6 +16,8 @@ from bot.services.base import Deps
 from bot.store import Store
 
 DEMO_PLATFORM = "shell"  # so that `swarmbot shell --db` can carry on with the demo's cases
+# What demo cases say when resolve carries their open promises over (both demo writers).
+DEMO_CARRY = "followed up after the case"
 
 
 @dataclass
@@ -116,6 +118,8 @@ async def _do(deps: Deps, step: Step, actor: Person, case_ids: dict[int, int],
     elif kind == "note":
         journal.note(deps, actor, case, a[0])
     elif kind == "resolve":
-        await cases.resolve_case(deps, actor, case, a[0])
+        # Demo promises are left open on purpose (the digest shows broken ones): resolve
+        # carries them over, as an owner answering its question would.
+        await cases.resolve_case(deps, actor, case, a[0], carry=DEMO_CARRY)
     else:
         raise ValueError(f"unknown demo step {kind}")
