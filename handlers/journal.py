@@ -9,7 +9,7 @@ from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, parse_iso
 from bot.errors import CommandError
 from bot.people import mention
 from bot.replies import Reply
-from bot.services import journal
+from bot.services import journal, lifecycle
 from bot.timeparse import local_text, parse_when
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
@@ -94,7 +94,9 @@ def parse_delight(ctx: Ctx, args: Args) -> Delight:
          who="owner")
 async def delight(ctx: Ctx, cmd: Delight) -> list[Reply]:
     journal.delight(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
-    return [ctx.ok("Recorded what would delight them; it's in the brief and every handoff.")]
+    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    return [ctx.ok("Recorded what would delight them; it's in the brief and every handoff.")
+            ] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)
@@ -196,9 +198,10 @@ def parse_promise(ctx: Ctx, args: Args) -> Promise:
 async def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
     pid = journal.promise(ctx.deps, ctx.actor, ctx.need_case(), cmd.due, cmd.what)
     tz = ctx.actor.tz or ctx.deps.config.people.timezone
+    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
     return [ctx.ok(f"Promise #{pid} recorded, due {local_text(cmd.due, tz)}. I'll remind you "
                    f"15 minutes before; {ctx.deps.phrases.command('kept', str(pid))} when "
-                   "it's done.")]
+                   "it's done.")] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)
@@ -218,7 +221,9 @@ def parse_kept(ctx: Ctx, args: Args) -> Kept:
 async def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
     late = ctx.deps.now() > parse_iso(row.due)
-    return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))]
+    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))
+            ] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)

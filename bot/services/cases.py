@@ -134,6 +134,7 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
         store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
     contributors = lifecycle.contributors(deps, case)
     effects = Effects()
+    await lifecycle.refresh_brief(deps, case, effects)
     if case.room_id:
         port = deps.port(case.platform)
         credit = (" Thanks to " + ", ".join(mention(p) for p in contributors) + " for swarming."

@@ -103,6 +103,7 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
     updated = store.cases.by_id(case.id)
     assert updated is not None
     effects = Effects()
+    await lifecycle.refresh_brief(deps, updated, effects)
     if updated.room_id:
         port = deps.port(updated.platform)
         await effects.attempt("add you to the swarm room", port.invite(updated.room_id,

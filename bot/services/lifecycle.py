@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from bot.domain import Case, CaseStatus, HandoffState, Person, TimelineEvent
 from bot.domain import severity_label as sev
 from bot.errors import CommandError, NotAllowed, NotFound
+from bot.ports import MessageUpdater
 from bot.services import messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
@@ -78,6 +79,7 @@ async def cancel(deps: Deps, actor: Person, case: Case, reason: str) -> Changed:
         store.cases.end_owner(case.id, now)
         store.timeline.append(case.id, now, "cancelled", actor.id, reason.strip())
     effects = Effects()
+    await refresh_brief(deps, case, effects)
     if case.room_id:
         port = deps.port(case.platform)
         await effects.attempt("tell the room", port.post(case.room_id, messages.notice(
@@ -149,6 +151,7 @@ async def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     if fresh.room_id and what == "severity":
         await effects.attempt("update the room topic", deps.port(fresh.platform).set_topic(
             fresh.room_id, messages.topic(fresh)))
+    await refresh_brief(deps, fresh, effects)
     return Changed(fresh, effects.failures)
 
 
@@ -177,6 +180,30 @@ async def tell_withdrawn(deps: Deps, case: Case, receiver: str, by: str, effects
         receiver, messages.notice(f"{mention(by)} withdrew the handoff of {case.ref} offered "
                                   f"to you{why}. Nothing is waiting for you.",
                                   mentions=(by,))))
+
+
+async def refresh_brief(deps: Deps, case: Case, effects: Effects) -> None:
+    """Update the case brief in place (owner, severity, delight, promises, status), where
+    the port can (bot.ports.MessageUpdater) and the brief's room is still the case's."""
+    store = deps.store
+    fresh = store.cases.by_id(case.id) or case
+    where = store.refs.get(fresh.platform, "brief", str(fresh.id))
+    port = deps.ports.get(fresh.platform)
+    if where is None or where["room_id"] != fresh.room_id or \
+            not isinstance(port, MessageUpdater):
+        return
+    skills = list(dict.fromkeys(s for h in store.cases.help_requests(fresh.id)
+                                for s in h.skills))
+    await effects.attempt("update the case brief", port.update_message(
+        where["room_id"], where["message_id"],
+        messages.brief(fresh, deps.phrases, skills, store.journal.open_promises(fresh.id))))
+
+
+async def brief_changed(deps: Deps, case: Case) -> list[str]:
+    """For commands whose own service has no platform call (delight, promise, kept)."""
+    effects = Effects()
+    await refresh_brief(deps, case, effects)
+    return effects.failures
 
 
 def contributors(deps: Deps, case: Case) -> list[str]:

@@ -13,7 +13,9 @@ def topic(case: Case) -> str:
     return f"{case.ref} · {severity_label(case.severity)} · owner {mention(case.owner)}"
 
 
-def brief(case: Case, phrases: Phrases, skills: list[str] | None = None) -> Reply:
+def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
+          promises: list[Promise] | None = None) -> Reply:
+    """The case brief: posted at open, then updated in place as the case changes."""
     fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
     if case.customer:
         fields.append(Field("Customer", case.customer))
@@ -21,6 +23,13 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None) -> Repl
         fields.append(Field("What would delight them", case.delight))
     if skills:
         fields.append(Field("Skills asked for", ", ".join(skills)))
+    if promises:
+        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
+                                                       for p in promises)))
+    if not case.is_open:
+        return Reply(title=f"Swarm {case.ref} ({case.status.value}): {case.summary}",
+                     text=f"{case.status.value.capitalize()}: {case.resolution}",
+                     fields=tuple(fields), private=False)
     return Reply(
         title=f"Swarm {case.ref}: {case.summary}",
         text=f"{mention(case.owner)} owns this case and stays with the customer. "

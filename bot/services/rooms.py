@@ -50,6 +50,10 @@ async def post_brief(deps: Deps, case: Case, room: Room, skills: list[str],
     message_id = await effects.attempt("post the case brief", port.post(room.id, brief))
     store.intents.finish(intent, "done" if message_id is not None else "failed",
                         {"message_id": message_id}, deps.now_iso())
+    if message_id:
+        # Where the brief is, so it can be kept up to date (lifecycle.refresh_brief).
+        store.refs.put(case.platform, "brief", str(case.id),
+                       {"room_id": room.id, "message_id": message_id}, deps.now_iso())
 
 
 async def reconcile(deps: Deps, stale_before: datetime | None = None) -> list[str]:

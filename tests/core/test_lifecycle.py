@@ -10,6 +10,7 @@ from bot.digest.metrics import compute_digest
 from bot.digest.weeks import week_containing
 from bot.domain import CaseStatus
 from bot.export import export_cases
+from bot.people import mention
 from bot.scheduler import Scheduler
 from bot.store import open_store
 from tests.conftest import room_event
@@ -203,3 +204,35 @@ async def test_open_with_a_type(core, say, config) -> None:
     assert "Type: billing" in await say("alice", "status ZD-5")
     assert core.deps.store.cases.by_ref("ZD-5").swarm_type == "billing"
     assert core.deps.store.cases.help_requests(core.deps.store.cases.by_ref("ZD-5").id)
+
+
+async def test_the_brief_is_one_living_message(say, core, port) -> None:
+    room = await _open(say, core, sev="sev3")
+    brief_id = next(str(i + 1) for i, s in enumerate(port.sent)
+                    if s.action == "post" and s.target == room)
+
+    def last_brief():
+        updates = [s for s in port.sent if s.action == "update"]
+        assert all(s.target == room and s.text == brief_id for s in updates)
+        return {f.label: f.value for f in updates[-1].reply.fields}, updates[-1].reply
+
+    await say("alice", "delight a call from their account manager", room)
+    assert last_brief()[0]["What would delight them"] == "a call from their account manager"
+    await say("alice", "set severity sev1", room)
+    assert last_brief()[0]["Severity"] == "sev1"
+    await say("alice", "promise in 2h call back", room)
+    assert "call back" in last_brief()[0]["Open promises"]
+    await say("alice", "kept 1", room)
+    assert "Open promises" not in last_brief()[0]
+    await say("alice", "handoff @bob take it", room)
+    await say("bob", "accept ZD-1")
+    assert last_brief()[0]["Owner"] == mention("bob")
+    await say("bob", "resolve fixed", room)
+    fields, reply = last_brief()
+    assert "(resolved)" in reply.title and reply.buttons == ()
+    await say("bob", "reopen ZD-1 back again")
+    new_room = core.deps.store.cases.by_ref("ZD-1").room_id
+    port.failing["update_message"] = "message_not_found"
+    out = await say("bob", "delight a discount", new_room)  # the new room's own brief
+    assert "Recorded what would delight them" in out
+    assert "Couldn't update the case brief: message_not_found" in out

@@ -35,3 +35,20 @@ async def test_connect_and_update_nudges_reach_slack(web_client, fake_slack, tmp
     assert "hasn't heard from us" in update and "Log an update" in update
     assert await Scheduler(core.deps).tick(utc("2026-11-16 10:02")) == []
     core.deps.store.close()
+
+
+async def test_the_brief_is_updated_in_place_with_chat_update(web_client, fake_slack,
+                                                               tmp_path) -> None:
+    cfg = Config()
+    cfg.store.path = str(tmp_path / "brief.db")
+    core = build_core(cfg, {"slack": SlackChatPort(web_client)},
+                      clock=Clock(utc("2026-11-16 09:00")))
+    await handle(core, "slack", "U1", "open ZD-2 sev3 invoices missing")
+    room = core.deps.store.cases.by_ref("ZD-2").room_id
+    brief = next(m for m in fake_slack.messages if m["channel"] == room)
+    await handle(core, "slack", "U1", "set severity sev1", room)
+    await handle(core, "slack", "U1", "delight a credit note today", room)
+    assert fake_slack.updates[-1] == {"channel": room, "ts": brief["ts"]}
+    blocks = json.dumps(brief["blocks"])  # the same message, changed
+    assert "sev1" in blocks and "a credit note today" in blocks
+    core.deps.store.close()
