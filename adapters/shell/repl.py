@@ -78,13 +78,14 @@ class Shell:
         """`/clock +2h`: move the simulated clock, then run the scheduler and say what fired."""
         clock = self.entrance.deps.clock
         if not isinstance(clock, SimClock):
-            self._say("only you", ["error: this shell runs on the real clock."])
+            self._say(f"only @{self.user}", ["error: this shell runs on the real clock."])
             return
         if step:
             try:
                 clock.advance(step)
             except ValueError:
-                self._say("only you", [f"error: `{step[:20]}` is not a step: {CLOCK_USAGE}."])
+                self._say(f"only @{self.user}",
+                          [f"error: `{step[:20]}` is not a step: {CLOCK_USAGE}."])
                 return
         fired = await Scheduler(self.entrance.deps).tick(clock()) if step else []
         self.out(f"[clock] now {clock.shown()}" + (f"; fired: {len(fired)}" if step else ""))
@@ -142,7 +143,8 @@ def run_shell(entrance: Entrance, port: ShellChatPort, stdin: BinaryIO | None = 
             import readline  # noqa: F401 - line editing and history for input()
 
             print(f"swarmbot shell on {entrance.config.store.path}. Type `{shell.slash} help`; "
-                  "`@name` and `#room` switch who and where you are; quit to leave.")
+                  "`@name` and `#room` switch who and where you are; `/clock +2h` moves the "
+                  "simulated clock (reminders, nudges, the digest); quit to leave.")
         while True:
             try:
                 text, more = read_lines(source, interactive, shell.prompt)

@@ -58,3 +58,13 @@ def test_the_whole_life_of_a_case_in_the_shell(tmp_path: Path) -> None:
     assert note["text"] == "the terminal runs firmware 4.2"
     assert note["changed"][0]["text"] == fix["text"] == "the terminal runs firmware 4.3"
     assert fix["about"] == note["id"]
+
+
+def test_the_clock_directive_says_what_it_takes(tmp_path: Path) -> None:
+    out = run(["shell", "--db", str(tmp_path / "c.db")], "/clock\n/clock +5x\n/clock +1d\n")
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("[clock] now ") and "fired" not in lines[0]
+    assert lines[1] == ("[only @agent] swarmbot: error: `+5x` is not a step: `/clock` shows the "
+                        "simulated time; `/clock +20m`, `+2h` or `+1d` moves it forward.")
+    assert lines[2].startswith("[clock] now ") and lines[2].endswith("; fired: 0")
+    assert lines[2][12:22] > lines[0][12:22]  # a day later
