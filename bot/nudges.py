@@ -103,8 +103,9 @@ class Nudger:
                 buttons=(phrases.button("Ask again", "need", case.ref, needs_input=True,
                                         input_hint="<skill>…"),))))
             port = self.deps.ports.get(case.platform)
-            if port is not None and port.triage_room:
-                found.append(Nudge("connect", cause, case, port.triage_room, False, Reply(
+            triage = self.type_of(case).triage_room or (port.triage_room if port else None)
+            if triage:
+                found.append(Nudge("connect", cause, case, triage, False, Reply(
                     title=f"Help still wanted on {case.ref}", text=text, buttons=(join,),
                     private=False)))
             if waited >= 2 * within:

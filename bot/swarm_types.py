@@ -28,6 +28,9 @@ class SwarmType:
     update_every: timedelta  # the customer has not heard from us for this long
     skills: tuple[str, ...] = ()  # asked for at `open` when none are given
     invite: tuple[str, ...] = ()  # people auto-invited at `open` (a supervisor for sev1)
+    # Where `need` asks and connect nudges go, instead of the platform's triage room (a
+    # channel id of the platform the case lives on).
+    triage_room: str | None = None
 
 
 def _t(minutes: int) -> timedelta:
@@ -43,6 +46,7 @@ BUILT_IN = {
 }
 _TIMINGS = ("connect_within", "answer_within", "update_every")
 _LISTS = ("skills", "invite")
+_TEXTS = ("triage_room",)
 
 
 def duration(text: str) -> timedelta:
@@ -73,9 +77,12 @@ def problems(types: dict[str, Any]) -> list[str]:
             elif key in _LISTS:
                 if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                     found.append(f"{where} {key} must be a list of strings")
+            elif key in _TEXTS:
+                if not isinstance(value, str) or not value.strip():
+                    found.append(f"{where} {key} must be a room name or id (a string)")
             else:
                 found.append(f"unknown key {where} {key} (known: "
-                             f"{', '.join(sorted(_TIMINGS + _LISTS))})")
+                             f"{', '.join(sorted(_TIMINGS + _LISTS + _TEXTS))})")
     return found
 
 
@@ -88,7 +95,8 @@ def type_for(types: dict[str, Any], name: str | None, severity: int) -> SwarmTyp
         return replace(base, name=chosen)
     timings = {k: duration(str(table[k])) for k in _TIMINGS if k in table}
     lists = {k: tuple(table[k]) for k in _LISTS if k in table}
-    return replace(base, name=chosen, **timings, **lists)
+    return replace(base, name=chosen, triage_room=table.get("triage_room"), **timings,
+                   **lists)
 
 
 def known(types: dict[str, Any]) -> list[str]:

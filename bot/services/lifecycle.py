@@ -60,6 +60,12 @@ async def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
     # new room, linked to the old one in its first post.
     room = await rooms.open_room(deps, fresh, [], effects)
     if room is not None:
+        # Whoever was still in the swarm comes along to the new room.
+        others = [p.person for p in store.cases.participants(case.id, active_only=True)
+                  if p.person != fresh.owner]
+        if others:
+            await effects.attempt("add the swarm to the new room",
+                                  deps.port(fresh.platform).invite(room.id, others))
         link = f" The earlier room was #{old_room}." if old_room else ""
         await effects.attempt("tell the new room", deps.port(fresh.platform).post(
             room.id, messages.notice(f"{mention(actor.id)} reopened {fresh.ref}: {why.strip()}."

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import swarm_types
 from bot.domain import Case, Person, Role
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
@@ -52,9 +53,10 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
     effects = Effects()
     port = deps.port(case.platform)
     request = messages.help_request(case, skills, tried, actor.id, suggestion, deps.phrases)
-    if port.triage_room:
-        await effects.attempt("post the help request in triage",
-                              port.post(port.triage_room, request))
+    triage = swarm_types.type_for(deps.config.types, case.swarm_type,
+                                  case.severity).triage_room or port.triage_room
+    if triage:
+        await effects.attempt("post the help request in triage", port.post(triage, request))
     else:
         effects.failures.append("No triage room is configured, so nobody was asked.")
     return Needed(suggestion=suggestion, failures=effects.failures)

@@ -236,3 +236,53 @@ async def test_the_brief_is_one_living_message(say, core, port) -> None:
     out = await say("bob", "delight a discount", new_room)  # the new room's own brief
     assert "Recorded what would delight them" in out
     assert "Couldn't update the case brief: message_not_found" in out
+
+
+async def test_a_type_can_have_its_own_triage_room(core, say, port, clock, config) -> None:
+    config.types = {"billing": {"triage_room": "billing-triage", "connect_within": "5m"}}
+    await say("alice", "open ZD-6 type=billing refund stuck")
+    await say("alice", "need ZD-6 refunds")
+    assert port.posts_to("billing-triage")[-1].title == "Help wanted on ZD-6"
+    assert port.posts_to("triage") == []
+    clock.advance(minutes=5)
+    fired = await Scheduler(core.deps).tick(clock.now)
+    assert "nudge connect ZD-6 -> #billing-triage" in fired
+
+
+async def test_reopen_brings_the_swarm_into_the_new_room(say, core, port) -> None:
+    room = await _open(say, core)
+    await say("bob", "join", room)
+    await say("carol", "join", room)
+    await say("carol", "leave", room)
+    await say("alice", "resolve fixed", room)
+    await say("alice", "reopen ZD-1 it is back")
+    new_room = core.deps.store.cases.by_ref("ZD-1").room_id
+    assert port.members[new_room] == {"alice", "bob"}
+
+
+def test_type_problems_are_one_line_each() -> None:
+    from bot.swarm_types import problems
+
+    assert problems({"sev1": {"connect_within": "soon", "invite": "sam", "colour": "red",
+                              "triage_room": 7}, "Bad Name": {}}) == [
+        "[types.sev1] connect_within = 'soon' is not a duration (like \"15m\", \"2h\", \"1d\")",
+        "[types.sev1] invite must be a list of strings",
+        "unknown key [types.sev1] colour (known: answer_within, connect_within, invite, "
+        "skills, triage_room, update_every)",
+        "[types.sev1] triage_room must be a room name or id (a string)",
+        "[types.Bad Name]: a type name is lowercase letters, digits, - or _"]
+
+
+def test_a_bad_types_section_stops_start_up_with_every_problem(tmp_path) -> None:
+    import pytest
+
+    from bot.config import load_config
+    from bot.errors import ConfigError
+
+    path = tmp_path / "config.toml"
+    path.write_text('[types.sev1]\nupdate_every = "0h"\n[store]\npaht = "x"\n')
+    with pytest.raises(ConfigError) as err:
+        load_config(path)
+    text = str(err.value)
+    assert "unknown key [config.store] paht" in text
+    assert "[types.sev1] update_every = '0h' is not a duration" in text
