@@ -7,6 +7,7 @@ import json
 
 from adapters.bootstrap import build_core
 from bot.digest.metrics import compute_digest
+from bot.digest.text import to_markdown
 from bot.digest.weeks import week_containing
 from bot.domain import CaseStatus
 from bot.export import export_cases
@@ -133,6 +134,8 @@ async def test_cancel_reopen_and_the_digest(say, core, port, clock) -> None:
     digest = compute_digest(core.deps.store, week_containing(clock.now, "UTC"), clock.now)
     assert (digest["resolved"], digest["cancelled"], digest["reopened"]) == (1, 1, 1)
     json.dumps(digest)
+    assert "- Cancelled (apart from resolved): 1; reopened: 1. Nudges sent: none." in \
+        to_markdown(digest)
 
 
 async def test_nudges_fire_once_each_to_the_right_people(core, say, port, clock,
