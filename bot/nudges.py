@@ -43,6 +43,7 @@ class Nudge:
 class Nudger:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
+        self.open: dict[int, Case] = {}
 
     def type_of(self, case: Case) -> SwarmType:
         return type_for(self.deps.config.types, case.swarm_type, case.severity)
@@ -56,6 +57,9 @@ class Nudger:
         return done
 
     def due(self, now: datetime) -> list[Nudge]:
+        # The open cases are read once per pass; each kind looks its cases up here.
+        self.open = {c.id: c for c in self.deps.store.cases.recent(status=CaseStatus.OPEN,
+                                                                    limit=100_000)}
         return (self.connect(now) + self.answer(now) + self.update(now)
                 + self.promises_due(now))
 
@@ -79,8 +83,7 @@ class Nudger:
         return True
 
     def _case(self, case_id: int) -> Case | None:
-        case = self.deps.store.cases.by_id(case_id)
-        return case if case is not None and case.status is CaseStatus.OPEN else None
+        return self.open.get(case_id)
 
     def connect(self, now: datetime) -> list[Nudge]:
         found, phrases = [], self.deps.phrases
@@ -141,7 +144,7 @@ class Nudger:
 
     def update(self, now: datetime) -> list[Nudge]:
         found, store = [], self.deps.store
-        for case in store.cases.recent(status=CaseStatus.OPEN, limit=10_000):
+        for case in self.open.values():
             last = store.journal.last_contact(case.id) or case.opened_at
             waited = now - parse_iso(last)
             if waited < self.type_of(case).update_every:
@@ -158,7 +161,7 @@ class Nudger:
     def promises_due(self, now: datetime) -> list[Nudge]:
         found = []
         for r in self.deps.store.journal.due_unkept(iso(now)):
-            case = self.deps.store.cases.by_ref(r.ref)
+            case = self.open.get(r.promise.case_id)
             if case is None:
                 continue
             p = r.promise
