@@ -16,14 +16,16 @@ the case's swarm type (bot/swarm_types.py), each with a button for the obvious n
 from __future__ import annotations
 
 import logging
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import partial
 
-from bot.domain import Case, CaseStatus, iso, parse_iso
+from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
 from bot.metrics import NUDGES_SENT
 from bot.people import mention
-from bot.replies import Reply
+from bot.replies import Button, Reply
 from bot.services.base import Deps
 from bot.swarm_types import SwarmType, type_for
 
@@ -37,16 +39,21 @@ class Nudge:
     case: Case
     to: str  # a person (direct message) or a room id
     direct: bool
-    reply: Reply
+    # Built only when sent: most nudges found on a tick went out on an earlier one.
+    make: Callable[[], Reply]
 
 
 class Nudger:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.open: dict[int, Case] = {}
+        self._types: dict[tuple[str | None, int], SwarmType] = {}
 
     def type_of(self, case: Case) -> SwarmType:
-        return type_for(self.deps.config.types, case.swarm_type, case.severity)
+        key = (case.swarm_type, case.severity)
+        if key not in self._types:
+            self._types[key] = type_for(self.deps.config.types, case.swarm_type, case.severity)
+        return self._types[key]
 
     async def tick(self, now: datetime) -> list[str]:
         done = []
@@ -71,9 +78,9 @@ class Nudger:
             return False
         try:
             if nudge.direct:
-                await port.direct_message(nudge.to, nudge.reply)
+                await port.direct_message(nudge.to, nudge.make())
             else:
-                await port.post(nudge.to, nudge.reply)
+                await port.post(nudge.to, nudge.make())
         except PortError as err:
             store.nudges.unmark(nudge.kind, nudge.cause, nudge.to)
             log.warning("%s nudge on %s to %s failed (will retry): %s", nudge.kind,
@@ -86,40 +93,54 @@ class Nudger:
         return self.open.get(case_id)
 
     def connect(self, now: datetime) -> list[Nudge]:
-        found, phrases = [], self.deps.phrases
+        found = []
         for h in self.deps.store.cases.unanswered_help():
             case = self._case(h.case_id)
             if case is None:
                 continue
             waited = now - parse_iso(h.at)
-            within = self.type_of(case).connect_within
-            if waited < within:
+            kind = self.type_of(case)
+            if waited < kind.connect_within:
                 continue
-            skills = ", ".join(h.skills)
-            text = (f"Nobody has joined {case.ref} ({case.summary}) since {mention(h.by)} asked "
-                    f"for {skills} {_ago(waited)} ago.")
             cause = f"help:{h.id}"
-            join = phrases.button("Join", "join", case.ref, style="primary")
-            found.append(Nudge("connect", cause, case, case.owner, True, Reply(
-                title=f"Still waiting for help on {case.ref}",
-                text=text + " Ask again with other skills, or invite someone directly.",
-                buttons=(phrases.button("Ask again", "need", case.ref, needs_input=True,
-                                        input_hint="<skill>…"),))))
+            found.append(Nudge("connect", cause, case, case.owner, True,
+                               partial(self._connect_owner, case, h, waited)))
             port = self.deps.ports.get(case.platform)
-            triage = self.type_of(case).triage_room or (port.triage_room if port else None)
+            triage = kind.triage_room or (port.triage_room if port else None)
             if triage:
-                found.append(Nudge("connect", cause, case, triage, False, Reply(
-                    title=f"Help still wanted on {case.ref}", text=text, buttons=(join,),
-                    private=False)))
-            if waited >= 2 * within:
-                for manager in self.deps.config.people.managers:
-                    found.append(Nudge("connect", cause, case, manager, True, Reply(
-                        title=f"{case.ref} is waiting for people", text=text,
-                        buttons=(join,))))
+                found.append(Nudge("connect", cause, case, triage, False,
+                                   partial(self._connect_room, case, h, waited)))
+            if waited >= 2 * kind.connect_within:
+                found += [Nudge("connect", cause, case, manager, True,
+                                partial(self._connect_manager, case, h, waited))
+                          for manager in self.deps.config.people.managers]
         return found
 
+    def _waiting(self, case: Case, h: HelpRequest, waited: timedelta) -> str:
+        return (f"Nobody has joined {case.ref} ({case.summary}) since {mention(h.by)} asked "
+                f"for {', '.join(h.skills)} {_ago(waited)} ago.")
+
+    def _connect_owner(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
+        return Reply(title=f"Still waiting for help on {case.ref}",
+                     text=self._waiting(case, h, waited)
+                     + " Ask again with other skills, or invite someone directly.",
+                     buttons=(self.deps.phrases.button("Ask again", "need", case.ref,
+                                                       needs_input=True,
+                                                       input_hint="<skill>…"),))
+
+    def _connect_room(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
+        return Reply(title=f"Help still wanted on {case.ref}", text=self._waiting(case, h, waited),
+                     buttons=(self._join(case),), private=False)
+
+    def _connect_manager(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
+        return Reply(title=f"{case.ref} is waiting for people",
+                     text=self._waiting(case, h, waited), buttons=(self._join(case),))
+
+    def _join(self, case: Case) -> Button:
+        return self.deps.phrases.button("Join", "join", case.ref, style="primary")
+
     def answer(self, now: datetime) -> list[Nudge]:
-        found, phrases = [], self.deps.phrases
+        found = []
         for offer in self.deps.store.cases.pending_handoffs():
             case = self._case(offer.case_id)
             if case is None:
@@ -129,49 +150,65 @@ class Nudger:
             if waited < within:
                 continue
             cause = f"handoff:{offer.id}"
-            found.append(Nudge("answer", cause, case, offer.to_id, True, Reply(
-                title=f"{mention(offer.from_id)} is waiting for your answer on {case.ref}",
-                text=f"They offered you {case.ref} {_ago(waited)} ago: {offer.briefing}",
-                buttons=(phrases.button("Accept", "accept", case.ref, style="primary"),
-                         phrases.button("Decline", "decline", case.ref, style="danger")))))
+            found.append(Nudge("answer", cause, case, offer.to_id, True,
+                               partial(self._answer_receiver, case, offer, waited)))
             if waited >= 2 * within:
-                found.append(Nudge("answer", cause, case, offer.from_id, True, Reply(
-                    title=f"{mention(offer.to_id)} hasn't answered your handoff of {case.ref}",
-                    text=f"Offered {_ago(waited)} ago. You are still the owner; withdraw it "
-                         "and offer it to someone else if they can't take it.",
-                    buttons=(phrases.button("Withdraw", "withdraw", case.ref),))))
+                found.append(Nudge("answer", cause, case, offer.from_id, True,
+                                   partial(self._answer_owner, case, offer, waited)))
         return found
 
+    def _answer_receiver(self, case: Case, offer: Handoff, waited: timedelta) -> Reply:
+        phrases = self.deps.phrases
+        return Reply(
+            title=f"{mention(offer.from_id)} is waiting for your answer on {case.ref}",
+            text=f"They offered you {case.ref} {_ago(waited)} ago: {offer.briefing}",
+            buttons=(phrases.button("Accept", "accept", case.ref, style="primary"),
+                     phrases.button("Decline", "decline", case.ref, style="danger")))
+
+    def _answer_owner(self, case: Case, offer: Handoff, waited: timedelta) -> Reply:
+        return Reply(
+            title=f"{mention(offer.to_id)} hasn't answered your handoff of {case.ref}",
+            text=f"Offered {_ago(waited)} ago. You are still the owner; withdraw it and offer "
+                 "it to someone else if they can't take it.",
+            buttons=(self.deps.phrases.button("Withdraw", "withdraw", case.ref),))
+
     def update(self, now: datetime) -> list[Nudge]:
-        found, store = [], self.deps.store
+        found, contacts = [], self.deps.store.journal.last_contacts()
         for case in self.open.values():
-            last = store.journal.last_contact(case.id) or case.opened_at
+            last = contacts.get(case.id) or case.opened_at
             waited = now - parse_iso(last)
             if waited < self.type_of(case).update_every:
                 continue
-            found.append(Nudge("update", f"{case.id}@{last}", case, case.owner, True, Reply(
-                title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}",
-                text=f"{case.customer or 'The customer'} last heard from us at {last}. Tell "
-                     "them where things stand, then log it.",
-                buttons=(self.deps.phrases.button(
-                    "Log an update", "touch", case.ref, style="primary", needs_input=True,
-                    input_hint="<function> <what happened>"),))))
+            found.append(Nudge("update", f"{case.id}@{last}", case, case.owner, True,
+                               partial(self._update, case, last, waited)))
         return found
+
+    def _update(self, case: Case, last: str, waited: timedelta) -> Reply:
+        return Reply(
+            title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}",
+            text=f"{case.customer or 'The customer'} last heard from us at {last}. Tell them "
+                 "where things stand, then log it.",
+            buttons=(self.deps.phrases.button("Log an update", "touch", case.ref,
+                                              style="primary", needs_input=True,
+                                              input_hint="<function> <what happened>"),))
 
     def promises_due(self, now: datetime) -> list[Nudge]:
         found = []
         for r in self.deps.store.journal.due_unkept(iso(now)):
-            case = self.open.get(r.promise.case_id)
-            if case is None:
-                continue
-            p = r.promise
-            found.append(Nudge("promise_due", f"promise:{p.id}", case, r.owner, True, Reply(
-                title=f"Promise #{p.no} on {r.ref} is due now",
-                text=f"You promised: {p.what} (due {p.due}). Keep it, or tell the customer "
-                     "when instead.",
-                buttons=(self.deps.phrases.button("Kept", "kept", f"{r.ref} {p.no}",
-                                                  style="primary"),))))
+            case = self._case(r.promise.case_id)
+            if case is not None:
+                found.append(Nudge("promise_due", f"promise:{r.promise.id}", case, r.owner,
+                                   True, partial(self._promise_due, r)))
         return found
+
+    def _promise_due(self, r: Reminder) -> Reply:
+        p = r.promise
+        return Reply(
+            title=f"Promise #{p.no} on {r.ref} is due now",
+            text=f"You promised: {p.what} (due {p.due}). Keep it, or tell the customer when "
+                 "instead.",
+            buttons=(self.deps.phrases.button("Kept", "kept", f"{r.ref} {p.no}",
+                                              style="primary"),))
 
 
 def _ago(delta: timedelta) -> str:

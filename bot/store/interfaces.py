@@ -177,6 +177,8 @@ class Journal(Protocol):
         """Open promises on open cases due by `by`, kept or reminded or not."""
     def last_contact(self, case_id: int) -> str | None:
         """When the customer last heard from us: the last touchpoint or kept promise."""
+    def last_contacts(self) -> dict[int, str]:
+        """`last_contact` of every open case that has one, in one read (the nudge pass)."""
     def promises(self, case_id: int) -> list[Promise]: ...
     def open_promises(self, case_id: int) -> list[Promise]:
         """Not kept yet, soonest due first."""

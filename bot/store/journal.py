@@ -143,6 +143,16 @@ class SqliteJournal(BaseQueries):
         return [Reminder(promise=_promise(r), ref=r["ref"], owner=r["owner_id"],
                          platform=r["platform"]) for r in rows]
 
+    def last_contacts(self) -> dict[int, str]:
+        """Open case id -> when its customer last heard from us, for cases with any contact."""
+        rows = self._all(
+            "SELECT case_id, MAX(at) AS at FROM (SELECT t.case_id, t.at FROM touchpoints t "
+            "JOIN cases c ON c.id = t.case_id WHERE c.status = ? UNION ALL SELECT p.case_id, "
+            "p.kept_at FROM promises p JOIN cases c ON c.id = p.case_id WHERE c.status = ? "
+            "AND p.kept_at IS NOT NULL) GROUP BY case_id",
+            (CaseStatus.OPEN.value, CaseStatus.OPEN.value))
+        return {r["case_id"]: r["at"] for r in rows}
+
     def last_contact(self, case_id: int) -> str | None:
         """When the customer last heard from us: the last touchpoint or kept promise."""
         r = self._one("SELECT MAX(at) AS at FROM (SELECT MAX(at) AS at FROM touchpoints "

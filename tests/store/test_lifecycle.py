@@ -62,6 +62,10 @@ def test_last_contact_is_the_last_touchpoint_or_kept_promise(store: Store) -> No
     store.journal.keep_promise(pid, T2)
     assert store.journal.last_contact(cid) == T2
     assert [r.promise.id for r in store.journal.due_unkept(T2)] == []
+    other = open_case(store, "ZD-2")
+    assert store.journal.last_contacts() == {cid: T2}  # ZD-2: nothing yet
+    store.journal.add_touchpoint(other, "billing", "emailed", "ann", T1)
+    assert store.journal.last_contacts() == {cid: T2, other: T1}
 
 
 def test_nudges_are_marked_once_per_kind_cause_and_receiver(store: Store) -> None:
