@@ -111,6 +111,11 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
 
         # POST /api/messages; Teams' conversation references live in the store.
         add_teams_routes(app, teams_runtime, core, refs=core.deps.store.refs)
+    from adapters.helpdesk.server import add_helpdesk_routes, enabled, start_helpdesks
+
+    if enabled(config):
+        # POST /helpdesk/<name>, and the helpdesk ports for fetching and write-backs.
+        add_helpdesk_routes(app, start_helpdesks(config, env), core)
     add_ops_routes(app, core.deps.store)
     add_digest_routes(app, core, env)
 

@@ -115,6 +115,39 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
     return problems
 
 
+def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
+    """[helpdesk.*]: URLs and emails given, secrets in the environment, a platform served."""
+    h, problems, missing = config.helpdesk, [], []
+    served = {"slack"} if config.slack.enabled else set()
+    served |= {"teams"} if config.teams.enabled else set()
+    for name, section, secrets in (
+            ("zendesk", h.zendesk, ["ZENDESK_API_TOKEN", "ZENDESK_WEBHOOK_SECRET"]),
+            ("jira", h.jira, ["JIRA_API_TOKEN", "JIRA_WEBHOOK_SECRET"]),
+            ("webhook", h.webhook, ["SWARMBOT_WEBHOOK_SECRET"])):
+        if not section.enabled:
+            continue
+        where = f"[helpdesk.{name}]"
+        if name != "webhook":
+            problem = url_problem(f"{where} api_url", section.api_url)  # type: ignore[union-attr]
+            if problem:
+                problems.append(problem + " (e.g. https://acme.zendesk.com)")
+            if "@" not in section.email:  # type: ignore[union-attr]
+                problems.append(f"{where} email is not an email: give the agent the API "
+                                "token belongs to")
+        if section.platform and section.platform not in served:
+            problems.append(f"{where} platform {section.platform!r} is not served here "
+                            f"(served: {', '.join(sorted(served)) or 'none'})")
+        missing += [(n, where) for n in secrets if not env.get(n, "").strip()]
+    if h.attempts < 1:
+        problems.append(f"[helpdesk] attempts {h.attempts} must be at least 1")
+    if missing:
+        names = ", ".join(n for n, _ in missing)
+        needers = ", ".join(dict.fromkeys(w for _, w in missing))
+        plural = "s" if len(missing) > 1 else ""
+        problems.append(f"environment variable{plural} {names} not set (needed by {needers})")
+    return problems
+
+
 def command_problems(config: Config) -> list[str]:
     from handlers.registry import all_commands
 
@@ -137,11 +170,15 @@ def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = N
         problems.append(f"[people] timezone: {err}")
     problems += schedule_problems(config.digest)
     problems += command_problems(config)
+    if config.retention.days < 0:
+        problems.append(f"[retention] days {config.retention.days} is negative: give the days "
+                        "to keep a resolved case's text, or 0 to keep it forever")
     if verb in STORE_USE:
         problems += store_problems(config.store.path, STORE_USE[verb])
     if verb in ("serve", "check"):
         problems += server_problems(config, port)
         problems += platform_problems(config, env)
+        problems += helpdesk_problems(config, env)
     return problems
 
 

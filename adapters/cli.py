@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import getpass
 import importlib
 import json
 import sys
@@ -36,6 +37,24 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_erase(args: argparse.Namespace) -> int:
+    from adapters.bootstrap import checked_config, open_checked_store
+    from bot.domain import iso, utcnow
+    from bot.services.erasure import erase
+
+    if (args.customer is None) == (args.ref is None):
+        raise CommandError("erase needs exactly one of --customer NAME or --ref REF")
+    store = open_checked_store(checked_config(args.config, "erase", db=args.db))
+    try:
+        done = erase(store, by=args.by or getpass.getuser(), at=iso(utcnow()),
+                     customer=args.customer, ref=args.ref)
+    finally:
+        store.close()
+    for item in done:
+        print(f"erased {item.ref}: {item.rows} records redacted, tombstone kept")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="swarmbot", description="Case swarming for customer support. With no command, "
@@ -49,6 +68,16 @@ def build_parser() -> argparse.ArgumentParser:
     export.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
     export.add_argument("--config", help="config.toml")
     export.set_defaults(func=cmd_export)
+    erase = sub.add_parser("erase", help="erase a customer's data on request (redact the "
+                           "text of their cases, keep the digest's figures)")
+    which = erase.add_mutually_exclusive_group(required=True)
+    which.add_argument("--customer", metavar="NAME", help="every case of this customer "
+                       "(the whole name, ignoring case)")
+    which.add_argument("--ref", metavar="REF", help="one case, by its ref")
+    erase.add_argument("--by", help="who asks, for the tombstone (default: your login)")
+    erase.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
+    erase.add_argument("--config", help="config.toml")
+    erase.set_defaults(func=cmd_erase)
     for name in _PLUGINS:
         try:
             module = importlib.import_module(name)

@@ -8,6 +8,7 @@ import sys
 from bot.config import Config
 from bot.digest.weeks import BadInput, Week, last_complete_week, parse_week, parse_zone
 from bot.domain import utcnow
+from bot.wording import count
 
 
 def _config(args: argparse.Namespace, verb: str) -> Config:
@@ -57,9 +58,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     import time
 
     from adapters.bootstrap import open_checked_store
-    from bot.digest.demo_bulk import run_bulk
-    from bot.digest.demo_plan import DemoSpec
-    from bot.digest.demo_run import run_services
+    from demo.bulk import run_bulk
+    from demo.plan import DemoSpec
+    from demo.run import run_services
 
     cfg = _config(args, "demo")
     if args.weeks < 1 or args.cases_per_week < 1:
@@ -90,8 +91,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     manager = next(p for p in result.people if p.manager)
-    print(f"Filled {cfg.store.path} with {result.cases} cases ({result.steps} steps, "
-          f"{len(result.people)} people) over {first.label}..{last.label} "
+    print(f"Filled {cfg.store.path} with {count(result.cases, 'case')} "
+          f"({count(result.steps, 'step')}, {count(len(result.people), 'person', 'people')}) "
+          f"over {first.label}..{last.label} "
           f"in {time.perf_counter() - started:.1f} s "
           f"({'bulk rows' if args.bulk else 'through the services'}).\n"
           f"Digest: swarmbot digest --db {cfg.store.path} --week {last.label}\n"
@@ -122,13 +124,16 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     digest.add_argument("--config", help="config.toml")
     digest.add_argument("--week", help="ISO week YYYY-Www (default: the last complete week)")
     digest.add_argument("--tz", help="IANA time zone of the week (default [digest] timezone)")
-    digest.add_argument("--format", choices=("md", "json", "html"), default="md")
+    digest.add_argument("--format", choices=("md", "json", "html"), default="md",
+                        help="md: Markdown (default); json: every figure, the stable contract "
+                        "of README \"What the figures mean\"; html: the web page, with charts")
     digest.set_defaults(func=cmd_digest)
     demo = subparsers.add_parser("demo", help="fill a new database with synthetic swarms")
     demo.add_argument("--db", required=True, help="SQLite file to create and fill")
     demo.add_argument("--config", help="config.toml")
     demo.add_argument("--weeks", type=int, default=8, help="how many weeks (default 8)")
-    demo.add_argument("--cases-per-week", type=int, default=60, help="default 60")
+    demo.add_argument("--cases-per-week", type=int, default=60,
+                      help="cases a week, give or take 8%% (default 60)")
     demo.add_argument("--seed", type=int, default=1, help="same seed, same data (default 1)")
     demo.add_argument("--end-week", help="last week to fill, YYYY-Www (default: the last "
                                          "complete week)")

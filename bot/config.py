@@ -96,6 +96,50 @@ class DigestConfig:
 
 
 @dataclass
+class RetentionConfig:
+    # Resolved cases older than this many days have their text redacted by the scheduler
+    # (the digest's figures are kept); 0 keeps everything.
+    days: int = 0
+
+
+@dataclass
+class ZendeskConfig:
+    enabled: bool = False
+    api_url: str = ""  # https://acme.zendesk.com
+    email: str = ""  # the agent the API token belongs to
+    # ZENDESK_API_TOKEN and ZENDESK_WEBHOOK_SECRET come from the environment.
+    platform: str = ""  # where its swarms open: "slack" | "teams" (default: the one serving)
+
+
+@dataclass
+class JiraConfig:
+    enabled: bool = False
+    api_url: str = ""  # https://acme.atlassian.net
+    email: str = ""
+    # JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET come from the environment.
+    platform: str = ""
+    # Project keys whose issues `open KEY-1` fetches (empty: any KEY-1 not Zendesk's).
+    projects: list[str] = field(default_factory=list)
+
+
+@dataclass
+class WebhookConfig:
+    enabled: bool = False
+    # SWARMBOT_WEBHOOK_SECRET comes from the environment.
+    platform: str = ""
+
+
+@dataclass
+class HelpdeskConfig:
+    zendesk: ZendeskConfig = field(default_factory=ZendeskConfig)
+    jira: JiraConfig = field(default_factory=JiraConfig)
+    webhook: WebhookConfig = field(default_factory=WebhookConfig)
+    # Write-backs: tries per call on 429/5xx, and the first back-off (doubled each time).
+    attempts: int = 5
+    backoff_ms: int = 500
+
+
+@dataclass
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -105,6 +149,8 @@ class Config:
     slack: SlackConfig = field(default_factory=SlackConfig)
     teams: TeamsConfig = field(default_factory=TeamsConfig)
     digest: DigestConfig = field(default_factory=DigestConfig)
+    retention: RetentionConfig = field(default_factory=RetentionConfig)
+    helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
     # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
     types: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
@@ -176,6 +222,12 @@ def load_config(path: str | Path | None) -> Config:
         # Writing a [slack] or [teams] section is how you switch that platform on.
         if platform in sections:
             sections[platform].setdefault("enabled", True)
+    helpdesks = sections.get("helpdesk")
+    if isinstance(helpdesks, dict):
+        # So does writing a [helpdesk.zendesk], [helpdesk.jira] or [helpdesk.webhook] one.
+        for name in ("zendesk", "jira", "webhook"):
+            if isinstance(helpdesks.get(name), dict):
+                helpdesks[name].setdefault("enabled", True)
     cfg = _fill(Config, sections, "config", problems)
     problems += swarm_types.problems(cfg.types)
     if problems:

@@ -85,6 +85,10 @@ class Case:
     def is_open(self) -> bool:
         return self.status is CaseStatus.OPEN
 
+    def lives_on(self, platform: str) -> bool:
+        """A case is changed only from the platform its room is on."""
+        return self.platform.casefold() == platform.casefold()
+
 
 @dataclass(frozen=True)
 class Handoff:

@@ -32,7 +32,10 @@ def _timeline(store: Store, case_id: int) -> list[dict[str, Any]]:
 def export_cases(store: Store) -> dict[str, Any]:
     cases, journal = [], store.journal
     for c in store.cases.all():
+        ticket = store.helpdesk.link_of(c.id)
         cases.append({
+            "helpdesk": ({"name": ticket.helpdesk, "ticket_id": ticket.ticket_id,
+                          "url": ticket.url} if ticket else None),
             "ref": c.ref, "status": c.status.value, "severity": c.severity,
             "customer": c.customer, "summary": c.summary, "owner": c.owner,
             "delight": c.delight, "resolution": c.resolution, "platform": c.platform,

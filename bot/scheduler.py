@@ -33,6 +33,7 @@ from bot.nudges import Nudger
 from bot.replies import Button, Reply
 from bot.services import rooms
 from bot.services.base import Deps
+from bot.services.erasure import apply_retention, prune_inbox
 from bot.timeparse import local_text
 
 log = logging.getLogger("swarmbot.scheduler")
@@ -114,8 +115,10 @@ class Scheduler:
         # The timer half of "reconcile at start-up and on a timer" (DESIGN.md).
         repaired = [f"reconciled {line}" for line in
                     await rooms.reconcile(self.deps, now - INTENT_STALE_AFTER)]
+        kept = (apply_retention(self.deps.store, self.deps.config.retention.days, now)
+                + prune_inbox(self.deps.store, now))
         return (repaired + await self.send_digests(now) + await self.remind(now)
-                + await Nudger(self.deps).tick(now))
+                + await Nudger(self.deps).tick(now) + kept)
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)

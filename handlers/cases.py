@@ -2,16 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot import swarm_types
 from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
 from bot.errors import CommandError
+from bot.helpdesk import Ticket, severity_of
 from bot.people import mention
 from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
-from bot.services import lifecycle
+from bot.services import helpdesk, lifecycle
 from bot.services.membership import need
+from bot.services.messages import ticket_fields
 from handlers.format import case_line, event_line
 from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
@@ -29,6 +31,10 @@ class OpenCase:
     delight: str | None = None
     skills: tuple[str, ...] = ()
     swarm_type: str | None = None
+    tried: str | None = None  # what was tried already: goes with the skills asked for
+    ticket: Ticket | None = None  # the helpdesk ticket it comes from (a webhook, a fetch)
+    fetch: bool = False  # `open ZD-123` alone: the rest comes from the ticket when it runs
+    no_owner: str | None = None  # from a ticket whose assignee was not found: why
 
 
 def _severity(word: str) -> int:
@@ -39,7 +45,7 @@ def _severity(word: str) -> int:
 
 
 def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: str,
-                 skills: str, swarm_type: str = "") -> OpenCase:
+                 skills: str, tried: str = "", swarm_type: str = "") -> OpenCase:
     """Validation of `open`, once, whether the words were typed or filled in a form."""
     if not ref:
         raise CommandError("Give the case reference, e.g. ZD-4711.", field="ref")
@@ -52,7 +58,7 @@ def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: 
                     customer=bounded(customer, "customer"),
                     summary=bounded(summary, "summary"),
                     delight=bounded(delight, "delight") or None,
-                    skills=tuple(skill_names(skills)),
+                    skills=tuple(skill_names(skills)), tried=bounded(tried, "tried") or None,
                     swarm_type=swarm_type.strip().lower()[:30] or None)
 
 
@@ -63,17 +69,37 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
         severity = word
         args.take()
     opts = args.options
+    if ref and not args.text and not {"customer", "delight"} & set(opts) \
+            and helpdesk.handles(ctx.deps, ref):
+        # Only the ticket named: subject, requester, organization and priority are fetched.
+        return OpenCase(ref=ref, severity=_severity(severity) if severity else 0,
+                        customer="", summary="", skills=tuple(skill_names(
+                            opts.get("skills", ""))), tried=opts.get("tried") or None,
+                        fetch=True)
     try:
         return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
                             opts.get("delight", ""), opts.get("skills", ""),
-                            opts.get("type", ""))
+                            opts.get("tried", ""), opts.get("type", ""))
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
 
 def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
     return open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
-                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""))
+                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""),
+                        v.get("tried", ""))
+
+
+def from_ticket(ticket: Ticket, typed: OpenCase | None = None,
+                no_owner: str | None = None) -> OpenCase:
+    """`open` for a helpdesk ticket: what was typed wins, the ticket fills in the rest
+    (the customer is the organization, else the requester; the severity its priority)."""
+    severity = typed.severity if typed and typed.severity else severity_of(ticket.priority)
+    cmd = open_case_of(ticket.ref, f"sev{severity}", ticket.customer[:200],
+                       (ticket.subject or f"ticket {ticket.id}")[:500], "",
+                       " ".join(typed.skills) if typed else "",
+                       (typed.tried or "") if typed else "")
+    return replace(cmd, ticket=ticket, no_owner=no_owner)
 
 
 def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
@@ -83,20 +109,25 @@ def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
 
 @command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
          "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
-         who="agents", options=("customer", "delight", "skills", "type"),
+         who="agents", options=("customer", "delight", "skills", "tried", "type"),
          details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
-                 "skills=\"sso saml\" (asks triage at once) type=\"billing\" (a swarm type "
-                 "from [types]; default: the one named after the severity, which sets nudge "
-                 "timings, default skills and who is auto-invited). Severity defaults to sev3. "
+                 "skills=\"sso saml\" (asks triage at once) tried=\"what was tried\" (goes "
+                 "with that request) type=\"billing\" (a swarm type from [types]; default: "
+                 "the one named after the severity, which sets nudge timings, default skills "
+                 "and who is auto-invited). Severity defaults to sev3. "
                  "Typed alone, it opens a form.",
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
          bare_opens_form=True)
 async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
+    skills = list(cmd.skills)
+    if cmd.fetch:
+        case_service.check_open(ctx.deps, cmd.ref)
+        cmd = from_ticket(await helpdesk.fetch(ctx.deps, cmd.ref), cmd)
     opened = await case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
-        cmd.customer, cmd.delight, list(cmd.skills), cmd.swarm_type)
-    skills = list(cmd.skills) or opened.skills
+        cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type)
+    skills = skills or opened.skills
     case = opened.case
     where = f" in #{opened.room.name}" if opened.room else ""
     brought = (" Brought in by this type of swarm: " + ", ".join(
@@ -104,7 +135,7 @@ async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
                       + brought, private=False)]
     if skills:
-        needed = await need(ctx.deps, ctx.actor, case, skills, None)
+        needed = await need(ctx.deps, ctx.actor, case, skills, cmd.tried)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))
         replies += ctx.failures(needed.failures)
     return replies + ctx.failures(opened.failures)
@@ -130,6 +161,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
               Field("Customer mood", view.last_mood or "no reading yet")]
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
+    fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
     if view.promises:
         fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
                                                        for p in view.promises)))

@@ -24,7 +24,7 @@ from bot.phrases import Phrases
 from bot.replies import Reply
 from bot.services import membership, rooms
 from bot.services.base import Deps
-from handlers.delivery import Delivery, Pressed, RoomEvent, Submitted, Typed
+from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.invocation import Invocation
 from handlers.registry import Command, all_commands
 from handlers.router import Result, Router
@@ -118,6 +118,26 @@ class Entrance:
         if isinstance(what, Pressed) and not result.failed:
             settled = _SETTLES.get(result.command or "")
         return Outcome(replies=result.replies, form=result.form, settled=settled)
+
+    async def execute(self, source: str, sender: Sender, name: str, command: object,
+                      ref: str | None = None, room: str | None = None) -> Outcome:
+        """Run a typed command built by code rather than typed by a person (the demo, a
+        helpdesk's intake): the same rules and services, no text in between."""
+        inv = Invocation(platform=source, user_id=sender.id, room_id=room,
+                         user_name=sender.name, user_tz=sender.tz)
+        return self._outcome(await self.router.run_typed(inv, name, command, ref), command)
+
+    async def execute_once(self, key: str, inbox_source: str, payload: str, source: str,
+                           sender: Sender, name: str, command: object) -> Outcome:
+        """`execute`, recorded in the one inbox first under the sender's delivery id (a
+        helpdesk webhook's): a redelivery finds its key and runs nothing twice."""
+        if not self.deps.store.inbox.put(key, inbox_source, payload, self.deps.now_iso()):
+            log.info("%s delivery %s seen before: not redone", inbox_source, key)
+            return Outcome(duplicate=True)
+        try:
+            return await self.execute(source, sender, name, command)
+        finally:
+            self.deps.store.inbox.done(key, self.deps.now_iso())
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what

@@ -26,6 +26,8 @@ def open_form(phrases: Phrases, ref: str = "") -> Form:
         FormField("delight", "What would delight this customer", max_length=LIMITS["delight"]),
         FormField("skills", "Skills needed", hint="sso saml billing",
                   max_length=LIMITS["skills"]),
+        FormField("tried", "What was tried already", FieldKind.LONG_TEXT,
+                  max_length=LIMITS["tried"]),
     ), hint=phrases.command("open", '<ref> [sev1..sev4] [customer="…"] <summary>'))
 
 

@@ -21,11 +21,16 @@ class Note:
     text: str
 
 
-def parse_note(ctx: Ctx, args: Args) -> Note:
+def required_text(ctx: Ctx, args: Args, field: str, missing: str) -> str:
+    """The rest of the words, which the command cannot do without, within `field`'s limit."""
     text = args.rest()
     if not text:
-        raise ctx.bad("a note needs text")
-    return Note(bounded(text, "note"))
+        raise ctx.bad(missing)
+    return bounded(text, field)
+
+
+def parse_note(ctx: Ctx, args: Args) -> Note:
+    return Note(required_text(ctx, args, "note", "a note needs text"))
 
 
 @command("note", "<text>", "Add a note to the case timeline.", parse=parse_note)
@@ -84,10 +89,7 @@ class Delight:
 
 
 def parse_delight(ctx: Ctx, args: Args) -> Delight:
-    text = args.rest()
-    if not text:
-        raise ctx.bad("say what would delight this customer")
-    return Delight(bounded(text, "delight"))
+    return Delight(required_text(ctx, args, "delight", "say what would delight this customer"))
 
 
 @command("delight", "<text>", "Say what would make this customer happy.", parse=parse_delight,

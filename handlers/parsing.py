@@ -33,6 +33,10 @@ class Args:
             key = m.group(1)
             if key not in allowed:
                 return m.group(0)
+            if key in options:
+                # The second would silently replace the first (or eat a summary's words).
+                raise CommandError(f"`{key}=` is given twice: give it once, and reword any "
+                                   f"other `{key}=` in the text.")
             options[key] = next(g for g in m.groups()[1:] if g is not None).strip()
             return ""
 

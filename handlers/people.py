@@ -44,7 +44,10 @@ def parse_skills(ctx: Ctx, args: Args) -> Skills:
 
 @command("skills", "[@user] [add|remove <skill>…] | away | back | function <name>",
          "Show or change skills; `away`/`back` says whether you can be pulled in.",
-         parse=parse_skills, case="none", who="self, or a manager for others")
+         parse=parse_skills, case="none", who="self, or a manager for others",
+         details="`add`/`remove` change the skills `need` looks for; `function <name>` says "
+                 "which function you work in (billing, networking, legal…), shown with your "
+                 "skills. Without a verb it shows them.")
 async def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     store, deps = ctx.deps.store, ctx.deps
     target = cmd.person or ctx.actor.id

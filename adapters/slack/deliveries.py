@@ -24,6 +24,10 @@ def _str(value: Any) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def delivery_of(kind: str, body: dict[str, Any], key: str,
                 bot_user_id: str | None = None) -> Delivery | None:
     """The delivery a request carries, or None when it asks nothing of the core."""
@@ -32,23 +36,23 @@ def delivery_of(kind: str, body: dict[str, Any], key: str,
                         sender=Sender(_str(body.get("user_id")),
                                       _str(body.get("user_name")) or None),
                         what=Typed(command_text(_str(body.get("text")))))
-    user = body.get("user") if isinstance(body.get("user"), dict) else {}
+    user = _dict(body.get("user"))
     sender = Sender(_str(user.get("id")), _str(user.get("username")) or None)
     if kind == "action":
-        channel = body.get("channel") if isinstance(body.get("channel"), dict) else {}
-        for action in body.get("actions") or []:
+        where = _str(_dict(body.get("channel")).get("id")) or None
+        for raw in body.get("actions") or []:
+            action = _dict(raw)
             prefix = _str(action.get("action_id")).split(":")[0]
             if prefix in (ids.ACTION_RUN, ids.ACTION_FORM):
-                return Delivery(source=SOURCE, key=key, sender=sender,
-                                room=_str(channel.get("id")) or None,
+                return Delivery(source=SOURCE, key=key, sender=sender, room=where,
                                 what=Pressed(_str(action.get("value"))))
         return None
     if kind == "view":
-        view = body.get("view") if isinstance(body.get("view"), dict) else {}
-        form, channel = submitted(view)
-        return Delivery(source=SOURCE, key=key, sender=sender, room=channel, what=form)
+        view = _dict(body.get("view"))
+        form, from_room = submitted(view)
+        return Delivery(source=SOURCE, key=key, sender=sender, room=from_room, what=form)
     if kind == "event":
-        event = body.get("event") if isinstance(body.get("event"), dict) else {}
+        event = _dict(body.get("event"))
         what = _ROOM_EVENTS.get(_str(event.get("type")))
         who, channel = _str(event.get("user")), _str(event.get("channel"))
         if what is None or not who or not channel or (bot_user_id and who == bot_user_id):

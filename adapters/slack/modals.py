@@ -84,15 +84,15 @@ def submitted(view: dict[str, Any]) -> tuple[Submitted, str | None]:
     A submission whose metadata is not ours (a foreign view, a form left open across a
     deploy) comes back with an empty command: the core answers it with one line."""
     try:
-        meta = json.loads(view.get("private_metadata") or "{}")
+        loaded = json.loads(view.get("private_metadata") or "{}")
     except ValueError:
-        meta = None
-    if not isinstance(meta, dict):
-        meta = {}
+        loaded = None
+    meta: dict[str, Any] = loaded if isinstance(loaded, dict) else {}
     values = state_values(view)
-    callback = view.get("callback_id")
+    callback = str(view.get("callback_id") or "")
     command = meta.get("command") if callback == ids.VIEW_FORM else ids.OLD_VIEWS.get(callback)
-    context = meta.get("context") if isinstance(meta.get("context"), dict) else {}
+    found = meta.get("context")
+    context: dict[str, Any] = found if isinstance(found, dict) else {}
     if callback in ids.OLD_VIEWS:  # an earlier version's form: {"channel", "ref"}, "receiver"
         context = {"ref": str(meta.get("ref") or "")}
         if "receiver" in values:
@@ -106,8 +106,8 @@ def submitted(view: dict[str, Any]) -> tuple[Submitted, str | None]:
 def field_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str]:
     """The core's errors by field -> Slack's by block_id; an error about the form as a whole
     goes to its first block (Slack shows errors only at blocks)."""
-    blocks = [b.get("block_id") for b in view.get("blocks") or [] if isinstance(b, dict)]
-    blocks = [b for b in blocks if b] or list(state_values(view)) or ["_"]
+    named = [b.get("block_id") for b in view.get("blocks") or [] if isinstance(b, dict)]
+    blocks = [str(b) for b in named if b] or list(state_values(view)) or ["_"]
     out: dict[str, str] = {}
     for name, message in errors.items():
         out[name if name in blocks else blocks[0]] = clip(message, LABEL)

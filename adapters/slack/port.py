@@ -149,6 +149,30 @@ class SlackChatPort:
         await self._call("upload the chart", "files.upload_v2", channel=room_id, content=png,
                          filename="digest.png", title=title)
 
+    # bot.helpdesk.ChatDirectory: a ticket's assignee by email, never guessed.
+    async def user_by_email(self, email: str) -> str | None:
+        try:
+            data = await self._call("look up the email", "users.lookupByEmail", email=email)
+        except PortError as err:
+            if err.detail == "users_not_found":
+                return None
+            raise
+        user = data.get("user") or {}
+        return None if user.get("deleted") or user.get("is_bot") else user.get("id")
+
+    async def email_of(self, user_id: str) -> str | None:
+        try:
+            data = await self._call("read the profile", "users.info", user=user_id)
+        except PortError as err:
+            if err.detail == "user_not_found":
+                return None
+            raise
+        return ((data.get("user") or {}).get("profile") or {}).get("email") or None
+
+    def room_link(self, room_id: str) -> str:
+        """bot.helpdesk.RoomLinks: opens the channel in the Slack client."""
+        return f"https://slack.com/app_redirect?channel={room_id}"
+
     async def set_topic(self, room_id: str, topic: str) -> None:
         await self._call("set topic", "conversations.setTopic", channel=room_id,
                          topic=slack_mentions(topic)[:TOPIC_LIMIT])

@@ -15,6 +15,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -211,5 +212,5 @@ async def replay_pending(runtime: SlackRuntime, pending: list[Delivery]) -> int:
     dispatcher = runtime.dispatcher
     for item in pending:
         log.info("slack: finishing %s from before the restart", item.key)
-        await run_logged(f"replay {item.key}", lambda item=item: dispatcher.run(item))
+        await run_logged(f"replay {item.key}", partial(dispatcher.run, item))
     return len(pending)

@@ -82,7 +82,8 @@ _CLOCK_TOLERANCE = 5 * 60
 def apply_global_fixes() -> None:
     """Defect 2: the only process-wide change (a class attribute msrest reads in __init__)."""
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
-        ClientRetryPolicy.safe_codes = frozenset(ClientRetryPolicy.safe_codes)
+        ClientRetryPolicy.safe_codes = frozenset(  # type: ignore[assignment]
+            ClientRetryPolicy.safe_codes)
 
 
 def invoke_to_response(invoke: InvokeResponse | None) -> web.Response:
@@ -258,7 +259,8 @@ class FixedAuthentication(BotFrameworkAuthentication):
         keys = JwtTokenExtractor.get_open_id_metadata(url).keys
         jwk = next(k for k in keys if k.get("kid") == kid)  # _check_key made sure it is there
         try:
-            jwt.decode(token, RSAAlgorithm.from_jwk(json.dumps(jwk)), algorithms=["RS256"],
+            key = RSAAlgorithm.from_jwk(json.dumps(jwk))  # a JWK holds a public key
+            jwt.decode(token, key, algorithms=["RS256"],  # type: ignore[arg-type]
                        options={"verify_aud": False}, leeway=_CLOCK_TOLERANCE)
         except (jwt.InvalidTokenError, ValueError) as err:
             raise PermissionError(f"invalid token: {err}") from err

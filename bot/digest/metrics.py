@@ -20,6 +20,7 @@ from typing import Any
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import plain_data
+from bot.services.erasure import REDACTED
 from bot.store import Store
 
 STALLED_AFTER_S = 4 * 3600
@@ -212,7 +213,9 @@ def _friction(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     quotes: dict[str, list[str]] = defaultdict(list)
     for process, how in rows:  # newest first, so the quotes are the latest words
         reports[process] += 1
-        if how not in quotes[process] and len(quotes[process]) < QUOTES_PER_PROCESS:
+        # Redacted reports still count; "[erased]" is not quoted as anyone's words.
+        if how != REDACTED and how not in quotes[process] \
+                and len(quotes[process]) < QUOTES_PER_PROCESS:
             quotes[process].append(how)
     return [{"process": p, "reports": n, "quotes": quotes[p]}
             for p, n in sorted(reports.items(), key=lambda kv: (-kv[1], kv[0]))]

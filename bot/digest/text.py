@@ -8,6 +8,8 @@ from __future__ import annotations
 import json
 from typing import Any
 
+from bot.wording import count
+
 
 def duration(seconds: int | None) -> str:
     if seconds is None:
@@ -28,6 +30,11 @@ def change(now: float | int | None, before: float | int | None) -> str:
 
 def _num(v: float | int | None) -> str:
     return "n/a" if v is None else str(v)
+
+
+def count_owners(bucket: str) -> str:
+    """The owners distribution's keys are "1", "2", "3+"."""
+    return "1 owner" if bucket == "1" else f"{bucket} owners"
 
 
 def to_json(digest: dict[str, Any]) -> str:
@@ -72,7 +79,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     own, pown = d["owners_per_resolved_case"], p["owners_per_resolved_case"]
     lines += ["", "## Ownership and warm handoffs", "",
               f"- Owners per resolved case: mean {change(own['mean'], pown['mean'])}, "
-              "cases with " + ", ".join(f"{k} owner(s): {v}"
+              "cases with " + ", ".join(f"{count_owners(k)}: {v}"
                                         for k, v in own["distribution"].items()),
               f"- Handoffs offered {change(h['offered'], ph['offered'])}: accepted "
               f"{change(h['accepted'], ph['accepted'])}, declined "
@@ -90,13 +97,13 @@ def to_markdown(d: dict[str, Any]) -> str:
     three, pthree = t["cases_3plus_functions"], pt["cases_3plus_functions"]
     lines.append(f"- Touchpoints per touched case {change(t['per_case'], pt['per_case'])}; "
                  f"cases touching 3+ functions {change(three, pthree)}")
-    lines += [f"- {f['function']}: {f['swarms']} swarms" for f in d["functions"][:10]]
+    lines += [f"- {f['function']}: {count(f['swarms'], 'swarm')}" for f in d["functions"][:10]]
     lines += ["", "Functions working together:", ""]
-    lines += [f"- {' + '.join(x['functions'])}: {x['swarms']} swarms"
+    lines += [f"- {' + '.join(x['functions'])}: {count(x['swarms'], 'swarm')}"
               for x in d["function_pairs"][:10]] or ["- none this week"]
     lines += ["", "## Process friction (most reported first)", ""]
     for f in d["friction"][:10]:
-        lines.append(f"- **{f['process']}**: {f['reports']} reports")
+        lines.append(f"- **{f['process']}**: {count(f['reports'], 'report')}")
         lines += [f"  > {q}" for q in f["quotes"][:3]]
     if not d["friction"]:
         lines.append("- none reported")
@@ -109,7 +116,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     lines += [f"- {r['from']} thanked {r['to']} for \u201c{r['for']}\u201d"
               + (f" ({r['case']})" if r["case"] else "") for r in d["recognition"][:20]]
     if len(d["recognition"]) > 20:
-        lines.append(f"- and {len(d['recognition']) - 20} more thanks")
+        lines.append(f"- and {len(d['recognition']) - 20} more")
     if not d["recognition"]:
         lines.append("- no thanks recorded")
     return "\n".join(lines) + "\n"

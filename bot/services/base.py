@@ -11,6 +11,7 @@ from typing import TypeVar
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
 from bot.errors import CommandError, NotAllowed, NotFound, PortError
+from bot.helpdesk import HelpdeskPort
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.ports import ChatPort
@@ -26,6 +27,8 @@ class Deps:
     ports: dict[str, ChatPort]
     config: Config
     clock: Callable[[], datetime] = utcnow
+    # Connected helpdesks by name (issue 11); the composition root fills it.
+    helpdesks: dict[str, HelpdeskPort] = field(default_factory=dict)
 
     @property
     def phrases(self) -> Phrases:

@@ -19,8 +19,9 @@ from bot.domain import (
     severity_label,
 )
 from bot.errors import CommandError
+from bot.helpdesk import Ticket, TicketLink
 from bot.ports import Room
-from bot.services import lifecycle, messages, rooms
+from bot.services import helpdesk, lifecycle, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
@@ -36,6 +37,7 @@ class Opened:
 async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                     severity: int = DEFAULT_SEVERITY, customer: str = "",
                     delight: str | None = None, skills: list[str] | None = None,
+                    ticket: Ticket | None = None, no_owner: str | None = None,
                     swarm_type: str | None = None) -> Opened:
     check_open(deps, ref)
     check_type(deps, swarm_type)
@@ -62,6 +64,11 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
                                         f"{swarm_types.AUTO_INVITED} ({kind.name})")
             store.timeline.append(case_id, now, "joined", person,
                                   f"{mention(person)} {swarm_types.AUTO_INVITED} ({kind.name})")
+        if ticket is not None:
+            store.helpdesk.link(case_id, TicketLink(
+                helpdesk=ticket.helpdesk, ticket_id=ticket.id, url=ticket.url,
+                requester=ticket.requester, organization=ticket.organization,
+                callback_url=ticket.callback_url), now)
     case = store.cases.by_id(case_id)
     assert case is not None
     effects = Effects()
@@ -69,6 +76,11 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
     if room is not None and invited:
         await effects.attempt("add who this type of swarm brings",
                               deps.port(platform).invite(room.id, invited))
+    if ticket is not None:
+        if no_owner:
+            effects.failures += await helpdesk.ask_for_owner(deps, case, no_owner)
+        effects.failures += await helpdesk.write_back(
+            deps, store.cases.by_id(case_id) or case, "opened", no_owner=no_owner)
     return Opened(case=store.cases.by_id(case_id) or case, room=room, failures=effects.failures,
                   invited=invited, skills=list(kind.skills))
 
@@ -146,6 +158,9 @@ async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
         # (e.g. [slack] archive_on_resolve); the core always asks.
         await effects.attempt("archive the swarm room", port.archive(case.room_id))
     resolved = store.cases.by_id(case.id) or case
+    effects.failures += await helpdesk.write_back(deps, resolved, "resolved", by=actor.id,
+                                                  resolution=resolution.strip(),
+                                                  helped=contributors)
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 
 

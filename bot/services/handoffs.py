@@ -6,8 +6,9 @@ from dataclasses import dataclass, field
 
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import lifecycle, messages
+from bot.services import helpdesk, lifecycle, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
+from bot.wording import sentence
 
 
 def check_offer(deps: Deps, actor: Person, case: Case, to: str) -> None:
@@ -53,7 +54,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
         store.journal.open_promises(case.id),
         f"{contact.at} {contact.function}: {contact.what}" if contact else None,
-        deps.phrases)
+        deps.phrases, store.helpdesk.link_of(case.id))
     effects = Effects()
     port = deps.port(case.platform)
     await effects.attempt(f"send the offer to {mention(to)}", port.direct_message(to, card))
@@ -113,6 +114,8 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         await effects.attempt("tell the room", port.post(updated.room_id, messages.notice(
             f"{mention(actor.id)} accepted the warm handoff from {mention(previous)} and now "
             f"owns {updated.ref}.", mentions=(actor.id, previous))))
+    effects.failures += await helpdesk.write_back(deps, updated, "handoff", owner=actor.id,
+                                                  previous=previous, briefing=pending.briefing)
     return Accepted(case=updated, previous_owner=previous, failures=effects.failures)
 
 
@@ -128,5 +131,6 @@ async def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> lis
     await effects.attempt(f"tell {mention(pending.from_id)}", deps.port(case.platform)
                           .direct_message(pending.from_id, messages.notice(
                               f"{mention(actor.id)} declined your handoff of {case.ref}"
-                              + (f": {why}" if why else ".") + " You are still the owner.")))
+                              + (f": {sentence(why)}" if why else ".")
+                              + " You are still the owner.")))
     return effects.failures

@@ -202,7 +202,8 @@ async def refresh_brief(deps: Deps, case: Case, effects: Effects) -> None:
                                 for s in h.skills))
     await effects.attempt("update the case brief", port.update_message(
         where["room_id"], where["message_id"],
-        messages.brief(fresh, deps.phrases, skills, store.journal.open_promises(fresh.id))))
+        messages.brief(fresh, deps.phrases, skills, store.helpdesk.link_of(fresh.id),
+                       store.journal.open_promises(fresh.id))))
 
 
 async def brief_changed(deps: Deps, case: Case) -> list[str]:

@@ -148,7 +148,7 @@ def _record_leave(deps: Deps, case: Case, pid: str) -> None:
 async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     """Someone left the room on the platform. The owner is invited back, with the reason."""
     case = deps.store.cases.by_room(room_id)
-    if case is None or not case.is_open or case.platform != platform:
+    if case is None or not case.is_open or not case.lives_on(platform):
         return
     port = deps.port(platform)
     if case.owner == pid:
@@ -167,7 +167,7 @@ async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) ->
 
 async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     case = deps.store.cases.by_room(room_id)
-    if case is None or not case.is_open or case.platform != platform:
+    if case is None or not case.is_open or not case.lives_on(platform):
         return
     deps.store.people.ensure(pid, platform, None, None, deps.now_iso())
     if _record_join(deps, case, pid, None, "joined the room"):
@@ -176,5 +176,5 @@ async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) 
 
 def message_posted(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     case = deps.store.cases.by_room(room_id)
-    if case is not None and case.platform == platform:
+    if case is not None and case.lives_on(platform):
         deps.store.timeline.count_message(case.id, pid)

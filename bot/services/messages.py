@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.domain import Case, Handoff, Promise, TimelineEvent, severity_label
 from bot.experts import Suggestion
+from bot.helpdesk import TicketLink
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.replies import Field, Reply, Tone
@@ -13,12 +14,25 @@ def topic(case: Case) -> str:
     return f"{case.ref} · {severity_label(case.severity)} · owner {mention(case.owner)}"
 
 
+def ticket_fields(ticket: TicketLink | None) -> list[Field]:
+    """A case from a helpdesk: its ticket link, requester and organization."""
+    if ticket is None:
+        return []
+    fields = [Field("Ticket", ticket.url)]
+    if ticket.requester:
+        fields.append(Field("Requester", ticket.requester))
+    if ticket.organization:
+        fields.append(Field("Organization", ticket.organization))
+    return fields
+
+
 def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
-          promises: list[Promise] | None = None) -> Reply:
+          ticket: TicketLink | None = None, promises: list[Promise] | None = None) -> Reply:
     """The case brief: posted at open, then updated in place as the case changes."""
     fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
     if case.customer:
         fields.append(Field("Customer", case.customer))
+    fields += ticket_fields(ticket)
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     if skills:
@@ -69,7 +83,8 @@ def help_request(case: Case, skills: list[str], tried: str | None, by: str,
 
 
 def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
-                  promises: list[Promise], last_contact: str | None, phrases: Phrases) -> Reply:
+                  promises: list[Promise], last_contact: str | None, phrases: Phrases,
+                  ticket: TicketLink | None = None) -> Reply:
     fields = [Field("Briefing", offer.briefing),
               Field("Customer mood", last_mood or "no reading yet")]
     if offer.tried:
@@ -79,6 +94,7 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
     fields.append(Field("Last customer contact", last_contact or "none recorded"))
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
+    fields += ticket_fields(ticket)
     return Reply(
         title=f"{mention(offer.from_id)} offers you {case.ref}: {case.summary}",
         text=f"{mention(offer.from_id)} stays owner until you accept.",

@@ -46,7 +46,7 @@ async def post_brief(deps: Deps, case: Case, room: Room, skills: list[str],
     fresh = store.cases.by_id(case.id) or case
     intent = store.intents.add("post_brief", case.id, case.platform, {"room_id": room.id},
                               deps.now_iso())
-    brief = messages.brief(fresh, deps.phrases, skills)
+    brief = messages.brief(fresh, deps.phrases, skills, store.helpdesk.link_of(case.id))
     message_id = await effects.attempt("post the case brief", port.post(room.id, brief))
     store.intents.finish(intent, "done" if message_id is not None else "failed",
                         {"message_id": message_id}, deps.now_iso())

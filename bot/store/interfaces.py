@@ -35,6 +35,7 @@ from bot.domain import (
     TimelineEvent,
     Touchpoint,
 )
+from bot.helpdesk import TicketLink, WriteBack
 
 Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk method documents
 
@@ -291,6 +292,34 @@ class PlatformRefs(Protocol):
         """The value of this kind written most recently."""
 
 
+class Retention(Protocol):
+    """Customers' data (bot/services/erasure.py): redaction keeps what the digest counts."""
+
+    def cases_of_customer(self, customer: str) -> list[int]:
+        """Case ids whose customer is this name, ignoring case."""
+    def resolved_before(self, at: str) -> list[int]:
+        """Cases resolved before `at` whose text is not redacted yet."""
+    def redact(self, case_id: int, marker: str, at: str) -> int:
+        """Replace every free text of the case with `marker` (and forget processed inbox
+        rows naming it); returns how many rows changed."""
+    def prune_inbox(self, done_before: str) -> int:
+        """Delete inbox rows processed before `done_before`; returns how many."""
+    def compact(self) -> None:
+        """Rewrite the storage so redacted text is gone from the files too."""
+class Helpdesk(Protocol):
+    """Which ticket a case came from, and the helpdesk write-backs owed (issue 11)."""
+
+    def link(self, case_id: int, link: TicketLink, at: str) -> None: ...
+    def link_of(self, case_id: int) -> TicketLink | None: ...
+    def add_write(self, case_id: int, kind: str, payload: dict[str, Any], at: str) -> int:
+        """Record a write-back before it is attempted; its id."""
+    def write(self, write_id: int) -> WriteBack | None: ...
+    def pending_writes(self) -> list[WriteBack]:
+        """Not done yet, oldest first."""
+    def attempted(self, write_id: int, error: str | None) -> None: ...
+    def done(self, write_id: int, at: str) -> None: ...
+
+
 class Store(Protocol):
     """The unit of work: the repositories, one transaction at a time, and close."""
 
@@ -303,6 +332,8 @@ class Store(Protocol):
     sent: SentMarks
     digest: DigestReads
     refs: PlatformRefs
+    retention: Retention
+    helpdesk: Helpdesk
     nudges: Nudges
 
     def transaction(self) -> AbstractContextManager[None]:
@@ -312,5 +343,6 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Inbox", "InboxItem", "Intent", "Intents",
-           "Journal", "Nudges", "People", "PlatformRefs", "SentMarks", "Store", "Timeline"]
+__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Intent",
+           "Intents", "Journal", "Nudges", "People", "PlatformRefs", "Retention", "SentMarks",
+           "Store", "Timeline"]

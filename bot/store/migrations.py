@@ -332,6 +332,46 @@ def m012_platform_refs(db: Database) -> None:
             db.execute(statement)
 
 
+@migrations()
+def m016_case_redaction(db: Database) -> None:
+    """When a case's text was redacted (erase on request, or [retention] days): the
+    scheduler's retention pass skips cases already done, and export can say so."""
+    db.execute("ALTER TABLE cases ADD COLUMN redacted_at TEXT")
+_HELPDESK = """
+CREATE TABLE helpdesk_links (
+    case_id INTEGER PRIMARY KEY REFERENCES cases(id),
+    helpdesk TEXT NOT NULL,
+    ticket_id TEXT NOT NULL,
+    url TEXT NOT NULL,
+    requester TEXT NOT NULL DEFAULT '',
+    organization TEXT NOT NULL DEFAULT '',
+    callback_url TEXT,
+    linked_at TEXT NOT NULL
+);
+CREATE INDEX helpdesk_links_by_ticket ON helpdesk_links(helpdesk, ticket_id);
+CREATE TABLE helpdesk_writes (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    last_error TEXT,
+    created_at TEXT NOT NULL,
+    done_at TEXT
+);
+CREATE INDEX helpdesk_writes_pending ON helpdesk_writes(done_at, id)
+"""
+
+
+@migrations()
+def m017_helpdesk(db: Database) -> None:
+    """Issue 11: the ticket each case came from, and the write-backs owed to it (recorded
+    before they are attempted; done_at set once the helpdesk has them)."""
+    for statement in _HELPDESK.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
 _LIFECYCLE = """
 ALTER TABLE promises ADD COLUMN seq INTEGER;
 UPDATE promises SET seq = (SELECT COUNT(*) FROM promises p
@@ -343,24 +383,18 @@ UPDATE decisions SET seq = (SELECT COUNT(*) FROM decisions d
 CREATE UNIQUE INDEX decisions_by_case_seq ON decisions(case_id, seq);
 ALTER TABLE cases ADD COLUMN swarm_type TEXT;
 CREATE INDEX timeline_by_ref ON timeline(case_id, ref_id);
-CREATE TABLE nudges (
-    kind TEXT NOT NULL,
-    cause TEXT NOT NULL,
-    to_id TEXT NOT NULL,
-    case_id INTEGER REFERENCES cases(id),
-    at TEXT NOT NULL,
-    PRIMARY KEY (kind, cause, to_id)
-);
+CREATE TABLE nudges (kind TEXT NOT NULL, cause TEXT NOT NULL, to_id TEXT NOT NULL,
+                     case_id INTEGER REFERENCES cases(id), at TEXT NOT NULL,
+                     PRIMARY KEY (kind, cause, to_id));
 CREATE INDEX nudges_by_at ON nudges(at)
 """
 
 
 @migrations()
 def m014_case_lifecycle(db: Database) -> None:
-    """Issue 12: promise and decision numbers per case (`seq`, back-filled in id order so a
-    case's first is #1), the swarm type a case was opened as, a lookup of the entries that
-    correct or retract an entry, and the nudges sent (once per kind, cause and receiver, so a
-    restart never repeats one; the digest counts them by kind)."""
+    """Issue 12: promise/decision numbers per case (back-filled in id order: a case's first is
+    #1), the swarm type, entries by what they correct, nudges sent (once per kind, cause and
+    receiver: a restart never repeats one)."""
     for statement in _LIFECYCLE.split(";"):
         if statement.strip():
             db.execute(statement)

@@ -15,15 +15,18 @@ from sqlite_utils import Database
 
 from bot.store.cases import SqliteCases
 from bot.store.digest import SqliteDigestReads
+from bot.store.helpdesk import SqliteHelpdesk
 from bot.store.interfaces import (
     Cases,
     DigestReads,
+    Helpdesk,
     Inbox,
     Intents,
     Journal,
     Nudges,
     People,
     PlatformRefs,
+    Retention,
     SentMarks,
     Timeline,
 )
@@ -33,6 +36,7 @@ from bot.store.nudges import SqliteNudges
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
 from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
+from bot.store.retention import SqliteRetention
 from bot.store.timeline import SqliteTimeline
 
 
@@ -75,6 +79,8 @@ class SqliteStore:
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = SqliteDigestReads(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
+        self.retention: Retention = SqliteRetention(db)
+        self.helpdesk: Helpdesk = SqliteHelpdesk(db)
         self.nudges: Nudges = SqliteNudges(db)
 
     @property

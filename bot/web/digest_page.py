@@ -35,7 +35,9 @@ def _forbidden() -> web.Response:
 
 class HasDeps(Protocol):
     deps: Deps
-    config: Config
+
+    @property
+    def config(self) -> Config: ...
 
 
 def add_digest_routes(app: web.Application, core: HasDeps,

@@ -65,3 +65,9 @@ def test_when_relative_and_iso() -> None:
 def test_when_bad_input_says_the_forms(words: list[str]) -> None:
     with pytest.raises(CommandError):
         parse_when(words, NOW, None)
+
+
+def test_an_option_given_twice_is_refused_not_silently_replaced() -> None:
+    with pytest.raises(CommandError, match="given twice"):
+        Args.parse('ZD-1 customer="Globex" broken since customer=Initech merged',
+                   frozenset({"customer"}))

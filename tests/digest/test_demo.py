@@ -6,13 +6,13 @@ from datetime import timedelta
 from pathlib import Path
 
 from bot.config import Config
-from bot.digest.demo_bulk import run_bulk
-from bot.digest.demo_plan import DemoSpec
-from bot.digest.demo_run import run_services
 from bot.digest.metrics import compute_digest
 from bot.digest.weeks import parse_week
 from bot.export import export_cases
 from bot.store import open_store
+from demo.bulk import run_bulk
+from demo.plan import DemoSpec
+from demo.run import run_services
 
 SPEC = DemoSpec(first=parse_week("2026-W36", "UTC"), weeks=4, cases_per_week=40, seed=7)
 

@@ -89,6 +89,10 @@ class FakeSlack:
         self.channels[ch.id] = ch
         return ch
 
+    def add_user(self, uid: str, name: str, email: str) -> None:
+        self.users[uid] = {"id": uid, "name": name, "real_name": name, "deleted": False,
+                           "is_bot": False, "profile": {"email": email, "real_name": name}}
+
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         self._rate_limited[method] = (times, retry_after)
 
@@ -355,3 +359,12 @@ class FakeSlack:
         if user is None:
             raise SlackError("user_not_found")
         return {"user": user}
+
+    def m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
+        email = str(args.get("email", "")).lower()
+        if not email:
+            raise SlackError("invalid_arguments")
+        for user in self.users.values():
+            if str(user.get("profile", {}).get("email", "")).lower() == email:
+                return {"user": user}
+        raise SlackError("users_not_found")

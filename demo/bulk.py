@@ -16,17 +16,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.digest.demo_plan import DemoSpec, Step, people, steps
-from bot.digest.demo_run import (
-    DEMO_CARRY,
-    DEMO_PLATFORM,
-    DemoResult,
-    add_people,
-    require_empty,
-)
 from bot.domain import room_name_for, severity_label
 from bot.services.base import mention
 from bot.store import Store
+from demo.plan import DemoSpec, Step, people, steps
+from demo.run import DEMO_CARRY, DEMO_PLATFORM, DemoResult, add_people, require_empty
 
 _ORDER = ("cases", "owners", "participants", "handoffs", "help_requests", "timeline",
           "touchpoints", "moods", "decisions", "frictions", "promises", "thanks")

@@ -1,7 +1,7 @@
 """A deterministic plan of synthetic swarms: people, and every step of every case in time order.
 
 The same plan is carried out either through the services the commands use
-(`demo_run.run_services`) or written straight as rows (`demo_bulk.run_bulk`); a test shows
+(`demo.run.run_services`) or written straight as rows (`demo.bulk.run_bulk`); a test shows
 both give the same database content and the same digest. Times are epoch seconds (UTC).
 """
 
@@ -14,9 +14,9 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
-from bot.digest import demo_words as w
 from bot.digest.weeks import Week
 from bot.domain import MOODS
+from demo import words as w
 
 OWNER = "\0owner"  # resolved to whoever owns the case at that step
 DAY_WEIGHTS = (1.2, 1.15, 1.0, 1.0, 0.9, 0.3, 0.2)

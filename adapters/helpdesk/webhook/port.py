@@ -1,0 +1,60 @@
+"""The generic signed webhook's write-backs: each is POSTed to the ticket's `callback_url`
+as JSON, signed like the intake (`X-Swarmbot-Signature: sha256=<hex>` of the raw body).
+
+Nothing can be read back from an unknown system, so each event carries an `id` that stays
+the same when it is sent again: the receiver keeps the first of each id.
+"""
+
+from __future__ import annotations
+
+import json
+
+import aiohttp
+
+from adapters.helpdesk.http import JsonApi
+from adapters.helpdesk.webhook.intake import SIGNATURE, sign
+from bot.helpdesk import Agent, HelpdeskError, Note, Ticket, TicketLink
+
+
+class WebhookPort:
+    name = "webhook"
+    title = "the helpdesk"
+
+    def __init__(self, secret: str, session: aiohttp.ClientSession) -> None:
+        self.secret = secret
+        self.api = JsonApi("webhook", "", session)
+
+    def ticket_id_of(self, ref: str) -> str | None:
+        return None  # nothing to fetch from: `open` needs its words
+
+    def link(self, ticket_id: str) -> str:
+        return ""
+
+    async def fetch_ticket(self, ticket_id: str) -> Ticket:
+        raise HelpdeskError("fetch the ticket", "the generic webhook cannot be asked")
+
+    async def _send(self, action: str, link: TicketLink, event: dict[str, str]) -> None:
+        if not link.callback_url:
+            return  # no callback_url in the webhook: nothing is written back
+        raw = json.dumps({"ticket_id": link.ticket_id, **event}, sort_keys=True).encode()
+        await self.api.call(action, "POST", link.callback_url, raw=raw,
+                            headers={"Content-Type": "application/json",
+                                     SIGNATURE: f"sha256={sign(self.secret, raw)}"})
+
+    async def add_note(self, link: TicketLink, note: Note) -> None:
+        await self._send("post the note", link, {"event": "note", "id": note.marker,
+                                                 "text": note.text})
+
+    async def has_note(self, link: TicketLink, marker: str) -> bool:
+        return False  # the receiver keeps the first event of each id
+
+    async def find_agent(self, link: TicketLink, email: str) -> Agent | None:
+        return Agent(id=email, email=email)  # the receiving system maps the email
+
+    async def assignee(self, link: TicketLink) -> str | None:
+        return None
+
+    async def set_assignee(self, link: TicketLink, agent: Agent) -> None:
+        await self._send("post the assignee", link, {"event": "assignee",
+                                                     "id": f"assignee:{agent.email}",
+                                                     "email": agent.email})

@@ -1,0 +1,88 @@
+"""Customers' data: erase on request, redact by age, prune the inbox.
+
+Redaction replaces a case's free texts with one marker and keeps what the digest counts
+(bot/store/retention.py says which is which), so the weekly figures stay true. Each case
+keeps a tombstone in its timeline: what was erased, when, and by whom or by which rule.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from bot.domain import iso
+from bot.errors import CommandError, NotFound
+from bot.store import Store
+
+REDACTED = "[erased]"
+# Processed inbox rows are kept this long: enough to see a redelivery as one, no longer.
+INBOX_KEEP = timedelta(days=1)
+# A retention pass redacts at most this many cases per scheduler tick, so a first run on a
+# large store does not hold the writer for long.
+RETENTION_BATCH = 200
+WHAT = "customer name, summary, delight, resolution, timeline and journal texts"
+
+
+@dataclass(frozen=True)
+class Erased:
+    ref: str
+    rows: int  # rows whose text was redacted (and processed inbox rows forgotten)
+
+
+def erase(store: Store, *, by: str, at: str, customer: str | None = None,
+          ref: str | None = None) -> list[Erased]:
+    """Redact every case of `customer` (name, ignoring case), or the case `ref`, then
+    compact the store so the text is gone from its files too."""
+    if (customer is None) == (ref is None):
+        raise CommandError("erase needs exactly one of --customer NAME or --ref REF")
+    if ref is not None:
+        case = store.cases.by_ref(ref.strip())
+        if case is None:
+            raise NotFound(f"no case {ref.strip()!r}: give a case ref as written, e.g. ZD-4711")
+        ids = [case.id]
+        why = "on request (by case ref)"
+    else:
+        assert customer is not None
+        ids = store.retention.cases_of_customer(customer)
+        if not ids:
+            raise NotFound(f"no case has customer {customer.strip()!r} (names match whole, "
+                           "ignoring case; `swarmbot export` lists them)")
+        why = "on the customer's request"
+    done = []
+    with store.transaction():
+        for case_id in ids:
+            found = store.cases.by_id(case_id)
+            assert found is not None
+            rows = store.retention.redact(case_id, REDACTED, at)
+            # The tombstone names no erased value: only what kind of text went, when, who.
+            store.timeline.append(case_id, at, "erased", None,
+                                  f"Erased {why} by {by} at {at}: {WHAT} ({rows} records).")
+            done.append(Erased(found.ref, rows))
+    store.retention.compact()
+    return done
+
+
+def apply_retention(store: Store, days: int, now: datetime) -> list[str]:
+    """Redact resolved cases older than `days` ([retention] days; 0 keeps everything)."""
+    if days <= 0:
+        return []
+    at = iso(now)
+    ids = store.retention.resolved_before(iso(now - timedelta(days=days)))[:RETENTION_BATCH]
+    lines = []
+    with store.transaction():
+        for case_id in ids:
+            case = store.cases.by_id(case_id)
+            assert case is not None
+            store.retention.redact(case_id, REDACTED, at)
+            store.timeline.append(case_id, at, "erased", None,
+                                  f"Redacted at {at} by [retention] days = {days} "
+                                  f"(resolved more than {days} days before): {WHAT}.")
+            lines.append(f"retention: redacted {case.ref}")
+    return lines
+
+
+def prune_inbox(store: Store, now: datetime) -> list[str]:
+    """Forget processed deliveries after a day: they hold what people typed."""
+    with store.transaction():
+        pruned = store.retention.prune_inbox(iso(now - INBOX_KEEP))
+    return [f"inbox: pruned {pruned} processed deliveries"] if pruned else []

@@ -1,0 +1,203 @@
+"""The helpdesk link: tickets in (fetching, the owner by email), write-backs out.
+
+Every write-back goes through `write_back(deps, case, kind, **facts)`: it records what is
+owed in the store, then performs it with retries on 429/5xx (honouring Retry-After). What
+still fails stays recorded and `retry_pending` finishes it later (at start-up and on a
+timer). When the transactional outbox lands, `write_back` records an outbox row instead and
+`perform` becomes its worker: the change is in this one module.
+
+Idempotency: a note carries a marker (`swarmbot:<write id>`) and a retry looks for it before
+writing again; the assignee is read before it is set. So a call that failed after the
+helpdesk applied it is not applied twice.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import random
+from collections.abc import Awaitable, Callable
+from typing import Any, TypeVar
+
+from bot.domain import Case
+from bot.errors import CommandError, PortError
+from bot.helpdesk import ChatDirectory, HelpdeskError, HelpdeskPort, Note, RoomLinks, Ticket
+from bot.services import messages
+from bot.services.base import Deps
+
+log = logging.getLogger("swarmbot.helpdesk")
+T = TypeVar("T")
+MAX_BACKOFF_S = 30.0
+
+
+def port_for_ref(deps: Deps, ref: str) -> tuple[HelpdeskPort, str] | None:
+    """The helpdesk a case ref names a ticket on (`ZD-123` -> Zendesk, ticket 123)."""
+    for port in deps.helpdesks.values():
+        ticket_id = port.ticket_id_of(ref)
+        if ticket_id:
+            return port, ticket_id
+    return None
+
+
+def handles(deps: Deps, ref: str) -> bool:
+    return port_for_ref(deps, ref) is not None
+
+
+async def fetch(deps: Deps, ref: str) -> Ticket:
+    """`open ZD-123` alone: the ticket's subject, requester, organization, priority, link."""
+    found = port_for_ref(deps, ref)
+    if found is None:
+        raise CommandError(f"{ref[:40]} is not a ticket of a connected helpdesk: say what is "
+                           f"going on, {deps.phrases.command('open', f'{ref[:40]} <summary>')}.")
+    port, ticket_id = found
+    try:
+        return await _retrying(deps, lambda: port.fetch_ticket(ticket_id))
+    except HelpdeskError as err:
+        raise CommandError(f"Couldn't fetch {ref[:40]} from {port.title}: {err.detail}.") from None
+
+
+async def owner_for(deps: Deps, platform: str, email: str | None) -> tuple[str | None, str]:
+    """The chat user with this email, or None and why (never a guess)."""
+    if not email:
+        return None, "the ticket has no assignee"
+    chat = deps.ports.get(platform)
+    if not isinstance(chat, ChatDirectory):
+        return None, f"{platform} cannot look people up by email here"
+    try:
+        user = await chat.user_by_email(email)
+    except PortError as err:
+        return None, f"looking up {email} failed ({err.detail})"
+    return (user, "") if user else (None, f"{email} is not a {platform} user")
+
+
+async def ask_for_owner(deps: Deps, case: Case, why: str) -> list[str]:
+    """A swarm from a ticket without a known assignee: triage is asked for an owner."""
+    port = deps.port(case.platform)
+    if not port.triage_room:
+        return [f"{case.ref} has no owner ({why}) and no triage room is set to ask."]
+    text = (f"{case.ref} came in from the helpdesk without an owner ({why}). A manager can "
+            f"give it one: {deps.phrases.command('handoff', f'{case.ref} @owner <briefing>')}.")
+    try:
+        await port.post(port.triage_room, messages.notice(text))
+    except PortError as err:
+        return [f"Couldn't ask triage for an owner of {case.ref}: {err.detail}"]
+    return []
+
+
+# -- write-backs ------------------------------------------------------------------------
+async def write_back(deps: Deps, case: Case, kind: str, **facts: Any) -> list[str]:
+    """Record and perform one write-back ("opened" | "handoff" | "resolved") to the case's
+    ticket; [] when done (or the case has no ticket), else one line for the owner."""
+    if deps.store.helpdesk.link_of(case.id) is None:
+        return []
+    write_id = deps.store.helpdesk.add_write(case.id, kind, facts, deps.now_iso())
+    return await perform(deps, write_id)
+
+
+async def retry_pending(deps: Deps) -> list[str]:
+    """Perform every write-back still owed (after faults, a restart); lines of what failed."""
+    failed: list[str] = []
+    for write in deps.store.helpdesk.pending_writes():
+        failed += await perform(deps, write.id)
+    return failed
+
+
+async def perform(deps: Deps, write_id: int) -> list[str]:
+    store = deps.store
+    write = store.helpdesk.write(write_id)
+    case = store.cases.by_id(write.case_id) if write else None
+    link = store.helpdesk.link_of(write.case_id) if write else None
+    if write is None or write.done_at or case is None or link is None:
+        return []
+    port = deps.helpdesks.get(link.helpdesk)
+    if port is None:
+        return [f"{link.helpdesk} is not connected here: the note for ticket {link.ticket_id} "
+                "is kept until it is."]
+    marker = f"swarmbot:{write.id}"
+    try:
+        text = await _text(deps, port, link, case, write.kind, write.payload)
+        note = Note(text=f"{text}\n\n[{marker}]", marker=marker)
+        # A note attempted before (now or in an earlier run) may have arrived: look first.
+        checked = write.attempts > 0
+
+        async def add_note() -> None:
+            nonlocal checked
+            if checked and await port.has_note(link, marker):
+                return
+            checked = True
+            await port.add_note(link, note)
+        await _retrying(deps, add_note)
+    except HelpdeskError as err:
+        store.helpdesk.attempted(write.id, err.detail)
+        log.warning("write-back %s to %s %s failed: %s", write.id, port.name, link.ticket_id,
+                    err.detail)
+        return [f"Couldn't write to {port.title} ticket {link.ticket_id}: {err.detail}. "
+                "It is kept and retried."]
+    store.helpdesk.done(write.id, deps.now_iso())
+    return []
+
+
+def _name(deps: Deps, person: str) -> str:
+    found = deps.store.people.get(person)
+    return found.name if found and found.name else person
+
+
+async def _text(deps: Deps, port: HelpdeskPort, link: Any, case: Case, kind: str,
+                facts: dict[str, Any]) -> str:
+    if kind == "opened":
+        chat = deps.ports.get(case.platform)
+        where = (chat.room_link(case.room_id) if isinstance(chat, RoomLinks) and case.room_id
+                 else f"#{case.room_name}" if case.room_name else "no room (it could not be "
+                 "created)")
+        owner = facts.get("no_owner")
+        who = (f"No owner yet ({owner}); triage was asked for one." if owner
+               else f"Owner: {_name(deps, case.owner)}.")
+        return f"Swarm opened for this ticket: {where}. {who}"
+    if kind == "handoff":
+        owner, previous = facts["owner"], facts.get("previous", "")
+        assigned = await _assign(deps, port, link, case.platform, owner)
+        return (f"Warm handoff accepted: {_name(deps, owner)} now owns this case "
+                f"(from {_name(deps, previous)}). Briefing: {facts.get('briefing', '')}\n"
+                f"{assigned}")
+    if kind == "resolved":
+        helped = ", ".join(_name(deps, p) for p in facts.get("helped", [])) or "nobody else"
+        return (f"Swarm resolved by {_name(deps, facts.get('by', case.owner))}: "
+                f"{facts.get('resolution', '')}\nHelped: {helped}.")
+    raise ValueError(f"unknown write-back kind {kind!r}")
+
+
+async def _assign(deps: Deps, port: HelpdeskPort, link: Any, platform: str, owner: str) -> str:
+    """Set the ticket's assignee to the new owner, found by email; say why not otherwise."""
+    chat = deps.ports.get(platform)
+    name = _name(deps, owner)
+    email = None
+    if isinstance(chat, ChatDirectory):
+        try:
+            email = await chat.email_of(owner)
+        except PortError as err:
+            return f"The assignee stayed: {name}'s email could not be read ({err.detail})."
+    if not email:
+        return f"The assignee stayed: {platform} does not give {name}'s email."
+    agent = await _retrying(deps, lambda: port.find_agent(link, email))
+    if agent is None:
+        return f"The assignee stayed: {email} is not an agent on {port.title}."
+    if await _retrying(deps, lambda: port.assignee(link)) != agent.id:
+        await _retrying(deps, lambda: port.set_assignee(link, agent))
+    return f"Assignee: {email}."
+
+
+async def _retrying(deps: Deps, call: Callable[[], Awaitable[T]]) -> T:
+    """One helpdesk call, tried again on transient errors with capped, jittered backoff."""
+    cfg = deps.config.helpdesk
+    attempts = max(1, cfg.attempts)
+    for attempt in range(attempts):
+        try:
+            return await call()
+        except HelpdeskError as err:
+            if not err.transient or attempt == attempts - 1:
+                raise
+            delay = min(MAX_BACKOFF_S, cfg.backoff_ms / 1000 * 2 ** attempt)
+            if err.retry_after is not None:
+                delay = max(delay, min(MAX_BACKOFF_S, err.retry_after))
+            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
+    raise AssertionError("unreachable")

@@ -1,0 +1,1 @@
+"""The demo generator: synthetic people and cases, driven through the real entrance."""

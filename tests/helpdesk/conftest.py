@@ -1,0 +1,92 @@
+"""Fixtures: the serve app on the fake Slack, with fake helpdesks on loopback."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import hmac
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from adapters.serve import build_server
+from bot.config import Config
+from tests.helpdesk.fake_callback import FakeCallback
+from tests.helpdesk.fake_jira import FakeJira
+from tests.helpdesk.fake_zendesk import FakeZendesk
+from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config  # noqa: F401
+from tests.slack.fake_slack import FakeSlack
+from tests.slack.harness import SlackHarness
+
+ZD_SECRET, JIRA_SECRET, HOOK_SECRET = "zd-hook-secret", "jira-hook-secret", "hook-secret"
+ENV = {**SECRETS, "ZENDESK_API_TOKEN": "zd-token", "ZENDESK_WEBHOOK_SECRET": ZD_SECRET,
+       "JIRA_API_TOKEN": "jira-token", "JIRA_WEBHOOK_SECRET": JIRA_SECRET,
+       "SWARMBOT_WEBHOOK_SECRET": HOOK_SECRET}
+
+
+def zendesk_headers(body: bytes, at: datetime | None = None, invocation: str = "inv-1",
+                    secret: str = ZD_SECRET) -> dict[str, str]:
+    stamp = (at or datetime.now(UTC)).strftime("%Y-%m-%dT%H:%M:%SZ")
+    sig = base64.b64encode(hmac.new(secret.encode(), stamp.encode() + body,
+                                    hashlib.sha256).digest()).decode()
+    return {"Content-Type": "application/json", "X-Zendesk-Webhook-Signature": sig,
+            "X-Zendesk-Webhook-Signature-Timestamp": stamp,
+            "X-Zendesk-Webhook-Invocation-Id": invocation}
+
+
+def hook_headers(body: bytes, secret: str = HOOK_SECRET) -> dict[str, str]:
+    sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
+    return {"Content-Type": "application/json", "X-Swarmbot-Signature": f"sha256={sig}"}
+
+
+def body_of(**fields: Any) -> bytes:
+    return json.dumps(fields).encode()
+
+
+@pytest.fixture
+async def zendesk(aiohttp_server) -> FakeZendesk:
+    fake = FakeZendesk()
+    server = await aiohttp_server(fake.app, host="127.0.0.1")
+    fake.base_url = str(server.make_url("")).rstrip("/")
+    return fake
+
+
+@pytest.fixture
+async def jira(aiohttp_server) -> tuple[FakeJira, str]:
+    fake = FakeJira()
+    server = await aiohttp_server(fake.app, host="127.0.0.1")
+    return fake, str(server.make_url("")).rstrip("/")
+
+
+@pytest.fixture
+async def callback(aiohttp_server) -> tuple[FakeCallback, str]:
+    fake = FakeCallback(HOOK_SECRET)
+    server = await aiohttp_server(fake.app, host="127.0.0.1")
+    return fake, str(server.make_url("/swarm-events"))
+
+
+@pytest.fixture
+def people(fake_slack: FakeSlack) -> FakeSlack:  # noqa: F811
+    fake_slack.add_channel("swarm-triage")
+    fake_slack.add_user("UALICE", "alice", "alice@acme.test")
+    fake_slack.add_user("UBOB", "bob", "bob@acme.test")
+    fake_slack.add_user("UCAROL", "carol", "carol@acme.test")
+    return fake_slack
+
+
+@pytest.fixture
+async def bot(aiohttp_client, people: FakeSlack, slack_config: Config,  # noqa: F811
+              zendesk: FakeZendesk, jira: tuple[FakeJira, str]) -> SlackHarness:
+    slack_config.helpdesk.zendesk.enabled = True
+    slack_config.helpdesk.zendesk.api_url = zendesk.base_url
+    slack_config.helpdesk.zendesk.email = "bot@acme.test"
+    slack_config.helpdesk.jira.enabled = True
+    slack_config.helpdesk.jira.api_url = jira[1]
+    slack_config.helpdesk.jira.email = "bot@acme.test"
+    slack_config.helpdesk.webhook.enabled = True
+    slack_config.helpdesk.backoff_ms = 1  # retries without waiting in tests
+    app = await build_server(slack_config, ENV)
+    client = await aiohttp_client(app)
+    return SlackHarness(client, people)

@@ -1,0 +1,33 @@
+"""The other end of the generic webhook's callback_url: checks the signature, keeps the
+first event of each id (as the README tells receivers to), and can fail like a server."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+from adapters.helpdesk.webhook.intake import sign
+from tests.helpdesk.faults import Faults
+
+
+class FakeCallback:
+    def __init__(self, secret: str) -> None:
+        self.secret = secret
+        self.events: list[dict[str, Any]] = []  # the first of each id
+        self.received = 0
+        self.faults = Faults(seed=3)
+        self.app = web.Application()
+        self.app.router.add_post("/swarm-events", self._receive)
+
+    async def _receive(self, request: web.Request) -> web.Response:
+        raw = await request.read()
+        if request.headers.get("X-Swarmbot-Signature") != f"sha256={sign(self.secret, raw)}":
+            return web.json_response({"error": "bad signature"}, status=401)
+        if (refused := self.faults.before("POST")) is not None:
+            return refused
+        event = await request.json()
+        self.received += 1
+        if all(e["id"] != event["id"] for e in self.events):
+            self.events.append(event)
+        return self.faults.finish(web.json_response({"ok": True}))

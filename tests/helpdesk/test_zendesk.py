@@ -1,0 +1,156 @@
+"""Zendesk end to end on loopback: signed webhook -> swarm with the assignee as owner ->
+internal notes for open, handoff (with the assignee changed) and resolve."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from bot.services import helpdesk
+from tests.helpdesk.conftest import body_of, zendesk_headers
+from tests.helpdesk.fake_zendesk import FakeZendesk
+from tests.slack.harness import SlackHarness
+
+TRIGGER = dict(ticket_id="123", subject="Acme cannot log in after SSO change",
+               priority="urgent", requester="Rita Requester", organization="Acme",
+               assignee_email="alice@acme.test", tags="swarm vip",
+               url="https://acme.zendesk.com/agent/tickets/123")
+
+
+def seed(zd: FakeZendesk) -> None:
+    zd.add_user(7, "Rita Requester", "rita@customer.test", role="end-user")
+    zd.add_user(501, "Alice Agent", "alice@acme.test")
+    zd.add_user(502, "Bob Agent", "bob@acme.test")
+    zd.add_ticket(123, TRIGGER["subject"], requester=7, org="Acme", assignee=501,
+                  priority="urgent")
+
+
+async def post(bot: SlackHarness, body: bytes, **kw):
+    return await bot.client.post("/helpdesk/zendesk", data=body, headers=zendesk_headers(
+        body, **kw))
+
+
+async def run_case(bot: SlackHarness, zd: FakeZendesk) -> str:
+    """Webhook in, then need + join, handoff + accept, resolve: returns the room id."""
+    resp = await post(bot, body_of(**TRIGGER))
+    answer = await resp.json()
+    assert resp.status == 200, answer
+    assert answer["status"] == "opened" and answer["ref"] == "ZD-123"
+    case = bot.store.cases.by_ref("ZD-123")
+    assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 1)
+    room = case.room_id
+    await bot.command("need sso", "UALICE", channel=room)
+    await bot.command("join", "UCAROL", channel=room)
+    # Credit at resolve goes to who contributed, not to who only joined (issue 12).
+    await bot.command("note the IdP lost the SAML attribute mapping", "UCAROL", channel=room)
+    await bot.command("handoff <@UBOB> Rita waits for the SAML fix; call her at 5",
+                      "UALICE", channel=room)
+    await bot.command("accept", "UBOB", channel=room)
+    await bot.command("resolve SAML mapping restored", "UBOB", channel=room)
+    return room
+
+
+async def test_zendesk_ticket_to_swarm_and_back(bot: SlackHarness, zendesk: FakeZendesk):
+    seed(zendesk)
+    room = await run_case(bot, zendesk)
+    brief = next(m for m in bot.fake.messages if m["channel"] == room)
+    shown = str(brief["blocks"])
+    assert "https://acme.zendesk.com/agent/tickets/123" in shown
+    assert "Rita Requester" in shown and "Acme" in shown
+    notes = zendesk.notes(123)
+    assert len(notes) == 3, notes
+    assert f"https://slack.com/app_redirect?channel={room}" in notes[0]
+    assert "Owner: UALICE" in notes[0]
+    assert "Warm handoff accepted" in notes[1] and "call her at 5" in notes[1]
+    assert "Assignee: bob@acme.test" in notes[1]
+    assert zendesk.tickets[123]["assignee_id"] == 502
+    assert "SAML mapping restored" in notes[2] and "ucarol" in notes[2]
+    assert all(c["public"] is False for c in zendesk.comments[123][1:])
+    exported = bot.runtime.dispatcher.entrance.deps.store.helpdesk.link_of(
+        bot.store.cases.by_ref("ZD-123").id)
+    assert exported.ticket_id == "123"
+
+
+async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: FakeZendesk):
+    seed(zendesk)
+    body = body_of(**TRIGGER)
+    first = await post(bot, body)
+    assert (await first.json())["status"] == "opened"
+    again = await post(bot, body)  # Zendesk redelivers the same invocation
+    assert (await again.json())["status"] == "duplicate"
+    fresh = await post(bot, body, invocation="inv-2")  # the trigger fires again
+    answer = await fresh.json()
+    assert answer["status"] == "exists" and answer["room"].startswith("swarm-zd-123")
+    forged = await post(bot, body, secret="not-the-secret")
+    assert forged.status == 401
+    stale = await post(bot, body, at=datetime.now(UTC) - timedelta(minutes=6))
+    assert stale.status == 401 and "stale" in (await stale.json())["error"]
+    tampered = await bot.client.post("/helpdesk/zendesk", data=body + b" ",
+                                     headers=zendesk_headers(body))
+    assert tampered.status == 401
+    bad = b'{"ticket_id": ["x"]}'
+    assert (await post(bot, bad)).status == 400
+    assert (await post(bot, b"not json", invocation="inv-9")).status == 400
+    assert len([c for c in bot.store.cases.all() if c.ref == "ZD-123"]) == 1
+    assert len(zendesk.notes(123)) == 1
+
+
+async def test_no_assignee_found_asks_triage(bot: SlackHarness, zendesk: FakeZendesk):
+    seed(zendesk)
+    resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": "ghost@acme.test"}))
+    assert (await resp.json())["status"] == "opened"
+    case = bot.store.cases.by_ref("ZD-123")
+    assert case.owner == "zendesk"
+    triage = bot.fake.channel_named("swarm-triage").id
+    asked = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
+    assert any("without an owner" in t and "ghost@acme.test is not a slack user" in t
+               for t in asked), asked
+    assert "No owner yet" in zendesk.notes(123)[0]
+
+
+async def test_open_with_the_ticket_alone_fetches_it(bot: SlackHarness, zendesk: FakeZendesk):
+    seed(zendesk)
+    await bot.command("open ZD-123", "UALICE")
+    case = bot.store.cases.by_ref("ZD-123")
+    assert case is not None, bot.fake.responses
+    assert (case.summary, case.customer, case.severity) == (TRIGGER["subject"], "Acme", 1)
+    await bot.command("open ZD-999", "UALICE")
+    assert bot.store.cases.by_ref("ZD-999") is None
+    assert "Couldn't fetch ZD-999 from Zendesk: HTTP 404 (RecordNotFound: Not found)" in str(
+        bot.fake.responses[-1])
+
+
+async def test_faults_every_write_back_arrives_exactly_once(bot: SlackHarness,
+                                                            zendesk: FakeZendesk):
+    seed(zendesk)
+    zendesk.faults.rate = 0.2
+    await run_case(bot, zendesk)
+    zendesk.faults.rate = 0.0
+    deps = bot.runtime.dispatcher.entrance.deps
+    assert await helpdesk.retry_pending(deps) == []
+    assert deps.store.helpdesk.pending_writes() == []
+    assert zendesk.faults.injected, "no fault was injected: the test proves nothing"
+    notes = zendesk.notes(123)
+    markers = [n.rsplit("[", 1)[1] for n in notes]
+    assert len(notes) == 3 and len(set(markers)) == 3, notes
+    assert zendesk.tickets[123]["assignee_id"] == 502
+
+
+def test_config_problems_are_one_line_each():
+    from adapters.checks import config_problems
+    from bot.config import Config
+
+    cfg = Config()
+    cfg.slack.enabled = True
+    cfg.helpdesk.zendesk.enabled = True
+    cfg.helpdesk.zendesk.api_url = "acme.zendesk.com"
+    cfg.helpdesk.jira.enabled = True
+    cfg.helpdesk.jira.api_url = "https://acme.atlassian.net"
+    cfg.helpdesk.jira.email = "bot@acme.test"
+    cfg.helpdesk.jira.platform = "teams"
+    problems = config_problems(cfg, "check", {"SLACK_BOT_TOKEN": "x",
+                                              "SLACK_SIGNING_SECRET": "y"})
+    assert "[helpdesk.zendesk] api_url 'acme.zendesk.com' is not a URL" in " ".join(problems)
+    assert any("[helpdesk.zendesk] email is not an email" in p for p in problems)
+    assert any("[helpdesk.jira] platform 'teams' is not served here" in p for p in problems)
+    assert any(p.startswith("environment variables ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, "
+                            "JIRA_API_TOKEN, JIRA_WEBHOOK_SECRET not set") for p in problems)
