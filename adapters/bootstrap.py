@@ -33,7 +33,7 @@ log = logging.getLogger("swarmbot")
 def build_core(config: Config, ports: dict[str, ChatPort],
                clock: Callable[[], datetime] | None = None, store: Store | None = None,
                extra_commands: list[Command] | None = None) -> Entrance:
-    store = store or open_store(config.store.path)
+    store = store or open_config_store(config)
     deps = Deps(store=store, ports=ports, config=config, clock=clock or utcnow)
     return Entrance(deps, extra_commands)
 
@@ -45,14 +45,34 @@ def checked_config(path: str | None, verb: str, *, db: str | None = None,
     from adapters.checks import check_config
 
     config = load_config(path)
-    if db:
-        config.store.path = db
+    choose_store(config, db, os.environ if env is None else env)
     return check_config(config, verb, env, port)
+
+
+def choose_store(config: Config, db: str | None, env: Mapping[str, str]) -> None:
+    """Which store a verb opens: `--db` is a SQLite file and wins (it is the explicit ask);
+    else SWARMBOT_DATABASE_URL, else `[store] url`, else the SQLite file at `[store] path`."""
+    if db:
+        config.store.path, config.store.url = db, ""
+    elif env.get("SWARMBOT_DATABASE_URL", "").strip():
+        config.store.url = env["SWARMBOT_DATABASE_URL"].strip()
+
+
+def open_config_store(config: Config, migrate: bool = False) -> Store:
+    """PostgreSQL when the config has a URL, else the SQLite file. PostgreSQL is migrated
+    only when asked (`swarmbot migrate`): replicas must not race to change the schema, and a
+    schema other than this release's is refused in one line. SQLite, one process on its own
+    file, migrates on open as it always has."""
+    if config.store.url:
+        from bot.store.postgres import open_pg_store
+
+        return open_pg_store(config.store.url, migrate=migrate)
+    return open_store(config.store.path)
 
 
 def open_checked_store(config: Config) -> Store:
     """The store of a config that `checked_config` passed (its folder or file exists)."""
-    return open_store(config.store.path)
+    return open_config_store(config)
 
 
 def shell_core(config: Config) -> tuple[Entrance, ShellChatPort]:
@@ -137,3 +157,29 @@ def request_metrics():  # -> aiohttp middleware (typed loosely: aiohttp is impor
     from bot.web.ops import metrics_middleware
 
     return metrics_middleware
+
+
+def store_name(config: Config) -> str:
+    """Where the store is, for logs and messages (a URL's password left out)."""
+    if config.store.url:
+        from bot.store.postgres import redact
+
+        return redact(config.store.url)
+    return config.store.path
+
+
+def migrate_store(config: Config) -> list[str]:
+    """Apply the pending migrations (`swarmbot migrate`); the names applied so far."""
+    from bot.store.migrations import migrations
+    from bot.store.pg_db import PgDb
+
+    store = open_config_store(config, migrate=True)
+    try:
+        db = getattr(store, "db", None)
+        if isinstance(db, PgDb):
+            from bot.store import pg_schema
+
+            return pg_schema.applied(db)
+        return [m.name for m in migrations.applied(db)]
+    finally:
+        store.close()

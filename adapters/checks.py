@@ -23,8 +23,8 @@ from bot.scheduler import schedule_problems
 
 # Which verbs open the store how: "create" makes the file if needed (its folder must
 # exist), "existing" refuses a file that is not there (reading would silently create it).
-STORE_USE = {"serve": "create", "shell": "create", "demo": "create", "check": "create",
-             "export": "existing", "digest": "existing", "erase": "existing"}
+STORE_USE = {"migrate": "create", "serve": "create", "shell": "create", "demo": "create",
+             "check": "create", "export": "existing", "digest": "existing", "erase": "existing"}
 
 
 def url_problem(name: str, url: str) -> str | None:
@@ -42,7 +42,18 @@ def public_https_url_problem(name: str, url: str) -> str | None:
         else f"{name} {url!r} must be https:// (Slack and Teams only call HTTPS URLs)")
 
 
-def store_problems(path: str, use: str) -> list[str]:
+def database_url_problem(url: str) -> str | None:
+    parsed = urlparse(url)
+    if parsed.scheme not in ("postgresql", "postgres") or not parsed.hostname:
+        return ("[store] url (or SWARMBOT_DATABASE_URL) is not a PostgreSQL URL: give "
+                "postgresql://user@host:5432/dbname (the password may come from PGPASSWORD)")
+    return None
+
+
+def store_problems(path: str, use: str, url: str = "") -> list[str]:
+    if url:
+        problem = database_url_problem(url)
+        return [problem] if problem else []
     p = Path(path)
     if use == "existing":
         if not p.is_file():
@@ -174,7 +185,7 @@ def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = N
         problems.append(f"[retention] days {config.retention.days} is negative: give the days "
                         "to keep a resolved case's text, or 0 to keep it forever")
     if verb in STORE_USE:
-        problems += store_problems(config.store.path, STORE_USE[verb])
+        problems += store_problems(config.store.path, STORE_USE[verb], config.store.url)
     if verb in ("serve", "check"):
         problems += server_problems(config, port)
         problems += platform_problems(config, env)

@@ -12,8 +12,8 @@ from collections.abc import Callable
 from bot.errors import CommandError, ConfigError
 
 # Each adapter adds its own subcommands; a missing optional adapter is simply not offered.
-_PLUGINS = ("adapters.serve", "adapters.check_cli", "adapters.slack.cli", "adapters.teams.cli",
-            "adapters.digest_cli")
+_PLUGINS = ("adapters.serve", "adapters.check_cli", "adapters.migrate_cli", "adapters.slack.cli",
+            "adapters.teams.cli", "adapters.digest_cli")
 
 
 def cmd_shell(args: argparse.Namespace) -> int:

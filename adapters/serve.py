@@ -15,7 +15,7 @@ import socket
 
 from aiohttp import web
 
-from adapters.bootstrap import build_server, checked_config
+from adapters.bootstrap import build_server, checked_config, open_config_store
 from adapters.checks import bind_listener
 from adapters.logs import LEVELS, setup_logging
 from bot.config import Config
@@ -33,7 +33,13 @@ def served_line(config: Config, app: web.Application, base: str) -> str:
     if config.slack.enabled and config.slack.socket_mode:
         adapters[adapters.index("slack")] = "slack (socket mode)"
     return (f"swarmbot serving {base} {' '.join(paths)}; adapters: {', '.join(adapters)}; "
-            f"store {config.store.path}")
+            f"store {store_name(config)}")
+
+
+def store_name(config: Config) -> str:
+    from adapters.bootstrap import store_name as name
+
+    return name(config)
 
 
 async def run(config: Config, sock: socket.socket) -> None:
@@ -58,9 +64,12 @@ def cmd_serve(args: argparse.Namespace) -> int:
     config = checked_config(args.config, "serve", port=args.port)
     host, port = args.host or config.server.host, args.port or config.server.port
     sock = bind_listener(host, port)
-    # After the checks: a broken config is only its problem lines, nothing logged before.
-    setup_logging(args.log_level, args.log_format)
     try:
+        # After the port (in use: nothing opened), before the log: a database this release
+        # cannot run on (newer, or not yet migrated on PostgreSQL) is one line, a SchemaError.
+        open_config_store(config).close()
+        # After the checks: a broken config is only its problem lines, nothing logged before.
+        setup_logging(args.log_level, args.log_format)
         asyncio.run(run(config, sock))
     finally:
         sock.close()

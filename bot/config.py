@@ -33,6 +33,9 @@ class ServerConfig:
 @dataclass
 class StoreConfig:
     path: str = "swarmbot.db"
+    # postgresql://user@host:port/dbname: PostgreSQL instead of the SQLite file at `path`
+    # (SWARMBOT_DATABASE_URL wins over it; the password may come from PGPASSWORD instead).
+    url: str = ""
 
 
 @dataclass

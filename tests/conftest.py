@@ -1,7 +1,9 @@
-"""Shared fixtures: a real SQLite file, the in-memory chat port, a clock tests can move."""
+"""Shared fixtures: a real store (a SQLite file, or with `--store=postgres` a fresh database
+on a throwaway PostgreSQL cluster), the in-memory chat port, a clock tests can move."""
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
@@ -15,6 +17,7 @@ from bot.fake_port import FakeChatPort
 from bot.people import render_mentions
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance as Core
+from tests.pg_cluster import Cluster, cluster_or_reason
 
 REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO.parent / "shared" / "specs"
@@ -41,10 +44,61 @@ def port() -> FakeChatPort:
     return FakeChatPort(platform="fake")
 
 
+def pytest_addoption(parser: pytest.Parser) -> None:
+    parser.addoption("--store", choices=("sqlite", "postgres"),
+                     default=os.environ.get("SWARMBOT_TEST_STORE", "sqlite"),
+                     help="the store the command-level tests run on (default sqlite; the "
+                          "store contract tests always run on both)")
+
+
+@pytest.fixture(scope="session")
+def pg_cluster() -> Iterator[Cluster]:
+    """One throwaway PostgreSQL cluster for the session. Without PostgreSQL the tests that
+    need it skip with the reason, except in CI (CI=true, or SWARMBOT_REQUIRE_POSTGRES=1 as
+    .ci/run sets): there they fail."""
+    cluster, reason = cluster_or_reason()
+    if cluster is None:
+        if (os.environ.get("SWARMBOT_REQUIRE_POSTGRES") == "1"
+                or os.environ.get("CI") == "true"):
+            pytest.fail(reason)
+        pytest.skip(reason)
+    yield cluster
+    cluster.stop()
+
+
+@pytest.fixture(scope="session")
+def _pg_shared(pg_cluster: Cluster) -> str:
+    from bot.store.postgres import open_pg_store
+
+    url = pg_cluster.new_database()
+    open_pg_store(url, migrate=True).close()
+    return url
+
+
 @pytest.fixture
-def config(tmp_path: Path) -> Config:
+def pg_url(_pg_shared: str, pg_cluster: Cluster) -> str:
+    """The session's migrated database, emptied (a new database per test costs ~1 s; this
+    costs milliseconds). Tests that change the schema itself use `fresh_pg_url`."""
+    pg_cluster.empty(_pg_shared)
+    return _pg_shared
+
+
+@pytest.fixture
+def fresh_pg_url(pg_cluster: Cluster) -> str:
+    """A database of its own, migrated to this release's schema."""
+    from bot.store.postgres import open_pg_store
+
+    url = pg_cluster.new_database()
+    open_pg_store(url, migrate=True).close()
+    return url
+
+
+@pytest.fixture
+def config(tmp_path: Path, request: pytest.FixtureRequest) -> Config:
     cfg = Config()
     cfg.store.path = str(tmp_path / "swarmbot.db")
+    if request.config.getoption("--store") == "postgres":
+        cfg.store.url = request.getfixturevalue("pg_url")
     cfg.people.managers = ["manny"]
     return cfg
 

@@ -2,15 +2,21 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from sqlite_utils import Database
 
+if TYPE_CHECKING:
+    from bot.store.pg_db import PgDb
+
 
 class BaseQueries:
-    """A repository's SQLite side: the one connection every repository of a store shares."""
+    """A repository's SQL: the one connection every repository of a store shares.
 
-    def __init__(self, db: Database) -> None:
+    `db` is SQLite's sqlite-utils Database or PostgreSQL's PgDb (bot/store/pg_db.py), which
+    offers the same `execute` and takes the same portable SQL."""
+
+    def __init__(self, db: Database | PgDb) -> None:
         self.db = db
 
     def _one(self, sql: str, params: tuple | list = ()) -> dict[str, Any] | None:
@@ -21,6 +27,8 @@ class BaseQueries:
         return [dict(r) for r in self.db.execute(sql, params).fetchall()]
 
     def _insert(self, sql: str, params: tuple | list) -> int:
+        if not isinstance(self.db, Database):  # PostgreSQL: the server returns the id
+            return int(self.db.insert_id(sql, params))
         row_id = self.db.execute(sql, params).lastrowid
         assert row_id is not None, "an INSERT always sets lastrowid"
         return int(row_id)

@@ -38,5 +38,8 @@ def insert_many(db: Database, table: str, rows: Iterable[Row]) -> None:
     if not rows:
         return
     columns = COLUMNS[table]
+    if not isinstance(db, Database):  # PostgreSQL: COPY, the server's own bulk path
+        db.copy_rows(table, columns, rows)
+        return
     marks = ", ".join("?" for _ in columns)
     db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)

@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import sqlite3
+from typing import Any
 
 from bot.store.migrations import migrations
-from bot.store.sqlite import SqliteStore as Store
+from bot.store.sqlite import SqliteStore
 
 
-def store_problems(store: Store) -> list[str]:
+def store_problems(store: Any) -> list[str]:
     """[] when the store answers and every migration is applied; else one line each."""
+    if not isinstance(store, SqliteStore):
+        return _postgres_problems(store)
     try:
         store.db.execute("SELECT 1").fetchone()
         pending = [m.name for m in migrations.pending(store.db)]
@@ -18,3 +21,15 @@ def store_problems(store: Store) -> list[str]:
     if pending:
         return [f"store schema not current: pending migrations {', '.join(pending)}"]
     return []
+
+
+def _postgres_problems(store: Any) -> list[str]:
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    from bot.store.postgres import schema_problems
+
+    try:
+        return [f"store schema not current: {p}" for p in schema_problems(store.db)]
+    except (psycopg.Error, PoolTimeout) as err:
+        return [f"store not reachable: {str(err).strip().splitlines()[0]}"]

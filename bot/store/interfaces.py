@@ -35,7 +35,14 @@ from bot.domain import (
     TimelineEvent,
     Touchpoint,
 )
+from bot.errors import CommandError
 from bot.helpdesk import TicketLink, WriteBack
+
+
+class SchemaError(CommandError):
+    """The database's schema is not the one this release runs on: one line saying what to do
+    (a newer schema is never written to by an older release)."""
+
 
 Row = Sequence[Any]  # one positional row of a bulk load, in the order the bulk method documents
 
@@ -344,5 +351,5 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Intent",
-           "Intents", "Journal", "Nudges", "People", "PlatformRefs", "Retention", "SentMarks",
-           "Store", "Timeline"]
+           "Intents", "Journal", "Nudges", "People", "PlatformRefs", "Retention", "SchemaError",
+           "SentMarks", "Store", "Timeline"]

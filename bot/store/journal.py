@@ -149,7 +149,7 @@ class SqliteJournal(BaseQueries):
             "SELECT case_id, MAX(at) AS at FROM (SELECT t.case_id, t.at FROM touchpoints t "
             "JOIN cases c ON c.id = t.case_id WHERE c.status = ? UNION ALL SELECT p.case_id, "
             "p.kept_at FROM promises p JOIN cases c ON c.id = p.case_id WHERE c.status = ? "
-            "AND p.kept_at IS NOT NULL) GROUP BY case_id",
+            "AND p.kept_at IS NOT NULL) AS contacts GROUP BY case_id",
             (CaseStatus.OPEN.value, CaseStatus.OPEN.value))
         return {r["case_id"]: r["at"] for r in rows}
 
@@ -157,7 +157,7 @@ class SqliteJournal(BaseQueries):
         """When the customer last heard from us: the last touchpoint or kept promise."""
         r = self._one("SELECT MAX(at) AS at FROM (SELECT MAX(at) AS at FROM touchpoints "
                       "WHERE case_id = ? UNION ALL SELECT MAX(kept_at) FROM promises "
-                      "WHERE case_id = ?)", (case_id, case_id))
+                      "WHERE case_id = ?) AS contacts", (case_id, case_id))
         return r["at"] if r and r["at"] else None
 
     def promise(self, promise_id: int) -> Promise | None:

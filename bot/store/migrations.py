@@ -1,7 +1,11 @@
-"""Versioned schema, applied by sqlite-utils' migrations.
+"""Versioned schema: the one list of migrations for both stores, applied to SQLite by
+sqlite-utils' migrations (in registration order, by name).
 
-The SQL is kept portable (no SQLite-only types or functions) because a PostgreSQL
-store is planned: TEXT times in ISO 8601 UTC, INTEGER flags, explicit indexes.
+Each migration's PostgreSQL form is in bot/store/pg_schema.py under the same name; its
+docstring says how to add one (write the DDL here as a module constant, then one line
+there), and tests/store/test_schema.py fails until both schemas agree. Keep the SQL portable
+(no SQLite-only types or functions): TEXT times in ISO 8601 UTC, INTEGER flags, explicit
+indexes.
 """
 
 from __future__ import annotations
@@ -383,18 +387,14 @@ UPDATE decisions SET seq = (SELECT COUNT(*) FROM decisions d
 CREATE UNIQUE INDEX decisions_by_case_seq ON decisions(case_id, seq);
 ALTER TABLE cases ADD COLUMN swarm_type TEXT;
 CREATE INDEX timeline_by_ref ON timeline(case_id, ref_id);
-CREATE TABLE nudges (kind TEXT NOT NULL, cause TEXT NOT NULL, to_id TEXT NOT NULL,
-                     case_id INTEGER REFERENCES cases(id), at TEXT NOT NULL,
-                     PRIMARY KEY (kind, cause, to_id));
+CREATE TABLE nudges (kind TEXT NOT NULL, cause TEXT NOT NULL, to_id TEXT NOT NULL, case_id
+    INTEGER REFERENCES cases(id), at TEXT NOT NULL, PRIMARY KEY (kind, cause, to_id));
 CREATE INDEX nudges_by_at ON nudges(at)
 """
 
 
 @migrations()
 def m014_case_lifecycle(db: Database) -> None:
-    """Issue 12: promise/decision numbers per case (back-filled in id order: a case's first is
-    #1), the swarm type, entries by what they correct, nudges sent (once per kind, cause and
-    receiver: a restart never repeats one)."""
-    for statement in _LIFECYCLE.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    """Issue 12: per-case numbers (back-filled), swarm type, corrections, nudges sent."""
+    for statement in filter(str.strip, _LIFECYCLE.split(";")):
+        db.execute(statement)

@@ -33,6 +33,9 @@ def _set_texts(columns: tuple[str, ...]) -> str:
 
 
 class SqliteRetention(BaseQueries):
+    # "Does `hay` contain the parameter": SQLite's instr (PostgreSQL's store says strpos).
+    CONTAINS = "instr({hay}, ?) > 0"
+
     def cases_of_customer(self, customer: str) -> list[int]:
         rows = self._all("SELECT id FROM cases WHERE lower(customer) = lower(?) ORDER BY id",
                          (customer.strip(),))
@@ -61,7 +64,8 @@ class SqliteRetention(BaseQueries):
         if room_name:
             # A closed room's name spells out the summary; what adapters remember about it
             # is no longer needed (the room is archived or closed).
-            self.db.execute("DELETE FROM platform_refs WHERE key = ? OR instr(value, ?) > 0",
+            self.db.execute("DELETE FROM platform_refs WHERE key = ? OR "
+                            + self.CONTAINS.format(hay="value"),
                             (room_name, json.dumps(room_name)))
         self.db.execute(
             "UPDATE cases SET customer = ?, summary = ?, "
@@ -86,7 +90,8 @@ class SqliteRetention(BaseQueries):
         total = 0
         for needle in needles:
             cur = self.db.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND "
-                                  "instr(lower(payload), lower(?)) > 0", (needle,))
+                                  + self.CONTAINS.format(hay="lower(payload)")
+                                  .replace("?", "lower(?)"), (needle,))
             total += max(cur.rowcount, 0)
         return total
 

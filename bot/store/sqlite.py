@@ -27,11 +27,12 @@ from bot.store.interfaces import (
     People,
     PlatformRefs,
     Retention,
+    SchemaError,
     SentMarks,
     Timeline,
 )
 from bot.store.journal import SqliteJournal
-from bot.store.migrations import migrate
+from bot.store.migrations import migrate, migrations
 from bot.store.nudges import SqliteNudges
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
@@ -50,8 +51,20 @@ def open_store(path: str | Path) -> SqliteStore:
     db.execute("PRAGMA foreign_keys=ON")
     db.execute("PRAGMA synchronous=NORMAL")
     db.execute("PRAGMA busy_timeout=5000")
+    newer = unknown_migrations(db)
+    if newer:
+        conn.close()
+        raise SchemaError(f"the database {path} has a schema newer than this swarmbot "
+                          f"(unknown migrations: {', '.join(newer)}): run the release that "
+                          "applied them")
     migrate(db)
     return SqliteStore(db)
+
+
+def unknown_migrations(db: Database) -> list[str]:
+    """Applied migrations this release does not know (the schema is newer than it)."""
+    known = {m.name for m in migrations.pending(Database(memory=True))}
+    return [m.name for m in migrations.applied(db) if m.name not in known]
 
 
 def open_reader(path: str | Path) -> SqliteStore:

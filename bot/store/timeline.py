@@ -44,7 +44,9 @@ class SqliteTimeline(BaseQueries):
     def count_message(self, case_id: int, person: str) -> None:
         self.db.execute(
             "INSERT INTO message_counts (case_id, person_id, messages) VALUES (?, ?, 1) "
-            "ON CONFLICT (case_id, person_id) DO UPDATE SET messages = messages + 1",
+            # Qualified: PostgreSQL finds a bare `messages` ambiguous (target or excluded).
+            "ON CONFLICT (case_id, person_id) DO UPDATE SET "
+            "messages = message_counts.messages + 1",
             (case_id, person))
 
     def message_counts(self, case_id: int) -> dict[str, int]:

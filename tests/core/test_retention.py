@@ -47,8 +47,8 @@ async def test_processed_deliveries_are_pruned_after_a_day(core: Entrance, clock
     store.inbox.put("k-unrun", "fake", "{}", core.deps.now_iso())  # acked, never processed
     await core.receive(Delivery(source="fake", sender=Sender("alice"), key="k-open",
                                 what=Typed("open ZD-1 sev2 Acme portal down")))
-    count = "SELECT COUNT(*) FROM inbox"
-    before = store.db.execute(count).fetchone()[0]  # type: ignore[attr-defined]
+    count = "SELECT COUNT(*) AS n FROM inbox"
+    before = store.db.execute(count).fetchone()["n"]  # type: ignore[attr-defined]
     assert before == 2
     scheduler = Scheduler(core.deps)
     clock.advance(hours=23)
@@ -58,7 +58,7 @@ async def test_processed_deliveries_are_pruned_after_a_day(core: Entrance, clock
     clock.advance(hours=2)
     assert "inbox: pruned 1 processed deliveries" in await scheduler.tick(clock.now)
     assert [i.key for i in store.inbox.pending("fake")] == ["k-unrun"]
-    assert store.db.execute(count).fetchone()[0] == 2  # type: ignore[attr-defined]
+    assert store.db.execute(count).fetchone()["n"] == 2  # type: ignore[attr-defined]
 
 
 def test_negative_retention_is_one_line() -> None:

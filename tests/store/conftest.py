@@ -1,5 +1,7 @@
 """Contract tests: every store implementation passes the same tests, written against the
-interface (bot/store/interfaces.py). Issue 10 adds a PostgreSQL factory to STORES."""
+interface (bot/store/interfaces.py): SQLite on a file, PostgreSQL on a fresh database of the
+session's throwaway cluster (tests/pg_cluster.py; skipped with the reason where there is no
+PostgreSQL, failed instead where SWARMBOT_REQUIRE_POSTGRES=1)."""
 
 from __future__ import annotations
 
@@ -12,15 +14,24 @@ from bot.store import Store, open_store
 
 T0, T1, T2 = "2026-11-16T09:00:00Z", "2026-11-16T10:00:00Z", "2026-11-16T11:00:00Z"
 
-StoreFactory = Callable[[Path], Store]
+StoreFactory = Callable[[pytest.FixtureRequest, Path], Store]
+
+
+def _postgres(request: pytest.FixtureRequest, tmp: Path) -> Store:
+    from bot.store.postgres import open_pg_store
+
+    return open_pg_store(request.getfixturevalue("pg_url"))
+
+
 STORES: dict[str, StoreFactory] = {
-    "sqlite": lambda tmp: open_store(tmp / "contract.db"),
+    "sqlite": lambda request, tmp: open_store(tmp / "contract.db"),
+    "postgres": _postgres,
 }
 
 
 @pytest.fixture(params=sorted(STORES))
 def store(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Store]:
-    opened = STORES[request.param](tmp_path)
+    opened = STORES[request.param](request, tmp_path)
     try:
         yield opened
     finally:

@@ -1,0 +1,141 @@
+"""The PostgreSQL connection the repositories share: a psycopg 3 pool behind the small
+`execute` surface the SQLite repositories already use, so both stores run the same queries.
+
+Why a translation and not a second copy of every query: the repositories' SQL is portable
+(bot/store/migrations.py keeps it so); only the placeholder differs (`?` in sqlite3, `%s` in
+psycopg) and ids come back through `RETURNING` instead of `lastrowid`. Queries that must be
+PostgreSQL's own (the digest's window reads, bulk COPY) live in bot/store/postgres.py.
+
+The store interface is synchronous (the SQLite store blocks the event loop as briefly), so
+this uses psycopg's sync API: a pool, one connection per statement outside a transaction,
+and one connection pinned to the calling thread for the length of a `transaction()`.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
+from functools import lru_cache
+from typing import Any
+
+import psycopg
+from psycopg.rows import dict_row
+from psycopg_pool import ConnectionPool
+
+
+@lru_cache(maxsize=1024)
+def to_psycopg(sql: str) -> str:
+    """`?` placeholders become `%s`; a literal `%` becomes `%%` (psycopg's escape).
+
+    Quoted literals and identifiers are copied as they are, so a `?` inside one stays.
+    """
+    out: list[str] = []
+    quote: str | None = None
+    for ch in sql:
+        if quote:
+            out.append("%%" if ch == "%" else ch)
+            if ch == quote:
+                quote = None
+        elif ch in ("'", '"'):
+            quote = ch
+            out.append(ch)
+        elif ch == "?":
+            out.append("%s")
+        elif ch == "%":
+            out.append("%%")
+        else:
+            out.append(ch)
+    return "".join(out)
+
+
+class Result:
+    """What `execute` returns: the rows already fetched, and how many rows were changed.
+
+    Rows are fetched before the connection goes back to the pool, so a caller never holds a
+    cursor on a connection another thread may be using."""
+
+    def __init__(self, rows: list[dict[str, Any]], rowcount: int) -> None:
+        self._rows = rows
+        self.rowcount = rowcount
+
+    def fetchone(self) -> dict[str, Any] | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[dict[str, Any]]:
+        return self._rows
+
+    def __iter__(self) -> Iterator[dict[str, Any]]:
+        return iter(self._rows)
+
+
+class PgDb:
+    """A pool and, per thread, the connection of the transaction in progress (if any)."""
+
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 4) -> None:
+        self.url = url
+        # autocommit: a statement outside `transaction()` commits on its own, as in SQLite's
+        # autocommit mode; `transaction()` opens an explicit one (nested ones are savepoints).
+        self.pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
+                                   kwargs={"autocommit": True, "row_factory": dict_row},
+                                   name="swarmbot")
+        self.pool.open(wait=True, timeout=10)
+        self._local = threading.local()
+
+    @contextmanager
+    def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """The thread's transaction connection if one is open, else one from the pool."""
+        pinned = getattr(self._local, "conn", None)
+        if pinned is not None:
+            yield pinned
+            return
+        with self.pool.connection() as conn:
+            yield conn
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        pinned = getattr(self._local, "conn", None)
+        if pinned is not None:
+            with pinned.transaction():  # a savepoint inside the outer transaction
+                yield
+            return
+        with self.pool.connection() as conn:
+            self._local.conn = conn
+            try:
+                with conn.transaction():
+                    yield
+            finally:
+                self._local.conn = None
+
+    def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
+        with self.connection() as conn, conn.cursor() as cur:
+            cur.execute(to_psycopg(sql), tuple(params))
+            rows = cur.fetchall() if cur.description is not None else []
+            return Result(rows, cur.rowcount)
+
+    def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
+        """Plain tuples: what the digest reads in bulk."""
+        with self.connection() as conn, conn.cursor(row_factory=psycopg.rows.tuple_row) as cur:
+            cur.execute(to_psycopg(sql), tuple(params))
+            return cur.fetchall()
+
+    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the id the server gave the row (`RETURNING id`)."""
+        row = self.execute(sql + " RETURNING id", params).fetchone()
+        assert row is not None, "INSERT ... RETURNING id returns the row"
+        return int(row["id"])
+
+    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+                  ) -> None:
+        """COPY rows in (the bulk load's fast path); ids given explicitly move the table's
+        identity on, so the next INSERT does not collide with them."""
+        with self.connection() as conn, conn.cursor() as cur:
+            with cur.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy:
+                for row in rows:
+                    copy.write_row(row)
+            if "id" in columns:
+                cur.execute(f"SELECT setval(pg_get_serial_sequence('{table}', 'id'), "
+                            f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
+
+    def close(self) -> None:
+        self.pool.close()

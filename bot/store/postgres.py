@@ -1,0 +1,181 @@
+"""The PostgreSQL store (psycopg 3 + psycopg-pool): for several `serve` replicas on one
+database.
+
+The repositories are the SQLite store's classes on a PgDb (bot/store/pg_db.py): their SQL is
+portable, so one copy of every query serves both stores and the contract tests in
+tests/store/ hold both to the same behaviour. What must be PostgreSQL's own is here: the
+digest's window reads (one snapshot for all of them), and opening with a schema check.
+
+Replicas rely on the database, not on process memory: the inbox key is the primary key
+(a delivery reaching two replicas is inserted once, `ON CONFLICT DO NOTHING` tells the second
+it was a redelivery), and once-only sends are the `sent` key and the `promises.reminded_at IS
+NULL` guard, each decided by one row's write, whichever replica runs the scheduler.
+
+Outbox (issue 10, to come): when the outbox lands on SQLite, its PostgreSQL form claims rows
+with `SELECT ... FOR UPDATE SKIP LOCKED` and a lease column; give it its own repository class
+here (`PgOutbox`) beside `PgDigestReads`, with the portable parts shared as above.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from typing import Any
+
+from bot.store import pg_schema
+from bot.store.base import BaseQueries
+from bot.store.cases import SqliteCases
+from bot.store.digest import _WINDOW_SQL
+from bot.store.helpdesk import SqliteHelpdesk
+from bot.store.interfaces import (
+    Cases,
+    DigestReads,
+    Helpdesk,
+    Inbox,
+    Intents,
+    Journal,
+    Nudges,
+    People,
+    PlatformRefs,
+    Retention,
+    SchemaError,
+    SentMarks,
+    Timeline,
+)
+from bot.store.journal import SqliteJournal
+from bot.store.nudges import SqliteNudges
+from bot.store.people import SqlitePeople
+from bot.store.pg_db import PgDb
+from bot.store.platform_refs import SqlitePlatformRefs
+from bot.store.reliability import SqliteInbox, SqliteIntents, SqliteSentMarks
+from bot.store.retention import SqliteRetention
+from bot.store.timeline import SqliteTimeline
+
+
+class PgDigestReads(BaseQueries):
+    db: PgDb
+
+    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+        # One transaction: every read of a week's digest sees the same snapshot, even while
+        # other replicas write.
+        with self.db.transaction():
+            return {name: self.db.tuples(sql, (lo, hi)) for name, sql in _WINDOW_SQL.items()}
+
+    def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
+        """Cases opened between consecutive bounds, in one pass over the opened_at index."""
+        if len(bounds) < 2:
+            return []
+        rows = self.db.tuples(
+            "SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo "
+            "AND c.opened_at < b.hi) FROM unnest(?::text[], ?::text[]) "
+            "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i",
+            (list(bounds[:-1]), list(bounds[1:])))
+        return [int(n) for _, n in rows]
+
+    def open_cases_at(self, at: str) -> int:
+        r = self.db.tuples(
+            "SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?) "
+            "+ (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?)",
+            (at, at, at))
+        return int(r[0][0])
+
+    def people_names(self) -> dict[str, str]:
+        return dict(self.db.tuples("SELECT id, name FROM people"))
+
+
+class PgRetention(SqliteRetention):
+    CONTAINS = "strpos({hay}, ?) > 0"
+
+    def compact(self) -> None:
+        # Redacted text lingers in dead tuples until VACUUM rewrites the tables.
+        self.db.execute("VACUUM FULL")
+
+
+class PgStore:
+    """The unit of work on PostgreSQL: the repositories share one PgDb, so everything done
+    inside `transaction()` runs on the one connection that transaction holds."""
+
+    def __init__(self, db: PgDb, owns_db: bool = True) -> None:
+        self.db = db
+        self._owns_db = owns_db
+        self.cases: Cases = SqliteCases(db)
+        self.timeline: Timeline = SqliteTimeline(db)
+        self.journal: Journal = SqliteJournal(db)
+        self.people: People = SqlitePeople(db)
+        self.inbox: Inbox = SqliteInbox(db)
+        self.intents: Intents = SqliteIntents(db)
+        self.sent: SentMarks = SqliteSentMarks(db)
+        self.digest: DigestReads = PgDigestReads(db)
+        self.refs: PlatformRefs = SqlitePlatformRefs(db)
+        self.retention: Retention = PgRetention(db)
+        self.helpdesk: Helpdesk = SqliteHelpdesk(db)
+        self.nudges: Nudges = SqliteNudges(db)
+
+    @property
+    def path(self) -> str:
+        """Where this store is, for log lines (the URL without its password)."""
+        return redact(self.db.url)
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        with self.db.transaction():
+            yield
+
+    def reader(self) -> PgStore:
+        # The pool serves several threads: a reader shares it (closing it closes nothing).
+        return PgStore(self.db, owns_db=False)
+
+    def close(self) -> None:
+        if self._owns_db:
+            self.db.close()
+
+
+def redact(url: str) -> str:
+    """The URL with its password replaced, fit for a log line."""
+    from urllib.parse import urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{host}" + (f":{parts.port}" if parts.port else "")
+    return urlunsplit(parts._replace(netloc=netloc))
+
+
+def schema_problems(db: PgDb) -> list[str]:
+    """[] when the schema is exactly the one this release knows; else one line each."""
+    newer = pg_schema.unknown(db)
+    if newer:
+        return [f"the database schema is newer than this swarmbot (unknown migrations: "
+                f"{', '.join(newer)}): run the release that applied them"]
+    pending = pg_schema.pending(db)
+    if pending:
+        return [f"the database schema is not current (pending migrations: "
+                f"{', '.join(pending)}): run `swarmbot migrate --config FILE` first"]
+    return []
+
+
+def open_pg_store(url: str, migrate: bool = False, max_size: int = 4) -> PgStore:
+    """Open the store at `url`. Without `migrate`, a schema other than this release's is
+    refused with one line (SchemaError): replicas migrate once, by `swarmbot migrate`."""
+    import psycopg
+    from psycopg_pool import PoolTimeout
+
+    try:
+        db = PgDb(url, max_size=max_size)
+    except (psycopg.Error, PoolTimeout) as err:
+        raise SchemaError(f"cannot connect to PostgreSQL at {redact(url)}: "
+                          f"{str(err).strip().splitlines()[0]}") from None
+    try:
+        if migrate:
+            if pg_schema.unknown(db):
+                raise SchemaError(schema_problems(db)[0])
+            pg_schema.apply(db)
+        else:
+            problems = schema_problems(db)
+            if problems:
+                raise SchemaError(problems[0])
+    except BaseException:
+        db.close()
+        raise
+    return PgStore(db)
