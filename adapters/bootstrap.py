@@ -78,10 +78,13 @@ def open_checked_store(config: Config) -> Store:
 
 
 def shell_core(config: Config) -> tuple[Entrance, ShellChatPort]:
+    from adapters.shell.clock import SimClock
     from adapters.shell.port import ShellChatPort
 
     port = ShellChatPort(slash=config.commands.slash, triage_room=config.shell.triage_room)
-    entrance = build_core(config, {"shell": port}, store=open_checked_store(config))
+    # The shell's clock is simulated, so `/clock +2h` can show reminders and nudges firing.
+    entrance = build_core(config, {"shell": port}, clock=SimClock(),
+                          store=open_checked_store(config))
     port.known_rooms = entrance.room_names()  # rooms from earlier runs keep their names
     return entrance, port
 

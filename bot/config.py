@@ -12,6 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
+from bot import swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -167,6 +168,8 @@ class Config:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
+    types: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -245,6 +248,7 @@ def load_config(path: str | Path | None) -> Config:
             if isinstance(helpdesks.get(name), dict):
                 helpdesks[name].setdefault("enabled", True)
     cfg = _fill(Config, sections, "config", problems)
+    problems += swarm_types.problems(cfg.types)
     if problems:
         raise ConfigError(*problems)
     cfg.source = str(p)

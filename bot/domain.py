@@ -1,4 +1,7 @@
-"""The swarm domain: plain data and the rules that need no storage. Standard library only."""
+"""The swarm domain: plain data and the rules that need no storage.
+
+Standard library only, except anyascii: room names transliterate letters (a table of every
+script is a library's job, not ours)."""
 
 from __future__ import annotations
 
@@ -6,6 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import StrEnum
+
+from anyascii import anyascii
 
 MOODS = ("angry", "frustrated", "neutral", "satisfied", "delighted")
 RISKS = ("low", "medium", "high")
@@ -19,6 +24,7 @@ CASE_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.#-]{0,39}$")
 class CaseStatus(StrEnum):
     OPEN = "open"
     RESOLVED = "resolved"
+    CANCELLED = "cancelled"  # closed without a resolution (duplicate, customer withdrew)
 
 
 class HandoffState(StrEnum):
@@ -72,7 +78,8 @@ class Case:
     delight: str | None
     resolution: str | None
     opened_at: str
-    resolved_at: str | None
+    resolved_at: str | None  # when it was closed: resolved or cancelled
+    swarm_type: str | None = None
 
     @property
     def is_open(self) -> bool:
@@ -116,6 +123,7 @@ class Promise:
     made_by: str
     made_at: str
     kept_at: str | None
+    no: int = 0  # the case's own number: a case's first promise is #1
 
 
 @dataclass(frozen=True)
@@ -126,6 +134,7 @@ class TimelineEvent:
     kind: str
     by: str | None
     text: str
+    ref_id: int | None = None  # what the entry is about (a promise, or the entry corrected)
 
 
 @dataclass(frozen=True)
@@ -178,6 +187,7 @@ class Decision:
     outcome_at: str | None
     by: str
     at: str
+    no: int = 0  # the case's own number: a case's first decision is #1
 
 
 @dataclass(frozen=True)
@@ -228,7 +238,8 @@ def room_name_for(ref: str, summary: str, prefix: str = "swarm", limit: int = 80
     """
 
     def slug(text: str) -> str:
-        return re.sub(r"[^a-z0-9_]+", "-", text.lower()).strip("-")
+        # Transliterated first, so "Ünïcödé café" keeps its letters: unicode-cafe.
+        return re.sub(r"[^a-z0-9_]+", "-", anyascii(text).lower()).strip("-")
 
     head = "-".join(p for p in (slug(prefix), slug(ref)) if p)[:limit]
     rest = slug(summary)

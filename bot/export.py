@@ -8,6 +8,27 @@ from bot.people import plain_data
 from bot.store import Store
 
 
+def _timeline(store: Store, case_id: int) -> list[dict[str, Any]]:
+    """Every entry, numbered; a corrected or retracted one stays, marked with who and why
+    (the correction is its own entry, with `about` naming the entry it changes)."""
+    events = store.timeline.events(case_id)
+    marks: dict[int, list[dict[str, Any]]] = {}
+    for e in events:
+        if e.kind in ("corrected", "retracted") and e.ref_id is not None:
+            marks.setdefault(e.ref_id, []).append(
+                {"kind": e.kind, "entry": e.id, "by": e.by, "at": e.at, "text": e.text})
+    out = []
+    for e in events:
+        row: dict[str, Any] = {"id": e.id, "at": e.at, "kind": e.kind, "by": e.by,
+                               "text": e.text}
+        if e.kind in ("corrected", "retracted"):
+            row["about"] = e.ref_id
+        if e.id in marks:
+            row["changed"] = marks[e.id]
+        out.append(row)
+    return out
+
+
 def export_cases(store: Store) -> dict[str, Any]:
     cases, journal = [], store.journal
     for c in store.cases.all():
@@ -36,17 +57,18 @@ def export_cases(store: Store) -> dict[str, Any]:
                             for t in journal.touchpoints(c.id)],
             "moods": [{"level": m.level, "note": m.note, "by": m.by, "at": m.at}
                       for m in journal.moods(c.id)],
-            "decisions": [{"id": d.id, "risk": d.risk, "decision": d.decision,
+            "decisions": [{"id": d.id, "no": d.no, "risk": d.risk, "decision": d.decision,
                            "rationale": d.rationale, "outcome": d.outcome, "by": d.by,
                            "at": d.at} for d in journal.decisions(c.id)],
             "frictions": [{"process": f.process, "how": f.how, "by": f.by, "at": f.at}
                           for f in journal.frictions(c.id)],
-            "promises": [{"id": p.id, "what": p.what, "due": p.due, "kept_at": p.kept_at}
+            "promises": [{"id": p.id, "no": p.no, "what": p.what, "due": p.due,
+                          "kept_at": p.kept_at}
                          for p in journal.promises(c.id)],
             "thanks": [{"from": t.from_id, "to": t.to_id, "for": t.what, "at": t.at}
                        for t in journal.thanks(c.id)],
             "messages": store.timeline.message_counts(c.id),
-            "timeline": [{"at": e.at, "kind": e.kind, "by": e.by, "text": e.text}
-                         for e in store.timeline.events(c.id)],
+            "swarm_type": c.swarm_type,
+            "timeline": _timeline(store, c.id),
         })
     return {"cases": plain_data(cases)}

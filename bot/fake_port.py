@@ -82,5 +82,9 @@ class FakeChatPort:
         self.topics[room_id] = topic
         self.sent.append(Sent("set_topic", room_id, text=topic))
 
+    async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
+        self._check("update_message")
+        self.sent.append(Sent("update", room_id, reply=reply, text=message_id))
+
     def posts_to(self, target: str) -> list[Reply]:
         return [s.reply for s in self.sent if s.target == target and s.reply is not None]

@@ -26,6 +26,9 @@ PLATFORM_ERRORS = Counter(
 DIGESTS_SENT = Counter(
     "swarmbot_digests_sent", "Weekly digests posted by the scheduler, by platform",
     ["platform"])
+NUDGES_SENT = Counter(
+    "swarmbot_nudges_sent", "Nudges sent by the scheduler (connect, answer, update, "
+    "promise_due), by kind", ["kind"])
 REMINDERS_SENT = Counter(
     "swarmbot_reminders_sent", "Promise reminders sent to case owners, by platform",
     ["platform"])

@@ -43,6 +43,15 @@ class ChatPort(Protocol):
 
 
 @runtime_checkable
+class MessageUpdater(Protocol):
+    """Optional port capability: change a message already posted (Slack chat.update, Teams
+    activity update), so the case brief is one living message. A port without it leaves
+    the brief as first posted (status shows the case as it is)."""
+
+    async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None: ...
+
+
+@runtime_checkable
 class ImageUploader(Protocol):
     """Optional port capability: post a PNG into a room (Slack: files_upload_v2).
 

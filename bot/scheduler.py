@@ -1,4 +1,4 @@
-"""The weekly digest and promise reminders, on a clock.
+"""The weekly digest, promise reminders and nudges (bot/nudges.py), on a clock.
 
 `Scheduler.tick(now)` does whatever is due at `now` and returns one line per thing done,
 so tests drive it with a fake clock and no sleeps. Once-only is kept by the store, not by
@@ -29,6 +29,7 @@ from bot.digest.weeks import BadInput, Week, parse_zone, week_containing
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
+from bot.nudges import Nudger
 from bot.replies import Button, Reply
 from bot.services.base import Deps
 from bot.services.erasure import apply_retention, prune_inbox
@@ -109,7 +110,8 @@ class Scheduler:
         # Platform calls of commands are the outbox worker's (bot/services/outbox.py).
         kept = (apply_retention(self.deps.store, self.deps.config.retention.days, now)
                 + prune_inbox(self.deps.store, now))
-        return await self.send_digests(now) + await self.remind(now) + kept
+        return (await self.send_digests(now) + await self.remind(now)
+                + await Nudger(self.deps).tick(now) + kept)
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)
@@ -157,14 +159,14 @@ class Scheduler:
                 await port.direct_message(r.owner, Reply(
                     title=f"Promise to the customer on {r.ref}",
                     text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
-                    buttons=(Button("Kept", f"kept {r.ref} {p.id}", style="primary"),)))
+                    buttons=(Button("Kept", f"kept {r.ref} {p.no}", style="primary"),)))
             except PortError as err:
                 store.sent.unmark_reminded(p.id)
                 log.warning("reminder for promise %s failed (will retry): %s", p.id,
                             err.detail)
                 continue
             REMINDERS_SENT.labels(r.platform).inc()
-            done.append(f"reminder promise #{p.id} -> {r.owner}")
+            done.append(f"reminder promise #{p.no} of {r.ref} -> {r.owner}")
         return done
 
 

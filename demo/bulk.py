@@ -20,7 +20,7 @@ from bot.domain import room_name_for, severity_label
 from bot.services.base import mention
 from bot.store import Store
 from demo.plan import DemoSpec, Step, people, steps
-from demo.run import DEMO_PLATFORM, DemoResult, add_people, require_empty
+from demo.run import DEMO_CARRY, DEMO_PLATFORM, DemoResult, add_people, require_empty
 
 _ORDER = ("cases", "owners", "participants", "handoffs", "help_requests", "timeline",
           "touchpoints", "moods", "decisions", "frictions", "promises", "thanks")
@@ -42,6 +42,11 @@ def _fmt(at: int) -> str:
     from datetime import UTC, datetime
 
     return datetime.fromtimestamp(at, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def _next_no(c: Live, kind: str) -> int:
+    """A case's own number for its next decision or promise (#1 is its first)."""
+    return 1 + sum(1 for key in c.refs if key[0] == kind)
 
 
 @dataclass
@@ -132,26 +137,29 @@ class BulkWriter:
     def _decide(self, c: Live, at: str, who: str, a: tuple) -> None:
         k, risk, decision, why = a
         did = self._id("decisions")
+        no = _next_no(c, "decide")
         c.refs["decide", k] = c.add("decisions", [did, c.case[0], risk, decision, why, None,
-                                                   None, who, at])
-        c.note(at, "decision", who, f"#{did} ({risk} risk) {decision}"
+                                                   None, who, at, no])
+        c.note(at, "decision", who, f"#{no} ({risk} risk) {decision}"
                + (f" because {why}" if why else ""), did)
 
     def _outcome(self, c: Live, at: str, who: str, a: tuple) -> None:
         row = c.refs["decide", a[0]]
         row[5], row[6] = a[1], at
-        c.note(at, "outcome", who, f"decision #{row[0]}: {a[1]}", row[0])
+        c.note(at, "outcome", who, f"decision #{row[9]}: {a[1]}", row[0])
 
     def _promise(self, c: Live, at: str, who: str, a: tuple) -> None:
         pid = self._id("promises")
         due = _iso(a[1])
-        c.refs["promise", a[0]] = c.add("promises", [pid, c.case[0], a[2], due, who, at, None])
-        c.note(at, "promise", who, f"#{pid} by {due}: {a[2]}", pid)
+        no = _next_no(c, "promise")
+        c.refs["promise", a[0]] = c.add("promises", [pid, c.case[0], a[2], due, who, at, None,
+                                                     no])
+        c.note(at, "promise", who, f"#{no} by {due}: {a[2]}", pid)
 
     def _kept(self, c: Live, at: str, who: str, a: tuple) -> None:
         row = c.refs["promise", a[0]]
         row[6] = at
-        c.note(at, "promise_kept", who, f"#{row[0]}: {row[2]}", row[0])
+        c.note(at, "promise_kept", who, f"#{row[7]}: {row[2]}", row[0])
 
     def _handoff(self, c: Live, at: str, who: str, a: tuple) -> None:
         hid = self._id("handoffs")
@@ -201,6 +209,10 @@ class BulkWriter:
         if c.pending is not None:
             c.pending[6], c.pending[8], c.pending[9] = "withdrawn", at, "case resolved"
             c.pending = None
+        # As resolve_case with the demo's carry note: open promises are carried over.
+        for key, row in c.refs.items():
+            if key[0] == "promise" and row[6] is None:
+                c.note(at, "promise_carried", who, f"#{row[7]} {row[2]}: {DEMO_CARRY}", row[0])
         c.case[5], c.case[11], c.case[13] = "resolved", a[0], at
         for o in c.owners:
             o[3] = o[3] or at

@@ -22,6 +22,8 @@ from handlers import cases, handoff, journal, swarm
 from handlers.delivery import Sender
 
 DEMO_PLATFORM = "shell"  # so that `swarmbot shell --db` can carry on with the demo's cases
+# What demo cases say when resolve carries their open promises over (both demo writers).
+DEMO_CARRY = "followed up after the case"
 
 
 @dataclass
@@ -90,7 +92,7 @@ def _nth(ids: list[int], k: int) -> int:
 
 
 def _command(step: Step, store: Store, refs: dict[int, str]) -> tuple[str, Any]:
-    """The step as its command's dataclass (decisions and promises by their k-th id)."""
+    """The step as its command's dataclass (decisions and promises by their k-th number)."""
     kind, a = step.kind, step.args
     if kind == "open":
         ref, customer, summary, severity, delight = a
@@ -105,17 +107,19 @@ def _command(step: Step, store: Store, refs: dict[int, str]) -> tuple[str, Any]:
         "mood": lambda: journal.Mood(a[0], a[1]),
         "decide": lambda: journal.Decide(a[1], a[2], a[3]),
         "outcome": lambda: journal.Outcome(
-            _nth([d.id for d in store.journal.decisions(case.id)], a[0]), a[1]),
+            _nth([d.no for d in store.journal.decisions(case.id)], a[0]), a[1]),
         "promise": lambda: journal.Promise(moment(a[1]), a[2]),
         "kept": lambda: journal.Kept(
-            _nth([p.id for p in store.journal.promises(case.id)], a[0])),
+            _nth([p.no for p in store.journal.promises(case.id)], a[0])),
         "handoff": lambda: handoff.Handoff(a[0], a[1]),
         "accept": lambda: handoff.Answer(),
         "decline": lambda: handoff.Answer(a[0]),
         "thanks": lambda: journal.Thanks(a[0], a[1]),
         "friction": lambda: journal.Friction(a[0], a[1]),
         "note": lambda: journal.Note(a[0]),
-        "resolve": lambda: cases.Resolve(a[0]),
+        # Demo promises are left open on purpose (the digest shows broken ones): resolve
+        # carries them over, as an owner answering its question would.
+        "resolve": lambda: cases.Resolve(a[0], carry=DEMO_CARRY),
     }
     if kind not in made:
         raise ValueError(f"unknown demo step {kind}")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
+from bot import swarm_types
 from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, severity_of
@@ -29,6 +30,7 @@ class OpenCase:
     summary: str
     delight: str | None = None
     skills: tuple[str, ...] = ()
+    swarm_type: str | None = None
     tried: str | None = None  # what was tried already: goes with the skills asked for
     ticket: Ticket | None = None  # the helpdesk ticket it comes from (a webhook, a fetch)
     fetch: bool = False  # `open ZD-123` alone: the rest comes from the ticket when it runs
@@ -43,7 +45,7 @@ def _severity(word: str) -> int:
 
 
 def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: str,
-                 skills: str, tried: str = "") -> OpenCase:
+                 skills: str, tried: str = "", swarm_type: str = "") -> OpenCase:
     """Validation of `open`, once, whether the words were typed or filled in a form."""
     if not ref:
         raise CommandError("Give the case reference, e.g. ZD-4711.", field="ref")
@@ -56,7 +58,8 @@ def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: 
                     customer=bounded(customer, "customer"),
                     summary=bounded(summary, "summary"),
                     delight=bounded(delight, "delight") or None,
-                    skills=tuple(skill_names(skills)), tried=bounded(tried, "tried") or None)
+                    skills=tuple(skill_names(skills)), tried=bounded(tried, "tried") or None,
+                    swarm_type=swarm_type.strip().lower()[:30] or None)
 
 
 def parse_open(ctx: Ctx, args: Args) -> OpenCase:
@@ -76,7 +79,7 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
     try:
         return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
                             opts.get("delight", ""), opts.get("skills", ""),
-                            opts.get("tried", ""))
+                            opts.get("tried", ""), opts.get("type", ""))
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
@@ -101,14 +104,17 @@ def from_ticket(ticket: Ticket, typed: OpenCase | None = None,
 
 def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
     case_service.check_open(ctx.deps, cmd.ref)
+    case_service.check_type(ctx.deps, cmd.swarm_type)
 
 
 @command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
          "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
-         who="agents", options=("customer", "delight", "skills", "tried"),
+         who="agents", options=("customer", "delight", "skills", "tried", "type"),
          details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
                  "skills=\"sso saml\" (asks triage at once) tried=\"what was tried\" (goes "
-                 "with that request). Severity defaults to sev3. "
+                 "with that request) type=\"billing\" (a swarm type from [types]; default: "
+                 "the one named after the severity, which sets nudge timings, default skills "
+                 "and who is auto-invited). Severity defaults to sev3. "
                  "Typed alone, it opens a form.",
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
@@ -120,11 +126,14 @@ async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
         cmd = from_ticket(await helpdesk.fetch(ctx.deps, cmd.ref), cmd)
     opened = await case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
-        cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner)
+        cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type)
+    skills = skills or opened.skills
     case = opened.case
     where = f" in #{opened.room_name}"
-    replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case.",
-                      private=False)]
+    brought = (" Brought in by this type of swarm: " + ", ".join(
+        mention(p) for p in opened.invited) + "." if opened.invited else "")
+    replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
+                      + brought, private=False)]
     if skills:
         needed = await need(ctx.deps, ctx.actor, case, skills, cmd.tried)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))
@@ -146,6 +155,8 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
     view = case_service.snapshot(ctx.deps, case)
     fields = [Field("Owner", mention(case.owner)),
               Field("Customer", case.customer or "not given"),
+              Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
+                                                 case.severity).name),
               Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
                                               for p in view.people) or "nobody yet"),
               Field("Customer mood", view.last_mood or "no reading yet")]
@@ -153,7 +164,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
         fields.append(Field("What would delight them", case.delight))
     fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
     if view.promises:
-        fields.append(Field("Open promises", "\n".join(f"#{p.id} by {p.due}: {p.what}"
+        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
                                                        for p in view.promises)))
     if view.pending is not None:
         fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
@@ -202,31 +213,42 @@ async def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
 @dataclass(frozen=True)
 class Resolve:
     resolution: str
+    carry: str | None = None  # the note open promises are carried over with
 
 
-def resolve_of(text: str) -> Resolve:
+def resolve_of(text: str, carry: str = "") -> Resolve:
     if not text:
         raise CommandError("Say how the case was resolved.", field="resolution")
-    return Resolve(bounded(text, "resolution"))
+    return Resolve(bounded(text, "resolution"), bounded(carry, "why", "carry") or None)
 
 
 def parse_resolve(ctx: Ctx, args: Args) -> Resolve:
     try:
-        return resolve_of(args.rest())
+        return resolve_of(args.rest(), args.options.get("carry", ""))
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
 
-@command("resolve", "<resolution>", "Close the case, credit the swarm, archive the room.",
-         parse=parse_resolve, who="owner or manager",
-         details="Typed alone in a swarm room, it opens a form.",
+def check_resolve_form(ctx: Ctx, cmd: Resolve) -> None:
+    case_service.check_resolve(ctx.deps, ctx.actor, ctx.need_case())
+    case_service.check_promises(ctx.deps, ctx.need_case(), cmd.carry)
+
+
+@command("resolve", "[carry=\"…\"] <resolution>",
+         "Close the case, credit who contributed, archive the room.",
+         parse=parse_resolve, who="owner or manager", options=("carry",),
+         details="Open promises are asked about first: mark them kept, or carry them over "
+                 "with carry=\"who follows up\". Credit goes to who contributed: wrote an "
+                 "entry (note, touch, mood, decision, promise, friction, thanks, need), posted "
+                 "in the room, was thanked, opened the case or accepted a handoff; joining "
+                 "alone is not credit. Typed alone in a swarm room, it opens a form.",
          form=FormSpec(build=lambda ctx: resolve_form(ctx.deps.phrases, ctx.need_case().ref),
                        read=lambda ctx, v: resolve_of(v.get("resolution", "")),
-                       check=lambda ctx, cmd: case_service.check_resolve(
-                           ctx.deps, ctx.actor, ctx.need_case())),
+                       check=lambda ctx, cmd: check_resolve_form(ctx, cmd)),
          bare_opens_form=True)
 async def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
-    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution)
+    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution,
+                                           cmd.carry)
     credit = (" Credited: " + ", ".join(mention(p) for p in done.contributors) + "."
               if done.contributors else "")
     return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS, private=False)

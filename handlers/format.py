@@ -11,6 +11,6 @@ __all__ = ["case_line", "event_line"]
 
 def case_line(case: Case) -> str:
     room = f" · #{case.room_name}" if case.room_name else ""
-    state = "" if case.is_open else " · resolved"
+    state = "" if case.is_open else f" · {case.status.value}"
     return (f"{case.ref} ({severity_label(case.severity)}) {case.summary} · owner "
             f"{mention(case.owner)}{room}{state}")

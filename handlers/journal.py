@@ -9,7 +9,7 @@ from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, parse_iso
 from bot.errors import CommandError
 from bot.people import mention
 from bot.replies import Reply
-from bot.services import journal
+from bot.services import journal, lifecycle
 from bot.timeparse import local_text, parse_when
 from handlers.knowledge import (
     FrictionReviewed,
@@ -104,7 +104,9 @@ def parse_delight(ctx: Ctx, args: Args) -> Delight:
          who="owner")
 async def delight(ctx: Ctx, cmd: Delight) -> list[Reply]:
     journal.delight(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
-    return [ctx.ok("Recorded what would delight them; it's in the brief and every handoff.")]
+    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    return [ctx.ok("Recorded what would delight them; it's in the brief and every handoff.")
+            ] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)
@@ -152,7 +154,8 @@ def parse_outcome(ctx: Ctx, args: Args) -> Outcome:
 
 
 @command("outcome", f"<id> <{'|'.join(DECISION_OUTCOMES)}>",
-         "Record how an advocate decision turned out.", parse=parse_outcome, who="owner")
+         "Record how an advocate decision turned out (#1 is the case's first).",
+         parse=parse_outcome, who="owner")
 async def outcome(ctx: Ctx, cmd: Outcome) -> list[Reply]:
     journal.outcome(ctx.deps, ctx.actor, ctx.need_case(), cmd.decision, cmd.result)
     return [ctx.ok(f"Decision #{cmd.decision}: {cmd.result}.")]
@@ -219,9 +222,10 @@ def parse_promise(ctx: Ctx, args: Args) -> Promise:
 async def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
     pid = journal.promise(ctx.deps, ctx.actor, ctx.need_case(), cmd.due, cmd.what)
     tz = ctx.actor.tz or ctx.deps.config.people.timezone
+    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
     return [ctx.ok(f"Promise #{pid} recorded, due {local_text(cmd.due, tz)}. I'll remind you "
                    f"15 minutes before; {ctx.deps.phrases.command('kept', str(pid))} when "
-                   "it's done.")]
+                   "it's done.")] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)
@@ -236,11 +240,14 @@ def parse_kept(ctx: Ctx, args: Args) -> Kept:
     return Kept(pid)
 
 
-@command("kept", "<id>", "Mark a promise to the customer kept.", parse=parse_kept, who="owner")
+@command("kept", "<id>", "Mark a promise to the customer kept (#1 is the case's first).",
+         parse=parse_kept, who="owner")
 async def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
     late = ctx.deps.now() > parse_iso(row.due)
-    return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))]
+    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))
+            ] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)

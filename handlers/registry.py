@@ -109,13 +109,14 @@ def all_commands() -> list[Command]:
         help_command,
         journal,
         knowledge,
+        lifecycle,
         people,
         retry,
         swarm,
     )
 
     found: list[Command] = []
-    for module in (cases, swarm, handoff, journal, knowledge, people, digest, retry,
+    for module in (cases, lifecycle, swarm, handoff, journal, knowledge, people, digest, retry,
                    help_command):
         found.extend(module.COMMANDS)
     return found

@@ -34,6 +34,7 @@ ACME = ("""\
 /swarm handoff @bob cert rotated upstream; IdP fix due tonight
 @bob /swarm accept
 /swarm thanks @carol spotted the stale DNS cache
+/swarm kept 1
 /swarm resolve IdP metadata refreshed, customer confirmed login
 """)
 GLOBEX = """\

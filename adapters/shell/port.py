@@ -49,6 +49,10 @@ class ShellChatPort(FakeChatPort):
         await super().direct_message(user_id, reply)
         self._say(f"DM @{user_id}", reply)
 
+    async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
+        await super().update_message(room_id, message_id, reply)
+        self.out(f"[#{room_id}] (brief updated: {render(reply, self.slash)[0]})")
+
     async def archive(self, room_id: str) -> None:
         await super().archive(room_id)
         self.out(f"[#{room_id}] (room archived)")

@@ -1,7 +1,8 @@
 """The shell adapter: type `[@user] [#room] text`, as Hubot's shell lets you try a bot.
 
 `@user` and `#room` stick until changed. Text starting with the slash command is a
-command; anything else is a chat message in the current room. From a pipe there is no
+command; `/clock +2h` moves the simulated clock and runs the scheduler (reminders, nudges,
+the digest); anything else is a chat message in the current room. From a pipe there is no
 prompt, so sessions can be scripted. Input is read as bytes: a line that is not UTF-8 is
 reported in one line and the shell carries on with the next.
 """
@@ -14,8 +15,11 @@ import uuid
 from collections.abc import Callable
 from typing import BinaryIO
 
+from adapters.shell.clock import USAGE as CLOCK_USAGE
+from adapters.shell.clock import SimClock
 from adapters.shell.port import ShellChatPort
 from adapters.shell.render import mentions_in, render, render_form
+from bot.scheduler import Scheduler
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance, Outcome
 
@@ -59,6 +63,8 @@ class Shell:
             text = f"{self.slash} help"
         if text == self.slash or text.startswith(self.slash + " "):
             await self.run(Typed(mentions_in(text[len(self.slash):].strip())))
+        elif text == "/clock" or text.startswith("/clock "):
+            await self.move_clock(text[len("/clock"):].strip())
         elif text.startswith("/"):
             self._say(f"only @{self.user}", [
                 f"error: unknown slash command `{text.split()[0][:40]}`; commands start with "
@@ -67,6 +73,24 @@ class Shell:
             await self.entrance.receive(Delivery(
                 source=SOURCE, sender=Sender(self.user, self.user), room=self.room,
                 what=RoomEvent("posted", (self.room,))))
+
+    async def move_clock(self, step: str) -> None:
+        """`/clock +2h`: move the simulated clock, then run the scheduler and say what fired."""
+        clock = self.entrance.deps.clock
+        if not isinstance(clock, SimClock):
+            self._say(f"only @{self.user}", ["error: this shell runs on the real clock."])
+            return
+        if step:
+            try:
+                clock.advance(step)
+            except ValueError:
+                self._say(f"only @{self.user}",
+                          [f"error: `{step[:20]}` is not a step: {CLOCK_USAGE}."])
+                return
+        fired = await Scheduler(self.entrance.deps).tick(clock()) if step else []
+        self.out(f"[clock] now {clock.shown()}" + (f"; fired: {len(fired)}" if step else ""))
+        for line in fired:
+            self.out(f"    {line}")
 
     async def run(self, what: Typed) -> None:
         delivery = Delivery(source=SOURCE, key=f"shell:{uuid.uuid4().hex}",
@@ -119,7 +143,8 @@ def run_shell(entrance: Entrance, port: ShellChatPort, stdin: BinaryIO | None = 
             import readline  # noqa: F401 - line editing and history for input()
 
             print(f"swarmbot shell on {entrance.config.store.path}. Type `{shell.slash} help`; "
-                  "`@name` and `#room` switch who and where you are; quit to leave.")
+                  "`@name` and `#room` switch who and where you are; `/clock +2h` moves the "
+                  "simulated clock (reminders, nudges, the digest); quit to leave.")
         while True:
             try:
                 text, more = read_lines(source, interactive, shell.prompt)

@@ -151,6 +151,11 @@ class SlackChatPort:
         channel = data["channel"]["id"]
         await self._call("direct message", "chat.postMessage", channel=channel, **message(reply))
 
+    async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
+        """The living case brief (bot.ports.MessageUpdater): chat.update on its ts."""
+        await self._call("update the brief", "chat.update", channel=room_id, ts=message_id,
+                         **message(reply))
+
     async def archive(self, room_id: str) -> None:
         if not self.archive_on_resolve:
             log.info("not archiving %s: [slack] archive_on_resolve = false", room_id)

@@ -137,6 +137,12 @@ class TeamsChatPort:
         return await self._send("post in Teams", room_id,
                                 card_activity(reply, self.directory.name))
 
+    async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
+        """The living case brief (bot.ports.MessageUpdater): an activity update in place."""
+        await self.connector.update("update the brief", self.directory.service_url(room_id),
+                                    room_id, message_id,
+                                    card_activity(reply, self.directory.name))
+
     async def direct_message(self, user_id: str, reply: Reply) -> None:
         conversation_id = self.directory.direct_conversation(user_id)
         service_url = self.directory.service_url(conversation_id or user_id)

@@ -70,7 +70,8 @@ def _compute(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     # away what it resolved (resolution never precedes opening).
     open_before = store.digest.open_cases_at(iso(week.start))
     opened = sum(n for n, in this["opened"])
-    digest = figures(week, this, now, open_before + opened - len(this["resolved"]), names)
+    closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
+    digest = figures(week, this, now, open_before + opened - closed, names)
     digest["previous"] = figures(previous, before, now, open_before, names)
     return digest
 
@@ -107,7 +108,18 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
     out.update(_functions(rows["touchpoints"]))
     out["friction"] = _friction(rows["frictions"])
     out["decisions"] = _decisions(rows["decisions"])
+    out.update(_lifecycle(rows))
     return out
+
+
+def _lifecycle(rows: Rows) -> dict[str, Any]:
+    """Cancelled cases apart from resolved ones, reopened cases, and nudges sent by kind."""
+    kinds = [k for k, in rows.get("lifecycle", [])]
+    nudges: dict[str, int] = {}
+    for k, in rows.get("nudges", []):
+        nudges[k] = nudges.get(k, 0) + 1
+    return {"cancelled": kinds.count("cancelled"), "reopened": kinds.count("reopened"),
+            "nudges": dict(sorted(nudges.items()))}
 
 
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:

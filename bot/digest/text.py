@@ -71,6 +71,10 @@ def to_markdown(d: dict[str, Any]) -> str:
              f"{d['start']} to {d['end']} (UTC), as of {d['as_of']}.", "",
              "## Swarms", ""]
     lines += [f"- {x}" for x in headline(d)]
+    nudges = d.get("nudges") or {}
+    lines.append(f"- Cancelled (apart from resolved): {d.get('cancelled', 0)}; reopened: "
+                 f"{d.get('reopened', 0)}. Nudges sent: "
+                 + (", ".join(f"{k} {v}" for k, v in nudges.items()) or "none") + ".")
     h, ph = d["handoffs"], p["handoffs"]
     own, pown = d["owners_per_resolved_case"], p["owners_per_resolved_case"]
     lines += ["", "## Ownership and warm handoffs", "",

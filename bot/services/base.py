@@ -108,6 +108,10 @@ class Effects:
     def set_topic(self, topic: str) -> None:
         self._add("set_topic", "update the room topic", topic=topic)
 
+    def update_brief(self) -> None:
+        """The brief posted in the case's room, rewritten as the case now stands."""
+        self._add("update_brief", "update the case brief")
+
     def helpdesk(self, write_id: int, what: str) -> None:
         """A write-back to the case's helpdesk ticket, recorded by bot/services/helpdesk.py."""
         self._add("helpdesk", what, write_id=write_id)
@@ -134,7 +138,9 @@ def find_case(store: Store, ref: str) -> Case:
 
 def require_open(case: Case) -> None:
     if not case.is_open:
-        raise NotAllowed(f"{case.ref} is resolved ({case.resolution}); nothing more can change.")
+        # Cancelled or resolved: `reopen` is the way back (issue 12).
+        raise NotAllowed(f"{case.ref} is {case.status.value} ({case.resolution}); nothing more "
+                         "can change until it is reopened.")
 
 
 def require_owner(deps: Deps, case: Case, actor: Person, action: str) -> None:

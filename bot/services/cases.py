@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import swarm_types
 from bot.domain import (
     DEFAULT_SEVERITY,
     Case,
@@ -14,11 +15,12 @@ from bot.domain import (
     Person,
     Promise,
     Role,
+    TimelineEvent,
     severity_label,
 )
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, TicketLink
-from bot.services import helpdesk, messages, rooms
+from bot.services import helpdesk, lifecycle, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
@@ -27,13 +29,17 @@ class Opened:
     case: Case
     room_name: str
     failures: list[str] = field(default_factory=list)
+    invited: list[str] = field(default_factory=list)  # auto-invited by the swarm type
+    skills: list[str] = field(default_factory=list)  # the type's default skills
 
 
 async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                     severity: int = DEFAULT_SEVERITY, customer: str = "",
                     delight: str | None = None, skills: list[str] | None = None,
-                    ticket: Ticket | None = None, no_owner: str | None = None) -> Opened:
+                    ticket: Ticket | None = None, no_owner: str | None = None,
+                    swarm_type: str | None = None) -> Opened:
     check_open(deps, ref)
+    check_type(deps, swarm_type)
     store = deps.store
     deps.port(platform)  # fail before writing anything if the platform is not connected
     now = deps.now_iso()
@@ -47,6 +53,16 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
         if delight:
             store.cases.set_delight(case_id, delight)
             store.timeline.append(case_id, now, "delight", actor.id, delight)
+        if swarm_type:
+            store.cases.set_type(case_id, swarm_type)
+        kind = swarm_types.type_for(deps.config.types, swarm_type, severity)
+        invited = [p for p in kind.invite if p != actor.id]
+        for person in invited:
+            store.people.ensure(person, platform, None, None, now)
+            store.cases.add_participant(case_id, person, Role.SPECIALIST, now, actor.id,
+                                        f"{swarm_types.AUTO_INVITED} ({kind.name})")
+            store.timeline.append(case_id, now, "joined", person,
+                                  f"{mention(person)} {swarm_types.AUTO_INVITED} ({kind.name})")
         if ticket is not None:
             store.helpdesk.link(case_id, TicketLink(
                 helpdesk=ticket.helpdesk, ticket_id=ticket.id, url=ticket.url,
@@ -56,13 +72,22 @@ async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary:
         assert case is not None
         effects = Effects(deps, case)
         rooms.open_room(deps, case, skills or [], effects)
+        if invited:
+            effects.invite(invited, "add who this type of swarm brings")
         if ticket is not None:
             if no_owner:
                 effects.failures += helpdesk.ask_for_owner(deps, case, no_owner, effects)
             helpdesk.write_back(deps, case, "opened", effects, no_owner=no_owner)
     # The room is made after the commit (the outbox); its name is the one it will have
     # unless Slack has that name taken.
-    return Opened(case=case, room_name=rooms.room_name(deps, case), failures=effects.failures)
+    return Opened(case=case, room_name=rooms.room_name(deps, case), failures=effects.failures,
+                  invited=invited, skills=list(kind.skills))
+
+
+def check_type(deps: Deps, swarm_type: str | None) -> None:
+    if swarm_type and swarm_type not in swarm_types.known(deps.config.types):
+        raise CommandError(f"No swarm type `{swarm_type[:30]}`: use one of "
+                           f"{', '.join(swarm_types.known(deps.config.types))}.", field="type")
 
 
 def check_open(deps: Deps, ref: str) -> None:
@@ -70,9 +95,10 @@ def check_open(deps: Deps, ref: str) -> None:
     existing = deps.store.cases.by_ref(ref)
     if existing is not None:
         where = f" in #{existing.room_name}" if existing.room_name else ""
-        state = "open" if existing.is_open else "resolved"
-        raise CommandError(f"{existing.ref} is already {state} (owner {mention(existing.owner)})"
-                           f"{where}.", field="ref")
+        again = "" if existing.is_open else (
+            f" To work on it again: {deps.phrases.command('reopen', existing.ref + ' <why>')}.")
+        raise CommandError(f"{existing.ref} is already {existing.status.value} (owner "
+                           f"{mention(existing.owner)}){where}.{again}", field="ref")
 
 
 def check_resolve(deps: Deps, actor: Person, case: Case) -> None:
@@ -87,20 +113,39 @@ class Resolved:
     failures: list[str]
 
 
-async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str) -> Resolved:
+CARRY_FORM = 'carry="who follows up" <resolution>'
+
+
+def check_promises(deps: Deps, case: Case, carry: str | None) -> None:
+    """Resolve asks about open promises: keep them first, or carry them over with a note."""
+    waiting = deps.store.journal.open_promises(case.id)
+    if waiting and carry is None:
+        listed = "; ".join(f"#{p.no} by {p.due}: {p.what}" for p in waiting)
+        raise CommandError(
+            f"{case.ref} has open promises to the customer ({listed}). Mark each "
+            f"{deps.phrases.command('kept', '<id>')}, or carry them over with a note: "
+            f"{deps.phrases.command('resolve', CARRY_FORM)}.",
+            field="resolution")
+
+
+async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
+                       carry: str | None = None) -> Resolved:
     check_resolve(deps, actor, case)
+    check_promises(deps, case, carry)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
+        for p in store.journal.open_promises(case.id):
+            store.timeline.append(case.id, now, "promise_carried", actor.id,
+                                  f"#{p.no} {p.what}: {carry}", p.id)
         pending = store.cases.pending_handoff(case.id)
         if pending is not None:
             store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")
         store.cases.resolve(case.id, resolution.strip(), now)
         store.cases.end_owner(case.id, now)
         store.timeline.append(case.id, now, "resolved", actor.id, resolution.strip())
-        contributors = [p.person for p in store.cases.participants(case.id)
-                        if p.role is not Role.OWNER and p.person != case.owner]
-        contributors = list(dict.fromkeys(contributors))
+        contributors = lifecycle.contributors(deps, case)
         effects = Effects(deps, case)
+        lifecycle.refresh_brief(deps, case, effects)
         # Queued whether or not the room is made yet: the outbox waits for it.
         credit = (" Thanks to " + ", ".join(mention(p) for p in contributors) + " for swarming."
                   if contributors else "")
@@ -124,6 +169,15 @@ def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
     return deps.store.cases.recent(status=CaseStatus.OPEN)
 
 
+def catchup(deps: Deps, actor: Person, case: Case, limit: int = 15) -> list[TimelineEvent]:
+    """What happened since this person last looked; marks it seen."""
+    store = deps.store
+    events = store.timeline.events(case.id, store.timeline.last_seen(case.id, actor.id))
+    if events:
+        store.timeline.mark_seen(case.id, actor.id, events[-1].id)
+    return events[-limit:]
+
+
 @dataclass
 class Snapshot:
     """What `status` shows of a case besides the case row itself."""
@@ -141,6 +195,15 @@ def snapshot(deps: Deps, case: Case) -> Snapshot:
                     last_mood=mood.level if mood else None,
                     pending=store.cases.pending_handoff(case.id),
                     promises=store.journal.open_promises(case.id))
+
+
+def journey(deps: Deps, case: Case) -> list[tuple[str, str]]:
+    """Touchpoints and mood readings in time order: (at, what)."""
+    store = deps.store
+    steps = [(t.at, f"{t.function}: {t.what}") for t in store.journal.touchpoints(case.id)]
+    steps += [(m.at, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
+              for m in store.journal.moods(case.id)]
+    return sorted(steps)
 
 
 def possible_receivers(deps: Deps, case: Case) -> dict[str, str]:

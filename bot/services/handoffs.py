@@ -6,7 +6,7 @@ from dataclasses import dataclass, field
 
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import helpdesk, knowledge, messages
+from bot.services import helpdesk, knowledge, lifecycle, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.wording import sentence
 
@@ -41,7 +41,7 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
             store.cases.decide_handoff(replaced.id, HandoffState.WITHDRAWN, now,
                                  f"replaced by an offer to {to}")
             store.timeline.append(case.id, now, "handoff_withdrawn", actor.id,
-                         f"offer to {mention(replaced.to_id)} withdrawn")
+                         f"offer to {mention(replaced.to_id)} withdrawn", replaced.id)
         hid = store.cases.add_handoff(case.id, case.owner, to, briefing.strip(), tried, now)
         store.timeline.append(case.id, now, "handoff_offered", actor.id,
                      f"offered to {mention(to)}: {briefing.strip()}", hid)
@@ -58,6 +58,9 @@ async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
     with store.transaction():
         effects = Effects(deps, case)
         effects.direct_message(to, card, f"send the offer to {mention(to)}")
+        if replaced is not None and replaced.to_id != to:
+            lifecycle.tell_withdrawn(deps, case, replaced.to_id, actor.id, effects,
+                                     replaced_by=to)
         effects.post(messages.notice(
             f"{mention(case.owner)} offered {case.ref} to {mention(to)}; "
             f"{mention(case.owner)} stays owner until it is accepted."), "tell the room")
@@ -100,6 +103,7 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         updated = store.cases.by_id(case.id)
         assert updated is not None
         effects = Effects(deps, updated)
+        lifecycle.refresh_brief(deps, updated, effects)
         effects.invite([actor.id], "add you to the swarm room")
         effects.set_topic(messages.topic(updated))
         effects.post(messages.notice(

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Person, Promise, iso
+from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Decision, Person, Promise, iso
 from bot.errors import CommandError, NotFound
 from bot.services.base import Deps, mention, require_open, require_owner, require_participant
 
@@ -59,24 +59,31 @@ def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
     with store.transaction():
         did = store.journal.add_decision(case.id, risk, decision.strip(), rationale, actor.id,
                                          now)
+        no = _no(store.journal.decision(did))
         store.timeline.append(case.id, now, "decision", actor.id,
-                              f"#{did} ({risk} risk) {decision.strip()}"
+                              f"#{no} ({risk} risk) {decision.strip()}"
                               + (f" because {rationale}" if rationale else ""), did)
-    return did
+    return no
 
 
-def outcome(deps: Deps, actor: Person, case: Case, decision_id: int, result: str) -> None:
+def _no(row: Promise | Decision | None) -> int:
+    assert row is not None, "read back in the transaction that wrote it"
+    return row.no
+
+
+def outcome(deps: Deps, actor: Person, case: Case, decision_no: int, result: str) -> None:
+    """`decision_no` is the case's own number of the decision (#1 is its first)."""
     require_owner(deps, case, actor, "record an outcome")
     result = result.lower()
     assert result in DECISION_OUTCOMES, "handlers validate the outcome"
-    found = deps.store.journal.decision(decision_id)
-    if found is None or found.case_id != case.id:
-        raise NotFound(f"{case.ref} has no decision #{decision_id}.")
+    found = deps.store.journal.decision_no(case.id, decision_no)
+    if found is None:
+        raise NotFound(f"{case.ref} has no decision #{decision_no}.")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.journal.set_outcome(decision_id, result, now)
+        store.journal.set_outcome(found.id, result, now)
         store.timeline.append(case.id, now, "outcome", actor.id,
-                              f"decision #{decision_id}: {result}", decision_id)
+                              f"decision #{decision_no}: {result}", found.id)
 
 
 def friction(deps: Deps, actor: Person, case: Case | None, process: str, how: str) -> int:
@@ -96,23 +103,25 @@ def promise(deps: Deps, actor: Person, case: Case, due: datetime, what: str) -> 
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         pid = store.journal.add_promise(case.id, what.strip(), iso(due), actor.id, now)
+        no = _no(store.journal.promise(pid))
         store.timeline.append(case.id, now, "promise", actor.id,
-                              f"#{pid} by {iso(due)}: {what.strip()}", pid)
-    return pid
+                              f"#{no} by {iso(due)}: {what.strip()}", pid)
+    return no
 
 
-def kept(deps: Deps, actor: Person, case: Case, promise_id: int) -> Promise:
+def kept(deps: Deps, actor: Person, case: Case, promise_no: int) -> Promise:
+    """`promise_no` is the case's own number of the promise (#1 is its first)."""
     require_owner(deps, case, actor, "mark a promise kept")
-    row = deps.store.journal.promise(promise_id)
-    if row is None or row.case_id != case.id:
-        raise NotFound(f"{case.ref} has no promise #{promise_id}.")
+    row = deps.store.journal.promise_no(case.id, promise_no)
+    if row is None:
+        raise NotFound(f"{case.ref} has no promise #{promise_no}.")
     if row.kept_at:
-        raise CommandError(f"Promise #{promise_id} was already kept at {row.kept_at}.")
+        raise CommandError(f"Promise #{promise_no} was already kept at {row.kept_at}.")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.journal.keep_promise(promise_id, now)
+        store.journal.keep_promise(row.id, now)
         store.timeline.append(case.id, now, "promise_kept", actor.id,
-                              f"#{promise_id}: {row.what}", promise_id)
+                              f"#{promise_no}: {row.what}", row.id)
     return row
 
 

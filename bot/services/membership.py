@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import swarm_types
 from bot.domain import Case, Person, Role
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
@@ -55,9 +56,11 @@ async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
         similar = knowledge.similar_lines(deps, store.cases.by_id(case.id) or case)
         request = messages.help_request(case, skills, tried, actor.id, suggestion,
                                         deps.phrases, similar)
-        if port.triage_room:
-            effects.post(request, "post the help request in triage", room=port.triage_room)
-    if not port.triage_room:
+        triage = swarm_types.type_for(deps.config.types, case.swarm_type,
+                                      case.severity).triage_room or port.triage_room
+        if triage:
+            effects.post(request, "post the help request in triage", room=triage)
+    if not triage:
         effects.failures.append("No triage room is configured, so nobody was asked.")
     return Needed(suggestion=suggestion, similar=similar, failures=effects.failures)
 

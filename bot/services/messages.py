@@ -38,7 +38,9 @@ def ticket_fields(ticket: TicketLink | None) -> list[Field]:
 
 
 def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
-          ticket: TicketLink | None = None, similar: list[str] | None = None) -> Reply:
+          ticket: TicketLink | None = None, similar: list[str] | None = None,
+          promises: list[Promise] | None = None) -> Reply:
+    """The case brief: posted at open, then updated in place as the case changes."""
     fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
     if case.customer:
         fields.append(Field("Customer", case.customer))
@@ -48,6 +50,13 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
     if skills:
         fields.append(Field("Skills asked for", ", ".join(skills)))
     fields += _solved_before(similar or [])
+    if promises:
+        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
+                                                       for p in promises)))
+    if not case.is_open:
+        return Reply(title=f"Swarm {case.ref} ({case.status.value}): {case.summary}",
+                     text=f"{case.status.value.capitalize()}: {case.resolution}",
+                     fields=tuple(fields), private=False)
     return Reply(
         title=f"Swarm {case.ref}: {case.summary}",
         text=f"{mention(case.owner)} owns this case and stays with the customer. "
@@ -97,7 +106,7 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
     if offer.tried:
         fields.append(Field("Already tried", offer.tried))
     fields.append(Field("Open promises", "\n".join(
-        f"#{p.id} by {p.due}: {p.what}" for p in promises) or "none"))
+        f"#{p.no} by {p.due}: {p.what}" for p in promises) or "none"))
     fields.append(Field("Last customer contact", last_contact or "none recorded"))
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
@@ -118,9 +127,13 @@ def notice(text: str, tone: Tone = Tone.INFO, mentions: tuple[str, ...] = ()) ->
     return Reply(text=text, tone=tone, private=False, mentions=mentions)
 
 
-def event_line(event: TimelineEvent) -> str:
+def event_line(event: TimelineEvent, mark: str | None = None) -> str:
+    """One timeline entry, numbered (`correct`/`retract` take the number), marked if it was
+    corrected or retracted since."""
     by = f" {mention(event.by)}" if event.by and event.kind in ("note", "touch", "mood") else ""
-    return f"{event.at[11:16]} {event.kind.replace('_', ' ')}{by}: {event.text}"
+    about = f" #{event.ref_id}" if event.kind in ("corrected", "retracted") else ""
+    line = f"#{event.id} {event.at[11:16]} {event.kind.replace('_', ' ')}{about}{by}: {event.text}"
+    return line + (f" [{mark}]" if mark else "")
 
 
 def catchup(c: CatchUp, phrases: Phrases, lead: str | None = None) -> Reply:

@@ -26,7 +26,7 @@ from datetime import timedelta
 from bot.domain import Case, CaseStatus, iso, room_name_for
 from bot.errors import PortError
 from bot.people import mention
-from bot.ports import PostFinder
+from bot.ports import ChatPort, MessageUpdater, PostFinder
 from bot.replies import Reply
 from bot.services import messages
 from bot.services.base import ENQUEUED, Deps, Effects, log, reply_from_json
@@ -106,6 +106,11 @@ async def _attempt(deps: Deps, item: OutboxItem) -> GaveUp | None:
         # (which holds it) must not take in the worker's rows.
         if item.kind == "create_room" and result and case is not None and not case.room_id:
             deps.store.cases.set_room(case.id, result["room_id"], result["room_name"])
+        if item.kind == "brief" and result and case is not None:
+            # Where the brief is, so that changes to the case can rewrite it in place.
+            deps.store.refs.put(case.platform, "brief", str(case.id),
+                                {"room_id": result.get("room_id"),
+                                 "message_id": result["message_id"]}, deps.now_iso())
         deps.store.outbox.finish(item.id, result, deps.now_iso())
     return None
 
@@ -166,6 +171,9 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
         await port.set_topic(room_id, p["topic"])
     elif item.kind == "archive":
         await port.archive(room_id)
+    elif item.kind == "update_brief":
+        assert case is not None, "a brief is always a case's"
+        return await _update_brief(deps, case, port)
     elif item.kind in ("post", "brief"):
         reply = reply_from_json(p["reply"]) if item.kind == "post" else _brief(
             deps, case or _missing(item), list(p.get("skills", [])))
@@ -173,19 +181,36 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
             found = await port.find_post(room_id, reply)
             if found:
                 return {"message_id": found, "found": "yes"}
-        return {"message_id": await port.post(room_id, reply)}
+        return {"message_id": await port.post(room_id, reply), "room_id": room_id}
     else:
         raise PortError(item.kind, f"unknown outbox kind {item.kind!r}")
     return None
 
 
 def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
-    """The brief as the case stands when it is posted: its ticket, and what was solved
-    before that looks like it."""
+    """The brief as the case stands when it is posted (or updated): its ticket, its open
+    promises, and what was solved before that looks like it."""
     from bot.services import knowledge
 
-    return messages.brief(case, deps.phrases, skills, deps.store.helpdesk.link_of(case.id),
-                          knowledge.similar_lines(deps, case))
+    store = deps.store
+    return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
+                          similar=knowledge.similar_lines(deps, case),
+                          promises=store.journal.open_promises(case.id))
+
+
+async def _update_brief(deps: Deps, case: Case, port: ChatPort) -> dict[str, str] | None:
+    """Rewrite the brief in place where it was posted in the case's current room and the
+    platform can edit messages; otherwise there is nothing to update (a brief still to be
+    posted is written as the case stands then)."""
+    where = deps.store.refs.get(case.platform, "brief", str(case.id))
+    if where is None or where.get("room_id") != case.room_id or \
+            not isinstance(port, MessageUpdater):
+        return None
+    skills = list(dict.fromkeys(s for h in deps.store.cases.help_requests(case.id)
+                                for s in h.skills))
+    await port.update_message(where["room_id"], where["message_id"],
+                              _brief(deps, case, skills))
+    return None
 
 
 def _missing(item: OutboxItem) -> Case:

@@ -25,9 +25,9 @@ COLUMNS = {
     "touchpoints": ("id", "case_id", "function", "what", "by_id", "at"),
     "moods": ("id", "case_id", "level", "note", "by_id", "at"),
     "decisions": ("id", "case_id", "risk", "decision", "rationale", "outcome", "outcome_at",
-                  "by_id", "at"),
+                  "by_id", "at", "seq"),
     "frictions": ("id", "case_id", "process", "how", "by_id", "at"),
-    "promises": ("id", "case_id", "what", "due", "made_by", "made_at", "kept_at"),
+    "promises": ("id", "case_id", "what", "due", "made_by", "made_at", "kept_at", "seq"),
     "thanks": ("id", "case_id", "from_id", "to_id", "what", "at"),
 }
 

@@ -18,6 +18,7 @@ from bot.domain import (
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
+from bot.swarm_types import AUTO_INVITED
 
 
 def _case(r: dict[str, Any]) -> Case:
@@ -26,7 +27,7 @@ def _case(r: dict[str, Any]) -> Case:
         severity=r["severity"], status=CaseStatus(r["status"]), owner=r["owner_id"],
         platform=r["platform"], room_id=r["room_id"], room_name=r["room_name"],
         delight=r["delight"], resolution=r["resolution"], opened_at=r["opened_at"],
-        resolved_at=r["resolved_at"],
+        resolved_at=r["resolved_at"], swarm_type=r["swarm_type"],
     )
 
 
@@ -104,9 +105,48 @@ class SqliteCases(BaseQueries):
         self.db.execute("UPDATE cases SET delight = ? WHERE id = ?", (delight, case_id))
 
     def resolve(self, case_id: int, resolution: str, at: str) -> None:
+        self.close(case_id, CaseStatus.RESOLVED, resolution, at)
+
+    def close(self, case_id: int, status: CaseStatus, resolution: str, at: str) -> None:
         self.db.execute(
             "UPDATE cases SET status = ?, resolution = ?, resolved_at = ? WHERE id = ?",
-            (CaseStatus.RESOLVED.value, resolution, at, case_id))
+            (status.value, resolution, at, case_id))
+
+    def reopen(self, case_id: int) -> None:
+        # The closed room is archived: the reopened case gets a new one (the old name stays
+        # on the case until the new room is made, for the "earlier room" link).
+        self.db.execute("UPDATE cases SET status = ?, resolution = NULL, resolved_at = NULL, "
+                        "room_id = NULL WHERE id = ?", (CaseStatus.OPEN.value, case_id))
+
+    def set_details(self, case_id: int, *, severity: int | None = None,
+                    customer: str | None = None, summary: str | None = None) -> None:
+        for column, value in (("severity", severity), ("customer", customer),
+                              ("summary", summary)):
+            if value is not None:
+                # The column names are this method's constants, never caller input.
+                self.db.execute(f"UPDATE cases SET {column} = ? WHERE id = ?",
+                                (value, case_id))
+
+    def set_type(self, case_id: int, swarm_type: str | None) -> None:
+        self.db.execute("UPDATE cases SET swarm_type = ? WHERE id = ?", (swarm_type, case_id))
+
+    def pending_handoffs(self) -> list[Handoff]:
+        return [_handoff(r) for r in self._all(
+            "SELECT h.* FROM handoffs h JOIN cases c ON c.id = h.case_id "
+            "WHERE h.state = ? AND c.status = ? ORDER BY h.id",
+            (HandoffState.PENDING.value, CaseStatus.OPEN.value))]
+
+    def unanswered_help(self) -> list[HelpRequest]:
+        """Help requests on open cases that nobody besides the asker joined after."""
+        return [HelpRequest(id=r["id"], case_id=r["case_id"],
+                            skills=tuple(r["skills"].strip("|").split("|")), tried=r["tried"],
+                            by=r["by_id"], at=r["at"])
+                for r in self._all(
+                    "SELECT h.* FROM help_requests h JOIN cases c ON c.id = h.case_id "
+                    "WHERE c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p WHERE "
+                    "p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= h.at "
+                    "AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
+                    (CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
 
     # ownership periods ------------------------------------------------------
     def add_owner(self, case_id: int, person: str, at: str) -> None:

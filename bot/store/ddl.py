@@ -45,3 +45,19 @@ CREATE TABLE helpdesk_writes (
 );
 CREATE INDEX helpdesk_writes_pending ON helpdesk_writes(done_at, id)
 """
+
+LIFECYCLE = """
+ALTER TABLE promises ADD COLUMN seq INTEGER;
+UPDATE promises SET seq = (SELECT COUNT(*) FROM promises p
+                           WHERE p.case_id = promises.case_id AND p.id <= promises.id);
+CREATE UNIQUE INDEX promises_by_case_seq ON promises(case_id, seq);
+ALTER TABLE decisions ADD COLUMN seq INTEGER;
+UPDATE decisions SET seq = (SELECT COUNT(*) FROM decisions d
+                            WHERE d.case_id = decisions.case_id AND d.id <= decisions.id);
+CREATE UNIQUE INDEX decisions_by_case_seq ON decisions(case_id, seq);
+ALTER TABLE cases ADD COLUMN swarm_type TEXT;
+CREATE INDEX timeline_by_ref ON timeline(case_id, ref_id);
+CREATE TABLE nudges (kind TEXT NOT NULL, cause TEXT NOT NULL, to_id TEXT NOT NULL, case_id
+    INTEGER REFERENCES cases(id), at TEXT NOT NULL, PRIMARY KEY (kind, cause, to_id));
+CREATE INDEX nudges_by_at ON nudges(at)
+"""

@@ -22,7 +22,8 @@ _WINDOW_SQL = {
                 "(SELECT COUNT(*) FROM owners o WHERE o.case_id = c.id), "
                 f"({_FIRST_MOOD.format(d='')}), ({_FIRST_MOOD.format(d=' DESC')}), "
                 "(SELECT COUNT(*) FROM moods m WHERE m.case_id = c.id) "
-                "FROM cases c WHERE c.resolved_at >= ? AND c.resolved_at < ?",
+                "FROM cases c WHERE c.resolved_at >= ? AND c.resolved_at < ? "
+                "AND c.status <> 'cancelled'",
     # The first person other than the asker who joined the case at or after the request.
     "help": "SELECT h.at, (SELECT MIN(t.at) FROM timeline t WHERE t.kind = 'joined' "
             "AND t.case_id = h.case_id AND t.at >= h.at AND t.by_id <> h.by_id) "
@@ -37,6 +38,9 @@ _WINDOW_SQL = {
     "frictions": "SELECT process, how FROM frictions WHERE at >= ? AND at < ? "
                  "ORDER BY at DESC, id DESC",
     "decisions": "SELECT risk, outcome FROM decisions WHERE at >= ? AND at < ?",
+    "lifecycle": "SELECT kind FROM timeline WHERE at >= ? AND at < ? "
+                 "AND kind IN ('cancelled', 'reopened')",
+    "nudges": "SELECT kind FROM nudges WHERE at >= ? AND at < ?",
 }
 assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"
 

@@ -37,7 +37,6 @@ from bot.domain import (
     Touchpoint,
 )
 from bot.errors import CommandError
-from bot.helpdesk import TicketLink, WriteBack
 
 
 class SchemaError(CommandError):
@@ -97,6 +96,20 @@ class Cases(Protocol):
     def set_owner(self, case_id: int, owner: str) -> None: ...
     def set_delight(self, case_id: int, delight: str) -> None: ...
     def resolve(self, case_id: int, resolution: str, at: str) -> None: ...
+    def close(self, case_id: int, status: CaseStatus, resolution: str, at: str) -> None:
+        """Resolved or cancelled: `resolution` is how, or why; `at` is the closing time."""
+    def reopen(self, case_id: int) -> None:
+        """Open again: the resolution and closing time are cleared (the timeline keeps them)."""
+    def set_details(self, case_id: int, *, severity: int | None = None,
+                    customer: str | None = None, summary: str | None = None) -> None:
+        """Change what is given (None: left as it is)."""
+    def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
+    def pending_handoffs(self) -> list[Handoff]:
+        """Pending offers on open cases, oldest first."""
+    def unanswered_help(self) -> list[HelpRequest]:
+        """Help requests on open cases that nobody besides the asker joined after (people a
+        swarm type auto-invited, whose `why` starts with swarm_types.AUTO_INVITED, don't
+        count: they were brought, not answering)."""
 
     # ownership periods
     def add_owner(self, case_id: int, person: str, at: str) -> None: ...
@@ -142,6 +155,7 @@ class Timeline(Protocol):
     def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
                ref_id: int | None = None) -> int: ...
     def events(self, case_id: int, after_id: int = 0) -> list[TimelineEvent]: ...
+    def event(self, event_id: int) -> TimelineEvent | None: ...
     def last_seen(self, case_id: int, person: str) -> int: ...
     def mark_seen(self, case_id: int, person: str, event_id: int) -> None: ...
     def count_message(self, case_id: int, person: str) -> None: ...
@@ -163,6 +177,8 @@ class Journal(Protocol):
     def add_decision(self, case_id: int, risk: str, decision: str, rationale: str | None,
                      by: str, at: str) -> int: ...
     def decision(self, decision_id: int) -> Decision | None: ...
+    def decision_no(self, case_id: int, no: int) -> Decision | None:
+        """The case's decision by its per-case number (`Decision.no`)."""
     def decisions(self, case_id: int) -> list[Decision]: ...
     def set_outcome(self, decision_id: int, outcome: str, at: str) -> None: ...
     def add_friction(self, case_id: int | None, process: str, how: str, by: str, at: str
@@ -177,6 +193,14 @@ class Journal(Protocol):
         """The latest review of each reviewed process."""
     def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int: ...
     def promise(self, promise_id: int) -> Promise | None: ...
+    def promise_no(self, case_id: int, no: int) -> Promise | None:
+        """The case's promise by its per-case number (`Promise.no`)."""
+    def due_unkept(self, by: str) -> list[Reminder]:
+        """Open promises on open cases due by `by`, kept or reminded or not."""
+    def last_contact(self, case_id: int) -> str | None:
+        """When the customer last heard from us: the last touchpoint or kept promise."""
+    def last_contacts(self) -> dict[int, str]:
+        """`last_contact` of every open case that has one, in one read (the nudge pass)."""
     def promises(self, case_id: int) -> list[Promise]: ...
     def open_promises(self, case_id: int) -> list[Promise]:
         """Not kept yet, soonest due first."""
@@ -254,6 +278,17 @@ class SentMarks(Protocol):
     def unmark_reminded(self, promise_id: int) -> None: ...
 
 
+class Nudges(Protocol):
+    """Nudges sent: marked before sending (a restart never repeats one), unmarked if the
+    platform refuses (the next tick tries again)."""
+
+    def mark(self, kind: str, cause: str, to: str, case_id: int | None, at: str) -> bool:
+        """False when this kind of nudge for this cause already went to `to`."""
+    def unmark(self, kind: str, cause: str, to: str) -> None: ...
+    def sent(self, kind: str, cause: str) -> list[str]:
+        """Who was nudged of this kind for this cause."""
+
+
 # The digest's window reads: name -> the fields of each tuple, in order. "In the window"
 # means the time named first falls in [lo, hi).
 WINDOW_READS = {
@@ -267,6 +302,8 @@ WINDOW_READS = {
     "touchpoints": "case_id, function: one per touchpoint",
     "frictions": "process, how: newest first",
     "decisions": "risk, outcome: one per decision taken",
+    "lifecycle": "kind ('cancelled' or 'reopened'): one per case cancelled or reopened",
+    "nudges": "kind: one per nudge sent",
 }
 
 
@@ -292,45 +329,7 @@ class PlatformRefs(Protocol):
         """The value of this kind written most recently."""
 
 
-class Retention(Protocol):
-    """Customers' data (bot/services/erasure.py): redaction keeps what the digest counts."""
-
-    def cases_of_customer(self, customer: str) -> list[int]:
-        """Case ids whose customer is this name, ignoring case."""
-    def resolved_before(self, at: str) -> list[int]:
-        """Cases resolved before `at` whose text is not redacted yet."""
-    def redact(self, case_id: int, marker: str, at: str) -> int:
-        """Replace every free text of the case with `marker` (and forget processed inbox
-        rows naming it); returns how many rows changed."""
-    def prune_inbox(self, done_before: str) -> int:
-        """Delete inbox rows processed before `done_before`; returns how many."""
-    def compact(self) -> None:
-        """Rewrite the storage so redacted text is gone from the files too."""
-class Helpdesk(Protocol):
-    """Which ticket a case came from, and the helpdesk write-backs owed (issue 11)."""
-
-    def link(self, case_id: int, link: TicketLink, at: str) -> None: ...
-    def link_of(self, case_id: int) -> TicketLink | None: ...
-    def add_write(self, case_id: int, kind: str, payload: dict[str, Any], at: str) -> int:
-        """Record a write-back before it is attempted; its id."""
-    def write(self, write_id: int) -> WriteBack | None: ...
-    def pending_writes(self) -> list[WriteBack]:
-        """Not done yet, oldest first."""
-    def attempted(self, write_id: int, error: str | None) -> None: ...
-    def done(self, write_id: int, at: str) -> None: ...
-class Search(Protocol):
-    """Full-text search over what each case says: its summary, what was tried, its notes,
-    its decisions and its resolution. Words in, case ids out, best first (BM25 in SQLite,
-    ts_rank in PostgreSQL); equal scores put the newest case first. The index follows every
-    write in the same transaction."""
-
-    def ranked(self, words: Sequence[str], *, every_word: bool = True,
-               status: CaseStatus | None = None, platforms: Sequence[str] = (),
-               customer: str | None = None, skill: str | None = None,
-               exclude: int | None = None, limit: int = 10, offset: int = 0) -> list[int]:
-        """`words` are plain lower-case words (no query syntax). `every_word` asks for cases
-        with all of them, else any of them; `platforms` () means every platform; `customer`
-        matches whole, regardless of case; `skill` keeps cases that asked for it."""
+from bot.store.interfaces_late import Helpdesk, Retention, Search  # noqa: E402
 
 
 class Store(Protocol):
@@ -348,6 +347,7 @@ class Store(Protocol):
     retention: Retention
     helpdesk: Helpdesk
     search: Search
+    nudges: Nudges
 
     def transaction(self) -> AbstractContextManager[None]:
         """Everything inside commits together or not at all; nesting joins the outer one."""
@@ -357,5 +357,6 @@ class Store(Protocol):
 
 
 __all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Journal",
-           "Outbox", "OutboxItem", "People", "PlatformRefs", "Retention", "SchemaError", "Search",
+           "Nudges", "Outbox", "OutboxItem", "People", "PlatformRefs", "Retention", "SchemaError",
+           "Search",
            "SentMarks", "Store", "Timeline"]

@@ -34,7 +34,7 @@ def _mood(r: dict[str, Any]) -> Mood:
 def _decision(r: dict[str, Any]) -> Decision:
     return Decision(id=r["id"], case_id=r["case_id"], risk=r["risk"], decision=r["decision"],
                     rationale=r["rationale"], outcome=r["outcome"], outcome_at=r["outcome_at"],
-                    by=r["by_id"], at=r["at"])
+                    by=r["by_id"], at=r["at"], no=r["seq"] or r["id"])
 
 
 def _friction(r: dict[str, Any]) -> Friction:
@@ -44,7 +44,8 @@ def _friction(r: dict[str, Any]) -> Friction:
 
 def _promise(r: dict[str, Any]) -> Promise:
     return Promise(id=r["id"], case_id=r["case_id"], what=r["what"], due=r["due"],
-                   made_by=r["made_by"], made_at=r["made_at"], kept_at=r["kept_at"])
+                   made_by=r["made_by"], made_at=r["made_at"], kept_at=r["kept_at"],
+                   no=r["seq"] or r["id"])
 
 
 def _thanks(r: dict[str, Any]) -> Thanks:
@@ -89,8 +90,20 @@ class SqliteJournal(BaseQueries):
     def add_decision(self, case_id: int, risk: str, decision: str, rationale: str | None,
                      by: str, at: str) -> int:
         return self._insert("INSERT INTO decisions (case_id, risk, decision, rationale, by_id, "
-                            "at) VALUES (?, ?, ?, ?, ?, ?)",
-                            (case_id, risk, decision, rationale, by, at))
+                            "at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                            (case_id, risk, decision, rationale, by, at,
+                             self._next_seq("decisions", case_id)))
+
+    def _next_seq(self, table: str, case_id: int) -> int:
+        # Callers hold the command's transaction, so two numbers cannot be taken at once;
+        # the unique (case_id, seq) index would refuse it anyway.
+        r = self._one(f"SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM {table} WHERE case_id = ?",
+                      (case_id,))
+        return int(r["n"]) if r else 1
+
+    def decision_no(self, case_id: int, no: int) -> Decision | None:
+        r = self._one("SELECT * FROM decisions WHERE case_id = ? AND seq = ?", (case_id, no))
+        return _decision(r) if r else None
 
     def decision(self, decision_id: int) -> Decision | None:
         r = self._one("SELECT * FROM decisions WHERE id = ?", (decision_id,))
@@ -132,8 +145,39 @@ class SqliteJournal(BaseQueries):
 
     # promises -------------------------------------------------------------
     def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int:
-        return self._insert("INSERT INTO promises (case_id, what, due, made_by, made_at) "
-                            "VALUES (?, ?, ?, ?, ?)", (case_id, what, due, by, at))
+        return self._insert("INSERT INTO promises (case_id, what, due, made_by, made_at, seq) "
+                            "VALUES (?, ?, ?, ?, ?, ?)",
+                            (case_id, what, due, by, at, self._next_seq("promises", case_id)))
+
+    def promise_no(self, case_id: int, no: int) -> Promise | None:
+        r = self._one("SELECT * FROM promises WHERE case_id = ? AND seq = ?", (case_id, no))
+        return _promise(r) if r else None
+
+    def due_unkept(self, by: str) -> list[Reminder]:
+        """Open promises on open cases whose due time has come by `by`."""
+        rows = self._all(
+            "SELECT p.*, c.ref, c.owner_id, c.platform FROM promises p "
+            "JOIN cases c ON c.id = p.case_id WHERE p.kept_at IS NULL AND p.due <= ? "
+            "AND c.status = ? ORDER BY p.due, p.id", (by, CaseStatus.OPEN.value))
+        return [Reminder(promise=_promise(r), ref=r["ref"], owner=r["owner_id"],
+                         platform=r["platform"]) for r in rows]
+
+    def last_contacts(self) -> dict[int, str]:
+        """Open case id -> when its customer last heard from us, for cases with any contact."""
+        rows = self._all(
+            "SELECT case_id, MAX(at) AS at FROM (SELECT t.case_id, t.at FROM touchpoints t "
+            "JOIN cases c ON c.id = t.case_id WHERE c.status = ? UNION ALL SELECT p.case_id, "
+            "p.kept_at FROM promises p JOIN cases c ON c.id = p.case_id WHERE c.status = ? "
+            "AND p.kept_at IS NOT NULL) AS contacts GROUP BY case_id",
+            (CaseStatus.OPEN.value, CaseStatus.OPEN.value))
+        return {r["case_id"]: r["at"] for r in rows}
+
+    def last_contact(self, case_id: int) -> str | None:
+        """When the customer last heard from us: the last touchpoint or kept promise."""
+        r = self._one("SELECT MAX(at) AS at FROM (SELECT MAX(at) AS at FROM touchpoints "
+                      "WHERE case_id = ? UNION ALL SELECT MAX(kept_at) FROM promises "
+                      "WHERE case_id = ?) AS contacts", (case_id, case_id))
+        return r["at"] if r and r["at"] else None
 
     def promise(self, promise_id: int) -> Promise | None:
         r = self._one("SELECT * FROM promises WHERE id = ?", (promise_id,))

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store.ddl import HELPDESK, OUTBOX
+from bot.store.ddl import HELPDESK, LIFECYCLE, OUTBOX
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
@@ -348,6 +348,13 @@ def m013_outbox(db: Database) -> None:
     for statement in OUTBOX.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m014_case_lifecycle(db: Database) -> None:
+    """Issue 12: per-case numbers (back-filled), swarm type, corrections, nudges sent."""
+    for statement in filter(str.strip, LIFECYCLE.split(";")):
+        db.execute(statement)
 
 
 @migrations()

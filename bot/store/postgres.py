@@ -33,6 +33,7 @@ from bot.store.interfaces import (
     Helpdesk,
     Inbox,
     Journal,
+    Nudges,
     Outbox,
     People,
     PlatformRefs,
@@ -43,6 +44,7 @@ from bot.store.interfaces import (
     Timeline,
 )
 from bot.store.journal import SqliteJournal
+from bot.store.nudges import SqliteNudges
 from bot.store.outbox import SqliteOutbox
 from bot.store.people import SqlitePeople
 from bot.store.pg_db import PgDb
@@ -117,6 +119,7 @@ class PgStore:
         self.retention: Retention = PgRetention(db)
         self.helpdesk: Helpdesk = SqliteHelpdesk(db)
         self.search: Search = PgSearch(db)
+        self.nudges: Nudges = SqliteNudges(db)
 
     @property
     def path(self) -> str:

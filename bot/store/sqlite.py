@@ -22,6 +22,7 @@ from bot.store.interfaces import (
     Helpdesk,
     Inbox,
     Journal,
+    Nudges,
     Outbox,
     People,
     PlatformRefs,
@@ -33,6 +34,7 @@ from bot.store.interfaces import (
 )
 from bot.store.journal import SqliteJournal
 from bot.store.migrations import migrate, migrations
+from bot.store.nudges import SqliteNudges
 from bot.store.outbox import SqliteOutbox
 from bot.store.people import SqlitePeople
 from bot.store.platform_refs import SqlitePlatformRefs
@@ -96,6 +98,7 @@ class SqliteStore:
         self.retention: Retention = SqliteRetention(db)
         self.helpdesk: Helpdesk = SqliteHelpdesk(db)
         self.search: Search = SqliteSearch(db)
+        self.nudges: Nudges = SqliteNudges(db)
 
     @property
     def path(self) -> str:

@@ -22,7 +22,13 @@ class SqliteTimeline(BaseQueries):
         rows = self._all("SELECT * FROM timeline WHERE case_id = ? AND id > ? ORDER BY id",
                          (case_id, after_id))
         return [TimelineEvent(id=r["id"], case_id=r["case_id"], at=r["at"], kind=r["kind"],
-                              by=r["by_id"], text=r["text"]) for r in rows]
+                              by=r["by_id"], text=r["text"], ref_id=r["ref_id"])
+                for r in rows]
+
+    def event(self, event_id: int) -> TimelineEvent | None:
+        r = self._one("SELECT * FROM timeline WHERE id = ?", (event_id,))
+        return TimelineEvent(id=r["id"], case_id=r["case_id"], at=r["at"], kind=r["kind"],
+                             by=r["by_id"], text=r["text"], ref_id=r["ref_id"]) if r else None
 
     def last_seen(self, case_id: int, person: str) -> int:
         r = self._one("SELECT event_id FROM last_seen WHERE case_id = ? AND person_id = ?",

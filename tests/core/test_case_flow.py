@@ -68,6 +68,10 @@ async def test_whole_case_from_open_to_resolve(say, core, port, clock) -> None:
     assert f"owner {mention('bob')}" in port.topics[room]
     await say("alice", "thanks @carol traced the cert chain", room)
     assert "Only the owner" in await say("alice", "resolve fixed", room)
+    asked = await say("bob", "resolve rotated the IdP cert", room)
+    assert "open promises" in asked and "call back with the fix" in asked
+    assert core.deps.store.cases.by_ref("ZD-4711").is_open
+    await say("bob", "kept 1", room)
     out = await say("bob", "resolve rotated the IdP cert", room)
     assert "Resolved ZD-4711" in out and "<@carol>" in out and "<@alice>" in out
     assert room in port.archived

@@ -51,7 +51,7 @@ async def build_two_weeks(s: Script) -> None:
     await s.at("2026-11-10 09:07", "alice", "touch A-2 identity reset their admin")
     await s.at("2026-11-10 09:10", "alice", "decide A-2 low accept a bank transfer")
     await s.at("2026-11-10 09:11", "alice", "decide A-2 medium waive the late fee")
-    await s.at("2026-11-10 09:12", "alice", "outcome A-2 2 lost")
+    await s.at("2026-11-10 09:12", "alice", "outcome A-2 1 lost")
     await s.at("2026-11-10 09:15", "alice", "promise A-2 2026-11-10T12:00:00Z send the form")
     await s.at("2026-11-10 09:16", "alice", "promise A-2 2026-11-11T12:00:00Z call finance")
     await s.at("2026-11-10 10:00", "bob", "decline A-2 on leave tomorrow")
@@ -59,8 +59,9 @@ async def build_two_weeks(s: Script) -> None:
     await s.at("2026-11-10 11:00", "alice", "mood A-2 frustrated still no invoice")
     await s.at("2026-11-10 11:30", "carol", "friction A-2 refunds: no one owns it")
     await s.at("2026-11-10 11:31", "carol", "friction sso change: no notice to customers")
-    await s.at("2026-11-10 13:00", "alice", "kept A-2 2")  # late
-    await s.at("2026-11-12 08:00", "alice", "resolve A-2 paid by transfer")  # 48 h
+    await s.at("2026-11-10 13:00", "alice", "kept A-2 1")  # late
+    await s.at("2026-11-12 08:00", "alice",
+               'resolve A-2 carry="dan sends it" paid by transfer')  # 48 h
 
     await s.at("2026-11-15 22:00", "alice", "open A-3 sev2 VPN down")
     await s.at("2026-11-15 22:30", "alice", "need A-3 networking")  # nobody comes

@@ -127,7 +127,7 @@ async def test_promise_reminder_15_minutes_before_once(tmp_path: Path) -> None:
     port.failing["direct_message"] = "user_not_found"
     assert await s.remind(utc("2026-11-16 10:45")) == []  # refused: not marked
     del port.failing["direct_message"]
-    assert await s.remind(utc("2026-11-16 10:46")) == ["reminder promise #1 -> alice"]
+    assert await s.remind(utc("2026-11-16 10:46")) == ["reminder promise #1 of ZD-2 -> alice"]
     assert await s.tick(utc("2026-11-16 10:50")) == []
     dm = [x for x in port.sent if x.action == "dm"][-1]
     assert dm.target == "alice" and "call back" in dm.reply.text

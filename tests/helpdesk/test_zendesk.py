@@ -40,6 +40,8 @@ async def run_case(bot: SlackHarness, zd: FakeZendesk) -> str:
     room = case.room_id
     await bot.command("need sso", "UALICE", channel=room)
     await bot.command("join", "UCAROL", channel=room)
+    # Credit at resolve goes to who contributed, not to who only joined (issue 12).
+    await bot.command("note the IdP lost the SAML attribute mapping", "UCAROL", channel=room)
     await bot.command("handoff <@UBOB> Rita waits for the SAML fix; call her at 5",
                       "UALICE", channel=room)
     await bot.command("accept", "UBOB", channel=room)

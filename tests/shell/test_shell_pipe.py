@@ -32,6 +32,7 @@ hello from bob, looking at the IdP logs
 @bob /swarm accept
 /swarm thanks @carol spotted the DNS cache
 /swarm resolve IdP metadata refreshed
+/swarm resolve carry="bob calls back tomorrow" IdP metadata refreshed
 /swarm frobnicate"""
 
 
@@ -59,6 +60,7 @@ def test_scripted_session_and_export(tmp_path: Path) -> None:
     assert "error: You own ZD-4711, so you stay with the customer" in out
     assert "[DM @bob] swarmbot: @alice offers you ZD-4711" in out
     assert "[Accept] -> /swarm accept ZD-4711" in out
+    assert "error: ZD-4711 has open promises to the customer" in out
     assert "(room archived)" in out
     assert "Unknown command `frobnicate`" in out
 

@@ -62,13 +62,14 @@ def test_bulk_rows_read_back_as_if_written_one_by_one(store: Store) -> None:
             help_requests=[(1, 1, "|sso|", None, "ann", T0)])
         store.timeline.bulk([(1, T0, "opened", "ann", "opened ZD-1", None)])
         store.journal.bulk(moods=[(1, 1, "angry", None, "ann", T1)],
-                           promises=[(1, 1, "call back", T2, "ann", T0, None)])
+                           promises=[(1, 1, "call back", T2, "ann", T0, None, 1)])
     case = store.cases.by_ref("ZD-1")
     assert (case.id, case.resolution, case.resolved_at) == (1, "fixed", T2)
     assert [h.skills for h in store.cases.help_requests(1)] == [("sso",)]
     assert [e.text for e in store.timeline.events(1)] == ["opened ZD-1"]
     assert store.journal.last_mood(1).level == "angry"
     assert store.journal.promise(1).what == "call back"
+    assert store.journal.promise_no(1, 1).id == 1  # the case's own number, from the bulk row
     assert store.digest.window(*WEEK)["resolved"] == [(T0, T2, 1, "angry", "angry", 1)]
 
 

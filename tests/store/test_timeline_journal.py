@@ -50,7 +50,8 @@ def test_decisions_and_their_outcome(store: Store) -> None:
     cid = open_case(store)
     did = store.journal.add_decision(cid, "medium", "waive the fee", "loyal customer", "ann", T0)
     assert store.journal.decision(did) == Decision(did, cid, "medium", "waive the fee",
-                                                   "loyal customer", None, None, "ann", T0)
+                                                   "loyal customer", None, None, "ann", T0,
+                                                   no=1)
     store.journal.set_outcome(did, "kept", T1)
     assert (store.journal.decisions(cid)[0].outcome,
             store.journal.decisions(cid)[0].outcome_at) == ("kept", T1)
@@ -71,7 +72,7 @@ def test_promises_open_kept_and_due_for_a_reminder(store: Store) -> None:
     soon = store.journal.add_promise(cid, "send the invoice", T1, "ann", T0)
     assert [p.id for p in store.journal.open_promises(cid)] == [soon, late]  # soonest first
     assert store.journal.promise(soon) == Promise(soon, cid, "send the invoice", T1, "ann", T0,
-                                                  None)
+                                                  None, no=2)
     [due] = store.journal.due_reminders(T1)
     assert (due.promise.id, due.ref, due.owner, due.platform) == (soon, "ZD-1", "ann", "slack")
     assert store.sent.mark_reminded(soon, T0) and not store.sent.mark_reminded(soon, T0)

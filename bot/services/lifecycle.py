@@ -1,0 +1,210 @@
+"""A case's whole life: reopen, cancel, append-only corrections, withdrawing an offer, credit.
+
+The timeline is append-only: a correction, a retraction or a changed detail is a new entry
+that points at what it changes (`ref_id`); the original stays, shown marked. Platform calls
+are made at the end of each function, through `Effects`, so they can move to an outbox.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain import Case, CaseStatus, HandoffState, Person, TimelineEvent
+from bot.domain import severity_label as sev
+from bot.errors import CommandError, NotAllowed, NotFound
+from bot.services import messages, rooms
+from bot.services.base import Deps, Effects, mention, require_open, require_owner
+
+# Entries people wrote, which they (or the owner) may correct or retract. What the bot
+# recorded (joined, opened, handoffs, resolved…) is a fact of the case, not someone's words.
+CORRECTABLE = frozenset({"note", "touch", "mood", "delight", "decision", "outcome", "promise",
+                         "friction", "thanks", "help_requested"})
+# What counts as contributing to a case, for credit at resolve (README: Credit).
+CONTRIBUTIONS = frozenset({"opened", "note", "touch", "mood", "delight", "decision",
+                           "outcome", "promise", "promise_kept", "friction", "thanks",
+                           "help_requested", "handoff_accepted", "corrected"})
+DETAILS = ("severity", "customer", "summary")
+
+
+@dataclass
+class Changed:
+    case: Case
+    failures: list[str] = field(default_factory=list)
+
+
+def _closed_word(case: Case) -> str:
+    return "cancelled" if case.status is CaseStatus.CANCELLED else "resolved"
+
+
+def check_reopen(deps: Deps, actor: Person, case: Case) -> None:
+    if case.is_open:
+        raise CommandError(f"{case.ref} is open; there is nothing to reopen.")
+    # The owner of record is the last owner: resolve and cancel keep it on the case.
+    require_owner(deps, case, actor, "reopen it")
+
+
+async def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
+    check_reopen(deps, actor, case)
+    store, now = deps.store, deps.now_iso()
+    was = _closed_word(case)
+    old_room = case.room_name
+    with store.transaction():
+        store.cases.reopen(case.id)
+        store.cases.add_owner(case.id, case.owner, now)
+        store.timeline.append(case.id, now, "reopened", actor.id,
+                              f"reopened (was {was}: {case.resolution}): {why.strip()}")
+        fresh = store.cases.by_id(case.id) or case
+        effects = Effects(deps, fresh)
+        # A room cannot be unarchived through every platform's API, so a reopened case gets
+        # a new room (the outbox makes one: the case has none now), linked to the old one.
+        rooms.open_room(deps, fresh, [], effects)
+        # Whoever was still in the swarm comes along to the new room.
+        others = [p.person for p in store.cases.participants(case.id, active_only=True)
+                  if p.person != fresh.owner]
+        if others:
+            effects.invite(others, "add the swarm to the new room")
+        link = f" The earlier room was #{old_room}." if old_room else ""
+        effects.post(messages.notice(f"{mention(actor.id)} reopened {fresh.ref}: "
+                                     f"{why.strip()}." + link, mentions=(actor.id,)),
+                     "tell the new room")
+    return Changed(store.cases.by_id(case.id) or fresh, effects.failures)
+
+
+async def cancel(deps: Deps, actor: Person, case: Case, reason: str) -> Changed:
+    require_open(case)
+    require_owner(deps, case, actor, "cancel it")
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        pending = store.cases.pending_handoff(case.id)
+        if pending is not None:
+            store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case cancelled")
+        store.cases.close(case.id, CaseStatus.CANCELLED, reason.strip(), now)
+        store.cases.end_owner(case.id, now)
+        store.timeline.append(case.id, now, "cancelled", actor.id, reason.strip())
+        effects = Effects(deps, case)
+        refresh_brief(deps, case, effects)
+        effects.post(messages.notice(
+            f"{case.ref} was cancelled by {mention(actor.id)}: {reason.strip()}."),
+            "tell the room")
+        effects.archive()
+    return Changed(store.cases.by_id(case.id) or case, effects.failures)
+
+
+def _entry(deps: Deps, actor: Person, case: Case, entry_id: int, verb: str) -> TimelineEvent:
+    event = deps.store.timeline.event(entry_id)
+    if event is None or event.case_id != case.id:
+        raise NotFound(f"{case.ref} has no entry #{entry_id}: "
+                       f"{deps.phrases.command('catchup')} shows entries with their numbers.")
+    if event.kind not in CORRECTABLE:
+        raise CommandError(f"Entry #{entry_id} ({event.kind.replace('_', ' ')}) was recorded "
+                           f"by swarmbot; only what people wrote can be {verb}.")
+    if event.by != actor.id and case.owner != actor.id and not deps.is_manager(actor):
+        raise NotAllowed(f"Only who wrote entry #{entry_id} ({mention(event.by or '')}) or "
+                         f"the owner can {verb.removesuffix('ed')} it.")
+    for later in deps.store.timeline.events(case.id, entry_id):
+        if later.ref_id == entry_id and later.kind == "retracted":
+            raise CommandError(f"Entry #{entry_id} was retracted (entry #{later.id}).")
+    return event
+
+
+def correct(deps: Deps, actor: Person, case: Case, entry_id: int, text: str) -> int:
+    require_open(case)
+    _entry(deps, actor, case, entry_id, "corrected")
+    return deps.store.timeline.append(case.id, deps.now_iso(), "corrected", actor.id,
+                                      text.strip(), entry_id)
+
+
+def retract(deps: Deps, actor: Person, case: Case, entry_id: int, why: str) -> int:
+    require_open(case)
+    _entry(deps, actor, case, entry_id, "retracted")
+    return deps.store.timeline.append(case.id, deps.now_iso(), "retracted", actor.id,
+                                      why.strip(), entry_id)
+
+
+def marks_of(deps: Deps, case: Case) -> dict[int, str]:
+    return marks(deps.store.timeline.events(case.id))
+
+
+def marks(events: list[TimelineEvent]) -> dict[int, str]:
+    """Entry id -> how it was corrected or retracted (latest last), for showing it marked."""
+    out: dict[int, str] = {}
+    for e in events:
+        if e.ref_id is not None and e.kind in ("corrected", "retracted"):
+            what = "corrected" if e.kind == "corrected" else "retracted"
+            sep = ": " if e.kind == "corrected" else " because "
+            out[e.ref_id] = f"{what} by {mention(e.by or '')} in #{e.id}{sep}{e.text}"
+    return out
+
+
+async def set_detail(deps: Deps, actor: Person, case: Case, what: str,
+                     value: str | int) -> Changed:
+    require_open(case)
+    require_owner(deps, case, actor, f"change its {what}")
+    assert what in DETAILS, "handlers validate what can be set"
+    before = {"severity": sev(case.severity), "customer": case.customer or "none",
+              "summary": case.summary}[what]
+    after = sev(int(value)) if what == "severity" else str(value)
+    store, now = deps.store, deps.now_iso()
+    with store.transaction():
+        store.cases.set_details(case.id, **{what: value})
+        store.timeline.append(case.id, now, "changed", actor.id, f"{what}: {before} -> {after}")
+        fresh = store.cases.by_id(case.id) or case
+        effects = Effects(deps, fresh)
+        if what == "severity":
+            effects.set_topic(messages.topic(fresh))
+        refresh_brief(deps, fresh, effects)
+    return Changed(fresh, effects.failures)
+
+
+async def withdraw(deps: Deps, actor: Person, case: Case) -> tuple[str, list[str]]:
+    """Withdraw the pending offer; its receiver is told. Returns (receiver, failures)."""
+    require_open(case)
+    require_owner(deps, case, actor, "withdraw its handoff offer")
+    store, now = deps.store, deps.now_iso()
+    pending = store.cases.pending_handoff(case.id)
+    if pending is None:
+        raise CommandError(f"No handoff of {case.ref} is waiting to be answered.")
+    with store.transaction():
+        store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "withdrawn")
+        store.timeline.append(case.id, now, "handoff_withdrawn", actor.id,
+                              f"offer to {mention(pending.to_id)} withdrawn", pending.id)
+        effects = Effects(deps, case)
+        tell_withdrawn(deps, case, pending.to_id, actor.id, effects)
+    return pending.to_id, effects.failures
+
+
+def tell_withdrawn(deps: Deps, case: Case, receiver: str, by: str, effects: Effects,
+                   replaced_by: str | None = None) -> None:
+    """An offer's receiver learns it is off, so a later Accept is not a surprise."""
+    why = f": it went to {mention(replaced_by)} instead" if replaced_by else ""
+    effects.direct_message(receiver, messages.notice(
+        f"{mention(by)} withdrew the handoff of {case.ref} offered to you{why}. Nothing is "
+        "waiting for you.", mentions=(by,)), f"tell {mention(receiver)}")
+
+
+def refresh_brief(deps: Deps, case: Case, effects: Effects) -> None:
+    """Update the case brief in place (owner, severity, delight, promises, status): an
+    outbox row, done where the port can (bot.ports.MessageUpdater) and the brief was posted
+    in the case's room (bot/services/outbox.py records where)."""
+    effects.update_brief()
+
+
+async def brief_changed(deps: Deps, case: Case) -> list[str]:
+    """For commands whose own service has no platform call (delight, promise, kept)."""
+    effects = Effects(deps, case)
+    refresh_brief(deps, case, effects)
+    return effects.failures
+
+
+def contributors(deps: Deps, case: Case) -> list[str]:
+    """Who gets credit at resolve: not the owner, and not everyone who passed through.
+
+    Someone contributed if they wrote an entry (note, touchpoint, mood, decision, promise,
+    friction, thanks, a help request, a correction), posted in the room, were thanked on the
+    case, opened it, or accepted a handoff. Joining (and leaving) alone is not credit."""
+    store = deps.store
+    found = [e.by for e in store.timeline.events(case.id)
+             if e.by and e.kind in CONTRIBUTIONS]
+    found += [p for p, n in store.timeline.message_counts(case.id).items() if n > 0]
+    found += [t.to_id for t in store.journal.thanks(case.id)]
+    return [p for p in dict.fromkeys(found) if p != case.owner]

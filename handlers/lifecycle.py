@@ -1,0 +1,148 @@
+"""reopen, cancel, correct, retract, set, withdraw: the rest of a case's life (issue 12)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.domain import SEVERITIES
+from bot.people import mention
+from bot.replies import Reply, Tone
+from bot.services import lifecycle
+from bot.services.lifecycle import DETAILS
+from handlers.parsing import Args
+from handlers.registry import Ctx, Parser, command
+from handlers.validate import bounded
+
+
+@dataclass(frozen=True)
+class Why:
+    """reopen / cancel: the reason is required, and kept in the timeline."""
+
+    text: str
+
+
+def _why(what: str, field: str) -> Parser:
+    def parse(ctx: Ctx, args: Args) -> Why:
+        text = args.rest()
+        if not text:
+            raise ctx.bad(f"say {what}")
+        return Why(bounded(text, field))
+    return parse
+
+
+@command("reopen", "<why>", "Reopen a resolved or cancelled case in a new room, linked.",
+         parse=_why("why it is being reopened", "reason"), who="owner or manager",
+         details="The owner of record owns it again; the new room's first post links the old "
+                 "room, and the timeline says who reopened it and why.")
+async def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
+    done = await lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+    # The new room is made after this command (the outbox); its first post links the old.
+    fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
+    where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
+        " in a new swarm room"
+    return [ctx.ok(f"Reopened {done.case.ref}{where}; {mention(done.case.owner)} owns it.",
+                   private=False)] + ctx.failures(done.failures)
+
+
+@command("cancel", "<reason>", "Close a case without resolving it (duplicate, withdrawn).",
+         parse=_why("why it is cancelled", "reason"), who="owner or manager",
+         details="Cancelled is not resolved: the digest counts it apart, nobody is credited, "
+                 "and `reopen` brings it back.")
+async def cancel(ctx: Ctx, cmd: Why) -> list[Reply]:
+    done = await lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+    return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}", private=False)] + ctx.failures(
+        done.failures)
+
+
+@dataclass(frozen=True)
+class Amend:
+    """correct / retract: an entry number and the new text (or why it is withdrawn)."""
+
+    entry: int
+    text: str
+
+
+def _amend(what: str, field: str) -> Parser:
+    def parse(ctx: Ctx, args: Args) -> Amend:
+        entry = args.take_int("entry", ctx.usage)
+        text = args.rest()
+        if not text:
+            raise ctx.bad(f"say {what}")
+        return Amend(entry, bounded(text, field))
+    return parse
+
+
+_APPEND_ONLY = ("The original stays in the timeline and the export, marked with who and why; "
+                "entry numbers are shown by `catchup`. Allowed to who wrote the entry, the "
+                "owner, or a manager.")
+
+
+@command("correct", "<entry> <new text>", "Correct an entry of the timeline.",
+         parse=_amend("the corrected text", "note"), details=_APPEND_ONLY)
+async def correct(ctx: Ctx, cmd: Amend) -> list[Reply]:
+    fix = lifecycle.correct(ctx.deps, ctx.actor, ctx.need_case(), cmd.entry, cmd.text)
+    return [ctx.ok(f"Entry #{cmd.entry} corrected (entry #{fix}); the original stays, marked.")]
+
+
+@command("retract", "<entry> <why>", "Withdraw an entry of the timeline, saying why.",
+         parse=_amend("why it is withdrawn", "why"), details=_APPEND_ONLY)
+async def retract(ctx: Ctx, cmd: Amend) -> list[Reply]:
+    lifecycle.retract(ctx.deps, ctx.actor, ctx.need_case(), cmd.entry, cmd.text)
+    return [ctx.ok(f"Entry #{cmd.entry} retracted; it stays in the timeline, marked.")]
+
+
+@dataclass(frozen=True)
+class SetDetail:
+    what: str
+    value: str | int
+
+
+def parse_set(ctx: Ctx, args: Args) -> SetDetail:
+    what = (args.take() or "").lower()
+    if what not in DETAILS:
+        raise ctx.bad(f"`{what[:20]}` cannot be set" if what else "say what to set")
+    value = args.rest()
+    if not value:
+        raise ctx.bad(f"give the new {what}")
+    if what == "severity":
+        level = value.lower().removeprefix("sev")
+        if not level.isdigit() or int(level) not in SEVERITIES:
+            raise ctx.bad(f"`{value[:10]}` is not a severity (sev1..sev4)")
+        return SetDetail(what, int(level))
+    return SetDetail(what, bounded(value, what))
+
+
+@command("set", f"<{'|'.join(DETAILS)}> <value>",
+         "Change the case's severity, customer or summary (recorded in the timeline).",
+         parse=parse_set, who="owner or manager",
+         details="Severity changes the nudge timings (see `[types]` in the README).")
+async def set_(ctx: Ctx, cmd: SetDetail) -> list[Reply]:
+    done = await lifecycle.set_detail(ctx.deps, ctx.actor, ctx.need_case(), cmd.what,
+                                      cmd.value)
+    shown = f"sev{cmd.value}" if cmd.what == "severity" else cmd.value
+    return [ctx.ok(f"{done.case.ref}: {cmd.what} is now {shown}.", private=False)
+            ] + ctx.failures(done.failures)
+
+
+@dataclass(frozen=True)
+class Withdraw:
+    pass
+
+
+def parse_withdraw(ctx: Ctx, args: Args) -> Withdraw:
+    if args.rest():
+        raise ctx.bad("withdraw takes no words")
+    return Withdraw()
+
+
+@command("withdraw", "", "Withdraw your pending handoff offer; its receiver is told.",
+         parse=parse_withdraw, who="owner")
+async def withdraw(ctx: Ctx, cmd: Withdraw) -> list[Reply]:
+    case = ctx.need_case()
+    receiver, failures = await lifecycle.withdraw(ctx.deps, ctx.actor, case)
+    return [Reply(text=f"Withdrew the offer of {case.ref} to {mention(receiver)}; they've been "
+                       f"told. You are still the owner.", tone=Tone.SUCCESS)
+            ] + ctx.failures(failures)
+
+
+COMMANDS = [reopen, cancel, correct, retract, set_, withdraw]
