@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from adapters.bootstrap import build_core
+from adapters.bootstrap import build_core, open_config_store
 from bot.digest.metrics import compute_digest
 from bot.digest.text import to_markdown
 from bot.digest.weeks import week_containing
@@ -13,7 +13,6 @@ from bot.domain import CaseStatus
 from bot.export import export_cases
 from bot.people import mention
 from bot.scheduler import Scheduler
-from bot.store import open_store
 from tests.conftest import room_event
 
 
@@ -162,7 +161,7 @@ async def test_nudges_fire_once_each_to_the_right_people(core, say, port, clock,
     assert [b.command for b in withdraw.buttons] == ["withdraw ZD-1"]
     clock.advance(minutes=30)  # an hour since open with no word to the customer (sev1)
     restarted = Scheduler(build_core(config, {"fake": port}, clock=clock,
-                                     store=open_store(config.store.path)).deps)
+                                     store=open_config_store(config)).deps)
     fired = await restarted.tick(clock.now)
     assert fired == ["nudge update ZD-1 -> @alice"]
     update = [s.reply for s in port.sent if s.action == "dm" and s.target == "alice"][-1]
