@@ -8,7 +8,7 @@ command names, API method names), never from user text, so the series stay few.
 
 from __future__ import annotations
 
-from prometheus_client import Counter, Histogram
+from prometheus_client import Counter, Gauge, Histogram
 
 REQUESTS = Counter(
     "swarmbot_requests", "HTTP requests served, by source (slack, teams, digest, ops, other) "
@@ -44,3 +44,12 @@ def source_of(path: str) -> str:
     if path in ("/healthz", "/readyz", "/metrics"):
         return "ops"
     return "other"
+
+OUTBOX_ROWS = Gauge(
+    "swarmbot_outbox_rows", "Platform calls not done yet, by state (pending: waiting or due; "
+    "failed: gave up, the owner was told)", ["state"])
+OUTBOX_RETRIES = Counter(
+    "swarmbot_outbox_retries_total", "Platform calls put back to try again after a transient "
+    "failure, by kind", ["kind"])
+OUTBOX_GAVE_UP = Counter(
+    "swarmbot_outbox_gave_up_total", "Platform calls given up (owner told), by kind", ["kind"])

@@ -134,3 +134,33 @@ async def test_readyz_says_the_store_is_current(world: World) -> None:
         assert resp.status == 503
         assert (await resp.json())["problems"] == [
             "store schema not current: pending migrations m011_case_ref_lookup"]
+
+
+async def test_the_outbox_shows_in_metrics(world: World) -> None:
+    store = world.app[SLACK_RUNTIME].dispatcher.entrance.deps.store
+    at = "2026-11-16T09:00:00Z"
+    # A call that gave up (the worker leaves those alone until `retry`).
+    item = store.outbox.add(None, "slack", "dm", {"what": "tell someone", "person": "U1",
+                                                  "reply": {"text": "x"}}, at)
+    store.outbox.give_up(item, 6, "ratelimited", at)
+    async with world.session.get(world.url + "/metrics") as resp:
+        text = await resp.text()
+    assert 'swarmbot_outbox_rows{state="failed"} 1.0' in text
+
+
+def test_readyz_says_when_the_outbox_is_stuck(tmp_path) -> None:  # noqa: ANN001
+    from datetime import UTC, datetime
+
+    from bot.store import open_store
+    from bot.web.ops import outbox_problems
+
+    store = open_store(tmp_path / "stuck.db")  # no worker runs here
+    now = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
+    try:
+        store.outbox.add(None, "slack", "dm", {"what": "x"}, "2026-11-16T08:55:00Z")
+        assert outbox_problems(store, now) == []  # 5 minutes late: the worker may be busy
+        store.outbox.add(None, "slack", "dm", {"what": "x"}, "2026-11-16T08:30:00Z")
+        assert outbox_problems(store, now) == [
+            "outbox stuck: 1 platform call(s) overdue by more than 10 minutes"]
+    finally:
+        store.close()

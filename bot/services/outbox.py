@@ -25,6 +25,7 @@ from datetime import timedelta
 
 from bot.domain import Case, CaseStatus, iso, room_name_for
 from bot.errors import PortError
+from bot.metrics import OUTBOX_GAVE_UP, OUTBOX_RETRIES
 from bot.people import mention
 from bot.ports import ChatPort, MessageUpdater, PostFinder
 from bot.replies import Reply
@@ -129,8 +130,10 @@ def _failed(deps: Deps, item: OutboxItem, case: Case | None,
                  item.tries + 1, wait)
         store.outbox.later(item.id, item.tries, iso(deps.now() + timedelta(seconds=wait)),
                            err.detail, deps.now_iso())
+        OUTBOX_RETRIES.labels(item.kind).inc()
         return None
     store.outbox.give_up(item.id, item.tries, err.detail, deps.now_iso())
+    OUTBOX_GAVE_UP.labels(item.kind).inc()
     log.warning("outbox %s (%s) gave up after %d tries: %s", item.id, what, item.tries,
                 err.detail)
     # The retry command names the case, so the line says which one wherever it is read.

@@ -267,6 +267,8 @@ class Outbox(Protocol):
         due now (they may wait for the failed ones); how many had failed."""
     def counts(self) -> dict[str, int]:
         """Rows per state."""
+    def overdue(self, before: str) -> int:
+        """Pending rows that should have been tried before `before` (a stuck worker)."""
 
 
 class SentMarks(Protocol):

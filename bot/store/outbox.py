@@ -87,3 +87,8 @@ class SqliteOutbox(BaseQueries):
     def counts(self) -> dict[str, int]:
         return {r["state"]: r["n"] for r in self._all(
             "SELECT state, COUNT(*) AS n FROM outbox GROUP BY state")}
+
+    def overdue(self, before: str) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM outbox WHERE state = 'pending' AND "
+                        "next_at < ?", (before,))
+        return int(row["n"]) if row else 0

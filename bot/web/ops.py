@@ -5,11 +5,13 @@ from __future__ import annotations
 
 import time
 from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
 
 from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
-from bot.metrics import ACK_SECONDS, REQUESTS, source_of
+from bot.domain import iso, utcnow
+from bot.metrics import ACK_SECONDS, OUTBOX_ROWS, REQUESTS, source_of
 from bot.store import Store
 from bot.store.health import store_problems
 
@@ -40,13 +42,28 @@ async def healthz(_: web.Request) -> web.Response:
     return web.json_response({"ok": True})
 
 
+# A pending platform call this much past its time means no worker is doing the outbox.
+STUCK_AFTER = timedelta(minutes=10)
+
+
+def outbox_problems(store: Store, now: datetime) -> list[str]:
+    overdue = store.outbox.overdue(iso(now - STUCK_AFTER))
+    return [f"outbox stuck: {overdue} platform call(s) overdue by more than "
+            f"{int(STUCK_AFTER.total_seconds() // 60)} minutes"] if overdue else []
+
+
 def add_ops_routes(app: web.Application, store: Store) -> None:
     async def readyz(_: web.Request) -> web.Response:
         problems = store_problems(store)
+        if not problems:
+            problems = outbox_problems(store, utcnow())
         return web.json_response({"ok": not problems, "problems": problems},
                                  status=503 if problems else 200)
 
     async def metrics(_: web.Request) -> web.Response:
+        counts = store.outbox.counts()
+        for state in ("pending", "failed"):
+            OUTBOX_ROWS.labels(state).set(counts.get(state, 0))
         body = generate_latest(REGISTRY)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 
