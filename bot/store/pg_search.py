@@ -15,6 +15,7 @@ from typing import Any
 
 from bot.domain import CaseStatus
 from bot.store.base import BaseQueries
+from bot.store.search import case_filters
 
 _WORD = re.compile(r"\w+")
 _DOCUMENT = (
@@ -41,21 +42,9 @@ class PgSearch(BaseQueries):
         query = tsquery(words, every_word)
         if not query:
             return []
-        where = ["d.doc @@ q.q"]
-        params: list[Any] = [query]
-        if status is not None:
-            where.append("c.status = ?")
-            params.append(status.value)
-        if platforms:
-            where.append(f"c.platform IN ({', '.join('?' for _ in platforms)})")
-            params += list(platforms)
-        if customer:
-            where.append("lower(c.customer) = lower(?)")
-            params.append(customer)
-        if skill:
-            where.append("EXISTS (SELECT 1 FROM help_requests h WHERE h.case_id = c.id "
-                         "AND h.skills LIKE ?)")
-            params.append(f"%|{skill.lower()}|%")
+        terms, values = case_filters(status, platforms, customer, skill)
+        where = ["d.doc @@ q.q", *terms]
+        params: list[Any] = [query, *values]
         if exclude is not None:
             where.append("c.id <> ?")
             params.append(exclude)

@@ -46,6 +46,28 @@ def match_expression(words: Sequence[str], every_word: bool) -> str:
     return (" AND " if every_word else " OR ").join(quoted)
 
 
+def case_filters(status: CaseStatus | None, platforms: Sequence[str], customer: str | None,
+                 skill: str | None) -> tuple[list[str], list[Any]]:
+    """The WHERE terms (over `cases c`) and parameters of a search's filters: one copy for
+    both stores."""
+    where: list[str] = []
+    params: list[Any] = []
+    if status is not None:
+        where.append("c.status = ?")
+        params.append(status.value)
+    if platforms:
+        where.append(f"c.platform IN ({', '.join('?' for _ in platforms)})")
+        params += list(platforms)
+    if customer:
+        where.append("lower(c.customer) = lower(?)")
+        params.append(customer)
+    if skill:
+        where.append("EXISTS (SELECT 1 FROM help_requests h WHERE h.case_id = c.id "
+                     "AND h.skills LIKE ?)")
+        params.append(f"%|{skill.lower()}|%")
+    return where, params
+
+
 class SqliteSearch(BaseQueries):
     def ranked(self, words: Sequence[str], *, every_word: bool = True,
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
@@ -121,22 +143,7 @@ class SqliteSearch(BaseQueries):
     def _ranked(self, words: Sequence[str], filters: tuple[Any, ...], skip: list[int],
                 limit: int, offset: int, every_word: bool = True, cap: int | None = None
                 ) -> list[int]:
-        status, platforms, customer, skill = filters
-        where: list[str] = []
-        params: list[Any] = []
-        if status is not None:
-            where.append("c.status = ?")
-            params.append(status.value)
-        if platforms:
-            where.append(f"c.platform IN ({', '.join('?' for _ in platforms)})")
-            params += list(platforms)
-        if customer:
-            where.append("lower(c.customer) = lower(?)")
-            params.append(customer)
-        if skill:
-            where.append("EXISTS (SELECT 1 FROM help_requests h WHERE h.case_id = c.id "
-                         "AND h.skills LIKE ?)")
-            params.append(f"%|{skill.lower()}|%")
+        where, params = case_filters(*filters)
         if skip:
             where.append(f"c.id NOT IN ({', '.join('?' for _ in skip)})")
             params += skip
