@@ -24,6 +24,7 @@ import sys
 import time
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -79,23 +80,33 @@ def main() -> None:
     store.close()
 
 
-def bench_week(store: Store, week: Week, runs: int) -> None:
+def measure_week(store: Store, week: Week, runs: int) -> dict[str, Any]:
+    """The week's digest timed cold (first) and warm, interleaved with the baseline pass."""
     q = store.db.conn.execute
     lo, hi = iso(week.start), iso(week.end)
     rows = q("SELECT COUNT(*) FROM timeline WHERE at >= ? AND at < ?", (lo, hi)).fetchone()[0]
     plan = " / ".join(r[3] for r in q("EXPLAIN QUERY PLAN " + BASELINE, (lo, hi)))
     now = week.end + timedelta(days=3)
-    print(f"\nweek {week.label} ({week.tz}): {rows:,} timeline rows; baseline plan: {plan}")
     first = timed(lambda: compute_digest(store, week, now), 1)[0]
     digest_s, base_s = [], []
     for _ in range(runs):  # interleaved, so drift hits both alike
         digest_s += timed(lambda: compute_digest(store, week, now), 1)
         base_s += timed(lambda: q(BASELINE, (lo, hi)).fetchone(), 1)
     d = compute_digest(store, week, now)
+    return {"week": week.label, "tz": week.tz, "rows": rows, "plan": plan, "first_s": first,
+            "digest_s": digest_s, "baseline_s": base_s,
+            "digest": {k: d[k] for k in ("opened", "resolved", "help_requests")}}
+
+
+def bench_week(store: Store, week: Week, runs: int) -> None:
+    r = measure_week(store, week, runs)
+    digest_s, base_s, d = r["digest_s"], r["baseline_s"], r["digest"]
+    print(f"\nweek {week.label} ({week.tz}): {r['rows']:,} timeline rows; "
+          f"baseline plan: {r['plan']}")
     med = statistics.median
     print(f"  digest: opened={d['opened']} resolved={d['resolved']} "
           f"help requests={d['help_requests']} (and the same for the week before)")
-    print(f"  digest, first run:            {first * 1000:7.1f} ms")
+    print(f"  digest, first run:            {r['first_s'] * 1000:7.1f} ms")
     print(f"  digest, median of {runs}:         {med(digest_s) * 1000:7.1f} ms "
           f"(min {min(digest_s) * 1000:.1f}, max {max(digest_s) * 1000:.1f})")
     print(f"  baseline pass over the week:  {med(base_s) * 1000:7.1f} ms "
