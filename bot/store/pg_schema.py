@@ -88,6 +88,7 @@ POSTGRES: dict[str, PgForm] = {
                                  + m.CASE_SEARCH.split("CREATE TABLE friction_reviews")[1]),
     "m016_case_redaction": portable("ALTER TABLE cases ADD COLUMN redacted_at TEXT"),
     "m017_helpdesk": portable(m.HELPDESK),
+    "m018_digest_kept": portable(m.DIGEST_KEPT),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
