@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import digest_year, similar_year, slack_ack, teams_turn, time_to_swarm
-from benchmarks.table import Figure, figure, render, write_json
+from benchmarks.table import Figure, figure, page, render, write_json
 
 
 @dataclass(frozen=True)
@@ -122,6 +122,8 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("--size", choices=list(SIZES), default="small")
     ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--markdown", type=Path, help="also write the table as this page "
+                    "(BENCHMARKS.md), with the machine and the command")
     ap.add_argument("--only", nargs="+", choices=list(BENCHES), help="run only these")
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="where the synthetic data is made and kept (default: a temporary "
@@ -142,6 +144,9 @@ def main(argv: list[str] | None = None) -> int:
     print(render(figures))
     if args.json:
         write_json(args.json, size.name, figures, details)
+    if args.markdown:
+        command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+        args.markdown.write_text(page(size.label.split(":")[0], figures, command))
     return 0
 
 

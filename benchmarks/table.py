@@ -68,3 +68,14 @@ def write_json(path: Path, size: str, figures: list[Figure], extra: dict[str, An
     rows = [{**asdict(f), "ratio": f.ratio} for f in figures]
     path.write_text(json.dumps({"size": size, "machine": machine(), "figures": rows,
                                 "details": extra}, indent=2, default=str))
+
+
+def page(size: str, figures: list[Figure], command: str, notes: str = "") -> str:
+    """BENCHMARKS.md: the table of one run, the machine it ran on and how to run it again."""
+    m = machine()
+    return (f"# Benchmarks\n\nThe latest table, from one run of\n\n```sh\n{command}\n```\n\n"
+            f"Machine: {m['cpus']} CPUs ({m['processor']}), {m['platform']}, Python "
+            f"{m['python']}, SQLite {m['sqlite']}. The machine is shared with other work and "
+            "noisy: each row's two sides were measured side by side in the same run, so read "
+            "the ratio (swarmbot / baseline) more than the absolute figures.\n\n"
+            f"Size: {size}.\n\n{render(figures)}\n" + (f"\n{notes}\n" if notes else ""))
