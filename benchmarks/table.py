@@ -52,7 +52,8 @@ def render(figures: list[Figure]) -> str:
              "|---|---|---:|---|---:|---:|"]
     for f in figures:
         base = f"{_num(f.baseline)} {f.unit} ({f.baseline_name})" if f.baseline else "-"
-        ratio = f"{f.ratio:.2f}x" if f.ratio is not None else "-"
+        ratio = "-" if f.ratio is None else f"{f.ratio:.2f}x" if f.ratio >= 0.1 else \
+            f"{f.ratio:.3f}x"
         lines.append(f"| {f.name} | {f.size} | {_num(f.ours)} {f.unit} | {base} | {ratio} | "
                      f"{_num(f.lo)}-{_num(f.hi)} |")
     return "\n".join(lines)
