@@ -28,7 +28,7 @@ def _week(args: argparse.Namespace, cfg: Config) -> Week:
 
 def cmd_digest(args: argparse.Namespace) -> int:
     from adapters.bootstrap import open_checked_store
-    from bot.digest.metrics import compute_digest
+    from bot.digest.metrics import digest_for
     from bot.digest.text import to_json, to_markdown
 
     cfg = _config(args, "digest")
@@ -39,7 +39,7 @@ def cmd_digest(args: argparse.Namespace) -> int:
         return 2
     store = open_checked_store(cfg)
     try:
-        digest = compute_digest(store, week, utcnow())
+        digest = digest_for(store, week, utcnow())  # a finished week's kept figures
     finally:
         store.close()
     if args.format == "json":

@@ -22,12 +22,13 @@ import statistics
 import subprocess
 import sys
 import time
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from bot.digest.metrics import compute_digest  # noqa: E402
+from bot.digest.metrics import compute_digest, digest_for  # noqa: E402
 from bot.digest.weeks import Week, parse_week  # noqa: E402
 from bot.domain import iso  # noqa: E402
 from bot.store import Store, open_store  # noqa: E402
@@ -43,6 +44,28 @@ def make_year(db: Path, weeks: int, per_week: int, last: str) -> None:
                     "--weeks", str(weeks), "--cases-per-week", str(per_week), "--seed", "1",
                     "--end-week", last], cwd=ROOT, check=True)
     print(f"made the year in {time.perf_counter() - started:.0f} s")
+
+
+# A fresh process asking for a week's digest: (seconds for the request, seconds including
+# Python's start-up and imports), as `swarmbot digest` or a restarted server would.
+_FRESH = """
+import sys, time
+started = time.perf_counter()
+from datetime import datetime
+from bot.digest.metrics import digest_for
+from bot.digest.weeks import parse_week
+from bot.store import open_store
+store = open_store(sys.argv[1])
+t = time.perf_counter()
+digest_for(store, parse_week(sys.argv[2], sys.argv[3]), datetime.fromisoformat(sys.argv[4]))
+print(time.perf_counter() - t, time.perf_counter() - started)
+"""
+
+
+def fresh_process(db: str, week: Week, now: datetime) -> tuple[float, float]:
+    out = subprocess.run([sys.executable, "-c", _FRESH, db, week.label, week.tz, now.isoformat()],
+                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+    return float(out[0]), float(out[1])
 
 
 def timed(fn, runs: int) -> list[float]:  # noqa: ANN001
@@ -79,28 +102,55 @@ def main() -> None:
     store.close()
 
 
-def bench_week(store: Store, week: Week, runs: int) -> None:
+def measure_week(store: Store, week: Week, runs: int) -> dict[str, Any]:
+    """The week's digest timed cold (first) and warm, interleaved with the baseline pass."""
     q = store.db.conn.execute
     lo, hi = iso(week.start), iso(week.end)
     rows = q("SELECT COUNT(*) FROM timeline WHERE at >= ? AND at < ?", (lo, hi)).fetchone()[0]
     plan = " / ".join(r[3] for r in q("EXPLAIN QUERY PLAN " + BASELINE, (lo, hi)))
     now = week.end + timedelta(days=3)
-    print(f"\nweek {week.label} ({week.tz}): {rows:,} timeline rows; baseline plan: {plan}")
     first = timed(lambda: compute_digest(store, week, now), 1)[0]
     digest_s, base_s = [], []
     for _ in range(runs):  # interleaved, so drift hits both alike
         digest_s += timed(lambda: compute_digest(store, week, now), 1)
         base_s += timed(lambda: q(BASELINE, (lo, hi)).fetchone(), 1)
     d = compute_digest(store, week, now)
+    # Kept (m018): the first request of a fresh process computes and keeps the week's
+    # figures; the next fresh process reads them; then the same in this warm process.
+    with store.transaction():
+        store.digest_kept.forget(iso(week.previous().start), hi)
+    path = store.path
+    computed = fresh_process(path, week, now)
+    from_kept = fresh_process(path, week, now)
+    kept_s = []
+    for _ in range(runs):
+        kept_s += timed(lambda: digest_for(store, week, now), 1)
+        base_s += timed(lambda: q(BASELINE, (lo, hi)).fetchone(), 1)
+    return {"week": week.label, "tz": week.tz, "rows": rows, "plan": plan, "first_s": first,
+            "digest_s": digest_s, "baseline_s": base_s, "kept_s": kept_s,
+            "fresh_computed_s": computed, "fresh_kept_s": from_kept,
+            "digest": {k: d[k] for k in ("opened", "resolved", "help_requests")}}
+
+
+def bench_week(store: Store, week: Week, runs: int) -> None:
+    r = measure_week(store, week, runs)
+    digest_s, base_s, d = r["digest_s"], r["baseline_s"], r["digest"]
+    print(f"\nweek {week.label} ({week.tz}): {r['rows']:,} timeline rows; "
+          f"baseline plan: {r['plan']}")
     med = statistics.median
     print(f"  digest: opened={d['opened']} resolved={d['resolved']} "
           f"help requests={d['help_requests']} (and the same for the week before)")
-    print(f"  digest, first run:            {first * 1000:7.1f} ms")
+    print(f"  digest, first run:            {r['first_s'] * 1000:7.1f} ms")
     print(f"  digest, median of {runs}:         {med(digest_s) * 1000:7.1f} ms "
           f"(min {min(digest_s) * 1000:.1f}, max {max(digest_s) * 1000:.1f})")
     print(f"  baseline pass over the week:  {med(base_s) * 1000:7.1f} ms "
           f"(min {min(base_s) * 1000:.1f}, max {max(base_s) * 1000:.1f})")
     print(f"  ratio of medians:             {med(digest_s) / med(base_s):7.2f}x")
+    print(f"  kept figures, median of {runs}:   {med(r['kept_s']) * 1000:7.1f} ms")
+    for label, key in (("computed", "fresh_computed_s"), ("from kept", "fresh_kept_s")):
+        request, total = r[key]
+        print(f"  fresh process, {label:9}:   {request * 1000:7.1f} ms "
+              f"({total * 1000:.0f} ms with Python's start-up and imports)")
 
 
 if __name__ == "__main__":

@@ -25,6 +25,7 @@ import subprocess
 import sys
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -84,24 +85,14 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
 
-def main() -> None:
-    ap = argparse.ArgumentParser()
-    ap.add_argument("--db", default="/tmp/k-year.db")
-    ap.add_argument("--queries", type=int, default=300)
-    ap.add_argument("--fast-year", action="store_true",
-                    help="fill the index once after the rows, not through its triggers")
-    ap.add_argument("--like-queries", type=int, default=30,
-                    help="the LIKE scan is slow at scale: time it on the first N queries")
-    args = ap.parse_args()
-    db = Path(args.db)
-    if not db.exists():
-        make_year(db, args.fast_year)
+def measure(db: Path, queries: int, like_queries: int) -> dict[str, Any]:
+    """Latencies (s) of similar, find and the LIKE scan, interleaved query by query."""
     store = open_store(db)
     raw = store.db  # the benchmark's own SQL (the baseline, sizes) goes straight to SQLite
     cases = raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     ids = [r[0] for r in raw.execute("SELECT id FROM cases WHERE status = 'resolved'")]
     rng = random.Random(13)
-    picked = [store.cases.by_id(i) for i in rng.sample(ids, min(args.queries, len(ids)))]
+    picked = [store.cases.by_id(i) for i in rng.sample(ids, min(queries, len(ids)))]
     times: dict[str, list[float]] = {"similar": [], "find": [], "like": []}
     found = 0
     for n, case in enumerate(picked):
@@ -115,22 +106,40 @@ def main() -> None:
         t = time.perf_counter()
         store.search.ranked(words[:3], every_word=True, limit=11)
         times["find"].append(time.perf_counter() - t)
-        if n < args.like_queries:
+        if n < like_queries:
             t = time.perf_counter()
             like_scan(raw, words, case.platform)
             times["like"].append(time.perf_counter() - t)
     sizes = dict(raw.execute("SELECT name LIKE 'case_search%', SUM(pgsize) FROM dbstat "
                              "GROUP BY name LIKE 'case_search%'").fetchall())
-    print(f"{cases:,} cases; {len(picked)} queries (summaries of resolved cases)")
+    store.close()
+    return {"cases": cases, "queries": len(picked), "times_s": times, "found": found,
+            "index_bytes": sizes.get(1, 0), "other_bytes": sizes.get(0, 0)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--db", default="/tmp/k-year.db")
+    ap.add_argument("--queries", type=int, default=300)
+    ap.add_argument("--fast-year", action="store_true",
+                    help="fill the index once after the rows, not through its triggers")
+    ap.add_argument("--like-queries", type=int, default=30,
+                    help="the LIKE scan is slow at scale: time it on the first N queries")
+    args = ap.parse_args()
+    db = Path(args.db)
+    if not db.exists():
+        make_year(db, args.fast_year)
+    r = measure(db, args.queries, args.like_queries)
+    times = r["times_s"]
+    print(f"{r['cases']:,} cases; {r['queries']} queries (summaries of resolved cases)")
     print(f"{'':8} {'median ms':>10} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}")
     for name, values in times.items():
         if values:
             print(f"{name:8} {statistics.median(values) * 1000:10.2f} {pct(values, 90):8.2f} "
                   f"{pct(values, 99):8.2f} {max(values) * 1000:8.2f}   ({len(values)} runs)")
-    print(f"the case itself in the top 3 of `similar`: {found} of {len(picked)}")
-    print(f"FTS5 index {sizes.get(1, 0) / 1e6:.1f} MB beside {sizes.get(0, 0) / 1e6:.1f} MB of "
-          "everything else")
-    store.close()
+    print(f"the case itself in the top 3 of `similar`: {r['found']} of {r['queries']}")
+    print(f"FTS5 index {r['index_bytes'] / 1e6:.1f} MB beside {r['other_bytes'] / 1e6:.1f} MB "
+          "of everything else")
 
 
 if __name__ == "__main__":

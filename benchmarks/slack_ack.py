@@ -19,6 +19,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -80,7 +81,8 @@ async def one_round(session: aiohttp.ClientSession, url: str, fake: FakeSlack,
     return latencies
 
 
-async def main(rounds: int, requests: int) -> None:
+async def measure(rounds: int, requests: int) -> dict[str, Any]:
+    """Every side's ack latencies (s) and done req/s per round, from one interleaved run."""
     fake = FakeSlack()
     fake.add_channel("swarm-triage")
     fake_runner, fake_url = await serve(fake.app)
@@ -119,7 +121,13 @@ async def main(rounds: int, requests: int) -> None:
                     done[name].append(requests / (time.perf_counter() - started))
         for runner in (ours_runner, bare_runner, default_runner, answer_runner, fake_runner):
             await runner.cleanup()
-    print(f"{rounds} interleaved rounds x {requests} signed `/swarm help` requests each")
+    return {"rounds": rounds, "requests": requests, "ack_s": results, "done_per_s": done}
+
+
+def report(result: dict[str, Any]) -> None:
+    results, done = result["ack_s"], result["done_per_s"]
+    print(f"{result['rounds']} interleaved rounds x {result['requests']} signed `/swarm help` "
+          "requests each")
     print(f"{'':12} {'median ack ms':>14} {'p90 ack ms':>11} {'acks/s':>8} {'done req/s':>11}")
     for name, lat in results.items():
         lat.sort()
@@ -140,4 +148,4 @@ if __name__ == "__main__":
     parser.add_argument("--rounds", type=int, default=7)
     parser.add_argument("--requests", type=int, default=200)
     args = parser.parse_args()
-    asyncio.run(main(args.rounds, args.requests))
+    report(asyncio.run(measure(args.rounds, args.requests)))

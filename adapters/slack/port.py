@@ -42,6 +42,9 @@ def name_variant(name: str, n: int) -> str:
 
 class SlackChatPort:
     platform = "slack"
+    # A channel's topic is a call of its own (conversations.setTopic): the outbox makes it
+    # beside the invitation and the brief instead of inside create_room, one wait fewer.
+    topic_apart = True
 
     def __init__(self, client: AsyncWebClient, *, private_channels: bool = False,
                  archive_on_resolve: bool = True, triage_room: str | None = None,

@@ -13,10 +13,11 @@ import asyncio
 import gc
 from bisect import bisect_right
 from collections import Counter, defaultdict
-from datetime import datetime
+from datetime import datetime, timedelta
 from itertools import combinations
 from typing import Any
 
+from bot.digest import kept
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import plain_data
@@ -50,19 +51,27 @@ def spread(values: list[int]) -> dict[str, int | None]:
 
 
 def compute_digest(store: Store, week: Week, now: datetime) -> dict[str, Any]:
+    return compute_digest_until(store, week, now)[0]
+
+
+def compute_digest_until(store: Store, week: Week, now: datetime
+                         ) -> tuple[dict[str, Any], str | None]:
+    """The figures, and when they next change by time alone (a promise falls due, a pending
+    handoff counts as stalled), or None: until then only a write can change them."""
     # The digest makes a few hundred thousand short-lived tuples and no reference cycles;
     # pausing the cycle collector meanwhile saves about a sixth of its time at scale.
     paused = gc.isenabled()
     gc.disable()
     try:
+        digest, until = _compute(store, week, now)
         # People named in quoted words (thanks, friction) are shown as @id, not as tokens.
-        return plain_data(_compute(store, week, now))
+        return plain_data(digest), until
     finally:
         if paused:
             gc.enable()
 
 
-def _compute(store: Store, week: Week, now: datetime) -> dict[str, Any]:
+def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
     this, before = _rows(store, week), _rows(store, previous)
     names = store.digest.people_names()
@@ -73,7 +82,19 @@ def _compute(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
     digest = figures(week, this, now, open_before + opened - closed, names)
     digest["previous"] = figures(previous, before, now, open_before, names)
-    return digest
+    return digest, min(_changes_by_time(this, now) + _changes_by_time(before, now), default=None)
+
+
+def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
+    """When figures of these rows change with no write: an open promise turns broken after
+    its due time, a pending handoff turns stalled STALLED_AFTER_S after it was offered."""
+    now_s = iso(now)
+    out = [due for _, due, kept_at in rows["promises"] if not kept_at and due >= now_s]
+    for asked, _, decided in rows["handoffs"]:
+        stalls = iso(_parse(asked) + timedelta(seconds=STALLED_AFTER_S))
+        if not decided and stalls >= now_s:
+            out.append(stalls)
+    return out
 
 
 def _rows(store: Store, week: Week) -> Rows:
@@ -228,18 +249,35 @@ def _decisions(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
             "by_outcome": {o: outcome[o] for o in (*DECISION_OUTCOMES, "pending")}}
 
 
+def digest_for(store: Store, week: Week, now: datetime) -> dict[str, Any]:
+    """The figures as the command, the page and the scheduler show them: a finished week's
+    from what was kept (bot/digest/kept.py) when it still holds, else computed and kept."""
+    found = kept.fresh(store, week, now)
+    if found is not None:
+        return found
+    digest, until = compute_digest_until(store, week, now)
+    kept.keep(store, week, now, digest, until)
+    return digest
+
+
 async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> dict[str, Any]:
-    """The same figures, computed on a thread with its own read-only connection.
+    """The same figures as digest_for, computed on a thread with its own read-only
+    connection (kept figures are read and written on the caller's).
 
     A big week takes a few hundred milliseconds (README, Performance); on the server's event
     loop that would hold up Slack acks and Teams turns meanwhile.
     """
+    found = kept.fresh(store, week, now)
+    if found is not None:
+        return found
 
-    def run() -> dict[str, Any]:
+    def run() -> tuple[dict[str, Any], str | None]:
         reader = store.reader()
         try:
-            return compute_digest(reader, week, now)
+            return compute_digest_until(reader, week, now)
         finally:
             reader.close()
 
-    return await asyncio.to_thread(run)
+    digest, until = await asyncio.to_thread(run)
+    kept.keep(store, week, now, digest, until)
+    return digest

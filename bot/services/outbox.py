@@ -20,6 +20,7 @@ import asyncio
 import contextlib
 import random
 import uuid
+import weakref
 from dataclasses import dataclass
 from datetime import timedelta
 
@@ -65,28 +66,92 @@ def backoff(deps: Deps, tries: int, retry_after: float | None) -> float:
     return max(delay, retry_after or 0.0)
 
 
+# Calls run concurrently, at most this many at once for one case and in one process (well
+# under Slack's tier-2/3 bursts; a 429 is still honoured per call through Retry-After).
+PER_CASE = 4
+PER_PROCESS = 16
+# Calls that need every earlier call of their case done and hold back every later one: the
+# room must exist before anything goes into it, and is archived only after the rest.
+_BARRIERS = {"create_room", "archive"}
+# Messages into one room keep the order they were recorded in (the chat shows that order).
+_IN_ORDER = {"post", "brief"}
+_process_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
+    weakref.WeakKeyDictionary())
+
+
 async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None = None,
                 limit: int = 200) -> list[GaveUp]:
     """Perform every due row once (those another worker holds are left to it), or only
     those in `quiet`: the running command's, tried right after its commit. When those give
     up the invoker reads it in the reply, so the owner is told separately only if the owner
-    is someone else."""
+    is someone else. Calls that do not depend on each other run concurrently (see _waves):
+    after a room is made, its invitation, topic and brief go out together."""
     gave_up: list[GaveUp] = []
-    store = deps.store
-    due = store.outbox.due(deps.now_iso(), limit)
+    due = deps.store.outbox.due(deps.now_iso(), limit)
+    by_case: dict[int | None, list[OutboxItem]] = {}
     for item in (due if quiet is None else [i for i in due if i.id in quiet]):
-        lease = iso(deps.now() + timedelta(seconds=deps.config.outbox.lease))
-        async with deps.lock:
-            if not store.outbox.claim(item.id, deps.now_iso(), lease):
-                continue
-            item = store.outbox.get(item.id) or item  # with the try just counted
-        failed = await _attempt(deps, item)
+        by_case.setdefault(item.case_id, []).append(item)
+    loop = asyncio.get_running_loop()
+    slots = _process_slots.setdefault(loop, asyncio.Semaphore(PER_PROCESS))
+
+    async def one(item: OutboxItem, case_slots: asyncio.Semaphore) -> None:
+        async with case_slots, slots:
+            failed = await _one(deps, item, quiet, invoker)
         if failed is not None:
             gave_up.append(failed)
-            is_quiet = quiet is not None and item.id in quiet
-            if failed.case is not None and not (is_quiet and failed.case.owner == invoker):
-                await _tell_owner(deps, failed)
-    return gave_up
+
+    async def lane(items: list[OutboxItem], case_slots: asyncio.Semaphore) -> None:
+        for item in items:
+            await one(item, case_slots)
+
+    async def case_calls(items: list[OutboxItem]) -> None:
+        case_slots = asyncio.Semaphore(PER_CASE)
+        for wave in _waves(items):
+            await asyncio.gather(*(lane(lane_items, case_slots) for lane_items in wave))
+
+    await asyncio.gather(*(case_calls(items) for items in by_case.values()))
+    return sorted(gave_up, key=lambda g: g.item.id)  # told in the order they were recorded
+
+
+def _waves(items: list[OutboxItem]) -> list[list[list[OutboxItem]]]:
+    """A case's calls (in id order) as waves run one after another, each a set of lanes run
+    concurrently, each lane in order: a barrier is a wave alone; between barriers, the
+    messages into the room share one lane and every other call has its own."""
+    waves: list[list[list[OutboxItem]]] = []
+    current: list[list[OutboxItem]] = []
+    messages_lane: list[OutboxItem] | None = None
+    for item in items:
+        if item.kind in _BARRIERS:
+            if current:
+                waves.append(current)
+            waves.append([[item]])
+            current, messages_lane = [], None
+        elif item.kind in _IN_ORDER:
+            if messages_lane is None:
+                messages_lane = []
+                current.append(messages_lane)
+            messages_lane.append(item)
+        else:
+            current.append([item])
+    if current:
+        waves.append(current)
+    return waves
+
+
+async def _one(deps: Deps, item: OutboxItem, quiet: set[int] | None,
+               invoker: str | None) -> GaveUp | None:
+    """Claim a row and try it once; the owner is told here if it gave up (see drain)."""
+    lease = iso(deps.now() + timedelta(seconds=deps.config.outbox.lease))
+    async with deps.lock:
+        if not deps.store.outbox.claim(item.id, deps.now_iso(), lease):
+            return None
+        item = deps.store.outbox.get(item.id) or item  # with the try just counted
+    failed = await _attempt(deps, item)
+    if failed is not None:
+        is_quiet = quiet is not None and item.id in quiet
+        if failed.case is not None and not (is_quiet and failed.case.owner == invoker):
+            await _tell_owner(deps, failed)
+    return failed
 
 
 async def _attempt(deps: Deps, item: OutboxItem) -> GaveUp | None:
@@ -157,7 +222,10 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
         # channel a lost try created instead of making a second one.
         room = await port.find_room(name) if item.tries > 1 or p.get("look_first") else None
         if room is None:
-            room = await port.create_room(name, messages.topic(case))
+            # A port whose topic is a call of its own gets it as a row run beside the
+            # invitation and the brief (rooms.open_room), not one more wait before them.
+            topic = "" if p.get("topic_apart") else messages.topic(case)
+            room = await port.create_room(name, topic)
         return {"room_id": room.id, "room_name": room.name}
     if item.kind == "helpdesk":
         from bot.services import helpdesk  # the helpdesk link's own module performs it

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from bot.domain import Case
 from bot.people import mention
+from bot.services import messages
 from bot.services.base import Deps, Effects
 from bot.services.outbox import room_name
 
@@ -16,7 +17,13 @@ __all__ = ["open_room", "room_name"]
 
 
 def open_room(deps: Deps, case: Case, skills: list[str], effects: Effects) -> None:
-    """Queue the swarm room of a new case: created, its owner invited, the brief posted."""
-    effects.create_room(skills)
+    """Queue the swarm room of a new case: created, its owner invited, the brief posted.
+    Where the platform sets a room's topic by a call of its own (`topic_apart` on the
+    port: Slack), that call is a row of its own too, so it runs beside the others."""
+    if getattr(deps.port(case.platform), "topic_apart", False):
+        effects._add("create_room", "create the swarm room", skills=skills, topic_apart=True)
+        effects.set_topic(messages.topic(case))
+    else:
+        effects.create_room(skills)
     effects.invite([case.owner], f"invite {mention(case.owner)} to the swarm room")
     effects.brief(skills)

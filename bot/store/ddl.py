@@ -61,3 +61,19 @@ CREATE TABLE nudges (kind TEXT NOT NULL, cause TEXT NOT NULL, to_id TEXT NOT NUL
     INTEGER REFERENCES cases(id), at TEXT NOT NULL, PRIMARY KEY (kind, cause, to_id));
 CREATE INDEX nudges_by_at ON nudges(at)
 """
+
+# m018: a finished week's digest figures, computed once and kept (issue 15). lo..hi is the
+# span the figures read (the week before and the week); a late event in it drops the row.
+DIGEST_KEPT = """
+CREATE TABLE digest_kept (
+    week TEXT NOT NULL,
+    tz TEXT NOT NULL,
+    lo TEXT NOT NULL,
+    hi TEXT NOT NULL,
+    valid_until TEXT,
+    figures TEXT NOT NULL,
+    computed_at TEXT NOT NULL,
+    PRIMARY KEY (week, tz)
+);
+CREATE INDEX digest_kept_by_span ON digest_kept(lo, hi)
+"""

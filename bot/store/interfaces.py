@@ -320,6 +320,23 @@ class DigestReads(Protocol):
     def people_names(self) -> dict[str, str]: ...
 
 
+@dataclass(frozen=True)
+class KeptDigest:
+    figures: dict[str, Any]
+    valid_until: str | None  # the figures change by time alone then (a promise falls due)
+    computed_at: str
+
+
+class DigestKept(Protocol):
+    """A finished week's digest figures, computed once and kept. `lo`..`hi` is the span the
+    figures read; whatever lands in a kept span later drops it (`forget`)."""
+
+    def get(self, week: str, tz: str) -> KeptDigest | None: ...
+    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest) -> None: ...
+    def forget(self, lo: str, hi: str) -> int:
+        """Drop the kept figures whose span meets [lo, hi]; how many."""
+
+
 class PlatformRefs(Protocol):
     """What an adapter must remember across restarts, as (platform, kind, key) -> JSON object
     (e.g. Teams conversation references and 1:1 chats). Nothing here knows any platform."""
@@ -345,6 +362,7 @@ class Store(Protocol):
     outbox: Outbox
     sent: SentMarks
     digest: DigestReads
+    digest_kept: DigestKept
     refs: PlatformRefs
     retention: Retention
     helpdesk: Helpdesk
@@ -358,7 +376,7 @@ class Store(Protocol):
     def close(self) -> None: ...
 
 
-__all__ = ["WINDOW_READS", "Cases", "DigestReads", "Helpdesk", "Inbox", "InboxItem", "Journal",
-           "Nudges", "Outbox", "OutboxItem", "People", "PlatformRefs", "Retention", "SchemaError",
-           "Search",
+__all__ = ["WINDOW_READS", "Cases", "DigestKept", "DigestReads", "Helpdesk", "Inbox", "InboxItem",
+           "Journal", "KeptDigest", "Nudges", "Outbox", "OutboxItem", "People", "PlatformRefs",
+           "Retention", "SchemaError", "Search",
            "SentMarks", "Store", "Timeline"]

@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store.ddl import HELPDESK, LIFECYCLE, OUTBOX
+from bot.store.ddl import DIGEST_KEPT, HELPDESK, LIFECYCLE, OUTBOX
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
@@ -377,5 +377,14 @@ def m017_helpdesk(db: Database) -> None:
     """Issue 11: the ticket each case came from, and the write-backs owed to it (recorded
     before they are attempted; done_at set once the helpdesk has them)."""
     for statement in HELPDESK.split(";"):
+        if statement.strip():
+            db.execute(statement)
+
+
+@migrations()
+def m018_digest_kept(db: Database) -> None:
+    """Issue 15: a finished week's digest figures, kept once computed (the page, the command
+    and the scheduler answer from them), dropped when a late event lands in their span."""
+    for statement in DIGEST_KEPT.split(";"):
         if statement.strip():
             db.execute(statement)

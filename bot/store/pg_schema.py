@@ -89,6 +89,7 @@ POSTGRES: dict[str, PgForm] = {
     "m016_case_redaction": portable("ALTER TABLE cases ADD COLUMN redacted_at TEXT"),
     "m017_helpdesk": portable(m.HELPDESK),
     "m014_case_lifecycle": portable(m.LIFECYCLE),
+    "m018_digest_kept": portable(m.DIGEST_KEPT),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -26,9 +26,11 @@ from bot.store import pg_schema
 from bot.store.base import BaseQueries
 from bot.store.cases import SqliteCases
 from bot.store.digest import _WINDOW_SQL
+from bot.store.digest_kept import SqlDigestKept
 from bot.store.helpdesk import SqliteHelpdesk
 from bot.store.interfaces import (
     Cases,
+    DigestKept,
     DigestReads,
     Helpdesk,
     Inbox,
@@ -115,6 +117,7 @@ class PgStore:
         self.outbox: Outbox = SqliteOutbox(db)
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = PgDigestReads(db)
+        self.digest_kept: DigestKept = SqlDigestKept(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
         self.retention: Retention = PgRetention(db)
         self.helpdesk: Helpdesk = SqliteHelpdesk(db)

@@ -15,9 +15,11 @@ from sqlite_utils import Database
 
 from bot.store.cases import SqliteCases
 from bot.store.digest import SqliteDigestReads
+from bot.store.digest_kept import SqlDigestKept
 from bot.store.helpdesk import SqliteHelpdesk
 from bot.store.interfaces import (
     Cases,
+    DigestKept,
     DigestReads,
     Helpdesk,
     Inbox,
@@ -94,6 +96,7 @@ class SqliteStore:
         self.outbox: Outbox = SqliteOutbox(db)
         self.sent: SentMarks = SqliteSentMarks(db)
         self.digest: DigestReads = SqliteDigestReads(db)
+        self.digest_kept: DigestKept = SqlDigestKept(db)
         self.refs: PlatformRefs = SqlitePlatformRefs(db)
         self.retention: Retention = SqliteRetention(db)
         self.helpdesk: Helpdesk = SqliteHelpdesk(db)

@@ -13,10 +13,18 @@ from bot.store.interfaces import Row
 class SqliteTimeline(BaseQueries):
     def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
                ref_id: int | None = None) -> int:
-        return self._insert(
+        event = self._insert(
             "INSERT INTO timeline (case_id, at, kind, by_id, text, ref_id) "
             "VALUES (?, ?, ?, ?, ?, ?)",
             (case_id, at, kind, by, text, ref_id))
+        # Kept digest figures (m018) that this event can change are dropped with it, in the
+        # same transaction: every week the case lived in up to the event (a decision's
+        # outcome, a kept promise or a late join changes the week the thing started in; a
+        # late event, the week it lands in). Weeks after `at` and other cases' are untouched.
+        self.db.execute(
+            "DELETE FROM digest_kept WHERE lo <= ? AND "
+            "hi > COALESCE((SELECT opened_at FROM cases WHERE id = ?), ?)", (at, case_id, at))
+        return event
 
     def events(self, case_id: int, after_id: int = 0) -> list[TimelineEvent]:
         rows = self._all("SELECT * FROM timeline WHERE case_id = ? AND id > ? ORDER BY id",

@@ -101,6 +101,10 @@ class FakeSlack:
         self._ws: web.WebSocketResponse | None = None
         self._acks: dict[str, asyncio.Future[dict[str, Any]]] = {}
         self.base_url = ""  # set by the fixture once the server listens
+        # Seconds each Web API call takes to answer (a hosted Slack's round trip), so a
+        # benchmark sees how many calls a user waits for one after another.
+        self.latency = 0.0
+        self.posted = asyncio.Condition()  # notified after each chat.postMessage is answered
 
     # test controls ---------------------------------------------------------
     def add_channel(self, name: str, private: bool = False, members: set[str] | None = None
@@ -179,6 +183,8 @@ class FakeSlack:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if method in self._holds:
             await self._holds.pop(method).wait()
+        if self.latency:
+            await asyncio.sleep(self.latency)  # the simulated network, not a race's cover
         fault = self._faults.pick(method) if self._faults else None
         if fault is not None:
             self.injected[fault] = self.injected.get(fault, 0) + 1
@@ -195,7 +201,11 @@ class FakeSlack:
             return self._drop(request)
         if method in self._fail:
             return web.json_response({"ok": False, "error": self._fail.pop(method)})
-        return web.json_response(self._answer(method, args))
+        answer = self._answer(method, args)
+        if method == "chat.postMessage":
+            async with self.posted:
+                self.posted.notify_all()
+        return web.json_response(answer)
 
     def _answer(self, method: str, args: dict[str, Any]) -> dict[str, Any]:
         handler = getattr(self, "m_" + method.replace(".", "_"), None)

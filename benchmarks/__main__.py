@@ -1,0 +1,154 @@
+"""Every benchmark at one size, in one run, as one table (and JSON).
+
+    python -m benchmarks [--size small|medium|large] [--json FILE] [--only NAME ...]
+
+Each benchmark module measures swarmbot beside its baseline in interleaved rounds; this
+entry point only chooses the load per size and turns their results into table rows.
+`large` is the synthetic year of the issue (52 weeks x 9,616 cases, made once under
+--data-dir and reused); `small` runs in seconds (the smoke test runs it).
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from benchmarks import digest_year, similar_year, slack_ack, teams_turn, time_to_swarm
+from benchmarks.table import Figure, figure, page, render, write_json
+
+
+@dataclass(frozen=True)
+class Size:
+    name: str
+    rounds: int
+    requests: int  # per round: Slack requests, Teams turns
+    weeks: int  # the synthetic data: weeks x cases per week
+    per_week: int
+    queries: int  # similar/find lookups
+    swarms: int  # `/swarm open`s timed
+
+    @property
+    def label(self) -> str:
+        return f"{self.name}: {self.weeks * self.per_week:,} cases"
+
+
+SIZES = {
+    "small": Size("small", rounds=2, requests=20, weeks=3, per_week=200, queries=20, swarms=3),
+    "medium": Size("medium", rounds=5, requests=100, weeks=13, per_week=2000, queries=100,
+                   swarms=7),
+    "large": Size("large", rounds=7, requests=200, weeks=52, per_week=9616, queries=300,
+                  swarms=11),
+}
+LAST_WEEK = "2026-W52"
+
+Bench = Callable[[Size, Path], tuple[list[Figure], dict[str, Any]]]
+
+
+def slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    r = asyncio.run(slack_ack.measure(size.rounds, size.requests))
+    done, ack = r["done_per_s"], r["ack_s"]
+    return [figure("Slack `/swarm help` acked and answered", "req/s", done["swarmbot"],
+                   done["bolt+answer"], "bare Bolt acking + answering", size.label),
+            figure("Slack ack latency, serial", "ms", ack["swarmbot"], ack["bare bolt"],
+                   "bare Bolt acking", size.label, scale=1000)], r
+
+
+def teams(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    r = asyncio.run(teams_turn.bench(size.rounds, size.requests, 1))
+    rounds = r["all_rounds"]
+    return [figure("Teams turn (`status`)", "turns/s", rounds["swarmbot"], rounds["stock"],
+                   "stock botbuilder echo", size.label)], r
+
+
+def swarm(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    r = asyncio.run(time_to_swarm.measure(size.swarms, latency=0.150))
+    return [figure(f"time to swarm: brief after `/swarm open` (Slack, "
+                   f"{r['latency'] * 1000:.0f} ms per call)", "ms", r["brief_s"],
+                   [2 * r["latency"]], "2 call latencies", size.label, scale=1000)], r
+
+
+def year_db(size: Size, data: Path) -> Path:
+    db = data / f"year-{size.weeks}x{size.per_week}.db"
+    if not db.exists():
+        digest_year.make_year(db, size.weeks, size.per_week, LAST_WEEK)
+    return db
+
+
+def digest(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    week = digest_year.parse_week(LAST_WEEK, "Europe/Berlin")
+    for _ in range(size.weeks // 2):  # a finished week mid-way through the data
+        week = week.previous()
+    store = digest_year.open_store(year_db(size, data))
+    try:
+        r = digest_year.measure_week(store, week, size.rounds)
+    finally:
+        store.close()
+    name = f"digest of {r['week']} ({r['rows']:,} timeline rows)"
+    base = ("one indexed pass", size.label)
+    return [figure(f"{name}, computed, warm", "ms", r["digest_s"], r["baseline_s"], *base,
+                   scale=1000),
+            figure(f"{name}, kept, warm", "ms", r["kept_s"], r["baseline_s"], *base,
+                   scale=1000),
+            figure("digest, first request in a fresh process, computed", "ms",
+                   [r["fresh_computed_s"][0]], r["baseline_s"], *base, scale=1000),
+            figure("digest, first request in a fresh process, kept", "ms",
+                   [r["fresh_kept_s"][0]], r["baseline_s"], *base, scale=1000)], r
+
+
+def similar(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    r = similar_year.measure(year_db(size, data), size.queries, max(5, size.queries // 10))
+    t = r["times_s"]
+    p99 = [similar_year.pct(t["similar"], 99) / 1000]
+    return [figure("similar cases (median)", "ms", t["similar"], t["like"], "LIKE scan",
+                   size.label, scale=1000),
+            figure("similar cases (p99)", "ms", p99, [similar_year.pct(t["like"], 99) / 1000],
+                   "LIKE scan", size.label, scale=1000),
+            figure("find (median)", "ms", t["find"], t["like"], "LIKE scan", size.label,
+                   scale=1000)], r
+
+
+BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
+                             "digest": digest, "similar": similar}
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
+    ap.add_argument("--size", choices=list(SIZES), default="small")
+    ap.add_argument("--json", type=Path, help="also write the figures here")
+    ap.add_argument("--markdown", type=Path, help="also write the table as this page "
+                    "(BENCHMARKS.md), with the machine and the command")
+    ap.add_argument("--only", nargs="+", choices=list(BENCHES), help="run only these")
+    ap.add_argument("--data-dir", type=Path, default=None,
+                    help="where the synthetic data is made and kept (default: a temporary "
+                         "directory for small, /tmp/swarmbot-bench otherwise)")
+    args = ap.parse_args(argv)
+    size = SIZES[args.size]
+    with tempfile.TemporaryDirectory() as tmp:
+        data = args.data_dir or (Path(tmp) if size.name == "small"
+                                 else Path("/tmp/swarmbot-bench"))
+        data.mkdir(parents=True, exist_ok=True)
+        figures: list[Figure] = []
+        details: dict[str, Any] = {}
+        for name in args.only or list(BENCHES):
+            started = time.perf_counter()
+            rows, details[name] = BENCHES[name](size, data)
+            figures += rows
+            print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+    print(render(figures))
+    if args.json:
+        write_json(args.json, size.name, figures, details)
+    if args.markdown:
+        command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
+        args.markdown.write_text(page(size.label.split(":")[0], figures, command))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,82 @@
+"""One benchmark table: a figure per row, swarmbot's beside its baseline, measured in one run.
+
+The machine is shared and noisy, so a row is read by its ratio (both sides measured side
+by side, interleaved) more than by its absolute figures.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import sqlite3
+import statistics
+import sys
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Figure:
+    name: str  # what is measured, with its load ("/swarm help acked+answered, 50 conns")
+    unit: str  # "ms", "req/s", "MB" …
+    ours: float  # swarmbot's median
+    lo: float  # swarmbot's min over rounds
+    hi: float  # swarmbot's max over rounds
+    baseline: float | None = None  # the baseline's median, measured in the same run
+    baseline_name: str = ""
+    size: str = ""  # the data size the figure was measured at ("small: 600 cases")
+
+    @property
+    def ratio(self) -> float | None:
+        return self.ours / self.baseline if self.baseline else None
+
+
+def figure(name: str, unit: str, ours: list[float], baseline: list[float] | None = None,
+           baseline_name: str = "", size: str = "", scale: float = 1.0) -> Figure:
+    """A row from the samples of each side (medians; min-max of ours), times `scale`."""
+    return Figure(name=name, unit=unit, ours=statistics.median(ours) * scale,
+                  lo=min(ours) * scale, hi=max(ours) * scale,
+                  baseline=statistics.median(baseline) * scale if baseline else None,
+                  baseline_name=baseline_name, size=size)
+
+
+def _num(x: float) -> str:
+    return f"{x:,.0f}" if abs(x) >= 100 else f"{x:.3g}" if abs(x) < 1 else f"{x:.1f}"
+
+
+def render(figures: list[Figure]) -> str:
+    """A Markdown table (it reads in a terminal too)."""
+    lines = ["| figure | size | swarmbot | baseline | ratio | swarmbot min-max |",
+             "|---|---|---:|---|---:|---:|"]
+    for f in figures:
+        base = f"{_num(f.baseline)} {f.unit} ({f.baseline_name})" if f.baseline else "-"
+        ratio = "-" if f.ratio is None else f"{f.ratio:.2f}x" if f.ratio >= 0.1 else \
+            f"{f.ratio:.3f}x"
+        lines.append(f"| {f.name} | {f.size} | {_num(f.ours)} {f.unit} | {base} | {ratio} | "
+                     f"{_num(f.lo)}-{_num(f.hi)} |")
+    return "\n".join(lines)
+
+
+def machine() -> dict[str, Any]:
+    return {"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
+            "platform": platform.platform(), "cpus": os.cpu_count(),
+            "processor": platform.processor() or platform.machine()}
+
+
+def write_json(path: Path, size: str, figures: list[Figure], extra: dict[str, Any]) -> None:
+    rows = [{**asdict(f), "ratio": f.ratio} for f in figures]
+    path.write_text(json.dumps({"size": size, "machine": machine(), "figures": rows,
+                                "details": extra}, indent=2, default=str))
+
+
+def page(size: str, figures: list[Figure], command: str, notes: str = "") -> str:
+    """BENCHMARKS.md: the table of one run, the machine it ran on and how to run it again."""
+    m = machine()
+    return (f"# Benchmarks\n\nThe latest table, from one run of\n\n```sh\n{command}\n```\n\n"
+            f"Machine: {m['cpus']} CPUs ({m['processor']}), {m['platform']}, Python "
+            f"{m['python']}, SQLite {m['sqlite']}. The machine is shared with other work and "
+            "noisy: each row's two sides were measured side by side in the same run, so read "
+            "the ratio (swarmbot / baseline) more than the absolute figures.\n\n"
+            f"Size: {size}.\n\n{render(figures)}\n" + (f"\n{notes}\n" if notes else ""))

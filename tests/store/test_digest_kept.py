@@ -1,0 +1,48 @@
+"""Kept digest figures (m018) behave the same on every store: kept, replaced, and dropped
+when a write lands in their span (contract tests, SQLite and PostgreSQL)."""
+
+from __future__ import annotations
+
+from bot.store import Store
+from bot.store.interfaces import KeptDigest
+
+LO, HI = "2026-11-02T00:00:00Z", "2026-11-16T00:00:00Z"
+
+
+def _keep(store: Store, week: str = "2026-W46", figures: dict | None = None) -> None:
+    with store.transaction():
+        store.digest_kept.keep(week, "UTC", LO, HI, KeptDigest(
+            figures or {"opened": 3, "previous": {"opened": 1}}, "2026-11-16T12:00:00Z",
+            "2026-11-16T09:00:00Z"))
+
+
+def test_kept_figures_come_back_as_kept(store: Store) -> None:
+    assert store.digest_kept.get("2026-W46", "UTC") is None
+    _keep(store)
+    got = store.digest_kept.get("2026-W46", "UTC")
+    assert got == KeptDigest({"opened": 3, "previous": {"opened": 1}}, "2026-11-16T12:00:00Z",
+                             "2026-11-16T09:00:00Z")
+    assert store.digest_kept.get("2026-W46", "Europe/Berlin") is None  # per time zone
+    _keep(store, figures={"opened": 4})  # computed again: replaced
+    assert store.digest_kept.get("2026-W46", "UTC").figures == {"opened": 4}
+
+
+def test_forget_drops_only_what_meets_the_span(store: Store) -> None:
+    _keep(store)
+    with store.transaction():
+        assert store.digest_kept.forget("2026-11-16T00:00:00Z", "2026-11-17T00:00:00Z") == 0
+        assert store.digest_kept.forget("2026-10-01T00:00:00Z", "2026-11-01T23:59:59Z") == 0
+    assert store.digest_kept.get("2026-W46", "UTC") is not None
+    with store.transaction():
+        assert store.digest_kept.forget("2026-11-10T10:00:00Z", "2026-11-10T10:00:00Z") == 1
+    assert store.digest_kept.get("2026-W46", "UTC") is None
+
+
+def test_a_timeline_event_in_the_span_drops_the_kept_figures(store: Store) -> None:
+    _keep(store)
+    with store.transaction():
+        store.timeline.append(None, "2026-11-16T09:30:00Z", "note", "ann", "after the span")
+    assert store.digest_kept.get("2026-W46", "UTC") is not None
+    with store.transaction():
+        store.timeline.append(None, "2026-11-05T09:30:00Z", "note", "ann", "late, inside")
+    assert store.digest_kept.get("2026-W46", "UTC") is None

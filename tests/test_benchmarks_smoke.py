@@ -1,0 +1,36 @@
+"""The benchmark entry point runs end to end at its smallest size: every benchmark gives
+its rows, the table is printed and the JSON is written (CI runs this; figures not judged)."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_python_m_benchmarks_small(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    run = subprocess.run([sys.executable, "-m", "benchmarks", "--size", "small", "--json",
+                          str(out), "--data-dir", str(tmp_path)], cwd=ROOT,
+                         capture_output=True, text=True, timeout=240)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(out.read_text())
+    names = [f["name"] for f in result["figures"]]
+    for expected in ("Slack `/swarm help`", "Teams turn", "time to swarm", "digest of",
+                     "similar cases", "find"):
+        assert any(n.startswith(expected) for n in names), (expected, names)
+        assert expected in run.stdout  # the table
+    for f in result["figures"]:
+        assert f["ours"] > 0 and f["lo"] <= f["ours"] <= f["hi"], f
+        assert f["baseline"] is None or f["ratio"] == f["ours"] / f["baseline"]
+    assert result["size"] == "small" and result["machine"]["cpus"]
+
+
+def test_unknown_size_is_one_clear_line() -> None:
+    run = subprocess.run([sys.executable, "-m", "benchmarks", "--size", "huge"], cwd=ROOT,
+                         capture_output=True, text=True, timeout=60)
+    assert run.returncode == 2
+    assert "invalid choice: 'huge'" in run.stderr and "Traceback" not in run.stderr
