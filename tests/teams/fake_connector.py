@@ -10,13 +10,15 @@ the bot got from the (local) token endpoint, so tests see outgoing auth too.
 from __future__ import annotations
 
 import itertools
-from collections.abc import Callable
+import random
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 from aiohttp import web
 
 from tests.loopback import serve
+from tests.slack.fake_slack import FAULT_KINDS, Faults
 
 
 @dataclass
@@ -51,6 +53,14 @@ class FakeConnector:
     base_url: str = ""
     _ids: itertools.count = field(default_factory=lambda: itertools.count(1))
     _runner: web.AppRunner | None = None
+    _faults: Faults | None = None
+    injected: dict[str, int] = field(default_factory=dict)  # fault kind -> how many
+
+    def inject(self, rate: float, kinds: tuple[str, ...] = FAULT_KINDS, seed: int = 11) -> None:
+        """Fail a share `rate` of connector calls, as the fake Slack does: 429 with
+        Retry-After, 500, the connection dropped before the connector acts, or after it
+        acted (the call took effect; its answer never arrives). `inject(0)` stops it."""
+        self._faults = Faults(rate, kinds, random.Random(seed)) if rate else None
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -87,7 +97,28 @@ class FakeConnector:
     def next_id(self, prefix: str) -> str:
         return f"{prefix}{next(self._ids)}"
 
+    async def _faulty(self, request: web.Request,
+                      act: Callable[[], Awaitable[web.Response]]) -> web.Response:
+        fault = self._faults.pick(request.path) if self._faults else None
+        if fault is not None:
+            self.injected[fault] = self.injected.get(fault, 0) + 1
+        if fault == "429":
+            return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
+                                     headers={"Retry-After": "1"})
+        if fault == "500":
+            return web.json_response({"error": {"code": "ServiceError"}}, status=500)
+        if fault == "drop_after":
+            await act()  # the connector acted; the answer never arrives
+        if fault in ("drop_before", "drop_after"):
+            assert request.transport is not None
+            request.transport.abort()
+            return web.Response(status=500)  # goes nowhere: the connection is gone
+        return await act()
+
     async def _create_conversation(self, request: web.Request) -> web.Response:
+        return await self._faulty(request, lambda: self._do_create(request))
+
+    async def _do_create(self, request: web.Request) -> web.Response:
         if (refused := await self._record(request)) is not None:
             return refused
         body = self.calls[-1].body
@@ -102,6 +133,9 @@ class FakeConnector:
                                   "serviceUrl": self.base_url}, status=201)
 
     async def _send(self, request: web.Request) -> web.Response:
+        return await self._faulty(request, lambda: self._do_send(request))
+
+    async def _do_send(self, request: web.Request) -> web.Response:
         if (refused := await self._record(request)) is not None:
             return refused
         return web.json_response({"id": self.next_id("2000")}, status=201)
