@@ -24,37 +24,14 @@ from typing import Any
 
 from bot.store import pg_schema
 from bot.store.base import BaseQueries
-from bot.store.cases import SqliteCases
 from bot.store.digest import _WINDOW_SQL
-from bot.store.digest_kept import SqlDigestKept
-from bot.store.helpdesk import SqliteHelpdesk
 from bot.store.interfaces import (
-    Cases,
-    DigestKept,
-    DigestReads,
-    Helpdesk,
-    Inbox,
-    Journal,
-    Nudges,
-    Outbox,
-    People,
-    PlatformRefs,
-    Retention,
     SchemaError,
-    Search,
-    SentMarks,
-    Timeline,
 )
-from bot.store.journal import SqliteJournal
-from bot.store.nudges import SqliteNudges
-from bot.store.outbox import SqliteOutbox
-from bot.store.people import SqlitePeople
 from bot.store.pg_db import PgDb
 from bot.store.pg_search import PgSearch
-from bot.store.platform_refs import SqlitePlatformRefs
-from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.retention import SqliteRetention
-from bot.store.timeline import SqliteTimeline
+from bot.store.units import Repositories
 
 
 class PgDigestReads(BaseQueries):
@@ -99,30 +76,15 @@ class PgRetention(SqliteRetention):
         self.db.execute("VACUUM FULL")
 
 
-class PgStore:
+class PgStore(Repositories):
     """The unit of work on PostgreSQL: the repositories share one PgDb, so everything done
     inside `transaction()` runs on the one connection that transaction holds."""
 
     def __init__(self, db: PgDb, owns_db: bool = True) -> None:
         self.db = db
         self._owns_db = owns_db
-        self.cases: Cases = SqliteCases(db)
-        self.timeline: Timeline = SqliteTimeline(db)
-        self.journal: Journal = SqliteJournal(db)
-        self.people: People = SqlitePeople(db)
-        self.inbox: Inbox = SqliteInbox(db)
-        # The outbox's claim is one conditional UPDATE (state pending, lease run out) that
-        # only one replica's can match: under READ COMMITTED the second re-reads the row and
-        # finds it taken, so rows are leased as FOR UPDATE SKIP LOCKED would hand them out.
-        self.outbox: Outbox = SqliteOutbox(db)
-        self.sent: SentMarks = SqliteSentMarks(db)
-        self.digest: DigestReads = PgDigestReads(db)
-        self.digest_kept: DigestKept = SqlDigestKept(db)
-        self.refs: PlatformRefs = SqlitePlatformRefs(db)
-        self.retention: Retention = PgRetention(db)
-        self.helpdesk: Helpdesk = SqliteHelpdesk(db)
-        self.search: Search = PgSearch(db)
-        self.nudges: Nudges = SqliteNudges(db)
+        self._attach(db, digest=PgDigestReads(db), retention=PgRetention(db),
+                     search=PgSearch(db))
 
     @property
     def path(self) -> str:

@@ -13,37 +13,14 @@ from pathlib import Path
 
 from sqlite_utils import Database
 
-from bot.store.cases import SqliteCases
 from bot.store.digest import SqliteDigestReads
-from bot.store.digest_kept import SqlDigestKept
-from bot.store.helpdesk import SqliteHelpdesk
 from bot.store.interfaces import (
-    Cases,
-    DigestKept,
-    DigestReads,
-    Helpdesk,
-    Inbox,
-    Journal,
-    Nudges,
-    Outbox,
-    People,
-    PlatformRefs,
-    Retention,
     SchemaError,
-    Search,
-    SentMarks,
-    Timeline,
 )
-from bot.store.journal import SqliteJournal
 from bot.store.migrations import migrate, migrations
-from bot.store.nudges import SqliteNudges
-from bot.store.outbox import SqliteOutbox
-from bot.store.people import SqlitePeople
-from bot.store.platform_refs import SqlitePlatformRefs
-from bot.store.reliability import SqliteInbox, SqliteSentMarks
 from bot.store.retention import SqliteRetention
 from bot.store.search import SqliteSearch
-from bot.store.timeline import SqliteTimeline
+from bot.store.units import Repositories
 
 
 def open_store(path: str | Path) -> SqliteStore:
@@ -83,25 +60,12 @@ def open_reader(path: str | Path) -> SqliteStore:
     return SqliteStore(Database(conn))
 
 
-class SqliteStore:
+class SqliteStore(Repositories):
     def __init__(self, db: Database) -> None:
         self.db = db  # SQLite's own: for its tests and benchmarks, not part of the interface
         self.db.conn.row_factory = sqlite3.Row
-        # Typed as the interface (Protocol attributes are invariant), so SqliteStore is a Store.
-        self.cases: Cases = SqliteCases(db)
-        self.timeline: Timeline = SqliteTimeline(db)
-        self.journal: Journal = SqliteJournal(db)
-        self.people: People = SqlitePeople(db)
-        self.inbox: Inbox = SqliteInbox(db)
-        self.outbox: Outbox = SqliteOutbox(db)
-        self.sent: SentMarks = SqliteSentMarks(db)
-        self.digest: DigestReads = SqliteDigestReads(db)
-        self.digest_kept: DigestKept = SqlDigestKept(db)
-        self.refs: PlatformRefs = SqlitePlatformRefs(db)
-        self.retention: Retention = SqliteRetention(db)
-        self.helpdesk: Helpdesk = SqliteHelpdesk(db)
-        self.search: Search = SqliteSearch(db)
-        self.nudges: Nudges = SqliteNudges(db)
+        self._attach(db, digest=SqliteDigestReads(db), retention=SqliteRetention(db),
+                     search=SqliteSearch(db))
 
     @property
     def path(self) -> str:

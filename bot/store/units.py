@@ -1,0 +1,74 @@
+"""The repositories both stores share: their SQL is portable, so one set of classes runs on
+SQLite's Database and on PostgreSQL's PgDb. Each store adds the few that are its own (the
+digest's window reads, retention's string search and compaction, search)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.store.cases import SqliteCases
+from bot.store.digest_kept import SqlDigestKept
+from bot.store.helpdesk import SqliteHelpdesk
+from bot.store.interfaces import (
+    Cases,
+    DigestKept,
+    DigestReads,
+    Helpdesk,
+    Inbox,
+    Journal,
+    Nudges,
+    Outbox,
+    People,
+    PlatformRefs,
+    Retention,
+    Search,
+    SentMarks,
+    Timeline,
+)
+from bot.store.journal import SqliteJournal
+from bot.store.nudges import SqliteNudges
+from bot.store.outbox import SqliteOutbox
+from bot.store.people import SqlitePeople
+from bot.store.platform_refs import SqlitePlatformRefs
+from bot.store.reliability import SqliteInbox, SqliteSentMarks
+from bot.store.timeline import SqliteTimeline
+
+
+class Repositories:
+    """A store's repositories, typed as the interface (Protocol attributes are invariant, so
+    a store holding these is a Store)."""
+
+    cases: Cases
+    timeline: Timeline
+    journal: Journal
+    people: People
+    inbox: Inbox
+    outbox: Outbox
+    sent: SentMarks
+    digest: DigestReads
+    digest_kept: DigestKept
+    refs: PlatformRefs
+    retention: Retention
+    helpdesk: Helpdesk
+    search: Search
+    nudges: Nudges
+
+    def _attach(self, db: Any, *, digest: DigestReads, retention: Retention,
+                search: Search) -> None:
+        self.cases = SqliteCases(db)
+        self.timeline = SqliteTimeline(db)
+        self.journal = SqliteJournal(db)
+        self.people = SqlitePeople(db)
+        self.inbox = SqliteInbox(db)
+        # The outbox's claim is one conditional UPDATE (state pending, lease run out) that
+        # only one worker's can match (on PostgreSQL too: under READ COMMITTED the second
+        # re-reads the row and finds it taken), so rows are leased one worker at a time.
+        self.outbox = SqliteOutbox(db)
+        self.sent = SqliteSentMarks(db)
+        self.digest = digest
+        self.digest_kept = SqlDigestKept(db)
+        self.refs = SqlitePlatformRefs(db)
+        self.retention = retention
+        self.helpdesk = SqliteHelpdesk(db)
+        self.search = search
+        self.nudges = SqliteNudges(db)
