@@ -76,11 +76,7 @@ class Mood:
 
 
 def parse_mood(ctx: Ctx, args: Args) -> Mood:
-    level = (args.take() or "").lower()
-    if not level:
-        raise ctx.bad("say how the customer feels")
-    if level not in MOODS:
-        raise ctx.bad(f"`{level[:20]}` is not a mood")
+    level = args.take_choice(MOODS, ctx.usage, "say how the customer feels", "is not a mood")
     return Mood(level, bounded(args.rest(), "mood note") or None)
 
 
@@ -117,9 +113,7 @@ class Decide:
 
 
 def parse_decide(ctx: Ctx, args: Args) -> Decide:
-    risk = (args.take() or "").lower()
-    if risk not in RISKS:
-        raise ctx.bad("start with the risk")
+    risk = args.take_choice(RISKS, ctx.usage, "start with the risk", "is not a risk")
     decision, _, why = args.rest().partition(" because ")
     if not decision.strip():
         raise ctx.bad("say what you decided")
@@ -145,11 +139,8 @@ class Outcome:
 
 def parse_outcome(ctx: Ctx, args: Args) -> Outcome:
     did = args.take_int("decision", ctx.usage)
-    result = (args.take() or "").lower()
-    if not result:
-        raise ctx.bad("say how it turned out")
-    if result not in DECISION_OUTCOMES:
-        raise ctx.bad(f"`{result[:20]}` is not an outcome")
+    result = args.take_choice(DECISION_OUTCOMES, ctx.usage, "say how it turned out",
+                              "is not an outcome")
     return Outcome(did, result)
 
 

@@ -98,9 +98,7 @@ class SetDetail:
 
 
 def parse_set(ctx: Ctx, args: Args) -> SetDetail:
-    what = (args.take() or "").lower()
-    if what not in DETAILS:
-        raise ctx.bad(f"`{what[:20]}` cannot be set" if what else "say what to set")
+    what = args.take_choice(DETAILS, ctx.usage, "say what to set", "cannot be set")
     value = args.rest()
     if not value:
         raise ctx.bad(f"give the new {what}")

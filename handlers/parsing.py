@@ -7,6 +7,7 @@ is read here one way whatever the platform.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.errors import CommandError
@@ -75,6 +76,19 @@ class Args:
             raise CommandError(f"name a person with @: {usage}")
         self.take()
         return pid
+
+    def take_choice(self, options: Iterable[str], usage: str, missing: str,
+                    wrong: str) -> str:
+        """The next word, lower-cased, which must be one of `options`.
+
+        `wrong` names what the word should have been, as in "`x` is not a mood".
+        """
+        word = (self.take() or "").lower()
+        if not word:
+            raise CommandError(f"{missing}: {usage}")
+        if word not in options:
+            raise CommandError(f"`{word[:20]}` {wrong}: {usage}")
+        return word
 
     def take_int(self, what: str, usage: str) -> int:
         word = self.take()

@@ -106,7 +106,7 @@ async def test_refused_actions_change_nothing(say, core, port) -> None:
         ("alice", "leave", room, "hand off first"),
         ("zed", "note sneaky", room, "not in the swarm"),
         ("alice", "mood grumpy", room, "not a mood"),
-        ("alice", "decide extreme do it", room, "start with the risk"),
+        ("alice", "decide extreme do it", room, "`extreme` is not a risk"),
         ("alice", "promise whenever call", room, "can't read"),
         ("alice", "open ZD-4711 again", None, "already open"),
         ("alice", "open ZD/4711! summary", None, "not a case ref"),
