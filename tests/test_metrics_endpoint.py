@@ -3,21 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
-from dataclasses import dataclass
 
 import pytest
-from aiohttp import ClientSession, web
+from aiohttp import ClientSession
 from prometheus_client.parser import text_string_to_metric_families
 
-from adapters.bootstrap import build_server
 from adapters.slack.server import SLACK_RUNTIME
 from bot.config import Config
-from tests.loopback import serve
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
-from tests.teams.conftest import APP_ID, PASSWORD, SWARM_CHANNEL, TRIAGE_CHANNEL, Teams
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.jwks_issuer import JwksIssuer
+from tests.serving import Both, both_platforms
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
 
@@ -36,56 +29,13 @@ def delta(before: Samples, after: Samples, name: str, **labels: str) -> float:
     return after.get(key, 0.0) - before.get(key, 0.0)
 
 
-@dataclass
-class World:
-    app: web.Application
-    url: str
-    session: ClientSession
-    fake: FakeSlack
-    teams: Teams
-
-    async def slack(self, text: str, user: str = "U1") -> None:
-        fields = payload("slash_command.json")
-        fields.update(text=text, user_id=user, response_url=self.fake.response_url("r"))
-        body = form_body(fields)
-        async with self.session.post(self.url + "/slack/events", data=body.encode(), headers=
-                                     signed_headers(body, "application/x-www-form-urlencoded")
-                                     ) as resp:
-            assert resp.status == 200
-        await self.app[SLACK_RUNTIME].work.drain()
-
-
 @pytest.fixture
-async def world(config: Config) -> AsyncIterator[World]:
-    fake = FakeSlack()
-    fake.add_channel("swarm-triage")
-    slack_runner, slack_url = await serve(fake.app)
-    fake.base_url = slack_url + "/"
-    issuer = JwksIssuer(APP_ID, PASSWORD)
-    await issuer.start()
-    connector = FakeConnector(check_token=issuer.check_bot_token)
-    await connector.start()
-    config.slack.enabled, config.slack.api_url = True, fake.base_url + "api/"
-    config.slack.triage_channel = "#swarm-triage"
-    config.teams.enabled = True
-    config.teams.swarm_channel_id, config.teams.triage_channel_id = SWARM_CHANNEL, TRIAGE_CHANNEL
-    config.teams.openid_metadata_url = issuer.metadata_url
-    env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
-    app = await build_server(config, env)
-    runner, url = await serve(app)
-    try:
-        async with ClientSession() as session:
-            teams = Teams(url, session, issuer, connector, None, None)  # type: ignore[arg-type]
-            yield World(app, url, session, fake, teams)
-    finally:
-        await runner.cleanup()
-        await connector.stop()
-        await issuer.stop()
-        await slack_runner.cleanup()
+async def world(config: Config) -> AsyncIterator[Both]:
+    async with both_platforms(config) as both:
+        yield both
 
 
-async def test_metrics_count_a_slack_and_a_teams_journey(world: World) -> None:
+async def test_metrics_count_a_slack_and_a_teams_journey(world: Both) -> None:
     before = await scrape(world.session, world.url)
     # Slack: a case opened, an unknown command, a refused one, a platform refusal.
     await world.slack("open ZD-1 sev2 Slack side")
@@ -125,7 +75,7 @@ async def test_metrics_count_a_slack_and_a_teams_journey(world: World) -> None:
     assert delta(before, after, "swarmbot_requests_total", source="ops", outcome="2xx") == 1
 
 
-async def test_readyz_says_the_store_is_current(world: World) -> None:
+async def test_readyz_says_the_store_is_current(world: Both) -> None:
     async with world.session.get(world.url + "/readyz") as resp:
         assert resp.status == 200 and await resp.json() == {"ok": True, "problems": []}
     core_store = world.app[SLACK_RUNTIME].dispatcher.entrance.deps.store  # the server's own
@@ -136,7 +86,7 @@ async def test_readyz_says_the_store_is_current(world: World) -> None:
             "store schema not current: pending migrations m011_case_ref_lookup"]
 
 
-async def test_the_outbox_shows_in_metrics(world: World) -> None:
+async def test_the_outbox_shows_in_metrics(world: Both) -> None:
     store = world.app[SLACK_RUNTIME].dispatcher.entrance.deps.store
     at = "2026-11-16T09:00:00Z"
     # A call that gave up (the worker leaves those alone until `retry`).
