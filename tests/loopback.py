@@ -3,6 +3,11 @@ Connector and the token issuer, and the bot itself in tests and benchmarks."""
 
 from __future__ import annotations
 
+import asyncio
+import socket
+import time
+
+import aiohttp
 from aiohttp import web
 
 
@@ -14,3 +19,29 @@ async def serve(app: web.Application) -> tuple[web.AppRunner, str]:
     await site.start()
     port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
     return runner, f"http://127.0.0.1:{port}"
+
+
+def free_port() -> int:
+    """A port nothing listens on now, for a subprocess to bind."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+async def until_healthy(http: aiohttp.ClientSession, base: str,
+                        proc: asyncio.subprocess.Process, seconds: float = 30) -> None:
+    """Wait for a `swarmbot serve` subprocess to answer /healthz: it binds its port only
+    when start-up is done, so this is the readiness signal, not a guessed delay."""
+    deadline = time.monotonic() + seconds
+    while True:
+        if proc.returncode is not None:
+            err = await proc.stderr.read() if proc.stderr else b""
+            raise AssertionError(f"serve exited during start-up: {err.decode()[-3000:]}")
+        try:
+            async with http.get(base + "/healthz") as resp:
+                if resp.status == 200:
+                    return
+        except aiohttp.ClientConnectionError:
+            pass
+        assert time.monotonic() < deadline, "serve did not start"
+        await asyncio.sleep(0.05)

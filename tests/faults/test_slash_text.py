@@ -23,10 +23,10 @@ import pytest_asyncio
 
 from bot.store.sqlite import open_reader
 from tests.conftest import REPO
-from tests.loopback import serve
+from tests.loopback import free_port, serve, until_healthy
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
-from tests.slack.test_subprocess import _config, _env, _free_port
+from tests.slack.test_subprocess import _config, _env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")
 
@@ -55,7 +55,7 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
     runner, url = await serve(fake.app)
     fake.base_url = url + "/"
     fake.add_channel("swarm-triage")
-    port = _free_port()
+    port = free_port()
     cfg = _config(tmp, fake.base_url + "api/", port)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli", "serve", "--config", str(cfg), cwd=REPO,
@@ -64,16 +64,7 @@ async def served(tmp_path_factory: pytest.TempPathFactory) -> AsyncIterator[Serv
     base = f"http://127.0.0.1:{port}"
     http = aiohttp.ClientSession()
     try:
-        deadline = time.monotonic() + 30
-        while True:  # readiness: the process binds its port when start-up is done
-            assert proc.returncode is None, "serve exited during start-up"
-            try:
-                async with http.get(base + "/healthz") as resp:
-                    if resp.status == 200:
-                        break
-            except aiohttp.ClientConnectionError:
-                assert time.monotonic() < deadline, "serve did not start"
-                await asyncio.sleep(0.1)
+        await until_healthy(http, base, proc)
         yield Serve(base, fake, tmp / "swarmbot.db", http)
     finally:
         await http.close()

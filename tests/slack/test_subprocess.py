@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -13,6 +12,7 @@ from pathlib import Path
 import aiohttp
 
 from tests.conftest import REPO
+from tests.loopback import free_port, until_healthy
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
@@ -30,14 +30,8 @@ def _config(tmp_path: Path, api_url: str, port: int) -> Path:
     return cfg
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def test_missing_secret_stops_start_up_naming_it(tmp_path: Path):
-    cfg = _config(tmp_path, "http://127.0.0.1:9/api/", _free_port())
+    cfg = _config(tmp_path, "http://127.0.0.1:9/api/", free_port())
     proc = subprocess.run([sys.executable, "-m", "adapters.cli", "serve", "--config", str(cfg)],
                           cwd=REPO, env=_env(SLACK_SIGNING_SECRET="s"), text=True,
                           capture_output=True, timeout=60)
@@ -48,7 +42,7 @@ def test_missing_secret_stops_start_up_naming_it(tmp_path: Path):
 async def test_serve_process_answers_a_signed_command(tmp_path: Path, fake_slack: FakeSlack,
                                                       api_url: str):
     fake_slack.add_channel("swarm-triage")
-    port = _free_port()
+    port = free_port()
     cfg = _config(tmp_path, api_url, port)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli", "serve", "--config", str(cfg), cwd=REPO,
@@ -57,16 +51,7 @@ async def test_serve_process_answers_a_signed_command(tmp_path: Path, fake_slack
     base = f"http://127.0.0.1:{port}"
     try:
         async with aiohttp.ClientSession() as http:
-            deadline = time.monotonic() + 30
-            while True:  # readiness: the process binds its port when start-up is done
-                assert proc.returncode is None, await proc.stderr.read()
-                try:
-                    async with http.get(base + "/healthz") as resp:
-                        if resp.status == 200:
-                            break
-                except aiohttp.ClientConnectionError:
-                    assert time.monotonic() < deadline, "serve did not start"
-                    await asyncio.sleep(0.1)
+            await until_healthy(http, base, proc)
             body = form_body({**payload("slash_command.json"), "user_id": "U1",
                               "text": "open ZD-90 sev2 From a real process",
                               "response_url": fake_slack.response_url("proc")})
