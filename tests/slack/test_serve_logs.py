@@ -13,9 +13,10 @@ from pathlib import Path
 import aiohttp
 
 from tests.conftest import REPO
+from tests.loopback import free_port
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET
-from tests.slack.test_subprocess import _config, _env, _free_port
+from tests.slack.test_subprocess import _config, _env
 
 
 async def _next_line(stream: asyncio.StreamReader) -> str:
@@ -28,7 +29,7 @@ async def test_serve_logs_what_it_serves_and_that_it_stopped(tmp_path: Path,
                                                              fake_slack: FakeSlack,
                                                              api_url: str) -> None:
     fake_slack.add_channel("swarm-triage")
-    port = _free_port()
+    port = free_port()
     cfg = _config(tmp_path, api_url, port)
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli", "serve", "--config", str(cfg),
