@@ -18,6 +18,7 @@ import pytest
 
 from bot.store import open_store
 from tests.conftest import REPO
+from tests.loopback import free_port
 
 VERBS = ("serve", "shell", "export", "digest", "check")
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}
@@ -60,12 +61,6 @@ CASES = [
 ]
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 async def _run(args: list[str], env: dict[str, str]) -> tuple[int, str, str]:
     proc = await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli", *args, cwd=REPO, env=env,
@@ -92,7 +87,7 @@ def _write_cases(tmp_path: Path) -> list[tuple[Case, str, list[str], dict[str, s
         store = "/nonexistent/dir/x.db" if "missing folder" in case.name else str(db)
         body = case.toml
         if "[server]" not in body:
-            body = f"[server]\nhost = \"127.0.0.1\"\nport = {_free_port()}\n" + body
+            body = f"[server]\nhost = \"127.0.0.1\"\nport = {free_port()}\n" + body
         if "[store]" not in body:
             body += f'[store]\npath = "{store}"\n'
         path.write_text(body)
