@@ -117,13 +117,18 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
                             "swarm gets a thread (19:...@thread.tacv2), or add [teams.graph]")
         if env.get("MicrosoftAppId", "").strip():
             missing.append(("MicrosoftAppPassword", "MicrosoftAppId being set"))
-    absent = [(n, why) for n, why in missing if not env.get(n, "").strip()]
-    if absent:
-        names = ", ".join(n for n, _ in absent)
-        needers = ", ".join(dict.fromkeys(why for _, why in absent))
-        plural = "s" if len(absent) > 1 else ""
-        problems.append(f"environment variable{plural} {names} not set (needed by {needers})")
-    return problems
+    return problems + unset_variables(missing, env)
+
+
+def unset_variables(needed: list[tuple[str, str]], env: Mapping[str, str]) -> list[str]:
+    """One line naming every needed (variable, needed by) that `env` lacks; [] if none."""
+    absent = [(n, why) for n, why in needed if not env.get(n, "").strip()]
+    if not absent:
+        return []
+    names = ", ".join(n for n, _ in absent)
+    needers = ", ".join(dict.fromkeys(why for _, why in absent))
+    plural = "s" if len(absent) > 1 else ""
+    return [f"environment variable{plural} {names} not set (needed by {needers})"]
 
 
 def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
@@ -148,15 +153,10 @@ def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         if section.platform and section.platform not in served:
             problems.append(f"{where} platform {section.platform!r} is not served here "
                             f"(served: {', '.join(sorted(served)) or 'none'})")
-        missing += [(n, where) for n in secrets if not env.get(n, "").strip()]
+        missing += [(n, where) for n in secrets]
     if h.attempts < 1:
         problems.append(f"[helpdesk] attempts {h.attempts} must be at least 1")
-    if missing:
-        names = ", ".join(n for n, _ in missing)
-        needers = ", ".join(dict.fromkeys(w for _, w in missing))
-        plural = "s" if len(missing) > 1 else ""
-        problems.append(f"environment variable{plural} {names} not set (needed by {needers})")
-    return problems
+    return problems + unset_variables(missing, env)
 
 
 def command_problems(config: Config) -> list[str]:
