@@ -230,7 +230,7 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
     if item.kind == "helpdesk":
         from bot.services import helpdesk  # the helpdesk link's own module performs it
 
-        await helpdesk.perform(deps, int(p["write_id"]))
+        await helpdesk.perform(deps, int(p["write_id"]), tried_before=item.tries > 1)
         return None
     if item.kind == "dm":
         await port.direct_message(p["person"], reply_from_json(p["reply"]))

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.services import helpdesk
-from tests.helpdesk.conftest import body_of, zendesk_headers
+from tests.helpdesk.conftest import body_of, settle, zendesk_headers
 from tests.helpdesk.fake_zendesk import FakeZendesk
 from tests.slack.harness import SlackHarness
 
@@ -126,7 +125,7 @@ async def test_faults_every_write_back_arrives_exactly_once(bot: SlackHarness,
     await run_case(bot, zendesk)
     zendesk.faults.rate = 0.0
     deps = bot.runtime.dispatcher.entrance.deps
-    assert await helpdesk.retry_pending(deps) == []
+    assert (await settle(bot)).get("failed", 0) == 0
     assert deps.store.helpdesk.pending_writes() == []
     assert zendesk.faults.injected, "no fault was injected: the test proves nothing"
     notes = zendesk.notes(123)
@@ -154,3 +153,20 @@ def test_config_problems_are_one_line_each():
     assert any("[helpdesk.jira] platform 'teams' is not served here" in p for p in problems)
     assert any(p.startswith("environment variables ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, "
                             "JIRA_API_TOKEN, JIRA_WEBHOOK_SECRET not set") for p in problems)
+
+
+async def test_a_write_back_that_gives_up_at_intake_is_told_to_the_owner(
+        bot: SlackHarness, zendesk: FakeZendesk):
+    """Nobody reads a webhook's answer: the owner hears of it in a DM, with `retry`."""
+    seed(zendesk)
+    bot.runtime.dispatcher.entrance.deps.config.outbox.max_tries = 1
+    zendesk.faults.rate, zendesk.faults.kinds = 1.0, ("500",)
+    resp = await post(bot, body_of(**TRIGGER))
+    assert (await resp.json())["status"] == "opened"
+    told = [m["text"] for m in bot.fake.messages if m["channel"] == "DUALICE"]
+    assert any("Couldn't write to ticket 123 in zendesk: HTTP 500" in t and
+               "retry ZD-123" in t for t in told), told
+    zendesk.faults.rate = 0.0
+    await bot.command("retry ZD-123", "UALICE")
+    await settle(bot)
+    assert len(zendesk.notes(123)) == 1
