@@ -170,3 +170,36 @@ async def test_a_write_back_that_gives_up_at_intake_is_told_to_the_owner(
     await bot.command("retry ZD-123", "UALICE")
     await settle(bot)
     assert len(zendesk.notes(123)) == 1
+
+
+async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
+                                                          zendesk: FakeZendesk):
+    """A ticket without an assignee opens its swarm owned by "zendesk" until a manager hands
+    it off: that placeholder is never invited, messaged or looked up on Slack."""
+    seed(zendesk)
+    resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": ""}))
+    assert (await resp.json())["status"] == "opened"
+    case = bot.store.cases.by_ref("ZD-123")
+    assert case.owner == "zendesk" and case.room_id
+    await settle(bot)
+    sent = [c for c in bot.fake.calls if "zendesk" in str(c.args.get("users", "")) or
+            str(c.args.get("user", "")) == "zendesk" or
+            str(c.args.get("channel", "")) == "Dzendesk"]
+    assert sent == [], sent
+    triage = bot.fake.channel_named("swarm-triage").id
+    asked = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
+    assert any("without an owner (the ticket has no assignee)" in t for t in asked), asked
+    assert bot.fake.channels[case.room_id].members  # the room exists, with the bot in it
+    # A manager gives it an owner by a warm handoff; the placeholder is told nothing.
+    bot.runtime.dispatcher.entrance.deps.config.people.managers.append("UCAROL")
+    await bot.command("handoff ZD-123 <@UBOB> Rita waits for the SAML fix", "UCAROL")
+    await bot.command("decline ZD-123 in a meeting", "UBOB")  # "zendesk" is not told
+    await bot.command("handoff ZD-123 <@UBOB> Rita waits for the SAML fix", "UCAROL")
+    await bot.command("accept ZD-123", "UBOB")
+    await settle(bot)
+    assert bot.store.cases.by_ref("ZD-123").owner == "UBOB"
+    assert "UBOB" in bot.fake.channels[case.room_id].members
+    sent = [c for c in bot.fake.calls if "zendesk" in str(c.args.get("users", "")) or
+            str(c.args.get("channel", "")) == "Dzendesk"]
+    assert sent == [], sent
+    assert zendesk.tickets[123]["assignee_id"] == 502
