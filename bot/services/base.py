@@ -6,7 +6,7 @@ import asyncio
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -100,6 +100,9 @@ class Effects:
             self._add("invite", what, people=people)
 
     def post(self, reply: Reply, what: str, room: str | None = None) -> None:
+        if any(self._stand_in(p) for p in reply.mentions):  # no chat user to ping
+            reply = replace(reply, mentions=tuple(p for p in reply.mentions
+                                                  if not self._stand_in(p)))
         self._add("post", what, room=room, reply=reply_to_json(reply))
 
     def brief(self, skills: list[str]) -> None:

@@ -190,6 +190,9 @@ async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
     asked = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
     assert any("without an owner (the ticket has no assignee)" in t for t in asked), asked
     assert bot.fake.channels[case.room_id].members  # the room exists, with the bot in it
+    brief = next(m for m in bot.fake.messages if m["channel"] == case.room_id
+                 and m["text"].startswith("Swarm ZD-123"))
+    assert "No owner yet" in str(brief["blocks"]) and "<@zendesk>" not in str(brief)
     # A manager gives it an owner by a warm handoff; the placeholder is told nothing.
     bot.runtime.dispatcher.entrance.deps.config.people.managers.append("UCAROL")
     await bot.command("handoff ZD-123 <@UBOB> Rita waits for the SAML fix", "UCAROL")
