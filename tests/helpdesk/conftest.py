@@ -18,7 +18,7 @@ from bot.config import Config
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
 from tests.helpdesk.fake_zendesk import FakeZendesk
-from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config  # noqa: F401
+from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config, web_client  # noqa: F401
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import SlackHarness
 
