@@ -96,7 +96,7 @@ async def test_twenty_percent_faults_every_write_back_arrives_exactly_once(
     for faults in fakes.values():
         faults.rng.seed(seed)
         faults.rate = 0.2
-    gate = asyncio.Semaphore(int(os.environ.get("GATE", "6")))  # a busy support floor
+    gate = asyncio.Semaphore(6)  # a busy support floor
 
     async def life(args: tuple) -> None:
         async with gate:
