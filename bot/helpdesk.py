@@ -55,6 +55,13 @@ class TicketLink:
     callback_url: str | None = None
 
 
+def stands_in(link: TicketLink | None, person: str) -> bool:
+    """Whether `person` is the helpdesk's own name standing in as a swarm's owner: a ticket
+    whose assignee was not found opens its swarm owned by "zendesk" (say) until a manager
+    hands it off. That id is no chat user: it is never invited, messaged or nudged."""
+    return link is not None and person == link.helpdesk
+
+
 @dataclass(frozen=True)
 class WriteBack:
     """A write-back owed to a case's ticket (recorded before it is attempted)."""

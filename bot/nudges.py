@@ -23,6 +23,7 @@ from functools import partial
 
 from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
+from bot.helpdesk import stands_in
 from bot.metrics import NUDGES_SENT
 from bot.people import mention
 from bot.replies import Button, Reply
@@ -73,6 +74,8 @@ class Nudger:
     async def send(self, nudge: Nudge, now: datetime) -> bool:
         store = self.deps.store
         port = self.deps.ports.get(nudge.case.platform)
+        if nudge.direct and stands_in(store.helpdesk.link_of(nudge.case.id), nudge.to):
+            return False  # no owner yet: the helpdesk's name stands in, triage was asked
         if port is None or not store.nudges.mark(nudge.kind, nudge.cause, nudge.to,
                                                   nudge.case.id, iso(now)):
             return False

@@ -95,7 +95,7 @@ class Entrance:
         return await self._transacted(delivery.key, delivery.source, delivery.sender.id,
                                       lambda: self._run(delivery))
 
-    async def _transacted(self, key: str | None, source: str, invoker: str,
+    async def _transacted(self, key: str | None, source: str, invoker: str | None,
                           run: Callable[[], Awaitable[Outcome]]) -> Outcome:
         deps, enqueued = self.deps, []
         token = ENQUEUED.set(enqueued)
@@ -163,26 +163,20 @@ class Entrance:
 
     async def execute(self, source: str, sender: Sender, name: str, command: object,
                       ref: str | None = None, room: str | None = None,
-                      key: str | None = None) -> Outcome:
+                      key: str | None = None, read_by_sender: bool = True) -> Outcome:
         """Run a typed command built by code rather than typed by a person (the demo, a
         helpdesk's intake): the same rules, services and transaction, no text in between.
-        `key`: its inbox row, marked done with the command's changes."""
+        `key`: its inbox row, marked done with the command's changes. `read_by_sender`
+        False: nobody reads the outcome (a webhook's answer goes to a machine), so a
+        platform call that gives up is told to the case owner directly."""
         inv = Invocation(platform=source, user_id=sender.id, room_id=room,
                          user_name=sender.name, user_tz=sender.tz)
 
         async def run() -> Outcome:
             return self._outcome(await self.router.run_typed(inv, name, command, ref),
                                  command)
-        return await self._transacted(key, source, sender.id, run)
-
-    async def execute_once(self, key: str, inbox_source: str, payload: str, source: str,
-                           sender: Sender, name: str, command: object) -> Outcome:
-        """`execute`, recorded in the one inbox first under the sender's delivery id (a
-        helpdesk webhook's): a redelivery finds its key and runs nothing twice."""
-        if not self.deps.store.inbox.put(key, inbox_source, payload, self.deps.now_iso()):
-            log.info("%s delivery %s seen before: not redone", inbox_source, key)
-            return Outcome(duplicate=True)
-        return await self.execute(source, sender, name, command, key=key)
+        return await self._transacted(key, source, sender.id if read_by_sender else None,
+                                      run)
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what

@@ -13,6 +13,21 @@ from bot.metrics import PLATFORM_ERRORS
 TIMEOUT = aiohttp.ClientTimeout(total=20)
 
 
+def helpdesk_session() -> aiohttp.ClientSession:
+    """A session that never sends a request twice on its own.
+
+    aiohttp resends a PUT or DELETE once when its connection drops (RFC 9110 calls them
+    idempotent), but a Zendesk internal note is a PUT that adds a comment: the silent second
+    copy is a duplicate note nobody hears of (the fault suite caught it). Our own retries
+    look for the note first, so the resend is left to them. There is no public switch for
+    it (aio-libs/aiohttp#10790); `tests/helpdesk/test_faults_at_scale.py` fails if this
+    stops working.
+    """
+    session = aiohttp.ClientSession()
+    session._retry_connection = False
+    return session
+
+
 def _retry_after(value: str | None) -> float | None:
     try:
         return max(0.0, float(value)) if value else None

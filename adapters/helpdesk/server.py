@@ -7,6 +7,8 @@ a fault of ours is a 500 with an error id, never a traceback.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
@@ -17,14 +19,16 @@ import aiohttp
 from aiohttp import web
 
 from adapters.boundary import Rejected, check_media_type, internal_error, read_body
+from adapters.helpdesk.http import helpdesk_session
 from adapters.helpdesk.intake import json_object
 from bot.config import Config, require_secret
 from bot.helpdesk import HelpdeskPort, Ticket
 from handlers.entrance import Entrance
-from handlers.helpdesk import intake
+from handlers.helpdesk import intake, replay
 
 log = logging.getLogger("swarmbot.helpdesk")
 MAX_WEBHOOK_BYTES = 256 * 1024
+_REPLAY = web.AppKey("helpdesk_replay", asyncio.Task)
 
 
 class Desk(Protocol):
@@ -68,7 +72,7 @@ def start_helpdesks(config: Config, env: Mapping[str, str]) -> HelpdeskRuntime:
     from adapters.helpdesk.zendesk.intake import ZendeskIntake
     from adapters.helpdesk.zendesk.port import ZendeskPort
 
-    runtime = HelpdeskRuntime(session=aiohttp.ClientSession())
+    runtime = HelpdeskRuntime(session=helpdesk_session())
     h = config.helpdesk
     # Order matters for `open <ref>` alone: ZD-123 is Zendesk's before it could be a Jira key.
     if h.zendesk.enabled:
@@ -119,9 +123,26 @@ def add_helpdesk_routes(app: web.Application, runtime: HelpdeskRuntime,
         return web.json_response(result.as_json(),
                                  status=400 if result.status == "refused" else 200)
 
-    async def close(_: web.Application) -> None:
+    async def finish_backlog(app: web.Application) -> None:
+        # Webhooks written to the inbox whose command a killed process never committed: run
+        # now, beside the server (their owner look-ups call the chat platform).
+        app[_REPLAY] = asyncio.get_running_loop().create_task(replay_logged())
+
+    async def replay_logged() -> None:
+        try:
+            await replay(core, {name: desk.title for name, desk in runtime.desks.items()})
+        except Exception:  # logged in full; the rows stay for the next start
+            log.exception("finishing the helpdesk webhooks from before the restart failed")
+
+    async def close(app: web.Application) -> None:
+        task = app.get(_REPLAY)
+        if task is not None and not task.done():
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
         await runtime.close()
 
     # Write-backs owed are the outbox worker's (retried with backoff, told when they give up).
     app.router.add_post("/helpdesk/{name}", receive)
+    app.on_startup.append(finish_backlog)
     app.on_cleanup.append(close)

@@ -9,7 +9,9 @@ the dicts the Bot Connector takes (v3 REST API); botbuilder still authenticates 
 every turn (see endpoint.py / bot.py), so it stays replaceable behind this module.
 
 Calls: POST v3/conversations (new thread or 1:1 chat), POST v3/conversations/{id}/activities
-(a post), POST .../activities/{replyToId} (a reply), PUT .../activities/{id} (an update).
+(a post), POST .../activities/{replyToId} (a reply), PUT .../activities/{id} (an update),
+GET v3/conversations/{teamId}/members[/{userId}] (the team roster, with email and UPN: what
+botbuilder's TeamsInfo.get_team_members / get_team_member read).
 A refusal raises PortError naming what failed; 429 is retried after Retry-After (a 429
 means the call did not happen, so retrying cannot duplicate it).
 """
@@ -34,6 +36,9 @@ def connector_operation(method: str, path: str) -> str:
     """The Bot Connector REST operation a request is (a metric label: no ids in it)."""
     if path == "/v3/conversations":
         return "createConversation"
+    if method == "GET":
+        return "getConversationMember" if path.count("/members/") else \
+            "getConversationMembers"
     if method == "PUT":
         return "updateActivity"
     return "replyToActivity" if path.count("/activities/") else "sendToConversation"
@@ -44,15 +49,15 @@ class BotConnector:
         self._tokens = tokens
 
     async def _request(self, action: str, method: str, service_url: str, path: str,
-                       body: Json) -> Json:
+                       body: Json | None, missing_ok: bool = False) -> Any:
         try:
-            return await self._attempts(action, method, service_url, path, body)
+            return await self._attempts(action, method, service_url, path, body, missing_ok)
         except PortError:
             PLATFORM_ERRORS.labels("teams", connector_operation(method, path)).inc()
             raise
 
     async def _attempts(self, action: str, method: str, service_url: str, path: str,
-                        body: Json) -> Json:
+                        body: Json | None, missing_ok: bool = False) -> Any:
         headers = {"Authorization": f"Bearer {await self._tokens.token()}"} \
             if self._tokens is not None else {}
         url = service_url.rstrip("/") + path
@@ -65,6 +70,8 @@ class BotConnector:
                                                 or 1.0, 30.0))
                         continue
                     data = await resp.json(content_type=None) if await resp.read() else {}
+                    if resp.status == 404 and missing_ok:
+                        return None  # "not a member": an answer, not a failure
                     if resp.status >= 400:
                         error = (data or {}).get("error") or {} if isinstance(data, dict) \
                             else {}
@@ -74,7 +81,7 @@ class BotConnector:
                                         f"{error.get('code')}: {error.get('message')}",
                                         transient=resp.status == 429 or resp.status >= 500,
                                         retry_after=retry_after(resp.headers.get("Retry-After")))
-                    return data if isinstance(data, dict) else {}
+                    return data if isinstance(data, dict | list) else {}
             except (ClientError, TimeoutError, ValueError) as err:
                 # ValueError: a body that is not JSON (a proxy's error page): as unreachable.
                 raise PortError(action, f"Teams could not be reached: {err}",
@@ -97,3 +104,19 @@ class BotConnector:
         path = (f"/v3/conversations/{quote(conversation_id, safe='')}/activities/"
                 f"{quote(activity_id, safe='')}")
         await self._request(action, "PUT", service_url, path, activity)
+
+    async def members(self, action: str, service_url: str, conversation_id: str
+                      ) -> list[Json]:
+        """A team's roster: [{"id": "29:…", "name", "aadObjectId", "email",
+        "userPrincipalName"}, …] (GET v3/conversations/{teamId}/members)."""
+        path = f"/v3/conversations/{quote(conversation_id, safe='')}/members"
+        found = await self._request(action, "GET", service_url, path, None)
+        return [m for m in found if isinstance(m, dict)] if isinstance(found, list) else []
+
+    async def member(self, action: str, service_url: str, conversation_id: str,
+                     user_id: str) -> Json | None:
+        """One member of a team (None: not a member)."""
+        path = (f"/v3/conversations/{quote(conversation_id, safe='')}/members/"
+                f"{quote(user_id, safe='')}")
+        found = await self._request(action, "GET", service_url, path, None, missing_ok=True)
+        return found if isinstance(found, dict) else None

@@ -3,7 +3,8 @@
 `GraphClient` is the Protocol the port uses; `HttpGraphClient` implements it with aiohttp
 against `graph_url`, with an app-only token from msal (client credentials, run in a
 thread because msal is synchronous; msal caches the token itself). Tests hand it a fake
-token source and a loopback Graph. Not msgraph-sdk: four calls do not need it.
+token source and a loopback Graph. Not msgraph-sdk: five calls do not need it.
+`find_user` (a ticket's assignee by email) needs the User.Read.All application permission.
 """
 
 from __future__ import annotations
@@ -28,6 +29,13 @@ class Channel:
     name: str
 
 
+@dataclass(frozen=True)
+class GraphUser:
+    id: str  # the Entra ID (AAD) object id: a Teams roster entry's aadObjectId
+    mail: str
+    user_principal_name: str
+
+
 class GraphClient(Protocol):
     async def create_channel(self, team_id: str, name: str, description: str) -> Channel: ...
 
@@ -36,6 +44,8 @@ class GraphClient(Protocol):
     async def archive_channel(self, team_id: str, channel_id: str) -> None: ...
 
     async def set_description(self, team_id: str, channel_id: str, text: str) -> None: ...
+
+    async def find_user(self, email: str) -> GraphUser | None: ...
 
 
 class TokenSource(Protocol):
@@ -89,16 +99,18 @@ class HttpGraphClient:
         self._session = session
 
     async def _request(self, action: str, method: str, path: str,
-                       body: dict[str, Any] | None = None) -> dict[str, Any]:
+                       body: dict[str, Any] | None = None,
+                       missing_ok: bool = False) -> dict[str, Any]:
         try:
-            return await self._attempts(action, method, path, body)
+            return await self._attempts(action, method, path, body, missing_ok)
         except PortError:
             # `action` is one of four fixed phrases ("archive the swarm channel"...).
             PLATFORM_ERRORS.labels("graph", action).inc()
             raise
 
     async def _attempts(self, action: str, method: str, path: str,
-                        body: dict[str, Any] | None = None) -> dict[str, Any]:
+                        body: dict[str, Any] | None = None,
+                        missing_ok: bool = False) -> dict[str, Any]:
         headers = {"Authorization": f"Bearer {await self._tokens.token()}"}
         for attempt in range(3):
             try:
@@ -111,6 +123,8 @@ class HttpGraphClient:
                         continue
                     data = await resp.json(content_type=None) if resp.content_length != 0 \
                         else {}
+                    if resp.status == 404 and missing_ok:
+                        return {}  # no such user: an answer, not a failure
                     if resp.status >= 400:
                         error = (data or {}).get("error") or {}
                         raise PortError(action, f"Graph answered {resp.status}: "
@@ -142,3 +156,13 @@ class HttpGraphClient:
         await self._request("update the channel description", "PATCH",
                             f"/teams/{quote(team_id)}/channels/{quote(channel_id)}",
                             {"description": text[:1024]})
+
+    async def find_user(self, email: str) -> GraphUser | None:
+        """A person by email (their user principal name), or None: GET /users/{email}."""
+        data = await self._request("look up the person", "GET",
+                                   f"/users/{quote(email)}?$select=id,mail,userPrincipalName",
+                                   missing_ok=True)
+        if not data.get("id"):
+            return None
+        return GraphUser(str(data["id"]), data.get("mail") or "",
+                         data.get("userPrincipalName") or "")

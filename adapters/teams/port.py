@@ -17,6 +17,7 @@ from adapters.teams import cards
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
 from adapters.teams.graph import GraphClient
+from adapters.teams.roster import Roster
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.ports import Room
@@ -59,6 +60,7 @@ class TeamsChatPort:
         self.room_prefix = "swarm"
         self._rooms: dict[str, Room] = {}  # name -> room made since start-up (then: store)
         self._closed: set[str] = set()
+        self.roster = Roster(config, connector, directory, graph)
 
     def _bot(self) -> dict[str, str]:
         bot = self.directory.bot_account()
@@ -158,6 +160,14 @@ class TeamsChatPort:
             self.directory.remember_direct(user_id, conversation_id)
         await self.connector.send("send them a direct message", service_url, conversation_id,
                                   card_activity(reply, self.directory.name))
+
+    # -- people by email (bot.helpdesk.ChatDirectory: a ticket's assignee) -----------------
+
+    async def user_by_email(self, email: str) -> str | None:
+        return await self.roster.user_by_email(email)
+
+    async def email_of(self, user_id: str) -> str | None:
+        return await self.roster.email_of(user_id)
 
     async def upload_image(self, room_id: str, png: bytes, title: str) -> None:
         """The digest's chart (bot.ports.ImageUploader), as a card with the picture inline."""

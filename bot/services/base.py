@@ -6,14 +6,14 @@ import asyncio
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
 from bot.errors import CommandError, NotAllowed, NotFound
-from bot.helpdesk import HelpdeskPort
+from bot.helpdesk import HelpdeskPort, stands_in
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.ports import ChatPort
@@ -89,10 +89,20 @@ class Effects:
     def create_room(self, skills: list[str]) -> None:
         self._add("create_room", "create the swarm room", skills=skills)
 
+    def _stand_in(self, person: str) -> bool:
+        """The helpdesk's name owning a ticket's swarm until it has an owner: no chat user."""
+        return self.case is not None and stands_in(
+            self.deps.store.helpdesk.link_of(self.case.id), person)
+
     def invite(self, people: list[str], what: str) -> None:
-        self._add("invite", what, people=people)
+        people = [p for p in people if not self._stand_in(p)]
+        if people:
+            self._add("invite", what, people=people)
 
     def post(self, reply: Reply, what: str, room: str | None = None) -> None:
+        if any(self._stand_in(p) for p in reply.mentions):  # no chat user to ping
+            reply = replace(reply, mentions=tuple(p for p in reply.mentions
+                                                  if not self._stand_in(p)))
         self._add("post", what, room=room, reply=reply_to_json(reply))
 
     def brief(self, skills: list[str]) -> None:
@@ -100,7 +110,8 @@ class Effects:
         self._add("brief", "post the case brief", skills=skills)
 
     def direct_message(self, person: str, reply: Reply, what: str) -> None:
-        self._add("dm", what, person=person, reply=reply_to_json(reply))
+        if not self._stand_in(person):  # triage was asked for an owner; nobody to tell
+            self._add("dm", what, person=person, reply=reply_to_json(reply))
 
     def archive(self) -> None:
         self._add("archive", "archive the swarm room")

@@ -92,21 +92,12 @@ def write_back(deps: Deps, case: Case, kind: str, effects: Effects, **facts: Any
     effects.helpdesk(write_id, f"write to ticket {link.ticket_id} in {link.helpdesk}")
 
 
-async def retry_pending(deps: Deps) -> list[str]:
-    """Try every write-back still owed once more, now (the outbox does it on its own
-    schedule; this is for an operator or a test after the faults stop)."""
-    failed: list[str] = []
-    for write in deps.store.helpdesk.pending_writes():
-        try:
-            await perform(deps, write.id)
-        except PortError as err:
-            failed.append(f"Couldn't write back {write.id}: {err.detail}")
-    return failed
-
-
-async def perform(deps: Deps, write_id: int) -> None:
-    """One try of a recorded write-back (the outbox worker's): raises HelpdeskError, marked
-    transient or not, for the outbox to retry with backoff or to give up and tell."""
+async def perform(deps: Deps, write_id: int, tried_before: bool = False) -> None:
+    """One try of a recorded write-back (the outbox worker's, which claims the row, so one
+    write is never performed twice at once): raises HelpdeskError, marked transient or not,
+    for the outbox to retry with backoff or to give up and tell. `tried_before`: the outbox
+    row was claimed before (a try that failed, or one a crash cut short after the note may
+    have arrived), so the note is looked for before it is written."""
     store = deps.store
     write = store.helpdesk.write(write_id)
     case = store.cases.by_id(write.case_id) if write else None
@@ -120,15 +111,17 @@ async def perform(deps: Deps, write_id: int) -> None:
     marker = f"swarmbot:{write.id}"
     try:
         text = await _text(deps, port, link, case, write.kind, write.payload)
-        # A note attempted before (now or in an earlier run) may have arrived: look first.
-        if write.attempts == 0 or not await port.has_note(link, marker):
+        # Bracketed, so that looking for write 24 does not find write 245's note.
+        if not (tried_before or write.attempts) or not await port.has_note(link, f"[{marker}]"):
             await port.add_note(link, Note(text=f"{text}\n\n[{marker}]", marker=marker))
     except HelpdeskError as err:
-        store.helpdesk.attempted(write.id, err.detail)
+        async with deps.lock:  # the worker writes under the lock (see outbox._attempt)
+            store.helpdesk.attempted(write.id, err.detail)
         log.warning("write-back %s to %s %s failed: %s", write.id, port.name, link.ticket_id,
                     err.detail)
         raise
-    store.helpdesk.done(write.id, deps.now_iso())
+    async with deps.lock:
+        store.helpdesk.done(write.id, deps.now_iso())
 
 
 def _name(deps: Deps, person: str) -> str:

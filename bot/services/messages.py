@@ -6,7 +6,7 @@ from typing import TYPE_CHECKING
 
 from bot.domain import Case, Handoff, Promise, TimelineEvent, severity_label
 from bot.experts import Suggestion
-from bot.helpdesk import TicketLink
+from bot.helpdesk import TicketLink, stands_in
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.replies import Field, Reply, Tone
@@ -41,7 +41,11 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
           ticket: TicketLink | None = None, similar: list[str] | None = None,
           promises: list[Promise] | None = None) -> Reply:
     """The case brief: posted at open, then updated in place as the case changes."""
-    fields = [Field("Owner", mention(case.owner)), Field("Severity", severity_label(case.severity))]
+    # A ticket's swarm without an owner yet: the helpdesk's name stands in, never shown as
+    # a person (it is no chat user: a mention of it would ping nobody, or be refused).
+    unowned = stands_in(ticket, case.owner)
+    owner = "nobody yet: triage was asked for one" if unowned else mention(case.owner)
+    fields = [Field("Owner", owner), Field("Severity", severity_label(case.severity))]
     if case.customer:
         fields.append(Field("Customer", case.customer))
     fields += ticket_fields(ticket)
@@ -59,8 +63,10 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
                      fields=tuple(fields), private=False)
     return Reply(
         title=f"Swarm {case.ref}: {case.summary}",
-        text=f"{mention(case.owner)} owns this case and stays with the customer. "
-             "Join to help; hand off warmly if ownership must move.",
+        text=("No owner yet: triage was asked for one, and a manager hands it off warmly "
+              "to them. Join to help." if unowned else
+              f"{mention(case.owner)} owns this case and stays with the customer. "
+              "Join to help; hand off warmly if ownership must move."),
         fields=tuple(fields),
         buttons=(
             phrases.button("Join", "join", case.ref, style="primary"),
@@ -70,7 +76,7 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
                            input_hint="<resolution>"),
         ),
         private=False,
-        mentions=(case.owner,),
+        mentions=() if unowned else (case.owner,),
     )
 
 

@@ -26,6 +26,7 @@ from datetime import timedelta
 
 from bot.domain import Case, CaseStatus, iso, room_name_for
 from bot.errors import PortError
+from bot.helpdesk import stands_in
 from bot.metrics import OUTBOX_GAVE_UP, OUTBOX_RETRIES
 from bot.people import mention
 from bot.ports import ChatPort, MessageUpdater, PostFinder
@@ -230,7 +231,7 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
     if item.kind == "helpdesk":
         from bot.services import helpdesk  # the helpdesk link's own module performs it
 
-        await helpdesk.perform(deps, int(p["write_id"]))
+        await helpdesk.perform(deps, int(p["write_id"]), tried_before=item.tries > 1)
         return None
     if item.kind == "dm":
         await port.direct_message(p["person"], reply_from_json(p["reply"]))
@@ -303,8 +304,14 @@ def _case_room(deps: Deps, case: Case | None) -> str:
 async def _tell_owner(deps: Deps, failed: GaveUp) -> None:
     case = failed.case
     assert case is not None
+    port = deps.port(case.platform)
     try:
-        await deps.port(case.platform).direct_message(case.owner, messages.notice(failed.line))
+        if stands_in(deps.store.helpdesk.link_of(case.id), case.owner):
+            # No owner yet (the helpdesk's name stands in): triage, asked for one, is told.
+            if port.triage_room:
+                await port.post(port.triage_room, messages.notice(failed.line))
+            return
+        await port.direct_message(case.owner, messages.notice(failed.line))
     except PortError as err:
         # The owner still sees it in `status`; the log says why they were not told at once.
         log.warning("could not tell %s that %s: %s", case.owner, failed.line, err.detail)

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import base64
 import hashlib
 import hmac
 import json
+import time
 from datetime import UTC, datetime
 from typing import Any
 
@@ -16,7 +18,7 @@ from bot.config import Config
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
 from tests.helpdesk.fake_zendesk import FakeZendesk
-from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config  # noqa: F401
+from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config, web_client  # noqa: F401
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import SlackHarness
 
@@ -87,6 +89,19 @@ async def bot(aiohttp_client, people: FakeSlack, slack_config: Config,  # noqa: 
     slack_config.helpdesk.jira.email = "bot@acme.test"
     slack_config.helpdesk.webhook.enabled = True
     slack_config.helpdesk.backoff_ms = 1  # retries without waiting in tests
+    slack_config.outbox.base_delay = 0.01  # and the outbox's too
+    slack_config.outbox.max_delay = 0.05
     app = await build_server(slack_config, ENV)
     client = await aiohttp_client(app)
     return SlackHarness(client, people)
+
+
+async def settle(bot: SlackHarness, timeout: float = 60.0) -> dict[str, int]:
+    """Until the outbox worker has nothing pending (it retries on its own clock): the
+    faults have stopped, what is left is done or given up. Returns the outbox's counts."""
+    store = bot.runtime.dispatcher.entrance.deps.store
+    deadline = time.monotonic() + timeout
+    while (counts := store.outbox.counts()).get("pending", 0):
+        assert time.monotonic() < deadline, f"the outbox did not drain: {counts}"
+        await asyncio.sleep(0.05)
+    return counts

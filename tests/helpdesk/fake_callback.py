@@ -3,6 +3,7 @@ first event of each id (as the README tells receivers to), and can fail like a s
 
 from __future__ import annotations
 
+from collections import Counter
 from typing import Any
 
 from aiohttp import web
@@ -16,18 +17,24 @@ class FakeCallback:
         self.secret = secret
         self.events: list[dict[str, Any]] = []  # the first of each id
         self.received = 0
+        self.deliveries: Counter[str] = Counter()  # event id -> times it arrived
         self.faults = Faults(seed=3)
         self.app = web.Application()
         self.app.router.add_post("/swarm-events", self._receive)
+
+    def of(self, ticket_id: str) -> list[dict[str, Any]]:
+        return [e for e in self.events if e["ticket_id"] == ticket_id]
 
     async def _receive(self, request: web.Request) -> web.Response:
         raw = await request.read()
         if request.headers.get("X-Swarmbot-Signature") != f"sha256={sign(self.secret, raw)}":
             return web.json_response({"error": "bad signature"}, status=401)
-        if (refused := self.faults.before("POST")) is not None:
+        if (refused := self.faults.before(request)) is not None:
             return refused
         event = await request.json()
         self.received += 1
-        if all(e["id"] != event["id"] for e in self.events):
+        key = f"{event['ticket_id']}/{event['id']}"
+        self.deliveries[key] += 1
+        if self.deliveries[key] == 1:
             self.events.append(event)
-        return self.faults.finish(web.json_response({"ok": True}))
+        return self.faults.finish(request, web.json_response({"ok": True}))

@@ -19,6 +19,7 @@ class FakeJira:
         self.issues: dict[str, dict[str, Any]] = {}
         self.users: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, list[dict[str, Any]]] = {}
+        self.assignments: dict[str, list[str]] = {}  # each change of an issue's assignee
         self.faults = Faults(seed=5)
         self.app = web.Application()
         r = self.app.router
@@ -41,6 +42,7 @@ class FakeJira:
             "assignee": self.users.get(assignee) if assignee else None,
             "customfield_10002": [{"name": org}] if org else []}}
         self.comments[key] = []
+        self.assignments[key] = []
 
     def internal(self, key: str) -> list[str]:
         return [c["body"] for c in self.comments[key] if not c["public"]]
@@ -50,7 +52,7 @@ class FakeJira:
         if request.headers.get("Authorization") != f"Basic {want}":
             return web.json_response({"errorMessages": ["Client must be authenticated"],
                                       "errors": {}}, status=401)
-        return self.faults.before(request.method)
+        return self.faults.before(request)
 
     def _get(self, key: str) -> dict[str, Any]:
         if key not in self.issues:
@@ -72,8 +74,10 @@ class FakeJira:
         if account not in self.users:
             return web.json_response({"errorMessages": [], "errors": {
                 "assignee": f"User '{account}' cannot be assigned issues."}}, status=400)
+        if (issue["fields"]["assignee"] or {}).get("accountId") != account:
+            self.assignments[issue["key"]].append(account)
         issue["fields"]["assignee"] = self.users[account]
-        return self.faults.finish(web.Response(status=204))
+        return self.faults.finish(request, web.Response(status=204))
 
     async def _search(self, request: web.Request) -> web.Response:
         if (refused := self._auth(request)) is not None:
@@ -94,7 +98,7 @@ class FakeJira:
         comment = {"id": str(len(self.comments[key]) + 1), "body": body["body"],
                    "public": bool(body.get("public", True))}
         self.comments[key].append(comment)
-        return self.faults.finish(web.json_response(comment, status=201))
+        return self.faults.finish(request, web.json_response(comment, status=201))
 
     async def _list_comments(self, request: web.Request) -> web.Response:
         if (refused := self._auth(request)) is not None:

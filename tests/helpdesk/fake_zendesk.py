@@ -19,6 +19,7 @@ class FakeZendesk:
         self.users: dict[int, dict[str, Any]] = {}
         self.orgs: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
+        self.assignments: dict[int, list[int]] = {}  # each change of a ticket's assignee
         self.faults = Faults()
         self.base_url = ""
         self.app = web.Application()
@@ -42,6 +43,7 @@ class FakeZendesk:
                              "requester_id": requester, "organization_id": org_id,
                              "assignee_id": assignee, "tags": ["swarm"], "status": "open"}
         self.comments[tid] = [{"id": 1, "body": "Customer wrote in", "public": True}]
+        self.assignments[tid] = []
 
     def notes(self, tid: int) -> list[str]:
         return [c["body"] for c in self.comments[tid] if not c["public"]]
@@ -50,7 +52,7 @@ class FakeZendesk:
         want = base64.b64encode(f"{EMAIL}/token:{TOKEN}".encode()).decode()
         if request.headers.get("Authorization") != f"Basic {want}":
             return web.json_response({"error": "Couldn't authenticate you"}, status=401)
-        return self.faults.before(request.method)
+        return self.faults.before(request)
 
     def _ticket(self, request: web.Request) -> dict[str, Any]:
         ticket = self.tickets.get(int(request.match_info["id"]))
@@ -92,8 +94,10 @@ class FakeZendesk:
             if body["assignee_id"] not in self.users:
                 return web.json_response({"error": "RecordInvalid",
                                           "description": "Assignee is invalid"}, status=422)
+            if ticket["assignee_id"] != body["assignee_id"]:
+                self.assignments[ticket["id"]].append(body["assignee_id"])
             ticket["assignee_id"] = body["assignee_id"]
-        return self.faults.finish(web.json_response({"ticket": ticket}))
+        return self.faults.finish(request, web.json_response({"ticket": ticket}))
 
     async def _comments(self, request: web.Request) -> web.Response:
         if (refused := self._auth(request)) is not None:

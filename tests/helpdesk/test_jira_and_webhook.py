@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-from bot.services import helpdesk
-from tests.helpdesk.conftest import JIRA_SECRET, body_of, hook_headers
+from tests.helpdesk.conftest import JIRA_SECRET, body_of, hook_headers, settle
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
 from tests.slack.harness import SlackHarness
@@ -43,8 +42,7 @@ async def test_jira_issue_to_swarm_and_back(bot: SlackHarness, jira: tuple[FakeJ
     assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 2)
     await flow(bot, "SUP-7")
     fake.faults.rate = 0.0
-    deps = bot.runtime.dispatcher.entrance.deps
-    assert await helpdesk.retry_pending(deps) == []
+    assert (await settle(bot)).get("failed", 0) == 0
     notes = fake.internal("SUP-7")
     assert len(notes) == 3, notes
     assert "Swarm opened" in notes[0] and "Warm handoff accepted" in notes[1]
@@ -78,7 +76,7 @@ async def test_generic_webhook_with_callback(bot: SlackHarness,
     assert (case.owner, case.customer, case.severity) == ("UALICE", "Rita", 4)
     await flow(bot, "SF-00001026")
     fake.faults.rate = 0.0
-    assert await helpdesk.retry_pending(bot.runtime.dispatcher.entrance.deps) == []
+    assert (await settle(bot)).get("failed", 0) == 0
     kinds = [e["event"] for e in fake.events]
     assert kinds == ["note", "assignee", "note", "note"], fake.events
     assert fake.events[1]["email"] == "bob@acme.test"

@@ -5,8 +5,7 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from bot.services import helpdesk
-from tests.helpdesk.conftest import body_of, zendesk_headers
+from tests.helpdesk.conftest import body_of, settle, zendesk_headers
 from tests.helpdesk.fake_zendesk import FakeZendesk
 from tests.slack.harness import SlackHarness
 
@@ -126,7 +125,7 @@ async def test_faults_every_write_back_arrives_exactly_once(bot: SlackHarness,
     await run_case(bot, zendesk)
     zendesk.faults.rate = 0.0
     deps = bot.runtime.dispatcher.entrance.deps
-    assert await helpdesk.retry_pending(deps) == []
+    assert (await settle(bot)).get("failed", 0) == 0
     assert deps.store.helpdesk.pending_writes() == []
     assert zendesk.faults.injected, "no fault was injected: the test proves nothing"
     notes = zendesk.notes(123)
@@ -154,3 +153,56 @@ def test_config_problems_are_one_line_each():
     assert any("[helpdesk.jira] platform 'teams' is not served here" in p for p in problems)
     assert any(p.startswith("environment variables ZENDESK_API_TOKEN, ZENDESK_WEBHOOK_SECRET, "
                             "JIRA_API_TOKEN, JIRA_WEBHOOK_SECRET not set") for p in problems)
+
+
+async def test_a_write_back_that_gives_up_at_intake_is_told_to_the_owner(
+        bot: SlackHarness, zendesk: FakeZendesk):
+    """Nobody reads a webhook's answer: the owner hears of it in a DM, with `retry`."""
+    seed(zendesk)
+    bot.runtime.dispatcher.entrance.deps.config.outbox.max_tries = 1
+    zendesk.faults.rate, zendesk.faults.kinds = 1.0, ("500",)
+    resp = await post(bot, body_of(**TRIGGER))
+    assert (await resp.json())["status"] == "opened"
+    told = [m["text"] for m in bot.fake.messages if m["channel"] == "DUALICE"]
+    assert any("Couldn't write to ticket 123 in zendesk: HTTP 500" in t and
+               "retry ZD-123" in t for t in told), told
+    zendesk.faults.rate = 0.0
+    await bot.command("retry ZD-123", "UALICE")
+    await settle(bot)
+    assert len(zendesk.notes(123)) == 1
+
+
+async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
+                                                          zendesk: FakeZendesk):
+    """A ticket without an assignee opens its swarm owned by "zendesk" until a manager hands
+    it off: that placeholder is never invited, messaged or looked up on Slack."""
+    seed(zendesk)
+    resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": ""}))
+    assert (await resp.json())["status"] == "opened"
+    case = bot.store.cases.by_ref("ZD-123")
+    assert case.owner == "zendesk" and case.room_id
+    await settle(bot)
+    sent = [c for c in bot.fake.calls if "zendesk" in str(c.args.get("users", "")) or
+            str(c.args.get("user", "")) == "zendesk" or
+            str(c.args.get("channel", "")) == "Dzendesk"]
+    assert sent == [], sent
+    triage = bot.fake.channel_named("swarm-triage").id
+    asked = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
+    assert any("without an owner (the ticket has no assignee)" in t for t in asked), asked
+    assert bot.fake.channels[case.room_id].members  # the room exists, with the bot in it
+    brief = next(m for m in bot.fake.messages if m["channel"] == case.room_id
+                 and m["text"].startswith("Swarm ZD-123"))
+    assert "No owner yet" in str(brief["blocks"]) and "<@zendesk>" not in str(brief)
+    # A manager gives it an owner by a warm handoff; the placeholder is told nothing.
+    bot.runtime.dispatcher.entrance.deps.config.people.managers.append("UCAROL")
+    await bot.command("handoff ZD-123 <@UBOB> Rita waits for the SAML fix", "UCAROL")
+    await bot.command("decline ZD-123 in a meeting", "UBOB")  # "zendesk" is not told
+    await bot.command("handoff ZD-123 <@UBOB> Rita waits for the SAML fix", "UCAROL")
+    await bot.command("accept ZD-123", "UBOB")
+    await settle(bot)
+    assert bot.store.cases.by_ref("ZD-123").owner == "UBOB"
+    assert "UBOB" in bot.fake.channels[case.room_id].members
+    sent = [c for c in bot.fake.calls if "zendesk" in str(c.args.get("users", "")) or
+            str(c.args.get("channel", "")) == "Dzendesk"]
+    assert sent == [], sent
+    assert zendesk.tickets[123]["assignee_id"] == 502

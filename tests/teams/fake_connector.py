@@ -55,6 +55,10 @@ class FakeConnector:
     _runner: web.AppRunner | None = None
     _faults: Faults | None = None
     injected: dict[str, int] = field(default_factory=dict)  # fault kind -> how many
+    # The team roster GET .../members answers with (Teams' TeamsChannelAccount fields):
+    # {"id": "29:…", "name", "aadObjectId", "email", "userPrincipalName"}. Empty: any
+    # member id asked for is answered with a made-up member (tests that need no roster).
+    roster: list[dict[str, Any]] = field(default_factory=list)
 
     def inject(self, rate: float, kinds: tuple[str, ...] = FAULT_KINDS, seed: int = 11) -> None:
         """Fail a share `rate` of connector calls, as the fake Slack does: 429 with
@@ -68,6 +72,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_get("/v3/conversations/{cid}/members", self._members)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         return app
 
@@ -149,8 +154,20 @@ class FakeConnector:
         if (refused := await self._record(request)) is not None:
             return refused
         uid = request.match_info["uid"]
+        if self.roster:
+            found = next((m for m in self.roster if m["id"] == uid), None)
+            if found is None:
+                return web.json_response({"error": {
+                    "code": "MemberNotFoundInConversation",
+                    "message": "The member was not found in the conversation."}}, status=404)
+            return web.json_response(found)
         return web.json_response({"id": uid, "name": uid.split(":")[-1],
                                   "aadObjectId": "00000000-0000-0000-0000-000000000001"})
+
+    async def _members(self, request: web.Request) -> web.Response:
+        if (refused := await self._record(request)) is not None:
+            return refused
+        return web.json_response(self.roster)
 
     # -- what tests read --------------------------------------------------------------
 

@@ -25,6 +25,7 @@ class FakeGraph:
     def __init__(self) -> None:
         self.calls: list[tuple[str, str, Any, str | None]] = []
         self.channels: dict[str, str] = {}
+        self.users: dict[str, dict[str, str]] = {}  # user principal name -> user
         self.throttle_next = 0
 
     def app(self) -> web.Application:
@@ -41,6 +42,13 @@ class FakeGraph:
             return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
                                      headers={"Retry-After": "0"})
         path = request.path
+        if request.method == "GET" and path.startswith("/v1.0/users/"):
+            user = self.users.get(path.removeprefix("/v1.0/users/").lower())
+            if user is None:
+                return web.json_response({"error": {"code": "Request_ResourceNotFound",
+                                                    "message": "Resource does not exist"}},
+                                         status=404)
+            return web.json_response(user)
         if request.method == "POST" and path.endswith("/channels"):
             if body["displayName"] in self.channels.values():
                 return web.json_response({"error": {"code": "NameAlreadyExists",
