@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+import unicodedata
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -37,7 +38,13 @@ def stem(token: str) -> str:
 
 
 def terms(text: str) -> list[str]:
-    return [stem(t) for t in _TOKEN.findall(text.lower())]
+    """The terms FTS5 indexes for a text: unicode61's tokens, lower case and without
+    diacritics (its default remove_diacritics=1: `café` is `cafe`), each stemmed."""
+    text = text.lower()
+    if not text.isascii():
+        text = "".join(ch for ch in unicodedata.normalize("NFD", text)
+                       if not unicodedata.combining(ch))
+    return list(map(stem, _TOKEN.findall(text)))
 
 
 def varints(blob: bytes) -> list[int]:
@@ -82,8 +89,12 @@ def score(columns: Sequence[str | None], length: int, words: Mapping[str, float]
     row's size in tokens over all columns, as FTS5 recorded it."""
     freq: dict[str, float] = {}
     for text, weight in zip(columns, weights, strict=True):
-        for term in terms(text or ""):
+        if not text:
+            continue
+        for term in terms(text):
             if term in words:
                 freq[term] = freq.get(term, 0.0) + weight
+    if not freq:
+        return 0.0
     norm = K1 * (1 - B + B * length / (totals.mean_length or 1.0))
     return sum(words[t] * f * (K1 + 1) / (f + norm) for t, f in freq.items())

@@ -7,20 +7,21 @@ its resolution next, then what was tried, its notes and its decisions.
 "Any of these words" (similar cases) never calls FTS5's bm25(): over a year of cases the
 common words ("error", "tenant", "users") are in half of them, and bm25() walks every match
 of every word of the query, once to learn how common it is and again to rank (a single
-common word costs 0.6 s at 500k cases). Instead (all cheap):
+common word costs 0.6 s at 500k cases). Instead, with a few cheap statements:
 
-1. how many cases hold each word: counted among its newest _SAMPLE matches; a word with
-   more is common, and its share of those recent cases estimates how common;
-2. candidates: the newest cases, among those the reader may see, that hold all of the
-   _AT_ONCE rarest words, then the 2 rarest, then the rarest (newest first, stopping at
-   _CANDIDATES), and if that finds too few, the newest that hold any word;
-3. those are put in BM25 order over all the words: FTS5's formula, weights and recorded
-   lengths (bot/store/bm25.py), on the index's own copy of their text.
+1. how many cases hold each word: counted up to _SAMPLE; past that, how densely its first
+   _SAMPLE lie among the case ids estimates how many;
+2. candidates (at most _CANDIDATES, only cases the reader may see, newest first): every
+   case of a word so rare that they all fit (an error code), then the cases holding the
+   most of the rarer words (one more word at a time, rarest first, until fewer than the
+   room left hold them all); too few, and the newest holding any word fill up;
+3. those are put in BM25 order over all the words: FTS5's formula, column weights and
+   recorded lengths (bot/store/bm25.py), on the index's own copy of their text.
 
 A common word adds little to a BM25 score (idf ~0.7 against ~9 for an error code), so the
-best cases are among those holding the rare words. `find` (every word) is plain bm25().
-benchmarks/similar_year.py measures both the time and the agreement with FTS5's bm25()
-over every case.
+best cases hold the rarer words. benchmarks/similar_year.py measures the time and how often
+the top 3 are also the top 3 of FTS5's own bm25() over every case (its figures are in
+BENCHMARKS.md). `find` (every word) is plain bm25().
 """
 
 from __future__ import annotations
@@ -37,16 +38,20 @@ from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
 # summary, tried, notes, decisions, resolution (the column order of m015)
 _WEIGHT_LIST = (4.0, 1.5, 1.0, 1.0, 2.0)
 _WEIGHTS = ", ".join(map(str, _WEIGHT_LIST))
-# A word's cases are counted up to this many, newest first; past it, their density among
-# the newest cases estimates the rest (a few per cent off, which moves an idf by ~0.03).
-_SAMPLE = 1000
+# A word's cases are counted up to this many; past it, their density among the cases
+# estimates the rest (some 7% off, which moves a common word's idf by ~0.07).
+_SAMPLE = 200
 # "Any of these words" ranks at most this many candidates, the newest that match: a common
 # problem has tens of thousands of cases in a year, and the team's recent ones are the ones
 # worth reading first. (`find`, asking for every word, ranks every match.)
-_CANDIDATES = 100
-# ...found by at most this many words at once: the rarest say what the case is, and every
-# common word added to an AND costs a walk through its tens of thousands of cases.
-_AT_ONCE = 3
+_CANDIDATES = 60
+# A word in at most this many cases has all of them among the candidates.
+_ALL_OF_RARE = 40
+# The candidates hold together at most this many of the rarer words, each in at most this
+# share of the cases: every word added to an AND costs a walk through its list of cases,
+# and a sparse AND of common words costs tens of ms for a word worth idf 0.7.
+_AT_ONCE = 4
+_COMMON_SHARE = 0.1
 
 
 def match_expression(words: Sequence[str], every_word: bool) -> str:
@@ -119,42 +124,68 @@ class SqliteSearch(BaseQueries):
         counts = self._counts(words)
         rarest = sorted(counts, key=lambda w: counts[w])
         pool: list[int] = []
-        for n in range(min(len(rarest), _AT_ONCE), 0, -1):
-            pool += self._newest(rarest[:n], True, where, params, pool, _CANDIDATES - len(pool))
-            if len(pool) >= _CANDIDATES:
+        rest = rarest
+        # A word so rare that all its cases fit: they all join the pool, and the rest of the
+        # pool is looked for without it (else an error code shared with a few unrelated
+        # cases would hide the cases of the same problem).
+        while rest and counts[rest[0]] <= _ALL_OF_RARE and len(pool) < _CANDIDATES:
+            pool += self._newest(rest[:1], True, where, params, pool, _CANDIDATES - len(pool))
+            rest = rest[1:]
+        # Then the cases holding the most of the rarer words: with one more word at a time,
+        # until fewer than the pool's room hold them all; those all join, and the newest of
+        # the step before fill the pool.
+        room = _CANDIDATES - len(pool)
+        before: list[int] = []
+        chain = [w for w in rest if counts[w] <= totals.rows * _COMMON_SHARE][:_AT_ONCE]
+        for n in range(1, len(chain) + 1):
+            if room <= 0:
                 break
+            found = self._newest(chain[:n], True, where, params, pool, room)
+            if len(found) < room:
+                pool += found + [i for i in before if i not in set(found)][:room - len(found)]
+                break
+            before = found
+        else:
+            pool += before
         if len(pool) < wanted:  # cases that share some words but not the rarest
             pool += self._newest(rarest, False, where, params, pool, _CANDIDATES - len(pool))
         idf: dict[str, float] = {}
-        for w in rarest:
-            term = bm25.stem(w)  # two words with one stem are two phrases to FTS5: both count
-            idf[term] = idf.get(term, 0.0) + bm25.idf(totals.rows, counts[w])
+        for w in rarest:  # two words of one stem are two phrases to FTS5: both count
+            for term in bm25.terms(w):
+                idf[term] = idf.get(term, 0.0) + bm25.idf(totals.rows, counts[w])
         return self._in_bm25_order(pool, idf, totals)[:wanted]
 
     def _totals(self) -> bm25.Totals:
         """The index's row count and mean row length, from its averages record (rowid 1 of
         its `_data` table: the row count, then each column's total tokens), the figures
-        FTS5's own bm25() reads."""
+        FTS5's own bm25() reads. FTS5 writes that record when a transaction commits, so
+        inside one it lags by the rows just written (a few in a year: it moves no score
+        that matters); an index that has never been committed is measured row by row."""
         row = self.db.execute("SELECT block FROM case_search_data WHERE id = 1").fetchone()
         figures = bm25.varints(row[0]) if row and row[0] else []
-        if not figures or figures[0] == 0:
-            return bm25.Totals(0, 0.0)
-        return bm25.Totals(figures[0], sum(figures[1:]) / figures[0])
+        if figures and figures[0] > 0:
+            return bm25.Totals(figures[0], sum(figures[1:]) / figures[0])
+        lengths = [sum(bm25.varints(r[0] or b"")) for r in self.db.execute(
+            "SELECT sz FROM case_search_docsize").fetchall()]
+        return bm25.Totals(len(lengths), sum(lengths) / max(1, len(lengths)))
 
     def _counts(self, words: Sequence[str]) -> dict[str, int]:
         """How many cases hold each word some case holds: exact up to _SAMPLE; past it,
-        estimated from how densely the newest _SAMPLE of them lie among the case ids."""
+        estimated from how densely the oldest _SAMPLE of them lie among the case ids (FTS5
+        reads a word's cases oldest first fastest). One statement for all the words."""
+        one = ("SELECT COUNT(*), MAX(id) FROM (SELECT rowid AS id FROM case_search "
+               "WHERE case_search MATCH ? ORDER BY rowid LIMIT ?)")
+        sql = " UNION ALL ".join(f"SELECT {i}, * FROM ({one})" for i in range(len(words)))
+        params: list[Any] = []
+        for word in words:
+            params += [match_expression([word], True), _SAMPLE]
         newest = self.db.execute("SELECT MAX(rowid) FROM case_search").fetchone()[0] or 0
         counted = {}
-        for word in words:
-            n, oldest = self.db.execute(
-                "SELECT COUNT(*), MIN(rowid) FROM (SELECT rowid FROM case_search "
-                "WHERE case_search MATCH ? ORDER BY rowid DESC LIMIT ?)",
-                (match_expression([word], True), _SAMPLE)).fetchone()
+        for i, n, last in self.db.execute(sql, params).fetchall():
             if n >= _SAMPLE:
-                n = max(n, round(n * newest / (newest - oldest + 1)))
+                n = max(n, round(n * newest / last))
             if n:
-                counted[word] = n
+                counted[words[i]] = n
         return counted
 
     def _newest(self, words: Sequence[str], every_word: bool, where: list[str],
