@@ -92,8 +92,8 @@ def agreeing(top: list[int], best: list[tuple[int, float]]) -> int:
                or (cid not in scores and last <= third))
 
 
-def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: int = 0
-            ) -> dict[str, Any]:
+def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: int = 0,
+            find_queries: int | None = None) -> dict[str, Any]:
     """Latencies (s) of similar, find and the LIKE scan, interleaved query by query."""
     store = open_store(db)
     raw = store.db  # the benchmark's own SQL (the baseline, sizes) goes straight to SQLite
@@ -120,9 +120,10 @@ def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: i
         times["similar"].append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
         found += case.id in top
-        t = time.perf_counter()
-        store.search.ranked(words[:3], every_word=True, limit=11)
-        times["find"].append(time.perf_counter() - t)
+        if find_queries is None or n < find_queries:
+            t = time.perf_counter()
+            store.search.ranked(words[:3], every_word=True, limit=11)
+            times["find"].append(time.perf_counter() - t)
         if n < like_queries:
             t = time.perf_counter()
             like_scan(raw, words, case.platform)
@@ -150,13 +151,15 @@ def main() -> None:
     ap.add_argument("--exact", type=int, default=0,
                     help="compare `similar` with FTS5's exhaustive bm25() on the first N "
                          "queries (about a second each at 500k cases)")
+    ap.add_argument("--find-queries", type=int, default=None,
+                    help="time `find` on the first N queries only (default: all)")
     ap.add_argument("--warmup", type=int, default=50,
                     help="queries run first and not counted (caches, as in a running bot)")
     args = ap.parse_args()
     db = Path(args.db)
     if not db.exists():
         make_year(db)
-    r = measure(db, args.queries, args.like_queries, args.exact, args.warmup)
+    r = measure(db, args.queries, args.like_queries, args.exact, args.warmup, args.find_queries)
     times = r["times_s"]
     print(f"{r['cases']:,} cases; {r['queries']} queries (summaries of resolved cases) after "
           f"{args.warmup} not counted; load average {r['load'][0]:.1f} .. {r['load'][1]:.1f} "
