@@ -125,6 +125,8 @@ class SqliteSearch(BaseQueries):
         if totals.rows == 0:
             return []
         counts = self._counts(words)
+        if not counts:  # no case holds any of the words
+            return []
         rarest = sorted(counts, key=lambda w: counts[w])
         pool: list[int] = []
         rest = rarest
@@ -198,7 +200,7 @@ class SqliteSearch(BaseQueries):
                 params: list[Any], skip: list[int], limit: int) -> list[int]:
         """The newest cases the filters let through that hold the words, no ranking: FTS5
         hands its matches out newest first and stops at the limit."""
-        if limit <= 0:
+        if limit <= 0 or not words:
             return []
         terms = list(where)
         if skip:

@@ -85,6 +85,10 @@ def test_words_are_never_query_syntax(store: Store, word: str) -> None:
     assert found in ([cid], [])  # found or not, but never an error
     assert store.search.ranked(["odd"]) == [cid]
     assert store.search.ranked([]) == []
+    assert store.search.ranked([word, "odd"], every_word=False) == [cid]
+    assert store.search.ranked([word], every_word=False) in ([cid], [])
+    assert store.search.ranked(["nowhere"], every_word=False) == []
+    assert store.search.ranked([], every_word=False) == []
 
 
 def test_friction_since_reporters_and_reviews(store: Store) -> None:
