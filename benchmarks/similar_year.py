@@ -1,24 +1,34 @@
 """Similar-case lookup and `find` over the demo data, against a plain LIKE scan.
 
-    python benchmarks/similar_year.py [--db /tmp/k-year.db] [--queries 300]
+    python benchmarks/similar_year.py [--db /tmp/k-year.db] [--queries 500] [--exact 100]
 
 An existing --db is used as it is (e.g. `swarmbot demo --db /tmp/k.db --weeks 8`); a missing
 one is made as the synthetic year of benchmarks/digest_year.py (`demo --bulk`, 52 weeks x
-9,616 cases, about 500k). Then, on the warm database, interleaved query by query:
+9,616 cases, about 500k; the bulk load indexes its cases once at the end). Then, on the
+warm database (after --warmup queries not counted), interleaved query by query:
 
 - similar: `store.search.ranked` as `similar` calls it (any of the summary's words,
-  resolved cases of one platform, top 3, BM25 through FTS5);
+  resolved cases of one platform, top 3);
 - find: every word, any status, a page of 10 (+1 to know if there is more);
 - like: the plain alternative, one scan of the cases table that scores each resolved case
   by how many of the words its summary or resolution contains (LIKE '%word%'), top 3.
 
 Queries are the summaries of resolved cases picked at random (fixed seed). Prints the
-latency percentiles of each and the size of the FTS5 index beside the database's.
+latency percentiles of each (wall clock, and the process's own CPU time, which the other
+work on a shared machine moves less), the machine's load, the size of the FTS5 index beside
+the database's, and how good `similar`'s top 3 is:
+
+- the case itself in the top 3 (a year repeats many summaries word for word, so a tie
+  can put an identical newer case first);
+- on the first --exact queries, agreement with FTS5's own bm25() over every matching case
+  (the exhaustive ranking, seconds a query): a result agrees if its exhaustive score is
+  at least the exhaustive third best's (ties count).
 """
 
 from __future__ import annotations
 
 import argparse
+import os
 import random
 import statistics
 import subprocess
@@ -32,41 +42,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.domain import CaseStatus  # noqa: E402
 from bot.services.knowledge import words_of  # noqa: E402
 from bot.store import open_store  # noqa: E402
+from bot.store.search import WEIGHTS, match_expression  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
-def make_year(db: Path, fast: bool) -> None:
+def make_year(db: Path) -> None:
     started = time.perf_counter()
-    if not fast:
-        subprocess.run([sys.executable, "-m", "adapters.cli", "demo", "--db", str(db), "--bulk",
-                        "--weeks", "52", "--cases-per-week", "9616", "--seed", "1",
-                        "--end-week", "2026-W52"], cwd=ROOT, check=True)
-    else:
-        # The same rows, but the index is filled once at the end (m015's own backfill)
-        # instead of row by row through its triggers, which made the year 3-4x slower.
-        from bot.digest.weeks import parse_week
-        from bot.store.schema_search import CASE_SEARCH, statements
-        from demo.bulk import run_bulk
-        from demo.plan import DemoSpec
-
-        store = open_store(db)
-        ddl = statements(CASE_SEARCH)
-        triggers = [s for s in ddl if s.strip().startswith("CREATE TRIGGER")]
-        backfill = next(s for s in ddl if s.strip().startswith("INSERT INTO case_search"))
-        for t in triggers:
-            store.db.execute("DROP TRIGGER " + t.split()[2])
-        first = parse_week("2026-W52", "UTC")
-        for _ in range(51):
-            first = first.previous()
-        run_bulk(store, DemoSpec(first=first, weeks=52, cases_per_week=9616, seed=1),
-                 lambda n: print(f"  {n} cases ({time.perf_counter() - started:.0f} s)"))
-        with store.transaction():
-            store.db.execute("DELETE FROM case_search")
-            store.db.execute(backfill)
-            for t in triggers:
-                store.db.execute(t)
-        store.close()
+    subprocess.run([sys.executable, "-m", "adapters.cli", "demo", "--db", str(db), "--bulk",
+                    "--weeks", "52", "--cases-per-week", "9616", "--seed", "1",
+                    "--end-week", "2026-W52"], cwd=ROOT, check=True)
     print(f"made the year in {time.perf_counter() - started:.0f} s")
 
 
@@ -85,35 +70,73 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
 
-def measure(db: Path, queries: int, like_queries: int) -> dict[str, Any]:
+def exhaustive(db, words: list[str], platform: str) -> list[tuple[int, float]]:  # noqa: ANN001
+    """FTS5's own bm25() over every case holding any word: the best 200 resolved cases of
+    the platform, with their scores (lower is better)."""
+    sql = (f"SELECT c.id, m.s FROM (SELECT rowid AS id, bm25(case_search, {WEIGHTS}) AS s "
+           "FROM case_search WHERE case_search MATCH ? ORDER BY s LIMIT 200) m "
+           "JOIN cases c ON c.id = m.id WHERE c.status = 'resolved' AND c.platform = ? "
+           "ORDER BY m.s, c.id DESC")
+    return [(r[0], r[1]) for r in db.execute(sql, (match_expression(words, False),
+                                                   platform)).fetchall()]
+
+
+def agreeing(top: list[int], best: list[tuple[int, float]]) -> int:
+    """How many of `top` score at least the exhaustive third best (ties count)."""
+    if len(best) < 3:
+        return sum(cid in dict(best) for cid in top)
+    scores = dict(best)
+    third, last = best[2][1], best[-1][1]
+    return sum(1 for cid in top
+               if (cid in scores and scores[cid] <= third + 1e-9 * abs(third))
+               or (cid not in scores and last <= third))
+
+
+def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: int = 0,
+            find_queries: int | None = None) -> dict[str, Any]:
     """Latencies (s) of similar, find and the LIKE scan, interleaved query by query."""
     store = open_store(db)
     raw = store.db  # the benchmark's own SQL (the baseline, sizes) goes straight to SQLite
     cases = raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     ids = [r[0] for r in raw.execute("SELECT id FROM cases WHERE status = 'resolved'")]
     rng = random.Random(13)
-    picked = [store.cases.by_id(i) for i in rng.sample(ids, min(queries, len(ids)))]
+    chosen = rng.sample(ids, min(queries + warmup, len(ids)))
+    picked = [store.cases.by_id(i) for i in chosen[:queries]]
+    for i in chosen[queries:]:  # warm-up: other cases, not counted
+        case = store.cases.by_id(i)
+        assert case is not None
+        store.search.ranked(words_of(case.summary), every_word=False,
+                            status=CaseStatus.RESOLVED, platforms=[case.platform], limit=3)
     times: dict[str, list[float]] = {"similar": [], "find": [], "like": []}
-    found = 0
+    cpu: list[float] = []
+    found = agree = checked = 0
+    load = os.getloadavg()[0]
     for n, case in enumerate(picked):
         assert case is not None
         words = words_of(case.summary)
-        t = time.perf_counter()
+        t, c = time.perf_counter(), time.process_time()
         top = store.search.ranked(words, every_word=False, status=CaseStatus.RESOLVED,
                                   platforms=[case.platform], limit=3)
         times["similar"].append(time.perf_counter() - t)
+        cpu.append(time.process_time() - c)
         found += case.id in top
-        t = time.perf_counter()
-        store.search.ranked(words[:3], every_word=True, limit=11)
-        times["find"].append(time.perf_counter() - t)
+        if find_queries is None or n < find_queries:
+            t = time.perf_counter()
+            store.search.ranked(words[:3], every_word=True, limit=11)
+            times["find"].append(time.perf_counter() - t)
         if n < like_queries:
             t = time.perf_counter()
             like_scan(raw, words, case.platform)
             times["like"].append(time.perf_counter() - t)
+        if n < exact:
+            agree += agreeing(top, exhaustive(raw, words, case.platform))
+            checked += len(top)
     sizes = dict(raw.execute("SELECT name LIKE 'case_search%', SUM(pgsize) FROM dbstat "
                              "GROUP BY name LIKE 'case_search%'").fetchall())
     store.close()
-    return {"cases": cases, "queries": len(picked), "times_s": times, "found": found,
+    return {"cases": cases, "queries": len(picked), "times_s": times, "similar_cpu_s": cpu,
+            "found": found, "agree": agree, "checked": checked,
+            "load": (load, os.getloadavg()[0]),
             "index_bytes": sizes.get(1, 0), "other_bytes": sizes.get(0, 0)}
 
 
@@ -122,22 +145,36 @@ def main() -> None:
     ap.add_argument("--db", default="/tmp/k-year.db")
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--fast-year", action="store_true",
-                    help="fill the index once after the rows, not through its triggers")
+                    help="(kept for old command lines: the bulk load now always indexes once)")
     ap.add_argument("--like-queries", type=int, default=30,
                     help="the LIKE scan is slow at scale: time it on the first N queries")
+    ap.add_argument("--exact", type=int, default=0,
+                    help="compare `similar` with FTS5's exhaustive bm25() on the first N "
+                         "queries (about a second each at 500k cases)")
+    ap.add_argument("--find-queries", type=int, default=None,
+                    help="time `find` on the first N queries only (default: all)")
+    ap.add_argument("--warmup", type=int, default=50,
+                    help="queries run first and not counted (caches, as in a running bot)")
     args = ap.parse_args()
     db = Path(args.db)
     if not db.exists():
-        make_year(db, args.fast_year)
-    r = measure(db, args.queries, args.like_queries)
+        make_year(db)
+    r = measure(db, args.queries, args.like_queries, args.exact, args.warmup, args.find_queries)
     times = r["times_s"]
-    print(f"{r['cases']:,} cases; {r['queries']} queries (summaries of resolved cases)")
-    print(f"{'':8} {'median ms':>10} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}")
-    for name, values in times.items():
+    print(f"{r['cases']:,} cases; {r['queries']} queries (summaries of resolved cases) after "
+          f"{args.warmup} not counted; load average {r['load'][0]:.1f} .. {r['load'][1]:.1f} "
+          f"on {os.cpu_count()} CPUs")
+    print(f"{'':12} {'median ms':>10} {'p90 ms':>8} {'p99 ms':>8} {'max ms':>8}")
+    rows = {**times, "similar cpu": r["similar_cpu_s"]}
+    for name, values in rows.items():
         if values:
-            print(f"{name:8} {statistics.median(values) * 1000:10.2f} {pct(values, 90):8.2f} "
+            print(f"{name:12} {statistics.median(values) * 1000:10.2f} {pct(values, 90):8.2f} "
                   f"{pct(values, 99):8.2f} {max(values) * 1000:8.2f}   ({len(values)} runs)")
     print(f"the case itself in the top 3 of `similar`: {r['found']} of {r['queries']}")
+    if r["checked"]:
+        print(f"`similar`'s top 3 agreeing with FTS5's exhaustive bm25(): {r['agree']} of "
+              f"{r['checked']} ({100 * r['agree'] / r['checked']:.0f}%, first {args.exact} "
+              "queries)")
     print(f"FTS5 index {r['index_bytes'] / 1e6:.1f} MB beside {r['other_bytes'] / 1e6:.1f} MB "
           "of everything else")
 

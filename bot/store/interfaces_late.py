@@ -4,6 +4,7 @@ declared like those in interfaces.py, which re-exports them."""
 from __future__ import annotations
 
 from collections.abc import Sequence
+from contextlib import AbstractContextManager
 from typing import Any, Protocol
 
 from bot.domain import CaseStatus
@@ -49,3 +50,5 @@ class Search(Protocol):
         """`words` are plain lower-case words (no query syntax). `every_word` asks for cases
         with all of them, else any of them; `platforms` () means every platform; `customer`
         matches whole, regardless of case; `skill` keeps cases that asked for it."""
+    def bulk_load(self) -> AbstractContextManager[None]:
+        """Cases added inside (the demo's bulk load) are indexed once, on the way out."""

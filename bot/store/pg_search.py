@@ -10,7 +10,8 @@ digits), so nothing a user types is query syntax.
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
@@ -35,6 +36,11 @@ def tsquery(words: Sequence[str], every_word: bool) -> str:
 
 
 class PgSearch(BaseQueries):
+    @contextmanager
+    def bulk_load(self) -> Iterator[None]:
+        """Nothing to defer: the documents are made when a search reads them."""
+        yield
+
     def ranked(self, words: Sequence[str], *, every_word: bool = True,
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
                customer: str | None = None, skill: str | None = None,

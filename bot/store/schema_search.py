@@ -68,3 +68,12 @@ def statements(script: str) -> list[str]:
             out.append(current)
         current = ""
     return out
+
+
+# The index's parts, for a bulk load that fills it once at the end (SqliteSearch.bulk_load):
+# the triggers as m015 made them, and its backfill, limited to the cases loaded.
+TRIGGERS = [s.strip() for s in statements(CASE_SEARCH)
+            if s.strip().upper().startswith("CREATE TRIGGER")]
+TRIGGER_NAMES = [t.split()[2] for t in TRIGGERS]
+BACKFILL_AFTER = next(s.strip() for s in statements(CASE_SEARCH)
+                      if s.strip().startswith("INSERT INTO case_search")) + " WHERE c.id > ?"

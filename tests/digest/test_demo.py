@@ -22,6 +22,14 @@ def _kinds(store) -> dict[str, int]:  # noqa: ANN001
         "SELECT kind, COUNT(*) FROM timeline GROUP BY kind").fetchall()}
 
 
+def _index(store) -> list[tuple]:  # noqa: ANN001
+    """The search index's text per case, each column as its sorted words: the triggers
+    append a case's notes one by one, the bulk load's backfill joins them in one go."""
+    rows = store.db.execute("SELECT rowid, summary, tried, notes, decisions, resolution "
+                            "FROM case_search ORDER BY rowid").fetchall()
+    return [(r[0], *(tuple(sorted((c or "").split())) for c in r[1:])) for r in rows]
+
+
 def _without_entry_ids(exported: dict) -> dict:
     """Timeline entry ids are the store's numbering, which depends on the order rows are
     written (the bulk writer batches by table); everything else must be the same."""
@@ -39,6 +47,9 @@ async def test_bulk_and_services_write_the_same_cases_and_digest(tmp_path: Path)
     assert by_services.cases == by_bulk.cases > 140
     assert _kinds(slow) == _kinds(fast)
     assert _without_entry_ids(export_cases(slow)) == _without_entry_ids(export_cases(fast))
+    # the bulk load indexes its cases once, at the end: the same index as row by row
+    assert _index(fast) == _index(slow) and len(_index(fast)) == by_bulk.cases
+    assert fast.search.ranked(["sso"]) == slow.search.ranked(["sso"]) != []
     now = SPEC.first.start + timedelta(weeks=SPEC.weeks, days=2)
     week = SPEC.first
     for _ in range(SPEC.weeks + 1):

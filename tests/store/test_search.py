@@ -85,6 +85,10 @@ def test_words_are_never_query_syntax(store: Store, word: str) -> None:
     assert found in ([cid], [])  # found or not, but never an error
     assert store.search.ranked(["odd"]) == [cid]
     assert store.search.ranked([]) == []
+    assert store.search.ranked([word, "odd"], every_word=False) == [cid]
+    assert store.search.ranked([word], every_word=False) in ([cid], [])
+    assert store.search.ranked(["nowhere"], every_word=False) == []
+    assert store.search.ranked([], every_word=False) == []
 
 
 def test_friction_since_reporters_and_reviews(store: Store) -> None:
@@ -102,3 +106,19 @@ def test_friction_since_reporters_and_reviews(store: Store) -> None:
     store.journal.review_friction("refund approvals", "now under 100 EUR", "manny", T2)
     review = store.journal.friction_reviews()["refund approvals"]
     assert (review.note, review.by, review.at) == ("now under 100 EUR", "manny", T2)
+
+
+def test_a_bulk_load_indexes_its_cases_on_the_way_out_even_after_a_failure(
+        store: Store) -> None:
+    before = _case(store, "ZD-1", "vpn drops")
+    with pytest.raises(RuntimeError), store.search.bulk_load():
+        inside = _case(store, "ZD-2", "vpn drops again")
+        store.timeline.append(inside, T1, "note", "ann", "tunnel timeout raised")
+        raise RuntimeError("the load failed half-way")
+    assert sorted(store.search.ranked(["vpn"])) == [before, inside]
+    assert store.search.ranked(["tunnel"]) == [inside]
+    # ...and the index follows writes again, row by row
+    store.timeline.append(before, T2, "note", "ann", "customer sent a HAR file")
+    after = _case(store, "ZD-3", "dns stopped resolving")
+    assert store.search.ranked(["har"]) == [before]
+    assert store.search.ranked(["dns"]) == [after]
