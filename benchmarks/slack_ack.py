@@ -32,45 +32,16 @@ from typing import Any
 
 import aiohttp
 from aiohttp import web
-from slack_bolt.adapter.aiohttp import to_aiohttp_response, to_bolt_request
-from slack_bolt.app.async_app import AsyncApp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.serve import build_server  # noqa: E402
 from adapters.slack.server import SLACK_RUNTIME  # noqa: E402
+from benchmarks.bare_bolt import bare_bolt  # noqa: E402
 from bot.config import Config  # noqa: E402
 from tests.loopback import serve  # noqa: E402
 from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
-
-
-def bare_bolt(api_url: str, process_before_response: bool, answer: bool = False
-              ) -> web.Application:
-    from slack_sdk.web.async_client import AsyncWebClient
-
-    # Bolt's default runs the listener in a task and polls for its ack every 10 ms;
-    # process_before_response=True acks inline, as swarmbot's app does.
-    bolt = AsyncApp(signing_secret=SIGNING_SECRET, process_before_response=process_before_response,
-                    client=AsyncWebClient(token=TOKEN, base_url=api_url))
-
-    if answer:
-        @bolt.command("/swarm")
-        async def ack_and_answer(ack, respond) -> None:  # noqa: ANN001 - Bolt's arguments
-            await ack()
-            await respond("Commands: open, need, join …")  # on response_url, as swarmbot
-    else:
-        @bolt.command("/swarm")
-        async def ack_only(ack) -> None:  # noqa: ANN001 - Bolt's ack
-            await ack()
-
-    async def events(request: web.Request) -> web.Response:
-        return await to_aiohttp_response(await bolt.async_dispatch(
-            await to_bolt_request(request)))
-
-    app = web.Application()
-    app.router.add_post("/slack/events", events)
-    return app
 
 
 async def one_round(session: aiohttp.ClientSession, url: str, fake: FakeSlack,
@@ -132,6 +103,11 @@ async def serve_one(kind: str, api_url: str, port_file: str, db: str) -> None:
     else:
         app = bare_bolt(api_url, True, answer=True)
     runner, url = await serve(app)
+    await publish(runner, url, port_file)
+
+
+async def publish(runner: web.AppRunner, url: str, port_file: str) -> None:
+    """Say where the server listens, then serve until terminated."""
     Path(port_file).write_text(url)
     try:
         await asyncio.Event().wait()  # until the benchmark terminates this process
@@ -141,7 +117,10 @@ async def serve_one(kind: str, api_url: str, port_file: str, db: str) -> None:
 
 async def start_side(kind: str, api_url: str, tmp: Path) -> tuple[subprocess.Popen[bytes], str]:
     port_file = tmp / f"{kind}.url"
-    proc = subprocess.Popen([sys.executable, __file__, "--serve", kind, "--api-url", api_url,
+    # The bare Bolt app runs from a module that imports Bolt and aiohttp only (its memory
+    # is a baseline too: benchmarks/serve_rss.py).
+    script = __file__ if kind == "swarmbot" else str(Path(__file__).with_name("bare_bolt.py"))
+    proc = subprocess.Popen([sys.executable, script, "--serve", kind, "--api-url", api_url,
                              "--port-file", str(port_file), "--db", str(tmp / "rate.db")],
                             cwd=Path(__file__).resolve().parent.parent,
                             stderr=subprocess.DEVNULL)
