@@ -332,7 +332,15 @@ class DigestKept(Protocol):
     figures read; whatever lands in a kept span later drops it (`forget`)."""
 
     def get(self, week: str, tz: str) -> KeptDigest | None: ...
-    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest) -> None: ...
+    def high_water(self) -> int:
+        """The newest timeline event's id (0 when none): read before figures are computed,
+        it is the `since` of `keep`."""
+    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest,
+             since: int | None = None) -> bool:
+        """Keep the figures, unless an event that would have dropped them (see `forget`)
+        landed after `since`: they were computed on a snapshot that missed it. Call it in a
+        transaction, so that no such event can land between the check and the write.
+        True when kept."""
     def forget(self, lo: str, hi: str) -> int:
         """Drop the kept figures whose span meets [lo, hi]; how many."""
 
