@@ -20,7 +20,16 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from benchmarks import digest_year, similar_year, slack_ack, teams_turn, time_to_swarm
+from benchmarks import (
+    digest_year,
+    experts,
+    serve_rss,
+    similar_year,
+    slack_ack,
+    teams_swarm,
+    teams_turn,
+    time_to_swarm,
+)
 from benchmarks.table import Figure, figure, page, render, write_json
 
 
@@ -41,11 +50,14 @@ class Size:
 
 SIZES = {
     "small": Size("small", rounds=2, requests=20, weeks=3, per_week=200, queries=20, swarms=3),
-    "medium": Size("medium", rounds=5, requests=100, weeks=13, per_week=2000, queries=100,
+    "10k": Size("10k", rounds=5, requests=100, weeks=52, per_week=192, queries=100, swarms=7),
+    "medium": Size("medium", rounds=5, requests=100, weeks=52, per_week=1923, queries=100,
                    swarms=7),
     "large": Size("large", rounds=7, requests=200, weeks=52, per_week=9616, queries=300,
                   swarms=11),
 }
+# --growth: the benchmarks whose work grows with the data, at three sizes of it.
+GROWTH = ("10k", "medium", "large")
 LAST_WEEK = "2026-W52"
 
 Bench = Callable[[Size, Path], tuple[list[Figure], dict[str, Any]]]
@@ -54,24 +66,66 @@ Bench = Callable[[Size, Path], tuple[list[Figure], dict[str, Any]]]
 def slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     r = asyncio.run(slack_ack.measure(size.rounds, size.requests))
     done, ack = r["done_per_s"], r["ack_s"]
+    seconds = 0.5 if size.name == "small" else 2.0
+    rate = asyncio.run(slack_ack.measure_rate(max(2, size.rounds // 2), 200, seconds))
+    lat, cpu = rate["ack_s"], rate["cpu_ms_per_request"]
+    p99 = {k: [slack_ack.pct(v, 99)] for k, v in lat.items()}
+    load = f"200 req/s open loop, {len(lat['swarmbot'])} requests"
     return [figure("Slack `/swarm help` acked and answered", "req/s", done["swarmbot"],
                    done["bolt+answer"], "bare Bolt acking + answering", size.label),
             figure("Slack ack latency, serial", "ms", ack["swarmbot"], ack["bare bolt"],
-                   "bare Bolt acking", size.label, scale=1000)], r
+                   "bare Bolt acking", size.label, scale=1000),
+            figure(f"Slack ack p99 ({load})", "ms", p99["swarmbot"], p99["bolt+answer"],
+                   "bare Bolt acking + answering", size.label, scale=1000),
+            figure(f"Slack server CPU per request ({load})", "ms", [cpu["swarmbot"]],
+                   [cpu["bolt+answer"]], "bare Bolt acking + answering", size.label)], \
+        {**r, "rate": rate}
 
 
 def teams(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     r = asyncio.run(teams_turn.bench(size.rounds, size.requests, 1))
-    rounds = r["all_rounds"]
+    rounds, cpu = r["all_rounds"], r["server_cpu_ms_per_turn"]
     return [figure("Teams turn (`status`)", "turns/s", rounds["swarmbot"], rounds["stock"],
+                   "stock botbuilder echo", size.label),
+            figure("Teams server CPU per turn", "ms", [cpu["swarmbot"]], [cpu["stock"]],
                    "stock botbuilder echo", size.label)], r
+
+
+def finder(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    people = 1000 if size.name == "small" else 10_000
+    r = experts.measure(people, size.queries)
+    f, b = r["finder_s"], r["baseline_s"]
+    name = f"expert finder over {people:,} people"
+    base = ("who has the skills (one indexed read)", size.label)
+    return [figure(f"{name} (median)", "ms", f, b, *base, scale=1000),
+            figure(f"{name} (p99)", "ms", [experts.pct(f, 99)], [experts.pct(b, 99)], *base,
+                   scale=1000)], r
+
+
+def rss(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    requests, opens = (200, 5) if size.name == "small" else (2000, 50)
+    r = asyncio.run(serve_rss.measure(requests, opens))
+    base = ("bare Bolt process", size.label)
+    return [figure("`swarmbot serve` memory (RSS), idle", "MB", [r["idle_mb"]["swarmbot"]],
+                   [r["idle_mb"]["bare bolt"]], *base),
+            figure(f"`swarmbot serve` memory (RSS) after {requests:,} requests and {opens} "
+                   "opens", "MB", [r["loaded_mb"]["swarmbot"]], [r["loaded_mb"]["bare bolt"]],
+                   *base)], r
 
 
 def swarm(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     r = asyncio.run(time_to_swarm.measure(size.swarms, latency=0.150))
-    return [figure(f"time to swarm: brief after `/swarm open` (Slack, "
+    rows = [figure(f"time to swarm: brief after `/swarm open` (Slack, "
                    f"{r['latency'] * 1000:.0f} ms per call)", "ms", r["brief_s"],
-                   [2 * r["latency"]], "2 call latencies", size.label, scale=1000)], r
+                   [2 * r["latency"]], "2 call latencies", size.label, scale=1000)]
+    details: dict[str, Any] = {"slack": r}
+    for graph in (False, True):
+        t = asyncio.run(teams_swarm.measure(size.swarms, latency=0.150, graph=graph))
+        details[f"teams {t['room']}"] = t
+        rows.append(figure(f"time to swarm: brief after `open` (Teams {t['room']}, "
+                           f"{t['latency'] * 1000:.0f} ms per call)", "ms", t["brief_s"],
+                           [2 * t["latency"]], "2 call latencies", size.label, scale=1000))
+    return rows, details
 
 
 def year_db(size: Size, data: Path) -> Path:
@@ -115,7 +169,9 @@ def similar(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 
 
 BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
-                             "digest": digest, "similar": similar}
+                             "digest": digest, "similar": similar, "experts": finder,
+                             "rss": rss}
+DATA_BENCHES = ("digest", "similar")  # what --growth runs at every size in GROWTH
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -125,6 +181,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", type=Path, help="also write the table as this page "
                     "(BENCHMARKS.md), with the machine and the command")
     ap.add_argument("--only", nargs="+", choices=list(BENCHES), help="run only these")
+    ap.add_argument("--growth", action="store_true",
+                    help="also run the benchmarks that read the data (digest, similar) at "
+                         "10k, 100k and 500k cases, to show how they grow")
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="where the synthetic data is made and kept (default: a temporary "
                          "directory for small, /tmp/swarmbot-bench otherwise)")
@@ -136,11 +195,15 @@ def main(argv: list[str] | None = None) -> int:
         data.mkdir(parents=True, exist_ok=True)
         figures: list[Figure] = []
         details: dict[str, Any] = {}
-        for name in args.only or list(BENCHES):
+        runs = [(name, size) for name in args.only or list(BENCHES)]
+        if args.growth:
+            runs += [(name, SIZES[g]) for name in DATA_BENCHES for g in GROWTH
+                     if g != size.name and name in (args.only or DATA_BENCHES)]
+        for name, at in runs:
             started = time.perf_counter()
-            rows, details[name] = BENCHES[name](size, data)
+            rows, details[name if at is size else f"{name} {at.name}"] = BENCHES[name](at, data)
             figures += rows
-            print(f"{name}: {time.perf_counter() - started:.1f} s", file=sys.stderr)
+            print(f"{name} ({at.name}): {time.perf_counter() - started:.1f} s", file=sys.stderr)
     print(render(figures))
     if args.json:
         write_json(args.json, size.name, figures, details)

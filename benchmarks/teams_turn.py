@@ -37,6 +37,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from benchmarks.slack_ack import cpu_seconds  # noqa: E402
 from tests.teams.fake_connector import FakeConnector  # noqa: E402
 
 _ids = itertools.count(1)
@@ -149,6 +150,7 @@ async def bench(rounds: int, turns: int, concurrency: int) -> dict[str, Any]:
                     for kind, (p, pf) in procs.items()}
             texts = {"stock": "status ZD-1", "swarmbot": "status ZD-1"}
             results: dict[str, list[float]] = {k: [] for k in urls}
+            cpu: dict[str, float] = {k: 0.0 for k in urls}
             async with aiohttp.ClientSession() as session:
                 # Warm-up: the case exists (its thread too), caches and connections are made.
                 await run_round(session, urls["swarmbot"], service_url,
@@ -158,8 +160,10 @@ async def bench(rounds: int, turns: int, concurrency: int) -> dict[str, Any]:
                 for r in range(rounds):
                     order = list(urls) if r % 2 == 0 else list(reversed(urls))
                     for kind in order:
+                        used = cpu_seconds(procs[kind][0].pid)
                         results[kind].append(await run_round(
                             session, urls[kind], service_url, texts[kind], turns, concurrency))
+                        cpu[kind] += cpu_seconds(procs[kind][0].pid) - used
         finally:
             for proc, _ in procs.values():
                 proc.terminate()
@@ -170,6 +174,9 @@ async def bench(rounds: int, turns: int, concurrency: int) -> dict[str, Any]:
             "median_turns_per_s": {k: round(v, 1) for k, v in medians.items()},
             "all_rounds": {k: [round(x, 1) for x in v] for k, v in results.items()},
             "ratio": round(medians["swarmbot"] / medians["stock"], 2),
+            # What a turn costs the server, whatever else the shared machine was doing.
+            "server_cpu_ms_per_turn": {k: round(1000 * v / (rounds * turns), 3)
+                                       for k, v in cpu.items()},
             "connector_calls": len(connector.calls)}
 
 

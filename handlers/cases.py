@@ -181,7 +181,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
 
 
 @command("status", "", "Show a case: owner, swarm, mood, promises.", parse=parse_nothing,
-         who="anyone", any_platform=True)
+         who="anyone", any_platform=True, reads_only=True)
 async def status(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     return [status_reply(ctx.need_case(), ctx)]
 
@@ -199,7 +199,7 @@ def parse_list(ctx: Ctx, args: Args) -> ListCases:
 
 
 @command("list", "[mine|open|all]", "List swarms (default: open).", parse=parse_list,
-         case="none", who="anyone")
+         case="none", who="anyone", reads_only=True)
 async def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
     found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
     label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms"}[cmd.which]

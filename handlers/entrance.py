@@ -82,10 +82,28 @@ class Entrance:
             self.deps.store.inbox.done(delivery.key, self.deps.now_iso())
 
     async def receive(self, delivery: Delivery) -> Outcome:
-        if not self.accept(delivery):
+        if self.reads_only(delivery):
+            # A read changes nothing but its inbox row: the row (written done) and the reads
+            # share one transaction, one commit instead of the row's own and the command's.
+            # A crash part-way loses only an answer the platform was still waiting for.
+            outcome = await self._transacted(delivery.key, delivery.source,
+                                             delivery.sender.id, lambda: self._run(delivery),
+                                             record=delivery)
+        elif self.accept(delivery):
+            return await self.process(delivery)
+        else:
+            outcome = Outcome(duplicate=True)
+        if outcome.duplicate:
             log.info("%s delivery %s seen before: not redone", delivery.source, delivery.key)
-            return Outcome(duplicate=True)
-        return await self.process(delivery)
+        return outcome
+
+    def reads_only(self, delivery: Delivery) -> bool:
+        """Whether a delivery is a command that changes nothing (`status`, `help` …)."""
+        what = delivery.what
+        text = what.text if isinstance(what, Typed) else \
+            what.command if isinstance(what, Pressed) else None
+        command = self.router.peek(text) if text is not None else None
+        return command is not None and command.reads_only
 
     async def process(self, delivery: Delivery) -> Outcome:
         """Run a delivery as one transaction: the command's changes, the outbox rows of the
@@ -96,12 +114,14 @@ class Entrance:
                                       lambda: self._run(delivery))
 
     async def _transacted(self, key: str | None, source: str, invoker: str | None,
-                          run: Callable[[], Awaitable[Outcome]]) -> Outcome:
+                          run: Callable[[], Awaitable[Outcome]],
+                          record: Delivery | None = None) -> Outcome:
+        """`record`: write its inbox row in the same transaction (a duplicate runs nothing)."""
         deps, enqueued = self.deps, []
         token = ENQUEUED.set(enqueued)
         try:
             async with deps.lock:
-                outcome = await self._run_once(key, source, run)
+                outcome = await self._run_once(key, source, run, record)
         finally:
             ENQUEUED.reset(token)
         if enqueued:
@@ -113,10 +133,13 @@ class Entrance:
         return outcome
 
     async def _run_once(self, key: str | None, source: str,
-                        run: Callable[[], Awaitable[Outcome]]) -> Outcome:
+                        run: Callable[[], Awaitable[Outcome]],
+                        record: Delivery | None = None) -> Outcome:
         store = self.deps.store
         try:
             with store.transaction():
+                if record is not None and not self.accept(record):
+                    return Outcome(duplicate=True)
                 outcome = await run()
                 if key is not None:
                     store.inbox.done(key, self.deps.now_iso())

@@ -27,7 +27,7 @@ def parse_help(ctx: Ctx, args: Args) -> Help:
 
 
 @command("help", "[command]", "Show the commands, or one command in detail.",
-         parse=parse_help, case="none", who="anyone")
+         parse=parse_help, case="none", who="anyone", reads_only=True)
 async def help_(ctx: Ctx, cmd: Help) -> list[Reply]:
     router = ctx.router  # the live router knows renames and extra commands
     phrases = ctx.deps.phrases
@@ -47,7 +47,9 @@ async def help_(ctx: Ctx, cmd: Help) -> list[Reply]:
         if found.details:
             fields.append(Field("More", found.details))
         return [Reply(title=_line(ctx, found), text=found.summary, fields=tuple(fields))]
-    lines = [f"{_line(ctx, c)} · {c.summary}" for c in router.commands.values()]
+    # One Phrases for the whole list (deps.phrases makes a new one each time it is read).
+    lines = [f"{phrases.command(c.name, c.usage)} · {c.summary}"
+             for c in router.commands.values()]
     return [Reply(title="swarmbot commands",
                   text="\n".join(lines) + "\nInside a swarm room the case is the room's; "
                   f"elsewhere put the case ref first. {phrases.command('help', '<command>')} "

@@ -27,7 +27,7 @@ class Similar:
 
 @command("similar", "", "Resolved cases most like this one (who helped, how it was solved).",
          parse=lambda ctx, args: Similar() if not args.rest() else _no_words(ctx),
-         who="anyone", any_platform=True)
+         who="anyone", any_platform=True, reads_only=True)
 async def similar(ctx: Ctx, cmd: Similar) -> list[Reply]:
     case = ctx.need_case()
     found = knowledge.similar(ctx.deps, case, ctx.inv.platform)
@@ -68,7 +68,8 @@ def parse_find(ctx: Ctx, args: Args) -> Find:
          "Search every case (summary, what was tried, notes, decisions, resolution).",
          parse=parse_find, case="none", who="anyone",
          options=("customer", "skill", "status", "page"),
-         details="Best matches first, 10 a page; cases with every word you give.")
+         details="Best matches first, 10 a page; cases with every word you give.",
+         reads_only=True)
 async def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
                            cmd.status, cmd.page)
@@ -129,7 +130,7 @@ async def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
 
 
 @command("journey", "", "The customer's journey map: functions met, time in each, moods.",
-         parse=lambda ctx, args: ShowCase(), who="anyone", any_platform=True)
+         parse=lambda ctx, args: ShowCase(), who="anyone", any_platform=True, reads_only=True)
 async def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     case = ctx.need_case()
     stops = journey_map(ctx.deps, case)

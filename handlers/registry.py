@@ -86,17 +86,21 @@ class Command:
     form: FormSpec | None = None
     # Typed alone (no words after the name), the command opens its form where there is one.
     bare_opens_form: bool = False
+    # Changes nothing (the person's own row aside): the entrance runs it without the
+    # one-transaction-per-command bookkeeping a change needs (handlers/entrance.py).
+    reads_only: bool = False
 
 
 def command(name: str, usage: str, summary: str, *, parse: Parser,
             case: CaseMode = "required", who: str = "participants",
             options: tuple[str, ...] = (), details: str = "", any_platform: bool = False,
-            form: FormSpec | None = None,
-            bare_opens_form: bool = False) -> Callable[[Runner], Command]:
+            form: FormSpec | None = None, bare_opens_form: bool = False,
+            reads_only: bool = False) -> Callable[[Runner], Command]:
     def wrap(run: Runner) -> Command:
         return Command(name=name, usage=usage, summary=summary, parse=parse, run=run,
                        case=case, who=who, options=frozenset(options), details=details,
-                       any_platform=any_platform, form=form, bare_opens_form=bare_opens_form)
+                       any_platform=any_platform, form=form, bare_opens_form=bare_opens_form,
+                       reads_only=reads_only)
     return wrap
 
 

@@ -87,6 +87,18 @@ class Router:
             err.command = command.name  # for the metrics: which command refused
             raise
 
+    def peek(self, text: str) -> Command | None:
+        """The command typed text names, without running or checking anything else (the
+        entrance asks whether it changes anything before it runs)."""
+        if len(text) > MAX_COMMAND:
+            return None
+        head, _, rest = (" ".join(clean_text(text).split()) or "help").partition(" ")
+        command = self.lookup.get(head.lower())
+        if command is None:
+            swapped = self._ref_first(head, rest)
+            command = self.lookup[swapped[0]] if swapped else None
+        return command
+
     # -- typed commands built elsewhere (the demo, a helpdesk's intake) ---------------------
     async def run_typed(self, inv: Invocation, name: str, typed: Any,
                         ref: str | None = None) -> Result:

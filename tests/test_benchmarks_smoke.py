@@ -19,8 +19,11 @@ def test_python_m_benchmarks_small(tmp_path: Path) -> None:
     assert run.returncode == 0, run.stderr[-2000:]
     result = json.loads(out.read_text())
     names = [f["name"] for f in result["figures"]]
-    for expected in ("Slack `/swarm help`", "Teams turn", "time to swarm", "digest of",
-                     "similar cases", "find"):
+    for expected in ("Slack `/swarm help`", "Slack ack p99", "Slack server CPU", "Teams turn",
+                     "Teams server CPU", "time to swarm: brief after `/swarm open` (Slack",
+                     "time to swarm: brief after `open` (Teams thread",
+                     "time to swarm: brief after `open` (Teams Graph channel", "digest of",
+                     "similar cases", "find", "expert finder", "`swarmbot serve` memory"):
         assert any(n.startswith(expected) for n in names), (expected, names)
         assert expected in run.stdout  # the table
     for f in result["figures"]:

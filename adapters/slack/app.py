@@ -1,11 +1,13 @@
 """The Bolt AsyncApp: one listener per command, action, view and event, acked at once.
 
+Over Socket Mode every request comes through here; over signed HTTP only what the route
+does not ack itself (adapters/slack/intake.py: url_verification, the Home tab, the unknown).
 Every listener acks within Slack's 3 seconds and leaves the work to a lazy listener. The
 inbox middleware translates the request into a delivery and hands it to the core's inbox
-before the ack; the lazy listener runs it (which marks it done), so a crash after the ack
-loses nothing and a redelivery does nothing twice.
-`process_before_response=True` makes Bolt finish the ack function (and its form checks)
-before the lazy listener starts, with the context the ack function left.
+before the ack (`Intake.admit`, shared with the HTTP route); the lazy listener runs it
+(which marks it done), so a crash after the ack loses nothing and a redelivery does nothing
+twice. `process_before_response=True` makes Bolt finish the ack function (and its form
+checks) before the lazy listener starts, with the context the ack function left.
 """
 
 from __future__ import annotations
@@ -23,23 +25,12 @@ from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack import ids
-from adapters.slack.deliveries import delivery_of
-from adapters.slack.dispatch import Dispatcher
-from adapters.slack.inbox import Work, key_of, kind_of, run_logged
-from adapters.slack.modals import field_errors
+from adapters.slack.inbox import Work, run_logged
+from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
 from handlers.delivery import Delivery
-from handlers.entrance import Entrance
 
 log = logging.getLogger(__name__)
-# Events that have a listener below; anything else is not written to the inbox.
-HANDLED_EVENTS = {"member_joined_channel", "member_left_channel", "message", "app_home_opened"}
-
-
-def listened(slash: str) -> dict[str, tuple[str, ...]]:
-    """What `build_bolt_app` registers listeners for (a test checks it against what is
-    rendered: blocks, views, the manifest)."""
-    return {"commands": (slash,), "actions": (ids.ACTION_RUN, ids.ACTION_FORM),
-            "views": ids.VIEWS, "events": tuple(sorted(HANDLED_EVENTS))}
+__all__ = ["HANDLED_EVENTS", "build_bolt_app", "listened"]
 
 
 class TrackedLazyRunner(AsyncLazyListenerRunner):
@@ -55,46 +46,26 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 
 
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
-                   dispatcher: Dispatcher, entrance: Entrance, work: Work,
-                   slash: str = "/swarm", verify_requests: bool = True) -> AsyncApp:
+                   intake: Intake, verify_requests: bool = True) -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
     app = AsyncApp(token=token, signing_secret=signing_secret or None, client=client,
                    process_before_response=True, name="swarmbot",
                    request_verification_enabled=verify_requests)
-    app.listener_runner.lazy_listener_runner = TrackedLazyRunner(app.logger, work)
-
-    spec = listened(slash)
-
-    def ours(kind: str | None, body: dict[str, Any]) -> bool:
-        """Only what a listener below takes gets an inbox row (nothing else marks it done)."""
-        if kind == "command":
-            return body.get("command") in spec["commands"]
-        if kind == "action":
-            return any(str(a.get("action_id", "")).split(":")[0] in spec["actions"]
-                       for a in body.get("actions", []))
-        if kind == "view":
-            return (body.get("view") or {}).get("callback_id") in spec["views"]
-        if kind == "event":
-            return (body.get("event") or {}).get("type") in spec["events"]
-        return False
+    app.listener_runner.lazy_listener_runner = TrackedLazyRunner(app.logger, intake.work)
+    dispatcher, spec = intake.dispatcher, intake.spec
 
     @app.middleware
     async def inbox_before_ack(body: dict[str, Any], context: dict[str, Any],
                                request: AsyncBoltRequest,
                                next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
-        kind = kind_of(body)
-        if kind is not None and ours(kind, body):
-            if context.get("bot_user_id"):
-                dispatcher.bot_user_id = context["bot_user_id"]
-            key = key_of(body, request.raw_body)
-            delivery = delivery_of(kind, body, key, dispatcher.bot_user_id)
-            if delivery is not None:
-                if not entrance.accept(delivery):
-                    retry = request.headers.get("x-slack-retry-num", [None])[0]
-                    log.info("slack: %s %s seen before (retry %s): acknowledged, not redone",
-                             kind, key, retry)
-                    return BoltResponse(status=200, body="")
-                context["delivery"] = delivery
+        if context.get("bot_user_id"):
+            dispatcher.bot_user_id = context["bot_user_id"]
+        admitted = intake.admit(body, request.raw_body,
+                                request.headers.get("x-slack-retry-num", [None])[0])
+        if admitted is not None:
+            if admitted.seen:
+                return BoltResponse(status=200, body="")
+            context["delivery"] = admitted.delivery
         await next()
         return None
 
@@ -103,8 +74,6 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         if isinstance(delivery, Delivery) and not context.get("skip"):
             await run_logged(f"{delivery.source} {delivery.key}",
                              lambda: dispatcher.run(delivery, body))
-        elif isinstance(delivery, Delivery):  # refused in the ack: nothing more to do
-            entrance.close_unrun(delivery)
 
     async def home(body: dict[str, Any]) -> None:
         event = body.get("event") or {}
@@ -124,11 +93,11 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         """Form errors must come back in the ack, so the core checks the form here (reads
         only); it runs after the ack, and checks again then."""
         delivery = context.get("delivery")
-        errors = entrance.check(delivery) if isinstance(delivery, Delivery) else {}
+        errors = intake.form_errors(Admitted("view", delivery), body) \
+            if isinstance(delivery, Delivery) else {}
         if errors:
-            context["skip"] = True
-            await ack(response_action="errors",
-                      errors=field_errors(errors, body.get("view") or {}))
+            context["skip"] = True  # closed unrun by form_errors
+            await ack(response_action="errors", errors=errors)
         else:
             await ack()
 

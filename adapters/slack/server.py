@@ -32,6 +32,7 @@ from adapters.slack.deliveries import SOURCE
 from adapters.slack.dispatch import Dispatcher
 from adapters.slack.guard import MEDIA_TYPES, ParsedBoltRequest, check_signature, classify
 from adapters.slack.inbox import Work, run_logged
+from adapters.slack.intake import Intake
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
 from bot.errors import ConfigError, PortError
@@ -143,17 +144,18 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     """Mount the Slack endpoint on `app` and hook start-up (inbox replay) and clean-up."""
     config = runtime.config
     dispatcher = Dispatcher(entrance, runtime.client, runtime.session, config.commands.slash)
+    dispatcher.bot_user_id = runtime.bot_user_id or None
+    intake = Intake(entrance, dispatcher, runtime.work, config.commands.slash)
     bolt = build_bolt_app(token=runtime.secrets.bot_token,
                           signing_secret=runtime.secrets.signing_secret,
                           verify_requests=not config.slack.socket_mode,
-                          client=bolt_client(runtime.client), dispatcher=dispatcher,
-                          entrance=entrance, work=runtime.work, slash=config.commands.slash)
-    dispatcher.bot_user_id = runtime.bot_user_id or None
+                          client=bolt_client(runtime.client), intake=intake)
     runtime.bolt, runtime.dispatcher = bolt, dispatcher
     app[SLACK_RUNTIME] = runtime
 
     async def slack_events(request: web.Request) -> web.Response:
-        """Checked and read here (adapters/slack/guard.py), then handed to Bolt parsed."""
+        """Checked and read here (adapters/slack/guard.py), then acked by the intake or
+        handed to Bolt parsed."""
         assert verifier is not None  # the route exists only over HTTP, where it is set
         try:
             raw = await read_body(request)
@@ -173,8 +175,14 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
         if read.kind == "ssl_check":
             return web.Response(status=200)
         try:
+            # What the core takes is acked here once its inbox row is written (intake.py).
+            text = raw.decode("utf-8")  # classify has read it as UTF-8
+            acked = intake.ack_http(read.body, text,
+                                    request.headers.get("X-Slack-Retry-Num"))
+            if acked is not None:
+                return acked
             return await to_aiohttp_response(await bolt.async_dispatch(ParsedBoltRequest(
-                raw_body=raw.decode("utf-8"), body=read.body, query=request.query_string,
+                raw_body=text, body=read.body, query=request.query_string,
                 headers=request.headers)))
         except Exception:  # our bug: an error id in the log and the answer, no traceback
             return internal_error(log, f"handling a Slack {read.kind}")

@@ -12,6 +12,7 @@ import json
 from typing import Any
 
 from botbuilder.schema import Activity
+from msrest.serialization import Deserializer
 
 from adapters.boundary import Rejected
 
@@ -28,6 +29,11 @@ _LISTS_OF_OBJECTS = ("entities", "attachments", "membersAdded", "membersRemoved"
 _CHANNEL_DATA_OBJECTS = ("channel", "team", "tenant", "meeting", "notification", "settings")
 
 
+# `Activity().deserialize` builds a Deserializer, scanning botbuilder.schema for its
+# models, on every call; one built once reads the same (it keeps no state between calls).
+_ACTIVITY = Deserializer(Activity._infer_class_models())
+
+
 def _bad(reason: str) -> Rejected:
     return Rejected(400, f"not a Bot Framework activity: {reason}")
 
@@ -41,7 +47,7 @@ def parse_activity(raw: bytes) -> Activity:
         raise Rejected(400, "body is not UTF-8 JSON") from None
     check_envelope(data)
     try:
-        return Activity().deserialize(data)
+        return _ACTIVITY("Activity", data)
     except ValueError as err:  # msrest's DeserializationError, e.g. a timestamp that is no date
         raise _bad(_first_line(err)) from None
 

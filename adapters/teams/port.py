@@ -84,11 +84,11 @@ class TeamsChatPort:
 
     async def create_room(self, name: str, topic: str) -> Room:
         if self.graph is not None:
+            # The channel carries its name and topic (its description) itself: no header
+            # post, so the brief is its first post, one call after the channel exists.
             channel = await self.graph.create_channel(self.config.swarm_team_id, name, topic)
             room = Room(channel.id, channel.name)
             self.directory.remember(room.id, self.directory.service_url(room.id), room.name)
-            await self._send("post in the new channel", room.id,
-                             card_activity(self._header(room.name, topic), self.directory.name))
             self._rooms[room.name] = room
             return room
         channel_id = self.config.swarm_channel_id

@@ -40,10 +40,20 @@ def fresh(store: Store, week: Week, now: datetime) -> dict[str, Any] | None:
 
 
 def keep(store: Store, week: Week, now: datetime, figures: dict[str, Any],
-         valid_until: str | None) -> None:
-    """Keep a finished week's figures (the week before is in them, so its span is too)."""
+         valid_until: str | None, since: int | None = None) -> bool:
+    """Keep a finished week's figures (the week before is in them, so its span is too).
+
+    `since`: the timeline's high-water mark read before they were computed. Figures
+    computed off the writer (on a reader's snapshot, in a thread) can miss an event that
+    lands meanwhile; its own transaction found nothing kept to drop, so they are not kept
+    either (checked in the transaction that would keep them). True when kept.
+    On SQLite writers take turns, so this closes the race. On PostgreSQL with several
+    replicas a sequence gives ids in the order transactions start, not commit: an event
+    committing just after `since` was read with an older id is missed (a narrow window
+    left; closing it needs a lock on the week)."""
     if not finished(week, now):
-        return
+        return False
     with store.transaction():
-        store.digest_kept.keep(week.label, week.tz, iso(week.previous().start), iso(week.end),
-                               KeptDigest(figures, valid_until, iso(now)))
+        return store.digest_kept.keep(week.label, week.tz, iso(week.previous().start),
+                                      iso(week.end), KeptDigest(figures, valid_until, iso(now)),
+                                      since=since)

@@ -255,8 +255,9 @@ def digest_for(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     found = kept.fresh(store, week, now)
     if found is not None:
         return found
+    since = store.digest_kept.high_water()
     digest, until = compute_digest_until(store, week, now)
-    kept.keep(store, week, now, digest, until)
+    kept.keep(store, week, now, digest, until, since)
     return digest
 
 
@@ -278,6 +279,8 @@ async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> di
         finally:
             reader.close()
 
+    # Read before the reader's snapshot: an event committed after it is newer than this.
+    since = store.digest_kept.high_water()
     digest, until = await asyncio.to_thread(run)
-    kept.keep(store, week, now, digest, until)
+    kept.keep(store, week, now, digest, until, since)
     return digest

@@ -18,6 +18,7 @@ from bot.domain import (
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
+from bot.store.people import chunked
 from bot.swarm_types import AUTO_INVITED
 
 
@@ -196,6 +197,18 @@ class SqliteCases(BaseQueries):
             (person, CaseStatus.OPEN.value))
         return int(r["n"]) if r else 0
 
+    def open_loads(self, persons: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        for part in chunked(persons):
+            marks = ",".join("?" for _ in part)
+            for r in self._all(
+                    "SELECT p.person_id, COUNT(DISTINCT p.case_id) AS n FROM participants p "
+                    "JOIN cases c ON c.id = p.case_id WHERE p.person_id IN "
+                    f"({marks}) AND p.left_at IS NULL AND c.status = ? GROUP BY p.person_id",
+                    [*part, CaseStatus.OPEN.value]):
+                found[r["person_id"]] = int(r["n"])
+        return found
+
     # handoffs ---------------------------------------------------------------
     def add_handoff(self, case_id: int, from_id: str, to_id: str, briefing: str,
                     tried: str | None, at: str) -> int:
@@ -248,6 +261,23 @@ class SqliteCases(BaseQueries):
             [person, Role.SPECIALIST.value, CaseStatus.RESOLVED.value]
             + [f"%|{s}|%" for s in skills])
         return int(r["n"]) if r else 0
+
+    def past_helps(self, persons: Sequence[str], skills: Sequence[str]) -> dict[str, int]:
+        found: dict[str, int] = {}
+        if not skills:
+            return found
+        likes = " OR ".join("h.skills LIKE ?" for _ in skills)
+        for part in chunked(persons):
+            marks = ",".join("?" for _ in part)
+            for r in self._all(
+                    "SELECT p.person_id, COUNT(DISTINCT p.case_id) AS n FROM participants p "
+                    "JOIN cases c ON c.id = p.case_id JOIN help_requests h ON h.case_id = "
+                    f"p.case_id WHERE p.person_id IN ({marks}) AND p.role = ? AND "
+                    f"c.status = ? AND ({likes}) GROUP BY p.person_id",
+                    [*part, Role.SPECIALIST.value, CaseStatus.RESOLVED.value]
+                    + [f"%|{s}|%" for s in skills]):
+                found[r["person_id"]] = int(r["n"])
+        return found
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),

@@ -19,12 +19,25 @@ class SqlDigestKept(BaseQueries):
             return None
         return KeptDigest(json.loads(row["figures"]), row["valid_until"], row["computed_at"])
 
-    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest) -> None:
+    def high_water(self) -> int:
+        row = self._one("SELECT COALESCE(MAX(id), 0) AS n FROM timeline", ())
+        return int(row["n"]) if row else 0
+
+    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest,
+             since: int | None = None) -> bool:
+        if since is not None and self._one(
+                # An event after the figures' snapshot that would have dropped them (the
+                # condition of the DELETE in timeline.append): they are stale already.
+                "SELECT 1 AS n FROM timeline t WHERE t.id > ? AND t.at >= ? AND "
+                "COALESCE((SELECT opened_at FROM cases c WHERE c.id = t.case_id), t.at) < ? "
+                "LIMIT 1", (since, lo, hi)) is not None:
+            return False
         self.db.execute("DELETE FROM digest_kept WHERE week = ? AND tz = ?", (week, tz))
         self.db.execute(
             "INSERT INTO digest_kept (week, tz, lo, hi, valid_until, figures, computed_at) "
             "VALUES (?, ?, ?, ?, ?, ?, ?)",
             (week, tz, lo, hi, kept.valid_until, json.dumps(kept.figures), kept.computed_at))
+        return True
 
     def forget(self, lo: str, hi: str) -> int:
         return self.db.execute("DELETE FROM digest_kept WHERE lo <= ? AND hi > ?",

@@ -126,6 +126,8 @@ class Cases(Protocol):
     def leave(self, case_id: int, person: str, at: str) -> None: ...
     def open_load(self, person: str) -> int:
         """Open cases the person is active in."""
+    def open_loads(self, persons: Sequence[str]) -> dict[str, int]:
+        """`open_load` of many people in one go (absent: 0)."""
 
     # handoffs
     def add_handoff(self, case_id: int, from_id: str, to_id: str, briefing: str,
@@ -142,6 +144,8 @@ class Cases(Protocol):
     def last_tried(self, case_id: int) -> str | None: ...
     def past_help(self, person: str, skills: Sequence[str]) -> int:
         """Resolved cases the person joined as a specialist after a request for these skills."""
+    def past_helps(self, persons: Sequence[str], skills: Sequence[str]) -> dict[str, int]:
+        """`past_help` of many people in one go (absent: 0)."""
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
@@ -222,6 +226,8 @@ class People(Protocol):
                ) -> Person:
         """The person, created on first sight; a time zone learnt later is filled in."""
     def get(self, person: str) -> Person | None: ...
+    def many(self, persons: Sequence[str]) -> dict[str, Person]:
+        """`get` of many people in one go: the ones that exist, by id."""
     def platform_of(self, person: str) -> str | None: ...
     def set_manager(self, person: str, manager: bool) -> None: ...
     def set_available(self, person: str, available: bool) -> None: ...
@@ -332,7 +338,15 @@ class DigestKept(Protocol):
     figures read; whatever lands in a kept span later drops it (`forget`)."""
 
     def get(self, week: str, tz: str) -> KeptDigest | None: ...
-    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest) -> None: ...
+    def high_water(self) -> int:
+        """The newest timeline event's id (0 when none): read before figures are computed,
+        it is the `since` of `keep`."""
+    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest,
+             since: int | None = None) -> bool:
+        """Keep the figures, unless an event that would have dropped them (see `forget`)
+        landed after `since`: they were computed on a snapshot that missed it. Call it in a
+        transaction, so that no such event can land between the check and the write.
+        True when kept."""
     def forget(self, lo: str, hi: str) -> int:
         """Drop the kept figures whose span meets [lo, hi]; how many."""
 

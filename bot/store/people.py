@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
+from typing import Any
 
 from bot.domain import Person
 from bot.store.base import BaseQueries
@@ -24,10 +25,15 @@ class SqlitePeople(BaseQueries):
 
     def get(self, person: str) -> Person | None:
         r = self._one("SELECT * FROM people WHERE id = ?", (person,))
-        if r is None:
-            return None
-        return Person(id=r["id"], name=r["name"], available=bool(r["available"]),
-                      manager=bool(r["manager"]), tz=r["tz"], function=r["function"])
+        return _person(r) if r is not None else None
+
+    def many(self, persons: Sequence[str]) -> dict[str, Person]:
+        found: dict[str, Person] = {}
+        for part in chunked(persons):
+            marks = ",".join("?" for _ in part)
+            for r in self._all(f"SELECT * FROM people WHERE id IN ({marks})", list(part)):
+                found[r["id"]] = _person(r)
+        return found
 
     def platform_of(self, person: str) -> str | None:
         r = self._one("SELECT platform FROM people WHERE id = ?", (person,))
@@ -67,3 +73,14 @@ class SqlitePeople(BaseQueries):
         for r in rows:
             found.setdefault(r["person_id"], []).append(r["skill"])
         return found
+
+
+def _person(r: dict[str, Any]) -> Person:
+    return Person(id=r["id"], name=r["name"], available=bool(r["available"]),
+                  manager=bool(r["manager"]), tz=r["tz"], function=r["function"])
+
+
+def chunked(items: Sequence[str], size: int = 500) -> list[Sequence[str]]:
+    """Ids in slices small enough for one IN (...) on either store."""
+    items = list(dict.fromkeys(items))
+    return [items[i:i + size] for i in range(0, len(items), size)]

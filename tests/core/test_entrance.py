@@ -38,6 +38,36 @@ async def test_a_redelivery_is_not_run_twice(core: Entrance, port: FakeChatPort)
     assert len(port.rooms) == 1 and core.deps.store.inbox.pending("fake") == []
 
 
+async def test_a_read_is_recorded_done_with_its_reads_and_not_answered_twice(
+        core: Entrance) -> None:
+    await core.receive(Delivery(source="fake", key="fake:open", sender=Sender("alice"),
+                                what=Typed("open ZD-1 sev2 Printer on fire")))
+    d = Delivery(source="fake", key="fake:status", sender=Sender("bob"),
+                 what=Typed("ZD-1 status"))
+    assert core.reads_only(d)
+    first = await core.receive(d)
+    again = await core.receive(d)
+    assert first.replies and "ZD-1" in (first.replies[0].title or "")
+    assert again.duplicate and again.replies == []
+    assert core.deps.store.inbox.pending("fake") == []
+    # The row is there (a redelivery finds it), written done in the read's transaction.
+    assert not core.accept(d)
+
+
+@pytest.mark.parametrize(("text", "reads"), [
+    ("status ZD-1", True), ("ZD-1 status", True), ("help", True), ("", True),
+    ("list mine", True), ("find printer", True), ("journey", True), ("similar", True),
+    ("history", False),  # marks what you read as seen
+    ("catchup", False), ("note hi", False), ("open ZD-9 sev2 x", False),
+    ("no-such-command", False), ("x" * 5000, False)])
+def test_only_commands_that_change_nothing_skip_the_write_path(
+        core: Entrance, text: str, reads: bool) -> None:
+    d = Delivery(source="fake", key="k", sender=Sender("alice"), what=Typed(text))
+    assert core.reads_only(d) is reads
+    assert core.reads_only(Delivery(source="fake", key="k", sender=Sender("alice"),
+                                    what=Pressed(text))) is reads
+
+
 async def test_a_typed_command_from_code_is_never_parsed(core: Entrance) -> None:
     words = 'summary=x customer=Globex "quoted" sev1 @bob'
     out = await core.execute("fake", Sender("alice"), "open",

@@ -7,7 +7,12 @@ from __future__ import annotations
 from pathlib import Path
 
 from bot.digest import kept
-from bot.digest.metrics import compute_digest, compute_digest_off_loop, digest_for
+from bot.digest.metrics import (
+    compute_digest,
+    compute_digest_off_loop,
+    compute_digest_until,
+    digest_for,
+)
 from bot.digest.weeks import parse_week
 from tests.digest.script import Script, utc
 from tests.digest.test_metrics import build_two_weeks
@@ -67,6 +72,31 @@ async def test_a_late_event_in_the_week_drops_it(tmp_path: Path) -> None:
     with store.transaction():
         store.timeline.append(None, "2026-11-11T10:00:00Z", "note", "alice", "late import")
     assert store.digest_kept.get(W46.label, W46.tz) is None
+    s.close()
+
+
+async def test_figures_computed_on_a_snapshot_that_missed_a_late_event_are_not_kept(
+        tmp_path: Path) -> None:
+    # compute_digest_off_loop's steps, with a late event landing while the figures are
+    # computed on the reader: they miss it, and must not be kept (else stale until the next
+    # write to that week).
+    s = Script(tmp_path)
+    await build_two_weeks(s)
+    store, now = s.core.deps.store, s.clock.now
+    since = store.digest_kept.high_water()
+    reader = store.reader()
+    try:
+        stale, until = compute_digest_until(reader, W46, now)
+        with store.transaction():
+            store.timeline.append(None, "2026-11-11T10:00:00Z", "note", "alice", "late import")
+    finally:
+        reader.close()
+    assert not kept.keep(store, W46, now, stale, until, since)
+    assert store.digest_kept.get(W46.label, W46.tz) is None
+    # The next request computes the figures with the event, and keeps those.
+    fresh = await compute_digest_off_loop(store, W46, now)
+    assert fresh == compute_digest(store, W46, now)
+    assert store.digest_kept.get(W46.label, W46.tz) is not None
     s.close()
 
 

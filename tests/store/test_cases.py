@@ -101,6 +101,30 @@ def test_help_requests_tried_and_past_help(store: Store) -> None:
     assert store.cases.past_help("cy", []) == 0
 
 
+def test_the_expert_finders_batch_reads_agree_with_one_by_one(store: Store) -> None:
+    # open_loads / past_helps / people.many answer for many people what open_load /
+    # past_help / get answer for one (the finder asks for hundreds at once).
+    done, still_open = open_case(store, "ZD-1"), open_case(store, "ZD-2")
+    store.cases.add_help_request(done, ["billing", "sso"], None, "ann", T0)
+    store.cases.add_help_request(still_open, ["sso"], None, "ann", T0)
+    for who in ("cy", "dee"):
+        store.people.ensure(who, "slack", who.title(), None, T0)
+    store.cases.add_participant(done, "cy", Role.SPECIALIST, T1, None, None)
+    store.cases.add_participant(still_open, "cy", Role.SPECIALIST, T1, None, None)
+    store.cases.add_participant(still_open, "dee", Role.SPECIALIST, T1, None, None)
+    store.cases.leave(still_open, "dee", T2)
+    store.cases.resolve(done, "fixed", T2)
+    everyone = ["ann", "cy", "dee", "nobody"]
+    for skills in (["sso"], ["billing", "network"], ["ss"], []):
+        assert store.cases.past_helps(everyone, skills) == {
+            p: n for p in everyone if (n := store.cases.past_help(p, skills))}
+    assert store.cases.open_loads(everyone) == {
+        p: n for p in everyone if (n := store.cases.open_load(p))}
+    assert store.cases.open_loads(everyone) == {"ann": 1, "cy": 1}
+    assert store.people.many(everyone) == {p: store.people.get(p) for p in ("ann", "cy", "dee")}
+    assert store.people.many([]) == {} and store.cases.open_loads([]) == {}
+
+
 def test_a_transaction_commits_all_or_nothing(store: Store) -> None:
     cid = open_case(store)
     try:

@@ -46,3 +46,31 @@ def test_a_timeline_event_in_the_span_drops_the_kept_figures(store: Store) -> No
     with store.transaction():
         store.timeline.append(None, "2026-11-05T09:30:00Z", "note", "ann", "late, inside")
     assert store.digest_kept.get("2026-W46", "UTC") is None
+
+
+def test_figures_computed_before_an_event_in_their_span_are_not_kept(store: Store) -> None:
+    # The race of figures computed off the writer: the snapshot's high-water mark, then an
+    # event lands in the span (finding nothing kept to drop), then the keep.
+    since = store.digest_kept.high_water()
+    with store.transaction():
+        store.timeline.append(None, "2026-11-10T10:00:00Z", "note", "alice", "late import")
+    assert store.digest_kept.high_water() > since
+    with store.transaction():
+        assert not store.digest_kept.keep("2026-W46", "UTC", LO, HI, KeptDigest(
+            {"opened": 3}, None, "2026-11-16T09:00:00Z"), since=since)
+    assert store.digest_kept.get("2026-W46", "UTC") is None
+    # Computed again from a snapshot that has the event: kept.
+    with store.transaction():
+        assert store.digest_kept.keep("2026-W46", "UTC", LO, HI, KeptDigest(
+            {"opened": 4}, None, "2026-11-16T09:05:00Z"),
+            since=store.digest_kept.high_water())
+    assert store.digest_kept.get("2026-W46", "UTC").figures == {"opened": 4}
+
+
+def test_an_event_outside_the_span_does_not_stop_the_keep(store: Store) -> None:
+    since = store.digest_kept.high_water()
+    with store.transaction():
+        store.timeline.append(None, "2026-11-16T10:00:00Z", "note", "alice", "next week")
+        assert store.digest_kept.keep("2026-W46", "UTC", LO, HI, KeptDigest(
+            {"opened": 3}, None, "2026-11-16T09:00:00Z"), since=since)
+    assert store.digest_kept.get("2026-W46", "UTC") is not None

@@ -21,7 +21,8 @@ from adapters.teams.graph import GRAPH_SCOPE, HttpGraphClient, MsalTokens
 from bot.config import TeamsGraphConfig
 from bot.errors import PortError
 from tests.teams.conftest import serve
-from tests.teams.test_graph import TEAM, FakeGraph
+from tests.teams.fake_graph import FakeGraph
+from tests.teams.test_graph import TEAM
 
 LOGIN = "https://login.microsoftonline.com"
 TENANT = "72f988bf-0000-4000-8000-0000000000aa"

@@ -16,8 +16,8 @@ from aiohttp import ClientSession
 from bot.config import Config
 from tests.teams.conftest import ANN, BOB, BOT_ID, Teams, serve, start_server
 from tests.teams.fake_connector import FakeConnector
+from tests.teams.fake_graph import FakeGraph, StaticToken
 from tests.teams.jwks_issuer import JwksIssuer
-from tests.teams.test_graph import FakeGraph, StaticToken
 
 
 @pytest.fixture

@@ -17,7 +17,8 @@ from bot.errors import PortError
 from bot.helpdesk import ChatDirectory
 from tests.teams.conftest import serve
 from tests.teams.fake_connector import FakeConnector
-from tests.teams.test_graph import TEAM, FakeGraph, StaticToken
+from tests.teams.fake_graph import FakeGraph, StaticToken
+from tests.teams.test_graph import TEAM
 
 ANN = {"id": "29:ann", "name": "Ann Agent", "aadObjectId": "aad-ann",
        "email": "ann@acme.test", "userPrincipalName": "ann@acme.test"}

@@ -1,0 +1,106 @@
+"""The expert finder over a large directory: how long `need <skills>` takes to pick people.
+
+    python benchmarks/experts.py [--people 10000] [--queries 200]
+
+A SQLite store with `people` people (3 of 60 skills each, 1 in 5 away), open swarms they
+are in (their load) and resolved cases they helped on after a help request (their past
+help), all through the store's interface. Then `find_experts` (bot/services/membership.py:
+the store's candidates for the skills, then bot/experts.py's smallest cover) for random
+1-3 skill requests, timed one by one; p50 and p99. The baseline is the one indexed read
+every answer needs: who has any of the skills (`people.with_skills`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import random
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from bot.config import Config  # noqa: E402
+from bot.domain import CaseStatus, Role  # noqa: E402
+from bot.services.base import Deps  # noqa: E402
+from bot.services.membership import find_experts  # noqa: E402
+from bot.store import Store, open_store  # noqa: E402
+
+SKILLS = [f"skill{i:02d}" for i in range(60)]
+AT = "2026-11-02T09:00:00+00:00"
+
+
+def pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]
+
+
+def fill(store: Store, people: int, rng: random.Random) -> None:
+    """People with skills; open swarms (load); resolved cases with help requests (past help)."""
+    ids = [f"U{i:06d}" for i in range(people)]
+    with store.transaction():
+        for pid in ids:
+            store.people.ensure(pid, "slack", pid, None, AT)
+            store.people.add_skills(pid, rng.sample(SKILLS, 3))
+            if rng.random() < 0.2:
+                store.people.set_available(pid, False)
+        # Positional rows in bot/store/bulk.py's column order.
+        cases, participants, requests = [], [], []
+        for n in range(1, people + 1):  # as many cases as people: a tenth still open
+            status = CaseStatus.OPEN if n % 10 == 0 else CaseStatus.RESOLVED
+            cases.append((n, f"ZD-{n}", "", "x", 3, status.value, rng.choice(ids), "slack",
+                          None, None, None, None, AT,
+                          None if status is CaseStatus.OPEN else AT))
+            for pid in rng.sample(ids, 3):
+                participants.append((n, pid, Role.SPECIALIST.value, AT, None, None, None))
+            asked = rng.sample(SKILLS, 2)
+            requests.append((n, n, "|" + "|".join(asked) + "|", None, ids[0], AT))
+        store.cases.bulk(cases=cases, participants=participants, help_requests=requests)
+
+
+def measure(people: int = 10_000, queries: int = 200, seed: int = 5) -> dict[str, Any]:
+    rng = random.Random(seed)
+    with tempfile.TemporaryDirectory() as tmp:
+        store = open_store(str(Path(tmp) / "experts.db"))
+        try:
+            started = time.perf_counter()
+            fill(store, people, rng)
+            made = time.perf_counter() - started
+            config = Config()
+            deps = Deps(store=store, ports={}, config=config)
+            case = store.cases.by_ref("ZD-10")  # an open one
+            assert case is not None
+            asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(queries)]
+            finder, baseline, picked = [], [], []
+            for skills in asks:  # alternating, one by one
+                t = time.perf_counter()
+                store.people.with_skills(skills)
+                baseline.append(time.perf_counter() - t)
+                t = time.perf_counter()
+                suggestion = find_experts(deps, case, skills)
+                finder.append(time.perf_counter() - t)
+                picked.append(len(suggestion.picks))
+        finally:
+            store.close()
+    return {"people": people, "queries": queries, "made_s": made, "finder_s": finder,
+            "baseline_s": baseline, "median_picks": statistics.median(picked)}
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--people", type=int, default=10_000)
+    ap.add_argument("--queries", type=int, default=200)
+    args = ap.parse_args()
+    r = measure(args.people, args.queries)
+    f, b = r["finder_s"], r["baseline_s"]
+    print(f"{args.people:,} people (made in {r['made_s']:.1f} s), {args.queries} requests "
+          f"of 1-3 skills, {r['median_picks']} people picked (median)")
+    print(f"  find_experts   p50 {pct(f, 50) * 1000:8.2f} ms   p99 {pct(f, 99) * 1000:8.2f} ms")
+    print(f"  with_skills    p50 {pct(b, 50) * 1000:8.2f} ms   p99 {pct(b, 99) * 1000:8.2f} ms")
+
+
+if __name__ == "__main__":
+    main()

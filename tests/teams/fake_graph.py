@@ -1,0 +1,57 @@
+"""A loopback Microsoft Graph: the channel calls swarmbot makes (create, find by name,
+describe, archive) and a user by email, with 429 + Retry-After on demand. Used by the
+Graph tests and the time-to-swarm benchmark."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from aiohttp import web
+
+
+class FakeGraph:
+    def __init__(self) -> None:
+        self.calls: list[tuple[str, str, Any, str | None]] = []
+        self.channels: dict[str, str] = {}
+        self.users: dict[str, dict[str, str]] = {}  # user principal name -> user
+        self.throttle_next = 0
+
+    def app(self) -> web.Application:
+        app = web.Application()
+        app.router.add_route("*", "/v1.0/{tail:.*}", self.handle)
+        return app
+
+    async def handle(self, request: web.Request) -> web.Response:
+        body = await request.json() if request.can_read_body else None
+        self.calls.append((request.method, request.path_qs, body,
+                           request.headers.get("Authorization")))
+        if self.throttle_next:
+            self.throttle_next -= 1
+            return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
+                                     headers={"Retry-After": "0"})
+        path = request.path
+        if request.method == "GET" and path.startswith("/v1.0/users/"):
+            user = self.users.get(path.removeprefix("/v1.0/users/").lower())
+            if user is None:
+                return web.json_response({"error": {"code": "Request_ResourceNotFound",
+                                                    "message": "Resource does not exist"}},
+                                         status=404)
+            return web.json_response(user)
+        if request.method == "POST" and path.endswith("/channels"):
+            if body["displayName"] in self.channels.values():
+                return web.json_response({"error": {"code": "NameAlreadyExists",
+                                                    "message": "taken"}}, status=400)
+            cid = f"19:{len(self.channels) + 1}@thread.tacv2"
+            self.channels[cid] = body["displayName"]
+            return web.json_response({"id": cid, "displayName": body["displayName"]},
+                                     status=201)
+        if request.method == "GET" and path.endswith("/channels"):
+            name = request.query["$filter"].split("'")[1]
+            return web.json_response({"value": [{"id": c, "displayName": n}
+                                                for c, n in self.channels.items() if n == name]})
+        return web.Response(status=202 if path.endswith("/archive") else 204)
+
+
+class StaticToken:
+    async def token(self) -> str:
+        return "graph-token"
