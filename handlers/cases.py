@@ -107,6 +107,14 @@ def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
     case_service.check_type(ctx.deps, cmd.swarm_type)
 
 
+async def fetch_ticket(ctx: Ctx, cmd: OpenCase) -> OpenCase:
+    """`open ZD-123` alone: the ticket's subject, requester, organization and priority."""
+    if not cmd.fetch:
+        return cmd
+    case_service.check_open(ctx.deps, cmd.ref)
+    return from_ticket(await helpdesk.fetch(ctx.deps, cmd.ref), cmd)
+
+
 @command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
          "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
          who="agents", options=("customer", "delight", "skills", "tried", "type"),
@@ -118,12 +126,11 @@ def check_open_form(ctx: Ctx, cmd: OpenCase) -> None:
                  "Typed alone, it opens a form.",
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
-         bare_opens_form=True)
+         bare_opens_form=True, prepare=fetch_ticket)
 async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     skills = list(cmd.skills)
     if cmd.fetch:
-        case_service.check_open(ctx.deps, cmd.ref)
-        cmd = from_ticket(await helpdesk.fetch(ctx.deps, cmd.ref), cmd)
+        cmd = await fetch_ticket(ctx, cmd)  # run before the transaction when typed
     opened = await case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
         cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type)

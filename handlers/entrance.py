@@ -110,8 +110,30 @@ class Entrance:
         platform calls it needs and the inbox row's "done" commit together, so a replay
         after a crash finds it done or finds nothing of it. The calls are then tried at
         once (the worker retries what fails transiently); what gives up is told here."""
-        return await self._transacted(delivery.key, delivery.source, delivery.sender.id,
-                                      lambda: self._run(delivery))
+        run: Callable[[], Awaitable[Outcome]] = lambda: self._run(delivery)  # noqa: E731
+        what = delivery.what
+        if isinstance(what, Typed | Pressed):
+            # Network work a command needs (a ticket fetched) is done here, before the
+            # transaction and the lock (registry.Command.prepare says why).
+            inv = self._invocation(delivery)
+            text = what.text if isinstance(what, Typed) else what.command
+            early = await self.router.prepare_text(inv, text)
+            if isinstance(early, Result):
+                run = self._answered(early, what)
+            elif early is not None:
+                run = self._typed(inv, early.name, early.typed, early.ref, what)
+        return await self._transacted(delivery.key, delivery.source, delivery.sender.id, run)
+
+    def _answered(self, result: Result, what: object) -> Callable[[], Awaitable[Outcome]]:
+        async def run() -> Outcome:
+            return self._outcome(result, what)
+        return run
+
+    def _typed(self, inv: Invocation, name: str, typed: object, ref: str | None,
+               what: object) -> Callable[[], Awaitable[Outcome]]:
+        async def run() -> Outcome:
+            return self._outcome(await self.router.run_typed(inv, name, typed, ref), what)
+        return run
 
     async def _transacted(self, key: str | None, source: str, invoker: str | None,
                           run: Callable[[], Awaitable[Outcome]],
@@ -195,11 +217,8 @@ class Entrance:
         inv = Invocation(platform=source, user_id=sender.id, room_id=room,
                          user_name=sender.name, user_tz=sender.tz)
 
-        async def run() -> Outcome:
-            return self._outcome(await self.router.run_typed(inv, name, command, ref),
-                                 command)
         return await self._transacted(key, source, sender.id if read_by_sender else None,
-                                      run)
+                                      self._typed(inv, name, command, ref, command))
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what

@@ -57,6 +57,7 @@ class Ctx:
 
 Parser = Callable[[Ctx, Args], Any]
 Runner = Callable[[Ctx, Any], Awaitable[list[Reply]]]
+Preparer = Callable[[Ctx, Any], Awaitable[Any]]
 
 
 @dataclass(frozen=True)
@@ -89,18 +90,24 @@ class Command:
     # Changes nothing (the person's own row aside): the entrance runs it without the
     # one-transaction-per-command bookkeeping a change needs (handlers/entrance.py).
     reads_only: bool = False
+    # Work that must wait on the network (a helpdesk ticket fetched for `open ZD-123`): run
+    # by the entrance before the command's transaction and lock, never inside them (another
+    # request's inbox row written meanwhile would join that transaction and could be rolled
+    # back with it; and every other command would wait). Returns the command to run.
+    prepare: Preparer | None = None
 
 
 def command(name: str, usage: str, summary: str, *, parse: Parser,
             case: CaseMode = "required", who: str = "participants",
             options: tuple[str, ...] = (), details: str = "", any_platform: bool = False,
             form: FormSpec | None = None, bare_opens_form: bool = False,
-            reads_only: bool = False) -> Callable[[Runner], Command]:
+            reads_only: bool = False,
+            prepare: Preparer | None = None) -> Callable[[Runner], Command]:
     def wrap(run: Runner) -> Command:
         return Command(name=name, usage=usage, summary=summary, parse=parse, run=run,
                        case=case, who=who, options=frozenset(options), details=details,
                        any_platform=any_platform, form=form, bare_opens_form=bare_opens_form,
-                       reads_only=reads_only)
+                       reads_only=reads_only, prepare=prepare)
     return wrap
 
 

@@ -41,6 +41,15 @@ class Result:
                                                                      self.form.errors)
 
 
+@dataclass(frozen=True)
+class Prepared:
+    """A command parsed and prepared outside its transaction, to run typed inside it."""
+
+    name: str
+    typed: Any
+    ref: str | None
+
+
 class Router:
     def __init__(self, deps: Deps, commands: list[Command]) -> None:
         self.deps = deps
@@ -86,6 +95,36 @@ class Router:
         except CommandError as err:
             err.command = command.name  # for the metrics: which command refused
             raise
+
+    async def prepare_text(self, inv: Invocation, text: str) -> Prepared | Result | None:
+        """For a command with a `prepare` step (network work): parse it and do that work now,
+        before the entrance opens the command's transaction. None: nothing to prepare (run it
+        as text); a Result: refused (bad words, the fetch failed); else what to run typed."""
+        command = self.peek(text)
+        if command is None or command.prepare is None:
+            return None
+        prepare = command.prepare
+        found: list[Prepared] = []
+
+        async def run() -> Result:
+            head, _, rest = " ".join(clean_text(text).split()).partition(" ")
+            if head.lower() not in self.lookup:
+                rest = (self._ref_first(head, rest) or ("", rest))[1]
+            try:
+                args = Args.parse(rest, command.options)
+                ctx = self._ctx(inv, command, self._case_from_words(command, args, inv))
+                if command.bare_opens_form and not args.text and not args.options:
+                    return Result(command.name)  # the form: run as text, nothing to prepare
+                typed = await prepare(ctx, command.parse(ctx, args))
+            except CommandError as err:
+                err.command = command.name
+                raise
+            found.append(Prepared(command.name, typed, ctx.case.ref if ctx.case else None))
+            return Result(command.name)
+        result = await self._guard(inv, text, run, count_ok=False)
+        if found:
+            return found[0]
+        return result if result.replies else None
 
     def peek(self, text: str) -> Command | None:
         """The command typed text names, without running or checking anything else (the
@@ -189,7 +228,7 @@ class Router:
 
     # -- shared -----------------------------------------------------------------------------
     async def _guard(self, inv: Invocation, what: str,
-                     run: Callable[[], Awaitable[Result]]) -> Result:
+                     run: Callable[[], Awaitable[Result]], count_ok: bool = True) -> Result:
         try:
             result = await run()
         except CommandError as err:
@@ -203,6 +242,8 @@ class Router:
             return Result(replies=[Reply.error(
                 f"Something went wrong on our side (error id {error_id}). "
                 "Tell your swarmbot admin this id; the log has the details.")])
+        if not count_ok:  # a step before the run, which counts itself
+            return result
         # swarmbot_commands{command, outcome} (bot/metrics.py): refused is a one-line answer.
         COMMANDS.labels(result.command or "unknown", "refused" if result.failed else "ok").inc()
         return result

@@ -3,6 +3,7 @@ auth, Zendesk's error bodies, sideloads, paginated comments, and injected faults
 
 from __future__ import annotations
 
+import asyncio
 import base64
 from typing import Any
 
@@ -21,6 +22,9 @@ class FakeZendesk:
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.assignments: dict[int, list[int]] = {}  # each change of a ticket's assignee
         self.faults = Faults()
+        # Set `hold`: a ticket read waits for it, after setting `reading` (a slow Zendesk).
+        self.hold: asyncio.Event | None = None
+        self.reading = asyncio.Event()
         self.base_url = ""
         self.app = web.Application()
         r = self.app.router
@@ -65,6 +69,9 @@ class FakeZendesk:
         if (refused := self._auth(request)) is not None:
             return refused
         ticket = self._ticket(request)
+        if self.hold is not None:
+            self.reading.set()
+            await self.hold.wait()
         data: dict[str, Any] = {"ticket": ticket}
         include = request.query.get("include", "").split(",")
         if "users" in include:

@@ -3,6 +3,7 @@ internal notes for open, handoff (with the assignee changed) and resolve."""
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 
 from tests.helpdesk.conftest import body_of, settle, zendesk_headers
@@ -116,6 +117,31 @@ async def test_open_with_the_ticket_alone_fetches_it(bot: SlackHarness, zendesk:
     assert bot.store.cases.by_ref("ZD-999") is None
     assert "Couldn't fetch ZD-999 from Zendesk: HTTP 404 (RecordNotFound: Not found)" in str(
         bot.fake.responses[-1])
+
+
+async def test_a_slow_ticket_fetch_holds_no_transaction_and_no_other_command(
+        bot: SlackHarness, zendesk: FakeZendesk):
+    """`open ZD-123` waits on Zendesk outside the command's transaction and lock: meanwhile
+    other commands run and commit (an inbox row written then cannot be rolled back with it)."""
+    seed(zendesk)
+    zendesk.hold = asyncio.Event()
+    opening = asyncio.create_task(bot.command("open ZD-123", "UALICE"))
+    await asyncio.wait_for(zendesk.reading.wait(), 10)
+    deps = bot.runtime.dispatcher.entrance.deps
+    assert not deps.lock.locked()
+    assert not bot.store.db.conn.in_transaction
+    await bot.command("open ZD-7 sev3 Another customer meanwhile", "UBOB", drain=False)
+    await asyncio.wait_for(_until(lambda: bot.store.cases.by_ref("ZD-7") is not None), 10)
+    assert bot.store.cases.by_ref("ZD-123") is None
+    zendesk.hold.set()
+    await opening
+    case = bot.store.cases.by_ref("ZD-123")
+    assert case is not None and case.summary == TRIGGER["subject"]
+
+
+async def _until(check) -> None:  # noqa: ANN001
+    while not check():
+        await asyncio.sleep(0.01)
 
 
 async def test_faults_every_write_back_arrives_exactly_once(bot: SlackHarness,
