@@ -13,7 +13,7 @@ NULL` guard, each decided by one row's write, whichever replica runs the schedul
 
 Outbox: the SQLite store's repository, whose claim is a conditional UPDATE of one row with a
 lease (see PgStore): a replica that dies mid-call leaves its rows to the others when the
-lease runs out.
+lease runs out; none is released early at start-up (PgOutbox).
 """
 
 from __future__ import annotations
@@ -28,6 +28,7 @@ from bot.store.digest import _WINDOW_SQL
 from bot.store.interfaces import (
     SchemaError,
 )
+from bot.store.outbox import SqliteOutbox
 from bot.store.pg_db import PgDb
 from bot.store.pg_search import PgSearch
 from bot.store.retention import SqliteRetention
@@ -65,6 +66,15 @@ class PgDigestReads(BaseQueries):
         return dict(self.db.tuples("SELECT id, name FROM people"))
 
 
+class PgOutbox(SqliteOutbox):
+    def release(self, at: str) -> int:
+        """Nothing: on a shared database the rows leased right now may be another live
+        replica's, in the middle of their calls; released, a restarting replica would do
+        them a second time. A killed replica's rows go to the others when their lease runs
+        out (`[outbox] lease`)."""
+        return 0
+
+
 class PgRetention(SqliteRetention):
     CONTAINS = "strpos({hay}, ?) > 0"
 
@@ -85,6 +95,7 @@ class PgStore(Repositories):
         self._owns_db = owns_db
         self._attach(db, digest=PgDigestReads(db), retention=PgRetention(db),
                      search=PgSearch(db))
+        self.outbox = PgOutbox(db)
 
     @property
     def path(self) -> str:

@@ -9,7 +9,9 @@ import asyncio
 
 import pytest
 
+from bot.store.pg_db import PgDb
 from bot.store.postgres import open_pg_store
+from tests.replicas.harness import until
 from tests.store.conftest import T0
 
 
@@ -56,3 +58,31 @@ async def test_a_thread_started_inside_a_transaction_takes_its_own_connection(
         assert store.people.get("bob") is not None
     finally:
         store.close()
+
+
+@pytest.mark.postgres
+async def test_a_replay_on_another_replica_waits_for_the_run_and_finds_it_done(
+        pg_url: str) -> None:
+    """Two replicas (two stores, two connections): one runs a delivery; the other, started
+    meanwhile, replays it from the inbox. The replay waits for the run's commit, then finds
+    the delivery done: it is done once."""
+    first, second = open_pg_store(pg_url), open_pg_store(pg_url)
+    try:
+        assert first.inbox.put("ev-9", "slack", "{}", T0)
+        with first.transaction():
+            assert first.inbox.take("ev-9", T0)
+            # The replay blocks on the row until this commits: run it in a thread.
+            replay = asyncio.ensure_future(asyncio.to_thread(second.inbox.take, "ev-9", T0))
+            # Committed only once the replay is seen waiting for the row's lock.
+            watcher = PgDb(pg_url)
+            try:
+                await until(lambda: watcher.execute(
+                    "SELECT COUNT(*) AS n FROM pg_locks WHERE NOT granted").fetchone()["n"] > 0,
+                    "the replay waiting for the row", 10)
+            finally:
+                watcher.close()
+            assert not replay.done()
+        assert await asyncio.wait_for(replay, 10) is False
+    finally:
+        first.close()
+        second.close()
