@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store.ddl import DIGEST_KEPT, HELPDESK, LIFECYCLE, OUTBOX
+from bot.store.ddl import DIGEST_KEPT, HELPDESK, LIFECYCLE, OUTBOX, TIMELINE_LIFECYCLE
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
@@ -388,12 +388,6 @@ def m018_digest_kept(db: Database) -> None:
     for statement in DIGEST_KEPT.split(";"):
         if statement.strip():
             db.execute(statement)
-
-
-# The digest's lifecycle read (cases cancelled or reopened in a week) finds its few rows here
-# instead of filtering every timeline row of the week (~115k a week in a 500k-case year).
-TIMELINE_LIFECYCLE = ("CREATE INDEX timeline_lifecycle ON timeline (at) "
-                      "WHERE kind IN ('cancelled', 'reopened')")
 
 
 @migrations()
