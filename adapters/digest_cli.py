@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 
 from bot.config import Config
@@ -62,6 +63,10 @@ def cmd_demo(args: argparse.Namespace) -> int:
     from demo.plan import DemoSpec
     from demo.run import run_services
 
+    if not args.db and not args.config and not os.environ.get("SWARMBOT_DATABASE_URL"):
+        print("swarmbot: demo needs a new database to fill: --db FILE (SQLite) or --config "
+              "FILE (its [store])", file=sys.stderr)
+        return 2
     cfg = _config(args, "demo")
     if args.weeks < 1 or args.cases_per_week < 1:
         print("swarmbot: --weeks and --cases-per-week must be at least 1", file=sys.stderr)
@@ -91,13 +96,17 @@ def cmd_demo(args: argparse.Namespace) -> int:
     finally:
         store.close()
     manager = next(p for p in result.people if p.manager)
-    print(f"Filled {cfg.store.path} with {count(result.cases, 'case')} "
+    where, opt = (store.path, f"--config {args.config}") if cfg.store.url else \
+        (cfg.store.path, f"--db {cfg.store.path}")
+    if cfg.store.url and not args.config:  # the URL came from SWARMBOT_DATABASE_URL
+        opt = ""
+    print(f"Filled {where} with {count(result.cases, 'case')} "
           f"({count(result.steps, 'step')}, {count(len(result.people), 'person', 'people')}) "
           f"over {first.label}..{last.label} "
           f"in {time.perf_counter() - started:.1f} s "
           f"({'bulk rows' if args.bulk else 'through the services'}).\n"
-          f"Digest: swarmbot digest --db {cfg.store.path} --week {last.label}\n"
-          f"Shell:  swarmbot shell --db {cfg.store.path}   (type @{manager.id}, a manager, "
+          f"Digest: swarmbot digest {opt} --week {last.label}\n"
+          f"Shell:  swarmbot shell {opt}   (type @{manager.id}, a manager, "
           f"then /swarm digest {last.label})")
     return 0
 
@@ -129,7 +138,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
                         "of README \"What the figures mean\"; html: the web page, with charts")
     digest.set_defaults(func=cmd_digest)
     demo = subparsers.add_parser("demo", help="fill a new database with synthetic swarms")
-    demo.add_argument("--db", required=True, help="SQLite file to create and fill")
+    demo.add_argument("--db", help="SQLite file to create and fill (or --config: its store, "
+                                   "PostgreSQL too)")
     demo.add_argument("--config", help="config.toml")
     demo.add_argument("--weeks", type=int, default=8, help="how many weeks (default 8)")
     demo.add_argument("--cases-per-week", type=int, default=60,

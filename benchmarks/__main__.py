@@ -173,6 +173,11 @@ BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
                              "rss": rss}
 DATA_BENCHES = ("digest", "similar")  # what --growth runs at every size in GROWTH
 
+# PostgreSQL (issue 10): run only when named with --only, as they need a PostgreSQL server.
+from benchmarks.pg_entries import PG_BENCHES  # noqa: E402
+
+EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES}
+
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
@@ -180,7 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--markdown", type=Path, help="also write the table as this page "
                     "(BENCHMARKS.md), with the machine and the command")
-    ap.add_argument("--only", nargs="+", choices=list(BENCHES), help="run only these")
+    ap.add_argument("--only", nargs="+", choices=list(EVERY), help="run only these")
     ap.add_argument("--growth", action="store_true",
                     help="also run the benchmarks that read the data (digest, similar) at "
                          "10k, 100k and 500k cases, to show how they grow")
@@ -201,7 +206,7 @@ def main(argv: list[str] | None = None) -> int:
                      if g != size.name and name in (args.only or DATA_BENCHES)]
         for name, at in runs:
             started = time.perf_counter()
-            rows, details[name if at is size else f"{name} {at.name}"] = BENCHES[name](at, data)
+            rows, details[name if at is size else f"{name} {at.name}"] = EVERY[name](at, data)
             figures += rows
             print(f"{name} ({at.name}): {time.perf_counter() - started:.1f} s", file=sys.stderr)
     print(render(figures))

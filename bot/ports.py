@@ -71,3 +71,13 @@ class PostFinder(Protocol):
     better than a brief never posted)."""
 
     async def find_post(self, room_id: str, reply: Reply) -> str | None: ...
+
+
+@runtime_checkable
+class DirectMessageFinder(Protocol):
+    """Optional port capability: find a direct message already sent (Slack: the history of
+    the person's DM channel). A replica killed after sending one and before recording it
+    leaves its row to another replica when the lease runs out; that one asks first, so the
+    person gets the message (a handoff offer, a reminder) once."""
+
+    async def find_direct_message(self, user_id: str, reply: Reply) -> str | None: ...

@@ -162,10 +162,12 @@ class Entrance:
             with store.transaction():
                 if record is not None and not self.accept(record):
                     return Outcome(duplicate=True)
-                outcome = await run()
-                if key is not None:
-                    store.inbox.done(key, self.deps.now_iso())
-                return outcome
+                # Taken first, in the same transaction: a replica replaying this delivery
+                # at start-up while another runs it waits, then finds it done.
+                if key is not None and not store.inbox.take(key, self.deps.now_iso()):
+                    log.info("%s delivery %s done elsewhere: not redone", source, key)
+                    return Outcome(duplicate=True)
+                return await run()
         except Exception:
             # Rolled back: nothing of it happened. The router turns a command's bug into an
             # error id itself, so this is a room event's (or the store's); the row is closed

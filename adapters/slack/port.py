@@ -149,6 +149,12 @@ class SlackChatPort:
                 return str(msg.get("ts", ""))
         return None
 
+    async def find_direct_message(self, user_id: str, reply: Reply) -> str | None:
+        """bot.ports.DirectMessageFinder: the person's DM channel, looked through as a room."""
+        data = await self._call("look for the direct message", "conversations.open",
+                                users=user_id)
+        return await self.find_post(data["channel"]["id"], reply)
+
     async def direct_message(self, user_id: str, reply: Reply) -> None:
         data = await self._call("direct message", "conversations.open", users=user_id)
         channel = data["channel"]["id"]

@@ -29,7 +29,7 @@ from bot.errors import PortError
 from bot.helpdesk import stands_in
 from bot.metrics import OUTBOX_GAVE_UP, OUTBOX_RETRIES
 from bot.people import mention
-from bot.ports import ChatPort, MessageUpdater, PostFinder
+from bot.ports import ChatPort, DirectMessageFinder, MessageUpdater, PostFinder
 from bot.replies import Reply
 from bot.services import messages
 from bot.services.base import ENQUEUED, Deps, Effects, log, reply_from_json
@@ -144,7 +144,7 @@ async def _one(deps: Deps, item: OutboxItem, quiet: set[int] | None,
     """Claim a row and try it once; the owner is told here if it gave up (see drain)."""
     lease = iso(deps.now() + timedelta(seconds=deps.config.outbox.lease))
     async with deps.lock:
-        if not deps.store.outbox.claim(item.id, deps.now_iso(), lease):
+        if not deps.store.outbox.claim(item.id, deps.now_iso(), lease, _BARRIERS):
             return None
         item = deps.store.outbox.get(item.id) or item  # with the try just counted
     failed = await _attempt(deps, item)
@@ -234,7 +234,11 @@ async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str,
         await helpdesk.perform(deps, int(p["write_id"]), tried_before=item.tries > 1)
         return None
     if item.kind == "dm":
-        await port.direct_message(p["person"], reply_from_json(p["reply"]))
+        reply = reply_from_json(p["reply"])
+        if item.tries > 1 and isinstance(port, DirectMessageFinder) and \
+                await port.find_direct_message(p["person"], reply):
+            return None  # a try that was cut off (a killed replica) had sent it
+        await port.direct_message(p["person"], reply)
         return None
     room_id = p.get("room") or _case_room(deps, case)
     if item.kind == "invite":

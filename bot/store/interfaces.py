@@ -11,7 +11,7 @@ store never reads a clock (tests drive a simulated one).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Sequence
+from collections.abc import Collection, Iterable, Sequence
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from typing import Any, Protocol
@@ -245,6 +245,10 @@ class Inbox(Protocol):
     def put(self, key: str, source: str, payload: str, at: str) -> bool:
         """False when the key was seen before: a redelivery, to be done nothing with."""
     def done(self, key: str, at: str) -> None: ...
+    def take(self, key: str, at: str) -> bool:
+        """Mark a delivery done inside the transaction that runs it, before running it:
+        False when it is done already (another replica ran it; one still running it holds
+        the row until it commits, and then it is done). A key never put is taken."""
     def pending(self, source: str) -> list[InboxItem]:
         """Received, not done, oldest first."""
 
@@ -257,9 +261,12 @@ class Outbox(Protocol):
     def get(self, item_id: int) -> OutboxItem | None: ...
     def due(self, now: str, limit: int = 50) -> list[OutboxItem]:
         """Pending rows whose `next_at` has come, oldest first."""
-    def claim(self, item_id: int, now: str, until: str) -> bool:
+    def claim(self, item_id: int, now: str, until: str,
+              barriers: Collection[str] = ()) -> bool:
         """Take a due row until `until` (a lease) and count a try; False if it is not due
-        (another worker has it)."""
+        (another worker has it), or if it must wait for an earlier pending row of its case:
+        a row of a kind in `barriers` waits for all of them, any row for an earlier
+        barrier."""
     def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None: ...
     def later(self, item_id: int, tries: int, next_at: str, error: str | None, at: str
               ) -> None: ...

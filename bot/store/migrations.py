@@ -13,7 +13,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store.ddl import DIGEST_KEPT, HELPDESK, LIFECYCLE, OUTBOX
+from bot.store.ddl import DIGEST_KEPT, HELPDESK, LIFECYCLE, OUTBOX, TIMELINE_LIFECYCLE
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
@@ -388,3 +388,10 @@ def m018_digest_kept(db: Database) -> None:
     for statement in DIGEST_KEPT.split(";"):
         if statement.strip():
             db.execute(statement)
+
+
+@migrations()
+def m020_timeline_lifecycle(db: Database) -> None:
+    """Issue 10: the week's digest on the year (PostgreSQL above all) reads the few
+    cancellations and reopenings through a partial index."""
+    db.execute(TIMELINE_LIFECYCLE)

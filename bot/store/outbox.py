@@ -9,6 +9,7 @@ leaves a row that is tried again when the lease runs out.
 from __future__ import annotations
 
 import json
+from collections.abc import Collection
 from typing import Any
 
 from bot.store.base import BaseQueries
@@ -39,12 +40,21 @@ class SqliteOutbox(BaseQueries):
             "SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT ?",
             (now, limit))]
 
-    def claim(self, item_id: int, now: str, until: str) -> bool:
+    def claim(self, item_id: int, now: str, until: str,
+              barriers: Collection[str] = ()) -> bool:
         # Each claim counts as a try: a worker killed mid-call has tried once already, and
         # the next one then looks before it acts again (a room by name, a post by its text).
+        # A barrier (making or archiving the room) waits for its case's earlier rows, and
+        # every row for an earlier barrier: in the claim itself, because another replica's
+        # worker may be doing those earlier rows right now (the resolution is posted before
+        # the room is archived, whichever replicas do the two).
+        kinds = ", ".join("?" * len(barriers)) or "NULL"
         cur = self.db.execute(
             "UPDATE outbox SET next_at = ?, tries = tries + 1, updated_at = ? WHERE id = ? "
-            "AND state = 'pending' AND next_at <= ?", (until, now, item_id, now))
+            "AND state = 'pending' AND next_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e "
+            "WHERE e.case_id = outbox.case_id AND e.id < outbox.id AND e.state = 'pending' "
+            f"AND (outbox.kind IN ({kinds}) OR e.kind IN ({kinds})))",
+            (until, now, item_id, now, *barriers, *barriers))
         return cur.rowcount == 1
 
     def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None:

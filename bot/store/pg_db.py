@@ -8,7 +8,18 @@ PostgreSQL's own (the digest's window reads, bulk COPY) live in bot/store/postgr
 
 The store interface is synchronous (the SQLite store blocks the event loop as briefly), so
 this uses psycopg's sync API: a pool, one connection per statement outside a transaction,
-and one connection pinned to the calling thread for the length of a `transaction()`.
+and one connection pinned to the calling task (and thread) for the length of a
+`transaction()`.
+
+Why per task and not per thread: `serve` runs every request on one thread, and a command's
+transaction stays open across its awaits; pinned per thread, another request's statement
+(Slack's ack writing the inbox) would run inside that transaction and vanish with its
+rollback. A context variable is per asyncio task (and per thread), so only the task that
+opened the transaction uses its connection.
+
+Why pinning no more than that: the pool costs ~10 us a statement here, against ~150 us for
+the round trip itself (tests/store/bench_entrance.py; a command is ~8 statements), and
+holding a connection across a command's platform calls would starve the small pool.
 """
 
 from __future__ import annotations
@@ -16,6 +27,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
+from contextvars import ContextVar
 from functools import lru_cache
 from typing import Any
 
@@ -70,7 +82,7 @@ class Result:
 
 
 class PgDb:
-    """A pool and, per thread, the connection of the transaction in progress (if any)."""
+    """A pool and, per task, the connection of the transaction in progress (if any)."""
 
     def __init__(self, url: str, min_size: int = 1, max_size: int = 4) -> None:
         self.url = url
@@ -80,12 +92,21 @@ class PgDb:
                                    kwargs={"autocommit": True, "row_factory": dict_row},
                                    name="swarmbot")
         self.pool.open(wait=True, timeout=10)
-        self._local = threading.local()
+        # (thread id, connection): a thread started from inside a transaction copies the
+        # context (asyncio.to_thread does) but must not share the connection: it takes its own.
+        self._pinned: ContextVar[tuple[int, psycopg.Connection[dict[str, Any]]] | None] = \
+            ContextVar(f"swarmbot-pg-{id(self)}", default=None)
+
+    def _current(self) -> psycopg.Connection[dict[str, Any]] | None:
+        pinned = self._pinned.get()
+        if pinned is None or pinned[0] != threading.get_ident():
+            return None
+        return pinned[1]
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
-        """The thread's transaction connection if one is open, else one from the pool."""
-        pinned = getattr(self._local, "conn", None)
+        """The task's transaction connection if one is open, else one from the pool."""
+        pinned = self._current()
         if pinned is not None:
             yield pinned
             return
@@ -94,18 +115,18 @@ class PgDb:
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        pinned = getattr(self._local, "conn", None)
+        pinned = self._current()
         if pinned is not None:
             with pinned.transaction():  # a savepoint inside the outer transaction
                 yield
             return
         with self.pool.connection() as conn:
-            self._local.conn = conn
+            token = self._pinned.set((threading.get_ident(), conn))
             try:
                 with conn.transaction():
                     yield
             finally:
-                self._local.conn = None
+                self._pinned.reset(token)
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         with self.connection() as conn, conn.cursor() as cur:

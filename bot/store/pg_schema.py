@@ -90,6 +90,7 @@ POSTGRES: dict[str, PgForm] = {
     "m017_helpdesk": portable(m.HELPDESK),
     "m014_case_lifecycle": portable(m.LIFECYCLE),
     "m018_digest_kept": portable(m.DIGEST_KEPT),
+    "m020_timeline_lifecycle": portable(m.TIMELINE_LIFECYCLE),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

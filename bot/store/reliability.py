@@ -16,6 +16,16 @@ class SqliteInbox(BaseQueries):
     def done(self, key: str, at: str) -> None:
         self.db.execute("UPDATE inbox SET done_at = ? WHERE key = ?", (at, key))
 
+    def take(self, key: str, at: str) -> bool:
+        # One UPDATE: on PostgreSQL it locks the row, so a second replica replaying the same
+        # delivery waits for the first one's commit and then finds it done (READ COMMITTED
+        # re-reads the row); on SQLite the one writer is alone anyway.
+        if self.db.execute("UPDATE inbox SET done_at = ? WHERE key = ? AND done_at IS NULL",
+                           (at, key)).rowcount == 1:
+            return True
+        # Nothing changed: done already, or a key never put (a command run by code).
+        return self._one("SELECT 1 AS seen FROM inbox WHERE key = ?", (key,)) is None
+
     def pending(self, source: str) -> list[InboxItem]:
         return [InboxItem(key=r["key"], source=r["source"], payload=r["payload"],
                           received_at=r["received_at"])

@@ -24,7 +24,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m003_digest_covering_indexes", "m010_teams_references",
                        "m011_case_ref_lookup", "m012_platform_refs", "m013_outbox",
                        "m014_case_lifecycle", "m015_case_search", "m016_case_redaction",
-                       "m017_helpdesk", "m018_digest_kept"]
+                       "m017_helpdesk", "m018_digest_kept",
+                       "m020_timeline_lifecycle"]
     again.close()
 
 

@@ -383,9 +383,11 @@ class FakeSlack:
         return {"channel": target, "ts": ts, "message": {"text": args.get("text", "")}}
 
     def m_conversations_history(self, args: dict[str, Any]) -> dict[str, Any]:
-        ch = self._channel(args.get("channel"))
+        target = str(args.get("channel", ""))
+        # A DM channel (conversations.open's D<user>) is no channel of ours, but has history.
+        cid = target if target.startswith("D") else self._channel(target).id
         limit = int(args.get("limit", 100))
-        found = [m for m in self.messages if m["channel"] == ch.id][::-1][:limit]
+        found = [m for m in self.messages if m["channel"] == cid][::-1][:limit]
         return {"messages": [{"type": "message", "ts": m["ts"], "text": m["text"]}
                              for m in found], "has_more": False}
 

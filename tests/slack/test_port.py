@@ -129,6 +129,16 @@ async def test_failures_say_whether_they_are_transient(port, fake_slack: FakeSla
     assert await port.find_post(ch.id, Reply(text="never posted")) is None
 
 
+
+async def test_a_direct_message_already_sent_is_found(port, fake_slack: FakeSlack):
+    """What the outbox asks before sending a DM again after a cut-off try (a killed
+    replica): the person's DM channel is looked through."""
+    await port.direct_message("U7", Reply(text="an offer for you"))  # then killed
+    assert await port.find_direct_message("U7", Reply(text="an offer for you"))
+    assert await port.find_direct_message("U7", Reply(text="never sent")) is None
+    assert await port.find_direct_message("U8", Reply(text="an offer for you")) is None
+
+
 def test_retry_after_reads_seconds_and_http_dates():
     from datetime import UTC, datetime
 

@@ -126,3 +126,24 @@ def test_a_url_that_is_not_postgresql_is_one_line(tmp_path: Path) -> None:
     assert proc.stderr.strip() == (
         "swarmbot: [store] url (or SWARMBOT_DATABASE_URL) is not a PostgreSQL URL: give "
         "postgresql://user@host:5432/dbname (the password may come from PGPASSWORD)")
+
+
+def test_demo_fills_the_store_of_its_config(tmp_path: Path, pg_url: str) -> None:
+    """`swarmbot demo --config` fills PostgreSQL (the benchmarks' year loads so, with COPY);
+    without --db or --config it says what it needs in one line."""
+    cfg = tmp_path / "config.toml"
+    cfg.write_text(f'[store]\nurl = "{pg_url}"\n')
+    filled = cli(["demo", "--config", str(cfg), "--bulk", "--weeks", "1",
+                  "--cases-per-week", "5", "--end-week", "2026-W46"])
+    assert filled.returncode == 0, filled.stderr
+    assert f"swarmbot digest --config {cfg}" in filled.stdout
+    db = PgDb(pg_url)
+    try:
+        assert db.execute("SELECT COUNT(*) AS n FROM cases").fetchone()["n"] >= 4
+    finally:
+        db.close()
+    assert not (tmp_path / "swarmbot.db").exists()
+    bare = cli(["demo", "--weeks", "1"])
+    assert bare.returncode == 2 and "Traceback" not in bare.stderr
+    assert bare.stderr.strip() == ("swarmbot: demo needs a new database to fill: --db FILE "
+                                   "(SQLite) or --config FILE (its [store])")

@@ -1,0 +1,54 @@
+"""The PostgreSQL benchmarks (issue 10) as `python -m benchmarks` items, run only when named
+(`--only pg_slack pg_digest pg_replicas`): each needs a PostgreSQL server (a throwaway
+cluster, benchmarks/pg_common.py), which the default run does not."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from benchmarks import pg_ack, pg_digest_year, pg_replicas
+from benchmarks.table import Figure, figure
+
+if TYPE_CHECKING:
+    from benchmarks.__main__ import Size
+
+LAST_WEEK = "2026-W52"
+
+
+def pg_slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    r = pg_ack.measure(size.rounds, size.requests)
+    ack, done = r["ack_s"], r["done_per_s"]
+    return [figure("PostgreSQL: Slack `/swarm help` acked and answered, one replica", "req/s",
+                   done["postgres"], done["sqlite"], "the same on SQLite", size.label),
+            figure("PostgreSQL: Slack ack latency, serial, one replica", "ms",
+                   ack["postgres"], ack["sqlite"], "the same on SQLite", size.label,
+                   scale=1000)], r
+
+
+def pg_digest(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    r = pg_digest_year.measure(size.weeks, size.per_week, None, LAST_WEEK, size.rounds)
+    name = f"PostgreSQL: digest of {r['week']} ({r['rows']:,} timeline rows)"
+    base = ("one indexed pass", size.label)
+    return [figure(f"{name}, computed, warm", "ms", r["digest_s"], r["baseline_s"], *base,
+                   scale=1000),
+            figure(f"{name}, kept, warm", "ms", r["kept_s"], r["baseline_s"], *base,
+                   scale=1000),
+            figure("PostgreSQL: digest, first request in a fresh process, computed", "ms",
+                   [r["fresh_computed_s"][0]], r["baseline_s"], *base, scale=1000),
+            figure("PostgreSQL: digest, first request in a fresh process, kept", "ms",
+                   [r["fresh_kept_s"][0]], r["baseline_s"], *base, scale=1000)], r
+
+
+def pg_replica_throughput(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    cases = max(3, size.requests // 10)
+    r = pg_replicas.measure(cases, [1, 2, 3])
+    one = [r["per_s"][1]]
+    return [figure(f"PostgreSQL: {n} replica{'s' if n > 1 else ''}, commands done (each "
+                   "delivered twice)", "cmd/s", [r["per_s"][n]], one if n > 1 else None,
+                   "1 replica" if n > 1 else "", f"{r['commands']} commands")
+            for n in (1, 2, 3)], r
+
+
+PG_BENCHES = {"pg_slack": pg_slack, "pg_digest": pg_digest,
+              "pg_replicas": pg_replica_throughput}

@@ -1,0 +1,89 @@
+"""Replica throughput: 1, 2 and 3 `swarmbot serve` processes on one PostgreSQL behind the
+replica test's round-robin front (tests/replicas/harness.py), each with the same work.
+
+    python benchmarks/pg_replicas.py [--cases 30] [--replicas 1 2 3]
+
+Twenty people work `--cases` cases at once through signed `/swarm` slash commands (open,
+need, join, notes, handoff, accept, resolve: 10 commands a case), each request delivered
+twice (to two different replicas where there are two); a command counts when its inbox row
+is done. The figure is commands done per second, from the first `open` to the last
+`resolve`; the fake Slack answers on loopback at once. On a 2-core machine the replicas,
+PostgreSQL and the load share the cores: more replicas buy availability here, not speed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import aiohttp
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from benchmarks.pg_common import cluster, migrated  # noqa: E402
+from bot.store.pg_db import PgDb  # noqa: E402
+from tests.loopback import serve  # noqa: E402
+from tests.replicas.harness import USERS, Front, Replicas, Team, Watch, write_config  # noqa: E402
+from tests.slack.fake_slack import BOT_USER, FakeSlack  # noqa: E402
+
+
+async def one(url: str, replicas: int, cases: int, folder: Path) -> float:
+    """Commands done per second with `replicas` replicas."""
+    fake = FakeSlack()
+    fake_runner, fake_url = await serve(fake.app)
+    fake.base_url = fake_url + "/"
+    fake.add_channel("swarm-triage")
+    managers = fake.add_channel("swarm-managers", members={BOT_USER})
+    for uid in USERS:
+        fake.add_user(uid, uid.lower(), f"{uid.lower()}@example.com")
+    config = write_config(folder, url, fake.base_url + "api/", managers.id)
+    group = Replicas(config, replicas, folder)
+    front = Front(group.ports)
+    front_runner, front_url = await serve(front.app)
+    db = PgDb(url)
+    watch = Watch(db)
+    watcher = asyncio.ensure_future(watch.run())
+    try:
+        await group.start_all()
+        async with aiohttp.ClientSession() as http:
+            team = Team(fake, front_url + "/slack/events", watch, http)
+            started = time.monotonic()
+            await asyncio.gather(*(team.case(i) for i in range(cases)))
+            return team.sent / (time.monotonic() - started)
+    finally:
+        watcher.cancel()
+        db.close()
+        await group.stop()
+        await front.close()
+        for runner in (front_runner, fake_runner):
+            await runner.cleanup()
+
+
+def measure(cases: int, counts: list[int]) -> dict[str, Any]:
+    out: dict[str, Any] = {"cases": cases, "commands": cases * 10, "per_s": {}}
+    with cluster() as c, tempfile.TemporaryDirectory() as tmp:
+        for n in counts:
+            folder = Path(tmp) / f"r{n}"
+            folder.mkdir()
+            out["per_s"][n] = asyncio.run(one(migrated(c), n, cases, folder))
+    return out
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--cases", type=int, default=30)
+    ap.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
+    args = ap.parse_args()
+    r = measure(args.cases, args.replicas)
+    print(f"{r['commands']} commands ({r['cases']} cases x 10), each delivered twice")
+    for n, per_s in r["per_s"].items():
+        print(f"  {n} replica{'s' if n > 1 else ' '}: {per_s:6.1f} commands/s")
+
+
+if __name__ == "__main__":
+    main()
