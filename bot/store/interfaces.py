@@ -284,26 +284,6 @@ class Outbox(Protocol):
         """Pending rows that should have been tried before `before` (a stuck worker)."""
 
 
-class SentMarks(Protocol):
-    """Once-only sends: the first caller to mark something sends it; a failed send unmarks."""
-
-    def mark(self, kind: str, period: str, destination: str, at: str) -> bool: ...
-    def unmark(self, kind: str, period: str, destination: str) -> None: ...
-    def mark_reminded(self, promise_id: int, at: str) -> bool: ...
-    def unmark_reminded(self, promise_id: int) -> None: ...
-
-
-class Nudges(Protocol):
-    """Nudges sent: marked before sending (a restart never repeats one), unmarked if the
-    platform refuses (the next tick tries again)."""
-
-    def mark(self, kind: str, cause: str, to: str, case_id: int | None, at: str) -> bool:
-        """False when this kind of nudge for this cause already went to `to`."""
-    def unmark(self, kind: str, cause: str, to: str) -> None: ...
-    def sent(self, kind: str, cause: str) -> list[str]:
-        """Who was nudged of this kind for this cause."""
-
-
 # The digest's window reads: name -> the fields of each tuple, in order. "In the window"
 # means the time named first falls in [lo, hi).
 WINDOW_READS = {
@@ -369,7 +349,13 @@ class PlatformRefs(Protocol):
         """The value of this kind written most recently."""
 
 
-from bot.store.interfaces_late import Helpdesk, Retention, Search  # noqa: E402
+from bot.store.interfaces_late import (  # noqa: E402
+    Helpdesk,
+    Nudges,
+    Retention,
+    Search,
+    SentMarks,
+)
 
 
 class Store(Protocol):

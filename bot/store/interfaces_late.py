@@ -1,5 +1,5 @@
-"""Repositories added by later issues (customers' data, the helpdesk link, search),
-declared like those in interfaces.py, which re-exports them."""
+"""Repositories added by later issues (once-only sends, nudges, customers' data, the
+helpdesk link, search), declared like those in interfaces.py, which re-exports them."""
 
 from __future__ import annotations
 
@@ -52,3 +52,23 @@ class Search(Protocol):
         matches whole, regardless of case; `skill` keeps cases that asked for it."""
     def bulk_load(self) -> AbstractContextManager[None]:
         """Cases added inside (the demo's bulk load) are indexed once, on the way out."""
+
+
+class SentMarks(Protocol):
+    """Once-only sends: the first caller to mark something sends it; a failed send unmarks."""
+
+    def mark(self, kind: str, period: str, destination: str, at: str) -> bool: ...
+    def unmark(self, kind: str, period: str, destination: str) -> None: ...
+    def mark_reminded(self, promise_id: int, at: str) -> bool: ...
+    def unmark_reminded(self, promise_id: int) -> None: ...
+
+
+class Nudges(Protocol):
+    """Nudges sent: marked before sending (a restart never repeats one), unmarked if the
+    platform refuses (the next tick tries again)."""
+
+    def mark(self, kind: str, cause: str, to: str, case_id: int | None, at: str) -> bool:
+        """False when this kind of nudge for this cause already went to `to`."""
+    def unmark(self, kind: str, cause: str, to: str) -> None: ...
+    def sent(self, kind: str, cause: str) -> list[str]:
+        """Who was nudged of this kind for this cause."""
