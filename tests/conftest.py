@@ -47,7 +47,7 @@ def port() -> FakeChatPort:
 def pytest_addoption(parser: pytest.Parser) -> None:
     parser.addoption("--store", choices=("sqlite", "postgres"),
                      default=os.environ.get("SWARMBOT_TEST_STORE", "sqlite"),
-                     help="the store the command-level tests run on (default sqlite; the "
+                     help="the store every test that needs one runs on (default sqlite; the "
                           "store contract tests always run on both)")
 
 

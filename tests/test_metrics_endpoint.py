@@ -10,6 +10,7 @@ from prometheus_client.parser import text_string_to_metric_families
 
 from adapters.slack.server import SLACK_RUNTIME
 from bot.config import Config
+from bot.store.pg_schema import MIGRATIONS_TABLE
 from tests.serving import Both, both_platforms
 
 Samples = dict[tuple[str, tuple[tuple[str, str], ...]], float]
@@ -79,11 +80,18 @@ async def test_readyz_says_the_store_is_current(world: Both) -> None:
     async with world.session.get(world.url + "/readyz") as resp:
         assert resp.status == 200 and await resp.json() == {"ok": True, "problems": []}
     core_store = world.app[SLACK_RUNTIME].dispatcher.entrance.deps.store  # the server's own
-    core_store.db.execute("DELETE FROM _sqlite_migrations WHERE name = 'm011_case_ref_lookup'")
-    async with world.session.get(world.url + "/readyz") as resp:
-        assert resp.status == 503
-        assert (await resp.json())["problems"] == [
-            "store schema not current: pending migrations m011_case_ref_lookup"]
+    on_sqlite = hasattr(core_store.db, "conn")
+    table = "_sqlite_migrations" if on_sqlite else MIGRATIONS_TABLE
+    core_store.db.execute(f"DELETE FROM {table} WHERE name = 'm011_case_ref_lookup'")
+    try:
+        async with world.session.get(world.url + "/readyz") as resp:
+            assert resp.status == 503
+            [problem] = (await resp.json())["problems"]
+            assert problem.startswith("store schema not current: ")
+            assert "pending migrations" in problem and "m011_case_ref_lookup" in problem
+    finally:
+        if not on_sqlite:  # the session's shared database: put the record back
+            core_store.db.execute(f"INSERT INTO {table} (name) VALUES ('m011_case_ref_lookup')")
 
 
 async def test_the_outbox_shows_in_metrics(world: Both) -> None:
