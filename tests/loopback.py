@@ -6,6 +6,8 @@ from __future__ import annotations
 import asyncio
 import socket
 import time
+from collections.abc import Callable
+from pathlib import Path
 
 import aiohttp
 from aiohttp import web
@@ -29,14 +31,19 @@ def free_port() -> int:
 
 
 async def until_healthy(http: aiohttp.ClientSession, base: str,
-                        proc: asyncio.subprocess.Process, seconds: float = 30) -> None:
+                        proc: asyncio.subprocess.Process, seconds: float = 30,
+                        log: Path | None = None) -> None:
     """Wait for a `swarmbot serve` subprocess to answer /healthz: it binds its port only
-    when start-up is done, so this is the readiness signal, not a guessed delay."""
+    when start-up is done, so this is the readiness signal, not a guessed delay. `log`: where
+    its stderr goes (else it is read from the pipe), shown if it exits during start-up."""
     deadline = time.monotonic() + seconds
     while True:
         if proc.returncode is not None:
-            err = await proc.stderr.read() if proc.stderr else b""
-            raise AssertionError(f"serve exited during start-up: {err.decode()[-3000:]}")
+            if log is not None:
+                err = log.read_text(encoding="utf-8", errors="replace")
+            else:
+                err = (await proc.stderr.read()).decode() if proc.stderr else ""
+            raise AssertionError(f"serve exited during start-up: {err[-3000:]}")
         try:
             async with http.get(base + "/healthz") as resp:
                 if resp.status == 200:
@@ -44,4 +51,12 @@ async def until_healthy(http: aiohttp.ClientSession, base: str,
         except aiohttp.ClientConnectionError:
             pass
         assert time.monotonic() < deadline, "serve did not start"
+        await asyncio.sleep(0.05)
+
+
+async def until(check: Callable[[], bool], what: str, seconds: float = 90) -> None:
+    """Poll `check` (the condition itself, not a guessed delay) until it holds."""
+    deadline = time.monotonic() + seconds
+    while not check():
+        assert time.monotonic() < deadline, f"timed out waiting for {what}"
         await asyncio.sleep(0.05)

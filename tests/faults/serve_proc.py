@@ -6,7 +6,6 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
-import socket
 import sys
 import time
 from pathlib import Path
@@ -16,14 +15,9 @@ import aiohttp
 from bot.store import Store
 from bot.store.sqlite import open_reader
 from tests.conftest import REPO
+from tests.loopback import free_port, until_healthy
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 class Serve:
@@ -52,17 +46,7 @@ class Serve:
             self.proc = await asyncio.create_subprocess_exec(
                 sys.executable, "-m", "adapters.cli", "serve", "--config", str(self.cfg),
                 cwd=REPO, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=log)
-        deadline = time.monotonic() + 30
-        while True:  # ready when it answers /healthz (it binds after start-up's work)
-            assert self.proc.returncode is None, self.log.read_text()[-3000:]
-            try:
-                async with http.get(self.base + "/healthz") as resp:
-                    if resp.status == 200:
-                        return
-            except aiohttp.ClientConnectionError:
-                pass
-            assert time.monotonic() < deadline, "serve did not start"
-            await asyncio.sleep(0.05)
+        await until_healthy(http, self.base, self.proc, log=self.log)
 
     def kill9(self) -> None:
         assert self.proc is not None

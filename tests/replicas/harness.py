@@ -14,10 +14,7 @@ import asyncio
 import hashlib
 import os
 import signal
-import socket
 import sys
-import time
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,24 +23,11 @@ from aiohttp import web
 
 from bot.store.pg_db import PgDb
 from tests.conftest import REPO
+from tests.loopback import free_port, until, until_healthy
 from tests.slack.fake_slack import TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 FORWARDED = ("Content-Type", "X-Slack-Request-Timestamp", "X-Slack-Signature")
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def until(check: Callable[[], bool], what: str, seconds: float = 90) -> None:
-    """Poll `check` (the condition itself, not a guessed delay) until it holds."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 def write_config(folder: Path, pg_url: str, api_url: str, digest_channel: str) -> Path:
@@ -96,19 +80,9 @@ class Replicas:
 
     async def healthy(self, i: int, seconds: float = 90) -> None:
         r = self.replicas[i]
-        deadline = time.monotonic() + seconds
+        assert r.proc is not None, f"replica {i} was never started"
         async with aiohttp.ClientSession() as http:
-            while True:
-                assert r.proc is not None and r.proc.returncode is None, \
-                    f"replica {i} exited: {r.log.read_text(encoding='utf-8')[-3000:]}"
-                try:
-                    async with http.get(f"http://127.0.0.1:{r.port}/healthz") as resp:
-                        if resp.status == 200:
-                            return
-                except aiohttp.ClientConnectionError:
-                    pass
-                assert time.monotonic() < deadline, f"replica {i} did not start"
-                await asyncio.sleep(0.1)
+            await until_healthy(http, f"http://127.0.0.1:{r.port}", r.proc, seconds, log=r.log)
 
     async def kill(self, i: int) -> None:
         """`kill -9`: no shutdown, no draining; what it held is left as it was."""

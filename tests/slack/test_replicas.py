@@ -7,9 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import os
-import socket
 import sys
-import time
 from pathlib import Path
 
 import aiohttp
@@ -17,24 +15,11 @@ import pytest
 
 from bot.store.pg_db import PgDb
 from tests.conftest import REPO
+from tests.loopback import free_port, until, until_healthy
 from tests.slack.fake_slack import BOT_USER, TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 COMMANDS = 12
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
-async def _until(check, what: str, seconds: float = 60) -> None:  # noqa: ANN001
-    """Poll `check` (the condition itself, not a guessed delay) until it holds."""
-    deadline = time.monotonic() + seconds
-    while not check():
-        assert time.monotonic() < deadline, f"timed out waiting for {what}"
-        await asyncio.sleep(0.05)
 
 
 @pytest.mark.postgres
@@ -48,7 +33,7 @@ async def test_two_replicas_do_each_delivery_once_and_send_one_digest(
                    f'[digest]\nslack_channel = "{managers.id}"\n')
     env = {**{k: v for k, v in os.environ.items() if not k.startswith("SLACK_")},
            "SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
-    ports = [_free_port(), _free_port()]
+    ports = [free_port(), free_port()]
     procs = [await asyncio.create_subprocess_exec(
         sys.executable, "-m", "adapters.cli", "serve", "--config", str(cfg), "--port", str(p),
         cwd=REPO, env=env, stdout=asyncio.subprocess.DEVNULL, stderr=asyncio.subprocess.PIPE)
@@ -57,16 +42,7 @@ async def test_two_replicas_do_each_delivery_once_and_send_one_digest(
     try:
         async with aiohttp.ClientSession() as http:
             for proc, port in zip(procs, ports, strict=True):
-                deadline = time.monotonic() + 60
-                while True:
-                    assert proc.returncode is None, await proc.stderr.read()
-                    try:
-                        async with http.get(f"http://127.0.0.1:{port}/healthz") as resp:
-                            if resp.status == 200:
-                                break
-                    except aiohttp.ClientConnectionError:
-                        assert time.monotonic() < deadline, "serve did not start"
-                        await asyncio.sleep(0.1)
+                await until_healthy(http, f"http://127.0.0.1:{port}", proc, 60)
 
             async def deliver(i: int) -> list[int]:
                 body = form_body({**payload("slash_command.json"), "user_id": f"U{i % 5 + 1}",
@@ -89,8 +65,8 @@ async def test_two_replicas_do_each_delivery_once_and_send_one_digest(
                 r = db.execute("SELECT COUNT(*) AS n, COUNT(done_at) AS done FROM inbox "
                                "WHERE source = 'slack'").fetchone()
                 return r is not None and r["n"] == r["done"] == COMMANDS
-            await _until(all_done, "every delivery done")
-            await _until(lambda: len({r["rid"] for r in fake_slack.responses}) == COMMANDS,
+            await until(all_done, "every delivery done")
+            await until(lambda: len({r["rid"] for r in fake_slack.responses}) == COMMANDS,
                          "an answer to every command")
         cases = [r["ref"] for r in db.execute("SELECT ref FROM cases ORDER BY ref")]
         assert cases == sorted(f"ZD-R{i}" for i in range(COMMANDS))
@@ -100,7 +76,7 @@ async def test_two_replicas_do_each_delivery_once_and_send_one_digest(
         assert len(rooms) == len(set(rooms)) == COMMANDS
         # Both schedulers tick at start-up (the due week is always a past one) and again every
         # 30 s; whichever marks the week's row first posts, the other finds the mark.
-        await _until(lambda: any(m["channel"] == managers.id for m in fake_slack.messages),
+        await until(lambda: any(m["channel"] == managers.id for m in fake_slack.messages),
                      "the digest")
         digests = [m for m in fake_slack.messages if m["channel"] == managers.id]
         assert len(digests) == 1, digests
