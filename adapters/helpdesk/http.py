@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import base64
 import json
 from typing import Any
 
@@ -50,13 +51,21 @@ def error_text(data: Any) -> str:
     return "; ".join(messages)
 
 
+def basic_auth(login: str, password: str) -> dict[str, str]:
+    """The Authorization header of HTTP Basic auth (RFC 7617, UTF-8). Built here because
+    aiohttp 3.14 deprecates `BasicAuth` and `auth=` while its replacement,
+    `encode_basic_auth`, is missing from the older 3.x releases our pin allows."""
+    token = base64.b64encode(f"{login}:{password}".encode()).decode("ascii")
+    return {"Authorization": f"Basic {token}"}
+
+
 class JsonApi:
     def __init__(self, name: str, base_url: str, session: aiohttp.ClientSession,
-                 auth: aiohttp.BasicAuth | None = None) -> None:
+                 auth: dict[str, str] | None = None) -> None:
         self.name = name
         self.base = base_url.rstrip("/")
         self.session = session
-        self.auth = auth
+        self.auth = auth or {}
 
     async def call(self, action: str, method: str, path: str, *, body: Any = None,
                    params: dict[str, str] | None = None,
@@ -65,7 +74,7 @@ class JsonApi:
         try:
             async with self.session.request(
                     method, url, json=body if raw is None else None, data=raw, params=params,
-                    auth=self.auth, headers={"Accept": "application/json", **(headers or {})},
+                    headers={"Accept": "application/json", **self.auth, **(headers or {})},
                     timeout=TIMEOUT) as resp:
                 text = await resp.text()
                 status = resp.status

@@ -13,7 +13,7 @@ import re
 
 import aiohttp
 
-from adapters.helpdesk.http import JsonApi
+from adapters.helpdesk.http import JsonApi, basic_auth
 from bot.helpdesk import Agent, Note, Ticket, TicketLink
 
 _KEY = re.compile(r"^([A-Z][A-Z0-9_]{0,30})-(\d{1,12})$")
@@ -29,7 +29,7 @@ class JiraPort:
                  projects: list[str] | None = None) -> None:
         self.api_url = api_url.rstrip("/")
         self.projects = {p.upper() for p in projects or []}
-        self.api = JsonApi("jira", self.api_url, session, aiohttp.BasicAuth(email, token))
+        self.api = JsonApi("jira", self.api_url, session, basic_auth(email, token))
 
     def ticket_id_of(self, ref: str) -> str | None:
         found = _KEY.match(ref.upper())

@@ -11,7 +11,7 @@ from typing import Any
 
 import aiohttp
 
-from adapters.helpdesk.http import JsonApi
+from adapters.helpdesk.http import JsonApi, basic_auth
 from bot.helpdesk import Agent, HelpdeskError, Note, Ticket, TicketLink
 
 _REF = re.compile(r"^ZD-(\d{1,18})$", re.IGNORECASE)
@@ -26,7 +26,7 @@ class ZendeskPort:
                  session: aiohttp.ClientSession) -> None:
         self.api_url = api_url.rstrip("/")
         self.api = JsonApi("zendesk", self.api_url, session,
-                           aiohttp.BasicAuth(f"{email}/token", token))
+                           basic_auth(f"{email}/token", token))
 
     def ticket_id_of(self, ref: str) -> str | None:
         found = _REF.match(ref)
