@@ -73,6 +73,11 @@ class Shell:
             await self.entrance.receive(Delivery(
                 source=SOURCE, sender=Sender(self.user, self.user), room=self.room,
                 what=RoomEvent("posted", (self.room,))))
+        else:  # words said nowhere: not a room post, and without the slash not a command
+            self._say(f"only @{self.user}", [
+                f"error: commands start with `{self.slash}` (`{self.slash} "
+                f"{text.split()[0][:40]} …`), `{self.slash} help` lists them; plain words are "
+                "a message only in a room (`#room` first)."])
 
     async def move_clock(self, step: str) -> None:
         """`/clock +2h`: move the simulated clock, then run the scheduler and say what fired."""

@@ -41,6 +41,14 @@ def run(args: list[str], stdin: str = "") -> subprocess.CompletedProcess[str]:
                           capture_output=True, text=True, timeout=60)
 
 
+def test_words_without_the_slash_outside_a_room_are_answered(tmp_path: Path) -> None:
+    proc = run(["shell", "--db", str(tmp_path / "shell.db")],
+               "open ZD-1 sev2 typed without the slash\n")
+    assert proc.returncode == 0, proc.stderr
+    assert "[only @agent] swarmbot: error: commands start with `/swarm` (`/swarm open …`)" in \
+        proc.stdout, proc.stdout
+
+
 def test_scripted_session_and_export(tmp_path: Path) -> None:
     db = tmp_path / "shell.db"
     proc = run(["shell", "--db", str(db)], SESSION)
