@@ -30,7 +30,7 @@ from benchmarks import (
     teams_turn,
     time_to_swarm,
 )
-from benchmarks.table import Figure, figure, page, render, write_json
+from benchmarks.table import Figure, digest_figures, figure, page, render, write_json
 
 
 @dataclass(frozen=True)
@@ -144,16 +144,7 @@ def digest(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
         r = digest_year.measure_week(store, week, size.rounds)
     finally:
         store.close()
-    name = f"digest of {r['week']} ({r['rows']:,} timeline rows)"
-    base = ("one indexed pass", size.label)
-    return [figure(f"{name}, computed, warm", "ms", r["digest_s"], r["baseline_s"], *base,
-                   scale=1000),
-            figure(f"{name}, kept, warm", "ms", r["kept_s"], r["baseline_s"], *base,
-                   scale=1000),
-            figure("digest, first request in a fresh process, computed", "ms",
-                   [r["fresh_computed_s"][0]], r["baseline_s"], *base, scale=1000),
-            figure("digest, first request in a fresh process, kept", "ms",
-                   [r["fresh_kept_s"][0]], r["baseline_s"], *base, scale=1000)], r
+    return digest_figures(r, size.label), r
 
 
 def similar(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:

@@ -54,17 +54,21 @@ started = time.perf_counter()
 from datetime import datetime
 from bot.digest.metrics import digest_for
 from bot.digest.weeks import parse_week
-from bot.store import open_store
-store = open_store(sys.argv[1])
+from importlib import import_module
+module, _, name = sys.argv[5].rpartition(".")
+store = getattr(import_module(module), name)(sys.argv[1])
 t = time.perf_counter()
 digest_for(store, parse_week(sys.argv[2], sys.argv[3]), datetime.fromisoformat(sys.argv[4]))
 print(time.perf_counter() - t, time.perf_counter() - started)
 """
 
 
-def fresh_process(db: str, week: Week, now: datetime) -> tuple[float, float]:
-    out = subprocess.run([sys.executable, "-c", _FRESH, db, week.label, week.tz, now.isoformat()],
-                         cwd=ROOT, check=True, capture_output=True, text=True).stdout.split()
+def fresh_process(db: str, week: Week, now: datetime,
+                  opener: str = "bot.store.open_store") -> tuple[float, float]:
+    """`opener`: the dotted name of the function that opens `db` (a path or a URL)."""
+    out = subprocess.run([sys.executable, "-c", _FRESH, db, week.label, week.tz, now.isoformat(),
+                          opener], cwd=ROOT, check=True, capture_output=True,
+                         text=True).stdout.split()
     return float(out[0]), float(out[1])
 
 

@@ -26,6 +26,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks import digest_year  # noqa: E402
 from benchmarks.digest_year import BASELINE, timed  # noqa: E402
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
 from bot.digest.metrics import compute_digest, digest_for  # noqa: E402
@@ -34,19 +35,6 @@ from bot.domain import iso  # noqa: E402
 from bot.store.postgres import PgStore, open_pg_store  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
-
-_FRESH = """
-import sys, time
-started = time.perf_counter()
-from datetime import datetime
-from bot.digest.metrics import digest_for
-from bot.digest.weeks import parse_week
-from bot.store.postgres import open_pg_store
-store = open_pg_store(sys.argv[1])
-t = time.perf_counter()
-digest_for(store, parse_week(sys.argv[2], sys.argv[3]), datetime.fromisoformat(sys.argv[4]))
-print(time.perf_counter() - t, time.perf_counter() - started)
-"""
 
 
 def make_year(url: str, weeks: int, per_week: int, last: str) -> float:
@@ -63,10 +51,7 @@ def make_year(url: str, weeks: int, per_week: int, last: str) -> float:
 
 
 def fresh_process(url: str, week: Week, now: datetime) -> tuple[float, float]:
-    out = subprocess.run([sys.executable, "-c", _FRESH, url, week.label, week.tz,
-                          now.isoformat()], cwd=ROOT, check=True, capture_output=True,
-                         text=True).stdout.split()
-    return float(out[0]), float(out[1])
+    return digest_year.fresh_process(url, week, now, "bot.store.postgres.open_pg_store")
 
 
 def measure_week(store: PgStore, week: Week, runs: int) -> dict[str, Any]:

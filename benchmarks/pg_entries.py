@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from benchmarks import pg_ack, pg_digest_year, pg_replicas
-from benchmarks.table import Figure, figure
+from benchmarks.table import Figure, digest_figures, figure
 
 if TYPE_CHECKING:
     from benchmarks.__main__ import Size
@@ -28,16 +28,7 @@ def pg_slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 
 def pg_digest(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     r = pg_digest_year.measure(size.weeks, size.per_week, None, LAST_WEEK, size.rounds)
-    name = f"PostgreSQL: digest of {r['week']} ({r['rows']:,} timeline rows)"
-    base = ("one indexed pass", size.label)
-    return [figure(f"{name}, computed, warm", "ms", r["digest_s"], r["baseline_s"], *base,
-                   scale=1000),
-            figure(f"{name}, kept, warm", "ms", r["kept_s"], r["baseline_s"], *base,
-                   scale=1000),
-            figure("PostgreSQL: digest, first request in a fresh process, computed", "ms",
-                   [r["fresh_computed_s"][0]], r["baseline_s"], *base, scale=1000),
-            figure("PostgreSQL: digest, first request in a fresh process, kept", "ms",
-                   [r["fresh_kept_s"][0]], r["baseline_s"], *base, scale=1000)], r
+    return digest_figures(r, size.label, "PostgreSQL: "), r
 
 
 def pg_replica_throughput(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:

@@ -80,3 +80,18 @@ def page(size: str, figures: list[Figure], command: str, notes: str = "") -> str
             "noisy: each row's two sides were measured side by side in the same run, so read "
             "the ratio (swarmbot / baseline) more than the absolute figures.\n\n"
             f"Size: {size}.\n\n{render(figures)}\n" + (f"\n{notes}\n" if notes else ""))
+
+
+def digest_figures(r: dict[str, Any], label: str, prefix: str = "") -> list[Figure]:
+    """The week's digest computed and kept, warm and in a fresh process, each beside one
+    indexed pass over the week (`r` from digest_year or pg_digest_year.measure_week)."""
+    name = f"{prefix}digest of {r['week']} ({r['rows']:,} timeline rows)"
+    base = ("one indexed pass", label)
+    return [figure(f"{name}, computed, warm", "ms", r["digest_s"], r["baseline_s"], *base,
+                   scale=1000),
+            figure(f"{name}, kept, warm", "ms", r["kept_s"], r["baseline_s"], *base,
+                   scale=1000),
+            figure(f"{prefix}digest, first request in a fresh process, computed", "ms",
+                   [r["fresh_computed_s"][0]], r["baseline_s"], *base, scale=1000),
+            figure(f"{prefix}digest, first request in a fresh process, kept", "ms",
+                   [r["fresh_kept_s"][0]], r["baseline_s"], *base, scale=1000)]
