@@ -26,10 +26,9 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
-from bot.store.pg_db import PgDb  # noqa: E402
 from tests.loopback import serve  # noqa: E402
-from tests.replicas.harness import USERS, Front, Replicas, Team, Watch, write_config  # noqa: E402
-from tests.slack.fake_slack import BOT_USER, FakeSlack  # noqa: E402
+from tests.replicas.harness import Team, replica_world  # noqa: E402
+from tests.slack.fake_slack import FakeSlack  # noqa: E402
 
 
 async def one(url: str, replicas: int, cases: int, folder: Path) -> float:
@@ -37,31 +36,15 @@ async def one(url: str, replicas: int, cases: int, folder: Path) -> float:
     fake = FakeSlack()
     fake_runner, fake_url = await serve(fake.app)
     fake.base_url = fake_url + "/"
-    fake.add_channel("swarm-triage")
-    managers = fake.add_channel("swarm-managers", members={BOT_USER})
-    for uid in USERS:
-        fake.add_user(uid, uid.lower(), f"{uid.lower()}@example.com")
-    config = write_config(folder, url, fake.base_url + "api/", managers.id)
-    group = Replicas(config, replicas, folder)
-    front = Front(group.ports)
-    front_runner, front_url = await serve(front.app)
-    db = PgDb(url)
-    watch = Watch(db)
-    watcher = asyncio.ensure_future(watch.run())
     try:
-        await group.start_all()
-        async with aiohttp.ClientSession() as http:
-            team = Team(fake, front_url + "/slack/events", watch, http)
+        async with replica_world(fake, url, folder, replicas) as world, \
+                aiohttp.ClientSession() as http:
+            team = Team(fake, world.front_url + "/slack/events", world.watch, http)
             started = time.monotonic()
             await asyncio.gather(*(team.case(i) for i in range(cases)))
             return team.sent / (time.monotonic() - started)
     finally:
-        watcher.cancel()
-        db.close()
-        await group.stop()
-        await front.close()
-        for runner in (front_runner, fake_runner):
-            await runner.cleanup()
+        await fake_runner.cleanup()
 
 
 def measure(cases: int, counts: list[int]) -> dict[str, Any]:

@@ -15,6 +15,8 @@ import hashlib
 import os
 import signal
 import sys
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -23,8 +25,8 @@ from aiohttp import web
 
 from bot.store.pg_db import PgDb
 from tests.conftest import REPO
-from tests.loopback import free_port, until, until_healthy
-from tests.slack.fake_slack import TOKEN, FakeSlack
+from tests.loopback import free_port, serve, until, until_healthy
+from tests.slack.fake_slack import BOT_USER, TOKEN, FakeSlack
 from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 FORWARDED = ("Content-Type", "X-Slack-Request-Timestamp", "X-Slack-Signature")
@@ -228,3 +230,42 @@ class Team:
                 (spec, f"note refund approved for case {i}"),
                 (nxt, f"resolve refund sent for case {i}")]:
             await self.send_twice(user, text, room)
+
+
+@dataclass
+class World:
+    """Replicas on one PostgreSQL behind the round-robin front, the fake Slack set up for
+    them (triage and managers' channels, the users), the database watched."""
+
+    replicas: Replicas
+    front: Front
+    front_url: str
+    config: Path
+    db: PgDb
+    watch: Watch
+    managers: str  # the managers' channel id (the digest's destination)
+
+
+@asynccontextmanager
+async def replica_world(fake: FakeSlack, pg_url: str, folder: Path,
+                        count: int) -> AsyncIterator[World]:
+    fake.add_channel("swarm-triage")
+    managers = fake.add_channel("swarm-managers", members={BOT_USER})
+    for uid in USERS:
+        fake.add_user(uid, uid.lower(), f"{uid.lower()}@example.com")
+    config = write_config(folder, pg_url, fake.base_url + "api/", managers.id)
+    replicas = Replicas(config, count, folder)
+    front = Front(replicas.ports)
+    front_runner, front_url = await serve(front.app)
+    db = PgDb(pg_url)
+    watch = Watch(db)
+    watcher = asyncio.ensure_future(watch.run())
+    try:
+        await replicas.start_all()
+        yield World(replicas, front, front_url, config, db, watch, managers.id)
+    finally:
+        watcher.cancel()
+        db.close()
+        await replicas.stop()
+        await front.close()
+        await front_runner.cleanup()
