@@ -84,11 +84,13 @@ def slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 
 def teams(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     r = asyncio.run(teams_turn.bench(size.rounds, size.requests, 1))
-    rounds, cpu = r["all_rounds"], r["server_cpu_ms_per_turn"]
-    return [figure("Teams turn (`status`)", "turns/s", rounds["swarmbot"], rounds["stock"],
-                   "stock botbuilder echo", size.label),
-            figure("Teams server CPU per turn", "ms", [cpu["swarmbot"]], [cpu["stock"]],
-                   "stock botbuilder echo", size.label)], r
+    rounds, cpu, idle = r["all_rounds"], r["server_cpu_ms_per_turn"], r.pop("idle_reply_s")
+    base = ("stock botbuilder echo", size.label)
+    return [figure("Teams turn (`status`), one sender, until the reply", "turns/s",
+                   rounds["swarmbot"], rounds["stock"], *base),
+            figure("Teams server CPU per turn", "ms", [cpu["swarmbot"]], [cpu["stock"]], *base),
+            figure("Teams reply time, one turn at a time (median)", "ms", idle["swarmbot"],
+                   idle["stock"], *base, scale=1000)], r
 
 
 def finder(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:

@@ -13,6 +13,11 @@ up the stock side), both in Emulator mode (no app id: the stock side cannot fetc
 from a loopback issuer, see adapters/teams/auth.py), and this process sends the same
 activities to each in interleaved rounds. The machine is shared and noisy: only the ratio
 measured in one run means much. Reports the median turns/s of each side and the ratio.
+
+A turn is over when its reply reaches the connector: stock botbuilder replies inside the
+request; swarmbot answers the request once the activity is in its inbox and replies after
+(adapters/teams/bot.py), so a round ends only when the last reply has arrived, and each
+turn's request-to-reply time is reported (`reply_ms`) beside the rate.
 """
 
 from __future__ import annotations
@@ -41,6 +46,13 @@ from benchmarks.slack_ack import cpu_seconds  # noqa: E402
 from tests.teams.fake_connector import FakeConnector  # noqa: E402
 
 _ids = itertools.count(1)
+IDLE_TURNS = 100
+
+
+def percentiles(seconds: list[float]) -> dict[str, float]:
+    ordered = sorted(seconds)
+    return {"p50": round(1000 * statistics.median(ordered), 2),
+            "p99": round(1000 * ordered[int(0.99 * (len(ordered) - 1))], 2)}
 
 
 def activity(service_url: str, text: str) -> dict[str, Any]:
@@ -105,10 +117,42 @@ async def serve_swarmbot(port_file: str, db: str) -> None:
     await serve(app, port_file)
 
 
+class Replies:
+    """When each turn's reply reached the fake connector (the turn is over for the user
+    then, whether the bot answered Teams before or after it replied)."""
+
+    def __init__(self, connector: FakeConnector) -> None:
+        self.sent: dict[str, float] = {}
+        self.latencies: list[float] = []
+        self._waiting = 0
+        self._all_in = asyncio.Event()
+        connector.on_call = self._arrived
+
+    def expect(self, turns: int) -> None:
+        self.latencies, self._waiting = [], turns
+        self._all_in.clear()
+
+    def _arrived(self, call: Any) -> None:
+        reply_to = call.path.rsplit("/", 1)[-1]
+        started = self.sent.pop(reply_to, None)
+        if started is not None:
+            self.latencies.append(time.perf_counter() - started)
+            self._waiting -= 1
+            if self._waiting <= 0:
+                self._all_in.set()
+
+    async def all_in(self) -> None:
+        await self._all_in.wait()
+
+
 async def run_round(session: aiohttp.ClientSession, url: str, service_url: str, text: str,
-                    turns: int, concurrency: int) -> float:
+                    turns: int, concurrency: int, replies: Replies) -> tuple[float, list[float]]:
+    """Turns per second, from the first request until the last reply reached the connector,
+    and each turn's time from its request to its reply."""
     async def one() -> None:
-        async with session.post(url, json=activity(service_url, text)) as resp:
+        act = activity(service_url, text)
+        replies.sent[act["id"]] = time.perf_counter()
+        async with session.post(url, json=act) as resp:
             if resp.status not in (200, 201):
                 raise RuntimeError(f"{url} answered {resp.status}: {await resp.text()}")
 
@@ -116,10 +160,12 @@ async def run_round(session: aiohttp.ClientSession, url: str, service_url: str, 
         for _ in range(n):
             await one()
 
+    replies.expect(turns)
     start = time.perf_counter()
     share = [turns // concurrency + (i < turns % concurrency) for i in range(concurrency)]
     await asyncio.gather(*(worker(n) for n in share))
-    return turns / (time.perf_counter() - start)
+    await asyncio.wait_for(replies.all_in(), 60)
+    return turns / (time.perf_counter() - start), replies.latencies
 
 
 def start_server(kind: str, tmp: Path) -> tuple[subprocess.Popen[bytes], Path]:
@@ -150,20 +196,32 @@ async def bench(rounds: int, turns: int, concurrency: int) -> dict[str, Any]:
                     for kind, (p, pf) in procs.items()}
             texts = {"stock": "status ZD-1", "swarmbot": "status ZD-1"}
             results: dict[str, list[float]] = {k: [] for k in urls}
+            latencies: dict[str, list[float]] = {k: [] for k in urls}
             cpu: dict[str, float] = {k: 0.0 for k in urls}
+            replies = Replies(connector)
             async with aiohttp.ClientSession() as session:
                 # Warm-up: the case exists (its thread too), caches and connections are made.
                 await run_round(session, urls["swarmbot"], service_url,
-                                "open ZD-1 sev3 benchmark case", 1, 1)
+                                "open ZD-1 sev3 benchmark case", 1, 1, replies)
                 for kind in urls:
-                    await run_round(session, urls[kind], service_url, texts[kind], 20, 1)
+                    await run_round(session, urls[kind], service_url, texts[kind], 20, 1,
+                                    replies)
                 for r in range(rounds):
                     order = list(urls) if r % 2 == 0 else list(reversed(urls))
                     for kind in order:
                         used = cpu_seconds(procs[kind][0].pid)
-                        results[kind].append(await run_round(
-                            session, urls[kind], service_url, texts[kind], turns, concurrency))
+                        rate, lat = await run_round(session, urls[kind], service_url,
+                                                    texts[kind], turns, concurrency, replies)
+                        results[kind].append(rate)
+                        latencies[kind] += lat
                         cpu[kind] += cpu_seconds(procs[kind][0].pid) - used
+                # One turn at a time, each waiting for its reply: what one person waits for
+                # on an otherwise idle bot.
+                idle: dict[str, list[float]] = {k: [] for k in urls}
+                for _ in range(IDLE_TURNS):
+                    for kind in urls:
+                        idle[kind] += (await run_round(session, urls[kind], service_url,
+                                                       texts[kind], 1, 1, replies))[1]
         finally:
             for proc, _ in procs.values():
                 proc.terminate()
@@ -177,6 +235,10 @@ async def bench(rounds: int, turns: int, concurrency: int) -> dict[str, Any]:
             # What a turn costs the server, whatever else the shared machine was doing.
             "server_cpu_ms_per_turn": {k: round(1000 * v / (rounds * turns), 3)
                                        for k, v in cpu.items()},
+            # From each request to its reply at the connector, all rounds.
+            "reply_ms": {k: percentiles(v) for k, v in latencies.items()},
+            "idle_reply_ms": {k: percentiles(v) for k, v in idle.items()},
+            "idle_reply_s": idle,
             "connector_calls": len(connector.calls)}
 
 

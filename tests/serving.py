@@ -14,6 +14,7 @@ from aiohttp import ClientSession, web
 
 from adapters.bootstrap import build_server
 from adapters.slack.server import SLACK_RUNTIME
+from adapters.teams.endpoint import RUNTIME_KEY as TEAMS_RUNTIME
 from bot.config import Config
 from tests.loopback import serve
 from tests.slack.fake_slack import TOKEN, FakeSlack
@@ -66,7 +67,8 @@ async def both_platforms(config: Config) -> AsyncIterator[Both]:
     runner, url = await serve(app)
     try:
         async with ClientSession() as session:
-            teams = Teams(url, session, issuer, connector, None, None)  # type: ignore[arg-type]
+            teams = Teams(url, session, issuer, connector, None,  # type: ignore[arg-type]
+                          app[TEAMS_RUNTIME])  # type: ignore[arg-type]
             yield Both(app, url, session, fake, connector, teams)
     finally:
         await runner.cleanup()

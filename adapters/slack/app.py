@@ -24,8 +24,8 @@ from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.after_ack import Work, run_logged
 from adapters.slack import ids
-from adapters.slack.inbox import Work, run_logged
 from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
 from handlers.delivery import Delivery
 

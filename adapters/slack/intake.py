@@ -12,7 +12,6 @@ anything unknown) still goes through Bolt.
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -21,10 +20,11 @@ from typing import Any
 
 from aiohttp import web
 
+from adapters.after_ack import Work
 from adapters.slack import ids
 from adapters.slack.deliveries import delivery_of
 from adapters.slack.dispatch import Dispatcher
-from adapters.slack.inbox import Work, key_of, kind_of, run_logged
+from adapters.slack.inbox import key_of, kind_of
 from adapters.slack.modals import field_errors
 from handlers.delivery import Delivery, Submitted
 from handlers.entrance import Entrance
@@ -50,22 +50,15 @@ class Admitted:
     seen: bool = False
 
 
-# Commands run after their ack at most this many at a time. The ack and the command share
-# one event loop, which runs what is ready first come, first served: with every acked
-# command running at once, a burst puts all their steps between a new request and its ack.
-# Bounded, a burst's commands wait in line (their rows are in the inbox) while acks keep
-# coming back in milliseconds; enough run together to overlap their answers' round trips.
-MAX_RUNNING = 8
 
 
 class Intake:
     def __init__(self, entrance: Entrance, dispatcher: Dispatcher, work: Work,
-                 slash: str = "/swarm", max_running: int = MAX_RUNNING) -> None:
+                 slash: str = "/swarm") -> None:
         self.entrance = entrance
         self.dispatcher = dispatcher
         self.work = work
         self.spec = listened(slash)
-        self._running = asyncio.Semaphore(max_running)
 
     def ours(self, kind: str | None, body: Mapping[str, Any]) -> bool:
         """Only what a listener takes gets an inbox row (nothing else marks it done)."""
@@ -111,12 +104,8 @@ class Intake:
 
     def run_later(self, delivery: Delivery, body: dict[str, Any]) -> None:
         """The command's work, after the ack, kept by `work` (drained at shutdown)."""
-        self.work.start(self._in_turn(delivery, body))
-
-    async def _in_turn(self, delivery: Delivery, body: dict[str, Any]) -> None:
-        async with self._running:
-            await run_logged(f"{delivery.source} {delivery.key}",
-                             partial(self.dispatcher.run, delivery, body))
+        self.work.run_later(f"{delivery.source} {delivery.key}",
+                            partial(self.dispatcher.run, delivery, body))
 
     def ack_http(self, body: dict[str, Any], raw_body: str, retry: str | None
                  ) -> web.Response | None:

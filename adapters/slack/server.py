@@ -25,13 +25,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.after_ack import Work, run_logged
 from adapters.boundary import Rejected, check_media_type, internal_error, read_body
 from adapters.slack.app import build_bolt_app
 from adapters.slack.client import bolt_client, make_client
 from adapters.slack.deliveries import SOURCE
 from adapters.slack.dispatch import Dispatcher
 from adapters.slack.guard import MEDIA_TYPES, ParsedBoltRequest, check_signature, classify
-from adapters.slack.inbox import Work, run_logged
 from adapters.slack.intake import Intake
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret

@@ -8,6 +8,13 @@
 - invoke task/fetch: the form behind a button; task/submit: the form's values, sent to the
   core as values (never as command text). Errors re-show the form with them at their fields.
 
+A message's command runs after its ack, as Slack's do (DESIGN "Inbox before ack"): the
+turn writes the delivery to the inbox and returns, botbuilder answers Teams, and the command
+and its replies run in `work` (adapters/after_ack.py). Teams' wait is the inbox write, a slow
+command cannot reach Teams' 15-second limit (past it Teams retries and shows an error), and
+a crash in between is finished from the inbox at the next start (`replay_inbox`). Invokes
+(buttons, forms) still run in the turn: their answer is the HTTP response.
+
 Teams has no ephemeral messages: a private reply to a message goes to the conversation it
 was typed in (in a button click or a form it is the clicker's own updated card).
 """
@@ -16,6 +23,7 @@ from __future__ import annotations
 
 import html
 import logging
+from functools import partial
 from typing import Any
 
 from botbuilder.core import TurnContext
@@ -35,6 +43,7 @@ from botbuilder.schema.teams import (
     TaskModuleTaskInfo,
 )
 
+from adapters.after_ack import Work
 from adapters.teams import cards
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
@@ -82,11 +91,12 @@ def _key(activity: Activity, suffix: str = "") -> str | None:
 
 class SwarmTeamsBot(TeamsActivityHandler):
     def __init__(self, entrance: Entrance, directory: Directory, connector: BotConnector,
-                 port: TeamsChatPort) -> None:
+                 port: TeamsChatPort, work: Work) -> None:
         self.entrance = entrance
         self.directory = directory
         self.connector = connector
         self.port = port
+        self.work = work
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         self.directory.learn(turn_context.activity)
@@ -133,16 +143,27 @@ class SwarmTeamsBot(TeamsActivityHandler):
             else None
         if conversation_type == "channel" and not mentioned_bot:
             if activity.conversation and activity.from_property:
-                await self.entrance.receive(self._delivery(
+                self._after_ack(activity, self._delivery(
                     activity, RoomEvent("posted", (activity.conversation.id,)), _key(activity)))
             return
-        # Inbox before side effects: a redelivered activity (same id) is not run twice, and
-        # one a crash interrupted is finished by `replay_inbox` at the next start.
-        outcome = await self.entrance.receive(self._delivery(activity, Typed(text),
-                                                             _key(activity)))
+        self._after_ack(activity, self._delivery(activity, Typed(text), _key(activity)))
+
+    def _after_ack(self, incoming: Activity, delivery: Delivery) -> None:
+        """Inbox before ack: the row is written here, in the turn; the command runs once
+        the turn has returned. A redelivered activity (same id) finds its row: not redone."""
+        if not self.entrance.accept(delivery):
+            log.info("Teams: activity %s seen before: acknowledged, not redone", delivery.key)
+            return
+        self.work.run_later(f"teams {delivery.key}", partial(self._answer, incoming, delivery))
+
+    async def _answer(self, incoming: Activity, delivery: Delivery) -> None:
+        outcome = await self.entrance.process(delivery)
         replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         for reply in replies:
-            await self._reply_to(activity, card_activity(reply, self.directory.name))
+            try:
+                await self._reply_to(incoming, card_activity(reply, self.directory.name))
+            except PortError as err:  # told to the log: Teams refused or was unreachable
+                log.warning("Teams: could not answer %s: %s", delivery.key, err)
 
     async def replay_inbox(self) -> int:
         """Run the commands a crash left in the inbox (received, not done). Returns how many;

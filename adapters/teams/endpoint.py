@@ -5,7 +5,8 @@ the core: `start_teams(config, env)` builds auth, the CloudAdapter and the ChatP
 `add_teams_routes(app, runtime, core)` mounts the handler (adapters.bootstrap does both).
 The handler is ours, around `CloudAdapter.process_activity` (botbuilder_fixes defect 1):
 401 for a refused token, 415 for a non-JSON body, 400 for a body that is not an activity,
-the InvokeResponse as-is.
+the InvokeResponse as-is. A message is answered once botbuilder has authenticated it and
+its delivery is in the inbox; its command runs after that (bot.py, `runtime.work`).
 """
 
 from __future__ import annotations
@@ -13,12 +14,13 @@ from __future__ import annotations
 import logging
 import os
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from aiohttp import ClientSession, web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 
+from adapters.after_ack import Work
 from adapters.boundary import Rejected, check_media_type, internal_error, read_body
 from adapters.teams.auth import BotIdentity, build_authentication
 from adapters.teams.bot import SwarmTeamsBot
@@ -49,8 +51,10 @@ class TeamsRuntime:
     adapter: CloudAdapter
     directory: Directory
     port: TeamsChatPort
+    work: Work = field(default_factory=Work)  # messages' commands, run after their ack
 
     async def close(self) -> None:
+        await self.work.drain()  # acked commands finish (and answer) before sessions close
         await self.auth.connectors.close()
         await self.session.close()
 
@@ -131,7 +135,8 @@ def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entr
         # From now on conversation references are kept in the store (and read back from it).
         runtime.directory.refs = refs
         runtime.directory.now = entrance.deps.now_iso
-    bot = SwarmTeamsBot(entrance, runtime.directory, runtime.port.connector, runtime.port)
+    bot = SwarmTeamsBot(entrance, runtime.directory, runtime.port.connector, runtime.port,
+                        runtime.work)
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime
 

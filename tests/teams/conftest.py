@@ -128,6 +128,7 @@ class Teams:
 
     async def post(self, activity: dict[str, Any], token: str | None = "valid",
                    ) -> tuple[int, Any]:
+        """POST an activity; returns (status, body) once what it started has finished."""
         headers = {}
         if token == "valid":
             token = self.token(activity)
@@ -136,7 +137,8 @@ class Teams:
         async with self.session.post(f"{self.url}/api/messages", json=activity,
                                      headers=headers) as resp:
             body = await resp.json() if resp.content_type == "application/json" else None
-            return resp.status, body
+        await self.runtime.work.drain()  # a message's command runs after its ack
+        return resp.status, body
 
 
 @pytest.fixture

@@ -9,6 +9,7 @@ the bot got from the (local) token endpoint, so tests see outgoing auth too.
 
 from __future__ import annotations
 
+import asyncio
 import itertools
 import random
 from collections.abc import Awaitable, Callable
@@ -59,6 +60,10 @@ class FakeConnector:
     # {"id": "29:…", "name", "aadObjectId", "email", "userPrincipalName"}. Empty: any
     # member id asked for is answered with a made-up member (tests that need no roster).
     roster: list[dict[str, Any]] = field(default_factory=list)
+    # Set: posts and replies wait for it before they are recorded and answered (a slow Teams).
+    hold: asyncio.Event | None = None
+    # Told of each call as it is recorded (a benchmark times replies by it).
+    on_call: Callable[[Call], None] | None = None
 
     def inject(self, rate: float, kinds: tuple[str, ...] = FAULT_KINDS, seed: int = 11) -> None:
         """Fail a share `rate` of connector calls, as the fake Slack does: 429 with
@@ -88,7 +93,10 @@ class FakeConnector:
     async def _record(self, request: web.Request) -> web.Response | None:
         body = await request.json() if request.can_read_body else None
         auth = request.headers.get("Authorization")
-        self.calls.append(Call(request.method, request.path, body, auth))
+        call = Call(request.method, request.path, body, auth)
+        self.calls.append(call)
+        if self.on_call is not None:
+            self.on_call(call)
         if self.check_token is not None:
             token = auth.split(" ", 1)[1] if auth and auth.startswith("Bearer ") else ""
             if not self.check_token(token):
@@ -141,6 +149,8 @@ class FakeConnector:
         return await self._faulty(request, lambda: self._do_send(request))
 
     async def _do_send(self, request: web.Request) -> web.Response:
+        if self.hold is not None:
+            await self.hold.wait()
         if (refused := await self._record(request)) is not None:
             return refused
         return web.json_response({"id": self.next_id("2000")}, status=201)

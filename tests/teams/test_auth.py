@@ -85,6 +85,7 @@ async def test_emulator_mode_without_app_id_accepts_unsigned_requests_and_says_s
         async with ClientSession() as session, \
                 session.post(f"{url}/api/messages", json=act) as resp:
             assert resp.status == 201
+        await runtime.work.drain()  # the command runs after the ack
         assert connector.calls and connector.calls[0].auth is None
     finally:
         await runner.cleanup()

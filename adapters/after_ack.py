@@ -1,0 +1,64 @@
+"""The work a platform's request asks for, run after its ack: kept, bounded, logged.
+
+Slack and Teams both write a delivery to the core's inbox, answer the platform, then run
+the command (DESIGN "Inbox before ack"): the platform's wait is the inbox write, not the
+command, and a crash in between is finished from the inbox at the next start. This is where
+that work runs, for every platform: one helper for one job.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable, Coroutine
+from typing import Any
+
+log = logging.getLogger("swarmbot.after_ack")
+
+# Commands run after their ack at most this many at a time. The ack and the command share
+# one event loop, which runs what is ready first come, first served: with every acked
+# command running at once, a burst puts all their steps between a new request and its ack.
+# Bounded, a burst's commands wait in line (their rows are in the inbox) while acks keep
+# coming back in milliseconds; enough run together to overlap their answers' round trips.
+MAX_RUNNING = 8
+
+
+class Work:
+    """The tasks started after an ack: kept referenced (asyncio holds tasks weakly) and
+    drainable, so shutdown finishes them and tests can wait for them without sleeping."""
+
+    def __init__(self, max_running: int = MAX_RUNNING) -> None:
+        self._tasks: set[asyncio.Task[Any]] = set()
+        self._running = asyncio.Semaphore(max_running)
+
+    def start(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
+        task = asyncio.ensure_future(coro)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return task
+
+    def run_later(self, what: str, call: Callable[[], Awaitable[None]]) -> asyncio.Task[Any]:
+        """A command's work after its ack: in line behind at most MAX_RUNNING others
+        (first come, first started), a failure logged with `what`."""
+        return self.start(self._in_line(what, call))
+
+    async def _in_line(self, what: str, call: Callable[[], Awaitable[None]]) -> None:
+        async with self._running:
+            await run_logged(what, call)
+
+    async def drain(self) -> None:
+        while self._tasks:
+            await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    def __len__(self) -> int:
+        return len(self._tasks)
+
+
+async def run_logged(what: str, call: Callable[[], Awaitable[None]]) -> None:
+    """Run post-ack work; a failure is logged with its traceback, never swallowed silently."""
+    try:
+        await call()
+    except asyncio.CancelledError:
+        raise
+    except Exception:
+        log.exception("%s failed", what)
