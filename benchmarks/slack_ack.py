@@ -35,7 +35,7 @@ from aiohttp import web
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from adapters.serve import build_server  # noqa: E402
+from adapters.serve import build_server, freeze_start_up_heap  # noqa: E402
 from adapters.slack.server import SLACK_RUNTIME  # noqa: E402
 from benchmarks.bare_bolt import bare_bolt  # noqa: E402
 from bot.config import Config  # noqa: E402
@@ -103,6 +103,8 @@ async def serve_one(kind: str, api_url: str, port_file: str, db: str) -> None:
     else:
         app = bare_bolt(api_url, True, answer=True)
     runner, url = await serve(app)
+    if kind == "swarmbot":
+        freeze_start_up_heap()  # as `swarmbot serve` does (adapters/serve.py:run)
     await publish(runner, url, port_file)
 
 

@@ -33,6 +33,7 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -65,9 +66,12 @@ def activity(service_url: str, text: str) -> dict[str, Any]:
             "channelData": {"tenant": {"id": "tenant-1"}}}
 
 
-async def serve(app: web.Application, port_file: str) -> None:
+async def serve(app: web.Application, port_file: str,
+                started: Callable[[], None] | None = None) -> None:
     runner = web.AppRunner(app, access_log=None)
     await runner.setup()
+    if started is not None:
+        started()  # after start-up, as `swarmbot serve` (adapters/serve.py:run)
     site = web.TCPSite(runner, "127.0.0.1", 0)
     await site.start()
     Path(port_file).write_text(str(runner.addresses[0][1]))
@@ -114,7 +118,9 @@ async def serve_swarmbot(port_file: str, db: str) -> None:
     core = build_core(config, {"teams": runtime.port})
     app = web.Application()
     add_teams_routes(app, runtime, core)
-    await serve(app, port_file)
+    from adapters.serve import freeze_start_up_heap
+
+    await serve(app, port_file, freeze_start_up_heap)
 
 
 class Replies:

@@ -12,11 +12,16 @@ from bot.store.base import BaseQueries
 class SqlitePeople(BaseQueries):
     def ensure(self, person: str, platform: str, name: str | None, tz: str | None, at: str
                ) -> Person:
-        self.db.execute(
-            "INSERT INTO people (id, platform, name, tz, created_at) VALUES (?, ?, ?, ?, ?) "
-            "ON CONFLICT (id) DO NOTHING",
-            (person, platform, name or person, tz, at),
-        )
+        # Read first: the person is almost always known already (one statement, not two).
+        found = self.get(person)
+        if found is not None and (not tz or found.tz is not None):
+            return found
+        if found is None:
+            self.db.execute(
+                "INSERT INTO people (id, platform, name, tz, created_at) VALUES (?, ?, ?, ?, ?) "
+                "ON CONFLICT (id) DO NOTHING",
+                (person, platform, name or person, tz, at),
+            )
         if tz:
             self.db.execute("UPDATE people SET tz = ? WHERE id = ? AND tz IS NULL", (tz, person))
         found = self.get(person)
