@@ -9,9 +9,10 @@ each value through `deserialize_data` and recomputes the set of known keys for
 class's own `_attribute_map` (key, converter), then per value only calls the converter.
 It reproduces msrest 0.7.1's `Deserializer._deserialize` for JSON input:
 - basic types as `deserialize_basic` (`str(v)`, `int(v)`, `float(v)`, msrest's bool rule),
-  `iso-8601` and `bytearray` with msrest's own static deserializers, `object` as a copy of
-  the JSON value, `[X]` from a list, `{X}` from an object, model names resolved in the same
-  `dependencies` mapping the msrest Deserializer is given;
+  `iso-8601` in Bot Framework's own shape directly (`_iso`, the datetime and tzinfo isodate
+  would build) and in any other shape with msrest's `deserialize_iso`, `bytearray` with
+  msrest's, `object` as a copy of the JSON value, `[X]` from a list, `{X}` from an object,
+  model names resolved in the same `dependencies` mapping the msrest Deserializer is given;
 - the model built as msrest builds it (`cls(**every attribute)`), and the JSON keys the
   model does not know kept in `additional_properties` (when there are any).
 Anything outside that subset raises `Unsupported`, and the caller then gives the whole
