@@ -5,11 +5,13 @@ this check existed), and coerces or passes through other shapes that fail later,
 turn (`channelData: 5`, `"type": ["x"]`). So the JSON's shape is checked first, for the
 fields swarmbot and botbuilder read, and only then turned into an `Activity`.
 
-That last step used to be msrest's `Deserializer("Activity", data)`: ~0.2-0.3 ms for one
-Teams message (it walks `_attribute_map` with regexes, key extractors and `deserialize_data`
-per field on every call), against ~6-10 µs for `json.loads` of the same body, and ~10% of
-the server's CPU for a whole `status` turn. `activity_reader.ModelReader` builds the same
-Activity from a per-class plan made once (~25 µs; `python benchmarks/activity_parse.py`).
+That last step used to be msrest's `Deserializer("Activity", data)`: 0.22-0.27 ms for the
+benchmark's Teams message, 0.25-0.46 ms for the recorded ones (it walks `_attribute_map`
+with regexes, key extractors and `deserialize_data` per field on every call), against
+5-10 µs for `json.loads` of the same body: ~10% of the server's CPU for a `status` turn.
+`activity_reader.ModelReader` builds the same Activity from a per-class plan made once:
+~12 µs for that message, the whole of parse_activity 24-39 µs, 5-7x less
+(`python benchmarks/activity_parse.py`; the spread is this shared machine's).
 The fallback is in `parse_activity`: whatever the reader does not reproduce exactly
 (`Unsupported`: a type it does not read, a value of the wrong kind, a bad date, deep
 nesting) goes to msrest, so every result and every refusal is msrest's.
