@@ -80,6 +80,7 @@ class Scheduler:
         if problems:
             raise ConfigError(*problems)
         self.at = _clock_time(deps.config.digest.time)
+        self.nudger = Nudger(deps)  # kept: it remembers which nudges are settled
 
     def due_week(self, now: datetime) -> Week:
         """The week whose digest is due at `now`: the one before the latest scheduled slot."""
@@ -111,7 +112,7 @@ class Scheduler:
         kept = (apply_retention(self.deps.store, self.deps.config.retention.days, now)
                 + prune_inbox(self.deps.store, now))
         return (await self.send_digests(now) + await self.remind(now)
-                + await Nudger(self.deps).tick(now) + kept)
+                + await self.nudger.tick(now) + kept)
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)
