@@ -81,7 +81,23 @@ def read_with_msrest(data: dict[str, Any]) -> Activity:
     # OverflowError (`"occurrence": Infinity`) and RecursionError (JSON nested ~990 deep)
     # escape msrest unwrapped: they are the client's too, not a 500.
     except (ValueError, OverflowError, RecursionError) as err:
-        raise _bad(_first_line(err)) from None
+        raise _bad(_bad_date(data) or _first_line(err)) from None
+
+
+# The activity's own date-times: msrest's refusal of one does not name it.
+_DATES = ("timestamp", "localTimestamp", "expiration")
+
+
+def _bad_date(data: dict[str, Any]) -> str | None:
+    """Which of the activity's date-times msrest cannot read, said with the right form."""
+    for key in _DATES:
+        if data.get(key) is None:
+            continue
+        try:
+            Deserializer.deserialize_iso(data[key])
+        except (ValueError, TypeError, OverflowError):
+            return f"{key} must be an ISO 8601 date-time, like 2026-11-29T09:00:00.000Z"
+    return None
 
 
 def check_envelope(data: Any) -> None:

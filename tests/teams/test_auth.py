@@ -11,7 +11,7 @@ from adapters.bootstrap import build_core
 from adapters.teams.endpoint import add_teams_routes, start_teams
 from bot.config import Config
 from bot.errors import ConfigError
-from tests.teams.conftest import APP_ID, Teams, serve
+from tests.teams.conftest import ANN, APP_ID, Teams, serve
 from tests.teams.fake_connector import FakeConnector
 from tests.teams.jwks_issuer import JwksIssuer, new_key
 
@@ -112,3 +112,11 @@ async def test_non_json_and_non_activity_bodies_are_refused(teams: Teams) -> Non
     async with teams.session.post(f"{teams.url}/api/messages", json={"text": "no type"},
                                   headers={"Authorization": f"Bearer {token}"}) as r:
         assert r.status == 400 and "type" in (await r.json())["error"]
+
+
+async def test_a_bad_date_is_named_with_its_right_form(teams: Teams) -> None:
+    for key, value in (("timestamp", "yesterday"), ("localTimestamp", "2026-02-30T09:00:00Z")):
+        status, body = await teams.post(teams.message(ANN, "help") | {key: value})
+        assert status == 400
+        assert body["error"] == (f"not a Bot Framework activity: {key} must be an ISO 8601 "
+                                 "date-time, like 2026-11-29T09:00:00.000Z")
