@@ -50,8 +50,6 @@ class Admitted:
     seen: bool = False
 
 
-
-
 class Intake:
     def __init__(self, entrance: Entrance, dispatcher: Dispatcher, work: Work,
                  slash: str = "/swarm") -> None:
