@@ -34,7 +34,7 @@ __all__ = ["HANDLED_EVENTS", "build_bolt_app", "listened"]
 
 
 class TrackedLazyRunner(AsyncLazyListenerRunner):
-    """Bolt's asyncio lazy runner, but keeping hold of its tasks (see inbox.Work)."""
+    """Bolt's asyncio lazy runner, but keeping hold of its tasks (see after_ack.Work)."""
 
     def __init__(self, logger: logging.Logger, work: Work) -> None:
         self.logger = logger
