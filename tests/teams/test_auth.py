@@ -120,3 +120,15 @@ async def test_a_bad_date_is_named_with_its_right_form(teams: Teams) -> None:
         assert status == 400
         assert body["error"] == (f"not a Bot Framework activity: {key} must be an ISO 8601 "
                                  "date-time, like 2026-11-29T09:00:00.000Z")
+
+
+async def test_a_verified_token_is_still_checked_against_each_activity(teams: Teams) -> None:
+    """botbuilder_fixes defect 8 keeps verified tokens: the same token on an activity for
+    another service URL (its `serviceurl` claim says where it may be used) is refused."""
+    first = teams.message(ANN, "help")
+    token = teams.token(first)
+    assert (await teams.post(first, token=token))[0] == 201
+    again = teams.message(ANN, "help")
+    assert (await teams.post(again, token=token))[0] == 201  # the same token, remembered
+    elsewhere = teams.message(ANN, "help") | {"serviceUrl": "https://elsewhere.example/"}
+    assert (await teams.post(elsewhere, token=token))[0] == 401
