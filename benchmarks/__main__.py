@@ -30,7 +30,15 @@ from benchmarks import (
     teams_turn,
     time_to_swarm,
 )
-from benchmarks.table import Figure, digest_figures, figure, page, render, write_json
+from benchmarks.table import (
+    Figure,
+    digest_figures,
+    figure,
+    keep_sections,
+    page,
+    render,
+    write_json,
+)
 
 
 @dataclass(frozen=True)
@@ -177,7 +185,8 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--size", choices=list(SIZES), default="small")
     ap.add_argument("--json", type=Path, help="also write the figures here")
     ap.add_argument("--markdown", type=Path, help="also write the table as this page "
-                    "(BENCHMARKS.md), with the machine and the command")
+                    "(BENCHMARKS.md), with the machine and the command; the page's own "
+                    "sections (from its first '## ' heading) are kept")
     ap.add_argument("--only", nargs="+", choices=list(EVERY), help="run only these")
     ap.add_argument("--growth", action="store_true",
                     help="also run the benchmarks that read the data (digest, similar) at "
@@ -207,7 +216,9 @@ def main(argv: list[str] | None = None) -> int:
         write_json(args.json, size.name, figures, details)
     if args.markdown:
         command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
-        args.markdown.write_text(page(size.label.split(":")[0], figures, command))
+        old = args.markdown.read_text(encoding="utf-8") if args.markdown.exists() else None
+        args.markdown.write_text(keep_sections(page(size.label.split(":")[0], figures,
+                                                    command), old), encoding="utf-8")
     return 0
 
 

@@ -82,6 +82,16 @@ def page(size: str, figures: list[Figure], command: str, notes: str = "") -> str
             f"Size: {size}.\n\n{render(figures)}\n" + (f"\n{notes}\n" if notes else ""))
 
 
+def keep_sections(new_page: str, old_page: str | None) -> str:
+    """The new table's page, followed by the sections (from the first `## ` heading on) of
+    the page it replaces: separate runs written up by hand are kept, the old table and its
+    notes are not."""
+    start = old_page.find("\n## ") if old_page else -1
+    if start < 0:
+        return new_page
+    return new_page.rstrip("\n") + "\n\n" + old_page[start + 1:]
+
+
 def digest_figures(r: dict[str, Any], label: str, prefix: str = "") -> list[Figure]:
     """The week's digest computed and kept, warm and in a fresh process, each beside one
     indexed pass over the week (`r` from digest_year or pg_digest_year.measure_week)."""

@@ -37,3 +37,16 @@ def test_unknown_size_is_one_clear_line() -> None:
                          capture_output=True, text=True, timeout=60)
     assert run.returncode == 2
     assert "invalid choice: 'huge'" in run.stderr and "Traceback" not in run.stderr
+
+
+def test_the_page_keeps_its_own_sections_and_drops_the_old_table() -> None:
+    from benchmarks.table import keep_sections
+
+    old = ("# Benchmarks\n\nold table\n\nNotes on the old run.\n\n## PostgreSQL\n\npg figures\n"
+           "\n## Similar cases\n\nsimilar figures\n")
+    new = "# Benchmarks\n\nnew table\n"
+    merged = keep_sections(new, old)
+    assert merged == ("# Benchmarks\n\nnew table\n\n## PostgreSQL\n\npg figures\n"
+                      "\n## Similar cases\n\nsimilar figures\n")
+    assert keep_sections(new, None) == new
+    assert keep_sections(new, "# Benchmarks\n\nno sections\n") == new
