@@ -96,7 +96,7 @@ class ModelReader:
             return {k: None if v is None else inner(v, depth) for k, v in value.items()}
         return read_dict
 
-    def _model(self, cls: type) -> Convert:
+    def _model(self, cls: type[Model]) -> Convert:
         planned: list[_Plan] = []  # filled on first use (see _container)
 
         def read_model(value: Any, depth: int) -> Any:
@@ -128,7 +128,7 @@ class ModelReader:
             return obj
         return read_model
 
-    def _plan(self, cls: type) -> _Plan:
+    def _plan(self, cls: type[Model]) -> _Plan:
         # msrest leaves inherited discriminators out of the constructor's arguments too.
         if getattr(cls, "_subtype_map", None) or getattr(cls, "_validation", None):
             return _Plan.unsupported()
