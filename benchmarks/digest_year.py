@@ -150,7 +150,13 @@ def bench_week(store: Store, week: Week, runs: int) -> None:
     print(f"  baseline pass over the week:  {med(base_s) * 1000:7.1f} ms "
           f"(min {min(base_s) * 1000:.1f}, max {max(base_s) * 1000:.1f})")
     print(f"  ratio of medians:             {med(digest_s) / med(base_s):7.2f}x")
-    print(f"  kept figures, median of {runs}:   {med(r['kept_s']) * 1000:7.1f} ms")
+    report_kept(r, runs)
+
+
+def report_kept(r: dict[str, Any], runs: int) -> None:
+    """The kept figures' lines of a `measure_week` result (both stores' scripts print them)."""
+    print(f"  kept figures, median of {runs}:   "
+          f"{statistics.median(r['kept_s']) * 1000:7.1f} ms")
     for label, key in (("computed", "fresh_computed_s"), ("from kept", "fresh_kept_s")):
         request, total = r[key]
         print(f"  fresh process, {label:9}:   {request * 1000:7.1f} ms "

@@ -125,11 +125,7 @@ def main() -> None:
     print(f"  digest, median of {args.runs}:        {med(r['digest_s']) * 1000:8.1f} ms")
     print(f"  baseline pass over the week: {med(r['baseline_s']) * 1000:8.1f} ms")
     print(f"  ratio of medians:            {med(r['digest_s']) / med(r['baseline_s']):8.2f}x")
-    print(f"  kept figures, median:        {med(r['kept_s']) * 1000:8.1f} ms")
-    for label, key in (("computed", "fresh_computed_s"), ("from kept", "fresh_kept_s")):
-        request, total = r[key]
-        print(f"  fresh process, {label:9}:  {request * 1000:8.1f} ms "
-              f"({total * 1000:.0f} ms with Python's start-up and imports)")
+    digest_year.report_kept(r, args.runs)
 
 
 if __name__ == "__main__":
