@@ -85,16 +85,18 @@ class Nudger:
                             f"{'@' if nudge.direct else '#'}{nudge.to}")
         return done
 
+    def _kinds(self) -> tuple[Callable[[datetime], list[Nudge]], ...]:
+        return self.connect, self.answer, self.update, self.promises_due
+
     def due(self, now: datetime) -> list[Nudge]:
         self._read_open()
-        return (self.connect(now) + self.answer(now) + self.update(now)
-                + self.promises_due(now))
+        return [nudge for kind in self._kinds() for nudge in kind(now)]
 
     async def due_sliced(self, now: datetime) -> list[Nudge]:
         """`due`, letting requests in between the kinds (each is a read or two)."""
         self._read_open()
         found: list[Nudge] = []
-        for kind in (self.connect, self.answer, self.update, self.promises_due):
+        for kind in self._kinds():
             await asyncio.sleep(0)  # let waiting requests in (see SENDS_PER_SLICE)
             found += kind(now)
         return found
