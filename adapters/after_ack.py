@@ -21,6 +21,9 @@ log = logging.getLogger("swarmbot.after_ack")
 # Bounded, a burst's commands wait in line (their rows are in the inbox) while acks keep
 # coming back in milliseconds; enough run together to overlap their answers' round trips.
 MAX_RUNNING = 8
+# On SIGTERM, commands already running get this long to finish; those still waiting in line
+# are left in the inbox, for the next start (or another replica) to run.
+STOP_WITHIN = 4.0
 
 
 class Work:
@@ -30,6 +33,8 @@ class Work:
     def __init__(self, max_running: int = MAX_RUNNING) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
         self._running = asyncio.Semaphore(max_running)
+        self._waiting: set[asyncio.Task[Any]] = set()  # in line, not started
+        self._stopping = False
 
     def start(self, coro: Coroutine[Any, Any, Any]) -> asyncio.Task[Any]:
         task = asyncio.ensure_future(coro)
@@ -43,12 +48,38 @@ class Work:
         return self.start(self._in_line(what, call))
 
     async def _in_line(self, what: str, call: Callable[[], Awaitable[None]]) -> None:
-        async with self._running:
-            await run_logged(what, call)
+        task = asyncio.current_task()
+        assert task is not None
+        self._waiting.add(task)
+        try:
+            async with self._running:
+                self._waiting.discard(task)
+                if self._stopping:
+                    return  # left in the inbox for the next start
+                await run_logged(what, call)
+        finally:
+            self._waiting.discard(task)
 
     async def drain(self) -> None:
         while self._tasks:
             await asyncio.gather(*list(self._tasks), return_exceptions=True)
+
+    async def stop(self, within: float = STOP_WITHIN) -> None:
+        """Shutdown: what waits in line is not started (its inbox row stays pending, run at
+        the next start or by another replica); what runs gets `within` seconds, then is
+        cancelled (a unit of work cut off rolls back: its row stays pending too)."""
+        self._stopping = True
+        for task in list(self._waiting):
+            task.cancel()
+        running = list(self._tasks)
+        if running:
+            _, late = await asyncio.wait(running, timeout=within)
+            for task in late:
+                task.cancel()
+            if late:
+                log.warning("stopping: %d command(s) cut off after %.0f s; they stay in the "
+                            "inbox for the next start", len(late), within)
+                await asyncio.gather(*late, return_exceptions=True)
 
     def __len__(self) -> int:
         return len(self._tasks)

@@ -102,6 +102,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
     from bot.web.ops import add_ops_routes
 
     worker_key = web.AppKey("outbox_worker", asyncio.Task)
+    replay_key = web.AppKey("inbox_replay", asyncio.Task)
     env = os.environ if env is None else env
     check_config(config, "serve", env)
     app = web.Application(middlewares=[request_metrics()])
@@ -144,15 +145,20 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
 
     async def reconcile(app: web.Application) -> None:
         await core.reconcile()
-        # Then the outbox worker keeps doing platform calls as they fall due (retries).
-        app[worker_key] = asyncio.get_running_loop().create_task(core.start_worker().run())
+        loop = asyncio.get_running_loop()
+        # Then the outbox worker keeps doing platform calls as they fall due (retries), and
+        # the replay loop runs what the inbox holds: first a crash's backlog, then what a
+        # store failure delayed or a dead replica left.
+        app[worker_key] = loop.create_task(core.start_worker().run())
+        app[replay_key] = loop.create_task(core.replay_forever())
 
     async def stop_worker(app: web.Application) -> None:
-        task = app.get(worker_key)
-        if task is not None:
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
+        for key in (replay_key, worker_key):
+            task = app.get(key)
+            if task is not None:
+                task.cancel()
+                with contextlib.suppress(asyncio.CancelledError):
+                    await task
 
     async def close_store(_: web.Application) -> None:
         core.close()

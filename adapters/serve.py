@@ -20,6 +20,7 @@ from adapters.bootstrap import build_server, checked_config, open_config_store
 from adapters.checks import bind_listener
 from adapters.logs import LEVELS, setup_logging
 from bot.config import Config
+from bot.web.ops import STOPPING
 
 __all__ = ["build_server", "cmd_serve", "freeze_start_up_heap", "register", "served_line"]
 log = logging.getLogger("swarmbot")
@@ -68,6 +69,7 @@ async def run(config: Config, sock: socket.socket) -> None:
         for sig in (signal.SIGINT, signal.SIGTERM):
             loop.add_signal_handler(sig, stop.set)
         await stop.wait()
+        app[STOPPING].now = True  # /readyz: 503 while what is in flight finishes
     finally:
         await runner.cleanup()
     log.info("swarmbot stopped (signal received; requests in flight finished)")

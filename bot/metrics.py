@@ -53,3 +53,6 @@ OUTBOX_RETRIES = Counter(
     "failure, by kind", ["kind"])
 OUTBOX_GAVE_UP = Counter(
     "swarmbot_outbox_gave_up_total", "Platform calls given up (owner told), by kind", ["kind"])
+
+# Deliveries whose command hit a bug (rolled back whole; the user was told an error id).
+INBOX_FAILED = Gauge("swarmbot_inbox_failed", "Deliveries closed as failed by a bug")

@@ -127,11 +127,13 @@ async def fetch_ticket(ctx: Ctx, cmd: OpenCase) -> OpenCase:
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
          bare_opens_form=True, prepare=fetch_ticket)
-async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
+def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     skills = list(cmd.skills)
     if cmd.fetch:
-        cmd = await fetch_ticket(ctx, cmd)  # run before the transaction when typed
-    opened = await case_service.open_case(
+        # The ticket is fetched by `prepare` at the door, before the unit of work: a command
+        # still waiting for it here came by a path that skipped the door.
+        raise CommandError(f"{cmd.ref} could not be read from its helpdesk yet; try again.")
+    opened = case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
         cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type)
     skills = skills or opened.skills
@@ -142,7 +144,7 @@ async def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
                       + brought, private=False)]
     if skills:
-        needed = await need(ctx.deps, ctx.actor, case, skills, cmd.tried)
+        needed = need(ctx.deps, ctx.actor, case, skills, cmd.tried)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))
         replies += similar_replies(needed.similar)
         replies += ctx.failures(needed.failures)
@@ -189,7 +191,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
 
 @command("status", "", "Show a case: owner, swarm, mood, promises.", parse=parse_nothing,
          who="anyone", any_platform=True, reads_only=True)
-async def status(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+def status(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     return [status_reply(ctx.need_case(), ctx)]
 
 
@@ -207,7 +209,7 @@ def parse_list(ctx: Ctx, args: Args) -> ListCases:
 
 @command("list", "[mine|open|all]", "List swarms (default: open).", parse=parse_list,
          case="none", who="anyone", reads_only=True)
-async def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
+def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
     found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
     label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms"}[cmd.which]
     if not found:
@@ -253,8 +255,8 @@ def check_resolve_form(ctx: Ctx, cmd: Resolve) -> None:
                        read=lambda ctx, v: resolve_of(v.get("resolution", "")),
                        check=lambda ctx, cmd: check_resolve_form(ctx, cmd)),
          bare_opens_form=True)
-async def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
-    done = await case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution,
+def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
+    done = case_service.resolve_case(ctx.deps, ctx.actor, ctx.need_case(), cmd.resolution,
                                            cmd.carry)
     credit = (" Credited: " + ", ".join(mention(p) for p in done.contributors) + "."
               if done.contributors else "")

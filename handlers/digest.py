@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from bot.digest.deliver import digest_reply
 from bot.digest.links import digest_link
-from bot.digest.metrics import compute_digest_off_loop
+from bot.digest.metrics import digest_for
 from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week
 from bot.errors import CommandError, ConfigError, NotAllowed
 from bot.replies import Reply
@@ -30,7 +30,7 @@ def parse_digest(ctx: Ctx, args: Args) -> Digest:
          "how often they were passed around (default: the last complete week).",
          parse=parse_digest, case="none",
          who="managers", details=f"Weeks are ISO weeks ({WEEK_FORM}) in the [digest] timezone.")
-async def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
+def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
     deps = ctx.deps
     if not deps.is_manager(ctx.actor):
         raise NotAllowed("The digest is for managers (listed in [people] or [digest] "
@@ -46,7 +46,7 @@ async def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
         link = digest_link(deps.config, week.label, now)
     except ConfigError:
         link = None
-    return [digest_reply(await compute_digest_off_loop(deps.store, week, now), link)]
+    return [digest_reply(digest_for(deps.store, week, now), link)]
 
 
 COMMANDS = [digest]

@@ -14,26 +14,50 @@ the replies and forms that come back.
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
+from contextvars import ContextVar
 from dataclasses import dataclass, field
+from datetime import timedelta
+from typing import TypeVar
 
 from bot.config import Config
-from bot.domain import Case, CaseStatus
+from bot.domain import Case, CaseStatus, iso
 from bot.forms import Form
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import membership, outbox
-from bot.services.base import ENQUEUED, Deps
+from bot.services.base import Deps
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.invocation import Invocation
 from handlers.registry import Command, all_commands
 from handlers.router import Result, Router
+from handlers.unit_of_work import UNITS, Duplicate, Failed, StoreUnavailable, Units
 
 log = logging.getLogger("swarmbot")
+T = TypeVar("T")
 # Buttons whose success settles the message they were on (an offer loses its buttons).
 _SETTLES = {"accept": "Accepted", "decline": "Declined"}
+# The replay loop looks for pending deliveries this often (and at once after a store failure).
+REPLAY_EVERY = 5.0
+_REPLAYING: ContextVar[bool] = ContextVar("swarmbot_replaying", default=False)
+
+
+class Wakeup:
+    """An event a loop waits on with a timeout, set to make it look again at once."""
+
+    def __init__(self) -> None:
+        self._event = asyncio.Event()  # bound to no loop until waited on (Python 3.10+)
+
+    def wake(self) -> None:
+        self._event.set()
+
+    async def wait(self, timeout: float) -> None:
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(self._event.wait(), timeout)
+        self._event.clear()
 
 
 @dataclass
@@ -45,10 +69,19 @@ class Outcome:
 
 
 class Entrance:
-    def __init__(self, deps: Deps, extra_commands: list[Command] | None = None) -> None:
+    def __init__(self, deps: Deps, extra_commands: list[Command] | None = None,
+                 units: int = UNITS) -> None:
         self.deps = deps
         self.router = Router(deps, all_commands() + list(extra_commands or []))
         self.worker: outbox.Worker | None = None
+        # The threads units of work (and other store work) run on, each with its own
+        # connection: at most `units` commands touch the store at once.
+        self.units = Units(deps, units)
+        self.in_flight = self.units.in_flight  # inbox keys this process is running now
+        self.replayers: dict[str, Callable[[Delivery], Awaitable[None]]] = {}
+        self.replays = Wakeup()
+        # Set once the replay loop's first pass (a crash's backlog) is over.
+        self.backlog_done = asyncio.Event()
 
     @property
     def config(self) -> Config:
@@ -60,14 +93,22 @@ class Entrance:
 
     # -- the inbox ------------------------------------------------------------------------
     def accept(self, delivery: Delivery) -> bool:
+        """Write the delivery's inbox row, committed on its own (never inside another
+        request's transaction: the connection is this thread's). False: seen before."""
         if delivery.key is None:
             return True
-        return self.deps.store.inbox.put(delivery.key, delivery.source, delivery.to_json(),
-                                         self.deps.now_iso())
+        fresh = self.deps.store.inbox.put(delivery.key, delivery.source, delivery.to_json(),
+                                          self.deps.now_iso())
+        if fresh:
+            # Ours until its unit of work ends: the replay loop leaves it to its own runner.
+            self.in_flight.add(delivery.key)
+        return fresh
 
-    def pending(self, source: str) -> list[Delivery]:
+    def pending(self, source: str, received_before: str | None = None) -> list[Delivery]:
         out = []
-        for row in self.deps.store.inbox.pending(source):
+        for row in self.deps.store.inbox.pending(source, received_before):
+            if row.key in self.in_flight:
+                continue  # this replica is running it right now
             try:
                 out.append(Delivery.from_json(row.payload))
             except (ValueError, KeyError, TypeError) as err:
@@ -80,22 +121,15 @@ class Entrance:
         """A delivery refused before it ran (a form sent back with errors): nothing to do."""
         if delivery.key is not None:
             self.deps.store.inbox.done(delivery.key, self.deps.now_iso())
+            self.in_flight.discard(delivery.key)
 
     async def receive(self, delivery: Delivery) -> Outcome:
-        if self.reads_only(delivery):
-            # A read changes nothing but its inbox row: the row (written done) and the reads
-            # share one transaction, one commit instead of the row's own and the command's.
-            # A crash part-way loses only an answer the platform was still waiting for.
-            outcome = await self._transacted(delivery.key, delivery.source,
-                                             delivery.sender.id, lambda: self._run(delivery),
-                                             record=delivery)
-        elif self.accept(delivery):
-            return await self.process(delivery)
-        else:
-            outcome = Outcome(duplicate=True)
-        if outcome.duplicate:
+        """Accept and process, for platforms that wait for the answer (Teams' invokes, the
+        shell). The inbox row is committed on its own first, as every platform's is."""
+        if not await self.in_thread(self.accept, delivery):
             log.info("%s delivery %s seen before: not redone", delivery.source, delivery.key)
-        return outcome
+            return Outcome(duplicate=True)
+        return await self.process(delivery)
 
     def reads_only(self, delivery: Delivery) -> bool:
         """Whether a delivery is a command that changes nothing (`status`, `help` …)."""
@@ -106,97 +140,94 @@ class Entrance:
         return command is not None and command.reads_only
 
     async def process(self, delivery: Delivery) -> Outcome:
-        """Run a delivery as one transaction: the command's changes, the outbox rows of the
+        """Run a delivery as one unit of work: the command's changes, the outbox rows of the
         platform calls it needs and the inbox row's "done" commit together, so a replay
         after a crash finds it done or finds nothing of it. The calls are then tried at
         once (the worker retries what fails transiently); what gives up is told here."""
-        run: Callable[[], Awaitable[Outcome]] = lambda: self._run(delivery)  # noqa: E731
+        run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
         what = delivery.what
         if isinstance(what, Typed | Pressed):
-            # Network work a command needs (a ticket fetched) is done here, before the
-            # transaction and the lock (registry.Command.prepare says why).
+            # Network work a command needs (a ticket fetched) is done here, at the edge,
+            # before the unit of work (registry.Command.prepare says why).
             inv = self._invocation(delivery)
             text = what.text if isinstance(what, Typed) else what.command
-            early = await self.router.prepare_text(inv, text)
+            try:
+                early = await self.router.prepare_text(inv, text, self.in_thread)
+            except Exception as err:
+                if not self.deps.store.is_unavailable(err):
+                    raise
+                return self._delayed(delivery.source, delivery.key, StoreUnavailable(str(err)))
             if isinstance(early, Result):
                 run = self._answered(early, what)
             elif early is not None:
                 run = self._typed(inv, early.name, early.typed, early.ref, what)
-        return await self._transacted(delivery.key, delivery.source, delivery.sender.id, run)
+        return await self._unit_of_work(delivery.key, delivery.source, delivery.sender.id,
+                                        run, reads=self.reads_only(delivery))
 
-    def _answered(self, result: Result, what: object) -> Callable[[], Awaitable[Outcome]]:
-        async def run() -> Outcome:
-            return self._outcome(result, what)
-        return run
+    def _answered(self, result: Result, what: object) -> Callable[[], Outcome]:
+        return lambda: self._outcome(result, what)
 
     def _typed(self, inv: Invocation, name: str, typed: object, ref: str | None,
-               what: object) -> Callable[[], Awaitable[Outcome]]:
-        async def run() -> Outcome:
-            return self._outcome(await self.router.run_typed(inv, name, typed, ref), what)
-        return run
+               what: object) -> Callable[[], Outcome]:
+        return lambda: self._outcome(self.router.run_typed(inv, name, typed, ref), what)
 
-    async def _transacted(self, key: str | None, source: str, invoker: str | None,
-                          run: Callable[[], Awaitable[Outcome]],
-                          record: Delivery | None = None) -> Outcome:
-        """`record`: write its inbox row in the same transaction (a duplicate runs nothing)."""
-        deps, enqueued = self.deps, []
-        token = ENQUEUED.set(enqueued)
+    async def in_thread(self, call: Callable[..., T], *args: object) -> T:
+        """Store work on a unit thread, never on the event loop (handlers/unit_of_work.py)."""
+        return await self.units.in_thread(call, *args)
+
+    async def _unit_of_work(self, key: str | None, source: str, invoker: str | None,
+                            run: Callable[[], Outcome], reads: bool = False) -> Outcome:
         try:
-            async with deps.lock:
-                outcome = await self._run_once(key, source, run, record)
-        finally:
-            ENQUEUED.reset(token)
-        if enqueued:
-            gave_up = await outbox.drain(deps, quiet=set(enqueued), invoker=invoker)
+            done = await self.units.run(key, source, run, reads)
+        except StoreUnavailable as err:
+            return self._delayed(source, key, err)
+        if isinstance(done, Duplicate):
+            return Outcome(duplicate=True)
+        if isinstance(done, Failed):
+            return Outcome(replies=[Reply.error(
+                f"Something went wrong on our side (error id {done.error_id}). "
+                "Tell your swarmbot admin this id; the log has the details.")])
+        outcome = done.result
+        if done.enqueued:
+            # After the commit, outside the unit: the calls are the platform's time, and
+            # no other command waits for them.
+            gave_up = await outbox.drain(self.deps, quiet=set(done.enqueued), invoker=invoker)
             outcome.replies += [Reply(text=g.line, tone=Tone.WARNING) for g in gave_up
-                                if g.item.id in enqueued]
+                                if g.item.id in done.enqueued]
             if self.worker is not None:
                 self.worker.wake()  # rows left for later: the worker's clock starts now
         return outcome
 
-    async def _run_once(self, key: str | None, source: str,
-                        run: Callable[[], Awaitable[Outcome]],
-                        record: Delivery | None = None) -> Outcome:
-        store = self.deps.store
-        try:
-            with store.transaction():
-                if record is not None and not self.accept(record):
-                    return Outcome(duplicate=True)
-                # Taken first, in the same transaction: a replica replaying this delivery
-                # at start-up while another runs it waits, then finds it done.
-                if key is not None and not store.inbox.take(key, self.deps.now_iso()):
-                    log.info("%s delivery %s done elsewhere: not redone", source, key)
-                    return Outcome(duplicate=True)
-                return await run()
-        except Exception:
-            # Rolled back: nothing of it happened. The router turns a command's bug into an
-            # error id itself, so this is a room event's (or the store's); the row is closed
-            # on its own so that a poison delivery is not replayed at every start.
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("error %s running %s delivery %s", error_id, source, key)
-            if key is not None:
-                store.inbox.done(key, self.deps.now_iso())
-            return Outcome(replies=[Reply.error(
-                f"Something went wrong on our side (error id {error_id}). "
-                "Tell your swarmbot admin this id; the log has the details.")])
+    def _delayed(self, source: str, key: str | None, err: StoreUnavailable) -> Outcome:
+        """The store failed under a delivery: its row stays pending and the replay loop
+        runs it once the store answers; the person is told once, now."""
+        self.replays.wake()
+        if _REPLAYING.get():
+            raise err  # the replay pass stops; the person was told when it first failed
+        log.warning("%s delivery %s delayed: the store failed (%s)", source, key, err)
+        return Outcome(replies=[Reply(tone=Tone.WARNING, text=(
+            "swarmbot cannot reach its database right now. Your command is saved and "
+            "will run as soon as the database is back; you'll get its answer then."
+            if key is not None else
+            "swarmbot cannot reach its database right now; try again in a minute."))])
 
     # -- running --------------------------------------------------------------------------
     def _invocation(self, d: Delivery) -> Invocation:
         return Invocation(platform=d.source, user_id=d.sender.id, room_id=d.room,
                           user_name=d.sender.name, user_tz=d.sender.tz)
 
-    async def _run(self, d: Delivery) -> Outcome:
+    def _run(self, d: Delivery) -> Outcome:
         what = d.what
         if isinstance(what, RoomEvent):
-            await self._room_event(d, what)
+            self._room_event(d, what)
             return Outcome()
         inv = self._invocation(d)
         if isinstance(what, Submitted):
-            result = await self.router.run_form(inv, what.command, dict(what.values),
-                                                dict(what.context))
+            result = self.router.run_form(inv, what.command, dict(what.values),
+                                          dict(what.context))
         elif isinstance(what, Typed | Pressed):
             text = what.text if isinstance(what, Typed) else what.command
-            result = await self.router.run_text(inv, text)
+            result = self.router.run_text(inv, text)
         else:
             raise TypeError(f"not a delivery: {what!r}")
         return self._outcome(result, what)
@@ -218,9 +249,8 @@ class Entrance:
         platform call that gives up is told to the case owner directly."""
         inv = Invocation(platform=source, user_id=sender.id, room_id=room,
                          user_name=sender.name, user_tz=sender.tz)
-
-        return await self._transacted(key, source, sender.id if read_by_sender else None,
-                                      self._typed(inv, name, command, ref, command))
+        return await self._unit_of_work(key, source, sender.id if read_by_sender else None,
+                                        self._typed(inv, name, command, ref, command))
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what
@@ -235,17 +265,60 @@ class Entrance:
             what.text if isinstance(what, Typed) else ""
         return self.router.form_for(self._invocation(delivery), command)
 
-    async def _room_event(self, d: Delivery, event: RoomEvent) -> None:
+    def _room_event(self, d: Delivery, event: RoomEvent) -> None:
         store = self.deps.store
         room = next((r for r in event.rooms if store.cases.by_room(r) is not None), None)
         if room is None:
             return
         if event.kind == "joined":
-            await membership.room_member_joined(self.deps, d.source, room, d.sender.id)
+            membership.room_member_joined(self.deps, d.source, room, d.sender.id)
         elif event.kind == "left":
-            await membership.room_member_left(self.deps, d.source, room, d.sender.id)
+            membership.room_member_left(self.deps, d.source, room, d.sender.id)
         else:
             membership.message_posted(self.deps, d.source, room, d.sender.id)
+
+    # -- the one replay loop -----------------------------------------------------------
+    def replay_with(self, source: str, replay: Callable[[Delivery], Awaitable[None]]) -> None:
+        """How a source finishes a delivery found pending in the inbox (process it and
+        answer where it can: no response_url or open turn is left by then)."""
+        self.replayers[source] = replay
+
+    async def replay_pending(self, grace: float | None = None) -> int:
+        """Run every pending delivery of every source that is not running here: those a
+        crash or a stop left (at start-up), those a store failure delayed, and those another
+        replica took and died with (its transaction rolled back; no lease to wait for).
+        `grace`: only rows older than that many seconds (younger ones are on their way).
+        Returns how many were run; stops at the first store failure."""
+        before = None if grace is None else iso(self.deps.now() - timedelta(seconds=grace))
+        count = 0
+        token = _REPLAYING.set(True)
+        try:
+            for source, replay in list(self.replayers.items()):
+                for delivery in await self.in_thread(self.pending, source, before):
+                    if delivery.key in self.in_flight:
+                        continue
+                    log.info("%s: finishing %s from the inbox", source, delivery.key)
+                    await replay(delivery)
+                    count += 1
+        except StoreUnavailable as err:
+            log.warning("inbox replay paused: the store failed (%s)", err)
+        finally:
+            _REPLAYING.reset(token)
+        return count
+
+    async def replay_forever(self, every: float = REPLAY_EVERY) -> None:
+        """While serving: look for pending deliveries every `every` seconds, or at once
+        after a store failure delayed one. The same loop finishes a crash's backlog at
+        start-up (its first pass takes every row, however young)."""
+        grace: float | None = None
+        while True:
+            try:
+                await self.replay_pending(grace)
+            except Exception:  # the loop must outlive one bad row; it is logged in full
+                log.exception("inbox replay: a pass failed; going on")
+            self.backlog_done.set()
+            grace = every
+            await self.replays.wait(every)
 
     # -- reads adapters need ----------------------------------------------------------------
     def cases_for(self, user_id: str) -> list[Case]:
@@ -272,9 +345,8 @@ class Entrance:
     async def reconcile(self) -> list[str]:
         """At start-up: queue rooms for cases left without one, then do every platform call
         that is due (those a crash left half-way included). `worker` keeps doing it."""
-        async with self.deps.lock:
-            outbox.release(self.deps)
-            queued = outbox.repair(self.deps)
+        outbox.release(self.deps)
+        queued = outbox.repair(self.deps)
         for line in queued:
             log.info("repair: queued the %s", line)
         gave_up = await outbox.drain(self.deps)
@@ -286,4 +358,5 @@ class Entrance:
         return self.worker
 
     def close(self) -> None:
+        self.units.close()
         self.deps.store.close()

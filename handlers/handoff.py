@@ -64,8 +64,8 @@ def build_handoff_form(ctx: Ctx):  # noqa: ANN201 - a Form
                        check=lambda ctx, cmd: handoffs.check_offer(
                            ctx.deps, ctx.actor, ctx.need_case(), cmd.to)),
          bare_opens_form=True)
-async def handoff(ctx: Ctx, cmd: Handoff) -> list[Reply]:
-    done = await handoffs.offer(ctx.deps, ctx.actor, ctx.need_case(), cmd.to, cmd.briefing,
+def handoff(ctx: Ctx, cmd: Handoff) -> list[Reply]:
+    done = handoffs.offer(ctx.deps, ctx.actor, ctx.need_case(), cmd.to, cmd.briefing,
                                 cmd.tried)
     replaced = (f" (replaces the offer to {mention(done.replaced.to_id)})"
                 if done.replaced else "")
@@ -86,8 +86,8 @@ def parse_answer(ctx: Ctx, args: Args) -> Answer:
 
 @command("accept", "", "Accept a handoff offered to you: you become the owner.",
          parse=parse_answer, who="the receiver")
-async def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
-    done = await handoffs.accept(ctx.deps, ctx.actor, ctx.need_case())
+def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
+    done = handoffs.accept(ctx.deps, ctx.actor, ctx.need_case())
     caught = knowledge.catch_up(ctx.deps, ctx.actor.id, done.case)
     return [ctx.ok(f"You now own {done.case.ref} (from {mention(done.previous_owner)})."),
             messages.catchup(caught, ctx.deps.phrases)] + ctx.failures(done.failures)
@@ -95,9 +95,9 @@ async def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
 
 @command("decline", "[why]", "Decline a handoff offered to you; the owner stays owner.",
          parse=parse_answer, who="the receiver")
-async def decline(ctx: Ctx, cmd: Answer) -> list[Reply]:
+def decline(ctx: Ctx, cmd: Answer) -> list[Reply]:
     case = ctx.need_case()
-    failures = await handoffs.decline(ctx.deps, ctx.actor, case, cmd.why)
+    failures = handoffs.decline(ctx.deps, ctx.actor, case, cmd.why)
     return [ctx.ok(f"Declined {case.ref}; {mention(case.owner)} stays owner.")] + ctx.failures(
         failures)
 

@@ -42,7 +42,7 @@ def parse_note(ctx: Ctx, args: Args) -> Note:
 
 
 @command("note", "<text>", "Add a note to the case timeline.", parse=parse_note)
-async def note(ctx: Ctx, cmd: Note) -> list[Reply]:
+def note(ctx: Ctx, cmd: Note) -> list[Reply]:
     journal.note(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
     return [ctx.ok("Noted.")]
 
@@ -64,7 +64,7 @@ def parse_touch(ctx: Ctx, args: Args) -> Touch:
 @command("touch", "<function> <what happened>",
          "Record a touchpoint on the customer's journey (which function, what happened).",
          parse=parse_touch)
-async def touch(ctx: Ctx, cmd: Touch) -> list[Reply]:
+def touch(ctx: Ctx, cmd: Touch) -> list[Reply]:
     journal.touch(ctx.deps, ctx.actor, ctx.need_case(), cmd.function, cmd.what)
     return [ctx.ok(f"Touchpoint recorded: {cmd.function}.")]
 
@@ -82,7 +82,7 @@ def parse_mood(ctx: Ctx, args: Args) -> Mood:
 
 @command("mood", f"<{'|'.join(MOODS)}> [note]", "Record how the customer feels now.",
          parse=parse_mood)
-async def mood(ctx: Ctx, cmd: Mood) -> list[Reply]:
+def mood(ctx: Ctx, cmd: Mood) -> list[Reply]:
     journal.mood(ctx.deps, ctx.actor, ctx.need_case(), cmd.level, cmd.note)
     return [ctx.ok(f"Mood recorded: {cmd.level}.")]
 
@@ -98,9 +98,9 @@ def parse_delight(ctx: Ctx, args: Args) -> Delight:
 
 @command("delight", "<text>", "Say what would make this customer happy.", parse=parse_delight,
          who="owner")
-async def delight(ctx: Ctx, cmd: Delight) -> list[Reply]:
+def delight(ctx: Ctx, cmd: Delight) -> list[Reply]:
     journal.delight(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
-    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    failures = lifecycle.brief_changed(ctx.deps, ctx.need_case())
     return [ctx.ok("Recorded what would delight them; it's in the brief and every handoff.")
             ] + ctx.failures(failures)
 
@@ -124,7 +124,7 @@ def parse_decide(ctx: Ctx, args: Args) -> Decide:
 @command("decide", f"<{'|'.join(RISKS)}> <decision> [because <why>]",
          "Record a decision taken on the customer's behalf (an exception, a waiver).",
          parse=parse_decide, who="owner")
-async def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
+def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
     did = journal.decide(ctx.deps, ctx.actor, ctx.need_case(), cmd.risk, cmd.decision, cmd.why)
     later = ctx.deps.phrases.command("outcome", f"{did} <{'|'.join(DECISION_OUTCOMES)}>")
     return [ctx.ok(f"Decision #{did} recorded ({cmd.risk} risk). Record how it turned out "
@@ -147,7 +147,7 @@ def parse_outcome(ctx: Ctx, args: Args) -> Outcome:
 @command("outcome", f"<id> <{'|'.join(DECISION_OUTCOMES)}>",
          "Record how an advocate decision turned out (#1 is the case's first).",
          parse=parse_outcome, who="owner")
-async def outcome(ctx: Ctx, cmd: Outcome) -> list[Reply]:
+def outcome(ctx: Ctx, cmd: Outcome) -> list[Reply]:
     journal.outcome(ctx.deps, ctx.actor, ctx.need_case(), cmd.decision, cmd.result)
     return [ctx.ok(f"Decision #{cmd.decision}: {cmd.result}.")]
 
@@ -178,11 +178,11 @@ def parse_friction(ctx: Ctx, args: Args) -> Friction | FrictionTop | FrictionRev
          details="`friction top [weeks]` (default 4): the processes most reported, with a "
                  "quote of each. A manager: `friction reviewed <process>: <what was done>` "
                  "tells everyone who reported it.")
-async def friction(ctx: Ctx, cmd: Friction | FrictionTop | FrictionReviewed) -> list[Reply]:
+def friction(ctx: Ctx, cmd: Friction | FrictionTop | FrictionReviewed) -> list[Reply]:
     if isinstance(cmd, FrictionTop):
-        return await run_friction_top(ctx, cmd)
+        return run_friction_top(ctx, cmd)
     if isinstance(cmd, FrictionReviewed):
-        return await run_friction_reviewed(ctx, cmd)
+        return run_friction_reviewed(ctx, cmd)
     journal.friction(ctx.deps, ctx.actor, ctx.case, cmd.process, cmd.how)
     return [ctx.ok(f"Friction reported on {cmd.process.lower()}. Thanks: the front line "
                    "reviews the processes.")]
@@ -210,10 +210,10 @@ def parse_promise(ctx: Ctx, args: Args) -> Promise:
 @command("promise", "<when> <what>",
          "Record a promise to the customer (when: 17:00, in 30m, in 2h, or an ISO time).",
          parse=parse_promise, who="owner")
-async def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
+def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
     pid = journal.promise(ctx.deps, ctx.actor, ctx.need_case(), cmd.due, cmd.what)
     tz = ctx.actor.tz or ctx.deps.config.people.timezone
-    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    failures = lifecycle.brief_changed(ctx.deps, ctx.need_case())
     return [ctx.ok(f"Promise #{pid} recorded, due {local_text(cmd.due, tz)}. I'll remind you "
                    f"15 minutes before; {ctx.deps.phrases.command('kept', str(pid))} when "
                    "it's done.")] + ctx.failures(failures)
@@ -233,10 +233,10 @@ def parse_kept(ctx: Ctx, args: Args) -> Kept:
 
 @command("kept", "<id>", "Mark a promise to the customer kept (#1 is the case's first).",
          parse=parse_kept, who="owner")
-async def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
+def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
     late = ctx.deps.now() > parse_iso(row.due)
-    failures = await lifecycle.brief_changed(ctx.deps, ctx.need_case())
+    failures = lifecycle.brief_changed(ctx.deps, ctx.need_case())
     return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))
             ] + ctx.failures(failures)
 
@@ -257,7 +257,7 @@ def parse_thanks(ctx: Ctx, args: Args) -> Thanks:
 
 @command("thanks", "@user <what they added>", "Thank a colleague for what they added.",
          parse=parse_thanks, case="optional", who="anyone", any_platform=True)
-async def thanks(ctx: Ctx, cmd: Thanks) -> list[Reply]:
+def thanks(ctx: Ctx, cmd: Thanks) -> list[Reply]:
     journal.thanks(ctx.deps, ctx.actor, ctx.case, cmd.to, cmd.what, ctx.inv.platform)
     return [ctx.ok(f"Thanks to {mention(cmd.to)} recorded: the digest quotes it.", private=False,
                    mentions=(cmd.to,))]

@@ -28,7 +28,7 @@ class Similar:
 @command("similar", "", "Resolved cases most like this one (who helped, how it was solved).",
          parse=lambda ctx, args: Similar() if not args.rest() else _no_words(ctx),
          who="anyone", any_platform=True, reads_only=True)
-async def similar(ctx: Ctx, cmd: Similar) -> list[Reply]:
+def similar(ctx: Ctx, cmd: Similar) -> list[Reply]:
     case = ctx.need_case()
     found = knowledge.similar(ctx.deps, case, ctx.inv.platform)
     if not found:
@@ -70,7 +70,7 @@ def parse_find(ctx: Ctx, args: Args) -> Find:
          options=("customer", "skill", "status", "page"),
          details="Best matches first, 10 a page; cases with every word you give.",
          reads_only=True)
-async def find(ctx: Ctx, cmd: Find) -> list[Reply]:
+def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
                            cmd.status, cmd.page)
     if not found.items:
@@ -106,7 +106,7 @@ def parse_history(ctx: Ctx, args: Args) -> History:
 
 @command("history", "[page]", "Every timeline entry of a case, 20 a page, oldest first.",
          parse=parse_history, who="anyone", any_platform=True)
-async def history(ctx: Ctx, cmd: History) -> list[Reply]:
+def history(ctx: Ctx, cmd: History) -> list[Reply]:
     case = ctx.need_case()
     page = knowledge.history(ctx.deps, ctx.actor, case, cmd.page)
     lines = [messages.event_line(e) for e in page.events]
@@ -124,14 +124,14 @@ class ShowCase:
 
 @command("catchup", "", "The case as it stands and what you haven't seen (only you see it).",
          parse=lambda ctx, args: ShowCase(), who="anyone")
-async def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     case = ctx.need_case()
     return [messages.catchup(knowledge.catch_up(ctx.deps, ctx.actor.id, case), ctx.deps.phrases)]
 
 
 @command("journey", "", "The customer's journey map: functions met, time in each, moods.",
          parse=lambda ctx, args: ShowCase(), who="anyone", any_platform=True, reads_only=True)
-async def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     case = ctx.need_case()
     stops = journey_map(ctx.deps, case)
     if not stops:
@@ -193,7 +193,7 @@ def parse_friction_reviewed(ctx: Ctx, text: str) -> FrictionReviewed:
     return FrictionReviewed(bounded(process.strip(), "process"), bounded(note.strip(), "note"))
 
 
-async def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
+def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
     ranked = friction_service.top(ctx.deps, cmd.weeks)
     if not ranked:
         return [Reply(text=f"No friction reported in the last {cmd.weeks} weeks.")]
@@ -209,8 +209,8 @@ async def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
                   text="\n".join(lines))]
 
 
-async def run_friction_reviewed(ctx: Ctx, cmd: FrictionReviewed) -> list[Reply]:
-    done = await friction_service.review(ctx.deps, ctx.actor, cmd.process, cmd.note)
+def run_friction_reviewed(ctx: Ctx, cmd: FrictionReviewed) -> list[Reply]:
+    done = friction_service.review(ctx.deps, ctx.actor, cmd.process, cmd.note)
     told = (" Told " + ", ".join(mention(p) for p in done.told) + ".") if done.told else ""
     return [ctx.ok(f"Marked {done.process} reviewed.{told}")] + ctx.failures(done.failures)
 

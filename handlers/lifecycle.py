@@ -34,8 +34,8 @@ def _why(what: str, field: str) -> Parser:
          parse=_why("why it is being reopened", "reason"), who="owner or manager",
          details="The owner of record owns it again; the new room's first post links the old "
                  "room, and the timeline says who reopened it and why.")
-async def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
-    done = await lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
+    done = lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
     # The new room is made after this command (the outbox); its first post links the old.
     fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
     where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
@@ -48,8 +48,8 @@ async def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
          parse=_why("why it is cancelled", "reason"), who="owner or manager",
          details="Cancelled is not resolved: the digest counts it apart, nobody is credited, "
                  "and `reopen` brings it back.")
-async def cancel(ctx: Ctx, cmd: Why) -> list[Reply]:
-    done = await lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+def cancel(ctx: Ctx, cmd: Why) -> list[Reply]:
+    done = lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
     return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}", private=False)] + ctx.failures(
         done.failures)
 
@@ -79,14 +79,14 @@ _APPEND_ONLY = ("The original stays in the timeline and the export, marked with 
 
 @command("correct", "<entry> <new text>", "Correct an entry of the timeline.",
          parse=_amend("the corrected text", "note"), details=_APPEND_ONLY)
-async def correct(ctx: Ctx, cmd: Amend) -> list[Reply]:
+def correct(ctx: Ctx, cmd: Amend) -> list[Reply]:
     fix = lifecycle.correct(ctx.deps, ctx.actor, ctx.need_case(), cmd.entry, cmd.text)
     return [ctx.ok(f"Entry #{cmd.entry} corrected (entry #{fix}); the original stays, marked.")]
 
 
 @command("retract", "<entry> <why>", "Withdraw an entry of the timeline, saying why.",
          parse=_amend("why it is withdrawn", "why"), details=_APPEND_ONLY)
-async def retract(ctx: Ctx, cmd: Amend) -> list[Reply]:
+def retract(ctx: Ctx, cmd: Amend) -> list[Reply]:
     lifecycle.retract(ctx.deps, ctx.actor, ctx.need_case(), cmd.entry, cmd.text)
     return [ctx.ok(f"Entry #{cmd.entry} retracted; it stays in the timeline, marked.")]
 
@@ -114,8 +114,8 @@ def parse_set(ctx: Ctx, args: Args) -> SetDetail:
          "Change the case's severity, customer or summary (recorded in the timeline).",
          parse=parse_set, who="owner or manager",
          details="Severity changes the nudge timings (see `[types]` in the README).")
-async def set_(ctx: Ctx, cmd: SetDetail) -> list[Reply]:
-    done = await lifecycle.set_detail(ctx.deps, ctx.actor, ctx.need_case(), cmd.what,
+def set_(ctx: Ctx, cmd: SetDetail) -> list[Reply]:
+    done = lifecycle.set_detail(ctx.deps, ctx.actor, ctx.need_case(), cmd.what,
                                       cmd.value)
     shown = f"sev{cmd.value}" if cmd.what == "severity" else cmd.value
     return [ctx.ok(f"{done.case.ref}: {cmd.what} is now {shown}.", private=False)
@@ -135,9 +135,9 @@ def parse_withdraw(ctx: Ctx, args: Args) -> Withdraw:
 
 @command("withdraw", "", "Withdraw your pending handoff offer; its receiver is told.",
          parse=parse_withdraw, who="owner")
-async def withdraw(ctx: Ctx, cmd: Withdraw) -> list[Reply]:
+def withdraw(ctx: Ctx, cmd: Withdraw) -> list[Reply]:
     case = ctx.need_case()
-    receiver, failures = await lifecycle.withdraw(ctx.deps, ctx.actor, case)
+    receiver, failures = lifecycle.withdraw(ctx.deps, ctx.actor, case)
     return [Reply(text=f"Withdrew the offer of {case.ref} to {mention(receiver)}; they've been "
                        f"told. You are still the owner.", tone=Tone.SUCCESS)
             ] + ctx.failures(failures)

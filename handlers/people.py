@@ -48,7 +48,7 @@ def parse_skills(ctx: Ctx, args: Args) -> Skills:
          details="`add`/`remove` change the skills `need` looks for; `function <name>` says "
                  "which function you work in (billing, networking, legal…), shown with your "
                  "skills. Without a verb it shows them.")
-async def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
+def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     store, deps = ctx.deps.store, ctx.deps
     target = cmd.person or ctx.actor.id
     if cmd.person:

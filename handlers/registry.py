@@ -56,7 +56,8 @@ class Ctx:
 
 
 Parser = Callable[[Ctx, Args], Any]
-Runner = Callable[[Ctx, Any], Awaitable[list[Reply]]]
+# A runner is a plain function: it runs inside the unit of work, where nothing awaits.
+Runner = Callable[[Ctx, Any], list[Reply]]
 Preparer = Callable[[Ctx, Any], Awaitable[Any]]
 
 

@@ -25,7 +25,7 @@ def parse_retry(ctx: Ctx, args: Args) -> Retry:
 @command("retry", "", "Try again the platform calls of the case that gave up (a room, an "
          "invitation, a post); `status` lists them.", parse=parse_retry,
          who="owner or manager")
-async def retry(ctx: Ctx, cmd: Retry) -> list[Reply]:
+def retry(ctx: Ctx, cmd: Retry) -> list[Reply]:
     case = ctx.need_case()
     require_owner(ctx.deps, case, ctx.actor, "retry its platform calls")
     count = outbox.retry(ctx.deps, case)

@@ -1,19 +1,20 @@
 """Dispatch: typed text or form values in, replies (or a form to show) out.
 
-Never raises: a `CommandError` is one line for the user (or an error at its form field);
-anything else is logged with an error id the user is shown.
+Synchronous, inside the entrance's unit of work (one transaction on the calling thread's
+own connection). A `CommandError` is one line for the user (or an error at its form field),
+and what the command wrote before it is rolled back to a savepoint. Anything else is a bug
+or a store failure: it propagates, and the entrance rolls the whole unit back.
 """
 
 from __future__ import annotations
 
 import difflib
 import logging
-import uuid
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot.domain import CASE_REF, Case
+from bot.domain import CASE_REF, Case, Person
 from bot.errors import CommandError
 from bot.forms import Form
 from bot.metrics import COMMANDS
@@ -25,6 +26,8 @@ from handlers.registry import Command, Ctx
 from handlers.validate import MAX_COMMAND, clean_text
 
 log = logging.getLogger("swarmbot.commands")
+# Runs a function on a store thread and awaits its result (Entrance.in_thread).
+InThread = Callable[[Callable[[], Any]], Awaitable[Any]]
 
 
 @dataclass
@@ -68,10 +71,10 @@ class Router:
         return self.phrases.shown(command.name)
 
     # -- typed text -----------------------------------------------------------------------
-    async def run_text(self, inv: Invocation, text: str) -> Result:
-        return await self._guard(inv, text, lambda: self._text(inv, text))
+    def run_text(self, inv: Invocation, text: str) -> Result:
+        return self._guard(inv, text, lambda: self._text(inv, text))
 
-    async def _text(self, inv: Invocation, raw: str) -> Result:
+    def _text(self, inv: Invocation, raw: str) -> Result:
         if len(raw) > MAX_COMMAND:
             raise CommandError(f"That command is {len(raw):,} characters; the limit is "
                                f"{MAX_COMMAND:,}.")
@@ -91,37 +94,48 @@ class Router:
                     and (ctx.case is not None or command.case == "none"):
                 return Result(command.name, form=command.form.build(ctx))
             typed = command.parse(ctx, args)
-            return Result(command.name, await command.run(ctx, typed))
+            return Result(command.name, command.run(ctx, typed))
         except CommandError as err:
             err.command = command.name  # for the metrics: which command refused
             raise
 
-    async def prepare_text(self, inv: Invocation, text: str) -> Prepared | Result | None:
-        """For a command with a `prepare` step (network work): parse it and do that work now,
-        before the entrance opens the command's transaction. None: nothing to prepare (run it
-        as text); a Result: refused (bad words, the fetch failed); else what to run typed."""
+    async def prepare_text(self, inv: Invocation, text: str,
+                           in_thread: InThread) -> Prepared | Result | None:
+        """For a command with a `prepare` step (network work): parse it (on a store thread:
+        parsing reads the store) and do that work now, on the event loop, before the
+        entrance opens the command's unit of work. None: nothing to prepare (run it as
+        text); a Result: refused (bad words, the fetch failed); else what to run typed."""
         command = self.peek(text)
         if command is None or command.prepare is None:
             return None
         prepare = command.prepare
-        found: list[Prepared] = []
 
-        async def run() -> Result:
+        def parse() -> tuple[Ctx, Any] | None:
             head, _, rest = " ".join(clean_text(text).split()).partition(" ")
             if head.lower() not in self.lookup:
                 rest = (self._ref_first(head, rest) or ("", rest))[1]
+            args = Args.parse(rest, command.options)
+            ctx = self._ctx(inv, command, self._case_from_words(command, args, inv),
+                            writes=False)
+            if command.bare_opens_form and not args.text and not args.options:
+                return None  # the form: run as text, nothing to prepare
+            return ctx, command.parse(ctx, args)
+
+        found: list[Prepared] = []
+
+        async def run() -> Result:
             try:
-                args = Args.parse(rest, command.options)
-                ctx = self._ctx(inv, command, self._case_from_words(command, args, inv))
-                if command.bare_opens_form and not args.text and not args.options:
-                    return Result(command.name)  # the form: run as text, nothing to prepare
-                typed = await prepare(ctx, command.parse(ctx, args))
+                parsed = await in_thread(parse)
+                if parsed is None:
+                    return Result(command.name)
+                ctx, typed = parsed
+                typed = await prepare(ctx, typed)
             except CommandError as err:
                 err.command = command.name
                 raise
             found.append(Prepared(command.name, typed, ctx.case.ref if ctx.case else None))
             return Result(command.name)
-        result = await self._guard(inv, text, run, count_ok=False)
+        result = await self._guard_async(inv, text, run)
         if found:
             return found[0]
         return result if result.replies else None
@@ -139,10 +153,10 @@ class Router:
         return command
 
     # -- typed commands built elsewhere (the demo, a helpdesk's intake) ---------------------
-    async def run_typed(self, inv: Invocation, name: str, typed: Any,
-                        ref: str | None = None) -> Result:
+    def run_typed(self, inv: Invocation, name: str, typed: Any,
+                  ref: str | None = None) -> Result:
         """Run a command already built as its dataclass: nothing is parsed."""
-        async def run() -> Result:
+        def run() -> Result:
             command = self.commands[name]
             case = None
             if command.case != "none" and ref is not None:
@@ -153,11 +167,11 @@ class Router:
                 raise CommandError(f"{self.phrases.command(name)} needs a case.")
             try:
                 ctx = self._ctx(inv, command, case)
-                return Result(name, await command.run(ctx, typed))
+                return Result(name, command.run(ctx, typed))
             except CommandError as err:
                 err.command = name
                 raise
-        return await self._guard(inv, name, run)
+        return self._guard(inv, name, run)
 
     # -- forms ----------------------------------------------------------------------------
     def form_for(self, inv: Invocation, text: str) -> Form | None:
@@ -172,17 +186,18 @@ class Router:
             return None
         return command.form.build(self._ctx(inv, command, case))
 
-    async def run_form(self, inv: Invocation, name: str, values: dict[str, str],
-                       context: dict[str, str]) -> Result:
-        async def run() -> Result:
+    def run_form(self, inv: Invocation, name: str, values: dict[str, str],
+                 context: dict[str, str]) -> Result:
+        def run() -> Result:
             command, ctx, typed_or_form = self._read_form(inv, name, values, context)
             if isinstance(typed_or_form, Form):
                 return Result(command.name, form=typed_or_form)
             try:
-                return Result(command.name, await command.run(ctx, typed_or_form))
+                with self.deps.store.savepoint():
+                    return Result(command.name, command.run(ctx, typed_or_form))
             except CommandError as err:
                 return self._form_error(command, ctx, err, values)
-        return await self._guard(inv, f"form {name}", run)
+        return self._guard(inv, f"form {name}", run)
 
     def check_form(self, inv: Invocation, name: str, values: dict[str, str],
                    context: dict[str, str]) -> dict[str, str]:
@@ -227,34 +242,47 @@ class Router:
         return Result(command.name, form=form.with_errors({where: err.message}, values))
 
     # -- shared -----------------------------------------------------------------------------
-    async def _guard(self, inv: Invocation, what: str,
-                     run: Callable[[], Awaitable[Result]], count_ok: bool = True) -> Result:
+    def _guard(self, inv: Invocation, what: str, run: Callable[[], Result]) -> Result:
+        """A `CommandError` is the command refusing: what it wrote is rolled back to the
+        savepoint taken here (the unit of work goes on, to record the delivery as done) and
+        the user reads its one line. Anything else is not the user's doing: it propagates,
+        the entrance rolls the whole unit back and tells the user an error id."""
         try:
-            result = await run()
+            with self.deps.store.savepoint():
+                result = run()
         except CommandError as err:
             COMMANDS.labels(err.command or "unknown", "refused").inc()
             return Result(replies=[Reply.error(err.message)])
-        except Exception:  # the one place that turns a bug into an error id the user can quote
-            error_id = uuid.uuid4().hex[:8]
-            log.exception("error %s handling %r from %s on %s", error_id, what[:200],
-                          inv.user_id, inv.platform)
-            COMMANDS.labels("unknown", "error").inc()
-            return Result(replies=[Reply.error(
-                f"Something went wrong on our side (error id {error_id}). "
-                "Tell your swarmbot admin this id; the log has the details.")])
-        if not count_ok:  # a step before the run, which counts itself
-            return result
         # swarmbot_commands{command, outcome} (bot/metrics.py): refused is a one-line answer.
         COMMANDS.labels(result.command or "unknown", "refused" if result.failed else "ok").inc()
         return result
 
-    def _ctx(self, inv: Invocation, command: Command, case: Case | None) -> Ctx:
+    async def _guard_async(self, inv: Invocation, what: str,
+                           run: Callable[[], Awaitable[Result]]) -> Result:
+        """The prepare step (network work before the unit of work): a refusal is one line;
+        it writes nothing of its own, so there is nothing to roll back."""
+        try:
+            return await run()
+        except CommandError as err:
+            COMMANDS.labels(err.command or "unknown", "refused").inc()
+            return Result(replies=[Reply.error(err.message)])
+
+    def _ctx(self, inv: Invocation, command: Command, case: Case | None,
+             writes: bool = True) -> Ctx:
+        """`writes` False: outside a unit of work (parsing before a prepare step): nothing
+        is locked or written; a person not known yet is who the platform says."""
+        if case is not None and not command.reads_only and writes:
+            # Commands on one case take turns (across replicas too); read again under the
+            # lock, as the command before it in line left it.
+            case = self.deps.store.cases.lock(case.id) or case
         if case is not None and not case.lives_on(inv.platform) and not command.any_platform:
             raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
                                f"{self.phrases.command(command.name)} it there.")
         deps = self.deps
         actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
-                                         deps.now_iso())
+                                         deps.now_iso()) if writes else \
+            deps.store.people.get(inv.user_id) or Person(inv.user_id, inv.user_name or
+                                                         inv.user_id, tz=inv.user_tz)
         return Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
                    slash=self.slash, name=self.shown(command), router=self)
 

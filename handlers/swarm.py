@@ -44,8 +44,8 @@ def parse_need(ctx: Ctx, args: Args) -> Need:
 @command("need", "<skill>… [tried=\"…\"]",
          "Ask triage for skills; suggests the fewest available people who cover them.",
          parse=parse_need, options=("tried",))
-async def need(ctx: Ctx, cmd: Need) -> list[Reply]:
-    needed = await membership.need(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.skills),
+def need(ctx: Ctx, cmd: Need) -> list[Reply]:
+    needed = membership.need(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.skills),
                                    cmd.tried)
     return [ctx.ok(f"Asked triage for {', '.join(cmd.skills)}.\n"
                    + suggestion_text(needed.suggestion))] + similar_replies(needed.similar) \
@@ -73,8 +73,8 @@ def parse_invite(ctx: Ctx, args: Args) -> Invite:
 
 
 @command("invite", "@user… [why]", "Invite people into the swarm.", parse=parse_invite)
-async def invite(ctx: Ctx, cmd: Invite) -> list[Reply]:
-    done = await membership.invite(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.people),
+def invite(ctx: Ctx, cmd: Invite) -> list[Reply]:
+    done = membership.invite(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.people),
                                    cmd.why)
     added = [mention(j.person) for j in done if not j.already]
     already = [mention(j.person) for j in done if j.already]
@@ -97,12 +97,12 @@ def parse_why(ctx: Ctx, args: Args) -> Membership:
 
 @command("join", "", "Join a swarm (you get a private catch-up).", parse=parse_why,
          who="anyone")
-async def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
+def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
     case = ctx.need_case()
     why = cmd.why
     if ctx.inv.room_id and ctx.deps.port(case.platform).triage_room == ctx.inv.room_id:
         why = why or "answered the help request"
-    joined = await membership.join(ctx.deps, ctx.actor, case, why)
+    joined = membership.join(ctx.deps, ctx.actor, case, why)
     if joined.already:
         return [Reply(text=f"You're already in the swarm for {case.ref}.")]
     where = f" (#{case.room_name})" if case.room_name else ""
@@ -112,7 +112,7 @@ async def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
 
 @command("leave", "", "Leave a swarm (the owner hands off instead).", parse=parse_why,
          who="specialists")
-async def leave(ctx: Ctx, cmd: Membership) -> list[Reply]:
+def leave(ctx: Ctx, cmd: Membership) -> list[Reply]:
     case = ctx.need_case()
     membership.leave(ctx.deps, ctx.actor, case)
     return [ctx.ok(f"You left the swarm for {case.ref}. Thanks for helping.")]

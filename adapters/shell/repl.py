@@ -113,10 +113,14 @@ class Shell:
             self._say(where, render(reply, self.slash))
 
     async def replay(self) -> None:
-        """Commands a crash interrupted (recorded, not finished) run now, said as such."""
-        for delivery in self.entrance.pending(SOURCE):
-            self.out(f"(finishing a command from before the restart, by @{delivery.sender.id})")
-            await self.show(delivery, await self.entrance.process(delivery))
+        """Commands a crash interrupted (recorded, not finished) run now, said as such, by
+        the core's one replay loop (one pass: the shell serves nothing meanwhile)."""
+        self.entrance.replay_with(SOURCE, self._finish)
+        await self.entrance.replay_pending()
+
+    async def _finish(self, delivery: Delivery) -> None:
+        self.out(f"(finishing a command from before the restart, by @{delivery.sender.id})")
+        await self.show(delivery, await self.entrance.process(delivery))
 
 
 def read_lines(stdin: BinaryIO, interactive: bool, prompt: Callable[[], str]

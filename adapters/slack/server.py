@@ -15,7 +15,6 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from functools import partial
 
 import aiohttp
 from aiohttp import web
@@ -25,7 +24,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
-from adapters.after_ack import Work, run_logged
+from adapters.after_ack import Work
 from adapters.boundary import Rejected, check_media_type, internal_error, read_body
 from adapters.slack.app import build_bolt_app
 from adapters.slack.client import bolt_client, make_client
@@ -36,7 +35,6 @@ from adapters.slack.intake import Intake
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
 from bot.errors import ConfigError, PortError
-from handlers.delivery import Delivery
 from handlers.entrance import Entrance
 
 log = logging.getLogger(__name__)
@@ -82,7 +80,7 @@ class SlackRuntime:
     dispatcher: Dispatcher | None = None
 
     async def close(self) -> None:
-        await self.work.drain()
+        await self.work.stop()  # running commands finish (and answer); queued ones wait
         await self.session.close()
 
 
@@ -188,9 +186,9 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
             return internal_error(log, f"handling a Slack {read.kind}")
 
     async def on_startup(_: web.Application) -> None:
-        # Read the backlog now, before the server listens: rows written from here on
-        # belong to requests whose own lazy listener processes them.
-        runtime.work.start(replay_pending(runtime, entrance.pending(SOURCE)))
+        # What the inbox holds unfinished is run by the core's one replay loop
+        # (handlers/entrance.py, started with the server), answered through the Web API.
+        entrance.replay_with(SOURCE, dispatcher.run)
         if config.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 
@@ -212,13 +210,3 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     app.on_startup.append(on_startup)
     app.on_cleanup.append(on_cleanup)
     return bolt
-
-
-async def replay_pending(runtime: SlackRuntime, pending: list[Delivery]) -> int:
-    """Process what the inbox held at start-up: requests acked before a crash or a stop."""
-    assert runtime.dispatcher is not None
-    dispatcher = runtime.dispatcher
-    for item in pending:
-        log.info("slack: finishing %s from before the restart", item.key)
-        await run_logged(f"replay {item.key}", partial(dispatcher.run, item))
-    return len(pending)

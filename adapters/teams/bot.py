@@ -165,22 +165,18 @@ class SwarmTeamsBot(TeamsActivityHandler):
             except PortError as err:  # told to the log: Teams refused or was unreachable
                 log.warning("Teams: could not answer %s: %s", delivery.key, err)
 
-    async def replay_inbox(self) -> int:
-        """Run the commands a crash left in the inbox (received, not done). Returns how many;
-        the answers go to the conversation each came from."""
-        done = 0
-        for delivery in self.entrance.pending(PLATFORM):
-            outcome = await self.entrance.process(delivery)
-            for reply in outcome.replies:
-                try:
-                    if delivery.room:
-                        await self.port.post(delivery.room, reply)
-                    else:
-                        await self.port.direct_message(delivery.sender.id, reply)
-                except PortError as err:
-                    log.warning("Teams: could not answer inbox item %s: %s", delivery.key, err)
-            done += 1
-        return done
+    async def replay(self, delivery: Delivery) -> None:
+        """Finish a delivery the inbox held (the core's replay loop calls this): its turn is
+        gone, so the answer goes to the conversation it came from, proactively."""
+        outcome = await self.entrance.process(delivery)
+        for reply in outcome.replies:
+            try:
+                if delivery.room:
+                    await self.port.post(delivery.room, reply)
+                else:
+                    await self.port.direct_message(delivery.sender.id, reply)
+            except PortError as err:
+                log.warning("Teams: could not answer inbox item %s: %s", delivery.key, err)
 
     # -- membership (conversationUpdate) -------------------------------------------------
     # The stock dispatch looks up every added member through the connector (one call

@@ -54,7 +54,7 @@ class TeamsRuntime:
     work: Work = field(default_factory=Work)  # messages' commands, run after their ack
 
     async def close(self) -> None:
-        await self.work.drain()  # acked commands finish (and answer) before sessions close
+        await self.work.stop()  # running commands finish (and answer); queued ones wait
         await self.auth.connectors.close()
         await self.session.close()
 
@@ -141,9 +141,9 @@ def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entr
     app[RUNTIME_KEY] = runtime
 
     async def replay(_: web.Application) -> None:
-        finished = await bot.replay_inbox()
-        if finished:
-            log.info("Teams: finished %d command(s) received before a restart", finished)
+        # What the inbox holds unfinished is run by the core's one replay loop
+        # (handlers/entrance.py, started with the server), answered proactively.
+        entrance.replay_with(PLATFORM, bot.replay)
 
     async def close(_: web.Application) -> None:
         await runtime.close()

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Callable
 from contextvars import ContextVar
@@ -29,10 +28,6 @@ class Deps:
     ports: dict[str, ChatPort]
     config: Config
     clock: Callable[[], datetime] = utcnow
-    # Held by a command's transaction and by the outbox worker's writes: they share one
-    # connection, and a command awaiting inside its transaction must not take in the
-    # worker's rows (nor lose them if it rolls back).
-    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
     # Connected helpdesks by name (issue 11); the composition root fills it.
     helpdesks: dict[str, HelpdeskPort] = field(default_factory=dict)
 

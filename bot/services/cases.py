@@ -33,7 +33,7 @@ class Opened:
     skills: list[str] = field(default_factory=list)  # the type's default skills
 
 
-async def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
+def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                     severity: int = DEFAULT_SEVERITY, customer: str = "",
                     delight: str | None = None, skills: list[str] | None = None,
                     ticket: Ticket | None = None, no_owner: str | None = None,
@@ -128,7 +128,7 @@ def check_promises(deps: Deps, case: Case, carry: str | None) -> None:
             field="resolution")
 
 
-async def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
+def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
                        carry: str | None = None) -> Resolved:
     check_resolve(deps, actor, case)
     check_promises(deps, case, carry)

@@ -47,7 +47,7 @@ class Reviewed:
     failures: list[str]
 
 
-async def review(deps: Deps, actor: Person, process: str, note: str) -> Reviewed:
+def review(deps: Deps, actor: Person, process: str, note: str) -> Reviewed:
     if not deps.is_manager(actor):
         raise NotAllowed("Only a manager can mark a process reviewed.")
     process = process.strip().lower()

@@ -29,7 +29,7 @@ class Offered:
     failures: list[str] = field(default_factory=list)
 
 
-async def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
+def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
                 tried: str | None) -> Offered:
     check_offer(deps, actor, case, to)
     store, now = deps.store, deps.now_iso()
@@ -81,7 +81,7 @@ class Accepted:
     failures: list[str] = field(default_factory=list)
 
 
-async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
+def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
     require_open(case)
     pending = _pending_for(deps, case, actor)
     store, now = deps.store, deps.now_iso()
@@ -114,7 +114,7 @@ async def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
     return Accepted(case=updated, previous_owner=previous, failures=effects.failures)
 
 
-async def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> list[str]:
+def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> list[str]:
     require_open(case)
     pending = _pending_for(deps, case, actor)
     store, now = deps.store, deps.now_iso()

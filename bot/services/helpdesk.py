@@ -115,13 +115,11 @@ async def perform(deps: Deps, write_id: int, tried_before: bool = False) -> None
         if not (tried_before or write.attempts) or not await port.has_note(link, f"[{marker}]"):
             await port.add_note(link, Note(text=f"{text}\n\n[{marker}]", marker=marker))
     except HelpdeskError as err:
-        async with deps.lock:  # the worker writes under the lock (see outbox._attempt)
-            store.helpdesk.attempted(write.id, err.detail)
+        await asyncio.to_thread(store.helpdesk.attempted, write.id, err.detail)
         log.warning("write-back %s to %s %s failed: %s", write.id, port.name, link.ticket_id,
                     err.detail)
         raise
-    async with deps.lock:
-        store.helpdesk.done(write.id, deps.now_iso())
+    await asyncio.to_thread(store.helpdesk.done, write.id, deps.now_iso())
 
 
 def _name(deps: Deps, person: str) -> str:

@@ -43,7 +43,7 @@ def check_reopen(deps: Deps, actor: Person, case: Case) -> None:
     require_owner(deps, case, actor, "reopen it")
 
 
-async def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
+def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
     check_reopen(deps, actor, case)
     store, now = deps.store, deps.now_iso()
     was = _closed_word(case)
@@ -70,7 +70,7 @@ async def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
     return Changed(store.cases.by_id(case.id) or fresh, effects.failures)
 
 
-async def cancel(deps: Deps, actor: Person, case: Case, reason: str) -> Changed:
+def cancel(deps: Deps, actor: Person, case: Case, reason: str) -> Changed:
     require_open(case)
     require_owner(deps, case, actor, "cancel it")
     store, now = deps.store, deps.now_iso()
@@ -136,7 +136,7 @@ def marks(events: list[TimelineEvent]) -> dict[int, str]:
     return out
 
 
-async def set_detail(deps: Deps, actor: Person, case: Case, what: str,
+def set_detail(deps: Deps, actor: Person, case: Case, what: str,
                      value: str | int) -> Changed:
     require_open(case)
     require_owner(deps, case, actor, f"change its {what}")
@@ -156,7 +156,7 @@ async def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     return Changed(fresh, effects.failures)
 
 
-async def withdraw(deps: Deps, actor: Person, case: Case) -> tuple[str, list[str]]:
+def withdraw(deps: Deps, actor: Person, case: Case) -> tuple[str, list[str]]:
     """Withdraw the pending offer; its receiver is told. Returns (receiver, failures)."""
     require_open(case)
     require_owner(deps, case, actor, "withdraw its handoff offer")
@@ -189,7 +189,7 @@ def refresh_brief(deps: Deps, case: Case, effects: Effects) -> None:
     effects.update_brief()
 
 
-async def brief_changed(deps: Deps, case: Case) -> list[str]:
+def brief_changed(deps: Deps, case: Case) -> list[str]:
     """For commands whose own service has no platform call (delight, promise, kept)."""
     effects = Effects(deps, case)
     refresh_brief(deps, case, effects)

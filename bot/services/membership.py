@@ -41,7 +41,7 @@ def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
     return suggest(skills, candidates, in_room)
 
 
-async def need(deps: Deps, actor: Person, case: Case, skills: list[str],
+def need(deps: Deps, actor: Person, case: Case, skills: list[str],
                tried: str | None) -> Needed:
     require_open(case)
     require_participant(deps, case, actor)
@@ -88,7 +88,7 @@ def _record_join(deps: Deps, case: Case, pid: str, invited_by: str | None,
     return True
 
 
-async def join(deps: Deps, actor: Person, case: Case, why: str | None = None) -> Joined:
+def join(deps: Deps, actor: Person, case: Case, why: str | None = None) -> Joined:
     require_open(case)
     with deps.store.transaction():
         if not _record_join(deps, case, actor.id, None, why):
@@ -98,7 +98,7 @@ async def join(deps: Deps, actor: Person, case: Case, why: str | None = None) ->
     return Joined(person=actor.id, already=False, failures=effects.failures)
 
 
-async def invite(deps: Deps, actor: Person, case: Case, people: list[str],
+def invite(deps: Deps, actor: Person, case: Case, people: list[str],
                  why: str | None) -> list[Joined]:
     require_open(case)
     require_participant(deps, case, actor)
@@ -147,7 +147,7 @@ def _record_leave(deps: Deps, case: Case, pid: str) -> None:
         store.timeline.append(case.id, now, "left", pid, f"{mention(pid)} left the swarm")
 
 
-async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) -> None:
+def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     """Someone left the room on the platform. The owner is invited back, with the reason."""
     case = deps.store.cases.by_room(room_id)
     if case is None or not case.is_open or not case.lives_on(platform):
@@ -168,7 +168,7 @@ async def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) ->
         _record_leave(deps, case, pid)
 
 
-async def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) -> None:
+def room_member_joined(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     case = deps.store.cases.by_room(room_id)
     if case is None or not case.is_open or not case.lives_on(platform):
         return

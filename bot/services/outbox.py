@@ -1,13 +1,9 @@
 """The outbox worker: performs the platform calls commands recorded, after their commit.
 
-Each kind has its idempotency plan, because a try may have acted before it failed (a
-connection dropped after Slack created the channel) or before a crash:
-    create_room  the case has a room: done; else look for the room by name (adopting a
-                 channel a lost try made) before creating one
-    invite       "already in the channel" is done (the ports say so)
-    brief, post  after a try that may have gone out, look for the post first where the
-                 port can (PostFinder); the message id is recorded
-    archive      "already archived" is done (the ports say so)
+Each kind has a performer with its idempotency plan (bot/services/performers.py, one
+registry), because a try may have acted before it failed or before a crash. Rows are
+claimed and their results written on a thread of the store's (never on the event loop),
+each in a transaction of its own that never spans the platform call.
 Transient failures (429, 5xx, dropped connections) are tried again with capped
 exponential backoff and jitter, never before Retry-After; permanent ones are not retried.
 A call that gives up is told to the case owner in one line with `retry`, and `status`
@@ -21,31 +17,22 @@ import contextlib
 import random
 import uuid
 import weakref
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
+from typing import Any, TypeVar
 
-from bot.domain import Case, CaseStatus, iso, room_name_for
+from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
 from bot.metrics import OUTBOX_GAVE_UP, OUTBOX_RETRIES
 from bot.people import mention
-from bot.ports import ChatPort, DirectMessageFinder, MessageUpdater, PostFinder
-from bot.replies import Reply
 from bot.services import messages
-from bot.services.base import ENQUEUED, Deps, Effects, log, reply_from_json
+from bot.services.base import ENQUEUED, Deps, Effects, log
+from bot.services.performers import NotYet, perform
 from bot.store.interfaces import OutboxItem
 
-# While a case's room is still being made, calls into it wait this long between looks.
-_ROOM_WAIT = timedelta(seconds=0.2)
-_GAVE_UP_WAIT = timedelta(minutes=10)
-
-
-class _NotYet(Exception):
-    """The call cannot be made yet (its room is not there): try later, not counted."""
-
-    def __init__(self, wait: timedelta) -> None:
-        super().__init__("not yet")
-        self.wait = wait
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -53,10 +40,6 @@ class GaveUp:
     item: OutboxItem
     case: Case | None
     line: str  # what the owner reads
-
-
-def room_name(deps: Deps, case: Case) -> str:
-    return room_name_for(case.ref, case.summary, prefix=deps.port(case.platform).room_prefix)
 
 
 def backoff(deps: Deps, tries: int, retry_after: float | None) -> float:
@@ -88,27 +71,31 @@ async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None =
     is someone else. Calls that do not depend on each other run concurrently (see _waves):
     after a room is made, its invitation, topic and brief go out together."""
     gave_up: list[GaveUp] = []
-    due = deps.store.outbox.due(deps.now_iso(), limit)
+    due = await asyncio.to_thread(deps.store.outbox.due, deps.now_iso(), limit)
     by_case: dict[int | None, list[OutboxItem]] = {}
     for item in (due if quiet is None else [i for i in due if i.id in quiet]):
         by_case.setdefault(item.case_id, []).append(item)
     loop = asyncio.get_running_loop()
     slots = _process_slots.setdefault(loop, asyncio.Semaphore(PER_PROCESS))
 
-    async def one(item: OutboxItem, case_slots: asyncio.Semaphore) -> None:
+    async def one(item: Claimed, case_slots: asyncio.Semaphore) -> None:
         async with case_slots, slots:
             failed = await _one(deps, item, quiet, invoker)
         if failed is not None:
             gave_up.append(failed)
 
-    async def lane(items: list[OutboxItem], case_slots: asyncio.Semaphore) -> None:
+    async def lane(items: list[Claimed], case_slots: asyncio.Semaphore) -> None:
         for item in items:
             await one(item, case_slots)
 
     async def case_calls(items: list[OutboxItem]) -> None:
         case_slots = asyncio.Semaphore(PER_CASE)
         for wave in _waves(items):
-            await asyncio.gather(*(lane(lane_items, case_slots) for lane_items in wave))
+            # A wave's rows are claimed together, in one trip to the store's thread, so its
+            # calls start in the order they were recorded (the shell prints that order).
+            claimed = await asyncio.to_thread(_claim_all, deps, [i for ln in wave for i in ln])
+            lanes = [[c for c in (claimed[i.id] for i in ln) if c is not None] for ln in wave]
+            await asyncio.gather(*(lane(ln, case_slots) for ln in lanes if ln))
 
     await asyncio.gather(*(case_calls(items) for items in by_case.values()))
     return sorted(gave_up, key=lambda g: g.item.id)  # told in the order they were recorded
@@ -139,15 +126,30 @@ def _waves(items: list[OutboxItem]) -> list[list[list[OutboxItem]]]:
     return waves
 
 
-async def _one(deps: Deps, item: OutboxItem, quiet: set[int] | None,
-               invoker: str | None) -> GaveUp | None:
-    """Claim a row and try it once; the owner is told here if it gave up (see drain)."""
+Claimed = tuple[OutboxItem, Case | None]
+
+
+def _claim_all(deps: Deps, items: list[OutboxItem]) -> dict[int, Claimed | None]:
+    """Claim rows (each for `lease` seconds, a try counted), each with its case as it is
+    now; None for a row that is not due (another worker has it, or it waits for an earlier
+    row of its case)."""
     lease = iso(deps.now() + timedelta(seconds=deps.config.outbox.lease))
-    async with deps.lock:
-        if not deps.store.outbox.claim(item.id, deps.now_iso(), lease, _BARRIERS):
-            return None
-        item = deps.store.outbox.get(item.id) or item  # with the try just counted
-    failed = await _attempt(deps, item)
+    claimed: dict[int, Claimed | None] = {}
+    for item in items:
+        if deps.store.outbox.claim(item.id, deps.now_iso(), lease, _BARRIERS):
+            item = deps.store.outbox.get(item.id) or item  # with the try counted
+            case = deps.store.cases.by_id(item.case_id) if item.case_id is not None else None
+            claimed[item.id] = (item, case)
+        else:
+            claimed[item.id] = None
+    return claimed
+
+
+async def _one(deps: Deps, claimed: Claimed, quiet: set[int] | None,
+               invoker: str | None) -> GaveUp | None:
+    """Try a claimed row once; the owner is told here if it gave up (see drain)."""
+    item, case = claimed
+    failed = await _attempt(deps, item, case)
     if failed is not None:
         is_quiet = quiet is not None and item.id in quiet
         if failed.case is not None and not (is_quiet and failed.case.owner == invoker):
@@ -155,37 +157,45 @@ async def _one(deps: Deps, item: OutboxItem, quiet: set[int] | None,
     return failed
 
 
-async def _attempt(deps: Deps, item: OutboxItem) -> GaveUp | None:
-    case = deps.store.cases.by_id(item.case_id) if item.case_id is not None else None
+async def _attempt(deps: Deps, item: OutboxItem, case: Case | None) -> GaveUp | None:
+    """One try. The store is written on a thread of its own, in one transaction (never on
+    the event loop, never across the platform call's await)."""
     try:
-        result = await _perform(deps, item, case)
-    except (_NotYet, PortError) as err:
-        async with deps.lock:
-            return _failed(deps, item, case, err)
+        result = await perform(deps, item, case)
+    except (NotYet, PortError) as err:
+        return await asyncio.to_thread(_in_transaction, deps, _failed, deps, item, case, err)
     except Exception:  # a bug or an SDK surprise: logged in full, tried again later
         error_id = uuid.uuid4().hex[:8]
         log.exception("outbox %s: error %s performing %s", item.id, error_id, item.kind)
-        async with deps.lock:
-            return _failed(deps, item, case, PortError(
-                item.kind, f"unexpected error (error id {error_id})", transient=True))
-    async with deps.lock:
-        # Written under the lock, as every write of the worker: a command's transaction
-        # (which holds it) must not take in the worker's rows.
-        if item.kind == "create_room" and result and case is not None and not case.room_id:
-            deps.store.cases.set_room(case.id, result["room_id"], result["room_name"])
-        if item.kind == "brief" and result and case is not None:
-            # Where the brief is, so that changes to the case can rewrite it in place.
-            deps.store.refs.put(case.platform, "brief", str(case.id),
-                                {"room_id": result.get("room_id"),
-                                 "message_id": result["message_id"]}, deps.now_iso())
-        deps.store.outbox.finish(item.id, result, deps.now_iso())
+        return await asyncio.to_thread(_in_transaction, deps, _failed, deps, item, case,
+                                       PortError(item.kind,
+                                                 f"unexpected error (error id {error_id})",
+                                                 transient=True))
+    await asyncio.to_thread(_in_transaction, deps, _done, deps, item, case, result)
     return None
 
 
+def _in_transaction(deps: Deps, call: Callable[..., T], *args: Any) -> T:
+    with deps.store.transaction():
+        return call(*args)
+
+
+def _done(deps: Deps, item: OutboxItem, case: Case | None,
+          result: dict[str, str] | None) -> None:
+    if item.kind == "create_room" and result and case is not None and not case.room_id:
+        deps.store.cases.set_room(case.id, result["room_id"], result["room_name"])
+    if item.kind == "brief" and result and case is not None:
+        # Where the brief is, so that changes to the case can rewrite it in place.
+        deps.store.refs.put(case.platform, "brief", str(case.id),
+                            {"room_id": result.get("room_id"),
+                             "message_id": result["message_id"]}, deps.now_iso())
+    deps.store.outbox.finish(item.id, result, deps.now_iso())
+
+
 def _failed(deps: Deps, item: OutboxItem, case: Case | None,
-            err: _NotYet | PortError) -> GaveUp | None:
+            err: NotYet | PortError) -> GaveUp | None:
     store = deps.store
-    if isinstance(err, _NotYet):
+    if isinstance(err, NotYet):
         store.outbox.later(item.id, item.tries - 1, iso(deps.now() + err.wait), None,
                            deps.now_iso())
         return None
@@ -209,100 +219,6 @@ def _failed(deps: Deps, item: OutboxItem, case: Case | None,
         store.timeline.append(case.id, deps.now_iso(), "platform_failed", None,
                               f"couldn't {what}: {err.detail}")
     return GaveUp(item, case, line)
-
-
-async def _perform(deps: Deps, item: OutboxItem, case: Case | None) -> dict[str, str] | None:
-    port = deps.port(item.platform)
-    p = item.payload
-    if item.kind == "create_room":
-        assert case is not None, "a room is always a case's"
-        if case.room_id:
-            return {"room_id": case.room_id}
-        name = room_name(deps, case)
-        # Look first after a try that may have made it, and when repairing: adopt the
-        # channel a lost try created instead of making a second one.
-        room = await port.find_room(name) if item.tries > 1 or p.get("look_first") else None
-        if room is None:
-            # A port whose topic is a call of its own gets it as a row run beside the
-            # invitation and the brief (rooms.open_room), not one more wait before them.
-            topic = "" if p.get("topic_apart") else messages.topic(case)
-            room = await port.create_room(name, topic)
-        return {"room_id": room.id, "room_name": room.name}
-    if item.kind == "helpdesk":
-        from bot.services import helpdesk  # the helpdesk link's own module performs it
-
-        await helpdesk.perform(deps, int(p["write_id"]), tried_before=item.tries > 1)
-        return None
-    if item.kind == "dm":
-        reply = reply_from_json(p["reply"])
-        if item.tries > 1 and isinstance(port, DirectMessageFinder) and \
-                await port.find_direct_message(p["person"], reply):
-            return None  # a try that was cut off (a killed replica) had sent it
-        await port.direct_message(p["person"], reply)
-        return None
-    room_id = p.get("room") or _case_room(deps, case)
-    if item.kind == "invite":
-        await port.invite(room_id, list(p["people"]))
-    elif item.kind == "set_topic":
-        await port.set_topic(room_id, p["topic"])
-    elif item.kind == "archive":
-        await port.archive(room_id)
-    elif item.kind == "update_brief":
-        assert case is not None, "a brief is always a case's"
-        return await _update_brief(deps, case, port)
-    elif item.kind in ("post", "brief"):
-        reply = reply_from_json(p["reply"]) if item.kind == "post" else _brief(
-            deps, case or _missing(item), list(p.get("skills", [])))
-        if item.tries > 1 and isinstance(port, PostFinder):
-            found = await port.find_post(room_id, reply)
-            if found:
-                return {"message_id": found, "found": "yes"}
-        return {"message_id": await port.post(room_id, reply), "room_id": room_id}
-    else:
-        raise PortError(item.kind, f"unknown outbox kind {item.kind!r}")
-    return None
-
-
-def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
-    """The brief as the case stands when it is posted (or updated): its ticket, its open
-    promises, and what was solved before that looks like it."""
-    from bot.services import knowledge
-
-    store = deps.store
-    return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                          similar=knowledge.similar_lines(deps, case),
-                          promises=store.journal.open_promises(case.id))
-
-
-async def _update_brief(deps: Deps, case: Case, port: ChatPort) -> dict[str, str] | None:
-    """Rewrite the brief in place where it was posted in the case's current room and the
-    platform can edit messages; otherwise there is nothing to update (a brief still to be
-    posted is written as the case stands then)."""
-    where = deps.store.refs.get(case.platform, "brief", str(case.id))
-    if where is None or where.get("room_id") != case.room_id or \
-            not isinstance(port, MessageUpdater):
-        return None
-    skills = list(dict.fromkeys(s for h in deps.store.cases.help_requests(case.id)
-                                for s in h.skills))
-    await port.update_message(where["room_id"], where["message_id"],
-                              _brief(deps, case, skills))
-    return None
-
-
-def _missing(item: OutboxItem) -> Case:
-    raise PortError(item.kind, "its case is gone")
-
-
-def _case_room(deps: Deps, case: Case | None) -> str:
-    if case is None:
-        raise PortError("reach the room", "its case is gone")
-    if case.room_id:
-        return case.room_id
-    if any(i.kind == "create_room" for i in deps.store.outbox.pending_for(case.id)):
-        raise _NotYet(_ROOM_WAIT)
-    # Its creation gave up (the owner was told once, for the room): wait for `retry`, which
-    # makes these due again, rather than telling the same cause once per call.
-    raise _NotYet(_GAVE_UP_WAIT)
 
 
 async def _tell_owner(deps: Deps, failed: GaveUp) -> None:

@@ -11,7 +11,7 @@ from bot.domain import Case
 from bot.people import mention
 from bot.services import messages
 from bot.services.base import Deps, Effects
-from bot.services.outbox import room_name
+from bot.services.performers import room_name
 
 __all__ = ["open_room", "room_name"]
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
+from sqlite_utils import Database
+
 from bot.domain import (
     Case,
     CaseStatus,
@@ -60,6 +62,16 @@ class SqliteCases(BaseQueries):
 
     def by_id(self, case_id: int) -> Case | None:
         r = self._one("SELECT * FROM cases WHERE id = ?", (case_id,))
+        return _case(r) if r else None
+
+    def lock(self, case_id: int) -> Case | None:
+        """The case as it is now, and until the transaction ends no other one changes it:
+        commands on one case take turns, others run side by side. PostgreSQL locks the row
+        (a second replica's command on the case waits here); SQLite's writers take turns
+        at BEGIN IMMEDIATE already."""
+        if isinstance(self.db, Database):
+            return self.by_id(case_id)
+        r = self._one("SELECT * FROM cases WHERE id = ? FOR UPDATE", (case_id,))
         return _case(r) if r else None
 
     def by_ref(self, ref: str) -> Case | None:

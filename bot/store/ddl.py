@@ -83,3 +83,9 @@ CREATE INDEX digest_kept_by_span ON digest_kept(lo, hi)
 # 500k-case year).
 TIMELINE_LIFECYCLE = ("CREATE INDEX timeline_lifecycle ON timeline (at) "
                       "WHERE kind IN ('cancelled', 'reopened')")
+
+# Issue 23: deliveries closed as failed (a bug) apart from those done.
+INBOX_FAILED = """
+ALTER TABLE inbox ADD COLUMN failed_at TEXT;
+ALTER TABLE inbox ADD COLUMN error_id TEXT
+"""

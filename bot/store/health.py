@@ -33,3 +33,16 @@ def _postgres_problems(store: Any) -> list[str]:
         return [f"store schema not current: {p}" for p in schema_problems(store.db)]
     except (psycopg.Error, PoolTimeout) as err:
         return [f"store not reachable: {str(err).strip().splitlines()[0]}"]
+
+
+def write_problems(store: Any, at: str) -> list[str]:
+    """[] when a write commits (a row marked and unmarked in `sent`); else one line."""
+    try:
+        with store.transaction():
+            store.sent.mark("readyz", "probe", "write", at)
+            store.sent.unmark("readyz", "probe", "write")
+    except Exception as err:
+        if not store.is_unavailable(err):
+            raise
+        return [f"store cannot write: {str(err).strip().splitlines()[0]}"]
+    return []

@@ -1,9 +1,9 @@
 """The store's interface: one narrow repository per aggregate, and the unit of work holding them.
 
-SQLite (bot/store/sqlite.py) implements it today; PostgreSQL will implement the same
-Protocols, and tests/store/ runs the same contract tests against every implementation.
-So the signatures carry domain values (bot/domain.py dataclasses, ids, ISO UTC strings),
-never rows keyed by column names, and inserts return the new id.
+SQLite (bot/store/sqlite.py) and PostgreSQL (bot/store/postgres.py) implement it, and
+tests/store/ runs the same contract tests against both. So the signatures carry domain
+values (bot/domain.py dataclasses, ids, ISO UTC strings), never rows keyed by column names,
+and inserts return the new id.
 
 Times are ISO 8601 UTC strings as `bot.domain.iso` writes them; callers pass `at`, so the
 store never reads a clock (tests drive a simulated one).
@@ -83,6 +83,8 @@ class Cases(Protocol):
     def add(self, ref: str, customer: str, summary: str, severity: int, owner: str,
             platform: str, at: str) -> int: ...
     def by_id(self, case_id: int) -> Case | None: ...
+    def lock(self, case_id: int) -> Case | None:
+        """The case now; no other transaction changes it until this one ends."""
     def by_ref(self, ref: str) -> Case | None:
         """Refs match without regard to case (`zd-1` finds ZD-1)."""
     def by_room(self, room_id: str) -> Case | None: ...
@@ -249,8 +251,13 @@ class Inbox(Protocol):
         """Mark a delivery done inside the transaction that runs it, before running it:
         False when it is done already (another replica ran it; one still running it holds
         the row until it commits, and then it is done). A key never put is taken."""
-    def pending(self, source: str) -> list[InboxItem]:
-        """Received, not done, oldest first."""
+    def fail(self, key: str, error_id: str, at: str) -> None:
+        """Its command hit a bug: closed as failed with the error id (never replayed)."""
+    def failed_count(self) -> int: ...
+    def pending(self, source: str, received_before: str | None = None,
+                limit: int | None = None) -> list[InboxItem]:
+        """Received, neither done nor failed, oldest first (`received_before`: only those
+        received before that time)."""
 
 
 class Outbox(Protocol):
@@ -377,7 +384,11 @@ class Store(Protocol):
     nudges: Nudges
 
     def transaction(self) -> AbstractContextManager[None]:
-        """Everything inside commits together or not at all; nesting joins the outer one."""
+        """All or nothing on this thread's own connection; nesting joins the outer one."""
+    def savepoint(self) -> AbstractContextManager[None]:
+        """In a transaction, an exception rolls back to here and it goes on; else nothing."""
+    def is_unavailable(self, err: BaseException) -> bool:
+        """The store failed (disk full, server gone), not the code: run the work again later."""
     def reader(self) -> Store:
         """A separate read-only store for work off the event loop (the digest); close it."""
     def close(self) -> None: ...

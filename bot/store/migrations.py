@@ -13,10 +13,17 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store.ddl import DIGEST_KEPT, HELPDESK, LIFECYCLE, OUTBOX, TIMELINE_LIFECYCLE
+from bot.store import ddl
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
+
+
+def run_script(db: Database, script: str) -> None:
+    """Each `;`-separated statement of a DDL script, in order."""
+    for statement in script.split(";"):
+        if statement.strip():
+            db.execute(statement)
 
 _SCHEMA_1 = """
 CREATE TABLE people (
@@ -215,9 +222,7 @@ CREATE TABLE sent (
 
 @migrations()
 def m001_initial_schema(db: Database) -> None:
-    for statement in _SCHEMA_1.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, _SCHEMA_1)
 
 
 _DIGEST_INDEXES = """
@@ -232,9 +237,7 @@ CREATE INDEX timeline_joins ON timeline(case_id, at, by_id) WHERE kind = 'joined
 def m002_digest_indexes(db: Database) -> None:
     # The weekly digest reads each table by time window; the partial index finds the first
     # specialist joining a case after a help request without reading the case's timeline.
-    for statement in _DIGEST_INDEXES.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, _DIGEST_INDEXES)
 
 
 _COVERING_INDEXES = """
@@ -251,9 +254,7 @@ CREATE INDEX help_requests_by_at_case ON help_requests(at, case_id, by_id)
 def m003_digest_covering_indexes(db: Database) -> None:
     # Measured on a synthetic year (README, Performance): the digest's window reads answer
     # from these indexes alone, and each resolved case's first and last mood is one seek.
-    for statement in _COVERING_INDEXES.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, _COVERING_INDEXES)
 
 
 def migrate(db: Database) -> None:
@@ -286,9 +287,7 @@ def m010_teams_references(db: Database) -> None:
     """Teams conversation references (where and as whom to post) and 1:1 chats, so the bot
     can post proactively after a restart before Teams sends it anything. `room_name` is set
     on the threads/channels swarmbot created, so a room can be found by name again."""
-    for statement in _TEAMS_REFERENCES.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, _TEAMS_REFERENCES)
 
 
 @migrations()
@@ -333,9 +332,7 @@ def m012_platform_refs(db: Database) -> None:
     tables of m010 are carried over (conversations, rooms by name, 1:1 chats) and dropped.
     With a room name on several conversations, the most recently updated one wins, as
     the old lookup by name chose it."""
-    for statement in _PLATFORM_REFS.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, _PLATFORM_REFS)
 
 
 @migrations()
@@ -345,15 +342,13 @@ def m013_outbox(db: Database) -> None:
     replaces the intents log (one mechanism): intents still pending are dropped with it, as
     the cases they were for are repaired by the worker's look-before-create plan when their
     room is missing (see bot/services/outbox.py `repair`)."""
-    for statement in OUTBOX.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, ddl.OUTBOX)
 
 
 @migrations()
 def m014_case_lifecycle(db: Database) -> None:
     """Issue 12: per-case numbers (back-filled), swarm type, corrections, nudges sent."""
-    for statement in filter(str.strip, LIFECYCLE.split(";")):
+    for statement in filter(str.strip, ddl.LIFECYCLE.split(";")):
         db.execute(statement)
 
 
@@ -376,22 +371,25 @@ def m016_case_redaction(db: Database) -> None:
 def m017_helpdesk(db: Database) -> None:
     """Issue 11: the ticket each case came from, and the write-backs owed to it (recorded
     before they are attempted; done_at set once the helpdesk has them)."""
-    for statement in HELPDESK.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, ddl.HELPDESK)
 
 
 @migrations()
 def m018_digest_kept(db: Database) -> None:
     """Issue 15: a finished week's digest figures, kept once computed (the page, the command
     and the scheduler answer from them), dropped when a late event lands in their span."""
-    for statement in DIGEST_KEPT.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    run_script(db, ddl.DIGEST_KEPT)
 
 
 @migrations()
 def m020_timeline_lifecycle(db: Database) -> None:
     """Issue 10: the week's digest on the year (PostgreSQL above all) reads the few
     cancellations and reopenings through a partial index."""
-    db.execute(TIMELINE_LIFECYCLE)
+    db.execute(ddl.TIMELINE_LIFECYCLE)
+
+
+@migrations()
+def m021_inbox_failed(db: Database) -> None:
+    """Issue 23: a delivery whose command hit a bug is closed as failed (with the error id
+    the user was told), never replayed; pending rows are those neither done nor failed."""
+    run_script(db, ddl.INBOX_FAILED)

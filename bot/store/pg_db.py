@@ -128,6 +128,17 @@ class PgDb:
             finally:
                 self._pinned.reset(token)
 
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside this thread's transaction, a savepoint an exception rolls back to (the
+        transaction goes on); outside one, nothing (each statement commits alone)."""
+        pinned = self._current()
+        if pinned is None:
+            yield
+            return
+        with pinned.transaction():
+            yield
+
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         with self.connection() as conn, conn.cursor() as cur:
             cur.execute(to_psycopg(sql), tuple(params))
@@ -160,3 +171,11 @@ class PgDb:
 
     def close(self) -> None:
         self.pool.close()
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """A failure of the server or the connection, not of the command: the server is down,
+    the backend was terminated, no connection came from the pool in time."""
+    from psycopg_pool import PoolTimeout
+
+    return isinstance(err, psycopg.OperationalError | psycopg.InterfaceError | PoolTimeout)

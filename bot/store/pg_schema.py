@@ -22,6 +22,7 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
+from bot.store import ddl
 from bot.store import migrations as m
 from bot.store.pg_db import PgDb
 
@@ -82,15 +83,16 @@ POSTGRES: dict[str, PgForm] = {
     "m010_teams_references": portable(m._TEAMS_REFERENCES),
     "m011_case_ref_lookup": PgForm("CREATE UNIQUE INDEX cases_by_ref_lower ON cases(lower(ref))"),
     "m012_platform_refs": _PLATFORM_REFS_PG,
-    "m013_outbox": portable(m.OUTBOX),
+    "m013_outbox": portable(ddl.OUTBOX),
     # FTS5 is SQLite's; PostgreSQL searches with tsvectors made at query time (pg_search.py).
     "m015_case_search": portable("CREATE TABLE friction_reviews"
                                  + m.CASE_SEARCH.split("CREATE TABLE friction_reviews")[1]),
     "m016_case_redaction": portable("ALTER TABLE cases ADD COLUMN redacted_at TEXT"),
-    "m017_helpdesk": portable(m.HELPDESK),
-    "m014_case_lifecycle": portable(m.LIFECYCLE),
-    "m018_digest_kept": portable(m.DIGEST_KEPT),
-    "m020_timeline_lifecycle": portable(m.TIMELINE_LIFECYCLE),
+    "m017_helpdesk": portable(ddl.HELPDESK),
+    "m014_case_lifecycle": portable(ddl.LIFECYCLE),
+    "m018_digest_kept": portable(ddl.DIGEST_KEPT),
+    "m020_timeline_lifecycle": portable(ddl.TIMELINE_LIFECYCLE),
+    "m021_inbox_failed": portable(ddl.INBOX_FAILED),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

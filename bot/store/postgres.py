@@ -19,7 +19,7 @@ lease runs out; none is released early at start-up (PgOutbox).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import contextmanager
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from bot.store import pg_schema
@@ -29,7 +29,7 @@ from bot.store.interfaces import (
     SchemaError,
 )
 from bot.store.outbox import SqliteOutbox
-from bot.store.pg_db import PgDb
+from bot.store.pg_db import PgDb, is_unavailable
 from bot.store.pg_search import PgSearch
 from bot.store.retention import SqliteRetention
 from bot.store.units import Repositories
@@ -113,6 +113,12 @@ class PgStore(Repositories):
     def transaction(self) -> Iterator[None]:
         with self.db.transaction():
             yield
+
+    def savepoint(self) -> AbstractContextManager[None]:
+        return self.db.savepoint()
+
+    def is_unavailable(self, err: BaseException) -> bool:
+        return is_unavailable(err)
 
     def reader(self) -> PgStore:
         # The pool serves several threads: a reader shares it (closing it closes nothing).

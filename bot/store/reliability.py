@@ -16,21 +16,38 @@ class SqliteInbox(BaseQueries):
     def done(self, key: str, at: str) -> None:
         self.db.execute("UPDATE inbox SET done_at = ? WHERE key = ?", (at, key))
 
+    def fail(self, key: str, error_id: str, at: str) -> None:
+        self.db.execute("UPDATE inbox SET failed_at = ?, error_id = ? WHERE key = ? AND "
+                        "done_at IS NULL", (at, error_id, key))
+
+    def failed_count(self) -> int:
+        row = self._one("SELECT COUNT(*) AS n FROM inbox WHERE failed_at IS NOT NULL")
+        return int(row["n"]) if row else 0
+
     def take(self, key: str, at: str) -> bool:
         # One UPDATE: on PostgreSQL it locks the row, so a second replica replaying the same
         # delivery waits for the first one's commit and then finds it done (READ COMMITTED
-        # re-reads the row); on SQLite the one writer is alone anyway.
-        if self.db.execute("UPDATE inbox SET done_at = ? WHERE key = ? AND done_at IS NULL",
-                           (at, key)).rowcount == 1:
+        # re-reads the row); on SQLite writers take turns (BEGIN IMMEDIATE).
+        if self.db.execute("UPDATE inbox SET done_at = ? WHERE key = ? AND done_at IS NULL "
+                           "AND failed_at IS NULL", (at, key)).rowcount == 1:
             return True
         # Nothing changed: done already, or a key never put (a command run by code).
         return self._one("SELECT 1 AS seen FROM inbox WHERE key = ?", (key,)) is None
 
-    def pending(self, source: str) -> list[InboxItem]:
+    def pending(self, source: str, received_before: str | None = None,
+                limit: int | None = None) -> list[InboxItem]:
+        sql = ("SELECT * FROM inbox WHERE done_at IS NULL AND failed_at IS NULL AND "
+               "source = ?")
+        params: list[object] = [source]
+        if received_before is not None:
+            sql += " AND received_at < ?"
+            params.append(received_before)
+        sql += " ORDER BY received_at"
+        if limit is not None:
+            sql += " LIMIT ?"
+            params.append(limit)
         return [InboxItem(key=r["key"], source=r["source"], payload=r["payload"],
-                          received_at=r["received_at"])
-                for r in self._all("SELECT * FROM inbox WHERE done_at IS NULL AND source = ? "
-                                   "ORDER BY received_at", (source,))]
+                          received_at=r["received_at"]) for r in self._all(sql, params)]
 
 
 class SqliteSentMarks(BaseQueries):

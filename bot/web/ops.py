@@ -3,6 +3,7 @@ GET /metrics (Prometheus text format), and the middleware that counts every requ
 
 from __future__ import annotations
 
+import asyncio
 import time
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
@@ -11,10 +12,19 @@ from aiohttp import web
 from prometheus_client import CONTENT_TYPE_LATEST, REGISTRY, generate_latest
 
 from bot.domain import iso, utcnow
-from bot.metrics import ACK_SECONDS, OUTBOX_ROWS, REQUESTS, source_of
+from bot.metrics import ACK_SECONDS, INBOX_FAILED, OUTBOX_ROWS, REQUESTS, source_of
 from bot.store import Store
-from bot.store.health import store_problems
+from bot.store.health import store_problems, write_problems
 
+
+class Stopping:
+    """Set when the server stops taking requests (SIGTERM): /readyz answers 503 from then."""
+
+    def __init__(self) -> None:
+        self.now = False
+
+
+STOPPING = web.AppKey("stopping", Stopping)
 Handler = Callable[[web.Request], Awaitable[web.StreamResponse]]
 # Requests whose answer time is the platform's ack (Slack wants it within 3 s).
 _ACKED = ("slack", "teams")
@@ -52,18 +62,44 @@ def outbox_problems(store: Store, now: datetime) -> list[str]:
             f"{int(STUCK_AFTER.total_seconds() // 60)} minutes"] if overdue else []
 
 
+# /readyz gives the store this long to answer (a hung server is not ready, and says so).
+READY_WITHIN = 2.0
+
+
+def ready_problems(store: Store) -> list[str]:
+    """The store answers, its schema is current, a write commits (a full disk or a read-only
+    server fails here, where `SELECT 1` passes), and the outbox is being worked."""
+    problems = store_problems(store)
+    if not problems:
+        problems = write_problems(store, iso(utcnow()))
+    if not problems:
+        problems = outbox_problems(store, utcnow())
+    return problems
+
+
 def add_ops_routes(app: web.Application, store: Store) -> None:
+    app[STOPPING] = Stopping()
+
     async def readyz(_: web.Request) -> web.Response:
-        problems = store_problems(store)
-        if not problems:
-            problems = outbox_problems(store, utcnow())
+        # On a thread, with a deadline: the event loop never waits on the database.
+        try:
+            problems = await asyncio.wait_for(asyncio.to_thread(ready_problems, store),
+                                              READY_WITHIN)
+        except TimeoutError:
+            problems = [f"store not answering within {READY_WITHIN:.0f} s"]
+        if app[STOPPING].now:
+            problems = ["stopping: finishing the requests in flight"] + problems
         return web.json_response({"ok": not problems, "problems": problems},
                                  status=503 if problems else 200)
 
+    def counts() -> tuple[dict[str, int], int]:
+        return store.outbox.counts(), store.inbox.failed_count()
+
     async def metrics(_: web.Request) -> web.Response:
-        counts = store.outbox.counts()
+        outbox_rows, inbox_failed = await asyncio.to_thread(counts)
         for state in ("pending", "failed"):
-            OUTBOX_ROWS.labels(state).set(counts.get(state, 0))
+            OUTBOX_ROWS.labels(state).set(outbox_rows.get(state, 0))
+        INBOX_FAILED.set(inbox_failed)
         body = generate_latest(REGISTRY)
         return web.Response(body=body, headers={"Content-Type": CONTENT_TYPE_LATEST})
 

@@ -30,6 +30,7 @@ from tests.helpdesk.conftest import (
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
 from tests.helpdesk.fake_zendesk import FakeZendesk
+from tests.loopback import until
 from tests.slack.harness import SlackHarness
 
 TICKETS = 30  # per helpdesk
@@ -55,8 +56,10 @@ async def _ticket(bot: SlackHarness, path: str, body: bytes, headers: dict[str, 
     resp = await bot.client.post(path, data=body, headers=headers)
     answer = await resp.json()
     assert answer["status"] == "opened", answer
+    # The webhook is answered once the case is committed; its room may still be on its way
+    # (another drainer, the outbox worker, may have claimed the call).
+    await until(lambda: bool(bot.store.cases.by_ref(ref).room_id), f"{ref}'s room", 30)
     room = bot.store.cases.by_ref(ref).room_id
-    assert room, f"{ref} has no room"
     await bot.command(f"handoff <@UBOB> {ref}: the customer waits for the fix", "UALICE",
                       channel=room)
     await bot.command("accept", "UBOB", channel=room)

@@ -3,6 +3,7 @@ the bot really posted, form submissions and Events API callbacks."""
 
 from __future__ import annotations
 
+import asyncio
 import copy
 import itertools
 import json
@@ -32,6 +33,9 @@ class SlackHarness:
                                       headers={**signed_headers(body, content_type), **headers})
 
     async def drain(self) -> None:
+        """Until the inbox's backlog (at start-up) and every acked command are done."""
+        assert self.runtime.dispatcher is not None
+        await asyncio.wait_for(self.runtime.dispatcher.entrance.backlog_done.wait(), 30)
         await self.runtime.work.drain()
 
     async def command(self, text: str, user: str, channel: str = "C2147483705",

@@ -203,10 +203,13 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
     assert teams.core.accept(Delivery(source="teams", key=f"teams:{msg['id']}",
                                       sender=Sender(ANN), room=conversation,
                                       what=Typed("open ZD-8 sev3 acked then the process died")))
+    teams.core.in_flight.clear()  # the process that accepted it died with it
     app = web.Application()  # the restarted server: its start-up replays the inbox
     add_teams_routes(app, teams.runtime, teams.core, refs=teams.core.deps.store.refs)
     runner, _ = await serve(app)
     try:
+        # The composition root runs the core's replay loop; its first pass is this one.
+        assert await teams.core.replay_pending() == 1
         assert teams.core.deps.store.cases.by_ref("ZD-8") is not None
         assert teams.core.deps.store.inbox.pending("teams") == []
         answers = [c for c in teams.connector.calls if conversation in c.path]

@@ -1,0 +1,151 @@
+"""SQLite connections, one per thread: no request ever shares a connection with another.
+
+Why per thread: the core runs each unit of work on a worker thread (handlers/units.py), and
+a sqlite3 connection holds one transaction at a time. Shared, a request's statement would
+join whatever transaction another request had open on it, and be lost with its rollback or
+with a crash before its commit (issue 23: 119 of 120 acknowledged notes lost while a digest
+held one open). With a connection per thread, WAL lets readers read beside the one writer,
+and `BEGIN IMMEDIATE` makes writers take turns at the start of a transaction instead of
+failing half-way on a lock upgrade.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+import threading
+import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from itertools import count
+
+from sqlite_utils import Database
+
+# Writers wait this long for the write lock before "database is locked": longer than any
+# unit of work holds it, well under Slack's 3 s for the acks that wait on an inbox write.
+BUSY_TIMEOUT_MS = 5000
+
+
+def connect(path: str, read_only: bool = False) -> sqlite3.Connection:
+    """A connection set up as every swarmbot connection is (autocommit, WAL, foreign keys)."""
+    if path.startswith("file:"):  # a shared in-memory database (see ThreadDatabase)
+        conn = sqlite3.connect(path, uri=True, check_same_thread=False, isolation_level=None)
+    elif read_only:
+        from pathlib import Path
+
+        conn = sqlite3.connect(f"file:{Path(path).resolve()}?mode=ro", uri=True,
+                               check_same_thread=False, isolation_level=None)
+    else:
+        # check_same_thread off only so that `close()` can close every thread's connection.
+        conn = sqlite3.connect(path, check_same_thread=False, isolation_level=None)
+    conn.row_factory = sqlite3.Row
+    conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+    if not read_only:
+        conn.execute("PRAGMA foreign_keys=ON")
+        conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA recursive_triggers=on")  # what sqlite-utils sets on its own
+    return conn
+
+
+class ThreadDatabase(Database):
+    """sqlite-utils' Database whose `conn` is the calling thread's own connection to one
+    file, opened on first use. Everything sqlite-utils does goes through `conn`, so its
+    methods (and the repositories' `execute`) need no change."""
+
+    def __init__(self, path: str, read_only: bool = False) -> None:
+        if path == ":memory:":
+            # Every thread's connection must see the same database: one shared-cache
+            # in-memory database, kept alive by the first connection (held in `_opened`).
+            path = f"file:swarmbot-{uuid.uuid4().hex}?mode=memory&cache=shared"
+        self._path = path
+        self._read_only = read_only
+        self._local = threading.local()
+        self._opened: list[sqlite3.Connection] = []
+        self._opened_lock = threading.Lock()
+        self._savepoints = count()
+        super().__init__(self._open(), execute_plugins=False)
+
+    def _open(self) -> sqlite3.Connection:
+        conn = connect(self._path, self._read_only)
+        with self._opened_lock:
+            self._opened.append(conn)
+        return conn
+
+    @property  # type: ignore[override]
+    def conn(self) -> sqlite3.Connection:
+        conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
+        if conn is None:
+            conn = self._local.conn = self._open()
+        return conn
+
+    @conn.setter
+    def conn(self, value: sqlite3.Connection) -> None:
+        self._local.conn = value
+
+    @contextmanager
+    def transaction(self) -> Iterator[None]:
+        """`BEGIN IMMEDIATE` on this thread's connection, or a savepoint inside the
+        transaction it already has open. Rolled back whole on any exception."""
+        conn = self.conn
+        if conn.in_transaction:
+            with self.savepoint():
+                yield
+            return
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            yield
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+        try:
+            conn.execute("COMMIT")
+        except BaseException:
+            if conn.in_transaction:
+                conn.execute("ROLLBACK")
+            raise
+
+    @contextmanager
+    def savepoint(self) -> Iterator[None]:
+        """Inside a transaction, a savepoint that an exception rolls back to (and the
+        transaction goes on); outside one, nothing (each statement commits alone)."""
+        conn = self.conn
+        if not conn.in_transaction:
+            yield
+            return
+        name = f"sp{next(self._savepoints)}"
+        conn.execute(f"SAVEPOINT {name}")
+        try:
+            yield
+        except BaseException:
+            # A failure that destroyed the transaction leaves no savepoint to go back to.
+            if conn.in_transaction:
+                conn.execute(f"ROLLBACK TO SAVEPOINT {name}")
+                conn.execute(f"RELEASE SAVEPOINT {name}")
+            raise
+        conn.execute(f"RELEASE SAVEPOINT {name}")
+
+    def in_transaction(self) -> bool:
+        return self.conn.in_transaction
+
+    def close_all(self) -> None:
+        with self._opened_lock:
+            opened, self._opened = self._opened, []
+        for conn in opened:
+            conn.close()
+        self._local = threading.local()
+
+
+# What SQLite says when the file, the disk or the lock failed (not a query's fault).
+_UNAVAILABLE = ("database or disk is full", "disk i/o error", "unable to open database",
+                "database is locked", "database table is locked", "out of memory",
+                "readonly database")
+
+
+def is_unavailable(err: BaseException) -> bool:
+    """A failure of the store, not of the command: the disk is full, the file cannot be
+    opened, the lock was not had in time. The command is fine; it must run again later."""
+    if not isinstance(err, sqlite3.OperationalError | sqlite3.DatabaseError) or \
+            isinstance(err, sqlite3.IntegrityError | sqlite3.ProgrammingError):
+        return False
+    text = str(err).lower()
+    return any(what in text for what in _UNAVAILABLE)

@@ -1,0 +1,132 @@
+"""One unit of work: a command's store work, run whole on a thread of its own or not at all.
+
+Why threads: the core is synchronous (a service is a plain function on the store), and the
+event loop must never wait on the database: a full disk, a stopped server or a compaction
+would otherwise hold every other request and /healthz with it. Each unit thread has its own
+store connection (bot/store/sqlite_conn.py, bot/store/pg_db.py), so a transaction never
+spans an await and never holds another request's statements.
+
+What a unit can end as:
+    its step's result   committed with the inbox row's "done" (and its outbox rows)
+    Duplicate           the row was done already (a redelivery, another replica)
+    StoreUnavailable    the store failed (disk full, server gone): rolled back, the row
+                        stays pending, to be run again when the store is back
+    Failed              any other exception, a bug: rolled back whole, the row closed as
+                        failed with the error id the user is told (never replayed)
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import uuid
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from functools import partial
+from typing import Generic, TypeVar
+
+from bot.metrics import COMMANDS
+from bot.services.base import ENQUEUED, Deps
+
+log = logging.getLogger("swarmbot")
+T = TypeVar("T")
+# Units of work at once in one process (threads, each with its own store connection).
+UNITS = 8
+
+
+class StoreUnavailable(Exception):
+    """The store failed under a unit of work: not the command's fault."""
+
+
+class Duplicate:
+    """The delivery was done already: nothing was run."""
+
+
+class Failed:
+    """A bug, rolled back whole; `error_id` is in the log with the traceback."""
+
+    def __init__(self, error_id: str) -> None:
+        self.error_id = error_id
+
+
+class Done(Generic[T]):
+    """Committed: the step's result, and the outbox rows it added (tried right after)."""
+
+    def __init__(self, result: T, enqueued: list[int]) -> None:
+        self.result = result
+        self.enqueued = enqueued
+
+
+class Units:
+    """The unit threads, and the inbox keys this process is running right now."""
+
+    def __init__(self, deps: Deps, threads: int = UNITS) -> None:
+        self.deps = deps
+        self.threads = ThreadPoolExecutor(max_workers=threads,
+                                          thread_name_prefix="swarmbot-unit")
+        self.in_flight: set[str] = set()
+
+    async def in_thread(self, call: Callable[..., T], *args: object) -> T:
+        """Run store work on a unit thread, never on the event loop."""
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self.threads, partial(call, *args))
+
+    async def run(self, key: str | None, source: str, step: Callable[[], T],
+                  reads: bool = False) -> Done[T] | Duplicate | Failed:
+        """Run `step` as one unit on a unit thread; raises StoreUnavailable."""
+        if key is not None:
+            self.in_flight.add(key)
+        try:
+            return await self.in_thread(self._unit, key, source, step, reads)
+        finally:
+            if key is not None:
+                self.in_flight.discard(key)
+
+    def _unit(self, key: str | None, source: str, step: Callable[[], T],
+              reads: bool) -> Done[T] | Duplicate | Failed:
+        """Reads take the row on its own and run outside any write transaction (a long read
+        such as the digest holds no writer back); a crash part-way loses only an answer.
+        A change runs in one transaction with the row's "done"."""
+        store, now = self.deps.store, self.deps.now_iso
+        enqueued: list[int] = []
+        token = ENQUEUED.set(enqueued)
+        try:
+            if reads:
+                if key is not None and not store.inbox.take(key, now()):
+                    return _done_elsewhere(source, key)
+                return Done(step(), [])
+            with store.transaction():
+                # Taken first, in the same transaction: a replica replaying this delivery
+                # while another runs it waits for its commit, then finds it done.
+                if key is not None and not store.inbox.take(key, now()):
+                    return _done_elsewhere(source, key)
+                return Done(step(), enqueued)
+        except Exception as err:
+            if store.is_unavailable(err):
+                raise StoreUnavailable(str(err)) from err
+            return self._failed(source, key)
+        finally:
+            ENQUEUED.reset(token)
+
+    def _failed(self, source: str, key: str | None) -> Failed:
+        """Logged with an id the user is shown; the row is closed as failed (counted in
+        swarmbot_inbox_failed), or left pending if the store cannot even say that."""
+        error_id = uuid.uuid4().hex[:8]
+        log.exception("error %s running %s delivery %s", error_id, source, key)
+        COMMANDS.labels("unknown", "error").inc()
+        if key is not None:
+            try:
+                self.deps.store.inbox.fail(key, error_id, self.deps.now_iso())
+            except Exception as err:
+                if not self.deps.store.is_unavailable(err):
+                    raise
+                log.warning("inbox %s: could not be marked failed (%s)", key, err)
+        return Failed(error_id)
+
+    def close(self) -> None:
+        self.threads.shutdown(wait=True)
+
+
+def _done_elsewhere(source: str, key: str) -> Duplicate:
+    log.info("%s delivery %s done elsewhere: not redone", source, key)
+    return Duplicate()
