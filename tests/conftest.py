@@ -16,10 +16,10 @@ from bot.config import Config
 from bot.people import render_mentions
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance as Core
+from testkit import REPO
 from testkit.fake_port import FakeChatPort
-from tests.pg_cluster import Cluster, cluster_or_reason
+from testkit.pg_cluster import Cluster, cluster_or_reason
 
-REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO.parent / "shared" / "specs"
 
 

@@ -19,7 +19,7 @@ from bot.store import pg_db
 from bot.store.postgres import open_pg_store
 from handlers.delivery import Delivery, Sender, Typed
 from testkit.fake_port import FakeChatPort
-from tests.pg_cluster import cluster_or_reason
+from testkit.pg_cluster import cluster_or_reason
 
 ROUNDS, PER_ROUND = 5, 100
 

@@ -17,9 +17,13 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from tests.loopback import serve
+from testkit.loopback import serve
 
 ISSUER = "https://api.botframework.com"
+# The bot's identity on loopback: the app the issuer signs channel tokens for, and the
+# client credentials it accepts for the bot's own outgoing token.
+APP_ID = "00000000-0000-0000-0000-0000000000b0"
+PASSWORD = "loopback-test-password"
 
 
 def new_key() -> rsa.RSAPrivateKey:
