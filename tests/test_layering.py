@@ -127,6 +127,15 @@ def test_nothing_outside_the_tests_imports_them() -> None:
         "benchmarks/sneaky.py: tests.conftest", "benchmarks/sneaky.py: tests.slack.fake_slack"]
 
 
+def test_the_shipped_package_keeps_no_fake() -> None:
+    """DESIGN.md: fakes live outside the shipped package (tests/, testkit/)."""
+    fake = re.compile(r"^class Fake\w*", re.MULTILINE)
+    found = [f for d in ("bot", "handlers", "adapters", "demo")
+             for f, src in sources(REPO, d).items()
+             if fake.search(src) or Path(f).stem.startswith("fake")]
+    assert found == []
+
+
 def test_each_checker_catches_a_planted_offender(tmp_path: Path) -> None:
     (tmp_path / "adapters").mkdir()
     (tmp_path / "adapters" / "sneaky.py").write_text(
