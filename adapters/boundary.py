@@ -22,15 +22,18 @@ _CHUNK = 64 * 1024
 
 
 class Rejected(Exception):
-    """A request refused at the boundary: `status` and one line for the client."""
+    """A request refused at the boundary: `status` and one line for the client; with
+    `retry_after` (seconds) the refusal is temporary (503) and says when to try again."""
 
-    def __init__(self, status: int, reason: str) -> None:
+    def __init__(self, status: int, reason: str, retry_after: int | None = None) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
+        self.retry_after = retry_after
 
     def response(self) -> web.Response:
-        return web.json_response({"error": self.reason}, status=self.status)
+        headers = {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
+        return web.json_response({"error": self.reason}, status=self.status, headers=headers)
 
 
 async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:

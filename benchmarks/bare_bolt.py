@@ -20,9 +20,9 @@ from slack_bolt.app.async_app import AsyncApp
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.loopback import serve  # noqa: E402
-from tests.slack.fake_slack import TOKEN  # noqa: E402
-from tests.slack.signing import SIGNING_SECRET  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.slack.fake_slack import TOKEN  # noqa: E402
+from testkit.slack.signing import SIGNING_SECRET  # noqa: E402
 
 
 def bare_bolt(api_url: str, process_before_response: bool, answer: bool = False

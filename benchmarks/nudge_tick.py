@@ -25,10 +25,10 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.config import Config  # noqa: E402
 from bot.domain import Role, iso  # noqa: E402
-from bot.fake_port import FakeChatPort  # noqa: E402
 from bot.nudges import Nudger  # noqa: E402
 from bot.services.base import Deps  # noqa: E402
 from bot.store import open_store  # noqa: E402
+from testkit.fake_port import FakeChatPort  # noqa: E402
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 

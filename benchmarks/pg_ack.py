@@ -30,9 +30,9 @@ from adapters.slack.server import SLACK_RUNTIME  # noqa: E402
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
 from benchmarks.slack_ack import one_round  # noqa: E402
 from bot.config import Config  # noqa: E402
-from tests.loopback import serve  # noqa: E402
-from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
-from tests.slack.signing import SIGNING_SECRET  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
+from testkit.slack.signing import SIGNING_SECRET  # noqa: E402
 
 
 async def _measure(url: str, rounds: int, requests: int) -> dict[str, Any]:

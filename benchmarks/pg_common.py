@@ -2,7 +2,7 @@
 
 `SWARMBOT_TEST_DATABASE_URL` points them at a server of your own (as it does the tests: a
 database whose user may create databases); otherwise they start a throwaway cluster as the tests do
-(tests/pg_cluster.py: initdb + pg_ctl on a free port; fsync and synchronous_commit off, as
+(testkit/pg_cluster.py: initdb + pg_ctl on a free port; fsync and synchronous_commit off, as
 a test cluster is thrown away: the figures are the round trips and the queries, not the
 disk).
 """
@@ -17,7 +17,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from tests.pg_cluster import Cluster, cluster_or_reason  # noqa: E402
+from testkit.pg_cluster import Cluster, cluster_or_reason  # noqa: E402
 
 
 @contextmanager

@@ -1,5 +1,5 @@
 """Replica throughput: 1, 2 and 3 `swarmbot serve` processes on one PostgreSQL behind the
-replica test's round-robin front (tests/replicas/harness.py), each with the same work.
+replica test's round-robin front (testkit/replicas.py), each with the same work.
 
     python benchmarks/pg_replicas.py [--cases 30] [--replicas 1 2 3]
 
@@ -26,9 +26,9 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
-from tests.loopback import serve  # noqa: E402
-from tests.replicas.harness import Team, replica_world  # noqa: E402
-from tests.slack.fake_slack import FakeSlack  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.replicas import Team, replica_world  # noqa: E402
+from testkit.slack.fake_slack import FakeSlack  # noqa: E402
 
 
 async def one(url: str, replicas: int, cases: int, folder: Path) -> float:

@@ -2,7 +2,7 @@
 
     python benchmarks/serve_rss.py [--requests 2000] [--opens 50]
 
-`swarmbot serve` runs as the CLI starts it (tests/faults/serve_proc.py: a config file, the
+`swarmbot serve` runs as the CLI starts it (testkit/serve_proc.py: a config file, the
 fake Slack on 127.0.0.1 in this process); the baseline is a bare Bolt app acking and
 answering on response_url, in its own process too (benchmarks/slack_ack.py). Resident set
 size (VmRSS) after start-up, then after `requests` signed `/swarm help` (10 in flight) and
@@ -23,9 +23,9 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.slack_ack import signed_command, start_side, wait_answered  # noqa: E402
-from tests.faults.serve_proc import Serve, settled  # noqa: E402
-from tests.loopback import serve  # noqa: E402
-from tests.slack.fake_slack import FakeSlack  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.serve_proc import Serve, settled  # noqa: E402
+from testkit.slack.fake_slack import FakeSlack  # noqa: E402
 
 
 def rss_mb(pid: int) -> float:

@@ -39,9 +39,9 @@ from adapters.serve import build_server, freeze_start_up_heap  # noqa: E402
 from adapters.slack.server import SLACK_RUNTIME  # noqa: E402
 from benchmarks.bare_bolt import bare_bolt  # noqa: E402
 from bot.config import Config  # noqa: E402
-from tests.loopback import serve  # noqa: E402
-from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
 
 
 async def one_round(session: aiohttp.ClientSession, url: str, fake: FakeSlack,

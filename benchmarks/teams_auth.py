@@ -27,8 +27,7 @@ from adapters.teams.endpoint import start_teams  # noqa: E402
 from adapters.teams.envelope import parse_activity  # noqa: E402
 from benchmarks.teams_turn import activity  # noqa: E402
 from bot.config import Config  # noqa: E402
-from tests.teams.conftest import APP_ID, PASSWORD  # noqa: E402
-from tests.teams.jwks_issuer import JwksIssuer  # noqa: E402
+from testkit.teams.jwks_issuer import APP_ID, PASSWORD, JwksIssuer  # noqa: E402
 
 SERVICE_URL = "http://127.0.0.1:9/"
 

@@ -11,7 +11,7 @@ the floor is two call latencies after the command.
 
 swarmbot is served by aiohttp on 127.0.0.1 as `serve` builds it (Emulator mode: no app id);
 `open` arrives as a personal-chat message on `/api/messages`; the loopback fakes
-(tests/teams/fake_connector.py, fake_graph.py) wait `latency` before each answer and note
+(testkit/teams/fake_connector.py, fake_graph.py) wait `latency` before each answer and note
 when they answered the brief.
 """
 
@@ -37,9 +37,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.bootstrap import build_core  # noqa: E402
 from adapters.teams.endpoint import add_teams_routes, start_teams  # noqa: E402
 from bot.config import Config  # noqa: E402
-from tests.loopback import serve  # noqa: E402
-from tests.teams.fake_connector import FakeConnector  # noqa: E402
-from tests.teams.fake_graph import FakeGraph, StaticToken  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.teams.fake_connector import FakeConnector  # noqa: E402
+from testkit.teams.fake_graph import FakeGraph, StaticToken  # noqa: E402
 
 SWARM_CHANNEL = "19:swarm@thread.tacv2"
 TEAM = "19:team@thread.tacv2"

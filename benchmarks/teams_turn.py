@@ -44,7 +44,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from benchmarks.slack_ack import cpu_seconds  # noqa: E402
-from tests.teams.fake_connector import FakeConnector  # noqa: E402
+from testkit.teams.fake_connector import FakeConnector  # noqa: E402
 
 _ids = itertools.count(1)
 IDLE_TURNS = 100

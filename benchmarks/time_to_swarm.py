@@ -5,7 +5,7 @@ server's round trip).
     python benchmarks/time_to_swarm.py [--swarms 5] [--latency 0.15]
 
 swarmbot is served by aiohttp on 127.0.0.1 as `serve` builds it; signed slash commands go
-into `/slack/events`; the fake Slack (tests/slack/fake_slack.py) records when it answers
+into `/slack/events`; the fake Slack (testkit/slack/fake_slack.py) records when it answers
 `chat.postMessage` with the brief. The calls a swarm needs are create channel, set topic,
 invite the owner and post the brief: only the create must come first, so the floor is two
 call latencies after the command.
@@ -28,9 +28,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.serve import build_server  # noqa: E402
 from bot.config import Config  # noqa: E402
-from tests.loopback import serve  # noqa: E402
-from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
+from testkit.loopback import serve  # noqa: E402
+from testkit.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
 
 
 def _brief_in(fake: FakeSlack, ref: str) -> bool:

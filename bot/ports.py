@@ -1,8 +1,9 @@
 """The chat port: the few room operations the core needs from a platform.
 
 Each adapter implements it (Slack channels, Teams threads/channels, simulated shell
-rooms); `bot.fake_port.FakeChatPort` is the in-memory one for tests. Methods raise
-`bot.errors.PortError` when the platform refuses; the core tells the user and records it.
+rooms); the in-memory one for tests and benchmarks lives outside the shipped package, in
+`testkit/fake_port.py`. Methods raise `bot.errors.PortError` when the platform refuses;
+the core tells the user and records it.
 """
 
 from __future__ import annotations

@@ -14,7 +14,6 @@ from typing import Any
 from bot.config import Config
 from bot.domain import iso
 from bot.errors import CommandError
-from bot.fake_port import FakeChatPort
 from bot.replies import Tone
 from bot.store import Store
 from demo.plan import DemoPerson, DemoSpec, Step, moment, people, steps
@@ -58,12 +57,15 @@ def add_people(store: Store, crew: list[DemoPerson], at: str) -> None:
 
 async def run_services(store: Store, config: Config, spec: DemoSpec,
                        progress: Callable[[int], None] | None = None) -> DemoResult:
-    from adapters.bootstrap import build_core  # the composition root builds the entrance
+    # The composition root builds the entrance; the shell's port stands in for rooms.
+    from adapters.bootstrap import build_core
+    from adapters.shell.port import ShellChatPort
 
     require_empty(store)
     crew = people(spec)
     clock = SettableClock(moment(spec.start))
-    port = FakeChatPort(platform=DEMO_PLATFORM, triage_room=config.shell.triage_room)
+    # The shell's rooms, unprinted: the demo's cases are the shell's (DEMO_PLATFORM).
+    port = ShellChatPort.silent(triage_room=config.shell.triage_room)
     entrance = build_core(config, {DEMO_PLATFORM: port}, clock=clock, store=store)
     add_people(store, crew, iso(clock.now))
     names = {p.id: p.name for p in crew}
@@ -83,7 +85,6 @@ async def run_services(store: Store, config: Config, spec: DemoSpec,
             result.cases += 1
             if progress and result.cases % 500 == 0:
                 progress(result.cases)
-        port.sent.clear()  # nobody reads the fake room traffic; don't keep it in memory
     return result
 
 

@@ -13,13 +13,13 @@ import pytest
 from adapters.bootstrap import build_core
 from adapters.shell.render import mentions_in
 from bot.config import Config
-from bot.fake_port import FakeChatPort
 from bot.people import render_mentions
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance as Core
-from tests.pg_cluster import Cluster, cluster_or_reason
+from testkit import REPO
+from testkit.fake_port import FakeChatPort
+from testkit.pg_cluster import Cluster, cluster_or_reason
 
-REPO = Path(__file__).resolve().parent.parent
 SPECS = REPO.parent / "shared" / "specs"
 
 

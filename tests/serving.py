@@ -16,12 +16,12 @@ from adapters.bootstrap import build_server
 from adapters.slack.server import SLACK_RUNTIME
 from adapters.teams.endpoint import RUNTIME_KEY as TEAMS_RUNTIME
 from bot.config import Config
-from tests.loopback import serve
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
+from testkit.loopback import serve
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.jwks_issuer import JwksIssuer
 from tests.teams.conftest import APP_ID, PASSWORD, SWARM_CHANNEL, TRIAGE_CHANNEL, Teams
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.jwks_issuer import JwksIssuer
 
 
 @dataclass

@@ -114,6 +114,28 @@ def test_no_table_is_named_outside_the_store() -> None:
     assert table_offenders(files, tables) == []
 
 
+def test_nothing_outside_the_tests_imports_them() -> None:
+    """Fakes and harnesses the benchmarks share with the tests live in testkit/; the shipped
+    package and the benchmarks run where tests/ (and pytest) are not."""
+    files = {f: s for d in ("benchmarks", "bot", "handlers", "adapters", "demo", "testkit")
+             for f, s in sources(REPO, d).items()}
+    assert any(f.startswith("benchmarks/") for f in files)  # the tree really was read
+    assert import_offenders(files, ("tests",)) == []
+    planted = {"benchmarks/sneaky.py": "from tests.slack.fake_slack import FakeSlack\n"
+                                       "import tests.conftest\n"}
+    assert sorted(import_offenders(planted, ("tests",))) == [
+        "benchmarks/sneaky.py: tests.conftest", "benchmarks/sneaky.py: tests.slack.fake_slack"]
+
+
+def test_the_shipped_package_keeps_no_fake() -> None:
+    """DESIGN.md: fakes live outside the shipped package (tests/, testkit/)."""
+    fake = re.compile(r"^class Fake\w*", re.MULTILINE)
+    found = [f for d in ("bot", "handlers", "adapters", "demo")
+             for f, src in sources(REPO, d).items()
+             if fake.search(src) or Path(f).stem.startswith("fake")]
+    assert found == []
+
+
 def test_each_checker_catches_a_planted_offender(tmp_path: Path) -> None:
     (tmp_path / "adapters").mkdir()
     (tmp_path / "adapters" / "sneaky.py").write_text(

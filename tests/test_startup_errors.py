@@ -17,8 +17,8 @@ from pathlib import Path
 import pytest
 
 from bot.store import open_store
+from testkit.loopback import free_port
 from tests.conftest import REPO
-from tests.loopback import free_port
 
 VERBS = ("serve", "shell", "export", "digest", "check")
 SECRETS = {"SLACK_BOT_TOKEN": "xoxb-1", "SLACK_SIGNING_SECRET": "s"}

@@ -9,11 +9,11 @@ import sys
 from bot.digest.metrics import compute_digest
 from bot.digest.text import to_markdown
 from bot.digest.weeks import parse_week, week_containing
-from bot.fake_port import FakeChatPort
 from bot.people import render_mentions
 from bot.wording import count, sentence
 from demo.plan import DemoSpec, people, steps
 from handlers.entrance import Entrance
+from testkit.fake_port import FakeChatPort
 from tests.conftest import REPO, Clock, Say
 
 

@@ -26,7 +26,8 @@ botbuilder, so that an upgrade which fixes it upstream tells us to drop the work
 4. `JwtTokenExtractor` fetches the OpenID metadata and JWKS with blocking `requests.get` on
    the event loop (first request, then daily), raises IndexError for an unknown key id and
    lets PyJWT's errors (expired, bad signature, garbage) escape: all 500s instead of 401.
-   -> `FixedAuthentication` refreshes the key cache with aiohttp before delegating, checks
+   -> `FixedAuthentication` refreshes the key cache (signing_keys.py) with aiohttp before
+   delegating (503, not 500, when the keys cannot be fetched), checks
    the key id, and turns token errors into PermissionError (401). More of the same, found
    by tests/faults: `EmulatorValidation.is_token_from_emulator` raises KeyError for a token
    without `iss`; `_validate_token` raises a bare `Exception` for a disallowed algorithm
@@ -53,8 +54,6 @@ botbuilder, so that an upgrade which fixes it upstream tells us to drop the work
 from __future__ import annotations
 
 import json
-import time
-from datetime import datetime
 from typing import Any, Protocol
 
 import jwt
@@ -79,6 +78,7 @@ from msrest.serialization import Model
 from msrest.universal_http.aiohttp import AioHttpClientResponse
 from msrest.universal_http.requests import ClientRetryPolicy
 
+from adapters.teams.signing_keys import KeyCache
 from adapters.teams.verified_tokens import VerifiedTokens
 
 USER_AGENT = "swarmbot (BotBuilder Python/4.17)"
@@ -177,45 +177,6 @@ class CachedConnectorFactory(ConnectorFactory):
             self._session = None
 
 
-class _KeyCache:
-    """Defect 4: fill botbuilder's per-URL OpenID cache with aiohttp instead of requests."""
-
-    REFRESH_AFTER = 12 * 3600  # botbuilder refreshes after 24 h, blocking; we do it first
-    UNKNOWN_KID_COOLDOWN = 300  # a token with an unknown key id refreshes at most this often
-
-    def __init__(self, session: ClientSession) -> None:
-        self._session = session
-        self._fetched: dict[str, float] = {}
-
-    async def _refresh(self, url: str) -> None:
-        timeout = ClientTimeout(total=10)
-        async with self._session.get(url, timeout=timeout) as resp:
-            resp.raise_for_status()
-            jwks_uri = (await resp.json(content_type=None))["jwks_uri"]
-        async with self._session.get(jwks_uri, timeout=timeout) as resp:
-            resp.raise_for_status()
-            keys = (await resp.json(content_type=None))["keys"]
-        metadata = JwtTokenExtractor.get_open_id_metadata(url)
-        metadata.keys = keys
-        metadata.last_updated = datetime.now()
-        self._fetched[url] = time.monotonic()
-
-    async def ensure_key(self, url: str, kid: str | None) -> None:
-        age = time.monotonic() - self._fetched.get(url, float("-inf"))
-        if age > self.REFRESH_AFTER:
-            await self._refresh(url)
-            age = 0.0
-        keys = JwtTokenExtractor.get_open_id_metadata(url).keys
-        if any(k.get("kid") == kid for k in keys):
-            return
-        if age > self.UNKNOWN_KID_COOLDOWN:
-            await self._refresh(url)
-            keys = JwtTokenExtractor.get_open_id_metadata(url).keys
-            if any(k.get("kid") == kid for k in keys):
-                return
-        raise PermissionError("token signed with an unknown key")
-
-
 def _copy(result: AuthenticateRequestResult,
           connectors: ConnectorFactory) -> AuthenticateRequestResult:
     """A turn's own result object (botbuilder may set fields on it), sharing the claims."""
@@ -240,7 +201,7 @@ class FixedAuthentication(BotFrameworkAuthentication):
         self._channel_metadata_url = channel_metadata_url
         self._emulator_metadata_url = emulator_metadata_url
         self.connectors = connectors
-        self._keys = _KeyCache(session)
+        self._keys = KeyCache(session)
         self._user_token_clients: dict[str, UserTokenClient] = {}
 
     async def authenticate_request(self, activity: Activity,

@@ -5,8 +5,10 @@ the core: `start_teams(config, env)` builds auth, the CloudAdapter and the ChatP
 `add_teams_routes(app, runtime, core)` mounts the handler (adapters.bootstrap does both).
 The handler is ours, around `CloudAdapter.process_activity` (botbuilder_fixes defect 1):
 401 for a refused token, 415 for a non-JSON body, 400 for a body that is not an activity,
-the InvokeResponse as-is. A message is answered once botbuilder has authenticated it and
-its delivery is in the inbox; its command runs after that (bot.py, `runtime.work`).
+503 with Retry-After while the Bot Framework's signing keys cannot be fetched (nobody's
+fault here: the channel tries again), the InvokeResponse as-is. A message is answered once
+botbuilder has authenticated it and its delivery is in the inbox; its command runs after
+that (bot.py, `runtime.work`).
 """
 
 from __future__ import annotations
@@ -34,6 +36,7 @@ from adapters.teams.directory import Directory, RefStore
 from adapters.teams.envelope import parse_activity
 from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
 from adapters.teams.port import TeamsChatPort
+from adapters.teams.signing_keys import KeysUnavailable
 from bot.config import Config, require_secret
 from bot.errors import ConfigError
 from handlers.entrance import Entrance
@@ -109,6 +112,8 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
             log.info("Teams: refused a request to /api/messages: %s %s (%s)", err.status,
                      err.reason, err.__cause__ or "")
             return err.response()
+        except KeysUnavailable as err:
+            return _keys_unavailable(err)
 
         async def turn(turn_context: TurnContext) -> None:
             await bot.on_turn(turn_context)
@@ -118,11 +123,20 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
         except PermissionError as err:
             log.info("Teams: refused a request to /api/messages: %s", err)
             return web.json_response({"error": "unauthorized"}, status=401)
+        except KeysUnavailable as err:  # botbuilder's own check, should keys expire meanwhile
+            return _keys_unavailable(err)
         except Exception:  # a bug or a refused connector call: logged with an id, told as 500
             return internal_error(log, f"handling {activity.type} activity {activity.id}")
         return invoke_to_response(invoke)
 
     return messages
+
+
+def _keys_unavailable(err: KeysUnavailable) -> web.Response:
+    """One line in the log (an outage, not a bug: no traceback), 503 + Retry-After out."""
+    log.warning("Teams: answered 503 to /api/messages: %s", err)
+    return Rejected(503, "Bot Framework signing keys unavailable, try again later",
+                    retry_after=err.retry_after).response()
 
 
 def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entrance,

@@ -9,12 +9,12 @@ import pytest
 from adapters.bootstrap import build_core
 from bot.config import Config
 from bot.export import export_cases
-from bot.fake_port import FakeChatPort
 from bot.people import mention, plain
 from bot.replies import Reply
 from handlers.cases import OpenCase
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.entrance import Entrance
+from testkit.fake_port import FakeChatPort
 from tests.conftest import Clock, Say
 
 

@@ -15,13 +15,13 @@ from adapters.bootstrap import build_core
 from bot.config import Config
 from bot.digest.weeks import parse_week
 from bot.domain import CaseStatus
-from bot.fake_port import FakeChatPort
 from bot.services import knowledge
 from bot.store import open_store
 from demo.bulk import run_bulk
 from demo.plan import DemoSpec
 from demo.run import DEMO_PLATFORM
 from handlers.delivery import Delivery, Sender, Typed
+from testkit.fake_port import FakeChatPort
 
 HELD_BACK = 20
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 from adapters.bootstrap import build_core
 from bot.config import Config
-from bot.fake_port import FakeChatPort
 from bot.replies import Tone
 from handlers.entrance import Entrance as Core
+from testkit.fake_port import FakeChatPort
 from tests.conftest import Clock, handle
 
 

@@ -14,10 +14,10 @@ from aiohttp import ClientSession
 
 from bot.digest.links import signed_path
 from bot.digest.page import CHARTS
+from testkit.loopback import serve
 from tests.digest.script import Script
 from tests.digest.test_metrics import build_two_weeks
 from tests.digest.test_page import SECRET, app_for, marks
-from tests.loopback import serve
 
 CHROMIUM = shutil.which("chromium")
 pytestmark = [

@@ -12,10 +12,10 @@ from aiohttp.test_utils import TestServer
 from adapters.bootstrap import build_core
 from bot.config import Config
 from bot.errors import ConfigError
-from bot.fake_port import FakeChatPort
 from bot.ports import ImageUploader
 from bot.scheduler import Scheduler, start_scheduler
 from bot.store import open_store
+from testkit.fake_port import FakeChatPort
 from tests.conftest import Clock, handle
 from tests.digest.script import utc
 

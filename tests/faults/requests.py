@@ -12,7 +12,7 @@ from collections.abc import AsyncIterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from tests.slack.signing import SIGNING_SECRET
+from testkit.slack.signing import SIGNING_SECRET
 
 
 @dataclass(frozen=True)

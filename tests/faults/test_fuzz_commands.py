@@ -20,10 +20,10 @@ from adapters.shell.port import ShellChatPort
 from adapters.shell.render import mentions_in
 from adapters.shell.repl import Shell, read_lines
 from bot.config import Config
-from bot.fake_port import FakeChatPort
 from handlers.delivery import Delivery, Sender, Typed
 from handlers.entrance import Entrance
 from handlers.registry import all_commands
+from testkit.fake_port import FakeChatPort
 
 NAMES = sorted(c.name for c in all_commands())
 # Words that reach the interesting branches: refs that exist and don't, people, options,

@@ -22,8 +22,8 @@ from adapters.boundary import Rejected
 from adapters.slack.guard import FORM, JSON, SlackBody, check_signature, classify
 from adapters.teams.envelope import parse_activity
 from bot.digest.links import signature, verify
+from testkit.slack.signing import SIGNING_SECRET
 from tests.faults.requests import slack_signed
-from tests.slack.signing import SIGNING_SECRET
 from tests.teams.conftest import payload as teams_payload
 
 

@@ -23,11 +23,11 @@ from aiohttp.test_utils import TestClient, TestServer
 from adapters.boundary import MAX_BODY_BYTES
 from bot.digest.links import signature, signed_path
 from bot.web.digest_page import add_digest_routes
+from testkit.slack.signing import payload
+from testkit.teams.jwks_issuer import new_key
 from tests.faults.requests import Case, chunks, handmade_jwt, nested, slack_signed
 from tests.slack.harness import SlackHarness
-from tests.slack.signing import payload
 from tests.teams.conftest import PASSWORD, Teams
-from tests.teams.jwks_issuer import new_key
 
 FORM = "application/x-www-form-urlencoded"
 JSON = "application/json"

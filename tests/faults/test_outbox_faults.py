@@ -13,8 +13,8 @@ from pathlib import Path
 
 import aiohttp
 
-from tests.faults.serve_proc import Serve, half_open, settled
-from tests.slack.fake_slack import FakeSlack
+from testkit.serve_proc import Serve, half_open, settled
+from testkit.slack.fake_slack import FakeSlack
 
 OPENS = 50
 

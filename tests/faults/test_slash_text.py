@@ -22,10 +22,10 @@ import pytest
 import pytest_asyncio
 
 from bot.store.sqlite import open_reader
+from testkit.loopback import free_port, serve, until_healthy
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 from tests.conftest import REPO
-from tests.loopback import free_port, serve, until_healthy
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 from tests.slack.test_subprocess import _config, _env
 
 pytestmark = pytest.mark.asyncio(loop_scope="module")

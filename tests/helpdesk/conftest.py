@@ -15,11 +15,11 @@ import pytest
 
 from adapters.serve import build_server
 from bot.config import Config
+from testkit.slack.fake_slack import FakeSlack
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
 from tests.helpdesk.fake_zendesk import FakeZendesk
 from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config, web_client  # noqa: F401
-from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import SlackHarness
 
 ZD_SECRET, JIRA_SECRET, HOOK_SECRET = "zd-hook-secret", "jira-hook-secret", "hook-secret"

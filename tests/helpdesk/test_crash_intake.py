@@ -10,11 +10,11 @@ from pathlib import Path
 import aiohttp
 import pytest
 
-from tests.faults.serve_proc import Serve, settled
+from testkit.serve_proc import Serve, settled
+from testkit.slack.fake_slack import FakeSlack
 from tests.helpdesk.conftest import ZD_SECRET, body_of, zendesk_headers
 from tests.helpdesk.fake_zendesk import EMAIL, TOKEN, FakeZendesk
 from tests.helpdesk.test_zendesk import TRIGGER, seed
-from tests.slack.fake_slack import FakeSlack
 
 
 async def _until(what, timeout: float = 30.0) -> None:

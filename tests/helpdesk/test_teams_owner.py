@@ -15,10 +15,12 @@ from adapters.bootstrap import build_core
 from adapters.helpdesk.server import add_helpdesk_routes, start_helpdesks
 from adapters.teams.endpoint import add_teams_routes, start_teams
 from bot.config import Config
+from testkit.loopback import serve
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.jwks_issuer import JwksIssuer
 from tests.helpdesk.conftest import ZD_SECRET, body_of, zendesk_headers
 from tests.helpdesk.fake_zendesk import EMAIL, TOKEN, FakeZendesk
 from tests.helpdesk.test_zendesk import TRIGGER
-from tests.loopback import serve
 from tests.teams.conftest import (  # noqa: F401, F811 - fixtures
     ANN,
     APP_ID,
@@ -31,8 +33,6 @@ from tests.teams.conftest import (  # noqa: F401, F811 - fixtures
     issuer,
     teams_config,
 )
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.jwks_issuer import JwksIssuer
 
 ROSTER = [{"id": ANN, "name": NAMES[ANN], "aadObjectId": "aad-ann", "email": "ann@acme.test",
            "userPrincipalName": "ann@acme.test"},

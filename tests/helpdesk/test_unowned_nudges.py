@@ -9,9 +9,9 @@ from bot.config import Config
 from bot.helpdesk import Ticket
 from bot.scheduler import Scheduler
 from handlers.helpdesk import intake
+from testkit.slack.fake_slack import BOT_USER
 from tests.conftest import Clock, handle
 from tests.digest.script import utc
-from tests.slack.fake_slack import BOT_USER
 
 
 async def test_nudges_of_an_unowned_swarm_go_to_triage_only(web_client, fake_slack,

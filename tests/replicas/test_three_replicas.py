@@ -19,10 +19,10 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from testkit.loopback import until
+from testkit.replicas import USERS, Team, replica_world
+from testkit.slack.fake_slack import FakeSlack
 from tests.conftest import REPO
-from tests.loopback import until
-from tests.replicas.harness import USERS, Team, replica_world
-from tests.slack.fake_slack import FakeSlack
 
 CASES = 30  # x 10 commands = 300
 KILLED = 1

@@ -12,9 +12,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.serve import build_server
 from adapters.slack.client import make_client
 from bot.config import Config
-from tests.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET
 from tests.slack.harness import SlackHarness
-from tests.slack.signing import SIGNING_SECRET
 
 SECRETS = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET}
 

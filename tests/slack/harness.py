@@ -12,8 +12,8 @@ from typing import Any
 from aiohttp.test_utils import TestClient
 
 from adapters.slack.server import SLACK_RUNTIME, SlackRuntime
-from tests.slack.fake_slack import FakeSlack
-from tests.slack.signing import form_body, interactive_body, payload, signed_headers
+from testkit.slack.fake_slack import FakeSlack
+from testkit.slack.signing import form_body, interactive_body, payload, signed_headers
 
 FORM = "application/x-www-form-urlencoded"
 _seq = itertools.count(1)

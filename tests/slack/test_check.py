@@ -7,8 +7,8 @@ from pathlib import Path
 import pytest
 
 from adapters.cli import main
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET
 
 
 def _config(tmp_path: Path, api_url: str) -> Path:

@@ -8,9 +8,9 @@ from adapters.bootstrap import build_core
 from adapters.slack.port import SlackChatPort
 from bot.config import Config
 from bot.scheduler import Scheduler
+from testkit.slack.fake_slack import BOT_USER
 from tests.conftest import Clock, handle
 from tests.digest.script import utc
-from tests.slack.fake_slack import BOT_USER
 
 
 async def test_scheduled_digest_reaches_the_slack_channel_with_its_chart(

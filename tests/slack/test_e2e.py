@@ -199,8 +199,8 @@ async def test_handoff_alone_in_a_swarm_channel_opens_the_form(slack_bot: SlackH
 
 
 async def test_a_repeated_request_body_is_processed_once(slack_bot: SlackHarness):
+    from testkit.slack.signing import form_body, payload
     from tests.slack.harness import FORM
-    from tests.slack.signing import form_body, payload
 
     body = form_body({**payload("slash_command.json"), "user_id": OWNER,
                       "text": "open ZD-12 sev3 Only once",

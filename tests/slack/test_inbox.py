@@ -9,11 +9,11 @@ from adapters.serve import build_server
 from adapters.slack.deliveries import delivery_of
 from adapters.slack.inbox import key_of, kind_of
 from bot.config import Config
-from bot.fake_port import FakeChatPort
+from testkit.fake_port import FakeChatPort
+from testkit.slack.fake_slack import FakeSlack
+from testkit.slack.signing import payload
 from tests.slack.conftest import SECRETS
-from tests.slack.fake_slack import FakeSlack
 from tests.slack.harness import SlackHarness
-from tests.slack.signing import payload
 
 
 def test_keys_and_kinds():

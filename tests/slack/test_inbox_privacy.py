@@ -6,8 +6,8 @@ from __future__ import annotations
 import json
 
 from handlers.delivery import Delivery
+from testkit.slack.signing import payload
 from tests.slack.harness import SlackHarness, text_input
-from tests.slack.signing import payload
 
 OWNER, NET = "UOWNER1", "UNET1"
 DELIVERY_KEYS = {"source", "sender", "kind", "what", "room", "key"}

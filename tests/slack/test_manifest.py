@@ -19,8 +19,8 @@ from bot.phrases import Phrases
 from bot.replies import Button, Reply
 from bot.services import messages
 from handlers.forms import open_form
+from testkit.slack.signing import form_body, interactive_body, payload
 from tests.slack.harness import FORM, SlackHarness
-from tests.slack.signing import form_body, interactive_body, payload
 
 
 def rendered_ids() -> dict[str, set[str]]:

@@ -8,9 +8,9 @@ from adapters.bootstrap import build_core
 from adapters.slack.port import SlackChatPort
 from bot.config import Config
 from bot.scheduler import Scheduler
+from testkit.slack.fake_slack import BOT_USER
 from tests.conftest import Clock, handle
 from tests.digest.script import utc
-from tests.slack.fake_slack import BOT_USER
 
 
 async def test_connect_and_update_nudges_reach_slack(web_client, fake_slack, tmp_path) -> None:

@@ -7,7 +7,7 @@ import pytest
 from adapters.slack.port import SlackChatPort, name_variant
 from bot.errors import PortError
 from bot.replies import Button, Field, Reply
-from tests.slack.fake_slack import BOT_USER, FakeSlack
+from testkit.slack.fake_slack import BOT_USER, FakeSlack
 
 
 @pytest.fixture
@@ -179,7 +179,7 @@ async def test_rate_limit_that_does_not_end_is_told(port, fake_slack: FakeSlack)
 async def test_upload_image_goes_through_files_upload_v2(web_client, fake_slack) -> None:
     from adapters.slack.port import SlackChatPort
     from bot.ports import ImageUploader
-    from tests.slack.fake_slack import BOT_USER
+    from testkit.slack.fake_slack import BOT_USER
 
     port = SlackChatPort(web_client)
     assert isinstance(port, ImageUploader)

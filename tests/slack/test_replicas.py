@@ -14,10 +14,10 @@ import aiohttp
 import pytest
 
 from bot.store.pg_db import PgDb
+from testkit.loopback import free_port, until, until_healthy
+from testkit.slack.fake_slack import BOT_USER, TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 from tests.conftest import REPO
-from tests.loopback import free_port, until, until_healthy
-from tests.slack.fake_slack import BOT_USER, TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 COMMANDS = 12
 

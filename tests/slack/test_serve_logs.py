@@ -12,10 +12,10 @@ from pathlib import Path
 
 import aiohttp
 
+from testkit.loopback import free_port
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET
 from tests.conftest import REPO
-from tests.loopback import free_port
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET
 from tests.slack.test_subprocess import _config, _env
 
 

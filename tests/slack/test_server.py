@@ -11,8 +11,8 @@ from adapters.serve import build_server
 from adapters.slack.server import slack_secrets
 from bot.config import Config
 from bot.errors import ConfigError
+from testkit.slack.signing import form_body, payload, signed_headers
 from tests.slack.harness import FORM, SlackHarness
-from tests.slack.signing import form_body, payload, signed_headers
 
 
 async def test_healthz(slack_bot: SlackHarness):
@@ -95,7 +95,7 @@ async def test_socket_mode(aiohttp_client, fake_slack, slack_config: Config):
     """With socket_mode the app connects out, takes envelopes and acks them; no HTTP route."""
     import asyncio
 
-    from tests.slack.fake_slack import APP_TOKEN, TOKEN
+    from testkit.slack.fake_slack import APP_TOKEN, TOKEN
     from tests.slack.harness import SlackHarness
 
     fake_slack.add_channel("swarm-triage")

@@ -11,10 +11,10 @@ from pathlib import Path
 
 import aiohttp
 
+from testkit.loopback import free_port, until_healthy
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 from tests.conftest import REPO
-from tests.loopback import free_port, until_healthy
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 
 def _env(**secrets: str) -> dict[str, str]:

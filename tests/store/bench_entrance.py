@@ -15,11 +15,11 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parents[2]))
 from adapters.bootstrap import build_core
 from bot.config import Config
-from bot.fake_port import FakeChatPort
 from bot.store import pg_db
 from bot.store.postgres import open_pg_store
 from handlers.delivery import Delivery, Sender, Typed
-from tests.pg_cluster import cluster_or_reason
+from testkit.fake_port import FakeChatPort
+from testkit.pg_cluster import cluster_or_reason
 
 ROUNDS, PER_ROUND = 5, 100
 

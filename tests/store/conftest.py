@@ -1,6 +1,6 @@
 """Contract tests: every store implementation passes the same tests, written against the
 interface (bot/store/interfaces.py): SQLite on a file, PostgreSQL on a fresh database of the
-session's throwaway cluster (tests/pg_cluster.py; skipped with the reason where there is no
+session's throwaway cluster (testkit/pg_cluster.py; skipped with the reason where there is no
 PostgreSQL, failed instead where SWARMBOT_REQUIRE_POSTGRES=1)."""
 
 from __future__ import annotations

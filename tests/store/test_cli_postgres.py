@@ -16,8 +16,8 @@ from typing import Any
 
 from bot.store import pg_schema
 from bot.store.pg_db import PgDb
+from testkit.pg_cluster import Cluster
 from tests.conftest import REPO
-from tests.pg_cluster import Cluster
 from tests.shell.test_shell_pipe import SESSION
 
 _ISO_IN_TEXT = re.compile(r"\d{4}-\d\d-\d\dT[\d:.]+(Z|[+-]\d\d:\d\d)?")

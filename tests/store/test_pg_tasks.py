@@ -11,7 +11,7 @@ import pytest
 
 from bot.store.pg_db import PgDb
 from bot.store.postgres import open_pg_store
-from tests.replicas.harness import until
+from testkit.replicas import until
 from tests.store.conftest import T0
 
 

@@ -13,7 +13,7 @@ from bot.store import open_store, pg_schema
 from bot.store.interfaces import SchemaError
 from bot.store.pg_db import PgDb
 from bot.store.postgres import open_pg_store
-from tests.pg_cluster import Cluster
+from testkit.pg_cluster import Cluster
 
 
 def _type(declared: str) -> str:

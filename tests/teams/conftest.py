@@ -19,14 +19,12 @@ from adapters.bootstrap import build_core
 from adapters.teams.endpoint import TeamsRuntime, add_teams_routes, start_teams
 from bot.config import Config
 from handlers.entrance import Entrance as Core
+from testkit.loopback import serve
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.jwks_issuer import APP_ID, PASSWORD, JwksIssuer
 from tests.conftest import SPECS
-from tests.loopback import serve
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.jwks_issuer import JwksIssuer
 
 PAYLOADS = Path(__file__).parent / "payloads"
-APP_ID = "00000000-0000-0000-0000-0000000000b0"
-PASSWORD = "loopback-test-password"
 BOT_ID = f"28:{APP_ID}"
 ANN, BOB, CAROL = "29:1ann-aad", "29:1bob-aad", "29:1carol-aad"
 NAMES = {ANN: "Ann Owner", BOB: "Bob Specialist", CAROL: "Carol Billing"}

@@ -11,9 +11,9 @@ from adapters.bootstrap import build_core
 from adapters.teams.endpoint import add_teams_routes, start_teams
 from bot.config import Config
 from bot.errors import ConfigError
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.jwks_issuer import JwksIssuer, new_key
 from tests.teams.conftest import ANN, APP_ID, Teams, serve
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.jwks_issuer import JwksIssuer, new_key
 
 
 async def test_valid_token_runs_the_command_and_replies_through_the_connector(

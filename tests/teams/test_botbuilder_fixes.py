@@ -17,8 +17,8 @@ from msrest.universal_http.requests import ClientRetryPolicy
 
 from adapters.teams.botbuilder_fixes import _AiohttpSender, apply_global_fixes
 from adapters.teams.directory import Directory
+from testkit.teams.fake_connector import FakeConnector
 from tests.teams.conftest import Teams, payload, serve
-from tests.teams.fake_connector import FakeConnector
 
 
 class _Settings:

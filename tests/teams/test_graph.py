@@ -14,9 +14,9 @@ from adapters.teams.port import TeamsChatPort
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.replies import Reply
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.fake_graph import FakeGraph, StaticToken
 from tests.teams.conftest import serve
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.fake_graph import FakeGraph, StaticToken
 
 TEAM = "19:team@thread.tacv2"
 

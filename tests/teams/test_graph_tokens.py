@@ -20,8 +20,8 @@ from aiohttp import ClientSession, web
 from adapters.teams.graph import GRAPH_SCOPE, HttpGraphClient, MsalTokens
 from bot.config import TeamsGraphConfig
 from bot.errors import PortError
+from testkit.teams.fake_graph import FakeGraph
 from tests.teams.conftest import serve
-from tests.teams.fake_graph import FakeGraph
 from tests.teams.test_graph import TEAM
 
 LOGIN = "https://login.microsoftonline.com"

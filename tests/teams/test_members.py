@@ -14,10 +14,10 @@ import pytest
 from aiohttp import ClientSession
 
 from bot.config import Config
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.fake_graph import FakeGraph, StaticToken
+from testkit.teams.jwks_issuer import JwksIssuer
 from tests.teams.conftest import ANN, BOB, BOT_ID, Teams, serve, start_server
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.fake_graph import FakeGraph, StaticToken
-from tests.teams.jwks_issuer import JwksIssuer
 
 
 @pytest.fixture

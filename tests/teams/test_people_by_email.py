@@ -15,9 +15,9 @@ from adapters.teams.port import TeamsChatPort
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.helpdesk import ChatDirectory
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.fake_graph import FakeGraph, StaticToken
 from tests.teams.conftest import serve
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.fake_graph import FakeGraph, StaticToken
 from tests.teams.test_graph import TEAM
 
 ANN = {"id": "29:ann", "name": "Ann Agent", "aadObjectId": "aad-ann",

@@ -13,7 +13,7 @@ from adapters.teams.port import TeamsChatPort
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.replies import Reply
-from tests.teams.fake_connector import FakeConnector
+from testkit.teams.fake_connector import FakeConnector
 
 CHANNEL = "19:swarm@thread.tacv2"
 

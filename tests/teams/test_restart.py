@@ -13,6 +13,8 @@ from aiohttp import ClientSession
 
 from bot.config import Config
 from bot.replies import Tone
+from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.jwks_issuer import JwksIssuer
 from tests.conftest import handle
 from tests.teams.conftest import (
     ANN,
@@ -24,8 +26,6 @@ from tests.teams.conftest import (
     Teams,
     start_server,
 )
-from tests.teams.fake_connector import FakeConnector
-from tests.teams.jwks_issuer import JwksIssuer
 
 TENANT = "72f988bf-0000-4000-8000-0000000000aa"  # the recorded payloads' tenant
 

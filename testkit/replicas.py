@@ -24,10 +24,10 @@ import aiohttp
 from aiohttp import web
 
 from bot.store.pg_db import PgDb
-from tests.conftest import REPO
-from tests.loopback import free_port, serve, until, until_healthy
-from tests.slack.fake_slack import BOT_USER, TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
+from testkit import REPO
+from testkit.loopback import free_port, serve, until, until_healthy
+from testkit.slack.fake_slack import BOT_USER, TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 FORWARDED = ("Content-Type", "X-Slack-Request-Timestamp", "X-Slack-Signature")
 

@@ -17,9 +17,18 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric import rsa
 from jwt.algorithms import RSAAlgorithm
 
-from tests.loopback import serve
+from testkit.loopback import free_port, serve
 
 ISSUER = "https://api.botframework.com"
+# What `JwksIssuer.fault` can make of the signing keys (None: they are served):
+KEY_FAULTS = ("metadata_500",  # the OpenID metadata document answers 500
+              "keys_500",  # the JWKS answers 500
+              "keys_unreachable",  # the metadata points the JWKS at a port nobody listens on
+              "keys_not_json")  # the JWKS answers 200 with an HTML error page
+# The bot's identity on loopback: the app the issuer signs channel tokens for, and the
+# client credentials it accepts for the bot's own outgoing token.
+APP_ID = "00000000-0000-0000-0000-0000000000b0"
+PASSWORD = "loopback-test-password"
 
 
 def new_key() -> rsa.RSAPrivateKey:
@@ -35,6 +44,7 @@ class JwksIssuer:
         self.base_url = ""
         self.issued_bot_tokens: list[str] = []
         self.metadata_fetches = 0
+        self.fault: str | None = None  # one of KEY_FAULTS, for as long as it is set
         self._runner: web.AppRunner | None = None
 
     @property
@@ -58,15 +68,25 @@ class JwksIssuer:
 
     async def _metadata(self, _: web.Request) -> web.Response:
         self.metadata_fetches += 1
+        if self.fault == "metadata_500":
+            return web.json_response({"error": "server_error"}, status=500)
+        keys_at = self.base_url
+        if self.fault == "keys_unreachable":
+            keys_at = f"http://127.0.0.1:{free_port()}"
         return web.json_response({
             "issuer": ISSUER,
             "authorization_endpoint": f"{self.base_url}/invalid",
-            "jwks_uri": f"{self.base_url}/v1/.well-known/keys",
+            "jwks_uri": f"{keys_at}/v1/.well-known/keys",
             "token_endpoint": f"{self.base_url}/botframework.com/oauth2/v2.0/token",
             "id_token_signing_alg_values_supported": ["RS256"],
         })
 
     async def _keys(self, _: web.Request) -> web.Response:
+        if self.fault == "keys_500":
+            return web.json_response({"error": "server_error"}, status=500)
+        if self.fault == "keys_not_json":
+            return web.Response(text="<html>Service Unavailable</html>", status=200,
+                                content_type="text/html")
         jwk: dict[str, Any] = RSAAlgorithm.to_jwk(self.key.public_key(), as_dict=True)
         jwk.update(kid=self.kid, use="sig", endorsements=["msteams", "emulator"])
         return web.json_response({"keys": [jwk]})

@@ -14,10 +14,10 @@ import aiohttp
 
 from bot.store import Store
 from bot.store.sqlite import open_reader
-from tests.conftest import REPO
-from tests.loopback import free_port, until_healthy
-from tests.slack.fake_slack import TOKEN, FakeSlack
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
+from testkit import REPO
+from testkit.loopback import free_port, until_healthy
+from testkit.slack.fake_slack import TOKEN, FakeSlack
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 
 
 class Serve:

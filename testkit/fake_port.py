@@ -1,4 +1,4 @@
-"""An in-memory ChatPort: what tests use in place of a platform, and what the shell builds on."""
+"""An in-memory ChatPort: what tests use in place of a platform (it records what was sent)."""
 
 from __future__ import annotations
 

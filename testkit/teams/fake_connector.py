@@ -18,8 +18,8 @@ from typing import Any
 
 from aiohttp import web
 
-from tests.loopback import serve
-from tests.slack.fake_slack import FAULT_KINDS, Faults
+from testkit.loopback import serve
+from testkit.slack.fake_slack import FAULT_KINDS, Faults
 
 
 @dataclass

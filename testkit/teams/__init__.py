@@ -1,0 +1,1 @@
+"""Microsoft's side of the wire on loopback: the Bot Connector, Graph, the token issuer."""
