@@ -19,13 +19,13 @@ import pytest
 from adapters.bootstrap import build_core
 from bot.config import Config
 from bot.errors import CommandError
-from bot.fake_port import FakeChatPort
 from bot.replies import Reply
 from bot.services import cases as case_service
 from handlers.delivery import Delivery, Sender, Typed
 from handlers.entrance import Entrance
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
+from testkit.fake_port import FakeChatPort
 from tests.conftest import Clock
 
 

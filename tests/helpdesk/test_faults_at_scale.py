@@ -20,6 +20,7 @@ from collections import Counter
 
 import pytest
 
+from testkit.loopback import until
 from tests.helpdesk.conftest import (
     JIRA_SECRET,
     body_of,
@@ -30,7 +31,6 @@ from tests.helpdesk.conftest import (
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
 from tests.helpdesk.fake_zendesk import FakeZendesk
-from tests.loopback import until
 from tests.slack.harness import SlackHarness
 
 TICKETS = 30  # per helpdesk
