@@ -19,7 +19,7 @@ from pathlib import Path
 import aiohttp
 
 from bot.store import Store
-from tests.faults.serve_proc import Serve
+from tests.faults.serve_proc import Serve, settled
 from tests.slack.fake_slack import FakeSlack
 from tests.slack.signing import form_body, payload, signed_headers
 
@@ -134,11 +134,12 @@ class BusyThreads:
 @dataclass
 class Burst:
     """Notes on one case sent by `concurrency` senders at once, each waiting for its ack
-    before sending the next; every answer is recorded (acked or not)."""
+    before sending the next; every answer is recorded (acked or not). Note i is written by
+    `users[i % len(users)]`."""
 
     serve: LoadedServe
     http: aiohttp.ClientSession
-    user: str
+    users: tuple[str, ...]
     ref: str
     concurrency: int = 16
     sent: list[Sent] = field(default_factory=list)
@@ -160,10 +161,19 @@ class Burst:
         async def sender() -> None:
             while (stop is None or not stop.is_set()) and (limit is None or self._next < limit):
                 self._next += 1
-                text = self.text(self._next)
-                self.sent.append(await self.serve.send(self.http, self.user,
+                user, text = self.users[self._next % len(self.users)], self.text(self._next)
+                self.sent.append(await self.serve.send(self.http, user,
                                                        f"note {self.ref} {text}"))
         await asyncio.gather(*(sender() for _ in range(self.concurrency)))
+
+
+async def open_case(serve: LoadedServe, http: aiohttp.ClientSession, owner: str, ref: str
+                    ) -> None:
+    """Open a case and wait until its swarm is whole (room, invitation, brief)."""
+    opened = await serve.send(http, owner, f"open {ref} sev2 Acme cannot log in after SSO")
+    assert opened.acked
+    await serve.answered(opened.rid)
+    await serve.settle(settled)
 
 
 def note_counts(store: Store, ref: str) -> Counter[str]:

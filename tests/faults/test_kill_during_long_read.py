@@ -23,7 +23,14 @@ import aiohttp
 import pytest
 
 from tests.conftest import REPO
-from tests.faults.serve_load import Burst, BusyThreads, LoadedServe, lost_and_twice, report
+from tests.faults.serve_load import (
+    Burst,
+    BusyThreads,
+    LoadedServe,
+    lost_and_twice,
+    open_case,
+    report,
+)
 from tests.faults.serve_proc import settled
 from tests.slack.fake_slack import FakeSlack
 
@@ -56,13 +63,6 @@ def big_weeks(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return db
 
 
-async def _open_case(serve: LoadedServe, http: aiohttp.ClientSession) -> None:
-    opened = await serve.send(http, OWNER, f"open {REF} sev2 Acme cannot log in after SSO")
-    assert opened.acked
-    await serve.answered(opened.rid)
-    await serve.settle(settled)
-
-
 async def test_kill_9_while_the_digest_computes_loses_no_acknowledged_note(
         tmp_path: Path, fake_slack: FakeSlack, big_weeks: Path) -> None:
     fake_slack.add_channel("swarm-triage")
@@ -77,7 +77,7 @@ async def test_kill_9_while_the_digest_computes_loses_no_acknowledged_note(
     async with aiohttp.ClientSession(connector=connector) as http:
         await serve.start(http)
         try:
-            await _open_case(serve, http)
+            await open_case(serve, http, OWNER, REF)
             # The manager's first command (the sender's profile is looked up once per
             # process), so that the digest goes straight to its computation.
             hello = await serve.send(http, MANAGER, "help digest")
@@ -88,7 +88,7 @@ async def test_kill_9_while_the_digest_computes_loses_no_acknowledged_note(
             digest = await serve.send(http, MANAGER, f"digest {WEEK}")
             assert digest.acked
             stop = asyncio.Event()
-            burst = Burst(serve, http, OWNER, REF, concurrency=16)
+            burst = Burst(serve, http, (OWNER,), REF, concurrency=16)
             sending = asyncio.ensure_future(burst.run(stop=stop))
 
             def computing() -> str | None:
@@ -149,8 +149,8 @@ async def test_kill_9_under_a_burst_of_notes_loses_no_acknowledged_note(
     async with aiohttp.ClientSession(connector=connector) as http:
         await serve.start(http)
         try:
-            await _open_case(serve, http)
-            burst = Burst(serve, http, OWNER, REF, concurrency=32)
+            await open_case(serve, http, OWNER, REF)
+            burst = Burst(serve, http, (OWNER,), REF, concurrency=32)
 
             def in_flight(since: int) -> int:
                 """Notes acknowledged since the `since`-th ack whose reply has not come: their
