@@ -197,8 +197,8 @@ def lost_and_twice(serve: LoadedServe, ref: str, acked: list[Sent]
     return lost, twice
 
 
-def report(what: str, acked: int, lost: list[str], twice: list[str]) -> str:
+def report(what: str, acked: int, lost: list[str], twice: list[str], detail: str = "") -> str:
     """The failure message: how many were acknowledged, how many lost or doubled."""
-    return (f"{what}: {acked} notes answered 200; {len(lost)} of them lost "
+    return (f"{what}: {acked} notes answered 200{detail}; {len(lost)} of them lost "
             f"(first: {lost[:5]}), {len(twice)} in the timeline more than once "
             f"(first: {twice[:5]})")
