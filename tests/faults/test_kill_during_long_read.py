@@ -6,6 +6,12 @@ The defect these catch: a command's SQLite transaction left open across an `awai
 meanwhile wrote its inbox row on the same connection, inside the digest's open transaction;
 `kill -9` then rolled the rows back, and notes Slack had been answered 200 for were gone.
 
+The kill must land while the digest computes, with notes acknowledged meanwhile, or the
+test fails as not run. "Computing" is seen from outside, by what a warm-up burst of notes
+alone does not show: one more connection on the database file (the digest's reader), or,
+when writes run on no thread, a thread other than the event loop burning CPU; and the
+digest's reply not sent yet.
+
 Each test says how many notes were acknowledged and how many were lost or doubled (-s
 prints the figures of a run).
 """
