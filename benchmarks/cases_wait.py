@@ -102,12 +102,6 @@ class Load:
         return out
 
 
-def refused(answers: Answers) -> list[str]:
-    """Answers shown as errors (`:x:`): a benchmark of refusals would measure nothing."""
-    return [f"{rid}: {str(b.get('text', ''))[:100]}" for rid, b in answers.bodies.items()
-            if str(b.get("text", "")).startswith(":x:")]
-
-
 async def phase(load: Load, cases: list[int], n: int, pid: int, timeout: float
                 ) -> dict[str, Any]:
     used = cpu_seconds(pid)
@@ -144,7 +138,7 @@ async def measure(rounds: int = 5, cases: int = 30, latency: float = 0.150,
                     out["B"].append(await phase(load, list(range(1, cases + 1)), n, pid,
                                                 timeout))
                     await quiet(fake)
-                out["refused"] = refused(answers)
+                out["refused"] = answers.refused()
                 out["web_api_calls"] = count_calls(fake)
             except BaseException:
                 print(swarmbot.log_tail(), file=sys.stderr)

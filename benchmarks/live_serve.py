@@ -16,7 +16,6 @@ import time
 from collections.abc import AsyncIterator, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
 
 import aiohttp
 from aiohttp import web
@@ -72,7 +71,7 @@ class Answers:
 
     base_url: str = ""
     first: dict[str, float] = field(default_factory=dict)  # rid -> perf_counter at arrival
-    bodies: dict[str, dict[str, Any]] = field(default_factory=dict)  # rid -> first body
+    texts: dict[str, str] = field(default_factory=dict)  # rid -> its first answer's text
     posts: int = 0
     _waiting: dict[str, asyncio.Future[float]] = field(default_factory=dict)
 
@@ -84,13 +83,18 @@ class Answers:
     def url(self, rid: str) -> str:
         return f"{self.base_url}/response/{rid}"
 
+    def refused(self) -> list[str]:
+        """Answers shown as errors (`:x:`): a benchmark of refusals would measure nothing."""
+        return [f"{rid}: {text[:100]}" for rid, text in self.texts.items()
+                if text.startswith(":x:")]
+
     async def _arrived(self, request: web.Request) -> web.Response:
         at = time.perf_counter()
         body = await request.json()
         rid = request.match_info["rid"]
         self.posts += 1
         if rid not in self.first:
-            self.first[rid], self.bodies[rid] = at, body
+            self.first[rid], self.texts[rid] = at, str(body.get("text", ""))[:200]
             waiter = self._waiting.pop(rid, None)
             if waiter is not None and not waiter.done():
                 waiter.set_result(at)
