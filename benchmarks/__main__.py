@@ -151,7 +151,7 @@ def cases(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 
 
 def help50(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
-    rounds, per = (1, 3) if size.name == "small" else (5, 20)
+    rounds, per = (1, 3) if size.name == "small" else (9, 20)
     r = asyncio.run(help_vs_bolt.measure(rounds, 50, per))
     runs, base = r["sides"], ("bare Bolt acking + answering", size.label)
     name = "Slack `/swarm help`, 50 connections, each answered on its response_url"

@@ -1,7 +1,7 @@
 """Slack `/swarm help` from 50 connections at once, each answered on its own response_url:
 a real `swarmbot serve` against a bare Bolt app, in alternating rounds of the same run.
 
-    python -m benchmarks.help_vs_bolt [--rounds 5] [--connections 50] [--per-connection 20]
+    python -m benchmarks.help_vs_bolt [--rounds 9] [--connections 50] [--per-connection 20]
                                       [--store sqlite|postgres] [--quick] [--json FILE]
 
 Each connection (a person of its own: Slack sends each user's commands) sends a signed
@@ -91,7 +91,7 @@ async def one_round(connections: list[Connection], url: str, per: int, tag: str,
             "load_cpu_ms_per_request": 1000 * (time.process_time() - ours) / n}
 
 
-async def measure(rounds: int = 5, connections: int = 50, per: int = 20,
+async def measure(rounds: int = 9, connections: int = 50, per: int = 20,
                   store: str = "sqlite") -> dict[str, Any]:
     timeout = 60.0  # bounded: a request never answered fails the run
     out: dict[str, Any] = {"rounds": rounds, "connections": connections,
@@ -161,7 +161,7 @@ def report(r: dict[str, Any]) -> None:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.help_vs_bolt",
                                  description=__doc__.splitlines()[0])
-    ap.add_argument("--rounds", type=int, default=5, help="per side")
+    ap.add_argument("--rounds", type=int, default=9, help="per side")
     ap.add_argument("--connections", type=int, default=50)
     ap.add_argument("--per-connection", type=int, default=20, help="requests per round")
     ap.add_argument("--store", choices=["sqlite", "postgres"], default="sqlite",
