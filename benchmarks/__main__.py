@@ -21,8 +21,10 @@ from pathlib import Path
 from typing import Any
 
 from benchmarks import (
+    cases_wait,
     digest_year,
     experts,
+    help_vs_bolt,
     serve_rss,
     similar_year,
     slack_ack,
@@ -138,6 +140,34 @@ def swarm(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     return rows, details
 
 
+def cases(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    rounds, count = (1, 4) if size.name == "small" else (5, 30)
+    r = asyncio.run(cases_wait.measure(rounds, count, latency=0.150))
+    commands, ms = r["commands"], r["latency"] * 1000
+    return [figure(f"cases do not wait for each other: {count} cases x {commands} commands at "
+                   f"once, until the last answer (`swarmbot serve`, Slack {ms:.0f} ms per call)",
+                   "s", [p["s"] for p in r["B"]], [p["s"] for p in r["A"]],
+                   f"1 case x {commands} commands alone", size.label)], r
+
+
+def help50(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    rounds, per = (1, 3) if size.name == "small" else (9, 20)
+    r = asyncio.run(help_vs_bolt.measure(rounds, 50, per))
+    runs, base = r["sides"], ("bare Bolt acking + answering", size.label)
+    name = "Slack `/swarm help`, 50 connections, each answered on its response_url"
+    rows = [figure(name, "req/s", [x["answered_per_s"] for x in runs["swarmbot"]],
+                   [x["answered_per_s"] for x in runs["bare bolt"]], *base)]
+    for q in (50, 99):
+        ack = {side: [help_vs_bolt.pct([a for x in v for a in x["ack_s"]], q)]
+               for side, v in runs.items()}
+        rows.append(figure(f"{name}: ack p{q}", "ms", ack["swarmbot"], ack["bare bolt"], *base,
+                           scale=1000))
+    for v in runs.values():  # the summary keeps the percentiles; the JSON stays small
+        for x in v:
+            x.pop("ack_s")
+    return rows, r
+
+
 def year_db(size: Size, data: Path) -> Path:
     db = data / f"year-{size.weeks}x{size.per_week}.db"
     if not db.exists():
@@ -171,7 +201,7 @@ def similar(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 
 BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
                              "digest": digest, "similar": similar, "experts": finder,
-                             "rss": rss}
+                             "rss": rss, "cases_wait": cases, "help_vs_bolt": help50}
 DATA_BENCHES = ("digest", "similar")  # what --growth runs at every size in GROWTH
 
 # PostgreSQL (issue 10): run only when named with --only, as they need a PostgreSQL server.

@@ -23,13 +23,44 @@ def test_python_m_benchmarks_small(tmp_path: Path) -> None:
                      "Teams server CPU", "time to swarm: brief after `/swarm open` (Slack",
                      "time to swarm: brief after `open` (Teams thread",
                      "time to swarm: brief after `open` (Teams Graph channel", "digest of",
-                     "similar cases", "find", "expert finder", "`swarmbot serve` memory"):
+                     "similar cases", "find", "expert finder", "`swarmbot serve` memory",
+                     "cases do not wait for each other",
+                     "Slack `/swarm help`, 50 connections"):
         assert any(n.startswith(expected) for n in names), (expected, names)
         assert expected in run.stdout  # the table
     for f in result["figures"]:
         assert f["ours"] > 0 and f["lo"] <= f["ours"] <= f["hi"], f
         assert f["baseline"] is None or f["ratio"] == f["ours"] / f["baseline"]
     assert result["size"] == "small" and result["machine"]["cpus"]
+
+
+def test_cases_wait_quick(tmp_path: Path) -> None:
+    """One case alone, then 4 at once, on a real `swarmbot serve`: every command answered on
+    its own response_url, none refused."""
+    out = tmp_path / "cases.json"
+    run = subprocess.run([sys.executable, "-m", "benchmarks.cases_wait", "--quick", "--json",
+                          str(out)], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "time(B) / time(A)" in run.stdout  # the table
+    r = json.loads(out.read_text())
+    assert len(r["A"]) == len(r["B"]) == 1 and r["cases"] == 4
+    assert len(r["A"][0]["answer_s"]) == 10 and len(r["B"][0]["answer_s"]) == 40
+    assert r["ratio"] > 0 and r["refused"] == [], r["refused"]
+
+
+def test_help_vs_bolt_quick(tmp_path: Path) -> None:
+    """`/swarm help` from 50 connections against swarmbot and bare Bolt, one round each."""
+    out = tmp_path / "help.json"
+    run = subprocess.run([sys.executable, "-m", "benchmarks.help_vs_bolt", "--quick", "--json",
+                          str(out)], cwd=ROOT, capture_output=True, text=True, timeout=180)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "swarmbot / bare bolt answered/s" in run.stdout  # the table
+    r = json.loads(out.read_text())
+    for side in ("swarmbot", "bare bolt"):
+        s = r["summary"][side]
+        assert s["answered_per_s"] > 0 and 0 < s["ack_p50_ms"] <= s["ack_p99_ms"], s
+        assert len(r["sides"][side][0]["ack_s"]) == 50 * 3
+    assert r["ratio"] > 0 and r["refused"] == [], r["refused"]
 
 
 def test_unknown_size_is_one_clear_line() -> None:
