@@ -70,3 +70,11 @@ def internal_error(log: logging.Logger, what: str) -> web.Response:
     error_id = uuid.uuid4().hex[:8]
     log.exception("error %s %s", error_id, what)
     return web.json_response({"error": f"internal error {error_id}"}, status=500)
+
+
+def store_unavailable(log: logging.Logger, what: str, err: Exception) -> web.Response:
+    """The store could not take a request's inbox row (disk full, server gone): nothing was
+    acknowledged, so the sender is told to try again (503 + Retry-After), in one log line."""
+    log.warning("answered 503 to %s: the store cannot take it (%s)", what, err)
+    return Rejected(503, "swarmbot's database is unavailable, try again shortly",
+                    retry_after=5).response()

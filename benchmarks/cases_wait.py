@@ -47,7 +47,7 @@ from benchmarks.live_serve import (  # noqa: E402
     signed_slash,
     store_url,
 )
-from tests.slack.fake_slack import FakeSlack  # noqa: E402
+from testkit.slack.fake_slack import FakeSlack  # noqa: E402
 
 # A case's work, in the order a case's owner types it. {n}: the round, so that each round's
 # invitee and severity are new (inviting someone twice is refused, rightly).

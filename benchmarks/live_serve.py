@@ -23,9 +23,9 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.loopback import free_port, serve, until_healthy  # noqa: E402
-from tests.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
-from tests.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
+from testkit.loopback import free_port, serve, until_healthy  # noqa: E402
+from testkit.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
+from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers  # noqa: E402
 
 FORM = "application/x-www-form-urlencoded"
 

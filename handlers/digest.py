@@ -28,8 +28,11 @@ def parse_digest(ctx: Ctx, args: Args) -> Digest:
 
 @command("digest", "[YYYY-Www]", "The weekly digest: how fast customers got the right people, "
          "how often they were passed around (default: the last complete week).",
-         parse=parse_digest, case="none",
-         who="managers", details=f"Weeks are ISO weeks ({WEEK_FORM}) in the [digest] timezone.")
+         parse=parse_digest, case="none", who="managers",
+         details=f"Weeks are ISO weeks ({WEEK_FORM}) in the [digest] timezone.",
+         # A long read: outside any write transaction, so no writer waits for it (the
+         # figures it keeps for a finished week commit on their own, kept.keep).
+         reads_only=True)
 def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
     deps = ctx.deps
     if not deps.is_manager(ctx.actor):

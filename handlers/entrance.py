@@ -31,6 +31,7 @@ from bot.replies import Reply, Tone
 from bot.services import membership, outbox
 from bot.services.base import Deps
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
+from handlers.inbox_writer import InboxWriter
 from handlers.invocation import Invocation
 from handlers.registry import Command, all_commands
 from handlers.router import Result, Router
@@ -77,6 +78,7 @@ class Entrance:
         # The threads units of work (and other store work) run on, each with its own
         # connection: at most `units` commands touch the store at once.
         self.units = Units(deps, units)
+        self.inbox = InboxWriter(deps)
         self.in_flight = self.units.in_flight  # inbox keys this process is running now
         self.replayers: dict[str, Callable[[Delivery], Awaitable[None]]] = {}
         self.replays = Wakeup()
@@ -104,6 +106,17 @@ class Entrance:
             self.in_flight.add(delivery.key)
         return fresh
 
+    async def record(self, delivery: Delivery) -> bool:
+        """`accept` for a platform waiting on its answer: the row is written by the inbox
+        writer (its own thread; rows arriving together commit together), never by the event
+        loop. Raises StoreUnavailable when the store cannot take it."""
+        if delivery.key is None:
+            return True
+        fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json())
+        if fresh:
+            self.in_flight.add(delivery.key)
+        return fresh
+
     def pending(self, source: str, received_before: str | None = None) -> list[Delivery]:
         out = []
         for row in self.deps.store.inbox.pending(source, received_before):
@@ -126,7 +139,7 @@ class Entrance:
     async def receive(self, delivery: Delivery) -> Outcome:
         """Accept and process, for platforms that wait for the answer (Teams' invokes, the
         shell). The inbox row is committed on its own first, as every platform's is."""
-        if not await self.in_thread(self.accept, delivery):
+        if not await self.record(delivery):
             log.info("%s delivery %s seen before: not redone", delivery.source, delivery.key)
             return Outcome(duplicate=True)
         return await self.process(delivery)
@@ -359,4 +372,5 @@ class Entrance:
 
     def close(self) -> None:
         self.units.close()
+        self.inbox.close()
         self.deps.store.close()

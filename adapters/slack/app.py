@@ -60,8 +60,8 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
                                next: Callable[[], Awaitable[None]]) -> BoltResponse | None:
         if context.get("bot_user_id"):
             dispatcher.bot_user_id = context["bot_user_id"]
-        admitted = intake.admit(body, request.raw_body,
-                                request.headers.get("x-slack-retry-num", [None])[0])
+        admitted = await intake.admit(body, request.raw_body,
+                                      request.headers.get("x-slack-retry-num", [None])[0])
         if admitted is not None:
             if admitted.seen:
                 return BoltResponse(status=200, body="")
@@ -93,7 +93,7 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         """Form errors must come back in the ack, so the core checks the form here (reads
         only); it runs after the ack, and checks again then."""
         delivery = context.get("delivery")
-        errors = intake.form_errors(Admitted("view", delivery), body) \
+        errors = await intake.form_errors(Admitted("view", delivery), body) \
             if isinstance(delivery, Delivery) else {}
         if errors:
             context["skip"] = True  # closed unrun by form_errors

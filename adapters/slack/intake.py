@@ -72,8 +72,8 @@ class Intake:
             return (body.get("event") or {}).get("type") in spec["events"]
         return False
 
-    def admit(self, body: dict[str, Any], raw_body: str, retry: str | None = None
-              ) -> Admitted | None:
+    async def admit(self, body: dict[str, Any], raw_body: str, retry: str | None = None
+                    ) -> Admitted | None:
         """Write the request's delivery to the inbox (before the ack); None when it asks
         nothing of the core."""
         kind = kind_of(body)
@@ -83,21 +83,22 @@ class Intake:
         delivery = delivery_of(kind, body, key, self.dispatcher.bot_user_id)
         if delivery is None:
             return None
-        if not self.entrance.accept(delivery):
+        if not await self.entrance.record(delivery):
             log.info("slack: %s %s seen before (retry %s): acknowledged, not redone",
                      kind, key, retry)
             return Admitted(kind, delivery, seen=True)
         return Admitted(kind, delivery)
 
-    def form_errors(self, admitted: Admitted, body: Mapping[str, Any]) -> dict[str, str]:
+    async def form_errors(self, admitted: Admitted, body: Mapping[str, Any]
+                          ) -> dict[str, str]:
         """A submitted form's errors in Slack's shape (they must come back in the ack); the
         delivery is then closed unrun. The core checks the form again when it runs."""
         if not isinstance(admitted.delivery.what, Submitted):
             return {}
-        errors = self.entrance.check(admitted.delivery)
+        errors = await self.entrance.in_thread(self.entrance.check, admitted.delivery)
         if not errors:
             return {}
-        self.entrance.close_unrun(admitted.delivery)
+        await self.entrance.in_thread(self.entrance.close_unrun, admitted.delivery)
         return field_errors(errors, body.get("view") or {})
 
     def run_later(self, delivery: Delivery, body: dict[str, Any]) -> None:
@@ -105,16 +106,16 @@ class Intake:
         self.work.run_later(f"{delivery.source} {delivery.key}",
                             partial(self.dispatcher.run, delivery, body))
 
-    def ack_http(self, body: dict[str, Any], raw_body: str, retry: str | None
-                 ) -> web.Response | None:
+    async def ack_http(self, body: dict[str, Any], raw_body: str, retry: str | None
+                       ) -> web.Response | None:
         """The signed HTTP route's ack for what the core takes, or None to hand the request
         to Bolt. The inbox row is written first; the work starts after this returns."""
-        admitted = self.admit(body, raw_body, retry)
+        admitted = await self.admit(body, raw_body, retry)
         if admitted is None:
             return None
         if admitted.seen:
             return web.Response(status=200)
-        errors = self.form_errors(admitted, body)
+        errors = await self.form_errors(admitted, body)
         if errors:
             return web.json_response({"response_action": "errors", "errors": errors})
         self.run_later(admitted.delivery, body)

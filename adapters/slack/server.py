@@ -25,7 +25,13 @@ from slack_sdk.signature import SignatureVerifier
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_ack import Work
-from adapters.boundary import Rejected, check_media_type, internal_error, read_body
+from adapters.boundary import (
+    Rejected,
+    check_media_type,
+    internal_error,
+    read_body,
+    store_unavailable,
+)
 from adapters.slack.app import build_bolt_app
 from adapters.slack.client import bolt_client, make_client
 from adapters.slack.deliveries import SOURCE
@@ -36,6 +42,7 @@ from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
 from bot.errors import ConfigError, PortError
 from handlers.entrance import Entrance
+from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger(__name__)
 
@@ -175,13 +182,15 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
         try:
             # What the core takes is acked here once its inbox row is written (intake.py).
             text = raw.decode("utf-8")  # classify has read it as UTF-8
-            acked = intake.ack_http(read.body, text,
-                                    request.headers.get("X-Slack-Retry-Num"))
+            acked = await intake.ack_http(read.body, text,
+                                          request.headers.get("X-Slack-Retry-Num"))
             if acked is not None:
                 return acked
             return await to_aiohttp_response(await bolt.async_dispatch(ParsedBoltRequest(
                 raw_body=text, body=read.body, query=request.query_string,
                 headers=request.headers)))
+        except StoreUnavailable as err:
+            return store_unavailable(log, f"a Slack {read.kind}", err)
         except Exception:  # our bug: an error id in the log and the answer, no traceback
             return internal_error(log, f"handling a Slack {read.kind}")
 

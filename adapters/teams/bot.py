@@ -143,15 +143,15 @@ class SwarmTeamsBot(TeamsActivityHandler):
             else None
         if conversation_type == "channel" and not mentioned_bot:
             if activity.conversation and activity.from_property:
-                self._after_ack(activity, self._delivery(
+                await self._after_ack(activity, self._delivery(
                     activity, RoomEvent("posted", (activity.conversation.id,)), _key(activity)))
             return
-        self._after_ack(activity, self._delivery(activity, Typed(text), _key(activity)))
+        await self._after_ack(activity, self._delivery(activity, Typed(text), _key(activity)))
 
-    def _after_ack(self, incoming: Activity, delivery: Delivery) -> None:
+    async def _after_ack(self, incoming: Activity, delivery: Delivery) -> None:
         """Inbox before ack: the row is written here, in the turn; the command runs once
         the turn has returned. A redelivered activity (same id) finds its row: not redone."""
-        if not self.entrance.accept(delivery):
+        if not await self.entrance.record(delivery):
             log.info("Teams: activity %s seen before: acknowledged, not redone", delivery.key)
             return
         self.work.run_later(f"teams {delivery.key}", partial(self._answer, incoming, delivery))

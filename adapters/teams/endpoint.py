@@ -23,7 +23,13 @@ from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
 
 from adapters.after_ack import Work
-from adapters.boundary import Rejected, check_media_type, internal_error, read_body
+from adapters.boundary import (
+    Rejected,
+    check_media_type,
+    internal_error,
+    read_body,
+    store_unavailable,
+)
 from adapters.teams.auth import BotIdentity, build_authentication
 from adapters.teams.bot import SwarmTeamsBot
 from adapters.teams.botbuilder_fixes import (
@@ -40,6 +46,7 @@ from adapters.teams.signing_keys import KeysUnavailable
 from bot.config import Config, require_secret
 from bot.errors import ConfigError
 from handlers.entrance import Entrance
+from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.teams")
 RUNTIME_KEY = web.AppKey("teams_runtime", object)
@@ -125,6 +132,8 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
             return web.json_response({"error": "unauthorized"}, status=401)
         except KeysUnavailable as err:  # botbuilder's own check, should keys expire meanwhile
             return _keys_unavailable(err)
+        except StoreUnavailable as err:
+            return store_unavailable(log, f"Teams activity {activity.id}", err)
         except Exception:  # a bug or a refused connector call: logged with an id, told as 500
             return internal_error(log, f"handling {activity.type} activity {activity.id}")
         return invoke_to_response(invoke)

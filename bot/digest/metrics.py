@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import gc
+import logging
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
@@ -23,6 +24,8 @@ from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import plain_data
 from bot.services.erasure import REDACTED
 from bot.store import Store
+
+log = logging.getLogger("swarmbot.digest")
 
 STALLED_AFTER_S = 4 * 3600
 QUOTES_PER_PROCESS = 5
@@ -255,6 +258,8 @@ def digest_for(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     found = kept.fresh(store, week, now)
     if found is not None:
         return found
+    # Said before it starts: a big week takes a while (and operators can see it did).
+    log.info("digest %s: computing it from the store", week.label)
     since = store.digest_kept.high_water()
     digest, until = compute_digest_until(store, week, now)
     kept.keep(store, week, now, digest, until, since)

@@ -19,9 +19,9 @@ from pathlib import Path
 import aiohttp
 
 from bot.store import Store
-from tests.faults.serve_proc import Serve, settled
-from tests.slack.fake_slack import FakeSlack
-from tests.slack.signing import form_body, payload, signed_headers
+from testkit.serve_proc import Serve, settled
+from testkit.slack.fake_slack import FakeSlack
+from testkit.slack.signing import form_body, payload, signed_headers
 
 _TICK = os.sysconf("SC_CLK_TCK")
 

@@ -18,9 +18,9 @@ from pathlib import Path
 import aiohttp
 import pytest
 
+from testkit.serve_proc import settled
+from testkit.slack.fake_slack import FakeSlack
 from tests.faults.serve_load import Burst, LoadedServe, lost_and_twice, open_case, report
-from tests.faults.serve_proc import settled
-from tests.slack.fake_slack import FakeSlack
 
 pytestmark = pytest.mark.slow
 
