@@ -6,16 +6,11 @@ Why a translation and not a second copy of every query: the repositories' SQL is
 psycopg) and ids come back through `RETURNING` instead of `lastrowid`. Queries that must be
 PostgreSQL's own (the digest's window reads, bulk COPY) live in bot/store/postgres.py.
 
-The store interface is synchronous (the SQLite store blocks the event loop as briefly), so
-this uses psycopg's sync API: a pool, one connection per statement outside a transaction,
-and one connection pinned to the calling task (and thread) for the length of a
-`transaction()`.
-
-Why per task and not per thread: `serve` runs every request on one thread, and a command's
-transaction stays open across its awaits; pinned per thread, another request's statement
-(Slack's ack writing the inbox) would run inside that transaction and vanish with its
-rollback. A context variable is per asyncio task (and per thread), so only the task that
-opened the transaction uses its connection.
+The store interface is synchronous and runs on threads (handlers/unit_of_work.py: never on
+the event loop), so this uses psycopg's sync API: a pool, one connection per statement
+outside a transaction, and one connection pinned to the calling thread (and task) for the
+length of a `transaction()`. A transaction never spans an await: a unit of work runs whole
+on its thread, so no other request's statement can run on its connection.
 
 Why pinning no more than that: the pool costs ~10 us a statement here, against ~150 us for
 the round trip itself (tests/store/bench_entrance.py; a command is ~8 statements), and

@@ -154,7 +154,13 @@ def schema_problems(db: PgDb) -> list[str]:
     return []
 
 
-def open_pg_store(url: str, migrate: bool = False, max_size: int = 4) -> PgStore:
+# Connections per process: one per unit thread (handlers/unit_of_work.py UNITS = 8), the
+# inbox writer's, and a few for the outbox worker and the scheduler; each transaction holds
+# one for its length, never across an await.
+POOL_SIZE = 12
+
+
+def open_pg_store(url: str, migrate: bool = False, max_size: int = POOL_SIZE) -> PgStore:
     """Open the store at `url`. Without `migrate`, a schema other than this release's is
     refused with one line (SchemaError): replicas migrate once, by `swarmbot migrate`."""
     import psycopg
