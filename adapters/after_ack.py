@@ -15,12 +15,13 @@ from typing import Any
 
 log = logging.getLogger("swarmbot.after_ack")
 
-# Commands run after their ack at most this many at a time. The ack and the command share
-# one event loop, which runs what is ready first come, first served: with every acked
-# command running at once, a burst puts all their steps between a new request and its ack.
-# Bounded, a burst's commands wait in line (their rows are in the inbox) while acks keep
-# coming back in milliseconds; enough run together to overlap their answers' round trips.
-MAX_RUNNING = 8
+# Commands run after their ack at most this many at a time. Their store work is bounded
+# apart (handlers/unit_of_work.py: 8 unit threads); the rest of a command's time is waiting on
+# the platform (its calls, its answer), which overlaps freely: at 8, a command waiting 150 ms
+# on Slack held a slot another case needed (30 cases x 10 commands took 3.9x one case's
+# time; at 64, 1.9x: benchmarks/cases_wait.py). Bounded still, so that a burst's commands
+# wait in line (their rows are in the inbox) while acks keep coming back in milliseconds.
+MAX_RUNNING = 64
 # On SIGTERM, commands already running get this long to finish; those still waiting in line
 # are left in the inbox, for the next start (or another replica) to run.
 STOP_WITHIN = 4.0

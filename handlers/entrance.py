@@ -43,6 +43,8 @@ T = TypeVar("T")
 _SETTLES = {"accept": "Accepted", "decline": "Declined"}
 # The replay loop looks for pending deliveries this often (and at once after a store failure).
 REPLAY_EVERY = 5.0
+# Rooms whose pending deliveries a replay pass runs at once (each room's in order).
+REPLAY_LANES = 16
 _REPLAYING: ContextVar[bool] = ContextVar("swarmbot_replaying", default=False)
 
 
@@ -296,28 +298,46 @@ class Entrance:
         answer where it can: no response_url or open turn is left by then)."""
         self.replayers[source] = replay
 
-    async def replay_pending(self, grace: float | None = None) -> int:
+    async def replay_pending(self, grace: float | None = None,
+                             lanes: int = REPLAY_LANES) -> int:
         """Run every pending delivery of every source that is not running here: those a
         crash or a stop left (at start-up), those a store failure delayed, and those another
         replica took and died with (its transaction rolled back; no lease to wait for).
         `grace`: only rows older than that many seconds (younger ones are on their way).
-        Returns how many were run; stops at the first store failure."""
+        Deliveries from one room run in the order they came, `lanes` rooms at once.
+        Returns how many were run; a store failure pauses the pass."""
         before = None if grace is None else iso(self.deps.now() - timedelta(seconds=grace))
-        count = 0
-        token = _REPLAYING.set(True)
-        try:
-            for source, replay in list(self.replayers.items()):
-                for delivery in await self.in_thread(self.pending, source, before):
-                    if delivery.key in self.in_flight:
+        rooms: dict[tuple[str, str | None], list[Delivery]] = {}
+        for source in list(self.replayers):
+            for delivery in await self.in_thread(self.pending, source, before):
+                rooms.setdefault((source, delivery.room), []).append(delivery)
+        slots = asyncio.Semaphore(lanes)
+        paused: list[StoreUnavailable] = []
+
+        async def room(source: str, deliveries: list[Delivery]) -> int:
+            done = 0
+            async with slots:
+                for delivery in deliveries:
+                    if paused or delivery.key in self.in_flight:
                         continue
                     log.info("%s: finishing %s from the inbox", source, delivery.key)
-                    await replay(delivery)
-                    count += 1
-        except StoreUnavailable as err:
-            log.warning("inbox replay paused: the store failed (%s)", err)
+                    try:
+                        await self.replayers[source](delivery)
+                    except StoreUnavailable as err:
+                        paused.append(err)
+                        return done
+                    done += 1
+            return done
+
+        token = _REPLAYING.set(True)
+        try:
+            counts = await asyncio.gather(*(room(source, ds)
+                                            for (source, _), ds in rooms.items()))
         finally:
             _REPLAYING.reset(token)
-        return count
+        if paused:
+            log.warning("inbox replay paused: the store failed (%s)", paused[0])
+        return sum(counts)
 
     async def replay_forever(self, every: float = REPLAY_EVERY) -> None:
         """While serving: look for pending deliveries every `every` seconds, or at once

@@ -53,7 +53,7 @@ def backoff(deps: Deps, tries: int, retry_after: float | None) -> float:
 # Calls run concurrently, at most this many at once for one case and in one process (well
 # under Slack's tier-2/3 bursts; a 429 is still honoured per call through Retry-After).
 PER_CASE = 4
-PER_PROCESS = 16
+PER_PROCESS = 32
 # Calls that need every earlier call of their case done and hold back every later one: the
 # room must exist before anything goes into it, and is archived only after the rest.
 _BARRIERS = {"create_room", "archive"}
