@@ -14,7 +14,7 @@ import logging
 from concurrent.futures import ThreadPoolExecutor
 
 from bot.services.base import Deps
-from handlers.unit_of_work import StoreUnavailable
+from handlers.unit_of_work import StoreUnavailable, retried
 
 log = logging.getLogger("swarmbot")
 Row = tuple[str, str, str]  # key, source, payload
@@ -58,8 +58,18 @@ class InboxWriter:
 
     def _write(self, rows: list[Row]) -> list[bool]:
         store, at = self.deps.store, self.deps.now_iso()
-        with store.transaction():
-            return [store.inbox.put(key, source, payload, at) for key, source, payload in rows]
+        # In key order: two replicas given the same deliveries (a retry, a redelivery) lock
+        # the keys in the same order, so their batches never deadlock on each other.
+        order = sorted(range(len(rows)), key=lambda i: rows[i][0])
+        fresh = [False] * len(rows)
+
+        def write() -> None:
+            with store.transaction():
+                for i in order:
+                    key, source, payload = rows[i]
+                    fresh[i] = store.inbox.put(key, source, payload, at)
+        retried(store, write)
+        return fresh
 
     def close(self) -> None:
         self.thread.shutdown(wait=True)

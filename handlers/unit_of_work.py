@@ -27,6 +27,7 @@ from typing import Generic, TypeVar
 
 from bot.metrics import COMMANDS
 from bot.services.base import ENQUEUED, Deps
+from bot.store import Store
 
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
@@ -95,12 +96,16 @@ class Units:
                 if key is not None and not store.inbox.take(key, now()):
                     return _done_elsewhere(source, key)
                 return Done(step(), [])
-            with store.transaction():
-                # Taken first, in the same transaction: a replica replaying this delivery
-                # while another runs it waits for its commit, then finds it done.
-                if key is not None and not store.inbox.take(key, now()):
-                    return _done_elsewhere(source, key)
-                return Done(step(), enqueued)
+            def unit() -> Done[T] | Duplicate:
+                enqueued.clear()  # a try rolled back leaves no outbox rows of its own
+                with store.transaction():
+                    # Taken first, in the same transaction: a replica replaying this
+                    # delivery while another runs it waits for its commit, then finds it
+                    # done.
+                    if key is not None and not store.inbox.take(key, now()):
+                        return _done_elsewhere(source, key)
+                    return Done(step(), enqueued)
+            return retried(store, unit)
         except Exception as err:
             if store.is_unavailable(err):
                 raise StoreUnavailable(str(err)) from err
@@ -125,6 +130,26 @@ class Units:
 
     def close(self) -> None:
         self.threads.shutdown(wait=True)
+
+
+# A transaction the database chose to abort (a deadlock, a serialization failure) is run
+# again at once, this many times in all, before it counts as the store failing.
+TRIES = 3
+
+
+def retried(store: Store, run: Callable[[], T]) -> T:
+    """Run a transaction, again if the database aborted it to break a deadlock: nothing
+    of it stayed, so running it again is safe (on SQLite, never needed: writers take
+    turns at BEGIN IMMEDIATE)."""
+    for attempt in range(1, TRIES + 1):
+        try:
+            return run()
+        except Exception as err:
+            if attempt == TRIES or not store.is_retryable(err):
+                raise
+            log.info("transaction aborted by the database (%s); try %d of %d",
+                     str(err).strip().splitlines()[0], attempt + 1, TRIES)
+    raise AssertionError("unreachable")
 
 
 def _done_elsewhere(source: str, key: str) -> Duplicate:

@@ -49,15 +49,18 @@ def erase(store: Store, *, by: str, at: str, customer: str | None = None,
                            "ignoring case; `swarmbot export` lists them)")
         why = "on the customer's request"
     done = []
-    with store.transaction():
-        for case_id in ids:
+    for case_id in ids:
+        # One transaction a case: a serving process's writers (its acks) wait for one
+        # case's redaction at a time, never for the whole customer's. Run again after a
+        # crash, it finds the cases done so far already redacted and does the rest.
+        with store.transaction():
             found = store.cases.by_id(case_id)
             assert found is not None
             rows = store.retention.redact(case_id, REDACTED, at)
             # The tombstone names no erased value: only what kind of text went, when, who.
             store.timeline.append(case_id, at, "erased", None,
                                   f"Erased {why} by {by} at {at}: {WHAT} ({rows} records).")
-            done.append(Erased(found.ref, rows))
+        done.append(Erased(found.ref, rows))
     store.retention.compact()
     return done
 

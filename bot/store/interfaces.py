@@ -83,8 +83,7 @@ class Cases(Protocol):
     def add(self, ref: str, customer: str, summary: str, severity: int, owner: str,
             platform: str, at: str) -> int: ...
     def by_id(self, case_id: int) -> Case | None: ...
-    def lock(self, case_id: int) -> Case | None:
-        """The case now; no other transaction changes it until this one ends."""
+    def lock(self, case_id: int) -> Case | None: ...  # the case, left alone until commit
     def by_ref(self, ref: str) -> Case | None:
         """Refs match without regard to case (`zd-1` finds ZD-1)."""
     def by_room(self, room_id: str) -> Case | None: ...
@@ -389,6 +388,7 @@ class Store(Protocol):
         """In a transaction, an exception rolls back to here and it goes on; else nothing."""
     def is_unavailable(self, err: BaseException) -> bool:
         """The store failed (disk full, server gone), not the code: run the work again later."""
+    def is_retryable(self, err: BaseException) -> bool: ...  # a deadlock's abort: run again
     def reader(self) -> Store:
         """A separate read-only store for work off the event loop (the digest); close it."""
     def close(self) -> None: ...

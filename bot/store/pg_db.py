@@ -173,4 +173,13 @@ def is_unavailable(err: BaseException) -> bool:
     the backend was terminated, no connection came from the pool in time."""
     from psycopg_pool import PoolTimeout
 
-    return isinstance(err, psycopg.OperationalError | psycopg.InterfaceError | PoolTimeout)
+    return isinstance(err, psycopg.OperationalError | psycopg.InterfaceError | PoolTimeout) \
+        and not is_retryable(err)
+
+
+def is_retryable(err: BaseException) -> bool:
+    """The server aborted the transaction to break a deadlock or a serialization conflict:
+    nothing of it stayed, and running it again will most likely go through."""
+    # SQLSTATE class 40 (transaction rollback): 40P01 deadlock, 40001 serialization; psycopg's
+    # classes for them do not share a base, their codes do.
+    return isinstance(err, psycopg.Error) and (err.sqlstate or "").startswith("40")

@@ -29,7 +29,7 @@ from bot.store.interfaces import (
     SchemaError,
 )
 from bot.store.outbox import SqliteOutbox
-from bot.store.pg_db import PgDb, is_unavailable
+from bot.store.pg_db import PgDb, is_retryable, is_unavailable
 from bot.store.pg_search import PgSearch
 from bot.store.retention import SqliteRetention
 from bot.store.units import Repositories
@@ -119,6 +119,9 @@ class PgStore(Repositories):
 
     def is_unavailable(self, err: BaseException) -> bool:
         return is_unavailable(err)
+
+    def is_retryable(self, err: BaseException) -> bool:
+        return is_retryable(err)
 
     def reader(self) -> PgStore:
         # The pool serves several threads: a reader shares it (closing it closes nothing).

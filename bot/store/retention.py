@@ -111,7 +111,10 @@ class SqliteRetention(BaseQueries):
         return max(cur.rowcount, 0)
 
     def compact(self) -> None:
-        # Redacted text lingers in free pages and the WAL until they are rewritten.
-        self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
-        self.db.execute("VACUUM")
+        # Every connection runs with secure_delete (bot/store/sqlite_conn.py): the pages a
+        # redaction rewrote or freed are zeroed, so the old text is left only in the main
+        # file's page images until a checkpoint copies the new ones over them, and in the
+        # WAL until it is truncated: this checkpoint does both. No VACUUM: it would hold the
+        # writer for as long as rewriting the whole file takes, and a serving process's
+        # acks with it (issue 23).
         self.db.execute("PRAGMA wal_checkpoint(TRUNCATE)")

@@ -70,6 +70,9 @@ class SqliteStore(Repositories):
     def is_unavailable(self, err: BaseException) -> bool:
         return is_unavailable(err)
 
+    def is_retryable(self, err: BaseException) -> bool:
+        return False  # writers take turns at BEGIN IMMEDIATE: nothing is aborted half-way
+
     def reader(self) -> SqliteStore:
         return open_reader(self.path)
 
