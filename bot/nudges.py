@@ -32,10 +32,6 @@ from bot.services.base import Deps
 from bot.swarm_types import SwarmType, type_for
 
 log = logging.getLogger("swarmbot.scheduler")
-# The pass runs on the event loop that answers Slack and Teams, and its store calls block it:
-# it lets requests in after each kind of nudge is found and after this many sends (a pass
-# over 2,000 open cases took ~0.8 s in one piece, ~4 s at 10,000: past Slack's 3 s).
-SENDS_PER_SLICE = 100
 
 Key = tuple[str, str, str]  # (kind, cause, receiver): a nudge goes out once per key
 
@@ -69,17 +65,17 @@ class Nudger:
         return self._types[key]
 
     async def tick(self, now: datetime) -> list[str]:
+        """Find what is due and send it. The store is read and written on a thread, never
+        on the event loop that answers Slack and Teams (a pass over 10,000 open cases reads
+        for seconds); only the platform calls run on the loop."""
         done: list[str] = []
-        due = await self.due_sliced(now)
+        due = await asyncio.to_thread(self.due, now)
         keys = {_key(n) for n in due}
         self._settled &= keys  # a cause no longer due (its case closed) is forgotten
-        at, asked = iso(now), 0
+        at = iso(now)
         for nudge in due:
             if _key(nudge) in self._settled:
                 continue
-            asked += 1
-            if asked % SENDS_PER_SLICE == 0:
-                await asyncio.sleep(0)  # let waiting requests in (see SENDS_PER_SLICE)
             if await self.send(nudge, now, at):
                 done.append(f"nudge {nudge.kind} {nudge.case.ref} -> "
                             f"{'@' if nudge.direct else '#'}{nudge.to}")
@@ -92,40 +88,39 @@ class Nudger:
         self._read_open()
         return [nudge for kind in self._kinds() for nudge in kind(now)]
 
-    async def due_sliced(self, now: datetime) -> list[Nudge]:
-        """`due`, letting requests in between the kinds (each is a read or two)."""
-        self._read_open()
-        found: list[Nudge] = []
-        for kind in self._kinds():
-            await asyncio.sleep(0)  # let waiting requests in (see SENDS_PER_SLICE)
-            found += kind(now)
-        return found
-
     def _read_open(self) -> None:
         # The open cases are read once per pass; each kind looks its cases up here.
         self.open = {c.id: c for c in self.deps.store.cases.recent(status=CaseStatus.OPEN,
                                                                     limit=100_000)}
 
+    def _claim(self, nudge: Nudge, at: str) -> Reply | None:
+        """On a store thread: mark the nudge sent (once per key, whichever replica marks
+        it first) and build its message; None when it is not this call's to send."""
+        if nudge.direct and stands_in(self.deps.store.helpdesk.link_of(nudge.case.id),
+                                      nudge.to):
+            return None  # no owner yet: the helpdesk's name stands in, triage was asked
+        if not self.deps.store.nudges.mark(nudge.kind, nudge.cause, nudge.to, nudge.case.id,
+                                           at):
+            return None
+        return nudge.make()
+
     async def send(self, nudge: Nudge, now: datetime, at: str | None = None) -> bool:
-        store = self.deps.store
         port = self.deps.ports.get(nudge.case.platform)
         if port is None:
             return False
-        if nudge.direct and stands_in(store.helpdesk.link_of(nudge.case.id), nudge.to):
-            return False  # no owner yet: the helpdesk's name stands in, triage was asked
         key = _key(nudge)
-        marked = store.nudges.mark(nudge.kind, nudge.cause, nudge.to, nudge.case.id,
-                                   at or iso(now))
+        reply = await asyncio.to_thread(self._claim, nudge, at or iso(now))
         self._settled.add(key)  # marked now, or before (here, before a restart, elsewhere)
-        if not marked:
+        if reply is None:
             return False
         try:
             if nudge.direct:
-                await port.direct_message(nudge.to, nudge.make())
+                await port.direct_message(nudge.to, reply)
             else:
-                await port.post(nudge.to, nudge.make())
+                await port.post(nudge.to, reply)
         except PortError as err:
-            store.nudges.unmark(nudge.kind, nudge.cause, nudge.to)
+            await asyncio.to_thread(self.deps.store.nudges.unmark, nudge.kind, nudge.cause,
+                                    nudge.to)
             self._settled.discard(key)  # the next tick tries again
             log.warning("%s nudge on %s to %s failed (will retry): %s", nudge.kind,
                         nudge.case.ref, nudge.to, err.detail)

@@ -108,9 +108,12 @@ class Scheduler:
         return [d for d in found if d.platform in ports]
 
     async def tick(self, now: datetime) -> list[str]:
-        # Platform calls of commands are the outbox worker's (bot/services/outbox.py).
-        kept = (apply_retention(self.deps.store, self.deps.config.retention.days, now)
-                + prune_inbox(self.deps.store, now))
+        # Platform calls of commands are the outbox worker's (bot/services/outbox.py). The
+        # store is read and written on threads, never on the event loop (issue 23).
+        store = self.deps.store
+        kept = (await asyncio.to_thread(apply_retention, store,
+                                        self.deps.config.retention.days, now)
+                + await asyncio.to_thread(prune_inbox, store, now))
         return (await self.send_digests(now) + await self.remind(now)
                 + await self.nudger.tick(now) + kept)
 
@@ -118,8 +121,9 @@ class Scheduler:
         week = self.due_week(now)
         store, done = self.deps.store, []
         digest: dict[str, Any] | None = None
-        for dest in self.destinations():
-            if not store.sent.mark("digest", week.label, dest.key, iso(now)):
+        for dest in await asyncio.to_thread(self.destinations):
+            if not await asyncio.to_thread(store.sent.mark, "digest", week.label, dest.key,
+                                           iso(now)):
                 continue
             if digest is None:
                 digest = await compute_digest_off_loop(store, week, now)
@@ -131,7 +135,7 @@ class Scheduler:
                 else:
                     await post_digest(port, dest.target, digest, self._link(week, now))
             except PortError as err:
-                store.sent.unmark("digest", week.label, dest.key)
+                await asyncio.to_thread(store.sent.unmark, "digest", week.label, dest.key)
                 log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
                             err.detail)
                 continue
@@ -147,12 +151,14 @@ class Scheduler:
 
     async def remind(self, now: datetime) -> list[str]:
         store, done = self.deps.store, []
-        for r in store.journal.due_reminders(iso(now + REMIND_BEFORE)):
+        for r in await asyncio.to_thread(store.journal.due_reminders,
+                                         iso(now + REMIND_BEFORE)):
             p = r.promise
             port = self.deps.ports.get(r.platform)
-            if port is None or not store.sent.mark_reminded(p.id, iso(now)):
+            if port is None or not await asyncio.to_thread(store.sent.mark_reminded, p.id,
+                                                           iso(now)):
                 continue
-            owner = store.people.get(r.owner)
+            owner = await asyncio.to_thread(store.people.get, r.owner)
             tz = (owner.tz if owner else None) or self.deps.config.people.timezone
             due = parse_iso(p.due)
             when = "is due" if due > now else "was due"
@@ -162,7 +168,7 @@ class Scheduler:
                     text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
                     buttons=(Button("Kept", f"kept {r.ref} {p.no}", style="primary"),)))
             except PortError as err:
-                store.sent.unmark_reminded(p.id)
+                await asyncio.to_thread(store.sent.unmark_reminded, p.id)
                 log.warning("reminder for promise %s failed (will retry): %s", p.id,
                             err.detail)
                 continue

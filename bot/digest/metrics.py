@@ -267,25 +267,7 @@ def digest_for(store: Store, week: Week, now: datetime) -> dict[str, Any]:
 
 
 async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> dict[str, Any]:
-    """The same figures as digest_for, computed on a thread with its own read-only
-    connection (kept figures are read and written on the caller's).
-
-    A big week takes a few hundred milliseconds (README, Performance); on the server's event
-    loop that would hold up Slack acks and Teams turns meanwhile.
-    """
-    found = kept.fresh(store, week, now)
-    if found is not None:
-        return found
-
-    def run() -> tuple[dict[str, Any], str | None]:
-        reader = store.reader()
-        try:
-            return compute_digest_until(reader, week, now)
-        finally:
-            reader.close()
-
-    # Read before the reader's snapshot: an event committed after it is newer than this.
-    since = store.digest_kept.high_water()
-    digest, until = await asyncio.to_thread(run)
-    kept.keep(store, week, now, digest, until, since)
-    return digest
+    """`digest_for` on a thread (its own store connection, outside any write transaction):
+    a big week takes a few hundred milliseconds (README, Performance), which the event loop
+    answering Slack and Teams must not wait for."""
+    return await asyncio.to_thread(digest_for, store, week, now)

@@ -14,7 +14,7 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from itertools import count
 
@@ -71,7 +71,18 @@ class ThreadDatabase(Database):
         conn = connect(self._path, self._read_only)
         with self._opened_lock:
             self._opened.append(conn)
+            conn.set_trace_callback(self._trace)
         return conn
+
+    _trace: Callable[[str], object] | None = None
+
+    def set_trace(self, callback: Callable[[str], object] | None) -> None:
+        """Every statement of every thread's connection, now and later, to `callback`
+        (counting statements in tests and benchmarks; None stops it)."""
+        with self._opened_lock:
+            self._trace = callback
+            for conn in self._opened:
+                conn.set_trace_callback(callback)
 
     @property  # type: ignore[override]
     def conn(self) -> sqlite3.Connection:

@@ -27,8 +27,8 @@ async def test_settled_nudges_are_not_asked_about_again(core, say, clock, reques
     fired = [f for f in await s.tick(clock.now) if f.startswith("nudge")]
     assert "nudge answer ZD-1 -> @carol" in fired and "nudge connect ZD-1 -> @alice" in fired
     statements: list[str] = []
-    conn = core.deps.store.db.conn
-    conn.set_trace_callback(statements.append)
+    db = core.deps.store.db  # the store runs on threads: every connection's statements
+    db.set_trace(statements.append)
     try:
         assert await s.tick(clock.now) == []
         asked = [x for x in statements if "INTO nudges" in x]
@@ -38,7 +38,7 @@ async def test_settled_nudges_are_not_asked_about_again(core, say, clock, reques
         asked = [x for x in statements if "INTO nudges" in x]
         assert len(asked) == len(fired)  # it asks once about each, and sends none again
     finally:
-        conn.set_trace_callback(None)
+        db.set_trace(None)
 
 
 async def test_a_nudge_sent_elsewhere_is_settled_here(core, say, clock, port) -> None:
