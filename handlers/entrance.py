@@ -378,8 +378,8 @@ class Entrance:
     async def reconcile(self) -> list[str]:
         """At start-up: queue rooms for cases left without one, then do every platform call
         that is due (those a crash left half-way included). `worker` keeps doing it."""
-        outbox.release(self.deps)
-        queued = outbox.repair(self.deps)
+        await self.in_thread(outbox.release, self.deps)
+        queued = await self.in_thread(outbox.repair, self.deps)
         for line in queued:
             log.info("repair: queued the %s", line)
         gave_up = await outbox.drain(self.deps)

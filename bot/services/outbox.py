@@ -29,7 +29,7 @@ from bot.metrics import OUTBOX_GAVE_UP, OUTBOX_RETRIES
 from bot.people import mention
 from bot.services import messages
 from bot.services.base import ENQUEUED, Deps, Effects, log
-from bot.services.performers import NotYet, perform
+from bot.services.performers import NotYet, performer
 from bot.store.interfaces import OutboxItem
 
 T = TypeVar("T")
@@ -126,7 +126,9 @@ def _waves(items: list[OutboxItem]) -> list[list[list[OutboxItem]]]:
     return waves
 
 
-Claimed = tuple[OutboxItem, Case | None]
+# A claimed row, its case as it is now, and what its performer read from the store (or
+# the exception reading raised, raised again when the row is tried).
+Claimed = tuple[OutboxItem, Case | None, Any]
 
 
 def _claim_all(deps: Deps, items: list[OutboxItem]) -> dict[int, Claimed | None]:
@@ -139,7 +141,11 @@ def _claim_all(deps: Deps, items: list[OutboxItem]) -> dict[int, Claimed | None]
         if deps.store.outbox.claim(item.id, deps.now_iso(), lease, _BARRIERS):
             item = deps.store.outbox.get(item.id) or item  # with the try counted
             case = deps.store.cases.by_id(item.case_id) if item.case_id is not None else None
-            claimed[item.id] = (item, case)
+            try:
+                ready: Any = performer(item).read(deps, item, case)
+            except Exception as err:  # NotYet, PortError, a bug: told when it is tried
+                ready = err
+            claimed[item.id] = (item, case, ready)
         else:
             claimed[item.id] = None
     return claimed
@@ -148,8 +154,8 @@ def _claim_all(deps: Deps, items: list[OutboxItem]) -> dict[int, Claimed | None]
 async def _one(deps: Deps, claimed: Claimed, quiet: set[int] | None,
                invoker: str | None) -> GaveUp | None:
     """Try a claimed row once; the owner is told here if it gave up (see drain)."""
-    item, case = claimed
-    failed = await _attempt(deps, item, case)
+    item, case, ready = claimed
+    failed = await _attempt(deps, item, case, ready)
     if failed is not None:
         is_quiet = quiet is not None and item.id in quiet
         if failed.case is not None and not (is_quiet and failed.case.owner == invoker):
@@ -157,11 +163,14 @@ async def _one(deps: Deps, claimed: Claimed, quiet: set[int] | None,
     return failed
 
 
-async def _attempt(deps: Deps, item: OutboxItem, case: Case | None) -> GaveUp | None:
+async def _attempt(deps: Deps, item: OutboxItem, case: Case | None, ready: Any
+                   ) -> GaveUp | None:
     """One try. The store is written on a thread of its own, in one transaction (never on
     the event loop, never across the platform call's await)."""
     try:
-        result = await perform(deps, item, case)
+        if isinstance(ready, Exception):
+            raise ready
+        result = await performer(item).act(deps, item, case, ready)
     except (NotYet, PortError) as err:
         return await asyncio.to_thread(_in_transaction, deps, _failed, deps, item, case, err)
     except Exception:  # a bug or an SDK surprise: logged in full, tried again later
@@ -226,7 +235,7 @@ async def _tell_owner(deps: Deps, failed: GaveUp) -> None:
     assert case is not None
     port = deps.port(case.platform)
     try:
-        if stands_in(deps.store.helpdesk.link_of(case.id), case.owner):
+        if stands_in(await asyncio.to_thread(deps.store.helpdesk.link_of, case.id), case.owner):
             # No owner yet (the helpdesk's name stands in): triage, asked for one, is told.
             if port.triage_room:
                 await port.post(port.triage_room, messages.notice(failed.line))

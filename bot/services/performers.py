@@ -17,6 +17,7 @@ outbox (bot/services/outbox.py) decides what to do about it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
@@ -32,7 +33,16 @@ from bot.store.interfaces import OutboxItem
 _ROOM_WAIT = timedelta(seconds=0.2)
 _GAVE_UP_WAIT = timedelta(minutes=10)
 Result = dict[str, str] | None
-Performer = Callable[[Deps, OutboxItem, Case | None], Awaitable[Result]]
+
+
+@dataclass(frozen=True)
+class Performer:
+    """A kind's two steps: `read` on a store thread when the row is claimed (what the call
+    needs from the store: the room, the brief as the case stands), then `act` on the event
+    loop, the platform call itself, which never touches the store."""
+
+    act: Callable[[Deps, OutboxItem, Case | None, Any], Awaitable[Result]]
+    read: Callable[[Deps, OutboxItem, Case | None], Any] = lambda deps, item, case: None
 
 
 class NotYet(Exception):
@@ -47,11 +57,11 @@ def room_name(deps: Deps, case: Case) -> str:
     return room_name_for(case.ref, case.summary, prefix=deps.port(case.platform).room_prefix)
 
 
-async def perform(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
-    performer = PERFORMERS.get(item.kind)
-    if performer is None:
+def performer(item: OutboxItem) -> Performer:
+    found = PERFORMERS.get(item.kind)
+    if found is None:
         raise PortError(item.kind, f"unknown outbox kind {item.kind!r}")
-    return await performer(deps, item, case)
+    return found
 
 
 def _field(item: OutboxItem, name: str, kind: type) -> Any:
@@ -63,7 +73,7 @@ def _field(item: OutboxItem, name: str, kind: type) -> Any:
     return value
 
 
-async def create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
+async def create_room(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
     case = case or _missing(item)
     if case.room_id:
         return {"room_id": case.room_id}
@@ -81,7 +91,7 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Result
     return {"room_id": room.id, "room_name": room.name}
 
 
-async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
+async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
     from bot.services import helpdesk  # the helpdesk link's own module performs it
 
     await helpdesk.perform(deps, int(_field(item, "write_id", int)),
@@ -89,7 +99,8 @@ async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None) -> Res
     return None
 
 
-async def direct_message(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
+async def direct_message(deps: Deps, item: OutboxItem, case: Case | None, _: Any
+                         ) -> Result:
     port = deps.port(item.platform)
     person, reply = _field(item, "person", str), reply_from_json(_field(item, "reply", dict))
     if item.tries > 1 and isinstance(port, DirectMessageFinder) and \
@@ -99,29 +110,35 @@ async def direct_message(deps: Deps, item: OutboxItem, case: Case | None) -> Res
     return None
 
 
-async def invite(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
+async def invite(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
     people = [str(p) for p in _field(item, "people", list)]
-    await deps.port(item.platform).invite(_room(deps, item, case), people)
+    await deps.port(item.platform).invite(room, people)
     return None
 
 
-async def set_topic(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
-    topic = _field(item, "topic", str)
-    await deps.port(item.platform).set_topic(_room(deps, item, case), topic)
+async def set_topic(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
+    await deps.port(item.platform).set_topic(room, _field(item, "topic", str))
     return None
 
 
-async def archive(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
-    await deps.port(item.platform).archive(_room(deps, item, case))
+async def archive(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
+    await deps.port(item.platform).archive(room)
     return None
 
 
-async def post(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
-    """A post, or the case brief (written as the case stands when it is posted)."""
+def read_post(deps: Deps, item: OutboxItem, case: Case | None) -> tuple[str, Reply]:
+    """The room, and the message: a post's own, or the brief as the case stands now."""
     room_id = _room(deps, item, case)
-    port = deps.port(item.platform)
     reply = reply_from_json(_field(item, "reply", dict)) if item.kind == "post" else _brief(
         deps, case or _missing(item), [str(s) for s in item.payload.get("skills", [])])
+    return room_id, reply
+
+
+async def post(deps: Deps, item: OutboxItem, case: Case | None,
+               ready: tuple[str, Reply]) -> Result:
+    """A post, or the case brief."""
+    room_id, reply = ready
+    port = deps.port(item.platform)
     if item.tries > 1 and isinstance(port, PostFinder):
         found = await port.find_post(room_id, reply)
         if found:
@@ -129,28 +146,44 @@ async def post(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
     return {"message_id": await port.post(room_id, reply), "room_id": room_id}
 
 
-async def update_brief(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
-    """Rewrite the brief in place where it was posted in the case's current room and the
-    platform can edit messages; otherwise there is nothing to update (a brief still to be
-    posted is written as the case stands then)."""
+def read_brief_update(deps: Deps, item: OutboxItem, case: Case | None
+                      ) -> tuple[str, str, Reply] | None:
+    """Where the brief was posted in the case's current room, and the brief rewritten as
+    the case now stands; None when there is nothing to update (a brief still to be posted
+    is written as the case stands then)."""
     case = case or _missing(item)
     _room(deps, item, case)
-    port: ChatPort = deps.port(item.platform)
     where = deps.store.refs.get(case.platform, "brief", str(case.id))
-    if where is None or where.get("room_id") != case.room_id or \
-            not isinstance(port, MessageUpdater):
+    if where is None or where.get("room_id") != case.room_id:
         return None
     skills = list(dict.fromkeys(s for h in deps.store.cases.help_requests(case.id)
                                 for s in h.skills))
-    await port.update_message(where["room_id"], where["message_id"],
-                              _brief(deps, case, skills))
+    return where["room_id"], where["message_id"], _brief(deps, case, skills)
+
+
+async def update_brief(deps: Deps, item: OutboxItem, case: Case | None,
+                       ready: tuple[str, str, Reply] | None) -> Result:
+    """Rewrite the brief in place, where the platform can edit messages."""
+    port: ChatPort = deps.port(item.platform)
+    if ready is not None and isinstance(port, MessageUpdater):
+        await port.update_message(*ready)
     return None
 
 
+def read_room(deps: Deps, item: OutboxItem, case: Case | None) -> str:
+    return _room(deps, item, case)
+
+
 PERFORMERS: dict[str, Performer] = {
-    "create_room": create_room, "helpdesk": helpdesk_write, "dm": direct_message,
-    "invite": invite, "set_topic": set_topic, "archive": archive,
-    "post": post, "brief": post, "update_brief": update_brief,
+    "create_room": Performer(create_room),
+    "helpdesk": Performer(helpdesk_write),
+    "dm": Performer(direct_message),
+    "invite": Performer(invite, read_room),
+    "set_topic": Performer(set_topic, read_room),
+    "archive": Performer(archive, read_room),
+    "post": Performer(post, read_post),
+    "brief": Performer(post, read_post),
+    "update_brief": Performer(update_brief, read_brief_update),
 }
 
 
