@@ -160,14 +160,17 @@ class Entrance:
         after a crash finds it done or finds nothing of it. The calls are then tried at
         once (the worker retries what fails transiently); what gives up is told here."""
         run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
-        what = delivery.what
+        what, reads = delivery.what, False
         if isinstance(what, Typed | Pressed):
-            # Network work a command needs (a ticket fetched) is done here, at the edge,
-            # before the unit of work (registry.Command.prepare says why).
+            # The command is named once here (its words are parsed once, in its unit);
+            # network work it needs (a ticket fetched) is done now, at the edge, before
+            # the unit of work (registry.Command.prepare says why).
             inv = self._invocation(delivery)
             text = what.text if isinstance(what, Typed) else what.command
+            command = self.router.peek(text)
+            reads = command is not None and command.reads_only
             try:
-                early = await self.router.prepare_text(inv, text, self.in_thread)
+                early = await self.router.prepare_text(inv, text, command, self.in_thread)
             except Exception as err:
                 if not self.deps.store.is_unavailable(err):
                     raise
@@ -177,7 +180,7 @@ class Entrance:
             elif early is not None:
                 run = self._typed(inv, early.name, early.typed, early.ref, what)
         return await self._unit_of_work(delivery.key, delivery.source, delivery.sender.id,
-                                        run, reads=self.reads_only(delivery))
+                                        run, reads=reads)
 
     def _answered(self, result: Result, what: object) -> Callable[[], Outcome]:
         return lambda: self._outcome(result, what)

@@ -99,13 +99,13 @@ class Router:
             err.command = command.name  # for the metrics: which command refused
             raise
 
-    async def prepare_text(self, inv: Invocation, text: str,
+    async def prepare_text(self, inv: Invocation, text: str, command: Command | None,
                            in_thread: InThread) -> Prepared | Result | None:
         """For a command with a `prepare` step (network work): parse it (on a store thread:
         parsing reads the store) and do that work now, on the event loop, before the
         entrance opens the command's unit of work. None: nothing to prepare (run it as
-        text); a Result: refused (bad words, the fetch failed); else what to run typed."""
-        command = self.peek(text)
+        text); a Result: refused (bad words, the fetch failed); else what to run typed.
+        `command`: the one `text` names (`peek`)."""
         if command is None or command.prepare is None:
             return None
         prepare = command.prepare
