@@ -1,7 +1,7 @@
 """SQLite reads for the weekly digest, by time window.
 
 Every digest read takes a half-open window [lo, hi) of ISO UTC strings and returns plain
-tuples, shaped as bot/store/interfaces.py WINDOW_READS says: the digest reads tens of
+tuples, shaped as bot/store/interfaces/digest.py WINDOW_READS says: the digest reads tens of
 thousands of rows per week at scale, and tuples are the cheapest thing sqlite3 can hand back.
 Each query is served by an index on its time column.
 """
