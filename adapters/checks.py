@@ -160,7 +160,7 @@ def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
 
 
 def command_problems(config: Config) -> list[str]:
-    from handlers.registry import all_commands
+    from handlers.commands import all_commands
 
     known = {c.name for c in all_commands()}
     unknown = sorted(set(config.commands.rename) - known)
