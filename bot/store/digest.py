@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
+from bot.store.sqlite_conn import ThreadDatabase
 
 _FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
 _WINDOW_SQL = {
@@ -44,7 +45,10 @@ _WINDOW_SQL = {
 }
 assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"
 
+
 class SqliteDigestReads(BaseQueries):
+    db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
+
     def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale

@@ -114,7 +114,7 @@ def _statements(sql: str) -> list[str]:
 
 def applied(db: PgDb) -> list[str]:
     """Applied migrations, oldest first ([] on a database never migrated)."""
-    if db.execute("SELECT to_regclass(?) AS t", (MIGRATIONS_TABLE,)).fetchone()["t"] is None:
+    if db.tuples("SELECT to_regclass(?)", (MIGRATIONS_TABLE,))[0][0] is None:
         return []
     return [r["name"] for r in db.execute(
         f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY applied_at, name")]

@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from bot.store.base import BaseQueries
+from bot.store.sqlite_conn import ThreadDatabase
 
 # Table -> the free-text columns of its rows about a case (case_id). Nullable columns stay
 # NULL, so "no rationale given" is not turned into a rationale.
@@ -113,6 +114,7 @@ class SqlRetention(BaseQueries):
 
 
 class SqliteRetention(SqlRetention):
+    db: ThreadDatabase
     CONTAINS = "instr({hay}, ?) > 0"
 
     def _reindex(self, case_id: int) -> None:

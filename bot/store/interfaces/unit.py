@@ -35,6 +35,9 @@ class Store(Protocol):
     search: Search
     nudges: Nudges
 
+    @property
+    def path(self) -> str:
+        """Where the store is, for log lines and messages (a URL without its password)."""
     def transaction(self) -> AbstractContextManager[None]:
         """All or nothing on this thread's own connection; nesting joins the outer one."""
     def savepoint(self) -> AbstractContextManager[None]:
