@@ -1,11 +1,11 @@
-"""The repositories both stores share: their SQL is portable, so one set of classes runs on
-SQLite's Database and on PostgreSQL's PgDb. Each store adds the few that are its own (the
-digest's window reads, retention's string search and compaction, search)."""
+"""The repositories both stores share (the `Sql*` classes): their SQL is portable, so one
+set of classes runs on SQLite's ThreadDatabase and on PostgreSQL's PgDb (both a SqlDb,
+bot/store/base.py). Each store adds the few that are its own (the digest's window reads,
+retention's string search and compaction, search)."""
 
 from __future__ import annotations
 
-from typing import Any
-
+from bot.store.base import SqlDb
 from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
 from bot.store.helpdesk import SqlHelpdesk
@@ -53,7 +53,7 @@ class Repositories:
     search: Search
     nudges: Nudges
 
-    def _attach(self, db: Any, *, digest: DigestReads, retention: Retention,
+    def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
         self.cases = SqlCases(db)
         self.timeline = SqlTimeline(db)
