@@ -20,7 +20,7 @@ from bot.config import Config, load_config
 from bot.domain import utcnow
 from bot.ports import ChatPort
 from bot.services.base import Deps
-from bot.store import Store, open_store
+from bot.store import SqliteStore, Store, open_store
 from handlers.entrance import Entrance
 from handlers.registry import Command
 
@@ -189,16 +189,15 @@ def store_name(config: Config) -> str:
 
 def migrate_store(config: Config) -> list[str]:
     """Apply the pending migrations (`swarmbot migrate`); the names applied so far."""
+    from bot.store import pg_schema
     from bot.store.migrations import migrations
-    from bot.store.pg_db import PgDb
+    from bot.store.postgres import PgStore
 
     store = open_config_store(config, migrate=True)
     try:
-        db = getattr(store, "db", None)
-        if isinstance(db, PgDb):
-            from bot.store import pg_schema
-
-            return pg_schema.applied(db)
-        return [m.name for m in migrations.applied(db)]
+        if isinstance(store, PgStore):
+            return pg_schema.applied(store.db)
+        assert isinstance(store, SqliteStore), "a store is SQLite's or PostgreSQL's"
+        return [m.name for m in migrations.applied(store.db)]
     finally:
         store.close()

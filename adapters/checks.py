@@ -16,7 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlparse
 
-from bot.config import Config
+from bot.config import Config, JiraConfig, ZendeskConfig
 from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import ConfigError
 from bot.scheduler import schedule_problems
@@ -143,11 +143,11 @@ def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         if not section.enabled:
             continue
         where = f"[helpdesk.{name}]"
-        if name != "webhook":
-            problem = url_problem(f"{where} api_url", section.api_url)  # type: ignore[union-attr]
+        if isinstance(section, ZendeskConfig | JiraConfig):  # the webhook has no API to call
+            problem = url_problem(f"{where} api_url", section.api_url)
             if problem:
                 problems.append(problem + " (e.g. https://acme.zendesk.com)")
-            if "@" not in section.email:  # type: ignore[union-attr]
+            if "@" not in section.email:
                 problems.append(f"{where} email is not an email: give the agent the API "
                                 "token belongs to")
         if section.platform and section.platform not in served:
@@ -160,7 +160,7 @@ def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
 
 
 def command_problems(config: Config) -> list[str]:
-    from handlers.registry import all_commands
+    from handlers.commands import all_commands
 
     known = {c.name for c in all_commands()}
     unknown = sorted(set(config.commands.rename) - known)

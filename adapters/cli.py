@@ -52,6 +52,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
         store.close()
     for item in done:
         print(f"erased {item.ref}: {item.rows} records redacted, tombstone kept")
+    return 0
 
 
 def cmd_find(args: argparse.Namespace) -> int:

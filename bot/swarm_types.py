@@ -93,10 +93,11 @@ def type_for(types: dict[str, Any], name: str | None, severity: int) -> SwarmTyp
     table = types.get(chosen)
     if not isinstance(table, dict):
         return replace(base, name=chosen)
-    timings = {k: duration(str(table[k])) for k in _TIMINGS if k in table}
-    lists = {k: tuple(table[k]) for k in _LISTS if k in table}
-    return replace(base, name=chosen, triage_room=table.get("triage_room"), **timings,
-                   **lists)
+    # The config's names are the fields' (checked by `problems`), so one dict of changes.
+    changes: dict[str, Any] = {"name": chosen, "triage_room": table.get("triage_room")}
+    changes.update({k: duration(str(table[k])) for k in _TIMINGS if k in table})
+    changes.update({k: tuple(table[k]) for k in _LISTS if k in table})
+    return replace(base, **changes)
 
 
 def known(types: dict[str, Any]) -> list[str]:

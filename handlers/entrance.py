@@ -30,10 +30,11 @@ from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import membership, outbox
 from bot.services.base import Deps
+from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
 from handlers.invocation import Invocation
-from handlers.registry import Command, all_commands
+from handlers.registry import Command
 from handlers.router import Result, Router
 from handlers.unit_of_work import UNITS, Duplicate, Failed, StoreUnavailable, Units
 

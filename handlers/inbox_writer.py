@@ -68,7 +68,7 @@ class InboxWriter:
                 for i in order:
                     key, source, payload = rows[i]
                     fresh[i] = store.inbox.put(key, source, payload, at)
-        retried(store, write)
+        retried(self.deps, write)
         return fresh
 
     def close(self) -> None:

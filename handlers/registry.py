@@ -3,13 +3,16 @@
 Each command is a frozen dataclass (its fields are what the command needs), a parser that
 builds it from typed words, optionally a form that builds it from field values, and a runner
 that calls the bot's services. A user's words are parsed once; a form never becomes text.
+
+The command modules import this one; the list of them is assembled above them all, in
+handlers/commands.py, so that nothing here knows the commands or the router that runs them.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Literal
+from typing import Any, Literal, Protocol
 
 from bot.domain import Case, Person
 from bot.errors import CommandError
@@ -19,10 +22,19 @@ from bot.services.base import Deps
 from handlers.invocation import Invocation
 from handlers.parsing import Args
 
-if TYPE_CHECKING:
-    from handlers.router import Router
-
 CaseMode = Literal["required", "optional", "none"]
+
+
+class KnownCommands(Protocol):
+    """The commands as this team knows them: what a running command (help) may read of the
+    router that runs it (handlers/router.py), which knows renames and extra commands."""
+
+    @property
+    def commands(self) -> Mapping[str, Command]:
+        """By canonical name, in the order help lists them."""
+    @property
+    def lookup(self) -> Mapping[str, Command]:
+        """By every name a command answers to: the team's names and the canonical ones."""
 
 
 @dataclass
@@ -34,7 +46,7 @@ class Ctx:
     command: Command
     slash: str
     name: str  # the command name as this team calls it (after renames)
-    router: Router
+    router: KnownCommands
 
     @property
     def usage(self) -> str:
@@ -110,25 +122,3 @@ def command(name: str, usage: str, summary: str, *, parse: Parser,
                        any_platform=any_platform, form=form, bare_opens_form=bare_opens_form,
                        reads_only=reads_only, prepare=prepare)
     return wrap
-
-
-def all_commands() -> list[Command]:
-    # Imported here so that building the registry is explicit, never an import side effect.
-    from handlers import (
-        cases,
-        digest,
-        handoff,
-        help_command,
-        journal,
-        knowledge,
-        lifecycle,
-        people,
-        retry,
-        swarm,
-    )
-
-    found: list[Command] = []
-    for module in (cases, lifecycle, swarm, handoff, journal, knowledge, people, digest, retry,
-                   help_command):
-        found.extend(module.COMMANDS)
-    return found

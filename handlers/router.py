@@ -212,7 +212,7 @@ class Router:
             try:
                 command.form.check(ctx, typed_or_form)
             except CommandError as err:
-                return self._form_error(command, ctx, err, values).form.errors  # type: ignore
+                return self._failed_form(command, ctx, err, values).errors
         return {}
 
     def _read_form(self, inv: Invocation, name: str, values: dict[str, str],
@@ -236,10 +236,15 @@ class Router:
 
     def _form_error(self, command: Command, ctx: Ctx, err: CommandError,
                     values: dict[str, str]) -> Result:
+        return Result(command.name, form=self._failed_form(command, ctx, err, values))
+
+    def _failed_form(self, command: Command, ctx: Ctx, err: CommandError,
+                     values: dict[str, str]) -> Form:
+        """The command's form again, with the values given and the error at its field."""
         assert command.form is not None
         form = command.form.build(ctx)
         where = err.field if err.field and form.field(err.field) else form.fields[0].name
-        return Result(command.name, form=form.with_errors({where: err.message}, values))
+        return form.with_errors({where: err.message}, values)
 
     # -- shared -----------------------------------------------------------------------------
     def _guard(self, inv: Invocation, what: str, run: Callable[[], Result]) -> Result:

@@ -27,7 +27,6 @@ from typing import Generic, TypeVar
 
 from bot.metrics import COMMANDS
 from bot.services.base import ENQUEUED, Deps
-from bot.store import Store
 
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
@@ -105,7 +104,7 @@ class Units:
                     if key is not None and not store.inbox.take(key, now()):
                         return _done_elsewhere(source, key)
                     return Done(step(), enqueued)
-            return retried(store, unit)
+            return retried(self.deps, unit)
         except Exception as err:
             if store.is_unavailable(err):
                 raise StoreUnavailable(str(err)) from err
@@ -137,7 +136,7 @@ class Units:
 TRIES = 3
 
 
-def retried(store: Store, run: Callable[[], T]) -> T:
+def retried(deps: Deps, run: Callable[[], T]) -> T:
     """Run a transaction, again if the database aborted it to break a deadlock: nothing
     of it stayed, so running it again is safe (on SQLite, never needed: writers take
     turns at BEGIN IMMEDIATE)."""
@@ -145,7 +144,7 @@ def retried(store: Store, run: Callable[[], T]) -> T:
         try:
             return run()
         except Exception as err:
-            if attempt == TRIES or not store.is_retryable(err):
+            if attempt == TRIES or not deps.store.is_retryable(err):
                 raise
             log.info("transaction aborted by the database (%s); try %d of %d",
                      str(err).strip().splitlines()[0], attempt + 1, TRIES)

@@ -45,8 +45,8 @@ class ShellChatPort:
     def _free_name(self, name: str) -> str:
         # Rooms from earlier runs keep their names taken (and become findable) from the
         # first room made in this run on, as before the port stood on its own.
-        for n in self.known_rooms:
-            self.rooms.setdefault(n, Room(n, n))
+        for known in self.known_rooms:
+            self.rooms.setdefault(known, Room(known, known))
         # A shell room's id is its name, so the dict's keys are the names taken.
         if name not in self.rooms:
             return name

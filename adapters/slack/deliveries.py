@@ -6,7 +6,7 @@ what it means: a typed command, a button, a submitted form, someone in a room.
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Literal
 
 from adapters.slack import ids
 from adapters.slack.modals import submitted
@@ -16,8 +16,8 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Typed
 SOURCE = "slack"
 # Message subtypes that are somebody contributing (not joins, topic changes, bots).
 _COUNTED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
-_ROOM_EVENTS = {"member_joined_channel": "joined", "member_left_channel": "left",
-                "message": "posted"}
+_ROOM_EVENTS: dict[str, Literal["joined", "left", "posted"]] = {
+    "member_joined_channel": "joined", "member_left_channel": "left", "message": "posted"}
 
 
 def _str(value: Any) -> str:
@@ -61,5 +61,5 @@ def delivery_of(kind: str, body: dict[str, Any], key: str,
                                  or event.get("subtype") not in _COUNTED_SUBTYPES):
             return None
         return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
-                        what=RoomEvent(what, (channel,)))  # type: ignore[arg-type]
+                        what=RoomEvent(what, (channel,)))
     return None

@@ -15,6 +15,7 @@ import logging
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
+from typing import Protocol
 
 import aiohttp
 from aiohttp import web
@@ -92,7 +93,13 @@ class SlackRuntime:
 
 
 SLACK_RUNTIME = web.AppKey("slack_runtime", SlackRuntime)
-SOCKET_MODE = web.AppKey("slack_socket_mode", object)
+class _SocketMode(Protocol):
+    """What cleanup needs of slack_bolt's AsyncSocketModeHandler (imported when used)."""
+
+    async def close_async(self) -> None: ...
+
+
+SOCKET_MODE = web.AppKey("slack_socket_mode", _SocketMode)
 
 
 def api_base_url(config: Config) -> str:
@@ -208,7 +215,7 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     async def on_cleanup(_: web.Application) -> None:
         handler = app.get(SOCKET_MODE)
         if handler is not None:
-            await handler.close_async()  # type: ignore[attr-defined]
+            await handler.close_async()
         await runtime.close()
 
     # Socket Mode has no signing secret (nothing is signed over the websocket) and no route.

@@ -203,6 +203,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
                     source=PLATFORM, key=_key(activity, f":{kind}:{member.id}"),
                     sender=Sender(member.id, member.name),
                     room=activity.conversation.id if activity.conversation else None,
+                    # `kind` is "joined" or "left" (its two callers'); typed str here.
                     what=RoomEvent(kind, self._rooms(activity))))  # type: ignore[arg-type]
 
     async def on_teams_members_added_dispatch(self, members_added: list[ChannelAccount],

@@ -89,6 +89,8 @@ _CLOCK_TOLERANCE = 5 * 60
 def apply_global_fixes() -> None:
     """Defect 2: the only process-wide change (a class attribute msrest reads in __init__)."""
     if not isinstance(ClientRetryPolicy.safe_codes, frozenset):
+        # msrest's safe_codes is inferred a list[int]; only `in` reads it, which a frozenset
+        # answers the same (and fast).
         ClientRetryPolicy.safe_codes = frozenset(  # type: ignore[assignment]
             ClientRetryPolicy.safe_codes)
 
@@ -248,6 +250,7 @@ class FixedAuthentication(BotFrameworkAuthentication):
         jwk = next(k for k in keys if k.get("kid") == kid)  # _check_key made sure it is there
         try:
             key = RSAAlgorithm.from_jwk(json.dumps(jwk))  # a JWK holds a public key
+            # from_jwk is typed public-or-private key; the signing keys' JWKs are public ones.
             claims = jwt.decode(token, key, algorithms=["RS256"],  # type: ignore[arg-type]
                                 options={"verify_aud": False}, leeway=_CLOCK_TOLERANCE)
         except (jwt.InvalidTokenError, ValueError) as err:

@@ -85,7 +85,7 @@ def menu(summaries: dict[str, str], rename: dict[str, str] | None = None) -> lis
 def registry_summaries() -> dict[str, str]:
     """name -> summary from the core's registry (falls back to the fixed list above)."""
     try:
-        from handlers.registry import all_commands
+        from handlers.commands import all_commands
     except ImportError:
         return dict(FALLBACK_SUMMARIES)
     return {c.name: c.summary for c in all_commands()}

@@ -146,7 +146,12 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     after = sev(int(value)) if what == "severity" else str(value)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        store.cases.set_details(case.id, **{what: value})
+        if what == "severity":
+            store.cases.set_details(case.id, severity=int(value))
+        elif what == "customer":
+            store.cases.set_details(case.id, customer=str(value))
+        else:
+            store.cases.set_details(case.id, summary=str(value))
         store.timeline.append(case.id, now, "changed", actor.id, f"{what}: {before} -> {after}")
         fresh = store.cases.by_id(case.id) or case
         effects = Effects(deps, fresh)

@@ -25,7 +25,7 @@ from bot.domain import Case, room_name_for
 from bot.errors import PortError
 from bot.ports import ChatPort, DirectMessageFinder, MessageUpdater, PostFinder
 from bot.replies import Reply
-from bot.services import messages
+from bot.services import helpdesk, knowledge, messages
 from bot.services.base import Deps, reply_from_json
 from bot.store.interfaces import OutboxItem
 
@@ -92,8 +92,6 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -
 
 
 async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
-    from bot.services import helpdesk  # the helpdesk link's own module performs it
-
     await helpdesk.perform(deps, int(_field(item, "write_id", int)),
                            tried_before=item.tries > 1)
     return None
@@ -190,8 +188,6 @@ PERFORMERS: dict[str, Performer] = {
 def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
     """The brief as the case stands when it is posted (or updated): its ticket, its open
     promises, and what was solved before that looks like it."""
-    from bot.services import knowledge
-
     store = deps.store
     return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
                           similar=knowledge.similar_lines(deps, case),

@@ -1,4 +1,4 @@
-"""The store: the only code that speaks SQL. `Store` is the interface (bot/store/interfaces.py);
+"""The store: the only code that speaks SQL. `Store` is the interface (bot/store/interfaces/);
 `open_store` opens the SQLite implementation."""
 
 from bot.store.interfaces import Store

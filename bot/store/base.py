@@ -1,35 +1,47 @@
-"""Row helpers shared by the store's query groups."""
+"""Row helpers shared by the store's query groups, and the connection surface they use."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from collections.abc import Iterable, Iterator, Sequence
+from typing import Any, Protocol
 
-from sqlite_utils import Database
 
-if TYPE_CHECKING:
-    from bot.store.pg_db import PgDb
+class Rows(Protocol):
+    """What `execute` returns on both stores (sqlite3's cursor, PgDb's Result). A row is
+    read by column name (sqlite3.Row, a dict); only SQLite's own code reads it by position."""
+
+    @property
+    def rowcount(self) -> int: ...
+    def fetchone(self) -> Any: ...
+    def fetchall(self) -> list[Any]: ...
+    def __iter__(self) -> Iterator[Any]: ...
+
+
+class SqlDb(Protocol):
+    """The connection both stores' repositories share: SQLite's ThreadDatabase
+    (bot/store/sqlite_conn.py) and PostgreSQL's PgDb (bot/store/pg_db.py) take the same
+    portable SQL, `?` placeholders."""
+
+    def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows: ...
+    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the id the new row was given."""
+    def bulk_insert(self, table: str, columns: Sequence[str],
+                    rows: Iterable[Sequence[Any]]) -> None:
+        """Many rows in, the store's fastest way; the caller holds the transaction."""
 
 
 class BaseQueries:
-    """A repository's SQL: the one connection every repository of a store shares.
+    """A repository's SQL: the one connection every repository of a store shares."""
 
-    `db` is SQLite's sqlite-utils Database or PostgreSQL's PgDb (bot/store/pg_db.py), which
-    offers the same `execute` and takes the same portable SQL."""
-
-    def __init__(self, db: Database | PgDb) -> None:
+    def __init__(self, db: SqlDb) -> None:
         self.db = db
 
-    def _one(self, sql: str, params: tuple | list = ()) -> dict[str, Any] | None:
+    def _one(self, sql: str, params: Sequence[Any] = ()) -> dict[str, Any] | None:
         row = self.db.execute(sql, params).fetchone()
         return dict(row) if row is not None else None
 
-    def _all(self, sql: str, params: tuple | list = ()) -> list[dict[str, Any]]:
+    def _all(self, sql: str, params: Sequence[Any] = ()) -> list[dict[str, Any]]:
         return [dict(r) for r in self.db.execute(sql, params).fetchall()]
 
-    def _insert(self, sql: str, params: tuple | list) -> int:
-        if not isinstance(self.db, Database):  # PostgreSQL: the server returns the id
-            return int(self.db.insert_id(sql, params))
-        row_id = self.db.execute(sql, params).lastrowid
-        assert row_id is not None, "an INSERT always sets lastrowid"
-        return int(row_id)
-
+    def _insert(self, sql: str, params: Sequence[Any]) -> int:
+        return self.db.insert_id(sql, params)

@@ -8,8 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from sqlite_utils import Database
-
+from bot.store.base import SqlDb
 from bot.store.interfaces import Row
 
 COLUMNS = {
@@ -32,14 +31,9 @@ COLUMNS = {
 }
 
 
-def insert_many(db: Database, table: str, rows: Iterable[Row]) -> None:
-    """One executemany; the caller holds the transaction (a bulk load is many batches)."""
+def insert_many(db: SqlDb, table: str, rows: Iterable[Row]) -> None:
+    """The store's own bulk path (SQLite: one executemany; PostgreSQL: COPY); the caller
+    holds the transaction (a bulk load is many batches)."""
     rows = list(rows)
-    if not rows:
-        return
-    columns = COLUMNS[table]
-    if not isinstance(db, Database):  # PostgreSQL: COPY, the server's own bulk path
-        db.copy_rows(table, columns, rows)
-        return
-    marks = ", ".join("?" for _ in columns)
-    db.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})", rows)
+    if rows:
+        db.bulk_insert(table, COLUMNS[table], rows)

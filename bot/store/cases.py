@@ -1,4 +1,4 @@
-"""SQLite cases: the case rows with their owners, participants, handoffs and help requests."""
+"""Cases: the case rows with their owners, participants, handoffs and help requests."""
 
 from __future__ import annotations
 
@@ -52,7 +52,7 @@ def _skills_column(skills: Sequence[str]) -> str:
     return "|" + "|".join(skills) + "|"
 
 
-class SqliteCases(BaseQueries):
+class SqlCases(BaseQueries):
     def add(self, ref: str, customer: str, summary: str, severity: int, owner: str,
             platform: str, at: str) -> int:
         return self._insert(

@@ -1,7 +1,7 @@
 """SQLite reads for the weekly digest, by time window.
 
 Every digest read takes a half-open window [lo, hi) of ISO UTC strings and returns plain
-tuples, shaped as bot/store/interfaces.py WINDOW_READS says: the digest reads tens of
+tuples, shaped as bot/store/interfaces/digest.py WINDOW_READS says: the digest reads tens of
 thousands of rows per week at scale, and tuples are the cheapest thing sqlite3 can hand back.
 Each query is served by an index on its time column.
 """
@@ -13,6 +13,7 @@ from typing import Any
 
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
+from bot.store.sqlite_conn import ThreadDatabase
 
 _FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
 _WINDOW_SQL = {
@@ -44,7 +45,10 @@ _WINDOW_SQL = {
 }
 assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"
 
+
 class SqliteDigestReads(BaseQueries):
+    db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
+
     def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale

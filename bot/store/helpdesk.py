@@ -1,4 +1,4 @@
-"""SQLite: which ticket a case came from, and the helpdesk write-backs owed to it.
+"""Helpdesk links: which ticket a case came from, and the helpdesk write-backs owed to it.
 
 A write-back is recorded before it is attempted and marked done after, so what a run of
 faults left unwritten is still known (and retried) later.
@@ -13,7 +13,7 @@ from bot.helpdesk import TicketLink, WriteBack
 from bot.store.base import BaseQueries
 
 
-class SqliteHelpdesk(BaseQueries):
+class SqlHelpdesk(BaseQueries):
     def link(self, case_id: int, link: TicketLink, at: str) -> None:
         self.db.execute(
             "INSERT INTO helpdesk_links (case_id, helpdesk, ticket_id, url, requester, "

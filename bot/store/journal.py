@@ -1,4 +1,4 @@
-"""SQLite journal: touchpoints, moods, decisions, friction, promises and thanks of a case."""
+"""Journal: touchpoints, moods, decisions, friction, promises and thanks of a case."""
 
 from __future__ import annotations
 
@@ -53,7 +53,7 @@ def _thanks(r: dict[str, Any]) -> Thanks:
                   what=r["what"], at=r["at"])
 
 
-class SqliteJournal(BaseQueries):
+class SqlJournal(BaseQueries):
     # The table names below are constants of this module, never caller input.
     def _of_case(self, table: str, case_id: int) -> list[dict[str, Any]]:
         return self._all(f"SELECT * FROM {table} WHERE case_id = ? ORDER BY id", (case_id,))

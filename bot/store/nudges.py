@@ -1,11 +1,11 @@
-"""SQLite nudges: each nudge is marked before it is sent, once per kind, cause and receiver."""
+"""Nudges: each nudge is marked before it is sent, once per kind, cause and receiver."""
 
 from __future__ import annotations
 
 from bot.store.base import BaseQueries
 
 
-class SqliteNudges(BaseQueries):
+class SqlNudges(BaseQueries):
     def mark(self, kind: str, cause: str, to: str, case_id: int | None, at: str) -> bool:
         # False: sent before (by this process before a restart, or by another replica).
         cur = self.db.execute("INSERT INTO nudges (kind, cause, to_id, case_id, at) "

@@ -1,4 +1,4 @@
-"""SQLite outbox: platform side effects written in a command's transaction, done after it.
+"""The outbox: platform side effects written in a command's transaction, done after it.
 
 A row is `pending` until the worker has done it (`done`) or given up on it (`failed`).
 `next_at` is when it may be tried next: the worker claims a row by moving `next_at` past
@@ -23,7 +23,7 @@ def _item(r: dict[str, Any]) -> OutboxItem:
                       result=json.loads(r["result"]) if r["result"] else None)
 
 
-class SqliteOutbox(BaseQueries):
+class SqlOutbox(BaseQueries):
     def add(self, case_id: int | None, platform: str, kind: str, payload: dict[str, Any],
             at: str) -> int:
         return self._insert(

@@ -1,4 +1,4 @@
-"""SQLite people and the skills directory."""
+"""People and the skills directory."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from bot.domain import Person
 from bot.store.base import BaseQueries
 
 
-class SqlitePeople(BaseQueries):
+class SqlPeople(BaseQueries):
     def ensure(self, person: str, platform: str, name: str | None, tz: str | None, at: str
                ) -> Person:
         # Read first: the person is almost always known already (one statement, not two).

@@ -27,7 +27,7 @@ from functools import lru_cache
 from typing import Any
 
 import psycopg
-from psycopg.rows import dict_row
+from psycopg.rows import DictRow, dict_row
 from psycopg_pool import ConnectionPool
 
 
@@ -83,9 +83,10 @@ class PgDb:
         self.url = url
         # autocommit: a statement outside `transaction()` commits on its own, as in SQLite's
         # autocommit mode; `transaction()` opens an explicit one (nested ones are savepoints).
-        self.pool = ConnectionPool(url, min_size=min_size, max_size=max_size, open=False,
-                                   kwargs={"autocommit": True, "row_factory": dict_row},
-                                   name="swarmbot")
+        # The pool's connections make dict rows (`row_factory`), as its type says.
+        self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
+            url, min_size=min_size, max_size=max_size, open=False,
+            kwargs={"autocommit": True, "row_factory": dict_row}, name="swarmbot")
         self.pool.open(wait=True, timeout=10)
         # (thread id, connection): a thread started from inside a transaction copies the
         # context (asyncio.to_thread does) but must not share the connection: it takes its own.
@@ -152,8 +153,8 @@ class PgDb:
         assert row is not None, "INSERT ... RETURNING id returns the row"
         return int(row["id"])
 
-    def copy_rows(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
-                  ) -> None:
+    def bulk_insert(self, table: str, columns: Sequence[str], rows: Iterable[Sequence[Any]]
+                    ) -> None:
         """COPY rows in (the bulk load's fast path); ids given explicitly move the table's
         identity on, so the next INSERT does not collide with them."""
         with self.connection() as conn, conn.cursor() as cur:

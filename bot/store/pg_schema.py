@@ -6,8 +6,9 @@ here, in `POSTGRES`; tests/store/test_schema.py fails while one is missing and c
 both stores end with the same tables, columns, keys, unique constraints and indexes.
 
 Adding a migration (m013 ...):
-1. write it in bot/store/migrations.py as plain DDL in a module constant, as m001-m012 are;
-2. add its name here: `"m013_outbox": portable(_OUTBOX)` when the DDL runs on both
+1. write its DDL as a constant in bot/store/schema.py and its step in bot/store/migrations.py
+   (`run_script(db, schema.OUTBOX)`);
+2. add its name here: `"m013_outbox": portable(schema.OUTBOX)` when the DDL runs on both
    (`portable` rewrites the few spellings that differ, see below), or the PostgreSQL SQL by
    hand where SQLite-only functions appear (m012), or `sqlite_only("why")` for a SQLite
    feature with no PostgreSQL counterpart needed (an FTS5 table) - its tables are then left
@@ -22,9 +23,10 @@ from dataclasses import dataclass
 
 from sqlite_utils import Database
 
-from bot.store import ddl
 from bot.store import migrations as m
+from bot.store import schema
 from bot.store.pg_db import PgDb
+from bot.store.schema_search import CASE_SEARCH
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
 
@@ -57,7 +59,7 @@ def sqlite_only(why: str) -> PgForm:
 
 # m012 by hand: SQLite's json_object is json_build_object here, and SQLite's "bare column
 # of the MAX() row" is DISTINCT ON (the conversation updated last names the room).
-_PLATFORM_REFS_PG = PgForm(portable(m._PLATFORM_REFS.split("INSERT")[0]).sql + """
+_PLATFORM_REFS_PG = PgForm(portable(schema.PLATFORM_REFS.split("INSERT")[0]).sql + """
 INSERT INTO platform_refs (platform, kind, key, value, updated_at)
     SELECT 'teams', 'conversation', conversation_id,
            json_build_object('bot_id', bot_id, 'room_name', room_name,
@@ -77,22 +79,22 @@ DROP TABLE teams_dm
 """)
 
 POSTGRES: dict[str, PgForm] = {
-    "m001_initial_schema": portable(m._SCHEMA_1),
-    "m002_digest_indexes": portable(m._DIGEST_INDEXES),
-    "m003_digest_covering_indexes": portable(m._COVERING_INDEXES),
-    "m010_teams_references": portable(m._TEAMS_REFERENCES),
-    "m011_case_ref_lookup": PgForm("CREATE UNIQUE INDEX cases_by_ref_lower ON cases(lower(ref))"),
+    "m001_initial_schema": portable(schema.INITIAL_SCHEMA),
+    "m002_digest_indexes": portable(schema.DIGEST_INDEXES),
+    "m003_digest_covering_indexes": portable(schema.COVERING_INDEXES),
+    "m010_teams_references": portable(schema.TEAMS_REFERENCES),
+    "m011_case_ref_lookup": portable(schema.CASE_REF_LOOKUP),
     "m012_platform_refs": _PLATFORM_REFS_PG,
-    "m013_outbox": portable(ddl.OUTBOX),
+    "m013_outbox": portable(schema.OUTBOX),
     # FTS5 is SQLite's; PostgreSQL searches with tsvectors made at query time (pg_search.py).
     "m015_case_search": portable("CREATE TABLE friction_reviews"
-                                 + m.CASE_SEARCH.split("CREATE TABLE friction_reviews")[1]),
-    "m016_case_redaction": portable("ALTER TABLE cases ADD COLUMN redacted_at TEXT"),
-    "m017_helpdesk": portable(ddl.HELPDESK),
-    "m014_case_lifecycle": portable(ddl.LIFECYCLE),
-    "m018_digest_kept": portable(ddl.DIGEST_KEPT),
-    "m020_timeline_lifecycle": portable(ddl.TIMELINE_LIFECYCLE),
-    "m021_inbox_failed": portable(ddl.INBOX_FAILED),
+                                 + CASE_SEARCH.split("CREATE TABLE friction_reviews")[1]),
+    "m016_case_redaction": portable(schema.CASE_REDACTION),
+    "m017_helpdesk": portable(schema.HELPDESK),
+    "m014_case_lifecycle": portable(schema.LIFECYCLE),
+    "m018_digest_kept": portable(schema.DIGEST_KEPT),
+    "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
+    "m021_inbox_failed": portable(schema.INBOX_FAILED),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
@@ -112,7 +114,7 @@ def _statements(sql: str) -> list[str]:
 
 def applied(db: PgDb) -> list[str]:
     """Applied migrations, oldest first ([] on a database never migrated)."""
-    if db.execute("SELECT to_regclass(?) AS t", (MIGRATIONS_TABLE,)).fetchone()["t"] is None:
+    if db.tuples("SELECT to_regclass(?)", (MIGRATIONS_TABLE,))[0][0] is None:
         return []
     return [r["name"] for r in db.execute(
         f"SELECT name FROM {MIGRATIONS_TABLE} ORDER BY applied_at, name")]

@@ -1,4 +1,4 @@
-"""SQLite platform references: (platform, kind, key) -> a JSON object, for adapters.
+"""Platform references: (platform, kind, key) -> a JSON object, for adapters.
 
 An adapter keeps here what it must know after a restart before its platform speaks to it
 again (Teams: each conversation's service URL, tenant and bot account; each person's 1:1
@@ -13,7 +13,7 @@ from typing import Any
 from bot.store.base import BaseQueries
 
 
-class SqlitePlatformRefs(BaseQueries):
+class SqlPlatformRefs(BaseQueries):
     def put(self, platform: str, kind: str, key: str, value: dict[str, Any], at: str) -> None:
         self.db.execute(
             "INSERT INTO platform_refs (platform, kind, key, value, updated_at) "

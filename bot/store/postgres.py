@@ -1,17 +1,18 @@
 """The PostgreSQL store (psycopg 3 + psycopg-pool): for several `serve` replicas on one
 database.
 
-The repositories are the SQLite store's classes on a PgDb (bot/store/pg_db.py): their SQL is
-portable, so one copy of every query serves both stores and the contract tests in
-tests/store/ hold both to the same behaviour. What must be PostgreSQL's own is here: the
-digest's window reads (one snapshot for all of them), and opening with a schema check.
+The repositories are the shared `Sql*` classes (bot/store/units.py) on a PgDb
+(bot/store/pg_db.py): their SQL is portable, so one copy of every query serves both stores
+and the contract tests in tests/store/ hold both to the same behaviour. What must be
+PostgreSQL's own is here: the digest's window reads (one snapshot for all of them),
+retention's string search and compaction, and opening with a schema check.
 
 Replicas rely on the database, not on process memory: the inbox key is the primary key
 (a delivery reaching two replicas is inserted once, `ON CONFLICT DO NOTHING` tells the second
 it was a redelivery), and once-only sends are the `sent` key and the `promises.reminded_at IS
 NULL` guard, each decided by one row's write, whichever replica runs the scheduler.
 
-Outbox: the SQLite store's repository, whose claim is a conditional UPDATE of one row with a
+Outbox: the shared repository (SqlOutbox), whose claim is a conditional UPDATE of one row with a
 lease (see PgStore): a replica that dies mid-call leaves its rows to the others when the
 lease runs out; none is released early at start-up (PgOutbox).
 """
@@ -28,10 +29,10 @@ from bot.store.digest import _WINDOW_SQL
 from bot.store.interfaces import (
     SchemaError,
 )
-from bot.store.outbox import SqliteOutbox
+from bot.store.outbox import SqlOutbox
 from bot.store.pg_db import PgDb, is_retryable, is_unavailable
 from bot.store.pg_search import PgSearch
-from bot.store.retention import SqliteRetention
+from bot.store.retention import SqlRetention
 from bot.store.units import Repositories
 
 # The week's thanks with their case's ref, one index seek per thanks row: PostgreSQL's
@@ -73,7 +74,7 @@ class PgDigestReads(BaseQueries):
         return dict(self.db.tuples("SELECT id, name FROM people"))
 
 
-class PgOutbox(SqliteOutbox):
+class PgOutbox(SqlOutbox):
     def release(self, at: str) -> int:
         """Nothing: on a shared database the rows leased right now may be another live
         replica's, in the middle of their calls; released, a restarting replica would do
@@ -82,7 +83,7 @@ class PgOutbox(SqliteOutbox):
         return 0
 
 
-class PgRetention(SqliteRetention):
+class PgRetention(SqlRetention):
     CONTAINS = "strpos({hay}, ?) > 0"
 
     def _reindex(self, case_id: int) -> None:

@@ -1,4 +1,4 @@
-"""SQLite reliability records: the inbox, once-only sends (the outbox: outbox.py)."""
+"""Reliability records: the inbox, once-only sends (the outbox: outbox.py)."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ from bot.store.base import BaseQueries
 from bot.store.interfaces import InboxItem
 
 
-class SqliteInbox(BaseQueries):
+class SqlInbox(BaseQueries):
     def put(self, key: str, source: str, payload: str, at: str) -> bool:
         cur = self.db.execute(
             "INSERT INTO inbox (key, source, payload, received_at) VALUES (?, ?, ?, ?) "
@@ -50,7 +50,7 @@ class SqliteInbox(BaseQueries):
                           received_at=r["received_at"]) for r in self._all(sql, params)]
 
 
-class SqliteSentMarks(BaseQueries):
+class SqlSentMarks(BaseQueries):
     def mark(self, kind: str, period: str, destination: str, at: str) -> bool:
         cur = self.db.execute(
             "INSERT INTO sent (kind, period, destination, sent_at) VALUES (?, ?, ?, ?) "

@@ -1,4 +1,4 @@
-"""SQLite side of customers' data: redacting a case's text, pruning the inbox, compacting.
+"""Customers' data: redacting a case's text, pruning the inbox, compacting.
 
 What is redacted is every free text written about a case (its customer, summary, delight
 and resolution; timeline, journal, handoff and help-request texts); what is kept is what
@@ -11,6 +11,7 @@ from __future__ import annotations
 import json
 
 from bot.store.base import BaseQueries
+from bot.store.sqlite_conn import ThreadDatabase
 
 # Table -> the free-text columns of its rows about a case (case_id). Nullable columns stay
 # NULL, so "no rationale given" is not turned into a rationale.
@@ -32,9 +33,12 @@ def _set_texts(columns: tuple[str, ...]) -> str:
     return ", ".join(f"{c} = CASE WHEN {c} IS NULL THEN NULL ELSE ? END" for c in columns)
 
 
-class SqliteRetention(BaseQueries):
-    # "Does `hay` contain the parameter": SQLite's instr (PostgreSQL's store says strpos).
-    CONTAINS = "instr({hay}, ?) > 0"
+class SqlRetention(BaseQueries):
+    """The portable part, both stores': each store's subclass says how a text contains
+    another, how the search index follows a redaction, and how freed space is given back."""
+
+    # "Does `hay` contain the parameter": a SQL condition with one placeholder.
+    CONTAINS: str
 
     def cases_of_customer(self, customer: str) -> list[int]:
         rows = self._all("SELECT id FROM cases WHERE lower(customer) = lower(?) ORDER BY id",
@@ -82,13 +86,8 @@ class SqliteRetention(BaseQueries):
         return changed + 1
 
     def _reindex(self, case_id: int) -> None:
-        """The search index (m015) copies a case's texts; after redaction it holds only
-        what is left (its triggers follow inserts, not these updates)."""
-        self.db.execute("DELETE FROM case_search WHERE rowid = ?", (case_id,))
-        self.db.execute(
-            "INSERT INTO case_search (rowid, summary, tried, notes, decisions, resolution) "
-            "SELECT id, summary, '', '', '', COALESCE(resolution, '') FROM cases WHERE id = ?",
-            (case_id,))
+        """After a redaction, the search index holds only what is left."""
+        raise NotImplementedError
 
     def _forget_deliveries(self, case: dict[str, str | None]) -> int:
         """Processed inbox rows naming the case (its ref, room, customer or summary) go;
@@ -109,6 +108,23 @@ class SqliteRetention(BaseQueries):
         cur = self.db.execute("DELETE FROM inbox WHERE done_at IS NOT NULL AND done_at < ?",
                               (done_before,))
         return max(cur.rowcount, 0)
+
+    def compact(self) -> None:
+        raise NotImplementedError
+
+
+class SqliteRetention(SqlRetention):
+    db: ThreadDatabase
+    CONTAINS = "instr({hay}, ?) > 0"
+
+    def _reindex(self, case_id: int) -> None:
+        """The search index (m015) copies a case's texts; after redaction it holds only
+        what is left (its triggers follow inserts, not these updates)."""
+        self.db.execute("DELETE FROM case_search WHERE rowid = ?", (case_id,))
+        self.db.execute(
+            "INSERT INTO case_search (rowid, summary, tried, notes, decisions, resolution) "
+            "SELECT id, summary, '', '', '', COALESCE(resolution, '') FROM cases WHERE id = ?",
+            (case_id,))
 
     def compact(self) -> None:
         # Every connection runs with secure_delete (bot/store/sqlite_conn.py): the pages a

@@ -1,4 +1,5 @@
-"""The DDL of migration m015 (bot/store/migrations.py), kept apart to keep that file short."""
+"""The search index of m015 (SQLite's FTS5): its DDL, and the parts of it a bulk load uses
+(SqliteSearch.bulk_load). The other migrations' DDL is in schema.py."""
 
 from __future__ import annotations
 

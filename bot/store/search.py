@@ -34,6 +34,7 @@ from bot.domain import CaseStatus
 from bot.store import bm25
 from bot.store.base import BaseQueries
 from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
+from bot.store.sqlite_conn import ThreadDatabase
 
 # summary, tried, notes, decisions, resolution (the column order of m015)
 _WEIGHT_LIST = (4.0, 1.5, 1.0, 1.0, 2.0)
@@ -84,6 +85,8 @@ def case_filters(status: CaseStatus | None, platforms: Sequence[str], customer: 
 
 
 class SqliteSearch(BaseQueries):
+    db: ThreadDatabase  # FTS5 and bm25: SQLite's own
+
     def ranked(self, words: Sequence[str], *, every_word: bool = True,
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
                customer: str | None = None, skill: str | None = None,

@@ -1,6 +1,6 @@
 """The SQLite store (sqlite-utils): the embedded default, one process and one file.
 
-`SqliteStore` is the unit of work of bot/store/interfaces.py: its repositories use the
+`SqliteStore` is the unit of work of bot/store/interfaces/unit.py: its repositories use the
 calling thread's own connection, so a `transaction()` covers whatever they write inside it
 on that thread, and nothing another thread (another request) writes.
 """

@@ -14,9 +14,10 @@ from __future__ import annotations
 import sqlite3
 import threading
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from itertools import count
+from typing import Any
 
 from sqlite_utils import Database
 
@@ -85,7 +86,7 @@ class ThreadDatabase(Database):
             for conn in self._opened:
                 conn.set_trace_callback(callback)
 
-    @property  # type: ignore[override]
+    @property
     def conn(self) -> sqlite3.Connection:
         conn: sqlite3.Connection | None = getattr(self._local, "conn", None)
         if conn is None:
@@ -146,6 +147,20 @@ class ThreadDatabase(Database):
 
     def in_transaction(self) -> bool:
         return self.conn.in_transaction
+
+    # The rest of the repositories' surface (bot/store/base.py SqlDb), as PgDb offers it.
+    def insert_id(self, sql: str, params: Sequence[Any]) -> int:
+        """Run an INSERT and return the new row's id."""
+        row_id = self.execute(sql, params).lastrowid
+        assert row_id is not None, "an INSERT always sets lastrowid"
+        return int(row_id)
+
+    def bulk_insert(self, table: str, columns: Sequence[str],
+                    rows: Iterable[Sequence[Any]]) -> None:
+        """One executemany of positional rows."""
+        marks = ", ".join("?" for _ in columns)
+        self.conn.executemany(f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({marks})",
+                              rows)
 
     def close_all(self) -> None:
         with self._opened_lock:

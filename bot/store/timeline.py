@@ -1,4 +1,4 @@
-"""SQLite timeline: append-only case events, who has seen how far, and message counts."""
+"""Timeline: append-only case events, who has seen how far, and message counts."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
 
 
-class SqliteTimeline(BaseQueries):
+class SqlTimeline(BaseQueries):
     def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
                ref_id: int | None = None) -> int:
         event = self._insert(

@@ -1,14 +1,14 @@
-"""The repositories both stores share: their SQL is portable, so one set of classes runs on
-SQLite's Database and on PostgreSQL's PgDb. Each store adds the few that are its own (the
-digest's window reads, retention's string search and compaction, search)."""
+"""The repositories both stores share (the `Sql*` classes): their SQL is portable, so one
+set of classes runs on SQLite's ThreadDatabase and on PostgreSQL's PgDb (both a SqlDb,
+bot/store/base.py). Each store adds the few that are its own (the digest's window reads,
+retention's string search and compaction, search)."""
 
 from __future__ import annotations
 
-from typing import Any
-
-from bot.store.cases import SqliteCases
+from bot.store.base import SqlDb
+from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
-from bot.store.helpdesk import SqliteHelpdesk
+from bot.store.helpdesk import SqlHelpdesk
 from bot.store.interfaces import (
     Cases,
     DigestKept,
@@ -25,13 +25,13 @@ from bot.store.interfaces import (
     SentMarks,
     Timeline,
 )
-from bot.store.journal import SqliteJournal
-from bot.store.nudges import SqliteNudges
-from bot.store.outbox import SqliteOutbox
-from bot.store.people import SqlitePeople
-from bot.store.platform_refs import SqlitePlatformRefs
-from bot.store.reliability import SqliteInbox, SqliteSentMarks
-from bot.store.timeline import SqliteTimeline
+from bot.store.journal import SqlJournal
+from bot.store.nudges import SqlNudges
+from bot.store.outbox import SqlOutbox
+from bot.store.people import SqlPeople
+from bot.store.platform_refs import SqlPlatformRefs
+from bot.store.reliability import SqlInbox, SqlSentMarks
+from bot.store.timeline import SqlTimeline
 
 
 class Repositories:
@@ -53,22 +53,22 @@ class Repositories:
     search: Search
     nudges: Nudges
 
-    def _attach(self, db: Any, *, digest: DigestReads, retention: Retention,
+    def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
-        self.cases = SqliteCases(db)
-        self.timeline = SqliteTimeline(db)
-        self.journal = SqliteJournal(db)
-        self.people = SqlitePeople(db)
-        self.inbox = SqliteInbox(db)
+        self.cases = SqlCases(db)
+        self.timeline = SqlTimeline(db)
+        self.journal = SqlJournal(db)
+        self.people = SqlPeople(db)
+        self.inbox = SqlInbox(db)
         # The outbox's claim is one conditional UPDATE (state pending, lease run out) that
         # only one worker's can match (on PostgreSQL too: under READ COMMITTED the second
         # re-reads the row and finds it taken), so rows are leased one worker at a time.
-        self.outbox = SqliteOutbox(db)
-        self.sent = SqliteSentMarks(db)
+        self.outbox = SqlOutbox(db)
+        self.sent = SqlSentMarks(db)
         self.digest = digest
         self.digest_kept = SqlDigestKept(db)
-        self.refs = SqlitePlatformRefs(db)
+        self.refs = SqlPlatformRefs(db)
         self.retention = retention
-        self.helpdesk = SqliteHelpdesk(db)
+        self.helpdesk = SqlHelpdesk(db)
         self.search = search
-        self.nudges = SqliteNudges(db)
+        self.nudges = SqlNudges(db)

@@ -20,9 +20,9 @@ from adapters.shell.port import ShellChatPort
 from adapters.shell.render import mentions_in
 from adapters.shell.repl import Shell, read_lines
 from bot.config import Config
+from handlers.commands import all_commands
 from handlers.delivery import Delivery, Sender, Typed
 from handlers.entrance import Entrance
-from handlers.registry import all_commands
 from testkit.fake_port import FakeChatPort
 
 NAMES = sorted(c.name for c in all_commands())

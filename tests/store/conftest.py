@@ -1,5 +1,5 @@
 """Contract tests: every store implementation passes the same tests, written against the
-interface (bot/store/interfaces.py): SQLite on a file, PostgreSQL on a fresh database of the
+interface (bot/store/interfaces/): SQLite on a file, PostgreSQL on a fresh database of the
 session's throwaway cluster (testkit/pg_cluster.py; skipped with the reason where there is no
 PostgreSQL, failed instead where SWARMBOT_REQUIRE_POSTGRES=1)."""
 

@@ -12,7 +12,7 @@ import pytest
 
 from adapters.cli import main
 from adapters.teams import package
-from handlers.registry import all_commands
+from handlers.commands import all_commands
 
 APP_ID = "00000000-0000-0000-0000-0000000000b0"
 

@@ -1,0 +1,60 @@
+"""The weekly digest's reads by time window, and the figures of finished weeks, kept."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any, Protocol
+
+# The digest's window reads: name -> the fields of each tuple, in order. "In the window"
+# means the time named first falls in [lo, hi).
+WINDOW_READS = {
+    "resolved": "opened_at, resolved_at, number of ownership periods, first mood level, "
+                "last mood level, number of moods: one per case resolved in the window",
+    "help": "requested at, when the first person other than the asker joined at or after it "
+            "(None if nobody did): one per help request",
+    "handoffs": "requested_at, state, decided_at: one per handoff offered",
+    "thanks": "at, from_id, to_id, what, case ref (None without a case), in time order",
+    "promises": "made_at, due, kept_at: one per promise made",
+    "touchpoints": "case_id, function: one per touchpoint",
+    "frictions": "process, how: newest first",
+    "decisions": "risk, outcome: one per decision taken",
+    "lifecycle": "kind ('cancelled' or 'reopened'): one per case cancelled or reopened",
+    "nudges": "kind: one per nudge sent",
+}
+
+
+class DigestReads(Protocol):
+    """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
+    thousands of rows per week at scale. Windows are half-open [lo, hi)."""
+
+    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+        """Every read of WINDOW_READS by its name."""
+    def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
+    def open_cases_at(self, at: str) -> int: ...
+    def people_names(self) -> dict[str, str]: ...
+
+
+@dataclass(frozen=True)
+class KeptDigest:
+    figures: dict[str, Any]
+    valid_until: str | None  # the figures change by time alone then (a promise falls due)
+    computed_at: str
+
+
+class DigestKept(Protocol):
+    """A finished week's digest figures, computed once and kept. `lo`..`hi` is the span the
+    figures read; whatever lands in a kept span later drops it (`forget`)."""
+
+    def get(self, week: str, tz: str) -> KeptDigest | None: ...
+    def high_water(self) -> int:
+        """The newest timeline event's id (0 when none): read before figures are computed,
+        it is the `since` of `keep`."""
+    def keep(self, week: str, tz: str, lo: str, hi: str, kept: KeptDigest,
+             since: int | None = None) -> bool:
+        """Keep the figures, unless an event that would have dropped them (see `forget`)
+        landed after `since`: they were computed on a snapshot that missed it. Call it in a
+        transaction, so that no such event can land between the check and the write.
+        True when kept."""
+    def forget(self, lo: str, hi: str) -> int:
+        """Drop the kept figures whose span meets [lo, hi]; how many."""
