@@ -4,9 +4,12 @@ internal notes for open, handoff (with the assignee changed) and resolve."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
-from tests.helpdesk.conftest import body_of, settle, zendesk_headers
+import pytest
+
+from tests.helpdesk.conftest import accepted, body_of, opened, settle, worked, zendesk_headers
 from tests.helpdesk.fake_zendesk import FakeZendesk
 from tests.slack.harness import SlackHarness
 
@@ -31,11 +34,7 @@ async def post(bot: SlackHarness, body: bytes, **kw):
 
 async def run_case(bot: SlackHarness, zd: FakeZendesk) -> str:
     """Webhook in, then need + join, handoff + accept, resolve: returns the room id."""
-    resp = await post(bot, body_of(**TRIGGER))
-    answer = await resp.json()
-    assert resp.status == 200, answer
-    assert answer["status"] == "opened" and answer["ref"] == "ZD-123"
-    case = bot.store.cases.by_ref("ZD-123")
+    case = await opened(bot, await post(bot, body_of(**TRIGGER)), "ZD-123")
     assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 1)
     room = case.room_id
     await bot.command("need sso", "UALICE", channel=room)
@@ -70,16 +69,26 @@ async def test_zendesk_ticket_to_swarm_and_back(bot: SlackHarness, zendesk: Fake
     assert exported.ticket_id == "123"
 
 
-async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: FakeZendesk):
+async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: FakeZendesk,
+                                                  caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.INFO, logger="swarmbot.helpdesk")
     seed(zendesk)
     body = body_of(**TRIGGER)
     first = await post(bot, body)
-    assert (await first.json())["status"] == "opened"
-    again = await post(bot, body)  # Zendesk redelivers the same invocation
+    again = await post(bot, body)  # Zendesk redelivers the same invocation at once
+    assert again.status == 200
+    assert await again.json() == {"status": "duplicate", "ref": "ZD-123"}
+    case = await opened(bot, first, "ZD-123")
+    again = await post(bot, body)  # ... and once it is done
     assert (await again.json())["status"] == "duplicate"
     fresh = await post(bot, body, invocation="inv-2")  # the trigger fires again
-    answer = await fresh.json()
-    assert answer["status"] == "exists" and answer["room"].startswith("swarm-zd-123")
+    await accepted(bot, fresh, "ZD-123")
+    await worked(bot)
+    # Nobody reads the webhook's work: an open swarm for the ticket already is in the log.
+    exists = [r.getMessage() for r in caplog.records if "inv-2: ZD-123 exists" in
+              r.getMessage()]
+    assert len(exists) == 1 and case.room_name.startswith("swarm-zd-123")
+    assert f"#{case.room_name}" in exists[0], exists
     forged = await post(bot, body, secret="not-the-secret")
     assert forged.status == 401
     stale = await post(bot, body, at=datetime.now(UTC) - timedelta(minutes=6))
@@ -97,8 +106,7 @@ async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: Fa
 async def test_no_assignee_found_asks_triage(bot: SlackHarness, zendesk: FakeZendesk):
     seed(zendesk)
     resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": "ghost@acme.test"}))
-    assert (await resp.json())["status"] == "opened"
-    case = bot.store.cases.by_ref("ZD-123")
+    case = await opened(bot, resp, "ZD-123")
     assert case.owner == "zendesk"
     triage = bot.fake.channel_named("swarm-triage").id
     asked = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
@@ -186,8 +194,7 @@ async def test_a_write_back_that_gives_up_at_intake_is_told_to_the_owner(
     seed(zendesk)
     bot.runtime.dispatcher.entrance.deps.config.outbox.max_tries = 1
     zendesk.faults.rate, zendesk.faults.kinds = 1.0, ("500",)
-    resp = await post(bot, body_of(**TRIGGER))
-    assert (await resp.json())["status"] == "opened"
+    await opened(bot, await post(bot, body_of(**TRIGGER)), "ZD-123")
     told = [m["text"] for m in bot.fake.messages if m["channel"] == "DUALICE"]
     assert any("Couldn't write to ticket 123 in zendesk: HTTP 500" in t and
                "retry ZD-123" in t for t in told), told
@@ -203,8 +210,7 @@ async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
     it off: that placeholder is never invited, messaged or looked up on Slack."""
     seed(zendesk)
     resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": ""}))
-    assert (await resp.json())["status"] == "opened"
-    case = bot.store.cases.by_ref("ZD-123")
+    case = await opened(bot, resp, "ZD-123")
     assert case.owner == "zendesk" and case.room_id
     await settle(bot)
     sent = [c for c in bot.fake.calls if "zendesk" in str(c.args.get("users", "")) or
