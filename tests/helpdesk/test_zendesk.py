@@ -9,6 +9,10 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
+from bot.helpdesk import Ticket
+from handlers.delivery import Delivery
+from handlers.helpdesk import delivery_of
+from testkit.loopback import until
 from tests.helpdesk.conftest import accepted, body_of, opened, settle, worked, zendesk_headers
 from tests.helpdesk.fake_zendesk import FakeZendesk
 from tests.slack.harness import SlackHarness
@@ -237,3 +241,55 @@ async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
             str(c.args.get("channel", "")) == "Dzendesk"]
     assert sent == [], sent
     assert zendesk.tickets[123]["assignee_id"] == 502
+
+
+async def test_a_webhook_whose_swarm_cannot_be_opened_is_told_to_triage(
+        bot: SlackHarness, zendesk: FakeZendesk, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture):
+    """The webhook was answered before its work: a failure opening the swarm is not lost in
+    the answer nobody reads. The triage room hears it with the error id (the log has the
+    traceback), and the delivery is closed as failed, not replayed."""
+    caplog.set_level(logging.INFO, logger="swarmbot.helpdesk")
+    seed(zendesk)
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("a bug in open")
+    monkeypatch.setattr("bot.services.cases.open_case", broken)
+    await accepted(bot, await post(bot, body_of(**TRIGGER)), "ZD-123")
+    await worked(bot)
+    assert bot.store.cases.by_ref("ZD-123") is None
+    assert bot.store.inbox.pending("helpdesk:zendesk") == []
+    triage = bot.fake.channel_named("swarm-triage").id
+    told = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
+    assert any(t.startswith("ZD-123 came in from Zendesk but its swarm could not be opened: "
+                            "Something went wrong on our side (error id ") for t in told), told
+    refused = [r for r in caplog.records if "ZD-123 refused" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.WARNING
+    assert zendesk.notes(123) == []
+
+
+async def test_a_pending_webhook_is_finished_by_the_one_replay_loop(bot: SlackHarness,
+                                                                    zendesk: FakeZendesk):
+    """A webhook row left pending while serving (a replica that answered it died, a store
+    failure) is run by the entrance's replay loop, as Slack's and Teams' are: no replay of
+    the helpdesk's own."""
+    seed(zendesk)
+    entrance = bot.runtime.dispatcher.entrance
+    ticket = Ticket(helpdesk="zendesk", id="123", ref="ZD-123", subject=TRIGGER["subject"],
+                    url=TRIGGER["url"], priority="urgent", requester="Rita Requester",
+                    organization="Acme", assignee_email="alice@acme.test", tags=("swarm",))
+    delivery = delivery_of(ticket, "zendesk:inv-dead-replica", "slack", "Zendesk")
+    assert Delivery.from_json(delivery.to_json()) == delivery  # kept whole in the inbox
+    bot.store.inbox.put(delivery.key, "helpdesk:zendesk", delivery.to_json(),
+                        entrance.deps.now_iso())
+    assert await entrance.replay_pending() == 1
+    case = bot.store.cases.by_ref("ZD-123")
+    assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 1)
+    assert bot.store.inbox.pending("helpdesk:zendesk") == []
+    assert await entrance.replay_pending() == 0
+    body = body_of(**TRIGGER)
+    again = await bot.client.post("/helpdesk/zendesk", data=body, headers=zendesk_headers(
+        body, invocation="inv-dead-replica"))  # Zendesk redelivers: found, not redone
+    assert (await again.json())["status"] == "duplicate"
+    await until(lambda: bool(zendesk.notes(123)), "the write-back", 30)
+    assert len(zendesk.notes(123)) == 1
