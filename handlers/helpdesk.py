@@ -19,7 +19,9 @@ call that gives up is told to the case owner (`read_by_sender=False`).
 from __future__ import annotations
 
 import logging
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
+from typing import TypeVar
 
 from bot.domain import Case
 from bot.errors import PortError
@@ -32,6 +34,7 @@ from handlers.entrance import Entrance
 from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.helpdesk")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -69,7 +72,7 @@ async def intake(entrance: Entrance, ticket: Ticket, key: str, platform: str,
     return await finish(entrance, delivery)
 
 
-def replayer(entrance: Entrance):  # -> Callable[[Delivery], Awaitable[None]]
+def replayer(entrance: Entrance) -> Callable[[Delivery], Awaitable[None]]:
     """How the entrance's replay loop finishes a helpdesk's pending webhook."""
     async def replay(delivery: Delivery) -> None:
         await finish(entrance, delivery)
@@ -147,7 +150,7 @@ async def _case(entrance: Entrance, ref: str) -> Case | None:
         return None
 
 
-async def _read(entrance: Entrance, call, *args):  # noqa: ANN001, ANN202
+async def _read(entrance: Entrance, call: Callable[..., T], *args: object) -> T:
     """A store read on a unit thread; a store failure is StoreUnavailable."""
     try:
         return await entrance.in_thread(call, *args)
