@@ -1,9 +1,9 @@
 """What an adapter hands to the core: who did what, where, as platform-neutral values.
 
 A `Delivery` is one request from a platform (a typed command, a button press, a submitted
-form, someone joining or leaving a room), translated by the adapter: people already as
-mention tokens (`bot.people`), form fields as values. It is written to the one inbox before
-the platform is answered, so it is serialisable to JSON and back.
+form, someone joining or leaving a room, a helpdesk's ticket), translated by the adapter:
+people already as mention tokens (`bot.people`), form fields as values. It is written to the
+one inbox before the platform is answered, so it is serialisable to JSON and back.
 """
 
 from __future__ import annotations
@@ -11,6 +11,8 @@ from __future__ import annotations
 import json
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
+
+from bot.helpdesk import Ticket
 
 
 @dataclass(frozen=True)
@@ -52,14 +54,24 @@ class RoomEvent:
     rooms: tuple[str, ...]
 
 
-What = Typed | Pressed | Submitted | RoomEvent
+@dataclass(frozen=True)
+class Ticketed:
+    """A helpdesk's webhook asking for a swarm for its ticket, to open on `platform`. The
+    helpdesk's intake runs it (handlers/helpdesk.py: the owner looked up by email, then
+    `open`), not `Entrance.process`: nobody typed it."""
+
+    ticket: Ticket
+    platform: str  # the chat platform the swarm opens on: "slack" | "teams" | "shell"
+
+
+What = Typed | Pressed | Submitted | RoomEvent | Ticketed
 _KINDS: dict[str, type] = {"typed": Typed, "pressed": Pressed, "submitted": Submitted,
-                           "room_event": RoomEvent}
+                           "room_event": RoomEvent, "ticket": Ticketed}
 
 
 @dataclass(frozen=True)
 class Delivery:
-    source: str  # the platform: "shell" | "slack" | "teams"
+    source: str  # the platform: "shell" | "slack" | "teams" | "helpdesk:<name>"
     sender: Sender
     what: What
     room: str | None = None  # where it happened; a swarm room makes the case implicit
@@ -79,6 +91,9 @@ class Delivery:
         what = dict(data["what"])
         if data["kind"] == "room_event":
             what["rooms"] = tuple(what["rooms"])
+        elif data["kind"] == "ticket":
+            fields = dict(what["ticket"])
+            what["ticket"] = Ticket(**{**fields, "tags": tuple(fields.get("tags") or ())})
         return cls(source=data["source"], sender=Sender(**data["sender"]),
                    what=_KINDS[data["kind"]](**what), room=data.get("room"),
                    key=data.get("key"))

@@ -1,105 +1,161 @@
-"""A helpdesk webhook's ticket -> the typed `open` command, run through the one entrance.
+"""A helpdesk webhook's ticket -> the typed `open` command, through the one door.
 
-The adapter has authenticated the webhook and read it into a neutral `Ticket`; here it is
-written to the one inbox first (under the helpdesk's delivery id), then the assignee is
-looked up on the chat platform by email (never guessed), the command is built and
-validated like a typed `open`, and run with the inbox row marked done in its transaction.
-A process killed in between leaves the row unfinished: `replay` runs it at the next start
-(the helpdesk's own redelivery only finds the key and answers "duplicate").
+The adapter has authenticated the webhook and read it into a neutral `Ticket`; `delivery_of`
+checks the command it asks for (a ticket that cannot be opened is refused before anything is
+kept) and makes it a `Delivery` (kind `Ticketed`), which the adapter writes to the one inbox
+with `Entrance.record` under the helpdesk's delivery id and then answers the webhook at once.
+After the answer, `finish` does the work: the assignee is looked up on the chat platform by
+email (network, at the edge, never guessed), then `open` runs as one unit of work with the
+inbox row marked done in its transaction, and the platform calls it recorded are made.
+A process killed in between leaves the row pending: the entrance's one replay loop runs
+`finish` on it (registered with `Entrance.replay_with` per helpdesk), and the helpdesk's own
+redelivery only finds the key.
+
+Nobody reads what the work ends as (the webhook was answered): an open swarm for the ticket
+already ("exists") is logged; a refusal is logged and told to the triage room; a platform
+call that gives up is told to the case owner (`read_by_sender=False`).
 """
 
 from __future__ import annotations
 
-import json
 import logging
-from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import TypeVar
 
-from bot.errors import CommandError
+from bot.domain import Case
+from bot.errors import PortError
 from bot.helpdesk import Ticket
+from bot.replies import Reply, Tone
 from bot.services import helpdesk
 from handlers.cases import from_ticket
-from handlers.delivery import Sender
+from handlers.delivery import Delivery, Sender, Ticketed
 from handlers.entrance import Entrance
+from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.helpdesk")
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
 class Intake:
-    status: str  # "opened" | "exists" (an open swarm has the ticket) | "duplicate" | "refused"
+    """What a webhook's work ended as: "opened" | "exists" (a swarm has the ticket's ref
+    already) | "refused" | "duplicate" (done before) | "delayed" (the store failed: the row
+    stays pending, the replay loop runs it again)."""
+
+    status: str
     ref: str
     room: str | None = None
     message: str = ""
-
-    def as_json(self) -> dict[str, str | None]:
-        return {"status": self.status, "ref": self.ref, "room": self.room,
-                "message": self.message}
 
 
 def inbox_source(helpdesk_name: str) -> str:
     return f"helpdesk:{helpdesk_name}"
 
 
+def delivery_of(ticket: Ticket, key: str, platform: str, title: str) -> Delivery:
+    """The webhook as the inbox keeps it. Raises CommandError (a 400 for the helpdesk,
+    nothing kept) when the ticket cannot make an `open` at all."""
+    from_ticket(ticket)  # the same check `finish` makes again: words only, no store
+    return Delivery(source=inbox_source(ticket.helpdesk),
+                    sender=Sender(id=ticket.helpdesk, name=title),
+                    what=Ticketed(ticket, platform), key=key)
+
+
 async def intake(entrance: Entrance, ticket: Ticket, key: str, platform: str,
                  title: str) -> Intake:
-    deps = entrance.deps
-    payload = json.dumps({"ticket": asdict(ticket), "platform": platform}, sort_keys=True)
-    if not deps.store.inbox.put(key, inbox_source(ticket.helpdesk), payload, deps.now_iso()):
-        log.info("%s delivery %s seen before: not redone", ticket.helpdesk, key)
-        case = deps.store.cases.by_ref(ticket.ref)
-        return Intake("duplicate", ticket.ref, case.room_name if case else None,
-                      "this delivery was seen before")
-    return await _open(entrance, ticket, key, platform, title)
+    """Record and finish at once, for callers that wait for the result (tests, scripts);
+    the webhook's route records, answers, then finishes after the answer."""
+    delivery = delivery_of(ticket, key, platform, title)
+    if not await entrance.record(delivery):
+        return Intake("duplicate", ticket.ref, message="this delivery was seen before")
+    return await finish(entrance, delivery)
 
 
-async def replay(entrance: Entrance, titles: Mapping[str, str]) -> int:
-    """At start-up: run the webhooks the inbox holds unfinished (a process killed between
-    writing the delivery and committing its command). `titles`: helpdesk name -> title."""
-    deps, count = entrance.deps, 0
-    for name, title in titles.items():
-        for row in deps.store.inbox.pending(inbox_source(name)):
-            try:
-                data = json.loads(row.payload)
-                fields = dict(data["ticket"])
-                ticket = Ticket(**{**fields, "tags": tuple(fields.get("tags") or ())})
-                platform = str(data["platform"])
-            except (ValueError, KeyError, TypeError) as err:
-                # Written by another version: it cannot be run, so it is closed (logged).
-                log.warning("inbox %s: unreadable %s webhook, closed unrun (%s)", row.key,
-                            name, err)
-                deps.store.inbox.done(row.key, deps.now_iso())
-                continue
-            log.info("helpdesk: finishing %s delivery %s (%s) from before the restart", name,
-                     row.key, ticket.ref)
-            result = await _open(entrance, ticket, row.key, platform, title)
-            log.info("helpdesk: %s %s", ticket.ref, result.status)
-            count += 1
-    return count
+def replayer(entrance: Entrance) -> Callable[[Delivery], Awaitable[None]]:
+    """How the entrance's replay loop finishes a helpdesk's pending webhook."""
+    async def replay(delivery: Delivery) -> None:
+        await finish(entrance, delivery)
+    return replay
 
 
-async def _open(entrance: Entrance, ticket: Ticket, key: str, platform: str,
-                title: str) -> Intake:
-    deps = entrance.deps
-    existing = deps.store.cases.by_ref(ticket.ref)
-    owner, why = (None, "") if existing else await helpdesk.owner_for(
-        deps, platform, ticket.assignee_email)
-    # Without an owner found, the helpdesk itself opens the swarm and triage is asked for one.
-    sender = Sender(id=owner) if owner else Sender(id=ticket.helpdesk, name=title)
+async def finish(entrance: Entrance, delivery: Delivery) -> Intake:
+    """The webhook's work, after its answer: the owner found, then `open` as one unit of
+    work that marks the inbox row done. Logged, since nobody reads the result."""
+    what = delivery.what
+    if not isinstance(what, Ticketed) or delivery.key is None:
+        raise TypeError(f"not a helpdesk delivery: {delivery!r}")
+    ticket, key, deps = what.ticket, delivery.key, entrance.deps
     try:
-        command = from_ticket(ticket, no_owner=None if owner else why)
-    except CommandError as err:
-        deps.store.inbox.done(key, deps.now_iso())
-        return Intake("refused", ticket.ref, message=err.message)
+        existing = await _read(entrance, deps.store.cases.by_ref, ticket.ref)
+    except StoreUnavailable as err:
+        # Before its unit of work: the row stays pending, for the replay loop to run again.
+        entrance.in_flight.discard(key)
+        entrance.replays.wake()
+        log.warning("%s delivery %s (%s) delayed: the store failed (%s)", delivery.source,
+                    key, ticket.ref, err)
+        return Intake("delayed", ticket.ref, message=str(err))
+    # A swarm for the ticket already: `open` refuses (and closes the row) without a look-up.
+    owner, why = (None, "") if existing else await helpdesk.owner_for(
+        deps, what.platform, ticket.assignee_email)
+    # Without an owner found, the helpdesk itself opens the swarm and triage is asked for one.
+    sender = Sender(id=owner) if owner else delivery.sender
+    command = from_ticket(ticket, no_owner=None if owner else why)
     # Nobody reads the webhook's answer: what gives up is told to the owner directly.
-    outcome = await entrance.execute(platform, sender, "open", command, key=key,
+    outcome = await entrance.execute(what.platform, sender, "open", command, key=key,
                                      read_by_sender=False)
-    case = deps.store.cases.by_ref(ticket.ref)
-    room = case.room_name if case else None
-    if existing is not None:
-        return Intake("exists", existing.ref, existing.room_name,
-                      f"{existing.ref} already has a swarm")
-    if case is None:
-        text = " ".join(r.text for r in outcome.replies)
-        return Intake("refused", ticket.ref, message=text)
-    return Intake("opened", case.ref, room, " ".join(r.text for r in outcome.replies))
+    text = " ".join(r.text for r in outcome.replies)
+    if outcome.duplicate:
+        result = Intake("duplicate", ticket.ref, message="done elsewhere")
+    elif any(r.tone == Tone.ERROR for r in outcome.replies):
+        result = await _refused(entrance, delivery, what, text)
+    else:
+        case = await _case(entrance, ticket.ref)
+        # No case and no refusal: the store failed under the unit (the row stays pending).
+        result = Intake("opened" if case else "delayed", ticket.ref,
+                        case.room_name if case else None, text)
+    level = logging.WARNING if result.status in ("refused", "delayed") else logging.INFO
+    log.log(level, "%s delivery %s: %s %s%s", delivery.source, key, ticket.ref, result.status,
+            f" ({result.message})" if result.message else "")
+    return result
+
+
+async def _refused(entrance: Entrance, delivery: Delivery, what: Ticketed,
+                   text: str) -> Intake:
+    """`open` refused. A swarm for the ref already ("exists": the trigger fired again) is
+    only logged; anything else is told to the triage room too, since nobody would otherwise
+    hear that a ticket asked for a swarm and did not get one."""
+    ticket = what.ticket
+    case = await _case(entrance, ticket.ref)
+    if case is not None:
+        return Intake("exists", case.ref, case.room_name, text)
+    port = entrance.deps.ports.get(what.platform)
+    if port is not None and port.triage_room:
+        notice = Reply(tone=Tone.WARNING, text=(
+            f"{ticket.ref} came in from {delivery.sender.name or ticket.helpdesk} but its "
+            f"swarm could not be opened: {text}"))
+        try:
+            await port.post(port.triage_room, notice)
+        except PortError as err:
+            log.warning("%s: could not tell triage that %s was refused (%s)",
+                        delivery.source, ticket.ref, err)
+    return Intake("refused", ticket.ref, message=text)
+
+
+async def _case(entrance: Entrance, ref: str) -> Case | None:
+    """The case with `ref` as committed now; None too when the store cannot say."""
+    try:
+        return await _read(entrance, entrance.deps.store.cases.by_ref, ref)
+    except StoreUnavailable:
+        return None
+
+
+async def _read(entrance: Entrance, call: Callable[..., T], *args: object) -> T:
+    """A store read on a unit thread; a store failure is StoreUnavailable."""
+    try:
+        return await entrance.in_thread(call, *args)
+    except Exception as err:
+        if not entrance.deps.store.is_unavailable(err):
+            raise
+        raise StoreUnavailable(str(err)) from err
+

@@ -1,34 +1,46 @@
 """The helpdesks of a config: their ports (write-backs, fetching) and `POST /helpdesk/<name>`.
 
 The intake authenticates first (signature or secret header; 401 for forged or stale), then
-reads the JSON (400 for a wrong shape), then hands a neutral `Ticket` to the core's intake;
-a fault of ours is a 500 with an error id, never a traceback.
+reads the JSON (400 for a wrong shape or a ticket that cannot be opened), then writes the
+webhook to the core's inbox (`Entrance.record`, as Slack and Teams do) and answers at once:
+202 `{"status": "accepted", "ref"}`, or 200 `{"status": "duplicate", "ref"}` for a delivery
+seen before. The work (the owner looked up by email, the swarm opened, its platform calls,
+the write-back) runs after the answer (`Work.run_later`, bounded); what the inbox holds
+unfinished is run by the core's one replay loop. A store that cannot take the row is a 503
+with Retry-After; a fault of ours is a 500 with an error id, never a traceback.
 """
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import partial
 from typing import Protocol
 
 import aiohttp
 from aiohttp import web
 
-from adapters.boundary import Rejected, check_media_type, internal_error, read_body
+from adapters.after_ack import Work
+from adapters.boundary import (
+    Rejected,
+    check_media_type,
+    internal_error,
+    read_body,
+    store_unavailable,
+)
 from adapters.helpdesk.http import helpdesk_session
 from adapters.helpdesk.intake import json_object
 from bot.config import Config, require_secret
+from bot.errors import CommandError
 from bot.helpdesk import HelpdeskPort, Ticket
 from handlers.entrance import Entrance
-from handlers.helpdesk import intake, replay
+from handlers.helpdesk import delivery_of, finish, inbox_source, replayer
+from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.helpdesk")
 MAX_WEBHOOK_BYTES = 256 * 1024
-_REPLAY = web.AppKey("helpdesk_replay", asyncio.Task)
 
 
 class Desk(Protocol):
@@ -46,9 +58,16 @@ class HelpdeskRuntime:
     session: aiohttp.ClientSession
     ports: dict[str, HelpdeskPort] = field(default_factory=dict)
     desks: dict[str, Desk] = field(default_factory=dict)
+    # The webhooks' work after their answer (tests drain it; shutdown finishes what runs).
+    work: Work = field(default_factory=Work)
 
     async def close(self) -> None:
+        await self.work.stop()  # running work finishes; what waits stays in the inbox
         await self.session.close()
+
+
+# Where the helpdesks' runtime hangs on the aiohttp Application (tests drain its work).
+HELPDESK_RUNTIME = web.AppKey("helpdesk_runtime", HelpdeskRuntime)
 
 
 def enabled(config: Config) -> bool:
@@ -117,32 +136,31 @@ def add_helpdesk_routes(app: web.Application, runtime: HelpdeskRuntime,
         except Rejected as err:
             return err.response()
         try:
-            result = await intake(core, ticket, key, desk.platform, desk.title)
+            delivery = delivery_of(ticket, key, desk.platform, desk.title)
+        except CommandError as err:  # nothing kept: the helpdesk is told what is wrong
+            return Rejected(400, err.message).response()
+        try:
+            fresh = await core.record(delivery)  # committed before the helpdesk is answered
+        except StoreUnavailable as err:
+            return store_unavailable(log, f"a {desk.name} webhook", err)
         except Exception:  # our fault: an error id for the log, a 500 for the helpdesk to retry
             return internal_error(log, f"handling a {desk.name} webhook")
-        return web.json_response(result.as_json(),
-                                 status=400 if result.status == "refused" else 200)
+        if not fresh:
+            log.info("%s delivery %s (%s) seen before: not redone", desk.name, key, ticket.ref)
+            return web.json_response({"status": "duplicate", "ref": ticket.ref})
+        runtime.work.run_later(f"{delivery.source} {key} ({ticket.ref})",
+                               partial(finish, core, delivery))
+        return web.json_response({"status": "accepted", "ref": ticket.ref}, status=202)
 
-    async def finish_backlog(app: web.Application) -> None:
-        # Webhooks written to the inbox whose command a killed process never committed: run
-        # now, beside the server (their owner look-ups call the chat platform).
-        app[_REPLAY] = asyncio.get_running_loop().create_task(replay_logged())
-
-    async def replay_logged() -> None:
-        try:
-            await replay(core, {name: desk.title for name, desk in runtime.desks.items()})
-        except Exception:  # logged in full; the rows stay for the next start
-            log.exception("finishing the helpdesk webhooks from before the restart failed")
+    # What the inbox holds unfinished (a process killed after the answer, a store failure)
+    # is run by the core's one replay loop (handlers/entrance.py, started with the server).
+    for name in runtime.desks:
+        core.replay_with(inbox_source(name), replayer(core))
 
     async def close(app: web.Application) -> None:
-        task = app.get(_REPLAY)
-        if task is not None and not task.done():
-            task.cancel()
-            with contextlib.suppress(asyncio.CancelledError):
-                await task
         await runtime.close()
 
     # Write-backs owed are the outbox worker's (retried with backoff, told when they give up).
     app.router.add_post("/helpdesk/{name}", receive)
-    app.on_startup.append(finish_backlog)
+    app[HELPDESK_RUNTIME] = runtime
     app.on_cleanup.append(close)

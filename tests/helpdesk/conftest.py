@@ -13,8 +13,12 @@ from typing import Any
 
 import pytest
 
+from adapters.after_ack import Work
+from adapters.helpdesk.server import HELPDESK_RUNTIME
 from adapters.serve import build_server
 from bot.config import Config
+from bot.domain import Case
+from testkit.loopback import until
 from testkit.slack.fake_slack import FakeSlack
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.helpdesk.fake_jira import FakeJira
@@ -105,3 +109,31 @@ async def settle(bot: SlackHarness, timeout: float = 60.0) -> dict[str, int]:
         assert time.monotonic() < deadline, f"the outbox did not drain: {counts}"
         await asyncio.sleep(0.05)
     return counts
+
+
+def helpdesk_work(bot: SlackHarness) -> Work:
+    """The webhooks' work after their answers (the owner look-up, the open, its calls)."""
+    return bot.client.server.app[HELPDESK_RUNTIME].work
+
+
+async def accepted(bot: SlackHarness, resp: Any, ref: str) -> None:
+    """A webhook is answered at once, before its work: 202 `accepted` with its ref."""
+    answer = await resp.json()
+    assert resp.status == 202, answer
+    assert answer == {"status": "accepted", "ref": ref}, answer
+
+
+async def worked(bot: SlackHarness, timeout: float = 60.0) -> None:
+    """Until every answered webhook's work is over (its swarm opened or refused, and the
+    platform calls recorded with it tried once), as the old synchronous answer waited."""
+    await asyncio.wait_for(helpdesk_work(bot).drain(), timeout)
+
+
+async def opened(bot: SlackHarness, resp: Any, ref: str) -> Case:
+    """A webhook answered `accepted`, then its swarm opened after the answer, with its room
+    (which the outbox worker may be making, if it claimed the call before the work's drain)."""
+    await accepted(bot, resp, ref)
+    await worked(bot)
+    await until(lambda: (c := bot.store.cases.by_ref(ref)) is not None and bool(c.room_id),
+                f"{ref}'s swarm and its room", 30)
+    return bot.store.cases.by_ref(ref)

@@ -4,6 +4,7 @@ an accepted handoff sets the assignee from the new owner's roster email."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 from collections.abc import AsyncIterator
 from typing import Any
@@ -12,7 +13,7 @@ import pytest
 from aiohttp import ClientSession, web
 
 from adapters.bootstrap import build_core
-from adapters.helpdesk.server import add_helpdesk_routes, start_helpdesks
+from adapters.helpdesk.server import HELPDESK_RUNTIME, add_helpdesk_routes, start_helpdesks
 from adapters.teams.endpoint import add_teams_routes, start_teams
 from bot.config import Config
 from testkit.loopback import serve
@@ -70,22 +71,24 @@ async def desk(teams_config: Config, issuer: JwksIssuer,  # noqa: F811
         await t.stop()
 
 
-async def webhook(desk: Teams, **fields: Any) -> dict[str, Any]:
+async def webhook(desk: Teams, **fields: Any) -> None:
+    """The webhook is answered `accepted` at once; its swarm opens after the answer."""
     body = body_of(**{**TRIGGER, **fields})
+    ref = f"ZD-{fields.get('ticket_id', '123')}"
     headers = zendesk_headers(body, at=desk.core.deps.now(),
                               invocation=f"inv-{fields.get('ticket_id', '123')}")
     async with desk.session.post(f"{desk.url}/helpdesk/zendesk", data=body,
                                  headers=headers) as resp:
         answer = await resp.json()
-        assert resp.status == 200, answer
-        return answer
+        assert resp.status == 202 and answer == {"status": "accepted", "ref": ref}, answer
+    await asyncio.wait_for(desk.runner.app[HELPDESK_RUNTIME].work.drain(), 60)
+    assert desk.core.deps.store.cases.by_ref(ref) is not None, f"{ref} was not opened"
 
 
 async def test_a_zendesk_assignee_owns_the_teams_swarm(desk: Teams,
                                                        zendesk: FakeZendesk) -> None:
     await desk.post(desk.message(ANN, "help"))  # Teams has talked to the bot once
-    answer = await webhook(desk, assignee_email="ann@acme.test")
-    assert answer["status"] == "opened", answer
+    await webhook(desk, assignee_email="ann@acme.test")
     case = desk.core.deps.store.cases.by_ref("ZD-123")
     assert (case.owner, case.platform, case.severity) == (ANN, "teams", 1)
     assert any(c.method == "GET" and c.path.endswith("/members") for c in desk.connector.calls)
@@ -103,9 +106,8 @@ async def test_a_zendesk_assignee_owns_the_teams_swarm(desk: Teams,
 async def test_an_assignee_not_in_the_team_asks_triage(desk: Teams,
                                                        zendesk: FakeZendesk) -> None:
     await desk.post(desk.message(ANN, "help"))
-    answer = await webhook(desk, ticket_id="124", assignee_email="ghost@acme.test",
-                           subject="Nobody's ticket")
-    assert answer["status"] == "opened"
+    await webhook(desk, ticket_id="124", assignee_email="ghost@acme.test",
+                  subject="Nobody's ticket")
     case = desk.core.deps.store.cases.by_ref("ZD-124")
     assert case.owner == "zendesk" and case.room_id
     asked = [json.dumps(c.body) for c in desk.connector.sent(TRIAGE_CHANNEL)]

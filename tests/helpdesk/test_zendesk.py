@@ -4,9 +4,16 @@ internal notes for open, handoff (with the assignee changed) and resolve."""
 from __future__ import annotations
 
 import asyncio
+import logging
 from datetime import UTC, datetime, timedelta
 
-from tests.helpdesk.conftest import body_of, settle, zendesk_headers
+import pytest
+
+from bot.helpdesk import Ticket
+from handlers.delivery import Delivery
+from handlers.helpdesk import delivery_of
+from testkit.loopback import until
+from tests.helpdesk.conftest import accepted, body_of, opened, settle, worked, zendesk_headers
 from tests.helpdesk.fake_zendesk import FakeZendesk
 from tests.slack.harness import SlackHarness
 
@@ -31,11 +38,7 @@ async def post(bot: SlackHarness, body: bytes, **kw):
 
 async def run_case(bot: SlackHarness, zd: FakeZendesk) -> str:
     """Webhook in, then need + join, handoff + accept, resolve: returns the room id."""
-    resp = await post(bot, body_of(**TRIGGER))
-    answer = await resp.json()
-    assert resp.status == 200, answer
-    assert answer["status"] == "opened" and answer["ref"] == "ZD-123"
-    case = bot.store.cases.by_ref("ZD-123")
+    case = await opened(bot, await post(bot, body_of(**TRIGGER)), "ZD-123")
     assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 1)
     room = case.room_id
     await bot.command("need sso", "UALICE", channel=room)
@@ -70,16 +73,26 @@ async def test_zendesk_ticket_to_swarm_and_back(bot: SlackHarness, zendesk: Fake
     assert exported.ticket_id == "123"
 
 
-async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: FakeZendesk):
+async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: FakeZendesk,
+                                                  caplog: pytest.LogCaptureFixture):
+    caplog.set_level(logging.INFO, logger="swarmbot.helpdesk")
     seed(zendesk)
     body = body_of(**TRIGGER)
     first = await post(bot, body)
-    assert (await first.json())["status"] == "opened"
-    again = await post(bot, body)  # Zendesk redelivers the same invocation
+    again = await post(bot, body)  # Zendesk redelivers the same invocation at once
+    assert again.status == 200
+    assert await again.json() == {"status": "duplicate", "ref": "ZD-123"}
+    case = await opened(bot, first, "ZD-123")
+    again = await post(bot, body)  # ... and once it is done
     assert (await again.json())["status"] == "duplicate"
     fresh = await post(bot, body, invocation="inv-2")  # the trigger fires again
-    answer = await fresh.json()
-    assert answer["status"] == "exists" and answer["room"].startswith("swarm-zd-123")
+    await accepted(bot, fresh, "ZD-123")
+    await worked(bot)
+    # Nobody reads the webhook's work: an open swarm for the ticket already is in the log.
+    exists = [r.getMessage() for r in caplog.records if "inv-2: ZD-123 exists" in
+              r.getMessage()]
+    assert len(exists) == 1 and case.room_name.startswith("swarm-zd-123")
+    assert f"#{case.room_name}" in exists[0], exists
     forged = await post(bot, body, secret="not-the-secret")
     assert forged.status == 401
     stale = await post(bot, body, at=datetime.now(UTC) - timedelta(minutes=6))
@@ -97,8 +110,7 @@ async def test_replayed_forged_and_stale_webhooks(bot: SlackHarness, zendesk: Fa
 async def test_no_assignee_found_asks_triage(bot: SlackHarness, zendesk: FakeZendesk):
     seed(zendesk)
     resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": "ghost@acme.test"}))
-    assert (await resp.json())["status"] == "opened"
-    case = bot.store.cases.by_ref("ZD-123")
+    case = await opened(bot, resp, "ZD-123")
     assert case.owner == "zendesk"
     triage = bot.fake.channel_named("swarm-triage").id
     asked = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
@@ -186,8 +198,7 @@ async def test_a_write_back_that_gives_up_at_intake_is_told_to_the_owner(
     seed(zendesk)
     bot.runtime.dispatcher.entrance.deps.config.outbox.max_tries = 1
     zendesk.faults.rate, zendesk.faults.kinds = 1.0, ("500",)
-    resp = await post(bot, body_of(**TRIGGER))
-    assert (await resp.json())["status"] == "opened"
+    await opened(bot, await post(bot, body_of(**TRIGGER)), "ZD-123")
     told = [m["text"] for m in bot.fake.messages if m["channel"] == "DUALICE"]
     assert any("Couldn't write to ticket 123 in zendesk: HTTP 500" in t and
                "retry ZD-123" in t for t in told), told
@@ -203,8 +214,7 @@ async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
     it off: that placeholder is never invited, messaged or looked up on Slack."""
     seed(zendesk)
     resp = await post(bot, body_of(**{**TRIGGER, "assignee_email": ""}))
-    assert (await resp.json())["status"] == "opened"
-    case = bot.store.cases.by_ref("ZD-123")
+    case = await opened(bot, resp, "ZD-123")
     assert case.owner == "zendesk" and case.room_id
     await settle(bot)
     sent = [c for c in bot.fake.calls if "zendesk" in str(c.args.get("users", "")) or
@@ -231,3 +241,55 @@ async def test_no_placeholder_owner_is_ever_sent_to_slack(bot: SlackHarness,
             str(c.args.get("channel", "")) == "Dzendesk"]
     assert sent == [], sent
     assert zendesk.tickets[123]["assignee_id"] == 502
+
+
+async def test_a_webhook_whose_swarm_cannot_be_opened_is_told_to_triage(
+        bot: SlackHarness, zendesk: FakeZendesk, monkeypatch: pytest.MonkeyPatch,
+        caplog: pytest.LogCaptureFixture):
+    """The webhook was answered before its work: a failure opening the swarm is not lost in
+    the answer nobody reads. The triage room hears it with the error id (the log has the
+    traceback), and the delivery is closed as failed, not replayed."""
+    caplog.set_level(logging.INFO, logger="swarmbot.helpdesk")
+    seed(zendesk)
+
+    def broken(*args, **kwargs):  # noqa: ANN002, ANN003, ANN202
+        raise RuntimeError("a bug in open")
+    monkeypatch.setattr("bot.services.cases.open_case", broken)
+    await accepted(bot, await post(bot, body_of(**TRIGGER)), "ZD-123")
+    await worked(bot)
+    assert bot.store.cases.by_ref("ZD-123") is None
+    assert bot.store.inbox.pending("helpdesk:zendesk") == []
+    triage = bot.fake.channel_named("swarm-triage").id
+    told = [m["text"] for m in bot.fake.messages if m["channel"] == triage]
+    assert any(t.startswith("ZD-123 came in from Zendesk but its swarm could not be opened: "
+                            "Something went wrong on our side (error id ") for t in told), told
+    refused = [r for r in caplog.records if "ZD-123 refused" in r.getMessage()]
+    assert len(refused) == 1 and refused[0].levelno == logging.WARNING
+    assert zendesk.notes(123) == []
+
+
+async def test_a_pending_webhook_is_finished_by_the_one_replay_loop(bot: SlackHarness,
+                                                                    zendesk: FakeZendesk):
+    """A webhook row left pending while serving (a replica that answered it died, a store
+    failure) is run by the entrance's replay loop, as Slack's and Teams' are: no replay of
+    the helpdesk's own."""
+    seed(zendesk)
+    entrance = bot.runtime.dispatcher.entrance
+    ticket = Ticket(helpdesk="zendesk", id="123", ref="ZD-123", subject=TRIGGER["subject"],
+                    url=TRIGGER["url"], priority="urgent", requester="Rita Requester",
+                    organization="Acme", assignee_email="alice@acme.test", tags=("swarm",))
+    delivery = delivery_of(ticket, "zendesk:inv-dead-replica", "slack", "Zendesk")
+    assert Delivery.from_json(delivery.to_json()) == delivery  # kept whole in the inbox
+    bot.store.inbox.put(delivery.key, "helpdesk:zendesk", delivery.to_json(),
+                        entrance.deps.now_iso())
+    assert await entrance.replay_pending() == 1
+    case = bot.store.cases.by_ref("ZD-123")
+    assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 1)
+    assert bot.store.inbox.pending("helpdesk:zendesk") == []
+    assert await entrance.replay_pending() == 0
+    body = body_of(**TRIGGER)
+    again = await bot.client.post("/helpdesk/zendesk", data=body, headers=zendesk_headers(
+        body, invocation="inv-dead-replica"))  # Zendesk redelivers: found, not redone
+    assert (await again.json())["status"] == "duplicate"
+    await until(lambda: bool(zendesk.notes(123)), "the write-back", 30)
+    assert len(zendesk.notes(123)) == 1
