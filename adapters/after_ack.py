@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import weakref
 from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
@@ -25,6 +26,8 @@ MAX_RUNNING = 64
 # On SIGTERM, commands already running get this long to finish; those still waiting in line
 # are left in the inbox, for the next start (or another replica) to run.
 STOP_WITHIN = 4.0
+_stop_by: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, float] = \
+    weakref.WeakKeyDictionary()
 
 
 class Work:
@@ -43,12 +46,12 @@ class Work:
         task.add_done_callback(self._tasks.discard)
         return task
 
-    def run_later(self, what: str, call: Callable[[], Awaitable[None]]) -> asyncio.Task[Any]:
+    def run_later(self, what: str, call: Callable[[], Awaitable[object]]) -> asyncio.Task[Any]:
         """A command's work after its ack: in line behind at most MAX_RUNNING others
         (first come, first started), a failure logged with `what`."""
         return self.start(self._in_line(what, call))
 
-    async def _in_line(self, what: str, call: Callable[[], Awaitable[None]]) -> None:
+    async def _in_line(self, what: str, call: Callable[[], Awaitable[object]]) -> None:
         task = asyncio.current_task()
         assert task is not None
         self._waiting.add(task)
@@ -72,9 +75,13 @@ class Work:
         self._stopping = True
         for task in list(self._waiting):
             task.cancel()
+        # One deadline for the whole process: Slack's, Teams' and the helpdesks' work stop
+        # one after another at shutdown, within `within` seconds of the first, not each.
+        loop = asyncio.get_running_loop()
+        deadline = _stop_by.setdefault(loop, loop.time() + within)
         running = list(self._tasks)
         if running:
-            _, late = await asyncio.wait(running, timeout=within)
+            _, late = await asyncio.wait(running, timeout=max(deadline - loop.time(), 0.0))
             for task in late:
                 task.cancel()
             if late:
@@ -86,7 +93,7 @@ class Work:
         return len(self._tasks)
 
 
-async def run_logged(what: str, call: Callable[[], Awaitable[None]]) -> None:
+async def run_logged(what: str, call: Callable[[], Awaitable[object]]) -> None:
     """Run post-ack work; a failure is logged with its traceback, never swallowed silently."""
     try:
         await call()

@@ -150,7 +150,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
         # the replay loop runs what the inbox holds: first a crash's backlog, then what a
         # store failure delayed or a dead replica left.
         app[worker_key] = loop.create_task(core.start_worker().run())
-        app[replay_key] = loop.create_task(core.replay_forever())
+        app[replay_key] = loop.create_task(core.replays.forever())
 
     async def stop_worker(app: web.Application) -> None:
         for key in (replay_key, worker_key):

@@ -14,17 +14,13 @@ the replies and forms that come back.
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import logging
-from collections.abc import Awaitable, Callable
-from contextvars import ContextVar
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import timedelta
 from typing import TypeVar
 
 from bot.config import Config
-from bot.domain import Case, CaseStatus, iso
+from bot.domain import Case, CaseStatus
 from bot.forms import Form
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
@@ -35,6 +31,7 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, T
 from handlers.inbox_writer import InboxWriter
 from handlers.invocation import Invocation
 from handlers.registry import Command
+from handlers.replay import Replays, replaying
 from handlers.router import Result, Router
 from handlers.unit_of_work import UNITS, Duplicate, Failed, StoreUnavailable, Units
 
@@ -42,27 +39,6 @@ log = logging.getLogger("swarmbot")
 T = TypeVar("T")
 # Buttons whose success settles the message they were on (an offer loses its buttons).
 _SETTLES = {"accept": "Accepted", "decline": "Declined"}
-# The replay loop looks for pending deliveries this often (and at once after a store failure).
-REPLAY_EVERY = 5.0
-# Rooms whose pending deliveries a replay pass runs at once (each room's in order).
-REPLAY_LANES = 16
-_REPLAYING: ContextVar[bool] = ContextVar("swarmbot_replaying", default=False)
-
-
-class Wakeup:
-    """An event a loop waits on with a timeout, set to make it look again at once."""
-
-    def __init__(self) -> None:
-        self._event = asyncio.Event()  # bound to no loop until waited on (Python 3.10+)
-
-    def wake(self) -> None:
-        self._event.set()
-
-    async def wait(self, timeout: float) -> None:
-        with contextlib.suppress(TimeoutError):
-            await asyncio.wait_for(self._event.wait(), timeout)
-        self._event.clear()
-
 
 @dataclass
 class Outcome:
@@ -83,10 +59,8 @@ class Entrance:
         self.units = Units(deps, units)
         self.inbox = InboxWriter(deps)
         self.in_flight = self.units.in_flight  # inbox keys this process is running now
-        self.replayers: dict[str, Callable[[Delivery], Awaitable[None]]] = {}
-        self.replays = Wakeup()
-        # Set once the replay loop's first pass (a crash's backlog) is over.
-        self.backlog_done = asyncio.Event()
+        # The one replay loop (handlers/replay.py): what the inbox holds unfinished.
+        self.replays = Replays(self.pending, self.in_thread, self.in_flight, deps.now)
 
     @property
     def config(self) -> Config:
@@ -160,6 +134,15 @@ class Entrance:
         platform calls it needs and the inbox row's "done" commit together, so a replay
         after a crash finds it done or finds nothing of it. The calls are then tried at
         once (the worker retries what fails transiently); what gives up is told here."""
+        try:
+            return await self._process(delivery)
+        finally:
+            if delivery.key is not None:
+                # Not ours any more, however it ended (a row left pending by a store
+                # failure before its unit is the replay loop's).
+                self.in_flight.discard(delivery.key)
+
+    async def _process(self, delivery: Delivery) -> Outcome:
         run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
         what, reads = delivery.what, False
         if isinstance(what, Typed | Pressed):
@@ -221,7 +204,7 @@ class Entrance:
         """The store failed under a delivery: its row stays pending and the replay loop
         runs it once the store answers; the person is told once, now."""
         self.replays.wake()
-        if _REPLAYING.get():
+        if replaying():
             raise err  # the replay pass stops; the person was told when it first failed
         log.warning("%s delivery %s delayed: the store failed (%s)", source, key, err)
         return Outcome(replies=[Reply(tone=Tone.WARNING, text=(
@@ -295,67 +278,6 @@ class Entrance:
             membership.room_member_left(self.deps, d.source, room, d.sender.id)
         else:
             membership.message_posted(self.deps, d.source, room, d.sender.id)
-
-    # -- the one replay loop -----------------------------------------------------------
-    def replay_with(self, source: str, replay: Callable[[Delivery], Awaitable[None]]) -> None:
-        """How a source finishes a delivery found pending in the inbox (process it and
-        answer where it can: no response_url or open turn is left by then)."""
-        self.replayers[source] = replay
-
-    async def replay_pending(self, grace: float | None = None,
-                             lanes: int = REPLAY_LANES) -> int:
-        """Run every pending delivery of every source that is not running here: those a
-        crash or a stop left (at start-up), those a store failure delayed, and those another
-        replica took and died with (its transaction rolled back; no lease to wait for).
-        `grace`: only rows older than that many seconds (younger ones are on their way).
-        Deliveries from one room run in the order they came, `lanes` rooms at once.
-        Returns how many were run; a store failure pauses the pass."""
-        before = None if grace is None else iso(self.deps.now() - timedelta(seconds=grace))
-        rooms: dict[tuple[str, str | None], list[Delivery]] = {}
-        for source in list(self.replayers):
-            for delivery in await self.in_thread(self.pending, source, before):
-                rooms.setdefault((source, delivery.room), []).append(delivery)
-        slots = asyncio.Semaphore(lanes)
-        paused: list[StoreUnavailable] = []
-
-        async def room(source: str, deliveries: list[Delivery]) -> int:
-            done = 0
-            async with slots:
-                for delivery in deliveries:
-                    if paused or delivery.key in self.in_flight:
-                        continue
-                    log.info("%s: finishing %s from the inbox", source, delivery.key)
-                    try:
-                        await self.replayers[source](delivery)
-                    except StoreUnavailable as err:
-                        paused.append(err)
-                        return done
-                    done += 1
-            return done
-
-        token = _REPLAYING.set(True)
-        try:
-            counts = await asyncio.gather(*(room(source, ds)
-                                            for (source, _), ds in rooms.items()))
-        finally:
-            _REPLAYING.reset(token)
-        if paused:
-            log.warning("inbox replay paused: the store failed (%s)", paused[0])
-        return sum(counts)
-
-    async def replay_forever(self, every: float = REPLAY_EVERY) -> None:
-        """While serving: look for pending deliveries every `every` seconds, or at once
-        after a store failure delayed one. The same loop finishes a crash's backlog at
-        start-up (its first pass takes every row, however young)."""
-        grace: float | None = None
-        while True:
-            try:
-                await self.replay_pending(grace)
-            except Exception:  # the loop must outlive one bad row; it is logged in full
-                log.exception("inbox replay: a pass failed; going on")
-            self.backlog_done.set()
-            grace = every
-            await self.replays.wait(every)
 
     # -- reads adapters need ----------------------------------------------------------------
     def cases_for(self, user_id: str) -> list[Case]:

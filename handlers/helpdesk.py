@@ -8,7 +8,7 @@ After the answer, `finish` does the work: the assignee is looked up on the chat 
 email (network, at the edge, never guessed), then `open` runs as one unit of work with the
 inbox row marked done in its transaction, and the platform calls it recorded are made.
 A process killed in between leaves the row pending: the entrance's one replay loop runs
-`finish` on it (registered with `Entrance.replay_with` per helpdesk), and the helpdesk's own
+`finish` on it (registered with `Entrance.replays.register` per helpdesk), and the helpdesk's own
 redelivery only finds the key.
 
 Nobody reads what the work ends as (the webhook was answered): an open swarm for the ticket

@@ -155,7 +155,7 @@ def add_helpdesk_routes(app: web.Application, runtime: HelpdeskRuntime,
     # What the inbox holds unfinished (a process killed after the answer, a store failure)
     # is run by the core's one replay loop (handlers/entrance.py, started with the server).
     for name in runtime.desks:
-        core.replay_with(inbox_source(name), replayer(core))
+        core.replays.register(inbox_source(name), replayer(core))
 
     async def close(app: web.Application) -> None:
         await runtime.close()

@@ -115,8 +115,8 @@ class Shell:
     async def replay(self) -> None:
         """Commands a crash interrupted (recorded, not finished) run now, said as such, by
         the core's one replay loop (one pass: the shell serves nothing meanwhile)."""
-        self.entrance.replay_with(SOURCE, self._finish)
-        await self.entrance.replay_pending(lanes=1)  # printed in the order they came
+        self.entrance.replays.register(SOURCE, self._finish)
+        await self.entrance.replays.run_pending(lanes=1)  # printed in the order they came
 
     async def _finish(self, delivery: Delivery) -> None:
         self.out(f"(finishing a command from before the restart, by @{delivery.sender.id})")

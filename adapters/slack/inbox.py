@@ -4,7 +4,7 @@ Slack never retries a slash command and a click happens once, so an acknowledged
 must survive a crash: its delivery is written to the core's inbox before the ack (keyed
 here), processed after it. A redelivered event finds its key and is acknowledged without
 being processed twice; at start-up whatever is still pending is processed
-(the core's replay loop, `Entrance.replay_pending`).
+(the core's replay loop, `Entrance.replays.run_pending`).
 """
 
 from __future__ import annotations

@@ -204,7 +204,7 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     async def on_startup(_: web.Application) -> None:
         # What the inbox holds unfinished is run by the core's one replay loop
         # (handlers/entrance.py, started with the server), answered through the Web API.
-        entrance.replay_with(SOURCE, dispatcher.run)
+        entrance.replays.register(SOURCE, dispatcher.run)
         if config.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler
 

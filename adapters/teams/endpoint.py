@@ -166,7 +166,7 @@ def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entr
     async def replay(_: web.Application) -> None:
         # What the inbox holds unfinished is run by the core's one replay loop
         # (handlers/entrance.py, started with the server), answered proactively.
-        entrance.replay_with(PLATFORM, bot.replay)
+        entrance.replays.register(PLATFORM, bot.replay)
 
     async def close(_: web.Application) -> None:
         await runtime.close()

@@ -75,7 +75,7 @@ async def test_a_bug_half_way_leaves_nothing_and_closes_the_delivery_as_failed(
     inbox = boom_core.deps.store.inbox
     # Failed, not done: never replayed, and counted.
     assert inbox.pending("fake") == [] and inbox.failed_count() == 1
-    assert await boom_core.replay_pending() == 0
+    assert await boom_core.replays.run_pending() == 0
     # A redelivery of the same key is not run again either.
     assert (await boom_core.receive(_delivery("fake:boom", "boom bug"))).duplicate
 
@@ -135,7 +135,7 @@ async def test_a_full_disk_delays_an_acknowledged_command_until_space_is_back(
             async def replay(d: Delivery) -> None:
                 told.extend(r.text for r in (await core.process(d)).replies)
 
-            core.replay_with("fake", replay)
+            core.replays.register("fake", replay)
             first = _delivery("fake:open", "open ZD-1 sev2 Printer on fire")
             assert core.accept(first)  # acknowledged: the row is in the inbox
             filler = _fill(disk)
@@ -143,14 +143,14 @@ async def test_a_full_disk_delays_an_acknowledged_command_until_space_is_back(
             delayed = " ".join(r.text for r in outcome.replies)
             assert "will run as soon as the database is back" in delayed
             assert [d.key for d in core.pending("fake")] == ["fake:open"]
-            assert await core.replay_pending() == 0  # still full: the pass pauses
+            assert await core.replays.run_pending() == 0  # still full: the pass pauses
             assert told == []
             filler.unlink()
-            assert await core.replay_pending() == 1
+            assert await core.replays.run_pending() == 1
             assert any("Opened ZD-1" in t for t in told)
             assert core.deps.store.cases.by_ref("ZD-1") is not None
             assert core.pending("fake") == []
-            assert await core.replay_pending() == 0  # done once
+            assert await core.replays.run_pending() == 0  # done once
         finally:
             core.close()
     finally:

@@ -282,11 +282,11 @@ async def test_a_pending_webhook_is_finished_by_the_one_replay_loop(bot: SlackHa
     assert Delivery.from_json(delivery.to_json()) == delivery  # kept whole in the inbox
     bot.store.inbox.put(delivery.key, "helpdesk:zendesk", delivery.to_json(),
                         entrance.deps.now_iso())
-    assert await entrance.replay_pending() == 1
+    assert await entrance.replays.run_pending() == 1
     case = bot.store.cases.by_ref("ZD-123")
     assert (case.owner, case.customer, case.severity) == ("UALICE", "Acme", 1)
     assert bot.store.inbox.pending("helpdesk:zendesk") == []
-    assert await entrance.replay_pending() == 0
+    assert await entrance.replays.run_pending() == 0
     body = body_of(**TRIGGER)
     again = await bot.client.post("/helpdesk/zendesk", data=body, headers=zendesk_headers(
         body, invocation="inv-dead-replica"))  # Zendesk redelivers: found, not redone

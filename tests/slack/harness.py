@@ -35,7 +35,7 @@ class SlackHarness:
     async def drain(self) -> None:
         """Until the inbox's backlog (at start-up) and every acked command are done."""
         assert self.runtime.dispatcher is not None
-        await asyncio.wait_for(self.runtime.dispatcher.entrance.backlog_done.wait(), 30)
+        await asyncio.wait_for(self.runtime.dispatcher.entrance.replays.backlog_done.wait(), 30)
         await self.runtime.work.drain()
 
     async def command(self, text: str, user: str, channel: str = "C2147483705",

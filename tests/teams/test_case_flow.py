@@ -209,7 +209,7 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
     runner, _ = await serve(app)
     try:
         # The composition root runs the core's replay loop; its first pass is this one.
-        assert await teams.core.replay_pending() == 1
+        assert await teams.core.replays.run_pending() == 1
         assert teams.core.deps.store.cases.by_ref("ZD-8") is not None
         assert teams.core.deps.store.inbox.pending("teams") == []
         answers = [c for c in teams.connector.calls if conversation in c.path]
