@@ -4,10 +4,13 @@ kind, in one registry (`PERFORMERS`), instead of a chain of ifs over kind string
 A try may have acted before it failed (a connection dropped after Slack created the channel)
 or before a crash, so each performer knows how to find what an earlier try did:
     create_room  the case has a room: done; else look for the room by name (adopting a
-                 channel a lost try made) before creating one
+                 channel a lost try made) before creating one; where a room is made by
+                 posting (RoomsOpenWithPost: a Teams thread) the brief is that post, so a
+                 lost answer costs at most one more room, never a second brief in one
     invite       "already in the channel" is done (the ports say so)
-    brief, post  after a try that may have gone out, look for the post first where the
-                 port can (PostFinder); the message id is recorded
+    brief, post  a brief already recorded in the room (it opened the room) is done; after
+                 a try that may have gone out, look for the post first where the port can
+                 (PostFinder); the message id is recorded
     dm           after such a try, look for the message where the port can
     archive      "already archived" is done (the ports say so)
 A performer raises PortError (transient or not) or NotYet (its room is not there yet); the
@@ -22,7 +25,13 @@ from typing import Any
 
 from bot.domain import Case, room_name_for
 from bot.errors import PortError
-from bot.ports import ChatPort, DirectMessageFinder, MessageUpdater, PostFinder
+from bot.ports import (
+    ChatPort,
+    DirectMessageFinder,
+    MessageUpdater,
+    PostFinder,
+    RoomsOpenWithPost,
+)
 from bot.replies import Reply
 from bot.services import messages
 from bot.services.base import Deps, reply_from_json
@@ -73,12 +82,18 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Result
     # channel a lost try created instead of making a second one.
     look = item.tries > 1 or item.payload.get("look_first")
     room = await port.find_room(name) if look else None
-    if room is None:
+    if room is None and isinstance(port, RoomsOpenWithPost) and port.opens_with_post:
+        skills = [str(s) for s in item.payload.get("skills", [])]
+        room = await port.create_room_with_post(name, _brief(deps, case, skills))
+    elif room is None:
         # A port whose topic is a call of its own gets it as a row run beside the
         # invitation and the brief (rooms.open_room), not one more wait before them.
         topic = "" if item.payload.get("topic_apart") else messages.topic(case)
         room = await port.create_room(name, topic)
-    return {"room_id": room.id, "room_name": room.name}
+    result = {"room_id": room.id, "room_name": room.name}
+    if room.first_post:
+        result["brief_id"] = room.first_post  # the brief opened the room (outbox records it)
+    return result
 
 
 async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
@@ -120,6 +135,12 @@ async def post(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
     """A post, or the case brief (written as the case stands when it is posted)."""
     room_id = _room(deps, item, case)
     port = deps.port(item.platform)
+    if item.kind == "brief" and case is not None:
+        where = deps.store.refs.get(case.platform, "brief", str(case.id))
+        if where is not None and where.get("room_id") == room_id:
+            # It is there already: it opened the room (see create_room), or a try was done.
+            return {"message_id": str(where["message_id"]), "room_id": room_id,
+                    "found": "yes"}
     reply = reply_from_json(_field(item, "reply", dict)) if item.kind == "post" else _brief(
         deps, case or _missing(item), [str(s) for s in item.payload.get("skills", [])])
     if item.tries > 1 and isinstance(port, PostFinder):
