@@ -120,11 +120,12 @@ class Directory:
         at = self.now()
         old = self.refs.get(PLATFORM, CONVERSATION, conversation_id) or {}
         service_url, tenant_id, bot_id = ref
-        self.refs.put(PLATFORM, CONVERSATION, conversation_id, {
-            "service_url": service_url, "tenant_id": tenant_id or old.get("tenant_id"),
-            "bot_id": bot_id or old.get("bot_id"),
-            "room_name": room_name or old.get("room_name"),
-            "first_post": first_post or old.get("first_post")}, at)
+        row = {"service_url": service_url, "tenant_id": tenant_id or old.get("tenant_id"),
+               "bot_id": bot_id or old.get("bot_id"),
+               "room_name": room_name or old.get("room_name")}
+        if first_post or old.get("first_post"):
+            row["first_post"] = first_post or old.get("first_post")
+        self.refs.put(PLATFORM, CONVERSATION, conversation_id, row, at)
         if room_name:
             self.refs.put(PLATFORM, ROOM, room_name, {"conversation_id": conversation_id}, at)
 
