@@ -8,7 +8,7 @@ or before a crash, so each performer knows how to find what an earlier try did:
                  posting (RoomsOpenWithPost: a Teams thread) the brief is that post, so a
                  lost answer costs at most one more room, never a second brief in one
     invite       "already in the channel" is done (the ports say so)
-    brief, post  a brief already recorded in the room (it opened the room) is done; after
+    brief, post  a brief that opened its room (RoomsOpenWithPost) is done; after
                  a try that may have gone out, look for the post first where the port can
                  (PostFinder); the message id is recorded
     dm           after such a try, look for the message where the port can
@@ -82,7 +82,7 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Result
     # channel a lost try created instead of making a second one.
     look = item.tries > 1 or item.payload.get("look_first")
     room = await port.find_room(name) if look else None
-    if room is None and isinstance(port, RoomsOpenWithPost) and port.opens_with_post:
+    if room is None and _opens_with_post(port):
         skills = [str(s) for s in item.payload.get("skills", [])]
         room = await port.create_room_with_post(name, _brief(deps, case, skills))
     elif room is None:
@@ -135,10 +135,10 @@ async def post(deps: Deps, item: OutboxItem, case: Case | None) -> Result:
     """A post, or the case brief (written as the case stands when it is posted)."""
     room_id = _room(deps, item, case)
     port = deps.port(item.platform)
-    if item.kind == "brief" and case is not None:
+    if item.kind == "brief" and case is not None and _opens_with_post(port):
         where = deps.store.refs.get(case.platform, "brief", str(case.id))
         if where is not None and where.get("room_id") == room_id:
-            # It is there already: it opened the room (see create_room), or a try was done.
+            # It is there already: it opened the room (see create_room).
             return {"message_id": str(where["message_id"]), "room_id": room_id,
                     "found": "yes"}
     reply = reply_from_json(_field(item, "reply", dict)) if item.kind == "post" else _brief(
@@ -184,6 +184,10 @@ def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
     return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
                           similar=knowledge.similar_lines(deps, case),
                           promises=store.journal.open_promises(case.id))
+
+
+def _opens_with_post(port: ChatPort) -> bool:
+    return isinstance(port, RoomsOpenWithPost) and port.opens_with_post
 
 
 def _missing(item: OutboxItem) -> Case:
