@@ -4,10 +4,10 @@ Bot Connector (and Microsoft Graph) answering every call after a set latency.
     python benchmarks/teams_swarm.py [--swarms 5] [--latency 0.15]
 
 Two room kinds, as config chooses them: a thread in the swarm channel (the thread is
-created with its header as the root post: one Bot Connector call), and a channel of its own
-through Graph (`[teams.graph]`: the channel is created through Graph). Either way only the
-room must exist before the brief, the owner's mention and the topic can go out together:
-the floor is two call latencies after the command.
+created with the brief as its root post: one Bot Connector call, the floor is one call
+latency after the command), and a channel of its own through Graph (`[teams.graph]`: the
+channel is created through Graph, then the brief, the owner's mention and the topic go out
+together: the floor is two call latencies).
 
 swarmbot is served by aiohttp on 127.0.0.1 as `serve` builds it (Emulator mode: no app id);
 `open` arrives as a personal-chat message on `/api/messages`; the loopback fakes
@@ -43,7 +43,8 @@ from testkit.teams.fake_graph import FakeGraph, StaticToken  # noqa: E402
 
 SWARM_CHANNEL = "19:swarm@thread.tacv2"
 TEAM = "19:team@thread.tacv2"
-# Words only the brief has (bot/services/messages.py): the header and the reply do not.
+# Words only the brief has (bot/services/messages.py): the reply does not. In a thread it is
+# the root post (POST /v3/conversations), in a Graph channel a post into it.
 BRIEF_MARK = "owns this case and stays with the customer"
 _ids = itertools.count(1)
 
@@ -70,7 +71,7 @@ class Answered:
 
     def brief_after(self, since: float, ref: str) -> float | None:
         return next((at for at, what, body in self.log if at >= since and
-                     what.startswith("POST /v3/conversations/") and BRIEF_MARK in body
+                     what.startswith("POST /v3/conversations") and BRIEF_MARK in body
                      and ref in body), None)
 
 

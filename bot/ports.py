@@ -18,6 +18,8 @@ from bot.replies import Reply
 class Room:
     id: str
     name: str
+    # The id of the post that made the room, where making it posted one (RoomsOpenWithPost).
+    first_post: str | None = None
 
 
 class ChatPort(Protocol):
@@ -61,6 +63,21 @@ class ImageUploader(Protocol):
     """
 
     async def upload_image(self, room_id: str, png: bytes, title: str) -> None: ...
+
+
+@runtime_checkable
+class RoomsOpenWithPost(Protocol):
+    """Optional port capability: a room is made by posting its first message (Teams: a
+    thread in the swarm channel is its root post), where `opens_with_post` is true.
+
+    The outbox makes the case brief that first post rather than a post of its own: a create
+    tried again after a lost answer makes at most one more room, each holding one brief,
+    and there is no separate brief post to duplicate. The Room returned, and the one
+    `find_room` returns for a room made so, names that post (`first_post`)."""
+
+    opens_with_post: bool
+
+    async def create_room_with_post(self, name: str, post: Reply) -> Room: ...
 
 
 @runtime_checkable

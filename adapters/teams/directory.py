@@ -35,7 +35,8 @@ class RefStore(Protocol):
 
 
 PLATFORM = "teams"
-# The kinds of reference kept: a conversation's {service_url, tenant_id, bot_id, room_name};
+# The kinds of reference kept: a conversation's {service_url, tenant_id, bot_id, room_name,
+# first_post (a thread opened by its case's brief: the root post's id)};
 # a room created by swarmbot, by name: {conversation_id}; a person's 1:1 chat: {conversation_id}.
 CONVERSATION, ROOM, DM = "conversation", "room", "dm"
 
@@ -60,6 +61,7 @@ class Directory:
     case_room: Callable[[str], str | None] | None = None
     now: Callable[[], str] = field(default=lambda: utcnow().isoformat(), repr=False)
     direct: dict[str, str] = field(default_factory=dict)  # user id -> 1:1 conversation id
+    first_posts: dict[str, str] = field(default_factory=dict)  # thread -> the post opening it
     _stored: dict[str, Ref] = field(default_factory=dict, init=False, repr=False)
     _defaults_read: bool = field(default=False, init=False, repr=False)
 
@@ -90,9 +92,12 @@ class Directory:
                 self.remember_direct(sender.id, conv.id)
 
     def remember(self, conversation_id: str, service_url: str,
-                 room_name: str | None = None) -> None:
-        """Record a conversation's reference; the store is written only when it changed."""
+                 room_name: str | None = None, first_post: str | None = None) -> None:
+        """Record a conversation's reference; the store is written only when it changed.
+        `first_post`: a room swarmbot opened with a post (the case brief), that post's id."""
         self.service_urls[conversation_id] = service_url
+        if first_post:
+            self.first_posts[conversation_id] = first_post
         if self.refs is None:
             return
         ref: Ref = (service_url, self.tenant_id, self.bot["id"] if self.bot else None)
@@ -105,19 +110,22 @@ class Directory:
                                         row["bot_id"]) == ref:
                     self._stored[conversation_id] = ref
                     return
-        self._put_conversation(conversation_id, ref, room_name)
+        self._put_conversation(conversation_id, ref, room_name, first_post)
         self._stored[conversation_id] = ref
 
-    def _put_conversation(self, conversation_id: str, ref: Ref, room_name: str | None) -> None:
+    def _put_conversation(self, conversation_id: str, ref: Ref, room_name: str | None,
+                          first_post: str | None = None) -> None:
         """Write a reference; what this activity does not say (None) keeps what was recorded."""
         assert self.refs is not None
         at = self.now()
         old = self.refs.get(PLATFORM, CONVERSATION, conversation_id) or {}
         service_url, tenant_id, bot_id = ref
-        self.refs.put(PLATFORM, CONVERSATION, conversation_id, {
-            "service_url": service_url, "tenant_id": tenant_id or old.get("tenant_id"),
-            "bot_id": bot_id or old.get("bot_id"),
-            "room_name": room_name or old.get("room_name")}, at)
+        row = {"service_url": service_url, "tenant_id": tenant_id or old.get("tenant_id"),
+               "bot_id": bot_id or old.get("bot_id"),
+               "room_name": room_name or old.get("room_name")}
+        if first_post or old.get("first_post"):
+            row["first_post"] = first_post or old.get("first_post")
+        self.refs.put(PLATFORM, CONVERSATION, conversation_id, row, at)
         if room_name:
             self.refs.put(PLATFORM, ROOM, room_name, {"conversation_id": conversation_id}, at)
 
@@ -194,6 +202,15 @@ class Directory:
         if row is not None:
             return str(row["conversation_id"])
         return self.case_room(room_name) if self.case_room is not None else None
+
+    def first_post(self, conversation_id: str) -> str | None:
+        """The post that opened a room swarmbot made with one (its brief), else None."""
+        found = self.first_posts.get(conversation_id)
+        if found is None and self.refs is not None:
+            row = self.refs.get(PLATFORM, CONVERSATION, conversation_id)
+            if row is not None and row.get("first_post"):
+                found = self.first_posts[conversation_id] = str(row["first_post"])
+        return found
 
     def room_name(self, conversation_id: str) -> str | None:
         row = self.refs.get(PLATFORM, CONVERSATION, conversation_id) if self.refs else None

@@ -1,5 +1,11 @@
 """The Teams ChatPort: swarm rooms as threads in the swarm channel (or Graph channels).
 
+A thread is made by posting its root activity, so the case brief is that post
+(bot.ports.RoomsOpenWithPost): the Bot Connector has no look-up of an earlier post, and a
+create tried again after its answer was lost then costs one more thread holding its own
+brief, never a second brief in one thread. Graph channels are made first and the brief
+posted into them, as on Slack.
+
 Room ids are Teams conversation ids. A thread's id is the channel's id plus
 `;messageid=<root post id>`, so a room id alone says where to post and which root post to
 update. What a conversation id does not say (the regional serviceUrl, the tenant, the bot's
@@ -82,6 +88,19 @@ class TeamsChatPort:
 
     # -- ChatPort -----------------------------------------------------------------------
 
+    @property
+    def opens_with_post(self) -> bool:
+        """Threads are made by their first post (bot.ports.RoomsOpenWithPost); channels
+        (Graph) are not."""
+        return self.graph is None
+
+    async def create_room_with_post(self, name: str, post: Reply) -> Room:
+        """A thread in the swarm channel whose root post is `post` (the case brief)."""
+        if self.graph is not None:
+            raise PortError("create the swarm thread", "swarm rooms are Graph channels here")
+        return await self._create_thread(name, card_activity(post, self.directory.name),
+                                         opened_by_post=True)
+
     async def create_room(self, name: str, topic: str) -> Room:
         if self.graph is not None:
             # The channel carries its name and topic (its description) itself: no header
@@ -91,13 +110,18 @@ class TeamsChatPort:
             self.directory.remember(room.id, self.directory.service_url(room.id), room.name)
             self._rooms[room.name] = room
             return room
+        return await self._create_thread(
+            name, card_activity(self._header(name, topic), self.directory.name))
+
+    async def _create_thread(self, name: str, activity: dict[str, Any],
+                             opened_by_post: bool = False) -> Room:
         channel_id = self.config.swarm_channel_id
         if not channel_id:
             raise PortError("create the swarm thread", "[teams] swarm_channel_id is not set")
         service_url = self.directory.service_url(channel_id)
         params = {"isGroup": True, "bot": self._bot(),
                   "channelData": {"channel": {"id": channel_id}, **self._tenant()},
-                  "activity": card_activity(self._header(name, topic), self.directory.name)}
+                  "activity": activity}
         if self.directory.tenant():
             params["tenantId"] = self.directory.tenant()
         result = await self.connector.create_conversation("create the swarm thread",
@@ -106,9 +130,11 @@ class TeamsChatPort:
         room_id = thread if ";messageid=" in thread else \
             f"{channel_id};messageid={result.get('activityId')}"
         # Recorded with its name at once: a crash before the case records the room must not
-        # make reconciliation open a second thread (find_room finds this one).
-        self.directory.remember(room_id, service_url, room_name=name)
-        room = Room(room_id, name)
+        # make reconciliation open a second thread (find_room finds this one), nor post a
+        # second brief into it (its root post is the brief: first_post says so).
+        first_post = _root_id(room_id) if opened_by_post else None
+        self.directory.remember(room_id, service_url, room_name=name, first_post=first_post)
+        room = Room(room_id, name, first_post)
         self._rooms[name] = room
         return room
 
@@ -119,7 +145,7 @@ class TeamsChatPort:
         # the rooms made before a restart (their reference, or their case's room).
         recorded = self.directory.room_by_name(name)
         if recorded is not None:
-            return Room(recorded, name)
+            return Room(recorded, name, self.directory.first_post(recorded))
         if self.graph is not None:
             found = await self.graph.find_channel(self.config.swarm_team_id, name)
             return Room(found.id, found.name) if found else None
@@ -192,6 +218,8 @@ class TeamsChatPort:
         root = _root_id(room_id)
         if root is None:
             return  # not a thread we opened: nothing carries a topic
+        if self.directory.first_post(room_id) == root:
+            return  # the root post is the brief, which shows the topic and is kept current
         name = next((r.name for r in self._rooms.values() if r.id == room_id), None) or \
             self.directory.room_name(room_id) or ""
         activity = card_activity(Reply(title=f"Swarm room {name}".strip(), text=topic,

@@ -4,10 +4,13 @@ kind, in one registry (`PERFORMERS`), instead of a chain of ifs over kind string
 A try may have acted before it failed (a connection dropped after Slack created the channel)
 or before a crash, so each performer knows how to find what an earlier try did:
     create_room  the case has a room: done; else look for the room by name (adopting a
-                 channel a lost try made) before creating one
+                 channel a lost try made) before creating one; where a room is made by
+                 posting (RoomsOpenWithPost: a Teams thread) the brief is that post, so a
+                 lost answer costs at most one more room, never a second brief in one
     invite       "already in the channel" is done (the ports say so)
-    brief, post  after a try that may have gone out, look for the post first where the
-                 port can (PostFinder); the message id is recorded
+    brief, post  a brief that opened its room (RoomsOpenWithPost) is done; after
+                 a try that may have gone out, look for the post first where the port can
+                 (PostFinder); the message id is recorded
     dm           after such a try, look for the message where the port can
     archive      "already archived" is done (the ports say so)
 A performer raises PortError (transient or not) or NotYet (its room is not there yet); the
@@ -23,7 +26,13 @@ from typing import Any
 
 from bot.domain import Case, room_name_for
 from bot.errors import PortError
-from bot.ports import ChatPort, DirectMessageFinder, MessageUpdater, PostFinder
+from bot.ports import (
+    ChatPort,
+    DirectMessageFinder,
+    MessageUpdater,
+    PostFinder,
+    RoomsOpenWithPost,
+)
 from bot.replies import Reply
 from bot.services import helpdesk, knowledge, messages
 from bot.services.base import Deps, reply_from_json
@@ -73,7 +82,16 @@ def _field(item: OutboxItem, name: str, kind: type) -> Any:
     return value
 
 
-async def create_room(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
+def read_create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Reply | None:
+    """On a port whose rooms open with a post (Teams threads), the brief that opens it,
+    as the case stands now."""
+    if case is None or case.room_id or not _opens_with_post(deps.port(item.platform)):
+        return None
+    return _brief(deps, case, [str(s) for s in item.payload.get("skills", [])])
+
+
+async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
+                      brief: Reply | None) -> Result:
     case = case or _missing(item)
     if case.room_id:
         return {"room_id": case.room_id}
@@ -83,12 +101,17 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -
     # channel a lost try created instead of making a second one.
     look = item.tries > 1 or item.payload.get("look_first")
     room = await port.find_room(name) if look else None
-    if room is None:
+    if room is None and brief is not None and isinstance(port, RoomsOpenWithPost):
+        room = await port.create_room_with_post(name, brief)
+    elif room is None:
         # A port whose topic is a call of its own gets it as a row run beside the
         # invitation and the brief (rooms.open_room), not one more wait before them.
         topic = "" if item.payload.get("topic_apart") else messages.topic(case)
         room = await port.create_room(name, topic)
-    return {"room_id": room.id, "room_name": room.name}
+    result = {"room_id": room.id, "room_name": room.name}
+    if room.first_post:
+        result["brief_id"] = room.first_post  # the brief opened the room (outbox records it)
+    return result
 
 
 async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
@@ -124,18 +147,27 @@ async def archive(deps: Deps, item: OutboxItem, case: Case | None, room: str) ->
     return None
 
 
-def read_post(deps: Deps, item: OutboxItem, case: Case | None) -> tuple[str, Reply]:
-    """The room, and the message: a post's own, or the brief as the case stands now."""
+def read_post(deps: Deps, item: OutboxItem, case: Case | None
+              ) -> tuple[str, Reply | None, str | None]:
+    """The room, and the message: a post's own, or the brief as the case stands now; or,
+    on a port whose rooms open with the brief, the brief already there (its id)."""
     room_id = _room(deps, item, case)
+    if item.kind == "brief" and case is not None and \
+            _opens_with_post(deps.port(item.platform)):
+        where = deps.store.refs.get(case.platform, "brief", str(case.id))
+        if where is not None and where.get("room_id") == room_id:
+            return room_id, None, str(where["message_id"])  # it opened the room
     reply = reply_from_json(_field(item, "reply", dict)) if item.kind == "post" else _brief(
         deps, case or _missing(item), [str(s) for s in item.payload.get("skills", [])])
-    return room_id, reply
+    return room_id, reply, None
 
 
 async def post(deps: Deps, item: OutboxItem, case: Case | None,
-               ready: tuple[str, Reply]) -> Result:
+               ready: tuple[str, Reply | None, str | None]) -> Result:
     """A post, or the case brief."""
-    room_id, reply = ready
+    room_id, reply, there = ready
+    if reply is None:
+        return {"message_id": there or "", "room_id": room_id, "found": "yes"}
     port = deps.port(item.platform)
     if item.tries > 1 and isinstance(port, PostFinder):
         found = await port.find_post(room_id, reply)
@@ -173,7 +205,7 @@ def read_room(deps: Deps, item: OutboxItem, case: Case | None) -> str:
 
 
 PERFORMERS: dict[str, Performer] = {
-    "create_room": Performer(create_room),
+    "create_room": Performer(create_room, read_create_room),
     "helpdesk": Performer(helpdesk_write),
     "dm": Performer(direct_message),
     "invite": Performer(invite, read_room),
@@ -192,6 +224,10 @@ def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
     return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
                           similar=knowledge.similar_lines(deps, case),
                           promises=store.journal.open_promises(case.id))
+
+
+def _opens_with_post(port: ChatPort) -> bool:
+    return isinstance(port, RoomsOpenWithPost) and port.opens_with_post
 
 
 def _missing(item: OutboxItem) -> Case:

@@ -28,6 +28,7 @@ class Call:
     path: str
     body: Any
     auth: str | None
+    answer: Any = None  # what the connector answered (or would have: a dropped answer)
 
     @property
     def conversation_id(self) -> str | None:
@@ -56,6 +57,8 @@ class FakeConnector:
     _runner: web.AppRunner | None = None
     _faults: Faults | None = None
     injected: dict[str, int] = field(default_factory=dict)  # fault kind -> how many
+    # (fault kind, operation) -> how many: "create" (POST v3/conversations) or "send".
+    injected_at: dict[tuple[str, str], int] = field(default_factory=dict)
     # The team roster GET .../members answers with (Teams' TeamsChannelAccount fields):
     # {"id": "29:…", "name", "aadObjectId", "email", "userPrincipalName"}. Empty: any
     # member id asked for is answered with a made-up member (tests that need no roster).
@@ -115,6 +118,8 @@ class FakeConnector:
         fault = self._faults.pick(request.path) if self._faults else None
         if fault is not None:
             self.injected[fault] = self.injected.get(fault, 0) + 1
+            where = (fault, "create" if request.path == "/v3/conversations" else "send")
+            self.injected_at[where] = self.injected_at.get(where, 0) + 1
         if fault == "429":
             return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
                                      headers={"Retry-After": "1"})
@@ -142,8 +147,9 @@ class FakeConnector:
             cid = f"{channel['id']};messageid={activity_id}"
         else:
             cid = self.next_id("a:1:1-")
-        return web.json_response({"id": cid, "activityId": activity_id,
-                                  "serviceUrl": self.base_url}, status=201)
+        answer = {"id": cid, "activityId": activity_id, "serviceUrl": self.base_url}
+        self.calls[-1].answer = answer
+        return web.json_response(answer, status=201)
 
     async def _send(self, request: web.Request) -> web.Response:
         return await self._faulty(request, lambda: self._do_send(request))
@@ -153,7 +159,9 @@ class FakeConnector:
             await self.hold.wait()
         if (refused := await self._record(request)) is not None:
             return refused
-        return web.json_response({"id": self.next_id("2000")}, status=201)
+        call = self.calls[-1]
+        call.answer = {"id": self.next_id("2000")}
+        return web.json_response(call.answer, status=201)
 
     async def _update(self, request: web.Request) -> web.Response:
         if (refused := await self._record(request)) is not None:
@@ -187,6 +195,18 @@ class FakeConnector:
 
     def created(self) -> list[Call]:
         return [c for c in self.calls if c.path == "/v3/conversations"]
+
+    def threads(self) -> dict[str, list[Call]]:
+        """Each thread opened in a channel (its conversation id) -> the posts in it, its
+        root post (the create call's activity) first; a dropped answer's thread included."""
+        found: dict[str, list[Call]] = {}
+        for c in self.calls:
+            if c.path == "/v3/conversations" and c.answer and \
+                    (c.body.get("channelData") or {}).get("channel"):
+                found[c.answer["id"]] = [c]
+            elif c.method == "POST" and c.conversation_id in found:
+                found[c.conversation_id].append(c)
+        return found
 
     def all_cards(self) -> list[dict[str, Any]]:
         return [card for c in self.calls for card in c.cards()]

@@ -74,3 +74,20 @@ def test_a_reference_update_keeps_what_the_activity_did_not_say(tmp_path: Path) 
         assert later.tenant() == "tenant-1"
     finally:
         store.close()
+
+
+def test_a_thread_opened_by_its_brief_stays_known_as_such(tmp_path: Path) -> None:
+    """The post that opened a thread (its case brief) is kept through later updates of
+    the reference, and read back after a restart."""
+    store = open_store(tmp_path / "refs.db")
+    try:
+        directory = Directory(refs=store.refs, now=lambda: T0)
+        directory.remember("19:s;messageid=4", "https://smba/emea/", room_name="swarm-zd-4",
+                           first_post="4")
+        moved = Directory(refs=store.refs, now=lambda: T1)
+        moved.remember("19:s;messageid=4", "https://smba/amer/")
+        assert store.refs.get("teams", "conversation", "19:s;messageid=4")["first_post"] == "4"
+        assert Directory(refs=store.refs).first_post("19:s;messageid=4") == "4"
+        assert Directory(refs=store.refs).first_post("19:s;messageid=5") is None
+    finally:
+        store.close()

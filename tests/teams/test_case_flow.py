@@ -44,11 +44,13 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     assert created[0].body["bot"]["id"] == BOT_ID
     room = case.room_id
     assert room is not None and room.startswith(f"{SWARM_CHANNEL};messageid=")
-    # ... and posted the brief into that thread, with Join / Hand off / Resolve.
-    brief_calls = [c for c in fc.sent(room) if c.cards() and
-                   "Swarm ZD-4711" in texts(c.cards()[0])]
-    assert brief_calls, [c.path for c in fc.calls]
-    brief = brief_calls[0].cards()[0]
+    # ... whose root post is the brief, with Join / Hand off / Resolve (a thread is made by
+    # posting its first activity: no separate brief post that a lost answer could repeat).
+    assert room == f"{SWARM_CHANNEL};messageid={created[0].answer['activityId']}"
+    assert created[0].cards() and "Swarm ZD-4711" in texts(created[0].cards()[0])
+    assert not [c for c in fc.sent(room) for card in c.cards()
+                if "Swarm ZD-4711" in texts(card)]  # not posted again into the thread
+    brief = created[0].cards()[0]
     buttons = actions(brief)
     assert buttons["Join"]["type"] == "Action.Execute"
     assert buttons["Join"]["data"] == {"command": "join ZD-4711"}
@@ -114,6 +116,14 @@ async def test_whole_case_open_join_handoff_accept_resolve(
     assert status == 200 and body["statusCode"] == 200
     card_check(body["value"])
     assert teams.core.deps.store.cases.by_ref("ZD-4711").owner == BOB
+    # The brief (the thread's root post) is rewritten in place with the new owner; the
+    # topic change does not overwrite it with a header.
+    root = room.split("=")[1]
+    updates = [c for c in fc.calls if c.method == "PUT" and
+               c.path == f"/v3/conversations/{room}/activities/{root}"]
+    assert updates and all("Swarm ZD-4711" in texts(card) for c in updates
+                           for card in c.cards())
+    assert "Bob" in texts(updates[-1].cards()[0])
 
     # 5. Bob resolves through the form; the thread gets a "resolved" card and stops.
     fetch = teams.invoke("task_fetch", BOB, room, {"msteams": {"type": "task/fetch"},

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncIterator
+from typing import Any
 
 import pytest
 from aiohttp import ClientSession
@@ -96,3 +97,40 @@ async def test_find_room_knows_threads_from_before_a_restart(port, tmp_path) -> 
         assert await fresh.find_room("swarm-zd-5") is None
     finally:
         store.close()
+
+
+async def test_a_thread_opened_by_its_brief_is_known_as_such_after_a_restart(port, tmp_path
+                                                                             ) -> None:
+    """bot.ports.RoomsOpenWithPost: the brief is the thread's root post; the port says so
+    (first_post), also to a new port on the same store, and a topic change leaves it alone
+    (the brief carries the topic and is rewritten in place by update_brief)."""
+    from bot.ports import RoomsOpenWithPost
+    from bot.store import open_store
+
+    p, connector = port
+    assert isinstance(p, RoomsOpenWithPost) and p.opens_with_post
+    store = open_store(tmp_path / "s.db")
+    try:
+        p.directory.refs = store.refs
+        learn(p, connector.base_url)
+        room = await p.create_room_with_post("swarm-zd-6", Reply(title="Swarm ZD-6: x",
+                                                                 text="the brief"))
+        create = connector.created()[-1]
+        assert "the brief" in str(create.cards())  # the root activity is the brief's card
+        assert room.first_post == create.answer["activityId"]
+        assert room.id == f"{CHANNEL};messageid={room.first_post}"
+        assert await p.find_room("swarm-zd-6") == room
+        fresh = TeamsChatPort(p.config, p.connector, Directory(refs=store.refs))
+        assert await fresh.find_room("swarm-zd-6") == room
+        calls = len(connector.calls)
+        await fresh.set_topic(room.id, "owner is now Bob")
+        assert len(connector.calls) == calls  # the root post is the brief: not overwritten
+        header = await p.create_room("swarm-zd-7", "ZD-7 · sev3")  # a header-rooted thread
+        assert header.first_post is None and (await fresh.find_room("swarm-zd-7")) == header
+        await fresh.set_topic(header.id, "owner is now Bob")
+        assert connector.calls[-1].method == "PUT"
+    finally:
+        store.close()
+    graph: Any = object()  # channels through Graph: not opened by a post
+    graph_port = TeamsChatPort(p.config, p.connector, Directory(), graph=graph)
+    assert not graph_port.opens_with_post

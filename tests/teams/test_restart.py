@@ -144,14 +144,14 @@ async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_
         clock: Any) -> None:
     fc = connector
     port = teams.runtime.port
-    real_create = port.create_room
+    real_create = port.create_room_with_post
     made: list[str] = []
 
-    async def create_then_die(name: str, topic: str) -> Any:
-        made.append((await real_create(name, topic)).id)  # Teams made the thread ...
+    async def create_then_die(name: str, post: Any) -> Any:
+        made.append((await real_create(name, post)).id)  # Teams made the thread ...
         raise ProcessDied("... and the process died before the case recorded it")
 
-    port.create_room = create_then_die  # type: ignore[method-assign]
+    port.create_room_with_post = create_then_die  # type: ignore[method-assign]
     await teams.post(teams.message(ANN, "open ZD-2 sev2 VPN drops every hour"))
     case = teams.core.deps.store.cases.by_ref("ZD-2")
     assert case is not None and case.room_id is None
@@ -170,9 +170,13 @@ async def test_reconciliation_after_a_crash_finds_the_thread_instead_of_opening_
             assert len(fc.created()) == 1  # no second thread
             case = restarted.core.deps.store.cases.by_ref("ZD-2")
             assert case.room_id == thread and case.room_name == "swarm-zd-2-vpn-drops-every-hour"
-            # The brief the crash prevented now goes into that thread.
-            assert any(c.conversation_id == thread and "Swarm ZD-2" in str(c.body)
-                       for c in fc.calls[before:])
+            # The thread's root post is the brief: it is not posted into it a second time,
+            # and it is recorded as the brief that changes to the case rewrite.
+            assert "Swarm ZD-2:" in str(fc.created()[0].cards())
+            assert not any(c.conversation_id == thread and "Swarm ZD-2:" in str(c.body)
+                           for c in fc.calls[before:])
+            where = restarted.core.deps.store.refs.get("teams", "brief", str(case.id))
+            assert where == {"room_id": thread, "message_id": thread.split("=")[1]}
             assert restarted.core.deps.store.outbox.pending_for(case.id) == []
         finally:
             await restarted.stop()
