@@ -191,17 +191,7 @@ def _in_transaction(deps: Deps, call: Callable[..., T], *args: Any) -> T:
 
 def _done(deps: Deps, item: OutboxItem, case: Case | None,
           result: dict[str, str] | None) -> None:
-    if item.kind == "create_room" and result and case is not None and not case.room_id:
-        deps.store.cases.set_room(case.id, result["room_id"], result["room_name"])
-        if result.get("brief_id"):  # the brief was the room's first post (performers.py)
-            deps.store.refs.put(case.platform, "brief", str(case.id),
-                                {"room_id": result["room_id"],
-                                 "message_id": result["brief_id"]}, deps.now_iso())
-    if item.kind == "brief" and result and case is not None:
-        # Where the brief is, so that changes to the case can rewrite it in place.
-        deps.store.refs.put(case.platform, "brief", str(case.id),
-                            {"room_id": result.get("room_id"),
-                             "message_id": result["message_id"]}, deps.now_iso())
+    performer(item).record(deps, item, case, result)
     deps.store.outbox.finish(item.id, result, deps.now_iso())
 
 

@@ -44,14 +44,21 @@ _GAVE_UP_WAIT = timedelta(minutes=10)
 Result = dict[str, str] | None
 
 
+def _nothing(*_: Any) -> None:
+    return None
+
+
 @dataclass(frozen=True)
 class Performer:
-    """A kind's two steps: `read` on a store thread when the row is claimed (what the call
-    needs from the store: the room, the brief as the case stands), then `act` on the event
-    loop, the platform call itself, which never touches the store."""
+    """A kind's three steps: `read` on a store thread when the row is claimed (what the call
+    needs from the store: the room, the brief as the case stands), `act` on the event loop
+    (the platform call itself, which never touches the store), and `record` on a store
+    thread, in the transaction that marks the row done (what the call's result tells the
+    case: its room, where its brief is)."""
 
     act: Callable[[Deps, OutboxItem, Case | None, Any], Awaitable[Result]]
-    read: Callable[[Deps, OutboxItem, Case | None], Any] = lambda deps, item, case: None
+    read: Callable[[Deps, OutboxItem, Case | None], Any] = _nothing
+    record: Callable[[Deps, OutboxItem, Case | None, Result], None] = _nothing
 
 
 class NotYet(Exception):
@@ -204,15 +211,34 @@ def read_room(deps: Deps, item: OutboxItem, case: Case | None) -> str:
     return _room(deps, item, case)
 
 
+def record_room(deps: Deps, item: OutboxItem, case: Case | None, result: Result) -> None:
+    """The room made is the case's; a brief that opened it is where the brief is."""
+    if not result or case is None or case.room_id:
+        return
+    deps.store.cases.set_room(case.id, result["room_id"], result["room_name"])
+    if result.get("brief_id"):
+        deps.store.refs.put(case.platform, "brief", str(case.id),
+                            {"room_id": result["room_id"], "message_id": result["brief_id"]},
+                            deps.now_iso())
+
+
+def record_brief(deps: Deps, item: OutboxItem, case: Case | None, result: Result) -> None:
+    """Where the brief is, so that changes to the case can rewrite it in place."""
+    if item.kind == "brief" and result and case is not None:
+        deps.store.refs.put(case.platform, "brief", str(case.id),
+                            {"room_id": result.get("room_id"),
+                             "message_id": result["message_id"]}, deps.now_iso())
+
+
 PERFORMERS: dict[str, Performer] = {
-    "create_room": Performer(create_room, read_create_room),
+    "create_room": Performer(create_room, read_create_room, record_room),
     "helpdesk": Performer(helpdesk_write),
     "dm": Performer(direct_message),
     "invite": Performer(invite, read_room),
     "set_topic": Performer(set_topic, read_room),
     "archive": Performer(archive, read_room),
     "post": Performer(post, read_post),
-    "brief": Performer(post, read_post),
+    "brief": Performer(post, read_post, record_brief),
     "update_brief": Performer(update_brief, read_brief_update),
 }
 
