@@ -16,7 +16,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -32,6 +31,8 @@ from benchmarks import (
     teams_turn,
     time_to_swarm,
 )
+from benchmarks.pg_entries import PG_BENCHES
+from benchmarks.sizes import SIZES, Size
 from benchmarks.table import (
     Figure,
     digest_figures,
@@ -42,30 +43,6 @@ from benchmarks.table import (
     write_json,
 )
 
-
-@dataclass(frozen=True)
-class Size:
-    name: str
-    rounds: int
-    requests: int  # per round: Slack requests, Teams turns
-    weeks: int  # the synthetic data: weeks x cases per week
-    per_week: int
-    queries: int  # similar/find lookups
-    swarms: int  # `/swarm open`s timed
-
-    @property
-    def label(self) -> str:
-        return f"{self.name}: {self.weeks * self.per_week:,} cases"
-
-
-SIZES = {
-    "small": Size("small", rounds=2, requests=20, weeks=3, per_week=200, queries=20, swarms=3),
-    "10k": Size("10k", rounds=5, requests=100, weeks=52, per_week=192, queries=100, swarms=7),
-    "medium": Size("medium", rounds=5, requests=100, weeks=52, per_week=1923, queries=100,
-                   swarms=7),
-    "large": Size("large", rounds=7, requests=200, weeks=52, per_week=9616, queries=300,
-                  swarms=11),
-}
 # --growth: the benchmarks whose work grows with the data, at three sizes of it.
 GROWTH = ("10k", "medium", "large")
 LAST_WEEK = "2026-W52"
@@ -205,9 +182,8 @@ BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
 DATA_BENCHES = ("digest", "similar")  # what --growth runs at every size in GROWTH
 
 # PostgreSQL (issue 10): run only when named with --only, as they need a PostgreSQL server.
-from benchmarks.pg_entries import PG_BENCHES  # noqa: E402
 
-EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES}
+EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES}  # PostgreSQL's: only when named
 
 
 def main(argv: list[str] | None = None) -> int:

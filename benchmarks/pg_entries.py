@@ -5,13 +5,11 @@ cluster, benchmarks/pg_common.py), which the default run does not."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from benchmarks import pg_ack, pg_digest_year, pg_replicas
+from benchmarks.sizes import Size
 from benchmarks.table import Figure, digest_figures, figure
-
-if TYPE_CHECKING:
-    from benchmarks.__main__ import Size
 
 LAST_WEEK = "2026-W52"
 
