@@ -89,8 +89,11 @@ class Entrance:
         loop. Raises StoreUnavailable when the store cannot take it."""
         if delivery.key is None:
             return True
-        fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json())
-        if fresh:
+        # A read (`help`, `status` ...) is recorded done at once: a redelivery finds it, and
+        # a crash before its answer loses only that answer (nothing to replay).
+        reads = self.reads_only(delivery)
+        fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json(), reads)
+        if fresh and not reads:
             self.in_flight.add(delivery.key)
         return fresh
 
@@ -163,8 +166,10 @@ class Entrance:
                 run = self._answered(early, what)
             elif early is not None:
                 run = self._typed(inv, early.name, early.typed, early.ref, what)
-        return await self._unit_of_work(delivery.key, delivery.source, delivery.sender.id,
-                                        run, reads=reads)
+        # A read's row was recorded done with it (`record`): nothing to take, nothing to
+        # replay if the store fails under it (the person is told to try again).
+        return await self._unit_of_work(None if reads else delivery.key, delivery.source,
+                                        delivery.sender.id, run, reads=reads)
 
     def _answered(self, result: Result, what: object) -> Callable[[], Outcome]:
         return lambda: self._outcome(result, what)

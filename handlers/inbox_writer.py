@@ -17,7 +17,7 @@ from bot.services.base import Deps
 from handlers.unit_of_work import StoreUnavailable, retried
 
 log = logging.getLogger("swarmbot")
-Row = tuple[str, str, str]  # key, source, payload
+Row = tuple[str, str, str, bool]  # key, source, payload, recorded done
 
 
 class InboxWriter:
@@ -27,16 +27,16 @@ class InboxWriter:
         self._queue: list[tuple[Row, asyncio.Future[bool]]] = []
         self._flushing: asyncio.Task[None] | None = None
 
-    async def put(self, key: str, source: str, payload: str) -> bool:
+    async def put(self, key: str, source: str, payload: str, done: bool = False) -> bool:
         """Write the row (committed when this returns); False when its key was seen before.
         Raises StoreUnavailable when the store cannot take it (the platform is then told to
         try again: nothing was acknowledged)."""
         loop = asyncio.get_running_loop()
-        done: asyncio.Future[bool] = loop.create_future()
-        self._queue.append(((key, source, payload), done))
+        finished: asyncio.Future[bool] = loop.create_future()
+        self._queue.append(((key, source, payload, done), finished))
         if self._flushing is None or self._flushing.done():
             self._flushing = loop.create_task(self._flush())
-        return await done
+        return await finished
 
     async def _flush(self) -> None:
         loop = asyncio.get_running_loop()
@@ -66,8 +66,8 @@ class InboxWriter:
         def write() -> None:
             with store.transaction():
                 for i in order:
-                    key, source, payload = rows[i]
-                    fresh[i] = store.inbox.put(key, source, payload, at)
+                    key, source, payload, done = rows[i]
+                    fresh[i] = store.inbox.put(key, source, payload, at, done)
         retried(self.deps, write)
         return fresh
 

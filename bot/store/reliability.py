@@ -7,10 +7,11 @@ from bot.store.interfaces import InboxItem
 
 
 class SqlInbox(BaseQueries):
-    def put(self, key: str, source: str, payload: str, at: str) -> bool:
+    def put(self, key: str, source: str, payload: str, at: str, done: bool = False) -> bool:
         cur = self.db.execute(
-            "INSERT INTO inbox (key, source, payload, received_at) VALUES (?, ?, ?, ?) "
-            "ON CONFLICT (key) DO NOTHING", (key, source, payload, at))
+            "INSERT INTO inbox (key, source, payload, received_at, done_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
+            (key, source, payload, at, at if done else None))
         return cur.rowcount == 1
 
     def done(self, key: str, at: str) -> None:

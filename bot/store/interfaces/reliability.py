@@ -21,8 +21,9 @@ class InboxItem:
 class Inbox(Protocol):
     """Deliveries recorded before they are acknowledged (inbox before ack)."""
 
-    def put(self, key: str, source: str, payload: str, at: str) -> bool:
-        """False when the key was seen before: a redelivery, to be done nothing with."""
+    def put(self, key: str, source: str, payload: str, at: str, done: bool = False) -> bool:
+        """False when the key was seen before: a redelivery, to be done nothing with.
+        `done`: recorded done at once (a read: seen, never run again)."""
     def done(self, key: str, at: str) -> None: ...
     def take(self, key: str, at: str) -> bool:
         """Mark a delivery done inside the transaction that runs it, before running it:
