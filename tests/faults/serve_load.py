@@ -34,6 +34,8 @@ class Sent:
     text: str
     acked: bool
     at: float  # time.monotonic() when the answer (or the failure) came back
+    status: int | None = None  # the HTTP status, None when no answer came (killed)
+    took: float = 0.0  # seconds from sending to the answer (Slack's wait for the ack)
 
 
 class LoadedServe(Serve):
@@ -58,14 +60,17 @@ class LoadedServe(Serve):
         body = form_body({**payload("slash_command.json"), "user_id": user, "text": text,
                           "trigger_id": f"trig.{self._seq}.{time.monotonic_ns()}",
                           "response_url": self.fake.response_url(rid)})
+        status: int | None = None
+        sent_at = time.monotonic()
         try:
             async with http.post(self.base + "/slack/events", data=body.encode(),
                                  headers=signed_headers(body, "application/x-www-form-urlencoded")
                                  ) as resp:
-                acked = resp.status == 200
+                status = resp.status
         except (TimeoutError, aiohttp.ClientError):
-            acked = False  # killed (or stopped) while answering: Slack saw no 200
-        return Sent(rid, text, acked, time.monotonic())
+            pass  # killed (or stopped) while answering: Slack saw no 200
+        now = time.monotonic()
+        return Sent(rid, text, status == 200, now, status, now - sent_at)
 
     def answered_rids(self) -> set[str]:
         return {r["rid"] for r in self.fake.responses}
