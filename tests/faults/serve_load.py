@@ -13,6 +13,7 @@ import os
 import signal
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -170,6 +171,19 @@ class Burst:
                 self.sent.append(await self.serve.send(self.http, user,
                                                        f"note {self.ref} {text}"))
         await asyncio.gather(*(sender() for _ in range(self.concurrency)))
+
+
+async def at_rate(send: Callable[[int], Awaitable[Sent]], rate: float, stop: asyncio.Event,
+                  sent: list[asyncio.Task[Sent]]) -> None:
+    """Start `send(i)` `rate` times a second, i = 1, 2 ..., until `stop` is set, without
+    waiting for the answers (Slack does not wait for one person's ack before sending the
+    next person's command); the tasks go into `sent`."""
+    i, next_at = 0, time.monotonic()
+    while not stop.is_set():
+        i += 1
+        sent.append(asyncio.ensure_future(send(i)))
+        next_at += 1 / rate
+        await asyncio.sleep(max(0.0, next_at - time.monotonic()))
 
 
 async def open_case(serve: LoadedServe, http: aiohttp.ClientSession, owner: str, ref: str

@@ -30,7 +30,7 @@ from testkit.serve_proc import settled
 from testkit.slack.fake_slack import FakeSlack
 from tests.faults.pg_serve import PgServe
 from tests.faults.probe import probes
-from tests.faults.serve_load import Burst, Sent, lost_and_twice, open_case, report
+from tests.faults.serve_load import Burst, Sent, at_rate, lost_and_twice, open_case, report
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgres]
 
@@ -60,17 +60,6 @@ def own_cluster() -> Iterator[Cluster]:
     cluster.stop()
 
 
-async def _at_rate(send, stop: asyncio.Event, sent: list[asyncio.Task[Sent]]) -> None:
-    """Start `send(i)` RATE times a second without waiting for the answers (Slack does
-    not wait for one command's ack before sending the next person's)."""
-    i, next_at = 0, time.monotonic()
-    while not stop.is_set():
-        i += 1
-        sent.append(asyncio.ensure_future(send(i)))
-        next_at += 1 / RATE
-        await asyncio.sleep(max(0.0, next_at - time.monotonic()))
-
-
 async def test_postgres_stopped_for_5_s_delays_acknowledged_notes_and_loses_none(
         tmp_path: Path, fake_slack: FakeSlack, own_cluster: Cluster) -> None:
     fake_slack.add_channel("swarm-triage")
@@ -85,9 +74,9 @@ async def test_postgres_stopped_for_5_s_delays_acknowledged_notes_and_loses_none
             async with probes(serve.base, tmp_path, healthz=0.05, readyz=0.2) as probe:
                 tasks: list[asyncio.Task[Sent]] = []
                 stop = asyncio.Event()
-                loading = asyncio.ensure_future(_at_rate(
+                loading = asyncio.ensure_future(at_rate(
                     lambda i: serve.send(http, OWNER, f"note {REF} outage note {i:04d}"),
-                    stop, tasks))
+                    RATE, stop, tasks))
                 await asyncio.sleep(2.0)
                 pausing = time.monotonic()
                 await asyncio.to_thread(own_cluster.pause)
