@@ -88,12 +88,14 @@ async def test_postgres_stopped_for_5_s_delays_acknowledged_notes_and_loses_none
                     await asyncio.sleep(0.002)
                 pausing = time.monotonic()
                 await asyncio.to_thread(own_cluster.pause)
-                paused = time.monotonic()
-                # Acknowledged, and not answered when the server had stopped: caught by it.
-                caught = [s.rid for s in burst.acked if s.rid not in serve.answered_rids()]
-                await asyncio.sleep(OUTAGE)
-                resuming = time.monotonic()
-                await asyncio.to_thread(own_cluster.resume)
+                try:
+                    paused = time.monotonic()
+                    # Acknowledged, and not answered when the server had stopped: caught by it.
+                    caught = [s.rid for s in burst.acked if s.rid not in serve.answered_rids()]
+                    await asyncio.sleep(OUTAGE)
+                finally:  # whatever happened, the module's next test needs its server
+                    resuming = time.monotonic()
+                    await asyncio.to_thread(own_cluster.resume)
                 resumed = time.monotonic()
                 await bursting
 
