@@ -37,10 +37,11 @@ def _free_port() -> int:
 
 class Cluster:
     def __init__(self, url: str, stop: list[str] | None = None, folder: str | None = None,
-                 ) -> None:
+                 pg_ctl: list[str] | None = None) -> None:
         self.url = url  # the maintenance database, where test databases are created
         self._stop = stop
         self._folder = folder
+        self._pg_ctl = pg_ctl  # `pg_ctl -D data -o options -l log` (run as its owner)
 
     @classmethod
     def start(cls) -> Cluster:
@@ -61,10 +62,26 @@ class Cluster:
         # Durability off: a test cluster is thrown away, and fsync would only slow the suite.
         options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
-        subprocess.run([*run_as, str(bindir / "pg_ctl"), "-D", data, "-o", options,
-                        "-l", f"{folder}/log", "-w", "start"], check=True, capture_output=True)
+        pg_ctl = [*run_as, str(bindir / "pg_ctl"), "-D", data, "-o", options,
+                  "-l", f"{folder}/log"]
+        subprocess.run([*pg_ctl, "-w", "start"], check=True, capture_output=True)
         stop = [*run_as, str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]
-        return cls(f"postgresql://swarmbot@127.0.0.1:{port}/postgres", stop, folder)
+        return cls(f"postgresql://swarmbot@127.0.0.1:{port}/postgres", stop, folder, pg_ctl)
+
+    def pause(self) -> None:
+        """Stop the server (`pg_ctl stop -m fast`: sessions are ended, connections refused)
+        until `resume()`: a database outage. Only a cluster this process started can; never
+        the session's shared one while other tests use it."""
+        if self._pg_ctl is None:
+            raise RuntimeError("not a cluster started here: it cannot be paused")
+        subprocess.run([*self._pg_ctl, "-m", "fast", "-w", "stop"], check=True,
+                       capture_output=True)
+
+    def resume(self) -> None:
+        """Start the paused server again, on the same port and data."""
+        if self._pg_ctl is None:
+            raise RuntimeError("not a cluster started here: it cannot be resumed")
+        subprocess.run([*self._pg_ctl, "-w", "start"], check=True, capture_output=True)
 
     def new_database(self) -> str:
         """A fresh, empty database on the cluster; its URL."""

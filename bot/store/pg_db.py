@@ -76,17 +76,29 @@ class Result:
         return iter(self._rows)
 
 
+# How long a statement or a transaction waits for a connection from the pool before the
+# store counts as unavailable (PoolTimeout). The pool has a connection for every thread that
+# uses one, so a wait means the server is gone: its connections died and the pool cannot
+# make new ones. psycopg_pool's default, 30 s, made the inbox writer wait for the server to
+# come back with every ack of the outage behind it (Slack's 200s came after 6 s, past its
+# 3 s, for commands that then ran); at 1 s the ack is a 503 + Retry-After within Slack's
+# time, a command is told it is delayed, and /readyz answers within its 2 s deadline.
+POOL_WAIT = 1.0
+
+
 class PgDb:
     """A pool and, per task, the connection of the transaction in progress (if any)."""
 
-    def __init__(self, url: str, min_size: int = 1, max_size: int = 4) -> None:
+    def __init__(self, url: str, min_size: int = 1, max_size: int = 4,
+                 wait: float = POOL_WAIT) -> None:
         self.url = url
         # autocommit: a statement outside `transaction()` commits on its own, as in SQLite's
         # autocommit mode; `transaction()` opens an explicit one (nested ones are savepoints).
         # The pool's connections make dict rows (`row_factory`), as its type says.
         self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
             url, min_size=min_size, max_size=max_size, open=False,
-            kwargs={"autocommit": True, "row_factory": dict_row}, name="swarmbot")
+            kwargs={"autocommit": True, "row_factory": dict_row}, name="swarmbot",
+            timeout=wait)
         self.pool.open(wait=True, timeout=10)
         # (thread id, connection): a thread started from inside a transaction copies the
         # context (asyncio.to_thread does) but must not share the connection: it takes its own.

@@ -13,6 +13,7 @@ import os
 import signal
 import time
 from collections import Counter
+from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,6 +35,8 @@ class Sent:
     text: str
     acked: bool
     at: float  # time.monotonic() when the answer (or the failure) came back
+    status: int | None = None  # the HTTP status, None when no answer came (killed)
+    took: float = 0.0  # seconds from sending to the answer (Slack's wait for the ack)
 
 
 class LoadedServe(Serve):
@@ -58,14 +61,17 @@ class LoadedServe(Serve):
         body = form_body({**payload("slash_command.json"), "user_id": user, "text": text,
                           "trigger_id": f"trig.{self._seq}.{time.monotonic_ns()}",
                           "response_url": self.fake.response_url(rid)})
+        status: int | None = None
+        sent_at = time.monotonic()
         try:
             async with http.post(self.base + "/slack/events", data=body.encode(),
                                  headers=signed_headers(body, "application/x-www-form-urlencoded")
                                  ) as resp:
-                acked = resp.status == 200
+                status = resp.status
         except (TimeoutError, aiohttp.ClientError):
-            acked = False  # killed (or stopped) while answering: Slack saw no 200
-        return Sent(rid, text, acked, time.monotonic())
+            pass  # killed (or stopped) while answering: Slack saw no 200
+        now = time.monotonic()
+        return Sent(rid, text, status == 200, now, status, now - sent_at)
 
     def answered_rids(self) -> set[str]:
         return {r["rid"] for r in self.fake.responses}
@@ -165,6 +171,19 @@ class Burst:
                 self.sent.append(await self.serve.send(self.http, user,
                                                        f"note {self.ref} {text}"))
         await asyncio.gather(*(sender() for _ in range(self.concurrency)))
+
+
+async def at_rate(send: Callable[[int], Awaitable[Sent]], rate: float, stop: asyncio.Event,
+                  sent: list[asyncio.Task[Sent]]) -> None:
+    """Start `send(i)` `rate` times a second, i = 1, 2 ..., until `stop` is set, without
+    waiting for the answers (Slack does not wait for one person's ack before sending the
+    next person's command); the tasks go into `sent`."""
+    i, next_at = 0, time.monotonic()
+    while not stop.is_set():
+        i += 1
+        sent.append(asyncio.ensure_future(send(i)))
+        next_at += 1 / rate
+        await asyncio.sleep(max(0.0, next_at - time.monotonic()))
 
 
 async def open_case(serve: LoadedServe, http: aiohttp.ClientSession, owner: str, ref: str
