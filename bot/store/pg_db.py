@@ -84,6 +84,9 @@ class Result:
 # 3 s, for commands that then ran); at 1 s the ack is a 503 + Retry-After within Slack's
 # time, a command is told it is delayed, and /readyz answers within its 2 s deadline.
 POOL_WAIT = 1.0
+# Threads that keep a connection of their own (handlers/unit_of_work.py, inbox_writer.py):
+# few, long-lived, and busy with the store.
+KEEPERS = ("swarmbot-unit", "swarmbot-inbox")
 
 
 class PgDb:
@@ -100,6 +103,9 @@ class PgDb:
             kwargs={"autocommit": True, "row_factory": dict_row}, name="swarmbot",
             timeout=wait)
         self.pool.open(wait=True, timeout=10)
+        self._kept = threading.local()  # a keeper thread's own connection (`_own`)
+        self._all_kept: set[psycopg.Connection[dict[str, Any]]] = set()
+        self._kept_lock = threading.Lock()
         # (thread id, connection): a thread started from inside a transaction copies the
         # context (asyncio.to_thread does) but must not share the connection: it takes its own.
         self._pinned: ContextVar[tuple[int, psycopg.Connection[dict[str, Any]]] | None] = \
@@ -112,13 +118,44 @@ class PgDb:
         return pinned[1]
 
     @contextmanager
+    def _own(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
+        """A connection for this thread, outside any transaction: a unit thread's or the
+        inbox writer's is its own, kept across statements (taking one from the pool and
+        giving it back costs more CPU than a simple statement); any other thread takes one
+        from the pool for the statement. A kept connection that fails is given back to the
+        pool (which discards a broken one) and the next statement takes a fresh one."""
+        if not threading.current_thread().name.startswith(KEEPERS):
+            with self.pool.connection() as taken:
+                yield taken
+            return
+        kept: psycopg.Connection[dict[str, Any]] | None = getattr(self._kept, "conn", None)
+        if kept is None or kept.closed or kept.broken:
+            if kept is not None:
+                self._give_back(kept)
+            kept = self.pool.getconn()
+            self._kept.conn = kept
+            with self._kept_lock:
+                self._all_kept.add(kept)
+        try:
+            yield kept
+        except psycopg.OperationalError:
+            self._give_back(kept)
+            raise
+
+    def _give_back(self, conn: psycopg.Connection[dict[str, Any]]) -> None:
+        self._kept.conn = None
+        with self._kept_lock:
+            self._all_kept.discard(conn)
+        self.pool.putconn(conn)
+
+    @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:
-        """The task's transaction connection if one is open, else one from the pool."""
+        """The thread's transaction connection if one is open, else its own (`_own`)."""
         pinned = self._current()
         if pinned is not None:
             yield pinned
             return
-        with self.pool.connection() as conn:
+        with self._own() as conn:
             yield conn
 
     @contextmanager
@@ -128,7 +165,7 @@ class PgDb:
             with pinned.transaction():  # a savepoint inside the outer transaction
                 yield
             return
-        with self.pool.connection() as conn:
+        with self._own() as conn:
             token = self._pinned.set((threading.get_ident(), conn))
             try:
                 with conn.transaction():
@@ -178,6 +215,10 @@ class PgDb:
                             f"(SELECT COALESCE(MAX(id), 0) + 1 FROM {table}), false)")
 
     def close(self) -> None:
+        with self._kept_lock:
+            kept, self._all_kept = list(self._all_kept), set()
+        for conn in kept:  # the keepers' (their threads have stopped by now)
+            self.pool.putconn(conn)
         self.pool.close()
 
 

@@ -158,10 +158,10 @@ def schema_problems(db: PgDb) -> list[str]:
     return []
 
 
-# Connections per process: one per unit thread (handlers/unit_of_work.py UNITS = 8), the
-# inbox writer's, and a few for the outbox worker and the scheduler; each transaction holds
-# one for its length, never across an await.
-POOL_SIZE = 12
+# Connections per process: one kept by each unit thread (handlers/unit_of_work.py UNITS = 8)
+# and by the inbox writer, and a few taken per statement by the outbox worker, the
+# scheduler and the web pages; each transaction holds one, never across an await.
+POOL_SIZE = 20
 
 
 def open_pg_store(url: str, migrate: bool = False, max_size: int = POOL_SIZE) -> PgStore:
