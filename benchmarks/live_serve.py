@@ -170,18 +170,23 @@ class SwarmbotServe:
         await until_healthy(http, self.base, self.proc, seconds=60, log=self.log)
 
     async def stop(self) -> None:
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        self.proc.terminate()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 15)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
+        await stop_process(self.proc)
 
     def log_tail(self) -> str:
         return self.log.read_text(encoding="utf-8", errors="replace")[-3000:] \
             if self.log.exists() else ""
+
+
+async def stop_process(proc: asyncio.subprocess.Process | None) -> None:
+    """SIGTERM, then SIGKILL if it has not exited within 15 s."""
+    if proc is None or proc.returncode is not None:
+        return
+    proc.terminate()
+    try:
+        await asyncio.wait_for(proc.wait(), 15)
+    except TimeoutError:
+        proc.kill()
+        await proc.wait()
 
 
 class BareBolt:
@@ -210,14 +215,7 @@ class BareBolt:
         self.base = self.port_file.read_text()
 
     async def stop(self) -> None:
-        if self.proc is None or self.proc.returncode is not None:
-            return
-        self.proc.terminate()
-        try:
-            await asyncio.wait_for(self.proc.wait(), 15)
-        except TimeoutError:
-            self.proc.kill()
-            await self.proc.wait()
+        await stop_process(self.proc)
 
 
 @contextlib.contextmanager

@@ -76,9 +76,10 @@ class Entrance:
         request's transaction: the connection is this thread's). False: seen before."""
         if delivery.key is None:
             return True
+        reads = self.reads_only(delivery)  # recorded done at once, as `record` does
         fresh = self.deps.store.inbox.put(delivery.key, delivery.source, delivery.to_json(),
-                                          self.deps.now_iso())
-        if fresh:
+                                          self.deps.now_iso(), reads)
+        if fresh and not reads:
             # Ours until its unit of work ends: the replay loop leaves it to its own runner.
             self.in_flight.add(delivery.key)
         return fresh
@@ -103,11 +104,17 @@ class Entrance:
             if row.key in self.in_flight:
                 continue  # this replica is running it right now
             try:
-                out.append(Delivery.from_json(row.payload))
+                delivery = Delivery.from_json(row.payload)
             except (ValueError, KeyError, TypeError) as err:
                 # A row written by an older version: it cannot be run, so it is closed.
                 log.warning("inbox %s: unreadable, closed unrun (%s)", row.key, err)
                 self.deps.store.inbox.done(row.key, self.deps.now_iso())
+                continue
+            if self.reads_only(delivery):
+                # A read left pending by an older version: its answer is long gone.
+                self.deps.store.inbox.done(row.key, self.deps.now_iso())
+                continue
+            out.append(delivery)
         return out
 
     def close_unrun(self, delivery: Delivery) -> None:
@@ -126,9 +133,7 @@ class Entrance:
 
     def reads_only(self, delivery: Delivery) -> bool:
         """Whether a delivery is a command that changes nothing (`status`, `help` …)."""
-        what = delivery.what
-        text = what.text if isinstance(what, Typed) else \
-            what.command if isinstance(what, Pressed) else None
+        text = _words(delivery)
         command = self.router.peek(text) if text is not None else None
         return command is not None and command.reads_only
 
@@ -147,29 +152,30 @@ class Entrance:
 
     async def _process(self, delivery: Delivery) -> Outcome:
         run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
-        what, reads = delivery.what, False
-        if isinstance(what, Typed | Pressed):
+        what, text, reads = delivery.what, _words(delivery), False
+        # A read's row was recorded done with it (`record`): nothing to take, nothing to
+        # replay if the store fails under it (the person is told to try again).
+        key = delivery.key
+        if text is not None:
             # The command is named once here (its words are parsed once, in its unit);
             # network work it needs (a ticket fetched) is done now, at the edge, before
             # the unit of work (registry.Command.prepare says why).
             inv = self._invocation(delivery)
-            text = what.text if isinstance(what, Typed) else what.command
             command = self.router.peek(text)
             reads = command is not None and command.reads_only
+            key = None if reads else key
             try:
                 early = await self.router.prepare_text(inv, text, command, self.in_thread)
             except Exception as err:
                 if not self.deps.store.is_unavailable(err):
                     raise
-                return self._delayed(delivery.source, delivery.key, StoreUnavailable(str(err)))
+                return self._delayed(delivery.source, key, StoreUnavailable(str(err)))
             if isinstance(early, Result):
                 run = self._answered(early, what)
             elif early is not None:
                 run = self._typed(inv, early.name, early.typed, early.ref, what)
-        # A read's row was recorded done with it (`record`): nothing to take, nothing to
-        # replay if the store fails under it (the person is told to try again).
-        return await self._unit_of_work(None if reads else delivery.key, delivery.source,
-                                        delivery.sender.id, run, reads=reads)
+        return await self._unit_of_work(key, delivery.source, delivery.sender.id, run,
+                                        reads=reads)
 
     def _answered(self, result: Result, what: object) -> Callable[[], Outcome]:
         return lambda: self._outcome(result, what)
@@ -233,8 +239,8 @@ class Entrance:
             result = self.router.run_form(inv, what.command, dict(what.values),
                                           dict(what.context))
         elif isinstance(what, Typed | Pressed):
-            text = what.text if isinstance(what, Typed) else what.command
-            result = self.router.run_text(inv, text)
+            result = self.router.run_text(inv, what.text if isinstance(what, Typed)
+                                          else what.command)
         else:
             raise TypeError(f"not a delivery: {what!r}")
         return self._outcome(result, what)
@@ -325,3 +331,10 @@ class Entrance:
         self.units.close()
         self.inbox.close()
         self.deps.store.close()
+
+
+def _words(delivery: Delivery) -> str | None:
+    """The command words a delivery carries (typed, or a button's), or None."""
+    what = delivery.what
+    return what.text if isinstance(what, Typed) else \
+        what.command if isinstance(what, Pressed) else None

@@ -62,16 +62,6 @@ def delivery_of(ticket: Ticket, key: str, platform: str, title: str) -> Delivery
                     what=Ticketed(ticket, platform), key=key)
 
 
-async def intake(entrance: Entrance, ticket: Ticket, key: str, platform: str,
-                 title: str) -> Intake:
-    """Record and finish at once, for callers that wait for the result (tests, scripts);
-    the webhook's route records, answers, then finishes after the answer."""
-    delivery = delivery_of(ticket, key, platform, title)
-    if not await entrance.record(delivery):
-        return Intake("duplicate", ticket.ref, message="this delivery was seen before")
-    return await finish(entrance, delivery)
-
-
 def replayer(entrance: Entrance) -> Callable[[Delivery], Awaitable[None]]:
     """How the entrance's replay loop finishes a helpdesk's pending webhook."""
     async def replay(delivery: Delivery) -> None:

@@ -84,16 +84,14 @@ class Units:
 
     def _unit(self, key: str | None, source: str, step: Callable[[], T],
               reads: bool) -> Done[T] | Duplicate | Failed:
-        """Reads take the row on its own and run outside any write transaction (a long read
-        such as the digest holds no writer back); a crash part-way loses only an answer.
-        A change runs in one transaction with the row's "done"."""
+        """A read runs outside any write transaction (a long read such as the digest holds
+        no writer back); its row was recorded done with it (Entrance.record). A change runs
+        in one transaction with its row's "done"."""
         store, now = self.deps.store, self.deps.now_iso
         enqueued: list[int] = []
         token = ENQUEUED.set(enqueued)
         try:
             if reads:
-                if key is not None and not store.inbox.take(key, now()):
-                    return _done_elsewhere(source, key)
                 return Done(step(), [])
             def unit() -> Done[T] | Duplicate:
                 enqueued.clear()  # a try rolled back leaves no outbox rows of its own

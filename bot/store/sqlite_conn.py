@@ -156,9 +156,6 @@ class ThreadDatabase(Database):
             raise
         conn.execute(f"RELEASE SAVEPOINT {name}")
 
-    def in_transaction(self) -> bool:
-        return self.conn.in_transaction
-
     # The rest of the repositories' surface (bot/store/base.py SqlDb), as PgDb offers it.
     def insert_id(self, sql: str, params: Sequence[Any]) -> int:
         """Run an INSERT and return the new row's id."""

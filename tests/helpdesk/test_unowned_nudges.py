@@ -8,7 +8,7 @@ from adapters.slack.port import SlackChatPort
 from bot.config import Config
 from bot.helpdesk import Ticket
 from bot.scheduler import Scheduler
-from handlers.helpdesk import intake
+from handlers.helpdesk import delivery_of, finish
 from testkit.slack.fake_slack import BOT_USER
 from tests.conftest import Clock, handle
 from tests.digest.script import utc
@@ -25,7 +25,9 @@ async def test_nudges_of_an_unowned_swarm_go_to_triage_only(web_client, fake_sla
     ticket = Ticket(helpdesk="zendesk", id="1", ref="ZD-1", subject="card payments fail",
                     url="https://acme.zendesk.com/agent/tickets/1", priority="urgent",
                     organization="Acme")
-    assert (await intake(core, ticket, "inv-1", "slack", "Zendesk")).status == "opened"
+    delivery = delivery_of(ticket, "inv-1", "slack", "Zendesk")
+    assert await core.record(delivery)  # what the webhook's route does, then after its answer:
+    assert (await finish(core, delivery)).status == "opened"
     assert core.deps.store.cases.by_ref("ZD-1").owner == "zendesk"
     await handle(core, "slack", "UMAN", "need ZD-1 payments")
     fired = await Scheduler(core.deps).tick(utc("2026-11-16 09:16"))
