@@ -127,3 +127,9 @@ def m021_inbox_failed(db: Database) -> None:
     """Issue 23: a delivery whose command hit a bug is closed as failed (with the error id
     the user was told), never replayed; pending rows are those neither done nor failed."""
     run_script(db, schema.INBOX_FAILED)
+
+
+@migrations()
+def m027_drafts(db: Database) -> None:
+    """Issue 30: drafts an assistant wrote for a person, with the model and prompt version."""
+    run_script(db, schema.DRAFTS)

@@ -8,6 +8,7 @@ from __future__ import annotations
 from bot.store.base import SqlDb
 from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
+from bot.store.drafts import SqlDrafts
 from bot.store.helpdesk import SqlHelpdesk
 from bot.store.interfaces import (
     Cases,
@@ -25,6 +26,7 @@ from bot.store.interfaces import (
     SentMarks,
     Timeline,
 )
+from bot.store.interfaces.drafts import Drafts
 from bot.store.journal import SqlJournal
 from bot.store.nudges import SqlNudges
 from bot.store.outbox import SqlOutbox
@@ -52,6 +54,7 @@ class Repositories:
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    drafts: Drafts
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
@@ -72,3 +75,4 @@ class Repositories:
         self.helpdesk = SqlHelpdesk(db)
         self.search = search
         self.nudges = SqlNudges(db)
+        self.drafts = SqlDrafts(db)

@@ -7,6 +7,7 @@ from typing import Protocol
 
 from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import DigestKept, DigestReads
+from bot.store.interfaces.drafts import Drafts
 from bot.store.interfaces.helpdesk import Helpdesk
 from bot.store.interfaces.journal import Journal
 from bot.store.interfaces.people import People
@@ -34,6 +35,7 @@ class Store(Protocol):
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    drafts: Drafts
 
     @property
     def path(self) -> str:
