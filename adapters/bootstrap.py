@@ -35,10 +35,11 @@ log = logging.getLogger("swarmbot")
 
 def build_core(config: Config, ports: dict[str, ChatPort],
                clock: Callable[[], datetime] | None = None, store: Store | None = None,
-               extra_commands: list[Command] | None = None) -> Entrance:
+               extra_commands: list[Command] | None = None,
+               env: Mapping[str, str] | None = None) -> Entrance:
     store = store or open_config_store(config)
     deps = Deps(store=store, ports=ports, config=config, clock=clock or utcnow,
-                assistant=build_assistant(config, os.environ))
+                assistant=build_assistant(config, os.environ if env is None else env))
     return Entrance(deps, extra_commands)
 
 
@@ -136,7 +137,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
             if runtime is not None:
                 await runtime.close()
         raise
-    core = build_core(config, ports)
+    core = build_core(config, ports, env=env)
     if slack_runtime is not None:
         from adapters.slack.server import add_slack_routes
 

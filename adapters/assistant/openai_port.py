@@ -22,6 +22,8 @@ class OpenAIAssistant:
         self.client = openai.AsyncOpenAI(
             base_url=config.url, api_key=key or None, timeout=config.timeout,
             max_retries=max(0, config.retries), _enforce_credentials=bool(key))
+        # Without a key, no Authorization header at all (the client asks it be said so).
+        self.headers: dict[str, object] = {} if key else {"Authorization": openai.omit}
 
     @property
     def model(self) -> str:
@@ -31,6 +33,7 @@ class OpenAIAssistant:
         try:
             done = await self.client.chat.completions.create(
                 model=self.config.model, max_tokens=self.config.max_tokens,
+                extra_headers=self.headers,  # type: ignore[arg-type]
                 messages=[{"role": "system", "content": system},
                           {"role": "user", "content": user}])
         except openai.APITimeoutError:

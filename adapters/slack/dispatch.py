@@ -105,8 +105,11 @@ class Dispatcher:
         if better is None or not isinstance(view_id, str):
             return
         try:
-            await self.client.views_update(view_id=view_id, hash=view.get("hash"),
-                                           view=view_for(better, delivery.room, revision=1))
+            # A new draft goes in a new block (Slack keeps an input's value under its id);
+            # only a line saying the assistant did not answer leaves what was typed alone.
+            redrafted = better.context.get("drafted") != form.context.get("drafted")
+            await self.client.views_update(view_id=view_id, hash=view.get("hash"), view=view_for(
+                better, delivery.room, revision=1 if redrafted else 0))
         except SlackApiError as err:
             # Closed or changed by the person meanwhile (hash_conflict): theirs wins.
             log.info("slack: views.update for %s not done: %s", form.command,

@@ -18,6 +18,7 @@ from bot.helpdesk import TicketLink
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 # A phone number: an optional +, then at least 7 digits with spaces, dots, dashes, brackets.
 PHONE = re.compile(r"(?<![\w+])\+?\d[\d ().-]{5,}\d(?!\w)")
+DATE = re.compile(r"\d{4}-\d{2}-\d{2}")
 # Words of a company name too common to stand for it alone ("Acme Corp" -> "Acme").
 _COMMON = {"corp", "corporation", "inc", "ltd", "llc", "gmbh", "plc", "co", "the", "and",
            "company", "group", "sa", "ag", "bv"}
@@ -75,8 +76,8 @@ class Placeholders:
 
         def phone(m: re.Match[str]) -> str:
             found = m.group(0)
-            if sum(c.isdigit() for c in found) < 7:
-                return found
+            if sum(c.isdigit() for c in found) < 7 or DATE.match(found):
+                return found  # a date and time ("2026-11-16 11:19") is not a phone
             key = re.sub(r"\D", "", found)
             if key not in self.names:
                 self.names[key] = self._placeholder("PHONE", found)

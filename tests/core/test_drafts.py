@@ -145,4 +145,5 @@ async def test_placeholders_hide_names_emails_phones_and_put_them_back(
                    "030-555-0199"):
         assert secret not in hidden, (secret, hidden)
     assert "[CUSTOMER]" in hidden and "[REQUESTER]" in hidden and "[EMAIL]" in hidden
+    assert p.hide("due 2026-12-06 13:19 UTC") == "due 2026-12-06 13:19 UTC"
     assert p.restore(hidden).startswith("Acme Corp (Ann Smith, ann.smith@acme.example, +49")
