@@ -164,3 +164,19 @@ async def test_retries_are_the_clients_and_counted_per_draft(
     [draft] = await Say(assisted).replies("alice", "handoff @bob draft", room)
     assert NOT_ANSWERED in draft.text
     assert len(fake.requests) == 2  # the first try and one retry
+
+
+def test_a_broken_assistant_section_is_one_line_each() -> None:
+    from adapters.checks import config_problems
+
+    config = Config()
+    config.assistant.url = "127.0.0.1:11434"
+    config.assistant.timeout = 0
+    problems = config_problems(config, "shell", {})
+    assert [p for p in problems if p.startswith("[assistant]")] == [
+        "[assistant] url '127.0.0.1:11434' is not an http(s) URL: give the endpoint's base, "
+        "e.g. http://127.0.0.1:11434/v1",
+        "[assistant] model is missing: name the model the endpoint serves",
+        "[assistant] timeout 0 must be more than 0 seconds"]
+    config.assistant.url = ""
+    assert not [p for p in config_problems(config, "shell", {}) if "[assistant]" in p]
