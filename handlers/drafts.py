@@ -77,9 +77,14 @@ async def assist_form(deps: Deps, in_thread: InThread, form: Form,
         return None
     drafted = await assisted(deps, ask)
     if drafted.note:
-        return replace(form, note=drafted.note)
+        return not_answered(form)
     await in_thread(record, deps, ask.case_id, kind, asked_by, drafted)
     return with_draft(form, kind, drafted)
+
+
+def not_answered(form: Form) -> Form:
+    """The form as it was (the timeline's draft), with the one line saying so."""
+    return replace(form, note=NOT_ANSWERED)
 
 
 def _ask_by_ref(deps: Deps, ref: str, kind: str, asked_by: str) -> Ask | None:

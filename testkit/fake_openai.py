@@ -10,6 +10,7 @@ llama.cpp and hosted services speak, `POST /v1/chat/completions`, recording each
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -44,6 +45,7 @@ class FakeOpenAI:
     answer: Callable[[dict[str, Any]], str] = _echo_user
     requests: list[Recorded] = field(default_factory=list)
     runner: web.AppRunner | None = None
+    stopping: asyncio.Event = field(default_factory=asyncio.Event)
 
     async def start(self) -> str:
         app = web.Application()
@@ -52,6 +54,7 @@ class FakeOpenAI:
         return base + "/v1"
 
     async def stop(self) -> None:
+        self.stopping.set()  # a slow answer still pending ends now, so the server can stop
         if self.runner is not None:
             await self.runner.cleanup()
 
@@ -62,7 +65,8 @@ class FakeOpenAI:
             return web.json_response({"error": {"message": "model crashed", "type": "server"}},
                                      status=500)
         if self.mode == "slow":
-            await asyncio.sleep(self.delay)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self.stopping.wait(), self.delay)
         text = self.answer(body)
         return web.Response(content_type="application/json", text=json.dumps({
             "id": f"chatcmpl-{len(self.requests)}", "object": "chat.completion",

@@ -56,6 +56,8 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, T
 from handlers.entrance import Entrance
 
 log = logging.getLogger("swarmbot.teams")
+# How long a task/fetch waits for an assistant's draft: Teams gives an invoke a few seconds.
+TASK_WITHIN = 4.0
 PLATFORM = "teams"
 
 
@@ -261,7 +263,8 @@ class SwarmTeamsBot(TeamsActivityHandler):
             return TaskModuleResponse(task=TaskModuleMessageResponse(
                 value=f"Nothing to fill in for `{command[:80]}`."))
         # A form with a draft: the assistant's, where one answers in its timeout (issue 30).
-        return self._task(await self.entrance.assist_form(form, delivery) or form)
+        return self._task(await self.entrance.assist_form(form, delivery, within=TASK_WITHIN)
+                          or form)
 
     async def on_teams_task_module_submit(self, turn_context: TurnContext,
                                           task_module_request: TaskModuleRequest,

@@ -180,3 +180,22 @@ def test_a_broken_assistant_section_is_one_line_each() -> None:
         "[assistant] timeout 0 must be more than 0 seconds"]
     config.assistant.url = ""
     assert not [p for p in config_problems(config, "shell", {}) if "[assistant]" in p]
+
+
+async def test_a_platform_deadline_shorter_than_the_clients_timeout_still_opens_the_form(
+        assisted: Entrance, fake: FakeOpenAI) -> None:
+    room = await _case(assisted)
+    assisted.deps.config.assistant.timeout = 30  # the client would wait; Teams cannot
+    from adapters.bootstrap import build_assistant
+
+    assisted.deps.assistant = build_assistant(assisted.deps.config, {})
+    fake.mode = "slow"
+    ask = Delivery(source="fake", sender=Sender("alice"), room=room, what=Typed("handoff"))
+    opened = await assisted.receive(ask)
+    assert opened.form is not None
+    started = time.monotonic()
+    form = await assisted.assist_form(opened.form, ask, within=0.3)
+    assert time.monotonic() - started < 3
+    assert form is not None and form.note == NOT_ANSWERED
+    assert form.field("briefing") == opened.form.field("briefing")
+    assert "Authorization" not in fake.requests[0].headers  # no key: none sent
