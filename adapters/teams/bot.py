@@ -258,7 +258,8 @@ class SwarmTeamsBot(TeamsActivityHandler):
         data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
         command = str(data.get("command") or "").strip()
         delivery = self._delivery(turn_context.activity, Pressed(command), None)
-        form = self.entrance.form(delivery)
+        # Built on a store thread: the draft it opens with reads the timeline.
+        form = await self.entrance.in_thread(self.entrance.form, delivery)
         if form is None:
             return TaskModuleResponse(task=TaskModuleMessageResponse(
                 value=f"Nothing to fill in for `{command[:80]}`."))
