@@ -44,9 +44,10 @@ def _when(iso: str) -> str:
     return iso[:16].replace("T", " ") + " UTC"
 
 
-def gather(deps: Deps, case: Case, similar: bool = True) -> Facts:
+def gather(deps: Deps, case: Case, similar: bool = True, records: bool = True) -> Facts:
     """Reads only: safe on a reader thread, outside any transaction. `similar`: look for
-    similar resolved cases (a search; the handoff's briefing names them)."""
+    similar resolved cases (a search); `records`: each open decision's track record (a read
+    of the decision log); the handoff's briefing names both."""
     store = deps.store
     moods = store.journal.moods(case.id)
     mood = shift = None
@@ -62,7 +63,7 @@ def gather(deps: Deps, case: Case, similar: bool = True) -> Facts:
                   + (f" (outcome: {d.outcome})" if d.outcome else " (outcome open)")
                   for d in open_first)
     recs = tuple(record_line(d.risk, r) for d in open_first if d.outcome is None
-                 for r in [record_for(store, d)] if r.total)
+                 for r in [record_for(store, d)] if r.total) if records else ()
     notes = tuple(e.text for e in store.timeline.events(case.id) if e.kind == "note")[-3:]
     return Facts(
         case=case, mood=mood, mood_shift=shift, tried=store.cases.last_tried(case.id),

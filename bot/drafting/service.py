@@ -51,7 +51,8 @@ def timeline_text(kind: str, f: timeline.Facts, new_entries: int = 0) -> str:
 
 
 def timeline_draft(deps: Deps, case: Case, kind: str, new_entries: int = 0) -> Drafted:
-    facts = timeline.gather(deps, case, similar=kind == "handoff")
+    handoff = kind == "handoff"
+    facts = timeline.gather(deps, case, similar=handoff, records=handoff)
     return Drafted(timeline_text(kind, facts, new_entries),
                    timeline.TIMELINE_MODEL, timeline.TIMELINE_VERSION)
 
@@ -62,7 +63,8 @@ def ask_for(deps: Deps, case: Case, kind: str, asked_by: str,
     case may not be sent (privacy.may_send)."""
     if deps.assistant is None or not may_send(case):
         return None
-    facts = timeline.gather(deps, case, similar=False)  # never sent: other customers
+    # Similar cases are never sent: their customers are other customers.
+    facts = timeline.gather(deps, case, similar=False, records=kind == "handoff")
     holders = Placeholders.of(case, deps.store.helpdesk.link_of(case.id))
     return ask(kind, facts, asked_by, timeline_text(kind, facts, new_entries), holders,
                deps.config.assistant.send_customer_data)
