@@ -199,3 +199,13 @@ async def test_a_platform_deadline_shorter_than_the_clients_timeout_still_opens_
     assert form is not None and form.note == NOT_ANSWERED
     assert form.field("briefing") == opened.form.field("briefing")
     assert "Authorization" not in fake.requests[0].headers  # no key: none sent
+
+
+async def test_send_customer_data_true_sends_the_text_as_it_is(
+        assisted: Entrance, fake: FakeOpenAI) -> None:
+    room = await _case(assisted)
+    assisted.deps.config.assistant.send_customer_data = True
+    await Say(assisted).replies("alice", "handoff @bob draft", room)
+    [sent] = fake.requests
+    assert "Acme Corp" in sent.text and "ann.smith@acme.example" in sent.text
+    assert "[CUSTOMER]" not in sent.text
