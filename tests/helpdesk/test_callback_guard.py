@@ -16,6 +16,7 @@ from aiohttp import web
 from adapters.helpdesk.server import HELPDESK_RUNTIME
 from adapters.helpdesk.webhook.callbacks import CallbackPolicy, CallbackRefused
 from adapters.helpdesk.webhook.port import CALLBACK_SIGNATURE
+from bot.helpdesk import HelpdeskError
 from tests.helpdesk.conftest import CALLBACK_SECRET, body_of, hook_headers, settle, worked
 from tests.helpdesk.fake_callback import FakeCallback
 from tests.slack.harness import SlackHarness
@@ -165,3 +166,47 @@ def test_the_policy_checks_what_the_intake_and_the_port_check() -> None:
                 "http://10.0.0.6:8080/x", "https://hooks.acme.com.evil.com/"):
         with pytest.raises(CallbackRefused):
             policy.check(url)
+
+
+async def test_an_unsupported_scheme_is_a_refusal_not_retried() -> None:
+    from adapters.helpdesk.http import JsonApi, helpdesk_session
+
+    async with helpdesk_session() as session:
+        api = JsonApi("webhook", "", session, quote_errors=False)
+        for url in ("ftp://127.0.0.1:21/x", "gopher://127.0.0.1/x"):
+            with pytest.raises(HelpdeskError) as err:
+                await api.call("post the note", "POST", url, raw=b"{}")
+            assert not err.value.transient, err.value
+
+
+async def test_a_link_recorded_before_the_allowlist_changed_is_refused_at_send_time(
+        bot: SlackHarness, callback: tuple[FakeCallback, str]) -> None:
+    fake, url = callback
+    runtime = bot.client.server.app[HELPDESK_RUNTIME]
+    assert (await deliver(bot, "SF-20", url))[0] == 202
+    await worked(bot)
+    await settle(bot)
+    hits = fake.hits
+    runtime.callbacks.origins = frozenset()  # the admin took the origin off the list
+    room = bot.store.cases.by_ref("SF-20").room_id
+    await bot.command("resolve fixed it", "UALICE", channel=room)
+    counts = await settle(bot)
+    assert fake.hits == hits and counts.get("failed", 0) == 1
+
+
+def test_the_config_check_names_a_bad_origin_and_a_shared_secret() -> None:
+    from adapters.checks import helpdesk_problems
+    from bot.config import Config
+
+    config = Config()
+    config.slack.enabled = True
+    config.helpdesk.webhook.enabled = True
+    config.helpdesk.webhook.callback_origins = ["https://ok.example.com", "ftp://x",
+                                                "https://a.example.com/path"]
+    problems = helpdesk_problems(config, {"SWARMBOT_WEBHOOK_SECRET": "same",
+                                          "SWARMBOT_CALLBACK_SECRET": "same"})
+    assert any("'ftp://x' is not https://host[:port]" in p for p in problems), problems
+    assert any("must be an origin only" in p for p in problems), problems
+    assert any("SWARMBOT_CALLBACK_SECRET must differ" in p for p in problems), problems
+    missing = helpdesk_problems(config, {"SWARMBOT_WEBHOOK_SECRET": "a"})
+    assert any("SWARMBOT_CALLBACK_SECRET" in p and "not set" in p for p in missing), missing
