@@ -1,0 +1,102 @@
+"""The server's edge in one process (adapters/edge.py): the header deadline, the idle
+keep-alive close, the connection cap's 503, the descriptor limit's warning. The same,
+at a thousand connections against a real `swarmbot serve`: tests/faults/test_slow_clients.py.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import resource
+import socket
+import time
+from collections.abc import AsyncIterator
+
+import pytest
+from aiohttp import web
+
+from adapters.edge import RESERVED_FDS, Edge, EdgeLimits, EdgeSite, descriptor_cap
+
+REQUEST = b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"
+
+
+@pytest.fixture
+async def edge_server() -> AsyncIterator[tuple[Edge, int]]:
+    edge = Edge(EdgeLimits(header_timeout=0.3, keepalive_timeout=1.2, max_connections=3))
+    app = web.Application(middlewares=[edge.middleware])
+
+    async def ok(request: web.Request) -> web.Response:
+        return web.Response(text="ok")
+
+    app.router.add_get("/ok", ok)
+    runner = web.AppRunner(app, keepalive_timeout=edge.limits.keepalive_timeout)
+    await runner.setup()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    await EdgeSite(runner, sock, edge).start()
+    try:
+        yield edge, sock.getsockname()[1]
+    finally:
+        await runner.cleanup()
+        sock.close()
+
+
+async def closed_after(reader: asyncio.StreamReader, limit: float = 5.0) -> tuple[float, bytes]:
+    started = time.monotonic()
+    data = await asyncio.wait_for(reader.read(), limit)
+    return time.monotonic() - started, data
+
+
+async def test_half_sent_headers_are_closed_after_the_header_timeout(
+        edge_server: tuple[Edge, int]) -> None:
+    edge, port = edge_server
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(REQUEST[:20])
+    took, data = await closed_after(reader)
+    assert data == b"" and 0.25 < took < 1.5, (took, data)
+    writer.close()
+
+
+async def test_a_kept_alive_connection_is_timed_again_for_its_next_request_and_when_idle(
+        edge_server: tuple[Edge, int]) -> None:
+    edge, port = edge_server
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(REQUEST)
+    assert (await reader.readuntil(b"ok")).startswith(b"HTTP/1.1 200")
+    writer.write(REQUEST[:20])  # the next request, half sent: the header deadline again
+    took, data = await closed_after(reader)
+    assert data == b"" and took < 1.0, took  # header_timeout, not keepalive_timeout
+    writer.close()
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(REQUEST)
+    assert (await reader.readuntil(b"ok")).startswith(b"HTTP/1.1 200")
+    took, data = await closed_after(reader)  # idle: keepalive_timeout
+    assert data == b"" and 1.0 < took < 3.0, took
+    writer.close()
+
+
+async def test_beyond_the_cap_a_connection_gets_503_and_the_held_ones_are_served(
+        edge_server: tuple[Edge, int]) -> None:
+    edge, port = edge_server
+    held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(3)]
+    reader, writer = await asyncio.open_connection("127.0.0.1", port)
+    writer.write(REQUEST)
+    _, answer = await closed_after(reader)
+    assert answer.startswith(b"HTTP/1.1 503") and b"Retry-After: 1" in answer, answer
+    assert edge.open == 3
+    r, w = held[0]
+    w.write(REQUEST)
+    assert (await r.readuntil(b"ok")).startswith(b"HTTP/1.1 200")
+    for _, w in held:
+        w.close()
+    writer.close()
+
+
+def test_a_low_descriptor_limit_lowers_the_cap_with_one_warning() -> None:
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    if hard == resource.RLIM_INFINITY:
+        pytest.skip("no hard descriptor limit here")
+    cap, warning = descriptor_cap(hard)  # more than the hard limit can hold
+    assert cap == hard - RESERVED_FDS
+    assert warning is not None and f"serving at most {cap} connections" in warning
+    assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == hard  # raised as far as it may
+    assert descriptor_cap(10) == (10, None)
