@@ -78,6 +78,8 @@ class Edge:
     def __init__(self, limits: EdgeLimits, cap: int | None = None) -> None:
         self.limits = limits
         self.cap = limits.max_connections if cap is None else cap
+        self.full_cap = self.cap
+        self._restore: asyncio.TimerHandle | None = None
         self.open = 0  # connections being served
         self.refusing = 0  # connections being answered 503
         self.watches: dict[RequestHandler, Watch] = {}
@@ -119,10 +121,20 @@ class Edge:
                           context: dict[str, Any]) -> None:
         """accept() out of descriptors: one summary line, not a traceback a second."""
         if "out of system resource" in str(context.get("message", "")):
+            # Something else holds descriptors too: serve fewer for a while, so that what
+            # can be accepted next is answered 503 rather than left waiting.
+            self.cap = min(self.cap, max(1, self.open - MAX_REFUSING))
+            if self._restore is None:
+                self._restore = loop.call_later(SUMMARY_EVERY, self._restore_cap)
             self.note("accept_failed", "accept() failed: out of file descriptors (%s); "
-                      "new connections wait in the backlog", context.get("exception"))
+                      "serving at most %d connections for %g s", context.get("exception"),
+                      self.cap, SUMMARY_EVERY)
             return
         loop.default_exception_handler(context)
+
+    def _restore_cap(self) -> None:
+        self._restore = None
+        self.cap = self.full_cap
 
 
 class Watch(asyncio.Protocol):

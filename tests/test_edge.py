@@ -100,3 +100,65 @@ def test_a_low_descriptor_limit_lowers_the_cap_with_one_warning() -> None:
     assert warning is not None and f"serving at most {cap} connections" in warning
     assert resource.getrlimit(resource.RLIMIT_NOFILE)[0] == hard  # raised as far as it may
     assert descriptor_cap(10) == (10, None)
+
+
+SERVER = """
+import asyncio, logging, resource, socket, sys
+from aiohttp import web
+from adapters.edge import Edge, EdgeLimits, EdgeSite
+logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
+resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[1]), int(sys.argv[1])))
+
+async def main():
+    edge = Edge(EdgeLimits(header_timeout=30, max_connections=10000))  # the cap ignores it
+    asyncio.get_running_loop().set_exception_handler(edge.on_loop_exception)
+    app = web.Application(middlewares=[edge.middleware])
+    runner = web.AppRunner(app)
+    await runner.setup()
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    await EdgeSite(runner, sock, edge).start()
+    print(sock.getsockname()[1], flush=True)
+    await asyncio.sleep(3600)
+
+asyncio.run(main())
+"""
+
+
+async def test_out_of_descriptors_new_connections_get_503_and_the_log_a_few_lines() -> None:
+    """A cap above what the descriptor limit holds (something else took descriptors):
+    accept() fails, the edge serves fewer for a while, and what it can accept is 503."""
+    import sys
+
+    from testkit import REPO
+
+    proc = await asyncio.create_subprocess_exec(
+        sys.executable, "-c", SERVER, "128", cwd=REPO, stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE)
+    try:
+        assert proc.stdout is not None and proc.stderr is not None
+        port = int(await asyncio.wait_for(proc.stdout.readline(), 30))
+        held = [await asyncio.open_connection("127.0.0.1", port) for _ in range(200)]
+        for _, w in held:
+            w.write(REQUEST[:10])
+
+        async def late() -> bytes:
+            reader, writer = await asyncio.open_connection("127.0.0.1", port)
+            writer.write(REQUEST)
+            try:
+                return await asyncio.wait_for(reader.read(), 10)
+            finally:
+                writer.close()
+
+        await asyncio.sleep(0.5)
+        for _, w in held[:20]:  # descriptors come free: the next accepts are refusals
+            w.transport.abort()
+        answers = await asyncio.gather(*(late() for _ in range(5)))
+        assert all(a.startswith(b"HTTP/1.1 503") for a in answers), answers
+    finally:
+        proc.kill()
+        await proc.wait()
+    assert proc.stderr is not None
+    lines = (await proc.stderr.read()).decode().splitlines()
+    assert len(lines) < 10 and not [line for line in lines if "Traceback" in line], lines
+    assert any("accept() failed: out of file descriptors" in line for line in lines), lines
