@@ -6,6 +6,7 @@ at a thousand connections against a real `swarmbot serve`: tests/faults/test_slo
 from __future__ import annotations
 
 import asyncio
+import logging
 import resource
 import socket
 import time
@@ -162,3 +163,43 @@ async def test_out_of_descriptors_new_connections_get_503_and_the_log_a_few_line
     lines = (await proc.stderr.read()).decode().splitlines()
     assert len(lines) < 10 and not [line for line in lines if "Traceback" in line], lines
     assert any("accept() failed: out of file descriptors" in line for line in lines), lines
+
+
+async def test_a_client_gone_mid_body_is_one_debug_line(
+        caplog: pytest.LogCaptureFixture) -> None:
+    from adapters.boundary import Rejected, read_body
+
+    app = web.Application()
+    reading = asyncio.Event()
+
+    async def take(request: web.Request) -> web.Response:
+        reading.set()
+        try:
+            await read_body(request)
+        except Rejected as err:
+            return err.response()
+        return web.Response(text="ok")
+
+    app.router.add_post("/take", take)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    site = web.TCPSite(runner, "127.0.0.1", 0)
+    await site.start()
+    port = runner.addresses[0][1]
+    caplog.set_level(logging.DEBUG)
+    try:
+        reader, writer = await asyncio.open_connection("127.0.0.1", port)
+        writer.write(b"POST /take HTTP/1.1\r\nHost: x\r\nContent-Length: 900\r\n\r\nabc")
+        await writer.drain()
+        await asyncio.wait_for(reading.wait(), 10)  # the handler is reading the body
+        writer.transport.abort()
+        for _ in range(100):
+            if any("went away" in r.getMessage() for r in caplog.records):
+                break
+            await asyncio.sleep(0.02)
+    finally:
+        await runner.cleanup()
+    ours = [r for r in caplog.records if r.name.startswith(("swarmbot", "aiohttp"))
+            and r.levelno >= logging.DEBUG and "went away" in r.getMessage()]
+    assert [r.levelno for r in ours] == [logging.DEBUG], [r.getMessage() for r in ours]
+    assert not [r for r in caplog.records if r.levelno >= logging.WARNING or r.exc_info]
