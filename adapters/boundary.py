@@ -8,6 +8,7 @@ error id that the answer carries (`internal_error`).
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 
@@ -19,21 +20,32 @@ from aiohttp import web
 # A module constant, not a config key: bot/config.py belongs to the config's owner.
 MAX_BODY_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024
+# Seconds a request's body may take to arrive ([server] body_timeout, set by `serve`).
+BODY_TIMEOUT = web.AppKey("body_timeout", float)
+DEFAULT_BODY_TIMEOUT = 10.0
+log = logging.getLogger("swarmbot.boundary")
 
 
 class Rejected(Exception):
     """A request refused at the boundary: `status` and one line for the client; with
     `retry_after` (seconds) the refusal is temporary (503) and says when to try again."""
 
-    def __init__(self, status: int, reason: str, retry_after: int | None = None) -> None:
+    def __init__(self, status: int, reason: str, retry_after: int | None = None,
+                 quiet: bool = False) -> None:
         super().__init__(reason)
         self.status = status
         self.reason = reason
         self.retry_after = retry_after
+        # A slow client or one gone mid-body: worth a debug line at most, and the
+        # connection is closed after the answer (it is not one to keep alive).
+        self.quiet = quiet
 
     def response(self) -> web.Response:
         headers = {} if self.retry_after is None else {"Retry-After": str(self.retry_after)}
-        return web.json_response({"error": self.reason}, status=self.status, headers=headers)
+        resp = web.json_response({"error": self.reason}, status=self.status, headers=headers)
+        if self.quiet:
+            resp.force_close()
+        return resp
 
 
 async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
@@ -45,10 +57,23 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
     if request.content_length is not None and request.content_length > limit:
         raise too_big
     body = bytearray()
-    while chunk := await request.content.read(_CHUNK):
-        body += chunk
-        if len(body) > limit:
-            raise too_big
+    timeout = request.config_dict.get(BODY_TIMEOUT, DEFAULT_BODY_TIMEOUT)
+    try:
+        async with asyncio.timeout(timeout):
+            while chunk := await request.content.read(_CHUNK):
+                body += chunk
+                if len(body) > limit:
+                    raise too_big
+    except TimeoutError:
+        log.debug("%s %s: the body did not arrive within %g s (%d bytes came)",
+                  request.method, request.path, timeout, len(body))
+        raise Rejected(408, f"the request body did not arrive within {timeout:g} s",
+                       quiet=True) from None
+    except ConnectionError as err:
+        # The client went away mid-body (aiohttp: "Connection lost"): nobody reads the answer.
+        log.debug("%s %s: the client went away mid-body (%s)", request.method,
+                  request.path, type(err).__name__)
+        raise Rejected(400, "the request body was cut short", quiet=True) from None
     return bytes(body)
 
 

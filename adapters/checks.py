@@ -17,7 +17,8 @@ from pathlib import Path
 from urllib.parse import urlparse
 
 from adapters.assistant.checks import assistant_problems
-from bot.config import Config, JiraConfig, ZendeskConfig
+from adapters.helpdesk.webhook.callbacks import origin_problems
+from bot.config import Config, JiraConfig, WebhookConfig, ZendeskConfig
 from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import ConfigError
 from bot.scheduler import schedule_problems
@@ -82,6 +83,11 @@ def server_problems(config: Config, port: int | None) -> list[str]:
         problem = url_problem(f"[server] {key}", value) if value or key == "public_url" else None
         if problem:
             problems.append(problem)
+    for key in ("header_timeout", "body_timeout", "keepalive_timeout"):
+        if not getattr(config.server, key) > 0:
+            problems.append(f"[server] {key} must be a number of seconds above 0")
+    if config.server.max_connections < 1:
+        problems.append("[server] max_connections must be at least 1")
     if not (config.slack.enabled or config.teams.enabled):
         problems.append("nothing to serve: add a [slack] or [teams] section to the config "
                         "(see config.example.toml); `swarmbot shell` needs no server")
@@ -151,6 +157,14 @@ def helpdesk_problems(config: Config, env: Mapping[str, str]) -> list[str]:
             if "@" not in section.email:
                 problems.append(f"{where} email is not an email: give the agent the API "
                                 "token belongs to")
+        if isinstance(section, WebhookConfig) and section.callback_origins:
+            problems += origin_problems(section.callback_origins, f"{where} callback_origins")
+            secrets = [*secrets, "SWARMBOT_CALLBACK_SECRET"]
+            same = env.get("SWARMBOT_CALLBACK_SECRET", "").strip()
+            if same and same == env.get("SWARMBOT_WEBHOOK_SECRET", "").strip():
+                problems.append("SWARMBOT_CALLBACK_SECRET must differ from "
+                                "SWARMBOT_WEBHOOK_SECRET (a write-back must never pass "
+                                "for a delivery)")
         if section.platform and section.platform not in served:
             problems.append(f"{where} platform {section.platform!r} is not served here "
                             f"(served: {', '.join(sorted(served)) or 'none'})")

@@ -17,7 +17,9 @@ import socket
 from aiohttp import web
 
 from adapters.bootstrap import build_server, checked_config, open_config_store
+from adapters.boundary import BODY_TIMEOUT
 from adapters.checks import bind_listener
+from adapters.edge import Edge, EdgeLimits, EdgeSite, descriptor_cap
 from adapters.logs import LEVELS, setup_logging
 from bot.config import Config
 from bot.web.ops import STOPPING
@@ -55,13 +57,32 @@ def freeze_start_up_heap() -> None:
     gc.freeze()
 
 
+def edge_of(config: Config) -> Edge:
+    """The connection cap and timeouts of [server], the cap within the descriptor limit
+    (one warning line when the limit is below what max_connections needs)."""
+    s = config.server
+    limits = EdgeLimits(s.header_timeout, s.body_timeout, s.keepalive_timeout,
+                        s.max_connections)
+    cap, warning = descriptor_cap(limits.max_connections)
+    if warning:
+        log.warning("%s", warning)
+    return Edge(limits, cap)
+
+
 async def run(config: Config, sock: socket.socket) -> None:
+    edge = edge_of(config)
+    asyncio.get_running_loop().set_exception_handler(edge.on_loop_exception)
     app = await build_server(config)
-    runner = web.AppRunner(app, handle_signals=False)
+    app.middlewares.append(edge.middleware)
+    app[BODY_TIMEOUT] = config.server.body_timeout
+    # lingering_time: what is left of a refused body is read for 1 s at most, then closed.
+    runner = web.AppRunner(app, handle_signals=False,
+                           keepalive_timeout=config.server.keepalive_timeout,
+                           lingering_time=1.0)
     await runner.setup()
     freeze_start_up_heap()  # after start-up hooks (inbox replay), before the first request
     try:
-        await web.SockSite(runner, sock).start()
+        await EdgeSite(runner, sock, edge).start()
         host, port = sock.getsockname()[:2]
         log.info("%s", served_line(config, app, f"http://{host}:{port}"))
         stop = asyncio.Event()

@@ -28,6 +28,13 @@ class ServerConfig:
     # everyone who installs the app, and refuses to build without them.
     privacy_url: str = ""
     terms_url: str = ""
+    # Slow clients (README "What the HTTP entrances answer to bad requests"): seconds a
+    # request's headers, then its body, may take to arrive; seconds an idle kept-alive
+    # connection stays open; connections served at once (beyond it: 503).
+    header_timeout: float = 5.0
+    body_timeout: float = 10.0
+    keepalive_timeout: float = 15.0
+    max_connections: int = 4000
 
 
 @dataclass
@@ -130,6 +137,11 @@ class WebhookConfig:
     enabled: bool = False
     # SWARMBOT_WEBHOOK_SECRET comes from the environment.
     platform: str = ""
+    # Where write-backs may go: "https://host[:port]" ("http://" only where written so);
+    # a delivery's callback_url elsewhere is refused. SWARMBOT_CALLBACK_SECRET signs them.
+    callback_origins: list[str] = field(default_factory=list)
+    # Names in callback_origins that may resolve to private/loopback addresses.
+    callback_internal_hosts: list[str] = field(default_factory=list)
 
 
 @dataclass

@@ -58,3 +58,17 @@ def test_the_systemd_unit_runs_serve_and_does_not_restart_into_a_config_error() 
                                                     "/etc/swarmbot/config.toml"]
     assert re.search(r"^RestartPreventExitStatus=2$", unit, re.M)  # exit 2: fix the config
     assert re.search(r"^User=swarmbot$", unit, re.M)
+
+
+def test_the_shipped_unit_and_the_container_get_descriptors_for_the_connection_cap() -> None:
+    from adapters.edge import RESERVED_FDS
+    from bot.config import ServerConfig
+
+    needed = ServerConfig().max_connections + RESERVED_FDS
+    unit = (REPO / "deploy" / "swarmbot.service").read_text()
+    limit = re.search(r"^LimitNOFILE=(\d+)$", unit, re.M)
+    assert limit and int(limit.group(1)) >= needed
+    readme = (REPO / "README.md").read_text()
+    ulimit = re.search(r"--ulimit nofile=(\d+):(\d+)", readme)
+    assert ulimit and int(ulimit.group(1)) >= needed
+    assert "--ulimit nofile" in (REPO / "Dockerfile").read_text()

@@ -4,17 +4,22 @@ from __future__ import annotations
 
 import base64
 import json
+import logging
+from http import HTTPStatus
 from typing import Any
 
 import aiohttp
 
+from adapters.helpdesk.webhook.callbacks import refused_cause
 from bot.helpdesk import HelpdeskError
 from bot.metrics import PLATFORM_ERRORS
 
 TIMEOUT = aiohttp.ClientTimeout(total=20)
+log = logging.getLogger("swarmbot.helpdesk")
+LOGGED_BODY_CHARS = 300  # of a refusal's body, in the log (never shown to a person)
 
 
-def helpdesk_session() -> aiohttp.ClientSession:
+def helpdesk_session(connector: aiohttp.BaseConnector | None = None) -> aiohttp.ClientSession:
     """A session that never sends a request twice on its own.
 
     aiohttp resends a PUT or DELETE once when its connection drops (RFC 9110 calls them
@@ -24,7 +29,7 @@ def helpdesk_session() -> aiohttp.ClientSession:
     it (aio-libs/aiohttp#10790); `tests/helpdesk/test_faults_at_scale.py` fails if this
     stops working.
     """
-    session = aiohttp.ClientSession()
+    session = aiohttp.ClientSession(connector=connector)
     session._retry_connection = False
     return session
 
@@ -51,6 +56,14 @@ def error_text(data: Any) -> str:
     return "; ".join(messages)
 
 
+def short_reason(status: int) -> str:
+    """`HTTP 403 Forbidden`: the status and its standard phrase, nothing the target wrote."""
+    try:
+        return f"HTTP {status} {HTTPStatus(status).phrase}"
+    except ValueError:
+        return f"HTTP {status}"
+
+
 def basic_auth(login: str, password: str) -> dict[str, str]:
     """The Authorization header of HTTP Basic auth (RFC 7617, UTF-8). Built here because
     aiohttp 3.14 deprecates `BasicAuth` and `auth=` while its replacement,
@@ -60,12 +73,17 @@ def basic_auth(login: str, password: str) -> dict[str, str]:
 
 
 class JsonApi:
+    """`quote_errors`: a refusal's own words (Zendesk's, Jira's error fields) may be shown
+    to people; for a target nobody vouches for (a webhook's callback) only the status is.
+    Redirects are never followed: a 3xx is a refusal (it could point anywhere)."""
+
     def __init__(self, name: str, base_url: str, session: aiohttp.ClientSession,
-                 auth: dict[str, str] | None = None) -> None:
+                 auth: dict[str, str] | None = None, quote_errors: bool = True) -> None:
         self.name = name
         self.base = base_url.rstrip("/")
         self.session = session
         self.auth = auth or {}
+        self.quote_errors = quote_errors
 
     async def call(self, action: str, method: str, path: str, *, body: Any = None,
                    params: dict[str, str] | None = None,
@@ -75,12 +93,17 @@ class JsonApi:
             async with self.session.request(
                     method, url, json=body if raw is None else None, data=raw, params=params,
                     headers={"Accept": "application/json", **self.auth, **(headers or {})},
-                    timeout=TIMEOUT) as resp:
+                    timeout=TIMEOUT, allow_redirects=False) as resp:
                 text = await resp.text()
                 status = resp.status
                 retry_after = _retry_after(resp.headers.get("Retry-After"))
+        except (aiohttp.InvalidURL, aiohttp.NonHttpUrlClientError) as err:
+            PLATFORM_ERRORS.labels(self.name, action).inc()
+            raise HelpdeskError(action, "the URL is not one that can be called") from err
         except (aiohttp.ClientError, TimeoutError) as err:
             PLATFORM_ERRORS.labels(self.name, action).inc()
+            if (refused := refused_cause(err)) is not None:  # not ours to retry
+                raise HelpdeskError(action, refused.reason) from err
             # The request may or may not have reached the helpdesk: callers that write
             # check before writing again (note markers, the assignee read first).
             raise HelpdeskError(action, f"{type(err).__name__}", transient=True) from err
@@ -92,8 +115,14 @@ class JsonApi:
             PLATFORM_ERRORS.labels(self.name, action).inc()
             raise HelpdeskError(action, f"HTTP {status}", transient=True,
                                 retry_after=retry_after)
-        if status >= 400:
+        if status >= 300:
             PLATFORM_ERRORS.labels(self.name, action).inc()
-            words = error_text(data)
-            raise HelpdeskError(action, f"HTTP {status}" + (f" ({words})" if words else ""))
+            log.info("%s: %s answered %s: %s", self.name, action, status,
+                     text[:LOGGED_BODY_CHARS].replace("\n", " "))
+            if status < 400:
+                raise HelpdeskError(action, f"{short_reason(status)} (redirects are not "
+                                            "followed)")
+            words = error_text(data)[:200] if self.quote_errors else ""
+            raise HelpdeskError(action, f"HTTP {status} ({words})" if words
+                                else short_reason(status))
         return data

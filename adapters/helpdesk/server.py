@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from functools import partial
 from typing import Protocol
@@ -32,6 +32,7 @@ from adapters.boundary import (
 )
 from adapters.helpdesk.http import helpdesk_session
 from adapters.helpdesk.intake import json_object
+from adapters.helpdesk.webhook.callbacks import CallbackPolicy, CallbackRefused, GuardedResolver
 from bot.config import Config, require_secret
 from bot.errors import CommandError
 from bot.helpdesk import HelpdeskPort, Ticket
@@ -60,10 +61,29 @@ class HelpdeskRuntime:
     desks: dict[str, Desk] = field(default_factory=dict)
     # The webhooks' work after their answer (tests drain it; shutdown finishes what runs).
     work: Work = field(default_factory=Work)
+    # Where the generic webhook's write-backs may go (empty: a callback_url is refused),
+    # and its own session, whose resolver refuses addresses the policy does not allow.
+    callbacks: CallbackPolicy = field(default_factory=CallbackPolicy)
+    callback_session: aiohttp.ClientSession | None = None
 
     async def close(self) -> None:
         await self.work.stop()  # running work finishes; what waits stays in the inbox
         await self.session.close()
+        if self.callback_session is not None:
+            await self.callback_session.close()
+
+    def checked(self, desk: str, ticket: Ticket, own_host: str | None) -> Ticket:
+        """A generic webhook's callback_url only where callback_origins allow (400 naming
+        it); the other helpdesks write back to their own API and carry none."""
+        if not ticket.callback_url:
+            return ticket
+        if desk != "webhook":
+            return replace(ticket, callback_url=None)
+        try:
+            self.callbacks.check(ticket.callback_url, own_host)
+        except CallbackRefused as err:
+            raise Rejected(400, err.reason) from None
+        return ticket
 
 
 # Where the helpdesks' runtime hangs on the aiohttp Application (tests drain its work).
@@ -111,7 +131,19 @@ def start_helpdesks(config: Config, env: Mapping[str, str]) -> HelpdeskRuntime:
             chat_platform(config, h.jira.platform))
     if h.webhook.enabled:
         secret = require_secret("SWARMBOT_WEBHOOK_SECRET", "[helpdesk.webhook]", env)
-        runtime.ports["webhook"] = WebhookPort(secret, runtime.session)
+        runtime.callbacks = CallbackPolicy.of(
+            h.webhook.callback_origins, h.webhook.callback_internal_hosts,
+            [config.server.public_url, *(f"http://{host}:{config.server.port}" for host in
+                                         (config.server.host, "127.0.0.1", "localhost",
+                                          "[::1]"))])
+        callback_secret = ""
+        if h.webhook.callback_origins:
+            callback_secret = require_secret("SWARMBOT_CALLBACK_SECRET",
+                                             "[helpdesk.webhook] callback_origins", env)
+        runtime.callback_session = helpdesk_session(aiohttp.TCPConnector(
+            resolver=GuardedResolver(runtime.callbacks)))
+        runtime.ports["webhook"] = WebhookPort(callback_secret, runtime.callback_session,
+                                               runtime.callbacks)
         runtime.desks["webhook"] = WebhookIntake(secret, chat_platform(config,
                                                                       h.webhook.platform))
     return runtime
@@ -131,7 +163,7 @@ def add_helpdesk_routes(app: web.Application, runtime: HelpdeskRuntime,
             body = await read_body(request, MAX_WEBHOOK_BYTES)
             desk.verify(request.headers, body, core.deps.now())  # before parsing anything
             check_media_type(request, ("application/json",))
-            ticket = desk.ticket(json_object(body))
+            ticket = runtime.checked(desk.name, desk.ticket(json_object(body)), request.host)
             key = desk.delivery_key(request.headers, body)
         except Rejected as err:
             return err.response()

@@ -175,8 +175,9 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
             check_signature(verifier, raw, request.headers)
             read = classify(raw, media)
         except Rejected as err:
-            log.info("slack: refused a request to %s: %s %s", EVENTS_PATH, err.status,
-                     err.reason)
+            if not err.quiet:  # a slow client or one gone: read_body logged it (debug)
+                log.info("slack: refused a request to %s: %s %s", EVENTS_PATH, err.status,
+                         err.reason)
             return err.response()
         if read.kind == "app_rate_limited":
             # Slack stopped sending this workspace's events for a minute: nothing to do

@@ -116,8 +116,9 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
                 raise Rejected(401, "unauthorized") from err
             activity = parse_activity(raw)
         except Rejected as err:
-            log.info("Teams: refused a request to /api/messages: %s %s (%s)", err.status,
-                     err.reason, err.__cause__ or "")
+            if not err.quiet:  # a slow client or one gone: read_body logged it (debug)
+                log.info("Teams: refused a request to /api/messages: %s %s (%s)", err.status,
+                         err.reason, err.__cause__ or "")
             return err.response()
         except KeysUnavailable as err:
             return _keys_unavailable(err)

@@ -10,6 +10,7 @@ import json
 import time
 from datetime import UTC, datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 import pytest
 
@@ -27,9 +28,10 @@ from tests.slack.conftest import SECRETS, api_url, fake_slack, slack_config, web
 from tests.slack.harness import SlackHarness
 
 ZD_SECRET, JIRA_SECRET, HOOK_SECRET = "zd-hook-secret", "jira-hook-secret", "hook-secret"
+CALLBACK_SECRET = "callback-secret"
 ENV = {**SECRETS, "ZENDESK_API_TOKEN": "zd-token", "ZENDESK_WEBHOOK_SECRET": ZD_SECRET,
        "JIRA_API_TOKEN": "jira-token", "JIRA_WEBHOOK_SECRET": JIRA_SECRET,
-       "SWARMBOT_WEBHOOK_SECRET": HOOK_SECRET}
+       "SWARMBOT_WEBHOOK_SECRET": HOOK_SECRET, "SWARMBOT_CALLBACK_SECRET": CALLBACK_SECRET}
 
 
 def zendesk_headers(body: bytes, at: datetime | None = None, invocation: str = "inv-1",
@@ -45,6 +47,11 @@ def zendesk_headers(body: bytes, at: datetime | None = None, invocation: str = "
 def hook_headers(body: bytes, secret: str = HOOK_SECRET) -> dict[str, str]:
     sig = hmac.new(secret.encode(), body, hashlib.sha256).hexdigest()
     return {"Content-Type": "application/json", "X-Swarmbot-Signature": f"sha256={sig}"}
+
+
+def origin(url: str) -> str:
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}"
 
 
 def body_of(**fields: Any) -> bytes:
@@ -68,7 +75,7 @@ async def jira(aiohttp_server) -> tuple[FakeJira, str]:
 
 @pytest.fixture
 async def callback(aiohttp_server) -> tuple[FakeCallback, str]:
-    fake = FakeCallback(HOOK_SECRET)
+    fake = FakeCallback(CALLBACK_SECRET)
     server = await aiohttp_server(fake.app, host="127.0.0.1")
     return fake, str(server.make_url("/swarm-events"))
 
@@ -84,7 +91,8 @@ def people(fake_slack: FakeSlack) -> FakeSlack:  # noqa: F811
 
 @pytest.fixture
 async def bot(aiohttp_client, people: FakeSlack, slack_config: Config,  # noqa: F811
-              zendesk: FakeZendesk, jira: tuple[FakeJira, str]) -> SlackHarness:
+              zendesk: FakeZendesk, jira: tuple[FakeJira, str],
+              callback: tuple[FakeCallback, str]) -> SlackHarness:
     slack_config.helpdesk.zendesk.enabled = True
     slack_config.helpdesk.zendesk.api_url = zendesk.base_url
     slack_config.helpdesk.zendesk.email = "bot@acme.test"
@@ -92,6 +100,8 @@ async def bot(aiohttp_client, people: FakeSlack, slack_config: Config,  # noqa: 
     slack_config.helpdesk.jira.api_url = jira[1]
     slack_config.helpdesk.jira.email = "bot@acme.test"
     slack_config.helpdesk.webhook.enabled = True
+    # The fake callback listens on loopback: allowed by its address, written out.
+    slack_config.helpdesk.webhook.callback_origins = [origin(callback[1])]
     slack_config.helpdesk.backoff_ms = 1  # retries without waiting in tests
     slack_config.outbox.base_delay = 0.01  # and the outbox's too
     slack_config.outbox.max_delay = 0.05

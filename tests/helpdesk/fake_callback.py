@@ -9,6 +9,7 @@ from typing import Any
 from aiohttp import web
 
 from adapters.helpdesk.webhook.intake import sign
+from adapters.helpdesk.webhook.port import CALLBACK_SIGNATURE
 from tests.helpdesk.faults import Faults
 
 
@@ -19,6 +20,9 @@ class FakeCallback:
         self.received = 0
         self.deliveries: Counter[str] = Counter()  # event id -> times it arrived
         self.faults = Faults(seed=3)
+        self.hits = 0  # every request that reached it, signed or not
+        self.redirect_to: str | None = None  # answer 307 there instead
+        self.refusal: tuple[int, str] | None = None  # answer this status and body instead
         self.app = web.Application()
         self.app.router.add_post("/swarm-events", self._receive)
 
@@ -26,8 +30,13 @@ class FakeCallback:
         return [e for e in self.events if e["ticket_id"] == ticket_id]
 
     async def _receive(self, request: web.Request) -> web.Response:
+        self.hits += 1
         raw = await request.read()
-        if request.headers.get("X-Swarmbot-Signature") != f"sha256={sign(self.secret, raw)}":
+        if self.redirect_to is not None:
+            raise web.HTTPTemporaryRedirect(self.redirect_to)
+        if self.refusal is not None:
+            return web.Response(status=self.refusal[0], text=self.refusal[1])
+        if request.headers.get(CALLBACK_SIGNATURE) != f"sha256={sign(self.secret, raw)}":
             return web.json_response({"error": "bad signature"}, status=401)
         if (refused := self.faults.before(request)) is not None:
             return refused
