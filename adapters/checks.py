@@ -93,6 +93,25 @@ def slack_secret_names(config: Config) -> list[str]:
     return ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
 
 
+def oauth_secret_names(config: Config) -> list[str]:
+    names = ["SLACK_CLIENT_SECRET", "SWARMBOT_TOKEN_KEY"]
+    return names if config.slack.oauth.client_id.strip() else ["SLACK_CLIENT_ID", *names]
+
+
+def oauth_key_problems(env: Mapping[str, str]) -> list[str]:
+    """SWARMBOT_TOKEN_KEY, when set, must be Fernet keys (its absence is reported apart)."""
+    from adapters.slack.sealing import KEY_VARIABLE, Sealer
+
+    value = env.get(KEY_VARIABLE, "").strip()
+    if not value:
+        return []
+    try:
+        Sealer([k.strip() for k in value.split(",") if k.strip()])
+    except ConfigError as err:
+        return err.problems
+    return []
+
+
 def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
     problems = []
     missing = []
@@ -101,6 +120,9 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         problem = url_problem("[slack] api_url", config.slack.api_url)
         if problem:
             problems.append(problem)
+        if config.slack.oauth.enabled:
+            missing += [(n, "[slack.oauth]") for n in oauth_secret_names(config)]
+            problems += oauth_key_problems(env)
     teams = config.teams
     if teams.enabled:
         if teams.graph.enabled:

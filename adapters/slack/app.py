@@ -20,6 +20,7 @@ from slack_bolt.app.async_app import AsyncApp
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.lazy_listener.async_internals import to_runnable_function
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
@@ -46,11 +47,17 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 
 
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
-                   intake: Intake, verify_requests: bool = True) -> AsyncApp:
+                   intake: Intake, verify_requests: bool = True,
+                   oauth_flow: AsyncOAuthFlow | None = None) -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
-    app = AsyncApp(token=token, signing_secret=signing_secret or None, client=client,
+    # With OAuth (adapters/slack/oauth.py) Bolt authorizes each request with its workspace's
+    # installation, and drops the tokens on app_uninstalled / tokens_revoked.
+    app = AsyncApp(token=None if oauth_flow else token, oauth_flow=oauth_flow,
+                   signing_secret=signing_secret or None, client=client,
                    process_before_response=True, name="swarmbot",
                    request_verification_enabled=verify_requests)
+    if oauth_flow is not None:
+        app.enable_token_revocation_listeners()
     app.listener_runner.lazy_listener_runner = TrackedLazyRunner(app.logger, intake.work)
     dispatcher, spec = intake.dispatcher, intake.spec
 
@@ -63,6 +70,10 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         admitted = await intake.admit(body, request.raw_body,
                                       request.headers.get("x-slack-retry-num", [None])[0])
         if admitted is not None:
+            if admitted.not_served:
+                answer = intake.not_served(admitted)
+                return BoltResponse(status=200, body=answer.text or "",
+                                    headers={"content-type": answer.content_type})
             if admitted.seen:
                 return BoltResponse(status=200, body="")
             context["delivery"] = admitted.delivery

@@ -127,3 +127,9 @@ def m021_inbox_failed(db: Database) -> None:
     """Issue 23: a delivery whose command hit a bug is closed as failed (with the error id
     the user was told), never replayed; pending rows are those neither done nor failed."""
     run_script(db, schema.INBOX_FAILED)
+
+
+@migrations()
+def m025_app_installations(db: Database) -> None:
+    """Issue 27: Slack installations by OAuth (tokens sealed) and OAuth states."""
+    run_script(db, schema.APP_INSTALLATIONS)

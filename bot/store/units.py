@@ -9,12 +9,14 @@ from bot.store.base import SqlDb
 from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
 from bot.store.helpdesk import SqlHelpdesk
+from bot.store.installations import SqlInstallations
 from bot.store.interfaces import (
     Cases,
     DigestKept,
     DigestReads,
     Helpdesk,
     Inbox,
+    Installations,
     Journal,
     Nudges,
     Outbox,
@@ -52,6 +54,7 @@ class Repositories:
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    installations: Installations
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
@@ -72,3 +75,4 @@ class Repositories:
         self.helpdesk = SqlHelpdesk(db)
         self.search = search
         self.nudges = SqlNudges(db)
+        self.installations = SqlInstallations(db)
