@@ -137,8 +137,9 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         elif not teams.swarm_channel_id.strip():
             problems.append("[teams] swarm_channel_id is empty: give the channel where each "
                             "swarm gets a thread (19:...@thread.tacv2), or add [teams.graph]")
-        if env.get("MicrosoftAppId", "").strip():
-            missing.append(("MicrosoftAppPassword", "MicrosoftAppId being set"))
+        from adapters.teams.registration import registration_problems
+
+        problems += registration_problems(env)
     return problems + unset_variables(missing, env)
 
 
