@@ -123,6 +123,9 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         if config.slack.oauth.enabled:
             missing += [(n, "[slack.oauth]") for n in oauth_secret_names(config)]
             problems += oauth_key_problems(env)
+            problem = public_https_url_problem("[server] public_url", config.server.public_url)
+            if problem:  # Slack sends browsers back only to an https redirect URL
+                problems.append(f"{problem} ([slack.oauth] redirects to it)")
     teams = config.teams
     if teams.enabled:
         if teams.graph.enabled:

@@ -195,7 +195,8 @@ async def test_another_workspace_gets_one_line_and_nothing_of_the_served_one(
 
 def test_oauth_without_its_secrets_stops_start_up_in_one_line(tmp_path: Any) -> None:
     cfg = tmp_path / "config.toml"
-    cfg.write_text(f'[store]\npath = "{tmp_path}/s.db"\n[slack]\n[slack.oauth]\n'
+    cfg.write_text(f'[server]\npublic_url = "https://swarm.example.com"\n'
+                   f'[store]\npath = "{tmp_path}/s.db"\n[slack]\n[slack.oauth]\n'
                    f'client_id = "{CLIENT_ID}"\n', encoding="utf-8")
     with pytest.raises(ConfigError) as err:
         checked_config(str(cfg), "serve", env=SECRETS)
