@@ -17,6 +17,7 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.lazy_listener.async_internals import to_runnable_function
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
@@ -27,6 +28,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_ack import Work, run_logged
 from adapters.slack import ids
+from adapters.slack.authorize import ServedOrInstalled
 from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
 from handlers.delivery import Delivery
 
@@ -48,11 +50,22 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
                    intake: Intake, verify_requests: bool = True,
-                   oauth_flow: AsyncOAuthFlow | None = None) -> AsyncApp:
+                   oauth_flow: AsyncOAuthFlow | None = None,
+                   served_team: str = "", bot_user_id: str = "") -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
     # With OAuth (adapters/slack/oauth.py) Bolt authorizes each request with its workspace's
-    # installation, and drops the tokens on app_uninstalled / tokens_revoked.
+    # installation (the served workspace with `token`, authorize.py), and drops the tokens
+    # on app_uninstalled / tokens_revoked.
+    authorize = None
+    if oauth_flow is not None:
+        settings = oauth_flow.settings
+        authorize = ServedOrInstalled(AsyncInstallationStoreAuthorize(
+            installation_store=settings.installation_store, client_id=settings.client_id,
+            client_secret=settings.client_secret, logger=log, bot_only=True, client=client),
+            served_team, token, bot_user_id)
+    # Bolt types `authorize` as a function, and takes an AsyncAuthorize as it is.
     app = AsyncApp(token=None if oauth_flow else token, oauth_flow=oauth_flow,
+                   authorize=authorize,  # type: ignore[arg-type]
                    signing_secret=signing_secret or None, client=client,
                    process_before_response=True, name="swarmbot",
                    request_verification_enabled=verify_requests)

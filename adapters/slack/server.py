@@ -174,7 +174,8 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     bolt = build_bolt_app(token=runtime.secrets.bot_token,
                           signing_secret=runtime.secrets.signing_secret,
                           verify_requests=not config.slack.socket_mode,
-                          client=bolt_client(runtime.client), intake=intake, oauth_flow=flow)
+                          client=bolt_client(runtime.client), intake=intake, oauth_flow=flow,
+                          served_team=runtime.team_id, bot_user_id=runtime.bot_user_id)
     runtime.bolt, runtime.dispatcher = bolt, dispatcher
     app[SLACK_RUNTIME] = runtime
 

@@ -247,3 +247,37 @@ async def test_an_expired_state_is_refused(tmp_path: Any, fake_slack: FakeSlack,
         assert store.installations.find_bot("slack", "", "T0002") is None
     finally:
         core.close()
+
+
+async def test_the_served_workspace_needs_no_oauth_install_for_what_bolt_answers(
+        bot: SlackHarness, fake_slack: FakeSlack) -> None:
+    """The Home tab goes through Bolt, whose authorize reads the installation store: the
+    served workspace (SLACK_BOT_TOKEN's) is authorized with that token when it has not
+    also been installed by OAuth."""
+    resp = await bot.event({"type": "app_home_opened", "user": "UANN", "tab": "home"})
+    assert resp.status == 200
+    assert [v["user_id"] for v in fake_slack.views if v["method"] == "views.publish"] == \
+        ["UANN"]
+    # Another workspace that never installed the app gets nothing from it.
+    other = signed_event("app_home_opened", "T0009", user="UEVE", tab="home")
+    assert (await bot.post(json.dumps(other), "application/json")).status == 200
+    await bot.drain()
+    assert len([v for v in fake_slack.views if v["method"] == "views.publish"]) == 1
+
+
+async def test_an_org_wide_install_serves_bolts_authorize_for_any_workspace_of_the_org(
+        bot: SlackHarness, fake_slack: FakeSlack) -> None:
+    org = Workspace("", "Acme Grid", enterprise_id="E0001", enterprise_name="Acme Grid",
+                    org_wide=True)
+    status, page = await Browser(bot).install(fake_slack, org)
+    assert status == 200 and "installed in Acme Grid" in page
+    token = fake_slack.installed[0]["access_token"]
+    store = installations(bot)
+    for team in ("T0101", "T0202"):  # any workspace of the org, by the org's installation
+        found = await store.async_find_bot(enterprise_id="E0001", team_id=team,
+                                           is_enterprise_install=True)
+        assert found is not None and found.bot_token == token and found.is_enterprise_install
+    # Not another org's, and not a workspace's own (per-workspace) installation.
+    assert await store.async_find_bot(enterprise_id="E0002", team_id=None,
+                                      is_enterprise_install=True) is None
+    assert await store.async_find_bot(enterprise_id="E0001", team_id="T0101") is None
