@@ -281,3 +281,16 @@ async def test_an_org_wide_install_serves_bolts_authorize_for_any_workspace_of_t
     assert await store.async_find_bot(enterprise_id="E0002", team_id=None,
                                       is_enterprise_install=True) is None
     assert await store.async_find_bot(enterprise_id="E0001", team_id="T0101") is None
+
+
+async def test_one_state_sent_back_twice_at_once_installs_once(
+        bot: SlackHarness, fake_slack: FakeSlack) -> None:
+    import asyncio
+
+    browser = Browser(bot)
+    state = (await browser.add_to_slack())["state"]
+    answers = await asyncio.gather(*(
+        browser.back_from_slack(f"code={fake_slack.authorize(BETA)}&state={state}")
+        for _ in range(2)))
+    assert sorted(status for status, _ in answers) == [200, 401]
+    assert len(fake_slack.calls_to("oauth.v2.access")) == 1
