@@ -99,8 +99,10 @@ def build_flow(config: Config, secrets: OAuthSecrets, book: InstallationBook,
                                 f"Type {slash} help in any channel to start."))
 
     async def failure(args: AsyncFailureArgs) -> BoltResponse:
-        why = _FAILURES.get(args.reason, f"Slack answered: {args.reason}.")
-        log.info("slack: an installation was refused: %s", args.reason)
+        # `reason` may be the callback's own `error` parameter: anybody's text, cut short.
+        reason = args.reason[:100]
+        why = _FAILURES.get(reason, f"Slack answered: {reason}.")
+        log.info("slack: an installation was refused: %r", reason)
         return _html(args.suggested_status_code,
                      _page("swarmbot was not installed", f"{why} Nothing was installed.",
                            (install_path, "Start again: Add to Slack")))
