@@ -58,11 +58,19 @@ async def _teams_online(config: Config, env: Mapping[str, str]) -> list[str]:
     return []
 
 
-def summary(config: Config) -> str:
+def summary(config: Config, env: Mapping[str, str] | None = None) -> str:
     on = [name for name, enabled in (("slack", config.slack.enabled),
                                      ("teams", config.teams.enabled)) if enabled]
-    return (f"{config.source}: OK (adapters: {', '.join(on) or 'none, shell only'}; "
+    line = (f"{config.source}: OK (adapters: {', '.join(on) or 'none, shell only'}; "
             f"store {config.store.path}; listens on {config.server.host}:{config.server.port})")
+    if config.teams.enabled:
+        from adapters.teams.registration import registration_of
+
+        line += "\n" + registration_of(os.environ if env is None else env).describe()
+    if config.slack.enabled and config.slack.oauth.enabled:
+        line += (f"\nSlack: installable by OAuth at {config.server.public_url.rstrip('/')}"
+                 f"{config.slack.oauth.install_path}")
+    return line
 
 
 def cmd_check(args: argparse.Namespace) -> int:
@@ -72,7 +80,9 @@ def cmd_check(args: argparse.Namespace) -> int:
         problems = asyncio.run(online_problems(config, env))
         if problems:
             raise ConfigError(*problems)
-    print(summary(config) + (" and the platforms accepted its tokens" if args.online else ""))
+    lines = summary(config, env).split("\n")
+    lines[0] += " and the platforms accepted its tokens" if args.online else ""
+    print("\n".join(lines))
     return 0
 
 

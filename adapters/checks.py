@@ -100,6 +100,25 @@ def slack_secret_names(config: Config) -> list[str]:
     return ["SLACK_BOT_TOKEN", "SLACK_SIGNING_SECRET"]
 
 
+def oauth_secret_names(config: Config) -> list[str]:
+    names = ["SLACK_CLIENT_SECRET", "SWARMBOT_TOKEN_KEY"]
+    return names if config.slack.oauth.client_id.strip() else ["SLACK_CLIENT_ID", *names]
+
+
+def oauth_key_problems(env: Mapping[str, str]) -> list[str]:
+    """SWARMBOT_TOKEN_KEY, when set, must be Fernet keys (its absence is reported apart)."""
+    from adapters.slack.sealing import KEY_VARIABLE, Sealer
+
+    value = env.get(KEY_VARIABLE, "").strip()
+    if not value:
+        return []
+    try:
+        Sealer([k.strip() for k in value.split(",") if k.strip()])
+    except ConfigError as err:
+        return err.problems
+    return []
+
+
 def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
     problems = []
     missing = []
@@ -108,6 +127,12 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         problem = url_problem("[slack] api_url", config.slack.api_url)
         if problem:
             problems.append(problem)
+        if config.slack.oauth.enabled:
+            missing += [(n, "[slack.oauth]") for n in oauth_secret_names(config)]
+            problems += oauth_key_problems(env)
+            problem = public_https_url_problem("[server] public_url", config.server.public_url)
+            if problem:  # Slack sends browsers back only to an https redirect URL
+                problems.append(f"{problem} ([slack.oauth] redirects to it)")
     teams = config.teams
     if teams.enabled:
         if teams.graph.enabled:
@@ -122,8 +147,9 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
         elif not teams.swarm_channel_id.strip():
             problems.append("[teams] swarm_channel_id is empty: give the channel where each "
                             "swarm gets a thread (19:...@thread.tacv2), or add [teams.graph]")
-        if env.get("MicrosoftAppId", "").strip():
-            missing.append(("MicrosoftAppPassword", "MicrosoftAppId being set"))
+        from adapters.teams.registration import registration_problems
+
+        problems += registration_problems(env)
     return problems + unset_variables(missing, env)
 
 

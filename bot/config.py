@@ -64,6 +64,21 @@ class ShellConfig:
 
 
 @dataclass
+class SlackOAuthConfig:
+    """[slack.oauth]: install by OAuth v2 (docs/slack-oauth.md). Writing the section turns it
+    on; SLACK_CLIENT_SECRET and SWARMBOT_TOKEN_KEY come from the environment."""
+
+    enabled: bool = False
+    client_id: str = ""
+    # Bot scopes asked for on the Add to Slack page (empty: the app manifest's own).
+    scopes: list[str] = field(default_factory=list)
+    install_path: str = "/slack/install"
+    redirect_path: str = "/slack/oauth_redirect"
+    # How long an Add to Slack link's state is good for (Bolt's default is 10 minutes).
+    state_expiration_seconds: int = 600
+
+
+@dataclass
 class SlackConfig:
     enabled: bool = False
     api_url: str = SLACK_API_URL
@@ -72,6 +87,7 @@ class SlackConfig:
     channel_prefix: str = "swarm"
     archive_on_resolve: bool = True
     socket_mode: bool = False
+    oauth: SlackOAuthConfig = field(default_factory=SlackOAuthConfig)
 
 
 @dataclass
@@ -269,6 +285,9 @@ def load_config(path: str | Path | None) -> Config:
         # Writing a [slack] or [teams] section is how you switch that platform on.
         if platform in sections:
             sections[platform].setdefault("enabled", True)
+    oauth = sections.get("slack", {}).get("oauth")
+    if isinstance(oauth, dict):
+        oauth.setdefault("enabled", True)  # and writing [slack.oauth] turns OAuth on
     helpdesks = sections.get("helpdesk")
     if isinstance(helpdesks, dict):
         # So does writing a [helpdesk.zendesk], [helpdesk.jira] or [helpdesk.webhook] one.

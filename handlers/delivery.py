@@ -70,6 +70,16 @@ _KINDS: dict[str, type] = {"typed": Typed, "pressed": Pressed, "submitted": Subm
 
 
 @dataclass(frozen=True)
+class Workspace:
+    """Where on its platform a delivery comes from: a Slack workspace (`team_id`; on
+    Enterprise Grid also its org, `enterprise_id`). Cases are not kept per workspace yet
+    (docs/slack-oauth.md, "Several workspaces"); the adapter serves one."""
+
+    team_id: str
+    enterprise_id: str = ""
+
+
+@dataclass(frozen=True)
 class Delivery:
     source: str  # the platform: "shell" | "slack" | "teams" | "helpdesk:<name>"
     sender: Sender
@@ -78,12 +88,15 @@ class Delivery:
     # The inbox key: the platform's own id for the delivery (Slack event_id, Teams activity
     # id) or a hash of the request; None for what is not worth recording (a read in the shell).
     key: str | None = None
+    workspace: Workspace | None = None
 
     def to_json(self) -> str:
         kind = next(k for k, t in _KINDS.items() if isinstance(self.what, t))
-        return json.dumps({"source": self.source, "sender": asdict(self.sender),
-                           "kind": kind, "what": asdict(self.what), "room": self.room,
-                           "key": self.key}, sort_keys=True)
+        data = {"source": self.source, "sender": asdict(self.sender), "kind": kind,
+                "what": asdict(self.what), "room": self.room, "key": self.key}
+        if self.workspace is not None:
+            data["workspace"] = asdict(self.workspace)
+        return json.dumps(data, sort_keys=True)
 
     @classmethod
     def from_json(cls, text: str) -> Delivery:
@@ -96,4 +109,6 @@ class Delivery:
             what["ticket"] = Ticket(**{**fields, "tags": tuple(fields.get("tags") or ())})
         return cls(source=data["source"], sender=Sender(**data["sender"]),
                    what=_KINDS[data["kind"]](**what), room=data.get("room"),
-                   key=data.get("key"))
+                   key=data.get("key"),
+                   workspace=Workspace(**data["workspace"]) if data.get("workspace")
+                   else None)

@@ -17,15 +17,18 @@ from collections.abc import Awaitable, Callable
 from typing import Any
 
 from slack_bolt.app.async_app import AsyncApp
+from slack_bolt.authorization.async_authorize import AsyncInstallationStoreAuthorize
 from slack_bolt.context.ack.async_ack import AsyncAck
 from slack_bolt.lazy_listener.async_internals import to_runnable_function
 from slack_bolt.lazy_listener.async_runner import AsyncLazyListenerRunner
+from slack_bolt.oauth.async_oauth_flow import AsyncOAuthFlow
 from slack_bolt.request.async_request import AsyncBoltRequest
 from slack_bolt.response import BoltResponse
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.after_ack import Work, run_logged
 from adapters.slack import ids
+from adapters.slack.authorize import ServedOrInstalled
 from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
 from handlers.delivery import Delivery
 
@@ -46,11 +49,28 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 
 
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
-                   intake: Intake, verify_requests: bool = True) -> AsyncApp:
+                   intake: Intake, verify_requests: bool = True,
+                   oauth_flow: AsyncOAuthFlow | None = None,
+                   served_team: str = "", bot_user_id: str = "") -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
-    app = AsyncApp(token=token, signing_secret=signing_secret or None, client=client,
+    # With OAuth (adapters/slack/oauth.py) Bolt authorizes each request with its workspace's
+    # installation (the served workspace with `token`, authorize.py), and drops the tokens
+    # on app_uninstalled / tokens_revoked.
+    authorize = None
+    if oauth_flow is not None:
+        settings = oauth_flow.settings
+        authorize = ServedOrInstalled(AsyncInstallationStoreAuthorize(
+            installation_store=settings.installation_store, client_id=settings.client_id,
+            client_secret=settings.client_secret, logger=log, bot_only=True, client=client),
+            served_team, token, bot_user_id)
+    # Bolt types `authorize` as a function, and takes an AsyncAuthorize as it is.
+    app = AsyncApp(token=None if oauth_flow else token, oauth_flow=oauth_flow,
+                   authorize=authorize,  # type: ignore[arg-type]
+                   signing_secret=signing_secret or None, client=client,
                    process_before_response=True, name="swarmbot",
                    request_verification_enabled=verify_requests)
+    if oauth_flow is not None:
+        app.enable_token_revocation_listeners()
     app.listener_runner.lazy_listener_runner = TrackedLazyRunner(app.logger, intake.work)
     dispatcher, spec = intake.dispatcher, intake.spec
 
@@ -63,6 +83,10 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         admitted = await intake.admit(body, request.raw_body,
                                       request.headers.get("x-slack-retry-num", [None])[0])
         if admitted is not None:
+            if admitted.not_served:
+                answer = intake.not_served(admitted)
+                return BoltResponse(status=200, body=answer.text or "",
+                                    headers={"content-type": answer.content_type})
             if admitted.seen:
                 return BoltResponse(status=200, body="")
             context["delivery"] = admitted.delivery

@@ -24,7 +24,14 @@ def cmd_manifest(args: argparse.Namespace) -> int:
     problem = None if socket else public_https_url_problem("--url", url)
     if problem:
         raise CommandError(problem)
-    sys.stdout.write(manifest_json(url, name=args.name, slash=slash, socket_mode=socket))
+    redirect = ""
+    if cfg and cfg.slack.oauth.enabled:
+        redirect = cfg.server.public_url.rstrip("/") + cfg.slack.oauth.redirect_path
+        problem = public_https_url_problem("[server] public_url", redirect)
+        if problem:
+            raise CommandError(f"{problem} ([slack.oauth] needs it for the redirect URL)")
+    sys.stdout.write(manifest_json(url, name=args.name, slash=slash, socket_mode=socket,
+                                   oauth_redirect=redirect))
     return 0
 
 
@@ -35,5 +42,6 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     manifest.add_argument("--name", default="swarmbot", help="app and bot name")
     manifest.add_argument("--socket-mode", action="store_true",
                           help="no request URLs: the app connects out over Socket Mode")
-    manifest.add_argument("--config", help="config.toml (slash command name, socket mode)")
+    manifest.add_argument("--config", help="config.toml (slash command name, socket mode, "
+                                           "[slack.oauth]'s redirect URL)")
     manifest.set_defaults(func=cmd_manifest)

@@ -6,12 +6,14 @@ what it means: a typed command, a button, a submitted form, someone in a room.
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Literal
 
 from adapters.slack import ids
 from adapters.slack.modals import submitted
 from adapters.slack.text import command_text
-from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Typed
+from adapters.slack.workspaces import workspace_of
+from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Typed, Workspace
 
 SOURCE = "slack"
 # Message subtypes that are somebody contributing (not joins, topic changes, bots).
@@ -30,7 +32,18 @@ def _dict(value: Any) -> dict[str, Any]:
 
 def delivery_of(kind: str, body: dict[str, Any], key: str,
                 bot_user_id: str | None = None) -> Delivery | None:
-    """The delivery a request carries, or None when it asks nothing of the core."""
+    """The delivery a request carries (with its workspace), or None when it asks nothing
+    of the core."""
+    found = _delivery_of(kind, body, key, bot_user_id)
+    if found is None:
+        return None
+    enterprise, team = workspace_of(body)
+    return replace(found, workspace=Workspace(team or "", enterprise or "")) \
+        if team or enterprise else found
+
+
+def _delivery_of(kind: str, body: dict[str, Any], key: str,
+                 bot_user_id: str | None) -> Delivery | None:
     if kind == "command":
         return Delivery(source=SOURCE, key=key, room=_str(body.get("channel_id")) or None,
                         sender=Sender(_str(body.get("user_id")),

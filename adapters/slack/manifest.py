@@ -26,8 +26,14 @@ BOT_SCOPES = (
 )
 
 
+# With OAuth (adapters/slack/oauth.py): Bolt's token revocation listeners drop the tokens.
+OAUTH_EVENTS = ("app_uninstalled", "tokens_revoked")
+
+
 def manifest(url: str, *, name: str = "swarmbot", slash: str = "/swarm",
-             socket_mode: bool = False) -> dict[str, Any]:
+             socket_mode: bool = False, oauth_redirect: str = "") -> dict[str, Any]:
+    """`oauth_redirect`: the OAuth redirect URL ([slack.oauth]), which also subscribes the
+    app to the uninstall and revocation events."""
     endpoint = url.rstrip("/") + "/slack/events"
     command: dict[str, Any] = {
         "command": slash,
@@ -35,7 +41,11 @@ def manifest(url: str, *, name: str = "swarmbot", slash: str = "/swarm",
         "usage_hint": "open ZD-4711 sev2 Acme cannot log in | help",
         "should_escape": True,
     }
-    events: dict[str, Any] = {"bot_events": sorted(ids.EVENTS)}
+    events: dict[str, Any] = {"bot_events": sorted(ids.EVENTS + (OAUTH_EVENTS if oauth_redirect
+                                                                 else ()))}
+    oauth: dict[str, Any] = {"scopes": {"bot": list(BOT_SCOPES)}}
+    if oauth_redirect:
+        oauth["redirect_urls"] = [oauth_redirect]
     interactivity: dict[str, Any] = {"is_enabled": True}
     if not socket_mode:
         command["url"] = endpoint
@@ -60,7 +70,7 @@ def manifest(url: str, *, name: str = "swarmbot", slash: str = "/swarm",
             "bot_user": {"display_name": name, "always_online": True},
             "slash_commands": [command],
         },
-        "oauth_config": {"scopes": {"bot": list(BOT_SCOPES)}},
+        "oauth_config": oauth,
         "settings": {
             "event_subscriptions": events,
             "interactivity": interactivity,

@@ -39,10 +39,12 @@ from adapters.slack.deliveries import SOURCE
 from adapters.slack.dispatch import Dispatcher
 from adapters.slack.guard import MEDIA_TYPES, ParsedBoltRequest, check_signature, classify
 from adapters.slack.intake import Intake
+from adapters.slack.oauth import OAuthSecrets, add_oauth_routes, build_flow, oauth_secrets
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
 from bot.errors import ConfigError, PortError
 from handlers.entrance import Entrance
+from handlers.installations import InstallationBook
 from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger(__name__)
@@ -56,6 +58,7 @@ class SlackSecrets:
     bot_token: str
     signing_secret: str
     app_token: str | None
+    oauth: OAuthSecrets | None = None  # [slack.oauth]: the client secret, the sealing key
 
 
 def slack_secrets(config: Config, env: Mapping[str, str] | None = None) -> SlackSecrets:
@@ -72,6 +75,7 @@ def slack_secrets(config: Config, env: Mapping[str, str] | None = None) -> Slack
         signing_secret=env.get("SLACK_SIGNING_SECRET", "").strip() if socket
         else need("SLACK_SIGNING_SECRET"),
         app_token=need("SLACK_APP_TOKEN") if socket else None,
+        oauth=oauth_secrets(config, env),
     )
 
 
@@ -83,6 +87,7 @@ class SlackRuntime:
     client: AsyncWebClient
     port: SlackChatPort
     bot_user_id: str = ""
+    team_id: str = ""  # SLACK_BOT_TOKEN's workspace (auth.test)
     work: Work = field(default_factory=Work)
     bolt: AsyncApp | None = None
     dispatcher: Dispatcher | None = None
@@ -116,16 +121,16 @@ async def start_slack(config: Config, env: Mapping[str, str] | None = None) -> S
                          archive_on_resolve=config.slack.archive_on_resolve,
                          room_prefix=config.slack.channel_prefix)
     try:
-        bot_user_id = await whoami(client)
+        bot_user_id, team_id = await whoami(client)
         port.triage_room = await triage_room(port, config.slack.triage_channel)
     except BaseException:
         await session.close()
         raise
     return SlackRuntime(config=config, secrets=secrets, session=session, client=client,
-                        port=port, bot_user_id=bot_user_id)
+                        port=port, bot_user_id=bot_user_id, team_id=team_id)
 
 
-async def whoami(client: AsyncWebClient) -> str:
+async def whoami(client: AsyncWebClient) -> tuple[str, str]:
     """auth.test at start-up: a wrong token stops start-up now, not at the first command,
     and the bot's own user id is known before any inbox replay (its own joins are skipped)."""
     try:
@@ -134,7 +139,7 @@ async def whoami(client: AsyncWebClient) -> str:
         raise ConfigError(f"Slack refused SLACK_BOT_TOKEN: {err.response.get('error')}") from err
     except (aiohttp.ClientError, TimeoutError) as err:
         raise ConfigError(f"cannot reach the Slack Web API at {client.base_url}: {err}") from err
-    return str(resp.get("user_id", ""))
+    return str(resp.get("user_id", "")), str(resp.get("team_id", ""))
 
 
 async def triage_room(port: SlackChatPort, configured: str) -> str | None:
@@ -158,10 +163,19 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     dispatcher = Dispatcher(entrance, runtime.client, runtime.session, config.commands.slash)
     dispatcher.bot_user_id = runtime.bot_user_id or None
     intake = Intake(entrance, dispatcher, runtime.work, config.commands.slash)
+    flow = None
+    if runtime.secrets.oauth is not None:
+        flow = build_flow(config, runtime.secrets.oauth, InstallationBook(entrance, "slack"),
+                          make_client("", api_base_url(config), runtime.session))
+        add_oauth_routes(app, flow)
+        intake.served_team = runtime.team_id or None
+        log.info("slack: installable by OAuth at %s; cases are kept for workspace %s only",
+                 config.slack.oauth.install_path, runtime.team_id)
     bolt = build_bolt_app(token=runtime.secrets.bot_token,
                           signing_secret=runtime.secrets.signing_secret,
                           verify_requests=not config.slack.socket_mode,
-                          client=bolt_client(runtime.client), intake=intake)
+                          client=bolt_client(runtime.client), intake=intake, oauth_flow=flow,
+                          served_team=runtime.team_id, bot_user_id=runtime.bot_user_id)
     runtime.bolt, runtime.dispatcher = bolt, dispatcher
     app[SLACK_RUNTIME] = runtime
 

@@ -25,8 +25,13 @@ from botbuilder.integration.aiohttp import ConfigurationBotFrameworkAuthenticati
 from botbuilder.schema import CallerIdConstants
 from botframework.connector.auth import AuthenticationConstants
 
-from adapters.teams.botbuilder_fixes import CachedConnectorFactory, FixedAuthentication
-from bot.config import TeamsConfig, require_secret
+from adapters.teams.botbuilder_fixes import (
+    CachedConnectorFactory,
+    FixedAuthentication,
+    TokenSource,
+)
+from adapters.teams.registration import MSI, Registration, registration_of
+from bot.config import TeamsConfig
 from bot.errors import ConfigError
 
 log = logging.getLogger("swarmbot.teams")
@@ -38,23 +43,31 @@ DEFAULT_TENANT = AuthenticationConstants.DEFAULT_CHANNEL_AUTH_TENANT  # botframe
 
 @dataclass(frozen=True)
 class BotIdentity:
-    """The Azure bot registration, from MicrosoftAppId / MicrosoftAppPassword / ...TenantId."""
+    """The Azure bot registration (registration.py): MicrosoftAppId, MicrosoftAppType,
+    MicrosoftAppTenantId, and MicrosoftAppPassword unless it is a managed identity."""
 
     app_id: str = ""
     password: str = ""
     tenant_id: str = ""
+    kind: str = ""  # SingleTenant | UserAssignedMSI | MultiTenant; "" in Emulator mode
 
     @property
     def emulator_mode(self) -> bool:
         return not self.app_id
 
+    @property
+    def managed_identity(self) -> bool:
+        return self.kind == MSI
+
+    @property
+    def registration(self) -> Registration:
+        return Registration(self.kind, self.app_id, self.tenant_id)
+
     @classmethod
     def from_env(cls, env: Mapping[str, str]) -> BotIdentity:
-        app_id = env.get("MicrosoftAppId", "").strip()
-        password = env.get("MicrosoftAppPassword", "").strip()
-        if app_id:
-            password = require_secret("MicrosoftAppPassword", "MicrosoftAppId being set", env)
-        return cls(app_id, password, env.get("MicrosoftAppTenantId", "").strip())
+        reg = registration_of(env)  # every problem of the variables, at once
+        password = "" if reg.kind in ("", MSI) else env.get("MicrosoftAppPassword", "").strip()
+        return cls(reg.app_id, password, reg.tenant_id, reg.kind)
 
 
 @dataclass(frozen=True)
@@ -135,7 +148,7 @@ class _Settings:
         self.APP_ID = identity.app_id
         self.APP_PASSWORD = identity.password
         self.APP_TENANTID = identity.tenant_id
-        self.APP_TYPE = "SingleTenant" if identity.tenant_id else "MultiTenant"
+        self.APP_TYPE = identity.kind or "MultiTenant"
         self.TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL = endpoints.channel_metadata_url
         self.TO_BOT_FROM_CHANNEL_TOKEN_ISSUER = endpoints.channel_issuer
         self.TO_CHANNEL_FROM_BOT_LOGIN_URL = endpoints.login_url
@@ -148,19 +161,23 @@ class _Settings:
 
 
 async def build_authentication(teams: TeamsConfig, identity: BotIdentity,
-                               session: ClientSession) -> FixedAuthentication:
+                               session: ClientSession, tokens: TokenSource | None = None
+                               ) -> FixedAuthentication:
+    """`tokens`: where the bot's outgoing tokens come from when it is not the client
+    secret (a managed identity's endpoint, managed_identity.py)."""
     endpoints = await discover(teams, identity, session)
     settings = _Settings(identity, endpoints)
     inner = ConfigurationBotFrameworkAuthentication(settings)
-    tokens = None if identity.emulator_mode else BotTokens(identity, endpoints.token_endpoint,
-                                                           session)
+    if tokens is None and not identity.emulator_mode:
+        tokens = BotTokens(identity, endpoints.token_endpoint, session)
     if identity.emulator_mode:
         log.warning("Teams: MicrosoftAppId is not set: running in Emulator mode, requests "
                     "to /api/messages are NOT authenticated (for local use with the Bot "
                     "Framework Emulator only)")
     else:
-        log.info("Teams: accepting Bot Framework tokens for app %s from %s", identity.app_id,
-                 endpoints.channel_metadata_url)
+        log.info("Teams: accepting Bot Framework tokens for app %s from %s; %s",
+                 identity.app_id, endpoints.channel_metadata_url,
+                 identity.registration.describe())
     return FixedAuthentication(
         inner, auth_disabled=identity.emulator_mode,
         channel_metadata_url=endpoints.channel_metadata_url,

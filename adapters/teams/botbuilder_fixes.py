@@ -49,6 +49,13 @@ botbuilder, so that an upgrade which fixes it upstream tells us to drop the work
    turn with a real token (more than the rest of the turn). -> a verified token is
    remembered until it expires, with the activity fields botbuilder checks it against
    (verified_tokens.py).
+9. `ManagedIdentityAppCredentials` (what `ConfigurationServiceClientCredentialFactory` makes
+   for `APP_TYPE = "UserAssignedMSI"`) gets each token through msal's ManagedIdentityClient
+   on a blocking `requests.Session`, on the event loop, and through
+   `_ConnectorFactoryImpl` (defect 3) a new credential per turn. -> a managed identity's
+   outgoing token comes from `managed_identity.ManagedIdentityTokens` (aiohttp, cached, one
+   fetch at a time, the App Service and IMDS protocols) into `CachedConnectorFactory`;
+   botbuilder's credential object is never asked for a token (endpoint.start_teams).
 """
 
 from __future__ import annotations

@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import argparse
+import os
+from collections.abc import Mapping
 from pathlib import Path
 
-from bot.errors import CommandError
+from bot.errors import CommandError, ConfigError
 
 
 def cmd_teams_package(args: argparse.Namespace) -> int:
@@ -26,7 +28,26 @@ def cmd_teams_package(args: argparse.Namespace) -> int:
     out.write_bytes(data)
     print(f"wrote {out} ({len(data)} bytes): upload it in Teams > Apps > Manage your apps > "
           "Upload an app (or in the Teams admin center)")
+    print(registration_line(args.app_id, os.environ))
     return 0
+
+
+def registration_line(app_id: str, env: Mapping[str, str]) -> str:
+    """Which registration the environment describes, and whether --app-id is its app."""
+    from adapters.teams.registration import registration_of
+
+    try:
+        reg = registration_of(env)
+    except ConfigError as err:
+        return "Teams registration: " + "; ".join(err.problems)
+    if not reg.kind:
+        return (f"Teams registration: {app_id} (MicrosoftAppId is not set here: set "
+                "MicrosoftAppId, MicrosoftAppType and MicrosoftAppTenantId where swarmbot "
+                "serves; Azure creates single-tenant or managed-identity bots only)")
+    line = reg.describe()
+    if reg.app_id.lower() != app_id.lower():
+        line += f"; note: --app-id {app_id} is not MicrosoftAppId {reg.app_id}"
+    return line
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from aiohttp import ClientSession, web
 from botbuilder.core import TurnContext
 from botbuilder.integration.aiohttp import CloudAdapter
+from botbuilder.schema import Activity
 
 from adapters.after_ack import Work
 from adapters.boundary import (
@@ -39,8 +40,9 @@ from adapters.teams.botbuilder_fixes import (
 )
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory, RefStore
-from adapters.teams.envelope import parse_activity
+from adapters.teams.envelope import parse_activity, tenant_of
 from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
+from adapters.teams.managed_identity import ManagedIdentityTokens
 from adapters.teams.port import TeamsChatPort
 from adapters.teams.signing_keys import KeysUnavailable
 from bot.config import Config, require_secret
@@ -80,7 +82,11 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None,
     identity = BotIdentity.from_env(env)
     session = ClientSession()
     try:
-        auth = await build_authentication(config.teams, identity, session)
+        # A managed identity has no secret: the bot's tokens come from the host's identity
+        # endpoint, fetched our way (botbuilder_fixes.py, defect 9).
+        outgoing = ManagedIdentityTokens(identity.app_id, session, env) \
+            if identity.managed_identity else None
+        auth = await build_authentication(config.teams, identity, session, outgoing)
         graph = None
         if config.teams.graph.enabled:
             if not config.teams.swarm_team_id:
@@ -115,6 +121,7 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
             except PermissionError as err:
                 raise Rejected(401, "unauthorized") from err
             activity = parse_activity(raw)
+            check_tenant(runtime.identity.tenant_id, activity)
         except Rejected as err:
             if not err.quiet:  # a slow client or one gone: read_body logged it (debug)
                 log.info("Teams: refused a request to /api/messages: %s %s (%s)", err.status,
@@ -140,6 +147,19 @@ def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):
         return invoke_to_response(invoke)
 
     return messages
+
+
+def check_tenant(tenant_id: str, activity: Activity) -> None:
+    """A single-tenant or managed-identity bot answers its own tenant only: an activity of
+    another (or of none) is refused with 403, whatever its token, and never run."""
+    if not tenant_id:
+        return
+    sent = tenant_of(activity)
+    if sent != tenant_id:
+        log.warning("Teams: refused activity %s (%s) from tenant %s: this bot serves tenant "
+                    "%s only (MicrosoftAppTenantId)", activity.id, activity.type, sent,
+                    tenant_id)
+        raise Rejected(403, "activity from another tenant")
 
 
 def _keys_unavailable(err: KeysUnavailable) -> web.Response:

@@ -139,3 +139,15 @@ def _object(parent: dict[str, Any], key: str, name: str) -> None:
 
 def _first_line(err: Exception) -> str:
     return str(err).splitlines()[0][:200] if str(err) else type(err).__name__
+
+
+def tenant_of(activity: Activity) -> str | None:
+    """The Entra tenant an activity comes from: Teams says it in channelData.tenant.id (and
+    conversation.tenantId, which botbuilder 4.17 does not read: it maps "tenantID")."""
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    tenant = data.get("tenant")
+    found = tenant.get("id") if isinstance(tenant, dict) else None
+    if isinstance(found, str) and found:
+        return found
+    conv = activity.conversation
+    return conv.tenant_id if conv is not None and conv.tenant_id else None

@@ -130,6 +130,12 @@ def m021_inbox_failed(db: Database) -> None:
 
 
 @migrations()
+def m025_app_installations(db: Database) -> None:
+    """Issue 27: Slack installations by OAuth (tokens sealed) and OAuth states."""
+    run_script(db, schema.APP_INSTALLATIONS)
+
+
+@migrations()
 def m027_drafts(db: Database) -> None:
     """Issue 30: drafts an assistant wrote for a person, with the model and prompt version."""
     run_script(db, schema.DRAFTS)

@@ -95,6 +95,7 @@ POSTGRES: dict[str, PgForm] = {
     "m018_digest_kept": portable(schema.DIGEST_KEPT),
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
+    "m025_app_installations": portable(schema.APP_INSTALLATIONS),
     "m027_drafts": portable(schema.DRAFTS),
 }
 

@@ -10,12 +10,14 @@ from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
 from bot.store.drafts import SqlDrafts
 from bot.store.helpdesk import SqlHelpdesk
+from bot.store.installations import SqlInstallations
 from bot.store.interfaces import (
     Cases,
     DigestKept,
     DigestReads,
     Helpdesk,
     Inbox,
+    Installations,
     Journal,
     Nudges,
     Outbox,
@@ -54,6 +56,7 @@ class Repositories:
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    installations: Installations
     drafts: Drafts
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
@@ -75,4 +78,5 @@ class Repositories:
         self.helpdesk = SqlHelpdesk(db)
         self.search = search
         self.nudges = SqlNudges(db)
+        self.installations = SqlInstallations(db)
         self.drafts = SqlDrafts(db)

@@ -9,9 +9,11 @@ tests assert on what the bot really sent. `response_url`s point at `/response/<i
 from __future__ import annotations
 
 import asyncio
+import base64
 import json
 import random
 import re
+import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -25,11 +27,28 @@ BOT_USER = "UBOT"
 _NAME_OK = re.compile(r"^[a-z0-9_-]{1,80}$")
 
 
+# The app's OAuth credentials at the fake (oauth.v2.access checks them, HTTP Basic).
+CLIENT_ID = "1111.2222"
+CLIENT_SECRET = "fake-client-secret"
+
+
 @dataclass
 class Call:
     method: str
     args: dict[str, Any]
     content_type: str
+    token: str = ""  # the Bearer token the call carried
+
+
+@dataclass
+class Workspace:
+    """A workspace the app can be installed in by OAuth (`FakeSlack.workspace`)."""
+
+    team_id: str
+    name: str
+    enterprise_id: str | None = None
+    enterprise_name: str | None = None
+    org_wide: bool = False  # an Enterprise Grid org-wide install (is_enterprise_install)
 
 
 @dataclass
@@ -87,6 +106,7 @@ class FakeSlack:
         self._fail: dict[str, str] = {}  # method -> error, once
         self._holds: dict[str, asyncio.Event] = {}  # method -> answer once the event is set
         self._seq = 0
+        self._token = ""  # the token of the call being answered (auth.test says whose)
         self._faults: Faults | None = None
         self.injected: dict[str, int] = {}  # fault kind -> how many were injected
         self.app = web.Application()
@@ -105,6 +125,11 @@ class FakeSlack:
         # benchmark sees how many calls a user waits for one after another.
         self.latency = 0.0
         self.posted = asyncio.Condition()  # notified after each chat.postMessage is answered
+        # OAuth: bot token -> the workspace it belongs to (TOKEN is the first workspace's),
+        # authorisation codes not yet exchanged, and what oauth.v2.access gave out.
+        self.tokens: dict[str, Workspace] = {TOKEN: Workspace("T0001", "Fake")}
+        self.codes: dict[str, Workspace] = {}
+        self.installed: list[dict[str, Any]] = []  # oauth.v2.access answers, in order
 
     # test controls ---------------------------------------------------------
     def add_channel(self, name: str, private: bool = False, members: set[str] | None = None
@@ -118,6 +143,16 @@ class FakeSlack:
     def add_user(self, uid: str, name: str, email: str) -> None:
         self.users[uid] = {"id": uid, "name": name, "real_name": name, "deleted": False,
                            "is_bot": False, "profile": {"email": email, "real_name": name}}
+
+    def authorize(self, workspace: Workspace) -> str:
+        """What Slack does when someone approves the install on its authorize page: a
+        one-time code, to be sent back to the app's redirect URL with the state."""
+        code = f"code-{workspace.team_id}-{self._id('')}"
+        self.codes[code] = workspace
+        return code
+
+    def revoke(self, token: str) -> None:
+        self.tokens.pop(token, None)
 
     def rate_limit(self, method: str, times: int = 1, retry_after: int = 1) -> None:
         self._rate_limited[method] = (times, retry_after)
@@ -166,7 +201,12 @@ class FakeSlack:
     async def _api(self, request: web.Request) -> web.Response:
         method = request.match_info["method"]
         args = await self._args(request)
-        self.calls.append(Call(method, args, request.content_type))
+        auth = request.headers.get("Authorization", "")
+        self.calls.append(Call(method, args, request.content_type,
+                               auth.removeprefix("Bearer ") if auth.startswith("Bearer ")
+                               else ""))
+        if method == "oauth.v2.access":
+            return web.json_response(self._oauth_access(auth, args))
         if method in self._rate_limited:
             times, retry_after = self._rate_limited[method]
             if times > 1:
@@ -175,11 +215,11 @@ class FakeSlack:
                 del self._rate_limited[method]
             return web.json_response({"ok": False, "error": "ratelimited"}, status=429,
                                      headers={"Retry-After": str(retry_after)})
-        auth = request.headers.get("Authorization", "")
         if not auth:
             return web.json_response({"ok": False, "error": "not_authed"})
-        wanted = APP_TOKEN if method == "apps.connections.open" else TOKEN
-        if auth != f"Bearer {wanted}":
+        token = auth.removeprefix("Bearer ")
+        if method == "apps.connections.open" and token != APP_TOKEN or \
+                method != "apps.connections.open" and token not in self.tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
         if method in self._holds:
             await self._holds.pop(method).wait()
@@ -201,6 +241,7 @@ class FakeSlack:
             return self._drop(request)
         if method in self._fail:
             return web.json_response({"ok": False, "error": self._fail.pop(method)})
+        self._token = token
         answer = self._answer(method, args)
         if method == "chat.postMessage":
             async with self.posted:
@@ -306,10 +347,37 @@ class FakeSlack:
     def m_apps_connections_open(self, args: dict[str, Any]) -> dict[str, Any]:
         return {"url": self.base_url.replace("http", "ws", 1) + "socket"}
 
+    def _oauth_access(self, auth: str, args: dict[str, Any]) -> dict[str, Any]:
+        """oauth.v2.access: the client credentials (HTTP Basic, or client_id and
+        client_secret in the form) and a code `authorize` gave out, good once."""
+        client = (str(args.get("client_id", "")), str(args.get("client_secret", "")))
+        if auth.startswith("Basic "):
+            user, _, password = base64.b64decode(auth[6:]).decode().partition(":")
+            client = (user, password)
+        if client != (CLIENT_ID, CLIENT_SECRET):
+            return {"ok": False, "error": "invalid_client_id"}
+        workspace = self.codes.pop(str(args.get("code", "")), None)
+        if workspace is None:
+            return {"ok": False, "error": "invalid_code"}
+        token = f"xoxb-{workspace.team_id}-{uuid.uuid4().hex}"
+        self.tokens[token] = workspace
+        enterprise = ({"id": workspace.enterprise_id, "name": workspace.enterprise_name}
+                      if workspace.enterprise_id else None)
+        answer = {"ok": True, "app_id": "A123456", "access_token": token, "token_type": "bot",
+                  "scope": "commands,chat:write", "bot_user_id": BOT_USER,
+                  "team": None if workspace.org_wide else {"id": workspace.team_id,
+                                                           "name": workspace.name},
+                  "enterprise": enterprise, "is_enterprise_install": workspace.org_wide,
+                  "authed_user": {"id": f"U{workspace.team_id}ADMIN"}}
+        self.installed.append(answer)
+        return answer
+
     # methods ------------------------------------------------------------------
     def m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:
-        return {"url": "https://fake.slack.com/", "team": "Fake", "user": "swarmbot",
-                "team_id": "T0001", "user_id": BOT_USER, "bot_id": "BBOT"}
+        ws = self.tokens.get(self._token, Workspace("T0001", "Fake"))
+        return {"url": "https://fake.slack.com/", "team": ws.name, "user": "swarmbot",
+                "team_id": ws.team_id, "user_id": BOT_USER, "bot_id": "BBOT",
+                "enterprise_id": ws.enterprise_id, "is_enterprise_install": ws.org_wide}
 
     def m_conversations_create(self, args: dict[str, Any]) -> dict[str, Any]:
         name = str(args.get("name", ""))

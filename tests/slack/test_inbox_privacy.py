@@ -10,7 +10,8 @@ from testkit.slack.signing import payload
 from tests.slack.harness import SlackHarness, text_input
 
 OWNER, NET = "UOWNER1", "UNET1"
-DELIVERY_KEYS = {"source", "sender", "kind", "what", "room", "key"}
+# `workspace`: the team (and Grid org) ids the delivery came from (issue 27), no secret.
+DELIVERY_KEYS = {"source", "sender", "kind", "what", "room", "key", "workspace"}
 
 
 async def test_inbox_rows_hold_only_neutral_deliveries(slack_bot: SlackHarness):

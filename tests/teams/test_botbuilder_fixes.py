@@ -106,3 +106,25 @@ def test_the_tenant_is_learned_from_channel_data_because_botbuilder_drops_tenant
     assert directory.tenant_id == payload("channel_message")["conversation"]["tenantId"]
     assert directory.bot == {"id": act.recipient.id, "name": "swarmbot"}
     assert directory.name("29:1ann-aad") == "Ann Owner"
+
+
+async def test_defect_9_stock_managed_identity_credentials_fetch_tokens_blocking() -> None:
+    """botbuilder's credential for a user-assigned managed identity asks msal's
+    ManagedIdentityClient on a `requests` session: a synchronous call on the event loop."""
+    import inspect
+
+    import msal
+    from botbuilder.integration.aiohttp import ConfigurationServiceClientCredentialFactory
+
+    class MsiSettings:
+        APP_ID = "00000000-0000-0000-0000-0000000000b0"
+        APP_TYPE = "UserAssignedMSI"
+        APP_TENANTID = "72f988bf-0000-4000-8000-0000000000aa"
+
+    factory = ConfigurationServiceClientCredentialFactory(MsiSettings())
+    credentials = await factory.create_credentials(
+        MsiSettings.APP_ID, "https://api.botframework.com", "", True)
+    assert not inspect.iscoroutinefunction(credentials.get_access_token)
+    client = credentials._ManagedIdentityAppCredentials__get_msal_app()
+    assert isinstance(client, msal.ManagedIdentityClient)
+    assert not inspect.iscoroutinefunction(client.acquire_token_for_client)

@@ -16,7 +16,7 @@ import Cases`):
   promises, thanks); people.py: People (and skills)
 - reliability.py: Inbox, Outbox, SentMarks, Nudges (deliveries and once-only sends)
 - digest.py: DigestReads, DigestKept; search.py: Search; retention.py: Retention
-- helpdesk.py: Helpdesk; platform_refs.py: PlatformRefs
+- helpdesk.py: Helpdesk; platform_refs.py: PlatformRefs; installations.py: Installations
 - unit.py: Store, the unit of work holding them; base.py: Row, SchemaError
 """
 
@@ -24,6 +24,7 @@ from bot.store.interfaces.base import Row, SchemaError
 from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import WINDOW_READS, DigestKept, DigestReads, KeptDigest
 from bot.store.interfaces.helpdesk import Helpdesk
+from bot.store.interfaces.installations import Installations
 from bot.store.interfaces.journal import Journal
 from bot.store.interfaces.people import People
 from bot.store.interfaces.platform_refs import PlatformRefs
@@ -41,5 +42,6 @@ from bot.store.interfaces.timeline import Timeline
 from bot.store.interfaces.unit import Store
 
 __all__ = ["WINDOW_READS", "Cases", "DigestKept", "DigestReads", "Helpdesk", "Inbox", "InboxItem",
+           "Installations",
            "Journal", "KeptDigest", "Nudges", "Outbox", "OutboxItem", "People", "PlatformRefs",
            "Retention", "Row", "SchemaError", "Search", "SentMarks", "Store", "Timeline"]

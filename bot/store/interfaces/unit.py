@@ -9,6 +9,7 @@ from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import DigestKept, DigestReads
 from bot.store.interfaces.drafts import Drafts
 from bot.store.interfaces.helpdesk import Helpdesk
+from bot.store.interfaces.installations import Installations
 from bot.store.interfaces.journal import Journal
 from bot.store.interfaces.people import People
 from bot.store.interfaces.platform_refs import PlatformRefs
@@ -35,6 +36,7 @@ class Store(Protocol):
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    installations: Installations
     drafts: Drafts
 
     @property

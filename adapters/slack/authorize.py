@@ -1,0 +1,43 @@
+"""Bolt's authorize with OAuth on: the workspace's installation, else the served workspace's
+own token.
+
+The workspace of SLACK_BOT_TOKEN (the one whose cases are kept, workspaces.py) need not be
+installed by OAuth as well: what Bolt answers for it (the Home tab, Socket Mode requests)
+is authorized with that token, as without OAuth. Every other workspace is authorized only
+by its installation (Bolt's AsyncInstallationStoreAuthorize over our store).
+"""
+
+from __future__ import annotations
+
+from slack_bolt.authorization import AuthorizeResult
+from slack_bolt.authorization.async_authorize import (
+    AsyncAuthorize,
+    AsyncInstallationStoreAuthorize,
+)
+from slack_bolt.context.async_context import AsyncBoltContext
+
+
+class ServedOrInstalled(AsyncAuthorize):
+    def __init__(self, installed: AsyncInstallationStoreAuthorize, served_team: str,
+                 token: str, bot_user_id: str) -> None:
+        super().__init__()
+        self._installed = installed
+        self._served_team = served_team
+        self._token = token
+        self._bot_user_id = bot_user_id
+
+    async def __call__(self, *, context: AsyncBoltContext, enterprise_id: str | None,
+                       team_id: str | None, user_id: str | None,
+                       actor_enterprise_id: str | None = None,
+                       actor_team_id: str | None = None,
+                       actor_user_id: str | None = None) -> AuthorizeResult | None:
+        found = await self._installed(context=context, enterprise_id=enterprise_id,
+                                      team_id=team_id, user_id=user_id,
+                                      actor_enterprise_id=actor_enterprise_id,
+                                      actor_team_id=actor_team_id,
+                                      actor_user_id=actor_user_id)
+        if found is not None or not self._served_team or team_id != self._served_team:
+            return found
+        return AuthorizeResult(enterprise_id=enterprise_id, team_id=team_id,
+                               bot_token=self._token, bot_user_id=self._bot_user_id,
+                               user_id=user_id)

@@ -1,0 +1,68 @@
+"""Installations and OAuth states (bot/store/interfaces/installations.py): portable SQL."""
+
+from __future__ import annotations
+
+from bot.store.base import BaseQueries
+
+
+class SqlInstallations(BaseQueries):
+    def save_bot(self, platform: str, enterprise_id: str, team_id: str, sealed: str,
+                 at: str) -> None:
+        self.db.execute(
+            "INSERT INTO app_installations (platform, enterprise_id, team_id, user_id, sealed, "
+            "installed_at) VALUES (?, ?, ?, '', ?, ?) ON CONFLICT (platform, enterprise_id, "
+            "team_id, user_id) DO UPDATE SET sealed = excluded.sealed, "
+            "installed_at = excluded.installed_at", (platform, enterprise_id, team_id, sealed, at))
+
+    def find_bot(self, platform: str, enterprise_id: str, team_id: str) -> str | None:
+        r = self._one("SELECT sealed FROM app_installations WHERE platform = ? AND "
+                      "enterprise_id = ? AND team_id = ? AND user_id = ''",
+                      (platform, enterprise_id, team_id))
+        return str(r["sealed"]) if r else None
+
+    def delete_bot(self, platform: str, enterprise_id: str, team_id: str) -> int:
+        return self.db.execute(
+            "DELETE FROM app_installations WHERE platform = ? AND enterprise_id = ? AND "
+            "team_id = ? AND user_id = ''", (platform, enterprise_id, team_id)).rowcount
+
+    def save_user(self, platform: str, enterprise_id: str, team_id: str, user_id: str,
+                  sealed: str, at: str) -> None:
+        assert user_id, "a user installation has a user (the bot's has user_id '')"
+        self.db.execute(
+            "INSERT INTO app_installations (platform, enterprise_id, team_id, user_id, sealed, "
+            "installed_at) VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (platform, enterprise_id, "
+            "team_id, user_id) DO UPDATE SET sealed = excluded.sealed, "
+            "installed_at = excluded.installed_at",
+            (platform, enterprise_id, team_id, user_id, sealed, at))
+
+    def find_user(self, platform: str, enterprise_id: str, team_id: str,
+                  user_id: str | None) -> str | None:
+        where = "platform = ? AND enterprise_id = ? AND team_id = ? AND user_id "
+        if user_id:
+            r = self._one(f"SELECT sealed FROM app_installations WHERE {where}= ?",
+                          (platform, enterprise_id, team_id, user_id))
+        else:
+            r = self._one(f"SELECT sealed FROM app_installations WHERE {where}<> '' "
+                          "ORDER BY installed_at DESC, user_id LIMIT 1",
+                          (platform, enterprise_id, team_id))
+        return str(r["sealed"]) if r else None
+
+    def delete_users(self, platform: str, enterprise_id: str, team_id: str,
+                     user_id: str | None) -> int:
+        where = "platform = ? AND enterprise_id = ? AND team_id = ? AND user_id "
+        if user_id:
+            return self.db.execute(f"DELETE FROM app_installations WHERE {where}= ?",
+                                   (platform, enterprise_id, team_id, user_id)).rowcount
+        return self.db.execute(f"DELETE FROM app_installations WHERE {where}<> ''",
+                               (platform, enterprise_id, team_id)).rowcount
+
+    def issue_state(self, state: str, expires_at: str) -> None:
+        self.db.execute("INSERT INTO oauth_states (state, expires_at) VALUES (?, ?)",
+                        (state, expires_at))
+
+    def consume_state(self, state: str, at: str) -> bool:
+        # One DELETE: of two callbacks racing with the same state (a replay), one deletes
+        # the row and the other finds nothing. An expired state is deleted too, and refused.
+        row = self._one("DELETE FROM oauth_states WHERE state = ? RETURNING expires_at",
+                        (state,))
+        return row is not None and str(row["expires_at"]) > at

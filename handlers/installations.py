@@ -1,0 +1,81 @@
+"""The door for the adapters' installation records (OAuth installs, their one-time states).
+
+An adapter never holds the store: it asks here, and each call runs on a unit thread in its
+own transaction (a store that is down is StoreUnavailable, as for a command). The values are
+opaque: sealed by the adapter before they arrive (adapters/slack/installations.py).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+from typing import TypeVar
+
+from bot.domain import iso
+from handlers.entrance import Entrance
+from handlers.unit_of_work import StoreUnavailable
+
+T = TypeVar("T")
+
+
+class InstallationBook:
+    def __init__(self, entrance: Entrance, platform: str) -> None:
+        self._entrance = entrance
+        self._platform = platform
+
+    def now(self) -> datetime:
+        return self._entrance.deps.now()
+
+    async def _unit(self, step: Callable[[], T]) -> T:
+        store = self._entrance.deps.store
+
+        def unit() -> T:
+            with store.transaction():
+                return step()
+        try:
+            return await self._entrance.in_thread(unit)
+        except Exception as err:
+            if store.is_unavailable(err):
+                raise StoreUnavailable(str(err)) from err
+            raise
+
+    async def save(self, enterprise_id: str, team_id: str, bot: str | None,
+                   installer: tuple[str, str] | None) -> None:
+        """The bot's installation and/or one installer's (user id, sealed), together."""
+        at, p, inst = iso(self.now()), self._platform, self._entrance.deps.store.installations
+
+        def save() -> None:
+            if bot is not None:
+                inst.save_bot(p, enterprise_id, team_id, bot, at)
+            if installer is not None:
+                inst.save_user(p, enterprise_id, team_id, installer[0], installer[1], at)
+        await self._unit(save)
+
+    async def find(self, enterprise_id: str, team_id: str, user_id: str | None,
+                   with_user: bool) -> tuple[str | None, str | None]:
+        """(the installer's sealed installation or None, the bot's or None)."""
+        p, inst = self._platform, self._entrance.deps.store.installations
+
+        def find() -> tuple[str | None, str | None]:
+            user = inst.find_user(p, enterprise_id, team_id, user_id) if with_user else None
+            return user, inst.find_bot(p, enterprise_id, team_id)
+        return await self._unit(find)
+
+    async def delete(self, enterprise_id: str, team_id: str, *, bot: bool,
+                     users: bool, user_id: str | None = None) -> None:
+        p, inst = self._platform, self._entrance.deps.store.installations
+
+        def delete() -> None:
+            if bot:
+                inst.delete_bot(p, enterprise_id, team_id)
+            if users:
+                inst.delete_users(p, enterprise_id, team_id, user_id)
+        await self._unit(delete)
+
+    async def issue_state(self, state: str, expires_at: datetime) -> None:
+        at, inst = iso(expires_at), self._entrance.deps.store.installations
+        await self._unit(lambda: inst.issue_state(state, at))
+
+    async def consume_state(self, state: str) -> bool:
+        at, inst = iso(self.now()), self._entrance.deps.store.installations
+        return await self._unit(lambda: inst.consume_state(state, at))
