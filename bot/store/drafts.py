@@ -7,6 +7,23 @@ from typing import Any
 from bot.store.base import BaseQueries
 from bot.store.interfaces.drafts import Draft
 
+# m027, issue 30: drafts an assistant wrote for a person (the model and prompt version that
+# made each); the one table of drafts, which erasure and retention cover.
+DRAFTS = """
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    asked_by TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    text TEXT NOT NULL,
+    tokens INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX drafts_by_case ON drafts(case_id, id)
+"""
+
 
 class _SqlDrafts(BaseQueries):
     def add(self, case_id: int, kind: str, asked_by: str, at: str, model: str,

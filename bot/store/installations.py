@@ -4,6 +4,25 @@ from __future__ import annotations
 
 from bot.store.base import BaseQueries
 
+# Issue 27: installations of the app by OAuth (their tokens sealed by the adapter: only
+# the ids a lookup needs are in clear; user_id '' is the bot's installation) and the
+# one-time states of the Add to Slack links.
+APP_INSTALLATIONS = """
+CREATE TABLE app_installations (
+    platform TEXT NOT NULL,
+    enterprise_id TEXT NOT NULL,
+    team_id TEXT NOT NULL,
+    user_id TEXT NOT NULL,
+    sealed TEXT NOT NULL,
+    installed_at TEXT NOT NULL,
+    PRIMARY KEY (platform, enterprise_id, team_id, user_id)
+);
+CREATE TABLE oauth_states (
+    state TEXT PRIMARY KEY,
+    expires_at TEXT NOT NULL
+)
+"""
+
 
 class SqlInstallations(BaseQueries):
     def save_bot(self, platform: str, enterprise_id: str, team_id: str, sealed: str,

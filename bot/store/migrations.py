@@ -13,6 +13,8 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.store import schema
+from bot.store.drafts import DRAFTS
+from bot.store.installations import APP_INSTALLATIONS
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
@@ -132,10 +134,10 @@ def m021_inbox_failed(db: Database) -> None:
 @migrations()
 def m025_app_installations(db: Database) -> None:
     """Issue 27: Slack installations by OAuth (tokens sealed) and OAuth states."""
-    run_script(db, schema.APP_INSTALLATIONS)
+    run_script(db, APP_INSTALLATIONS)
 
 
 @migrations()
 def m027_drafts(db: Database) -> None:
     """Issue 30: drafts an assistant wrote for a person, with the model and prompt version."""
-    run_script(db, schema.DRAFTS)
+    run_script(db, DRAFTS)

@@ -25,6 +25,8 @@ from sqlite_utils import Database
 
 from bot.store import migrations as m
 from bot.store import schema
+from bot.store.drafts import DRAFTS
+from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.schema_search import CASE_SEARCH
 
@@ -95,8 +97,8 @@ POSTGRES: dict[str, PgForm] = {
     "m018_digest_kept": portable(schema.DIGEST_KEPT),
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
-    "m025_app_installations": portable(schema.APP_INSTALLATIONS),
-    "m027_drafts": portable(schema.DRAFTS),
+    "m025_app_installations": portable(APP_INSTALLATIONS),
+    "m027_drafts": portable(DRAFTS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

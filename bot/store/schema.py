@@ -369,39 +369,3 @@ INBOX_FAILED = """
 ALTER TABLE inbox ADD COLUMN failed_at TEXT;
 ALTER TABLE inbox ADD COLUMN error_id TEXT
 """
-
-# Issue 27: installations of the app by OAuth (their tokens sealed by the adapter: only
-# the ids a lookup needs are in clear; user_id '' is the bot's installation) and the
-# one-time states of the Add to Slack links.
-APP_INSTALLATIONS = """
-CREATE TABLE app_installations (
-    platform TEXT NOT NULL,
-    enterprise_id TEXT NOT NULL,
-    team_id TEXT NOT NULL,
-    user_id TEXT NOT NULL,
-    sealed TEXT NOT NULL,
-    installed_at TEXT NOT NULL,
-    PRIMARY KEY (platform, enterprise_id, team_id, user_id)
-);
-CREATE TABLE oauth_states (
-    state TEXT PRIMARY KEY,
-    expires_at TEXT NOT NULL
-)
-"""
-
-# m027, issue 30: drafts an assistant wrote for a person (the model and prompt version that
-# made each); the one table of drafts, which erasure and retention cover.
-DRAFTS = """
-CREATE TABLE drafts (
-    id INTEGER PRIMARY KEY,
-    case_id INTEGER NOT NULL REFERENCES cases(id),
-    kind TEXT NOT NULL,
-    asked_by TEXT NOT NULL,
-    made_at TEXT NOT NULL,
-    model TEXT NOT NULL,
-    prompt_version TEXT NOT NULL,
-    text TEXT NOT NULL,
-    tokens INTEGER NOT NULL DEFAULT 0
-);
-CREATE INDEX drafts_by_case ON drafts(case_id, id)
-"""
