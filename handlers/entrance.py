@@ -79,12 +79,27 @@ class Entrance:
         if delivery.key is None:
             return True
         reads = self.reads_only(delivery)  # recorded done at once, as `record` does
-        fresh = self.deps.store.inbox.put(delivery.key, delivery.source, delivery.to_json(),
-                                          self.deps.now_iso(), reads)
-        if fresh and not reads:
-            # Ours until its unit of work ends: the replay loop leaves it to its own runner.
-            self.in_flight.add(delivery.key)
+        claimed, fresh = self._claim(delivery.key, reads), False
+        try:
+            fresh = self.deps.store.inbox.put(delivery.key, delivery.source,
+                                              delivery.to_json(), self.deps.now_iso(), reads)
+        finally:
+            self._unclaim_unless(delivery.key, claimed, fresh)
         return fresh
+
+    def _claim(self, key: str, reads: bool) -> bool:
+        """A write's row is this process's until its unit of work ends: the replay loop
+        leaves it to its own runner. Claimed before the row is written: a replay pass on
+        another thread may read the committed row before this thread resumes (it took a
+        live command at start-up and answered it privately, not on its response_url)."""
+        if reads or key in self.in_flight:  # a redelivery's: the claim is its runner's
+            return False
+        self.in_flight.add(key)
+        return True
+
+    def _unclaim_unless(self, key: str, claimed: bool, fresh: bool) -> None:
+        if claimed and not fresh:  # seen before, or not written: not ours to run
+            self.in_flight.discard(key)
 
     async def record(self, delivery: Delivery) -> bool:
         """`accept` for a platform waiting on its answer: the row is written by the inbox
@@ -95,9 +110,12 @@ class Entrance:
         # A read (`help`, `status` ...) is recorded done at once: a redelivery finds it, and
         # a crash before its answer loses only that answer (nothing to replay).
         reads = self.reads_only(delivery)
-        fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json(), reads)
-        if fresh and not reads:
-            self.in_flight.add(delivery.key)
+        claimed, fresh = self._claim(delivery.key, reads), False
+        try:
+            fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json(),
+                                         reads)
+        finally:
+            self._unclaim_unless(delivery.key, claimed, fresh)
         return fresh
 
     def pending(self, source: str, received_before: str | None = None) -> list[Delivery]:

@@ -139,3 +139,30 @@ async def test_a_person_named_in_a_note_is_a_token_inside_and_plain_in_the_expor
     assert stored == [f"{mention('bob')} has the trace"]
     exported = export_cases(core.deps.store)["cases"][0]["timeline"]
     assert any(e["text"] == "@bob has the trace" for e in exported)
+
+
+async def test_a_replay_pass_reading_the_row_as_it_commits_leaves_it_to_its_runner(
+        core: Entrance, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The replay loop's read runs on another thread and may see the committed row before
+    # the request's own coroutine resumes: the row must already be claimed by then, or the
+    # loop runs a live command itself (and answers it privately, not on its response_url).
+    seen_by_replay: list[list[str | None]] = []
+    write = core.inbox._write
+
+    def write_then_replay_reads(rows: list[object]) -> list[bool]:
+        fresh = write(rows)  # type: ignore[arg-type]
+        seen_by_replay.append([d.key for d in core.pending("fake")])
+        return fresh
+
+    monkeypatch.setattr(core.inbox, "_write", write_then_replay_reads)
+    d = Delivery(source="fake", key="fake:live", sender=Sender("alice"),
+                 what=Typed("open ZD-1 sev2 Printer on fire"))
+    assert await core.record(d)
+    assert seen_by_replay == [[]]
+    assert "fake:live" in core.in_flight  # its runner's, until its unit of work ends
+    outcome = await core.process(d)
+    assert "Opened ZD-1" in outcome.replies[0].text and "fake:live" not in core.in_flight
+    # A redelivery while it runs leaves the runner's claim alone.
+    core.in_flight.add("fake:live")
+    assert not await core.record(d)
+    assert "fake:live" in core.in_flight
