@@ -19,6 +19,7 @@ class Why:
     """reopen / cancel: the reason is required, and kept in the timeline."""
 
     text: str
+    carry: str | None = None  # cancel: the note open promises are carried over with
 
 
 def _why(what: str, field: str) -> Parser:
@@ -44,12 +45,19 @@ def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
                    private=False)] + ctx.failures(done.failures)
 
 
-@command("cancel", "<reason>", "Close a case without resolving it (duplicate, withdrawn).",
-         parse=_why("why it is cancelled", "reason"), who="owner or manager",
+def _cancel_why(ctx: Ctx, args: Args) -> Why:
+    why = _why("why it is cancelled", "reason")(ctx, args)
+    return Why(why.text, bounded(args.options.get("carry", ""), "why", "carry") or None)
+
+
+@command("cancel", "[carry=\"…\"] <reason>",
+         "Close a case without resolving it (duplicate, withdrawn).",
+         parse=_cancel_why, who="owner or manager", options=("carry",),
          details="Cancelled is not resolved: the digest counts it apart, nobody is credited, "
-                 "and `reopen` brings it back.")
+                 "and `reopen` brings it back. Open promises are asked about first, as at "
+                 "resolve: mark them kept, or carry them over with carry=\"who follows up\".")
 def cancel(ctx: Ctx, cmd: Why) -> list[Reply]:
-    done = lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+    done = lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text, cmd.carry)
     return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}", private=False)] + ctx.failures(
         done.failures)
 

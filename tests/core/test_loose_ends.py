@@ -1,0 +1,47 @@
+"""Issue 25's loose ends, each as a new user met it on main (2026-12-06)."""
+
+from __future__ import annotations
+
+from bot.scheduler import Scheduler
+from handlers.entrance import Entrance
+from tests.conftest import Clock, Say
+
+
+async def _open(say: Say, core: Entrance, ref: str = "ZD-1") -> str:
+    await say("alice", f'open {ref} sev2 customer="Acme" Acme cannot log in')
+    return core.deps.store.cases.by_ref(ref).room_id
+
+
+async def test_cancel_asks_about_open_promises_as_resolve_does(say: Say, core: Entrance,
+                                                               clock: Clock) -> None:
+    room = await _open(say, core)
+    await say("alice", "promise in 2h call back", room)
+    asked = await say("alice", "cancel duplicate of ZD-9", room)
+    assert "open promises" in asked and "#1" in asked and 'cancel carry="' in asked
+    assert core.deps.store.cases.by_ref("ZD-1").is_open
+    out = await say("alice", 'cancel carry="bob calls on Friday" duplicate of ZD-9', room)
+    assert "Cancelled ZD-1: duplicate of ZD-9" in out
+    case = core.deps.store.cases.by_ref("ZD-1")
+    kinds = [(e.kind, e.text) for e in core.deps.store.timeline.events(case.id)]
+    assert ("promise_carried", "#1 call back: bob calls on Friday") in kinds
+    # Reopened, the carried promise is no longer the case's: not open, never reminded.
+    await say("alice", "reopen customer wrote again", room)
+    assert core.deps.store.journal.open_promises(case.id) == []
+    clock.advance(hours=3)
+    lines = await Scheduler(core.deps).tick(clock.now)
+    assert not any("promise" in line for line in lines), lines
+
+
+async def test_a_promise_carried_at_resolve_is_not_open_after_reopen(say: Say,
+                                                                     core: Entrance,
+                                                                     clock: Clock) -> None:
+    room = await _open(say, core)
+    await say("alice", "promise in 1h call back", room)
+    await say("alice", 'resolve carry="bob follows up" fixed', room)
+    await say("alice", "reopen it broke again", room)
+    case = core.deps.store.cases.by_ref("ZD-1")
+    clock.advance(hours=2)
+    status = await say("alice", "status", case.room_id)
+    assert "call back" not in status and "overdue" not in status.lower(), status
+    await say("alice", "promise in 1h send the logs", case.room_id)
+    assert [p.what for p in core.deps.store.journal.open_promises(case.id)] == ["send the logs"]
