@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot import swarm_types
-from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
+from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case, severity_label
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, severity_of
 from bot.people import mention
@@ -164,8 +164,12 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
     view = case_service.snapshot(ctx.deps, case)
     fields = [Field("Owner", mention(case.owner)),
               Field("Customer", case.customer or "not given"),
-              Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
-                                                 case.severity).name),
+              # Named as the brief names it; a swarm type of its own is shown besides.
+              Field("Severity", severity_label(case.severity)),
+              *([Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
+                                                    case.severity).name)]
+                if case.swarm_type and case.swarm_type != severity_label(case.severity)
+                else []),
               Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
                                               for p in view.people) or "nobody yet"),
               Field("Customer mood", view.last_mood or "no reading yet")]

@@ -45,3 +45,9 @@ async def test_a_promise_carried_at_resolve_is_not_open_after_reopen(say: Say,
     assert "call back" not in status and "overdue" not in status.lower(), status
     await say("alice", "promise in 1h send the logs", case.room_id)
     assert [p.what for p in core.deps.store.journal.open_promises(case.id)] == ["send the logs"]
+
+
+async def test_status_names_the_severity_as_the_brief_does(say: Say, core: Entrance) -> None:
+    room = await _open(say, core)
+    status = await say("alice", "status", room)
+    assert "Severity: sev2" in status and "Type:" not in status
