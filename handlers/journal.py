@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -112,11 +113,21 @@ class Decide:
     why: str | None = None
 
 
+def _because(text: str) -> tuple[str, bool, str]:
+    """The decision, whether `because` was said, and the reason after it."""
+    parts = re.split(r"(?:^|\s)because(?:\s|$)", text, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) == 1:
+        return text, False, ""
+    return parts[0], True, parts[1]
+
+
 def parse_decide(ctx: Ctx, args: Args) -> Decide:
     risk = args.take_choice(RISKS, ctx.usage, "start with the risk", "is not a risk")
-    decision, _, why = args.rest().partition(" because ")
+    decision, said, why = _because(args.rest())
     if not decision.strip():
         raise ctx.bad("say what you decided")
+    if said and not why.strip():
+        raise ctx.bad("say why after `because`, or leave `because` out")
     return Decide(risk, bounded(decision.strip(), "decision"),
                   bounded(why.strip(), "reason") or None)
 

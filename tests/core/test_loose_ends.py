@@ -51,3 +51,22 @@ async def test_status_names_the_severity_as_the_brief_does(say: Say, core: Entra
     room = await _open(say, core)
     status = await say("alice", "status", room)
     assert "Severity: sev2" in status and "Type:" not in status
+
+
+async def test_an_unterminated_quote_is_one_clear_line(say: Say, core: Entrance) -> None:
+    out = await say("alice", 'open ZD-7 sev2 customer="Acme Corp cannot log in')
+    assert core.deps.store.cases.by_ref("ZD-7") is None
+    assert "`customer=` opens a quote that is never closed" in out
+    assert len(out.splitlines()) == 1
+    out = await say("alice", "open ZD-7 sev2 customer=“Acme Corp cannot log in")
+    assert "never closed" in out and core.deps.store.cases.by_ref("ZD-7") is None
+
+
+async def test_because_without_a_reason_is_refused(say: Say, core: Entrance) -> None:
+    room = await _open(say, core)
+    out = await say("alice", "decide low refund because", room)
+    assert "say why after `because`" in out and "Decision #" not in out
+    assert core.deps.store.journal.decisions(core.deps.store.cases.by_ref("ZD-1").id) == []
+    out = await say("alice", "decide low refund because they lost two days", room)
+    decision = core.deps.store.journal.decisions(core.deps.store.cases.by_ref("ZD-1").id)[0]
+    assert (decision.decision, decision.rationale) == ("refund", "they lost two days")
