@@ -264,7 +264,9 @@ def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
                                            cmd.carry)
     credit = (" Credited: " + ", ".join(mention(p) for p in done.contributors) + "."
               if done.contributors else "")
-    return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS, private=False)
+    # To whoever resolved it, not the room: the room was told (the resolution notice, in
+    # the outbox before the archive), and is archived by the time a reply would arrive.
+    return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS)
             ] + ctx.failures(done.failures)
 
 

@@ -41,8 +41,10 @@ def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
     fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
     where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
         " in a new swarm room"
-    return [ctx.ok(f"Reopened {done.case.ref}{where}; {mention(done.case.owner)} owns it.",
-                   private=False)] + ctx.failures(done.failures)
+    # Typed in the old room (archived): the reply goes to who reopened it; the new room
+    # gets its own notice.
+    return [ctx.ok(f"Reopened {done.case.ref}{where}; {mention(done.case.owner)} owns it.")
+            ] + ctx.failures(done.failures)
 
 
 def _cancel_why(ctx: Ctx, args: Args) -> Why:
@@ -58,8 +60,8 @@ def _cancel_why(ctx: Ctx, args: Args) -> Why:
                  "resolve: mark them kept, or carry them over with carry=\"who follows up\".")
 def cancel(ctx: Ctx, cmd: Why) -> list[Reply]:
     done = lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text, cmd.carry)
-    return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}", private=False)] + ctx.failures(
-        done.failures)
+    # To whoever cancelled it: the room was told before its archive (as at resolve).
+    return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}")] + ctx.failures(done.failures)
 
 
 @dataclass(frozen=True)
