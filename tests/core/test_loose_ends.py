@@ -70,3 +70,26 @@ async def test_because_without_a_reason_is_refused(say: Say, core: Entrance) -> 
     out = await say("alice", "decide low refund because they lost two days", room)
     decision = core.deps.store.journal.decisions(core.deps.store.cases.by_ref("ZD-1").id)[0]
     assert (decision.decision, decision.rationale) == ("refund", "they lost two days")
+
+
+async def test_a_long_silence_nudges_again_and_escalates(say: Say, core: Entrance,
+                                                         clock: Clock) -> None:
+    await say("alice", 'open ZD-3 sev3 customer="Acme" Acme export slow')  # update_every 8h
+    s = Scheduler(core.deps)
+
+    async def updates(**step: float) -> list[str]:
+        clock.advance(**step)
+        return [f for f in await s.tick(clock.now) if f.startswith("nudge update")]
+
+    assert await updates(hours=7) == []
+    assert await updates(hours=1) == ["nudge update ZD-3 -> @alice"]
+    assert await updates(hours=7) == []
+    assert sorted(await updates(hours=1)) == ["nudge update ZD-3 -> @alice",
+                                              "nudge update ZD-3 -> @manny"]
+    assert await updates(minutes=30) == []
+    # six silent days: told every 8 hours, not once
+    told = [await updates(hours=8) for _ in range(16)]
+    assert all("nudge update ZD-3 -> @alice" in t for t in told)
+    room = core.deps.store.cases.by_ref("ZD-3").room_id
+    await say("alice", "touch support called them back", room)
+    assert await updates(hours=7) == []
