@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from bot.scheduler import Scheduler
 from handlers.entrance import Entrance
+from testkit.fake_port import FakeChatPort
 from tests.conftest import Clock, Say
 
 
@@ -93,3 +94,14 @@ async def test_a_long_silence_nudges_again_and_escalates(say: Say, core: Entranc
     room = core.deps.store.cases.by_ref("ZD-3").room_id
     await say("alice", "touch support called them back", room)
     assert await updates(hours=7) == []
+
+
+async def test_a_process_named_process_is_not_doubled(say: Say, core: Entrance,
+                                                      port: FakeChatPort) -> None:
+    await say("bob", "friction billing process: two invoices a month")
+    await say("cy", "friction refund approvals: three approvals for 20 EUR")
+    await say("manny", "friction reviewed billing process: one invoice now")
+    await say("manny", "friction reviewed refund approvals: one approval")
+    told = {s.target: s.reply.text for s in port.sent if s.action == "dm"}
+    assert told["bob"].startswith("The billing process you reported was reviewed by ")
+    assert told["cy"].startswith("The refund approvals process you reported was reviewed ")
