@@ -31,6 +31,7 @@ from bot.people import mention
 from bot.replies import Button, Reply
 from bot.services.base import Deps
 from bot.swarm_types import SwarmType, type_for
+from bot.timeparse import due_text
 
 log = logging.getLogger("swarmbot.scheduler")
 
@@ -260,14 +261,15 @@ class Nudger:
             case = self._case(r.promise.case_id)
             if case is not None:
                 found.append(Nudge("promise_due", f"promise:{r.promise.id}", case, r.owner,
-                                   True, partial(self._promise_due, r)))
+                                   True, partial(self._promise_due, r, case)))
         return found
 
-    def _promise_due(self, r: Reminder) -> Reply:
+    def _promise_due(self, r: Reminder, case: Case) -> Reply:
         p = r.promise
         return Reply(
             title=f"Promise #{p.no} on {r.ref} is due now",
-            text=f"You promised: {p.what} (due {p.due}). Keep it, or tell the customer when "
+            text=f"You promised: {p.what} (due {due_text(p.due, case.customer_tz)}). Keep "
+                 "it, or tell the customer when "
                  "instead.",
             buttons=(self.deps.phrases.button("Kept", "kept", f"{r.ref} {p.no}",
                                               style="primary"),))

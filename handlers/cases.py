@@ -13,7 +13,8 @@ from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
 from bot.services import helpdesk, outbox
 from bot.services.membership import need
-from bot.services.messages import ticket_fields
+from bot.services.messages import case_fields, ticket_fields
+from bot.timeparse import due_text
 from handlers.format import case_line
 from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
@@ -176,9 +177,11 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
+    fields += case_fields(case)
     if view.promises:
-        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
-                                                       for p in view.promises)))
+        fields.append(Field("Open promises", "\n".join(
+            f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
+            for p in view.promises)))
     if view.pending is not None:
         fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
     if case.resolution:

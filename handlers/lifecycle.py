@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from bot.domain import SEVERITIES
 from bot.people import mention
@@ -117,13 +119,34 @@ def parse_set(ctx: Ctx, args: Args) -> SetDetail:
         if not level.isdigit() or int(level) not in SEVERITIES:
             raise ctx.bad(f"`{value[:10]}` is not a severity (sev1..sev4)")
         return SetDetail(what, int(level))
+    if what == "customer_tz":
+        return SetDetail(what, zone_name(ctx, value))
+    if what == "link":
+        if not re.fullmatch(r"https?://\S+", value) or len(value) > 500:
+            raise ctx.bad(f"`{value[:40]}` is not a link: give one web address, "
+                          "e.g. https://acme.zendesk.com/agent/tickets/4711")
+        return SetDetail(what, value)
     return SetDetail(what, bounded(value, what))
 
 
+def zone_name(ctx: Ctx, value: str) -> str:
+    """An IANA time zone as the tz database spells it (`australia/sydney` is found too)."""
+    wanted = value.strip().casefold()
+    for name in available_timezones():
+        if name.casefold() == wanted:
+            return name
+    raise ctx.bad(f"`{value[:40]}` is not a time zone: give its IANA name, e.g. "
+                  "Australia/Sydney or America/New_York")
+
+
 @command("set", f"<{'|'.join(DETAILS)}> <value>",
-         "Change the case's severity, customer or summary (recorded in the timeline).",
+         "Change the case's severity, customer, summary, the customer's time zone or its "
+         "link (recorded in the timeline).",
          parse=parse_set, who="owner or manager",
-         details="Severity changes the nudge timings (see `[types]` in the README).")
+         details="Severity changes the nudge timings (see `[types]` in the README). "
+                 "customer_tz (an IANA zone, e.g. Australia/Sydney): promises are then read "
+                 "in the customer's time and shown in both zones. link: a web address (the "
+                 "ticket, a document), shown in the brief and `status`.")
 def set_(ctx: Ctx, cmd: SetDetail) -> list[Reply]:
     done = lifecycle.set_detail(ctx.deps, ctx.actor, ctx.need_case(), cmd.what,
                                       cmd.value)

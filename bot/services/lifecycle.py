@@ -23,7 +23,7 @@ CORRECTABLE = frozenset({"note", "touch", "mood", "delight", "decision", "outcom
 CONTRIBUTIONS = frozenset({"opened", "note", "touch", "mood", "delight", "decision",
                            "outcome", "promise", "promise_kept", "friction", "thanks",
                            "help_requested", "handoff_accepted", "corrected"})
-DETAILS = ("severity", "customer", "summary")
+DETAILS = ("severity", "customer", "summary", "customer_tz", "link")
 
 
 @dataclass
@@ -168,7 +168,8 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     require_owner(deps, case, actor, f"change its {what}")
     assert what in DETAILS, "handlers validate what can be set"
     before = {"severity": sev(case.severity), "customer": case.customer or "none",
-              "summary": case.summary}[what]
+              "summary": case.summary, "customer_tz": case.customer_tz or "none",
+              "link": case.link or "none"}[what]
     after = sev(int(value)) if what == "severity" else str(value)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
@@ -176,8 +177,12 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
             store.cases.set_details(case.id, severity=int(value))
         elif what == "customer":
             store.cases.set_details(case.id, customer=str(value))
-        else:
+        elif what == "summary":
             store.cases.set_details(case.id, summary=str(value))
+        elif what == "customer_tz":
+            store.cases.set_details(case.id, customer_tz=str(value))
+        else:
+            store.cases.set_details(case.id, link=str(value))
         store.timeline.append(case.id, now, "changed", actor.id, f"{what}: {before} -> {after}")
         fresh = store.cases.by_id(case.id) or case
         effects = Effects(deps, fresh)

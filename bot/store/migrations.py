@@ -127,3 +127,9 @@ def m021_inbox_failed(db: Database) -> None:
     """Issue 23: a delivery whose command hit a bug is closed as failed (with the error id
     the user was told), never replayed; pending rows are those neither done nor failed."""
     run_script(db, schema.INBOX_FAILED)
+
+
+@migrations()
+def m023_case_customer_tz_link(db: Database) -> None:
+    """Issue 25: `set customer_tz <zone>` and `set link <url>` for any case."""
+    run_script(db, schema.CASE_CUSTOMER_TZ_LINK)

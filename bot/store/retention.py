@@ -9,10 +9,9 @@ functions, processes), so a redacted week's figures do not change.
 from __future__ import annotations
 
 import json
-from typing import Any
 
 from bot.store.base import BaseQueries
-from bot.store.scrub import Scrubber, escaped, needles_of
+from bot.store.scrub import Scrubber, needles_of
 from bot.store.sqlite_conn import ThreadDatabase
 
 # Table -> the free-text columns of its rows about a case (case_id). Nullable columns stay
@@ -91,7 +90,7 @@ class SqlRetention(BaseQueries):
             "room_id = CASE WHEN status <> 'open' AND room_id = room_name THEN NULL "
             "ELSE room_id END, "
             "room_name = CASE WHEN status = 'open' THEN room_name ELSE NULL END, "
-            "redacted_at = ? WHERE id = ?",
+            "link = NULL, redacted_at = ? WHERE id = ?",
             (marker, marker, marker, marker, at, case_id))
         self._reindex(case_id)
         return changed + 1
@@ -118,33 +117,30 @@ class SqlRetention(BaseQueries):
 
     def _scrub_copies(self, case_id: int, case: dict[str, str | None], marker: str) -> int:
         """Other rows quoting the case (another case's brief or help request lists it under
-        "Solved before" with its customer, summary and resolution): a done platform call
+        "Solved before": its ref, customer, summary and resolution): a done platform call
         goes (its row is no longer needed), a pending or failed one keeps its JSON with
-        the erased texts replaced (bot/store/scrub.py)."""
+        the erased texts replaced (bot/store/scrub.py). Every quote names the ref, so one
+        pass over the outbox a case finds them (a serving process's outbox can be long)."""
+        ref = str(case["ref"])
+        rows = self._all("SELECT id, state, payload, result FROM outbox WHERE (case_id IS NULL "
+                         "OR case_id <> ?) AND (" + self.CONTAINS.format(hay="payload")
+                         + " OR " + self.CONTAINS.format(hay="COALESCE(result, '')") + ")",
+                         (case_id, ref, ref))
+        if not rows:
+            return 0
         customer = case["customer"]
         if customer and self._others_kept(case_id, customer):
             customer = None  # the customer's other cases are not erased: their name stays
-        needles = needles_of([customer, case["summary"], case["resolution"],
-                              case["delight"], case["room_name"]])
-        ref = str(case["ref"])
-        hits: dict[int, dict[str, Any]] = {}
-        for needle in escaped([ref, *needles]):
-            for row in self._all(
-                    "SELECT id, state, payload, result FROM outbox WHERE (case_id IS NULL OR "
-                    "case_id <> ?) AND (" + self.CONTAINS.format(hay="lower(payload)")
-                    .replace("?", "lower(?)") + " OR "
-                    + self.CONTAINS.format(hay="lower(COALESCE(result, ''))")
-                    .replace("?", "lower(?)") + ")", (case_id, needle, needle)):
-                hits[row["id"]] = row
-        scrub = Scrubber(ref, needles, marker) if hits else None
-        for item_id, row in hits.items():
+        scrub = Scrubber(ref, needles_of([customer, case["summary"], case["resolution"],
+                                          case["delight"], case["room_name"]]), marker)
+        for row in rows:
             if row["state"] == "done":
-                self.db.execute("DELETE FROM outbox WHERE id = ?", (item_id,))
-            elif scrub is not None:
+                self.db.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))
+            else:
                 self.db.execute("UPDATE outbox SET payload = ?, result = ? WHERE id = ?",
                                 (scrub.json_text(row["payload"]),
-                                 scrub.json_text(row["result"]), item_id))
-        return len(hits)
+                                 scrub.json_text(row["result"]), row["id"]))
+        return len(rows)
 
     def _others_kept(self, case_id: int, customer: str) -> bool:
         """Has the customer a case besides this one whose text is kept? Looked for after

@@ -22,12 +22,6 @@ def needles_of(texts: list[str | None]) -> list[str]:
     return sorted(found, key=len, reverse=True)
 
 
-def escaped(needles: list[str]) -> list[str]:
-    """Each needle, and as JSON writes it when it has non-ASCII letters (`\\u00e9`): what a
-    SQL search of the stored JSON text must look for."""
-    return needles + [json.dumps(n)[1:-1] for n in needles if not n.isascii()]
-
-
 class Scrubber:
     def __init__(self, ref: str, needles: list[str], marker: str) -> None:
         self.marker = marker
