@@ -6,6 +6,7 @@ import argparse
 import getpass
 import importlib
 import json
+import os
 import sys
 from collections.abc import Callable
 
@@ -88,6 +89,11 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="swarmbot", description="Case swarming for customer support. With no command, "
         "runs the shell on ./swarmbot.db.")
+    # --db and --config also before the command (`swarmbot --db x.db` runs the shell on it).
+    parser.add_argument("--db", dest="global_db", metavar="DB",
+                        help="the SQLite file, for whichever command follows (or the shell)")
+    parser.add_argument("--config", dest="global_config", metavar="CONFIG",
+                        help="config.toml, for whichever command follows (or the shell)")
     sub = parser.add_subparsers(dest="command", metavar="command")
     shell = sub.add_parser("shell", help="try every command in the terminal")
     shell.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
@@ -128,13 +134,35 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _globals(args: argparse.Namespace) -> None:
+    """--db / --config given before the command count as the command's own."""
+    for name in ("db", "config"):
+        given = getattr(args, f"global_{name}", None)
+        if given is None:
+            continue
+        if not hasattr(args, name):
+            raise CommandError(f"`swarmbot {args.command}` takes no --{name}")
+        if getattr(args, name) is None:
+            setattr(args, name, given)
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
+    argv = sys.argv[1:] if argv is None else argv
     args = parser.parse_args(argv)
     if not getattr(args, "func", None):
-        args = parser.parse_args(["shell", *(argv or [])])
+        args = parser.parse_args([*argv, "shell"])
     try:
-        return int(args.func(args) or 0)
+        _globals(args)
+        code = int(args.func(args) or 0)
+        sys.stdout.flush()  # here, where a closed pipe is caught, not at exit
+        return code
+    except BrokenPipeError:
+        # `swarmbot find … | head`: the reader had enough. What is still buffered goes
+        # nowhere (else Python reports the pipe again at exit).
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except ConfigError as err:
         for problem in err.problems:  # every problem of a config, one line each
             print(f"swarmbot: {problem}", file=sys.stderr)

@@ -80,6 +80,8 @@ class Case:
     opened_at: str
     resolved_at: str | None  # when it was closed: resolved or cancelled
     swarm_type: str | None = None
+    customer_tz: str | None = None  # the customer's IANA zone: promises read in it
+    link: str | None = None  # the case's ticket or document (`set link`)
 
     @property
     def is_open(self) -> bool:

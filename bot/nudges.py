@@ -9,7 +9,8 @@ the case's swarm type (bot/swarm_types.py), each with a button for the obvious n
 - answer: a handoff offer unanswered within `answer_within` -> its receiver; after twice
   that, the owner (who may withdraw it).
 - update: the customer has not heard from us (last touchpoint or kept promise, else the
-  opening) for `update_every` -> the owner, with "Log an update".
+  opening) for `update_every` -> the owner, with "Log an update"; again each `update_every`
+  the silence lasts, the managers too when the owner was told the period before.
 - promise_due: a promise due and not kept -> the owner, at the due time.
 """
 
@@ -30,6 +31,7 @@ from bot.people import mention
 from bot.replies import Button, Reply
 from bot.services.base import Deps
 from bot.swarm_types import SwarmType, type_for
+from bot.timeparse import due_text
 
 log = logging.getLogger("swarmbot.scheduler")
 
@@ -216,15 +218,37 @@ class Nudger:
         for case in self.open.values():
             last = contacts.get(case.id) or case.opened_at
             waited = now - parse_iso(last)
-            if waited < self.type_of(case).update_every:
+            every = self.type_of(case).update_every
+            if waited < every:
                 continue
-            found.append(Nudge("update", f"{case.id}@{last}", case, case.owner, True,
-                               partial(self._update, case, last, waited)))
+            # Once each `update_every` of the silence (the first keeps its old key), and the
+            # managers too once the owner was told the period before: six silent days are
+            # not one nudge.
+            n = waited // every
+            cause = _silence(case, last, n)
+            escalate = n > 1 and case.owner in self.deps.store.nudges.sent(
+                "update", _silence(case, last, n - 1))
+            found.append(Nudge("update", cause, case, case.owner, True,
+                               partial(self._update, case, last, waited, escalate)))
+            if escalate:
+                found += [Nudge("update", cause, case, manager, True,
+                                partial(self._update_manager, case, last, waited))
+                          for manager in self.deps.config.people.managers
+                          if manager != case.owner]
         return found
 
-    def _update(self, case: Case, last: str, waited: timedelta) -> Reply:
+    def _update_manager(self, case: Case, last: str, waited: timedelta) -> Reply:
         return Reply(
             title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}",
+            text=f"{mention(case.owner)} owns {case.ref} ({case.summary}) and was reminded; "
+                 f"{case.customer or 'the customer'} last heard from us at {last}.",
+            buttons=(self._join(case),))
+
+    def _update(self, case: Case, last: str, waited: timedelta,
+                escalate: bool = False) -> Reply:
+        again = " (again: the managers are told too)" if escalate else ""
+        return Reply(
+            title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}{again}",
             text=f"{case.customer or 'The customer'} last heard from us at {last}. Tell them "
                  "where things stand, then log it.",
             buttons=(self.deps.phrases.button("Log an update", "touch", case.ref,
@@ -237,17 +261,23 @@ class Nudger:
             case = self._case(r.promise.case_id)
             if case is not None:
                 found.append(Nudge("promise_due", f"promise:{r.promise.id}", case, r.owner,
-                                   True, partial(self._promise_due, r)))
+                                   True, partial(self._promise_due, r, case)))
         return found
 
-    def _promise_due(self, r: Reminder) -> Reply:
+    def _promise_due(self, r: Reminder, case: Case) -> Reply:
         p = r.promise
         return Reply(
             title=f"Promise #{p.no} on {r.ref} is due now",
-            text=f"You promised: {p.what} (due {p.due}). Keep it, or tell the customer when "
+            text=f"You promised: {p.what} (due {due_text(p.due, case.customer_tz)}). Keep "
+                 "it, or tell the customer when "
                  "instead.",
             buttons=(self.deps.phrases.button("Kept", "kept", f"{r.ref} {p.no}",
                                               style="primary"),))
+
+
+def _silence(case: Case, last: str, n: int) -> str:
+    """The cause of the n-th update nudge of one silence (the first keeps its old key)."""
+    return f"{case.id}@{last}" + (f"#{n}" if n > 1 else "")
 
 
 def _key(nudge: Nudge) -> Key:

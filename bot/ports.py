@@ -62,7 +62,9 @@ class ImageUploader(Protocol):
     gets the same post without the picture (the linked page has every chart).
     """
 
-    async def upload_image(self, room_id: str, png: bytes, title: str) -> None: ...
+    async def upload_image(self, room_id: str, png: bytes, title: str,
+                           alt: str = "") -> None:
+        """`alt`: what the picture shows, in words (its alt text; else the title)."""
 
 
 @runtime_checkable

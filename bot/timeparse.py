@@ -60,3 +60,11 @@ def parse_when(words: list[str], now: datetime, tz: str | None) -> tuple[datetim
 def local_text(when_utc: datetime, tz: str | None) -> str:
     local = when_utc.astimezone(zone(tz))
     return local.strftime("%a %d %b %H:%M ") + (tz or "UTC")
+
+
+def due_text(due: str, customer_tz: str | None) -> str:
+    """A promise's due time as the brief, `status` and reminders show it: the stored UTC
+    time, and first the customer's own when their zone is known (`set customer_tz`)."""
+    if not customer_tz:
+        return due
+    return f"{local_text(datetime.fromisoformat(due), customer_tz)} ({due})"

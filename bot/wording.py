@@ -13,3 +13,9 @@ def sentence(text: str) -> str:
     person typed that another sentence follows."""
     text = text.rstrip()
     return text if text.endswith((".", "!", "?", "…")) else text + "."
+
+
+def contact(at: str, function: str, what: str) -> str:
+    """The customer's last contact, one way wherever it is shown (offer, catch-up):
+    "2026-12-06 07:16 UTC support: called back"."""
+    return f"{at[:16].replace('T', ' ')} UTC {function}: {what}"

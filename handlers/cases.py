@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 
 from bot import swarm_types
-from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
+from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case, severity_label
 from bot.drafting.service import timeline_draft
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, severity_of
@@ -14,7 +14,8 @@ from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
 from bot.services import helpdesk, outbox
 from bot.services.membership import need
-from bot.services.messages import ticket_fields
+from bot.services.messages import case_fields, ticket_fields
+from bot.timeparse import due_text
 from handlers.drafts import with_draft
 from handlers.format import case_line
 from handlers.forms import open_form, resolve_form
@@ -166,17 +167,23 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
     view = case_service.snapshot(ctx.deps, case)
     fields = [Field("Owner", mention(case.owner)),
               Field("Customer", case.customer or "not given"),
-              Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
-                                                 case.severity).name),
+              # Named as the brief names it; a swarm type of its own is shown besides.
+              Field("Severity", severity_label(case.severity)),
+              *([Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
+                                                    case.severity).name)]
+                if case.swarm_type and case.swarm_type != severity_label(case.severity)
+                else []),
               Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
                                               for p in view.people) or "nobody yet"),
               Field("Customer mood", view.last_mood or "no reading yet")]
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
+    fields += case_fields(case)
     if view.promises:
-        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
-                                                       for p in view.promises)))
+        fields.append(Field("Open promises", "\n".join(
+            f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
+            for p in view.promises)))
     if view.pending is not None:
         fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
     if case.resolution:
@@ -264,7 +271,9 @@ def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
                                            cmd.carry)
     credit = (" Credited: " + ", ".join(mention(p) for p in done.contributors) + "."
               if done.contributors else "")
-    return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS, private=False)
+    # To whoever resolved it, not the room: the room was told (the resolution notice, in
+    # the outbox before the archive), and is archived by the time a reply would arrive.
+    return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS)
             ] + ctx.failures(done.failures)
 
 

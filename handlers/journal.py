@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -113,11 +114,21 @@ class Decide:
     why: str | None = None
 
 
+def _because(text: str) -> tuple[str, bool, str]:
+    """The decision, whether `because` was said, and the reason after it."""
+    parts = re.split(r"(?:^|\s)because(?:\s|$)", text, maxsplit=1, flags=re.IGNORECASE)
+    if len(parts) == 1:
+        return text, False, ""
+    return parts[0], True, parts[1]
+
+
 def parse_decide(ctx: Ctx, args: Args) -> Decide:
     risk = args.take_choice(RISKS, ctx.usage, "start with the risk", "is not a risk")
-    decision, _, why = args.rest().partition(" because ")
+    decision, said, why = _because(args.rest())
     if not decision.strip():
         raise ctx.bad("say what you decided")
+    if said and not why.strip():
+        raise ctx.bad("say why after `because`, or leave `because` out")
     return Decide(risk, bounded(decision.strip(), "decision"),
                   bounded(why.strip(), "reason") or None)
 
@@ -202,7 +213,9 @@ class Promise:
 
 def parse_promise(ctx: Ctx, args: Args) -> Promise:
     words = args.words()
-    tz = ctx.actor.tz or ctx.deps.config.people.timezone
+    # "17:00" is the customer's 17:00 when their zone is known (`set customer_tz`).
+    tz = (ctx.case.customer_tz if ctx.case else None) or ctx.actor.tz \
+        or ctx.deps.config.people.timezone
     try:
         due, used = parse_when(words, ctx.deps.now(), tz)
     except CommandError as err:
@@ -219,8 +232,12 @@ def parse_promise(ctx: Ctx, args: Args) -> Promise:
 def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
     pid = journal.promise(ctx.deps, ctx.actor, ctx.need_case(), cmd.due, cmd.what)
     tz = ctx.actor.tz or ctx.deps.config.people.timezone
+    customer_tz = ctx.need_case().customer_tz
+    due = local_text(cmd.due, tz)
+    if customer_tz and customer_tz != tz:  # both clocks: the customer's first
+        due = f"{local_text(cmd.due, customer_tz)} for the customer ({due} for you)"
     failures = lifecycle.brief_changed(ctx.deps, ctx.need_case())
-    return [ctx.ok(f"Promise #{pid} recorded, due {local_text(cmd.due, tz)}. I'll remind you "
+    return [ctx.ok(f"Promise #{pid} recorded, due {due}. I'll remind you "
                    f"15 minutes before; {ctx.deps.phrases.command('kept', str(pid))} when "
                    "it's done.")] + ctx.failures(failures)
 

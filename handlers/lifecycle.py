@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
+from zoneinfo import available_timezones
 
 from bot.domain import SEVERITIES
 from bot.people import mention
@@ -19,6 +21,7 @@ class Why:
     """reopen / cancel: the reason is required, and kept in the timeline."""
 
     text: str
+    carry: str | None = None  # cancel: the note open promises are carried over with
 
 
 def _why(what: str, field: str) -> Parser:
@@ -40,18 +43,27 @@ def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
     fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
     where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
         " in a new swarm room"
-    return [ctx.ok(f"Reopened {done.case.ref}{where}; {mention(done.case.owner)} owns it.",
-                   private=False)] + ctx.failures(done.failures)
+    # Typed in the old room (archived): the reply goes to who reopened it; the new room
+    # gets its own notice.
+    return [ctx.ok(f"Reopened {done.case.ref}{where}; {mention(done.case.owner)} owns it.")
+            ] + ctx.failures(done.failures)
 
 
-@command("cancel", "<reason>", "Close a case without resolving it (duplicate, withdrawn).",
-         parse=_why("why it is cancelled", "reason"), who="owner or manager",
+def _cancel_why(ctx: Ctx, args: Args) -> Why:
+    why = _why("why it is cancelled", "reason")(ctx, args)
+    return Why(why.text, bounded(args.options.get("carry", ""), "why", "carry") or None)
+
+
+@command("cancel", "[carry=\"…\"] <reason>",
+         "Close a case without resolving it (duplicate, withdrawn).",
+         parse=_cancel_why, who="owner or manager", options=("carry",),
          details="Cancelled is not resolved: the digest counts it apart, nobody is credited, "
-                 "and `reopen` brings it back.")
+                 "and `reopen` brings it back. Open promises are asked about first, as at "
+                 "resolve: mark them kept, or carry them over with carry=\"who follows up\".")
 def cancel(ctx: Ctx, cmd: Why) -> list[Reply]:
-    done = lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
-    return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}", private=False)] + ctx.failures(
-        done.failures)
+    done = lifecycle.cancel(ctx.deps, ctx.actor, ctx.need_case(), cmd.text, cmd.carry)
+    # To whoever cancelled it: the room was told before its archive (as at resolve).
+    return [ctx.ok(f"Cancelled {done.case.ref}: {cmd.text}")] + ctx.failures(done.failures)
 
 
 @dataclass(frozen=True)
@@ -107,13 +119,34 @@ def parse_set(ctx: Ctx, args: Args) -> SetDetail:
         if not level.isdigit() or int(level) not in SEVERITIES:
             raise ctx.bad(f"`{value[:10]}` is not a severity (sev1..sev4)")
         return SetDetail(what, int(level))
+    if what == "customer_tz":
+        return SetDetail(what, zone_name(ctx, value))
+    if what == "link":
+        if not re.fullmatch(r"https?://\S+", value) or len(value) > 500:
+            raise ctx.bad(f"`{value[:40]}` is not a link: give one web address, "
+                          "e.g. https://acme.zendesk.com/agent/tickets/4711")
+        return SetDetail(what, value)
     return SetDetail(what, bounded(value, what))
 
 
+def zone_name(ctx: Ctx, value: str) -> str:
+    """An IANA time zone as the tz database spells it (`australia/sydney` is found too)."""
+    wanted = value.strip().casefold()
+    for name in available_timezones():
+        if name.casefold() == wanted:
+            return name
+    raise ctx.bad(f"`{value[:40]}` is not a time zone: give its IANA name, e.g. "
+                  "Australia/Sydney or America/New_York")
+
+
 @command("set", f"<{'|'.join(DETAILS)}> <value>",
-         "Change the case's severity, customer or summary (recorded in the timeline).",
+         "Change the case's severity, customer, summary, the customer's time zone or its "
+         "link (recorded in the timeline).",
          parse=parse_set, who="owner or manager",
-         details="Severity changes the nudge timings (see `[types]` in the README).")
+         details="Severity changes the nudge timings (see `[types]` in the README). "
+                 "customer_tz (an IANA zone, e.g. Australia/Sydney): promises are then read "
+                 "in the customer's time and shown in both zones. link: a web address (the "
+                 "ticket, a document), shown in the brief and `status`.")
 def set_(ctx: Ctx, cmd: SetDetail) -> list[Reply]:
     done = lifecycle.set_detail(ctx.deps, ctx.actor, ctx.need_case(), cmd.what,
                                       cmd.value)

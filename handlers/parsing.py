@@ -38,6 +38,11 @@ class Args:
                 # The second would silently replace the first (or eat a summary's words).
                 raise CommandError(f"`{key}=` is given twice: give it once, and reword any "
                                    f"other `{key}=` in the text.")
+            bare = m.group(5)
+            if bare is not None and bare[0] in "\"“”'‘’":
+                # A quote never closed: the value would keep the quote (and lose the words).
+                raise CommandError(f"`{key}=` opens a quote that is never closed: put the "
+                                   f"value between two quotes, e.g. {key}=\"Acme Corp\".")
             options[key] = next(g for g in m.groups()[1:] if g is not None).strip()
             return ""
 

@@ -103,7 +103,7 @@ def test_erase_a_customer_leaves_no_text_and_the_same_figures(tmp_path: Path) ->
     assert proc.stdout.startswith("erased ZD-4711: ") and "GX-1" not in proc.stdout
 
     # The files as erase left them (no VACUUM of the test's own): what a copy of the disk
-    # would hold. Erase compacts without VACUUM (it must not hold a serving process's writer).
+    # would hold. Erase rewrites the file (VACUUM) only if its texts are still found in it.
     data = files_bytes(db)
     assert [t for t in ERASED if t.encode() in data] == []
     assert [t for t in KEPT if t.encode() not in data] == []

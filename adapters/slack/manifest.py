@@ -20,6 +20,7 @@ BOT_SCOPES = (
     "groups:read",
     "im:write",  # conversations.open for handoff offers and private notices
     "users:read",  # users.info: a person's time zone for promises
+    "users:read.email",  # users.lookupByEmail: a helpdesk ticket's owner (bot/helpdesk.py)
     "channels:history",  # message.channels: count contributions (no text is stored)
     "groups:history",  # message.groups
     "files:write",  # the weekly digest's chart (files upload v2)

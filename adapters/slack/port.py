@@ -175,10 +175,11 @@ class SlackChatPort:
             if err.detail not in _ALREADY:
                 raise
 
-    async def upload_image(self, room_id: str, png: bytes, title: str) -> None:
+    async def upload_image(self, room_id: str, png: bytes, title: str,
+                           alt: str = "") -> None:
         """The digest's chart (bot.ports.ImageUploader), through files upload v2."""
         await self._call("upload the chart", "files.upload_v2", channel=room_id, content=png,
-                         filename="digest.png", title=title)
+                         filename="digest.png", title=title, alt_txt=alt or title)
 
     # bot.helpdesk.ChatDirectory: a ticket's assignee by email, never guessed.
     async def user_by_email(self, email: str) -> str | None:

@@ -99,12 +99,13 @@ def card(body: list[dict[str, Any]], actions: list[dict[str, Any]] | None = None
     return out
 
 
-def image_card(png: bytes, title: str) -> Card:
+def image_card(png: bytes, title: str, alt: str = "") -> Card:
     """A picture (the digest's chart) as a card: Teams shows data: URIs, so no file host is
     needed; the chart is a couple of kilobytes, well inside a message's size limit."""
     data = base64.b64encode(png).decode("ascii")
     return card([{"type": "TextBlock", "text": title, "weight": "Bolder", "wrap": True},
-                 {"type": "Image", "url": f"data:image/png;base64,{data}", "altText": title}],
+                 {"type": "Image", "url": f"data:image/png;base64,{data}",
+                  "altText": alt or title}],
                 fallback=title)
 
 

@@ -195,10 +195,12 @@ class TeamsChatPort:
     async def email_of(self, user_id: str) -> str | None:
         return await self.roster.email_of(user_id)
 
-    async def upload_image(self, room_id: str, png: bytes, title: str) -> None:
+    async def upload_image(self, room_id: str, png: bytes, title: str,
+                           alt: str = "") -> None:
         """The digest's chart (bot.ports.ImageUploader), as a card with the picture inline."""
         await self._send("post the chart", room_id, {"type": "message", "attachments": [
-            {"contentType": cards.CARD_CONTENT_TYPE, "content": cards.image_card(png, title)}]})
+            {"contentType": cards.CARD_CONTENT_TYPE,
+             "content": cards.image_card(png, title, alt)}]})
 
     async def archive(self, room_id: str) -> None:
         if self.graph is not None:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.digest.png import per_day_png
+from bot.digest.png import per_day_alt, per_day_png
 from bot.digest.text import duration
 from bot.ports import ChatPort, ImageUploader
 from bot.replies import Button, Field, Reply
@@ -53,4 +53,5 @@ async def post_digest(port: ChatPort, room_id: str, d: dict[str, Any], link: str
     """Post the digest into a room; with the chart picture where the port can upload one."""
     await port.post(room_id, digest_reply(d, link, private=False))
     if isinstance(port, ImageUploader):
-        await port.upload_image(room_id, per_day_png(d), f"Swarms per day, {d['week']}")
+        await port.upload_image(room_id, per_day_png(d), f"Swarms per day, {d['week']}",
+                                alt=per_day_alt(d))

@@ -67,6 +67,16 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
             + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF))
 
 
+def per_day_alt(digest: dict[str, Any]) -> str:
+    """What the chart shows, in words: its alt text, for who cannot see it."""
+    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    days = digest["per_day"]
+    opened = ", ".join(f"{names[i]} {d['opened']}" for i, d in enumerate(days))
+    resolved = ", ".join(f"{names[i]} {d['resolved']}" for i, d in enumerate(days))
+    return (f"Bar chart of swarms per day, {digest['week']}. Opened: {opened}. "
+            f"Resolved: {resolved}.")
+
+
 def per_day_png(digest: dict[str, Any], width: int = 560, height: int = 240) -> bytes:
     """Opened (dark) and resolved (light) swarms for each day of the week."""
     c = Canvas(width, height)

@@ -113,19 +113,9 @@ class Resolved:
     failures: list[str]
 
 
-CARRY_FORM = 'carry="who follows up" <resolution>'
-
-
 def check_promises(deps: Deps, case: Case, carry: str | None) -> None:
     """Resolve asks about open promises: keep them first, or carry them over with a note."""
-    waiting = deps.store.journal.open_promises(case.id)
-    if waiting and carry is None:
-        listed = "; ".join(f"#{p.no} by {p.due}: {p.what}" for p in waiting)
-        raise CommandError(
-            f"{case.ref} has open promises to the customer ({listed}). Mark each "
-            f"{deps.phrases.command('kept', '<id>')}, or carry them over with a note: "
-            f"{deps.phrases.command('resolve', CARRY_FORM)}.",
-            field="resolution")
+    lifecycle.check_promises(deps, case, carry, "resolve", "<resolution>")
 
 
 def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
@@ -134,9 +124,7 @@ def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
     check_promises(deps, case, carry)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
-        for p in store.journal.open_promises(case.id):
-            store.timeline.append(case.id, now, "promise_carried", actor.id,
-                                  f"#{p.no} {p.what}: {carry}", p.id)
+        lifecycle.carry_promises(deps, actor, case, carry)
         pending = store.cases.pending_handoff(case.id)
         if pending is not None:
             store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case resolved")

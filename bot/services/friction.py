@@ -24,6 +24,11 @@ class Ranked:
     review: FrictionReview | None
 
 
+def process_name(process: str) -> str:
+    """"billing process" stays so; "refund approvals" becomes "refund approvals process"."""
+    return process if process.lower().split()[-1:] == ["process"] else f"{process} process"
+
+
 def top(deps: Deps, weeks: int, limit: int = TOP) -> list[Ranked]:
     """Processes by how often they got in the way in the last `weeks` weeks; ties go to the
     one reported most recently. Quotes the latest report of each."""
@@ -65,7 +70,7 @@ def review(deps: Deps, actor: Person, process: str, note: str) -> Reviewed:
         told.append(pid)
         effects = Effects(deps, None, platform=platform)
         effects.direct_message(pid, messages.notice(
-            f"The {process} process you reported was reviewed by {mention(actor.id)}: "
+            f"The {process_name(process)} you reported was reviewed by {mention(actor.id)}: "
             f"{note.strip()}", mentions=(actor.id,)), f"tell {mention(pid)}")
         failures += effects.failures
     return Reviewed(process, told, failures)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bot import wording
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
 from bot.services import helpdesk, knowledge, lifecycle, messages
@@ -55,7 +56,7 @@ def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         case, pending,
         mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
         store.journal.open_promises(case.id),
-        f"{contact.at} {contact.function}: {contact.what}" if contact else None,
+        wording.contact(contact.at, contact.function, contact.what) if contact else None,
         deps.phrases, store.helpdesk.link_of(case.id), knowledge.similar_lines(deps, case),
         drafted=drafted)
     with store.transaction():
@@ -95,7 +96,8 @@ def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         store.cases.add_owner(case.id, actor.id, now)
         store.cases.set_owner(case.id, actor.id)
         store.cases.set_role(case.id, previous, Role.FORMER_OWNER)
-        if store.cases.participant(case.id, actor.id) is None:
+        was = store.cases.participant(case.id, actor.id)
+        if was is None:
             store.cases.add_participant(case.id, actor.id, Role.OWNER, now, previous,
                                         "warm handoff")
         else:
@@ -107,7 +109,8 @@ def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         assert updated is not None
         effects = Effects(deps, updated)
         lifecycle.refresh_brief(deps, updated, effects)
-        effects.invite([actor.id], "add you to the swarm room")
+        if was is None or was.left_at is not None:  # joined already: in the room already
+            effects.invite([actor.id], "add you to the swarm room")
         effects.set_topic(messages.topic(updated))
         effects.post(messages.notice(
             f"{mention(actor.id)} accepted the warm handoff from {mention(previous)} and now "

@@ -12,10 +12,12 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
+from bot import wording
 from bot.domain import Case, CaseStatus, Person, Role, TimelineEvent, parse_iso
 from bot.errors import CommandError
 from bot.people import mention
 from bot.services.base import Deps
+from bot.timeparse import due_text
 
 SIMILAR = 3
 FIND_PAGE = 10
@@ -195,8 +197,10 @@ def catch_up(deps: Deps, person: str, case: Case, limit: int = CATCHUP_EVENTS) -
     mood = store.journal.last_mood(case.id)
     return CatchUp(
         case=case, tried=store.cases.last_tried(case.id),
-        promises=[f"#{p.id} by {p.due}: {p.what}" for p in store.journal.open_promises(case.id)],
-        last_contact=f"{contact.at[:16].replace('T', ' ')} {contact.function}: {contact.what}"
+        # Numbered per case, as `kept <id>` takes them and the brief shows them.
+        promises=[f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
+                  for p in store.journal.open_promises(case.id)],
+        last_contact=wording.contact(contact.at, contact.function, contact.what)
         if contact else None,
         last_mood=(mood.level + (f" ({mood.note})" if mood.note else "")) if mood else None,
         events=shown, seen_before=len(everything) - len(unseen),

@@ -23,7 +23,7 @@ CORRECTABLE = frozenset({"note", "touch", "mood", "delight", "decision", "outcom
 CONTRIBUTIONS = frozenset({"opened", "note", "touch", "mood", "delight", "decision",
                            "outcome", "promise", "promise_kept", "friction", "thanks",
                            "help_requested", "handoff_accepted", "corrected"})
-DETAILS = ("severity", "customer", "summary")
+DETAILS = ("severity", "customer", "summary", "customer_tz", "link")
 
 
 @dataclass
@@ -70,11 +70,37 @@ def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
     return Changed(store.cases.by_id(case.id) or fresh, effects.failures)
 
 
-def cancel(deps: Deps, actor: Person, case: Case, reason: str) -> Changed:
+def check_promises(deps: Deps, case: Case, carry: str | None, verb: str, rest: str) -> None:
+    """Resolve and cancel ask about open promises: keep them first, or carry them over with
+    a note (else a cancelled case's promise would stay open, and fire after `reopen`)."""
+    waiting = deps.store.journal.open_promises(case.id)
+    if waiting and carry is None:
+        listed = "; ".join(f"#{p.no} by {p.due}: {p.what}" for p in waiting)
+        form = 'carry="who follows up" ' + rest
+        raise CommandError(
+            f"{case.ref} has open promises to the customer ({listed}). Mark each "
+            f"{deps.phrases.command('kept', '<id>')}, or carry them over with a note: "
+            f"{deps.phrases.command(verb, form)}.",
+            field="resolution" if verb == "resolve" else "reason")
+
+
+def carry_promises(deps: Deps, actor: Person, case: Case, carry: str | None) -> None:
+    """The open promises handed on with the note (in the caller's transaction): no longer
+    the case's open promises, here or after a reopen (bot/store/journal.py)."""
+    now = deps.now_iso()
+    for p in deps.store.journal.open_promises(case.id):
+        deps.store.timeline.append(case.id, now, "promise_carried", actor.id,
+                                   f"#{p.no} {p.what}: {carry}", p.id)
+
+
+def cancel(deps: Deps, actor: Person, case: Case, reason: str,
+           carry: str | None = None) -> Changed:
     require_open(case)
     require_owner(deps, case, actor, "cancel it")
+    check_promises(deps, case, carry, "cancel", "<reason>")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
+        carry_promises(deps, actor, case, carry)
         pending = store.cases.pending_handoff(case.id)
         if pending is not None:
             store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "case cancelled")
@@ -142,7 +168,8 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     require_owner(deps, case, actor, f"change its {what}")
     assert what in DETAILS, "handlers validate what can be set"
     before = {"severity": sev(case.severity), "customer": case.customer or "none",
-              "summary": case.summary}[what]
+              "summary": case.summary, "customer_tz": case.customer_tz or "none",
+              "link": case.link or "none"}[what]
     after = sev(int(value)) if what == "severity" else str(value)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
@@ -150,8 +177,12 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
             store.cases.set_details(case.id, severity=int(value))
         elif what == "customer":
             store.cases.set_details(case.id, customer=str(value))
-        else:
+        elif what == "summary":
             store.cases.set_details(case.id, summary=str(value))
+        elif what == "customer_tz":
+            store.cases.set_details(case.id, customer_tz=str(value))
+        else:
+            store.cases.set_details(case.id, link=str(value))
         store.timeline.append(case.id, now, "changed", actor.id, f"{what}: {before} -> {after}")
         fresh = store.cases.by_id(case.id) or case
         effects = Effects(deps, fresh)

@@ -10,6 +10,7 @@ from bot.helpdesk import TicketLink, stands_in
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.replies import Field, Reply, Tone
+from bot.timeparse import due_text
 
 if TYPE_CHECKING:
     from bot.services.knowledge import CatchUp
@@ -37,6 +38,14 @@ def ticket_fields(ticket: TicketLink | None) -> list[Field]:
     return fields
 
 
+def case_fields(case: Case) -> list[Field]:
+    """What `set` added to a case: its link, the customer's time zone."""
+    fields = [Field("Link", case.link)] if case.link else []
+    if case.customer_tz:
+        fields.append(Field("Customer's time zone", case.customer_tz))
+    return fields
+
+
 def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
           ticket: TicketLink | None = None, similar: list[str] | None = None,
           promises: list[Promise] | None = None) -> Reply:
@@ -49,13 +58,15 @@ def brief(case: Case, phrases: Phrases, skills: list[str] | None = None,
     if case.customer:
         fields.append(Field("Customer", case.customer))
     fields += ticket_fields(ticket)
+    fields += case_fields(case)
     if case.delight:
         fields.append(Field("What would delight them", case.delight))
     if skills:
         fields.append(Field("Skills asked for", ", ".join(skills)))
     fields += _solved_before(similar or [])
     if promises:
-        fields.append(Field("Open promises", "\n".join(f"#{p.no} by {p.due}: {p.what}"
+        fields.append(Field("Open promises", "\n".join(
+            f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
                                                        for p in promises)))
     if not case.is_open:
         return Reply(title=f"Swarm {case.ref} ({case.status.value}): {case.summary}",
@@ -114,7 +125,8 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
     if offer.tried:
         fields.append(Field("Already tried", offer.tried))
     fields.append(Field("Open promises", "\n".join(
-        f"#{p.no} by {p.due}: {p.what}" for p in promises) or "none"))
+        f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}" for p in promises)
+        or "none"))
     fields.append(Field("Last customer contact", last_contact or "none recorded"))
     if case.delight:
         fields.append(Field("What would delight them", case.delight))

@@ -31,6 +31,7 @@ def _case(r: dict[str, Any]) -> Case:
         platform=r["platform"], room_id=r["room_id"], room_name=r["room_name"],
         delight=r["delight"], resolution=r["resolution"], opened_at=r["opened_at"],
         resolved_at=r["resolved_at"], swarm_type=r["swarm_type"],
+        customer_tz=r.get("customer_tz"), link=r.get("link"),
     )
 
 
@@ -132,9 +133,11 @@ class SqlCases(BaseQueries):
                         "room_id = NULL WHERE id = ?", (CaseStatus.OPEN.value, case_id))
 
     def set_details(self, case_id: int, *, severity: int | None = None,
-                    customer: str | None = None, summary: str | None = None) -> None:
+                    customer: str | None = None, summary: str | None = None,
+                    customer_tz: str | None = None, link: str | None = None) -> None:
         for column, value in (("severity", severity), ("customer", customer),
-                              ("summary", summary)):
+                              ("summary", summary), ("customer_tz", customer_tz),
+                              ("link", link)):
             if value is not None:
                 # The column names are this method's constants, never caller input.
                 self.db.execute(f"UPDATE cases SET {column} = ? WHERE id = ?",

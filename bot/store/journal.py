@@ -53,6 +53,9 @@ def _thanks(r: dict[str, Any]) -> Thanks:
                   what=r["what"], at=r["at"])
 
 
+_NOT_CARRIED = (" AND NOT EXISTS (SELECT 1 FROM timeline t WHERE t.case_id = p.case_id AND "
+                "t.ref_id = p.id AND t.kind = 'promise_carried')")
+
 class SqlJournal(BaseQueries):
     # The table names below are constants of this module, never caller input.
     def _of_case(self, table: str, case_id: int) -> list[dict[str, Any]]:
@@ -158,7 +161,8 @@ class SqlJournal(BaseQueries):
         rows = self._all(
             "SELECT p.*, c.ref, c.owner_id, c.platform FROM promises p "
             "JOIN cases c ON c.id = p.case_id WHERE p.kept_at IS NULL AND p.due <= ? "
-            "AND c.status = ? ORDER BY p.due, p.id", (by, CaseStatus.OPEN.value))
+            "AND c.status = ?" + _NOT_CARRIED + " ORDER BY p.due, p.id",
+            (by, CaseStatus.OPEN.value))
         return [Reminder(promise=_promise(r), ref=r["ref"], owner=r["owner_id"],
                          platform=r["platform"]) for r in rows]
 
@@ -188,7 +192,10 @@ class SqlJournal(BaseQueries):
 
     def open_promises(self, case_id: int) -> list[Promise]:
         return [_promise(r) for r in self._all(
-            "SELECT * FROM promises WHERE case_id = ? AND kept_at IS NULL ORDER BY due, id",
+            # A promise carried over at resolve or cancel is handed on, not open (m014's
+            # timeline_by_ref finds the carry).
+            "SELECT * FROM promises p WHERE case_id = ? AND kept_at IS NULL" + _NOT_CARRIED
+            + " ORDER BY due, id",
             (case_id,))]
 
     def keep_promise(self, promise_id: int, at: str) -> None:
@@ -198,7 +205,8 @@ class SqlJournal(BaseQueries):
         rows = self._all(
             "SELECT p.*, c.ref, c.owner_id, c.platform FROM promises p "
             "JOIN cases c ON c.id = p.case_id WHERE p.kept_at IS NULL AND "
-            "p.reminded_at IS NULL AND p.due <= ? AND c.status = ? ORDER BY p.due, p.id",
+            "p.reminded_at IS NULL AND p.due <= ? AND c.status = ?" + _NOT_CARRIED
+            + " ORDER BY p.due, p.id",
             (before, CaseStatus.OPEN.value))
         return [Reminder(promise=_promise(r), ref=r["ref"], owner=r["owner_id"],
                          platform=r["platform"]) for r in rows]

@@ -132,6 +132,12 @@ def m021_inbox_failed(db: Database) -> None:
 
 
 @migrations()
+def m023_case_customer_tz_link(db: Database) -> None:
+    """Issue 25: `set customer_tz <zone>` and `set link <url>` for any case."""
+    run_script(db, schema.CASE_CUSTOMER_TZ_LINK)
+
+
+@migrations()
 def m025_app_installations(db: Database) -> None:
     """Issue 27: Slack installations by OAuth (tokens sealed) and OAuth states."""
     run_script(db, APP_INSTALLATIONS)

@@ -97,6 +97,7 @@ POSTGRES: dict[str, PgForm] = {
     "m018_digest_kept": portable(schema.DIGEST_KEPT),
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
+    "m023_case_customer_tz_link": portable(schema.CASE_CUSTOMER_TZ_LINK),
     "m025_app_installations": portable(APP_INSTALLATIONS),
     "m027_drafts": portable(DRAFTS),
 }

@@ -89,9 +89,19 @@ class PgRetention(SqlRetention):
     def _reindex(self, case_id: int) -> None:
         """PostgreSQL's search reads the texts when it searches (pg_search.py): no copy."""
 
-    def compact(self) -> None:
-        # Redacted text lingers in dead tuples until VACUUM rewrites the tables.
+    def compact(self, probes: list[str] | None = None) -> bool:
+        # What SQL reads (and pg_dump dumps) is the live rows: redaction's updates and
+        # deletes are the erasure. The old row versions stay in the tables' files as dead
+        # tuples until a VACUUM: autovacuum's plain VACUUM marks their space reusable (not
+        # zeroed: the bytes stay until a new row is written over them); VACUUM FULL writes
+        # each table anew and drops the old files (their blocks go back to the file
+        # system as they were). Neither reaches the WAL already written, its archive, base
+        # backups or replicas' copies. `erase` asks for VACUUM FULL (it locks each table
+        # while it copies it); the scheduler's retention pass leaves it to autovacuum.
+        if probes is None:
+            return False
         self.db.execute("VACUUM FULL")
+        return True
 
 
 class PgStore(Repositories):

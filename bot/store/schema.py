@@ -369,3 +369,10 @@ INBOX_FAILED = """
 ALTER TABLE inbox ADD COLUMN failed_at TEXT;
 ALTER TABLE inbox ADD COLUMN error_id TEXT
 """
+
+# m023, issue 25: the customer's time zone (promises are read and shown in it) and a link to
+# the case's ticket or document, set for any case with `set`.
+CASE_CUSTOMER_TZ_LINK = """
+ALTER TABLE cases ADD COLUMN customer_tz TEXT;
+ALTER TABLE cases ADD COLUMN link TEXT
+"""

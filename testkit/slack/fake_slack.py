@@ -116,6 +116,7 @@ class FakeSlack:
         self.app.router.add_post("/upload/{file_id}", self._upload)
         self.uploads: dict[str, bytes] = {}  # file_id -> bytes POSTed to its upload URL
         self.shared_files: list[dict[str, Any]] = []  # files.completeUploadExternal
+        self.alt_texts: dict[str, str] = {}  # file id -> alt_txt (files.getUploadURLExternal)
         self.app.router.add_get("/socket", self._socket)
         self.socket_ready = asyncio.Event()
         self._ws: web.WebSocketResponse | None = None
@@ -273,6 +274,7 @@ class FakeSlack:
         if not args.get("filename") or not str(args.get("length", "")).isdigit():
             raise SlackError("invalid_arguments")
         file_id = self._id("F")
+        self.alt_texts[file_id] = str(args.get("alt_txt") or "")
         return {"file_id": file_id, "upload_url": f"{self.base_url}upload/{file_id}"}
 
     def m_files_completeUploadExternal(self, args: dict[str, Any]) -> dict[str, Any]:
@@ -285,6 +287,7 @@ class FakeSlack:
             raise SlackError("not_in_channel")
         for f in files:
             self.shared_files.append({"channel": channel, "title": f.get("title"),
+                                      "alt": self.alt_texts.get(f["id"], ""),
                                       "bytes": self.uploads[f["id"]]})
         return {"files": [{"id": f["id"], "title": f.get("title")} for f in files]}
 

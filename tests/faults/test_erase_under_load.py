@@ -1,7 +1,8 @@
 """One unit of work (issue 23): `swarmbot erase --customer` on the SQLite file a `serve` is
 serving from, while Slack sends 25 commands a second.
 
-Erase redacts one case per transaction and compacts without VACUUM (bot/services/erasure.py,
+Erase redacts one case per transaction and rewrites the file (VACUUM, under a second for
+this week) only at the end, if old copies are left (bot/services/erasure.py,
 bot/store/retention.py), so the serving process's writers (its acks first) wait for one
 case's redaction at a time, never for the whole customer's. Seen from outside: no ack past
 3 s (Slack's limit), /healthz within 100 ms, erase exits 0 and never fails on "database is

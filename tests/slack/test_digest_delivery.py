@@ -35,6 +35,10 @@ async def test_scheduled_digest_reaches_the_slack_channel_with_its_chart(
         in blocks
     chart = fake_slack.shared_files[-1]
     assert chart["channel"] == managers.id and chart["bytes"][:8] == b"\x89PNG\r\n\x1a\n"
+    # Issue 25: the chart says in words what it shows (its alt text).
+    assert chart["alt"] == ("Bar chart of swarms per day, 2026-W46. Opened: Mon 1, Tue 0, "
+                            "Wed 0, Thu 0, Fri 0, Sat 0, Sun 0. Resolved: Mon 0, Tue 1, Wed 0, "
+                            "Thu 0, Fri 0, Sat 0, Sun 0.")
     assert await Scheduler(core.deps).tick(utc("2026-11-16 07:01")) == []
     core.deps.store.close()
 

@@ -187,7 +187,7 @@ async def test_upload_image_goes_through_files_upload_v2(web_client, fake_slack)
     png = b"\x89PNG\r\n\x1a\n fake chart bytes"
     await port.upload_image(room.id, png, "Swarm digest 2026-W47")
     assert fake_slack.shared_files == [{"channel": room.id, "title": "Swarm digest 2026-W47",
-                                        "bytes": png}]
+                                        "alt": "Swarm digest 2026-W47", "bytes": png}]
     outsider = fake_slack.add_channel("elsewhere")
     outsider.members.discard(BOT_USER)
     import pytest

@@ -51,3 +51,17 @@ def test_prune_inbox_keeps_unprocessed_rows(store: Store) -> None:
     assert [i.key for i in store.inbox.pending("slack")] == ["c"]
     assert not store.inbox.put("b", "slack", "{}", T2)  # still known: a redelivery
     assert store.inbox.put("a", "slack", "{}", T2)  # forgotten
+
+
+def test_prune_outbox_forgets_done_calls_only(store: Store) -> None:
+    case_id = open_case(store)
+    done_old = store.outbox.add(case_id, "slack", "post", {"text": "Acme said"}, T0)
+    done_new = store.outbox.add(case_id, "slack", "post", {"text": "Acme said"}, T0)
+    failed = store.outbox.add(case_id, "slack", "post", {"text": "Acme said"}, T0)
+    pending = store.outbox.add(case_id, "slack", "post", {"text": "Acme said"}, T0)
+    store.outbox.finish(done_old, None, T0)
+    store.outbox.finish(done_new, None, T2)
+    store.outbox.give_up(failed, 1, "channel_not_found", T0)
+    assert store.retention.prune_outbox(T1) == 1
+    assert store.outbox.get(done_old) is None
+    assert [store.outbox.get(i) is not None for i in (done_new, failed, pending)] == [True] * 3

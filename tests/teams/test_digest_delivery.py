@@ -36,4 +36,5 @@ async def test_scheduled_digest_is_a_schema_valid_card_in_the_teams_channel(
     card_check(chart)
     image = next(b for b in chart["body"] if b["type"] == "Image")
     assert base64.b64decode(image["url"].split(",", 1)[1])[:8] == b"\x89PNG\r\n\x1a\n"
+    assert image["altText"].startswith("Bar chart of swarms per day, 2026-W47. Opened: ")
     assert await Scheduler(teams.core.deps).tick(week_after) == []

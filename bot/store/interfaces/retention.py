@@ -17,5 +17,11 @@ class Retention(Protocol):
         rows naming it); returns how many rows changed."""
     def prune_inbox(self, done_before: str) -> int:
         """Delete inbox rows processed before `done_before`; returns how many."""
-    def compact(self) -> None:
-        """Rewrite the storage so redacted text is gone from the files too."""
+    def prune_outbox(self, done_before: str) -> int:
+        """Delete platform calls done before `done_before` (their payloads quote cases);
+        returns how many."""
+    def compact(self, probes: list[str] | None = None) -> bool:
+        """Give back what redaction freed so redacted text is gone from the files too.
+        `probes`: erased texts (`swarmbot erase`); if the files still hold one, they are
+        rewritten whole (SQLite: VACUUM; PostgreSQL: VACUUM FULL). True when rewritten.
+        Without probes (the scheduler's retention pass) nothing that long runs."""
