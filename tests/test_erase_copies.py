@@ -1,7 +1,8 @@
 """Issue 25: `erase` reaches every copy of a customer's data, not only the case's own rows:
 another case's brief and help request quoting it under "Solved before" (done, failed and
 pending platform calls), deliveries about it (done and failed inbox rows), kept digest
-figures, the search index (FTS5's segments), the helpdesk's requester. The whole database
+figures, the search index (FTS5's segments), the helpdesk's requester, drafts (its own and
+another case's that quotes it). The whole database
 as stored is searched for every erased text afterwards: the SQLite file with its WAL and
 shm, or on PostgreSQL (`--store=postgres`) a `pg_dump` of the database. The digest's
 figures do not change."""
@@ -68,6 +69,8 @@ async def test_erase_reaches_every_copy(core: Entrance, say: Say, clock: Clock,
     await say("alice", "friction sso rotation: glorbix notice missing", room=qx.room_id)
     await say("alice", "invite @bob knows Thimbleweed", room=qx.room_id)
     await say("alice", "thanks @bob snicker-snack fix", room=qx.room_id)
+    await say("alice", "mood frustrated Wumbleton waited", room=qx.room_id)
+    await say("alice", "handoff @bob draft", room=qx.room_id)  # a draft, kept in drafts
     await say("alice", "resolve flushed the vorpal cache", room=qx.room_id)
     # A delivery that hit a bug, naming the case (closed failed, never replayed).
     store.inbox.put("k-failed", "fake", '{"what": "note QX-901 vorpal again"}',
@@ -90,6 +93,11 @@ async def test_erase_reaches_every_copy(core: Entrance, say: Say, clock: Clock,
     with store.transaction():
         store.outbox.later(pending, 0, "2099-01-01T00:00:00Z", None, core.deps.now_iso())
     await say("erin", 'open GX-3 sev3 customer="Globex" Globex invoices doubled')
+    # GX-2's handoff draft lists QX-901 among the similar cases that helped.
+    await say("dave", "handoff @erin draft", room=gx.room_id)
+    drafts = [store.drafts.get(i) for i in range(1, 10)]
+    assert [d.case_id for d in drafts if d] == [qx.id, gx.id]
+    assert "QX-901" in drafts[1].text  # type: ignore[union-attr]
 
     # A finished week's figures, kept (m018): the week the erased case lived in.
     clock.advance(days=8)
@@ -107,6 +115,7 @@ async def test_erase_reaches_every_copy(core: Entrance, say: Say, clock: Clock,
     data = stored_bytes(store, config)
     assert [t for t in ERASED + TERMS if t.encode() in data] == []
     assert [t for t in KEPT if t.encode() not in data] == []
+    assert [store.drafts.get(i) for i in (1, 2)] == [None, None]
     assert figures(compute_digest(store, week, clock.now)) == figures(before)
     # The pending call is still there, still due, its quote erased; the failed one kept.
     item = store.outbox.get(pending)

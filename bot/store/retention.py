@@ -58,6 +58,12 @@ class SqlRetention(BaseQueries):
             return 0
         changed = self._forget_deliveries(case)
         changed += self._scrub_copies(case_id, case, marker)
+        # Drafts shown to a person (issue 30): the case's own, and another case's that
+        # quotes it (a handoff draft lists similar cases). A draft is a suggestion already
+        # shown; its row keeps nothing the case needs.
+        cur = self.db.execute("DELETE FROM drafts WHERE case_id = ? OR "
+                              + self.CONTAINS.format(hay="text"), (case_id, case["ref"]))
+        changed += max(cur.rowcount, 0)
         for table, columns in CASE_TEXTS.items():
             cur = self.db.execute(f"UPDATE {table} SET {_set_texts(columns)} WHERE case_id = ?",
                                   (*([marker] * len(columns)), case_id))
