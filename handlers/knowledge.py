@@ -75,7 +75,7 @@ def find(ctx: Ctx, cmd: Find) -> list[Reply]:
                            cmd.status, cmd.page)
     if not found.items:
         where = " on that page" if cmd.page > 1 else ""
-        return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}.")]
+        return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}." + _nearest(found))]
     now = ctx.deps.now()
     first = (cmd.page - 1) * knowledge.FIND_PAGE
     lines = [f"{first + i}. {k.line(now)}" for i, k in enumerate(found.items, 1)]
@@ -84,6 +84,15 @@ def find(ctx: Ctx, cmd: Find) -> list[Reply]:
             "find", f"{cmd.words} {_options(cmd)}page={cmd.page + 1}"))
     return [Reply(title=f"Cases matching `{cmd.words[:80]}` (page {cmd.page})",
                   text="\n".join(lines))]
+
+
+def _nearest(found: knowledge.Found) -> str:
+    """On a miss, the nearest words that would match, per word no case holds."""
+    said = [f"instead of `{word[:40]}`: " + ", ".join(f"`{w}`" for w in near)
+            for word, near in found.nearest.items() if near]
+    lacking = [f"`{word[:40]}`" for word, near in found.nearest.items() if not near]
+    out = " Nearest words that would match: " + "; ".join(said) + "." if said else ""
+    return out + (" No case has " + ", ".join(lacking) + "." if lacking else "")
 
 
 def _options(cmd: Find) -> str:

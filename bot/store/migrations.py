@@ -13,7 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.store import schema
-from bot.store.schema_search import CASE_SEARCH, statements
+from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 
 migrations = Migrations("swarmbot")
 
@@ -127,3 +127,10 @@ def m021_inbox_failed(db: Database) -> None:
     """Issue 23: a delivery whose command hit a bug is closed as failed (with the error id
     the user was told), never replayed; pending rows are those neither done nor failed."""
     run_script(db, schema.INBOX_FAILED)
+
+
+@migrations()
+def m026_search_vocab(db: Database) -> None:
+    """Issue 28: the search index's vocabulary (FTS5's own, read through fts5vocab), for
+    matching stems, prefixes, compounds and typos, and suggesting words on a miss."""
+    run_script(db, SEARCH_VOCAB)

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from bot.store import migrations as m
 from bot.store import schema
 from bot.store.pg_db import PgDb
+from bot.store.pg_search_schema import CASE_DOCS, statements
 from bot.store.schema_search import CASE_SEARCH
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
@@ -95,12 +96,16 @@ POSTGRES: dict[str, PgForm] = {
     "m018_digest_kept": portable(schema.DIGEST_KEPT),
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
+    # SQLite reads FTS5's vocabulary; PostgreSQL stores each case's tsvector (issue 28).
+    "m026_search_vocab": PgForm(CASE_DOCS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
 SQLITE_ONLY_TABLES: frozenset[str] = frozenset(
-    {"case_search"} | {f"case_search_{part}" for part in
-                       ("data", "idx", "content", "docsize", "config")})
+    {"case_search", "case_search_vocab", "case_search_where"}
+    | {f"case_search_{part}" for part in ("data", "idx", "content", "docsize", "config")})
+# Tables that only PostgreSQL has: its stored search documents (m026) stand for FTS5's.
+PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes"})
 
 
 def migration_names() -> list[str]:
@@ -109,7 +114,7 @@ def migration_names() -> list[str]:
 
 
 def _statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    return statements(sql)  # `;` ends a statement outside a `$$` body
 
 
 def applied(db: PgDb) -> list[str]:

@@ -87,7 +87,8 @@ class PgRetention(SqlRetention):
     CONTAINS = "strpos({hay}, ?) > 0"
 
     def _reindex(self, case_id: int) -> None:
-        """PostgreSQL's search reads the texts when it searches (pg_search.py): no copy."""
+        """The stored search document (m026) holds only what is left."""
+        PgSearch(self.db).reindex(case_id)
 
     def compact(self) -> None:
         # Redacted text lingers in dead tuples until VACUUM rewrites the tables.
