@@ -143,23 +143,27 @@ class SqlCases(BaseQueries):
     def set_type(self, case_id: int, swarm_type: str | None) -> None:
         self.db.execute("UPDATE cases SET swarm_type = ? WHERE id = ?", (swarm_type, case_id))
 
-    def pending_handoffs(self) -> list[Handoff]:
+    def pending_handoffs(self, after: str | None = None, by: str | None = None
+                         ) -> list[Handoff]:
+        span, times = _span("h.requested_at", after, by)
         return [_handoff(r) for r in self._all(
             "SELECT h.* FROM handoffs h JOIN cases c ON c.id = h.case_id "
-            "WHERE h.state = ? AND c.status = ? ORDER BY h.id",
-            (HandoffState.PENDING.value, CaseStatus.OPEN.value))]
+            f"WHERE {span}h.state = ? AND c.status = ? ORDER BY h.id",
+            (*times, HandoffState.PENDING.value, CaseStatus.OPEN.value))]
 
-    def unanswered_help(self) -> list[HelpRequest]:
+    def unanswered_help(self, after: str | None = None, by: str | None = None
+                        ) -> list[HelpRequest]:
         """Help requests on open cases that nobody besides the asker joined after."""
+        span, times = _span("h.at", after, by)
         return [HelpRequest(id=r["id"], case_id=r["case_id"],
                             skills=tuple(r["skills"].strip("|").split("|")), tried=r["tried"],
                             by=r["by_id"], at=r["at"])
                 for r in self._all(
                     "SELECT h.* FROM help_requests h JOIN cases c ON c.id = h.case_id "
-                    "WHERE c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p WHERE "
-                    "p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= h.at "
-                    "AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
-                    (CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
+                    f"WHERE {span}c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p "
+                    "WHERE p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= "
+                    "h.at AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
+                    (*times, CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
 
     # ownership periods ------------------------------------------------------
     def add_owner(self, case_id: int, person: str, at: str) -> None:
@@ -300,3 +304,14 @@ class SqlCases(BaseQueries):
         insert_many(self.db, "participants", participants)
         insert_many(self.db, "handoffs", handoffs)
         insert_many(self.db, "help_requests", help_requests)
+
+
+def _span(column: str, after: str | None, by: str | None) -> tuple[str, list[str]]:
+    """`column` in (after, by] as WHERE terms (each followed by AND), read through the
+    column's index: the nudge pass asks only for what came due since its last tick."""
+    terms, times = "", list[str]()
+    if after is not None:
+        terms, times = terms + f"{column} > ? AND ", [*times, after]
+    if by is not None:
+        terms, times = terms + f"{column} <= ? AND ", [*times, by]
+    return terms, times

@@ -38,7 +38,8 @@ CREATE FUNCTION case_text(cid BIGINT) RETURNS text LANGUAGE sql STABLE AS $$
     FROM cases c WHERE c.id = cid
 $$;
 CREATE FUNCTION case_docs_refresh(cid BIGINT) RETURNS void LANGUAGE sql AS $$
-    INSERT INTO case_docs (case_id, doc) SELECT cid, case_doc(cid)
+    INSERT INTO case_docs (case_id, doc) SELECT c.id, case_doc(c.id) FROM cases c
+    WHERE c.id = cid
     ON CONFLICT (case_id) DO UPDATE SET doc = EXCLUDED.doc
 $$;
 CREATE FUNCTION case_docs_case() RETURNS trigger LANGUAGE plpgsql AS $$
