@@ -29,15 +29,15 @@ def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
     # Everyone with one of the skills at once (a large directory has hundreds per skill):
     # a few queries in all, not four per person.
     ids = list(have)
-    people = store.people.many(ids)
+    available = store.people.availability(ids)
     loads = store.cases.open_loads(ids)
     helped = store.cases.past_helps(ids, skills)
     in_room = {p.person for p in store.cases.participants(case.id, active_only=True)}
     candidates = [Candidate(
-        person=pid, skills=frozenset(have[pid]), available=people[pid].available,
+        person=pid, skills=frozenset(have[pid]), available=available[pid],
         # This case is not other work: it is no load for whoever is in it already.
         load=loads.get(pid, 0) - (1 if pid in in_room else 0),
-        past_help=helped.get(pid, 0)) for pid in ids if pid in people]
+        past_help=helped.get(pid, 0)) for pid in ids if pid in available]
     return suggest(skills, candidates, in_room)
 
 

@@ -134,3 +134,10 @@ def m026_search_vocab(db: Database) -> None:
     """Issue 28: the search index's vocabulary (FTS5's own, read through fts5vocab), for
     matching stems, prefixes, compounds and typos, and suggesting words on a miss."""
     run_script(db, SEARCH_VOCAB)
+
+
+@migrations()
+def m026_expert_figures(db: Database) -> None:
+    """Issue 28: the expert finder's load and past-help figures, kept as cases change."""
+    run_script(db, schema.EXPERT_FIGURES)
+    db.execute(schema.EXPERT_HELP_SQLITE)

@@ -98,6 +98,8 @@ POSTGRES: dict[str, PgForm] = {
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
     # SQLite reads FTS5's vocabulary; PostgreSQL stores each case's tsvector (issue 28).
     "m026_search_vocab": PgForm(CASE_DOCS),
+    "m026_expert_figures": PgForm(portable(schema.EXPERT_FIGURES).sql + ";"
+                                  + schema.EXPERT_HELP_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
