@@ -21,7 +21,6 @@ from bot.store import expert_figures as figures
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
-from bot.store.people import chunked
 from bot.swarm_types import AUTO_INVITED
 
 
