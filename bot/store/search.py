@@ -48,6 +48,11 @@ _SAMPLE = 200
 # problem has tens of thousands of cases in a year, and the team's recent ones are the ones
 # worth reading first. (`find`, asking for every word, ranks every match.)
 _CANDIDATES = 60
+# `find` ranks every match with bm25() while they are at most this many (or the page asked
+# for lies beyond them); past that, the newest this many that pass the filters, in BM25
+# order (bot/store/bm25.py): at 500k cases a common problem's words match tens of
+# thousands, and bm25() over all of them costs ~100 ms (issue 28).
+_FIND_POOL = 100
 # A word in at most this many cases has all of them among the candidates.
 _ALL_OF_RARE = 40
 # The candidates hold together at most this many of the rarer words, each in at most this
@@ -123,6 +128,11 @@ class SqliteSearch(BaseQueries):
         if every_word:
             if not all(g.hit for g in groups):
                 return []
+            if offset + limit <= _FIND_POOL:
+                exprs = [group_expression(g) for g in groups]
+                pool = self._newest(exprs, True, where, params, [], _FIND_POOL + 1)
+                if len(pool) > _FIND_POOL:
+                    return self._pooled(pool[:_FIND_POOL], groups, exprs)[offset:offset + limit]
             return self._ranked(groups, where, params, limit, offset)
         return self._any_word(groups, where, params, offset + limit)[offset:]
 
@@ -198,6 +208,17 @@ class SqliteSearch(BaseQueries):
             for term in {t for alt in scored[w] for t in bm25.terms(alt)}:
                 idf[term] = idf.get(term, 0.0) + bm25.idf(totals.rows, counts[w])
         return self._in_bm25_order(pool, idf, totals)[:wanted]
+
+    def _pooled(self, pool: list[int], groups: Sequence[Group], exprs: list[str]
+                ) -> list[int]:
+        """The newest matches in BM25 order over the query's words."""
+        totals = self._totals()
+        counts = self._counts(exprs)
+        idf: dict[str, float] = {}
+        for group, expr in zip(groups, exprs, strict=True):
+            for term in {t for alt in group.scored_terms() for t in bm25.terms(alt)}:
+                idf[term] = idf.get(term, 0.0) + bm25.idf(totals.rows, counts.get(expr, 1))
+        return self._in_bm25_order(pool, idf, totals)
 
     def _totals(self) -> bm25.Totals:
         """The index's row count and mean row length, from its averages record (rowid 1 of

@@ -65,3 +65,18 @@ def test_the_stored_index_follows_later_writes(store: Store) -> None:
     store.timeline.append(cid, "2026-11-17T09:00:00Z", "note", "ann", "their sign-up form hangs")
     assert _find(store, "signup") == [cid]
     assert _find(store, "sign up") == [cid]
+
+
+def test_find_over_many_matches_ranks_the_newest_in_bm25_order(store: Store) -> None:
+    """Past 100 matches, `find` ranks the newest 100 (SQLite: bm25 in Python over them, not
+    bm25() over every match); where the best are among them, the order is bm25()'s."""
+    notes = []
+    for i in range(110):
+        cid = _case(store, f"ZD-{i}", "customer asks for a call")
+        store.timeline.append(cid, "2026-11-17T09:00:00Z", "note", "ann", "maybe the vpn")
+        notes.append(cid)
+    best = [_case(store, f"ZD-V{i}", f"vpn drops every {i} minutes") for i in range(3)]
+    page = store.search.ranked(["vpn"], limit=10)
+    assert page[:3] == best[::-1]  # in the summary: first, newest first among equals
+    assert page[3:] == notes[::-1][:7]
+    assert store.search.ranked(["vpn"], limit=10, offset=10) == notes[::-1][7:17]
