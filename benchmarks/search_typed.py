@@ -27,6 +27,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -66,13 +67,13 @@ def measure(store: Store, queries: int, warmup: int) -> dict[str, Any]:
     for n, case in enumerate(chosen):
         assert case is not None
         words = words_of(case.summary)
-        runs = {
-            "find": lambda: store.search.ranked(words[:3], every_word=True, limit=11),
-            "similar": lambda: store.search.ranked(
-                words, every_word=False, status=CaseStatus.RESOLVED,
-                platforms=[case.platform], exclude=case.id, limit=3),
-            "typed": lambda: store.search.ranked(words_of(TYPED[n % 3]), every_word=True,
-                                                 limit=11),
+        typed = words_of(TYPED[n % 3])
+        runs: dict[str, Callable[[], Any]] = {
+            "find": partial(store.search.ranked, words[:3], every_word=True, limit=11),
+            "similar": partial(store.search.ranked, words, every_word=False,
+                               status=CaseStatus.RESOLVED, platforms=[case.platform],
+                               exclude=case.id, limit=3),
+            "typed": partial(store.search.ranked, typed, every_word=True, limit=11),
         }
         for name, run in runs.items():
             w, c, out = _timed(run)
