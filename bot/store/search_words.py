@@ -64,11 +64,14 @@ class Group:
     phrases: tuple[tuple[str, ...], ...] = ()
     hit: bool = True
     corrected: tuple[str, ...] = field(default=())  # the typo alternatives, if any
+    known: bool = False  # the word itself is in the index
 
     def scored_terms(self) -> list[str]:
-        """The words whose counts a ranking adds up (not the one- or two-letter parts of a
-        phrase: `in` is in every case)."""
-        parts = [p for phrase in self.phrases for p in phrase if len(p) > MIN_PART]
+        """The words whose counts a ranking adds up: the parts of a phrase only when the
+        word itself is not in the index (`database` is not scored as `data` and `base`),
+        never the one- or two-letter ones (`in` is in every case)."""
+        parts = [] if self.known else [
+            p for phrase in self.phrases for p in phrase if len(p) > MIN_PART]
         return list(dict.fromkeys([*self.terms, *parts]))
 
 
@@ -116,7 +119,7 @@ def _group(word: str, known: set[str], vocabulary: Vocabulary, prefix: bool) -> 
         if len(parts) == 2 and parts[1] in PARTICLES and parts[0] in known:
             terms = (parts[0], *terms)
         hit = bool(terms) or all(p in known or len(p) <= MIN_PART for p in parts)
-        return Group(word, terms, (), (tuple(parts),), hit)
+        return Group(word, terms, (), (tuple(parts),), hit, known=joined in known)
     # (a particle may be a stop word that a store leaves out of its index)
     phrases = tuple((a, b) for a, b in splits(word)
                     if a in known and (b in known or b in PARTICLES))
@@ -125,14 +128,14 @@ def _group(word: str, known: set[str], vocabulary: Vocabulary, prefix: bool) -> 
             and vocabulary.has_prefix(word):
         prefixes = (word,)
     hit = word in known or bool(prefixes) or bool(phrases)
-    return Group(word, (word,), prefixes, phrases, hit)
+    return Group(word, (word,), prefixes, phrases, hit, known=word in known)
 
 
 def _corrected(group: Group, typos: list[str]) -> Group:
     if not typos:
         return group
     return Group(group.word, (group.word, *typos), group.prefixes, group.phrases, True,
-                 tuple(typos))
+                 tuple(typos), group.known)
 
 
 def distance(a: str, b: str, limit: int = SUGGEST_DISTANCE) -> int:
