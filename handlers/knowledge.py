@@ -68,7 +68,10 @@ def parse_find(ctx: Ctx, args: Args) -> Find:
          "Search every case (summary, what was tried, notes, decisions, resolution).",
          parse=parse_find, case="none", who="anyone",
          options=("customer", "skill", "status", "page"),
-         details="Best matches first, 10 a page; cases with every word you give.",
+         details="Best matches first, 10 a page; cases with every word you give. A word "
+                 "also finds its other forms, words it starts, its compound written split or "
+                 "joined (login, log in, log-in) and, when no case has it, the words one typo "
+                 "away; a miss names the nearest words that would match.",
          reads_only=True)
 def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
