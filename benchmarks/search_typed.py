@@ -100,6 +100,23 @@ def report(label: str, r: dict[str, Any], cases: int) -> None:
               f"{pct(c, 99):7.2f} ms  ({len(w)} runs)")
 
 
+def explain(pg: Any) -> None:
+    """PostgreSQL's plans (EXPLAIN ANALYZE) of `find login` and of a similar-cases query."""
+    asks: dict[str, tuple[list[str], dict[str, Any]]] = {
+        "find login": (words_of("login"), {"every_word": True, "limit": 11}),
+            "similar (cannot log in after the SSO change)": (
+                words_of("cannot log in after the SSO change"),
+                {"every_word": False, "status": CaseStatus.RESOLVED,
+                 "platforms": ["shell"], "limit": 3})}
+    for label, (words, options) in asks.items():
+        found = pg.search.query(words, **options)
+        assert found is not None
+        sql, params = found
+        print(f"plan of {label}:")
+        for row in pg.db.execute("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params):
+            print("   ", row["QUERY PLAN"])
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--weeks", type=int, default=52)
@@ -108,6 +125,8 @@ def main() -> None:
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--sqlite-db", type=Path, default=None)
     ap.add_argument("--no-postgres", action="store_true")
+    ap.add_argument("--explain", action="store_true",
+                    help="print PostgreSQL's plans of a find and a similar query")
     args = ap.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         path = args.sqlite_db or Path(tmp) / "search.db"
@@ -131,6 +150,8 @@ def main() -> None:
         print(f"(PostgreSQL filled in {time.perf_counter() - started:.0f} s)")
         cases = len(pg.cases.recent(limit=10_000_000))
         report("PostgreSQL", measure(pg, args.queries, args.warmup), cases)
+        if args.explain:
+            explain(pg)
         pg.close()
 
 

@@ -94,14 +94,29 @@ class PgSearch(BaseQueries):
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
                customer: str | None = None, skill: str | None = None,
                exclude: int | None = None, limit: int = 10, offset: int = 0) -> list[int]:
-        if not any(_WORD.search(w) for w in words):
+        found = self.query(words, every_word=every_word, status=status, platforms=platforms,
+                           customer=customer, skill=skill, exclude=exclude, limit=limit,
+                           offset=offset)
+        if found is None:
             return []
+        sql, params = found
+        return [int(r["id"]) for r in self._all(sql, params)]
+
+    def query(self, words: Sequence[str], *, every_word: bool = True,
+              status: CaseStatus | None = None, platforms: Sequence[str] = (),
+              customer: str | None = None, skill: str | None = None,
+              exclude: int | None = None, limit: int = 10, offset: int = 0
+              ) -> tuple[str, list[Any]] | None:
+        """The statement `ranked` runs and its parameters (None: nothing can match), also
+        for reading its plan (benchmarks/search_typed.py --explain)."""
+        if not any(_WORD.search(w) for w in words):
+            return None
         groups = expand(words, self.vocabulary, prefix=every_word)
         if every_word and not all(g.hit for g in groups):
-            return []
+            return None
         hits = [group_tsquery(g) for g in groups if g.hit]
         if not hits:
-            return []
+            return None
         terms, values = case_filters(status, platforms, customer, skill)
         where = ["d.doc @@ q.q", *terms]
         params: list[Any] = [(" & " if every_word else " | ").join(hits), *values]
@@ -113,8 +128,7 @@ class PgSearch(BaseQueries):
                f"WHERE {' AND '.join(where)} "
                "ORDER BY ts_rank(d.doc, q.q) DESC, c.id DESC LIMIT ? OFFSET ?")
         # The query's parameter comes first in the text, then the filters' in order.
-        rows = self._all(sql, params + [limit, offset])
-        return [int(r["id"]) for r in rows]
+        return sql, params + [limit, offset]
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
         misses = [g.word for g in expand(words, self.vocabulary, prefix=True) if not g.hit]
