@@ -284,6 +284,10 @@ class SqlCases(BaseQueries):
     def past_helps(self, persons: Sequence[str], skills: Sequence[str]) -> dict[str, int]:
         return figures.helps(self.db, persons, skills)
 
+    def expert_candidates(self, skills: Sequence[str]
+                          ) -> dict[str, tuple[list[str], bool, int]]:
+        return figures.candidates(self.db, skills)
+
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
              help_requests: Iterable[Row] = ()) -> None:

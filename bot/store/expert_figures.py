@@ -125,3 +125,23 @@ def helps(db: SqlDb, persons: Sequence[str], skills: Sequence[str]) -> dict[str,
         "SELECT person_id, COUNT(DISTINCT case_id) AS n FROM expert_help WHERE skill IN "
         f"({marks}) GROUP BY person_id", list(skills)))
     return {r["person_id"]: int(r["n"]) for r in rows if r["person_id"] in wanted}
+
+
+def candidates(db: SqlDb, skills: Sequence[str]) -> dict[str, tuple[list[str], bool, int]]:
+    """Everyone with any of `skills`: (their skills among them, available, open load), in
+    person order, from one statement over the skill index, people and the kept loads."""
+    if not skills:
+        return {}
+    marks = ",".join("?" for _ in skills)
+    found: dict[str, tuple[list[str], bool, int]] = {}
+    for r in db.execute(
+            "SELECT s.person_id AS person, s.skill AS skill, p.available AS available, "
+            "COALESCE(l.open_cases, 0) AS load FROM skills s JOIN people p ON p.id = "
+            "s.person_id LEFT JOIN expert_load l ON l.person_id = s.person_id "
+            f"WHERE s.skill IN ({marks}) ORDER BY s.person_id", list(skills)):
+        held = found.get(r["person"])
+        if held is None:
+            found[r["person"]] = ([r["skill"]], bool(r["available"]), int(r["load"]))
+        else:
+            held[0].append(r["skill"])
+    return found

@@ -40,15 +40,6 @@ class SqlPeople(BaseQueries):
                 found[r["id"]] = _person(r)
         return found
 
-    def availability(self, persons: Sequence[str]) -> dict[str, bool]:
-        found: dict[str, bool] = {}
-        for part in chunked(persons):
-            marks = ",".join("?" for _ in part)
-            for r in self.db.execute(f"SELECT id, available FROM people WHERE id IN ({marks})",
-                                     list(part)):
-                found[r["id"]] = bool(r["available"])
-        return found
-
     def platform_of(self, person: str) -> str | None:
         r = self._one("SELECT platform FROM people WHERE id = ?", (person,))
         return r["platform"] if r else None

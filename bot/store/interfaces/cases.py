@@ -91,6 +91,10 @@ class Cases(Protocol):
         """Resolved cases the person joined as a specialist after a request for these skills."""
     def past_helps(self, persons: Sequence[str], skills: Sequence[str]) -> dict[str, int]:
         """`past_help` of many people in one go (absent: 0)."""
+    def expert_candidates(self, skills: Sequence[str]
+                          ) -> dict[str, tuple[list[str], bool, int]]:
+        """Everyone with any of `skills`, by id: (those of the skills they have, whether
+        they are available, their open load), in one read (the expert finder's)."""
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
