@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store import schema
+from bot.store import schema, schema_experts
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 
 migrations = Migrations("swarmbot")
@@ -139,5 +139,5 @@ def m026_search_vocab(db: Database) -> None:
 @migrations()
 def m026_expert_figures(db: Database) -> None:
     """Issue 28: the expert finder's load and past-help figures, kept as cases change."""
-    run_script(db, schema.EXPERT_FIGURES)
-    db.execute(schema.EXPERT_HELP_SQLITE)
+    run_script(db, schema_experts.EXPERT_FIGURES)
+    db.execute(schema_experts.EXPERT_HELP_SQLITE)

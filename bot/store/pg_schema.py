@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store import migrations as m
-from bot.store import schema
+from bot.store import schema, schema_experts
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, statements
 from bot.store.schema_search import CASE_SEARCH
@@ -98,8 +98,8 @@ POSTGRES: dict[str, PgForm] = {
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
     # SQLite reads FTS5's vocabulary; PostgreSQL stores each case's tsvector (issue 28).
     "m026_search_vocab": PgForm(CASE_DOCS),
-    "m026_expert_figures": PgForm(portable(schema.EXPERT_FIGURES).sql + ";"
-                                  + schema.EXPERT_HELP_PG),
+    "m026_expert_figures": PgForm(portable(schema_experts.EXPERT_FIGURES).sql + ";"
+                                  + schema_experts.EXPERT_HELP_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -96,7 +96,7 @@ def test_a_rolled_back_command_leaves_the_figures_as_they_were(store: Store) -> 
 
 
 def test_the_migration_fills_the_figures_from_the_rows_already_there(store: Store) -> None:
-    from bot.store import schema
+    from bot.store import schema_experts as schema
 
     test_figures_equal_a_count_from_scratch_after_every_step(store, 2)
     kept = (store.cases.open_loads(PEOPLE), store.cases.past_helps(PEOPLE, SKILLS))
