@@ -7,13 +7,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from itertools import combinations
+from typing import NamedTuple
 
 # Past this many combinations an exact search gives way to the greedy cover.
 _EXACT_SEARCH_BUDGET = 20_000
 
 
-@dataclass(frozen=True)
-class Candidate:
+class Candidate(NamedTuple):
+    """(A named tuple, not a frozen dataclass: a request at 10,000 people makes ~1,500 of
+    them, and a tuple is made several times faster.)"""
+
     person: str
     skills: frozenset[str]
     available: bool
