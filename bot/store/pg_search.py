@@ -37,12 +37,6 @@ def group_tsquery(group: Group) -> str:
     return "(" + " | ".join(dict.fromkeys(a for a in alternatives if a)) + ")"
 
 
-def tsquery(words: Sequence[str], every_word: bool) -> str:
-    """Plain words, no expansion (the known-answer form)."""
-    lexemes = [w.lower() for word in words for w in _WORD.findall(word)]
-    return (" & " if every_word else " | ").join(lexemes)
-
-
 class PgVocabulary:
     """The lexemes the stored documents hold (`search_lexemes`)."""
 

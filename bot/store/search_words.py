@@ -21,7 +21,7 @@ when any of its alternatives does:
 from __future__ import annotations
 
 from collections.abc import Collection, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 ALPHABET = "abcdefghijklmnopqrstuvwxyz"
@@ -63,7 +63,6 @@ class Group:
     prefixes: tuple[str, ...] = ()
     phrases: tuple[tuple[str, ...], ...] = ()
     hit: bool = True
-    corrected: tuple[str, ...] = field(default=())  # the typo alternatives, if any
     known: bool = False  # the word itself is in the index
 
     def scored_terms(self) -> list[str]:
@@ -135,7 +134,7 @@ def _corrected(group: Group, typos: list[str]) -> Group:
     if not typos:
         return group
     return Group(group.word, (group.word, *typos), group.prefixes, group.phrases, True,
-                 tuple(typos), group.known)
+                 group.known)
 
 
 def distance(a: str, b: str, limit: int = SUGGEST_DISTANCE) -> int:
