@@ -141,3 +141,9 @@ def m026_expert_figures(db: Database) -> None:
     """Issue 28: the expert finder's load and past-help figures, kept as cases change."""
     run_script(db, schema_experts.EXPERT_FIGURES)
     db.execute(schema_experts.EXPERT_HELP_SQLITE)
+
+
+@migrations()
+def m026_nudge_due(db: Database) -> None:
+    """Issue 28: the nudge pass asks for the promises kept in the span since its last tick."""
+    db.execute(schema_experts.NUDGE_DUE)

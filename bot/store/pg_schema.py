@@ -100,6 +100,7 @@ POSTGRES: dict[str, PgForm] = {
     "m026_search_vocab": PgForm(CASE_DOCS),
     "m026_expert_figures": PgForm(portable(schema_experts.EXPERT_FIGURES).sql + ";"
                                   + schema_experts.EXPERT_HELP_PG),
+    "m026_nudge_due": portable(schema_experts.NUDGE_DUE),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -1,5 +1,6 @@
-"""The expert finder's kept figures (m026_expert_figures): their DDL and back-fills. The other
-migrations' DDL is in schema.py."""
+"""Issue 28's DDL: the expert finder's kept figures (m026_expert_figures, with their
+back-fills) and the nudge pass's index (m026_nudge_due). The other migrations' DDL is in
+schema.py."""
 
 from __future__ import annotations
 
@@ -45,3 +46,8 @@ INSERT INTO expert_help (skill, person_id, case_id)
     WHERE c.status = 'resolved' AND x.skill <> ''
     ON CONFLICT DO NOTHING
 """
+
+
+# m026_nudge_due (issue 28): the nudge pass reads the contacts of the span since its last
+# tick by time; kept promises count as contact (bot/store/journal.py quiet_since).
+NUDGE_DUE = "CREATE INDEX promises_by_kept ON promises(kept_at)"
