@@ -12,6 +12,13 @@ the case's swarm type (bot/swarm_types.py), each with a button for the obvious n
   opening) for `update_every` -> the owner, with "Log an update"; again each `update_every`
   the silence lasts, the managers too when the owner was told the period before.
 - promise_due: a promise due and not kept -> the owner, at the due time.
+
+A tick asks the store only for what came due since the last one (issue 28): help requests,
+offers, contacts and promises whose time lies in the span that could have come due, read
+through the indexes on those times (a steady tick over 10,000 open cases reads a handful of
+rows). The first tick, and one every FULL_EVERY, looks at everything (a case reopened, or
+its type changed, can be due from further back); a span whose nudge failed to go out is
+asked again on the next tick.
 """
 
 from __future__ import annotations
@@ -30,12 +37,13 @@ from bot.metrics import NUDGES_SENT
 from bot.people import mention
 from bot.replies import Button, Reply
 from bot.services.base import Deps
-from bot.swarm_types import SwarmType, type_for
+from bot.swarm_types import BUILT_IN, SEVERITIES, SwarmType, type_for
 from bot.timeparse import due_text
 
 log = logging.getLogger("swarmbot.scheduler")
 
 Key = tuple[str, str, str]  # (kind, cause, receiver): a nudge goes out once per key
+FULL_EVERY = timedelta(hours=1)
 
 
 @dataclass(frozen=True)
@@ -59,6 +67,14 @@ class Nudger:
         self.open: dict[int, Case] = {}
         self._types: dict[tuple[str | None, int], SwarmType] = {}
         self._settled: set[Key] = set()
+        self._since: datetime | None = None  # the last tick's `now`: due up to there is done
+        self._full_at: datetime | None = None
+        self._span: tuple[datetime, datetime] | None = None  # this pass's (since, now)
+        self._failed = False  # a send of this tick failed: its span is asked again
+        types = [type_for(deps.config.types, name, sev) for name in deps.config.types
+                 for sev in SEVERITIES] + list(BUILT_IN.values())
+        self._windows = {k: (min(getattr(t, k) for t in types), max(getattr(t, k) for t in types))
+                         for k in ("connect_within", "answer_within", "update_every")}
 
     def type_of(self, case: Case) -> SwarmType:
         key = (case.swarm_type, case.severity)
@@ -71,29 +87,52 @@ class Nudger:
         on the event loop that answers Slack and Teams (a pass over 10,000 open cases reads
         for seconds); only the platform calls run on the loop."""
         done: list[str] = []
-        due = await asyncio.to_thread(self.due, now)
-        keys = {_key(n) for n in due}
-        self._settled &= keys  # a cause no longer due (its case closed) is forgotten
+        full = self._full_at is None or now - self._full_at >= FULL_EVERY
+        since = None if full else self._since
+        due = await asyncio.to_thread(self.due, now, since)
+        if full:
+            self._full_at = now
+            # a cause no longer due (its case closed) is forgotten
+            self._settled &= {_key(n) for n in due}
         at = iso(now)
+        self._failed = False
         for nudge in due:
             if _key(nudge) in self._settled:
                 continue
             if await self.send(nudge, now, at):
                 done.append(f"nudge {nudge.kind} {nudge.case.ref} -> "
                             f"{'@' if nudge.direct else '#'}{nudge.to}")
+        if self._failed and full:
+            self._full_at = None  # look at everything again
+        elif not self._failed:
+            self._since = now
         return done
 
     def _kinds(self) -> tuple[Callable[[datetime], list[Nudge]], ...]:
         return self.connect, self.answer, self.update, self.promises_due
 
-    def due(self, now: datetime) -> list[Nudge]:
-        self._read_open()
+    def due(self, now: datetime, since: datetime | None = None) -> list[Nudge]:
+        """What is due at `now`; with `since`, only what came due after it."""
+        self._span = (since, now) if since is not None else None
+        self.open = {}
+        if since is None:
+            self._read_open()
         return [nudge for kind in self._kinds() for nudge in kind(now)]
 
     def _read_open(self) -> None:
-        # The open cases are read once per pass; each kind looks its cases up here.
+        # The open cases are read once per full pass; each kind looks its cases up here.
         self.open = {c.id: c for c in self.deps.store.cases.recent(status=CaseStatus.OPEN,
                                                                     limit=100_000)}
+
+    def _asked(self, window: str, times: int = 2) -> tuple[str | None, str | None]:
+        """The span of start times (asked, offered, last heard) whose nudge may have come
+        due in this pass's span: `times` x the longest window before its start, the
+        shortest window before its end."""
+        if self._span is None:
+            return None, None
+        since, now = self._span
+        shortest, longest = self._windows[window]
+        return iso(since - times * longest), iso(now - shortest)
 
     def _claim(self, nudge: Nudge, at: str) -> Reply | None:
         """On a store thread: mark the nudge sent (once per key, whichever replica marks
@@ -124,6 +163,7 @@ class Nudger:
             await asyncio.to_thread(self.deps.store.nudges.unmark, nudge.kind, nudge.cause,
                                     nudge.to)
             self._settled.discard(key)  # the next tick tries again
+            self._failed = True
             log.warning("%s nudge on %s to %s failed (will retry): %s", nudge.kind,
                         nudge.case.ref, nudge.to, err.detail)
             return False
@@ -131,11 +171,15 @@ class Nudger:
         return True
 
     def _case(self, case_id: int) -> Case | None:
+        if self._span is not None and case_id not in self.open:
+            case = self.deps.store.cases.by_id(case_id)
+            if case is not None and case.status is CaseStatus.OPEN:
+                self.open[case_id] = case
         return self.open.get(case_id)
 
     def connect(self, now: datetime) -> list[Nudge]:
         found = []
-        for h in self.deps.store.cases.unanswered_help():
+        for h in self.deps.store.cases.unanswered_help(*self._asked("connect_within")):
             case = self._case(h.case_id)
             if case is None:
                 continue
@@ -182,7 +226,7 @@ class Nudger:
 
     def answer(self, now: datetime) -> list[Nudge]:
         found = []
-        for offer in self.deps.store.cases.pending_handoffs():
+        for offer in self.deps.store.cases.pending_handoffs(*self._asked("answer_within")):
             case = self._case(offer.case_id)
             if case is None:
                 continue
@@ -214,9 +258,19 @@ class Nudger:
             buttons=(self.deps.phrases.button("Withdraw", "withdraw", case.ref),))
 
     def update(self, now: datetime) -> list[Nudge]:
-        found, contacts = [], self.deps.store.journal.last_contacts()
-        for case in self.open.values():
-            last = contacts.get(case.id) or case.opened_at
+        found: list[Nudge] = []
+        if self._span is None:
+            contacts = self.deps.store.journal.last_contacts()
+            quiet = {c.id: contacts.get(c.id) or c.opened_at for c in self.open.values()}
+        else:
+            # The first nudge of a silence comes due in this span; its repeats (each
+            # further `update_every`) are found by the full pass, at most FULL_EVERY late.
+            after, by = self._asked("update_every", times=1)
+            quiet = self.deps.store.journal.quiet_since(after or "", by or "")
+        for case_id, last in quiet.items():
+            case = self._case(case_id)
+            if case is None:
+                continue
             waited = now - parse_iso(last)
             every = self.type_of(case).update_every
             if waited < every:
@@ -257,7 +311,8 @@ class Nudger:
 
     def promises_due(self, now: datetime) -> list[Nudge]:
         found = []
-        for r in self.deps.store.journal.due_unkept(iso(now)):
+        since = iso(self._span[0]) if self._span is not None else None
+        for r in self.deps.store.journal.due_unkept(iso(now), since):
             case = self._case(r.promise.case_id)
             if case is not None:
                 found.append(Nudge("promise_due", f"promise:{r.promise.id}", case, r.owner,

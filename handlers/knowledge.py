@@ -71,14 +71,17 @@ def parse_find(ctx: Ctx, args: Args) -> Find:
          "Search every case (summary, what was tried, notes, decisions, resolution).",
          parse=parse_find, case="none", who="anyone",
          options=("customer", "skill", "status", "page"),
-         details="Best matches first, 10 a page; cases with every word you give.",
+         details="Best matches first, 10 a page; cases with every word you give. A word "
+                 "also finds its other forms, words it starts, its compound written split or "
+                 "joined (login, log in, log-in) and, when no case has it, the words one typo "
+                 "away; a miss names the nearest words that would match.",
          reads_only=True)
 def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
                            cmd.status, cmd.page)
     if not found.items:
         where = " on that page" if cmd.page > 1 else ""
-        return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}.")]
+        return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}." + _nearest(found))]
     now = ctx.deps.now()
     first = (cmd.page - 1) * knowledge.FIND_PAGE
     lines = [f"{first + i}. {k.line(now)}" for i, k in enumerate(found.items, 1)]
@@ -87,6 +90,15 @@ def find(ctx: Ctx, cmd: Find) -> list[Reply]:
             "find", f"{cmd.words} {_options(cmd)}page={cmd.page + 1}"))
     return [Reply(title=f"Cases matching `{cmd.words[:80]}` (page {cmd.page})",
                   text="\n".join(lines))]
+
+
+def _nearest(found: knowledge.Found) -> str:
+    """On a miss, the nearest words that would match, per word no case holds."""
+    said = [f"instead of `{word[:40]}`: " + ", ".join(f"`{w}`" for w in near)
+            for word, near in found.nearest.items() if near]
+    lacking = [f"`{word[:40]}`" for word, near in found.nearest.items() if not near]
+    out = " Nearest words that would match: " + "; ".join(said) + "." if said else ""
+    return out + (" No case has " + ", ".join(lacking) + "." if lacking else "")
 
 
 def _options(cmd: Find) -> str:

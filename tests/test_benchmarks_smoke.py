@@ -81,3 +81,16 @@ def test_the_page_keeps_its_own_sections_and_drops_the_old_table() -> None:
                       "\n## Similar cases\n\nsimilar figures\n")
     assert keep_sections(new, None) == new
     assert keep_sections(new, "# Benchmarks\n\nno sections\n") == new
+
+
+def test_search_typed_quick() -> None:
+    """benchmarks/search_typed.py on a small SQLite demo: find, similar and the typed words
+    (`login`, `loggin`, `log-in`), each timed and each finding the "cannot log in" cases."""
+    run = subprocess.run([sys.executable, "benchmarks/search_typed.py", "--weeks", "2",
+                          "--per-week", "60", "--queries", "10", "--warmup", "2",
+                          "--no-postgres"], cwd=ROOT, capture_output=True, text=True,
+                         timeout=180)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "`find login/loggin/log-in` all found: True" in run.stdout
+    for name in ("find", "similar", "typed"):
+        assert f"  {name} " in run.stdout, run.stdout

@@ -9,7 +9,7 @@ people and rooms they cannot open.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import wording
@@ -17,6 +17,7 @@ from bot.domain import Case, CaseStatus, Person, Role, TimelineEvent, parse_iso
 from bot.errors import CommandError
 from bot.people import mention
 from bot.services.base import Deps
+from bot.store.search_words import PARTICLES
 from bot.timeparse import due_text
 
 SIMILAR = 3
@@ -35,12 +36,23 @@ were what when where which while who why will with would you your
 """
 _STOP = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"\w+", re.UNICODE)
+# `log-in`, `log in` (a word and a particle: bot/store/search_words.PARTICLES)
+_COMPOUND = re.compile(r"(\w+)(?:-(\w+)|\s+(" + "|".join(sorted(PARTICLES)) + r")\b)?",
+                       re.UNICODE | re.IGNORECASE)
 
 
 def words_of(text: str) -> list[str]:
-    """The searchable words of a text: lower case, no stop words, each once, in order."""
-    found = [w for w in (m.group(0).lower() for m in _WORD.finditer(text))
-             if w not in _STOP and (len(w) > 1 or w.isdigit())]
+    """The searchable words of a text: lower case, no stop words, each once, in order.
+    Hyphenated words (`log-in`) and a word with a particle after it (`log in`) are
+    compounds, one word with a space (`log in`)."""
+    found: list[str] = []
+    for m in _COMPOUND.finditer(text):
+        first, second = m.group(1).lower(), (m.group(2) or m.group(3) or "").lower()
+        if second and first not in _STOP:
+            found.append(f"{first} {second}")
+            continue
+        found += [w for w in (first, second) if w and w not in _STOP
+                  and (len(w) > 1 or w.isdigit())]
     return list(dict.fromkeys(found))[:MAX_WORDS]
 
 
@@ -123,6 +135,8 @@ class Found:
     items: list[Known]
     page: int
     more: bool
+    # on a miss: each word no case holds, with the nearest words some case holds
+    nearest: dict[str, list[str]] = field(default_factory=dict)
 
 
 STATUSES = {"open": CaseStatus.OPEN, "resolved": CaseStatus.RESOLVED, "all": None}
@@ -141,7 +155,9 @@ def find(deps: Deps, platform: str | None, text: str, customer: str | None = Non
         words, every_word=True, status=STATUSES[status],
         platforms=[platform] if platform else [], customer=customer or None,
         skill=(skill or "").lower() or None, limit=per_page + 1, offset=(page - 1) * per_page)
-    return Found(_known(deps, ids[:per_page]), page, more=len(ids) > per_page)
+    nearest = deps.store.search.suggestions(words) if not ids and page == 1 else {}
+    return Found(_known(deps, ids[:per_page]), page, more=len(ids) > per_page,
+                 nearest=nearest)
 
 
 @dataclass(frozen=True)

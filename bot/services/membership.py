@@ -25,19 +25,18 @@ def normalise_skills(skills: list[str]) -> list[str]:
 
 def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
     store = deps.store
-    have = store.people.with_skills(skills)
-    # Everyone with one of the skills at once (a large directory has hundreds per skill):
-    # a few queries in all, not four per person.
+    # Everyone with one of the skills at once (a large directory has hundreds per skill),
+    # with availability and load (kept per person: bot/store/expert_figures.py), then past
+    # help: two reads in all, not four per person.
+    have = store.cases.expert_candidates(skills)
     ids = list(have)
-    people = store.people.many(ids)
-    loads = store.cases.open_loads(ids)
     helped = store.cases.past_helps(ids, skills)
     in_room = {p.person for p in store.cases.participants(case.id, active_only=True)}
     candidates = [Candidate(
-        person=pid, skills=frozenset(have[pid]), available=people[pid].available,
+        person=pid, skills=frozenset(held), available=available,
         # This case is not other work: it is no load for whoever is in it already.
-        load=loads.get(pid, 0) - (1 if pid in in_room else 0),
-        past_help=helped.get(pid, 0)) for pid in ids if pid in people]
+        load=load - (1 if pid in in_room else 0),
+        past_help=helped.get(pid, 0)) for pid, (held, available, load) in have.items()]
     return suggest(skills, candidates, in_room)
 
 

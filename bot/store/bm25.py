@@ -37,14 +37,19 @@ def stem(token: str) -> str:
     return token if len(token) < 3 else _PORTER.stemWord(token)
 
 
-def terms(text: str) -> list[str]:
-    """The terms FTS5 indexes for a text: unicode61's tokens, lower case and without
-    diacritics (its default remove_diacritics=1: `café` is `cafe`), each stemmed."""
+def tokens(text: str) -> list[str]:
+    """unicode61's tokens of a text: lower case and without diacritics (its default
+    remove_diacritics=1: `café` is `cafe`)."""
     text = text.lower()
     if not text.isascii():
         text = "".join(ch for ch in unicodedata.normalize("NFD", text)
                        if not unicodedata.combining(ch))
-    return list(map(stem, _TOKEN.findall(text)))
+    return _TOKEN.findall(text)
+
+
+def terms(text: str) -> list[str]:
+    """The terms FTS5 indexes for a text: unicode61's tokens, each stemmed."""
+    return list(map(stem, tokens(text)))
 
 
 def varints(blob: bytes) -> list[int]:

@@ -17,10 +17,10 @@ from bot.domain import (
     Participant,
     Role,
 )
+from bot.store import expert_figures as figures
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
-from bot.store.people import chunked
 from bot.swarm_types import AUTO_INVITED
 
 
@@ -122,15 +122,27 @@ class SqlCases(BaseQueries):
         self.close(case_id, CaseStatus.RESOLVED, resolution, at)
 
     def close(self, case_id: int, status: CaseStatus, resolution: str, at: str) -> None:
+        was = figures.status(self.db, case_id)
         self.db.execute(
             "UPDATE cases SET status = ?, resolution = ?, resolved_at = ? WHERE id = ?",
             (status.value, resolution, at, case_id))
+        self._status_moved(case_id, was, status.value)
 
     def reopen(self, case_id: int) -> None:
         # The closed room is archived: the reopened case gets a new one (the old name stays
         # on the case until the new room is made, for the "earlier room" link).
+        was = figures.status(self.db, case_id)
         self.db.execute("UPDATE cases SET status = ?, resolution = NULL, resolved_at = NULL, "
                         "room_id = NULL WHERE id = ?", (CaseStatus.OPEN.value, case_id))
+        self._status_moved(case_id, was, CaseStatus.OPEN.value)
+
+    def _status_moved(self, case_id: int, was: str | None, now: str) -> None:
+        """The expert finder's figures follow (bot/store/expert_figures.py)."""
+        if (was == figures.OPEN) != (now == figures.OPEN):
+            step = 1 if now == figures.OPEN else -1
+            figures.add_load(self.db, {p: step for p in figures.in_case(self.db, case_id)})
+        if figures.RESOLVED in (was, now):
+            figures.refresh_help(self.db, case_id)
 
     def set_details(self, case_id: int, *, severity: int | None = None,
                     customer: str | None = None, summary: str | None = None,
@@ -146,23 +158,27 @@ class SqlCases(BaseQueries):
     def set_type(self, case_id: int, swarm_type: str | None) -> None:
         self.db.execute("UPDATE cases SET swarm_type = ? WHERE id = ?", (swarm_type, case_id))
 
-    def pending_handoffs(self) -> list[Handoff]:
+    def pending_handoffs(self, after: str | None = None, by: str | None = None
+                         ) -> list[Handoff]:
+        span, times = _span("h.requested_at", after, by)
         return [_handoff(r) for r in self._all(
             "SELECT h.* FROM handoffs h JOIN cases c ON c.id = h.case_id "
-            "WHERE h.state = ? AND c.status = ? ORDER BY h.id",
-            (HandoffState.PENDING.value, CaseStatus.OPEN.value))]
+            f"WHERE {span}h.state = ? AND c.status = ? ORDER BY h.id",
+            (*times, HandoffState.PENDING.value, CaseStatus.OPEN.value))]
 
-    def unanswered_help(self) -> list[HelpRequest]:
+    def unanswered_help(self, after: str | None = None, by: str | None = None
+                        ) -> list[HelpRequest]:
         """Help requests on open cases that nobody besides the asker joined after."""
+        span, times = _span("h.at", after, by)
         return [HelpRequest(id=r["id"], case_id=r["case_id"],
                             skills=tuple(r["skills"].strip("|").split("|")), tried=r["tried"],
                             by=r["by_id"], at=r["at"])
                 for r in self._all(
                     "SELECT h.* FROM help_requests h JOIN cases c ON c.id = h.case_id "
-                    "WHERE c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p WHERE "
-                    "p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= h.at "
-                    "AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
-                    (CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
+                    f"WHERE {span}c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p "
+                    "WHERE p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= "
+                    "h.at AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
+                    (*times, CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
 
     # ownership periods ------------------------------------------------------
     def add_owner(self, case_id: int, person: str, at: str) -> None:
@@ -182,9 +198,15 @@ class SqlCases(BaseQueries):
     # participants -----------------------------------------------------------
     def add_participant(self, case_id: int, person: str, role: Role, at: str,
                         invited_by: str | None, why: str | None) -> None:
+        was_in = figures.is_in(self.db, case_id, person)
         self._insert(
             "INSERT INTO participants (case_id, person_id, role, joined_at, invited_by, why) "
             "VALUES (?, ?, ?, ?, ?, ?)", (case_id, person, role.value, at, invited_by, why))
+        status = figures.status(self.db, case_id)
+        if status == figures.OPEN and not was_in:
+            figures.add_load(self.db, {person: 1})
+        elif status == figures.RESOLVED and role is Role.SPECIALIST:
+            figures.refresh_help(self.db, case_id)
 
     def participant(self, case_id: int, person: str) -> Participant | None:
         r = self._one("SELECT * FROM participants WHERE case_id = ? AND person_id = ? AND "
@@ -200,29 +222,20 @@ class SqlCases(BaseQueries):
     def set_role(self, case_id: int, person: str, role: Role) -> None:
         self.db.execute("UPDATE participants SET role = ? WHERE case_id = ? AND person_id = ? "
                         "AND left_at IS NULL", (role.value, case_id, person))
+        if figures.status(self.db, case_id) == figures.RESOLVED:
+            figures.refresh_help(self.db, case_id)
 
     def leave(self, case_id: int, person: str, at: str) -> None:
-        self.db.execute("UPDATE participants SET left_at = ? WHERE case_id = ? AND "
-                        "person_id = ? AND left_at IS NULL", (at, case_id, person))
+        cur = self.db.execute("UPDATE participants SET left_at = ? WHERE case_id = ? AND "
+                              "person_id = ? AND left_at IS NULL", (at, case_id, person))
+        if cur.rowcount > 0 and figures.status(self.db, case_id) == figures.OPEN:
+            figures.add_load(self.db, {person: -1})
 
     def open_load(self, person: str) -> int:
-        r = self._one(
-            "SELECT COUNT(DISTINCT p.case_id) AS n FROM participants p JOIN cases c "
-            "ON c.id = p.case_id WHERE p.person_id = ? AND p.left_at IS NULL AND c.status = ?",
-            (person, CaseStatus.OPEN.value))
-        return int(r["n"]) if r else 0
+        return figures.loads(self.db, [person]).get(person, 0)
 
     def open_loads(self, persons: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        for part in chunked(persons):
-            marks = ",".join("?" for _ in part)
-            for r in self._all(
-                    "SELECT p.person_id, COUNT(DISTINCT p.case_id) AS n FROM participants p "
-                    "JOIN cases c ON c.id = p.case_id WHERE p.person_id IN "
-                    f"({marks}) AND p.left_at IS NULL AND c.status = ? GROUP BY p.person_id",
-                    [*part, CaseStatus.OPEN.value]):
-                found[r["person_id"]] = int(r["n"])
-        return found
+        return figures.loads(self.db, persons)
 
     # handoffs ---------------------------------------------------------------
     def add_handoff(self, case_id: int, from_id: str, to_id: str, briefing: str,
@@ -249,9 +262,12 @@ class SqlCases(BaseQueries):
     # help requests ----------------------------------------------------------
     def add_help_request(self, case_id: int, skills: Sequence[str], tried: str | None,
                          by: str, at: str) -> int:
-        return self._insert(
+        made = self._insert(
             "INSERT INTO help_requests (case_id, skills, tried, by_id, at) VALUES (?, ?, ?, ?, ?)",
             (case_id, _skills_column(skills), tried, by, at))
+        if figures.status(self.db, case_id) == figures.RESOLVED:
+            figures.refresh_help(self.db, case_id)
+        return made
 
     def help_requests(self, case_id: int) -> list[HelpRequest]:
         return [HelpRequest(id=r["id"], case_id=r["case_id"],
@@ -266,40 +282,35 @@ class SqlCases(BaseQueries):
         return r["tried"] if r else None
 
     def past_help(self, person: str, skills: Sequence[str]) -> int:
-        if not skills:
-            return 0
-        likes = " OR ".join("h.skills LIKE ?" for _ in skills)
-        r = self._one(
-            "SELECT COUNT(DISTINCT p.case_id) AS n FROM participants p "
-            "JOIN cases c ON c.id = p.case_id JOIN help_requests h ON h.case_id = p.case_id "
-            f"WHERE p.person_id = ? AND p.role = ? AND c.status = ? AND ({likes})",
-            [person, Role.SPECIALIST.value, CaseStatus.RESOLVED.value]
-            + [f"%|{s}|%" for s in skills])
-        return int(r["n"]) if r else 0
+        return figures.helps(self.db, [person], skills).get(person, 0)
 
     def past_helps(self, persons: Sequence[str], skills: Sequence[str]) -> dict[str, int]:
-        found: dict[str, int] = {}
-        if not skills:
-            return found
-        likes = " OR ".join("h.skills LIKE ?" for _ in skills)
-        for part in chunked(persons):
-            marks = ",".join("?" for _ in part)
-            for r in self._all(
-                    "SELECT p.person_id, COUNT(DISTINCT p.case_id) AS n FROM participants p "
-                    "JOIN cases c ON c.id = p.case_id JOIN help_requests h ON h.case_id = "
-                    f"p.case_id WHERE p.person_id IN ({marks}) AND p.role = ? AND "
-                    f"c.status = ? AND ({likes}) GROUP BY p.person_id",
-                    [*part, Role.SPECIALIST.value, CaseStatus.RESOLVED.value]
-                    + [f"%|{s}|%" for s in skills]):
-                found[r["person_id"]] = int(r["n"])
-        return found
+        return figures.helps(self.db, persons, skills)
+
+    def expert_candidates(self, skills: Sequence[str]
+                          ) -> dict[str, tuple[list[str], bool, int]]:
+        return figures.candidates(self.db, skills)
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
              help_requests: Iterable[Row] = ()) -> None:
-        # Cases first: the other rows refer to them.
+        # Cases first: the other rows refer to them. New cases: their expert figures are
+        # added at the end, at once.
+        cases = list(cases)
         insert_many(self.db, "cases", cases)
         insert_many(self.db, "owners", owners)
         insert_many(self.db, "participants", participants)
         insert_many(self.db, "handoffs", handoffs)
         insert_many(self.db, "help_requests", help_requests)
+        figures.added(self.db, [int(c[0]) for c in cases])
+
+
+def _span(column: str, after: str | None, by: str | None) -> tuple[str, list[str]]:
+    """`column` in (after, by] as WHERE terms (each followed by AND), read through the
+    column's index: the nudge pass asks only for what came due since its last tick."""
+    terms, times = "", list[str]()
+    if after is not None:
+        terms, times = terms + f"{column} > ? AND ", [*times, after]
+    if by is not None:
+        terms, times = terms + f"{column} <= ? AND ", [*times, by]
+    return terms, times

@@ -56,6 +56,7 @@ def _thanks(r: dict[str, Any]) -> Thanks:
 _NOT_CARRIED = (" AND NOT EXISTS (SELECT 1 FROM timeline t WHERE t.case_id = p.case_id AND "
                 "t.ref_id = p.id AND t.kind = 'promise_carried')")
 
+
 class SqlJournal(BaseQueries):
     # The table names below are constants of this module, never caller input.
     def _of_case(self, table: str, case_id: int) -> list[dict[str, Any]]:
@@ -156,13 +157,14 @@ class SqlJournal(BaseQueries):
         r = self._one("SELECT * FROM promises WHERE case_id = ? AND seq = ?", (case_id, no))
         return _promise(r) if r else None
 
-    def due_unkept(self, by: str) -> list[Reminder]:
-        """Open promises on open cases whose due time has come by `by`."""
+    def due_unkept(self, by: str, after: str | None = None) -> list[Reminder]:
+        """Open promises on open cases whose due time has come by `by` (after `after`)."""
+        since = "AND p.due > ? " if after is not None else ""
         rows = self._all(
             "SELECT p.*, c.ref, c.owner_id, c.platform FROM promises p "
             "JOIN cases c ON c.id = p.case_id WHERE p.kept_at IS NULL AND p.due <= ? "
-            "AND c.status = ?" + _NOT_CARRIED + " ORDER BY p.due, p.id",
-            (by, CaseStatus.OPEN.value))
+            f"{since}AND c.status = ?" + _NOT_CARRIED + " ORDER BY p.due, p.id",
+            (by, *([after] if after is not None else []), CaseStatus.OPEN.value))
         return [Reminder(promise=_promise(r), ref=r["ref"], owner=r["owner_id"],
                          platform=r["platform"]) for r in rows]
 
@@ -175,6 +177,21 @@ class SqlJournal(BaseQueries):
             "AND p.kept_at IS NOT NULL) AS contacts GROUP BY case_id",
             (CaseStatus.OPEN.value, CaseStatus.OPEN.value))
         return {r["case_id"]: r["at"] for r in rows}
+
+    def quiet_since(self, after: str, by: str) -> dict[int, str]:
+        """Open cases whose customer last heard from us (touchpoint, kept promise, else the
+        opening) in (after, by]: case id -> that time. Read through the indexes on those
+        times, so only the cases that went quiet in the span are looked at."""
+        rows = self._all(
+            "SELECT c.id, c.opened_at, (SELECT MAX(at) FROM (SELECT MAX(t.at) AS at FROM "
+            "touchpoints t WHERE t.case_id = c.id UNION ALL SELECT MAX(p.kept_at) FROM "
+            "promises p WHERE p.case_id = c.id) AS contacts) AS last FROM cases c "
+            "WHERE c.status = ? AND c.id IN (SELECT case_id FROM touchpoints WHERE at > ? AND "
+            "at <= ? UNION SELECT case_id FROM promises WHERE kept_at > ? AND kept_at <= ? "
+            "UNION SELECT id FROM cases WHERE opened_at > ? AND opened_at <= ?)",
+            (CaseStatus.OPEN.value, after, by, after, by, after, by))
+        quiet = {r["id"]: r["last"] or r["opened_at"] for r in rows}
+        return {cid: at for cid, at in quiet.items() if after < at <= by}
 
     def last_contact(self, case_id: int) -> str | None:
         """When the customer last heard from us: the last touchpoint or kept promise."""

@@ -12,10 +12,10 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store import schema
+from bot.store import schema, schema_experts
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
-from bot.store.schema_search import CASE_SEARCH, statements
+from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 
 migrations = Migrations("swarmbot")
 
@@ -141,6 +141,26 @@ def m023_case_customer_tz_link(db: Database) -> None:
 def m025_app_installations(db: Database) -> None:
     """Issue 27: Slack installations by OAuth (tokens sealed) and OAuth states."""
     run_script(db, APP_INSTALLATIONS)
+
+
+@migrations()
+def m026_search_vocab(db: Database) -> None:
+    """Issue 28: the search index's vocabulary (FTS5's own, read through fts5vocab), for
+    matching stems, prefixes, compounds and typos, and suggesting words on a miss."""
+    run_script(db, SEARCH_VOCAB)
+
+
+@migrations()
+def m026_expert_figures(db: Database) -> None:
+    """Issue 28: the expert finder's load and past-help figures, kept as cases change."""
+    run_script(db, schema_experts.EXPERT_FIGURES)
+    db.execute(schema_experts.EXPERT_HELP_SQLITE)
+
+
+@migrations()
+def m026_nudge_due(db: Database) -> None:
+    """Issue 28: the nudge pass asks for the promises kept in the span since its last tick."""
+    db.execute(schema_experts.NUDGE_DUE)
 
 
 @migrations()

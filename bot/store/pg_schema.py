@@ -24,10 +24,11 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store import migrations as m
-from bot.store import schema
+from bot.store import schema, schema_experts
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
+from bot.store.pg_search_schema import CASE_DOCS, statements
 from bot.store.schema_search import CASE_SEARCH
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
@@ -99,13 +100,20 @@ POSTGRES: dict[str, PgForm] = {
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
     "m023_case_customer_tz_link": portable(schema.CASE_CUSTOMER_TZ_LINK),
     "m025_app_installations": portable(APP_INSTALLATIONS),
+    # SQLite reads FTS5's vocabulary; PostgreSQL stores each case's tsvector (issue 28).
+    "m026_search_vocab": PgForm(CASE_DOCS),
+    "m026_expert_figures": PgForm(portable(schema_experts.EXPERT_FIGURES).sql + ";"
+                                  + schema_experts.EXPERT_HELP_PG),
+    "m026_nudge_due": portable(schema_experts.NUDGE_DUE),
     "m027_drafts": portable(DRAFTS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
 SQLITE_ONLY_TABLES: frozenset[str] = frozenset(
-    {"case_search"} | {f"case_search_{part}" for part in
-                       ("data", "idx", "content", "docsize", "config")})
+    {"case_search", "case_search_vocab", "case_search_where"}
+    | {f"case_search_{part}" for part in ("data", "idx", "content", "docsize", "config")})
+# Tables that only PostgreSQL has: its stored search documents (m026) stand for FTS5's.
+PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes"})
 
 
 def migration_names() -> list[str]:
@@ -114,7 +122,7 @@ def migration_names() -> list[str]:
 
 
 def _statements(sql: str) -> list[str]:
-    return [s.strip() for s in sql.split(";") if s.strip()]
+    return statements(sql)  # `;` ends a statement outside a `$$` body
 
 
 def applied(db: PgDb) -> list[str]:

@@ -1,63 +1,145 @@
 """PostgreSQL search: full-text over what each case says, ranked by ts_rank.
 
-SQLite keeps an FTS5 index in step by triggers (m015); here each case's document is made
-from the same texts (summary, resolution, what was tried, notes, decisions) when it is
-searched, weighted in the same order (A to D), with the `english` configuration standing in
-for FTS5's porter stemmer. Words reach `to_tsquery` as plain lexemes only (letters and
-digits), so nothing a user types is query syntax.
+Each case's document is a stored tsvector (`case_docs`, m026: bot/store/pg_search_schema.py),
+kept by triggers in the writing transaction and read through a GIN index, made from the
+same texts as SQLite's FTS5 index (summary, resolution, what was tried, notes, decisions),
+weighted in the same order (A to D), with the `english` configuration standing in for
+FTS5's porter stemmer. Each word is expanded as in SQLite (bot/store/search_words.py: stem,
+prefix, compound, typo) against the lexemes the documents hold. Words reach `to_tsquery` as
+plain lexemes only (letters and digits), so nothing a user types is query syntax.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
-from bot.store.base import BaseQueries
+from bot.store.base import BaseQueries, SqlDb
 from bot.store.search import case_filters
+from bot.store.search_words import Group, expand, nearest
 
 _WORD = re.compile(r"\w+")
-_DOCUMENT = (
-    "setweight(to_tsvector('english', c.summary), 'A') || "
-    "setweight(to_tsvector('english', COALESCE(c.resolution, '')), 'B') || "
-    "setweight(to_tsvector('english', COALESCE((SELECT string_agg(h.tried, ' ') "
-    "FROM help_requests h WHERE h.case_id = c.id), '')), 'C') || "
-    "setweight(to_tsvector('english', COALESCE((SELECT string_agg(t.text, ' ') "
-    "FROM timeline t WHERE t.case_id = c.id AND t.kind = 'note'), '')), 'D') || "
-    "setweight(to_tsvector('english', COALESCE((SELECT string_agg(d.decision || ' ' || "
-    "COALESCE(d.rationale, ''), ' ') FROM decisions d WHERE d.case_id = c.id), '')), 'D')")
+_TOP = "\U0010ffff"
 
 
-def tsquery(words: Sequence[str], every_word: bool) -> str:
-    lexemes = [w.lower() for word in words for w in _WORD.findall(word)]
-    return (" & " if every_word else " | ").join(lexemes)
+def _lexeme(word: str) -> str:
+    return " <-> ".join(w.lower() for w in _WORD.findall(word))
+
+
+def group_tsquery(group: Group) -> str:
+    """One query word's alternatives as tsquery text: words, `prefix:*`, `a <-> b`."""
+    alternatives = [_lexeme(t) for t in group.terms]
+    alternatives += [f"{_lexeme(p)}:*" for p in group.prefixes if _lexeme(p)]
+    alternatives += [" <-> ".join(_lexeme(p) for p in phrase) for phrase in group.phrases]
+    return "(" + " | ".join(dict.fromkeys(a for a in alternatives if a)) + ")"
+
+
+class PgVocabulary:
+    """The lexemes the stored documents hold (`search_lexemes`)."""
+
+    def __init__(self, db: SqlDb) -> None:
+        self.db = db
+
+    def known(self, words: Collection[str]) -> set[str]:
+        ask = sorted(w for w in words if _WORD.fullmatch(w))
+        if not ask:
+            return set()
+        rows = self.db.execute(
+            "SELECT w FROM unnest(?::text[]) AS w WHERE EXISTS (SELECT 1 FROM search_lexemes "
+            "l WHERE l.lexeme = ANY (tsvector_to_array(to_tsvector('english', w))))", (ask,))
+        return {r["w"] for r in rows}
+
+    def has_prefix(self, prefix: str) -> bool:
+        rows = self.db.execute(
+            "SELECT 1 AS one FROM unnest(array_append(tsvector_to_array(to_tsvector("
+            "'english', ?)), lower(?))) AS p WHERE EXISTS (SELECT 1 FROM search_lexemes l "
+            "WHERE l.lexeme >= p AND l.lexeme < p || ?) LIMIT 1", (prefix, prefix, _TOP))
+        return rows.fetchone() is not None
+
+    def starting(self, start: str, limit: int) -> list[str]:
+        return [r["lexeme"] for r in self.db.execute(
+            "SELECT lexeme FROM search_lexemes WHERE lexeme >= ? AND lexeme < ? "
+            "ORDER BY lexeme LIMIT ?", (start, start + _TOP, limit))]
+
+    def surface(self, lexeme: str) -> str | None:
+        """The lexeme as some case wrote it, or None when no case holds it any more."""
+        row = self.db.execute(
+            "SELECT lower(d.token) AS word FROM (SELECT case_id FROM case_docs WHERE doc @@ "
+            "quote_literal(?)::tsquery LIMIT 1) m, LATERAL ts_debug('english', "
+            "case_text(m.case_id)) d WHERE ? = ANY (d.lexemes) LIMIT 1",
+            (lexeme, lexeme)).fetchone()
+        return row["word"] if row else None
 
 
 class PgSearch(BaseQueries):
+    def __init__(self, db: SqlDb) -> None:
+        super().__init__(db)
+        self.vocabulary = PgVocabulary(db)
+
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
-        """Nothing to defer: the documents are made when a search reads them."""
+        """Nothing to defer: the triggers keep each document as it is written."""
         yield
 
     def ranked(self, words: Sequence[str], *, every_word: bool = True,
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
                customer: str | None = None, skill: str | None = None,
                exclude: int | None = None, limit: int = 10, offset: int = 0) -> list[int]:
-        query = tsquery(words, every_word)
-        if not query:
+        found = self.query(words, every_word=every_word, status=status, platforms=platforms,
+                           customer=customer, skill=skill, exclude=exclude, limit=limit,
+                           offset=offset)
+        if found is None:
             return []
+        sql, params = found
+        return [int(r["id"]) for r in self._all(sql, params)]
+
+    def query(self, words: Sequence[str], *, every_word: bool = True,
+              status: CaseStatus | None = None, platforms: Sequence[str] = (),
+              customer: str | None = None, skill: str | None = None,
+              exclude: int | None = None, limit: int = 10, offset: int = 0
+              ) -> tuple[str, list[Any]] | None:
+        """The statement `ranked` runs and its parameters (None: nothing can match), also
+        for reading its plan (benchmarks/search_typed.py --explain)."""
+        if not any(_WORD.search(w) for w in words):
+            return None
+        groups = expand(words, self.vocabulary, prefix=every_word)
+        if every_word and not all(g.hit for g in groups):
+            return None
+        hits = [group_tsquery(g) for g in groups if g.hit]
+        if not hits:
+            return None
         terms, values = case_filters(status, platforms, customer, skill)
         where = ["d.doc @@ q.q", *terms]
-        params: list[Any] = [query, *values]
+        params: list[Any] = [(" & " if every_word else " | ").join(hits), *values]
         if exclude is not None:
             where.append("c.id <> ?")
             params.append(exclude)
-        sql = (f"SELECT c.id AS id FROM cases c, LATERAL (SELECT {_DOCUMENT} AS doc) d, "
-               "to_tsquery('english', ?) AS q(q) "
+        sql = ("SELECT c.id AS id FROM to_tsquery('english', ?) AS q(q), case_docs d "
+               "JOIN cases c ON c.id = d.case_id "
                f"WHERE {' AND '.join(where)} "
                "ORDER BY ts_rank(d.doc, q.q) DESC, c.id DESC LIMIT ? OFFSET ?")
         # The query's parameter comes first in the text, then the filters' in order.
-        rows = self._all(sql, params + [limit, offset])
-        return [int(r["id"]) for r in rows]
+        return sql, params + [limit, offset]
+
+    def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
+        misses = [g.word for g in expand(words, self.vocabulary, prefix=True) if not g.hit]
+        out: dict[str, list[str]] = {}
+        for word in misses:
+            shown = [self.vocabulary.surface(t) for t in nearest(word, self.vocabulary)]
+            out[word] = list(dict.fromkeys(w for w in shown if w))
+        return out
+
+    def reindex(self, case_id: int) -> None:
+        """After a redaction: the case's document holds only what is left, and the lexemes
+        no document holds any more leave the vocabulary."""
+        old = self.db.execute("SELECT tsvector_to_array(doc) AS lexemes FROM case_docs "
+                              "WHERE case_id = ?", (case_id,)).fetchone()
+        self.db.execute("SELECT case_docs_refresh(?)", (case_id,))
+        if old and old["lexemes"]:
+            self.db.execute(
+                "DELETE FROM search_lexemes l WHERE l.lexeme = ANY (?::text[]) AND NOT EXISTS "
+                "(SELECT 1 FROM case_docs d WHERE d.doc @@ quote_literal(l.lexeme)::tsquery)",
+                (list(old["lexemes"]),))

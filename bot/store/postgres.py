@@ -87,7 +87,8 @@ class PgRetention(SqlRetention):
     CONTAINS = "strpos({hay}, ?) > 0"
 
     def _reindex(self, case_id: int) -> None:
-        """PostgreSQL's search reads the texts when it searches (pg_search.py): no copy."""
+        """The stored search document (m026) holds only what is left."""
+        PgSearch(self.db).reindex(case_id)
 
     def compact(self, probes: list[str] | None = None) -> bool:
         # What SQL reads (and pg_dump dumps) is the live rows: redaction's updates and

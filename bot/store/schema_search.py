@@ -78,3 +78,10 @@ TRIGGERS = [s.strip() for s in statements(CASE_SEARCH)
 TRIGGER_NAMES = [t.split()[2] for t in TRIGGERS]
 BACKFILL_AFTER = next(s.strip() for s in statements(CASE_SEARCH)
                       if s.strip().startswith("INSERT INTO case_search")) + " WHERE c.id > ?"
+
+# m026 (issue 28): the index's vocabulary, for matching what people type (stems, prefixes,
+# compounds, typos) and suggesting the nearest words on a miss (bot/store/sqlite_vocab.py).
+SEARCH_VOCAB = """
+CREATE VIRTUAL TABLE case_search_vocab USING fts5vocab(case_search, 'row');
+CREATE VIRTUAL TABLE case_search_where USING fts5vocab(case_search, 'instance')
+"""

@@ -34,7 +34,9 @@ from bot.domain import CaseStatus
 from bot.store import bm25
 from bot.store.base import BaseQueries
 from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
+from bot.store.search_words import Group, expand, nearest
 from bot.store.sqlite_conn import ThreadDatabase
+from bot.store.sqlite_vocab import SqliteVocabulary
 
 # summary, tried, notes, decisions, resolution (the column order of m015)
 _WEIGHT_LIST = (4.0, 1.5, 1.0, 1.0, 2.0)
@@ -46,6 +48,11 @@ _SAMPLE = 200
 # problem has tens of thousands of cases in a year, and the team's recent ones are the ones
 # worth reading first. (`find`, asking for every word, ranks every match.)
 _CANDIDATES = 60
+# `find` ranks every match with bm25() while they are at most this many (or the page asked
+# for lies beyond them); past that, the newest this many that pass the filters, in BM25
+# order (bot/store/bm25.py): at 500k cases a common problem's words match tens of
+# thousands, and bm25() over all of them costs ~100 ms (issue 28).
+_FIND_POOL = 100
 # A word in at most this many cases has all of them among the candidates.
 _ALL_OF_RARE = 40
 # The candidates hold together at most this many of the rarer words, each in at most this
@@ -55,11 +62,27 @@ _AT_ONCE = 4
 _COMMON_SHARE = 0.1
 
 
+def _quoted(word: str) -> str:
+    return '"' + word.replace('"', '""') + '"'
+
+
 def match_expression(words: Sequence[str], every_word: bool) -> str:
     """An FTS5 query of plain words: each one quoted (so no word is FTS5 syntax), joined by
     AND or OR. Callers pass words; the syntax stays in the store."""
-    quoted = ['"' + w.replace('"', '""') + '"' for w in words]
-    return (" AND " if every_word else " OR ").join(quoted)
+    return (" AND " if every_word else " OR ").join(map(_quoted, words))
+
+
+def group_expression(group: Group) -> str:
+    """One query word's alternatives (bot/store/search_words.py) as FTS5 syntax: quoted
+    words, quoted prefixes with `*`, quoted phrases, joined by OR."""
+    alternatives = [_quoted(t) for t in group.terms]
+    alternatives += [_quoted(p) + "*" for p in group.prefixes]
+    alternatives += [_quoted(" ".join(p)) for p in group.phrases]
+    return "(" + " OR ".join(dict.fromkeys(alternatives)) + ")"
+
+
+def groups_expression(groups: Sequence[Group], every_word: bool) -> str:
+    return (" AND " if every_word else " OR ").join(map(group_expression, groups))
 
 
 def case_filters(status: CaseStatus | None, platforms: Sequence[str], customer: str | None,
@@ -87,6 +110,10 @@ def case_filters(status: CaseStatus | None, platforms: Sequence[str], customer: 
 class SqliteSearch(BaseQueries):
     db: ThreadDatabase  # FTS5 and bm25: SQLite's own
 
+    def __init__(self, db: ThreadDatabase) -> None:
+        super().__init__(db)
+        self.vocabulary = SqliteVocabulary(db)
+
     def ranked(self, words: Sequence[str], *, every_word: bool = True,
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
                customer: str | None = None, skill: str | None = None,
@@ -97,9 +124,26 @@ class SqliteSearch(BaseQueries):
         if exclude is not None:
             where.append("c.id <> ?")
             params.append(exclude)
+        groups = expand(words, self.vocabulary, prefix=every_word)
         if every_word:
-            return self._ranked(words, where, params, limit, offset)
-        return self._any_word(words, where, params, offset + limit)[offset:]
+            if not all(g.hit for g in groups):
+                return []
+            if offset + limit <= _FIND_POOL:
+                exprs = [group_expression(g) for g in groups]
+                pool = self._newest(exprs, True, where, params, [], _FIND_POOL + 1)
+                if len(pool) > _FIND_POOL:
+                    return self._pooled(pool[:_FIND_POOL], groups, exprs)[offset:offset + limit]
+            return self._ranked(groups, where, params, limit, offset)
+        return self._any_word(groups, where, params, offset + limit)[offset:]
+
+
+    def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
+        misses = [g.word for g in expand(words, self.vocabulary, prefix=True) if not g.hit]
+        out: dict[str, list[str]] = {}
+        for word in misses:
+            shown = [self.vocabulary.surface(t) for t in nearest(word, self.vocabulary)]
+            out[word] = list(dict.fromkeys(w for w in shown if w))
+        return out
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
@@ -122,11 +166,12 @@ class SqliteSearch(BaseQueries):
                 # cases in one list, which makes reading them 25-50% faster (6 s at 500k).
                 self.db.execute("INSERT INTO case_search (case_search) VALUES ('optimize')")
 
-    def _any_word(self, words: Sequence[str], where: list[str], params: list[Any],
+    def _any_word(self, groups: Sequence[Group], where: list[str], params: list[Any],
                   wanted: int) -> list[int]:
         totals = self._totals()
         if totals.rows == 0:
             return []
+        words = [group_expression(g) for g in groups if g.hit]
         counts = self._counts(words)
         if not counts:  # no case holds any of the words
             return []
@@ -158,10 +203,22 @@ class SqliteSearch(BaseQueries):
         if len(pool) < wanted:  # cases that share some words but not the rarest
             pool += self._newest(rarest, False, where, params, pool, _CANDIDATES - len(pool))
         idf: dict[str, float] = {}
+        scored = {group_expression(g): g.scored_terms() for g in groups}
         for w in rarest:  # two words of one stem are two phrases to FTS5: both count
-            for term in bm25.terms(w):
+            for term in {t for alt in scored[w] for t in bm25.terms(alt)}:
                 idf[term] = idf.get(term, 0.0) + bm25.idf(totals.rows, counts[w])
         return self._in_bm25_order(pool, idf, totals)[:wanted]
+
+    def _pooled(self, pool: list[int], groups: Sequence[Group], exprs: list[str]
+                ) -> list[int]:
+        """The newest matches in BM25 order over the query's words."""
+        totals = self._totals()
+        counts = self._counts(exprs)
+        idf: dict[str, float] = {}
+        for group, expr in zip(groups, exprs, strict=True):
+            for term in {t for alt in group.scored_terms() for t in bm25.terms(alt)}:
+                idf[term] = idf.get(term, 0.0) + bm25.idf(totals.rows, counts.get(expr, 1))
+        return self._in_bm25_order(pool, idf, totals)
 
     def _totals(self) -> bm25.Totals:
         """The index's row count and mean row length, from its averages record (rowid 1 of
@@ -187,7 +244,7 @@ class SqliteSearch(BaseQueries):
                                  + [f"SELECT {i}, * FROM ({one})" for i in range(len(words))])
         params: list[Any] = []
         for word in words:
-            params += [match_expression([word], True), _SAMPLE]
+            params += [word, _SAMPLE]
         rows = self.db.execute(sql, params).fetchall()
         newest = next((r[2] for r in rows if r[0] == -1), 0) or 0
         counted = {}
@@ -214,8 +271,8 @@ class SqliteSearch(BaseQueries):
                "WHERE case_search MATCH ? "
                + "".join(f"AND {t} " for t in terms)
                + "ORDER BY case_search.rowid DESC LIMIT ?")
-        rows = self.db.execute(sql, [match_expression(words, every_word), *params, *skip,
-                                     limit]).fetchall()
+        rows = self.db.execute(sql, [(" AND " if every_word else " OR ").join(words),
+                                     *params, *skip, limit]).fetchall()
         return [int(r[0]) for r in rows]
 
     def _in_bm25_order(self, pool: list[int], idf: dict[str, float], totals: bm25.Totals
@@ -237,12 +294,12 @@ class SqliteSearch(BaseQueries):
                   for cid in pool}
         return sorted(pool, key=lambda cid: (-scores[cid], -cid))
 
-    def _ranked(self, words: Sequence[str], where: list[str], params: list[Any],
+    def _ranked(self, groups: Sequence[Group], where: list[str], params: list[Any],
                 limit: int, offset: int) -> list[int]:
         sql = (f"SELECT c.id FROM (SELECT rowid AS id, bm25(case_search, {WEIGHTS}) AS score "
                "FROM case_search WHERE case_search MATCH ?) m JOIN cases c ON c.id = m.id "
                + (f"WHERE {' AND '.join(where)} " if where else "")
                + "ORDER BY m.score, c.id DESC LIMIT ? OFFSET ?")
-        rows = self.db.execute(sql, [match_expression(words, True), *params, limit, offset]
+        rows = self.db.execute(sql, [groups_expression(groups, True), *params, limit, offset]
                                ).fetchall()
         return [int(r[0]) for r in rows]

@@ -27,6 +27,7 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m017_helpdesk", "m018_digest_kept",
                        "m020_timeline_lifecycle", "m021_inbox_failed",
                        "m023_case_customer_tz_link", "m025_app_installations",
+                       "m026_expert_figures", "m026_nudge_due", "m026_search_vocab",
                        "m027_drafts"]
     again.close()
 

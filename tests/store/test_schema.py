@@ -48,7 +48,7 @@ def postgres_schema(db: PgDb) -> dict[str, object]:
         "SELECT table_name FROM information_schema.tables WHERE table_schema = 'public' "
         "AND table_name <> ?", (pg_schema.MIGRATIONS_TABLE,))]
     schema: dict[str, object] = {}
-    for t in sorted(tables):
+    for t in sorted(set(tables) - pg_schema.PG_ONLY_TABLES):
         columns = {(r["column_name"], _type(r["data_type"]), r["is_nullable"] == "NO")
                    for r in db.execute("SELECT column_name, data_type, is_nullable FROM "
                                        "information_schema.columns WHERE table_name = ?", (t,))}

@@ -48,12 +48,14 @@ class Cases(Protocol):
                     customer_tz: str | None = None, link: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
     def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
-    def pending_handoffs(self) -> list[Handoff]:
-        """Pending offers on open cases, oldest first."""
-    def unanswered_help(self) -> list[HelpRequest]:
+    def pending_handoffs(self, after: str | None = None, by: str | None = None
+                         ) -> list[Handoff]:
+        """Pending offers on open cases, oldest first (offered in (after, by] if given)."""
+    def unanswered_help(self, after: str | None = None, by: str | None = None
+                        ) -> list[HelpRequest]:
         """Help requests on open cases that nobody besides the asker joined after (people a
         swarm type auto-invited, whose `why` starts with swarm_types.AUTO_INVITED, don't
-        count: they were brought, not answering)."""
+        count: they were brought, not answering); asked in (after, by] if given."""
 
     # ownership periods
     def add_owner(self, case_id: int, person: str, at: str) -> None: ...
@@ -90,6 +92,10 @@ class Cases(Protocol):
         """Resolved cases the person joined as a specialist after a request for these skills."""
     def past_helps(self, persons: Sequence[str], skills: Sequence[str]) -> dict[str, int]:
         """`past_help` of many people in one go (absent: 0)."""
+    def expert_candidates(self, skills: Sequence[str]
+                          ) -> dict[str, tuple[list[str], bool, int]]:
+        """Everyone with any of `skills`, by id: (those of the skills they have, whether
+        they are available, their open load), in one read (the expert finder's)."""
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),

@@ -50,8 +50,12 @@ class Journal(Protocol):
     def promise(self, promise_id: int) -> Promise | None: ...
     def promise_no(self, case_id: int, no: int) -> Promise | None:
         """The case's promise by its per-case number (`Promise.no`)."""
-    def due_unkept(self, by: str) -> list[Reminder]:
-        """Open promises on open cases due by `by`, kept or reminded or not."""
+    def due_unkept(self, by: str, after: str | None = None) -> list[Reminder]:
+        """Open promises on open cases due by `by` (and after `after`), kept or reminded
+        or not."""
+    def quiet_since(self, after: str, by: str) -> dict[int, str]:
+        """Open cases whose customer last heard from us (last touchpoint or kept promise,
+        else the opening) in (after, by]: case id -> that time (the nudge pass)."""
     def last_contact(self, case_id: int) -> str | None:
         """When the customer last heard from us: the last touchpoint or kept promise."""
     def last_contacts(self) -> dict[int, str]:
