@@ -80,6 +80,8 @@ class Case:
     opened_at: str
     resolved_at: str | None  # when it was closed: resolved or cancelled
     swarm_type: str | None = None
+    # Confidential (issue 26): summary and customer shown only to its members and managers.
+    confidential: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -144,6 +146,22 @@ class Ownership:
     person: str
     assumed_at: str
     renounced_at: str | None
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """A role granted in chat (bot/permissions.py), one period of it: renounced_at is set
+    when it was taken back (`role @user none`) or replaced by another role."""
+
+    id: int
+    person: str
+    role: str
+    why: str | None
+    granted_by: str
+    assumed_at: str
+    renounced_at: str | None = None
+    renounced_by: str | None = None
+    renounced_why: str | None = None
 
 
 @dataclass(frozen=True)

@@ -71,4 +71,8 @@ def export_cases(store: Store) -> dict[str, Any]:
             "swarm_type": c.swarm_type,
             "timeline": _timeline(store, c.id),
         })
-    return {"cases": plain_data(cases)}
+    roles = [{"person": g.person, "role": g.role, "why": g.why, "granted_by": g.granted_by,
+              "assumed_at": g.assumed_at, "renounced_at": g.renounced_at,
+              "renounced_by": g.renounced_by, "renounced_why": g.renounced_why}
+             for g in store.access.roles(active_only=False)]
+    return {"cases": plain_data(cases), "roles": plain_data(roles)}

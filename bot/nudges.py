@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from bot import permissions
 from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
@@ -152,7 +153,8 @@ class Nudger:
             if waited >= 2 * kind.connect_within:
                 found += [Nudge("connect", cause, case, manager, True,
                                 partial(self._connect_manager, case, h, waited))
-                          for manager in self.deps.config.people.managers]
+                          for manager in permissions.managers(self.deps.config,
+                                                              self.deps.store)]
         return found
 
     def _waiting(self, case: Case, h: HelpRequest, waited: timedelta) -> str:

@@ -17,11 +17,12 @@ from handlers import (
     lifecycle,
     people,
     retry,
+    roles,
     swarm,
 )
 from handlers.registry import Command
 
-MODULES = (cases, lifecycle, swarm, handoff, journal, knowledge, people, digest, retry,
+MODULES = (cases, lifecycle, swarm, handoff, journal, knowledge, people, roles, digest, retry,
            help_command)
 
 

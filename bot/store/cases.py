@@ -31,6 +31,7 @@ def _case(r: dict[str, Any]) -> Case:
         platform=r["platform"], room_id=r["room_id"], room_name=r["room_name"],
         delight=r["delight"], resolution=r["resolution"], opened_at=r["opened_at"],
         resolved_at=r["resolved_at"], swarm_type=r["swarm_type"],
+        confidential=bool(r.get("confidential") or 0),
     )
 
 

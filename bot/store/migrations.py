@@ -13,6 +13,7 @@ from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
 from bot.store import schema
+from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH, statements
 
 migrations = Migrations("swarmbot")
@@ -127,3 +128,9 @@ def m021_inbox_failed(db: Database) -> None:
     """Issue 23: a delivery whose command hit a bug is closed as failed (with the error id
     the user was told), never replayed; pending rows are those neither done nor failed."""
     run_script(db, schema.INBOX_FAILED)
+
+
+@migrations()
+def m024_access(db: Database) -> None:
+    """Issue 26: roles granted in chat (with their history), followers, confidential cases."""
+    run_script(db, ACCESS)

@@ -26,6 +26,7 @@ from sqlite_utils import Database
 from bot.store import migrations as m
 from bot.store import schema
 from bot.store.pg_db import PgDb
+from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
@@ -95,6 +96,7 @@ POSTGRES: dict[str, PgForm] = {
     "m018_digest_kept": portable(schema.DIGEST_KEPT),
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
+    "m024_access": portable(ACCESS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -5,11 +5,13 @@ retention's string search and compaction, search)."""
 
 from __future__ import annotations
 
+from bot.store.access import SqlAccess
 from bot.store.base import SqlDb
 from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
 from bot.store.helpdesk import SqlHelpdesk
 from bot.store.interfaces import (
+    Access,
     Cases,
     DigestKept,
     DigestReads,
@@ -52,6 +54,7 @@ class Repositories:
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    access: Access
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
@@ -72,3 +75,4 @@ class Repositories:
         self.helpdesk = SqlHelpdesk(db)
         self.search = search
         self.nudges = SqlNudges(db)
+        self.access = SqlAccess(db)

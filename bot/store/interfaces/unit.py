@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from bot.store.interfaces.access import Access
 from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import DigestKept, DigestReads
 from bot.store.interfaces.helpdesk import Helpdesk
@@ -34,6 +35,7 @@ class Store(Protocol):
     helpdesk: Helpdesk
     search: Search
     nudges: Nudges
+    access: Access
 
     @property
     def path(self) -> str:
