@@ -31,6 +31,7 @@ from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.nudges import Nudger
 from bot.replies import Button, Reply
+from bot.services import followers
 from bot.services.base import Deps
 from bot.services.erasure import apply_retention, prune_inbox
 from bot.timeparse import local_text
@@ -174,6 +175,9 @@ class Scheduler:
                 continue
             REMINDERS_SENT.labels(r.platform).inc()
             done.append(f"reminder promise #{p.no} of {r.ref} -> {r.owner}")
+            # Its followers are told too, once (after the owner's reminder went), by the outbox.
+            await asyncio.to_thread(followers.promise_due, self.deps, p.case_id, p,
+                                    f"{when} {local_text(due, self.deps.config.people.timezone)}")
         return done
 
 

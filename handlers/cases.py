@@ -141,6 +141,8 @@ def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     where = f" in #{opened.room_name}"
     brought = (" Brought in by this type of swarm: " + ", ".join(
         mention(p) for p in opened.invited) + "." if opened.invited else "")
+    brought += (" Following it by its type: " + ", ".join(
+        mention(p) for p in opened.followers) + "." if opened.followers else "")
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
                       + brought, private=False)]
     if skills:
@@ -202,19 +204,21 @@ class ListCases:
 
 def parse_list(ctx: Ctx, args: Args) -> ListCases:
     which = (args.take() or "open").lower()
-    if which not in ("mine", "open", "all") or args.rest():
+    if which not in ("mine", "open", "all", "following") or args.rest():
         raise ctx.bad(f"`{which[:20]}` is not a list")
     return ListCases(which)
 
 
-@command("list", "[mine|open|all]", "List swarms (default: open).", parse=parse_list,
+@command("list", "[mine|open|all|following]", "List swarms (default: open).", parse=parse_list,
          case="none", who="anyone", reads_only=True)
 def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
     found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
-    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms"}[cmd.which]
+    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms",
+             "following": "Swarms you follow"}[cmd.which]
     if not found:
         empty = {"mine": "You are in no open swarm.", "open": "No open swarms.",
-                 "all": "No swarms yet."}
+                 "all": "No swarms yet.", "following": "You follow no swarm "
+                 f"({ctx.deps.phrases.command('follow', '<ref>')} follows one)."}
         return [Reply(text=empty[cmd.which])]
     return [Reply(title=label, text="\n".join(case_line(c) for c in found))]
 

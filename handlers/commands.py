@@ -10,6 +10,7 @@ from __future__ import annotations
 from handlers import (
     cases,
     digest,
+    following,
     handoff,
     help_command,
     journal,
@@ -22,8 +23,8 @@ from handlers import (
 )
 from handlers.registry import Command
 
-MODULES = (cases, lifecycle, swarm, handoff, journal, knowledge, people, roles, digest, retry,
-           help_command)
+MODULES = (cases, lifecycle, swarm, handoff, journal, knowledge, people, following, roles,
+           digest, retry, help_command)
 
 
 def all_commands() -> list[Command]:
