@@ -29,6 +29,7 @@ from bot.helpdesk import stands_in
 from bot.metrics import NUDGES_SENT
 from bot.people import mention
 from bot.replies import Button, Reply
+from bot.services import visibility
 from bot.services.base import Deps
 from bot.swarm_types import SwarmType, type_for
 
@@ -158,8 +159,8 @@ class Nudger:
         return found
 
     def _waiting(self, case: Case, h: HelpRequest, waited: timedelta) -> str:
-        return (f"Nobody has joined {case.ref} ({case.summary}) since {mention(h.by)} asked "
-                f"for {', '.join(h.skills)} {_ago(waited)} ago.")
+        return (f"Nobody has joined {case.ref} ({visibility.about(case)}) since "
+                f"{mention(h.by)} asked for {', '.join(h.skills)} {_ago(waited)} ago.")
 
     def _connect_owner(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
         return Reply(title=f"Still waiting for help on {case.ref}",

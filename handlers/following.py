@@ -37,7 +37,8 @@ def follow(ctx: Ctx, cmd: Follow) -> list[Reply]:
                    f"{ctx.deps.phrases.command('unfollow', case.ref)} stops it.")]
 
 
-@command("unfollow", "", "Stop following a case.", parse=parse_follow, who="followers")
+@command("unfollow", "", "Stop following a case.", parse=parse_follow, who="followers",
+         outsiders=True)
 def unfollow(ctx: Ctx, cmd: Follow) -> list[Reply]:
     case = ctx.need_case()
     followers.unfollow(ctx.deps, ctx.actor, case)

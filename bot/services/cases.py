@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import swarm_types
+from bot import permissions, swarm_types
 from bot.domain import (
     DEFAULT_SEVERITY,
     Case,
@@ -168,6 +168,12 @@ def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
 
 
 def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
+    """The swarms `list` shows: a confidential one only to who may see it (issue 26)."""
+    return [c for c in _listed(deps, actor, which)
+            if permissions.may_see(deps.config, deps.store, actor, c)]
+
+
+def _listed(deps: Deps, actor: Person, which: str) -> list[Case]:
     if which == "following":
         found = [deps.store.cases.by_id(cid) for cid in deps.store.access.following(actor.id)]
         return sorted((c for c in found if c is not None), key=lambda c: c.opened_at,

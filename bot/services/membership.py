@@ -8,7 +8,7 @@ from bot import swarm_types
 from bot.domain import Case, Person, Role
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
-from bot.services import knowledge, messages
+from bot.services import knowledge, messages, visibility
 from bot.services.base import Deps, Effects, mention, require_open, require_participant
 
 
@@ -57,7 +57,8 @@ def need(deps: Deps, actor: Person, case: Case, skills: list[str],
         port = deps.port(case.platform)
         similar = knowledge.similar_lines(deps, store.cases.by_id(case.id) or case)
         request = messages.help_request(case, skills, tried, actor.id, suggestion,
-                                        deps.phrases, similar)
+                                        deps.phrases, similar) if not case.confidential else \
+            visibility.help_request(case, skills, actor.id, suggestion, deps.phrases)
         triage = swarm_types.type_for(deps.config.types, case.swarm_type,
                                       case.severity).triage_room or port.triage_room
         if triage:

@@ -70,7 +70,9 @@ class NotYet(Exception):
 
 
 def room_name(deps: Deps, case: Case) -> str:
-    return room_name_for(case.ref, case.summary, prefix=deps.port(case.platform).room_prefix)
+    # A confidential case's room is named by its ref alone (issue 26).
+    return room_name_for(case.ref, "" if case.confidential else case.summary,
+                         prefix=deps.port(case.platform).room_prefix)
 
 
 def performer(item: OutboxItem) -> Performer:
