@@ -165,6 +165,23 @@ class RoleGrant:
 
 
 @dataclass(frozen=True)
+class Ask:
+    """One person asked directly to help on a case (`ask @user [skill]`); a decline or no
+    answer asks the next expert, whose ask names the chain's first (`first_id`)."""
+
+    id: int
+    case_id: int
+    person: str
+    skill: str | None
+    asked_by: str
+    asked_at: str
+    state: str  # pending | accepted | declined | timed out
+    decided_at: str | None = None
+    reason: str | None = None
+    first_id: int | None = None
+
+
+@dataclass(frozen=True)
 class HelpRequest:
     id: int
     case_id: int

@@ -81,6 +81,9 @@ def export_cases(store: Store, viewer: str | None = None,
             "messages": store.timeline.message_counts(c.id),
             "swarm_type": c.swarm_type, "confidential": c.confidential,
             "followers": store.access.followers(c.id),
+            "asks": [{"person": a.person, "skill": a.skill, "by": a.asked_by, "at": a.asked_at,
+                      "state": a.state, "decided_at": a.decided_at, "reason": a.reason}
+                     for a in store.access.asks(c.id)],
             "timeline": _timeline(store, c.id),
         })
     roles = [{"person": g.person, "role": g.role, "why": g.why, "granted_by": g.granted_by,

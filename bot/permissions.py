@@ -102,10 +102,18 @@ def member(store: Store, case: Case, person: str) -> bool:
     return case.owner == person or store.cases.participant(case.id, person) is not None
 
 
+def asked_in(store: Store, case: Case, person: str) -> bool:
+    """Waiting to answer: a handoff offered to them, or an `ask` (they read the case first)."""
+    offer = store.cases.pending_handoff(case.id)
+    return (offer is not None and offer.to_id == person) or \
+        store.access.pending_ask(case.id, person) is not None
+
+
 def may_see(config: Config, store: Store, person: Person | str, case: Case) -> bool:
     """A confidential case is seen by its members and those whose role sees all; any other
     case by everyone."""
     if not case.confidential:
         return True
     pid = person if isinstance(person, str) else person.id
-    return member(store, case, pid) or can(config, store, person, Can.SEE_ALL)
+    return member(store, case, pid) or can(config, store, person, Can.SEE_ALL) or \
+        asked_in(store, case, pid)

@@ -31,7 +31,7 @@ from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.nudges import Nudger
 from bot.replies import Button, Reply
-from bot.services import followers
+from bot.services import asks, followers
 from bot.services.base import Deps
 from bot.services.erasure import apply_retention, prune_inbox
 from bot.timeparse import local_text
@@ -115,8 +115,10 @@ class Scheduler:
         kept = (await asyncio.to_thread(apply_retention, store,
                                         self.deps.config.retention.days, now)
                 + await asyncio.to_thread(prune_inbox, store, now))
+        # Asks nobody answered go to the next expert (issue 26), through the outbox.
+        asked = await asyncio.to_thread(asks.time_out, self.deps, now)
         return (await self.send_digests(now) + await self.remind(now)
-                + await self.nudger.tick(now) + kept)
+                + await self.nudger.tick(now) + kept + asked)
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)

@@ -8,6 +8,7 @@ import imports it, so assembling the list is explicit and cycle-free.
 from __future__ import annotations
 
 from handlers import (
+    asks,
     cases,
     digest,
     following,
@@ -23,8 +24,8 @@ from handlers import (
 )
 from handlers.registry import Command
 
-MODULES = (cases, lifecycle, swarm, handoff, journal, knowledge, people, following, roles,
-           digest, retry, help_command)
+MODULES = (cases, lifecycle, swarm, asks, handoff, journal, knowledge, people, following,
+           roles, digest, retry, help_command)
 
 
 def all_commands() -> list[Command]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.experts import Suggestion
 from bot.people import mention
 from bot.replies import Field, Reply
-from bot.services import knowledge, membership, messages, visibility
+from bot.services import asks, knowledge, membership, messages, visibility
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
 from handlers.validate import bounded, skill_names
@@ -106,6 +106,7 @@ def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
     if visibility.ask_to_join(ctx.deps, ctx.actor, case, why):
         return [ctx.ok(f"{case.ref} is confidential: I've asked its owner to invite you.")]
     joined = membership.join(ctx.deps, ctx.actor, case, why)
+    asks.accepted(ctx.deps, case, ctx.actor.id)
     if joined.already:
         return [Reply(text=f"You're already in the swarm for {case.ref}.")]
     where = f" (#{case.room_name})" if case.room_name else ""

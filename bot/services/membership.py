@@ -23,7 +23,9 @@ def normalise_skills(skills: list[str]) -> list[str]:
     return list(dict.fromkeys(s.strip(",;").lower() for s in skills if s.strip(",;")))
 
 
-def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
+def find_experts(deps: Deps, case: Case, skills: list[str],
+                 exclude: set[str] | None = None) -> Suggestion:
+    """`exclude`: people never to suggest (those asked already, issue 26's `ask`)."""
     store = deps.store
     have = store.people.with_skills(skills)
     # Everyone with one of the skills at once (a large directory has hundreds per skill):
@@ -38,6 +40,8 @@ def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
         # This case is not other work: it is no load for whoever is in it already.
         load=loads.get(pid, 0) - (1 if pid in in_room else 0),
         past_help=helped.get(pid, 0)) for pid in ids if pid in people]
+    if exclude:
+        candidates = [c for c in candidates if c.person not in exclude]
     return suggest(skills, candidates, in_room)
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import RoleGrant
+from bot.domain import Ask, RoleGrant
 from bot.store.base import BaseQueries
 
 
@@ -13,6 +13,12 @@ def _grant(r: dict[str, Any]) -> RoleGrant:
                      granted_by=r["granted_by"], assumed_at=r["assumed_at"],
                      renounced_at=r["renounced_at"], renounced_by=r["renounced_by"],
                      renounced_why=r["renounced_why"])
+
+
+def _ask(r: dict[str, Any]) -> Ask:
+    return Ask(id=r["id"], case_id=r["case_id"], person=r["person_id"], skill=r["skill"],
+               asked_by=r["asked_by"], asked_at=r["asked_at"], state=r["state"],
+               decided_at=r["decided_at"], reason=r["reason"], first_id=r["first_id"])
 
 
 class SqlAccess(BaseQueries):
@@ -60,6 +66,30 @@ class SqlAccess(BaseQueries):
         rows = self._all("SELECT case_id FROM followers WHERE person_id = ? AND "
                          "unfollowed_at IS NULL ORDER BY id", (person,))
         return [r["case_id"] for r in rows]
+
+    def add_ask(self, case_id: int, person: str, skill: str | None, by: str, at: str,
+                first_id: int | None) -> int:
+        return self._insert(
+            "INSERT INTO asks (case_id, person_id, skill, asked_by, asked_at, first_id, state) "
+            "VALUES (?, ?, ?, ?, ?, ?, 'pending')", (case_id, person, skill, by, at, first_id))
+
+    def pending_ask(self, case_id: int, person: str) -> Ask | None:
+        r = self._one("SELECT * FROM asks WHERE case_id = ? AND person_id = ? AND "
+                      "state = 'pending' ORDER BY id DESC LIMIT 1", (case_id, person))
+        return _ask(r) if r else None
+
+    def pending_asks(self) -> list[Ask]:
+        return [_ask(r) for r in self._all(
+            "SELECT * FROM asks WHERE state = 'pending' ORDER BY asked_at, id")]
+
+    def asks(self, case_id: int) -> list[Ask]:
+        return [_ask(r) for r in self._all("SELECT * FROM asks WHERE case_id = ? ORDER BY id",
+                                           (case_id,))]
+
+    def decide_ask(self, ask_id: int, state: str, at: str, reason: str | None) -> bool:
+        done = self.db.execute("UPDATE asks SET state = ?, decided_at = ?, reason = ? "
+                               "WHERE id = ? AND state = 'pending'", (state, at, reason, ask_id))
+        return done.rowcount > 0
 
     def set_confidential(self, case_id: int, confidential: bool) -> None:
         self.db.execute("UPDATE cases SET confidential = ? WHERE id = ?",

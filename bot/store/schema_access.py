@@ -3,7 +3,7 @@ schema.py as schema_search.py is: roles granted in chat (a history, as Netflix D
 one: assumed_at/renounced_at, with who and why), the people following a case, and whether a
 case is confidential. A constant, once released, is never edited: a change is a new one."""
 
-# m024: roles, followers, confidential cases.
+# m024: roles, followers, direct asks, confidential cases.
 ACCESS = """
 CREATE TABLE roles (
     id INTEGER PRIMARY KEY,
@@ -28,5 +28,19 @@ CREATE TABLE followers (
 );
 CREATE INDEX followers_by_case ON followers(case_id, unfollowed_at);
 CREATE INDEX followers_by_person ON followers(person_id, unfollowed_at);
+CREATE TABLE asks (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    person_id TEXT NOT NULL REFERENCES people(id),
+    skill TEXT,
+    asked_by TEXT NOT NULL,
+    asked_at TEXT NOT NULL,
+    first_id INTEGER,
+    state TEXT NOT NULL,
+    decided_at TEXT,
+    reason TEXT
+);
+CREATE INDEX asks_by_case ON asks(case_id, person_id);
+CREATE INDEX asks_pending ON asks(state, asked_at);
 ALTER TABLE cases ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0
 """

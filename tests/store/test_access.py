@@ -50,3 +50,20 @@ def test_followers_and_confidential(store: Store) -> None:
         store.access.set_confidential(case_id, True)
     assert store.cases.by_id(case_id).confidential  # type: ignore[union-attr]
     assert store.cases.by_ref("ZD-1").confidential  # type: ignore[union-attr]
+
+
+def test_asks_are_answered_once(store: Store) -> None:
+    case_id = open_case(store)
+    for pid in ("bob", "carol"):
+        store.people.ensure(pid, "slack", None, None, T0)
+    with store.transaction():
+        first = store.access.add_ask(case_id, "bob", "sso", "ann", T0, None)
+        assert store.access.pending_ask(case_id, "bob").id == first  # type: ignore[union-attr]
+        assert store.access.decide_ask(first, "declined", T1, "on leave")
+        assert not store.access.decide_ask(first, "timed out", T2, None)
+        second = store.access.add_ask(case_id, "carol", "sso", "ann", T1, first)
+    assert store.access.pending_ask(case_id, "bob") is None
+    assert [a.id for a in store.access.pending_asks()] == [second]
+    asks = store.access.asks(case_id)
+    assert [(a.person, a.state, a.reason, a.first_id, a.decided_at) for a in asks] == [
+        ("bob", "declined", "on leave", None, T1), ("carol", "pending", None, first, None)]

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from typing import Protocol
 
-from bot.domain import RoleGrant
+from bot.domain import Ask, RoleGrant
 
 
 class Access(Protocol):
@@ -31,6 +31,17 @@ class Access(Protocol):
         """Who follows the case now, in the order they started."""
     def following(self, person: str) -> list[int]:
         """The cases the person follows now, by id."""
+
+    # direct asks: one person asked to help, the next one if they decline
+    def add_ask(self, case_id: int, person: str, skill: str | None, by: str, at: str,
+                first_id: int | None) -> int: ...
+    def pending_ask(self, case_id: int, person: str) -> Ask | None: ...
+    def pending_asks(self) -> list[Ask]:
+        """Every ask still waiting for its answer, oldest first."""
+    def asks(self, case_id: int) -> list[Ask]:
+        """The case's asks, oldest first."""
+    def decide_ask(self, ask_id: int, state: str, at: str, reason: str | None) -> bool:
+        """Answer a pending ask; False if it was answered already (by another replica)."""
 
     # confidential cases
     def set_confidential(self, case_id: int, confidential: bool) -> None: ...
