@@ -70,24 +70,24 @@ class SqlAccess(BaseQueries):
     def add_ask(self, case_id: int, person: str, skill: str | None, by: str, at: str,
                 first_id: int | None) -> int:
         return self._insert(
-            "INSERT INTO asks (case_id, person_id, skill, asked_by, asked_at, first_id, state) "
+            "INSERT INTO expert_asks (case_id, person_id, skill, asked_by, asked_at, first_id, state) "
             "VALUES (?, ?, ?, ?, ?, ?, 'pending')", (case_id, person, skill, by, at, first_id))
 
     def pending_ask(self, case_id: int, person: str) -> Ask | None:
-        r = self._one("SELECT * FROM asks WHERE case_id = ? AND person_id = ? AND "
+        r = self._one("SELECT * FROM expert_asks WHERE case_id = ? AND person_id = ? AND "
                       "state = 'pending' ORDER BY id DESC LIMIT 1", (case_id, person))
         return _ask(r) if r else None
 
     def pending_asks(self) -> list[Ask]:
         return [_ask(r) for r in self._all(
-            "SELECT * FROM asks WHERE state = 'pending' ORDER BY asked_at, id")]
+            "SELECT * FROM expert_asks WHERE state = 'pending' ORDER BY asked_at, id")]
 
     def asks(self, case_id: int) -> list[Ask]:
-        return [_ask(r) for r in self._all("SELECT * FROM asks WHERE case_id = ? ORDER BY id",
+        return [_ask(r) for r in self._all("SELECT * FROM expert_asks WHERE case_id = ? ORDER BY id",
                                            (case_id,))]
 
     def decide_ask(self, ask_id: int, state: str, at: str, reason: str | None) -> bool:
-        done = self.db.execute("UPDATE asks SET state = ?, decided_at = ?, reason = ? "
+        done = self.db.execute("UPDATE expert_asks SET state = ?, decided_at = ?, reason = ? "
                                "WHERE id = ? AND state = 'pending'", (state, at, reason, ask_id))
         return done.rowcount > 0
 

@@ -28,7 +28,7 @@ CREATE TABLE followers (
 );
 CREATE INDEX followers_by_case ON followers(case_id, unfollowed_at);
 CREATE INDEX followers_by_person ON followers(person_id, unfollowed_at);
-CREATE TABLE asks (
+CREATE TABLE expert_asks (
     id INTEGER PRIMARY KEY,
     case_id INTEGER NOT NULL REFERENCES cases(id),
     person_id TEXT NOT NULL REFERENCES people(id),
@@ -40,7 +40,7 @@ CREATE TABLE asks (
     decided_at TEXT,
     reason TEXT
 );
-CREATE INDEX asks_by_case ON asks(case_id, person_id);
-CREATE INDEX asks_pending ON asks(state, asked_at);
+CREATE INDEX expert_asks_by_case ON expert_asks(case_id, person_id);
+CREATE INDEX expert_asks_pending ON expert_asks(state, asked_at);
 ALTER TABLE cases ADD COLUMN confidential INTEGER NOT NULL DEFAULT 0
 """
