@@ -70,8 +70,9 @@ class SqlAccess(BaseQueries):
     def add_ask(self, case_id: int, person: str, skill: str | None, by: str, at: str,
                 first_id: int | None) -> int:
         return self._insert(
-            "INSERT INTO expert_asks (case_id, person_id, skill, asked_by, asked_at, first_id, state) "
-            "VALUES (?, ?, ?, ?, ?, ?, 'pending')", (case_id, person, skill, by, at, first_id))
+            "INSERT INTO expert_asks (case_id, person_id, skill, asked_by, asked_at, first_id, "
+            "state) VALUES (?, ?, ?, ?, ?, ?, 'pending')",
+            (case_id, person, skill, by, at, first_id))
 
     def pending_ask(self, case_id: int, person: str) -> Ask | None:
         r = self._one("SELECT * FROM expert_asks WHERE case_id = ? AND person_id = ? AND "
@@ -83,8 +84,8 @@ class SqlAccess(BaseQueries):
             "SELECT * FROM expert_asks WHERE state = 'pending' ORDER BY asked_at, id")]
 
     def asks(self, case_id: int) -> list[Ask]:
-        return [_ask(r) for r in self._all("SELECT * FROM expert_asks WHERE case_id = ? ORDER BY id",
-                                           (case_id,))]
+        return [_ask(r) for r in self._all(
+            "SELECT * FROM expert_asks WHERE case_id = ? ORDER BY id", (case_id,))]
 
     def decide_ask(self, ask_id: int, state: str, at: str, reason: str | None) -> bool:
         done = self.db.execute("UPDATE expert_asks SET state = ?, decided_at = ?, reason = ? "
