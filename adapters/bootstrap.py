@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING
 
 from bot.config import Config, load_config
 from bot.domain import utcnow
+from bot.drafting.port import AssistantPort
 from bot.ports import ChatPort
 from bot.services.base import Deps
 from bot.store import SqliteStore, Store, open_store
@@ -34,10 +35,21 @@ log = logging.getLogger("swarmbot")
 
 def build_core(config: Config, ports: dict[str, ChatPort],
                clock: Callable[[], datetime] | None = None, store: Store | None = None,
-               extra_commands: list[Command] | None = None) -> Entrance:
+               extra_commands: list[Command] | None = None,
+               env: Mapping[str, str] | None = None) -> Entrance:
     store = store or open_config_store(config)
-    deps = Deps(store=store, ports=ports, config=config, clock=clock or utcnow)
+    deps = Deps(store=store, ports=ports, config=config, clock=clock or utcnow,
+                assistant=build_assistant(config, os.environ if env is None else env))
     return Entrance(deps, extra_commands)
+
+
+def build_assistant(config: Config, env: Mapping[str, str]) -> AssistantPort | None:
+    """The OpenAI-compatible endpoint of `[assistant]`, or None (drafts from the timeline)."""
+    if not config.assistant.url:
+        return None
+    from adapters.assistant.openai_port import OpenAIAssistant
+
+    return OpenAIAssistant(config.assistant, env)
 
 
 def checked_config(path: str | None, verb: str, *, db: str | None = None,
@@ -125,7 +137,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
             if runtime is not None:
                 await runtime.close()
         raise
-    core = build_core(config, ports)
+    core = build_core(config, ports, env=env)
     if slack_runtime is not None:
         from adapters.slack.server import add_slack_routes
 

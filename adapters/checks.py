@@ -16,6 +16,7 @@ from collections.abc import Mapping
 from pathlib import Path
 from urllib.parse import urlparse
 
+from adapters.assistant.checks import assistant_problems
 from bot.config import Config, JiraConfig, ZendeskConfig
 from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import ConfigError
@@ -184,6 +185,7 @@ def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = N
     if config.retention.days < 0:
         problems.append(f"[retention] days {config.retention.days} is negative: give the days "
                         "to keep a resolved case's text, or 0 to keep it forever")
+    problems += assistant_problems(config.assistant)
     if verb in STORE_USE:
         problems += store_problems(config.store.path, STORE_USE[verb], config.store.url)
     if verb in ("serve", "check"):

@@ -159,6 +159,21 @@ class OutboxConfig:
 
 
 @dataclass
+class AssistantConfig:
+    """[assistant]: any OpenAI-compatible endpoint drafts briefings, catch-ups and
+    resolutions for a person to edit (docs/assistant.md). No url: drafts come from the
+    timeline alone. The key comes from the environment variable named by key_env."""
+
+    url: str = ""  # e.g. http://127.0.0.1:11434/v1 (Ollama), https://api.openai.com/v1
+    model: str = ""
+    key_env: str = "SWARMBOT_ASSISTANT_KEY"
+    timeout: float = 8.0  # seconds per try
+    retries: int = 1  # tries after the first, on a timeout, 429 or 5xx
+    max_tokens: int = 400  # the completion's budget per draft
+    send_customer_data: bool = False  # false: names, emails, phones leave as placeholders
+
+
+@dataclass
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -171,6 +186,7 @@ class Config:
     retention: RetentionConfig = field(default_factory=RetentionConfig)
     helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
+    assistant: AssistantConfig = field(default_factory=AssistantConfig)
     # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
     types: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages

@@ -48,6 +48,7 @@ class Form:
     context: dict[str, str] = field(default_factory=dict)
     errors: dict[str, str] = field(default_factory=dict)
     hint: str = ""  # the command as typed text, for adapters that cannot show forms
+    note: str = ""  # one line above the fields (an assistant that did not answer)
 
     def field(self, name: str) -> FormField | None:
         return next((f for f in self.fields if f.name == name), None)

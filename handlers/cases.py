@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 
 from bot import swarm_types
 from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case
+from bot.drafting.service import timeline_draft
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, severity_of
 from bot.people import mention
@@ -14,6 +15,7 @@ from bot.services import cases as case_service
 from bot.services import helpdesk, outbox
 from bot.services.membership import need
 from bot.services.messages import ticket_fields
+from handlers.drafts import with_draft
 from handlers.format import case_line
 from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
@@ -263,7 +265,9 @@ def check_resolve_form(ctx: Ctx, cmd: Resolve) -> None:
                  "entry (note, touch, mood, decision, promise, friction, thanks, need), posted "
                  "in the room, was thanked, opened the case or accepted a handoff; joining "
                  "alone is not credit. Typed alone in a swarm room, it opens a form.",
-         form=FormSpec(build=lambda ctx: resolve_form(ctx.deps.phrases, ctx.need_case().ref),
+         form=FormSpec(build=lambda ctx: with_draft(
+                           resolve_form(ctx.deps.phrases, ctx.need_case().ref), "resolve",
+                           timeline_draft(ctx.deps, ctx.need_case(), "resolve")),
                        read=lambda ctx, v: resolve_of(v.get("resolution", "")),
                        check=lambda ctx, cmd: check_resolve_form(ctx, cmd)),
          bare_opens_form=True)

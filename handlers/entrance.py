@@ -14,6 +14,7 @@ the replies and forms that come back.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import membership, outbox
 from bot.services.base import Deps
+from handlers import drafts
 from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
@@ -277,6 +279,20 @@ class Entrance:
         command = what.command if isinstance(what, Pressed | Submitted) else \
             what.text if isinstance(what, Typed) else ""
         return self.router.form_for(self._invocation(delivery), command)
+
+    async def assist_form(self, form: Form, delivery: Delivery,
+                          within: float | None = None) -> Form | None:
+        """The assistant's draft in a form that opened with the timeline's (issue 30), asked
+        now, at the edge, outside any unit of work; None: nothing to change (no assistant,
+        or a form without a draft). A slow or failing assistant: the form with one line.
+        `within`: the platform's own deadline (Teams' invoke), whatever the client's."""
+        ask = drafts.assist_form(self.deps, self.in_thread, form, delivery.sender.id)
+        if within is None:
+            return await ask
+        try:
+            return await asyncio.wait_for(ask, within)
+        except TimeoutError:
+            return drafts.not_answered(form)
 
     def _room_event(self, d: Delivery, event: RoomEvent) -> None:
         store = self.deps.store

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, parse_iso
+from bot.drafting.track_record import record_for, record_line
 from bot.errors import CommandError
 from bot.people import mention
 from bot.replies import Reply
@@ -125,10 +126,15 @@ def parse_decide(ctx: Ctx, args: Args) -> Decide:
          "Record a decision taken on the customer's behalf (an exception, a waiver).",
          parse=parse_decide, who="owner")
 def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
-    did = journal.decide(ctx.deps, ctx.actor, ctx.need_case(), cmd.risk, cmd.decision, cmd.why)
+    case = ctx.need_case()
+    did = journal.decide(ctx.deps, ctx.actor, case, cmd.risk, cmd.decision, cmd.why)
     later = ctx.deps.phrases.command("outcome", f"{did} <{'|'.join(DECISION_OUTCOMES)}>")
+    # What happened last time (issue 30): decisions of this kind and risk, from the log.
+    made = ctx.deps.store.journal.decision_no(case.id, did)
+    before = record_line(cmd.risk, record_for(ctx.deps.store, made)) if made else ""
     return [ctx.ok(f"Decision #{did} recorded ({cmd.risk} risk). Record how it turned out "
-                   f"later: {later}.")]
+                   f"later: {later}." + (f"\nWhat happened last time: {before}"
+                                         if before else ""))]
 
 
 @dataclass(frozen=True)

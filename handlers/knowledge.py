@@ -4,15 +4,18 @@ what the team already knows, given back in chat (issue 13)."""
 from __future__ import annotations
 
 from contextlib import suppress
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from bot.digest.links import case_link
+from bot.drafting.assistant import Ask
+from bot.drafting.service import Drafted, ask_for, record, timeline_draft
 from bot.errors import CommandError, ConfigError
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import friction as friction_service
 from bot.services import knowledge, messages
 from bot.services.journey_map import duration, journey_map
+from handlers.drafts import assisted
 from handlers.parsing import Args, read_id
 from handlers.registry import Ctx, command
 from handlers.validate import bounded
@@ -122,11 +125,37 @@ class ShowCase:
     """catchup, journey: read the case in context."""
 
 
+@dataclass(frozen=True)
+class CatchUp:
+    ask: Ask | None = None  # what to ask the assistant for the summary (None: no assistant)
+    drafted: Drafted | None = None  # its answer, asked at the edge
+
+
+def parse_catchup(ctx: Ctx, args: Args) -> CatchUp:
+    return CatchUp(ask_for(ctx.deps, ctx.need_case(), "catchup", ctx.actor.id))
+
+
+async def summary_at_edge(ctx: Ctx, cmd: CatchUp) -> CatchUp:
+    """With an assistant, the summary is asked here, before the unit of work."""
+    return replace(cmd, drafted=await assisted(ctx.deps, cmd.ask)) if cmd.ask else cmd
+
+
 @command("catchup", "", "The case as it stands and what you haven't seen (only you see it).",
-         parse=lambda ctx, args: ShowCase(), who="anyone")
-def catchup(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
+         parse=parse_catchup, who="anyone", prepare=summary_at_edge,
+         details="It starts with a short summary, drafted from the timeline (or by the "
+                 "assistant, where one is configured).")
+def catchup(ctx: Ctx, cmd: CatchUp) -> list[Reply]:
     case = ctx.need_case()
-    return [messages.catchup(knowledge.catch_up(ctx.deps, ctx.actor.id, case), ctx.deps.phrases)]
+    caught = knowledge.catch_up(ctx.deps, ctx.actor.id, case)
+    drafted = cmd.drafted
+    if drafted is not None and drafted.by_assistant:
+        record(ctx.deps, case.id, "catchup", ctx.actor.id, drafted)
+        summary = f"Summary by the assistant ({drafted.model}): {drafted.text}"
+    else:
+        summary = timeline_draft(ctx.deps, case, "catchup", len(caught.events)).text
+        if drafted is not None and drafted.note:
+            summary = f"{drafted.note}\n{summary}"
+    return [messages.catchup(caught, ctx.deps.phrases, summary=summary)]
 
 
 @command("journey", "", "The customer's journey map: functions met, time in each, moods.",

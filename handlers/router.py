@@ -230,6 +230,8 @@ class Router:
                 raise CommandError(f"This form was for a case that no longer exists ({ref[:40]}).")
         ctx = self._ctx(inv, command, case)
         clean = {k: clean_text(str(v)).strip() for k, v in values.items()}
+        # Which draft the form held (handlers/drafts.py): the read says if it was edited.
+        clean.update({f"_{k}": v for k, v in context.items() if k.startswith("draft")})
         try:
             return command, ctx, command.form.read(ctx, clean)
         except CommandError as err:

@@ -36,7 +36,15 @@ def render(reply: Reply, slash: str) -> list[str]:
 
 
 def render_form(form: Form) -> list[str]:
-    """The shell has no forms: the command to type instead, and any field errors."""
+    """The shell has no forms: the command to type instead, any draft the form holds (to
+    copy and edit), and any field errors."""
     lines = [f"{form.title}: type {form.hint}"]
+    if form.note:
+        lines.append(f"note: {form.note}")
+    drafted = form.field({"handoff": "briefing", "resolve": "resolution"}.get(
+        form.context.get("draft_kind", ""), ""))
+    if drafted is not None and drafted.value:
+        lines.append(f"  Draft {drafted.label.lower()} (nothing was sent):")
+        lines += [f"    {line}" for line in drafted.value.splitlines()]
     lines += [f"error: {err}" for err in form.errors.values()]
     return lines

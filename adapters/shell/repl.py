@@ -106,7 +106,8 @@ class Shell:
 
     async def show(self, delivery: Delivery, outcome: Outcome) -> None:
         if outcome.form is not None:
-            self._say(f"only @{delivery.sender.id}", render_form(outcome.form))
+            form = await self.entrance.assist_form(outcome.form, delivery) or outcome.form
+            self._say(f"only @{delivery.sender.id}", render_form(form))
         for reply in outcome.replies:
             where = f"#{delivery.room}" if delivery.room and not reply.private else \
                 f"only @{delivery.sender.id}"

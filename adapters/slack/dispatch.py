@@ -83,7 +83,7 @@ class Dispatcher:
                 f"or type {form.hint}.")], user, None, None)
             return
         try:
-            await self.client.views_open(trigger_id=trigger, view=view_for(form, channel))
+            opened = await self.client.views_open(trigger_id=trigger, view=view_for(form, channel))
         except SlackApiError as err:
             error = err.response.get("error")
             log.warning("slack: views.open for %s failed: %s", form.command, error)
@@ -94,6 +94,28 @@ class Dispatcher:
             log.warning("slack: views.open for %s failed: %s", form.command, err)
             await self.deliver([Reply.error(f"Couldn't open the form; type {form.hint} "
                                             "instead.")], user, channel, None)
+            return
+        await self._redraft(form, delivery, opened.get("view") or {})
+
+    async def _redraft(self, form: Form, delivery: Delivery, view: dict[str, Any]) -> None:
+        """The modal opened at once (within the trigger's 3 s) with the timeline's draft; the
+        assistant's, when it answers, fills it in with views.update (issue 30)."""
+        better = await self.entrance.assist_form(form, delivery)
+        view_id = view.get("id")
+        if better is None or not isinstance(view_id, str):
+            return
+        try:
+            # A new draft goes in a new block (Slack keeps an input's value under its id);
+            # only a line saying the assistant did not answer leaves what was typed alone.
+            redrafted = better.context.get("drafted") != form.context.get("drafted")
+            await self.client.views_update(view_id=view_id, hash=view.get("hash"), view=view_for(
+                better, delivery.room, revision=1 if redrafted else 0))
+        except SlackApiError as err:
+            # Closed or changed by the person meanwhile (hash_conflict): theirs wins.
+            log.info("slack: views.update for %s not done: %s", form.command,
+                     err.response.get("error"))
+        except (aiohttp.ClientError, TimeoutError) as err:
+            log.warning("slack: views.update for %s failed: %s", form.command, err)
 
     async def _settle(self, response_url: str, original: dict[str, Any], user: str,
                       settled: str) -> None:

@@ -13,6 +13,8 @@ import json
 from typing import Any
 
 from slack_sdk.models.blocks import (
+    Block,
+    ContextBlock,
     InputBlock,
     Option,
     PlainTextInputElement,
@@ -47,11 +49,21 @@ def _element(f: FormField) -> Any:
         initial_value=f.value or None)
 
 
-def view_for(form: Form, channel_id: str | None) -> View:
+# The field a form's draft fills (handlers/drafts.py); its block_id changes when the view is
+# updated with the assistant's draft, as Slack keeps an input's old value under the same id.
+_DRAFTED = {"handoff": "briefing", "resolve": "resolution"}
+
+
+def view_for(form: Form, channel_id: str | None, revision: int = 0) -> View:
+    """`revision` > 0: the same modal again (views.update) with a new draft in its field."""
     meta = json.dumps({"command": form.command, "context": form.context,
                        "channel": channel_id or ""})
-    blocks = [InputBlock(block_id=f.name, label=PlainTextObject(text=clip(f.label, LABEL)),
-                         optional=not f.required, element=_element(f)) for f in form.fields]
+    blocks: list[Block] = [ContextBlock(elements=[PlainTextObject(text=clip(form.note, 2000))])
+                           ] if form.note else []
+    drafted = _DRAFTED.get(form.context.get("draft_kind", ""))
+    blocks += [InputBlock(block_id=f"{f.name}~{revision}" if revision and f.name == drafted
+                          else f.name, label=PlainTextObject(text=clip(f.label, LABEL)),
+                          optional=not f.required, element=_element(f)) for f in form.fields]
     return View(type="modal", callback_id=ids.VIEW_FORM,
                 title=PlainTextObject(text=clip(form.title, TITLE)),
                 submit=PlainTextObject(text=clip(form.submit, TITLE)),
@@ -74,7 +86,7 @@ def state_values(view: dict[str, Any]) -> dict[str, str]:
                 value = element["selected_option"].get("value")
             if value is None:
                 value = element.get("selected_user")
-            out[str(block_id)] = str(value or "").strip()
+            out[str(block_id).split("~")[0]] = str(value or "").strip()
     return out
 
 
@@ -110,5 +122,6 @@ def field_errors(errors: dict[str, str], view: dict[str, Any]) -> dict[str, str]
     blocks = [str(b) for b in named if b] or list(state_values(view)) or ["_"]
     out: dict[str, str] = {}
     for name, message in errors.items():
-        out[name if name in blocks else blocks[0]] = clip(message, LABEL)
+        block = next((b for b in blocks if b.split("~")[0] == name), blocks[0])
+        out[block] = clip(message, LABEL)
     return out

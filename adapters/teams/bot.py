@@ -56,6 +56,8 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, T
 from handlers.entrance import Entrance
 
 log = logging.getLogger("swarmbot.teams")
+# How long a task/fetch waits for an assistant's draft: Teams gives an invoke a few seconds.
+TASK_WITHIN = 4.0
 PLATFORM = "teams"
 
 
@@ -255,11 +257,15 @@ class SwarmTeamsBot(TeamsActivityHandler):
                                          ) -> TaskModuleResponse:
         data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
         command = str(data.get("command") or "").strip()
-        form = self.entrance.form(self._delivery(turn_context.activity, Pressed(command), None))
+        delivery = self._delivery(turn_context.activity, Pressed(command), None)
+        # Built on a store thread: the draft it opens with reads the timeline.
+        form = await self.entrance.in_thread(self.entrance.form, delivery)
         if form is None:
             return TaskModuleResponse(task=TaskModuleMessageResponse(
                 value=f"Nothing to fill in for `{command[:80]}`."))
-        return self._task(form)
+        # A form with a draft: the assistant's, where one answers in its timeout (issue 30).
+        return self._task(await self.entrance.assist_form(form, delivery, within=TASK_WITHIN)
+                          or form)
 
     async def on_teams_task_module_submit(self, turn_context: TurnContext,
                                           task_module_request: TaskModuleRequest,

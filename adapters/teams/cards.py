@@ -162,6 +162,8 @@ def form_card(form: Form) -> Card:
     """A neutral form as a task-module card; errors are shown under their fields."""
     body: list[dict[str, Any]] = [{"type": "TextBlock", "text": form.title,
                                    "weight": "Bolder", "size": "Medium", "wrap": True}]
+    if form.note:  # one line above the fields (an assistant that did not answer)
+        body.append({"type": "TextBlock", "text": form.note, "isSubtle": True, "wrap": True})
     general = form.errors.get("")
     if general:
         body.append({"type": "TextBlock", "text": general, "color": "attention", "wrap": True})

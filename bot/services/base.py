@@ -12,6 +12,7 @@ from typing import Any
 from bot import permissions
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
+from bot.drafting.port import AssistantPort
 from bot.errors import CommandError, NotAllowed, NotFound
 from bot.helpdesk import HelpdeskPort, stands_in
 from bot.people import mention
@@ -31,6 +32,9 @@ class Deps:
     clock: Callable[[], datetime] = utcnow
     # Connected helpdesks by name (issue 11); the composition root fills it.
     helpdesks: dict[str, HelpdeskPort] = field(default_factory=dict)
+    # An OpenAI-compatible endpoint drafting for people ([assistant], issue 30); None: drafts
+    # come from the timeline alone.
+    assistant: AssistantPort | None = None
 
     @property
     def phrases(self) -> Phrases:

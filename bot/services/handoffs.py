@@ -30,7 +30,9 @@ class Offered:
 
 
 def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
-                tried: str | None) -> Offered:
+          tried: str | None, drafted: str | None = None) -> Offered:
+    """`drafted`: how the briefing was written when a draft was offered ("by the timeline,
+    edited"); the receiver's offer says so."""
     check_offer(deps, actor, case, to)
     store, now = deps.store, deps.now_iso()
     store.people.ensure(to, case.platform, None, None, now)
@@ -54,7 +56,8 @@ def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
         mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
         store.journal.open_promises(case.id),
         f"{contact.at} {contact.function}: {contact.what}" if contact else None,
-        deps.phrases, store.helpdesk.link_of(case.id), knowledge.similar_lines(deps, case))
+        deps.phrases, store.helpdesk.link_of(case.id), knowledge.similar_lines(deps, case),
+        drafted=drafted)
     with store.transaction():
         effects = Effects(deps, case)
         effects.direct_message(to, card, f"send the offer to {mention(to)}")

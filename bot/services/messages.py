@@ -106,9 +106,11 @@ def help_request(case: Case, skills: list[str], tried: str | None, by: str,
 def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
                   promises: list[Promise], last_contact: str | None, phrases: Phrases,
                   ticket: TicketLink | None = None,
-                  similar: list[str] | None = None) -> Reply:
-    fields = [Field("Briefing", offer.briefing),
-              Field("Customer mood", last_mood or "no reading yet")]
+                  similar: list[str] | None = None, drafted: str | None = None) -> Reply:
+    fields = [Field("Briefing", offer.briefing)]
+    if drafted:
+        fields.append(Field("Briefing drafted", drafted))
+    fields.append(Field("Customer mood", last_mood or "no reading yet"))
     if offer.tried:
         fields.append(Field("Already tried", offer.tried))
     fields.append(Field("Open promises", "\n".join(
@@ -142,7 +144,8 @@ def event_line(event: TimelineEvent, mark: str | None = None) -> str:
     return line + (f" [{mark}]" if mark else "")
 
 
-def catchup(c: CatchUp, phrases: Phrases, lead: str | None = None) -> Reply:
+def catchup(c: CatchUp, phrases: Phrases, lead: str | None = None,
+            summary: str | None = None) -> Reply:
     """The private catch-up a new joiner (or anyone asking) gets: the case as it stands,
     then what they have not seen yet, oldest first, and what it left out and where it is."""
     case = c.case
@@ -157,6 +160,8 @@ def catchup(c: CatchUp, phrases: Phrases, lead: str | None = None) -> Reply:
     if c.last_mood:
         fields.append(Field("Customer mood", c.last_mood))
     lines = [event_line(e) for e in c.events] or ["Nothing new since you last looked."]
+    if summary:  # a short summary above the entries (issue 30)
+        lines = [summary, ""] + lines
     history = phrases.command("history", case.ref)
     if c.not_shown:
         lines.append(f"… and {c.not_shown} newer entries: "

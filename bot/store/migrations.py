@@ -134,3 +134,9 @@ def m021_inbox_failed(db: Database) -> None:
 def m024_access(db: Database) -> None:
     """Issue 26: roles granted in chat (with their history), followers, confidential cases."""
     run_script(db, ACCESS)
+
+
+@migrations()
+def m027_drafts(db: Database) -> None:
+    """Issue 30: drafts an assistant wrote for a person, with the model and prompt version."""
+    run_script(db, schema.DRAFTS)

@@ -97,6 +97,7 @@ POSTGRES: dict[str, PgForm] = {
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
     "m024_access": portable(ACCESS),
+    "m027_drafts": portable(schema.DRAFTS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -369,3 +369,20 @@ INBOX_FAILED = """
 ALTER TABLE inbox ADD COLUMN failed_at TEXT;
 ALTER TABLE inbox ADD COLUMN error_id TEXT
 """
+
+# m027, issue 30: drafts an assistant wrote for a person (the model and prompt version that
+# made each); the one table of drafts, which erasure and retention cover.
+DRAFTS = """
+CREATE TABLE drafts (
+    id INTEGER PRIMARY KEY,
+    case_id INTEGER NOT NULL REFERENCES cases(id),
+    kind TEXT NOT NULL,
+    asked_by TEXT NOT NULL,
+    made_at TEXT NOT NULL,
+    model TEXT NOT NULL,
+    prompt_version TEXT NOT NULL,
+    text TEXT NOT NULL,
+    tokens INTEGER NOT NULL DEFAULT 0
+);
+CREATE INDEX drafts_by_case ON drafts(case_id, id)
+"""

@@ -9,6 +9,7 @@ from bot.store.access import SqlAccess
 from bot.store.base import SqlDb
 from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
+from bot.store.drafts import SqlDrafts
 from bot.store.helpdesk import SqlHelpdesk
 from bot.store.interfaces import (
     Access,
@@ -27,6 +28,7 @@ from bot.store.interfaces import (
     SentMarks,
     Timeline,
 )
+from bot.store.interfaces.drafts import Drafts
 from bot.store.journal import SqlJournal
 from bot.store.nudges import SqlNudges
 from bot.store.outbox import SqlOutbox
@@ -55,6 +57,7 @@ class Repositories:
     search: Search
     nudges: Nudges
     access: Access
+    drafts: Drafts
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
@@ -76,3 +79,4 @@ class Repositories:
         self.search = search
         self.nudges = SqlNudges(db)
         self.access = SqlAccess(db)
+        self.drafts = SqlDrafts(db)

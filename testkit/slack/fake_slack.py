@@ -415,8 +415,22 @@ class FakeSlack:
         if trigger in self.expired_triggers:
             raise SlackError("expired_trigger_id")
         view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
-        self.views.append({"method": "views.open", "trigger_id": trigger, "view": view})
-        return {"view": {"id": self._id("V"), **view}}
+        view_id, hash_ = self._id("V"), self._id("H")
+        self.views.append({"method": "views.open", "trigger_id": trigger, "view": view,
+                           "id": view_id, "hash": hash_})
+        return {"view": {"id": view_id, "hash": hash_, **view}}
+
+    def m_views_update(self, args: dict[str, Any]) -> dict[str, Any]:
+        view_id = str(args.get("view_id", ""))
+        opened = [v for v in self.views if v.get("id") == view_id]
+        if not opened:
+            raise SlackError("not_found")
+        if args.get("hash") and args["hash"] != opened[-1].get("hash"):
+            raise SlackError("hash_conflict")
+        view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])
+        self.views.append({"method": "views.update", "id": view_id, "view": view,
+                           "hash": self._id("H")})
+        return {"view": {"id": view_id, **view}}
 
     def m_views_publish(self, args: dict[str, Any]) -> dict[str, Any]:
         view = args["view"] if isinstance(args["view"], dict) else json.loads(args["view"])

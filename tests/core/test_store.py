@@ -25,7 +25,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m011_case_ref_lookup", "m012_platform_refs", "m013_outbox",
                        "m014_case_lifecycle", "m015_case_search", "m016_case_redaction",
                        "m017_helpdesk", "m018_digest_kept",
-                       "m020_timeline_lifecycle", "m021_inbox_failed", "m024_access"]
+                       "m020_timeline_lifecycle", "m021_inbox_failed", "m024_access",
+                       "m027_drafts"]
     again.close()
 
 

@@ -191,8 +191,10 @@ async def test_handoff_alone_in_a_swarm_channel_opens_the_form(slack_bot: SlackH
     await slack_bot.command("handoff", OWNER, room.id)
     form = last_view(slack_bot, "views.open")
     assert json.loads(form["view"]["private_metadata"])["command"] == "handoff"
-    assert json.loads(form["view"]["private_metadata"]) == {
-        "command": "handoff", "context": {"ref": "ZD-7"}, "channel": room.id}
+    meta = json.loads(form["view"]["private_metadata"])
+    assert (meta["command"], meta["context"]["ref"], meta["channel"]) == (
+        "handoff", "ZD-7", room.id)
+    assert meta["context"]["draft_kind"] == "handoff"  # it opens with a draft briefing
     # outside a swarm channel `handoff` alone is a usage error, privately
     await slack_bot.command("handoff", OWNER)
     assert slack_bot.fake.responses[-1]["response_type"] == "ephemeral"

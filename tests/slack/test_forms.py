@@ -38,7 +38,7 @@ async def test_a_manager_handing_off_from_the_form_gets_the_cores_rule_at_the_fi
     room = slack_bot.fake.channel_named("swarm-zd-92-printer-on-fire")
     await slack_bot.command("handoff", MANAGER, room.id)  # alone in the room: the form
     form = last_form(slack_bot)
-    assert json.loads(form["private_metadata"])["context"] == {"ref": "ZD-92"}
+    assert json.loads(form["private_metadata"])["context"]["ref"] == "ZD-92"
     resp = await slack_bot.submit(form, {
         "to": {"type": "users_select", "selected_user": MANAGER},
         "briefing": text_input("taking it myself")}, MANAGER)

@@ -8,6 +8,7 @@ from typing import Protocol
 from bot.store.interfaces.access import Access
 from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import DigestKept, DigestReads
+from bot.store.interfaces.drafts import Drafts
 from bot.store.interfaces.helpdesk import Helpdesk
 from bot.store.interfaces.journal import Journal
 from bot.store.interfaces.people import People
@@ -36,6 +37,7 @@ class Store(Protocol):
     search: Search
     nudges: Nudges
     access: Access
+    drafts: Drafts
 
     @property
     def path(self) -> str:

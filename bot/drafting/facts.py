@@ -1,0 +1,126 @@
+"""Drafts built from the timeline alone (issue 30): no model, no network, the same every time.
+
+`gather` reads what a next owner, a joiner or a resolver needs from the store (the last mood
+and how it moved, what was tried, open promises with their due times, the last customer
+contact, decisions, the similar cases that helped); `handoff_briefing`, `catchup_summary`
+and `resolution` write it as a draft a person edits. An assistant, where one is configured,
+is given the same facts (bot/drafting/prompts.py) and the timeline's draft is what stays when
+it does not answer.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from bot.domain import Case
+from bot.drafting.track_record import record_for, record_line
+from bot.services import knowledge
+from bot.services.base import Deps
+
+# Recorded with each draft (drafts.prompt_version) and carried by the forms it fills.
+TIMELINE_VERSION = "timeline-1"
+TIMELINE_MODEL = "timeline"
+
+
+@dataclass(frozen=True)
+class Facts:
+    case: Case
+    mood: str | None = None  # "frustrated (second day without access)"
+    mood_shift: str | None = None  # "neutral → frustrated"
+    tried: str | None = None
+    promises: tuple[str, ...] = ()  # "#1 by 2026-11-22 23:03 UTC: call back with status"
+    last_contact: str | None = None
+    decisions: tuple[str, ...] = ()  # open ones first: "#1 low risk: extend the trial"
+    records: tuple[str, ...] = ()  # how decisions like the open ones turned out before
+    similar: tuple[str, ...] = ()
+    notes: tuple[str, ...] = field(default=())  # the latest notes, newest last
+
+    @property
+    def customer(self) -> str:
+        return self.case.customer
+
+
+def _when(iso: str) -> str:
+    return iso[:16].replace("T", " ") + " UTC"
+
+
+def gather(deps: Deps, case: Case, similar: bool = True, records: bool = True) -> Facts:
+    """Reads only: safe on a reader thread, outside any transaction. `similar`: look for
+    similar resolved cases (a search); `records`: each open decision's track record (a read
+    of the decision log); the handoff's briefing names both."""
+    store = deps.store
+    moods = store.journal.moods(case.id)
+    mood = shift = None
+    if moods:
+        last = moods[-1]
+        mood = last.level + (f" ({last.note})" if last.note else "")
+        if len(moods) > 1 and moods[0].level != last.level:
+            shift = f"{moods[0].level} → {last.level}"
+    contact = store.journal.last_touchpoint(case.id)
+    decisions = store.journal.decisions(case.id)
+    open_first = sorted(decisions, key=lambda d: d.outcome is not None)
+    lines = tuple(f"#{d.no} {d.risk} risk: {d.decision}"
+                  + (f" (outcome: {d.outcome})" if d.outcome else " (outcome open)")
+                  for d in open_first)
+    recs = tuple(record_line(d.risk, r) for d in open_first if d.outcome is None
+                 for r in [record_for(store, d)] if r.total) if records else ()
+    notes = tuple(e.text for e in store.timeline.events(case.id) if e.kind == "note")[-3:]
+    return Facts(
+        case=case, mood=mood, mood_shift=shift, tried=store.cases.last_tried(case.id),
+        promises=tuple(f"#{p.no} by {_when(p.due)}: {p.what}"
+                       for p in store.journal.open_promises(case.id)),
+        last_contact=(f"{_when(contact.at)} {contact.function}: {contact.what}"
+                      if contact else None),
+        decisions=lines, records=recs,
+        similar=tuple(knowledge.similar_lines(deps, case)[:3]) if similar else (),
+        notes=notes)
+
+
+def handoff_briefing(f: Facts) -> str:
+    """The briefing a next owner needs, as the owner would write it at the end of a shift."""
+    out = [f"{f.case.ref}: {f.case.summary}" + (f" ({f.customer})" if f.customer else "")]
+    if f.mood:
+        out.append(f"Customer mood: {f.mood}" + (f", moved {f.mood_shift}" if f.mood_shift
+                                                  else "") + ".")
+    out.append(f"Tried: {f.tried}." if f.tried else "Nothing recorded as tried yet.")
+    if f.promises:
+        out.append("Open promises: " + "; ".join(f.promises) + ".")
+    if f.last_contact:
+        out.append(f"Last customer contact: {f.last_contact}.")
+    if f.decisions:
+        out.append("Decisions: " + "; ".join(f.decisions) + ".")
+    out += [f"Before: {r}" for r in f.records]
+    if f.case.delight:
+        out.append(f"What would delight them: {f.case.delight}.")
+    if f.notes:
+        out.append("Latest notes: " + " / ".join(f.notes))
+    if f.similar:
+        out.append("Similar cases: " + " | ".join(f.similar))
+    return "\n".join(out)
+
+
+def catchup_summary(f: Facts, new_entries: int) -> str:
+    """Two or three lines above a catch-up's entries."""
+    parts = [f"{f.case.ref}: {f.case.summary}."]
+    if f.mood:
+        parts.append(f"The customer is {f.mood}"
+                     + (f" (moved {f.mood_shift})" if f.mood_shift else "") + ".")
+    if f.tried:
+        parts.append(f"Tried: {f.tried}.")
+    if f.promises:
+        parts.append(f"{len(f.promises)} open promise{'s' if len(f.promises) > 1 else ''}, "
+                     f"next {f.promises[0]}.")
+    parts.append(f"{new_entries} new entr{'ies' if new_entries != 1 else 'y'} below."
+                 if new_entries else "Nothing new since you last looked.")
+    return " ".join(parts)
+
+
+def resolution(f: Facts) -> str:
+    """A first line for the resolution, from what was tried and the last contact."""
+    out = [f"{f.case.summary}:"]
+    out.append(f"resolved after {f.tried}." if f.tried else "resolved.")
+    if f.last_contact:
+        out.append(f"Last contact {f.last_contact}.")
+    if f.mood:
+        out.append(f"Customer mood at the end: {f.mood}.")
+    return " ".join(out)
