@@ -32,6 +32,8 @@ def set_visibility(deps: Deps, actor: Person, case: Case, confidential: bool) ->
     with store.transaction():
         store.access.set_confidential(case.id, confidential)
         store.timeline.append(case.id, now, "visibility", actor.id, f"made {word}")
+        # Kept digests of the weeks it lived in may quote it: computed again when asked.
+        store.digest_kept.forget(case.opened_at, now)
     return store.cases.by_id(case.id) or case
 
 

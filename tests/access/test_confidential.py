@@ -136,3 +136,20 @@ async def test_a_confidential_type_opens_its_cases_confidential(config, say) -> 
     out = await say("alice", "open ZD-13 sev2 type=legal subpoena for Initech")
     assert "confidential" in out
     assert "Initech" not in await say("carol", "list")
+
+
+async def test_a_kept_digest_is_computed_again_once_a_case_turns_confidential(
+        say, core, clock) -> None:
+    from bot.digest.metrics import digest_for
+
+    await say("alice", "open ZD-14 sev3 Umbrella lab badge readers")
+    room = core.deps.store.cases.by_ref("ZD-14").room_id
+    await say("alice", "thanks @bob rewired the badge readers", room)
+    week = week_containing(clock.now, "UTC")
+    clock.advance(days=8)  # the week is over: its digest is kept once computed
+    assert "rewired" in str(digest_for(core.deps.store, week, clock.now)["recognition"])
+    assert core.deps.store.digest_kept.get(week.label, week.tz) is not None
+    await say("alice", "set ZD-14 visibility private")
+    assert core.deps.store.digest_kept.get(week.label, week.tz) is None
+    again = digest_for(core.deps.store, week, clock.now)
+    assert again["recognition"] == [] and again["opened"] == 1
