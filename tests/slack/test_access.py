@@ -56,3 +56,11 @@ async def test_roles_confidential_and_followers_from_slack(slack_bot: SlackHarne
     told = [m for m in slack_bot.messages_in(f"D{FAN}") if "Following ZD-32" in json.dumps(m)]
     assert len(told) == 1 and "mood on ZD-32 is angry" in json.dumps(told[0])
     assert FAN not in room32.members
+
+    # The Home tab lists the swarms you follow apart from yours; a confidential one, never.
+    await slack_bot.command("follow ZD-31", FAN)
+    await slack_bot.event({"type": "app_home_opened", "user": FAN, "channel": f"D{FAN}",
+                           "tab": "home", "event_ts": "1.3"})
+    home = json.dumps([v for v in fake.views if v["method"] == "views.publish"][-1]["view"])
+    assert "Swarms you follow" in home and "ZD-32" in home and "Globex" in home
+    assert "ZD-31" not in home and "Board" not in home
