@@ -31,6 +31,7 @@ from bot.ports import (
     DirectMessageFinder,
     MessageUpdater,
     PostFinder,
+    PrivateRooms,
     RoomsOpenWithPost,
 )
 from bot.replies import Reply
@@ -116,7 +117,8 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
         # A port whose topic is a call of its own gets it as a row run beside the
         # invitation and the brief (rooms.open_room), not one more wait before them.
         topic = "" if item.payload.get("topic_apart") else messages.topic(case)
-        room = await port.create_room(name, topic)
+        room = await port.create_private_room(name, topic) if case.confidential and \
+            isinstance(port, PrivateRooms) else await port.create_room(name, topic)
     result = {"room_id": room.id, "room_name": room.name}
     if room.first_post:
         result["brief_id"] = room.first_post  # the brief opened the room (outbox records it)

@@ -36,7 +36,7 @@ async def test_roles_confidential_and_followers_from_slack(slack_bot: SlackHarne
     await slack_bot.command("open ZD-31 sev2 private Board payroll leak", AGENT)
     assert "confidential" in _answer(slack_bot)
     room = fake.channel_named("swarm-zd-31")
-    assert room is not None  # named by the ref alone
+    assert room is not None and room.is_private  # a private channel, named by the ref alone
     await slack_bot.command("need payroll", AGENT, room.id)
     triage = fake.channel_named("swarm-triage")
     post = json.dumps(slack_bot.messages_in(triage.id)[-1])
@@ -51,6 +51,7 @@ async def test_roles_confidential_and_followers_from_slack(slack_bot: SlackHarne
     await slack_bot.command("follow ZD-32", FAN)
     assert "You follow ZD-32 now" in _answer(slack_bot)
     room32 = fake.channel_named("swarm-zd-32-globex-invoices-doubled")
+    assert not room32.is_private
     await slack_bot.command("note checked the billing run", AGENT, room32.id)
     await slack_bot.command("mood angry charged twice", AGENT, room32.id)
     told = [m for m in slack_bot.messages_in(f"D{FAN}") if "Following ZD-32" in json.dumps(m)]
