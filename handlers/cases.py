@@ -92,9 +92,10 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
 
 
 def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
-    return open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
-                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""),
-                        v.get("tried", ""))
+    return replace(open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
+                                v.get("summary", ""), v.get("delight", ""),
+                                v.get("skills", ""), v.get("tried", "")),
+                   confidential=v.get("visibility", "") == "private")
 
 
 def from_ticket(ticket: Ticket, typed: OpenCase | None = None,

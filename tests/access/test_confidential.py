@@ -11,6 +11,7 @@ from bot.digest.weeks import week_containing
 from bot.export import export_cases
 from bot.scheduler import Scheduler
 from bot.services.outbox import drain
+from handlers.delivery import Delivery, Sender, Submitted
 
 SECRET = "Acme board member payroll leak"
 
@@ -153,3 +154,15 @@ async def test_a_kept_digest_is_computed_again_once_a_case_turns_confidential(
     assert core.deps.store.digest_kept.get(week.label, week.tz) is None
     again = digest_for(core.deps.store, week, clock.now)
     assert again["recognition"] == [] and again["opened"] == 1
+
+
+async def test_the_open_form_opens_a_confidential_swarm(say, core) -> None:
+    await core.receive(Delivery(source="fake", sender=Sender("alice"), what=Submitted(
+        "open", {"ref": "ZD-15", "severity": "sev2", "summary": "Hooli merger due diligence",
+                 "visibility": "private"})))
+    assert core.deps.store.cases.by_ref("ZD-15").confidential
+    await core.receive(Delivery(source="fake", sender=Sender("alice"), what=Submitted(
+        "open", {"ref": "ZD-16", "severity": "sev3", "summary": "Hooli printer jam"})))
+    assert not core.deps.store.cases.by_ref("ZD-16").confidential
+    listed = await say("carol", "list")
+    assert "Hooli printer jam" in listed and "Hooli merger" not in listed
