@@ -184,6 +184,7 @@ class Scheduler:
 
 
 _TASK = web.AppKey("digest_scheduler", asyncio.Task)
+STOP_WITHIN = 4.0  # seconds a tick under way may take to end when the server stops
 
 
 def start_scheduler(app: web.Application, core: Any, interval_s: float = 30.0,
@@ -191,21 +192,29 @@ def start_scheduler(app: web.Application, core: Any, interval_s: float = 30.0,
     """Run `tick` every `interval_s` while the server runs (`core` is the Core: .deps)."""
     scheduler = Scheduler(core.deps)
     now = clock or core.deps.now
+    stop = asyncio.Event()
 
     async def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 for line in await scheduler.tick(now()):
                     log.info("%s", line)
             except Exception:  # one bad tick must not stop next week's digest; it is logged
                 log.exception("scheduler tick failed")
-            await asyncio.sleep(interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
 
     async def on_startup(app: web.Application) -> None:
         app[_TASK] = asyncio.get_running_loop().create_task(loop())
 
     async def on_cleanup(app: web.Application) -> None:
         task = app[_TASK]
+        stop.set()
+        # A tick under way ends first: a cancel would leave its store work running on a
+        # thread while the store is closed under it (a crash, not an error). Its platform
+        # calls have timeouts of their own; past STOP_WITHIN it is cancelled all the same.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), STOP_WITHIN)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task
