@@ -29,9 +29,11 @@ def cmd_export(args: argparse.Namespace) -> int:
     from adapters.bootstrap import checked_config, open_checked_store
     from bot.export import export_cases
 
-    store = open_checked_store(checked_config(args.config, "export", db=args.db))
+    config = checked_config(args.config, "export", db=args.db)
+    store = open_checked_store(config)
     try:
-        json.dump(export_cases(store), sys.stdout, indent=2)
+        viewer = args.viewer.lstrip("@") if args.viewer else None
+        json.dump(export_cases(store, viewer, config), sys.stdout, indent=2)
         sys.stdout.write("\n")
     finally:
         store.close()
@@ -102,6 +104,9 @@ def build_parser() -> argparse.ArgumentParser:
     export = sub.add_parser("export", help="print every case as JSON")
     export.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
     export.add_argument("--config", help="config.toml")
+    export.add_argument("--for", dest="viewer", metavar="USER",
+                        help="only what USER may see: confidential swarms they are not in "
+                             "are counted, not shown (default: everything)")
     export.set_defaults(func=cmd_export)
     erase = sub.add_parser("erase", help="erase a customer's data on request (redact the "
                            "text of their cases, keep the digest's figures)")

@@ -48,6 +48,9 @@ class StoreConfig:
 @dataclass
 class PeopleConfig:
     managers: list[str] = field(default_factory=list)
+    # Roles seeded by config (bot/permissions.py); more are granted in chat with `role`.
+    leads: list[str] = field(default_factory=list)
+    observers: list[str] = field(default_factory=list)
     timezone: str = "UTC"  # default zone for people whose platform does not say
 
 

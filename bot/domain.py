@@ -82,6 +82,8 @@ class Case:
     swarm_type: str | None = None
     customer_tz: str | None = None  # the customer's IANA zone: promises read in it
     link: str | None = None  # the case's ticket or document (`set link`)
+    # Confidential (issue 26): summary and customer shown only to its members and managers.
+    confidential: bool = False
 
     @property
     def is_open(self) -> bool:
@@ -146,6 +148,39 @@ class Ownership:
     person: str
     assumed_at: str
     renounced_at: str | None
+
+
+@dataclass(frozen=True)
+class RoleGrant:
+    """A role granted in chat (bot/permissions.py), one period of it: renounced_at is set
+    when it was taken back (`role @user none`) or replaced by another role."""
+
+    id: int
+    person: str
+    role: str
+    why: str | None
+    granted_by: str
+    assumed_at: str
+    renounced_at: str | None = None
+    renounced_by: str | None = None
+    renounced_why: str | None = None
+
+
+@dataclass(frozen=True)
+class Ask:
+    """One person asked directly to help on a case (`ask @user [skill]`); a decline or no
+    answer asks the next expert, whose ask names the chain's first (`first_id`)."""
+
+    id: int
+    case_id: int
+    person: str
+    skill: str | None
+    asked_by: str
+    asked_at: str
+    state: str  # pending | accepted | declined | timed out
+    decided_at: str | None = None
+    reason: str | None = None
+    first_id: int | None = None
 
 
 @dataclass(frozen=True)

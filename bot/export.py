@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import permissions
+from bot.config import Config
 from bot.people import plain_data
 from bot.store import Store
 
@@ -29,9 +31,18 @@ def _timeline(store: Store, case_id: int) -> list[dict[str, Any]]:
     return out
 
 
-def export_cases(store: Store) -> dict[str, Any]:
-    cases, journal = [], store.journal
+def export_cases(store: Store, viewer: str | None = None,
+                 config: Config | None = None) -> dict[str, Any]:
+    """Everything (for whoever runs the bot), or with `viewer` what that person may see: a
+    confidential case they may not is only counted - its ref, state and times (issue 26)."""
+    cases: list[dict[str, Any]] = []
+    journal = store.journal
     for c in store.cases.all():
+        if viewer is not None and not permissions.may_see(config or Config(), store, viewer, c):
+            cases.append({"ref": c.ref, "status": c.status.value, "severity": c.severity,
+                          "confidential": True, "withheld": "a confidential swarm",
+                          "opened_at": c.opened_at, "resolved_at": c.resolved_at})
+            continue
         ticket = store.helpdesk.link_of(c.id)
         cases.append({
             "helpdesk": ({"name": ticket.helpdesk, "ticket_id": ticket.ticket_id,
@@ -68,7 +79,15 @@ def export_cases(store: Store) -> dict[str, Any]:
             "thanks": [{"from": t.from_id, "to": t.to_id, "for": t.what, "at": t.at}
                        for t in journal.thanks(c.id)],
             "messages": store.timeline.message_counts(c.id),
-            "swarm_type": c.swarm_type,
+            "swarm_type": c.swarm_type, "confidential": c.confidential,
+            "followers": store.access.followers(c.id),
+            "asks": [{"person": a.person, "skill": a.skill, "by": a.asked_by, "at": a.asked_at,
+                      "state": a.state, "decided_at": a.decided_at, "reason": a.reason}
+                     for a in store.access.asks(c.id)],
             "timeline": _timeline(store, c.id),
         })
-    return {"cases": plain_data(cases)}
+    roles = [{"person": g.person, "role": g.role, "why": g.why, "granted_by": g.granted_by,
+              "assumed_at": g.assumed_at, "renounced_at": g.renounced_at,
+              "renounced_by": g.renounced_by, "renounced_why": g.renounced_why}
+             for g in store.access.roles(active_only=False)]
+    return {"cases": plain_data(cases), "roles": plain_data(roles)}

@@ -30,12 +30,14 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
+from bot import permissions
 from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
 from bot.metrics import NUDGES_SENT
 from bot.people import mention
 from bot.replies import Button, Reply
+from bot.services import visibility
 from bot.services.base import Deps
 from bot.swarm_types import BUILT_IN, SEVERITIES, SwarmType, type_for
 from bot.timeparse import due_text
@@ -198,12 +200,13 @@ class Nudger:
             if waited >= 2 * kind.connect_within:
                 found += [Nudge("connect", cause, case, manager, True,
                                 partial(self._connect_manager, case, h, waited))
-                          for manager in self.deps.config.people.managers]
+                          for manager in permissions.managers(self.deps.config,
+                                                              self.deps.store)]
         return found
 
     def _waiting(self, case: Case, h: HelpRequest, waited: timedelta) -> str:
-        return (f"Nobody has joined {case.ref} ({case.summary}) since {mention(h.by)} asked "
-                f"for {', '.join(h.skills)} {_ago(waited)} ago.")
+        return (f"Nobody has joined {case.ref} ({visibility.about(case)}) since "
+                f"{mention(h.by)} asked for {', '.join(h.skills)} {_ago(waited)} ago.")
 
     def _connect_owner(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
         return Reply(title=f"Still waiting for help on {case.ref}",
@@ -287,7 +290,8 @@ class Nudger:
             if escalate:
                 found += [Nudge("update", cause, case, manager, True,
                                 partial(self._update_manager, case, last, waited))
-                          for manager in self.deps.config.people.managers
+                          for manager in permissions.managers(self.deps.config,
+                                                              self.deps.store)
                           if manager != case.owner]
         return found
 

@@ -83,6 +83,14 @@ class RoomsOpenWithPost(Protocol):
 
 
 @runtime_checkable
+class PrivateRooms(Protocol):
+    """Optional port capability: a room only its members see (Slack: a private channel),
+    made for a confidential case (issue 26). A port without it makes its usual room."""
+
+    async def create_private_room(self, name: str, topic: str) -> Room: ...
+
+
+@runtime_checkable
 class PostFinder(Protocol):
     """Optional port capability: find a post already made (Slack: conversations.history).
 

@@ -31,6 +31,7 @@ from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.nudges import Nudger
 from bot.replies import Button, Reply
+from bot.services import asks, followers
 from bot.services.base import Deps
 from bot.services.erasure import apply_retention, prune_inbox
 from bot.timeparse import local_text
@@ -114,8 +115,10 @@ class Scheduler:
         kept = (await asyncio.to_thread(apply_retention, store,
                                         self.deps.config.retention.days, now)
                 + await asyncio.to_thread(prune_inbox, store, now))
+        # Asks nobody answered go to the next expert (issue 26), through the outbox.
+        asked = await asyncio.to_thread(asks.time_out, self.deps, now)
         return (await self.send_digests(now) + await self.remind(now)
-                + await self.nudger.tick(now) + kept)
+                + await self.nudger.tick(now) + kept + asked)
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)
@@ -174,10 +177,14 @@ class Scheduler:
                 continue
             REMINDERS_SENT.labels(r.platform).inc()
             done.append(f"reminder promise #{p.no} of {r.ref} -> {r.owner}")
+            # Its followers are told too, once (after the owner's reminder went), by the outbox.
+            await asyncio.to_thread(followers.promise_due, self.deps, p.case_id, p,
+                                    f"{when} {local_text(due, self.deps.config.people.timezone)}")
         return done
 
 
 _TASK = web.AppKey("digest_scheduler", asyncio.Task)
+STOP_WITHIN = 4.0  # seconds a tick under way may take to end when the server stops
 
 
 def start_scheduler(app: web.Application, core: Any, interval_s: float = 30.0,
@@ -185,21 +192,29 @@ def start_scheduler(app: web.Application, core: Any, interval_s: float = 30.0,
     """Run `tick` every `interval_s` while the server runs (`core` is the Core: .deps)."""
     scheduler = Scheduler(core.deps)
     now = clock or core.deps.now
+    stop = asyncio.Event()
 
     async def loop() -> None:
-        while True:
+        while not stop.is_set():
             try:
                 for line in await scheduler.tick(now()):
                     log.info("%s", line)
             except Exception:  # one bad tick must not stop next week's digest; it is logged
                 log.exception("scheduler tick failed")
-            await asyncio.sleep(interval_s)
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(stop.wait(), interval_s)
 
     async def on_startup(app: web.Application) -> None:
         app[_TASK] = asyncio.get_running_loop().create_task(loop())
 
     async def on_cleanup(app: web.Application) -> None:
         task = app[_TASK]
+        stop.set()
+        # A tick under way ends first: a cancel would leave its store work running on a
+        # thread while the store is closed under it (a crash, not an error). Its platform
+        # calls have timeouts of their own; past STOP_WITHIN it is cancelled all the same.
+        with contextlib.suppress(TimeoutError):
+            await asyncio.wait_for(asyncio.shield(task), STOP_WITHIN)
         task.cancel()
         with contextlib.suppress(asyncio.CancelledError):
             await task

@@ -31,6 +31,10 @@ class SwarmType:
     # Where `need` asks and connect nudges go, instead of the platform's triage room (a
     # channel id of the platform the case lives on).
     triage_room: str | None = None
+    # Issue 26: people who follow its cases from `open` (told of the owner, mood, promises
+    # due, the resolution), and whether its cases open confidential.
+    followers: tuple[str, ...] = ()
+    confidential: bool = False
 
 
 def _t(minutes: int) -> timedelta:
@@ -45,8 +49,9 @@ BUILT_IN = {
     4: SwarmType("sev4", _t(480), _t(1440), _t(1440)),
 }
 _TIMINGS = ("connect_within", "answer_within", "update_every")
-_LISTS = ("skills", "invite")
+_LISTS = ("skills", "invite", "followers")
 _TEXTS = ("triage_room",)
+_FLAGS = ("confidential",)
 
 
 def duration(text: str) -> timedelta:
@@ -80,9 +85,12 @@ def problems(types: dict[str, Any]) -> list[str]:
             elif key in _TEXTS:
                 if not isinstance(value, str) or not value.strip():
                     found.append(f"{where} {key} must be a room name or id (a string)")
+            elif key in _FLAGS:
+                if not isinstance(value, bool):
+                    found.append(f"{where} {key} must be true or false")
             else:
                 found.append(f"unknown key {where} {key} (known: "
-                             f"{', '.join(sorted(_TIMINGS + _LISTS + _TEXTS))})")
+                             f"{', '.join(sorted(_TIMINGS + _LISTS + _TEXTS + _FLAGS))})")
     return found
 
 
@@ -97,6 +105,7 @@ def type_for(types: dict[str, Any], name: str | None, severity: int) -> SwarmTyp
     changes: dict[str, Any] = {"name": chosen, "triage_room": table.get("triage_room")}
     changes.update({k: duration(str(table[k])) for k in _TIMINGS if k in table})
     changes.update({k: tuple(table[k]) for k in _LISTS if k in table})
+    changes.update({k: bool(table[k]) for k in _FLAGS if k in table})
     return replace(base, **changes)
 
 

@@ -38,6 +38,7 @@ class OpenCase:
     ticket: Ticket | None = None  # the helpdesk ticket it comes from (a webhook, a fetch)
     fetch: bool = False  # `open ZD-123` alone: the rest comes from the ticket when it runs
     no_owner: str | None = None  # from a ticket whose assignee was not found: why
+    confidential: bool = False  # `open ZD-1 sev2 private …` (issue 26)
 
 
 def _severity(word: str) -> int:
@@ -71,6 +72,9 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
     if (word := args.peek()) and word.lower().startswith("sev"):
         severity = word
         args.take()
+    private = (args.peek() or "").lower() in ("private", "confidential")
+    if private:
+        args.take()
     opts = args.options
     if ref and not args.text and not {"customer", "delight"} & set(opts) \
             and helpdesk.handles(ctx.deps, ref):
@@ -80,17 +84,19 @@ def parse_open(ctx: Ctx, args: Args) -> OpenCase:
                             opts.get("skills", ""))), tried=opts.get("tried") or None,
                         fetch=True)
     try:
-        return open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
-                            opts.get("delight", ""), opts.get("skills", ""),
-                            opts.get("tried", ""), opts.get("type", ""))
+        return replace(open_case_of(ref, severity, opts.get("customer", ""), args.rest(),
+                                    opts.get("delight", ""), opts.get("skills", ""),
+                                    opts.get("tried", ""), opts.get("type", "")),
+                       confidential=private)
     except CommandError as err:
         raise CommandError(f"{err.message} {ctx.usage}") from None
 
 
 def read_open_form(ctx: Ctx, v: dict[str, str]) -> OpenCase:
-    return open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
-                        v.get("summary", ""), v.get("delight", ""), v.get("skills", ""),
-                        v.get("tried", ""))
+    return replace(open_case_of(v.get("ref", ""), v.get("severity", ""), v.get("customer", ""),
+                                v.get("summary", ""), v.get("delight", ""),
+                                v.get("skills", ""), v.get("tried", "")),
+                   confidential=v.get("visibility", "") == "private")
 
 
 def from_ticket(ticket: Ticket, typed: OpenCase | None = None,
@@ -118,14 +124,16 @@ async def fetch_ticket(ctx: Ctx, cmd: OpenCase) -> OpenCase:
     return from_ticket(await helpdesk.fetch(ctx.deps, cmd.ref), cmd)
 
 
-@command("open", "<ref> [sev1..sev4] [customer=\"…\"] <summary>",
+@command("open", "<ref> [sev1..sev4] [private] [customer=\"…\"] <summary>",
          "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
          who="agents", options=("customer", "delight", "skills", "tried", "type"),
          details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
                  "skills=\"sso saml\" (asks triage at once) tried=\"what was tried\" (goes "
                  "with that request) type=\"billing\" (a swarm type from [types]; default: "
                  "the one named after the severity, which sets nudge timings, default skills "
-                 "and who is auto-invited). Severity defaults to sev3. "
+                 "and who is auto-invited). Severity defaults to sev3. `private` after the "
+                 "severity opens it confidential: its summary and customer only for its "
+                 "swarm and managers (see docs/access.md). "
                  "Typed alone, it opens a form.",
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
@@ -138,12 +146,15 @@ def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
         raise CommandError(f"{cmd.ref} could not be read from its helpdesk yet; try again.")
     opened = case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
-        cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type)
+        cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type,
+        cmd.confidential)
     skills = skills or opened.skills
     case = opened.case
-    where = f" in #{opened.room_name}"
+    where = f" in #{opened.room_name}" + (", confidential" if case.confidential else "")
     brought = (" Brought in by this type of swarm: " + ", ".join(
         mention(p) for p in opened.invited) + "." if opened.invited else "")
+    brought += (" Following it by its type: " + ", ".join(
+        mention(p) for p in opened.followers) + "." if opened.followers else "")
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
                       + brought, private=False)]
     if skills:
@@ -211,19 +222,21 @@ class ListCases:
 
 def parse_list(ctx: Ctx, args: Args) -> ListCases:
     which = (args.take() or "open").lower()
-    if which not in ("mine", "open", "all") or args.rest():
+    if which not in ("mine", "open", "all", "following") or args.rest():
         raise ctx.bad(f"`{which[:20]}` is not a list")
     return ListCases(which)
 
 
-@command("list", "[mine|open|all]", "List swarms (default: open).", parse=parse_list,
+@command("list", "[mine|open|all|following]", "List swarms (default: open).", parse=parse_list,
          case="none", who="anyone", reads_only=True)
 def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
     found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
-    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms"}[cmd.which]
+    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms",
+             "following": "Swarms you follow"}[cmd.which]
     if not found:
         empty = {"mine": "You are in no open swarm.", "open": "No open swarms.",
-                 "all": "No swarms yet."}
+                 "all": "No swarms yet.", "following": "You follow no swarm "
+                 f"({ctx.deps.phrases.command('follow', '<ref>')} follows one)."}
         return [Reply(text=empty[cmd.which])]
     return [Reply(title=label, text="\n".join(case_line(c) for c in found))]
 

@@ -8,8 +8,10 @@ import imports it, so assembling the list is explicit and cycle-free.
 from __future__ import annotations
 
 from handlers import (
+    asks,
     cases,
     digest,
+    following,
     handoff,
     help_command,
     journal,
@@ -17,12 +19,13 @@ from handlers import (
     lifecycle,
     people,
     retry,
+    roles,
     swarm,
 )
 from handlers.registry import Command
 
-MODULES = (cases, lifecycle, swarm, handoff, journal, knowledge, people, digest, retry,
-           help_command)
+MODULES = (cases, lifecycle, swarm, asks, handoff, journal, knowledge, people, following,
+           roles, digest, retry, help_command)
 
 
 def all_commands() -> list[Command]:

@@ -21,6 +21,10 @@ def open_form(phrases: Phrases, ref: str = "") -> Form:
         FormField("severity", "Severity", FieldKind.CHOICE, required=True, value="sev3",
                   choices=SEVERITY_CHOICES),
         FormField("customer", "Customer", max_length=LIMITS["customer"]),
+        # Issue 26: a confidential swarm (docs/access.md).
+        FormField("visibility", "Who may see it", FieldKind.CHOICE, value="normal",
+                  choices=(Choice("normal", "Everyone"),
+                           Choice("private", "Its swarm and managers (confidential)"))),
         FormField("summary", "What is going on", FieldKind.LONG_TEXT, required=True,
                   max_length=LIMITS["summary"]),
         FormField("delight", "What would delight this customer", max_length=LIMITS["delight"]),

@@ -9,8 +9,8 @@ from bot.drafting.service import Drafted, ask_for, record, timeline_draft
 from bot.errors import CommandError
 from bot.people import mention, mention_of
 from bot.replies import Reply
+from bot.services import asks, handoffs, knowledge, messages
 from bot.services import cases as case_service
-from bot.services import handoffs, knowledge, messages
 from handlers.drafts import assisted, drafted_as, with_draft
 from handlers.forms import handoff_form
 from handlers.parsing import Args
@@ -142,10 +142,14 @@ def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
             messages.catchup(caught, ctx.deps.phrases)] + ctx.failures(done.failures)
 
 
-@command("decline", "[why]", "Decline a handoff offered to you; the owner stays owner.",
+@command("decline", "[why]", "Decline a handoff offered to you (or an `ask`); the owner stays "
+                            "owner.",
          parse=parse_answer, who="the receiver")
 def decline(ctx: Ctx, cmd: Answer) -> list[Reply]:
     case = ctx.need_case()
+    if asks.waiting_for(ctx.deps, case, ctx.actor.id):  # `ask @user` (issue 26)
+        asks.decline(ctx.deps, ctx.actor, case, cmd.why)
+        return [ctx.ok(f"Declined; thanks for saying so. {mention(case.owner)} has been told.")]
     failures = handoffs.decline(ctx.deps, ctx.actor, case, cmd.why)
     return [ctx.ok(f"Declined {case.ref}; {mention(case.owner)} stays owner.")] + ctx.failures(
         failures)

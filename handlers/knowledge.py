@@ -33,7 +33,7 @@ class Similar:
          who="anyone", any_platform=True, reads_only=True)
 def similar(ctx: Ctx, cmd: Similar) -> list[Reply]:
     case = ctx.need_case()
-    found = knowledge.similar(ctx.deps, case, ctx.inv.platform)
+    found = knowledge.similar(ctx.deps, case, ctx.inv.platform, viewer=ctx.actor)
     if not found:
         return [Reply(text=f"No resolved case like {case.ref} yet.")]
     now = ctx.deps.now()
@@ -78,7 +78,7 @@ def parse_find(ctx: Ctx, args: Args) -> Find:
          reads_only=True)
 def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
-                           cmd.status, cmd.page)
+                           cmd.status, cmd.page, viewer=ctx.actor)
     if not found.items:
         where = " on that page" if cmd.page > 1 else ""
         return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}." + _nearest(found))]

@@ -14,6 +14,7 @@ from bot.services.lifecycle import DETAILS
 from handlers.parsing import Args
 from handlers.registry import Ctx, Parser, command
 from handlers.validate import bounded
+from handlers.visibility import SetVisibility, parse_visibility, set_visibility
 
 
 @dataclass(frozen=True)
@@ -109,7 +110,10 @@ class SetDetail:
     value: str | int
 
 
-def parse_set(ctx: Ctx, args: Args) -> SetDetail:
+def parse_set(ctx: Ctx, args: Args) -> SetDetail | SetVisibility:
+    if (args.peek() or "").lower() == "visibility":
+        args.take()
+        return parse_visibility(ctx, args)
     what = args.take_choice(DETAILS, ctx.usage, "say what to set", "cannot be set")
     value = args.rest()
     if not value:
@@ -139,15 +143,19 @@ def zone_name(ctx: Ctx, value: str) -> str:
                   "Australia/Sydney or America/New_York")
 
 
-@command("set", f"<{'|'.join(DETAILS)}> <value>",
-         "Change the case's severity, customer, summary, the customer's time zone or its "
-         "link (recorded in the timeline).",
+@command("set", f"<{'|'.join(DETAILS)}> <value> | visibility private|normal",
+         "Change the case's severity, customer, summary, the customer's time zone, its "
+         "link or its visibility (recorded in the timeline).",
          parse=parse_set, who="owner or manager",
          details="Severity changes the nudge timings (see `[types]` in the README). "
                  "customer_tz (an IANA zone, e.g. Australia/Sydney): promises are then read "
                  "in the customer's time and shown in both zones. link: a web address (the "
-                 "ticket, a document), shown in the brief and `status`.")
-def set_(ctx: Ctx, cmd: SetDetail) -> list[Reply]:
+                 "ticket, a document), shown in the brief and `status`. "
+                 "`visibility private` makes the swarm confidential: its summary and customer "
+                 "only for its members and managers (docs/access.md).")
+def set_(ctx: Ctx, cmd: SetDetail | SetVisibility) -> list[Reply]:
+    if isinstance(cmd, SetVisibility):
+        return set_visibility(ctx, cmd)
     done = lifecycle.set_detail(ctx.deps, ctx.actor, ctx.need_case(), cmd.what,
                                       cmd.value)
     shown = f"sev{cmd.value}" if cmd.what == "severity" else cmd.value

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.errors import NotAllowed
 from bot.people import mention
+from bot.permissions import Can
 from bot.replies import Reply
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
@@ -53,8 +54,8 @@ def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     target = cmd.person or ctx.actor.id
     if cmd.person:
         store.people.ensure(target, ctx.inv.platform, None, None, deps.now_iso())
-    if cmd.verb and target != ctx.actor.id and not deps.is_manager(ctx.actor):
-        raise NotAllowed("Only a manager can change someone else's skills.")
+    if cmd.verb and target != ctx.actor.id and not deps.can(ctx.actor, Can.SKILLS_OF_OTHERS):
+        raise NotAllowed("Only a manager or a lead can change someone else's skills.")
     who = "Your" if target == ctx.actor.id else f"{mention(target)}'s"
     if cmd.verb in ("add", "remove"):
         (store.people.add_skills if cmd.verb == "add" else store.people.remove_skills)(target,

@@ -108,17 +108,20 @@ class Command:
     # request's inbox row written meanwhile would join that transaction and could be rolled
     # back with it; and every other command would wait). Returns the command to run.
     prepare: Preparer | None = None
+    # Runs on a confidential case for someone who may not see it (issue 26): `join` asks its
+    # owner, `unfollow` lets go. Every other command tells them it is confidential.
+    outsiders: bool = False
 
 
 def command(name: str, usage: str, summary: str, *, parse: Parser,
             case: CaseMode = "required", who: str = "participants",
             options: tuple[str, ...] = (), details: str = "", any_platform: bool = False,
             form: FormSpec | None = None, bare_opens_form: bool = False,
-            reads_only: bool = False,
-            prepare: Preparer | None = None) -> Callable[[Runner], Command]:
+            reads_only: bool = False, prepare: Preparer | None = None,
+            outsiders: bool = False) -> Callable[[Runner], Command]:
     def wrap(run: Runner) -> Command:
         return Command(name=name, usage=usage, summary=summary, parse=parse, run=run,
                        case=case, who=who, options=frozenset(options), details=details,
                        any_platform=any_platform, form=form, bare_opens_form=bare_opens_form,
-                       reads_only=reads_only, prepare=prepare)
+                       reads_only=reads_only, prepare=prepare, outsiders=outsiders)
     return wrap

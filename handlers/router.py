@@ -14,6 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
+from bot import permissions
 from bot.domain import CASE_REF, Case, Person
 from bot.errors import CommandError
 from bot.forms import Form
@@ -290,6 +291,11 @@ class Router:
                                          deps.now_iso()) if writes else \
             deps.store.people.get(inv.user_id) or Person(inv.user_id, inv.user_name or
                                                          inv.user_id, tz=inv.user_tz)
+        if case is not None and case.confidential and not command.outsiders and \
+                not permissions.may_see(deps.config, deps.store, actor, case):
+            raise CommandError(f"{case.ref} is confidential: only its swarm and managers can "
+                               f"see it. {self.phrases.command('join', case.ref)} asks its "
+                               "owner to let you in.")
         return Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
                    slash=self.slash, name=self.shown(command), router=self)
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from bot.experts import Suggestion
 from bot.people import mention
 from bot.replies import Field, Reply
-from bot.services import knowledge, membership, messages
+from bot.services import asks, knowledge, membership, messages, visibility
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
 from handlers.validate import bounded, skill_names
@@ -96,13 +96,17 @@ def parse_why(ctx: Ctx, args: Args) -> Membership:
 
 
 @command("join", "", "Join a swarm (you get a private catch-up).", parse=parse_why,
-         who="anyone")
+         who="anyone", outsiders=True,
+         details="On a confidential swarm, `join` asks its owner to invite you.")
 def join(ctx: Ctx, cmd: Membership) -> list[Reply]:
     case = ctx.need_case()
     why = cmd.why
     if ctx.inv.room_id and ctx.deps.port(case.platform).triage_room == ctx.inv.room_id:
         why = why or "answered the help request"
+    if visibility.ask_to_join(ctx.deps, ctx.actor, case, why):
+        return [ctx.ok(f"{case.ref} is confidential: I've asked its owner to invite you.")]
     joined = membership.join(ctx.deps, ctx.actor, case, why)
+    asks.accepted(ctx.deps, case, ctx.actor.id)
     if joined.already:
         return [Reply(text=f"You're already in the swarm for {case.ref}.")]
     where = f" (#{case.room_name})" if case.room_name else ""

@@ -19,7 +19,7 @@ DATABASE = ("sqlite3", "sqlite_utils", "psycopg", "psycopg_pool")
 COMPOSITION_ROOT = "adapters/bootstrap.py"
 # Reaching into the database from outside the store: a repository or the store's connection.
 _STORE_REACH = re.compile(r"\.store\.(?:cases|timeline|journal|people|inbox|outbox|sent|"
-                          r"digest|refs|retention|helpdesk|db|transaction)\b|\bdeps\.store\b|\bopen_(?:store|reader)\(")
+                          r"digest|refs|retention|helpdesk|access|db|transaction)\b|\bdeps\.store\b|\bopen_(?:store|reader)\(")
 
 
 PROJECT = ("bot", "handlers", "adapters")

@@ -192,5 +192,6 @@ class Dispatcher:
         return self._tz[user]
 
     async def publish_home(self, user: str) -> None:
-        view = home_view(user, self.entrance.cases_for(user), self.slash)
+        view = home_view(user, self.entrance.cases_for(user), self.slash,
+                         self.entrance.followed_by(user))
         await self.client.views_publish(user_id=user, view=view)

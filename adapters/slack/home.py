@@ -1,4 +1,5 @@
-"""The App Home tab: the swarms you own or are in, and a button to open a case."""
+"""The App Home tab: the swarms you own or are in, those you follow, and a button to open a
+case."""
 
 from __future__ import annotations
 
@@ -21,7 +22,8 @@ from bot.domain import Case, severity_label
 HOME_BLOCKS = 100  # Slack's limit for the Home tab
 
 
-def home_view(user_id: str, cases: list[Case], slash: str = "/swarm") -> View:
+def home_view(user_id: str, cases: list[Case], slash: str = "/swarm",
+              followed: list[Case] | None = None) -> View:
     blocks: list = [
         HeaderBlock(text=PlainTextObject(text="Your swarms")),
         ActionsBlock(elements=[ButtonElement(
@@ -40,6 +42,14 @@ def home_view(user_id: str, cases: list[Case], slash: str = "/swarm") -> View:
         if case.customer:
             line += f"\n_Customer: {mrkdwn(case.customer)}_"
         blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, 3000))))
+    watching = [c for c in followed or [] if c.id not in {k.id for k in cases}]
+    if watching:
+        blocks.append(HeaderBlock(text=PlainTextObject(text="Swarms you follow")))
+    for case in watching:
+        where = f" · <#{case.room_id}>" if case.room_id else ""
+        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
+            f"*{mrkdwn(case.ref)}* {severity_label(case.severity)} · following{where}\n"
+            f"{mrkdwn(case.summary)}", 3000))))
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text=f"Buttons are shortcuts for `{slash}` commands; `{slash} list open` shows "
              "every open swarm.")]))

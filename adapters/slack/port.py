@@ -81,11 +81,18 @@ class SlackChatPort:
         return dict(resp.data) if isinstance(resp.data, dict) else {}
 
     async def create_room(self, name: str, topic: str) -> Room:
+        return await self._create_room(name, topic, self.private_channels)
+
+    async def create_private_room(self, name: str, topic: str) -> Room:
+        """A confidential case's channel is private whatever [slack] private_channels says."""
+        return await self._create_room(name, topic, True)
+
+    async def _create_room(self, name: str, topic: str, private: bool) -> Room:
         for n in range(1, MAX_SUFFIX + 1):
             candidate = name_variant(name, n)
             try:
                 data = await self._call("create channel", "conversations.create",
-                                        name=candidate, is_private=self.private_channels)
+                                        name=candidate, is_private=private)
             except PortError as err:
                 if err.detail == "name_taken":
                     continue

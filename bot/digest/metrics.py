@@ -238,7 +238,7 @@ def _friction(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:
     for process, how in rows:  # newest first, so the quotes are the latest words
         reports[process] += 1
         # Redacted reports still count; "[erased]" is not quoted as anyone's words.
-        if how != REDACTED and how not in quotes[process] \
+        if how is not None and how != REDACTED and how not in quotes[process] \
                 and len(quotes[process]) < QUOTES_PER_PROCESS:
             quotes[process].append(how)
     return [{"process": p, "reports": n, "quotes": quotes[p]}

@@ -25,10 +25,10 @@ _COMMON = {"corp", "corporation", "inc", "ltd", "llc", "gmbh", "plc", "co", "the
 
 
 def may_send(case: Case) -> bool:
-    """Whether this case's facts may be sent to an assistant at all. Confidential cases
-    (issue 26, being built) are never sent: this is the one place that will say so. Today
-    every case may be sent, its customer data as placeholders."""
-    return True
+    """Whether this case's facts may be sent to an assistant at all: a confidential case
+    (issue 26) never is (its drafts come from the timeline alone); any other case is, its
+    customer data as placeholders."""
+    return not case.confidential
 
 
 @dataclass

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from bot import permissions
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
 from bot.drafting.port import AssistantPort
@@ -51,9 +52,12 @@ class Deps:
         except KeyError:
             raise CommandError(f"swarmbot is not connected to {platform} here") from None
 
-    def is_manager(self, person: Person) -> bool:
-        managers = set(self.config.people.managers) | set(self.config.digest.managers)
-        return person.manager or person.id in managers
+    def is_manager(self, person: Person | str) -> bool:
+        return self.can(person, permissions.Can.MANAGE)
+
+    def can(self, person: Person | str, what: permissions.Can) -> bool:
+        """Every permission check reads bot/permissions.py: config, then chat's roles."""
+        return permissions.can(self.config, self.store, person, what)
 
 
 # The outbox ids the running command added (set by the entrance around one command), so

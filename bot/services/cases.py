@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import swarm_types
+from bot import permissions, swarm_types
 from bot.domain import (
     DEFAULT_SEVERITY,
     Case,
@@ -20,7 +20,7 @@ from bot.domain import (
 )
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, TicketLink
-from bot.services import helpdesk, lifecycle, messages, rooms
+from bot.services import followers, helpdesk, lifecycle, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 
@@ -30,6 +30,7 @@ class Opened:
     room_name: str
     failures: list[str] = field(default_factory=list)
     invited: list[str] = field(default_factory=list)  # auto-invited by the swarm type
+    followers: list[str] = field(default_factory=list)  # who follows it by the swarm type
     skills: list[str] = field(default_factory=list)  # the type's default skills
 
 
@@ -37,7 +38,7 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                     severity: int = DEFAULT_SEVERITY, customer: str = "",
                     delight: str | None = None, skills: list[str] | None = None,
                     ticket: Ticket | None = None, no_owner: str | None = None,
-                    swarm_type: str | None = None) -> Opened:
+                    swarm_type: str | None = None, confidential: bool = False) -> Opened:
     check_open(deps, ref)
     check_type(deps, swarm_type)
     store = deps.store
@@ -68,8 +69,12 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                 helpdesk=ticket.helpdesk, ticket_id=ticket.id, url=ticket.url,
                 requester=ticket.requester, organization=ticket.organization,
                 callback_url=ticket.callback_url), now)
+        if confidential or kind.confidential:
+            store.access.set_confidential(case_id, True)
+            store.timeline.append(case_id, now, "visibility", actor.id, "opened confidential")
         case = store.cases.by_id(case_id)
         assert case is not None
+        followed = followers.add_from_type(deps, case, kind.followers, actor.id)
         effects = Effects(deps, case)
         rooms.open_room(deps, case, skills or [], effects)
         if invited:
@@ -81,7 +86,7 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
     # The room is made after the commit (the outbox); its name is the one it will have
     # unless Slack has that name taken.
     return Opened(case=case, room_name=rooms.room_name(deps, case), failures=effects.failures,
-                  invited=invited, skills=list(kind.skills))
+                  invited=invited, skills=list(kind.skills), followers=followed)
 
 
 def check_type(deps: Deps, swarm_type: str | None) -> None:
@@ -145,11 +150,22 @@ def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
         effects.archive()
         helpdesk.write_back(deps, case, "resolved", effects, by=actor.id,
                             resolution=resolution.strip(), helped=contributors)
+        followers.closed(deps, case, "resolved", resolution.strip(), actor.id, effects)
     resolved = store.cases.by_id(case.id) or case
     return Resolved(case=resolved, contributors=contributors, failures=effects.failures)
 
 
 def list_cases(deps: Deps, actor: Person, which: str) -> list[Case]:
+    """The swarms `list` shows: a confidential one only to who may see it (issue 26)."""
+    return [c for c in _listed(deps, actor, which)
+            if permissions.may_see(deps.config, deps.store, actor, c)]
+
+
+def _listed(deps: Deps, actor: Person, which: str) -> list[Case]:
+    if which == "following":
+        found = [deps.store.cases.by_id(cid) for cid in deps.store.access.following(actor.id)]
+        return sorted((c for c in found if c is not None), key=lambda c: c.opened_at,
+                      reverse=True)
     if which == "mine":
         return deps.store.cases.recent(status=CaseStatus.OPEN, person=actor.id)
     if which == "all":

@@ -9,7 +9,7 @@ from datetime import timedelta
 from bot.domain import Friction, FrictionReview, Person, iso
 from bot.errors import CommandError, NotAllowed
 from bot.people import mention
-from bot.services import messages
+from bot.services import messages, visibility
 from bot.services.base import Deps, Effects
 
 TOP = 10
@@ -38,8 +38,8 @@ def top(deps: Deps, weeks: int, limit: int = TOP) -> list[Ranked]:
     for f in rows:
         by_process.setdefault(f.process, []).append(f)
     reviews = deps.store.journal.friction_reviews()
-    ranked = [Ranked(p, len(fs), len({f.by for f in fs}), fs[0], reviews.get(p))
-              for p, fs in by_process.items()]
+    ranked = [Ranked(p, len(fs), len({f.by for f in fs}), visibility.hide_friction(deps, fs[0]),
+                     reviews.get(p)) for p, fs in by_process.items()]
     # by_process keeps first-seen (newest-first) order, so a stable sort breaks ties by recency
     ranked.sort(key=lambda r: -r.reports)
     return ranked[:limit]

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from bot import wording
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
-from bot.services import helpdesk, knowledge, lifecycle, messages
+from bot.services import followers, helpdesk, knowledge, lifecycle, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.wording import sentence
 
@@ -117,6 +117,7 @@ def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
             f"owns {updated.ref}.", mentions=(actor.id, previous)), "tell the room")
         helpdesk.write_back(deps, updated, "handoff", effects, owner=actor.id,
                             previous=previous, briefing=pending.briefing)
+        followers.owner_changed(deps, updated, actor.id, previous, effects)
     return Accepted(case=updated, previous_owner=previous, failures=effects.failures)
 
 

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Decision, Person, Promise, iso
 from bot.errors import CommandError, NotFound
+from bot.services import followers
 from bot.services.base import Deps, mention, require_open, require_owner, require_participant
 
 
@@ -34,9 +35,11 @@ def mood(deps: Deps, actor: Person, case: Case, level: str, note_text: str | Non
     assert level in MOODS, "handlers validate the mood"
     store, now = deps.store, deps.now_iso()
     with store.transaction():
+        before = store.journal.last_mood(case.id)
         mid = store.journal.add_mood(case.id, level, note_text or None, actor.id, now)
         store.timeline.append(case.id, now, "mood", actor.id,
                               level + (f": {note_text}" if note_text else ""), mid)
+        followers.mood_recorded(deps, case, level, before.level if before else None, actor.id)
     return mid
 
 

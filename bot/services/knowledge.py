@@ -12,7 +12,7 @@ import re
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from bot import wording
+from bot import permissions, wording
 from bot.domain import Case, CaseStatus, Person, Role, TimelineEvent, parse_iso
 from bot.errors import CommandError
 from bot.people import mention
@@ -95,11 +95,14 @@ class Known:
         return f"{c.ref} ({when}{customer}): {what}{helped}"
 
 
-def _known(deps: Deps, ids: list[int]) -> list[Known]:
+def _known(deps: Deps, ids: list[int], viewer: Person | str | None = None) -> list[Known]:
+    """The cases, but a confidential one only for a viewer who may see it (issue 26): with no
+    viewer (a message posted in a room) never."""
     out = []
     for cid in ids:
         case = deps.store.cases.by_id(cid)
-        if case is None:
+        if case is None or (case.confidential and (viewer is None or not permissions.may_see(
+                deps.config, deps.store, viewer, case))):
             continue
         helpers = [p.person for p in deps.store.cases.participants(cid)
                    if p.role is Role.SPECIALIST and p.person != case.owner]
@@ -114,13 +117,13 @@ def case_text(deps: Deps, case: Case) -> str:
 
 
 def similar(deps: Deps, case: Case, platform: str | None = None,
-            limit: int = SIMILAR) -> list[Known]:
+            limit: int = SIMILAR, viewer: Person | str | None = None) -> list[Known]:
     """Resolved cases most like this one, best first, from the reader's platform (by default
     the case's own: the brief, the help request and the offer are read there)."""
     ids = deps.store.search.ranked(
         words_of(case_text(deps, case)), every_word=False, status=CaseStatus.RESOLVED,
-        platforms=[platform or case.platform], exclude=case.id, limit=limit)
-    return _known(deps, ids)
+        platforms=[platform or case.platform], exclude=case.id, limit=limit + 5)
+    return _known(deps, ids, viewer)[:limit]
 
 
 def similar_lines(deps: Deps, case: Case) -> list[str]:
@@ -144,7 +147,7 @@ STATUSES = {"open": CaseStatus.OPEN, "resolved": CaseStatus.RESOLVED, "all": Non
 
 def find(deps: Deps, platform: str | None, text: str, customer: str | None = None,
          skill: str | None = None, status: str = "all", page: int = 1,
-         per_page: int = FIND_PAGE) -> Found:
+         per_page: int = FIND_PAGE, viewer: Person | str | None = None) -> Found:
     """Cases with every word, best first; `platform` None searches every platform (the CLI)."""
     words = words_of(text)
     if not words:
@@ -156,7 +159,7 @@ def find(deps: Deps, platform: str | None, text: str, customer: str | None = Non
         platforms=[platform] if platform else [], customer=customer or None,
         skill=(skill or "").lower() or None, limit=per_page + 1, offset=(page - 1) * per_page)
     nearest = deps.store.search.suggestions(words) if not ids and page == 1 else {}
-    return Found(_known(deps, ids[:per_page]), page, more=len(ids) > per_page,
+    return Found(_known(deps, ids[:per_page], viewer), page, more=len(ids) > per_page,
                  nearest=nearest)
 
 

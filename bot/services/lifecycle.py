@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from bot.domain import Case, CaseStatus, HandoffState, Person, TimelineEvent
 from bot.domain import severity_label as sev
 from bot.errors import CommandError, NotAllowed, NotFound
-from bot.services import messages, rooms
+from bot.services import followers, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 
 # Entries people wrote, which they (or the owner) may correct or retract. What the bot
@@ -113,6 +113,7 @@ def cancel(deps: Deps, actor: Person, case: Case, reason: str,
             f"{case.ref} was cancelled by {mention(actor.id)}: {reason.strip()}."),
             "tell the room")
         effects.archive()
+        followers.closed(deps, case, "cancelled", reason.strip(), actor.id, effects)
     return Changed(store.cases.by_id(case.id) or case, effects.failures)
 
 

@@ -8,7 +8,7 @@ from bot import swarm_types
 from bot.domain import Case, Person, Role
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
-from bot.services import knowledge, messages
+from bot.services import knowledge, messages, visibility
 from bot.services.base import Deps, Effects, mention, require_open, require_participant
 
 
@@ -23,7 +23,9 @@ def normalise_skills(skills: list[str]) -> list[str]:
     return list(dict.fromkeys(s.strip(",;").lower() for s in skills if s.strip(",;")))
 
 
-def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
+def find_experts(deps: Deps, case: Case, skills: list[str],
+                 exclude: set[str] | None = None) -> Suggestion:
+    """`exclude`: people never to suggest (those asked already, issue 26's `ask`)."""
     store = deps.store
     # Everyone with one of the skills at once (a large directory has hundreds per skill),
     # with availability and load (kept per person: bot/store/expert_figures.py), then past
@@ -37,6 +39,8 @@ def find_experts(deps: Deps, case: Case, skills: list[str]) -> Suggestion:
         # This case is not other work: it is no load for whoever is in it already.
         load=load - (1 if pid in in_room else 0),
         past_help=helped.get(pid, 0)) for pid, (held, available, load) in have.items()]
+    if exclude:
+        candidates = [c for c in candidates if c.person not in exclude]
     return suggest(skills, candidates, in_room)
 
 
@@ -56,7 +60,8 @@ def need(deps: Deps, actor: Person, case: Case, skills: list[str],
         port = deps.port(case.platform)
         similar = knowledge.similar_lines(deps, store.cases.by_id(case.id) or case)
         request = messages.help_request(case, skills, tried, actor.id, suggestion,
-                                        deps.phrases, similar)
+                                        deps.phrases, similar) if not case.confidential else \
+            visibility.help_request(case, skills, actor.id, suggestion, deps.phrases)
         triage = swarm_types.type_for(deps.config.types, case.swarm_type,
                                       case.severity).triage_room or port.triage_room
         if triage:

@@ -31,6 +31,7 @@ from bot.ports import (
     DirectMessageFinder,
     MessageUpdater,
     PostFinder,
+    PrivateRooms,
     RoomsOpenWithPost,
 )
 from bot.replies import Reply
@@ -70,7 +71,9 @@ class NotYet(Exception):
 
 
 def room_name(deps: Deps, case: Case) -> str:
-    return room_name_for(case.ref, case.summary, prefix=deps.port(case.platform).room_prefix)
+    # A confidential case's room is named by its ref alone (issue 26).
+    return room_name_for(case.ref, "" if case.confidential else case.summary,
+                         prefix=deps.port(case.platform).room_prefix)
 
 
 def performer(item: OutboxItem) -> Performer:
@@ -114,7 +117,8 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
         # A port whose topic is a call of its own gets it as a row run beside the
         # invitation and the brief (rooms.open_room), not one more wait before them.
         topic = "" if item.payload.get("topic_apart") else messages.topic(case)
-        room = await port.create_room(name, topic)
+        room = await port.create_private_room(name, topic) if case.confidential and \
+            isinstance(port, PrivateRooms) else await port.create_room(name, topic)
     result = {"room_id": room.id, "room_name": room.name}
     if room.first_post:
         result["brief_id"] = room.first_post  # the brief opened the room (outbox records it)

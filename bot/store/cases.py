@@ -32,6 +32,7 @@ def _case(r: dict[str, Any]) -> Case:
         delight=r["delight"], resolution=r["resolution"], opened_at=r["opened_at"],
         resolved_at=r["resolved_at"], swarm_type=r["swarm_type"],
         customer_tz=r.get("customer_tz"), link=r.get("link"),
+        confidential=bool(r.get("confidential") or 0),
     )
 
 

@@ -33,11 +33,13 @@ _WINDOW_SQL = {
                 "WHERE requested_at >= ? AND requested_at < ?",
     "thanks": "SELECT t.at, t.from_id, t.to_id, t.what, c.ref FROM thanks t "
               "LEFT JOIN cases c ON c.id = t.case_id WHERE t.at >= ? AND t.at < ? "
-              "ORDER BY t.at, t.id",
+              "AND (c.confidential IS NULL OR c.confidential = 0) ORDER BY t.at, t.id",
     "promises": "SELECT made_at, due, kept_at FROM promises WHERE made_at >= ? AND made_at < ?",
     "touchpoints": "SELECT case_id, function FROM touchpoints WHERE at >= ? AND at < ?",
-    "frictions": "SELECT process, how FROM frictions WHERE at >= ? AND at < ? "
-                 "ORDER BY at DESC, id DESC",
+    # A confidential case's report is counted, its words (NULL here) never quoted.
+    "frictions": "SELECT f.process, CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE "
+                 "c.id = f.case_id AND c.confidential = 1) THEN NULL ELSE f.how END "
+                 "FROM frictions f WHERE f.at >= ? AND f.at < ? ORDER BY f.at DESC, f.id DESC",
     "decisions": "SELECT risk, outcome FROM decisions WHERE at >= ? AND at < ?",
     "lifecycle": "SELECT kind FROM timeline WHERE at >= ? AND at < ? "
                  "AND kind IN ('cancelled', 'reopened')",

@@ -15,6 +15,7 @@ from sqlite_utils.migrations import Migrations
 from bot.store import schema, schema_experts
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
+from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 
 migrations = Migrations("swarmbot")
@@ -135,6 +136,12 @@ def m021_inbox_failed(db: Database) -> None:
 def m023_case_customer_tz_link(db: Database) -> None:
     """Issue 25: `set customer_tz <zone>` and `set link <url>` for any case."""
     run_script(db, schema.CASE_CUSTOMER_TZ_LINK)
+
+
+@migrations()
+def m024_access(db: Database) -> None:
+    """Issue 26: roles granted in chat (with their history), followers, confidential cases."""
+    run_script(db, ACCESS)
 
 
 @migrations()

@@ -29,6 +29,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, statements
+from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
@@ -99,6 +100,7 @@ POSTGRES: dict[str, PgForm] = {
     "m020_timeline_lifecycle": portable(schema.TIMELINE_LIFECYCLE),
     "m021_inbox_failed": portable(schema.INBOX_FAILED),
     "m023_case_customer_tz_link": portable(schema.CASE_CUSTOMER_TZ_LINK),
+    "m024_access": portable(ACCESS),
     "m025_app_installations": portable(APP_INSTALLATIONS),
     # SQLite reads FTS5's vocabulary; PostgreSQL stores each case's tsvector (issue 28).
     "m026_search_vocab": PgForm(CASE_DOCS),

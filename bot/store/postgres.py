@@ -40,7 +40,9 @@ from bot.store.units import Repositories
 _PG_WINDOW_SQL = {**_WINDOW_SQL,
                   "thanks": "SELECT t.at, t.from_id, t.to_id, t.what, "
                             "(SELECT c.ref FROM cases c WHERE c.id = t.case_id) FROM thanks t "
-                            "WHERE t.at >= ? AND t.at < ? ORDER BY t.at, t.id"}
+                            "WHERE t.at >= ? AND t.at < ? AND NOT EXISTS (SELECT 1 FROM cases c "
+                            "WHERE c.id = t.case_id AND c.confidential = 1) "
+                            "ORDER BY t.at, t.id"}
 
 
 class PgDigestReads(BaseQueries):

@@ -5,6 +5,7 @@ retention's string search and compaction, search)."""
 
 from __future__ import annotations
 
+from bot.store.access import SqlAccess
 from bot.store.base import SqlDb
 from bot.store.cases import SqlCases
 from bot.store.digest_kept import SqlDigestKept
@@ -12,6 +13,7 @@ from bot.store.drafts import SqlDrafts
 from bot.store.helpdesk import SqlHelpdesk
 from bot.store.installations import SqlInstallations
 from bot.store.interfaces import (
+    Access,
     Cases,
     DigestKept,
     DigestReads,
@@ -57,6 +59,7 @@ class Repositories:
     search: Search
     nudges: Nudges
     installations: Installations
+    access: Access
     drafts: Drafts
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
@@ -79,4 +82,5 @@ class Repositories:
         self.search = search
         self.nudges = SqlNudges(db)
         self.installations = SqlInstallations(db)
+        self.access = SqlAccess(db)
         self.drafts = SqlDrafts(db)

@@ -209,3 +209,17 @@ async def test_send_customer_data_true_sends_the_text_as_it_is(
     [sent] = fake.requests
     assert "Acme Corp" in sent.text and "ann.smith@acme.example" in sent.text
     assert "[CUSTOMER]" not in sent.text
+
+
+async def test_a_confidential_case_is_never_sent_its_drafts_come_from_the_timeline(
+        assisted: Entrance, fake: FakeOpenAI) -> None:
+    room = await _case(assisted)
+    say = Say(assisted)
+    await say("alice", "set visibility private", room)
+    assert assisted.deps.store.cases.by_ref("ZD-4711").confidential  # type: ignore[union-attr]
+    [draft] = await say.replies("alice", "handoff @bob draft", room)
+    assert draft.private and "by the assistant" not in (draft.title or "")
+    assert "frustrated" in draft.text  # the timeline's own draft: the last mood
+    caught = await say("bob", "catchup", room)
+    assert "Summary by the assistant" not in caught
+    assert fake.requests == []  # nothing at all left for the assistant

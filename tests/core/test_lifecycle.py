@@ -269,8 +269,8 @@ def test_type_problems_are_one_line_each() -> None:
                               "triage_room": 7}, "Bad Name": {}}) == [
         "[types.sev1] connect_within = 'soon' is not a duration (like \"15m\", \"2h\", \"1d\")",
         "[types.sev1] invite must be a list of strings",
-        "unknown key [types.sev1] colour (known: answer_within, connect_within, invite, "
-        "skills, triage_room, update_every)",
+        "unknown key [types.sev1] colour (known: answer_within, confidential, connect_within, "
+        "followers, invite, skills, triage_room, update_every)",
         "[types.sev1] triage_room must be a room name or id (a string)",
         "[types.Bad Name]: a type name is lowercase letters, digits, - or _"]
 

@@ -26,7 +26,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m014_case_lifecycle", "m015_case_search", "m016_case_redaction",
                        "m017_helpdesk", "m018_digest_kept",
                        "m020_timeline_lifecycle", "m021_inbox_failed",
-                       "m023_case_customer_tz_link", "m025_app_installations",
+                       "m023_case_customer_tz_link", "m024_access",
+                       "m025_app_installations",
                        "m026_expert_figures", "m026_nudge_due", "m026_search_vocab",
                        "m027_drafts"]
     again.close()

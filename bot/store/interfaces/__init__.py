@@ -17,9 +17,11 @@ import Cases`):
 - reliability.py: Inbox, Outbox, SentMarks, Nudges (deliveries and once-only sends)
 - digest.py: DigestReads, DigestKept; search.py: Search; retention.py: Retention
 - helpdesk.py: Helpdesk; platform_refs.py: PlatformRefs; installations.py: Installations
+- access.py: Access (roles granted in chat, followers, confidential cases)
 - unit.py: Store, the unit of work holding them; base.py: Row, SchemaError
 """
 
+from bot.store.interfaces.access import Access
 from bot.store.interfaces.base import Row, SchemaError
 from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import WINDOW_READS, DigestKept, DigestReads, KeptDigest
@@ -41,7 +43,7 @@ from bot.store.interfaces.search import Search
 from bot.store.interfaces.timeline import Timeline
 from bot.store.interfaces.unit import Store
 
-__all__ = ["WINDOW_READS", "Cases", "DigestKept", "DigestReads", "Helpdesk", "Inbox", "InboxItem",
-           "Installations",
-           "Journal", "KeptDigest", "Nudges", "Outbox", "OutboxItem", "People", "PlatformRefs",
-           "Retention", "Row", "SchemaError", "Search", "SentMarks", "Store", "Timeline"]
+__all__ = ["WINDOW_READS", "Access", "Cases", "DigestKept", "DigestReads", "Helpdesk", "Inbox",
+           "InboxItem", "Installations", "Journal", "KeptDigest", "Nudges", "Outbox",
+           "OutboxItem", "People", "PlatformRefs", "Retention", "Row", "SchemaError", "Search",
+           "SentMarks", "Store", "Timeline"]

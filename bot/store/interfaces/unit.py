@@ -5,6 +5,7 @@ from __future__ import annotations
 from contextlib import AbstractContextManager
 from typing import Protocol
 
+from bot.store.interfaces.access import Access
 from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import DigestKept, DigestReads
 from bot.store.interfaces.drafts import Drafts
@@ -37,6 +38,7 @@ class Store(Protocol):
     search: Search
     nudges: Nudges
     installations: Installations
+    access: Access
     drafts: Drafts
 
     @property
