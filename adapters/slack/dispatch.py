@@ -170,5 +170,7 @@ class Dispatcher:
         return self._tz[user]
 
     async def publish_home(self, user: str) -> None:
-        view = home_view(user, self.entrance.cases_for(user), self.slash)
+        # The store is read on a unit thread, never on the event loop.
+        cases = await self.entrance.in_thread(self.entrance.cases_for, user)
+        view = home_view(user, cases, self.slash)
         await self.client.views_publish(user_id=user, view=view)
