@@ -3,7 +3,7 @@ marks that make a send happen once (scheduled sends, nudges)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,6 +24,10 @@ class Inbox(Protocol):
     def put(self, key: str, source: str, payload: str, at: str, done: bool = False) -> bool:
         """False when the key was seen before: a redelivery, to be done nothing with.
         `done`: recorded done at once (a read: seen, never run again)."""
+    def put_many(self, rows: Sequence[tuple[str, str, str, bool]], at: str) -> list[bool]:
+        """`put` of each (key, source, payload, done), in one statement that commits on
+        its own outside a transaction (at most 500 rows); a key twice is fresh the first
+        time only."""
     def done(self, key: str, at: str) -> None: ...
     def take(self, key: str, at: str) -> bool:
         """Mark a delivery done inside the transaction that runs it, before running it:
