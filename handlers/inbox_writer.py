@@ -15,11 +15,12 @@ from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 
 from bot.services.base import Deps
-from bot.store.reliability import PER_INSERT
 from handlers.unit_of_work import StoreUnavailable, retried
 
 log = logging.getLogger("swarmbot")
 Row = tuple[str, str, str, bool]  # key, source, payload, recorded done
+# Rows per statement at most (the store's `inbox.put_many` takes up to 500).
+PER_INSERT = 500
 
 
 class InboxWriter:
