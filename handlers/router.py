@@ -90,7 +90,10 @@ class Router:
         command = self.lookup[name]
         try:
             args = Args.parse(rest, command.options)
-            ctx = self._ctx(inv, command, self._case_from_words(command, args, inv))
+            # A command that writes reads its case locked, in one statement (see _ctx).
+            locks = not command.reads_only
+            ctx = self._ctx(inv, command, self._case_from_words(command, args, inv, locks),
+                            locked=locks)
             if command.bare_opens_form and command.form and not args.text and not args.options \
                     and (ctx.case is not None or command.case == "none"):
                 return Result(command.name, form=command.form.build(ctx))
@@ -160,14 +163,15 @@ class Router:
         def run() -> Result:
             command = self.commands[name]
             case = None
+            locks = not command.reads_only
             if command.case != "none" and ref is not None:
-                case = self.deps.store.cases.by_ref(ref)
+                case = self.deps.store.cases.by_ref(ref, lock=locks)
                 if case is None:
                     raise CommandError(f"No case {ref[:40]}.")
             if case is None and command.case == "required":
                 raise CommandError(f"{self.phrases.command(name)} needs a case.")
             try:
-                ctx = self._ctx(inv, command, case)
+                ctx = self._ctx(inv, command, case, locked=locks)
                 return Result(name, command.run(ctx, typed))
             except CommandError as err:
                 err.command = name
@@ -222,13 +226,13 @@ class Router:
         if command is None or command.form is None:
             raise CommandError("This form is not one swarmbot knows any more: "
                                f"type {self.phrases.command('help')} for the commands.")
-        case = None
+        case, locks = None, not command.reads_only
         if command.case != "none":
             ref = context.get("ref", "")
-            case = self.deps.store.cases.by_ref(ref) if ref else None
+            case = self.deps.store.cases.by_ref(ref, lock=locks) if ref else None
             if case is None:
                 raise CommandError(f"This form was for a case that no longer exists ({ref[:40]}).")
-        ctx = self._ctx(inv, command, case)
+        ctx = self._ctx(inv, command, case, locked=locks)
         clean = {k: clean_text(str(v)).strip() for k, v in values.items()}
         # Which draft the form held (handlers/drafts.py): the read says if it was edited.
         clean.update({f"_{k}": v for k, v in context.items() if k.startswith("draft")})
@@ -276,10 +280,11 @@ class Router:
             return Result(replies=[Reply.error(err.message)])
 
     def _ctx(self, inv: Invocation, command: Command, case: Case | None,
-             writes: bool = True) -> Ctx:
+             writes: bool = True, locked: bool = False) -> Ctx:
         """`writes` False: outside a unit of work (parsing before a prepare step): nothing
-        is locked or written; a person not known yet is who the platform says."""
-        if case is not None and not command.reads_only and writes:
+        is locked or written; a person not known yet is who the platform says. `locked`:
+        the case was read under its lock already (`by_ref(lock=True)`)."""
+        if case is not None and not command.reads_only and writes and not locked:
             # Commands on one case take turns (across replicas too); read again under the
             # lock, as the command before it in line left it.
             case = self.deps.store.cases.lock(case.id) or case
@@ -306,13 +311,15 @@ class Router:
             return second.lower(), f"{head} {tail}".strip()
         return None
 
-    def _case_from_words(self, command: Command, args: Args, inv: Invocation) -> Case | None:
+    def _case_from_words(self, command: Command, args: Args, inv: Invocation,
+                         lock: bool = False) -> Case | None:
+        """The case the words (or the room) name; `lock`: read under its lock."""
         if command.case == "none":
             return None
         store = self.deps.store
         first = args.peek()
         if first and CASE_REF.match(first):
-            case = store.cases.by_ref(first)
+            case = store.cases.by_ref(first, lock=lock)
             if case is not None:
                 args.take()
                 return case
@@ -324,7 +331,7 @@ class Router:
         takes_no_text = not command.usage or command.usage.startswith("[")
         if looks_like_ref and takes_no_text:
             raise CommandError(no_case)
-        in_room = store.cases.by_room(inv.room_id) if inv.room_id else None
+        in_room = store.cases.by_room(inv.room_id, lock=lock) if inv.room_id else None
         if in_room is not None and in_room.lives_on(inv.platform):
             return in_room
         if command.case == "optional":

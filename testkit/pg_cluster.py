@@ -68,6 +68,14 @@ class Cluster:
         stop = [*run_as, str(bindir / "pg_ctl"), "-D", data, "-m", "immediate", "-w", "stop"]
         return cls(f"postgresql://swarmbot@127.0.0.1:{port}/postgres", stop, folder, pg_ctl)
 
+    def server_pid(self) -> int | None:
+        """The postmaster's process id (its backends are its children), for a cluster
+        started here; None for a server of your own."""
+        pid_file = Path(self._folder or "", "data", "postmaster.pid")
+        if self._folder is None or not pid_file.exists():
+            return None
+        return int(pid_file.read_text(encoding="utf-8").split()[0])
+
     def pause(self) -> None:
         """Stop the server (`pg_ctl stop -m fast`: sessions are ended, connections refused)
         until `resume()`: a database outage. Only a cluster this process started can; never

@@ -192,6 +192,8 @@ class Dispatcher:
         return self._tz[user]
 
     async def publish_home(self, user: str) -> None:
-        view = home_view(user, self.entrance.cases_for(user), self.slash,
-                         self.entrance.followed_by(user))
+        # The store is read on a unit thread, never on the event loop.
+        cases, followed = await self.entrance.in_thread(
+            lambda: (self.entrance.cases_for(user), self.entrance.followed_by(user)))
+        view = home_view(user, cases, self.slash, followed)
         await self.client.views_publish(user_id=user, view=view)

@@ -101,7 +101,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
         self.work = work
 
     async def on_turn(self, turn_context: TurnContext) -> None:
-        self.directory.learn(turn_context.activity)
+        await self.directory.learn(turn_context.activity)
         await super().on_turn(turn_context)
 
     def _delivery(self, activity: Activity, what: Any, key: str | None) -> Delivery:
@@ -124,8 +124,10 @@ class SwarmTeamsBot(TeamsActivityHandler):
     async def _post_public(self, turn_context: TurnContext, replies: list[Reply]) -> None:
         for reply in replies:
             if not reply.private:
-                await self._reply_to(turn_context.activity,
-                                     card_activity(reply, self.directory.name))
+                await self._reply_to(turn_context.activity, await self._card(reply))
+
+    async def _card(self, reply: Reply) -> dict[str, Any]:
+        return await self.directory.rendered(lambda names: card_activity(reply, names))
 
     def _form_reply(self, form: Form) -> Reply:
         """A form in a chat message (Teams opens task modules only from a button)."""
@@ -163,7 +165,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
         replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         for reply in replies:
             try:
-                await self._reply_to(incoming, card_activity(reply, self.directory.name))
+                await self._reply_to(incoming, await self._card(reply))
             except PortError as err:  # told to the log: Teams refused or was unreachable
                 log.warning("Teams: could not answer %s: %s", delivery.key, err)
 
@@ -241,7 +243,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
         await self._post_public(turn_context, replies)
         return AdaptiveCardInvokeResponse(
             status_code=200, type=cards.CARD_CONTENT_TYPE,
-            value=cards.replies_card(replies, self.directory.name))
+            value=await self.directory.rendered(lambda n: cards.replies_card(replies, n)))
 
     # -- task modules -------------------------------------------------------------------
 
@@ -258,7 +260,8 @@ class SwarmTeamsBot(TeamsActivityHandler):
         data = task_module_request.data if isinstance(task_module_request.data, dict) else {}
         command = str(data.get("command") or "").strip()
         delivery = self._delivery(turn_context.activity, Pressed(command), None)
-        # Built on a store thread: the draft it opens with reads the timeline.
+        # Built on a store thread (never the event loop): it reads the case, and the draft it
+        # opens with the timeline.
         form = await self.entrance.in_thread(self.entrance.form, delivery)
         if form is None:
             return TaskModuleResponse(task=TaskModuleMessageResponse(
@@ -281,8 +284,9 @@ class SwarmTeamsBot(TeamsActivityHandler):
         await self._post_public(turn_context, replies)
         if all(cards.is_simple(r) for r in replies):
             return TaskModuleResponse(task=TaskModuleMessageResponse(
-                value=" ".join(cards.plain(r.text, self.directory.name) for r in replies)))
+                value=await self.directory.rendered(
+                    lambda n: " ".join(cards.plain(r.text, n) for r in replies))))
+        card = await self.directory.rendered(lambda n: cards.replies_card(replies, n))
         return TaskModuleResponse(task=TaskModuleContinueResponse(value=TaskModuleTaskInfo(
             title="swarmbot", height="medium", width="medium",
-            card=Attachment(content_type=cards.CARD_CONTENT_TYPE,
-                            content=cards.replies_card(replies, self.directory.name)))))
+            card=Attachment(content_type=cards.CARD_CONTENT_TYPE, content=card))))

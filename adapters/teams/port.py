@@ -68,20 +68,25 @@ class TeamsChatPort:
         self._closed: set[str] = set()
         self.roster = Roster(config, connector, directory, graph)
 
-    def _bot(self) -> dict[str, str]:
-        bot = self.directory.bot_account()
+    async def _bot(self) -> dict[str, str]:
+        bot = await self.directory.bot_account()
         if bot is None:
             raise PortError("reach Teams", "the bot's Teams account is not known yet: send it "
                             "a message in Teams and try again")
         return {"id": bot["id"], "name": bot["name"]} if bot.get("name") else {"id": bot["id"]}
 
-    def _tenant(self) -> dict[str, Any]:
-        tenant = self.directory.tenant()
+    async def _tenant(self) -> dict[str, Any]:
+        tenant = await self.directory.tenant()
         return {"tenant": {"id": tenant}} if tenant else {}
 
     async def _send(self, action: str, conversation_id: str, activity: dict[str, Any]) -> str:
-        return await self.connector.send(action, self.directory.service_url(conversation_id),
+        return await self.connector.send(action,
+                                         await self.directory.service_url(conversation_id),
                                          conversation_id, activity)
+
+    async def _card(self, reply: Reply) -> dict[str, Any]:
+        """The reply as a Teams message, names looked up off the event loop."""
+        return await self.directory.rendered(lambda names: card_activity(reply, names))
 
     def _header(self, name: str, topic: str) -> Reply:
         return Reply(title=f"Swarm room {name}", text=topic, private=False)
@@ -98,8 +103,7 @@ class TeamsChatPort:
         """A thread in the swarm channel whose root post is `post` (the case brief)."""
         if self.graph is not None:
             raise PortError("create the swarm thread", "swarm rooms are Graph channels here")
-        return await self._create_thread(name, card_activity(post, self.directory.name),
-                                         opened_by_post=True)
+        return await self._create_thread(name, await self._card(post), opened_by_post=True)
 
     async def create_room(self, name: str, topic: str) -> Room:
         if self.graph is not None:
@@ -107,23 +111,24 @@ class TeamsChatPort:
             # post, so the brief is its first post, one call after the channel exists.
             channel = await self.graph.create_channel(self.config.swarm_team_id, name, topic)
             room = Room(channel.id, channel.name)
-            self.directory.remember(room.id, self.directory.service_url(room.id), room.name)
+            await self.directory.remember(room.id, await self.directory.service_url(room.id),
+                                          room.name)
             self._rooms[room.name] = room
             return room
-        return await self._create_thread(
-            name, card_activity(self._header(name, topic), self.directory.name))
+        return await self._create_thread(name, await self._card(self._header(name, topic)))
 
     async def _create_thread(self, name: str, activity: dict[str, Any],
                              opened_by_post: bool = False) -> Room:
         channel_id = self.config.swarm_channel_id
         if not channel_id:
             raise PortError("create the swarm thread", "[teams] swarm_channel_id is not set")
-        service_url = self.directory.service_url(channel_id)
-        params = {"isGroup": True, "bot": self._bot(),
-                  "channelData": {"channel": {"id": channel_id}, **self._tenant()},
+        service_url = await self.directory.service_url(channel_id)
+        params = {"isGroup": True, "bot": await self._bot(),
+                  "channelData": {"channel": {"id": channel_id}, **await self._tenant()},
                   "activity": activity}
-        if self.directory.tenant():
-            params["tenantId"] = self.directory.tenant()
+        tenant = await self.directory.tenant()
+        if tenant:
+            params["tenantId"] = tenant
         result = await self.connector.create_conversation("create the swarm thread",
                                                           service_url, params)
         thread = str(result.get("id") or "")
@@ -133,7 +138,8 @@ class TeamsChatPort:
         # make reconciliation open a second thread (find_room finds this one), nor post a
         # second brief into it (its root post is the brief: first_post says so).
         first_post = _root_id(room_id) if opened_by_post else None
-        self.directory.remember(room_id, service_url, room_name=name, first_post=first_post)
+        await self.directory.remember(room_id, service_url, room_name=name,
+                                      first_post=first_post)
         room = Room(room_id, name, first_post)
         self._rooms[name] = room
         return room
@@ -143,9 +149,9 @@ class TeamsChatPort:
             return self._rooms[name]
         # A thread cannot be looked up by name through the Bot Connector: the store knows
         # the rooms made before a restart (their reference, or their case's room).
-        recorded = self.directory.room_by_name(name)
+        recorded = await self.directory.room_by_name(name)
         if recorded is not None:
-            return Room(recorded, name, self.directory.first_post(recorded))
+            return Room(recorded, name, await self.directory.first_post(recorded))
         if self.graph is not None:
             found = await self.graph.find_channel(self.config.swarm_team_id, name)
             return Room(found.id, found.name) if found else None
@@ -155,37 +161,38 @@ class TeamsChatPort:
         """Threads (and standard channels) have no membership of their own: @mention."""
         if not user_ids:
             return
-        text, entities = cards.mention_entities(user_ids, self.directory.name)
+        text, entities = await self.directory.rendered(
+            lambda names: cards.mention_entities(user_ids, names))
         await self._send("mention the people in the swarm thread", room_id, {
             "type": "message", "entities": entities,
             "text": f"{text}: you're in this swarm. The brief is at the top of the thread; "
                     "`catchup` tells you what happened so far."})
 
     async def post(self, room_id: str, reply: Reply) -> str:
-        return await self._send("post in Teams", room_id,
-                                card_activity(reply, self.directory.name))
+        return await self._send("post in Teams", room_id, await self._card(reply))
 
     async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
         """The living case brief (bot.ports.MessageUpdater): an activity update in place."""
-        await self.connector.update("update the brief", self.directory.service_url(room_id),
-                                    room_id, message_id,
-                                    card_activity(reply, self.directory.name))
+        await self.connector.update("update the brief",
+                                    await self.directory.service_url(room_id),
+                                    room_id, message_id, await self._card(reply))
 
     async def direct_message(self, user_id: str, reply: Reply) -> None:
-        conversation_id = self.directory.direct_conversation(user_id)
-        service_url = self.directory.service_url(conversation_id or user_id)
+        conversation_id = await self.directory.direct_conversation(user_id)
+        service_url = await self.directory.service_url(conversation_id or user_id)
         if conversation_id is None:
-            params: dict[str, Any] = {"isGroup": False, "bot": self._bot(),
+            params: dict[str, Any] = {"isGroup": False, "bot": await self._bot(),
                                       "members": [{"id": user_id}]}
-            if self.directory.tenant():
-                params.update(tenantId=self.directory.tenant(), channelData=self._tenant())
+            tenant = await self.directory.tenant()
+            if tenant:
+                params.update(tenantId=tenant, channelData=await self._tenant())
             result = await self.connector.create_conversation("open a chat with them",
                                                               service_url, params)
             conversation_id = str(result.get("id"))
-            self.directory.remember(conversation_id, service_url)
-            self.directory.remember_direct(user_id, conversation_id)
+            await self.directory.remember(conversation_id, service_url)
+            await self.directory.remember_direct(user_id, conversation_id)
         await self.connector.send("send them a direct message", service_url, conversation_id,
-                                  card_activity(reply, self.directory.name))
+                                  await self._card(reply))
 
     # -- people by email (bot.helpdesk.ChatDirectory: a ticket's assignee) -----------------
 
@@ -207,10 +214,10 @@ class TeamsChatPort:
             await self.graph.archive_channel(self.config.swarm_team_id, room_id)
             return
         # A thread cannot be archived: say it is closed, and stop using it.
-        await self._send("close the swarm thread", room_id, card_activity(Reply(
+        await self._send("close the swarm thread", room_id, await self._card(Reply(
             title="Resolved: this swarm is closed",
             text="The case is resolved; thank you all. Further messages here are not tracked.",
-            tone=Tone.SUCCESS, private=False), self.directory.name))
+            tone=Tone.SUCCESS, private=False)))
         self._closed.add(room_id)
 
     async def set_topic(self, room_id: str, topic: str) -> None:
@@ -220,16 +227,16 @@ class TeamsChatPort:
         root = _root_id(room_id)
         if root is None:
             return  # not a thread we opened: nothing carries a topic
-        if self.directory.first_post(room_id) == root:
+        if await self.directory.first_post(room_id) == root:
             return  # the root post is the brief, which shows the topic and is kept current
         name = next((r.name for r in self._rooms.values() if r.id == room_id), None) or \
-            self.directory.room_name(room_id) or ""
-        activity = card_activity(Reply(title=f"Swarm room {name}".strip(), text=topic,
-                                       fields=(Field("Updated", "topic changed"),)),
-                                 self.directory.name)
+            await self.directory.room_name(room_id) or ""
+        activity = await self._card(Reply(title=f"Swarm room {name}".strip(), text=topic,
+                                          fields=(Field("Updated", "topic changed"),)))
         activity["id"] = root
         await self.connector.update("update the thread's topic",
-                                    self.directory.service_url(room_id), room_id, root, activity)
+                                    await self.directory.service_url(room_id), room_id, root,
+                                    activity)
 
     def is_closed(self, room_id: str) -> bool:
         return room_id in self._closed

@@ -52,7 +52,8 @@ class Roster:
         team = team_conversation(self.config)
         if not wanted or not team:
             return None
-        members = await self.connector.members(ACTION, self.directory.service_url(team), team)
+        members = await self.connector.members(ACTION, await self.directory.service_url(team),
+                                              team)
         found = next((m for m in members if wanted in _emails(m)), None)
         if found is None and self.graph is not None:
             user = await self.graph.find_user(email.strip())
@@ -68,7 +69,7 @@ class Roster:
         team = team_conversation(self.config)
         if not team:
             return None
-        member = await self.connector.member(ACTION, self.directory.service_url(team), team,
+        member = await self.connector.member(ACTION, await self.directory.service_url(team), team,
                                              user_id)
         if member is None:
             return None

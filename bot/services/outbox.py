@@ -71,9 +71,9 @@ async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None =
     is someone else. Calls that do not depend on each other run concurrently (see _waves):
     after a room is made, its invitation, topic and brief go out together."""
     gave_up: list[GaveUp] = []
-    due = await asyncio.to_thread(deps.store.outbox.due, deps.now_iso(), limit)
+    due = await asyncio.to_thread(deps.store.outbox.due, deps.now_iso(), limit, quiet)
     by_case: dict[int | None, list[OutboxItem]] = {}
-    for item in (due if quiet is None else [i for i in due if i.id in quiet]):
+    for item in due:
         by_case.setdefault(item.case_id, []).append(item)
     loop = asyncio.get_running_loop()
     slots = _process_slots.setdefault(loop, asyncio.Semaphore(PER_PROCESS))
@@ -137,10 +137,14 @@ def _claim_all(deps: Deps, items: list[OutboxItem]) -> dict[int, Claimed | None]
     row of its case)."""
     lease = iso(deps.now() + timedelta(seconds=deps.config.outbox.lease))
     claimed: dict[int, Claimed | None] = {}
+    cases: dict[int, Case | None] = {}  # a wave's rows are one case's: read it once
     for item in items:
-        if deps.store.outbox.claim(item.id, deps.now_iso(), lease, _BARRIERS):
-            item = deps.store.outbox.get(item.id) or item  # with the try counted
-            case = deps.store.cases.by_id(item.case_id) if item.case_id is not None else None
+        taken = deps.store.outbox.take(item.id, deps.now_iso(), lease, _BARRIERS)
+        if taken is not None:
+            item = taken  # with the try counted
+            if item.case_id is not None and item.case_id not in cases:
+                cases[item.case_id] = deps.store.cases.by_id(item.case_id)
+            case = cases[item.case_id] if item.case_id is not None else None
             try:
                 ready: Any = performer(item).read(deps, item, case)
             except Exception as err:  # NotYet, PortError, a bug: told when it is tried
@@ -180,7 +184,10 @@ async def _attempt(deps: Deps, item: OutboxItem, case: Case | None, ready: Any
                                        PortError(item.kind,
                                                  f"unexpected error (error id {error_id})",
                                                  transient=True))
-    await asyncio.to_thread(_in_transaction, deps, _done, deps, item, case, result)
+    if performer(item).records:
+        await asyncio.to_thread(_in_transaction, deps, _done, deps, item, case, result)
+    else:  # the done mark alone: one statement, committed on its own
+        await asyncio.to_thread(deps.store.outbox.finish, item.id, result, deps.now_iso())
     return None
 
 

@@ -61,6 +61,11 @@ class Performer:
     read: Callable[[Deps, OutboxItem, Case | None], Any] = _nothing
     record: Callable[[Deps, OutboxItem, Case | None, Result], None] = _nothing
 
+    @property
+    def records(self) -> bool:
+        """Whether `record` writes anything (else the row's done mark is all there is)."""
+        return self.record is not _nothing
+
 
 class NotYet(Exception):
     """The call cannot be made yet (its room is not there): try later, not counted."""

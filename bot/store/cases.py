@@ -71,17 +71,21 @@ class SqlCases(BaseQueries):
         commands on one case take turns, others run side by side. PostgreSQL locks the row
         (a second replica's command on the case waits here); SQLite's writers take turns
         at BEGIN IMMEDIATE already."""
-        if isinstance(self.db, Database):
-            return self.by_id(case_id)
-        r = self._one("SELECT * FROM cases WHERE id = ? FOR UPDATE", (case_id,))
+        r = self._one("SELECT * FROM cases WHERE id = ?" + self._for_update(True), (case_id,))
         return _case(r) if r else None
 
-    def by_ref(self, ref: str) -> Case | None:
-        r = self._one("SELECT * FROM cases WHERE lower(ref) = lower(?)", (ref,))
+    def _for_update(self, lock: bool) -> str:
+        return " FOR UPDATE" if lock and not isinstance(self.db, Database) else ""
+
+    def by_ref(self, ref: str, lock: bool = False) -> Case | None:
+        # `lock`: the read and the lock in one round trip (a command's case, on PostgreSQL).
+        r = self._one("SELECT * FROM cases WHERE lower(ref) = lower(?)" + self._for_update(lock),
+                      (ref,))
         return _case(r) if r else None
 
-    def by_room(self, room_id: str) -> Case | None:
-        r = self._one("SELECT * FROM cases WHERE room_id = ? ORDER BY id DESC", (room_id,))
+    def by_room(self, room_id: str, lock: bool = False) -> Case | None:
+        r = self._one("SELECT * FROM cases WHERE room_id = ? ORDER BY id DESC LIMIT 1"
+                      + self._for_update(lock), (room_id,))
         return _case(r) if r else None
 
     def room_id_by_name(self, platform: str, room_name: str) -> str | None:

@@ -35,13 +35,23 @@ class SqlOutbox(BaseQueries):
         row = self._one("SELECT * FROM outbox WHERE id = ?", (item_id,))
         return _item(row) if row else None
 
-    def due(self, now: str, limit: int = 50) -> list[OutboxItem]:
+    def due(self, now: str, limit: int = 50, among: Collection[int] | None = None
+            ) -> list[OutboxItem]:
+        # `among`: the rows a command just added, read alone (not every due row to pick
+        # them out of: under load that is up to `limit` rows per command).
+        ids = f" AND id IN ({', '.join('?' * len(among))})" if among is not None else ""
+        if among is not None and not among:
+            return []
         return [_item(r) for r in self._all(
-            "SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ? ORDER BY id LIMIT ?",
-            (now, limit))]
+            f"SELECT * FROM outbox WHERE state = 'pending' AND next_at <= ?{ids} "
+            "ORDER BY id LIMIT ?", (now, *(among or ()), limit))]
 
     def claim(self, item_id: int, now: str, until: str,
               barriers: Collection[str] = ()) -> bool:
+        return self.take(item_id, now, until, barriers) is not None
+
+    def take(self, item_id: int, now: str, until: str,
+             barriers: Collection[str] = ()) -> OutboxItem | None:
         # Each claim counts as a try: a worker killed mid-call has tried once already, and
         # the next one then looks before it acts again (a room by name, a post by its text).
         # A barrier (making or archiving the room) waits for its case's earlier rows, and
@@ -49,13 +59,13 @@ class SqlOutbox(BaseQueries):
         # worker may be doing those earlier rows right now (the resolution is posted before
         # the room is archived, whichever replicas do the two).
         kinds = ", ".join("?" * len(barriers)) or "NULL"
-        cur = self.db.execute(
+        rows = self._all(
             "UPDATE outbox SET next_at = ?, tries = tries + 1, updated_at = ? WHERE id = ? "
             "AND state = 'pending' AND next_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e "
             "WHERE e.case_id = outbox.case_id AND e.id < outbox.id AND e.state = 'pending' "
-            f"AND (outbox.kind IN ({kinds}) OR e.kind IN ({kinds})))",
+            f"AND (outbox.kind IN ({kinds}) OR e.kind IN ({kinds}))) RETURNING *",
             (until, now, item_id, now, *barriers, *barriers))
-        return cur.rowcount == 1
+        return _item(rows[0]) if rows else None
 
     def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None:
         self.db.execute("UPDATE outbox SET state = 'done', result = ?, updated_at = ? "

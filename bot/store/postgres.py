@@ -33,6 +33,7 @@ from bot.store.outbox import SqlOutbox
 from bot.store.pg_db import PgDb, is_retryable, is_unavailable
 from bot.store.pg_search import PgSearch
 from bot.store.retention import SqlRetention
+from bot.store.timeline import SqlTimeline
 from bot.store.units import Repositories
 
 # The week's thanks with their case's ref, one index seek per thanks row: PostgreSQL's
@@ -85,6 +86,21 @@ class PgOutbox(SqlOutbox):
         return 0
 
 
+class PgTimeline(SqlTimeline):
+    def append(self, case_id: int | None, at: str, kind: str, by: str | None, text: str,
+               ref_id: int | None = None) -> int:
+        """SqlTimeline.append's two statements (the event, and the kept digests it makes
+        stale dropped) in one round trip: a data-modifying WITH runs once, whole."""
+        row = self.db.execute(
+            "WITH stale AS (DELETE FROM digest_kept WHERE lo <= ? AND "
+            "hi > COALESCE((SELECT opened_at FROM cases WHERE id = ?), ?)) "
+            "INSERT INTO timeline (case_id, at, kind, by_id, text, ref_id) "
+            "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+            (at, case_id, at, case_id, at, kind, by, text, ref_id)).fetchone()
+        assert row is not None, "INSERT ... RETURNING id returns the row"
+        return int(row["id"])
+
+
 class PgRetention(SqlRetention):
     CONTAINS = "strpos({hay}, ?) > 0"
 
@@ -117,6 +133,7 @@ class PgStore(Repositories):
         self._attach(db, digest=PgDigestReads(db), retention=PgRetention(db),
                      search=PgSearch(db))
         self.outbox = PgOutbox(db)
+        self.timeline = PgTimeline(db)
 
     @property
     def path(self) -> str:

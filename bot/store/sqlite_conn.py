@@ -52,6 +52,22 @@ def connect(path: str, read_only: bool = False) -> sqlite3.Connection:
     return conn
 
 
+class Fetched:
+    """A write's RETURNING rows, read before its turn at the writer ended."""
+
+    def __init__(self, rows: list[sqlite3.Row], rowcount: int) -> None:
+        self._rows, self.rowcount = rows, rowcount
+
+    def fetchone(self) -> sqlite3.Row | None:
+        return self._rows[0] if self._rows else None
+
+    def fetchall(self) -> list[sqlite3.Row]:
+        return self._rows
+
+    def __iter__(self) -> Iterator[sqlite3.Row]:
+        return iter(self._rows)
+
+
 class ThreadDatabase(Database):
     """sqlite-utils' Database whose `conn` is the calling thread's own connection to one
     file, opened on first use. Everything sqlite-utils does goes through `conn`, so its
@@ -105,7 +121,11 @@ class ThreadDatabase(Database):
         (1, 2, 5, 10 ms ...) where the mutex hands the writer over at once."""
         if sql.lstrip()[:6].upper() in _WRITES and not self.conn.in_transaction:
             with self._writer:
-                return super().execute(sql, parameters)
+                cur = super().execute(sql, parameters)
+                if " RETURNING " in sql:
+                    # Its rows read now: the statement (and its write lock) ends with them.
+                    return Fetched(cur.fetchall(), cur.rowcount)  # type: ignore[return-value]
+                return cur
         return super().execute(sql, parameters)
 
     @contextmanager

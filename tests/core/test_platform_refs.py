@@ -34,7 +34,7 @@ def _database_before_m012(path: Path) -> None:
     old.conn.close()
 
 
-def test_the_migration_carries_every_teams_reference_over(tmp_path: Path) -> None:
+async def test_the_migration_carries_every_teams_reference_over(tmp_path: Path) -> None:
     path = tmp_path / "old.db"
     _database_before_m012(path)
     store = open_store(path)
@@ -51,43 +51,44 @@ def test_the_migration_carries_every_teams_reference_over(tmp_path: Path) -> Non
         assert store.refs.latest("teams", "conversation")["service_url"] == "https://smba/amer/"
         # The directory reads what was carried over, after a restart with nothing in memory.
         directory = Directory(refs=store.refs)
-        assert directory.direct_conversation("29:bob") == "a:1:1-bob"
-        assert directory.service_url("a:1:1-bob") == "https://smba/emea/"
-        assert directory.room_by_name("swarm-zd-1") == "19:s;messageid=9"
-        assert directory.room_name("19:s;messageid=1") == "swarm-zd-1"
+        assert await directory.direct_conversation("29:bob") == "a:1:1-bob"
+        assert await directory.service_url("a:1:1-bob") == "https://smba/emea/"
+        assert await directory.room_by_name("swarm-zd-1") == "19:s;messageid=9"
+        assert await directory.room_name("19:s;messageid=1") == "swarm-zd-1"
     finally:
         store.close()
 
 
-def test_a_reference_update_keeps_what_the_activity_did_not_say(tmp_path: Path) -> None:
+async def test_a_reference_update_keeps_what_the_activity_did_not_say(tmp_path: Path) -> None:
     store = open_store(tmp_path / "refs.db")
     try:
         directory = Directory(refs=store.refs, now=lambda: T0)
         directory.tenant_id, directory.bot = "tenant-1", {"id": "28:bot", "name": ""}
-        directory.remember("19:s;messageid=1", "https://smba/emea/", room_name="swarm-zd-1")
+        await directory.remember("19:s;messageid=1", "https://smba/emea/",
+                                 room_name="swarm-zd-1")
         later = Directory(refs=store.refs, now=lambda: T1)  # a restart: no tenant known yet
-        later.remember("19:s;messageid=1", "https://smba/amer/")
+        await later.remember("19:s;messageid=1", "https://smba/amer/")
         assert store.refs.get("teams", "conversation", "19:s;messageid=1") == {
             "service_url": "https://smba/amer/", "tenant_id": "tenant-1", "bot_id": "28:bot",
             "room_name": "swarm-zd-1"}
-        assert later.room_by_name("swarm-zd-1") == "19:s;messageid=1"
-        assert later.tenant() == "tenant-1"
+        assert await later.room_by_name("swarm-zd-1") == "19:s;messageid=1"
+        assert await later.tenant() == "tenant-1"
     finally:
         store.close()
 
 
-def test_a_thread_opened_by_its_brief_stays_known_as_such(tmp_path: Path) -> None:
+async def test_a_thread_opened_by_its_brief_stays_known_as_such(tmp_path: Path) -> None:
     """The post that opened a thread (its case brief) is kept through later updates of
     the reference, and read back after a restart."""
     store = open_store(tmp_path / "refs.db")
     try:
         directory = Directory(refs=store.refs, now=lambda: T0)
-        directory.remember("19:s;messageid=4", "https://smba/emea/", room_name="swarm-zd-4",
-                           first_post="4")
+        await directory.remember("19:s;messageid=4", "https://smba/emea/",
+                                 room_name="swarm-zd-4", first_post="4")
         moved = Directory(refs=store.refs, now=lambda: T1)
-        moved.remember("19:s;messageid=4", "https://smba/amer/")
+        await moved.remember("19:s;messageid=4", "https://smba/amer/")
         assert store.refs.get("teams", "conversation", "19:s;messageid=4")["first_post"] == "4"
-        assert Directory(refs=store.refs).first_post("19:s;messageid=4") == "4"
-        assert Directory(refs=store.refs).first_post("19:s;messageid=5") is None
+        assert await Directory(refs=store.refs).first_post("19:s;messageid=4") == "4"
+        assert await Directory(refs=store.refs).first_post("19:s;messageid=5") is None
     finally:
         store.close()

@@ -46,6 +46,23 @@ def test_the_inbox_takes_a_key_once_and_lists_what_is_not_done(store: Store) -> 
     assert store.inbox.pending("slack") == [] and len(store.inbox.pending("teams")) == 1
 
 
+def test_the_inbox_takes_rows_that_arrived_together_in_one_statement(store: Store) -> None:
+    """Group commit: each row fresh or seen as `put` says, a key twice fresh once, a read
+    recorded done at once."""
+    assert store.inbox.put("ev1", "slack", "{}", T0)
+    assert store.inbox.put_many([("ev0", "slack", '{"n": 0}', False),
+                                 ("ev1", "slack", '{"n": 1}', False),  # seen before
+                                 ("ev2", "slack", '{"n": 2}', True),  # a read: done
+                                 ("ev3", "teams", '{"n": 3}', False),
+                                 ("ev3", "teams", '{"n": 4}', False)], T1) == [
+        True, False, True, True, False]
+    assert store.inbox.put_many([], T1) == []
+    assert {(i.key, i.payload) for i in store.inbox.pending("slack")} == {
+        ("ev0", '{"n": 0}'), ("ev1", "{}")}
+    assert [(i.key, i.payload) for i in store.inbox.pending("teams")] == [("ev3", '{"n": 3}')]
+    assert not store.inbox.put("ev2", "slack", "{}", T2)
+
+
 def test_the_outbox_claims_retries_gives_up_and_retries_again(store: Store) -> None:
     cid = open_case(store)
     first = store.outbox.add(cid, "slack", "create_room", {"what": "create"}, T0)

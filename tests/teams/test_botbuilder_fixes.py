@@ -97,12 +97,13 @@ async def test_defect_7_msrest_aiohttp_sender_drops_headers_and_body() -> None:
     assert (ours.auth, ours.body) == ("Bearer t", {"type": "message", "text": "hi"})
 
 
-def test_the_tenant_is_learned_from_channel_data_because_botbuilder_drops_tenantId() -> None:
+async def test_the_tenant_is_learned_from_channel_data_because_botbuilder_drops_tenantId(
+        ) -> None:
     act = Activity().deserialize(payload("channel_message"))
     # botbuilder's ConversationAccount maps "tenantID", Teams sends "tenantId": lost.
     assert act.conversation.tenant_id is None
     directory = Directory()
-    directory.learn(act)
+    await directory.learn(act)
     assert directory.tenant_id == payload("channel_message")["conversation"]["tenantId"]
     assert directory.bot == {"id": act.recipient.id, "name": "swarmbot"}
     assert directory.name("29:1ann-aad") == "Ann Owner"

@@ -209,7 +209,7 @@ async def test_a_command_received_before_a_crash_is_finished_at_start_up(teams: 
     msg = teams.message(ANN, "open ZD-8 sev3 acked then the process died")
     conversation = msg["conversation"]["id"]
     # The activity reached the bot (which learned where to answer) before the crash.
-    teams.runtime.directory.learn(Activity().deserialize(msg))
+    await teams.runtime.directory.learn(Activity().deserialize(msg))
     assert teams.core.accept(Delivery(source="teams", key=f"teams:{msg['id']}",
                                       sender=Sender(ANN), room=conversation,
                                       what=Typed("open ZD-8 sev3 acked then the process died")))

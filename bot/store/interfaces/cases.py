@@ -26,9 +26,10 @@ class Cases(Protocol):
     def by_id(self, case_id: int) -> Case | None: ...
     def lock(self, case_id: int) -> Case | None:
         """The case now; no other transaction changes it until this one ends."""
-    def by_ref(self, ref: str) -> Case | None:
-        """Refs match without regard to case (`zd-1` finds ZD-1)."""
-    def by_room(self, room_id: str) -> Case | None: ...
+    def by_ref(self, ref: str, lock: bool = False) -> Case | None:
+        """Refs match without regard to case (`zd-1` finds ZD-1). `lock`: read and locked
+        in one statement, as `lock` does."""
+    def by_room(self, room_id: str, lock: bool = False) -> Case | None: ...
     def room_id_by_name(self, platform: str, room_name: str) -> str | None: ...
     def recent(self, status: CaseStatus | None = None, person: str | None = None,
                limit: int = 50) -> list[Case]:

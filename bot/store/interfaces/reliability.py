@@ -3,7 +3,7 @@ marks that make a send happen once (scheduled sends, nudges)."""
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -24,6 +24,10 @@ class Inbox(Protocol):
     def put(self, key: str, source: str, payload: str, at: str, done: bool = False) -> bool:
         """False when the key was seen before: a redelivery, to be done nothing with.
         `done`: recorded done at once (a read: seen, never run again)."""
+    def put_many(self, rows: Sequence[tuple[str, str, str, bool]], at: str) -> list[bool]:
+        """`put` of each (key, source, payload, done), in one statement that commits on
+        its own outside a transaction (at most 500 rows); a key twice is fresh the first
+        time only."""
     def done(self, key: str, at: str) -> None: ...
     def take(self, key: str, at: str) -> bool:
         """Mark a delivery done inside the transaction that runs it, before running it:
@@ -64,14 +68,19 @@ class Outbox(Protocol):
     def add(self, case_id: int | None, platform: str, kind: str, payload: dict[str, Any],
             at: str) -> int: ...
     def get(self, item_id: int) -> OutboxItem | None: ...
-    def due(self, now: str, limit: int = 50) -> list[OutboxItem]:
-        """Pending rows whose `next_at` has come, oldest first."""
+    def due(self, now: str, limit: int = 50, among: Collection[int] | None = None
+            ) -> list[OutboxItem]:
+        """Pending rows whose `next_at` has come, oldest first; `among`: only these ids."""
     def claim(self, item_id: int, now: str, until: str,
               barriers: Collection[str] = ()) -> bool:
         """Take a due row until `until` (a lease) and count a try; False if it is not due
         (another worker has it), or if it must wait for an earlier pending row of its case:
         a row of a kind in `barriers` waits for all of them, any row for an earlier
         barrier."""
+    def take(self, item_id: int, now: str, until: str,
+             barriers: Collection[str] = ()) -> OutboxItem | None:
+        """`claim`, and the row as it is then (its try counted), in one statement; None
+        where `claim` is False."""
     def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None: ...
     def later(self, item_id: int, tries: int, next_at: str, error: str | None, at: str
               ) -> None: ...

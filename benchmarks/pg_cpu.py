@@ -1,0 +1,154 @@
+"""CPU per command and commands/s, PostgreSQL beside SQLite, on the same load in one run.
+
+    python benchmarks/pg_cpu.py [--rounds 5] [--cases 30]
+
+The core as `swarmbot serve` builds it (units, inbox writer, outbox), in this process, on
+the in-memory chat port (the platform answers at once), once on a SQLite file and once on
+a throwaway PostgreSQL (benchmarks/pg_common.py). `--cases` owners each type a case's work
+(the cases_wait mix: need, note, touch, set, mood, promise, delight, note, status, help),
+one command after another, all cases at once; each command is a keyed delivery, so its
+inbox row, its unit of work and its outbox rows are all written. Rounds alternate the two
+stores. Per command: this process's CPU (the store's client side and everything else) and,
+on PostgreSQL, the CPU of the cluster's backends (read from /proc; 0 when
+SWARMBOT_TEST_DATABASE_URL names a server of your own), which share the machine's cores.
+The figures are ratios: the machine is shared and its speed drifts.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import resource
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from adapters.bootstrap import build_core  # noqa: E402
+from benchmarks.pg_common import cluster, migrated  # noqa: E402
+from bot.config import Config  # noqa: E402
+from handlers.delivery import Delivery, Sender, Typed  # noqa: E402
+from testkit.fake_port import FakeChatPort  # noqa: E402
+
+WORK = ("need {ref} billing networking", "note {ref} called the customer, SSO config exported",
+        "touch {ref} identity checked the SAML assertion", "set {ref} severity {sev}",
+        "mood {ref} frustrated locked out since Monday",
+        "promise {ref} 17:00 call back with the fix",
+        "delight {ref} a working login before their board meeting",
+        "note {ref} identity found a clock skew on the IdP", "status {ref}", "help")
+
+
+def _cpu(pid: int) -> float:
+    """CPU seconds a process has used (0 if it is gone)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except (FileNotFoundError, ProcessLookupError):
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _children(parent: int) -> list[int]:
+    out = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                stat = Path(f"/proc/{entry}/stat").read_text()
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
+                out.append(int(entry))
+    return out
+
+
+class Side:
+    """One store: a core, its cases, and (PostgreSQL) the postmaster to count backends."""
+
+    def __init__(self, name: str, cfg: Config, postmaster: int | None = None) -> None:
+        self.name, self.postmaster = name, postmaster
+        self.core = build_core(cfg, {"fake": FakeChatPort(platform="fake")})
+        self.sent = 0
+
+    async def say(self, user: str, text: str) -> None:
+        self.sent += 1
+        await self.core.receive(Delivery(source="fake", sender=Sender(user), room=None,
+                                         what=Typed(text), key=f"{self.name}-{self.sent}"))
+
+    async def open(self, cases: int) -> None:
+        for c in range(cases):
+            await self.say(f"U{c:03d}", f"open ZD-{c} sev2 Acme cannot log in after SSO change")
+
+    def backends(self) -> float:
+        return sum(_cpu(p) for p in _children(self.postmaster)) if self.postmaster else 0.0
+
+    async def round(self, cases: int, n: int) -> dict[str, float]:
+        async def case(c: int) -> None:
+            for line in WORK:
+                await self.say(f"U{c:03d}", line.format(ref=f"ZD-{c}", sev=f"sev{1 + n % 4}"))
+        before, db_before = resource.getrusage(resource.RUSAGE_SELF), self.backends()
+        started = time.perf_counter()
+        await asyncio.gather(*(case(c) for c in range(cases)))
+        took = time.perf_counter() - started
+        after, db_after = resource.getrusage(resource.RUSAGE_SELF), self.backends()
+        commands = cases * len(WORK)
+        cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
+        return {"per_s": commands / took, "cpu_ms": cpu / commands * 1000,
+                "db_ms": (db_after - db_before) / commands * 1000}
+
+
+async def _measure(lite: Config, pg: Config, postmaster: int | None, rounds: int,
+                   cases: int) -> dict[str, Any]:
+    sides = [Side("sqlite", lite), Side("postgres", pg, postmaster)]
+    for side in sides:
+        await side.open(cases)
+    runs: dict[str, list[dict[str, float]]] = {s.name: [] for s in sides}
+    try:
+        for n in range(rounds):
+            for side in sides:
+                runs[side.name].append(await side.round(cases, n))
+    finally:
+        for side in sides:
+            side.core.close()
+    ratios = [p["per_s"] / s["per_s"] for s, p in zip(runs["sqlite"], runs["postgres"],
+                                                      strict=True)]
+    return {"rounds": rounds, "cases": cases, "commands": cases * len(WORK), "runs": runs,
+            "ratio": statistics.median(ratios), "ratios": ratios}
+
+
+def measure(rounds: int, cases: int) -> dict[str, Any]:
+    with cluster() as c, tempfile.TemporaryDirectory() as tmp:
+        lite, pg = Config(), Config()
+        lite.store.path = str(Path(tmp) / "bench.db")
+        pg.store.url = migrated(c)
+        return asyncio.run(_measure(lite, pg, c.server_pid(), rounds, cases))
+
+
+def report(r: dict[str, Any]) -> None:
+    print(f"the core in-process, {r['cases']} cases x {len(WORK)} commands at once per round, "
+          f"{r['rounds']} rounds alternating, the platform answering at once")
+    print(f"{'store':9} {'commands/s':>11} {'CPU/command':>12} {'+ database':>11} {'= total':>8}")
+    for name, runs in r["runs"].items():
+        cpu = statistics.median(x["cpu_ms"] for x in runs)
+        db = statistics.median(x["db_ms"] for x in runs)
+        print(f"{name:9} {statistics.median(x['per_s'] for x in runs):11.0f} "
+              f"{cpu:10.2f}ms {db:9.2f}ms {cpu + db:6.2f}ms")
+    print(f"PostgreSQL / SQLite commands/s = {r['ratio']:.2f}x (round by round "
+          + " ".join(f"{x:.2f}" for x in r["ratios"]) + "; target >= 0.7)")
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python benchmarks/pg_cpu.py",
+                                 description=__doc__.splitlines()[0])
+    ap.add_argument("--rounds", type=int, default=5)
+    ap.add_argument("--cases", type=int, default=30)
+    args = ap.parse_args(argv)
+    report(measure(args.rounds, args.cases))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
