@@ -81,7 +81,8 @@ class ThreadDatabase(Database):
         self._path = path
         self._read_only = read_only
         self._local = threading.local()
-        self._opened: list[sqlite3.Connection] = []
+        # Each connection with the thread that opened it (the only one that runs on it).
+        self._opened: list[tuple[sqlite3.Connection, threading.Thread]] = []
         self._opened_lock = threading.Lock()
         self._savepoints = count()
         self._writer = threading.Lock()  # this process's turn at SQLite's one writer
@@ -90,7 +91,7 @@ class ThreadDatabase(Database):
     def _open(self) -> sqlite3.Connection:
         conn = connect(self._path, self._read_only)
         with self._opened_lock:
-            self._opened.append(conn)
+            self._opened.append((conn, threading.current_thread()))
             conn.set_trace_callback(self._trace)
         return conn
 
@@ -101,7 +102,7 @@ class ThreadDatabase(Database):
         (counting statements in tests and benchmarks; None stops it)."""
         with self._opened_lock:
             self._trace = callback
-            for conn in self._opened:
+            for conn, _ in self._opened:
                 conn.set_trace_callback(callback)
 
     @property
@@ -191,11 +192,18 @@ class ThreadDatabase(Database):
                               rows)
 
     def close_all(self) -> None:
+        """Close this thread's connection and those of threads that have ended. Another
+        live thread may be inside a statement on its own (a pool thread of asyncio's, a
+        tick cut off at shutdown): closing it under that statement crashes the process
+        (a segfault in the sqlite3 module), so it is only let go, and closes when the last
+        reference to it goes (at once if idle; when its statement ends if not)."""
+        me = threading.current_thread()
         with self._opened_lock:
             opened, self._opened = self._opened, []
-        for conn in opened:
-            conn.close()
-        self._local = threading.local()
+        for conn, owner in opened:
+            if owner is me or not owner.is_alive():
+                conn.close()
+        self._local = threading.local()  # the other threads' references go with it
 
 
 # What SQLite says when the file, the disk or the lock failed (not a query's fault).
