@@ -29,12 +29,18 @@ from aiohttp.web_protocol import RequestHandler
 log = logging.getLogger("swarmbot.edge")
 
 # Descriptors kept for what is not a served connection: the store (SQLite files, a
-# PostgreSQL pool), the platforms' and helpdesks' HTTP clients, logs, and refusals.
-RESERVED_FDS = 256
+# PostgreSQL pool), the platforms' and helpdesks' HTTP clients (up to MAX_RUNNING answers
+# and the outbox's calls at once), logs, and refusals (asyncio accepts a whole batch before
+# any is answered, and MAX_REFUSING linger). At 256, a flood's refusals took the last
+# descriptors and answers to acknowledged commands failed ("Too many open files").
+RESERVED_FDS = 448
 REFUSE_WAIT = 0.5  # a refused client's request is read for this long before the 503
 REFUSE_LINGER = 0.5  # and what it still sends after the 503 is read and dropped this long
 MAX_REFUSING = 64  # beyond this many at once, the 503 goes out without waiting
-BACKLOG = 2048
+# The listen backlog. asyncio also accepts up to this many connections in one go before
+# any of them is answered: it bounds the descriptors a flood takes at once (at 2048, a
+# flood's batch took the last descriptors whatever the cap).
+BACKLOG = 128
 SUMMARY_EVERY = 30.0  # seconds between the summary lines of one kind
 
 _BODY_503 = b'{"error": "swarmbot is at its connection limit, try again shortly"}'

@@ -104,17 +104,13 @@ class BotCredentialsRefused(RuntimeError):
     """The token endpoint refused *our* credentials: a server-side fault, never a 401."""
 
 
-class BotTokens:
-    """The bot's access token for the Bot Connector: fetched once, refreshed before expiry."""
+class CachedToken:
+    """An access token fetched once and again shortly before it expires, one fetch at a
+    time however many turns need it at once. `_fetch` gets a new one: (token, seconds)."""
 
     MARGIN = 300  # seconds before expiry at which a new token is fetched
 
-    def __init__(self, identity: BotIdentity, token_endpoint: str, session: ClientSession,
-                 scope: str = BOT_FRAMEWORK_SCOPE) -> None:
-        self._identity = identity
-        self._endpoint = token_endpoint
-        self._session = session
-        self._scope = scope.rstrip("/") + "/.default"
+    def __init__(self) -> None:
         self._token: str | None = None
         self._expires = 0.0
         self._lock = asyncio.Lock()
@@ -125,20 +121,39 @@ class BotTokens:
     async def token(self) -> str:
         if self._token and time.monotonic() < self._expires - self.MARGIN:
             return self._token
-        async with self._lock:  # one fetch however many turns need a token at once
+        async with self._lock:
             if self._token and time.monotonic() < self._expires - self.MARGIN:
                 return self._token
-            form = {"grant_type": "client_credentials", "client_id": self._identity.app_id,
-                    "client_secret": self._identity.password, "scope": self._scope}
-            async with self._session.post(self._endpoint, data=form,
-                                          timeout=ClientTimeout(total=15)) as resp:
-                body = await resp.json(content_type=None)
-                if resp.status != 200 or "access_token" not in body:
-                    raise BotCredentialsRefused(f"token endpoint refused the bot's credentials: "
-                                          f"{body.get('error')}: {body.get('error_description')}")
-            self._token = body["access_token"]
-            self._expires = time.monotonic() + float(body.get("expires_in", 3600))
-            return self._token
+            token, lifetime = await self._fetch()
+            self._token, self._expires = token, time.monotonic() + lifetime
+            return token
+
+    async def _fetch(self) -> tuple[str, float]:
+        raise NotImplementedError
+
+
+class BotTokens(CachedToken):
+    """The bot's access token for the Bot Connector, by client credentials."""
+
+    def __init__(self, identity: BotIdentity, token_endpoint: str, session: ClientSession,
+                 scope: str = BOT_FRAMEWORK_SCOPE) -> None:
+        super().__init__()
+        self._identity = identity
+        self._endpoint = token_endpoint
+        self._session = session
+        self._scope = scope.rstrip("/") + "/.default"
+
+    async def _fetch(self) -> tuple[str, float]:
+        form = {"grant_type": "client_credentials", "client_id": self._identity.app_id,
+                "client_secret": self._identity.password, "scope": self._scope}
+        async with self._session.post(self._endpoint, data=form,
+                                      timeout=ClientTimeout(total=15)) as resp:
+            body = await resp.json(content_type=None)
+            if resp.status != 200 or "access_token" not in body:
+                raise BotCredentialsRefused(f"token endpoint refused the bot's credentials: "
+                                            f"{body.get('error')}: "
+                                            f"{body.get('error_description')}")
+        return str(body["access_token"]), float(body.get("expires_in", 3600))
 
 
 class _Settings:

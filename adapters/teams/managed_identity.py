@@ -15,23 +15,21 @@ own ManagedIdentityAppCredentials blocks the event loop: botbuilder_fixes.py, de
 
 from __future__ import annotations
 
-import asyncio
 import time
 from collections.abc import Mapping
 
 from aiohttp import ClientSession, ClientTimeout
 
-from adapters.teams.auth import BOT_FRAMEWORK_SCOPE, BotCredentialsRefused
+from adapters.teams.auth import BOT_FRAMEWORK_SCOPE, BotCredentialsRefused, CachedToken
 
 IMDS_HOST = "http://169.254.169.254"
 IMDS_PATH = "/metadata/identity/oauth2/token"
 
 
-class ManagedIdentityTokens:
-    MARGIN = 300  # seconds before expiry at which a new token is fetched
-
+class ManagedIdentityTokens(CachedToken):
     def __init__(self, client_id: str, session: ClientSession, env: Mapping[str, str],
                  resource: str = BOT_FRAMEWORK_SCOPE) -> None:
+        super().__init__()
         self._client_id = client_id
         self._session = session
         self._resource = resource.rstrip("/")
@@ -43,33 +41,20 @@ class ManagedIdentityTokens:
             host = env.get("AZURE_POD_IDENTITY_AUTHORITY_HOST", "") or IMDS_HOST
             self.url, self._headers = host.rstrip("/") + IMDS_PATH, {"Metadata": "true"}
             self._version = "2018-02-01"
-        self._token: str | None = None
-        self._expires = 0.0
-        self._lock = asyncio.Lock()
 
-    def current(self) -> str | None:
-        return self._token
-
-    async def token(self) -> str:
-        if self._token and time.monotonic() < self._expires - self.MARGIN:
-            return self._token
-        async with self._lock:
-            if self._token and time.monotonic() < self._expires - self.MARGIN:
-                return self._token
-            query = {"resource": self._resource, "api-version": self._version,
-                     "client_id": self._client_id}
-            async with self._session.get(self.url, params=query, headers=self._headers,
-                                         timeout=ClientTimeout(total=15)) as resp:
-                body = await resp.json(content_type=None)
-                if resp.status != 200 or not isinstance(body, dict) \
-                        or "access_token" not in body:
-                    error = body.get("error") if isinstance(body, dict) else resp.status
-                    raise BotCredentialsRefused(
-                        f"the managed identity endpoint {self.url} gave no token for client "
-                        f"id {self._client_id}: {error}")
-            self._token = str(body["access_token"])
-            self._expires = time.monotonic() + _lifetime(body)
-            return self._token
+    async def _fetch(self) -> tuple[str, float]:
+        query = {"resource": self._resource, "api-version": self._version,
+                 "client_id": self._client_id}
+        async with self._session.get(self.url, params=query, headers=self._headers,
+                                     timeout=ClientTimeout(total=15)) as resp:
+            body = await resp.json(content_type=None)
+            if resp.status != 200 or not isinstance(body, dict) \
+                    or "access_token" not in body:
+                error = body.get("error") if isinstance(body, dict) else resp.status
+                raise BotCredentialsRefused(
+                    f"the managed identity endpoint {self.url} gave no token for client "
+                    f"id {self._client_id}: {error}")
+        return str(body["access_token"]), _lifetime(body)
 
 
 def _lifetime(body: Mapping[str, object]) -> float:

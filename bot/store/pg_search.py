@@ -19,7 +19,7 @@ from typing import Any
 from bot.domain import CaseStatus
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.search import case_filters
-from bot.store.search_words import Group, expand, nearest
+from bot.store.search_words import Group, expand, suggestions
 
 _WORD = re.compile(r"\w+")
 _TOP = "\U0010ffff"
@@ -125,12 +125,7 @@ class PgSearch(BaseQueries):
         return sql, params + [limit, offset]
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
-        misses = [g.word for g in expand(words, self.vocabulary, prefix=True) if not g.hit]
-        out: dict[str, list[str]] = {}
-        for word in misses:
-            shown = [self.vocabulary.surface(t) for t in nearest(word, self.vocabulary)]
-            out[word] = list(dict.fromkeys(w for w in shown if w))
-        return out
+        return suggestions(words, self.vocabulary)
 
     def reindex(self, case_id: int) -> None:
         """After a redaction: the case's document holds only what is left, and the lexemes

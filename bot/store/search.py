@@ -34,7 +34,7 @@ from bot.domain import CaseStatus
 from bot.store import bm25
 from bot.store.base import BaseQueries
 from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
-from bot.store.search_words import Group, expand, nearest
+from bot.store.search_words import Group, expand, suggestions
 from bot.store.sqlite_conn import ThreadDatabase
 from bot.store.sqlite_vocab import SqliteVocabulary
 
@@ -138,12 +138,7 @@ class SqliteSearch(BaseQueries):
 
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
-        misses = [g.word for g in expand(words, self.vocabulary, prefix=True) if not g.hit]
-        out: dict[str, list[str]] = {}
-        for word in misses:
-            shown = [self.vocabulary.surface(t) for t in nearest(word, self.vocabulary)]
-            out[word] = list(dict.fromkeys(w for w in shown if w))
-        return out
+        return suggestions(words, self.vocabulary)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

@@ -53,6 +53,10 @@ class Vocabulary(Protocol):
         """Up to `limit` words of the index starting with `start` (as the index holds them),
         for suggestions."""
 
+    def surface(self, term: str) -> str | None:
+        """The index's word as some case wrote it (`authent` -> `authentication`), or None
+        when no case holds it any more."""
+
 
 @dataclass(frozen=True)
 class Group:
@@ -167,3 +171,14 @@ def nearest(word: str, vocabulary: Vocabulary, limit: int = SUGGESTIONS) -> list
     near = [(min(distance(word, w), distance(word[:len(w)], w) + 1 if len(w) > MIN_TYPO
                  else SUGGEST_DISTANCE + 1), len(w), w) for w in pool]
     return [w for d, _, w in sorted(near) if d <= SUGGEST_DISTANCE][:limit]
+
+
+def suggestions(words: Sequence[str], vocabulary: Vocabulary) -> dict[str, list[str]]:
+    """For each word no case holds (after stems, prefixes and one typo): the nearest words
+    that would match, as the cases spell them. Both stores' `Search.suggestions`."""
+    misses = [g.word for g in expand(words, vocabulary, prefix=True) if not g.hit]
+    out: dict[str, list[str]] = {}
+    for word in misses:
+        shown = [vocabulary.surface(t) for t in nearest(word, vocabulary)]
+        out[word] = list(dict.fromkeys(w for w in shown if w))
+    return out
