@@ -117,6 +117,11 @@ class PgRetention(SqlRetention):
         # system as they were). Neither reaches the WAL already written, its archive, base
         # backups or replicas' copies. `erase` asks for VACUUM FULL (it locks each table
         # while it copies it); the scheduler's retention pass leaves it to autovacuum.
+        # The search vocabulary (m026) keeps a lexeme until no stored document holds it:
+        # the triggers rewrote an erased case's document before `reindex` could see which
+        # lexemes it held, so the words only it held are looked for here, once an erase.
+        self.db.execute("DELETE FROM search_lexemes l WHERE NOT EXISTS (SELECT 1 FROM "
+                        "case_docs d WHERE d.doc @@ quote_literal(l.lexeme)::tsquery)")
         if probes is None:
             return False
         self.db.execute("VACUUM FULL")
