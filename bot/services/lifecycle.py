@@ -14,6 +14,7 @@ from bot.domain import severity_label as sev
 from bot.errors import CommandError, NotAllowed, NotFound
 from bot.services import followers, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
+from bot.timeparse import due_text
 
 # Entries people wrote, which they (or the owner) may correct or retract. What the bot
 # recorded (joined, opened, handoffs, resolved…) is a fact of the case, not someone's words.
@@ -75,7 +76,8 @@ def check_promises(deps: Deps, case: Case, carry: str | None, verb: str, rest: s
     a note (else a cancelled case's promise would stay open, and fire after `reopen`)."""
     waiting = deps.store.journal.open_promises(case.id)
     if waiting and carry is None:
-        listed = "; ".join(f"#{p.no} by {p.due}: {p.what}" for p in waiting)
+        listed = "; ".join(f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
+                           for p in waiting)
         form = 'carry="who follows up" ' + rest
         raise CommandError(
             f"{case.ref} has open promises to the customer ({listed}). Mark each "
