@@ -38,14 +38,19 @@ def count_owners(bucket: str) -> str:
 
 
 def sla_line(d: dict[str, Any]) -> str:
-    """`SLA breaches: gold 2 (first_response 1, next_update 1)`, per policy, never per agent."""
+    return f"SLA breaches: {sla_counts(d)}"
+
+
+def sla_counts(d: dict[str, Any]) -> str:
+    """`gold 2 (first response 1, next update 1) (week before 0).`: per policy, never per
+    agent (docs/sla.md)."""
     per = d.get("sla_breaches") or {}
     before = (d.get("previous") or {}).get("sla_breaches") or {}
     parts = [f"{policy} {sum(t.values())} ("
              + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in t.items()) + ")"
              for policy, t in per.items()]
     was = sum(sum(t.values()) for t in before.values())
-    return f"SLA breaches: {', '.join(parts) or 'none'} (week before {was})."
+    return f"{', '.join(parts) or 'none'} (week before {was})."
 
 
 def to_json(digest: dict[str, Any]) -> str:
