@@ -146,6 +146,11 @@ def _table_problems(where: str, table: dict[str, Any], type_names: set[str]) -> 
             found += _span_problem(where, value)
         elif key == "holidays":
             found += _date_problems(where, value)
+    if any(k in table for k in ("days", "hours", "holidays")):
+        # "3d" of business time would be 72 business hours (nine 8-hour days): a trap.
+        found += [f"{where} {t} = {table[t]!r}: on business hours give hours or minutes "
+                  "(\"24h\" is three 09:00-17:00 days)" for t in TARGETS
+                  if t in table and str(table[t]).strip().lower().endswith("d")]
     if not any(t in table for t in TARGETS):
         found.append(f"{where} sets no target: give first_response, next_update or resolution")
     if "timezone" in table and not any(k in table for k in ("days", "hours", "holidays")):

@@ -30,6 +30,10 @@ colour = "gold"
 [sla.none]
 resolution = "1d"
 
+[sla.bronze]
+resolution = "3d"
+hours = "09:00-17:00"
+
 [sla.silver]
 timezone = "Europe/Berlin"
 
@@ -56,6 +60,7 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
         "[sla.gold] priorities must be a list of strings",
         "unknown key [sla.gold] colour (known: ",
         "[sla.none]: a policy name is lowercase letters, digits, - or _ (not \"none\"",
+        "[sla.bronze] resolution = '3d': on business hours give hours or minutes",
         "[sla.silver] sets no target: give first_response, next_update or resolution",
         "[sla.silver] timezone is set without business hours",
     ]
@@ -66,7 +71,7 @@ def test_every_problem_at_once(tmp_path: Path) -> None:
 
 def test_a_good_policy_loads(tmp_path: Path) -> None:
     path = tmp_path / "config.toml"
-    path.write_text('[sla.gold]\nfirst_response = "1h"\nresolution = "2d"\n'
+    path.write_text('[sla.gold]\nfirst_response = "1h"\nresolution = "48h"\n'
                     'hours = "08:00-24:00"\ndays = ["Mon", "tuesday"]\n'
                     'timezone = "Europe/Berlin"\nseverities = ["sev1"]\n')
     gold = sla.policies(load_config(path).sla)["gold"]

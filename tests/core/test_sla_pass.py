@@ -13,7 +13,7 @@ from bot.config import Config
 from bot.scheduler import Scheduler
 from testkit.fake_port import FakeChatPort
 
-GOLD = {"first_response": "1h", "next_update": "4h", "resolution": "3d",
+GOLD = {"first_response": "1h", "next_update": "4h", "resolution": "24h",
         "severities": ["sev1"], "timezone": "Europe/Berlin",
         "days": ["mon", "tue", "wed", "thu", "fri"], "hours": "09:00-17:00",
         "holidays": ["2026-12-24"], "warn_before": "15m"}
@@ -30,8 +30,9 @@ def sla_lines(lines: list[str]) -> list[str]:
 
 
 def dms(port: FakeChatPort, person: str, word: str) -> list[str]:
-    return [s.reply.title or "" for s in port.sent
-            if s.action == "dm" and s.target == person and s.reply and word in (s.reply.title or "")]
+    titles = [s.reply.title or "" for s in port.sent
+              if s.action == "dm" and s.target == person and s.reply]
+    return [t for t in titles if word in t]
 
 
 async def test_warned_before_escalated_at_counted_in_the_digest(core, say, clock, port) -> None:
@@ -41,6 +42,11 @@ async def test_warned_before_escalated_at_counted_in_the_digest(core, say, clock
     status = await say("alice", "status", room)
     assert "SLA (gold): First response: due Mon 16 Nov 11:00 Europe/Berlin (in 60 min)" \
         in status
+    brief = [s.reply for s in port.sent if s.action == "post" and s.reply
+             and (s.reply.title or "").startswith("Swarm ZD-1")][0]
+    assert ("SLA (gold)", "First response: due Mon 16 Nov 11:00 Europe/Berlin (in 60 min)\n"
+            "Resolution: due Thu 19 Nov 10:00 Europe/Berlin (in 3 days)") in [
+        (f.label, f.value) for f in brief.fields]
     s = Scheduler(core.deps)
     clock.advance(minutes=30)
     assert sla_lines(await s.tick(clock.now)) == []
@@ -64,6 +70,10 @@ async def test_warned_before_escalated_at_counted_in_the_digest(core, say, clock
     status = await say("alice", "status", room)
     assert "First response: met Mon 16 Nov 11:30 Europe/Berlin (late)" in status
     assert "Next update: due Mon 16 Nov 15:30 Europe/Berlin" in status
+    brief = [s.reply for s in port.sent if s.action in ("update", "post") and s.reply
+             and (s.reply.title or "").startswith("Swarm ZD-1")][-1]
+    sla_field = [f.value for f in brief.fields if f.label == "SLA (gold)"][0]
+    assert "First response: met Mon 16 Nov 11:30 Europe/Berlin (late)" in sla_field
     assert sla_lines(await Scheduler(core.deps).tick(clock.now)) == []
     digest = await say("manny", "digest 2026-W47")
     assert "SLA breaches: gold 1 (first response 1) (week before 0)." in digest
