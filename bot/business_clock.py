@@ -14,6 +14,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from functools import lru_cache
 from zoneinfo import ZoneInfo
 
 DAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
@@ -32,15 +33,7 @@ class BusinessHours:
 
     def window(self, day: date) -> tuple[datetime, datetime] | None:
         """The day's open hours as UTC instants, or None when it is closed all day."""
-        if day.weekday() not in self.days or day in self.holidays:
-            return None
-        tz = ZoneInfo(self.zone)
-        start = datetime.combine(day, self.opens, tzinfo=tz).astimezone(UTC)
-        if self.closes is None:
-            end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
-        else:
-            end = datetime.combine(day, self.closes, tzinfo=tz).astimezone(UTC)
-        return (start, end) if end > start else None
+        return _window(self, day)
 
     def windows(self, since: datetime) -> Iterator[tuple[datetime, datetime]]:
         """The open windows that end after `since`, in order (at most HORIZON_DAYS ahead)."""
@@ -49,6 +42,20 @@ class BusinessHours:
             w = self.window(day + timedelta(days=i))
             if w is not None and w[1] > since:
                 yield w
+
+
+@lru_cache(maxsize=8192)
+def _window(hours: BusinessHours, day: date) -> tuple[datetime, datetime] | None:
+    # Cached: the nudge pass asks for the same few days for thousands of cases.
+    if day.weekday() not in hours.days or day in hours.holidays:
+        return None
+    tz = ZoneInfo(hours.zone)
+    start = datetime.combine(day, hours.opens, tzinfo=tz).astimezone(UTC)
+    if hours.closes is None:
+        end = datetime.combine(day + timedelta(days=1), time(0), tzinfo=tz).astimezone(UTC)
+    else:
+        end = datetime.combine(day, hours.closes, tzinfo=tz).astimezone(UTC)
+    return (start, end) if end > start else None
 
 
 def add(start: datetime, span: timedelta, hours: BusinessHours | None) -> datetime | None:

@@ -25,7 +25,8 @@ from bot.people import mention
 from bot.replies import Reply
 from bot.services import visibility
 from bot.services.base import Deps
-from bot.services.sla import LABELS, policy_of, span, when
+from bot.services.sla import LABELS, span, when
+from bot.swarm_types import type_for
 
 EVERY = timedelta(minutes=1)
 
@@ -46,6 +47,9 @@ class SlaWatch:
         self._at: datetime | None = None
         self._recorded: set[str] = set()  # breaches this process knows are recorded
         self._found: list[SlaDue] = []  # the last pass's, given again until the next
+        # A case's due times change only with its policy, opening or contacts: kept by those.
+        self._targets: dict[tuple[str, str, str | None, str | None], list[sla.Target]] = {}
+        self._types: dict[tuple[str | None, int], str] = {}
 
     def due(self, now: datetime) -> list[SlaDue]:
         """What is due at `now` (on a store thread); between passes (EVERY), the last
@@ -59,20 +63,36 @@ class SlaWatch:
         cases = store.cases.recent(status=CaseStatus.OPEN, limit=100_000)
         spans = store.journal.contact_spans()
         found: list[SlaDue] = []
+        kept: dict[tuple[str, str, str | None, str | None], list[sla.Target]] = {}
         for case in cases:
-            policy = policy_of(self.deps, case, self.policies)
+            policy = sla.choose(self.policies, case, self._type_of(case))
             if policy is None:
                 continue
-            contacts = spans.get(case.id, (None, None))
-            for target in sla.targets(policy, case.opened_at, contacts, None):
+            first, last = spans.get(case.id, (None, None))
+            key = (policy.name, case.opened_at, first, last)
+            targets = self._targets.get(key)
+            if targets is None:
+                targets = sla.targets(policy, case.opened_at, (first, last), None)
+            kept[key] = targets
+            for target in targets:
                 found += self._target(case, policy, target, now)
+        self._targets = kept
         self._found = found
         return found
+
+    def _type_of(self, case: Case) -> str:
+        key = (case.swarm_type, case.severity)
+        if key not in self._types:
+            self._types[key] = type_for(self.deps.config.types, case.swarm_type,
+                                        case.severity).name
+        return self._types[key]
 
     def _target(self, case: Case, policy: sla.Policy, t: sla.Target, now: datetime
                 ) -> list[SlaDue]:
         if t.due is None or (t.met_at is not None and not t.breached(now)):
             return []
+        if now < t.due - policy.warn_before:
+            return []  # most targets of most cases, most of the time
         cause = f"sla:{case.id}:{t.name}@{iso(t.due)}"
         if t.breached(now):
             self._record(case, policy, t, cause, now)
