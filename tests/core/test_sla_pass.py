@@ -10,6 +10,10 @@ from datetime import UTC, datetime
 import pytest
 
 from bot.config import Config
+from bot.digest.metrics import compute_digest_until
+from bot.digest.page import render_page
+from bot.digest.text import to_markdown
+from bot.digest.weeks import parse_week
 from bot.scheduler import Scheduler
 from testkit.fake_port import FakeChatPort
 
@@ -78,6 +82,11 @@ async def test_warned_before_escalated_at_counted_in_the_digest(core, say, clock
     digest = await say("manny", "digest 2026-W47")
     assert "SLA breaches: gold 1 (first response 1) (week before 0)." in digest
     assert "alice" not in digest.split("SLA breaches")[1].split("\n")[0]  # never per agent
+    figures, _ = compute_digest_until(core.deps.store, parse_week("2026-W47", "UTC"), clock.now)
+    assert figures["sla_breaches"] == {"gold": {"first_response": 1}}
+    assert "- SLA breaches: gold 1 (first response 1) (week before 0)." in to_markdown(figures)
+    assert '<p id="sla">SLA breaches: gold 1 (first response 1) (week before 0).</p>' in \
+        render_page(figures)
 
 
 async def test_outside_business_hours_the_clock_waits(core, say, clock, port) -> None:
@@ -132,3 +141,15 @@ async def test_set_sla_and_priority(core, say, clock) -> None:
     events = [e.text for e in core.deps.store.timeline.events(
         core.deps.store.cases.by_ref("ZD-4").id) if e.kind == "changed"]
     assert "sla: auto -> gold" in events and "priority: none -> urgent" in events
+
+
+async def test_a_breach_found_late_reaches_a_finished_weeks_digest(core, say, clock) -> None:
+    # The bot was down at the breach: the next pass records it in the week it was due, and
+    # that week's kept digest figures make way for it.
+    clock.now = datetime(2026, 11, 20, 14, 0, tzinfo=UTC)  # Friday 15:00 Berlin, W47
+    await say("alice", "open ZD-5 sev1 Acme's checkout is down")
+    clock.now = datetime(2026, 11, 24, 9, 0, tzinfo=UTC)  # Tuesday of W48
+    assert "SLA breaches: none" in await say("manny", "digest 2026-W47")  # figures kept
+    assert sla_lines(await Scheduler(core.deps).tick(clock.now)) == [
+        "nudge sla_breach ZD-5 -> @manny"]
+    assert "SLA breaches: gold 1 (first response 1)" in await say("manny", "digest 2026-W47")
