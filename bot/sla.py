@@ -219,21 +219,25 @@ def is_priority(value: str) -> bool:
 
 
 def targets(policy: Policy, opened_at: str, contacts: tuple[str | None, str | None],
-            resolved_at: str | None) -> list[Target]:
+            resolved_at: str | None, reopened_at: str | None = None) -> list[Target]:
     """The policy's targets for a case, with their due times on the policy's clock.
 
     `contacts` is (first, last) customer contact at or after the opening (None: none yet).
     The next update is owed from the last contact, once there was a first (before it, the
-    first response is what is owed); a closed case owes no update."""
+    first response is what is owed); a closed case owes no update. A reopened case owes its
+    resolution, and its next update, from its last reopening (or a contact since)."""
     opened = parse_iso(opened_at)
+    restarted = parse_iso(reopened_at) if reopened_at else opened
     first, last = (parse_iso(c) if c else None for c in contacts)
     resolved = parse_iso(resolved_at) if resolved_at else None
+    if reopened_at and last is not None:
+        last = max(last, restarted)
     out = []
     for name, span in policy.targets.items():
         if name == "first_response":
             out.append(Target(name, add(opened, span, policy.hours), first))
         elif name == "resolution":
-            out.append(Target(name, add(opened, span, policy.hours), resolved))
+            out.append(Target(name, add(restarted, span, policy.hours), resolved))
         elif last is not None and resolved is None:
             out.append(Target(name, add(last, span, policy.hours)))
     return out

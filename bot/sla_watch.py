@@ -29,6 +29,8 @@ from bot.services.sla import LABELS, span, when
 from bot.swarm_types import type_for
 
 EVERY = timedelta(minutes=1)
+# What a case's due times depend on: policy, opening, last reopening, first and last contact.
+Key = tuple[str, str, str | None, str | None, str | None]
 
 
 @dataclass(frozen=True)
@@ -48,7 +50,7 @@ class SlaWatch:
         self._recorded: set[str] = set()  # breaches this process knows are recorded
         self._found: list[SlaDue] = []  # the last pass's, given again until the next
         # A case's due times change only with its policy, opening or contacts: kept by those.
-        self._targets: dict[tuple[str, str, str | None, str | None], list[sla.Target]] = {}
+        self._targets: dict[Key, list[sla.Target]] = {}
         self._types: dict[tuple[str | None, int], str] = {}
 
     def due(self, now: datetime) -> list[SlaDue]:
@@ -62,17 +64,19 @@ class SlaWatch:
         store = self.deps.store
         cases = store.cases.recent(status=CaseStatus.OPEN, limit=100_000)
         spans = store.journal.contact_spans()
+        reopened = store.timeline.reopenings()
         found: list[SlaDue] = []
-        kept: dict[tuple[str, str, str | None, str | None], list[sla.Target]] = {}
+        kept: dict[Key, list[sla.Target]] = {}
         for case in cases:
             policy = sla.choose(self.policies, case, self._type_of(case))
             if policy is None:
                 continue
             first, last = spans.get(case.id, (None, None))
-            key = (policy.name, case.opened_at, first, last)
+            again = reopened.get(case.id)
+            key = (policy.name, case.opened_at, again, first, last)
             targets = self._targets.get(key)
             if targets is None:
-                targets = sla.targets(policy, case.opened_at, (first, last), None)
+                targets = sla.targets(policy, case.opened_at, (first, last), None, again)
             kept[key] = targets
             for target in targets:
                 found += self._target(case, policy, target, now)

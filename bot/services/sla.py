@@ -33,7 +33,7 @@ def standing(deps: Deps, case: Case) -> tuple[sla.Policy, list[sla.Target]] | No
     if policy is None:
         return None
     return policy, sla.targets(policy, case.opened_at, deps.store.journal.contact_span(case.id),
-                               case.resolved_at)
+                               case.resolved_at, deps.store.timeline.reopenings().get(case.id))
 
 
 def when(at: datetime | None, policy: sla.Policy) -> str:

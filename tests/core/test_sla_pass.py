@@ -153,3 +153,19 @@ async def test_a_breach_found_late_reaches_a_finished_weeks_digest(core, say, cl
     assert sla_lines(await Scheduler(core.deps).tick(clock.now)) == [
         "nudge sla_breach ZD-5 -> @manny"]
     assert "SLA breaches: gold 1 (first response 1)" in await say("manny", "digest 2026-W47")
+
+
+async def test_a_reopened_case_owes_its_resolution_from_the_reopening(core, say, clock) -> None:
+    await say("alice", "open ZD-6 sev1 Acme's checkout is down")
+    room = core.deps.store.cases.by_ref("ZD-6").room_id
+    await say("alice", "touch support on it", room)
+    clock.advance(hours=2)
+    await say("alice", "resolve cache flushed", room)
+    clock.now = datetime(2026, 11, 25, 9, 0, tzinfo=UTC)  # Wednesday of W48, 10:00 Berlin
+    await say("alice", "reopen ZD-6 it is down again")
+    status = await say("alice", "status ZD-6")
+    # 24 business hours from Wednesday 10:00 Berlin: Monday 30 Nov 10:00
+    assert "Resolution: due Mon 30 Nov 10:00 Europe/Berlin" in status, status
+    lines = await Scheduler(core.deps).tick(clock.now)
+    assert not [x for x in lines if "sla_breach" in x]  # nothing breached in the past
+    assert "Next update: due Wed 25 Nov 14:00 Europe/Berlin" in status

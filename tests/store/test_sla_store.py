@@ -45,3 +45,14 @@ def test_a_breach_is_recorded_once_and_counted_by_its_due_time(store: Store) -> 
     assert sorted(tuple(r) for r in rows) == [("gold", "first_response")]
     rows = store.digest.window(T0, "2026-11-17T00:00:00Z")["sla_breaches"]
     assert sorted(tuple(r) for r in rows) == [("gold", "first_response"), ("gold", "next_update")]
+
+
+def test_reopenings(store: Store) -> None:
+    a = open_case(store, "ZD-1", at=T0)
+    b = open_case(store, "ZD-2", at=T0)
+    store.timeline.append(a, T1, "cancelled", "ann", "dup")
+    assert store.timeline.reopenings() == {}
+    store.timeline.append(a, T1, "reopened", "ann", "not a dup")
+    store.timeline.append(a, T2, "reopened", "ann", "again")
+    store.timeline.append(b, T1, "note", "ann", "reopened? no")
+    assert store.timeline.reopenings() == {a: T2}
