@@ -260,7 +260,7 @@ def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
                            similar=knowledge.similar_lines(deps, case),
                            promises=store.journal.open_promises(case.id))
     # The SLA's due times (docs/sla.md), as they stand when the brief is written.
-    return replace(brief, fields=brief.fields + tuple(sla.fields(deps, case)))
+    return replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
 
 
 def _opens_with_post(port: ChatPort) -> bool:

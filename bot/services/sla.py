@@ -50,26 +50,28 @@ def span(delta: timedelta) -> str:
     return f"{hours} h" if hours < 48 else f"{hours // 24} days"
 
 
-def line(t: sla.Target, policy: sla.Policy, now: datetime) -> str:
+def line(t: sla.Target, policy: sla.Policy, now: datetime, live: bool = True) -> str:
     label = LABELS[t.name]
     if t.met_at is not None:
         late = " (late)" if t.breached(now) else ""
         return f"{label}: met {when(t.met_at, policy)}{late}; was due {when(t.due, policy)}"
     if t.breached(now):
         return f"{label}: BREACHED, was due {when(t.due, policy)}"
-    left = f" (in {span(t.due - now)})" if t.due is not None else ""
+    left = f" (in {span(t.due - now)})" if live and t.due is not None else ""
     return f"{label}: due {when(t.due, policy)}{left}"
 
 
-def fields(deps: Deps, case: Case, now: datetime | None = None) -> list[Field]:
-    """The brief's and `status`'s SLA field: the policy, each target and whether the clock
-    runs now (outside business hours it waits)."""
+def fields(deps: Deps, case: Case, now: datetime | None = None, live: bool = True
+           ) -> list[Field]:
+    """`status`'s SLA field: the policy, each target and whether the clock runs now
+    (outside business hours it waits). Not `live` (the brief, which stays posted until the
+    case next changes): the due times only, nothing that goes stale as time passes."""
     found = standing(deps, case)
     if found is None:
         return []
     policy, targets = found
     now = now or deps.now()
-    lines = [line(t, policy, now) for t in targets] or ["no target is owed now"]
-    if case.is_open and not is_open(now, policy.hours):
+    lines = [line(t, policy, now, live) for t in targets] or ["no target is owed now"]
+    if live and case.is_open and not is_open(now, policy.hours):
         lines.append("The clock waits: outside business hours.")
     return [Field(f"SLA ({policy.name})", "\n".join(lines))]

@@ -48,8 +48,8 @@ async def test_warned_before_escalated_at_counted_in_the_digest(core, say, clock
         in status
     brief = [s.reply for s in port.sent if s.action == "post" and s.reply
              and (s.reply.title or "").startswith("Swarm ZD-1")][0]
-    assert ("SLA (gold)", "First response: due Mon 16 Nov 11:00 Europe/Berlin (in 60 min)\n"
-            "Resolution: due Thu 19 Nov 10:00 Europe/Berlin (in 3 days)") in [
+    assert ("SLA (gold)", "First response: due Mon 16 Nov 11:00 Europe/Berlin\n"
+            "Resolution: due Thu 19 Nov 10:00 Europe/Berlin") in [
         (f.label, f.value) for f in brief.fields]
     s = Scheduler(core.deps)
     clock.advance(minutes=30)
