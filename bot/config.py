@@ -12,7 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import swarm_types
+from bot import sla, swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -217,6 +217,8 @@ class Config:
     assistant: AssistantConfig = field(default_factory=AssistantConfig)
     # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
     types: dict[str, Any] = field(default_factory=dict)
+    # [sla.<name>]: SLA policies (bot/sla.py, docs/sla.md), checked by sla.problems.
+    sla: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -299,6 +301,7 @@ def load_config(path: str | Path | None) -> Config:
                 helpdesks[name].setdefault("enabled", True)
     cfg = _fill(Config, sections, "config", problems)
     problems += swarm_types.problems(cfg.types)
+    problems += sla.problems(cfg.sla, cfg.types)
     if problems:
         raise ConfigError(*problems)
     cfg.source = str(p)

@@ -142,8 +142,14 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
     nudges: dict[str, int] = {}
     for k, in rows.get("nudges", []):
         nudges[k] = nudges.get(k, 0) + 1
+    # SLA breaches due in the week, per policy and target: never per agent (docs/sla.md).
+    breaches: dict[str, dict[str, int]] = {}
+    for policy, target in rows.get("sla_breaches", []):
+        per = breaches.setdefault(policy, {})
+        per[target] = per.get(target, 0) + 1
     return {"cancelled": kinds.count("cancelled"), "reopened": kinds.count("reopened"),
-            "nudges": dict(sorted(nudges.items()))}
+            "nudges": dict(sorted(nudges.items())),
+            "sla_breaches": {k: dict(sorted(v.items())) for k, v in sorted(breaches.items())}}
 
 
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:

@@ -37,6 +37,22 @@ def count_owners(bucket: str) -> str:
     return "1 owner" if bucket == "1" else f"{bucket} owners"
 
 
+def sla_line(d: dict[str, Any]) -> str:
+    return f"SLA breaches: {sla_counts(d)}"
+
+
+def sla_counts(d: dict[str, Any]) -> str:
+    """`gold 2 (first response 1, next update 1) (week before 0).`: per policy, never per
+    agent (docs/sla.md)."""
+    per = d.get("sla_breaches") or {}
+    before = (d.get("previous") or {}).get("sla_breaches") or {}
+    parts = [f"{policy} {sum(t.values())} ("
+             + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in t.items()) + ")"
+             for policy, t in per.items()]
+    was = sum(sum(t.values()) for t in before.values())
+    return f"{', '.join(parts) or 'none'} (week before {was})."
+
+
 def to_json(digest: dict[str, Any]) -> str:
     return json.dumps(digest, indent=2, ensure_ascii=False) + "\n"
 
@@ -75,6 +91,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     lines.append(f"- Cancelled (apart from resolved): {d.get('cancelled', 0)}; reopened: "
                  f"{d.get('reopened', 0)}. Nudges sent: "
                  + (", ".join(f"{k} {v}" for k, v in nudges.items()) or "none") + ".")
+    lines.append(f"- {sla_line(d)}")
     h, ph = d["handoffs"], p["handoffs"]
     own, pown = d["owners_per_resolved_case"], p["owners_per_resolved_case"]
     lines += ["", "## Ownership and warm handoffs", "",

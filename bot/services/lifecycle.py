@@ -24,7 +24,7 @@ CORRECTABLE = frozenset({"note", "touch", "mood", "delight", "decision", "outcom
 CONTRIBUTIONS = frozenset({"opened", "note", "touch", "mood", "delight", "decision",
                            "outcome", "promise", "promise_kept", "friction", "thanks",
                            "help_requested", "handoff_accepted", "corrected"})
-DETAILS = ("severity", "customer", "summary", "customer_tz", "link")
+DETAILS = ("severity", "customer", "summary", "customer_tz", "link", "sla", "priority")
 
 
 @dataclass
@@ -172,7 +172,8 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     assert what in DETAILS, "handlers validate what can be set"
     before = {"severity": sev(case.severity), "customer": case.customer or "none",
               "summary": case.summary, "customer_tz": case.customer_tz or "none",
-              "link": case.link or "none"}[what]
+              "link": case.link or "none", "sla": case.sla or "auto",
+              "priority": case.priority or "none"}[what]
     after = sev(int(value)) if what == "severity" else str(value)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
@@ -184,6 +185,10 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
             store.cases.set_details(case.id, summary=str(value))
         elif what == "customer_tz":
             store.cases.set_details(case.id, customer_tz=str(value))
+        elif what == "sla":  # "auto": chosen again by priority, type or severity (bot/sla.py)
+            store.cases.set_details(case.id, sla="" if value == "auto" else str(value))
+        elif what == "priority":
+            store.cases.set_details(case.id, priority=str(value))
         else:
             store.cases.set_details(case.id, link=str(value))
         store.timeline.append(case.id, now, "changed", actor.id, f"{what}: {before} -> {after}")

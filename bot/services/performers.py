@@ -20,7 +20,7 @@ outbox (bot/services/outbox.py) decides what to do about it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -35,7 +35,7 @@ from bot.ports import (
     RoomsOpenWithPost,
 )
 from bot.replies import Reply
-from bot.services import helpdesk, knowledge, messages
+from bot.services import helpdesk, knowledge, messages, sla
 from bot.services.base import Deps, reply_from_json
 from bot.store.interfaces import OutboxItem
 
@@ -256,9 +256,11 @@ def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
     """The brief as the case stands when it is posted (or updated): its ticket, its open
     promises, and what was solved before that looks like it."""
     store = deps.store
-    return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                          similar=knowledge.similar_lines(deps, case),
-                          promises=store.journal.open_promises(case.id))
+    brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
+                           similar=knowledge.similar_lines(deps, case),
+                           promises=store.journal.open_promises(case.id))
+    # The SLA's due times (docs/sla.md), as they stand when the brief is written.
+    return replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
 
 
 def _opens_with_post(port: ChatPort) -> bool:
