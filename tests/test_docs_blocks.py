@@ -96,3 +96,16 @@ def test_the_site_builds_strict(tmp_path: Path) -> None:
     assert (site / "BENCHMARKS" / "index.html").is_file()
     reference = (site / "config-reference" / "index.html").read_text(encoding="utf-8")
     assert "&lt;public_url&gt;/slack/events" in reference
+
+
+def test_the_regenerate_command_on_docs_testing_md_writes_the_page(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    [block] = [b for b in blocks(REPO / "docs" / "testing.md")
+               if b.run_by == "tests/test_docs_blocks.py"]
+    [command] = commands(block)
+    assert command == ".venv/bin/python -m tools.config_reference --write"
+    import tools.config_reference as reference
+
+    monkeypatch.setattr(reference, "PAGE", tmp_path / "config-reference.md")
+    assert reference.main(command.split()[3:]) == 0
+    assert reference.PAGE.read_text(encoding="utf-8") == PAGE.read_text(encoding="utf-8")

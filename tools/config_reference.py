@@ -34,6 +34,7 @@ class Key:
     commented: bool
     about: list[str] = field(default_factory=list)
     follows: str = ""  # the key right above, whose description covers this one too
+    described_above: bool = False  # a comment block above it (it may cover keys below)
 
 
 @dataclass
@@ -62,12 +63,12 @@ def _split_value(rest: str) -> tuple[str, str]:
 def parse(text: str) -> tuple[list[str], list[Section]]:
     preamble: list[str] = []
     sections: list[Section] = []
-    pending: list[str] = []  # the comment block read last, not yet given to anything
+    pending: list[tuple[int, str]] = []  # the comment block read last: (indent, text)
     last_key: Key | None = None  # the key on the line right above, if it was one
 
     def flush_as_note() -> None:
         if pending:
-            (sections[-1].notes if sections else preamble).append(" ".join(pending))
+            (sections[-1].notes if sections else preamble).append(_join(pending))
             pending.clear()
 
     for raw in text.splitlines():
@@ -76,27 +77,48 @@ def parse(text: str) -> tuple[list[str], list[Section]]:
         key = KEY.match(line) if sections else None
         if section:
             sections.append(Section(section.group(2), bool(section.group(1)),
-                                    intro=[" ".join(pending)] if pending else []))
+                                    intro=[_join(pending)] if pending else []))
             pending.clear()
         elif key:
             value, after = _split_value(key.group(3))
-            about = [" ".join(pending)] if pending else []
+            about = [_join(pending)] if pending else []
+            described_above = bool(pending)
             pending.clear()
             if after:
                 about.append(after)
             follows = ""
             if not about and last_key is not None:
-                follows = last_key.follows or last_key.name
-            last_key = Key(key.group(2), value, bool(key.group(1)), about, follows)
+                follows = last_key.follows or (last_key.name if last_key.described_above else "")
+            last_key = Key(key.group(2), value, bool(key.group(1)), about, follows,
+                           described_above)
             sections[-1].keys.append(last_key)
             continue
         elif line.startswith("#") and line.lstrip("#").strip():
-            pending.append(line.lstrip("#").strip())
+            after_hash = line.lstrip("#")
+            text = after_hash.strip()
+            pending.append((len(after_hash) - len(after_hash.lstrip()) - 1, text))
         else:  # a blank line or a lone `#` ends a comment block
             flush_as_note()
         last_key = None
     flush_as_note()
     return preamble, sections
+
+
+def _join(lines: list[tuple[int, str]]) -> str:
+    """A comment block as Markdown: lines indented a little are list items (`NAME  what` reads
+    `NAME: what`), lines indented more carry on the item above, the rest is one paragraph."""
+    out = ""
+    in_list = False
+    for indent, text in lines:
+        if 1 <= indent <= 4:
+            out += ("\n" if in_list else "\n\n") + "- " + re.sub(r"\s{2,}", ": ", text, count=1)
+            in_list = True
+        elif indent > 4 or not in_list:
+            out += " " + text
+        else:  # back at the margin after a list: a new paragraph
+            out += "\n\n" + text
+            in_list = False
+    return out.strip()
 
 
 def _prose(text: str) -> str:
@@ -108,7 +130,7 @@ def _prose(text: str) -> str:
 
 
 def _cell(text: str) -> str:
-    return _prose(text).replace("|", "\\|")
+    return re.sub(r"\n+- ", "; ", _prose(text)).replace("|", "\\|")
 
 
 def _code(text: str) -> str:
@@ -145,7 +167,7 @@ def render(text: str) -> str:
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
-    parser.add_argument("--write", action="store_true", help=f"rewrite {PAGE.relative_to(REPO)}")
+    parser.add_argument("--write", action="store_true", help="rewrite docs/config-reference.md")
     args = parser.parse_args(argv)
     page = render(SOURCE.read_text(encoding="utf-8"))
     if args.write:
