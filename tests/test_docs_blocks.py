@@ -22,8 +22,10 @@ def test_every_shell_block_says_what_runs_it() -> None:
     found = all_blocks()
     assert len(found) >= 15, [b.page for b in found]  # README.md and docs/ are read at all
     unmarked = [f"{b.page}:{b.line}" for b in found if not b.marked]
-    assert not unmarked, ("each ```sh block needs `<!-- run by PATH -->` or "
-                          f"`<!-- not run: why -->` on the line before it: {unmarked}")
+    assert not unmarked, (
+        "each ```sh block needs `<!-- run by PATH -->` or `<!-- not run: why -->` on the line "
+        "before it, or its page listed in RUN_WHOLE_PAGE (tests/docs_blocks.py) with the test "
+        f"that runs every block on it: {unmarked}")
 
 
 def test_what_runs_a_block_exists_and_reads_its_page() -> None:
@@ -42,19 +44,16 @@ def test_what_runs_a_block_exists_and_reads_its_page() -> None:
                 f"{b.page}:{b.line}: {b.run_by} never reads {b.page}")
 
 
-def test_the_block_check_catches_an_unmarked_block(tmp_path: Path) -> None:
+def test_the_block_check_catches_an_unmarked_block(tmp_path: Path,
+                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     page = tmp_path / "page.md"
     page.write_text("# P\n\n```sh\nswarmbot\n```\n\n<!-- not run: it needs Slack here -->\n"
                     "```sh\nswarmbot serve\n```\n\n  <!-- run by .ci/run -->\n\n  ```sh\n"
                     "  ls\n  ```\n", encoding="utf-8")
     import tests.docs_blocks as docs_blocks
 
-    original = docs_blocks.REPO
-    docs_blocks.REPO = tmp_path  # type: ignore[misc]
-    try:
-        found = blocks(page)
-    finally:
-        docs_blocks.REPO = original  # type: ignore[misc]
+    monkeypatch.setattr(docs_blocks, "REPO", tmp_path)
+    found = blocks(page)
     assert [(b.marked, b.run_by, b.why_not) for b in found] == [
         (False, None, None), (True, None, "it needs Slack here"), (True, ".ci/run", None)]
     assert MARK.match("<!-- run by tests/x.py -->")
