@@ -108,3 +108,12 @@ def test_the_regenerate_command_on_docs_testing_md_writes_the_page(
     monkeypatch.setattr(reference, "PAGE", tmp_path / "config-reference.md")
     assert reference.main(command.split()[3:]) == 0
     assert reference.PAGE.read_text(encoding="utf-8") == PAGE.read_text(encoding="utf-8")
+
+
+def test_the_readme_is_a_front_door_that_links_every_page() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200, "the README is a front door: move detail to docs/"
+    assert "## Quick start" in readme and "copy `config.example.toml`" in readme
+    nav = (REPO / "mkdocs.yml").read_text(encoding="utf-8")
+    for page in sorted((REPO / "docs").glob("*.md")):
+        assert f": {page.name}\n" in nav, f"mkdocs.yml's nav lacks docs/{page.name}"
