@@ -28,7 +28,7 @@ class ServerConfig:
     # everyone who installs the app, and refuses to build without them.
     privacy_url: str = ""
     terms_url: str = ""
-    # Slow clients (README "What the HTTP entrances answer to bad requests"): seconds a
+    # Slow clients (docs/bad-requests.md): seconds a
     # request's headers, then its body, may take to arrive; seconds an idle kept-alive
     # connection stays open; connections served at once (beyond it: 503).
     header_timeout: float = 5.0

@@ -168,7 +168,7 @@ def zone_name(ctx: Ctx, value: str) -> str:
          "Change the case's severity, customer, summary, the customer's time zone, its "
          "link, SLA, priority or its visibility (recorded in the timeline).",
          parse=parse_set, who="owner or manager",
-         details="Severity changes the nudge timings (see `[types]` in the README). "
+         details="Severity changes the nudge timings (see `[types]` in docs/commands.md). "
                  "customer_tz (an IANA zone, e.g. Australia/Sydney): promises are then read "
                  "in the customer's time and shown in both zones. link: a web address (the "
                  "ticket, a document), shown in the brief and `status`. "

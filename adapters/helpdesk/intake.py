@@ -1,6 +1,6 @@
 """What every helpdesk intake shares: the JSON body read into a neutral `Ticket`.
 
-Every webhook carries the same fields (the README gives each helpdesk's trigger body):
+Every webhook carries the same fields (docs/helpdesk.md gives each helpdesk's trigger body):
 `ticket_id`, `subject`, `priority`, `requester`, `organization`, `assignee_email`, `tags`,
 `url`, and for the generic webhook `callback_url`. A wrong shape is a 400 with one line.
 """

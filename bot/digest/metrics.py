@@ -1,6 +1,6 @@
 """The digest's figures for one ISO week and the week before, computed from the store.
 
-Definitions (the README's "What the figures mean" has them for managers): each figure
+Definitions (docs/digest.md, "What the figures mean", has them for managers): each figure
 follows what *started* in the week (a case opened, a help request, an offer, a promise, a
 decision) to what became of it as of `now`, except where a figure says "at week end" or is
 attributed to the week something ended in (resolutions, and everything about resolved
@@ -274,6 +274,6 @@ def digest_for(store: Store, week: Week, now: datetime) -> dict[str, Any]:
 
 async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     """`digest_for` on a thread (its own store connection, outside any write transaction):
-    a big week takes a few hundred milliseconds (README, Performance), which the event loop
+    a big week takes a few hundred milliseconds (docs/performance.md), which the event loop
     answering Slack and Teams must not wait for."""
     return await asyncio.to_thread(digest_for, store, week, now)

@@ -1,6 +1,6 @@
 """The digest as text: Markdown for the CLI and JSON.
 
-The JSON is a stable contract: the README's "What the figures mean" defines its keys.
+The JSON is a stable contract: docs/digest.md, "What the figures mean", defines its keys.
 """
 
 from __future__ import annotations

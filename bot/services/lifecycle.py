@@ -20,7 +20,7 @@ from bot.timeparse import due_text
 # recorded (joined, opened, handoffs, resolved…) is a fact of the case, not someone's words.
 CORRECTABLE = frozenset({"note", "touch", "mood", "delight", "decision", "outcome", "promise",
                          "friction", "thanks", "help_requested"})
-# What counts as contributing to a case, for credit at resolve (README: Credit).
+# What counts as contributing to a case, for credit at resolve (docs/commands.md: `resolve`).
 CONTRIBUTIONS = frozenset({"opened", "note", "touch", "mood", "delight", "decision",
                            "outcome", "promise", "promise_kept", "friction", "thanks",
                            "help_requested", "handoff_accepted", "corrected"})

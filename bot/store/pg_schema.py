@@ -13,7 +13,7 @@ Adding a migration (m013 ...):
    hand where SQLite-only functions appear (m012), or `sqlite_only("why")` for a SQLite
    feature with no PostgreSQL counterpart needed (an FTS5 table) - its tables are then left
    out of the schema comparison, listed in SQLITE_ONLY_TABLES.
-3. run `pytest tests/store --store=postgres` (README: Running the tests against PostgreSQL).
+3. run `pytest tests/store --store=postgres` (docs/testing.md: Running the tests).
 """
 
 from __future__ import annotations
