@@ -69,6 +69,8 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                 helpdesk=ticket.helpdesk, ticket_id=ticket.id, url=ticket.url,
                 requester=ticket.requester, organization=ticket.organization,
                 callback_url=ticket.callback_url), now)
+            if ticket.requester_tz:  # the customer's clock, from the helpdesk (issue 25)
+                store.cases.set_details(case_id, customer_tz=ticket.requester_tz)
         if confidential or kind.confidential:
             store.access.set_confidential(case_id, True)
             store.timeline.append(case_id, now, "visibility", actor.id, "opened confidential")

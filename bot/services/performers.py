@@ -12,6 +12,8 @@ or before a crash, so each performer knows how to find what an earlier try did:
                  a try that may have gone out, look for the post first where the port can
                  (PostFinder); the message id is recorded
     dm           after such a try, look for the message where the port can
+    helpdesk     a note is looked for by its marker, a status or priority read before it
+                 is set (bot/services/ticket_life.py); a case's write-backs go in order
     archive      "already archived" is done (the ports say so)
 A performer raises PortError (transient or not) or NotYet (its room is not there yet); the
 outbox (bot/services/outbox.py) decides what to do about it.
@@ -130,6 +132,18 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
     return result
 
 
+def read_helpdesk(deps: Deps, item: OutboxItem, case: Case | None) -> None:
+    """A case's write-backs go in the order they were recorded (so the ticket's status
+    follows cancel, reopen, resolve): a later one waits while an earlier one is undone, for
+    `retry` when that one gave up."""
+    write = deps.store.helpdesk.write(int(_field(item, "write_id", int)))
+    if write is None or write.done_at or \
+            not deps.store.helpdesk.earlier_undone(write.case_id, write.id):
+        return
+    gave_up = any(i.kind == "helpdesk" for i in deps.store.outbox.failed(write.case_id))
+    raise NotYet(_GAVE_UP_WAIT if gave_up else _ROOM_WAIT)
+
+
 async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
     await helpdesk.perform(deps, int(_field(item, "write_id", int)),
                            tried_before=item.tries > 1)
@@ -241,7 +255,7 @@ def record_brief(deps: Deps, item: OutboxItem, case: Case | None, result: Result
 
 PERFORMERS: dict[str, Performer] = {
     "create_room": Performer(create_room, read_create_room, record_room),
-    "helpdesk": Performer(helpdesk_write),
+    "helpdesk": Performer(helpdesk_write, read_helpdesk),
     "dm": Performer(direct_message),
     "invite": Performer(invite, read_room),
     "set_topic": Performer(set_topic, read_room),
