@@ -201,6 +201,8 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
         if what == "severity":
             effects.set_topic(messages.topic(fresh))
         refresh_brief(deps, fresh, effects)
+        if what == "link":  # kept at the top of the room too (issue 25)
+            effects.bookmark("Ticket", str(value))
         if what in ("severity", "customer"):  # the ticket hears of it (issue 25)
             extra = {"severity": int(value)} if what == "severity" else {}
             helpdesk.write_back(deps, fresh, "changed", effects, what=what, before=before,

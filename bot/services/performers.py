@@ -15,6 +15,7 @@ or before a crash, so each performer knows how to find what an earlier try did:
     helpdesk     a note is looked for by its marker, a status or priority read before it
                  is set (bot/services/ticket_life.py); a case's write-backs go in order
     archive      "already archived" is done (the ports say so)
+    bookmark     the port changes a bookmark of the same title instead of adding one
 A performer raises PortError (transient or not) or NotYet (its room is not there yet); the
 outbox (bot/services/outbox.py) decides what to do about it.
 """
@@ -34,6 +35,7 @@ from bot.ports import (
     MessageUpdater,
     PostFinder,
     PrivateRooms,
+    RoomBookmarks,
     RoomsOpenWithPost,
 )
 from bot.replies import Reply
@@ -172,6 +174,15 @@ async def set_topic(deps: Deps, item: OutboxItem, case: Case | None, room: str) 
     return None
 
 
+async def bookmark(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
+    """Where the port keeps links in a room (a Slack bookmark, a Teams tab); elsewhere the
+    brief shows the link and there is nothing more to do."""
+    port = deps.port(item.platform)
+    if isinstance(port, RoomBookmarks):
+        await port.bookmark(room, _field(item, "title", str), _field(item, "url", str))
+    return None
+
+
 async def archive(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
     await deps.port(item.platform).archive(room)
     return None
@@ -260,6 +271,7 @@ PERFORMERS: dict[str, Performer] = {
     "invite": Performer(invite, read_room),
     "set_topic": Performer(set_topic, read_room),
     "archive": Performer(archive, read_room),
+    "bookmark": Performer(bookmark, read_room),
     "post": Performer(post, read_post),
     "brief": Performer(post, read_post, record_brief),
     "update_brief": Performer(update_brief, read_brief_update),
