@@ -219,3 +219,25 @@ async def test_the_requesters_time_zone_is_the_customers_clock(
     await settle(bot)
     statuses = [e for e in fake_cb.of("SF-9") if e["event"] == "status"]
     assert [e["status"] for e in statuses] == ["solved"], fake_cb.of("SF-9")
+
+
+async def test_a_jira_transition_not_offered_is_told_to_the_owner_once(
+        bot: SlackHarness, jira: tuple[FakeJira, str]) -> None:
+    fake, url = jira
+    seed(FakeZendesk(), fake)
+    fake.add_issue("SUP-40", "Export slow", "Rita", "Acme", "acc-alice")
+    bot.runtime.dispatcher.entrance.deps.config.helpdesk.jira.resolve_status = "Close"
+    body = body_of(ticket_id="SUP-40", subject="Export slow", priority="High",
+                   requester="Rita", assignee_email="alice@acme.test", url=f"{url}/browse/SUP-40")
+    case = await opened(bot, await bot.client.post("/helpdesk/jira", data=body,
+                                                   headers=JIRA_HEADERS), "SUP-40")
+    await bot.command("resolve export index rebuilt", "UALICE", channel=case.room_id)
+    await settle(bot)
+    told = [m["text"] for m in bot.fake.messages if m["channel"] == "DUALICE"] + [
+        str(r) for r in bot.fake.responses]
+    line = ("Couldn't write to ticket SUP-40 in jira: no transition 'Close' is offered from "
+            "its status (offered: Resolve this issue, Cancel request)")
+    assert any(line in t for t in told), told
+    assert fake.moves["SUP-40"] == []
+    assert kinds_of(fake.internal("SUP-40")) == Counter({"Swarm opened": 1,
+                                                         "Swarm resolved": 1})
