@@ -8,7 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from tests.teams.conftest import ANN, BOB, NAMES, Teams
+from tests.teams.conftest import ANN, BOB, BOT_ID, NAMES, Teams
 
 PERSONAL = "a:1personal-bob"
 
@@ -108,3 +108,21 @@ async def test_the_desk_card_shows_an_offer_a_promise_and_help_each_with_its_but
     assert not store.people.get(BOB).available
     assert every_action(card)["skills back"]["title"] == "I'm back"
     assert set(every_action(card)) == {"open", "skills back"}
+
+
+async def test_adding_swarmbot_to_a_personal_chat_opens_on_the_desk(
+        teams: Teams, card_validator: Callable[[dict[str, Any]], None]) -> None:
+    install = teams.activity("channel_member_added")
+    install["membersAdded"] = [{"id": BOT_ID}]
+    install["from"] = {"id": BOB, "name": NAMES[BOB]}
+    install["conversation"] = {"conversationType": "personal", "id": PERSONAL,
+                               "tenantId": "72f988bf-0000-4000-8000-0000000000aa"}
+    install["channelData"] = {"tenant": {"id": "72f988bf-0000-4000-8000-0000000000aa"}}
+    status, _ = await teams.post(install)
+    assert status in (200, 201)
+    cards = [c for call in teams.connector.sent(PERSONAL) for c in call.cards()]
+    assert len(cards) == 2, cards  # the welcome, then the desk
+    card_validator(cards[1])
+    assert "Your desk" in text_of(cards[1]) and "No handoff is waiting for you." in \
+        text_of(cards[1])
+    assert set(every_action(cards[1])) == {"open", "skills away"}
