@@ -138,6 +138,11 @@ class ZendeskConfig:
     email: str = ""  # the agent the API token belongs to
     # ZENDESK_API_TOKEN and ZENDESK_WEBHOOK_SECRET come from the environment.
     platform: str = ""  # where its swarms open: "slack" | "teams" (default: the one serving)
+    # The ticket's status when its swarm is resolved, cancelled, reopened ("" leaves it):
+    # a Zendesk status (new, open, pending, hold, solved). docs/helpdesk-writeback.md
+    resolve_status: str = "solved"
+    cancel_status: str = ""
+    reopen_status: str = "open"
 
 
 @dataclass
@@ -149,6 +154,11 @@ class JiraConfig:
     platform: str = ""
     # Project keys whose issues `open KEY-1` fetches (empty: any KEY-1 not Zendesk's).
     projects: list[str] = field(default_factory=list)
+    # The transition made when its swarm is resolved, cancelled, reopened: its name, or the
+    # status it leads to ("Resolve issue" or "Resolved"); "" leaves the status alone.
+    resolve_status: str = ""
+    cancel_status: str = ""
+    reopen_status: str = ""
 
 
 @dataclass
@@ -161,6 +171,10 @@ class WebhookConfig:
     callback_origins: list[str] = field(default_factory=list)
     # Names in callback_origins that may resolve to private/loopback addresses.
     callback_internal_hosts: list[str] = field(default_factory=list)
+    # A `status` event with this value when its swarm is resolved, cancelled, reopened.
+    resolve_status: str = ""
+    cancel_status: str = ""
+    reopen_status: str = ""
 
 
 @dataclass

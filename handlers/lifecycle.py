@@ -24,6 +24,8 @@ class Why:
 
     text: str
     carry: str | None = None  # cancel: the note open promises are carried over with
+    # reopen: built by a helpdesk's intake (a ticket tagged again), never parsed from text
+    from_ticket: bool = False
 
 
 def _why(what: str, field: str) -> Parser:
@@ -40,7 +42,8 @@ def _why(what: str, field: str) -> Parser:
          details="The owner of record owns it again; the new room's first post links the old "
                  "room, and the timeline says who reopened it and why.")
 def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
-    done = lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+    done = lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text,
+                            by_ticket=cmd.from_ticket)
     # The new room is made after this command (the outbox); its first post links the old.
     fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
     where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
