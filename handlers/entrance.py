@@ -28,7 +28,7 @@ from bot.replies import Reply, Tone
 from bot.services import cases as case_service
 from bot.services import membership, outbox
 from bot.services.base import Deps
-from handlers import drafts
+from handlers import bridge, drafts
 from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
@@ -172,6 +172,7 @@ class Entrance:
                 self.in_flight.discard(delivery.key)
 
     async def _process(self, delivery: Delivery) -> Outcome:
+        delivery = await bridge.canonical(self.deps, self.in_thread, delivery)  # issue 29
         run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
         what, text, reads = delivery.what, _words(delivery), False
         # A read's row was recorded done with it (`record`): nothing to take, nothing to

@@ -1,0 +1,82 @@
+"""Issue 29, done when: a case opened in Slack, a Teams specialist found by `need` and joined
+from Teams, notes from both sides in both rooms in order, handed off to the Teams user who
+accepts there, resolved there; both rooms closed; the export is one case, every entry once."""
+
+from __future__ import annotations
+
+from bot.bridge import rooms
+from bot.config import Config
+from tests.bridge.world import OWNER, World, bridged, count, export_of, order
+from tests.teams.conftest import CAROL, TRIAGE_CHANNEL
+
+NOTES = ["slack-one card declined at checkout", "teams-two the BIN table is stale",
+         "slack-three customer retried at 14:10"]
+
+
+async def run_the_swarm(world: World) -> tuple[str, str]:
+    """The issue's story; returns (the Slack channel id, the Teams thread id)."""
+    assert await world.teams(CAROL, "skills add billing") in (200, 201)
+    await world.slack("open ZD-29 sev2 Card payments declined")
+    await world.settle()
+    case = world.deps.store.cases.by_ref("ZD-29")
+    assert case is not None and case.room_id and case.platform == "slack"
+    await world.slack("ZD-29 need billing")
+    await world.settle()
+    # The finder found Carol on Teams: the request is in Teams' triage too, naming her.
+    asked = [t for t in world.teams_triage() if "ZD-29" in t]
+    assert asked and "Carol Billing" in asked[-1], asked
+    await world.teams(CAROL, "join ZD-29", conversation=TRIAGE_CHANNEL)
+    await world.settle()
+    mirror = rooms.mirror(world.deps.store, "teams", case.id)
+    assert mirror is not None and mirror.get("room_id"), mirror
+    thread = str(mirror["room_id"])
+    await world.slack(f"ZD-29 note {NOTES[0]}")
+    await world.settle()
+    await world.teams(CAROL, f"note {NOTES[1]}", conversation=thread)
+    await world.settle()
+    await world.slack(f"ZD-29 note {NOTES[2]}")
+    await world.settle()
+    await world.slack("ZD-29 handoff carol@example.com Processor fix is hers; customer waits")
+    await world.settle()
+    await world.teams(CAROL, "accept", conversation=thread)
+    await world.settle()
+    owner = world.deps.store.cases.by_ref("ZD-29")
+    assert owner is not None and owner.owner == CAROL
+    await world.teams(CAROL, "resolve processor fixed the BIN table", conversation=thread)
+    await world.settle()
+    return case.room_id, thread
+
+
+def check_the_swarm(world: World, channel: str, thread: str) -> None:
+    slack, teams = world.slack_texts(channel), world.teams_texts(thread)
+    for note in NOTES:
+        assert count(slack, note) == 1, (note, slack)
+        assert count(teams, note) == 1, (note, teams)
+    assert order(slack, NOTES) == sorted(order(slack, NOTES))
+    assert order(teams, NOTES) == sorted(order(teams, NOTES))
+    # Marked with where each came from.
+    assert any("[Teams]" in t and NOTES[1] in t for t in slack)
+    assert any("[Slack]" in t and NOTES[0] in t for t in teams)
+    # The brief opened the thread, once; the handoff and its acceptance are in both rooms.
+    assert count(teams, "Swarm ZD-29") == 1, teams
+    assert count(teams, "Resolved: this swarm is closed") == 1
+    assert world.both.fake.channels[channel].archived
+    case = world.deps.store.cases.by_ref("ZD-29")
+    assert case is not None and case.status.value == "resolved"
+    exported = [c for c in export_of(world.deps)["cases"] if c["ref"] == "ZD-29"]
+    assert len(exported) == 1
+    (one,) = exported
+    assert [r["platform"] for r in one["rooms"]] == ["slack", "teams"]
+    notes = [e for e in one["timeline"] if e["kind"] == "note"]
+    assert [e["text"] for e in notes] == NOTES
+    assert [o["person"] for o in one["owners"]] == [OWNER, CAROL]
+
+
+async def test_one_case_two_rooms_from_slack_to_teams_and_closed(config: Config) -> None:
+    async with bridged(config) as world:
+        channel, thread = await run_the_swarm(world)
+        check_the_swarm(world, channel, thread)
+        # Carol got the offer on Teams, 1:1 (not in Slack, where she has no account).
+        dms = [c for c in world.both.connector.created() if not
+               (c.body.get("channelData") or {}).get("channel")]
+        assert dms, "the offer never reached Teams"
