@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -39,23 +40,28 @@ class World:
     async def slack(self, text: str, user: str = OWNER) -> None:
         await self.both.slack(text, user)
 
-    async def teams(self, user: str, text: str, conversation: str | None = None) -> int:
+    async def teams(self, user: str, text: str, conversation: str | None = None,
+                    mentions: tuple[str, ...] = ()) -> int:
         teams = self.both.teams
-        status, _ = await teams.post(teams.message(user, text, conversation=conversation))
+        status, _ = await teams.post(teams.message(user, text, conversation=conversation,
+                                                   mentions=mentions))
         await self.both.app[TEAMS_RUNTIME].work.drain()  # type: ignore[attr-defined]
         return status
 
-    async def settle(self, rounds: int = 60) -> None:
-        """Every platform call due done: rows waiting for a backoff or for a room are made
-        due at once (`release`) and drained, until none is pending."""
+    async def settle(self, within: float = 60.0) -> None:
+        """Every platform call done: the commands' own tries, then the outbox worker's
+        retries as their backoffs (0.05-0.2 s here) and waits for a room run out. Rows are
+        never made due early: a row under another worker's lease is being performed."""
         deps = self.deps
-        for _ in range(rounds):
+        loop = asyncio.get_running_loop()
+        until = loop.time() + within
+        while loop.time() < until:
             await self.both.app[SLACK_RUNTIME].work.drain()
             await self.both.app[TEAMS_RUNTIME].work.drain()  # type: ignore[attr-defined]
-            deps.store.outbox.release(deps.now_iso())
             await outbox.drain(deps)
             if not deps.store.outbox.counts().get("pending"):
                 return
+            await asyncio.sleep(0.05)  # the next backoff to run out (no event says so)
         raise AssertionError(f"outbox still busy: {deps.store.outbox.counts()}")
 
     # -- what the rooms show --------------------------------------------------------------
