@@ -17,6 +17,7 @@ from handlers import (
     journal,
     knowledge,
     lifecycle,
+    link,
     people,
     retry,
     roles,
@@ -25,7 +26,7 @@ from handlers import (
 from handlers.registry import Command
 
 MODULES = (cases, lifecycle, swarm, asks, handoff, journal, knowledge, people, following,
-           roles, digest, retry, help_command)
+           roles, digest, retry, link, help_command)
 
 
 def all_commands() -> list[Command]:

@@ -105,6 +105,12 @@ def archive(store: Store, served: list[str], case: Case, fx: Adds) -> None:
         fx._add("bridge_archive", f"close the swarm's room in {label(platform)}", on=platform)
 
 
+def update_brief(store: Store, served: list[str], case: Case, fx: Adds) -> None:
+    """The living brief: rewritten in each mirror too."""
+    for platform in rooms.mirrors(store, case, served):
+        fx._add("bridge_update_brief", f"update the brief in {label(platform)}", on=platform)
+
+
 def direct(store: Store, served: list[str], platform: str, person: str) -> tuple[str, str]:
     """Where a direct message to `person` goes: (platform, their account there)."""
     account = accounts.account_on(store, platform, person)

@@ -145,6 +145,8 @@ class Effects:
     def update_brief(self) -> None:
         """The brief posted in the case's room, rewritten as the case now stands."""
         self._add("update_brief", "update the case brief")
+        if (case := self._bridged()) is not None:
+            bridge.update_brief(self.deps.store, list(self.deps.ports), case, self)
 
     def helpdesk(self, write_id: int, what: str) -> None:
         """A write-back to the case's helpdesk ticket, recorded by bot/services/helpdesk.py."""

@@ -21,7 +21,7 @@ from bot.bridge import accounts, rooms
 from bot.bridge.effects import label
 from bot.domain import Case, room_name_for
 from bot.errors import PortError
-from bot.ports import PostFinder, RoomsOpenWithPost
+from bot.ports import MessageUpdater, PostFinder, RoomsOpenWithPost
 from bot.replies import Field, Reply
 from bot.services import messages
 from bot.services.base import Deps, reply_from_json
@@ -134,7 +134,28 @@ async def archive(deps: Deps, item: OutboxItem, case: Case | None, room: str | N
     return None
 
 
+def read_brief_update(deps: Deps, item: OutboxItem, case: Case | None
+                      ) -> tuple[str, str, Reply] | None:
+    """The mirror's brief (where it was posted) rewritten as the case now stands; None
+    when the mirror has none yet (it opens with the brief as the case stands then)."""
+    case = _case(item, case)
+    found = rooms.mirror(deps.store, item.platform, case.id)
+    if not found or not found.get("room_id") or not found.get("brief_id"):
+        return None
+    _, brief, _, _ = read_open(deps, item, case)
+    return str(found["room_id"]), str(found["brief_id"]), brief
+
+
+async def update_brief(deps: Deps, item: OutboxItem, case: Case | None,
+                       ready: tuple[str, str, Reply] | None) -> Result:
+    port = deps.port(item.platform)
+    if ready is not None and isinstance(port, MessageUpdater):
+        await port.update_message(*ready)
+    return None
+
+
 BRIDGE_PERFORMERS: dict[str, Performer] = {
+    "bridge_update_brief": Performer(update_brief, read_brief_update),
     "bridge_open": Performer(open_mirror, read_open, record_open),
     "bridge_invite": Performer(invite, read_mirror),
     "bridge_post": Performer(post, read_post),

@@ -80,6 +80,10 @@ async def test_one_case_two_rooms_from_slack_to_teams_and_closed(config: Config)
         dms = [c for c in world.both.connector.created() if not
                (c.body.get("channelData") or {}).get("channel")]
         assert dms, "the offer never reached Teams"
+        # The living brief: rewritten in the thread as the case changed (its new owner).
+        updates = [c for c in world.both.connector.calls if c.method == "PUT" and
+                   c.conversation_id == thread]
+        assert updates and "Carol Billing" in str(updates[-1].body)
 
 
 async def test_with_faults_on_slack_every_entry_once_in_both_rooms(config: Config) -> None:

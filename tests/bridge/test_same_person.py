@@ -4,11 +4,13 @@ person in the export."""
 
 from __future__ import annotations
 
+import re
+
 from bot.bridge import accounts
 from bot.config import Config
 from bot.services import membership
 from tests.bridge.world import OWNER, SAME, bridged, export_of
-from tests.teams.conftest import BOB
+from tests.teams.conftest import ANN, BOB
 
 
 async def test_same_email_is_one_person_everywhere(config: Config) -> None:
@@ -47,3 +49,30 @@ async def test_same_email_is_one_person_everywhere(config: Config) -> None:
         people = {p["person"] for c in export_of(world.deps)["cases"]
                   for p in c["participants"]}
         assert BOB not in people and SAME in people
+
+
+async def test_link_by_code_when_the_emails_differ(config: Config) -> None:
+    async with bridged(config) as world:
+        store = world.deps.store
+        world.both.fake.add_user("U3", "Ann Other", "ann.other@corp.example")
+        await world.teams(ANN, "skills add identity")  # Ann's Teams email differs
+        await world.slack("skills add sso", user="U3")
+        assert accounts.person_of(store, "teams", ANN) == ANN  # not matched by email
+        before = len(world.both.fake.responses)
+        await world.slack("link", user="U3")
+        said = str(world.both.fake.responses[before:])
+        code = re.search(r"link code is ([0-9A-F]{6})", said)
+        assert code, said
+        # The code typed on the same platform, or a wrong one, is one clear line.
+        before = len(world.both.fake.responses)
+        await world.slack(f"link {code.group(1)}", user="U3")
+        await world.slack("link zzz", user="U3")
+        said = str(world.both.fake.responses[before:])
+        assert "type it on the other platform" in said and "is not a link code" in said
+        await world.teams(ANN, f"link {code.group(1)}")
+        assert accounts.person_of(store, "teams", ANN) == "U3"
+        assert store.people.skills_of("U3") == ["identity", "sso"]
+        # Used once.
+        sent = len(world.both.connector.sent())
+        await world.teams(ANN, f"link {code.group(1)}")
+        assert "No link code" in str([c.body for c in world.both.connector.sent()[sent:]])
