@@ -23,13 +23,23 @@ from bot.errors import PortError
 from bot.helpdesk import ChatDirectory
 from bot.people import TOKEN, mention, mentioned
 from bot.services.base import Deps
-from handlers.delivery import Delivery, Typed
+from handlers.delivery import Delivery, RoomEvent, Typed
 
 log = logging.getLogger("swarmbot.bridge")
 InThread = Callable[..., Awaitable[Any]]
 MAX_NAMED = 5  # people looked up in one command's words, at most
 MAILTO = re.compile(r"^<mailto:([^|<>\s]+)(?:\|[^<>]*)?>$")
 EMAIL = re.compile(r"[^@\s<>]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}")
+
+
+def stored(deps: Deps, delivery: Delivery) -> str:
+    """The delivery as its inbox row keeps it: a chat message's words only where they are
+    mirrored ([bridge] mirror_messages); the bot never kept them before the bridge."""
+    what = delivery.what
+    if isinstance(what, RoomEvent) and what.text and not (
+            deps.config.bridge.enabled and deps.config.bridge.mirror_messages):
+        delivery = replace(delivery, what=replace(what, text="", message=""))
+    return delivery.to_json()
 
 
 def bridging(deps: Deps) -> bool:

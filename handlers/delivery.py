@@ -50,8 +50,12 @@ class RoomEvent:
     """Someone joined, left or wrote in a room. `rooms` are the ids the event could be about,
     most specific first (a Teams channel and its conversation)."""
 
-    kind: Literal["joined", "left", "posted"]
+    kind: Literal["joined", "left", "posted", "edited"]
     rooms: tuple[str, ...]
+    # A message posted or edited: its text (people as tokens) and the platform's id for it,
+    # which the bridge mirrors where [bridge] mirror_messages is on (issue 29).
+    text: str = ""
+    message: str = ""
 
 
 @dataclass(frozen=True)

@@ -25,8 +25,8 @@ from bot.domain import Case, CaseStatus, Person
 from bot.forms import Form
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
+from bot.services import bridge_messages, membership, outbox
 from bot.services import cases as case_service
-from bot.services import membership, outbox
 from bot.services.base import Deps
 from handlers import bridge, drafts
 from handlers.commands import all_commands
@@ -82,8 +82,8 @@ class Entrance:
         reads = self.reads_only(delivery)  # recorded done at once, as `record` does
         claimed, fresh = self._claim(delivery.key, reads), False
         try:
-            fresh = self.deps.store.inbox.put(delivery.key, delivery.source,
-                                              delivery.to_json(), self.deps.now_iso(), reads)
+            fresh = self.deps.store.inbox.put(delivery.key, delivery.source, bridge.stored(
+                self.deps, delivery), self.deps.now_iso(), reads)
         finally:
             self._unclaim_unless(delivery.key, claimed, fresh)
         return fresh
@@ -113,8 +113,8 @@ class Entrance:
         reads = self.reads_only(delivery)
         claimed, fresh = self._claim(delivery.key, reads), False
         try:
-            fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json(),
-                                         reads)
+            fresh = await self.inbox.put(delivery.key, delivery.source,
+                                         bridge.stored(self.deps, delivery), reads)
         finally:
             self._unclaim_unless(delivery.key, claimed, fresh)
         return fresh
@@ -316,6 +316,9 @@ class Entrance:
 
     def _room_event(self, d: Delivery, event: RoomEvent) -> None:
         store = self.deps.store
+        if event.text and event.message:  # shown in the case's other rooms, where allowed
+            bridge_messages.mirror(self.deps, d.source, event.rooms, d.sender.id, event.text,
+                                   event.message, edited=event.kind == "edited")
         room = next((r for r in event.rooms if store.cases.by_room(r) is not None), None)
         if room is None:
             return
@@ -323,7 +326,7 @@ class Entrance:
             membership.room_member_joined(self.deps, d.source, room, d.sender.id)
         elif event.kind == "left":
             membership.room_member_left(self.deps, d.source, room, d.sender.id)
-        else:
+        elif event.kind == "posted":
             membership.message_posted(self.deps, d.source, room, d.sender.id)
 
     # -- reads adapters need ----------------------------------------------------------------

@@ -25,6 +25,7 @@ from bot.ports import MessageUpdater, PostFinder, RoomsOpenWithPost
 from bot.replies import Field, Reply
 from bot.services import messages
 from bot.services.base import Deps, reply_from_json
+from bot.services.bridge_messages import COPY
 from bot.services.performer_types import (
     _GAVE_UP_WAIT,
     _ROOM_WAIT,
@@ -124,7 +125,7 @@ async def post(deps: Deps, item: OutboxItem, case: Case | None,
     if item.tries > 1 and isinstance(port, PostFinder):
         found = await port.find_post(room, reply)
         if found:
-            return {"message_id": found, "found": "yes"}
+            return {"message_id": found, "found": "yes", "room_id": room}
     return {"message_id": await port.post(room, reply), "room_id": room}
 
 
@@ -154,7 +155,49 @@ async def update_brief(deps: Deps, item: OutboxItem, case: Case | None,
     return None
 
 
+def read_message(deps: Deps, item: OutboxItem, case: Case | None
+                 ) -> tuple[str | None, Reply]:
+    """A chat message's copy: into the case's home room or its mirror on the platform."""
+    case = _case(item, case)
+    room = case.room_id if item.payload.get("home") else read_mirror(deps, item, case)
+    if room is None and item.payload.get("home"):
+        raise NotYet(_ROOM_WAIT)
+    return room, accounts.local(deps.store, item.platform,
+                                reply_from_json(_field(item, "reply", dict)))
+
+
+def record_message(deps: Deps, item: OutboxItem, case: Case | None, result: Result) -> None:
+    """Where the copy is, so an edit of the message rewrites it."""
+    if result and result.get("message_id"):
+        deps.store.refs.put(item.platform, COPY, _field(item, "source", str),
+                            {"room_id": result.get("room_id", ""),
+                             "message_id": result["message_id"]}, deps.now_iso())
+
+
+def read_edit(deps: Deps, item: OutboxItem, case: Case | None) -> tuple[str, str, Reply]:
+    copy = deps.store.refs.get(item.platform, COPY, _field(item, "source", str))
+    if copy is None or not copy.get("room_id"):
+        case = _case(item, case)
+        waiting = any(i.kind == "bridge_message" for i in
+                      deps.store.outbox.pending_for(case.id))
+        if waiting:
+            raise NotYet(_ROOM_WAIT)
+        raise PortError(item.kind, "the message it edits was never shown here")
+    return str(copy["room_id"]), str(copy["message_id"]), accounts.local(
+        deps.store, item.platform, reply_from_json(_field(item, "reply", dict)))
+
+
+async def edit(deps: Deps, item: OutboxItem, case: Case | None,
+               ready: tuple[str, str, Reply]) -> Result:
+    port = deps.port(item.platform)
+    if isinstance(port, MessageUpdater):
+        await port.update_message(*ready)
+    return None
+
+
 BRIDGE_PERFORMERS: dict[str, Performer] = {
+    "bridge_message": Performer(post, read_message, record_message),
+    "bridge_message_edit": Performer(edit, read_edit),
     "bridge_update_brief": Performer(update_brief, read_brief_update),
     "bridge_open": Performer(open_mirror, read_open, record_open),
     "bridge_invite": Performer(invite, read_mirror),

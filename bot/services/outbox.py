@@ -59,7 +59,7 @@ PER_PROCESS = 32
 # room must exist before anything goes into it, and is archived only after the rest.
 _BARRIERS = {"create_room", "archive", "bridge_archive"}
 # Messages into one room keep the order they were recorded in (the chat shows that order).
-_IN_ORDER = {"post", "brief", "bridge_post"}
+_IN_ORDER = {"post", "brief", "bridge_post", "bridge_message"}
 _process_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary())
 
