@@ -80,5 +80,6 @@ async def test_messages_are_not_mirrored_by_default(config: Config) -> None:
         channel, thread = await swarm(world)
         await slack_event(world, said(channel, "200.1", "only for the Slack room"), "EvN1")
         assert count(world.teams_texts(thread), "only for the Slack room") == 0
-        stored = [r[0] for r in world.deps.store.db.execute("SELECT payload FROM inbox")]
+        rows = world.deps.store.db.execute("SELECT payload FROM inbox").fetchall()
+        stored = [r["payload"] for r in rows]
         assert not any("only for the Slack room" in str(p) for p in stored)
