@@ -46,8 +46,11 @@ def bridging(deps: Deps) -> bool:
     return deps.config.bridge.enabled and len(deps.ports) > 1
 
 
-async def person(deps: Deps, in_thread: InThread, platform: str, account: str) -> str:
-    """The person an account belongs to, matching it by email the first time it is seen."""
+async def person(deps: Deps, in_thread: InThread, platform: str, account: str,
+                 name: str | None = None, named: bool = False) -> str:
+    """The person an account belongs to, matching it by email the first time it is seen.
+    `name`: the account's name where the delivery says it; `named`: someone else named
+    them (they are not the sender)."""
     store = deps.store
     found = await in_thread(accounts.known, store, platform, account)
     if found is not None:
@@ -68,15 +71,15 @@ async def person(deps: Deps, in_thread: InThread, platform: str, account: str) -
                  err.detail)
         return account
     if not matches:
-        await in_thread(_checked, deps, platform, account)
+        await in_thread(_checked, deps, platform, account, named)
         return account
     return str(await in_thread(accounts.link, store, [*matches, (platform, account)],
-                               deps.now_iso()))
+                               deps.now_iso(), name))
 
 
-def _checked(deps: Deps, platform: str, account: str) -> None:
+def _checked(deps: Deps, platform: str, account: str, named: bool) -> None:
     with deps.store.transaction():
-        accounts.checked(deps.store, platform, account, deps.now_iso())
+        accounts.checked(deps.store, platform, account, deps.now_iso(), named)
 
 
 async def canonical(deps: Deps, in_thread: InThread, delivery: Delivery) -> Delivery:
@@ -84,10 +87,11 @@ async def canonical(deps: Deps, in_thread: InThread, delivery: Delivery) -> Deli
     if not bridging(deps) or delivery.source not in deps.ports:
         return delivery
     platform = delivery.source
-    sender = await person(deps, in_thread, platform, delivery.sender.id)
+    sender = await person(deps, in_thread, platform, delivery.sender.id,
+                          delivery.sender.name)
     what = delivery.what
     if isinstance(what, Typed) and TOKEN.search(what.text):
-        named = {pid: await person(deps, in_thread, platform, pid)
+        named = {pid: await person(deps, in_thread, platform, pid, named=True)
                  for pid in mentioned(what.text)[:MAX_NAMED]}
         text = TOKEN.sub(lambda m: mention(named.get(m.group(1), m.group(1))), what.text)
         what = Typed(text)
@@ -121,7 +125,8 @@ async def _emails_named(deps: Deps, in_thread: InThread, platform: str, text: st
                 log.info("bridge: could not look %s up: %s", words[i], err.detail)
                 continue
             if account:
-                words[i] = mention(await person(deps, in_thread, where, account))
+                words[i] = mention(await person(deps, in_thread, where, account,
+                                                named=True))
                 break
         i += 1
     return " ".join(words)

@@ -50,21 +50,31 @@ def platforms_of(store: Store, person: str, served: Sequence[str]) -> list[str]:
     return out + [p for p in served if p != home and store.refs.get(p, ACCOUNT, person)]
 
 
-def checked(store: Store, platform: str, account: str, at: str) -> None:
-    """An account looked up and matched to nobody: not looked up again at every message."""
+def checked(store: Store, platform: str, account: str, at: str, named: bool = False) -> None:
+    """An account looked up and matched to nobody: not looked up again at every message.
+    `named`: someone else named them (they have not written yet): known from now on, on
+    their platform, so they are reached there, not taken for someone of the platform that
+    named them."""
     if known(store, platform, account) is None:
         store.refs.put(platform, PERSON, account, {"person": account, "checked": at}, at)
+        if named:
+            store.people.ensure(account, platform, None, None, at)
 
 
-def link(store: Store, accounts: Sequence[tuple[str, str]], at: str) -> str:
+def link(store: Store, accounts: Sequence[tuple[str, str]], at: str,
+         name: str | None = None) -> str:
     """Make `accounts` ((platform, id) pairs) one person; return that person's id.
 
     The person is the first of them the store knows (else the first account); the
-    skills another of them had are added to that person's, so nothing typed is lost."""
+    skills another of them had are added to that person's, so nothing typed is lost.
+    `name`: the person's name where known (the one writing), for a person new here."""
     people = [(p, a, person_of(store, p, a)) for p, a in accounts]
     seen = store.people.many([pid for _, _, pid in people])
     person = next((pid for _, _, pid in people if pid in seen), people[0][2])
     with store.transaction():
+        if person not in seen:
+            store.people.ensure(person, next(p for p, _, pid in people if pid == person),
+                                name, None, at)
         for platform, account, before in people:
             store.refs.put(platform, PERSON, account, {"person": person, "checked": at}, at)
             store.refs.put(platform, ACCOUNT, person, {"id": account}, at)

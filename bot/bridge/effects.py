@@ -100,9 +100,11 @@ def local(store: Store, platform: str, reply: Reply) -> Reply:
     return accounts.local(store, platform, reply)
 
 
-def archive(store: Store, served: list[str], case: Case, fx: Adds) -> None:
-    for platform in rooms.mirrors(store, case, served):
-        fx._add("bridge_archive", f"close the swarm's room in {label(platform)}", on=platform)
+def archive(store: Store, served: list[str], case: Case, now: str, fx: Adds) -> None:
+    for platform, room in rooms.mirrors(store, case, served).items():
+        fx._add("bridge_archive", f"close the swarm's room in {label(platform)}", on=platform,
+                room=room.get("room_id"))
+        rooms.close(store, platform, case.id, now)
 
 
 def update_brief(store: Store, served: list[str], case: Case, fx: Adds) -> None:

@@ -137,7 +137,8 @@ class Effects:
     def archive(self) -> None:
         self._add("archive", "archive the swarm room")
         if (case := self._bridged()) is not None:
-            bridge.archive(self.deps.store, list(self.deps.ports), case, self)
+            bridge.archive(self.deps.store, list(self.deps.ports), case, self.deps.now_iso(),
+                           self)
 
     def set_topic(self, topic: str) -> None:
         self._add("set_topic", "update the room topic", topic=topic)

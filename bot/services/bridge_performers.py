@@ -129,6 +129,13 @@ async def post(deps: Deps, item: OutboxItem, case: Case | None,
     return {"message_id": await port.post(room, reply), "room_id": room}
 
 
+def read_archive(deps: Deps, item: OutboxItem, case: Case | None) -> str | None:
+    """The mirror that was the case's when it was closed (a reopened case's next one may
+    be on its way already)."""
+    named = item.payload.get("room")
+    return named if isinstance(named, str) and named else read_mirror(deps, item, case)
+
+
 async def archive(deps: Deps, item: OutboxItem, case: Case | None, room: str | None) -> Result:
     if room is not None:
         await deps.port(item.platform).archive(room)
@@ -202,5 +209,5 @@ BRIDGE_PERFORMERS: dict[str, Performer] = {
     "bridge_open": Performer(open_mirror, read_open, record_open),
     "bridge_invite": Performer(invite, read_mirror),
     "bridge_post": Performer(post, read_post),
-    "bridge_archive": Performer(archive, read_mirror),
+    "bridge_archive": Performer(archive, read_archive),
 }

@@ -5,7 +5,7 @@ from __future__ import annotations
 from bot.bridge import rooms
 from bot.config import Config
 from tests.bridge.world import bridged, count
-from tests.teams.conftest import CAROL
+from tests.teams.conftest import ANN, CAROL
 
 
 async def test_invite_by_email_opens_the_mirror_and_ask_reaches_teams(config: Config) -> None:
@@ -38,3 +38,33 @@ async def test_invite_by_email_opens_the_mirror_and_ask_reaches_teams(config: Co
         await world.slack("ZD-32 invite nobody@example.com")
         said = str(world.both.fake.responses[before:])
         assert "say whom to invite" in said and "Traceback" not in said
+
+
+async def test_a_reopened_case_opens_a_new_mirror(config: Config) -> None:
+    async with bridged(config) as world:
+        # Teams has spoken to the bot once (its account there is learnt from that), but
+        # Carol never has: she is found by her email alone.
+        await world.teams(ANN, "help")
+        await world.slack("open ZD-33 sev3 Chargeback dispute")
+        await world.slack("ZD-33 invite carol@example.com")
+        await world.settle()
+        store = world.deps.store
+        case = store.cases.by_ref("ZD-33")
+        assert case is not None
+        first = rooms.mirror(store, "teams", case.id)
+        assert first and first.get("room_id")
+        await world.slack("ZD-33 resolve refunded")
+        await world.settle()
+        old = world.teams_texts(str(first["room_id"]))
+        assert count(old, "Resolved: this swarm is closed") == 1
+        await world.slack("ZD-33 reopen the bank reversed it")
+        await world.settle()
+        await world.slack("ZD-33 note after the reopen")
+        await world.settle()
+        second = rooms.mirror(store, "teams", case.id)
+        assert second and second.get("room_id") and second["room_id"] != first["room_id"]
+        # Nothing more in the closed thread; the new one has the brief, Carol and the note.
+        assert world.teams_texts(str(first["room_id"])) == old
+        new = world.teams_texts(str(second["room_id"]))
+        assert count(new, "Swarm ZD-33") == 1 and count(new, "after the reopen") == 1, new
+        assert count(new, "Carol Billing") >= 1
