@@ -88,7 +88,8 @@ def link(store: Store, accounts: Sequence[tuple[str, str]], at: str,
 def local(store: Store, platform: str, reply: Reply) -> Reply:
     """A reply as it is posted on `platform`: each person named by their account there, or
     by name where they have none (a mention the platform could not show)."""
-    if OPEN not in reply.text and not reply.mentions:
+    if not reply.mentions and OPEN not in reply.text and \
+            not any(OPEN in f.value for f in reply.fields):
         return reply
     cache: dict[str, str | None] = {}
 
@@ -104,6 +105,9 @@ def local(store: Store, platform: str, reply: Reply) -> Reply:
         person = store.people.get(pid)
         return "@" + (person.name if person else pid)
 
-    text = TOKEN.sub(lambda m: word(m.group(1)), reply.text)
+    def words(text: str) -> str:
+        return TOKEN.sub(lambda m: word(m.group(1)), text)
+
     mentions = tuple(a for a in (there(p) for p in reply.mentions) if a is not None)
-    return replace(reply, text=text, mentions=mentions)
+    return replace(reply, text=words(reply.text), mentions=mentions,
+                   fields=tuple(replace(f, value=words(f.value)) for f in reply.fields))

@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
+from bot.bridge import accounts
 from bot.domain import Case
 from bot.errors import PortError
 from bot.replies import Reply
@@ -60,12 +61,17 @@ def _field(item: OutboxItem, name: str, kind: type) -> Any:
     return value
 
 
-def brief_now(deps: Deps, case: Case, skills: list[str]) -> Reply:
+def brief_now(deps: Deps, case: Case, skills: list[str], platform: str | None = None
+              ) -> Reply:
     """The brief as the case stands when it is posted (or updated): its ticket, its open
-    promises, and what was solved before that looks like it."""
+    promises, and what was solved before that looks like it. People in it are named as
+    `platform` (default: the case's) knows them, where the bridge is on."""
     store = deps.store
-    return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                          similar=knowledge.similar_lines(deps, case),
-                          promises=store.journal.open_promises(case.id))
+    brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
+                           similar=knowledge.similar_lines(deps, case),
+                           promises=store.journal.open_promises(case.id))
+    if deps.config.bridge.enabled:
+        brief = accounts.local(store, platform or case.platform, brief)
+    return brief
 
 

@@ -54,6 +54,10 @@ def check_the_swarm(world: World, channel: str, thread: str) -> None:
         assert count(teams, note) == 1, (note, teams)
     assert order(slack, NOTES) == sorted(order(slack, NOTES))
     assert order(teams, NOTES) == sorted(order(teams, NOTES))
+    # People as each platform knows them: no Teams id in Slack's markup, the brief (kept
+    # current) names the new owner by name.
+    assert not any("<@29:" in t for t in slack), slack
+    assert "Carol Billing" in slack[0]
     # Marked with where each came from.
     assert any("[Teams]" in t and NOTES[1] in t for t in slack)
     assert any("[Slack]" in t and NOTES[0] in t for t in teams)
