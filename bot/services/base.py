@@ -132,6 +132,7 @@ class Effects:
         if (case := self._bridged()) is not None:
             on, person = bridge.direct(self.deps.store, list(self.deps.ports), case.platform,
                                        person)
+            reply = bridge.local(self.deps.store, on, reply)
         self._add("dm", what, on=on, person=person, reply=reply_to_json(reply))
 
     def archive(self) -> None:

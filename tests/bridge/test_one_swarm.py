@@ -84,6 +84,11 @@ async def test_one_case_two_rooms_from_slack_to_teams_and_closed(config: Config)
         dms = [c for c in world.both.connector.created() if not
                (c.body.get("channelData") or {}).get("channel")]
         assert dms, "the offer never reached Teams"
+        chat = str(dms[0].answer["id"]) if dms[0].answer else ""
+        offer = [str(c.body) for c in world.both.connector.sent(chat) if "Accept" in
+                 str(c.body)]
+        # The Slack owner is named by name in Teams, never as a Slack id it cannot show.
+        assert offer and "'U1'" not in offer[0] and "@steve" in offer[0], offer
         # The living brief: rewritten in the thread as the case changed (its new owner).
         updates = [c for c in world.both.connector.calls if c.method == "PUT" and
                    c.conversation_id == thread]
