@@ -68,3 +68,29 @@ async def test_a_reopened_case_opens_a_new_mirror(config: Config) -> None:
         new = world.teams_texts(str(second["room_id"]))
         assert count(new, "Swarm ZD-33") == 1 and count(new, "after the reopen") == 1, new
         assert count(new, "Carol Billing") >= 1
+
+
+async def test_a_teams_case_reaches_slack_through_a_mirror_channel(config: Config) -> None:
+    async with bridged(config) as world:
+        await world.teams(ANN, "open ZD-34 sev2 Payroll export fails")
+        await world.settle()
+        store = world.deps.store
+        case = store.cases.by_ref("ZD-34")
+        assert case is not None and case.platform == "teams" and case.room_id
+        await world.teams(ANN, "invite olive@example.com", conversation=case.room_id)
+        await world.settle()
+        mirror = rooms.mirror(store, "slack", case.id)
+        assert mirror and mirror.get("room_id"), mirror
+        channel = world.both.fake.channels[str(mirror["room_id"])]
+        assert "U1" in channel.members and channel.name.startswith("swarm-zd-34")
+        assert count(world.slack_texts(channel.id), "Swarm ZD-34") == 1
+        await world.slack("ZD-34 note the export job lacks a permission")
+        await world.teams(ANN, "note granted it, retrying", conversation=case.room_id)
+        await world.settle()
+        thread = world.teams_texts(case.room_id)
+        slack = world.slack_texts(channel.id)
+        for text in ("the export job lacks a permission", "granted it, retrying"):
+            assert count(thread, text) == 1 and count(slack, text) == 1, (text, slack)
+        await world.teams(ANN, "resolve permission granted", conversation=case.room_id)
+        await world.settle()
+        assert channel.archived
