@@ -23,7 +23,7 @@ from bot.errors import PortError
 from bot.helpdesk import ChatDirectory
 from bot.people import TOKEN, mention, mentioned
 from bot.services.base import Deps
-from handlers.delivery import Delivery, RoomEvent, Typed
+from handlers.delivery import Delivery, Typed
 
 log = logging.getLogger("swarmbot.bridge")
 InThread = Callable[..., Awaitable[Any]]
@@ -35,11 +35,8 @@ EMAIL = re.compile(r"[^@\s<>]{1,64}@[A-Za-z0-9.-]{1,190}\.[A-Za-z]{2,24}")
 def stored(deps: Deps, delivery: Delivery) -> str:
     """The delivery as its inbox row keeps it: a chat message's words only where they are
     mirrored ([bridge] mirror_messages); the bot never kept them before the bridge."""
-    what = delivery.what
-    if isinstance(what, RoomEvent) and what.text and not (
-            deps.config.bridge.enabled and deps.config.bridge.mirror_messages):
-        delivery = replace(delivery, what=replace(what, text="", message=""))
-    return delivery.to_json()
+    config = deps.config.bridge
+    return delivery.to_json(keep_words=config.enabled and config.mirror_messages)
 
 
 def bridging(deps: Deps) -> bool:
