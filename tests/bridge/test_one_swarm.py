@@ -6,6 +6,8 @@ from __future__ import annotations
 
 from bot.bridge import rooms
 from bot.config import Config
+from bot.digest.metrics import compute_digest
+from bot.digest.weeks import week_of
 from tests.bridge.world import OWNER, World, bridged, count, export_of, order
 from tests.teams.conftest import CAROL, TRIAGE_CHANNEL
 
@@ -89,6 +91,10 @@ async def test_one_case_two_rooms_from_slack_to_teams_and_closed(config: Config)
                  str(c.body)]
         # The Slack owner is named by name in Teams, never as a Slack id it cannot show.
         assert offer and "'U1'" not in offer[0] and "@steve" in offer[0], offer
+        # The digest counts the one case once.
+        now = world.deps.now()
+        digest = compute_digest(world.deps.store, week_of(now.date(), "UTC"), now)
+        assert (digest["opened"], digest["resolved"]) == (1, 1), digest
         # The living brief: rewritten in the thread as the case changed (its new owner).
         updates = [c for c in world.both.connector.calls if c.method == "PUT" and
                    c.conversation_id == thread]
