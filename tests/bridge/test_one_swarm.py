@@ -111,6 +111,8 @@ async def test_with_faults_on_slack_every_entry_once_in_both_rooms(config: Confi
         await world.settle()
         assert sum(world.both.fake.injected.values()) >= 3, world.both.fake.injected
         check_the_swarm(world, channel, thread)
+        print(f"\nbridge, 20% Slack faults: injected {world.both.fake.injected}; every entry "
+              "once in both rooms")
 
 
 async def test_with_faults_on_teams_every_entry_once_in_both_rooms(config: Config) -> None:
@@ -124,6 +126,8 @@ async def test_with_faults_on_teams_every_entry_once_in_both_rooms(config: Confi
         await world.settle()
         assert sum(world.both.connector.injected.values()) >= 3, world.both.connector.injected
         check_the_swarm(world, channel, thread)
+        print(f"\nbridge, 20% Teams faults: injected {world.both.connector.injected}; every "
+              "entry once in both rooms")
 
 
 async def test_with_faults_on_both_at_once(config: Config) -> None:
