@@ -80,8 +80,9 @@ def link(store: Store, accounts: Sequence[tuple[str, str]], at: str,
             store.refs.put(platform, ACCOUNT, person, {"id": account}, at)
             if before != person:
                 skills = store.people.skills_of(before)
-                if skills:
+                if skills:  # moved, so the finder sees one person, not two halves
                     store.people.add_skills(person, skills)
+                    store.people.remove_skills(before, skills)
     return person
 
 

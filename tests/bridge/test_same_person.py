@@ -72,6 +72,8 @@ async def test_link_by_code_when_the_emails_differ(config: Config) -> None:
         await world.teams(ANN, f"link {code.group(1)}")
         assert accounts.person_of(store, "teams", ANN) == "U3"
         assert store.people.skills_of("U3") == ["identity", "sso"]
+        assert store.people.skills_of(ANN) == []  # moved: the finder sees one person
+        assert list(store.cases.expert_candidates(["identity"])) == ["U3"]
         # Used once.
         sent = len(world.both.connector.sent())
         await world.teams(ANN, f"link {code.group(1)}")
