@@ -232,6 +232,18 @@ def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = N
         problems += server_problems(config, port)
         problems += platform_problems(config, env)
         problems += helpdesk_problems(config, env)
+        problems += bridge_problems(config)
+    return problems
+
+
+def bridge_problems(config: Config) -> list[str]:
+    """[bridge] (docs/bridge.md): one swarm across the platforms served needs two of them."""
+    bridge, problems = config.bridge, []
+    if bridge.mirror_messages and not bridge.enabled:
+        problems.append("[bridge] mirror_messages = true needs [bridge] enabled = true")
+    if bridge.enabled and not (config.slack.enabled and config.teams.enabled):
+        problems.append("[bridge] enabled = true needs both a [slack] and a [teams] section "
+                        "(one swarm across the two)")
     return problems
 
 

@@ -216,6 +216,14 @@ class AssistantConfig:
 
 
 @dataclass
+class BridgeConfig:
+    """[bridge]: one swarm across the chat platforms served (docs/bridge.md)."""
+
+    enabled: bool = False  # true: cases reach people on every platform served
+    mirror_messages: bool = False  # true: chat messages in one room are shown in the other
+
+
+@dataclass
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -229,6 +237,7 @@ class Config:
     helpdesk: HelpdeskConfig = field(default_factory=HelpdeskConfig)
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     assistant: AssistantConfig = field(default_factory=AssistantConfig)
+    bridge: BridgeConfig = field(default_factory=BridgeConfig)
     # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
     types: dict[str, Any] = field(default_factory=dict)
     # [sla.<name>]: SLA policies (bot/sla.py, docs/sla.md), checked by sla.problems.

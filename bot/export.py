@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot import permissions
+from bot.bridge import rooms as bridge_rooms
 from bot.config import Config
 from bot.people import plain_data
 from bot.store import Store
@@ -50,7 +51,8 @@ def export_cases(store: Store, viewer: str | None = None,
             "ref": c.ref, "status": c.status.value, "severity": c.severity,
             "customer": c.customer, "summary": c.summary, "owner": c.owner,
             "delight": c.delight, "resolution": c.resolution, "platform": c.platform,
-            "room": c.room_name, "opened_at": c.opened_at, "resolved_at": c.resolved_at,
+            "room": c.room_name, "rooms": bridge_rooms.rooms_of(store, c),
+            "opened_at": c.opened_at, "resolved_at": c.resolved_at,
             "owners": [{"person": o.person, "from": o.assumed_at, "until": o.renounced_at}
                        for o in store.cases.owners(c.id)],
             "handoffs": [{"from": h.from_id, "to": h.to_id, "briefing": h.briefing,

@@ -18,6 +18,7 @@ from handlers import (
     journal,
     knowledge,
     lifecycle,
+    link,
     people,
     retry,
     roles,
@@ -26,7 +27,7 @@ from handlers import (
 from handlers.registry import Command
 
 MODULES = (cases, lifecycle, swarm, asks, handoff, journal, knowledge, people, following,
-           roles, digest, retry, desk, help_command)
+           roles, digest, retry, desk, link, help_command)
 
 
 def all_commands() -> list[Command]:

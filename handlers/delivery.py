@@ -50,8 +50,12 @@ class RoomEvent:
     """Someone joined, left or wrote in a room. `rooms` are the ids the event could be about,
     most specific first (a Teams channel and its conversation)."""
 
-    kind: Literal["joined", "left", "posted"]
+    kind: Literal["joined", "left", "posted", "edited"]
     rooms: tuple[str, ...]
+    # A message posted or edited: its text (people as tokens) and the platform's id for it,
+    # which the bridge mirrors where [bridge] mirror_messages is on (issue 29).
+    text: str = ""
+    message: str = ""
 
 
 @dataclass(frozen=True)
@@ -90,10 +94,16 @@ class Delivery:
     key: str | None = None
     workspace: Workspace | None = None
 
-    def to_json(self) -> str:
+    def to_json(self, keep_words: bool = False) -> str:
+        """`keep_words`: a chat message's words are kept (only while the bridge mirrors
+        them, handlers/bridge.py); else never."""
         kind = next(k for k, t in _KINDS.items() if isinstance(self.what, t))
+        what = asdict(self.what)
+        if kind == "room_event" and not keep_words:
+            what.pop("text", None)
+            what.pop("message", None)
         data = {"source": self.source, "sender": asdict(self.sender), "kind": kind,
-                "what": asdict(self.what), "room": self.room, "key": self.key}
+                "what": what, "room": self.room, "key": self.key}
         if self.workspace is not None:
             data["workspace"] = asdict(self.workspace)
         return json.dumps(data, sort_keys=True)

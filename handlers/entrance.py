@@ -25,10 +25,10 @@ from bot.domain import Case, CaseStatus, Person
 from bot.forms import Form
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
+from bot.services import bridge_messages, membership, outbox
 from bot.services import cases as case_service
-from bot.services import membership, outbox
 from bot.services.base import Deps
-from handlers import drafts
+from handlers import bridge, drafts
 from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
@@ -82,8 +82,8 @@ class Entrance:
         reads = self.reads_only(delivery)  # recorded done at once, as `record` does
         claimed, fresh = self._claim(delivery.key, reads), False
         try:
-            fresh = self.deps.store.inbox.put(delivery.key, delivery.source,
-                                              delivery.to_json(), self.deps.now_iso(), reads)
+            fresh = self.deps.store.inbox.put(delivery.key, delivery.source, bridge.stored(
+                self.deps, delivery), self.deps.now_iso(), reads)
         finally:
             self._unclaim_unless(delivery.key, claimed, fresh)
         return fresh
@@ -113,8 +113,8 @@ class Entrance:
         reads = self.reads_only(delivery)
         claimed, fresh = self._claim(delivery.key, reads), False
         try:
-            fresh = await self.inbox.put(delivery.key, delivery.source, delivery.to_json(),
-                                         reads)
+            fresh = await self.inbox.put(delivery.key, delivery.source,
+                                         bridge.stored(self.deps, delivery), reads)
         finally:
             self._unclaim_unless(delivery.key, claimed, fresh)
         return fresh
@@ -172,6 +172,7 @@ class Entrance:
                 self.in_flight.discard(delivery.key)
 
     async def _process(self, delivery: Delivery) -> Outcome:
+        delivery = await bridge.canonical(self.deps, self.in_thread, delivery)  # issue 29
         run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
         what, text, reads = delivery.what, _words(delivery), False
         # A read's row was recorded done with it (`record`): nothing to take, nothing to
@@ -315,6 +316,9 @@ class Entrance:
 
     def _room_event(self, d: Delivery, event: RoomEvent) -> None:
         store = self.deps.store
+        if event.text and event.message:  # shown in the case's other rooms, where allowed
+            bridge_messages.mirror(self.deps, d.source, event.rooms, d.sender.id, event.text,
+                                   event.message, edited=event.kind == "edited")
         room = next((r for r in event.rooms if store.cases.by_room(r) is not None), None)
         if room is None:
             return
@@ -322,7 +326,7 @@ class Entrance:
             membership.room_member_joined(self.deps, d.source, room, d.sender.id)
         elif event.kind == "left":
             membership.room_member_left(self.deps, d.source, room, d.sender.id)
-        else:
+        elif event.kind == "posted":
             membership.message_posted(self.deps, d.source, room, d.sender.id)
 
     # -- reads adapters need ----------------------------------------------------------------

@@ -15,11 +15,13 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from bot import permissions
+from bot.bridge import rooms as bridge_rooms
 from bot.domain import CASE_REF, Case, Person
 from bot.errors import CommandError
 from bot.forms import Form
 from bot.metrics import COMMANDS
 from bot.replies import Reply
+from bot.services import bridge_relay
 from bot.services.base import Deps
 from handlers.invocation import Invocation
 from handlers.parsing import Args
@@ -259,12 +261,16 @@ class Router:
         savepoint taken here (the unit of work goes on, to record the delivery as done) and
         the user reads its one line. Anything else is not the user's doing: it propagates,
         the entrance rolls the whole unit back and tells the user an error id."""
+        tokens = bridge_relay.begin(inv.platform)
         try:
             with self.deps.store.savepoint():
                 result = run()
+                bridge_relay.show(self.deps)  # its entries in every room of a bridged case
         except CommandError as err:
             COMMANDS.labels(err.command or "unknown", "refused").inc()
             return Result(replies=[Reply.error(err.message)])
+        finally:
+            bridge_relay.end(tokens)
         # swarmbot_commands{command, outcome} (bot/metrics.py): refused is a one-line answer.
         COMMANDS.labels(result.command or "unknown", "refused" if result.failed else "ok").inc()
         return result
@@ -288,7 +294,10 @@ class Router:
             # Commands on one case take turns (across replicas too); read again under the
             # lock, as the command before it in line left it.
             case = self.deps.store.cases.lock(case.id) or case
-        if case is not None and not case.lives_on(inv.platform) and not command.any_platform:
+        if case is not None and not command.reads_only and writes:
+            bridge_relay.touched(case)
+        if case is not None and not case.lives_on(inv.platform) and not command.any_platform \
+                and not self._bridged(inv):
             raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
                                f"{self.phrases.command(command.name)} it there.")
         deps = self.deps
@@ -303,6 +312,10 @@ class Router:
                                "owner to let you in.")
         return Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
                    slash=self.slash, name=self.shown(command), router=self)
+
+    def _bridged(self, inv: Invocation) -> bool:
+        """[bridge] enabled: a case is worked on from every platform served (issue 29)."""
+        return self.deps.config.bridge.enabled and inv.platform in self.deps.ports
 
     def _ref_first(self, head: str, rest: str) -> tuple[str, str] | None:
         """Accept `ZD-4711 status` as `status ZD-4711`."""
@@ -332,7 +345,9 @@ class Router:
         if looks_like_ref and takes_no_text:
             raise CommandError(no_case)
         in_room = store.cases.by_room(inv.room_id, lock=lock) if inv.room_id else None
-        if in_room is not None and in_room.lives_on(inv.platform):
+        if in_room is None and inv.room_id and self._bridged(inv):  # a case's mirror room
+            in_room = bridge_rooms.case_of_room(store, inv.platform, inv.room_id, lock)
+        if in_room is not None and (in_room.lives_on(inv.platform) or self._bridged(inv)):
             return in_room
         if command.case == "optional":
             return None

@@ -18,7 +18,7 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Typed, Works
 SOURCE = "slack"
 # Message subtypes that are somebody contributing (not joins, topic changes, bots).
 _COUNTED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
-_ROOM_EVENTS: dict[str, Literal["joined", "left", "posted"]] = {
+_ROOM_EVENTS: dict[str, Literal["joined", "left", "posted", "edited"]] = {
     "member_joined_channel": "joined", "member_left_channel": "left", "message": "posted"}
 
 
@@ -68,11 +68,30 @@ def _delivery_of(kind: str, body: dict[str, Any], key: str,
         event = _dict(body.get("event"))
         what = _ROOM_EVENTS.get(_str(event.get("type")))
         who, channel = _str(event.get("user")), _str(event.get("channel"))
+        if what == "posted" and event.get("subtype") == "message_changed":
+            return _edited(event, key, bot_user_id)
         if what is None or not who or not channel or (bot_user_id and who == bot_user_id):
             return None
         if what == "posted" and (event.get("bot_id")
                                  or event.get("subtype") not in _COUNTED_SUBTYPES):
             return None
         return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
-                        what=RoomEvent(what, (channel,)))
+                        what=RoomEvent(what, (channel,), *_said(event)))
     return None
+
+
+def _said(message: dict[str, Any]) -> tuple[str, str]:
+    """A message's text (mentions as tokens, files as links) and its ts."""
+    links = [_str(_dict(f).get("permalink")) for f in message.get("files") or []]
+    text = " ".join([command_text(_str(message.get("text"))), *filter(None, links)])
+    return text.strip(), _str(message.get("ts"))
+
+
+def _edited(event: dict[str, Any], key: str, bot_user_id: str | None) -> Delivery | None:
+    """A message edited in a channel (subtype message_changed): the message as it is now."""
+    message = _dict(event.get("message"))
+    who, channel = _str(message.get("user")), _str(event.get("channel"))
+    if not who or not channel or message.get("bot_id") or who == bot_user_id:
+        return None
+    return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
+                    what=RoomEvent("edited", (channel,), *_said(message)))

@@ -152,8 +152,9 @@ class SwarmTeamsBot(TeamsActivityHandler):
             return
         if conversation_type == "channel" and not mentioned_bot:
             if activity.conversation and activity.from_property:
-                await self._after_ack(activity, self._delivery(
-                    activity, RoomEvent("posted", (activity.conversation.id,)), _key(activity)))
+                await self._after_ack(activity, self._delivery(activity, RoomEvent(
+                    "posted", (activity.conversation.id,), text, activity.id or ""),
+                    _key(activity)))
             return
         await self._after_ack(activity, self._delivery(activity, Typed(text), _key(activity)))
 

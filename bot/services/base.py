@@ -10,6 +10,7 @@ from datetime import datetime
 from typing import Any
 
 from bot import permissions
+from bot.bridge import effects as bridge
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
 from bot.drafting.port import AssistantPort
@@ -80,10 +81,11 @@ class Effects:
     failures: list[str] = field(default_factory=list)
     platform: str = ""  # where calls about no case go
 
-    def _add(self, kind: str, what: str, **payload: Any) -> None:
+    def _add(self, kind: str, what: str, on: str | None = None, **payload: Any) -> None:
+        """`on`: the platform the call is for, where not the case's (the bridge's)."""
         case_id, platform = (self.case.id, self.case.platform) if self.case else (
             None, self.platform)
-        item = self.deps.store.outbox.add(case_id, platform, kind,
+        item = self.deps.store.outbox.add(case_id, on or platform, kind,
                                           {"what": what, **payload}, self.deps.now_iso())
         ids = ENQUEUED.get()
         if ids is not None:
@@ -97,8 +99,15 @@ class Effects:
         return self.case is not None and stands_in(
             self.deps.store.helpdesk.link_of(self.case.id), person)
 
+    def _bridged(self) -> Case | None:
+        """The case, where its calls reach every platform served ([bridge] enabled)."""
+        return self.case if self.deps.config.bridge.enabled else None
+
     def invite(self, people: list[str], what: str) -> None:
         people = [p for p in people if not self._stand_in(p)]
+        if (case := self._bridged()) is not None:
+            people = bridge.invite(self.deps.store, list(self.deps.ports), case, people, what,
+                                   self.deps.now_iso(), self)
         if people:
             self._add("invite", what, people=people)
 
@@ -106,6 +115,10 @@ class Effects:
         if any(self._stand_in(p) for p in reply.mentions):  # no chat user to ping
             reply = replace(reply, mentions=tuple(p for p in reply.mentions
                                                   if not self._stand_in(p)))
+        if (case := self._bridged()) is not None:
+            reply = bridge.post(self.deps.store, list(self.deps.ports), case, reply, what,
+                                self) if room is None else bridge.local(self.deps.store,
+                                                                        case.platform, reply)
         self._add("post", what, room=room, reply=reply_to_json(reply))
 
     def brief(self, skills: list[str]) -> None:
@@ -113,11 +126,20 @@ class Effects:
         self._add("brief", "post the case brief", skills=skills)
 
     def direct_message(self, person: str, reply: Reply, what: str) -> None:
-        if not self._stand_in(person):  # triage was asked for an owner; nobody to tell
-            self._add("dm", what, person=person, reply=reply_to_json(reply))
+        if self._stand_in(person):  # triage was asked for an owner; nobody to tell
+            return
+        on = None
+        if (case := self._bridged()) is not None:
+            on, person = bridge.direct(self.deps.store, list(self.deps.ports), case.platform,
+                                       person)
+            reply = bridge.local(self.deps.store, on, reply)
+        self._add("dm", what, on=on, person=person, reply=reply_to_json(reply))
 
     def archive(self) -> None:
         self._add("archive", "archive the swarm room")
+        if (case := self._bridged()) is not None:
+            bridge.archive(self.deps.store, list(self.deps.ports), case, self.deps.now_iso(),
+                           self)
 
     def set_topic(self, topic: str) -> None:
         self._add("set_topic", "update the room topic", topic=topic)
@@ -125,6 +147,8 @@ class Effects:
     def update_brief(self) -> None:
         """The brief posted in the case's room, rewritten as the case now stands."""
         self._add("update_brief", "update the case brief")
+        if (case := self._bridged()) is not None:
+            bridge.update_brief(self.deps.store, list(self.deps.ports), case, self)
 
     def bookmark(self, title: str, url: str) -> None:
         """A link kept at the top of the case's room (bot.ports.RoomBookmarks)."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from bot import swarm_types
+from bot.bridge import effects as bridge
 from bot.domain import Case, Person, Role
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
@@ -66,6 +67,11 @@ def need(deps: Deps, actor: Person, case: Case, skills: list[str],
                                       case.severity).triage_room or port.triage_room
         if triage:
             effects.post(request, "post the help request in triage", room=triage)
+        if deps.config.bridge.enabled:  # suggested people on other platforms: asked there
+            bridge.ask_elsewhere(store, list(deps.ports), case, [p.person for p in
+                                 suggestion.picks], request,
+                                 {p: port.triage_room for p, port in deps.ports.items()},
+                                 effects)
     if not triage:
         effects.failures.append("No triage room is configured, so nobody was asked.")
     return Needed(suggestion=suggestion, similar=similar, failures=effects.failures)

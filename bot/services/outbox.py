@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from bot.bridge import effects as bridge
 from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
@@ -56,9 +57,9 @@ PER_CASE = 4
 PER_PROCESS = 32
 # Calls that need every earlier call of their case done and hold back every later one: the
 # room must exist before anything goes into it, and is archived only after the rest.
-_BARRIERS = {"create_room", "archive"}
+_BARRIERS = {"create_room", "archive", "bridge_archive"}
 # Messages into one room keep the order they were recorded in (the chat shows that order).
-_IN_ORDER = {"post", "brief"}
+_IN_ORDER = {"post", "brief", "bridge_post", "bridge_message"}
 _process_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Semaphore] = (
     weakref.WeakKeyDictionary())
 
@@ -234,14 +235,18 @@ def _failed(deps: Deps, item: OutboxItem, case: Case | None,
 async def _tell_owner(deps: Deps, failed: GaveUp) -> None:
     case = failed.case
     assert case is not None
-    port = deps.port(case.platform)
+    platform, owner = case.platform, case.owner
+    if deps.config.bridge.enabled:  # the owner may be on another platform than the room
+        platform, owner = await asyncio.to_thread(bridge.direct, deps.store, list(deps.ports),
+                                                  platform, owner)
+    port = deps.port(platform)
     try:
         if stands_in(await asyncio.to_thread(deps.store.helpdesk.link_of, case.id), case.owner):
             # No owner yet (the helpdesk's name stands in): triage, asked for one, is told.
             if port.triage_room:
                 await port.post(port.triage_room, messages.notice(failed.line))
             return
-        await port.direct_message(case.owner, messages.notice(failed.line))
+        await port.direct_message(owner, messages.notice(failed.line))
     except PortError as err:
         # The owner still sees it in `status`; the log says why they were not told at once.
         log.warning("could not tell %s that %s: %s", case.owner, failed.line, err.detail)

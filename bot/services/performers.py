@@ -22,9 +22,6 @@ outbox (bot/services/outbox.py) decides what to do about it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass, replace
-from datetime import timedelta
 from typing import Any
 
 from bot.domain import Case, room_name_for
@@ -39,44 +36,19 @@ from bot.ports import (
     RoomsOpenWithPost,
 )
 from bot.replies import Reply
-from bot.services import helpdesk, knowledge, messages, sla
+from bot.services import helpdesk, messages
 from bot.services.base import Deps, reply_from_json
+from bot.services.bridge_performers import BRIDGE_PERFORMERS
+from bot.services.performer_types import (
+    _GAVE_UP_WAIT,
+    _ROOM_WAIT,
+    NotYet,
+    Performer,
+    Result,
+    _field,
+    brief_now,
+)
 from bot.store.interfaces import OutboxItem
-
-# While a case's room is still being made, calls into it wait this long between looks.
-_ROOM_WAIT = timedelta(seconds=0.2)
-_GAVE_UP_WAIT = timedelta(minutes=10)
-Result = dict[str, str] | None
-
-
-def _nothing(*_: Any) -> None:
-    return None
-
-
-@dataclass(frozen=True)
-class Performer:
-    """A kind's three steps: `read` on a store thread when the row is claimed (what the call
-    needs from the store: the room, the brief as the case stands), `act` on the event loop
-    (the platform call itself, which never touches the store), and `record` on a store
-    thread, in the transaction that marks the row done (what the call's result tells the
-    case: its room, where its brief is)."""
-
-    act: Callable[[Deps, OutboxItem, Case | None, Any], Awaitable[Result]]
-    read: Callable[[Deps, OutboxItem, Case | None], Any] = _nothing
-    record: Callable[[Deps, OutboxItem, Case | None, Result], None] = _nothing
-
-    @property
-    def records(self) -> bool:
-        """Whether `record` writes anything (else the row's done mark is all there is)."""
-        return self.record is not _nothing
-
-
-class NotYet(Exception):
-    """The call cannot be made yet (its room is not there): try later, not counted."""
-
-    def __init__(self, wait: timedelta) -> None:
-        super().__init__("not yet")
-        self.wait = wait
 
 
 def room_name(deps: Deps, case: Case) -> str:
@@ -90,15 +62,6 @@ def performer(item: OutboxItem) -> Performer:
     if found is None:
         raise PortError(item.kind, f"unknown outbox kind {item.kind!r}")
     return found
-
-
-def _field(item: OutboxItem, name: str, kind: type) -> Any:
-    """A payload field, checked as it is read: a row this release cannot read is refused
-    once (not retried) instead of failing the same way at every try."""
-    value = item.payload.get(name)
-    if not isinstance(value, kind):
-        raise PortError(item.kind, f"its recorded {name} is unreadable ({type(value).__name__})")
-    return value
 
 
 def read_create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Reply | None:
@@ -275,18 +238,11 @@ PERFORMERS: dict[str, Performer] = {
     "post": Performer(post, read_post),
     "brief": Performer(post, read_post, record_brief),
     "update_brief": Performer(update_brief, read_brief_update),
+    **BRIDGE_PERFORMERS,
 }
 
 
-def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
-    """The brief as the case stands when it is posted (or updated): its ticket, its open
-    promises, and what was solved before that looks like it."""
-    store = deps.store
-    brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                           similar=knowledge.similar_lines(deps, case),
-                           promises=store.journal.open_promises(case.id))
-    # The SLA's due times (docs/sla.md), as they stand when the brief is written.
-    return replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
+_brief = brief_now
 
 
 def _opens_with_post(port: ChatPort) -> bool:
