@@ -48,6 +48,8 @@ class Cases(Protocol):
                     customer: str | None = None, summary: str | None = None,
                     customer_tz: str | None = None, link: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
+    def set_shared(self, case_id: int, shared: bool) -> None: ...
+
     def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
     def pending_handoffs(self, after: str | None = None, by: str | None = None
                          ) -> list[Handoff]:
