@@ -84,6 +84,10 @@ class Case:
     link: str | None = None  # the case's ticket or document (`set link`)
     # Confidential (issue 26): summary and customer shown only to its members and managers.
     confidential: bool = False
+    # The workspace it was opened in and its Enterprise Grid org ('' for a deployment that
+    # keeps one workspace's cases; bot/tenancy.py).
+    workspace: str = ""
+    org: str = ""
 
     @property
     def is_open(self) -> bool:

@@ -30,7 +30,8 @@ from adapters.after_ack import Work, run_logged
 from adapters.slack import ids
 from adapters.slack.authorize import ServedOrInstalled
 from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
-from handlers.delivery import Delivery
+from adapters.slack.workspaces import workspace_of
+from handlers.delivery import Delivery, Workspace
 
 log = logging.getLogger(__name__)
 __all__ = ["HANDLED_EVENTS", "build_bolt_app", "listened"]
@@ -103,7 +104,9 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         event = body.get("event") or {}
         user = event.get("user")
         if isinstance(user, str) and user and event.get("tab", "home") == "home":
-            await run_logged(f"home for {user}", lambda: dispatcher.publish_home(user))
+            enterprise, team = workspace_of(body)
+            where = Workspace(team, enterprise or "") if team else None
+            await run_logged(f"home for {user}", lambda: dispatcher.publish_home(user, where))
 
     async def ack_now(ack: AsyncAck) -> None:
         await ack()

@@ -11,6 +11,7 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import fallback_text, message
+from adapters.slack.tenants import WorkspaceClients
 from adapters.slack.text import slack_mentions
 from bot.errors import PortError, retry_after
 from bot.metrics import PLATFORM_ERRORS
@@ -50,6 +51,9 @@ class SlackChatPort:
                  archive_on_resolve: bool = True, triage_room: str | None = None,
                  room_prefix: str = "swarm") -> None:
         self.client = client
+        # The client of the workspace in scope (several workspaces: tenants.py), else
+        # `client`'s token for every call.
+        self.clients: WorkspaceClients | None = None
         self.room_prefix = room_prefix  # [slack] channel_prefix
         self.private_channels = private_channels
         self.archive_on_resolve = archive_on_resolve
@@ -61,7 +65,8 @@ class SlackChatPort:
         `method` is the Web API name ("chat.postMessage"); the SDK's typed method is used so
         that each call goes out the way Slack documents it (query, form or JSON body).
         """
-        fn = getattr(self.client, method.replace(".", "_"))
+        client = await self.clients.current() if self.clients is not None else self.client
+        fn = getattr(client, method.replace(".", "_"))
         try:
             resp = await fn(**kwargs)
         except SlackApiError as err:

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot import permissions
+from bot import permissions, tenancy
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
 from bot.drafting.port import AssistantPort
@@ -83,6 +83,9 @@ class Effects:
     def _add(self, kind: str, what: str, **payload: Any) -> None:
         case_id, platform = (self.case.id, self.case.platform) if self.case else (
             None, self.platform)
+        tenant = tenancy.current()
+        if tenant is not None:  # the worker calls with this workspace's token
+            payload["tenant"] = tenant.key()
         item = self.deps.store.outbox.add(case_id, platform, kind,
                                           {"what": what, **payload}, self.deps.now_iso())
         ids = ENQUEUED.get()

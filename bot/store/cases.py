@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot import tenancy
 from bot.domain import (
     Case,
     CaseStatus,
@@ -17,7 +18,6 @@ from bot.domain import (
     Participant,
     Role,
 )
-from bot import tenancy
 from bot.store import expert_figures as figures
 from bot.store import scope
 from bot.store.base import BaseQueries
@@ -35,6 +35,7 @@ def _case(r: dict[str, Any]) -> Case:
         resolved_at=r["resolved_at"], swarm_type=r["swarm_type"],
         customer_tz=r.get("customer_tz"), link=r.get("link"),
         confidential=bool(r.get("confidential") or 0),
+        workspace=r.get("workspace") or "", org=r.get("org") or "",
     )
 
 

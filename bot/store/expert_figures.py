@@ -18,9 +18,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from bot.store import scope
-
 from bot.domain import CaseStatus, Role
+from bot.store import scope
 from bot.store.base import SqlDb
 from bot.store.people import chunked
 

@@ -85,3 +85,18 @@ class SqlInstallations(BaseQueries):
         row = self._one("DELETE FROM oauth_states WHERE state = ? RETURNING expires_at",
                         (state,))
         return row is not None and str(row["expires_at"]) > at
+
+    def take_refresh_lease(self, platform: str, installation: str, holder: str, at: str,
+                           until: str) -> bool:
+        # One statement: of two replicas asking at once, one inserts (or takes over a lease
+        # run out) and the other's conflicting row matches no WHERE.
+        return self.db.execute(
+            "INSERT INTO token_refresh_leases (platform, installation, holder, until) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, installation) DO UPDATE SET "
+            "holder = excluded.holder, until = excluded.until "
+            "WHERE token_refresh_leases.until <= ? OR token_refresh_leases.holder = "
+            "excluded.holder", (platform, installation, holder, until, at)).rowcount == 1
+
+    def end_refresh_lease(self, platform: str, installation: str, holder: str) -> None:
+        self.db.execute("DELETE FROM token_refresh_leases WHERE platform = ? AND "
+                        "installation = ? AND holder = ?", (platform, installation, holder))

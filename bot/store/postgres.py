@@ -23,10 +23,9 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from bot.store import pg_schema
-from bot.store.base import BaseQueries
 from bot import tenancy
-from bot.store import scope
+from bot.store import pg_schema, scope
+from bot.store.base import BaseQueries
 from bot.store.digest import _OPEN_AT, _WINDOW_SQL, tenant_term, tenant_window_sql
 from bot.store.interfaces import (
     SchemaError,

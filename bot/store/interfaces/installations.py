@@ -29,3 +29,8 @@ class Installations(Protocol):
     def issue_state(self, state: str, expires_at: str) -> None: ...
     def consume_state(self, state: str, at: str) -> bool:
         """True once for a state issued and not yet expired at `at`; it is gone after."""
+    def take_refresh_lease(self, platform: str, installation: str, holder: str, at: str,
+                           until: str) -> bool:
+        """True when `holder` now holds the lease to refresh `installation`'s token (nobody
+        held it, or the last holder's ran out at `at`): one replica refreshes at a time."""
+    def end_refresh_lease(self, platform: str, installation: str, holder: str) -> None: ...
