@@ -79,6 +79,9 @@ class SlackOAuthConfig:
     redirect_path: str = "/slack/oauth_redirect"
     # How long an Add to Slack link's state is good for (Bolt's default is 10 minutes).
     state_expiration_seconds: int = 600
+    # Apps with token rotation on: a workspace's token is refreshed this many minutes before
+    # it expires (Slack's tokens live 12 hours), one refresh at a time across replicas.
+    token_rotation_minutes: int = 120
 
 
 @dataclass
@@ -91,6 +94,9 @@ class SlackConfig:
     archive_on_resolve: bool = True
     socket_mode: bool = False
     oauth: SlackOAuthConfig = field(default_factory=SlackOAuthConfig)
+    # [slack.workspaces.<team id>]: one workspace's own settings (triage_channel, managers,
+    # slash, types), read by adapters/slack/settings.py; with [slack.oauth] only.
+    workspaces: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass

@@ -30,6 +30,7 @@ from adapters.after_ack import Work, run_logged
 from adapters.slack import ids
 from adapters.slack.authorize import ServedOrInstalled
 from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
+from adapters.slack.tenants import WorkspaceClients
 from adapters.slack.workspaces import workspace_of
 from handlers.delivery import Delivery, Workspace
 
@@ -52,7 +53,8 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
                    intake: Intake, verify_requests: bool = True,
                    oauth_flow: AsyncOAuthFlow | None = None,
-                   served_team: str = "", bot_user_id: str = "") -> AsyncApp:
+                   served_team: str = "", bot_user_id: str = "",
+                   clients: WorkspaceClients | None = None) -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
     # With OAuth (adapters/slack/oauth.py) Bolt authorizes each request with its workspace's
     # installation (the served workspace with `token`, authorize.py), and drops the tokens
@@ -62,8 +64,11 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         settings = oauth_flow.settings
         authorize = ServedOrInstalled(AsyncInstallationStoreAuthorize(
             installation_store=settings.installation_store, client_id=settings.client_id,
-            client_secret=settings.client_secret, logger=log, bot_only=True, client=client),
-            served_team, token, bot_user_id)
+            client_secret=settings.client_secret, logger=log, bot_only=True, client=client,
+            # Our clients refresh first, under the lease (tenants.py); Bolt's own rotation
+            # is left the last minute as a fallback.
+            token_rotation_expiration_minutes=1),
+            served_team, token, bot_user_id, clients)
     # Bolt types `authorize` as a function, and takes an AsyncAuthorize as it is.
     app = AsyncApp(token=None if oauth_flow else token, oauth_flow=oauth_flow,
                    authorize=authorize,  # type: ignore[arg-type]

@@ -125,6 +125,17 @@ class SqlCases(BaseQueries):
         return [_case(r) for r in self._all(f"SELECT * FROM cases WHERE {within} ORDER BY id",
                                             limit)]
 
+    def claim_unscoped(self, workspace: str) -> int:
+        """Rows kept before several workspaces were served (workspace '') become
+        `workspace`'s; the cases claimed."""
+        moved = self.db.execute("UPDATE cases SET workspace = ? WHERE workspace = ''",
+                                (workspace,)).rowcount
+        for table in ("people", "frictions", "thanks"):
+            # The table names are this method's constants, never caller input.
+            self.db.execute(f"UPDATE {table} SET workspace = ? WHERE workspace = ''",
+                            (workspace,))
+        return int(moved)
+
     def set_shared(self, case_id: int, shared: bool) -> None:
         """On Enterprise Grid: the case's room is shared with other workspaces of its org,
         whose people then see the case too (bot/tenancy.py)."""

@@ -49,6 +49,8 @@ class Cases(Protocol):
                     customer_tz: str | None = None, link: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
     def set_shared(self, case_id: int, shared: bool) -> None: ...
+    def claim_unscoped(self, workspace: str) -> int:
+        """Rows of no workspace become `workspace`'s; the number of cases."""
 
     def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
     def pending_handoffs(self, after: str | None = None, by: str | None = None

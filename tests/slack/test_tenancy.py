@@ -1,0 +1,114 @@
+"""Issue 27: several workspaces in one deployment. Workspace A (T0001, SLACK_BOT_TOKEN's)
+and B (T0002, installed by OAuth against the fake Slack) each keep their own cases: a user
+of B asking for A's case, `find`, `similar`, `list`, the digest or the export gets nothing
+of A, and B's calls are made with B's token."""
+
+from __future__ import annotations
+
+import itertools
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+import pytest
+
+from adapters.serve import build_server
+from bot import tenancy
+from bot.config import Config
+from bot.export import export_cases
+from testkit.slack.fake_slack import TOKEN, FakeSlack, Workspace
+from testkit.slack.signing import form_body, payload
+from tests.slack.conftest import SECRETS
+from tests.slack.harness import SlackHarness
+from tests.slack.oauth_harness import CLIENT_ID, OAUTH_ENV, Browser
+
+BETA = Workspace("T0002", "Beta")
+_seq = itertools.count(1)
+SECRET = "zanzibar"  # a word only A's case holds
+_now = datetime.now(UTC).isocalendar()
+WEEK = f"digest {_now.year}-W{_now.week:02d}"  # this week's: the cases opened now
+
+
+@pytest.fixture
+async def bot(aiohttp_client: Any, fake_slack: FakeSlack, slack_config: Config
+              ) -> SlackHarness:
+    slack_config.server.public_url = "https://swarm.example.com"
+    slack_config.slack.oauth.enabled = True
+    slack_config.slack.oauth.client_id = CLIENT_ID
+    slack_config.people.managers = ["UANN", "UBETA"]
+    fake_slack.add_channel("swarm-triage")
+    app = await build_server(slack_config, {**SECRETS, **OAUTH_ENV})
+    harness = SlackHarness(await aiohttp_client(app), fake_slack)
+    assert (await Browser(harness).install(fake_slack, BETA))[0] == 200
+    return harness
+
+
+async def say(bot: SlackHarness, team: str, user: str, text: str,
+              channel: str = "C2147483705") -> str:
+    """A slash command from `team`; every text swarmbot answered it with."""
+    fields = payload("slash_command.json")
+    rid = f"{team}-{next(_seq)}"
+    fields.update(team_id=team, text=text, user_id=user, user_name=user.lower(),
+                  channel_id=channel, response_url=bot.fake.response_url(rid),
+                  trigger_id=f"trigger.{rid}")
+    resp = await bot.post(form_body(fields), "application/x-www-form-urlencoded")
+    assert resp.status == 200
+    await bot.drain()
+    return json.dumps([r for r in bot.fake.responses if r["rid"] == rid])
+
+
+async def test_a_user_of_b_gets_nothing_of_a(bot: SlackHarness, fake_slack: FakeSlack
+                                             ) -> None:
+    beta_token = fake_slack.installed[0]["access_token"]
+    # A: a case holding a secret word, resolved (for `similar`), and another one open.
+    await say(bot, "T0001", "UANN", f'open ZD-8 sev2 customer="Acme" {SECRET} login fails')
+    room_a = bot.store.cases.by_ref("ZD-8").room_id  # type: ignore[union-attr]
+    await say(bot, "T0001", "UANN", "resolve reset the zanzibar token", channel=room_a)
+    await say(bot, "T0001", "UANN", f'open ZD-7 sev3 customer="Acme" {SECRET} again')
+    # B opens its own case, with its own token.
+    opened = await say(bot, "T0002", "UBETA", f"open BB-1 sev2 {SECRET} login fails too")
+    assert "BB-1" in opened
+    digest_before = await say(bot, "T0002", "UBETA", WEEK)
+    with tenancy.scoped(tenancy.Tenant("T0002")):
+        case_b = bot.store.cases.by_ref("BB-1")
+    assert case_b is not None and case_b.workspace == "T0002" and case_b.room_id
+    made = [c for c in fake_slack.calls_to("conversations.create")
+            if "bb-1" in str(c.args.get("name"))]
+    assert made and all(c.token == beta_token for c in made)
+    assert all(c.token == TOKEN for c in fake_slack.calls_to("conversations.create")
+               if "zd-" in str(c.args.get("name")))
+    # The case by its ref, its status, journey and history: not found in B.
+    for ask in ("status ZD-8", "journey ZD-8", "history ZD-8", "join ZD-7"):
+        answer = await say(bot, "T0002", "UBETA", ask)
+        assert "Acme" not in answer and SECRET not in answer, (ask, answer)
+    # find, list, similar: nothing of A.
+    for ask in (f"find {SECRET}", "find acme", "list", "list open"):
+        answer = await say(bot, "T0002", "UBETA", ask)
+        assert "ZD-8" not in answer and "ZD-7" not in answer, (ask, answer)
+    similar = await say(bot, "T0002", "UBETA", "similar", channel=case_b.room_id)
+    assert "ZD-8" not in similar
+    # ... while A still sees its own (the scoping is not a blanket refusal).
+    assert "ZD-8" in await say(bot, "T0001", "UANN", f"find {SECRET}")
+    assert "ZD-8" in await say(bot, "T0001", "UANN", "similar",
+                               channel=bot.store.cases.by_ref("ZD-7").room_id)  # type: ignore[union-attr]
+    assert "BB-1" not in await say(bot, "T0001", "UANN", f"find {SECRET}")
+    # The digest of B: A's cases moved none of its figures (B's own case did).
+    await say(bot, "T0001", "UANN", "thanks @UANN for the zanzibar fix",
+              channel=room_a)
+    await say(bot, "T0001", "UANN", "friction zanzibar desk: slow")
+    await say(bot, "T0001", "UANN", "open ZD-9 sev1 one more of A's")
+    digest_after_a = await say(bot, "T0002", "UBETA", WEEK)
+    assert SECRET not in digest_after_a and "ZD-" not in digest_after_a
+    assert _figures(digest_after_a) == _figures(digest_before)
+    assert _figures(await say(bot, "T0001", "UANN", WEEK)) != _figures(digest_before)
+    # The export, as B's tenant: B's rows only; as the operator (no tenant): all.
+    with tenancy.scoped(tenancy.Tenant("T0002")):
+        rows = export_cases(bot.store)["cases"]
+    assert [r["ref"] for r in rows] == ["BB-1"]
+    assert {r["ref"] for r in export_cases(bot.store)["cases"]} == {"ZD-7", "ZD-8", "ZD-9",
+                                                                    "BB-1"}
+
+
+def _figures(answer: str) -> str:
+    """The digest's text without its request id."""
+    return json.dumps([{k: v for k, v in r.items() if k != "rid"} for r in json.loads(answer)])
