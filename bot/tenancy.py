@@ -19,13 +19,20 @@ from __future__ import annotations
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+
+from bot.config import Config
 
 
 @dataclass(frozen=True)
 class Tenant:
     team: str  # the Slack workspace (team id)
     org: str = ""  # its Enterprise Grid org (enterprise id), if any
+    # The deployment's config with the workspace's own settings (bot/workspace_settings.py):
+    # what the core reads as `Deps.config` while the tenant is in scope. None: the config.
+    config: Config | None = field(default=None, compare=False, hash=False, repr=False)
+    # Its triage room's id, where it differs from the port's.
+    triage_room: str | None = field(default=None, compare=False, hash=False)
 
     def key(self) -> str:
         """How the tenant is written where one text names it (outbox payloads, caches)."""

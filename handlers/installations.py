@@ -93,3 +93,9 @@ class InstallationBook:
     async def end_refresh_lease(self, installation: str, holder: str) -> None:
         p, inst = self._platform, self._entrance.deps.store.installations
         await self._unit(lambda: inst.end_refresh_lease(p, installation, holder))
+
+    async def settings(self, team: str) -> dict[str, str]:
+        """What a workspace's managers set in chat (`admin set`): name -> value."""
+        p, inst = self._platform, self._entrance.deps.store.installations
+        found = await self._unit(lambda: inst.settings(p, team))
+        return {name: value for name, (value, _, _) in found.items()}

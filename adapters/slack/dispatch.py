@@ -20,6 +20,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import message
 from adapters.slack.home import home_view
 from adapters.slack.modals import view_for
+from adapters.slack.settings import WorkspaceSettings
 from adapters.slack.tenants import WorkspaceClients
 from bot import tenancy
 from bot.errors import PortError
@@ -58,6 +59,7 @@ class Dispatcher:
         # Deliveries run with their workspace in scope (bot/tenancy.py): set when this
         # deployment keeps several workspaces' cases apart.
         self.scoped = False
+        self.settings: WorkspaceSettings | None = None
 
     async def _api(self) -> AsyncWebClient:
         return await self.clients.current() if self.clients is not None else self.client
@@ -65,10 +67,17 @@ class Dispatcher:
     async def run(self, delivery: Delivery, body: dict[str, Any] | None = None) -> None:
         """Process an accepted delivery and answer. `body`: the live request, if any."""
         body = body or {}
-        with tenancy.scoped(self.tenant_of(delivery)):
+        with tenancy.scoped(await self.tenant_with_settings(self.tenant_of(delivery))):
             sender = replace(delivery.sender, tz=await self._user_tz(delivery.sender.id))
             outcome = await self.entrance.process(replace(delivery, sender=sender))
             await self.answer(delivery, outcome, body)
+
+    async def tenant_with_settings(self, tenant: tenancy.Tenant | None
+                                   ) -> tenancy.Tenant | None:
+        """The tenant with its workspace's own settings (workspace_settings.py), if any."""
+        if tenant is None or self.settings is None:
+            return tenant
+        return await self.settings.tenant(tenant)
 
     def tenant_of(self, delivery: Delivery) -> tenancy.Tenant | None:
         """The delivery's workspace, when workspaces are kept apart."""

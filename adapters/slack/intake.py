@@ -64,12 +64,16 @@ class Intake:
         self.slash = slash
         # The only workspace whose deliveries the core takes (set with [slack.oauth]).
         self.served_team: str | None = None
+        # Several workspaces: any slash command of the app's is this bot's.
+        self.any_slash = False
 
     def ours(self, kind: str | None, body: Mapping[str, Any]) -> bool:
         """Only what a listener takes gets an inbox row (nothing else marks it done)."""
         spec = self.spec
         if kind == "command":
-            return body.get("command") in spec["commands"]
+            # Several workspaces: each may have its own slash command (`admin set slash`).
+            return body.get("command") in spec["commands"] or (
+                self.any_slash and str(body.get("command", "")).startswith("/"))
         if kind == "action":
             return any(str(a.get("action_id", "")).split(":")[0] in spec["actions"]
                        for a in body.get("actions", []) if isinstance(a, dict))

@@ -20,16 +20,18 @@ from adapters.slack.client import make_client
 from adapters.slack.dispatch import Dispatcher
 from adapters.slack.installations import StoreInstallations
 from adapters.slack.port import SlackChatPort
+from adapters.slack.settings import WorkspaceSettings
 from adapters.slack.tenants import WorkspaceClients
 from bot import tenancy
+from bot.config import Config
 from handlers.entrance import Entrance
 from handlers.installations import InstallationBook
 
 log = logging.getLogger(__name__)
 
 
-def serve_workspaces(flow: AsyncOAuthFlow, book: InstallationBook, dispatcher: Dispatcher,
-                     port: SlackChatPort, served_team: str, margin_minutes: int
+def serve_workspaces(config: Config, flow: AsyncOAuthFlow, book: InstallationBook,
+                     dispatcher: Dispatcher, port: SlackChatPort, served_team: str
                      ) -> WorkspaceClients:
     settings = flow.settings
     store = settings.installation_store
@@ -40,7 +42,7 @@ def serve_workspaces(flow: AsyncOAuthFlow, book: InstallationBook, dispatcher: D
                                 client=make_client("", default.base_url, dispatcher.session))
     clients = WorkspaceClients(default, dispatcher.session, installations=store, book=book,
                                served_team=served_team, rotator=rotator,
-                               margin_minutes=margin_minutes)
+                               margin_minutes=config.slack.oauth.token_rotation_minutes)
 
     async def tell_admin(tenant: tenancy.Tenant, line: str) -> None:
         """One line to whoever installed the app there (the token may still work)."""
@@ -59,6 +61,7 @@ def serve_workspaces(flow: AsyncOAuthFlow, book: InstallationBook, dispatcher: D
     clients.tell_admin = tell_admin
     dispatcher.clients = clients
     dispatcher.scoped = True
+    dispatcher.settings = WorkspaceSettings(config, book, port)
     port.clients = clients
     return clients
 

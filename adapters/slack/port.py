@@ -13,6 +13,7 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.blocks import fallback_text, message
 from adapters.slack.tenants import WorkspaceClients
 from adapters.slack.text import slack_mentions
+from bot import tenancy
 from bot.errors import PortError, retry_after
 from bot.metrics import PLATFORM_ERRORS
 from bot.ports import Room
@@ -57,7 +58,19 @@ class SlackChatPort:
         self.room_prefix = room_prefix  # [slack] channel_prefix
         self.private_channels = private_channels
         self.archive_on_resolve = archive_on_resolve
-        self.triage_room = triage_room
+        self._triage_room = triage_room
+
+    @property
+    def triage_room(self) -> str | None:
+        """The triage channel of the workspace in scope, if it has its own (tenancy)."""
+        tenant = tenancy.current()
+        if tenant is not None and tenant.triage_room:
+            return tenant.triage_room
+        return self._triage_room
+
+    @triage_room.setter
+    def triage_room(self, room: str | None) -> None:
+        self._triage_room = room
 
     async def _call(self, action: str, method: str, **kwargs: Any) -> dict[str, Any]:
         """One Web API call; a refusal or a network failure becomes PortError(action).

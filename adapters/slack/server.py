@@ -170,8 +170,9 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
         flow = build_flow(config, runtime.secrets.oauth, book,
                           make_client("", api_base_url(config), runtime.session))
         add_oauth_routes(app, flow)
-        clients = serve_workspaces(flow, book, dispatcher, runtime.port, runtime.team_id,
-                                   config.slack.oauth.token_rotation_minutes)
+        clients = serve_workspaces(config, flow, book, dispatcher, runtime.port,
+                                   runtime.team_id)
+        intake.any_slash = True
         log.info("slack: installable by OAuth at %s; every installed workspace is served, "
                  "its cases kept apart", config.slack.oauth.install_path)
     bolt = build_bolt_app(token=runtime.secrets.bot_token,

@@ -60,6 +60,24 @@ class Deps:
         return permissions.can(self.config, self.store, person, what)
 
 
+def _tenant_config(self: Deps) -> Config:
+    """The config a command reads: its workspace's settings applied, while a workspace with
+    settings of its own is in scope (bot/tenancy.py, bot/workspace_settings.py)."""
+    tenant = tenancy.current()
+    if tenant is not None and tenant.config is not None:
+        return tenant.config
+    found: Config = self.__dict__["_config"]
+    return found
+
+
+def _set_config(self: Deps, config: Config) -> None:
+    self.__dict__["_config"] = config
+
+
+# Set after the dataclass is made, so that its __init__ (config=...) goes through the setter.
+Deps.config = property(_tenant_config, _set_config)  # type: ignore[assignment]
+
+
 # The outbox ids the running command added (set by the entrance around one command), so
 # the entrance can try them at once after the commit and tell the invoker what failed.
 ENQUEUED: ContextVar[list[int] | None] = ContextVar("swarmbot_enqueued", default=None)

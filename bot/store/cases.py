@@ -91,6 +91,11 @@ class SqlCases(BaseQueries):
                       (ref, *limit, tenancy.team()))
         return _case(r) if r else None
 
+    def ref_taken(self, ref: str) -> bool:
+        """The ref belongs to any case, whatever workspace (refs are unique per store)."""
+        return self._one("SELECT 1 AS n FROM cases WHERE lower(ref) = lower(?)",
+                         (ref,)) is not None
+
     def by_room(self, room_id: str, lock: bool = False) -> Case | None:
         within, limit = scope.cases()
         r = self._one(f"SELECT * FROM cases WHERE room_id = ? AND {within} ORDER BY id DESC "

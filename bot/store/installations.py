@@ -100,3 +100,18 @@ class SqlInstallations(BaseQueries):
     def end_refresh_lease(self, platform: str, installation: str, holder: str) -> None:
         self.db.execute("DELETE FROM token_refresh_leases WHERE platform = ? AND "
                         "installation = ? AND holder = ?", (platform, installation, holder))
+
+    # a workspace's settings changed in chat (`admin set`): every change kept, the last wins
+    def set_setting(self, platform: str, workspace: str, name: str, value: str, by: str,
+                    at: str) -> int:
+        return self._insert(
+            "INSERT INTO workspace_settings (platform, workspace, name, value, by_id, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (platform, workspace, name, value, by, at))
+
+    def settings(self, platform: str, workspace: str) -> dict[str, tuple[str, str, str]]:
+        """name -> (value, by, at), the last change of each."""
+        found: dict[str, tuple[str, str, str]] = {}
+        for r in self._all("SELECT name, value, by_id, at FROM workspace_settings WHERE "
+                           "platform = ? AND workspace = ? ORDER BY id", (platform, workspace)):
+            found[r["name"]] = (r["value"], r["by_id"], r["at"])
+        return found

@@ -34,3 +34,8 @@ class Installations(Protocol):
         """True when `holder` now holds the lease to refresh `installation`'s token (nobody
         held it, or the last holder's ran out at `at`): one replica refreshes at a time."""
     def end_refresh_lease(self, platform: str, installation: str, holder: str) -> None: ...
+    def set_setting(self, platform: str, workspace: str, name: str, value: str, by: str,
+                    at: str) -> int:
+        """A workspace's setting changed in chat; every change is kept."""
+    def settings(self, platform: str, workspace: str) -> dict[str, tuple[str, str, str]]:
+        """name -> (value, who set it, when): the last change of each."""
