@@ -88,6 +88,7 @@ class Case:
     # keeps one workspace's cases; bot/tenancy.py).
     workspace: str = ""
     org: str = ""
+    shared: bool = False  # on Enterprise Grid: its room is shared with the org's workspaces
 
     @property
     def is_open(self) -> bool:

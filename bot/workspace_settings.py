@@ -94,12 +94,22 @@ def section_problems(workspaces: Mapping[str, Any]) -> list[str]:
     return problems
 
 
-def effective(config: Config, team: str, chat: Mapping[str, str]) -> dict[str, Any]:
-    """The workspace's settings: its section's, then what was set in chat."""
-    section = config.slack.workspaces.get(team)
-    found: dict[str, Any] = dict(section) if isinstance(section, dict) else {}
-    if isinstance(found.get("managers"), list):
-        found["managers"] = ",".join(map(str, found["managers"]))
+def effective(config: Config, team: str, chat: Mapping[str, str], org: str = ""
+              ) -> dict[str, Any]:
+    """The workspace's settings: its Grid org's section (`[slack.workspaces.<enterprise
+    id>]`, managers per org), its own section's, then what was set in chat."""
+    found: dict[str, Any] = {}
+    managers: list[str] = []
+    for name in (org, team):
+        section = config.slack.workspaces.get(name) if name else None
+        if isinstance(section, dict):
+            found.update(section)
+            if isinstance(section.get("managers"), list):
+                managers += map(str, section["managers"])
+            elif isinstance(section.get("managers"), str):
+                managers += section["managers"].split(",")
+    if managers:
+        found["managers"] = ",".join(dict.fromkeys(managers))
     found.update(chat)
     return found
 

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import permissions
+from bot import permissions, tenancy
 from bot.domain import CASE_REF, Case, Person
 from bot.errors import CommandError
 from bot.forms import Form
@@ -333,6 +333,10 @@ class Router:
             raise CommandError(no_case)
         in_room = store.cases.by_room(inv.room_id, lock=lock) if inv.room_id else None
         if in_room is not None and in_room.lives_on(inv.platform):
+            if lock and in_room.workspace not in ("", tenancy.team()) and not in_room.shared:
+                # Used from another workspace of its Grid org: its room is shared there, so
+                # the case is seen there from now on (bot/tenancy.py).
+                store.cases.set_shared(in_room.id, True)
             return in_room
         if command.case == "optional":
             return None

@@ -26,7 +26,7 @@ class WorkspaceSettings:
 
     async def tenant(self, tenant: tenancy.Tenant) -> tenancy.Tenant:
         chat = await self.book.settings(tenant.team)
-        found = workspace_settings.effective(self.config, tenant.team, chat)
+        found = workspace_settings.effective(self.config, tenant.team, chat, tenant.org)
         if not found:
             return tenant
         key = json.dumps([tenant.team, found], sort_keys=True, default=str)

@@ -36,6 +36,7 @@ def _case(r: dict[str, Any]) -> Case:
         customer_tz=r.get("customer_tz"), link=r.get("link"),
         confidential=bool(r.get("confidential") or 0),
         workspace=r.get("workspace") or "", org=r.get("org") or "",
+        shared=bool(r.get("shared") or 0),
     )
 
 
@@ -97,7 +98,7 @@ class SqlCases(BaseQueries):
                          (ref,)) is not None
 
     def by_room(self, room_id: str, lock: bool = False) -> Case | None:
-        within, limit = scope.cases()
+        within, limit = scope.rooms()
         r = self._one(f"SELECT * FROM cases WHERE room_id = ? AND {within} ORDER BY id DESC "
                       "LIMIT 1" + self._for_update(lock), (room_id, *limit))
         return _case(r) if r else None

@@ -23,6 +23,16 @@ def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
     return f"{p}workspace = ?", (tenant.team,)
 
 
+def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
+    """Cases found by their room: on Enterprise Grid any case of the org, since a request
+    from a room of another workspace of the org proves the room is shared with it."""
+    tenant = tenancy.current()
+    if tenant is None or not tenant.org:
+        return cases(alias)
+    p = f"{alias}." if alias else ""
+    return f"({p}workspace = ? OR {p}org = ?)", (tenant.team, tenant.org)
+
+
 def home(alias: str = "") -> tuple[str, tuple[str, ...]]:
     """Rows recorded in the tenant's own workspace (people, frictions, thanks; the digest's
     figures count a case in its home workspace only)."""
