@@ -99,3 +99,9 @@ class InstallationBook:
         p, inst = self._platform, self._entrance.deps.store.installations
         found = await self._unit(lambda: inst.settings(p, team))
         return {name: value for name, (value, _, _) in found.items()}
+
+    async def claim_earlier_rows(self, team: str) -> int:
+        """Rows kept before several workspaces were served become `team`'s (the workspace
+        of the deployment's own bot token); the number of cases."""
+        cases = self._entrance.deps.store.cases
+        return await self._unit(lambda: cases.claim_unscoped(team))

@@ -24,7 +24,6 @@ from adapters.slack.settings import WorkspaceSettings
 from adapters.slack.tenants import WorkspaceClients
 from bot import tenancy
 from bot.config import Config
-from handlers.entrance import Entrance
 from handlers.installations import InstallationBook
 
 log = logging.getLogger(__name__)
@@ -66,16 +65,11 @@ def serve_workspaces(config: Config, flow: AsyncOAuthFlow, book: InstallationBoo
     return clients
 
 
-async def claim_earlier_rows(entrance: Entrance, team: str) -> None:
+async def claim_earlier_rows(book: InstallationBook, team: str) -> None:
     """What was kept before several workspaces were served is SLACK_BOT_TOKEN's workspace's."""
     if not team:
         return
-    store = entrance.deps.store
-
-    def claim() -> int:
-        with store.transaction():
-            return store.cases.claim_unscoped(team)
-    moved = await entrance.in_thread(claim)
+    moved = await book.claim_earlier_rows(team)
     if moved:
         log.info("slack: %d cases kept before several workspaces were served are %s's",
                  moved, team)

@@ -164,9 +164,8 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     dispatcher = Dispatcher(entrance, runtime.client, runtime.session, config.commands.slash)
     dispatcher.bot_user_id = runtime.bot_user_id or None
     intake = Intake(entrance, dispatcher, runtime.work, config.commands.slash)
-    flow, clients = None, None
+    flow, clients, book = None, None, InstallationBook(entrance, "slack")
     if runtime.secrets.oauth is not None:
-        book = InstallationBook(entrance, "slack")
         flow = build_flow(config, runtime.secrets.oauth, book,
                           make_client("", api_base_url(config), runtime.session))
         add_oauth_routes(app, flow)
@@ -225,7 +224,7 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
         # What the inbox holds unfinished is run by the core's one replay loop
         # (handlers/entrance.py, started with the server), answered through the Web API.
         if clients is not None:
-            await claim_earlier_rows(entrance, runtime.team_id)
+            await claim_earlier_rows(book, runtime.team_id)
         entrance.replays.register(SOURCE, dispatcher.run)
         if config.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

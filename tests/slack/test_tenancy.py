@@ -107,7 +107,7 @@ async def test_a_user_of_b_gets_nothing_of_a(bot: SlackHarness, fake_slack: Fake
     # The export, as B's tenant: B's rows only; as the operator (no tenant): all.
     with tenancy.scoped(tenancy.Tenant("T0002")):
         rows = export_cases(bot.store)["cases"]
-    assert [r["ref"] for r in rows] == ["BB-1"]
+    assert [(r["ref"], r["workspace"]) for r in rows] == [("BB-1", "T0002")]
     assert {r["ref"] for r in export_cases(bot.store)["cases"]} == {"ZD-7", "ZD-8", "ZD-9",
                                                                     "BB-1"}
 
