@@ -46,6 +46,11 @@ class Tenant:
         return cls(team=team, org=org)
 
 
+def of(workspace: str, org: str = "") -> Tenant | None:
+    """The tenant a row recorded (a case's workspace and org); None for '' (no tenancy)."""
+    return Tenant(workspace, org) if workspace else None
+
+
 _SCOPE: ContextVar[Tenant | None] = ContextVar("swarmbot_tenant", default=None)
 
 

@@ -42,6 +42,10 @@ class SqlPeople(BaseQueries):
                 found[r["id"]] = _person(r)
         return found
 
+    def workspace_of(self, person: str) -> str:
+        r = self._one("SELECT workspace FROM people WHERE id = ?", (person,))
+        return str(r["workspace"] or "") if r else ""
+
     def platform_of(self, person: str) -> str | None:
         r = self._one("SELECT platform FROM people WHERE id = ?", (person,))
         return r["platform"] if r else None

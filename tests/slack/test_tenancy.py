@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import itertools
 import json
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
@@ -16,6 +16,7 @@ from adapters.serve import build_server
 from bot import tenancy
 from bot.config import Config
 from bot.export import export_cases
+from bot.scheduler import Scheduler
 from testkit.slack.fake_slack import TOKEN, FakeSlack, Workspace
 from testkit.slack.signing import form_body, payload
 from tests.slack.conftest import SECRETS
@@ -115,3 +116,22 @@ async def test_a_user_of_b_gets_nothing_of_a(bot: SlackHarness, fake_slack: Fake
 def _figures(answer: str) -> str:
     """The digest's text without its request id."""
     return json.dumps([{k: v for k, v in r.items() if k != "rid"} for r in json.loads(answer)])
+
+
+async def test_the_weekly_digest_gives_each_workspace_s_manager_its_own_figures(
+        bot: SlackHarness, fake_slack: FakeSlack) -> None:
+    beta_token = fake_slack.installed[0]["access_token"]
+    for ref in ("ZD-1", "ZD-2", "ZD-3"):
+        await say(bot, "T0001", "UANN", f"open {ref} sev3 {SECRET} {ref}")
+    await say(bot, "T0002", "UBETA", "open BB-1 sev2 printer")
+    deps = bot.runtime.dispatcher.entrance.deps  # type: ignore[union-attr]
+    deps.config.digest.managers = ["UANN", "UBETA"]
+    monday = datetime.now(UTC).date() + timedelta(days=7 - datetime.now(UTC).weekday())
+    done = await Scheduler(deps).send_digests(
+        datetime.combine(monday, datetime.min.time(), UTC) + timedelta(hours=12))
+    assert len(done) == 2, done
+    sent = {c.token: json.dumps(c.args) for c in fake_slack.calls_to("chat.postMessage")
+            if "Swarm digest" in json.dumps(c.args)}
+    assert set(sent) == {TOKEN, beta_token}  # each with its workspace's token
+    assert "1 opened" in sent[beta_token] and "3 opened" in sent[TOKEN]
+    assert SECRET not in sent[beta_token] and "/digest/" not in sent[beta_token]
