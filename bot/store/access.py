@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import Ask, RoleGrant
+from bot import tenancy
 from bot.store import scope
 from bot.store.base import BaseQueries
 
@@ -43,10 +44,10 @@ class SqlAccess(BaseQueries):
 
     def roles(self, active_only: bool = True) -> list[RoleGrant]:
         terms, params = (["renounced_at IS NULL"] if active_only else []), list[str]()
-        if scope.active():  # the grants of the tenant's own people (bot/tenancy.py)
-            within, kept = scope.home()
-            terms.append(f"person_id IN (SELECT id FROM people WHERE {within})")
-            params += kept
+        if scope.active():  # none of people known to be of another workspace (tenancy)
+            terms.append("person_id NOT IN (SELECT id FROM people WHERE workspace <> '' "
+                         "AND workspace <> ?)")
+            params.append(tenancy.team())
         where = f" WHERE {' AND '.join(terms)}" if terms else ""
         return [_grant(r) for r in self._all(f"SELECT * FROM roles{where} ORDER BY id",
                                              params)]

@@ -135,3 +135,32 @@ async def test_the_weekly_digest_gives_each_workspace_s_manager_its_own_figures(
     assert set(sent) == {TOKEN, beta_token}  # each with its workspace's token
     assert "1 opened" in sent[beta_token] and "3 opened" in sent[TOKEN]
     assert SECRET not in sent[beta_token] and "/digest/" not in sent[beta_token]
+
+
+async def test_uninstall_drops_b_s_token_and_keeps_its_cases_for_a_reinstall(
+        bot: SlackHarness, fake_slack: FakeSlack) -> None:
+    await say(bot, "T0002", "UBETA", "open BB-1 sev2 printer jam")
+    event = payload("event_callback.json")
+    event.update(team_id="T0002", event_id="EvUNINSTALL",
+                 authorizations=[{"enterprise_id": None, "team_id": "T0002", "user_id": "UBOT",
+                                  "is_bot": True, "is_enterprise_install": False}],
+                 event={"type": "app_uninstalled"})
+    assert (await bot.post(json.dumps(event), "application/json")).status == 200
+    clients = bot.runtime.port.clients
+    assert clients is not None and clients.installations is not None
+    assert await clients.installations.async_find_bot(enterprise_id=None,
+                                                      team_id="T0002") is None
+    with tenancy.scoped(tenancy.Tenant("T0002")):
+        assert bot.store.cases.by_ref("BB-1") is not None  # kept
+    # Installed again: the same cases, with the new token.
+    assert (await Browser(bot).install(fake_slack, BETA))[0] == 200
+    assert "printer jam" in await say(bot, "T0002", "UBETA", "status BB-1")
+
+
+async def test_roles_list_keeps_to_the_workspace(bot: SlackHarness) -> None:
+    granted = await say(bot, "T0001", "UANN", "role <@UCARL> lead knows billing")
+    assert "lead now" in granted and "UCARL" in granted, granted
+    await say(bot, "T0002", "UBETA", "open BB-1 sev2 hello")  # UBETA seen in B
+    assert "UCARL" in await say(bot, "T0001", "UANN", "roles")
+    listed = await say(bot, "T0002", "UBETA", "roles")
+    assert "UBETA" in listed and "UCARL" not in listed and "UANN" not in listed
