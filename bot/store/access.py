@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain import Ask, RoleGrant
 from bot import tenancy
+from bot.domain import Ask, RoleGrant
 from bot.store import scope
 from bot.store.base import BaseQueries
 
