@@ -89,10 +89,6 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         admitted = await intake.admit(body, request.raw_body,
                                       request.headers.get("x-slack-retry-num", [None])[0])
         if admitted is not None:
-            if admitted.not_served:
-                answer = intake.not_served(admitted)
-                return BoltResponse(status=200, body=answer.text or "",
-                                    headers={"content-type": answer.content_type})
             if admitted.seen:
                 return BoltResponse(status=200, body="")
             context["delivery"] = admitted.delivery

@@ -1,10 +1,11 @@
-"""Bolt's authorize with OAuth on: the workspace's installation, else the served workspace's
-own token.
+"""Bolt's authorize with OAuth on: the workspace's installation, else SLACK_BOT_TOKEN's
+workspace's own token.
 
-The workspace of SLACK_BOT_TOKEN (the one whose cases are kept, workspaces.py) need not be
-installed by OAuth as well: what Bolt answers for it (the Home tab, Socket Mode requests)
-is authorized with that token, as without OAuth. Every other workspace is authorized only
-by its installation (Bolt's AsyncInstallationStoreAuthorize over our store).
+The workspace of SLACK_BOT_TOKEN need not be installed by OAuth as well: what Bolt answers
+for it (the Home tab, Socket Mode requests) is authorized with that token, as without OAuth.
+Every other workspace is authorized only by its installation (Bolt's
+AsyncInstallationStoreAuthorize over our store), its token refreshed first if it is about to
+expire (tenants.py).
 """
 
 from __future__ import annotations
