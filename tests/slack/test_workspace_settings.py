@@ -25,8 +25,10 @@ _seq = itertools.count(1)
 
 
 @pytest.fixture
-async def bot(aiohttp_client: Any, fake_slack: FakeSlack, slack_config: Config
-              ) -> SlackHarness:
+async def bot(aiohttp_client: Any, fake_slack: FakeSlack, slack_config: Config,
+              request: pytest.FixtureRequest) -> SlackHarness:
+    if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
+        slack_config.store.url = request.getfixturevalue("pg_url")
     slack_config.server.public_url = "https://swarm.example.com"
     slack_config.slack.oauth.enabled = True
     slack_config.slack.oauth.client_id = CLIENT_ID
