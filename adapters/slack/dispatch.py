@@ -30,6 +30,8 @@ from handlers.delivery import Delivery, Sender, Submitted, Typed, Workspace
 from handlers.entrance import Entrance, Outcome
 
 log = logging.getLogger(__name__)
+# The tenant of a request that names no workspace (no case, person or row is of it).
+NO_WORKSPACE = "-"
 _SETTLED_MARK = {"Accepted": ":white_check_mark:", "Declined": ":no_entry_sign:"}
 
 
@@ -82,8 +84,12 @@ class Dispatcher:
     def tenant_of(self, delivery: Delivery) -> tenancy.Tenant | None:
         """The delivery's workspace, when workspaces are kept apart."""
         ws = delivery.workspace
-        if not self.scoped or ws is None or not ws.team_id:
+        if not self.scoped:
             return None
+        if ws is None or not ws.team_id:
+            # Slack names the workspace in every request; one that does not sees nothing.
+            log.warning("slack: %s names no workspace: run as nobody's", delivery.key)
+            return tenancy.Tenant(NO_WORKSPACE)
         return tenancy.Tenant(ws.team_id, ws.enterprise_id)
 
     async def answer(self, delivery: Delivery, outcome: Outcome, body: dict[str, Any]) -> None:

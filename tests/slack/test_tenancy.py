@@ -93,6 +93,9 @@ async def test_a_user_of_b_gets_nothing_of_a(bot: SlackHarness, fake_slack: Fake
         assert "ZD-8" not in answer and "ZD-7" not in answer, (ask, answer)
     similar = await say(bot, "T0002", "UBETA", "similar", channel=case_b.room_id)
     assert "ZD-8" not in similar
+    # A request naming no workspace sees nothing either.
+    nameless = await say(bot, "", "UANN", f"find {SECRET}")
+    assert "ZD-8" not in nameless and "BB-1" not in nameless
     # ... while A still sees its own (the scoping is not a blanket refusal).
     assert "ZD-8" in await say(bot, "T0001", "UANN", f"find {SECRET}")
     assert "ZD-8" in await say(bot, "T0001", "UANN", "similar",
