@@ -144,6 +144,8 @@ class ZendeskConfig:
     email: str = ""  # the agent the API token belongs to
     # ZENDESK_API_TOKEN and ZENDESK_WEBHOOK_SECRET come from the environment.
     platform: str = ""  # where its swarms open: "slack" | "teams" (default: the one serving)
+    # With several Slack workspaces ([slack.oauth]): the team id its swarms open in.
+    workspace: str = ""
 
 
 @dataclass
@@ -153,6 +155,8 @@ class JiraConfig:
     email: str = ""
     # JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET come from the environment.
     platform: str = ""
+    # With several Slack workspaces ([slack.oauth]): the team id its swarms open in.
+    workspace: str = ""
     # Project keys whose issues `open KEY-1` fetches (empty: any KEY-1 not Zendesk's).
     projects: list[str] = field(default_factory=list)
 
@@ -162,6 +166,8 @@ class WebhookConfig:
     enabled: bool = False
     # SWARMBOT_WEBHOOK_SECRET comes from the environment.
     platform: str = ""
+    # With several Slack workspaces ([slack.oauth]): the team id its swarms open in.
+    workspace: str = ""
     # Where write-backs may go: "https://host[:port]" ("http://" only where written so);
     # a delivery's callback_url elsewhere is refused. SWARMBOT_CALLBACK_SECRET signs them.
     callback_origins: list[str] = field(default_factory=list)
