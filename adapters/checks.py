@@ -18,6 +18,7 @@ from urllib.parse import urlparse
 
 from adapters.assistant.checks import assistant_problems
 from adapters.helpdesk.webhook.callbacks import origin_problems
+from bot import workspace_settings
 from bot.config import Config, JiraConfig, WebhookConfig, ZendeskConfig
 from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import ConfigError
@@ -133,6 +134,10 @@ def platform_problems(config: Config, env: Mapping[str, str]) -> list[str]:
             problem = public_https_url_problem("[server] public_url", config.server.public_url)
             if problem:  # Slack sends browsers back only to an https redirect URL
                 problems.append(f"{problem} ([slack.oauth] redirects to it)")
+        problems += workspace_settings.section_problems(config.slack.workspaces)
+        if config.slack.workspaces and not config.slack.oauth.enabled:
+            problems.append("[slack.workspaces.*] sections need [slack.oauth] (one deployment "
+                            "serving several workspaces, docs/slack-oauth.md)")
     teams = config.teams
     if teams.enabled:
         if teams.graph.enabled:

@@ -79,6 +79,9 @@ class SlackOAuthConfig:
     redirect_path: str = "/slack/oauth_redirect"
     # How long an Add to Slack link's state is good for (Bolt's default is 10 minutes).
     state_expiration_seconds: int = 600
+    # Apps with token rotation on: a workspace's token is refreshed this many minutes before
+    # it expires (Slack's tokens live 12 hours), one refresh at a time across replicas.
+    token_rotation_minutes: int = 120
 
 
 @dataclass
@@ -91,6 +94,9 @@ class SlackConfig:
     archive_on_resolve: bool = True
     socket_mode: bool = False
     oauth: SlackOAuthConfig = field(default_factory=SlackOAuthConfig)
+    # [slack.workspaces.<team id>]: one workspace's own settings (triage_channel, managers,
+    # slash, types), read by adapters/slack/settings.py; with [slack.oauth] only.
+    workspaces: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass
@@ -143,6 +149,8 @@ class ZendeskConfig:
     resolve_status: str = "solved"
     cancel_status: str = ""
     reopen_status: str = "open"
+    # With several Slack workspaces ([slack.oauth]): the team id its swarms open in.
+    workspace: str = ""
 
 
 @dataclass
@@ -152,6 +160,8 @@ class JiraConfig:
     email: str = ""
     # JIRA_API_TOKEN and JIRA_WEBHOOK_SECRET come from the environment.
     platform: str = ""
+    # With several Slack workspaces ([slack.oauth]): the team id its swarms open in.
+    workspace: str = ""
     # Project keys whose issues `open KEY-1` fetches (empty: any KEY-1 not Zendesk's).
     projects: list[str] = field(default_factory=list)
     # The transition made when its swarm is resolved, cancelled, reopened: its name, or the
@@ -166,6 +176,8 @@ class WebhookConfig:
     enabled: bool = False
     # SWARMBOT_WEBHOOK_SECRET comes from the environment.
     platform: str = ""
+    # With several Slack workspaces ([slack.oauth]): the team id its swarms open in.
+    workspace: str = ""
     # Where write-backs may go: "https://host[:port]" ("http://" only where written so);
     # a delivery's callback_url elsewhere is refused. SWARMBOT_CALLBACK_SECRET signs them.
     callback_origins: list[str] = field(default_factory=list)

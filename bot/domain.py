@@ -88,6 +88,11 @@ class Case:
     # priority, type or severity) and the helpdesk priority it came with or was set to.
     sla: str | None = None
     priority: str | None = None
+    # The workspace it was opened in and its Enterprise Grid org ('' for a deployment that
+    # keeps one workspace's cases; bot/tenancy.py).
+    workspace: str = ""
+    org: str = ""
+    shared: bool = False  # on Enterprise Grid: its room is shared with the org's workspaces
 
     @property
     def is_open(self) -> bool:

@@ -48,6 +48,7 @@ def export_cases(store: Store, viewer: str | None = None,
         cases.append({
             "helpdesk": ({"name": ticket.helpdesk, "ticket_id": ticket.ticket_id,
                           "url": ticket.url} if ticket else None),
+            **({"workspace": c.workspace} if c.workspace else {}),
             "ref": c.ref, "status": c.status.value, "severity": c.severity,
             "customer": c.customer, "summary": c.summary, "owner": c.owner,
             "delight": c.delight, "resolution": c.resolution, "platform": c.platform,

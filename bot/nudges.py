@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from bot import permissions
+from bot import permissions, tenancy
 from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
@@ -160,10 +160,12 @@ class Nudger:
         if reply is None:
             return False
         try:
-            if nudge.direct:
-                await port.direct_message(nudge.to, reply)
-            else:
-                await port.post(nudge.to, reply)
+            # With the token of the case's workspace (bot/tenancy.py).
+            with tenancy.scoped(tenancy.of(nudge.case.workspace, nudge.case.org)):
+                if nudge.direct:
+                    await port.direct_message(nudge.to, reply)
+                else:
+                    await port.post(nudge.to, reply)
         except PortError as err:
             await asyncio.to_thread(self.deps.store.nudges.unmark, nudge.kind, nudge.cause,
                                     nudge.to)

@@ -12,6 +12,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from bot import tenancy
 from bot.config import Config
 from bot.domain import Case, Person
 from bot.store import Store
@@ -94,6 +95,9 @@ def everyone(config: Config, store: Store) -> list[Held]:
     pids = (list(config.people.managers) + list(config.digest.managers)
             + list(config.people.leads) + list(config.people.observers)
             + [g.person for g in store.access.roles()])
+    team = tenancy.team()
+    if team:  # one workspace's roles: nobody known to be of another (bot/tenancy.py)
+        pids = [p for p in pids if store.people.workspace_of(p) in ("", team)]
     return [h for p in dict.fromkeys(pids) if (h := held(config, store, p)) is not None]
 
 

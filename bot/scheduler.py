@@ -21,6 +21,7 @@ from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
+from bot import tenancy
 from bot.config import DigestConfig
 from bot.digest.deliver import digest_reply, post_digest
 from bot.digest.links import digest_link
@@ -46,6 +47,9 @@ class Destination:
     platform: str
     target: str  # a room id, or a person id for a direct message
     direct: bool
+    # A manager's workspace, where one deployment serves several: the digest they get is
+    # that workspace's figures only (bot/tenancy.py); '' for the deployment's.
+    workspace: str = ""
 
     @property
     def key(self) -> str:
@@ -103,7 +107,8 @@ class Scheduler:
             platform = self.deps.store.people.platform_of(manager) or (
                 next(iter(ports)) if len(ports) == 1 else None)
             if platform:
-                found.append(Destination(platform, manager, True))
+                found.append(Destination(platform, manager, True,
+                                         self.deps.store.people.workspace_of(manager)))
             else:
                 log.warning("digest: don't know which platform manager %s is on", manager)
         return [d for d in found if d.platform in ports]
@@ -122,29 +127,36 @@ class Scheduler:
 
     async def send_digests(self, now: datetime) -> list[str]:
         week = self.due_week(now)
-        store, done = self.deps.store, []
-        digest: dict[str, Any] | None = None
+        store, done = self.deps.store, list[str]()
+        digests: dict[str, dict[str, Any]] = {}  # by workspace ('': the deployment's)
         for dest in await asyncio.to_thread(self.destinations):
             if not await asyncio.to_thread(store.sent.mark, "digest", week.label, dest.key,
                                            iso(now)):
                 continue
-            if digest is None:
-                digest = await compute_digest_off_loop(store, week, now)
-            port = self.deps.ports[dest.platform]
-            try:
-                if dest.direct:
-                    await port.direct_message(dest.target, digest_reply(
-                        digest, self._link(week, now)))
-                else:
-                    await post_digest(port, dest.target, digest, self._link(week, now))
-            except PortError as err:
-                await asyncio.to_thread(store.sent.unmark, "digest", week.label, dest.key)
-                log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
-                            err.detail)
-                continue
-            DIGESTS_SENT.labels(dest.platform).inc()
-            done.append(f"digest {week.label} -> {dest.key}")
+            with tenancy.scoped(tenancy.of(dest.workspace)):
+                await self._send_digest(dest, week, now, digests, done)
         return done
+
+    async def _send_digest(self, dest: Destination, week: Week, now: datetime,
+                           digests: dict[str, dict[str, Any]], done: list[str]) -> None:
+        store = self.deps.store
+        if dest.workspace not in digests:
+            digests[dest.workspace] = await compute_digest_off_loop(store, week, now)
+        digest = digests[dest.workspace]
+        port = self.deps.ports[dest.platform]
+        try:
+            if dest.direct:
+                await port.direct_message(dest.target, digest_reply(
+                    digest, self._link(week, now)))
+            else:
+                await post_digest(port, dest.target, digest, self._link(week, now))
+        except PortError as err:
+            await asyncio.to_thread(store.sent.unmark, "digest", week.label, dest.key)
+            log.warning("digest %s to %s failed (will retry): %s", week.label, dest.key,
+                        err.detail)
+            return
+        DIGESTS_SENT.labels(dest.platform).inc()
+        done.append(f"digest {week.label} -> {dest.key}")
 
     def _link(self, week: Week, now: datetime) -> str | None:
         try:
@@ -165,11 +177,13 @@ class Scheduler:
             tz = (owner.tz if owner else None) or self.deps.config.people.timezone
             due = parse_iso(p.due)
             when = "is due" if due > now else "was due"
+            case = await asyncio.to_thread(store.cases.by_id, p.case_id)
             try:
-                await port.direct_message(r.owner, Reply(
-                    title=f"Promise to the customer on {r.ref}",
-                    text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
-                    buttons=(Button("Kept", f"kept {r.ref} {p.no}", style="primary"),)))
+                with tenancy.scoped(tenancy.of(case.workspace, case.org) if case else None):
+                    await port.direct_message(r.owner, Reply(
+                        title=f"Promise to the customer on {r.ref}",
+                        text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
+                        buttons=(Button("Kept", f"kept {r.ref} {p.no}", style="primary"),)))
             except PortError as err:
                 await asyncio.to_thread(store.sent.unmark_reminded, p.id)
                 log.warning("reminder for promise %s failed (will retry): %s", p.id,

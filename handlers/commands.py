@@ -8,6 +8,7 @@ import imports it, so assembling the list is explicit and cycle-free.
 from __future__ import annotations
 
 from handlers import (
+    admin,
     asks,
     cases,
     desk,
@@ -27,7 +28,7 @@ from handlers import (
 from handlers.registry import Command
 
 MODULES = (cases, lifecycle, swarm, asks, handoff, journal, knowledge, people, following,
-           roles, digest, retry, desk, link, help_command)
+           roles, digest, retry, desk, link, admin, help_command)
 
 
 def all_commands() -> list[Command]:

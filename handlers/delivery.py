@@ -76,8 +76,8 @@ _KINDS: dict[str, type] = {"typed": Typed, "pressed": Pressed, "submitted": Subm
 @dataclass(frozen=True)
 class Workspace:
     """Where on its platform a delivery comes from: a Slack workspace (`team_id`; on
-    Enterprise Grid also its org, `enterprise_id`). Cases are not kept per workspace yet
-    (docs/slack-oauth.md, "Several workspaces"); the adapter serves one."""
+    Enterprise Grid also its org, `enterprise_id`). With several workspaces served, the
+    delivery runs with its workspace in scope (bot/tenancy.py, docs/slack-oauth.md)."""
 
     team_id: str
     enterprise_id: str = ""

@@ -23,6 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
+from bot import tenancy
 from bot.domain import Case
 from bot.errors import PortError
 from bot.helpdesk import Ticket
@@ -72,6 +73,16 @@ def replayer(entrance: Entrance) -> Callable[[Delivery], Awaitable[None]]:
 
 
 async def finish(entrance: Entrance, delivery: Delivery) -> Intake:
+    """`_finish` in the workspace the helpdesk's swarms open in (its `workspace`, where one
+    deployment serves several; bot/tenancy.py)."""
+    what = delivery.what
+    name = what.ticket.helpdesk if isinstance(what, Ticketed) else ""
+    section = getattr(entrance.deps.config.helpdesk, name, None)
+    with tenancy.scoped(tenancy.of(str(getattr(section, "workspace", "") or ""))):
+        return await _finish(entrance, delivery)
+
+
+async def _finish(entrance: Entrance, delivery: Delivery) -> Intake:
     """The webhook's work, after its answer: the owner found, then `open` as one unit of
     work that marks the inbox row done. Logged, since nobody reads the result."""
     what = delivery.what

@@ -8,7 +8,7 @@ opaque: sealed by the adapter before they arrive (adapters/slack/installations.p
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import TypeVar
 
 from bot.domain import iso
@@ -79,3 +79,29 @@ class InstallationBook:
     async def consume_state(self, state: str) -> bool:
         at, inst = iso(self.now()), self._entrance.deps.store.installations
         return await self._unit(lambda: inst.consume_state(state, at))
+
+    async def take_refresh_lease(self, installation: str, holder: str, seconds: float
+                                 ) -> bool:
+        """One replica at a time refreshes an installation's token (adapters/slack/
+        tenants.py): True when `holder` has the lease for `seconds`."""
+        now = self.now()
+        at, until = iso(now), iso(now + timedelta(seconds=seconds))
+        p, inst = self._platform, self._entrance.deps.store.installations
+        return await self._unit(lambda: inst.take_refresh_lease(p, installation, holder, at,
+                                                                until))
+
+    async def end_refresh_lease(self, installation: str, holder: str) -> None:
+        p, inst = self._platform, self._entrance.deps.store.installations
+        await self._unit(lambda: inst.end_refresh_lease(p, installation, holder))
+
+    async def settings(self, team: str) -> dict[str, str]:
+        """What a workspace's managers set in chat (`admin set`): name -> value."""
+        p, inst = self._platform, self._entrance.deps.store.installations
+        found = await self._unit(lambda: inst.settings(p, team))
+        return {name: value for name, (value, _, _) in found.items()}
+
+    async def claim_earlier_rows(self, team: str) -> int:
+        """Rows kept before several workspaces were served become `team`'s (the workspace
+        of the deployment's own bot token); the number of cases."""
+        cases = self._entrance.deps.store.cases
+        return await self._unit(lambda: cases.claim_unscoped(team))

@@ -14,7 +14,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from typing import Any
 
-from bot import permissions
+from bot import permissions, tenancy
 from bot.bridge import rooms as bridge_rooms
 from bot.domain import CASE_REF, Case, Person
 from bot.errors import CommandError
@@ -348,6 +348,11 @@ class Router:
         if in_room is None and inv.room_id and self._bridged(inv):  # a case's mirror room
             in_room = bridge_rooms.case_of_room(store, inv.platform, inv.room_id, lock)
         if in_room is not None and (in_room.lives_on(inv.platform) or self._bridged(inv)):
+            if (lock and tenancy.current() is not None and in_room.lives_on(inv.platform)
+                    and in_room.workspace not in ("", tenancy.team()) and not in_room.shared):
+                # Used from another workspace of its Grid org: its room is shared there, so
+                # the case is seen there from now on (bot/tenancy.py).
+                store.cases.set_shared(in_room.id, True)
             return in_room
         if command.case == "optional":
             return None

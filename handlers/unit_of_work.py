@@ -18,6 +18,7 @@ What a unit can end as:
 from __future__ import annotations
 
 import asyncio
+import contextvars
 import logging
 import uuid
 from collections.abc import Callable
@@ -69,7 +70,9 @@ class Units:
     async def in_thread(self, call: Callable[..., T], *args: object) -> T:
         """Run store work on a unit thread, never on the event loop."""
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self.threads, partial(call, *args))
+        # The caller's context goes with it (the tenant in scope, bot/tenancy.py).
+        context = contextvars.copy_context()
+        return await loop.run_in_executor(self.threads, partial(context.run, call, *args))
 
     async def run(self, key: str | None, source: str, step: Callable[[], T],
                   reads: bool = False) -> Done[T] | Duplicate | Failed:

@@ -17,7 +17,7 @@ LIMITS = {
     "ref": 40, "summary": 500, "customer": 200, "delight": 500, "skills": 300,
     "briefing": 2000, "tried": 1000, "resolution": 2000, "note": 3000, "function": 40,
     "what": 1000, "mood note": 500, "decision": 1000, "reason": 1000, "process": 100,
-    "why": 500, "promise": 500, "thanks": 1000, "words": 500, "skill": 40,
+    "why": 500, "promise": 500, "thanks": 1000, "words": 500, "skill": 40, "setting": 500,
 }
 MAX_SKILLS = 20
 SKILL = re.compile(r"^[a-z0-9][a-z0-9_.+-]{0,39}$")

@@ -30,7 +30,9 @@ from adapters.after_ack import Work, run_logged
 from adapters.slack import ids
 from adapters.slack.authorize import ServedOrInstalled
 from adapters.slack.intake import HANDLED_EVENTS, Admitted, Intake, listened
-from handlers.delivery import Delivery
+from adapters.slack.tenants import WorkspaceClients
+from adapters.slack.workspaces import workspace_of
+from handlers.delivery import Delivery, Workspace
 
 log = logging.getLogger(__name__)
 __all__ = ["HANDLED_EVENTS", "build_bolt_app", "listened"]
@@ -51,7 +53,8 @@ class TrackedLazyRunner(AsyncLazyListenerRunner):
 def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
                    intake: Intake, verify_requests: bool = True,
                    oauth_flow: AsyncOAuthFlow | None = None,
-                   served_team: str = "", bot_user_id: str = "") -> AsyncApp:
+                   served_team: str = "", bot_user_id: str = "",
+                   clients: WorkspaceClients | None = None) -> AsyncApp:
     # Socket Mode requests arrive over Slack's websocket: there is no signature to check.
     # With OAuth (adapters/slack/oauth.py) Bolt authorizes each request with its workspace's
     # installation (the served workspace with `token`, authorize.py), and drops the tokens
@@ -61,8 +64,11 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         settings = oauth_flow.settings
         authorize = ServedOrInstalled(AsyncInstallationStoreAuthorize(
             installation_store=settings.installation_store, client_id=settings.client_id,
-            client_secret=settings.client_secret, logger=log, bot_only=True, client=client),
-            served_team, token, bot_user_id)
+            client_secret=settings.client_secret, logger=log, bot_only=True, client=client,
+            # Our clients refresh first, under the lease (tenants.py); Bolt's own rotation
+            # is left the last minute as a fallback.
+            token_rotation_expiration_minutes=1),
+            served_team, token, bot_user_id, clients)
     # Bolt types `authorize` as a function, and takes an AsyncAuthorize as it is.
     app = AsyncApp(token=None if oauth_flow else token, oauth_flow=oauth_flow,
                    authorize=authorize,  # type: ignore[arg-type]
@@ -83,10 +89,6 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         admitted = await intake.admit(body, request.raw_body,
                                       request.headers.get("x-slack-retry-num", [None])[0])
         if admitted is not None:
-            if admitted.not_served:
-                answer = intake.not_served(admitted)
-                return BoltResponse(status=200, body=answer.text or "",
-                                    headers={"content-type": answer.content_type})
             if admitted.seen:
                 return BoltResponse(status=200, body="")
             context["delivery"] = admitted.delivery
@@ -103,7 +105,9 @@ def build_bolt_app(*, token: str, signing_secret: str, client: AsyncWebClient,
         event = body.get("event") or {}
         user = event.get("user")
         if isinstance(user, str) and user and event.get("tab", "home") == "home":
-            await run_logged(f"home for {user}", lambda: dispatcher.publish_home(user))
+            enterprise, team = workspace_of(body)
+            where = Workspace(team, enterprise or "") if team else None
+            await run_logged(f"home for {user}", lambda: dispatcher.publish_home(user, where))
 
     async def ack_now(ack: AsyncAck) -> None:
         await ack()

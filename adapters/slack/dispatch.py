@@ -21,13 +21,19 @@ from adapters.after_ack import run_logged
 from adapters.slack.blocks import message
 from adapters.slack.home import home_view
 from adapters.slack.modals import view_for
+from adapters.slack.settings import WorkspaceSettings
+from adapters.slack.tenants import WorkspaceClients
+from bot import tenancy
+from bot.errors import PortError
 from bot.forms import Form
 from bot.replies import Reply
 from handlers import desk
-from handlers.delivery import Delivery, Submitted
+from handlers.delivery import Delivery, Sender, Submitted, Typed, Workspace
 from handlers.entrance import Entrance, Outcome
 
 log = logging.getLogger(__name__)
+# The tenant of a request that names no workspace (no case, person or row is of it).
+NO_WORKSPACE = "-"
 _SETTLED_MARK = {"Accepted": ":white_check_mark:", "Declined": ":no_entry_sign:"}
 
 
@@ -52,19 +58,48 @@ class Dispatcher:
         self.slash = slash
         self.bot_user_id: str | None = None
         self._tz: dict[str, str | None] = {}
+        # Several workspaces: each delivery's calls with its workspace's token (tenants.py).
+        self.clients: WorkspaceClients | None = None
+        # Deliveries run with their workspace in scope (bot/tenancy.py): set when this
+        # deployment keeps several workspaces' cases apart.
+        self.scoped = False
+        self.settings: WorkspaceSettings | None = None
+
+    async def _api(self) -> AsyncWebClient:
+        return await self.clients.current() if self.clients is not None else self.client
 
     async def run(self, delivery: Delivery, body: dict[str, Any] | None = None) -> None:
         """Process an accepted delivery and answer. `body`: the live request, if any."""
         body = body or {}
-        sender = replace(delivery.sender, tz=await self._user_tz(delivery.sender.id))
-        outcome = await self.entrance.process(replace(delivery, sender=sender))
-        await self.answer(delivery, outcome, body)
+        with tenancy.scoped(await self.tenant_with_settings(self.tenant_of(delivery))):
+            sender = replace(delivery.sender, tz=await self._user_tz(delivery.sender.id))
+            outcome = await self.entrance.process(replace(delivery, sender=sender))
+            await self.answer(delivery, outcome, body)
         view = body.get("view")
         if isinstance(view, dict) and view.get("type") == "home" and \
                 body.get("type") == "block_actions":
             # A button on the desk: the desk again, as that press left it.
             await run_logged(f"home for {delivery.sender.id}",
-                             lambda: self.publish_home(delivery.sender.id))
+                             lambda: self.publish_home(delivery.sender.id,
+                                                       delivery.workspace))
+
+    async def tenant_with_settings(self, tenant: tenancy.Tenant | None
+                                   ) -> tenancy.Tenant | None:
+        """The tenant with its workspace's own settings (workspace_settings.py), if any."""
+        if tenant is None or self.settings is None:
+            return tenant
+        return await self.settings.tenant(tenant)
+
+    def tenant_of(self, delivery: Delivery) -> tenancy.Tenant | None:
+        """The delivery's workspace, when workspaces are kept apart."""
+        ws = delivery.workspace
+        if not self.scoped:
+            return None
+        if ws is None or not ws.team_id:
+            # Slack names the workspace in every request; one that does not sees nothing.
+            log.warning("slack: %s names no workspace: run as nobody's", delivery.key)
+            return tenancy.Tenant(NO_WORKSPACE)
+        return tenancy.Tenant(ws.team_id, ws.enterprise_id)
 
     async def answer(self, delivery: Delivery, outcome: Outcome, body: dict[str, Any]) -> None:
         user, channel = delivery.sender.id, delivery.room
@@ -91,14 +126,15 @@ class Dispatcher:
                 f"or type {form.hint}.")], user, None, None)
             return
         try:
-            opened = await self.client.views_open(trigger_id=trigger, view=view_for(form, channel))
+            api = await self._api()
+            opened = await api.views_open(trigger_id=trigger, view=view_for(form, channel))
         except SlackApiError as err:
             error = err.response.get("error")
             log.warning("slack: views.open for %s failed: %s", form.command, error)
             await self.deliver([Reply.error(
                 f"Couldn't open the form ({error}); type {form.hint} instead.")], user,
                 channel, None)
-        except (aiohttp.ClientError, TimeoutError) as err:
+        except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.warning("slack: views.open for %s failed: %s", form.command, err)
             await self.deliver([Reply.error(f"Couldn't open the form; type {form.hint} "
                                             "instead.")], user, channel, None)
@@ -116,13 +152,14 @@ class Dispatcher:
             # A new draft goes in a new block (Slack keeps an input's value under its id);
             # only a line saying the assistant did not answer leaves what was typed alone.
             redrafted = better.context.get("drafted") != form.context.get("drafted")
-            await self.client.views_update(view_id=view_id, hash=view.get("hash"), view=view_for(
+            api = await self._api()
+            await api.views_update(view_id=view_id, hash=view.get("hash"), view=view_for(
                 better, delivery.room, revision=1 if redrafted else 0))
         except SlackApiError as err:
             # Closed or changed by the person meanwhile (hash_conflict): theirs wins.
             log.info("slack: views.update for %s not done: %s", form.command,
                      err.response.get("error"))
-        except (aiohttp.ClientError, TimeoutError) as err:
+        except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.warning("slack: views.update for %s failed: %s", form.command, err)
 
     async def _settle(self, response_url: str, original: dict[str, Any], user: str,
@@ -164,22 +201,23 @@ class Dispatcher:
                     channel: str | None) -> None:
         try:
             if channel and reply.private and not channel.startswith("D"):
-                await self.client.chat_postEphemeral(channel=channel, user=user, **payload)
+                api = await self._api()
+                await api.chat_postEphemeral(channel=channel, user=user, **payload)
                 return
             if channel and not reply.private:
-                await self.client.chat_postMessage(channel=channel, **payload)
+                await (await self._api()).chat_postMessage(channel=channel, **payload)
                 return
         except SlackApiError as err:
             # Not a member of that channel, or it was archived: the person still hears it.
             log.info("slack: reply in %s refused (%s); sending it as a DM", channel,
                      err.response.get("error"))
-        except (aiohttp.ClientError, TimeoutError) as err:
+        except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.warning("slack: reply in %s failed (%s); trying a DM", channel, err)
         try:
-            await self.client.chat_postMessage(channel=user, **payload)
+            await (await self._api()).chat_postMessage(channel=user, **payload)
         except SlackApiError as err:
             log.error("slack: could not answer %s at all: %s", user, err.response.get("error"))
-        except (aiohttp.ClientError, TimeoutError) as err:
+        except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.error("slack: could not answer %s at all: %s", user, err)
 
     async def _user_tz(self, user: str) -> str | None:
@@ -189,17 +227,21 @@ class Dispatcher:
             return None
         if user not in self._tz:
             try:
-                resp = await self.client.users_info(user=user)
+                resp = await (await self._api()).users_info(user=user)
                 self._tz[user] = (resp.get("user") or {}).get("tz")
             except SlackApiError as err:
                 log.info("slack: users.info %s: %s", user, err.response.get("error"))
                 self._tz[user] = None
-            except (aiohttp.ClientError, TimeoutError) as err:
+            except (aiohttp.ClientError, TimeoutError, PortError) as err:
                 log.warning("slack: users.info %s failed: %s", user, err)
                 return None  # not cached: the next command asks again
         return self._tz[user]
 
-    async def publish_home(self, user: str) -> None:
+    async def publish_home(self, user: str, workspace: Workspace | None = None) -> None:
         # The store is read on a unit thread, never on the event loop.
-        shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
-        await self.client.views_publish(user_id=user, view=home_view(shown, self.slash))
+        probe = Delivery(source="slack", sender=Sender(user), what=Typed(""),
+                         workspace=workspace)
+        with tenancy.scoped(self.tenant_of(probe)):
+            shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
+            await (await self._api()).views_publish(user_id=user,
+                                                    view=home_view(shown, self.slash))

@@ -26,7 +26,6 @@ from adapters.slack.deliveries import delivery_of
 from adapters.slack.dispatch import Dispatcher
 from adapters.slack.inbox import key_of, kind_of
 from adapters.slack.modals import field_errors
-from adapters.slack.workspaces import not_served_text, other_workspace
 from handlers.delivery import Delivery, Submitted
 from handlers.entrance import Entrance
 
@@ -49,9 +48,6 @@ class Admitted:
     kind: str
     delivery: Delivery | None
     seen: bool = False
-    # From a workspace whose cases this deployment does not keep (workspaces.py): acked,
-    # answered with one line if it is a command, never recorded or run.
-    not_served: bool = False
 
 
 class Intake:
@@ -62,14 +58,16 @@ class Intake:
         self.work = work
         self.spec = listened(slash)
         self.slash = slash
-        # The only workspace whose deliveries the core takes (set with [slack.oauth]).
-        self.served_team: str | None = None
+        # Several workspaces: any slash command of the app's is this bot's.
+        self.any_slash = False
 
     def ours(self, kind: str | None, body: Mapping[str, Any]) -> bool:
         """Only what a listener takes gets an inbox row (nothing else marks it done)."""
         spec = self.spec
         if kind == "command":
-            return body.get("command") in spec["commands"]
+            # Several workspaces: each may have its own slash command (`admin set slash`).
+            return body.get("command") in spec["commands"] or (
+                self.any_slash and str(body.get("command", "")).startswith("/"))
         if kind == "action":
             return any(str(a.get("action_id", "")).split(":")[0] in spec["actions"]
                        for a in body.get("actions", []) if isinstance(a, dict))
@@ -86,11 +84,6 @@ class Intake:
         kind = kind_of(body)
         if kind is None or not self.ours(kind, body):
             return None
-        team = other_workspace(body, self.served_team)
-        if team is not None:
-            log.info("slack: a %s from workspace %s, whose cases this deployment does not "
-                     "keep: acknowledged, not run", kind, team)
-            return Admitted(kind, None, not_served=True)
         key = key_of(body, raw_body)
         delivery = delivery_of(kind, body, key, self.dispatcher.bot_user_id)
         if delivery is None:
@@ -113,12 +106,6 @@ class Intake:
         await self.entrance.in_thread(self.entrance.close_unrun, admitted.delivery)
         return field_errors(errors, body.get("view") or {})
 
-    def not_served(self, admitted: Admitted) -> web.Response:
-        if admitted.kind == "command":
-            return web.json_response({"response_type": "ephemeral",
-                                      "text": not_served_text(self.slash)})
-        return web.Response(status=200)
-
     def run_later(self, delivery: Delivery, body: dict[str, Any]) -> None:
         """The command's work, after the ack, kept by `work` (drained at shutdown)."""
         self.work.run_later(f"{delivery.source} {delivery.key}",
@@ -131,13 +118,11 @@ class Intake:
         admitted = await self.admit(body, raw_body, retry)
         if admitted is None:
             return None
-        if admitted.not_served:
-            return self.not_served(admitted)
         if admitted.seen:
             return web.Response(status=200)
         errors = await self.form_errors(admitted, body)
         if errors:
             return web.json_response({"response_action": "errors", "errors": errors})
-        assert admitted.delivery is not None  # only a not-served one has none
+        assert admitted.delivery is not None  # an admitted request has its delivery
         self.run_later(admitted.delivery, body)
         return web.Response(status=200)

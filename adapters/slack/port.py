@@ -11,7 +11,9 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.web.async_client import AsyncWebClient
 
 from adapters.slack.blocks import fallback_text, message
+from adapters.slack.tenants import WorkspaceClients
 from adapters.slack.text import slack_mentions
+from bot import tenancy
 from bot.errors import PortError, retry_after
 from bot.metrics import PLATFORM_ERRORS
 from bot.ports import Room
@@ -50,10 +52,25 @@ class SlackChatPort:
                  archive_on_resolve: bool = True, triage_room: str | None = None,
                  room_prefix: str = "swarm") -> None:
         self.client = client
+        # The client of the workspace in scope (several workspaces: tenants.py), else
+        # `client`'s token for every call.
+        self.clients: WorkspaceClients | None = None
         self.room_prefix = room_prefix  # [slack] channel_prefix
         self.private_channels = private_channels
         self.archive_on_resolve = archive_on_resolve
-        self.triage_room = triage_room
+        self._triage_room = triage_room
+
+    @property
+    def triage_room(self) -> str | None:
+        """The triage channel of the workspace in scope, if it has its own (tenancy)."""
+        tenant = tenancy.current()
+        if tenant is not None and tenant.triage_room:
+            return tenant.triage_room
+        return self._triage_room
+
+    @triage_room.setter
+    def triage_room(self, room: str | None) -> None:
+        self._triage_room = room
 
     async def _call(self, action: str, method: str, **kwargs: Any) -> dict[str, Any]:
         """One Web API call; a refusal or a network failure becomes PortError(action).
@@ -61,7 +78,8 @@ class SlackChatPort:
         `method` is the Web API name ("chat.postMessage"); the SDK's typed method is used so
         that each call goes out the way Slack documents it (query, form or JSON body).
         """
-        fn = getattr(self.client, method.replace(".", "_"))
+        client = await self.clients.current() if self.clients is not None else self.client
+        fn = getattr(client, method.replace(".", "_"))
         try:
             resp = await fn(**kwargs)
         except SlackApiError as err:

@@ -39,6 +39,7 @@ from adapters.slack.deliveries import SOURCE
 from adapters.slack.dispatch import Dispatcher
 from adapters.slack.guard import MEDIA_TYPES, ParsedBoltRequest, check_signature, classify
 from adapters.slack.intake import Intake
+from adapters.slack.multi import claim_earlier_rows, serve_workspaces
 from adapters.slack.oauth import OAuthSecrets, add_oauth_routes, build_flow, oauth_secrets
 from adapters.slack.port import SlackChatPort
 from bot.config import Config, require_secret
@@ -163,19 +164,22 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     dispatcher = Dispatcher(entrance, runtime.client, runtime.session, config.commands.slash)
     dispatcher.bot_user_id = runtime.bot_user_id or None
     intake = Intake(entrance, dispatcher, runtime.work, config.commands.slash)
-    flow = None
+    flow, clients, book = None, None, InstallationBook(entrance, "slack")
     if runtime.secrets.oauth is not None:
-        flow = build_flow(config, runtime.secrets.oauth, InstallationBook(entrance, "slack"),
+        flow = build_flow(config, runtime.secrets.oauth, book,
                           make_client("", api_base_url(config), runtime.session))
         add_oauth_routes(app, flow)
-        intake.served_team = runtime.team_id or None
-        log.info("slack: installable by OAuth at %s; cases are kept for workspace %s only",
-                 config.slack.oauth.install_path, runtime.team_id)
+        clients = serve_workspaces(config, flow, book, dispatcher, runtime.port,
+                                   runtime.team_id)
+        intake.any_slash = True
+        log.info("slack: installable by OAuth at %s; every installed workspace is served, "
+                 "its cases kept apart", config.slack.oauth.install_path)
     bolt = build_bolt_app(token=runtime.secrets.bot_token,
                           signing_secret=runtime.secrets.signing_secret,
                           verify_requests=not config.slack.socket_mode,
                           client=bolt_client(runtime.client), intake=intake, oauth_flow=flow,
-                          served_team=runtime.team_id, bot_user_id=runtime.bot_user_id)
+                          served_team=runtime.team_id, bot_user_id=runtime.bot_user_id,
+                          clients=clients)
     runtime.bolt, runtime.dispatcher = bolt, dispatcher
     app[SLACK_RUNTIME] = runtime
 
@@ -219,6 +223,8 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     async def on_startup(_: web.Application) -> None:
         # What the inbox holds unfinished is run by the core's one replay loop
         # (handlers/entrance.py, started with the server), answered through the Web API.
+        if clients is not None:
+            await claim_earlier_rows(book, runtime.team_id)
         entrance.replays.register(SOURCE, dispatcher.run)
         if config.slack.socket_mode:
             from slack_bolt.adapter.socket_mode.async_handler import AsyncSocketModeHandler

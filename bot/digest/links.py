@@ -14,7 +14,9 @@ import re
 from collections.abc import Mapping
 from datetime import datetime
 
+from bot import tenancy
 from bot.config import Config, require_secret
+from bot.errors import ConfigError
 
 SECRET_ENV = "SWARMBOT_LINK_SECRET"
 DEFAULT_HOURS = 7 * 24
@@ -41,7 +43,10 @@ def signed_path(secret: str, week: str, now: datetime, hours: float = DEFAULT_HO
 
 def digest_link(config: Config, week: str, now: datetime, hours: float = DEFAULT_HOURS,
                 env: Mapping[str, str] | None = None) -> str:
-    """The full link, on [server] public_url. Raises ConfigError without a secret."""
+    """The full link, on [server] public_url. Raises ConfigError without a secret, and
+    for one workspace's digest (bot/tenancy.py: the page shows the whole deployment's)."""
+    if tenancy.current() is not None:
+        raise ConfigError("the digest page shows every workspace's figures")
     base = config.server.public_url.rstrip("/")
     return base + signed_path(require_link_secret(env), week, now, hours)
 

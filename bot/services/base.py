@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
-from bot import permissions
+from bot import permissions, tenancy
 from bot.bridge import effects as bridge
 from bot.config import Config
 from bot.domain import Case, Person, iso, utcnow
@@ -61,6 +61,24 @@ class Deps:
         return permissions.can(self.config, self.store, person, what)
 
 
+def _tenant_config(self: Deps) -> Config:
+    """The config a command reads: its workspace's settings applied, while a workspace with
+    settings of its own is in scope (bot/tenancy.py, bot/workspace_settings.py)."""
+    tenant = tenancy.current()
+    if tenant is not None and tenant.config is not None:
+        return tenant.config
+    found: Config = self.__dict__["_config"]
+    return found
+
+
+def _set_config(self: Deps, config: Config) -> None:
+    self.__dict__["_config"] = config
+
+
+# Set after the dataclass is made, so that its __init__ (config=...) goes through the setter.
+Deps.config = property(_tenant_config, _set_config)  # type: ignore[assignment]
+
+
 # The outbox ids the running command added (set by the entrance around one command), so
 # the entrance can try them at once after the commit and tell the invoker what failed.
 ENQUEUED: ContextVar[list[int] | None] = ContextVar("swarmbot_enqueued", default=None)
@@ -85,6 +103,9 @@ class Effects:
         """`on`: the platform the call is for, where not the case's (the bridge's)."""
         case_id, platform = (self.case.id, self.case.platform) if self.case else (
             None, self.platform)
+        tenant = tenancy.current()
+        if tenant is not None:  # the worker calls with this workspace's token
+            payload["tenant"] = tenant.key()
         item = self.deps.store.outbox.add(case_id, on or platform, kind,
                                           {"what": what, **payload}, self.deps.now_iso())
         ids = ENQUEUED.get()

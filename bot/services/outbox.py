@@ -22,6 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
+from bot import tenancy
 from bot.bridge import effects as bridge
 from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
@@ -73,15 +74,18 @@ async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None =
     after a room is made, its invitation, topic and brief go out together."""
     gave_up: list[GaveUp] = []
     due = await asyncio.to_thread(deps.store.outbox.due, deps.now_iso(), limit, quiet)
-    by_case: dict[int | None, list[OutboxItem]] = {}
+    # A case's calls, or calls about no case of one workspace, one group each.
+    by_case: dict[tuple[int | None, str], list[OutboxItem]] = {}
     for item in due:
-        by_case.setdefault(item.case_id, []).append(item)
+        key = "" if item.case_id is not None else str(item.payload.get("tenant") or "")
+        by_case.setdefault((item.case_id, key), []).append(item)
     loop = asyncio.get_running_loop()
     slots = _process_slots.setdefault(loop, asyncio.Semaphore(PER_PROCESS))
 
     async def one(item: Claimed, case_slots: asyncio.Semaphore) -> None:
         async with case_slots, slots:
-            failed = await _one(deps, item, quiet, invoker)
+            with tenancy.scoped(tenant_of(item[0], item[1])):
+                failed = await _one(deps, item, quiet, invoker)
         if failed is not None:
             gave_up.append(failed)
 
@@ -94,12 +98,23 @@ async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None =
         for wave in _waves(items):
             # A wave's rows are claimed together, in one trip to the store's thread, so its
             # calls start in the order they were recorded (the shell prints that order).
-            claimed = await asyncio.to_thread(_claim_all, deps, [i for ln in wave for i in ln])
+            with tenancy.scoped(tenant_of(items[0], None)):
+                claimed = await asyncio.to_thread(_claim_all, deps,
+                                                  [i for ln in wave for i in ln])
             lanes = [[c for c in (claimed[i.id] for i in ln) if c is not None] for ln in wave]
             await asyncio.gather(*(lane(ln, case_slots) for ln in lanes if ln))
 
     await asyncio.gather(*(case_calls(items) for items in by_case.values()))
     return sorted(gave_up, key=lambda g: g.item.id)  # told in the order they were recorded
+
+
+def tenant_of(item: OutboxItem, case: Case | None) -> tenancy.Tenant | None:
+    """The workspace whose token a row is performed with: the one recorded with it, else
+    its case's (rows the scheduler added), else none (one workspace's deployment)."""
+    recorded = tenancy.Tenant.from_key(str(item.payload.get("tenant") or ""))
+    if recorded is None and case is not None and case.workspace:
+        return tenancy.Tenant(case.workspace, case.org)
+    return recorded
 
 
 def _waves(items: list[OutboxItem]) -> list[list[list[OutboxItem]]]:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from bot import tenancy
 from bot.domain import Ask, RoleGrant
+from bot.store import scope
 from bot.store.base import BaseQueries
 
 
@@ -41,8 +43,14 @@ class SqlAccess(BaseQueries):
         return _grant(r) if r else None
 
     def roles(self, active_only: bool = True) -> list[RoleGrant]:
-        where = " WHERE renounced_at IS NULL" if active_only else ""
-        return [_grant(r) for r in self._all(f"SELECT * FROM roles{where} ORDER BY id")]
+        terms, params = (["renounced_at IS NULL"] if active_only else []), list[str]()
+        if scope.active():  # none of people known to be of another workspace (tenancy)
+            terms.append("person_id NOT IN (SELECT id FROM people WHERE workspace <> '' "
+                         "AND workspace <> ?)")
+            params.append(tenancy.team())
+        where = f" WHERE {' AND '.join(terms)}" if terms else ""
+        return [_grant(r) for r in self._all(f"SELECT * FROM roles{where} ORDER BY id",
+                                             params)]
 
     def follow(self, case_id: int, person: str, at: str, by: str | None,
                why: str | None) -> bool:

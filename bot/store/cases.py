@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot import tenancy
 from bot.domain import (
     Case,
     CaseStatus,
@@ -18,6 +19,7 @@ from bot.domain import (
     Role,
 )
 from bot.store import expert_figures as figures
+from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
@@ -34,6 +36,8 @@ def _case(r: dict[str, Any]) -> Case:
         customer_tz=r.get("customer_tz"), link=r.get("link"),
         confidential=bool(r.get("confidential") or 0),
         sla=r.get("sla") or None, priority=r.get("priority") or None,
+        workspace=r.get("workspace") or "", org=r.get("org") or "",
+        shared=bool(r.get("shared") or 0),
     )
 
 
@@ -60,8 +64,9 @@ class SqlCases(BaseQueries):
             platform: str, at: str) -> int:
         return self._insert(
             "INSERT INTO cases (ref, customer, summary, severity, status, owner_id, platform, "
-            "opened_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-            (ref, customer, summary, severity, CaseStatus.OPEN.value, owner, platform, at))
+            "opened_at, workspace, org) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (ref, customer, summary, severity, CaseStatus.OPEN.value, owner, platform, at,
+             tenancy.team(), tenancy.org()))
 
     def by_id(self, case_id: int) -> Case | None:
         r = self._one("SELECT * FROM cases WHERE id = ?", (case_id,))
@@ -80,24 +85,37 @@ class SqlCases(BaseQueries):
 
     def by_ref(self, ref: str, lock: bool = False) -> Case | None:
         # `lock`: the read and the lock in one round trip (a command's case, on PostgreSQL).
-        r = self._one("SELECT * FROM cases WHERE lower(ref) = lower(?)" + self._for_update(lock),
-                      (ref,))
+        # The tenant's own first (a ref is unique per workspace; the same ref may be a
+        # shared case of another workspace of the org).
+        within, limit = scope.cases()
+        r = self._one(f"SELECT * FROM cases WHERE lower(ref) = lower(?) AND {within} "
+                      "ORDER BY (workspace = ?) DESC, id DESC LIMIT 1" + self._for_update(lock),
+                      (ref, *limit, tenancy.team()))
         return _case(r) if r else None
 
+    def ref_taken(self, ref: str) -> bool:
+        """The ref belongs to any case, whatever workspace (refs are unique per store)."""
+        return self._one("SELECT 1 AS n FROM cases WHERE lower(ref) = lower(?)",
+                         (ref,)) is not None
+
     def by_room(self, room_id: str, lock: bool = False) -> Case | None:
-        r = self._one("SELECT * FROM cases WHERE room_id = ? ORDER BY id DESC LIMIT 1"
-                      + self._for_update(lock), (room_id,))
+        within, limit = scope.rooms()
+        r = self._one(f"SELECT * FROM cases WHERE room_id = ? AND {within} ORDER BY id DESC "
+                      "LIMIT 1" + self._for_update(lock), (room_id, *limit))
         return _case(r) if r else None
 
     def room_id_by_name(self, platform: str, room_name: str) -> str | None:
+        within, limit = scope.cases()
         r = self._one("SELECT room_id FROM cases WHERE platform = ? AND room_name = ? "
-                      "AND room_id IS NOT NULL ORDER BY id DESC LIMIT 1", (platform, room_name))
+                      f"AND room_id IS NOT NULL AND {within} ORDER BY id DESC LIMIT 1",
+                      (platform, room_name, *limit))
         return str(r["room_id"]) if r else None
 
     def recent(self, status: CaseStatus | None = None, person: str | None = None,
                limit: int = 50) -> list[Case]:
-        where: list[str] = []
-        params: list[Any] = []
+        within, kept = scope.cases("c")
+        where: list[str] = [within]
+        params: list[Any] = list(kept)
         if status is not None:
             where.append("c.status = ?")
             params.append(status.value)
@@ -105,14 +123,30 @@ class SqlCases(BaseQueries):
             where.append("(c.owner_id = ? OR EXISTS (SELECT 1 FROM participants p WHERE "
                          "p.case_id = c.id AND p.person_id = ? AND p.left_at IS NULL))")
             params += [person, person]
-        sql = "SELECT c.* FROM cases c"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
+        sql = "SELECT c.* FROM cases c WHERE " + " AND ".join(where)
         sql += " ORDER BY c.id DESC LIMIT ?"
         return [_case(r) for r in self._all(sql, params + [limit])]
 
     def all(self) -> list[Case]:
-        return [_case(r) for r in self._all("SELECT * FROM cases ORDER BY id")]
+        within, limit = scope.cases()
+        return [_case(r) for r in self._all(f"SELECT * FROM cases WHERE {within} ORDER BY id",
+                                            limit)]
+
+    def claim_unscoped(self, workspace: str) -> int:
+        """Rows kept before several workspaces were served (workspace '') become
+        `workspace`'s; the cases claimed."""
+        moved = self.db.execute("UPDATE cases SET workspace = ? WHERE workspace = ''",
+                                (workspace,)).rowcount
+        for table in ("people", "frictions", "thanks"):
+            # The table names are this method's constants, never caller input.
+            self.db.execute(f"UPDATE {table} SET workspace = ? WHERE workspace = ''",
+                            (workspace,))
+        return int(moved)
+
+    def set_shared(self, case_id: int, shared: bool) -> None:
+        """On Enterprise Grid: the case's room is shared with other workspaces of its org,
+        whose people then see the case too (bot/tenancy.py)."""
+        self.db.execute("UPDATE cases SET shared = ? WHERE id = ?", (int(shared), case_id))
 
     def set_room(self, case_id: int, room_id: str, room_name: str) -> None:
         self.db.execute("UPDATE cases SET room_id = ?, room_name = ? WHERE id = ?",

@@ -11,6 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot import tenancy
+from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
 from bot.store.sqlite_conn import ThreadDatabase
@@ -48,6 +50,41 @@ _WINDOW_SQL = {
 }
 assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"
 
+# For a tenant's digest (bot/tenancy.py), what keeps each read to its workspace's rows: a
+# case counts in the workspace it was opened in; friction and thanks rows (which may name
+# no case) record their own workspace.
+_TENANT_TERM = {
+    "resolved": "c.workspace = ?", "help": "h.case_id IN ({cases})",
+    "handoffs": "case_id IN ({cases})", "thanks": "t.workspace = ?",
+    "promises": "case_id IN ({cases})", "touchpoints": "case_id IN ({cases})",
+    "frictions": "f.workspace = ?", "decisions": "case_id IN ({cases})",
+    "lifecycle": "case_id IN ({cases})", "nudges": "case_id IN ({cases})",
+}
+assert tuple(_TENANT_TERM) == tuple(WINDOW_READS), "one tenant term per window read"
+
+
+def tenant_window_sql(sqls: dict[str, str]) -> dict[str, str]:
+    """`sqls` with each read kept to one workspace (its last parameter)."""
+    out = {}
+    for name, sql in sqls.items():
+        term = " AND " + _TENANT_TERM[name].format(
+            cases="SELECT id FROM cases WHERE workspace = ?")
+        head, order, tail = sql.partition(" ORDER BY ")
+        out[name] = head + term + order + tail
+    return out
+
+
+_TENANT_WINDOW_SQL = tenant_window_sql(_WINDOW_SQL)
+_OPENED = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
+_OPEN_AT = ("SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?"
+            "{w}) + (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?{w})")
+
+
+def tenant_term() -> tuple[str, tuple[str, ...]]:
+    """(" AND workspace = ?", (team,)) for a tenant's digest, else nothing."""
+    team = tenancy.team()
+    return (" AND workspace = ?", (team,)) if scope.active() else ("", ())
+
 
 class SqliteDigestReads(BaseQueries):
     db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
@@ -55,14 +92,18 @@ class SqliteDigestReads(BaseQueries):
     def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
+        if scope.active():
+            team = tenancy.team()
+            return {name: cur.execute(sql, (lo, hi, team)).fetchall()
+                    for name, sql in _TENANT_WINDOW_SQL.items()}
         return {name: cur.execute(sql, (lo, hi)).fetchall() for name, sql in _WINDOW_SQL.items()}
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between each pair of consecutive bounds (counted in the index)."""
         cur = self.db.conn.cursor()
         cur.row_factory = None
-        sql = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
-        return [cur.execute(sql, pair).fetchone()[0]
+        term, team = tenant_term()
+        return [cur.execute(_OPENED + term, (*pair, *team)).fetchone()[0]
                 for pair in zip(bounds, bounds[1:], strict=False)]
 
     def open_cases_at(self, at: str) -> int:
@@ -71,13 +112,13 @@ class SqliteDigestReads(BaseQueries):
         Both parts are ranges of the (resolved_at, opened_at) index: still-open cases sort
         first (NULL), then those resolved after `at`, so a recent `at` reads few entries.
         """
-        r = self.db.execute(
-            "SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?) "
-            "+ (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?)",
-            (at, at, at)).fetchone()
+        term, team = tenant_term()
+        r = self.db.execute(_OPEN_AT.format(w=term), (at, *team, at, at, *team)).fetchone()
         return int(r[0])
 
     def people_names(self) -> dict[str, str]:
         cur = self.db.conn.cursor()
         cur.row_factory = None
-        return dict(cur.execute("SELECT id, name FROM people").fetchall())
+        term, team = tenant_term()
+        return dict(cur.execute("SELECT id, name FROM people WHERE 1 = 1" + term,
+                                team).fetchall())

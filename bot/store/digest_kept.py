@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import json
 
+from bot import tenancy
+from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.interfaces import KeptDigest
 
@@ -14,7 +16,7 @@ from bot.store.interfaces import KeptDigest
 class SqlDigestKept(BaseQueries):
     def get(self, week: str, tz: str) -> KeptDigest | None:
         row = self._one("SELECT figures, valid_until, computed_at FROM digest_kept "
-                        "WHERE week = ? AND tz = ?", (week, tz))
+                        "WHERE week = ? AND tz = ?", (week, _key(tz)))
         if row is None:
             return None
         return KeptDigest(json.loads(row["figures"]), row["valid_until"], row["computed_at"])
@@ -32,6 +34,7 @@ class SqlDigestKept(BaseQueries):
                 "COALESCE((SELECT opened_at FROM cases c WHERE c.id = t.case_id), t.at) < ? "
                 "LIMIT 1", (since, lo, hi)) is not None:
             return False
+        tz = _key(tz)
         self.db.execute("DELETE FROM digest_kept WHERE week = ? AND tz = ?", (week, tz))
         self.db.execute(
             "INSERT INTO digest_kept (week, tz, lo, hi, valid_until, figures, computed_at) "
@@ -42,3 +45,8 @@ class SqlDigestKept(BaseQueries):
     def forget(self, lo: str, hi: str) -> int:
         return self.db.execute("DELETE FROM digest_kept WHERE lo <= ? AND hi > ?",
                                (hi, lo)).rowcount
+
+
+def _key(tz: str) -> str:
+    """A tenant's figures are kept apart from every other workspace's (bot/tenancy.py)."""
+    return f"{tz}@{tenancy.team()}" if scope.active() else tz

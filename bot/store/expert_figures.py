@@ -19,6 +19,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.domain import CaseStatus, Role
+from bot.store import scope
 from bot.store.base import SqlDb
 from bot.store.people import chunked
 
@@ -133,12 +134,14 @@ def candidates(db: SqlDb, skills: Sequence[str]) -> dict[str, tuple[list[str], b
     if not skills:
         return {}
     marks = ",".join("?" for _ in skills)
+    within, limit = scope.home("p")  # people of the tenant's workspace only
     found: dict[str, tuple[list[str], bool, int]] = {}
     for r in db.execute(
             "SELECT s.person_id AS person, s.skill AS skill, p.available AS available, "
             "COALESCE(l.open_cases, 0) AS load FROM skills s JOIN people p ON p.id = "
             "s.person_id LEFT JOIN expert_load l ON l.person_id = s.person_id "
-            f"WHERE s.skill IN ({marks}) ORDER BY s.person_id", list(skills)):
+            f"WHERE s.skill IN ({marks}) AND {within} ORDER BY s.person_id",
+            [*skills, *limit]):
         held = found.get(r["person"])
         if held is None:
             found[r["person"]] = ([r["skill"]], bool(r["available"]), int(r["load"]))

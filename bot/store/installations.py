@@ -85,3 +85,33 @@ class SqlInstallations(BaseQueries):
         row = self._one("DELETE FROM oauth_states WHERE state = ? RETURNING expires_at",
                         (state,))
         return row is not None and str(row["expires_at"]) > at
+
+    def take_refresh_lease(self, platform: str, installation: str, holder: str, at: str,
+                           until: str) -> bool:
+        # One statement: of two replicas asking at once, one inserts (or takes over a lease
+        # run out) and the other's conflicting row matches no WHERE.
+        return self.db.execute(
+            "INSERT INTO token_refresh_leases (platform, installation, holder, until) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (platform, installation) DO UPDATE SET "
+            "holder = excluded.holder, until = excluded.until "
+            "WHERE token_refresh_leases.until <= ? OR token_refresh_leases.holder = "
+            "excluded.holder", (platform, installation, holder, until, at)).rowcount == 1
+
+    def end_refresh_lease(self, platform: str, installation: str, holder: str) -> None:
+        self.db.execute("DELETE FROM token_refresh_leases WHERE platform = ? AND "
+                        "installation = ? AND holder = ?", (platform, installation, holder))
+
+    # a workspace's settings changed in chat (`admin set`): every change kept, the last wins
+    def set_setting(self, platform: str, workspace: str, name: str, value: str, by: str,
+                    at: str) -> int:
+        return self._insert(
+            "INSERT INTO workspace_settings (platform, workspace, name, value, by_id, at) "
+            "VALUES (?, ?, ?, ?, ?, ?)", (platform, workspace, name, value, by, at))
+
+    def settings(self, platform: str, workspace: str) -> dict[str, tuple[str, str, str]]:
+        """name -> (value, by, at), the last change of each."""
+        found: dict[str, tuple[str, str, str]] = {}
+        for r in self._all("SELECT name, value, by_id, at FROM workspace_settings WHERE "
+                           "platform = ? AND workspace = ? ORDER BY id", (platform, workspace)):
+            found[r["name"]] = (r["value"], r["by_id"], r["at"])
+        return found

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from bot import tenancy
 from bot.domain import (
     CaseStatus,
     Decision,
@@ -16,6 +17,7 @@ from bot.domain import (
     Thanks,
     Touchpoint,
 )
+from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
@@ -123,20 +125,22 @@ class SqlJournal(BaseQueries):
     # friction -------------------------------------------------------------
     def add_friction(self, case_id: int | None, process: str, how: str, by: str, at: str
                      ) -> int:
-        return self._insert("INSERT INTO frictions (case_id, process, how, by_id, at) "
-                            "VALUES (?, ?, ?, ?, ?)", (case_id, process, how, by, at))
+        return self._insert("INSERT INTO frictions (case_id, process, how, by_id, at, "
+                            "workspace) VALUES (?, ?, ?, ?, ?, ?)",
+                            (case_id, process, how, by, at, tenancy.team()))
 
     def frictions(self, case_id: int) -> list[Friction]:
         return [_friction(r) for r in self._of_case("frictions", case_id)]
 
     def frictions_since(self, at: str) -> list[Friction]:
         return [_friction(r) for r in self._all(
-            "SELECT * FROM frictions WHERE at >= ? ORDER BY at DESC, id DESC", (at,))]
+            f"SELECT * FROM frictions WHERE at >= ? AND {_home()[0]} "
+            "ORDER BY at DESC, id DESC", (at, *_home()[1]))]
 
     def friction_reporters(self, process: str) -> list[str]:
         return [r["by_id"] for r in self._all(
-            "SELECT by_id, MIN(id) AS first FROM frictions WHERE process = ? GROUP BY by_id "
-            "ORDER BY first", (process,))]
+            f"SELECT by_id, MIN(id) AS first FROM frictions WHERE process = ? AND {_home()[0]} "
+            "GROUP BY by_id ORDER BY first", (process, *_home()[1]))]
 
     def review_friction(self, process: str, note: str, by: str, at: str) -> int:
         return self._insert("INSERT INTO friction_reviews (process, note, by_id, at) "
@@ -250,8 +254,9 @@ class SqlJournal(BaseQueries):
     # thanks ---------------------------------------------------------------
     def add_thanks(self, case_id: int | None, from_id: str, to_id: str, what: str, at: str
                    ) -> int:
-        return self._insert("INSERT INTO thanks (case_id, from_id, to_id, what, at) "
-                            "VALUES (?, ?, ?, ?, ?)", (case_id, from_id, to_id, what, at))
+        return self._insert("INSERT INTO thanks (case_id, from_id, to_id, what, at, "
+                            "workspace) VALUES (?, ?, ?, ?, ?, ?)",
+                            (case_id, from_id, to_id, what, at, tenancy.team()))
 
     def thanks(self, case_id: int) -> list[Thanks]:
         return [_thanks(r) for r in self._of_case("thanks", case_id)]
@@ -265,3 +270,7 @@ class SqlJournal(BaseQueries):
         insert_many(self.db, "frictions", frictions)
         insert_many(self.db, "promises", promises)
         insert_many(self.db, "thanks", thanks)
+
+
+def _home() -> tuple[str, tuple[str, ...]]:
+    return scope.home()

@@ -17,6 +17,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
+from bot.store.schema_tenancy import WORKSPACES
 
 migrations = Migrations("swarmbot")
 
@@ -180,3 +181,10 @@ def m027_drafts(db: Database) -> None:
 def m033_sla(db: Database) -> None:
     """Issue 25: SLA policies per case (`set sla`, `set priority`) and the breaches found."""
     run_script(db, schema_sla.SLA)
+
+
+@migrations()
+def m036_workspaces(db: Database) -> None:
+    """Issue 27: several Slack workspaces in one deployment: the workspace of each case,
+    person, friction report and thanks, settings changed in chat, token refresh leases."""
+    run_script(db, WORKSPACES)

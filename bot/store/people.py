@@ -5,7 +5,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot import tenancy
 from bot.domain import Person
+from bot.store import scope
 from bot.store.base import BaseQueries
 
 
@@ -18,9 +20,9 @@ class SqlPeople(BaseQueries):
             return found
         if found is None:
             self.db.execute(
-                "INSERT INTO people (id, platform, name, tz, created_at) VALUES (?, ?, ?, ?, ?) "
-                "ON CONFLICT (id) DO NOTHING",
-                (person, platform, name or person, tz, at),
+                "INSERT INTO people (id, platform, name, tz, created_at, workspace) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT (id) DO NOTHING",
+                (person, platform, name or person, tz, at, tenancy.team()),
             )
         if tz:
             self.db.execute("UPDATE people SET tz = ? WHERE id = ? AND tz IS NULL", (tz, person))
@@ -39,6 +41,10 @@ class SqlPeople(BaseQueries):
             for r in self._all(f"SELECT * FROM people WHERE id IN ({marks})", list(part)):
                 found[r["id"]] = _person(r)
         return found
+
+    def workspace_of(self, person: str) -> str:
+        r = self._one("SELECT workspace FROM people WHERE id = ?", (person,))
+        return str(r["workspace"] or "") if r else ""
 
     def platform_of(self, person: str) -> str | None:
         r = self._one("SELECT platform FROM people WHERE id = ?", (person,))
@@ -71,9 +77,11 @@ class SqlPeople(BaseQueries):
         if not skills:
             return {}
         marks = ",".join("?" for _ in skills)
+        within, limit = scope.home("p")
         rows = self._all(
-            f"SELECT person_id, skill FROM skills WHERE skill IN ({marks}) ORDER BY person_id",
-            list(skills))
+            f"SELECT s.person_id, s.skill FROM skills s JOIN people p ON p.id = s.person_id "
+            f"WHERE s.skill IN ({marks}) AND {within} ORDER BY s.person_id",
+            [*skills, *limit])
         found: dict[str, list[str]] = {}
         for r in rows:
             found.setdefault(r["person_id"], []).append(r["skill"])

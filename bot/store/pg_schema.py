@@ -31,6 +31,7 @@ from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, statements
 from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH
+from bot.store.schema_tenancy import WORKSPACES
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
 
@@ -109,6 +110,7 @@ POSTGRES: dict[str, PgForm] = {
     "m026_nudge_due": portable(schema_experts.NUDGE_DUE),
     "m027_drafts": portable(DRAFTS),
     "m033_sla": portable(schema_sla.SLA),
+    "m036_workspaces": portable(WORKSPACES),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

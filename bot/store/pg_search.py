@@ -17,6 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
+from bot.store import scope
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.search import case_filters
 from bot.store.search_words import Group, expand, suggestions
@@ -125,7 +126,8 @@ class PgSearch(BaseQueries):
         return sql, params + [limit, offset]
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
-        return suggestions(words, self.vocabulary)
+        # The vocabulary is every workspace's words: none is suggested to a tenant.
+        return {} if scope.active() else suggestions(words, self.vocabulary)
 
     def reindex(self, case_id: int) -> None:
         """After a redaction: the case's document holds only what is left, and the lexemes

@@ -23,9 +23,10 @@ from collections.abc import Iterator, Sequence
 from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
-from bot.store import pg_schema
+from bot import tenancy
+from bot.store import pg_schema, scope
 from bot.store.base import BaseQueries
-from bot.store.digest import _WINDOW_SQL
+from bot.store.digest import _OPEN_AT, _WINDOW_SQL, tenant_term, tenant_window_sql
 from bot.store.interfaces import (
     SchemaError,
 )
@@ -44,6 +45,7 @@ _PG_WINDOW_SQL = {**_WINDOW_SQL,
                             "WHERE t.at >= ? AND t.at < ? AND NOT EXISTS (SELECT 1 FROM cases c "
                             "WHERE c.id = t.case_id AND c.confidential = 1) "
                             "ORDER BY t.at, t.id"}
+_PG_TENANT_WINDOW_SQL = tenant_window_sql(_PG_WINDOW_SQL)
 
 
 class PgDigestReads(BaseQueries):
@@ -53,28 +55,32 @@ class PgDigestReads(BaseQueries):
         # One transaction: every read of a week's digest sees the same snapshot, even while
         # other replicas write.
         with self.db.transaction():
+            if scope.active():
+                team = tenancy.team()
+                return {name: self.db.tuples(sql, (lo, hi, team))
+                        for name, sql in _PG_TENANT_WINDOW_SQL.items()}
             return {name: self.db.tuples(sql, (lo, hi)) for name, sql in _PG_WINDOW_SQL.items()}
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between consecutive bounds, in one pass over the opened_at index."""
         if len(bounds) < 2:
             return []
+        term, team = tenant_term()
         rows = self.db.tuples(
             "SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo "
-            "AND c.opened_at < b.hi) FROM unnest(?::text[], ?::text[]) "
+            f"AND c.opened_at < b.hi{term}) FROM unnest(?::text[], ?::text[]) "
             "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i",
-            (list(bounds[:-1]), list(bounds[1:])))
+            (*team, list(bounds[:-1]), list(bounds[1:])))
         return [int(n) for _, n in rows]
 
     def open_cases_at(self, at: str) -> int:
-        r = self.db.tuples(
-            "SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?) "
-            "+ (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?)",
-            (at, at, at))
+        term, team = tenant_term()
+        r = self.db.tuples(_OPEN_AT.format(w=term), (at, *team, at, at, *team))
         return int(r[0][0])
 
     def people_names(self) -> dict[str, str]:
-        return dict(self.db.tuples("SELECT id, name FROM people"))
+        term, team = tenant_term()
+        return dict(self.db.tuples("SELECT id, name FROM people WHERE 1 = 1" + term, team))
 
 
 class PgOutbox(SqlOutbox):

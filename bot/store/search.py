@@ -31,7 +31,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
-from bot.store import bm25
+from bot.store import bm25, scope
 from bot.store.base import BaseQueries
 from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
 from bot.store.search_words import Group, expand, suggestions
@@ -91,6 +91,10 @@ def case_filters(status: CaseStatus | None, platforms: Sequence[str], customer: 
     both stores."""
     where: list[str] = []
     params: list[Any] = []
+    if scope.active():  # the tenant's cases only (bot/tenancy.py)
+        within, limit = scope.cases("c")
+        where.append(within)
+        params += list(limit)
     if status is not None:
         where.append("c.status = ?")
         params.append(status.value)
@@ -138,7 +142,8 @@ class SqliteSearch(BaseQueries):
 
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
-        return suggestions(words, self.vocabulary)
+        # The vocabulary is every workspace's words: none is suggested to a tenant.
+        return {} if scope.active() else suggestions(words, self.vocabulary)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:

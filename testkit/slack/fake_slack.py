@@ -13,6 +13,7 @@ import base64
 import json
 import random
 import re
+import time
 import uuid
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -132,6 +133,15 @@ class FakeSlack:
         self.tokens: dict[str, Workspace] = {TOKEN: Workspace("T0001", "Fake")}
         self.codes: dict[str, Workspace] = {}
         self.installed: list[dict[str, Any]] = []  # oauth.v2.access answers, in order
+        # Token rotation: with `token_lifetime` set, installs give a refresh token and tokens
+        # that expire (epoch seconds in `expires`); a call with an expired token is refused
+        # (token_expired) and kept in `expired_calls`; refreshes are counted.
+        self.token_lifetime: int | None = None
+        self.expires: dict[str, float] = {}
+        self.refresh_tokens: dict[str, Workspace] = {}
+        self.expired_calls: list[Call] = []
+        self.refreshes = 0
+        self.refuse_refresh: str | None = None  # an error every refresh gets
 
     # test controls ---------------------------------------------------------
     def add_channel(self, name: str, private: bool = False, members: set[str] | None = None
@@ -223,6 +233,9 @@ class FakeSlack:
         if method == "apps.connections.open" and token != APP_TOKEN or \
                 method != "apps.connections.open" and token not in self.tokens:
             return web.json_response({"ok": False, "error": "invalid_auth"})
+        if token in self.expires and time.time() >= self.expires[token]:
+            self.expired_calls.append(self.calls[-1])
+            return web.json_response({"ok": False, "error": "token_expired"})
         if method in self._holds:
             await self._holds.pop(method).wait()
         if self.latency:
@@ -360,6 +373,8 @@ class FakeSlack:
             client = (user, password)
         if client != (CLIENT_ID, CLIENT_SECRET):
             return {"ok": False, "error": "invalid_client_id"}
+        if args.get("grant_type") == "refresh_token":
+            return self._refresh(str(args.get("refresh_token", "")))
         workspace = self.codes.pop(str(args.get("code", "")), None)
         if workspace is None:
             return {"ok": False, "error": "invalid_code"}
@@ -373,8 +388,31 @@ class FakeSlack:
                                                            "name": workspace.name},
                   "enterprise": enterprise, "is_enterprise_install": workspace.org_wide,
                   "authed_user": {"id": f"U{workspace.team_id}ADMIN"}}
+        if self.token_lifetime is not None:
+            answer.update(self._rotating(token, workspace))
         self.installed.append(answer)
         return answer
+
+    def _rotating(self, token: str, workspace: Workspace) -> dict[str, Any]:
+        assert self.token_lifetime is not None
+        refresh = f"xoxe-{workspace.team_id}-{uuid.uuid4().hex}"
+        self.refresh_tokens[refresh] = workspace
+        self.expires[token] = time.time() + self.token_lifetime
+        return {"refresh_token": refresh, "expires_in": self.token_lifetime}
+
+    def _refresh(self, refresh: str) -> dict[str, Any]:
+        """oauth.v2.access, grant_type=refresh_token: a new token (the old one stays good
+        until it expires) and a new refresh token; the old refresh token is used up."""
+        if self.refuse_refresh:
+            return {"ok": False, "error": self.refuse_refresh}
+        workspace = self.refresh_tokens.pop(refresh, None)
+        if workspace is None:
+            return {"ok": False, "error": "invalid_refresh_token"}
+        self.refreshes += 1
+        token = f"xoxb-{workspace.team_id}-{uuid.uuid4().hex}"
+        self.tokens[token] = workspace
+        return {"ok": True, "access_token": token, "token_type": "bot",
+                "team": {"id": workspace.team_id}, **self._rotating(token, workspace)}
 
     # methods ------------------------------------------------------------------
     def m_auth_test(self, args: dict[str, Any]) -> dict[str, Any]:

@@ -168,31 +168,6 @@ async def test_uninstall_and_revoked_tokens_drop_tokens_and_keep_cases(
         enterprise_id=None, team_id="T0002", user_id="UT0002ADMIN") is None
 
 
-async def test_another_workspace_gets_one_line_and_nothing_of_the_served_one(
-        bot: SlackHarness, fake_slack: FakeSlack) -> None:
-    """Cases have no workspace column yet: only the served workspace's deliveries run."""
-    await bot.command('open ZD-8 sev2 customer="Acme" secret customer trouble', "UANN")
-    browser = Browser(bot)
-    assert (await browser.install(fake_slack, BETA))[0] == 200
-    fields = payload("slash_command.json")
-    from testkit.slack.signing import form_body
-
-    for text in ("status ZD-8", "find secret", "list open", "digest", "open ZD-9 sev2 x"):
-        fields.update(team_id="T0002", text=text, user_id="UBETA",
-                      response_url=fake_slack.response_url("beta"))
-        resp = await bot.post(form_body(fields), "application/x-www-form-urlencoded")
-        assert resp.status == 200
-        answer = await resp.json()
-        assert answer["response_type"] == "ephemeral"
-        assert "one other workspace only" in answer["text"] and "ZD-8" not in answer["text"]
-    await bot.drain()
-    assert [r for r in fake_slack.responses if r["rid"] == "beta"] == []
-    assert bot.store.cases.by_ref("ZD-9") is None
-    # Its events are acknowledged and dropped; nothing is written to the inbox for them.
-    joined = signed_event("member_joined_channel", "T0002", user="UBETA", channel="C1")
-    assert (await bot.post(json.dumps(joined), "application/json")).status == 200
-
-
 def test_oauth_without_its_secrets_stops_start_up_in_one_line(tmp_path: Any) -> None:
     cfg = tmp_path / "config.toml"
     cfg.write_text(f'[server]\npublic_url = "https://swarm.example.com"\n'

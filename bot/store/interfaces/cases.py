@@ -29,6 +29,8 @@ class Cases(Protocol):
     def by_ref(self, ref: str, lock: bool = False) -> Case | None:
         """Refs match without regard to case (`zd-1` finds ZD-1). `lock`: read and locked
         in one statement, as `lock` does."""
+    def ref_taken(self, ref: str) -> bool:
+        """Whether any case (of any workspace) has the ref."""
     def by_room(self, room_id: str, lock: bool = False) -> Case | None: ...
     def room_id_by_name(self, platform: str, room_name: str) -> str | None: ...
     def recent(self, status: CaseStatus | None = None, person: str | None = None,
@@ -49,6 +51,10 @@ class Cases(Protocol):
                     customer_tz: str | None = None, link: str | None = None,
                     sla: str | None = None, priority: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
+    def set_shared(self, case_id: int, shared: bool) -> None: ...
+    def claim_unscoped(self, workspace: str) -> int:
+        """Rows of no workspace become `workspace`'s; the number of cases."""
+
     def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
     def pending_handoffs(self, after: str | None = None, by: str | None = None
                          ) -> list[Handoff]:

@@ -29,3 +29,13 @@ class Installations(Protocol):
     def issue_state(self, state: str, expires_at: str) -> None: ...
     def consume_state(self, state: str, at: str) -> bool:
         """True once for a state issued and not yet expired at `at`; it is gone after."""
+    def take_refresh_lease(self, platform: str, installation: str, holder: str, at: str,
+                           until: str) -> bool:
+        """True when `holder` now holds the lease to refresh `installation`'s token (nobody
+        held it, or the last holder's ran out at `at`): one replica refreshes at a time."""
+    def end_refresh_lease(self, platform: str, installation: str, holder: str) -> None: ...
+    def set_setting(self, platform: str, workspace: str, name: str, value: str, by: str,
+                    at: str) -> int:
+        """A workspace's setting changed in chat; every change is kept."""
+    def settings(self, platform: str, workspace: str) -> dict[str, tuple[str, str, str]]:
+        """name -> (value, who set it, when): the last change of each."""

@@ -1,0 +1,55 @@
+"""The one scoping rule of the read paths (bot/tenancy.py): SQL terms that keep what a query
+finds to the tenant in scope. Every repository read that lists or finds cases, people,
+friction reports or thanks takes one of these in its WHERE; with no tenant in scope each
+is `1 = 1` (one workspace's deployment: nothing to keep apart)."""
+
+from __future__ import annotations
+
+from bot import tenancy
+
+_ALL: tuple[str, tuple[str, ...]] = ("1 = 1", ())
+
+
+def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
+    """Cases the tenant may see: its own, and on Enterprise Grid those of its org whose
+    room is shared (`cases.shared`)."""
+    tenant = tenancy.current()
+    if tenant is None:
+        return _ALL
+    p = f"{alias}." if alias else ""
+    if tenant.org:
+        return (f"({p}workspace = ? OR ({p}org = ? AND {p}shared = 1))",
+                (tenant.team, tenant.org))
+    return f"{p}workspace = ?", (tenant.team,)
+
+
+def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
+    """Cases found by their room: on Enterprise Grid any case of the org, since a request
+    from a room of another workspace of the org proves the room is shared with it."""
+    tenant = tenancy.current()
+    if tenant is None or not tenant.org:
+        return cases(alias)
+    p = f"{alias}." if alias else ""
+    return f"({p}workspace = ? OR {p}org = ?)", (tenant.team, tenant.org)
+
+
+def home(alias: str = "") -> tuple[str, tuple[str, ...]]:
+    """Rows recorded in the tenant's own workspace (people, frictions, thanks; the digest's
+    figures count a case in its home workspace only)."""
+    tenant = tenancy.current()
+    if tenant is None:
+        return _ALL
+    p = f"{alias}." if alias else ""
+    return f"{p}workspace = ?", (tenant.team,)
+
+
+def of_cases(column: str) -> tuple[str, tuple[str, ...]]:
+    """`column` (a case id) names a case of the tenant's own workspace."""
+    tenant = tenancy.current()
+    if tenant is None:
+        return _ALL
+    return f"{column} IN (SELECT id FROM cases WHERE workspace = ?)", (tenant.team,)
+
+
+def active() -> bool:
+    return tenancy.current() is not None
