@@ -23,6 +23,39 @@ from bot.store.search_words import Group, expand, suggestions
 
 _WORD = re.compile(r"\w+")
 _TOP = "\U0010ffff"
+# `find` ranks the newest this many matches (SQLite's _FIND_POOL: every match while there
+# are at most this many); a page past them ranks every match.
+_FIND_POOL = 100
+# Similar cases rank the newest this many holding all the words and the newest this many
+# holding each word (ts_rank over every match of a common word grew with the matches: p99
+# 339 ms at 10k cases; BENCHMARKS.md, issue 28).
+_PER_WORD = 40
+_CASES = "FROM case_docs d JOIN cases c ON c.id = d.case_id "
+
+
+def _ranked_all(tsquery: str, terms: list[str], values: list[Any], limit: int,
+                offset: int) -> tuple[str, list[Any]]:
+    where = " AND ".join(["d.doc @@ q.q", *terms])
+    sql = ("SELECT c.id AS id FROM to_tsquery('english', ?) AS q(q), case_docs d "
+           f"JOIN cases c ON c.id = d.case_id WHERE {where} "
+           "ORDER BY ts_rank(d.doc, q.q) DESC, c.id DESC LIMIT ? OFFSET ?")
+    return sql, [tsquery, *values, limit, offset]
+
+
+def _ranked_pool(pools: list[str], per_pool: int, rank_by: str, terms: list[str],
+                 values: list[Any], limit: int, offset: int) -> tuple[str, list[Any]]:
+    """The newest `per_pool` matches of each tsquery in `pools` (each through the GIN index
+    or the newest cases, as the planner finds cheaper), ranked by ts_rank over `rank_by`."""
+    where = "".join(f" AND {t}" for t in terms)
+    one = (f"(SELECT c.id {_CASES}WHERE d.doc @@ to_tsquery('english', ?){where} "
+           "ORDER BY c.id DESC LIMIT ?)")
+    params: list[Any] = []
+    for tsquery in pools:
+        params += [tsquery, *values, per_pool]
+    sql = (f"SELECT p.id AS id FROM ({' UNION '.join([one] * len(pools))}) p "
+           "JOIN case_docs d ON d.case_id = p.id, to_tsquery('english', ?) AS q(q) "
+           "ORDER BY ts_rank(d.doc, q.q) DESC, p.id DESC LIMIT ? OFFSET ?")
+    return sql, [*params, rank_by, limit, offset]
 
 
 def _lexeme(word: str) -> str:
@@ -112,17 +145,19 @@ class PgSearch(BaseQueries):
         if not hits:
             return None
         terms, values = case_filters(status, platforms, customer, skill)
-        where = ["d.doc @@ q.q", *terms]
-        params: list[Any] = [(" & " if every_word else " | ").join(hits), *values]
         if exclude is not None:
-            where.append("c.id <> ?")
-            params.append(exclude)
-        sql = ("SELECT c.id AS id FROM to_tsquery('english', ?) AS q(q), case_docs d "
-               "JOIN cases c ON c.id = d.case_id "
-               f"WHERE {' AND '.join(where)} "
-               "ORDER BY ts_rank(d.doc, q.q) DESC, c.id DESC LIMIT ? OFFSET ?")
-        # The query's parameter comes first in the text, then the filters' in order.
-        return sql, params + [limit, offset]
+            terms.append("c.id <> ?")
+            values.append(exclude)
+        joined = (" & " if every_word else " | ").join(hits)
+        if every_word:
+            if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
+                return _ranked_all(joined, terms, values, limit, offset)
+            return _ranked_pool([joined], _FIND_POOL, joined, terms, values, limit, offset)
+        # The newest cases holding all the words, then the newest holding each word: the
+        # rare words' cases get in beside the common words' (bounded either way).
+        pools = list(dict.fromkeys(([" & ".join(hits)] if len(hits) > 1 else []) + hits))
+        return _ranked_pool(pools, max(_PER_WORD, offset + limit), joined, terms, values,
+                            limit, offset)
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
         return suggestions(words, self.vocabulary)
