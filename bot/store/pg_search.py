@@ -18,6 +18,7 @@ from typing import Any
 
 from bot.domain import CaseStatus
 from bot.store.base import BaseQueries, SqlDb
+from bot.store.pg_db import PgDb
 from bot.store.search import case_filters
 from bot.store.search_words import Group, expand, suggestions
 
@@ -30,6 +31,8 @@ _FIND_POOL = 100
 # holding each word (ts_rank over every match of a common word grew with the matches: p99
 # 339 ms at 10k cases; BENCHMARKS.md, issue 28).
 _PER_WORD = 40
+# ... and the pool of all the words looks among the newest this many cases only.
+_RECENT = 5000
 _CASES = "FROM case_docs d JOIN cases c ON c.id = d.case_id "
 
 
@@ -42,19 +45,26 @@ def _ranked_all(tsquery: str, terms: list[str], values: list[Any], limit: int,
     return sql, [tsquery, *values, limit, offset]
 
 
-def _ranked_pool(pools: list[str], per_pool: int, rank_by: str, terms: list[str],
-                 values: list[Any], limit: int, offset: int) -> tuple[str, list[Any]]:
-    """The newest `per_pool` matches of each tsquery in `pools` (each through the GIN index
-    or the newest cases, as the planner finds cheaper), ranked by ts_rank over `rank_by`."""
+def _ranked_pool(pools: list[tuple[str, bool]], per_pool: int, rank_by: str,
+                 terms: list[str], values: list[Any], limit: int, offset: int
+                 ) -> tuple[str, list[Any]]:
+    """The newest `per_pool` matches of each (tsquery, recent only) in `pools`, ranked by
+    ts_rank over `rank_by`. Each pool is read through the GIN index or the newest cases, as
+    the planner finds cheaper; a pool of several words (whose matches the planner cannot
+    estimate: it multiplies the words' shares) looks only among the newest _RECENT cases."""
     where = "".join(f" AND {t}" for t in terms)
-    one = (f"(SELECT c.id {_CASES}WHERE d.doc @@ to_tsquery('english', ?){where} "
-           "ORDER BY c.id DESC LIMIT ?)")
-    params: list[Any] = []
-    for tsquery in pools:
-        params += [tsquery, *values, per_pool]
-    sql = (f"SELECT p.id AS id FROM ({' UNION '.join([one] * len(pools))}) p "
-           "JOIN case_docs d ON d.case_id = p.id, to_tsquery('english', ?) AS q(q) "
-           "ORDER BY ts_rank(d.doc, q.q) DESC, p.id DESC LIMIT ? OFFSET ?")
+    sql_parts, params = [], list[Any]()
+    for tsquery, recent in pools:
+        bound = (" AND d.case_id > (SELECT MAX(case_id) FROM case_docs) - ?" if recent
+                 else "")
+        sql_parts.append(f"(SELECT c.id {_CASES}WHERE d.doc @@ to_tsquery('english', ?)"
+                         f"{bound}{where} ORDER BY c.id DESC LIMIT ?)")
+        params += [tsquery, *([_RECENT] if recent else []), *values, per_pool]
+    # The rank is read per pooled case through case_docs' key (a join let the planner scan
+    # every document to hash the pool's few).
+    sql = (f"SELECT p.id AS id FROM ({' UNION '.join(sql_parts)}) p, "
+           "to_tsquery('english', ?) AS q(q) ORDER BY (SELECT ts_rank(d.doc, q.q) FROM "
+           "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
     return sql, [*params, rank_by, limit, offset]
 
 
@@ -108,7 +118,9 @@ class PgVocabulary:
 
 
 class PgSearch(BaseQueries):
-    def __init__(self, db: SqlDb) -> None:
+    db: PgDb
+
+    def __init__(self, db: PgDb) -> None:
         super().__init__(db)
         self.vocabulary = PgVocabulary(db)
 
@@ -127,7 +139,7 @@ class PgSearch(BaseQueries):
         if found is None:
             return []
         sql, params = found
-        return [int(r["id"]) for r in self._all(sql, params)]
+        return [int(r["id"]) for r in self.db.planned_each_time(sql, params)]
 
     def query(self, words: Sequence[str], *, every_word: bool = True,
               status: CaseStatus | None = None, platforms: Sequence[str] = (),
@@ -152,10 +164,13 @@ class PgSearch(BaseQueries):
         if every_word:
             if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
                 return _ranked_all(joined, terms, values, limit, offset)
-            return _ranked_pool([joined], _FIND_POOL, joined, terms, values, limit, offset)
-        # The newest cases holding all the words, then the newest holding each word: the
-        # rare words' cases get in beside the common words' (bounded either way).
-        pools = list(dict.fromkeys(([" & ".join(hits)] if len(hits) > 1 else []) + hits))
+            return _ranked_pool([(joined, False)], _FIND_POOL, joined, terms, values, limit,
+                                offset)
+        # The newest recent cases holding all the words, then the newest holding each word:
+        # the rare words' cases get in beside the common words' (bounded either way).
+        hits = list(dict.fromkeys(hits))
+        pools = ([(" & ".join(hits), True)] if len(hits) > 1 else []) + \
+            [(h, False) for h in hits]
         return _ranked_pool(pools, max(_PER_WORD, offset + limit), joined, terms, values,
                             limit, offset)
 
