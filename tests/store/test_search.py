@@ -122,3 +122,18 @@ def test_a_bulk_load_indexes_its_cases_on_the_way_out_even_after_a_failure(
     after = _case(store, "ZD-3", "dns stopped resolving")
     assert store.search.ranked(["har"]) == [before]
     assert store.search.ranked(["dns"]) == [after]
+
+
+def test_any_word_finds_an_older_case_of_the_rarer_words_behind_many_newer_common_ones(
+        store: Store) -> None:
+    """Similar cases rank a bounded pool of candidates (issue 28), not every match: the one
+    old case holding the rare words still comes first, ahead of 60 newer cases that share
+    fewer, commoner words with the query."""
+    old = _case(store, "ZD-0", "signing certificate expired for users")
+    with store.transaction():
+        newer = [_case(store, f"ZD-{n}", f"users cannot print page {n}") for n in range(1, 61)]
+    # No case holds all four words: the old one holds three, the newer ones two.
+    found = store.search.ranked(["certificate", "expired", "users", "print"],
+                                every_word=False, limit=3)
+    assert found[0] == old
+    assert found[1:] == [newer[-1], newer[-2]]  # then the newest of the others
