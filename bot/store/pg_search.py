@@ -33,7 +33,6 @@ _FIND_POOL = 100
 _PER_WORD = 40
 # ... and the pool of all the words looks among the newest this many cases only.
 _RECENT = 5000
-_CASES = "FROM case_docs d JOIN cases c ON c.id = d.case_id "
 
 
 def _ranked_all(tsquery: str, terms: list[str], values: list[Any], limit: int,
@@ -55,11 +54,15 @@ def _ranked_pool(pools: list[tuple[str, bool]], per_pool: int, rank_by: str,
     where = "".join(f" AND {t}" for t in terms)
     sql_parts, params = [], list[Any]()
     for tsquery, recent in pools:
-        bound = (" AND d.case_id > (SELECT MAX(case_id) FROM case_docs) - ?" if recent
-                 else "")
-        sql_parts.append(f"(SELECT c.id {_CASES}WHERE d.doc @@ to_tsquery('english', ?)"
-                         f"{bound}{where} ORDER BY c.id DESC LIMIT ?)")
-        params += [tsquery, *([_RECENT] if recent else []), *values, per_pool]
+        # The newest _RECENT documents, read backwards through the key (a LIMIT the planner
+        # cannot flatten away: given a bound on case_id instead, it hashed the GIN index's
+        # 4,852 matches at 100k cases, 68 ms).
+        docs = ("(SELECT case_id, doc FROM case_docs ORDER BY case_id DESC LIMIT ?) d "
+                if recent else "case_docs d ")
+        sql_parts.append(f"(SELECT c.id FROM {docs}JOIN cases c ON c.id = d.case_id WHERE "
+                         f"d.doc @@ to_tsquery('english', ?){where} ORDER BY c.id DESC "
+                         "LIMIT ?)")
+        params += [*([_RECENT] if recent else []), tsquery, *values, per_pool]
     # The rank is read per pooled case through case_docs' key (a join let the planner scan
     # every document to hash the pool's few).
     sql = (f"SELECT p.id AS id FROM ({' UNION '.join(sql_parts)}) p, "
