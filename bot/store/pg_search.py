@@ -44,6 +44,29 @@ def _ranked_all(tsquery: str, terms: list[str], values: list[Any], limit: int,
     return sql, [tsquery, *values, limit, offset]
 
 
+def _find_pool(tsquery: str, terms: list[str], values: list[Any], limit: int, offset: int
+               ) -> tuple[str, list[Any]]:
+    """The newest _FIND_POOL matches ranked by ts_rank, looked for among the newest _RECENT
+    documents first (read backwards through the key) and in the whole index only when those
+    hold fewer: the planner underestimates an AND of words (it multiplies their shares) and
+    walked the GIN index for all 4,726 matches of a common three-word query at 100k cases,
+    81 ms. The gate is a one-time filter: the second read does not run once the first is
+    full. The pool is the same either way: the newest matches."""
+    where = "".join(f" AND {t}" for t in terms)
+    match = f"d.doc @@ to_tsquery('english', ?){where}"
+    sql = ("WITH recent AS MATERIALIZED (SELECT c.id FROM (SELECT case_id, doc FROM case_docs "
+           f"ORDER BY case_id DESC LIMIT ?) d JOIN cases c ON c.id = d.case_id WHERE {match} "
+           "ORDER BY c.id DESC LIMIT ?), "
+           "pool AS (SELECT id FROM recent UNION (SELECT c.id FROM case_docs d JOIN cases c "
+           f"ON c.id = d.case_id WHERE (SELECT COUNT(*) FROM recent) < ? AND {match} "
+           "ORDER BY c.id DESC LIMIT ?)) "
+           "SELECT p.id AS id FROM (SELECT id FROM pool ORDER BY id DESC LIMIT ?) p, "
+           "to_tsquery('english', ?) AS q(q) ORDER BY (SELECT ts_rank(d.doc, q.q) FROM "
+           "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
+    return sql, [_RECENT, tsquery, *values, _FIND_POOL, _FIND_POOL, tsquery, *values,
+                 _FIND_POOL, _FIND_POOL, tsquery, limit, offset]
+
+
 def _ranked_pool(pools: list[tuple[str, bool]], per_pool: int, rank_by: str,
                  terms: list[str], values: list[Any], limit: int, offset: int
                  ) -> tuple[str, list[Any]]:
@@ -167,8 +190,7 @@ class PgSearch(BaseQueries):
         if every_word:
             if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
                 return _ranked_all(joined, terms, values, limit, offset)
-            return _ranked_pool([(joined, False)], _FIND_POOL, joined, terms, values, limit,
-                                offset)
+            return _find_pool(joined, terms, values, limit, offset)
         # The newest recent cases holding all the words, then the newest holding each word:
         # the rare words' cases get in beside the common words' (bounded either way).
         hits = list(dict.fromkeys(hits))
