@@ -22,7 +22,6 @@ from typing import Any
 from benchmarks import (
     cases_wait,
     digest_year,
-    experts,
     help_vs_bolt,
     serve_rss,
     similar_year,
@@ -31,6 +30,7 @@ from benchmarks import (
     teams_turn,
     time_to_swarm,
 )
+from benchmarks.growth import finder, nudge, pg_search, year_db
 from benchmarks.pg_entries import PG_BENCHES
 from benchmarks.sizes import SIZES, Size
 from benchmarks.table import (
@@ -78,17 +78,6 @@ def teams(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
             figure("Teams server CPU per turn", "ms", [cpu["swarmbot"]], [cpu["stock"]], *base),
             figure("Teams reply time, one turn at a time (median)", "ms", idle["swarmbot"],
                    idle["stock"], *base, scale=1000)], r
-
-
-def finder(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
-    people = 1000 if size.name == "small" else 10_000
-    r = experts.measure(people, size.queries)
-    f, b = r["finder_s"], r["baseline_s"]
-    name = f"expert finder over {people:,} people"
-    base = ("who has the skills (one indexed read)", size.label)
-    return [figure(f"{name} (median)", "ms", f, b, *base, scale=1000),
-            figure(f"{name} (p99)", "ms", [experts.pct(f, 99)], [experts.pct(b, 99)], *base,
-                   scale=1000)], r
 
 
 def rss(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
@@ -145,13 +134,6 @@ def help50(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     return rows, r
 
 
-def year_db(size: Size, data: Path) -> Path:
-    db = data / f"year-{size.weeks}x{size.per_week}.db"
-    if not db.exists():
-        digest_year.make_year(db, size.weeks, size.per_week, LAST_WEEK)
-    return db
-
-
 def digest(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     week = digest_year.parse_week(LAST_WEEK, "Europe/Berlin")
     for _ in range(size.weeks // 2):  # a finished week mid-way through the data
@@ -178,15 +160,20 @@ def similar(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 
 BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
                              "digest": digest, "similar": similar, "experts": finder,
-                             "rss": rss, "cases_wait": cases, "help_vs_bolt": help50}
-DATA_BENCHES = ("digest", "similar")  # what --growth runs at every size in GROWTH
+                             "nudge": nudge, "rss": rss, "cases_wait": cases,
+                             "help_vs_bolt": help50}
+# What --growth runs at every size in GROWTH: the data's (digest, similar and find), the
+# expert finder's directory (1k / 10k / 50k people), the nudge pass's open cases.
+DATA_BENCHES = ("digest", "similar", "experts", "nudge")
 
-# PostgreSQL (issue 10): run only when named with --only, as they need a PostgreSQL server.
+# PostgreSQL (issues 10 and 28): run only when named with --only, as they need a PostgreSQL
+# server; pg_search and pg_digest grow with --growth too.
+EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES, "pg_search": pg_search}
+GROWING = (*DATA_BENCHES, "pg_search", "pg_digest")
 
-EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES}  # PostgreSQL's: only when named
 
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: list[str] | None = None, growth_sizes: dict[str, Size] | None = None) -> int:
+    """`growth_sizes`: stand-ins for GROWTH's sizes (the smoke test's, to run in seconds)."""
     ap = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.splitlines()[0])
     ap.add_argument("--size", choices=list(SIZES), default="small")
     ap.add_argument("--json", type=Path, help="also write the figures here")
@@ -195,8 +182,10 @@ def main(argv: list[str] | None = None) -> int:
                     "sections (from its first '## ' heading) are kept")
     ap.add_argument("--only", nargs="+", choices=list(EVERY), help="run only these")
     ap.add_argument("--growth", action="store_true",
-                    help="also run the benchmarks that read the data (digest, similar) at "
-                         "10k, 100k and 500k cases, to show how they grow")
+                    help="also run the benchmarks that grow with the data at each size: "
+                         "digest, similar and find at 10k, 100k and 500k cases, the expert "
+                         "finder at 1k, 10k and 50k people, the nudge pass at 1k, 3k and 10k "
+                         "open cases (and pg_search, pg_digest when named)")
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="where the synthetic data is made and kept (default: a temporary "
                          "directory for small, /tmp/swarmbot-bench otherwise)")
@@ -210,8 +199,9 @@ def main(argv: list[str] | None = None) -> int:
         details: dict[str, Any] = {}
         runs = [(name, size) for name in args.only or list(BENCHES)]
         if args.growth:
-            runs += [(name, SIZES[g]) for name in DATA_BENCHES for g in GROWTH
-                     if g != size.name and name in (args.only or DATA_BENCHES)]
+            grow = growth_sizes or SIZES
+            runs += [(name, grow[g]) for name in args.only or DATA_BENCHES for g in GROWTH
+                     if g != size.name and name in GROWING]
         for name, at in runs:
             started = time.perf_counter()
             rows, details[name if at is size else f"{name} {at.name}"] = EVERY[name](at, data)

@@ -20,6 +20,7 @@ import tempfile
 import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
@@ -71,7 +72,9 @@ async def timed_tick(nudger: Nudger, now: datetime) -> tuple[float, float, int]:
     return took, max(gaps), sent
 
 
-async def measure(n: int, runs: int) -> None:
+async def measure(n: int, runs: int) -> dict[str, Any]:
+    """Finding every nudge due (a full pass), the first tick and `runs` steady ticks, in
+    seconds, at `n` open cases (the rows of `python -m benchmarks`: benchmarks/growth.py)."""
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "nudge.db"
         build(path, n)
@@ -87,12 +90,18 @@ async def measure(n: int, runs: int) -> None:
         first = await timed_tick(nudger, now)
         steady = [await timed_tick(nudger, now) for _ in range(runs)]
         store.close()
+    return {"open": n, "due": found, "find_s": finds, "first_s": first[0],
+            "first_stall_s": first[1], "first_sent": first[2],
+            "steady_s": [t for t, _, _ in steady], "steady_stall_s": [g for _, g, _ in steady]}
+
+
+def report(r: dict[str, Any]) -> None:
     ms = 1000
-    print(f"{n:>6} open cases, {found} nudges due: find median {statistics.median(finds) * ms:.0f}"
-          f" ms; first tick {first[0] * ms:.0f} ms ({first[2]} sent, longest stall "
-          f"{first[1] * ms:.0f} ms); steady tick median "
-          f"{statistics.median(t for t, _, _ in steady) * ms:.0f} ms, longest stall "
-          f"{max(g for _, g, _ in steady) * ms:.0f} ms ({runs} runs)")
+    print(f"{r['open']:>6} open cases, {r['due']} nudges due: find median "
+          f"{statistics.median(r['find_s']) * ms:.0f} ms; first tick {r['first_s'] * ms:.0f} ms "
+          f"({r['first_sent']} sent, longest stall {r['first_stall_s'] * ms:.0f} ms); steady "
+          f"tick median {statistics.median(r['steady_s']) * ms:.0f} ms, longest stall "
+          f"{max(r['steady_stall_s']) * ms:.0f} ms ({len(r['steady_s'])} runs)")
 
 
 def main() -> None:
@@ -101,7 +110,7 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=5)
     args = parser.parse_args()
     for n in args.open:
-        asyncio.run(measure(n, args.runs))
+        report(asyncio.run(measure(n, args.runs)))
 
 
 if __name__ == "__main__":

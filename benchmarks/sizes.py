@@ -14,6 +14,8 @@ class Size:
     per_week: int
     queries: int  # similar/find lookups
     swarms: int  # `/swarm open`s timed
+    people: int = 1000  # the expert finder's directory
+    open_cases: int = 1000  # the nudge pass's open cases (each with 6 nudges due)
 
     @property
     def label(self) -> str:
@@ -21,10 +23,12 @@ class Size:
 
 
 SIZES = {
-    "small": Size("small", rounds=2, requests=20, weeks=3, per_week=200, queries=20, swarms=3),
-    "10k": Size("10k", rounds=5, requests=100, weeks=52, per_week=192, queries=100, swarms=7),
+    "small": Size("small", rounds=2, requests=20, weeks=3, per_week=200, queries=20, swarms=3,
+                  people=300, open_cases=100),
+    "10k": Size("10k", rounds=5, requests=100, weeks=52, per_week=192, queries=100, swarms=7,
+                people=1000, open_cases=1000),
     "medium": Size("medium", rounds=5, requests=100, weeks=52, per_week=1923, queries=100,
-                   swarms=7),
+                   swarms=7, people=10_000, open_cases=3000),
     "large": Size("large", rounds=7, requests=200, weeks=52, per_week=9616, queries=300,
-                  swarms=11),
+                  swarms=11, people=50_000, open_cases=10_000),
 }

@@ -4,9 +4,12 @@ its rows, the table is printed and the JSON is written (CI runs this; figures no
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
+
+from testkit.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -25,7 +28,8 @@ def test_python_m_benchmarks_small(tmp_path: Path) -> None:
                      "time to swarm: brief after `open` (Teams Graph channel", "digest of",
                      "similar cases", "find", "expert finder", "`swarmbot serve` memory",
                      "cases do not wait for each other",
-                     "Slack `/swarm help`, 50 connections"):
+                     "Slack `/swarm help`, 50 connections", "nudge pass, steady tick",
+                     "nudge pass, longest event-loop stall"):
         assert any(n.startswith(expected) for n in names), (expected, names)
         assert expected in run.stdout  # the table
     for f in result["figures"]:
@@ -94,3 +98,38 @@ def test_search_typed_quick() -> None:
     assert "`find login/loggin/log-in` all found: True" in run.stdout
     for name in ("find", "similar", "typed"):
         assert f"  {name} " in run.stdout, run.stdout
+
+
+def test_growth_runs_issue_28s_figures_at_every_size(tmp_path: Path) -> None:
+    """`--growth` adds the expert finder by directory size and the nudge pass by open cases
+    at each size of GROWTH (here only the two that need no synthetic year, with --only)."""
+    from dataclasses import replace
+
+    from benchmarks import __main__ as entry
+    from benchmarks.sizes import SIZES
+
+    out = tmp_path / "growth.json"
+    small = {g: replace(SIZES["small"], name=g) for g in entry.GROWTH}  # CI-sized stand-ins
+    assert entry.main(["--size", "small", "--only", "experts", "nudge", "--growth", "--json",
+                       str(out), "--data-dir", str(tmp_path)], growth_sizes=small) == 0
+    names = [f["name"] for f in json.loads(out.read_text())["figures"]]
+    assert names.count("expert finder over 300 people (p99)") == 1 + len(entry.GROWTH)
+    assert names.count("nudge pass, steady tick") == 1 + len(entry.GROWTH)
+
+
+def test_pg_search_beside_sqlite(tmp_path: Path, pg_cluster: Cluster) -> None:
+    """`--only pg_search`: find and similar on PostgreSQL, each beside SQLite on the same
+    synthetic cases, and the typed words found on both."""
+    out = tmp_path / "pg.json"
+    env = {**os.environ, "SWARMBOT_TEST_DATABASE_URL": pg_cluster.url}
+    run = subprocess.run([sys.executable, "-m", "benchmarks", "--size", "small", "--only",
+                          "pg_search", "--json", str(out), "--data-dir", str(tmp_path)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300, env=env)
+    assert run.returncode == 0, run.stderr[-2000:]
+    result = json.loads(out.read_text())
+    names = [f["name"] for f in result["figures"]]
+    for name in ("find", "similar"):
+        for q in ("median", "p99"):
+            assert f"PostgreSQL: {name} ({q})" in names, names
+    assert all(f["baseline_name"] == "the same on SQLite" for f in result["figures"])
+    assert result["details"]["pg_search"]["typed_found"] == {"postgres": True, "sqlite": True}

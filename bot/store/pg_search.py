@@ -19,11 +19,80 @@ from typing import Any
 from bot.domain import CaseStatus
 from bot.store import scope
 from bot.store.base import BaseQueries, SqlDb
+from bot.store.pg_db import PgDb
 from bot.store.search import case_filters
 from bot.store.search_words import Group, expand, suggestions
 
 _WORD = re.compile(r"\w+")
 _TOP = "\U0010ffff"
+# `find` ranks the newest this many matches (SQLite's _FIND_POOL: every match while there
+# are at most this many); a page past them ranks every match.
+_FIND_POOL = 100
+# Similar cases rank the newest this many holding all the words and the newest this many
+# holding each word (ts_rank over every match of a common word grew with the matches: p99
+# 339 ms at 10k cases; BENCHMARKS.md, issue 28).
+_PER_WORD = 40
+# ... and the pool of all the words looks among the newest this many cases only.
+_RECENT = 5000
+
+
+def _ranked_all(tsquery: str, terms: list[str], values: list[Any], limit: int,
+                offset: int) -> tuple[str, list[Any]]:
+    where = " AND ".join(["d.doc @@ q.q", *terms])
+    sql = ("SELECT c.id AS id FROM to_tsquery('english', ?) AS q(q), case_docs d "
+           f"JOIN cases c ON c.id = d.case_id WHERE {where} "
+           "ORDER BY ts_rank(d.doc, q.q) DESC, c.id DESC LIMIT ? OFFSET ?")
+    return sql, [tsquery, *values, limit, offset]
+
+
+def _find_pool(tsquery: str, terms: list[str], values: list[Any], limit: int, offset: int
+               ) -> tuple[str, list[Any]]:
+    """The newest _FIND_POOL matches ranked by ts_rank, looked for among the newest _RECENT
+    documents first (read backwards through the key) and in the whole index only when those
+    hold fewer: the planner underestimates an AND of words (it multiplies their shares) and
+    walked the GIN index for all 4,726 matches of a common three-word query at 100k cases,
+    81 ms. The gate is a one-time filter: the second read does not run once the first is
+    full. The pool is the same either way: the newest matches."""
+    where = "".join(f" AND {t}" for t in terms)
+    match = f"d.doc @@ to_tsquery('english', ?){where}"
+    sql = ("WITH recent AS MATERIALIZED (SELECT c.id FROM (SELECT case_id, doc FROM case_docs "
+           f"ORDER BY case_id DESC LIMIT ?) d JOIN cases c ON c.id = d.case_id WHERE {match} "
+           "ORDER BY c.id DESC LIMIT ?), "
+           "pool AS (SELECT id FROM recent UNION (SELECT c.id FROM case_docs d JOIN cases c "
+           f"ON c.id = d.case_id WHERE (SELECT COUNT(*) FROM recent) < ? AND {match} "
+           "ORDER BY c.id DESC LIMIT ?)) "
+           "SELECT p.id AS id FROM (SELECT id FROM pool ORDER BY id DESC LIMIT ?) p, "
+           "to_tsquery('english', ?) AS q(q) ORDER BY (SELECT ts_rank(d.doc, q.q) FROM "
+           "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
+    return sql, [_RECENT, tsquery, *values, _FIND_POOL, _FIND_POOL, tsquery, *values,
+                 _FIND_POOL, _FIND_POOL, tsquery, limit, offset]
+
+
+def _ranked_pool(pools: list[tuple[str, bool]], per_pool: int, rank_by: str,
+                 terms: list[str], values: list[Any], limit: int, offset: int
+                 ) -> tuple[str, list[Any]]:
+    """The newest `per_pool` matches of each (tsquery, recent only) in `pools`, ranked by
+    ts_rank over `rank_by`. Each pool is read through the GIN index or the newest cases, as
+    the planner finds cheaper; a pool of several words (whose matches the planner cannot
+    estimate: it multiplies the words' shares) looks only among the newest _RECENT cases."""
+    where = "".join(f" AND {t}" for t in terms)
+    sql_parts, params = [], list[Any]()
+    for tsquery, recent in pools:
+        # The newest _RECENT documents, read backwards through the key (a LIMIT the planner
+        # cannot flatten away: given a bound on case_id instead, it hashed the GIN index's
+        # 4,852 matches at 100k cases, 68 ms).
+        docs = ("(SELECT case_id, doc FROM case_docs ORDER BY case_id DESC LIMIT ?) d "
+                if recent else "case_docs d ")
+        sql_parts.append(f"(SELECT c.id FROM {docs}JOIN cases c ON c.id = d.case_id WHERE "
+                         f"d.doc @@ to_tsquery('english', ?){where} ORDER BY c.id DESC "
+                         "LIMIT ?)")
+        params += [*([_RECENT] if recent else []), tsquery, *values, per_pool]
+    # The rank is read per pooled case through case_docs' key (a join let the planner scan
+    # every document to hash the pool's few).
+    sql = (f"SELECT p.id AS id FROM ({' UNION '.join(sql_parts)}) p, "
+           "to_tsquery('english', ?) AS q(q) ORDER BY (SELECT ts_rank(d.doc, q.q) FROM "
+           "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
+    return sql, [*params, rank_by, limit, offset]
 
 
 def _lexeme(word: str) -> str:
@@ -76,7 +145,9 @@ class PgVocabulary:
 
 
 class PgSearch(BaseQueries):
-    def __init__(self, db: SqlDb) -> None:
+    db: PgDb
+
+    def __init__(self, db: PgDb) -> None:
         super().__init__(db)
         self.vocabulary = PgVocabulary(db)
 
@@ -95,7 +166,7 @@ class PgSearch(BaseQueries):
         if found is None:
             return []
         sql, params = found
-        return [int(r["id"]) for r in self._all(sql, params)]
+        return [int(r["id"]) for r in self.db.planned_each_time(sql, params)]
 
     def query(self, words: Sequence[str], *, every_word: bool = True,
               status: CaseStatus | None = None, platforms: Sequence[str] = (),
@@ -113,17 +184,21 @@ class PgSearch(BaseQueries):
         if not hits:
             return None
         terms, values = case_filters(status, platforms, customer, skill)
-        where = ["d.doc @@ q.q", *terms]
-        params: list[Any] = [(" & " if every_word else " | ").join(hits), *values]
         if exclude is not None:
-            where.append("c.id <> ?")
-            params.append(exclude)
-        sql = ("SELECT c.id AS id FROM to_tsquery('english', ?) AS q(q), case_docs d "
-               "JOIN cases c ON c.id = d.case_id "
-               f"WHERE {' AND '.join(where)} "
-               "ORDER BY ts_rank(d.doc, q.q) DESC, c.id DESC LIMIT ? OFFSET ?")
-        # The query's parameter comes first in the text, then the filters' in order.
-        return sql, params + [limit, offset]
+            terms.append("c.id <> ?")
+            values.append(exclude)
+        joined = (" & " if every_word else " | ").join(hits)
+        if every_word:
+            if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
+                return _ranked_all(joined, terms, values, limit, offset)
+            return _find_pool(joined, terms, values, limit, offset)
+        # The newest recent cases holding all the words, then the newest holding each word:
+        # the rare words' cases get in beside the common words' (bounded either way).
+        hits = list(dict.fromkeys(hits))
+        pools = ([(" & ".join(hits), True)] if len(hits) > 1 else []) + \
+            [(h, False) for h in hits]
+        return _ranked_pool(pools, max(_PER_WORD, offset + limit), joined, terms, values,
+                            limit, offset)
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
         # The vocabulary is every workspace's words: none is suggested to a tenant.

@@ -108,6 +108,7 @@ class PgTimeline(SqlTimeline):
 
 
 class PgRetention(SqlRetention):
+    db: PgDb
     CONTAINS = "strpos({hay}, ?) > 0"
 
     def _reindex(self, case_id: int) -> None:

@@ -122,3 +122,40 @@ def test_a_bulk_load_indexes_its_cases_on_the_way_out_even_after_a_failure(
     after = _case(store, "ZD-3", "dns stopped resolving")
     assert store.search.ranked(["har"]) == [before]
     assert store.search.ranked(["dns"]) == [after]
+
+
+def test_any_word_finds_an_older_case_of_the_rarer_words_behind_many_newer_common_ones(
+        store: Store) -> None:
+    """Similar cases rank a bounded pool of candidates (issue 28), not every match: the one
+    old case holding the rare words still comes first, ahead of 60 newer cases that share
+    fewer, commoner words with the query."""
+    old = _case(store, "ZD-0", "signing certificate expired for users")
+    with store.transaction():
+        newer = [_case(store, f"ZD-{n}", f"users cannot print page {n}") for n in range(1, 61)]
+    # No case holds all four words: the old one holds three, the newer ones two.
+    found = store.search.ranked(["certificate", "expired", "users", "print"],
+                                every_word=False, limit=3)
+    assert found[0] == old
+    assert found[1:] == [newer[-1], newer[-2]]  # then the newest of the others
+
+
+@pytest.mark.parametrize("recent", [5000, 7])
+def test_find_pools_the_newest_matches_whatever_the_recent_window_holds(
+        store: Store, recent: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """PostgreSQL's `find` looks for its pool among the newest documents first and in the
+    whole index only when they hold too few (bot/store/pg_search.py): with a window of 7
+    documents, of which 3 match, the answer is the one a window holding everything gives."""
+    from bot.store import pg_search
+
+    monkeypatch.setattr(pg_search, "_RECENT", recent)
+    found, best = [], 0
+    with store.transaction():
+        for n in range(40):
+            summary = "printer jams" if n % 3 else "vpn vpn vpn drops" if n == 3 else "vpn drops"
+            cid = _case(store, f"ZD-{n}", summary)
+            if n % 3 == 0:
+                found.append(cid)
+            best = cid if n == 3 else best
+    ranked = store.search.ranked(["vpn"], limit=20)
+    assert ranked[0] == best  # an old case, outside the window of 7
+    assert sorted(ranked) == sorted(found) and len(ranked) == 14
