@@ -36,7 +36,7 @@ from handlers.invocation import Invocation
 from handlers.registry import Command
 from handlers.replay import Replays, replaying
 from handlers.router import Result, Router
-from handlers.unit_of_work import UNITS, Duplicate, Failed, StoreUnavailable, Units
+from handlers.unit_of_work import UNITS, Duplicate, Failed, Refusal, StoreUnavailable, Units
 
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
@@ -217,6 +217,8 @@ class Entrance:
             return self._delayed(source, key, err)
         if isinstance(done, Duplicate):
             return Outcome(duplicate=True)
+        if isinstance(done, Refusal):
+            return Outcome(replies=done.replies)
         if isinstance(done, Failed):
             return Outcome(replies=[Reply.error(
                 f"Something went wrong on our side (error id {done.error_id}). "

@@ -19,12 +19,12 @@ outbox (bot/services/outbox.py) decides what to do about it.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 
-from bot.domain import Case, room_name_for
+from bot.domain import Case, HelpRequest, room_name_for
 from bot.errors import PortError
 from bot.ports import (
     ChatPort,
@@ -202,9 +202,9 @@ def read_brief_update(deps: Deps, item: OutboxItem, case: Case | None
     where = deps.store.refs.get(case.platform, "brief", str(case.id))
     if where is None or where.get("room_id") != case.room_id:
         return None
-    skills = list(dict.fromkeys(s for h in deps.store.cases.help_requests(case.id)
-                                for s in h.skills))
-    return where["room_id"], where["message_id"], _brief(deps, case, skills)
+    helps = deps.store.cases.help_requests(case.id)
+    skills = list(dict.fromkeys(s for h in helps for s in h.skills))
+    return where["room_id"], where["message_id"], _brief(deps, case, skills, helps)
 
 
 async def update_brief(deps: Deps, item: OutboxItem, case: Case | None,
@@ -252,12 +252,14 @@ PERFORMERS: dict[str, Performer] = {
 }
 
 
-def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
+def _brief(deps: Deps, case: Case, skills: list[str],
+           helps: Sequence[HelpRequest] | None = None) -> Reply:
     """The brief as the case stands when it is posted (or updated): its ticket, its open
-    promises, and what was solved before that looks like it."""
+    promises, and what was solved before that looks like it (`helps`: the case's help
+    requests, if read already)."""
     store = deps.store
     return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                          similar=knowledge.similar_lines(deps, case),
+                          similar=knowledge.similar_lines(deps, case, helps),
                           promises=store.journal.open_promises(case.id))
 
 
