@@ -5,7 +5,7 @@
 The machine these figures come from is shared and its speed drifts within minutes, so a
 "before" measured at one time and an "after" at another say little. This exports COMMIT
 (`git archive`) to a temporary folder and runs the same benchmark command in it ("before")
-and in this checkout ("after") in turns: before, after, before, after ... Each run gets
+and in this checkout, or `--after COMMIT` exported too ("after"), in turns: before, after, before, after ... Each run gets
 PYTHONPATH set to its tree, so the benchmark and the `swarmbot serve` it starts run that
 tree's code (with this environment's packages). From each run's output the figures the
 regex captures (by default every `... = 0.50x` and `... 1.96x` ratio a benchmark prints on
@@ -65,6 +65,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks.ab",
                                  description=__doc__.splitlines()[0])
     ap.add_argument("--base", required=True, help="the commit to measure as 'before'")
+    ap.add_argument("--after", help="the commit to measure as 'after' (default: this checkout)")
     ap.add_argument("--runs", type=int, default=4, help="runs a side (interleaved)")
     ap.add_argument("--figure", default=FIGURE, help="regex: group 1 is a figure")
     ap.add_argument("--timeout", type=float, default=900, help="seconds a run")
@@ -72,10 +73,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("command", nargs="+", help="the benchmark: a script or -m module")
     args = ap.parse_args(argv)
     with tempfile.TemporaryDirectory(prefix="swarmbot-ab-") as tmp:
-        trees = {"before": export(args.base, Path(tmp)), "after": ROOT}
+        trees = {"before": export(args.base, Path(tmp) / "before"),
+                 "after": export(args.after, Path(tmp) / "after") if args.after else ROOT}
         found: dict[str, list[list[float]]] = {"before": [], "after": []}
-        print(f"benchmarks.ab: {' '.join(args.command)}; before = {args.base}, after = this "
-              f"checkout; {args.runs} runs a side, interleaved")
+        print(f"benchmarks.ab: {' '.join(args.command)}; before = {args.base}, after = "
+              f"{args.after or 'this checkout'}; {args.runs} runs a side, interleaved")
         for n in range(args.runs):
             for side, tree in trees.items():
                 started, at_start = time.time(), load()
