@@ -5,11 +5,12 @@
 The machine these figures come from is shared and its speed drifts within minutes, so a
 "before" measured at one time and an "after" at another say little. This exports COMMIT
 (`git archive`) to a temporary folder and runs the same benchmark command in it ("before")
-and in this checkout, or `--after COMMIT` exported too ("after"), in turns: before, after, before, after ... Each run gets
-PYTHONPATH set to its tree, so the benchmark and the `swarmbot serve` it starts run that
-tree's code (with this environment's packages). From each run's output the figures the
-regex captures (by default every `... = 0.50x` and `... 1.96x` ratio a benchmark prints on
-its result lines) are collected; the report gives each figure's runs and median, side by side.
+and in this checkout, or `--after COMMIT` exported too ("after"), in turns: before, after,
+before, after ... Each run gets PYTHONPATH set to its tree, so the benchmark and the
+`swarmbot serve` it starts run that tree's code (with this environment's packages). From
+each run's output the figures the regex captures (by default every `= 0.50x` ratio a
+benchmark prints on its result line) are collected; the report gives each figure's runs
+and median, side by side.
 """
 
 from __future__ import annotations
