@@ -227,9 +227,11 @@ class Entrance:
         if done.enqueued:
             # After the commit, outside the unit: the calls are the platform's time, and
             # no other command waits for them.
-            gave_up = await outbox.drain(self.deps, quiet=set(done.enqueued), invoker=invoker)
+            ids = {i.id for i in done.enqueued}
+            gave_up = await outbox.drain(self.deps, quiet=ids, invoker=invoker,
+                                         rows=done.enqueued)
             outcome.replies += [Reply(text=g.line, tone=Tone.WARNING) for g in gave_up
-                                if g.item.id in done.enqueued]
+                                if g.item.id in ids]
             if self.worker is not None:
                 self.worker.wake()  # rows left for later: the worker's clock starts now
         return outcome

@@ -31,7 +31,7 @@ from typing import Generic, TypeVar
 
 from bot.metrics import COMMANDS
 from bot.replies import Reply
-from bot.services.base import ENQUEUED, Deps
+from bot.services.base import ENQUEUED, Deps, Enqueued
 
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
@@ -79,7 +79,7 @@ IN_UNIT: ContextVar[bool] = ContextVar("swarmbot-in-unit", default=False)
 class Done(Generic[T]):
     """Committed: the step's result, and the outbox rows it added (tried right after)."""
 
-    def __init__(self, result: T, enqueued: list[int]) -> None:
+    def __init__(self, result: T, enqueued: Enqueued) -> None:
         self.result = result
         self.enqueued = enqueued
 
@@ -115,7 +115,7 @@ class Units:
         no writer back); its row was recorded done with it (Entrance.record). A change runs
         in one transaction with its row's "done"."""
         store, now = self.deps.store, self.deps.now_iso
-        enqueued: list[int] = []
+        enqueued: Enqueued = []
         token = ENQUEUED.set(enqueued)
         try:
             if reads:

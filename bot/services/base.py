@@ -20,6 +20,7 @@ from bot.phrases import Phrases
 from bot.ports import ChatPort
 from bot.replies import Button, Field, Reply, Tone
 from bot.store import Store
+from bot.store.interfaces import OutboxItem
 
 log = logging.getLogger("swarmbot")
 
@@ -60,9 +61,10 @@ class Deps:
         return permissions.can(self.config, self.store, person, what)
 
 
-# The outbox ids the running command added (set by the entrance around one command), so
+# The outbox rows the running command added (set by the entrance around one command), so
 # the entrance can try them at once after the commit and tell the invoker what failed.
-ENQUEUED: ContextVar[list[int] | None] = ContextVar("swarmbot_enqueued", default=None)
+Enqueued = list[OutboxItem]
+ENQUEUED: ContextVar[Enqueued | None] = ContextVar("swarmbot_enqueued", default=None)
 
 
 @dataclass
@@ -83,11 +85,13 @@ class Effects:
     def _add(self, kind: str, what: str, **payload: Any) -> None:
         case_id, platform = (self.case.id, self.case.platform) if self.case else (
             None, self.platform)
-        item = self.deps.store.outbox.add(case_id, platform, kind,
-                                          {"what": what, **payload}, self.deps.now_iso())
-        ids = ENQUEUED.get()
-        if ids is not None:
-            ids.append(item)
+        body, at = {"what": what, **payload}, self.deps.now_iso()
+        item = self.deps.store.outbox.add(case_id, platform, kind, body, at)
+        rows = ENQUEUED.get()
+        if rows is not None:  # the row as written: tried after the commit without a read
+            rows.append(OutboxItem(id=item, case_id=case_id, platform=platform, kind=kind,
+                                   payload=body, state="pending", tries=0, next_at=at,
+                                   last_error=None, result=None))
 
     def create_room(self, skills: list[str]) -> None:
         self._add("create_room", "create the swarm room", skills=skills)
