@@ -1,6 +1,7 @@
 """CPU per command and commands/s, PostgreSQL beside SQLite, on the same load in one run.
 
     python benchmarks/pg_cpu.py [--rounds 5] [--cases 30]
+    python benchmarks/pg_cpu.py --statements     # statements a command sends, by kind
 
 The core as `swarmbot serve` builds it (units, inbox writer, outbox), in this process, on
 the in-memory chat port (the platform answers at once), once on a SQLite file and once on
@@ -140,12 +141,63 @@ def report(r: dict[str, Any]) -> None:
           + " ".join(f"{x:.2f}" for x in r["ratios"]) + "; target >= 0.7)")
 
 
+def statements(cases: int) -> dict[str, float]:
+    """Statements a command sends PostgreSQL on the same mix (one round, after the opens),
+    each kind per command: what the client sends, counted in psycopg (queries, and the
+    BEGIN / COMMIT / SAVEPOINT / RELEASE it sends for transactions)."""
+    import psycopg
+
+    counts: dict[str, int] = {}
+    execute, command = psycopg.Cursor.execute, psycopg.Connection._exec_command
+
+    def counted(self: Any, query: Any, *args: Any, **kw: Any) -> Any:
+        head = str(query).split()[0].upper()
+        counts[head] = counts.get(head, 0) + 1
+        return execute(self, query, *args, **kw)
+
+    def counted_command(self: Any, sql: Any, *args: Any, **kw: Any) -> Any:
+        text = sql.decode() if isinstance(sql, bytes) else sql.as_string(self) \
+            if hasattr(sql, "as_string") else str(sql)
+        counts[text.split()[0].upper()] = counts.get(text.split()[0].upper(), 0) + 1
+        return command(self, sql, *args, **kw)
+
+    async def run(pg: Config) -> None:
+        side = Side("postgres", pg)
+        try:
+            await side.open(cases)
+            counts.clear()
+            await side.round(cases, 0)
+        finally:
+            side.core.close()
+
+    with cluster() as c:
+        pg = Config()
+        pg.store.url = migrated(c)
+        psycopg.Cursor.execute = counted  # type: ignore[method-assign]
+        psycopg.Connection._exec_command = counted_command  # type: ignore[method-assign,assignment]
+        try:
+            asyncio.run(run(pg))
+        finally:
+            psycopg.Cursor.execute = execute  # type: ignore[method-assign]
+            psycopg.Connection._exec_command = command  # type: ignore[method-assign]
+    n = cases * len(WORK)
+    return {k: v / n for k, v in sorted(counts.items(), key=lambda kv: -kv[1])}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python benchmarks/pg_cpu.py",
                                  description=__doc__.splitlines()[0])
     ap.add_argument("--rounds", type=int, default=5)
     ap.add_argument("--cases", type=int, default=30)
+    ap.add_argument("--statements", action="store_true",
+                    help="count the statements a command sends PostgreSQL instead")
     args = ap.parse_args(argv)
+    if args.statements:
+        per = statements(args.cases)
+        print(f"statements a command sends PostgreSQL ({args.cases} cases x {len(WORK)} "
+              f"commands): {sum(per.values()):.2f} (" +
+              ", ".join(f"{k} {v:.2f}" for k, v in per.items()) + ")")
+        return 0
     report(measure(args.rounds, args.cases))
     return 0
 

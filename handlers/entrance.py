@@ -36,7 +36,7 @@ from handlers.invocation import Invocation
 from handlers.registry import Command
 from handlers.replay import Replays, replaying
 from handlers.router import Result, Router
-from handlers.unit_of_work import UNITS, Duplicate, Failed, StoreUnavailable, Units
+from handlers.unit_of_work import UNITS, Duplicate, Failed, Refusal, StoreUnavailable, Units
 
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
@@ -218,6 +218,8 @@ class Entrance:
             return self._delayed(source, key, err)
         if isinstance(done, Duplicate):
             return Outcome(duplicate=True)
+        if isinstance(done, Refusal):
+            return Outcome(replies=done.replies)
         if isinstance(done, Failed):
             return Outcome(replies=[Reply.error(
                 f"Something went wrong on our side (error id {done.error_id}). "
@@ -226,9 +228,11 @@ class Entrance:
         if done.enqueued:
             # After the commit, outside the unit: the calls are the platform's time, and
             # no other command waits for them.
-            gave_up = await outbox.drain(self.deps, quiet=set(done.enqueued), invoker=invoker)
+            ids = {i.id for i in done.enqueued}
+            gave_up = await outbox.drain(self.deps, quiet=ids, invoker=invoker,
+                                         rows=done.enqueued)
             outcome.replies += [Reply(text=g.line, tone=Tone.WARNING) for g in gave_up
-                                if g.item.id in done.enqueued]
+                                if g.item.id in ids]
             if self.worker is not None:
                 self.worker.wake()  # rows left for later: the worker's clock starts now
         return outcome

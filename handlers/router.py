@@ -1,9 +1,10 @@
 """Dispatch: typed text or form values in, replies (or a form to show) out.
 
 Synchronous, inside the entrance's unit of work (one transaction on the calling thread's
-own connection). A `CommandError` is one line for the user (or an error at its form field),
-and what the command wrote before it is rolled back to a savepoint. Anything else is a bug
-or a store failure: it propagates, and the entrance rolls the whole unit back.
+own connection). A `CommandError` is one line for the user (or an error at its form field);
+inside a unit it is raised on as `Refused`, so the unit rolls back whole what the command
+wrote before it (no savepoint a command) and records the delivery done on its own. Anything
+else is a bug or a store failure: it propagates, and the unit rolls back whole too.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from bot.services.base import Deps
 from handlers.invocation import Invocation
 from handlers.parsing import Args
 from handlers.registry import Command, Ctx
+from handlers.unit_of_work import IN_UNIT, Refused
 from handlers.validate import MAX_COMMAND, clean_text
 
 log = logging.getLogger("swarmbot.commands")
@@ -257,18 +259,21 @@ class Router:
 
     # -- shared -----------------------------------------------------------------------------
     def _guard(self, inv: Invocation, what: str, run: Callable[[], Result]) -> Result:
-        """A `CommandError` is the command refusing: what it wrote is rolled back to the
-        savepoint taken here (the unit of work goes on, to record the delivery as done) and
-        the user reads its one line. Anything else is not the user's doing: it propagates,
-        the entrance rolls the whole unit back and tells the user an error id."""
+        """A `CommandError` is the command refusing: the user reads its one line. Inside a
+        unit's transaction it is raised on as `Refused`: the unit rolls back whole what the
+        command wrote, then records the delivery done (rarer than a savepoint's two
+        statements on every command). Anything else is not the user's doing: it
+        propagates, the unit rolls back whole and tells the user an error id."""
         tokens = bridge_relay.begin(inv.platform)
         try:
-            with self.deps.store.savepoint():
-                result = run()
-                bridge_relay.show(self.deps)  # its entries in every room of a bridged case
+            result = run()
+            bridge_relay.show(self.deps)  # its entries in every room of a bridged case
         except CommandError as err:
             COMMANDS.labels(err.command or "unknown", "refused").inc()
-            return Result(replies=[Reply.error(err.message)])
+            replies = [Reply.error(err.message)]
+            if IN_UNIT.get():
+                raise Refused(replies) from None
+            return Result(replies=replies)
         finally:
             bridge_relay.end(tokens)
         # swarmbot_commands{command, outcome} (bot/metrics.py): refused is a one-line answer.

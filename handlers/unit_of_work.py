@@ -11,6 +11,9 @@ What a unit can end as:
     Duplicate           the row was done already (a redelivery, another replica)
     StoreUnavailable    the store failed (disk full, server gone): rolled back, the row
                         stays pending, to be run again when the store is back
+    Refusal             the command refused (a CommandError: bad words, not allowed):
+                        rolled back whole, then the row marked done on its own; the user
+                        reads the one line
     Failed              any other exception, a bug: rolled back whole, the row closed as
                         failed with the error id the user is told (never replayed)
 """
@@ -23,11 +26,13 @@ import logging
 import uuid
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
+from contextvars import ContextVar
 from functools import partial
 from typing import Generic, TypeVar
 
 from bot.metrics import COMMANDS
-from bot.services.base import ENQUEUED, Deps
+from bot.replies import Reply
+from bot.services.base import ENQUEUED, Deps, Enqueued
 
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
@@ -50,10 +55,32 @@ class Failed:
         self.error_id = error_id
 
 
+class Refused(Exception):
+    """Raised by the router for a command that refused inside a unit's transaction: the
+    transaction rolls back whole (nothing the command wrote before refusing stays, without
+    a savepoint a command: two round trips on PostgreSQL), and the unit records the
+    delivery done on its own."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        super().__init__("refused")
+        self.replies = replies
+
+
+class Refusal:
+    """The command refused: rolled back whole, its delivery done; `replies` says why."""
+
+    def __init__(self, replies: list[Reply]) -> None:
+        self.replies = replies
+
+
+# True while a unit's write transaction runs on this thread: a refusal there is `Refused`.
+IN_UNIT: ContextVar[bool] = ContextVar("swarmbot-in-unit", default=False)
+
+
 class Done(Generic[T]):
     """Committed: the step's result, and the outbox rows it added (tried right after)."""
 
-    def __init__(self, result: T, enqueued: list[int]) -> None:
+    def __init__(self, result: T, enqueued: Enqueued) -> None:
         self.result = result
         self.enqueued = enqueued
 
@@ -75,7 +102,7 @@ class Units:
         return await loop.run_in_executor(self.threads, partial(context.run, call, *args))
 
     async def run(self, key: str | None, source: str, step: Callable[[], T],
-                  reads: bool = False) -> Done[T] | Duplicate | Failed:
+                  reads: bool = False) -> Done[T] | Duplicate | Refusal | Failed:
         """Run `step` as one unit on a unit thread; raises StoreUnavailable."""
         if key is not None:
             self.in_flight.add(key)
@@ -86,26 +113,38 @@ class Units:
                 self.in_flight.discard(key)
 
     def _unit(self, key: str | None, source: str, step: Callable[[], T],
-              reads: bool) -> Done[T] | Duplicate | Failed:
+              reads: bool) -> Done[T] | Duplicate | Refusal | Failed:
         """A read runs outside any write transaction (a long read such as the digest holds
         no writer back); its row was recorded done with it (Entrance.record). A change runs
         in one transaction with its row's "done"."""
         store, now = self.deps.store, self.deps.now_iso
-        enqueued: list[int] = []
+        enqueued: Enqueued = []
         token = ENQUEUED.set(enqueued)
         try:
             if reads:
                 return Done(step(), [])
             def unit() -> Done[T] | Duplicate:
                 enqueued.clear()  # a try rolled back leaves no outbox rows of its own
-                with store.transaction():
-                    # Taken first, in the same transaction: a replica replaying this
-                    # delivery while another runs it waits for its commit, then finds it
-                    # done.
-                    if key is not None and not store.inbox.take(key, now()):
-                        return _done_elsewhere(source, key)
-                    return Done(step(), enqueued)
-            return retried(self.deps, unit)
+                inside = IN_UNIT.set(True)
+                try:
+                    with store.transaction():
+                        # Taken first, in the same transaction: a replica replaying this
+                        # delivery while another runs it waits for its commit, then finds
+                        # it done.
+                        if key is not None and not store.inbox.take(key, now()):
+                            return _done_elsewhere(source, key)
+                        return Done(step(), enqueued)
+                finally:
+                    IN_UNIT.reset(inside)
+            try:
+                return retried(self.deps, unit)
+            except Refused as refused:
+                enqueued.clear()
+                # Rolled back whole; the delivery is done all the same (a refusal is its
+                # answer), in one statement of its own.
+                if key is not None and not store.inbox.take(key, now()):
+                    return _done_elsewhere(source, key)
+                return Refusal(refused.replies)
         except Exception as err:
             if store.is_unavailable(err):
                 raise StoreUnavailable(str(err)) from err

@@ -21,6 +21,7 @@ from bot.phrases import Phrases
 from bot.ports import ChatPort
 from bot.replies import Button, Field, Reply, Tone
 from bot.store import Store
+from bot.store.interfaces import OutboxItem
 
 log = logging.getLogger("swarmbot")
 
@@ -79,9 +80,10 @@ def _set_config(self: Deps, config: Config) -> None:
 Deps.config = property(_tenant_config, _set_config)  # type: ignore[assignment]
 
 
-# The outbox ids the running command added (set by the entrance around one command), so
+# The outbox rows the running command added (set by the entrance around one command), so
 # the entrance can try them at once after the commit and tell the invoker what failed.
-ENQUEUED: ContextVar[list[int] | None] = ContextVar("swarmbot_enqueued", default=None)
+Enqueued = list[OutboxItem]
+ENQUEUED: ContextVar[Enqueued | None] = ContextVar("swarmbot_enqueued", default=None)
 
 
 @dataclass
@@ -106,11 +108,13 @@ class Effects:
         tenant = tenancy.current()
         if tenant is not None:  # the worker calls with this workspace's token
             payload["tenant"] = tenant.key()
-        item = self.deps.store.outbox.add(case_id, on or platform, kind,
-                                          {"what": what, **payload}, self.deps.now_iso())
-        ids = ENQUEUED.get()
-        if ids is not None:
-            ids.append(item)
+        body, at = {"what": what, **payload}, self.deps.now_iso()
+        item = self.deps.store.outbox.add(case_id, on or platform, kind, body, at)
+        rows = ENQUEUED.get()
+        if rows is not None:  # the row as written: tried after the commit without a read
+            rows.append(OutboxItem(id=item, case_id=case_id, platform=on or platform,
+                                   kind=kind, payload=body, state="pending", tries=0,
+                                   next_at=at, last_error=None, result=None))
 
     def create_room(self, skills: list[str]) -> None:
         self._add("create_room", "create the swarm room", skills=skills)

@@ -55,7 +55,7 @@ def read_open(deps: Deps, item: OutboxItem, case: Case | None) -> OpenReady:
                          prefix=deps.port(item.platform).room_prefix)
     skills = list(dict.fromkeys(s for h in store.cases.help_requests(case.id)
                                 for s in h.skills))
-    brief = brief_now(deps, case, skills, item.platform)
+    brief = brief_now(deps, case, skills, platform=item.platform)
     home = f"{label(case.platform)}: {case.room_name or 'the swarm room'}"
     brief = replace(brief, private=False,
                     fields=(*brief.fields, Field("Also swarming in", home)))

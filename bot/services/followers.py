@@ -52,10 +52,13 @@ def add_from_type(deps: Deps, case: Case, people: tuple[str, ...], by: str) -> l
 def tell(deps: Deps, case: Case, text: str, what: str, by: str | None = None,
          effects: Effects | None = None) -> None:
     """One direct message to each follower (but the one who did it), through the outbox."""
+    followers = [pid for pid in deps.store.access.followers(case.id) if pid != by]
+    if not followers:
+        return  # the common case: nobody to tell, nothing more to read
     effects = effects or Effects(deps, case)
     fresh = deps.store.cases.by_id(case.id) or case
-    for pid in deps.store.access.followers(case.id):
-        if pid == by or not permissions.may_see(deps.config, deps.store, pid, fresh):
+    for pid in followers:
+        if not permissions.may_see(deps.config, deps.store, pid, fresh):
             continue
         effects.direct_message(pid, Reply(
             title=f"Following {case.ref}: {fresh.summary}", text=text,

@@ -9,11 +9,12 @@ people and rooms they cannot open.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot import permissions, wording
-from bot.domain import Case, CaseStatus, Person, Role, TimelineEvent, parse_iso
+from bot.domain import Case, CaseStatus, HelpRequest, Person, Role, TimelineEvent, parse_iso
 from bot.errors import CommandError
 from bot.people import mention
 from bot.services.base import Deps
@@ -110,27 +111,32 @@ def _known(deps: Deps, ids: list[int], viewer: Person | str | None = None) -> li
     return out
 
 
-def case_text(deps: Deps, case: Case) -> str:
-    """What a case says about its problem so far: summary and what was tried."""
-    tried = [h.tried for h in deps.store.cases.help_requests(case.id) if h.tried]
-    return " ".join([case.summary, *tried])
+def case_text(deps: Deps, case: Case, helps: Sequence[HelpRequest] | None = None) -> str:
+    """What a case says about its problem so far: summary and what was tried (`helps`: its
+    help requests, when the caller has read them already)."""
+    if helps is None:
+        helps = deps.store.cases.help_requests(case.id)
+    return " ".join([case.summary, *(h.tried for h in helps if h.tried)])
 
 
 def similar(deps: Deps, case: Case, platform: str | None = None,
-            limit: int = SIMILAR, viewer: Person | str | None = None) -> list[Known]:
+            limit: int = SIMILAR, viewer: Person | str | None = None,
+            helps: Sequence[HelpRequest] | None = None) -> list[Known]:
     """Resolved cases most like this one, best first, from the reader's platform (by default
     the case's own: the brief, the help request and the offer are read there)."""
     ids = deps.store.search.ranked(
-        words_of(case_text(deps, case)), every_word=False, status=CaseStatus.RESOLVED,
-        platforms=[platform or case.platform], exclude=case.id, limit=limit + 5)
+        words_of(case_text(deps, case, helps)), every_word=False,
+        status=CaseStatus.RESOLVED, platforms=[platform or case.platform], exclude=case.id,
+        limit=limit + 5)
     return _known(deps, ids, viewer)[:limit]
 
 
-def similar_lines(deps: Deps, case: Case) -> list[str]:
+def similar_lines(deps: Deps, case: Case,
+                  helps: Sequence[HelpRequest] | None = None) -> list[str]:
     """One line per similar resolved case, for the brief, the help request and the offer.
     Never fails the message it goes into: search is a help, not a precondition."""
     now = deps.now()
-    return [k.line(now) for k in similar(deps, case)]
+    return [k.line(now) for k in similar(deps, case, helps=helps)]
 
 
 @dataclass(frozen=True)

@@ -59,7 +59,9 @@ def need(deps: Deps, actor: Person, case: Case, skills: list[str],
                      request_id)
         effects = Effects(deps, case)
         port = deps.port(case.platform)
-        similar = knowledge.similar_lines(deps, store.cases.by_id(case.id) or case)
+        # The case row is as it was read, under its lock (a help request changes nothing
+        # in it); the request's `tried` is read with the others.
+        similar = knowledge.similar_lines(deps, case)
         request = messages.help_request(case, skills, tried, actor.id, suggestion,
                                         deps.phrases, similar) if not case.confidential else \
             visibility.help_request(case, skills, actor.id, suggestion, deps.phrases)

@@ -66,14 +66,17 @@ _process_slots: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, asyncio.Sem
 
 
 async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None = None,
-                limit: int = 200) -> list[GaveUp]:
+                limit: int = 200, rows: list[OutboxItem] | None = None) -> list[GaveUp]:
     """Perform every due row once (those another worker holds are left to it), or only
     those in `quiet`: the running command's, tried right after its commit. When those give
     up the invoker reads it in the reply, so the owner is told separately only if the owner
     is someone else. Calls that do not depend on each other run concurrently (see _waves):
     after a room is made, its invitation, topic and brief go out together."""
     gave_up: list[GaveUp] = []
-    due = await asyncio.to_thread(deps.store.outbox.due, deps.now_iso(), limit, quiet)
+    # `rows`: the running command's, as it wrote them: not read back before they are
+    # claimed (a claim checks the row is still due and returns it as stored).
+    due = rows[:limit] if rows is not None else \
+        await asyncio.to_thread(deps.store.outbox.due, deps.now_iso(), limit, quiet)
     # A case's calls, or calls about no case of one workspace, one group each.
     by_case: dict[tuple[int | None, str], list[OutboxItem]] = {}
     for item in due:
@@ -304,9 +307,9 @@ def retry(deps: Deps, case: Case) -> int:
     """Failed calls of a case back in the queue, tries reset, and those waiting for them
     due now; how many had failed. The running command tries them after its commit."""
     count = deps.store.outbox.retry(case.id, deps.now_iso())
-    ids = ENQUEUED.get()
-    if ids is not None:
-        ids.extend(i.id for i in deps.store.outbox.pending_for(case.id))
+    rows = ENQUEUED.get()
+    if rows is not None:
+        rows.extend(deps.store.outbox.pending_for(case.id))
     return count
 
 

@@ -3,13 +3,13 @@ bot/services/bridge_performers.py the bridge's)."""
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
 from bot.bridge import accounts
-from bot.domain import Case
+from bot.domain import Case, HelpRequest
 from bot.errors import PortError
 from bot.replies import Reply
 from bot.services import knowledge, messages, sla
@@ -61,14 +61,16 @@ def _field(item: OutboxItem, name: str, kind: type) -> Any:
     return value
 
 
-def brief_now(deps: Deps, case: Case, skills: list[str], platform: str | None = None
+def brief_now(deps: Deps, case: Case, skills: list[str],
+              helps: Sequence[HelpRequest] | None = None, platform: str | None = None
               ) -> Reply:
     """The brief as the case stands when it is posted (or updated): its ticket, its open
-    promises, and what was solved before that looks like it. People in it are named as
-    `platform` (default: the case's) knows them, where the bridge is on."""
+    promises, and what was solved before that looks like it (`helps`: the case's help
+    requests, if read already). People in it are named as `platform` (default: the
+    case's) knows them, where the bridge is on."""
     store = deps.store
     brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                           similar=knowledge.similar_lines(deps, case),
+                           similar=knowledge.similar_lines(deps, case, helps),
                            promises=store.journal.open_promises(case.id))
     # The SLA's due times (docs/sla.md), as they stand when the brief is written.
     brief = replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))

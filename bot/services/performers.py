@@ -190,9 +190,9 @@ def read_brief_update(deps: Deps, item: OutboxItem, case: Case | None
     where = deps.store.refs.get(case.platform, "brief", str(case.id))
     if where is None or where.get("room_id") != case.room_id:
         return None
-    skills = list(dict.fromkeys(s for h in deps.store.cases.help_requests(case.id)
-                                for s in h.skills))
-    return where["room_id"], where["message_id"], _brief(deps, case, skills)
+    helps = deps.store.cases.help_requests(case.id)
+    skills = list(dict.fromkeys(s for h in helps for s in h.skills))
+    return where["room_id"], where["message_id"], _brief(deps, case, skills, helps)
 
 
 async def update_brief(deps: Deps, item: OutboxItem, case: Case | None,

@@ -131,12 +131,13 @@ class ThreadDatabase(Database):
 
     @contextmanager
     def transaction(self) -> Iterator[None]:
-        """`BEGIN IMMEDIATE` on this thread's connection, or a savepoint inside the
-        transaction it already has open. Rolled back whole on any exception."""
+        """`BEGIN IMMEDIATE` on this thread's connection, or a part of the transaction it
+        already has open (no savepoint: an exception out of it rolls the whole transaction
+        back; `savepoint()` is for an error caught while the transaction goes on). Rolled
+        back whole on any exception."""
         conn = self.conn
         if conn.in_transaction:
-            with self.savepoint():
-                yield
+            yield
             return
         # SQLite has one writer at a time. This process's writers queue for it here, in
         # order, instead of in SQLite's busy handler, which polls with growing sleeps (a

@@ -87,6 +87,12 @@ async def test_a_refusal_after_writes_rolls_them_back_and_the_delivery_is_done(
     _nothing_of_it(boom_core, port)
     inbox = boom_core.deps.store.inbox
     assert inbox.pending("fake") == [] and inbox.failed_count() == 0
+    # Rolled back whole, then marked done on its own: not replayed, not run twice.
+    assert await boom_core.replays.run_pending() == 0
+    assert (await boom_core.receive(_delivery("fake:refuse", "boom refuse"))).duplicate
+    # The refusal's rollback left the unit thread's connection fit for the next command.
+    opened = await boom_core.receive(_delivery("fake:open", "open ZD-1 sev2 Printer on fire"))
+    assert "Opened ZD-1" in opened.replies[0].text
 
 
 async def test_commands_after_a_failed_one_run_normally(boom_core: Entrance) -> None:
