@@ -142,8 +142,13 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
     nudges: dict[str, int] = {}
     for k, in rows.get("nudges", []):
         nudges[k] = nudges.get(k, 0) + 1
+    suggested = rows.get("suggestions", [])
     return {"cancelled": kinds.count("cancelled"), "reopened": kinds.count("reopened"),
-            "nudges": dict(sorted(nudges.items()))}
+            "nudges": dict(sorted(nudges.items())),
+            # Counts only (issue 26): cases the skill rules suggested skills for, and of
+            # those, how many owners took the suggestion (asked triage with it).
+            "skill_suggestions": {"made": len(suggested),
+                                  "taken": sum(1 for _, taken in suggested if taken)}}
 
 
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store import migrations as m
-from bot.store import schema, schema_experts
+from bot.store import schema, schema_experts, schema_people
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
@@ -108,6 +108,7 @@ POSTGRES: dict[str, PgForm] = {
                                   + schema_experts.EXPERT_HELP_PG),
     "m026_nudge_due": portable(schema_experts.NUDGE_DUE),
     "m027_drafts": portable(DRAFTS),
+    "m035_people": portable(schema_people.PEOPLE),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -1,0 +1,41 @@
+"""Skill suggestions and digest times (bot/store/interfaces/prefs.py), portable SQL."""
+
+from __future__ import annotations
+
+from bot.store.base import BaseQueries
+from bot.store.interfaces.prefs import DigestPref, SkillSuggestion
+
+
+class SqlPrefs(BaseQueries):
+    def suggest_skills(self, case_id: int, skills: list[str], why: str, at: str) -> None:
+        self.db.execute(
+            "INSERT INTO skill_suggestions (case_id, skills, why, suggested_at) "
+            "VALUES (?, ?, ?, ?) ON CONFLICT (case_id) DO UPDATE SET skills = excluded.skills, "
+            "why = excluded.why, suggested_at = excluded.suggested_at, taken_at = NULL, "
+            "taken_by = NULL", (case_id, " ".join(skills), why, at))
+
+    def suggestion(self, case_id: int) -> SkillSuggestion | None:
+        r = self._one("SELECT * FROM skill_suggestions WHERE case_id = ?", (case_id,))
+        if r is None:
+            return None
+        return SkillSuggestion(case_id=r["case_id"], skills=tuple(r["skills"].split()),
+                               why=r["why"], suggested_at=r["suggested_at"],
+                               taken_at=r["taken_at"], taken_by=r["taken_by"])
+
+    def take_suggestion(self, case_id: int, by: str, at: str) -> bool:
+        cur = self.db.execute("UPDATE skill_suggestions SET taken_at = ?, taken_by = ? "
+                              "WHERE case_id = ? AND taken_at IS NULL", (at, by, case_id))
+        return cur.rowcount == 1
+
+    def set_digest_pref(self, person: str, weekday: str, at_time: str, tz: str | None,
+                        at: str) -> None:
+        self.db.execute(
+            "INSERT INTO digest_prefs (person_id, weekday, at_time, tz, set_at) "
+            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+            "weekday = excluded.weekday, at_time = excluded.at_time, tz = excluded.tz, "
+            "set_at = excluded.set_at", (person, weekday, at_time, tz, at))
+
+    def digest_prefs(self) -> dict[str, DigestPref]:
+        return {r["person_id"]: DigestPref(person=r["person_id"], weekday=r["weekday"],
+                                           at_time=r["at_time"], tz=r["tz"])
+                for r in self._all("SELECT * FROM digest_prefs ORDER BY person_id")}
