@@ -136,9 +136,10 @@ class AvailabilityConfig:
     """[availability]: what the platforms know of people, read by the expert finder
     (docs/access.md). Working hours are each person's own clock (their profile's zone)."""
 
-    presence: bool = True  # ask Slack (presence, status) / Teams (Graph) before suggesting
-    work_start: str = "09:00"  # "" with work_end "": no working hours
-    work_end: str = "17:00"
+    # Off unless turned on: ask Slack (presence, status) / Teams (Graph) before suggesting.
+    presence: bool = False
+    work_start: str = ""  # e.g. "09:00"; "" with work_end "": no working hours
+    work_end: str = ""
     work_days: list[str] = field(default_factory=lambda: [
         "monday", "tuesday", "wednesday", "thursday", "friday"])
     cache_seconds: int = 120  # how long a person's looked-up status is kept

@@ -62,6 +62,8 @@ def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
                                                                          list(cmd.skills))
     elif cmd.verb in ("away", "back"):
         store.people.set_available(target, cmd.verb == "back")
+        # `back` wins over what the platform says of them for a while (bot/availability.py).
+        store.prefs.mark_back(target, deps.now_iso() if cmd.verb == "back" else None)
     elif cmd.verb == "function":
         store.people.set_function(target, cmd.function)
     person = store.people.get(target)

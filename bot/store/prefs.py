@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from bot.store.base import BaseQueries
 from bot.store.interfaces.prefs import DigestPref, SkillSuggestion
+from bot.store.people import chunked
 
 
 class SqlPrefs(BaseQueries):
@@ -39,3 +42,20 @@ class SqlPrefs(BaseQueries):
         return {r["person_id"]: DigestPref(person=r["person_id"], weekday=r["weekday"],
                                            at_time=r["at_time"], tz=r["tz"])
                 for r in self._all("SELECT * FROM digest_prefs ORDER BY person_id")}
+
+    def mark_back(self, person: str, at: str | None) -> None:
+        if at is None:
+            self.db.execute("DELETE FROM back_overrides WHERE person_id = ?", (person,))
+            return
+        self.db.execute("INSERT INTO back_overrides (person_id, back_at) VALUES (?, ?) "
+                        "ON CONFLICT (person_id) DO UPDATE SET back_at = excluded.back_at",
+                        (person, at))
+
+    def back_since(self, persons: Sequence[str]) -> dict[str, str]:
+        found: dict[str, str] = {}
+        for part in chunked(list(persons)):
+            marks = ",".join("?" for _ in part)
+            found.update({r["person_id"]: r["back_at"] for r in self._all(
+                f"SELECT person_id, back_at FROM back_overrides WHERE person_id IN ({marks})",
+                part)})
+        return found

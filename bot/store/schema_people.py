@@ -3,7 +3,8 @@ whether they were taken: the digest counts both), and each manager's own digest 
 constant, once released, is never edited: a change is a new one."""
 
 # m035_people: one suggestion per case (the skills, space-separated, and why), taken once;
-# a manager's digest day, time and zone, set with `digest at`.
+# a manager's digest day, time and zone, set with `digest at`; when a person last said
+# `skills back` (it wins over what the platform says of them for a while).
 PEOPLE = """
 CREATE TABLE skill_suggestions (
     case_id INTEGER PRIMARY KEY REFERENCES cases(id),
@@ -20,5 +21,9 @@ CREATE TABLE digest_prefs (
     at_time TEXT NOT NULL,
     tz TEXT,
     set_at TEXT NOT NULL
+);
+CREATE TABLE back_overrides (
+    person_id TEXT PRIMARY KEY REFERENCES people(id),
+    back_at TEXT NOT NULL
 )
 """

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
@@ -34,3 +35,7 @@ class Prefs(Protocol):
                         at: str) -> None: ...
     def digest_prefs(self) -> dict[str, DigestPref]:
         """By person."""
+    def mark_back(self, person: str, at: str | None) -> None:
+        """`skills back` at `at` (None: `skills away`, the override is gone)."""
+    def back_since(self, persons: Sequence[str]) -> dict[str, str]:
+        """When each of `persons` last said `skills back` (those who did)."""
