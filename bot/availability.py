@@ -33,7 +33,8 @@ class PlatformStatus:
     away: bool = False  # Slack presence "away"; Teams Away, BeRightBack, Offline
     status_text: str = ""
     status_emoji: str = ""
-    huddle: bool = False  # Slack huddle_state "in_a_huddle"; Teams InACall / InAMeeting
+    huddle: bool = False  # Slack huddle_state "in_a_huddle"
+    in_call: bool = False  # Teams activity InACall, InAConferenceCall, InAMeeting, Presenting
     out_of_office: bool = False  # Teams activity OutOfOffice (Slack: read from the status)
     tz: str | None = None  # the profile's IANA zone
 
@@ -110,6 +111,8 @@ def absent(status: PlatformStatus | None, tz: str | None, now: datetime,
                                       if status.status_text else "")
         if status.huddle or _HUDDLE.search(status.status_text):
             return "in a huddle"
+        if status.in_call:
+            return "in a call"
         if status.away:
             return "away (their presence says so)"
     return off_shift((status.tz if status else None) or tz, now, cfg)

@@ -47,6 +47,8 @@ class GraphClient(Protocol):
 
     async def find_user(self, email: str) -> GraphUser | None: ...
 
+    async def presence(self, object_id: str) -> dict[str, str]: ...
+
 
 class TokenSource(Protocol):
     async def token(self) -> str: ...
@@ -166,3 +168,10 @@ class HttpGraphClient:
             return None
         return GraphUser(str(data["id"]), data.get("mail") or "",
                          data.get("userPrincipalName") or "")
+
+    async def presence(self, object_id: str) -> dict[str, str]:
+        """GET /users/{id}/presence (Presence.Read.All): availability and activity, or {}
+        for nobody by that id."""
+        data = await self._request("read the presence", "GET",
+                                   f"/users/{quote(object_id)}/presence", missing_ok=True)
+        return {k: str(data[k]) for k in ("availability", "activity") if data.get(k)}
