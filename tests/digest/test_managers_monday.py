@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 from adapters.bootstrap import build_core
+from bot.availability import PlatformStatus
 from bot.config import Config
 from bot.scheduler import Scheduler
 from bot.store import open_store
@@ -78,3 +79,29 @@ async def test_digest_at_wrong_words_are_one_line(say, core) -> None:  # noqa: A
     assert "The digest is for managers" in await say("dan", "digest at mon 09:00")
     out = await say("manny", "digest at tue 08:30")
     assert "Your digest comes Tuesdays at 08:30 " in out and "ask an admin" in out
+
+
+class _ProfilePort(FakeChatPort):
+    """A port that can say a person's profile zone (as Slack's users.info does)."""
+
+    async def person_status(self, user_id: str) -> PlatformStatus:
+        return PlatformStatus(tz={"tok": "Asia/Tokyo"}.get(user_id))
+
+
+async def test_a_manager_who_never_typed_gets_it_in_their_profile_zone(tmp_path: Path) -> None:
+    cfg = Config()
+    cfg.store.path = str(tmp_path / "profile.db")
+    cfg.digest.weekday, cfg.digest.time, cfg.digest.timezone = "monday", "09:00", "UTC"
+    cfg.digest.managers = ["tok"]
+    clock = Clock(utc("2026-12-06 12:00"))
+    port = _ProfilePort(platform="slack")
+    core = build_core(cfg, {"slack": port}, clock=clock)
+    s = Scheduler(core.deps)
+    await s.tick(utc("2026-12-06 12:00"))  # the week before last, caught up
+    port.sent.clear()
+    await s.tick(utc("2026-12-06 23:59"))  # Monday 08:59 in Tokyo
+    assert _received(port) == []
+    await s.tick(utc("2026-12-07 00:00"))  # Monday 09:00 in Tokyo
+    assert _received(port) == [("tok", W49)]
+    person = core.deps.store.people.get("tok")
+    assert person is not None and person.tz == "Asia/Tokyo"  # kept: not asked every tick
