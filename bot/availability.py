@@ -39,6 +39,15 @@ class PlatformStatus:
     tz: str | None = None  # the profile's IANA zone
 
 
+@dataclass(frozen=True)
+class WorkHours:
+    """A person's own working hours (`skills hours`), over [availability]'s."""
+
+    start: str  # "HH:MM", their own clock
+    end: str
+    tz: str | None  # None: their profile's zone
+
+
 @runtime_checkable
 class PresenceReader(Protocol):
     """Optional port capability: a person's presence and status (Slack users.getPresence and

@@ -62,16 +62,24 @@ def who_is_off(deps: Deps, people: list[str], statuses: Mapping[str, PlatformSta
     """Why each of `people` is off now (their status, their hours), for those who are: a
     status the edge looked up, else their own zone as the store knows it."""
     cfg = deps.config.availability
-    if not people or (not statuses and not (cfg.work_start and cfg.work_end)):
+    if not people:
+        return {}
+    own = deps.store.prefs.hours_of(people)  # `skills hours`: their own, over the config's
+    if not statuses and not own and not (cfg.work_start and cfg.work_end):
         return {}
     known = deps.store.people.many(people)
     back = deps.store.prefs.back_since(people)
     now = deps.now()
     off = {}
     for pid in people:
-        person = known.get(pid)
-        why = availability.absent(statuses.get(pid), person.tz if person else None, now, cfg,
-                                  parse_iso(back[pid]) if pid in back else None)
+        person, hours = known.get(pid), own.get(pid)
+        tz = (hours.tz if hours else None) or (person.tz if person else None)
+        status = statuses.get(pid)
+        if hours and hours.tz and status is not None:
+            status = replace(status, tz=None)  # the zone they gave wins over the profile's
+        why = availability.absent(
+            status, tz, now, replace(cfg, work_start=hours.start, work_end=hours.end)
+            if hours else cfg, parse_iso(back[pid]) if pid in back else None)
         if why:
             off[pid] = why
     return off

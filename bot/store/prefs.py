@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from bot.availability import WorkHours
 from bot.store.base import BaseQueries
 from bot.store.interfaces.prefs import DigestPref, SkillSuggestion
 from bot.store.people import chunked
@@ -58,4 +59,22 @@ class SqlPrefs(BaseQueries):
             found.update({r["person_id"]: r["back_at"] for r in self._all(
                 f"SELECT person_id, back_at FROM back_overrides WHERE person_id IN ({marks})",
                 part)})
+        return found
+
+    def set_hours(self, person: str, hours: WorkHours | None) -> None:
+        if hours is None:
+            self.db.execute("DELETE FROM work_hours WHERE person_id = ?", (person,))
+            return
+        self.db.execute("INSERT INTO work_hours (person_id, start_at, end_at, tz) "
+                        "VALUES (?, ?, ?, ?) ON CONFLICT (person_id) DO UPDATE SET "
+                        "start_at = excluded.start_at, end_at = excluded.end_at, tz = excluded.tz",
+                        (person, hours.start, hours.end, hours.tz))
+
+    def hours_of(self, persons: Sequence[str]) -> dict[str, WorkHours]:
+        found: dict[str, WorkHours] = {}
+        for part in chunked(list(persons)):
+            marks = ",".join("?" for _ in part)
+            found.update({r["person_id"]: WorkHours(r["start_at"], r["end_at"], r["tz"])
+                          for r in self._all("SELECT * FROM work_hours WHERE person_id IN "
+                                             f"({marks})", part)})
         return found

@@ -4,7 +4,8 @@ constant, once released, is never edited: a change is a new one."""
 
 # m035_people: one suggestion per case (the skills, space-separated, and why), taken once;
 # a manager's digest day, time and zone, set with `digest at`; when a person last said
-# `skills back` (it wins over what the platform says of them for a while).
+# `skills back` (it wins over what the platform says of them for a while); a person's own
+# working hours (`skills hours`), over the config's.
 PEOPLE = """
 CREATE TABLE skill_suggestions (
     case_id INTEGER PRIMARY KEY REFERENCES cases(id),
@@ -25,5 +26,11 @@ CREATE TABLE digest_prefs (
 CREATE TABLE back_overrides (
     person_id TEXT PRIMARY KEY REFERENCES people(id),
     back_at TEXT NOT NULL
+);
+CREATE TABLE work_hours (
+    person_id TEXT PRIMARY KEY REFERENCES people(id),
+    start_at TEXT NOT NULL,
+    end_at TEXT NOT NULL,
+    tz TEXT
 )
 """

@@ -63,3 +63,25 @@ async def test_the_cache_asks_once_per_person_until_it_expires() -> None:
     ticks[0] = 121.0
     await cache.statuses("slack", port, ["a"])
     assert port.asked.count("a") == 2
+
+
+async def test_own_working_hours_skip_off_shift_people_and_back_wins(say, clock) -> None:  # noqa: ANN001
+    # Monday 09:00 UTC: 20:00 in Sydney, 10:00 in Berlin.
+    await say("syd", "skills add payroll")
+    out = await say("syd", "skills hours 09:00-17:00 Australia/Sydney")
+    assert "Working hours: 09:00-17:00 Australia/Sydney." in out
+    await say("ber", "skills add payroll")
+    await say("ber", "skills hours 09:00-17:00 Europe/Berlin")
+    await say("alice", "open ZD-40 sev3 Payroll export fails")
+    out = await say("alice", "need ZD-40 payroll")
+    assert "Suggested: <@ber>" in out and "<@syd> (off shift in Sydney (Mon 20:00 there))" in out
+    await say("syd", "skills back")  # back wins over the hour
+    clock.advance(hours=8)  # 17:00 in Berlin: off; 04:00 in Sydney, but syd said back
+    out = await say("alice", "need ZD-40 payroll")
+    assert "Suggested: <@syd>" in out and "<@ber> (off shift in Berlin (Mon 18:00 there))" in out
+    await say("ber", "skills hours none")  # the config's hours again: none here
+    assert "Working hours" not in await say("ber", "skills")
+    assert "<@ber> (off shift" not in await say("alice", "need ZD-40 payroll")
+    for bad in ("skills hours 9-5", "skills hours 09:00-17:00 Mars/Base",
+                "skills hours 09:00-17:00 UTC extra"):
+        assert "skills hours 09:00-17:00 [Europe/Berlin]" in await say("syd", bad)

@@ -6,6 +6,8 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Protocol
 
+from bot.availability import WorkHours
+
 
 @dataclass(frozen=True)
 class SkillSuggestion:
@@ -39,3 +41,6 @@ class Prefs(Protocol):
         """`skills back` at `at` (None: `skills away`, the override is gone)."""
     def back_since(self, persons: Sequence[str]) -> dict[str, str]:
         """When each of `persons` last said `skills back` (those who did)."""
+    def set_hours(self, person: str, hours: WorkHours | None) -> None:
+        """A person's own working hours (None: the config's again)."""
+    def hours_of(self, persons: Sequence[str]) -> dict[str, WorkHours]: ...
