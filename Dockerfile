@@ -2,7 +2,7 @@
 # The config comes in at /etc/swarmbot/config.toml, secrets as environment variables.
 # Run it with `--ulimit nofile=65536:65536` (compose: `ulimits: {nofile: 65536}`): a
 # Dockerfile cannot raise the descriptor limit, and `serve` warns at start-up when the
-# limit is below what [server] max_connections needs (README "Deploy").
+# limit is below what [server] max_connections needs (docs/operations.md, "Deploy").
 FROM python:3.11-slim
 
 ENV PYTHONDONTWRITEBYTECODE=1 \

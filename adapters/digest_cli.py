@@ -135,7 +135,8 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     digest.add_argument("--tz", help="IANA time zone of the week (default [digest] timezone)")
     digest.add_argument("--format", choices=("md", "json", "html"), default="md",
                         help="md: Markdown (default); json: every figure, the stable contract "
-                        "of README \"What the figures mean\"; html: the web page, with charts")
+                        "of docs/digest.md \"What the figures mean\"; html: the web page, "
+                        "with charts")
     digest.set_defaults(func=cmd_digest)
     demo = subparsers.add_parser("demo", help="fill a new database with synthetic swarms")
     demo.add_argument("--db", help="SQLite file to create and fill (or --config: its store, "

@@ -17,11 +17,10 @@ from __future__ import annotations
 import asyncio
 import logging
 import resource
-import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from aiohttp import web
 from aiohttp.web_protocol import RequestHandler
@@ -30,9 +29,9 @@ log = logging.getLogger("swarmbot.edge")
 
 # Descriptors kept for what is not a served connection: the store (SQLite files, a
 # PostgreSQL pool), the platforms' and helpdesks' HTTP clients (up to MAX_RUNNING answers
-# and the outbox's calls at once), logs, and refusals (asyncio accepts a whole batch before
-# any is answered, and MAX_REFUSING linger). At 256, a flood's refusals took the last
-# descriptors and answers to acknowledged commands failed ("Too many open files").
+# and the outbox's calls at once), logs, and the refusals being answered (REFUSE_BUDGET).
+# At 256, a flood's refusals took the last descriptors and answers to acknowledged
+# commands failed ("Too many open files").
 RESERVED_FDS = 448
 REFUSE_WAIT = 0.5  # a refused client's request is read for this long before the 503
 REFUSE_LINGER = 0.5  # and what it still sends after the 503 is read and dropped this long
@@ -41,12 +40,23 @@ MAX_REFUSING = 64  # beyond this many at once, the 503 goes out without waiting
 # any of them is answered: it bounds the descriptors a flood takes at once (at 2048, a
 # flood's batch took the last descriptors whatever the cap).
 BACKLOG = 128
+# Connections being answered 503 that the accept budget allows beside the cap: each holds a
+# descriptor for up to REFUSE_WAIT + REFUSE_LINGER.
+REFUSE_BUDGET = 128
+ACCEPT_BATCH = 16  # accepts a wake-up of the listening socket
+ACCEPT_RETRY = 0.1  # seconds before accepting again after accept() itself failed
 SUMMARY_EVERY = 30.0  # seconds between the summary lines of one kind
 
 _BODY_503 = b'{"error": "swarmbot is at its connection limit, try again shortly"}'
 _RESPONSE_503 = (b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/json\r\n"
                  b"Retry-After: 1\r\nConnection: close\r\n"
                  b"Content-Length: %d\r\n\r\n%s" % (len(_BODY_503), _BODY_503))
+
+
+class Paused(Protocol):
+    """What accepts connections for the Edge (`adapters.accept.Acceptor`)."""
+
+    def resume(self) -> None: ...
 
 
 @dataclass(frozen=True)
@@ -91,6 +101,17 @@ class Edge:
         self.watches: dict[RequestHandler, Watch] = {}
         self.counts = {"refused": 0, "slow": 0, "accept_failed": 0}
         self._last_note: dict[str, float] = {}
+        self.acceptors: list[Paused] = []
+
+    def may_accept(self, pending: int) -> bool:
+        """Whether one more connection's descriptor fits: the served ones up to the cap,
+        and the ones being refused up to REFUSE_BUDGET beside them."""
+        return self.open + self.refusing + pending < self.cap + REFUSE_BUDGET
+
+    def freed(self) -> None:
+        """A connection closed: an acceptor paused at the budget may go on."""
+        for acceptor in self.acceptors:
+            acceptor.resume()
 
     def note(self, kind: str, line: str, *args: Any, level: int = logging.WARNING) -> None:
         """Count `kind`; log its line at most once per SUMMARY_EVERY with the count so far."""
@@ -127,16 +148,19 @@ class Edge:
                           context: dict[str, Any]) -> None:
         """accept() out of descriptors: one summary line, not a traceback a second."""
         if "out of system resource" in str(context.get("message", "")):
-            # Something else holds descriptors too: serve fewer for a while, so that what
-            # can be accepted next is answered 503 rather than left waiting.
-            self.cap = min(self.cap, max(1, self.open - MAX_REFUSING))
-            if self._restore is None:
-                self._restore = loop.call_later(SUMMARY_EVERY, self._restore_cap)
-            self.note("accept_failed", "accept() failed: out of file descriptors (%s); "
-                      "serving at most %d connections for %g s", context.get("exception"),
-                      self.cap, SUMMARY_EVERY)
+            self.out_of_descriptors(loop, context.get("exception"))
             return
         loop.default_exception_handler(context)
+
+    def out_of_descriptors(self, loop: asyncio.AbstractEventLoop, exc: object) -> None:
+        """accept() failed for want of descriptors: something else holds descriptors too,
+        so serve fewer for a while; what can be accepted next is answered 503 rather than
+        left waiting. One summary line, not a traceback a second."""
+        self.cap = min(self.cap, max(1, self.open - MAX_REFUSING))
+        if self._restore is None:
+            self._restore = loop.call_later(SUMMARY_EVERY, self._restore_cap)
+        self.note("accept_failed", "accept() failed: out of file descriptors (%s); "
+                  "serving at most %d connections for %g s", exc, self.cap, SUMMARY_EVERY)
 
     def _restore_cap(self) -> None:
         self._restore = None
@@ -197,6 +221,7 @@ class Watch(asyncio.Protocol):
         self.edge.open -= 1
         self.edge.watches.pop(self.inner, None)
         self.inner.connection_lost(exc)
+        self.edge.freed()
 
     def pause_writing(self) -> None:
         self.inner.pause_writing()
@@ -260,19 +285,4 @@ class Refuse(asyncio.Protocol):
         if self.timer is not None:
             self.timer.cancel()
         self.edge.refusing -= 1
-
-
-class EdgeSite(web.SockSite):
-    """A SockSite whose connections go through the Edge (the cap and the watches)."""
-
-    def __init__(self, runner: web.BaseRunner, sock: socket.socket, edge: Edge) -> None:
-        super().__init__(runner, sock, backlog=BACKLOG)
-        self.edge = edge
-
-    async def start(self) -> None:
-        await web.BaseSite.start(self)
-        server = self._runner.server
-        assert server is not None
-        loop = asyncio.get_running_loop()
-        self._server = await loop.create_server(self.edge.protocol_factory(server),
-                                                sock=self._sock, backlog=self._backlog)
+        self.edge.freed()

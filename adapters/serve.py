@@ -16,10 +16,11 @@ import socket
 
 from aiohttp import web
 
+from adapters.accept import EdgeSite
 from adapters.bootstrap import build_server, checked_config, open_config_store
 from adapters.boundary import BODY_TIMEOUT
 from adapters.checks import bind_listener
-from adapters.edge import Edge, EdgeLimits, EdgeSite, descriptor_cap
+from adapters.edge import Edge, EdgeLimits, descriptor_cap
 from adapters.logs import LEVELS, setup_logging
 from bot.config import Config
 from bot.web.ops import STOPPING

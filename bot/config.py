@@ -12,7 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import skill_rules, swarm_types
+from bot import skill_rules, sla, swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -28,7 +28,7 @@ class ServerConfig:
     # everyone who installs the app, and refuses to build without them.
     privacy_url: str = ""
     terms_url: str = ""
-    # Slow clients (README "What the HTTP entrances answer to bad requests"): seconds a
+    # Slow clients (docs/bad-requests.md): seconds a
     # request's headers, then its body, may take to arrive; seconds an idle kept-alive
     # connection stays open; connections served at once (beyond it: 503).
     header_timeout: float = 5.0
@@ -159,6 +159,11 @@ class ZendeskConfig:
     email: str = ""  # the agent the API token belongs to
     # ZENDESK_API_TOKEN and ZENDESK_WEBHOOK_SECRET come from the environment.
     platform: str = ""  # where its swarms open: "slack" | "teams" (default: the one serving)
+    # The ticket's status when its swarm is resolved, cancelled, reopened ("" leaves it):
+    # a Zendesk status (new, open, pending, hold, solved). docs/helpdesk-writeback.md
+    resolve_status: str = "solved"
+    cancel_status: str = ""
+    reopen_status: str = "open"
 
 
 @dataclass
@@ -170,6 +175,11 @@ class JiraConfig:
     platform: str = ""
     # Project keys whose issues `open KEY-1` fetches (empty: any KEY-1 not Zendesk's).
     projects: list[str] = field(default_factory=list)
+    # The transition made when its swarm is resolved, cancelled, reopened: its name, or the
+    # status it leads to ("Resolve issue" or "Resolved"); "" leaves the status alone.
+    resolve_status: str = ""
+    cancel_status: str = ""
+    reopen_status: str = ""
 
 
 @dataclass
@@ -182,6 +192,10 @@ class WebhookConfig:
     callback_origins: list[str] = field(default_factory=list)
     # Names in callback_origins that may resolve to private/loopback addresses.
     callback_internal_hosts: list[str] = field(default_factory=list)
+    # A `status` event with this value when its swarm is resolved, cancelled, reopened.
+    resolve_status: str = ""
+    cancel_status: str = ""
+    reopen_status: str = ""
 
 
 @dataclass
@@ -242,6 +256,8 @@ class Config:
     skill_rules: list[Any] = field(default_factory=list)
     skill_suggestions: SkillSuggestionsConfig = field(default_factory=SkillSuggestionsConfig)
     availability: AvailabilityConfig = field(default_factory=AvailabilityConfig)
+    # [sla.<name>]: SLA policies (bot/sla.py, docs/sla.md), checked by sla.problems.
+    sla: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -328,6 +344,7 @@ def load_config(path: str | Path | None) -> Config:
     cfg = _fill(Config, sections, "config", problems)
     problems += swarm_types.problems(cfg.types)
     problems += skill_rules.problems(cfg.skill_rules, cfg.skill_suggestions.mode)
+    problems += sla.problems(cfg.sla, cfg.types)
     if problems:
         raise ConfigError(*problems)
     cfg.source = str(p)

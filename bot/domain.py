@@ -84,6 +84,10 @@ class Case:
     link: str | None = None  # the case's ticket or document (`set link`)
     # Confidential (issue 26): summary and customer shown only to its members and managers.
     confidential: bool = False
+    # Issue 25, SLAs (bot/sla.py): the policy named for it ("none": no SLA; None: chosen by
+    # priority, type or severity) and the helpdesk priority it came with or was set to.
+    sla: str | None = None
+    priority: str | None = None
 
     @property
     def is_open(self) -> bool:

@@ -36,6 +36,7 @@ class Ticket:
     assignee_email: str | None = None
     tags: tuple[str, ...] = ()
     callback_url: str | None = None  # the generic webhook: where write-backs go
+    requester_tz: str = ""  # the requester's IANA zone, when the delivery carries it
 
     @property
     def customer(self) -> str:
@@ -68,7 +69,8 @@ class WriteBack:
 
     id: int
     case_id: int
-    kind: str  # "opened" | "handoff" | "resolved"
+    # "opened" | "handoff" | "resolved" | "cancelled" | "reopened" | "changed"
+    kind: str
     payload: dict[str, Any]
     attempts: int
     done_at: str | None
@@ -123,6 +125,25 @@ class HelpdeskPort(Protocol):
 
     def link(self, ticket_id: str) -> str:
         """The ticket's address for people."""
+
+    # -- the ticket's life (issue 25): each read first, so a retry never acts twice -------
+    async def status(self, link: TicketLink) -> str:
+        """The ticket's status as the helpdesk names it ("open", "Waiting for support")."""
+
+    async def status_target(self, link: TicketLink, wanted: str) -> str:
+        """The status that setting `wanted` leads to: Zendesk's is `wanted` itself; Jira's is
+        the status its transition named `wanted` (or leading to `wanted`) moves to."""
+
+    async def set_status(self, link: TicketLink, wanted: str, marker: str) -> None:
+        """Set the status (Jira: make the transition). `marker` names this write-back."""
+
+    async def priority(self, link: TicketLink) -> str | None: ...
+
+    async def set_priority(self, link: TicketLink, severity: int, marker: str) -> None:
+        """The helpdesk's priority for a severity (sev1 urgent … sev4 low)."""
+
+    def priority_for(self, severity: int) -> str:
+        """The priority name `set_priority` writes for a severity (to compare with a read)."""
 
 
 @runtime_checkable

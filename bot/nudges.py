@@ -39,6 +39,7 @@ from bot.people import mention
 from bot.replies import Button, Reply
 from bot.services import visibility
 from bot.services.base import Deps
+from bot.sla_watch import SlaWatch
 from bot.swarm_types import BUILT_IN, SEVERITIES, SwarmType, type_for
 from bot.timeparse import due_text
 
@@ -73,6 +74,7 @@ class Nudger:
         self._full_at: datetime | None = None
         self._span: tuple[datetime, datetime] | None = None  # this pass's (since, now)
         self._failed = False  # a send of this tick failed: its span is asked again
+        self.sla = SlaWatch(deps)  # SLA warnings and breaches (docs/sla.md)
         types = [type_for(deps.config.types, name, sev) for name in deps.config.types
                  for sev in SEVERITIES] + list(BUILT_IN.values())
         self._windows = {k: (min(getattr(t, k) for t in types), max(getattr(t, k) for t in types))
@@ -119,7 +121,8 @@ class Nudger:
         self.open = {}
         if since is None:
             self._read_open()
-        return [nudge for kind in self._kinds() for nudge in kind(now)]
+        return [nudge for kind in self._kinds() for nudge in kind(now)] + [
+            Nudge(d.kind, d.cause, d.case, d.to, True, d.make) for d in self.sla.due(now)]
 
     def _read_open(self) -> None:
         # The open cases are read once per full pass; each kind looks its cases up here.

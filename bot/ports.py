@@ -109,3 +109,12 @@ class DirectMessageFinder(Protocol):
     person gets the message (a handoff offer, a reminder) once."""
 
     async def find_direct_message(self, user_id: str, reply: Reply) -> str | None: ...
+
+
+@runtime_checkable
+class RoomBookmarks(Protocol):
+    """Optional port capability: a link kept at the top of a room (issue 25: `set link`).
+    Slack: a channel bookmark; Teams: a website tab on a Graph channel, else a link message
+    in the thread. Idempotent: a bookmark with the same title is changed, not added again."""
+
+    async def bookmark(self, room_id: str, title: str, url: str) -> None: ...

@@ -13,6 +13,7 @@ from bot.people import mention
 from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
 from bot.services import helpdesk, outbox
+from bot.services import sla as sla_service
 from bot.services.membership import need
 from bot.services.messages import case_fields, ticket_fields
 from bot.timeparse import due_text
@@ -193,6 +194,7 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
         fields.append(Field("What would delight them", case.delight))
     fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
     fields += case_fields(case)
+    fields += sla_service.fields(ctx.deps, case)
     if view.promises:
         fields.append(Field("Open promises", "\n".join(
             f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 from handlers import (
     asks,
     cases,
+    desk,
     digest,
     following,
     handoff,
@@ -25,7 +26,7 @@ from handlers import (
 from handlers.registry import Command
 
 MODULES = (cases, lifecycle, swarm, asks, handoff, journal, knowledge, people, following,
-           roles, digest, retry, help_command)
+           roles, digest, retry, desk, help_command)
 
 
 def all_commands() -> list[Command]:

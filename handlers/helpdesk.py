@@ -31,6 +31,7 @@ from bot.services import helpdesk
 from handlers.cases import from_ticket
 from handlers.delivery import Delivery, Sender, Ticketed
 from handlers.entrance import Entrance
+from handlers.lifecycle import Why
 from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.helpdesk")
@@ -40,8 +41,9 @@ T = TypeVar("T")
 @dataclass(frozen=True)
 class Intake:
     """What a webhook's work ended as: "opened" | "exists" (a swarm has the ticket's ref
-    already) | "refused" | "duplicate" (done before) | "delayed" (the store failed: the row
-    stays pending, the replay loop runs it again)."""
+    already) | "reopened" (its swarm was closed: reopened) | "refused" | "duplicate" (done
+    before) | "delayed" (the store failed: the row stays pending, the replay loop runs it
+    again)."""
 
     status: str
     ref: str
@@ -85,6 +87,8 @@ async def finish(entrance: Entrance, delivery: Delivery) -> Intake:
         log.warning("%s delivery %s (%s) delayed: the store failed (%s)", delivery.source,
                     key, ticket.ref, err)
         return Intake("delayed", ticket.ref, message=str(err))
+    if existing is not None and not existing.is_open:
+        return await _reopen(entrance, delivery, what, existing, key)
     # A swarm for the ticket already: `open` refuses (and closes the row) without a look-up.
     owner, why = (None, "") if existing else await helpdesk.owner_for(
         deps, what.platform, ticket.assignee_email)
@@ -106,6 +110,30 @@ async def finish(entrance: Entrance, delivery: Delivery) -> Intake:
                         case.room_name if case else None, text)
     level = logging.WARNING if result.status in ("refused", "delayed") else logging.INFO
     log.log(level, "%s delivery %s: %s %s%s", delivery.source, key, ticket.ref, result.status,
+            f" ({result.message})" if result.message else "")
+    return result
+
+
+async def _reopen(entrance: Entrance, delivery: Delivery, what: Ticketed, case: Case,
+                  key: str) -> Intake:
+    """The ticket was tagged for a swarm again after its swarm was resolved or cancelled:
+    the swarm is reopened (a new room, its owner of record, the ticket told), not `exists`."""
+    ticket = what.ticket
+    why = Why(f"{delivery.sender.name or ticket.helpdesk} asked for a swarm on {ticket.ref} "
+              f"again (it was {case.status.value})", from_ticket=True)
+    outcome = await entrance.execute(what.platform, delivery.sender, "reopen", why,
+                                     ref=case.ref, key=key, read_by_sender=False)
+    text = " ".join(r.text for r in outcome.replies)
+    if outcome.duplicate:
+        result = Intake("duplicate", ticket.ref, message="done elsewhere")
+    elif any(r.tone == Tone.ERROR for r in outcome.replies):
+        result = await _refused(entrance, delivery, what, text)
+    else:
+        fresh = await _case(entrance, ticket.ref)
+        result = Intake("reopened" if fresh else "delayed", ticket.ref,
+                        fresh.room_name if fresh else None, text)
+    log.log(logging.INFO if result.status == "reopened" else logging.WARNING,
+            "%s delivery %s: %s %s%s", delivery.source, key, ticket.ref, result.status,
             f" ({result.message})" if result.message else "")
     return result
 

@@ -12,6 +12,7 @@ from bot.errors import CommandError
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import journal, lifecycle
+from bot.services import sla as sla_service
 from bot.timeparse import local_text, parse_when
 from handlers.knowledge import (
     FrictionReviewed,
@@ -67,8 +68,12 @@ def parse_touch(ctx: Ctx, args: Args) -> Touch:
          "Record a touchpoint on the customer's journey (which function, what happened).",
          parse=parse_touch)
 def touch(ctx: Ctx, cmd: Touch) -> list[Reply]:
-    journal.touch(ctx.deps, ctx.actor, ctx.need_case(), cmd.function, cmd.what)
-    return [ctx.ok(f"Touchpoint recorded: {cmd.function}.")]
+    case = ctx.need_case()
+    journal.touch(ctx.deps, ctx.actor, case, cmd.function, cmd.what)
+    # A customer contact moves an SLA's due times (docs/sla.md): the brief shows them anew.
+    failures = lifecycle.brief_changed(ctx.deps, case) \
+        if sla_service.policy_of(ctx.deps, case) else []
+    return [ctx.ok(f"Touchpoint recorded: {cmd.function}.")] + ctx.failures(failures)
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,7 @@ import re
 from dataclasses import dataclass
 from zoneinfo import available_timezones
 
+from bot import sla
 from bot.domain import SEVERITIES
 from bot.people import mention
 from bot.replies import Reply, Tone
@@ -23,6 +24,8 @@ class Why:
 
     text: str
     carry: str | None = None  # cancel: the note open promises are carried over with
+    # reopen: built by a helpdesk's intake (a ticket tagged again), never parsed from text
+    from_ticket: bool = False
 
 
 def _why(what: str, field: str) -> Parser:
@@ -39,7 +42,8 @@ def _why(what: str, field: str) -> Parser:
          details="The owner of record owns it again; the new room's first post links the old "
                  "room, and the timeline says who reopened it and why.")
 def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
-    done = lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text)
+    done = lifecycle.reopen(ctx.deps, ctx.actor, ctx.need_case(), cmd.text,
+                            by_ticket=cmd.from_ticket)
     # The new room is made after this command (the outbox); its first post links the old.
     fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
     where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
@@ -125,12 +129,32 @@ def parse_set(ctx: Ctx, args: Args) -> SetDetail | SetVisibility:
         return SetDetail(what, int(level))
     if what == "customer_tz":
         return SetDetail(what, zone_name(ctx, value))
+    if what in ("sla", "priority"):
+        return SetDetail(what, sla_choice(ctx, what, value))
     if what == "link":
         if not re.fullmatch(r"https?://\S+", value) or len(value) > 500:
             raise ctx.bad(f"`{value[:40]}` is not a link: give one web address, "
                           "e.g. https://acme.zendesk.com/agent/tickets/4711")
         return SetDetail(what, value)
     return SetDetail(what, bounded(value, what))
+
+
+def sla_choice(ctx: Ctx, what: str, value: str) -> str:
+    """`set sla <policy>|auto|none`, `set priority <urgent|high|normal|low>` (docs/sla.md)."""
+    policies = sla.policies(ctx.deps.config.sla)
+    wanted = value.strip().lower()
+    if what == "priority":
+        if wanted in sla.priorities(policies) or sla.is_priority(wanted):
+            return wanted
+        raise ctx.bad(f"`{value[:20]}` is not a priority: give one of "
+                      f"{', '.join(sla.priorities(policies))}")
+    if not policies:
+        raise ctx.bad("no SLA policies are configured: an admin adds [sla.<name>] to "
+                      "config.toml (see docs/sla.md)")
+    if wanted in policies or wanted in ("auto", sla.NO_SLA):
+        return wanted
+    raise ctx.bad(f"`{value[:20]}` is no SLA policy: give one of {', '.join(policies)}, "
+                  "auto (chosen by priority, type or severity) or none")
 
 
 def zone_name(ctx: Ctx, value: str) -> str:
@@ -145,12 +169,15 @@ def zone_name(ctx: Ctx, value: str) -> str:
 
 @command("set", f"<{'|'.join(DETAILS)}> <value> | visibility private|normal",
          "Change the case's severity, customer, summary, the customer's time zone, its "
-         "link or its visibility (recorded in the timeline).",
+         "link, SLA, priority or its visibility (recorded in the timeline).",
          parse=parse_set, who="owner or manager",
-         details="Severity changes the nudge timings (see `[types]` in the README). "
+         details="Severity changes the nudge timings (see `[types]` in docs/commands.md). "
                  "customer_tz (an IANA zone, e.g. Australia/Sydney): promises are then read "
                  "in the customer's time and shown in both zones. link: a web address (the "
                  "ticket, a document), shown in the brief and `status`. "
+                 "sla <policy>|auto|none: the case's SLA policy (auto: chosen by priority, "
+                 "type or severity); priority urgent|high|normal|low: the helpdesk priority "
+                 "a policy may be chosen by (docs/sla.md). "
                  "`visibility private` makes the swarm confidential: its summary and customer "
                  "only for its members and managers (docs/access.md).")
 def set_(ctx: Ctx, cmd: SetDetail | SetVisibility) -> list[Reply]:

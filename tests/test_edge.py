@@ -15,7 +15,8 @@ from collections.abc import AsyncIterator
 import pytest
 from aiohttp import web
 
-from adapters.edge import RESERVED_FDS, Edge, EdgeLimits, EdgeSite, descriptor_cap
+from adapters.accept import EdgeSite
+from adapters.edge import RESERVED_FDS, Edge, EdgeLimits, descriptor_cap
 
 REQUEST = b"GET /ok HTTP/1.1\r\nHost: x\r\n\r\n"
 
@@ -106,7 +107,8 @@ def test_a_low_descriptor_limit_lowers_the_cap_with_one_warning() -> None:
 SERVER = """
 import asyncio, logging, resource, socket, sys
 from aiohttp import web
-from adapters.edge import Edge, EdgeLimits, EdgeSite
+from adapters.accept import EdgeSite
+from adapters.edge import Edge, EdgeLimits
 logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
 resource.setrlimit(resource.RLIMIT_NOFILE, (int(sys.argv[1]), int(sys.argv[1])))
 

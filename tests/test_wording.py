@@ -72,11 +72,11 @@ def test_shell_at_with_no_name_is_one_line() -> None:
                          "`@alice /swarm status`, `#room`.")
 
 
-def test_readme_demo_figures_are_what_the_demo_makes() -> None:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+def test_the_docs_demo_figures_are_what_the_demo_makes() -> None:
+    page = (REPO / "docs" / "digest.md").read_text(encoding="utf-8")
     said = re.search(r"the defaults \(8\s+weeks, 60 a week, seed 1\) make (\d+) cases and "
-                     r"(\d+) people", readme)
-    assert said, "the README says what the default demo makes"
+                     r"(\d+) people", page)
+    assert said, "docs/digest.md says what the default demo makes"
     spec = DemoSpec(first=parse_week("2026-W40", "UTC"), weeks=8, cases_per_week=60, seed=1)
     crew = people(spec)
     assert (int(said[1]), int(said[2])) == (len({s.case_no for s in steps(spec, crew)}),
@@ -90,9 +90,10 @@ async def test_defaults_and_options_are_documented(say: Say) -> None:
     proc = subprocess.run([sys.executable, "-m", "adapters.cli", "digest", "--help"],
                           cwd=REPO, capture_output=True, text=True, timeout=60)
     assert "md: Markdown (default); json:" in " ".join(proc.stdout.split())
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    assert "severity is sev3 unless given" in readme
-    assert "`skills function <name>`" in readme
-    assert "`--format` is `md` (Markdown, the default), `json`" in readme
+    commands = (REPO / "docs" / "commands.md").read_text(encoding="utf-8")
+    assert "severity is sev3 unless given" in commands
+    assert "`skills function <name>`" in commands
+    digest = (REPO / "docs" / "digest.md").read_text(encoding="utf-8")
+    assert "`--format` is `md` (Markdown, the default), `json`" in digest
     example = (REPO / "config.example.toml").read_text(encoding="utf-8")
     assert "--format md|json|html" in example and "[retention]" in example

@@ -1,8 +1,9 @@
 """What every helpdesk intake shares: the JSON body read into a neutral `Ticket`.
 
-Every webhook carries the same fields (the README gives each helpdesk's trigger body):
+Every webhook carries the same fields (docs/helpdesk.md gives each helpdesk's trigger body):
 `ticket_id`, `subject`, `priority`, `requester`, `organization`, `assignee_email`, `tags`,
-`url`, and for the generic webhook `callback_url`. A wrong shape is a 400 with one line.
+`url`, `requester_tz` (the requester's IANA zone, optional: the case's customer clock), and
+for the generic webhook `callback_url`. A wrong shape is a 400 with one line.
 """
 
 from __future__ import annotations
@@ -11,13 +12,14 @@ import hashlib
 import hmac
 import json
 from typing import Any
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from adapters.boundary import Rejected
 from bot.domain import CASE_REF
 from bot.helpdesk import Ticket
 
 _TEXT = ("subject", "priority", "requester", "organization", "assignee_email", "url",
-         "callback_url")
+         "callback_url", "requester_tz")
 _FORM = ('{"ticket_id": "123", "subject": "…", "priority": "high", "requester": "…", '
          '"organization": "…", "assignee_email": "…", "tags": ["swarm"], "url": "https://…"}')
 
@@ -58,7 +60,20 @@ def ticket_of(data: dict[str, Any], helpdesk: str, ref_prefix: str = "") -> Tick
                   requester=fields["requester"][:200],
                   organization=fields["organization"][:200],
                   assignee_email=fields["assignee_email"] or None, tags=tuple(tags[:50]),
-                  callback_url=fields["callback_url"] or None)
+                  callback_url=fields["callback_url"] or None,
+                  requester_tz=_zone(fields["requester_tz"]))
+
+
+def _zone(name: str) -> str:
+    """The requester's IANA zone ("Australia/Sydney"); one swarmbot does not know is left
+    out (the case keeps no zone) rather than refusing the ticket."""
+    if not name or len(name) > 64:
+        return ""
+    try:
+        ZoneInfo(name)
+    except (ValueError, ZoneInfoNotFoundError):
+        return ""
+    return name
 
 
 def body_key(body: bytes) -> str:

@@ -17,11 +17,13 @@ from slack_sdk.errors import SlackApiError
 from slack_sdk.models.blocks import ContextBlock, MarkdownTextObject
 from slack_sdk.web.async_client import AsyncWebClient
 
+from adapters.after_ack import run_logged
 from adapters.slack.blocks import message
 from adapters.slack.home import home_view
 from adapters.slack.modals import view_for
 from bot.forms import Form
 from bot.replies import Reply
+from handlers import desk
 from handlers.delivery import Delivery, Submitted
 from handlers.entrance import Entrance, Outcome
 
@@ -57,6 +59,12 @@ class Dispatcher:
         sender = replace(delivery.sender, tz=await self._user_tz(delivery.sender.id))
         outcome = await self.entrance.process(replace(delivery, sender=sender))
         await self.answer(delivery, outcome, body)
+        view = body.get("view")
+        if isinstance(view, dict) and view.get("type") == "home" and \
+                body.get("type") == "block_actions":
+            # A button on the desk: the desk again, as that press left it.
+            await run_logged(f"home for {delivery.sender.id}",
+                             lambda: self.publish_home(delivery.sender.id))
 
     async def answer(self, delivery: Delivery, outcome: Outcome, body: dict[str, Any]) -> None:
         user, channel = delivery.sender.id, delivery.room
@@ -193,7 +201,5 @@ class Dispatcher:
 
     async def publish_home(self, user: str) -> None:
         # The store is read on a unit thread, never on the event loop.
-        cases, followed = await self.entrance.in_thread(
-            lambda: (self.entrance.cases_for(user), self.entrance.followed_by(user)))
-        view = home_view(user, cases, self.slash, followed)
-        await self.client.views_publish(user_id=user, view=view)
+        shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
+        await self.client.views_publish(user_id=user, view=home_view(shown, self.slash))

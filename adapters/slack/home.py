@@ -1,12 +1,16 @@
-"""The App Home tab: the swarms you own or are in, those you follow, and a button to open a
-case."""
+"""The App Home tab: the agent's desk (issue 25). Offers waiting for you (Accept, Decline),
+promises due today (Kept), open nudges, help requests for your skills (Join), your swarms
+and those you follow, and an away/back toggle. Every button is a `/swarm` command (its
+value), run through the one door like any other button; after a press from the Home tab
+the tab is published again (adapters/slack/dispatch.py)."""
 
 from __future__ import annotations
 
 from slack_sdk.models.blocks import (
     ActionsBlock,
-    ButtonElement,
+    Block,
     ContextBlock,
+    DividerBlock,
     HeaderBlock,
     MarkdownTextObject,
     PlainTextObject,
@@ -14,43 +18,50 @@ from slack_sdk.models.blocks import (
 )
 from slack_sdk.models.views import View
 
-from adapters.slack import ids
-from adapters.slack.blocks import cap_blocks
+from adapters.slack.blocks import button_element, cap_blocks
 from adapters.slack.text import clip, mrkdwn
-from bot.domain import Case, severity_label
+from bot.services.desk import Desk, DeskItem, DeskSection
 
 HOME_BLOCKS = 100  # Slack's limit for the Home tab
+MAX_BUTTONS = 5  # per item (an actions block holds 25)
 
 
-def home_view(user_id: str, cases: list[Case], slash: str = "/swarm",
-              followed: list[Case] | None = None) -> View:
-    blocks: list = [
-        HeaderBlock(text=PlainTextObject(text="Your swarms")),
-        ActionsBlock(elements=[ButtonElement(
-            text=PlainTextObject(text="Open a case"), action_id=ids.action_id(ids.ACTION_FORM, 0),
-            value="open", style="primary")]),
+def home_view(desk: Desk, slash: str = "/swarm") -> View:
+    state = ("You're *available*: `need` may suggest you for swarms." if desk.available else
+             "You're *away*: `need` does not suggest you until you are back.")
+    blocks: list[Block] = [
+        HeaderBlock(text=PlainTextObject(text="Your desk")),
+        SectionBlock(text=MarkdownTextObject(text=state)),
+        ActionsBlock(elements=[button_element(desk.open_case, 0),
+                               button_element(desk.toggle, 1)]),
     ]
-    if not cases:
-        blocks.append(SectionBlock(text=MarkdownTextObject(
-            text=f"You're not in any open swarm. Type `{slash} help` anywhere to see what "
-                 "swarmbot can do.")))
-    for case in cases:
-        role = "owner" if case.owner == user_id else "in the swarm"
-        where = f" · <#{case.room_id}>" if case.room_id else ""
-        line = (f"*{mrkdwn(case.ref)}* {severity_label(case.severity)} · {role}{where}\n"
-                f"{mrkdwn(case.summary)}")
-        if case.customer:
-            line += f"\n_Customer: {mrkdwn(case.customer)}_"
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(line, 3000))))
-    watching = [c for c in followed or [] if c.id not in {k.id for k in cases}]
-    if watching:
-        blocks.append(HeaderBlock(text=PlainTextObject(text="Swarms you follow")))
-    for case in watching:
-        where = f" · <#{case.room_id}>" if case.room_id else ""
-        blocks.append(SectionBlock(text=MarkdownTextObject(text=clip(
-            f"*{mrkdwn(case.ref)}* {severity_label(case.severity)} · following{where}\n"
-            f"{mrkdwn(case.summary)}", 3000))))
+    for section in desk.sections:
+        blocks += _section(section)
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
         text=f"Buttons are shortcuts for `{slash}` commands; `{slash} list open` shows "
              "every open swarm.")]))
     return View(type="home", blocks=cap_blocks(blocks, HOME_BLOCKS))
+
+
+def _section(section: DeskSection) -> list[Block]:
+    out: list[Block] = [DividerBlock(), HeaderBlock(text=PlainTextObject(
+        text=clip(section.title, 150)))]
+    if not section.items:
+        return out + [ContextBlock(elements=[MarkdownTextObject(text=mrkdwn(section.empty))])]
+    for item in section.items:
+        out += _item(item)
+    if section.more:
+        out.append(ContextBlock(elements=[MarkdownTextObject(
+            text=f"… and {section.more} more")]))
+    return out
+
+
+def _item(item: DeskItem) -> list[Block]:
+    head, _, rest = item.text.partition("\n")
+    where = f" · <#{item.room_id}>" if item.room_id else ""
+    text = f"*{mrkdwn(head)}*{where}" + (f"\n{mrkdwn(rest)}" if rest else "")
+    out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))]
+    if item.buttons:
+        out.append(ActionsBlock(elements=[button_element(b, i) for i, b in
+                                          enumerate(item.buttons[:MAX_BUTTONS])]))
+    return out

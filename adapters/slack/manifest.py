@@ -24,6 +24,8 @@ BOT_SCOPES = (
     "channels:history",  # message.channels: count contributions (no text is stored)
     "groups:history",  # message.groups
     "files:write",  # the weekly digest's chart (files upload v2)
+    "bookmarks:read",  # `set link`: the ticket as a channel bookmark (bookmarks.list, .add,
+    "bookmarks:write",  # .edit)
 )
 
 

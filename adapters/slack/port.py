@@ -235,6 +235,19 @@ class SlackChatPort:
         await self._call("set topic", "conversations.setTopic", channel=room_id,
                          topic=slack_mentions(topic)[:TOPIC_LIMIT])
 
+    async def bookmark(self, room_id: str, title: str, url: str) -> None:
+        """A channel bookmark (bookmarks.add); one of the same title is edited instead, so
+        a retry or a second `set link` never adds another."""
+        listed = await self._call("read the bookmarks", "bookmarks.list", channel_id=room_id)
+        for found in listed.get("bookmarks") or []:
+            if found.get("title") == title:
+                if found.get("link") != url:
+                    await self._call("change the bookmark", "bookmarks.edit",
+                                     bookmark_id=found["id"], channel_id=room_id, link=url)
+                return
+        await self._call("add a bookmark", "bookmarks.add", channel_id=room_id, title=title,
+                         type="link", link=url)
+
     async def resolve_channel(self, ref: str) -> str | None:
         """Config value -> channel id: `C123` is taken as is, `#name` / `name` is looked up."""
         ref = ref.strip()

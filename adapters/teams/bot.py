@@ -46,12 +46,14 @@ from botbuilder.schema.teams import (
 from adapters.after_ack import Work
 from adapters.teams import cards
 from adapters.teams.connector import BotConnector
+from adapters.teams.desk_card import DESK_FLAG, desk_card
 from adapters.teams.directory import Directory
 from adapters.teams.port import TeamsChatPort, card_activity
 from bot.errors import PortError
 from bot.forms import Form
 from bot.people import mention
 from bot.replies import Reply
+from handlers import desk
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.entrance import Entrance
 
@@ -145,12 +147,34 @@ class SwarmTeamsBot(TeamsActivityHandler):
         text, mentioned_bot = command_text(activity)
         conversation_type = activity.conversation.conversation_type if activity.conversation \
             else None
+        if conversation_type == "personal" and text.lower() in self._desk_words():
+            await self._send_desk(activity)  # a read: the card is the answer (issue 25)
+            return
         if conversation_type == "channel" and not mentioned_bot:
             if activity.conversation and activity.from_property:
                 await self._after_ack(activity, self._delivery(
                     activity, RoomEvent("posted", (activity.conversation.id,)), _key(activity)))
             return
         await self._after_ack(activity, self._delivery(activity, Typed(text), _key(activity)))
+
+    def _desk_words(self) -> set[str]:
+        return {"desk", self.entrance.phrases.rename.get("desk", "desk").lower()}
+
+    async def _desk(self, user: str, above: list[dict[str, Any]] | None = None
+                    ) -> dict[str, Any]:
+        """The person's desk as a card (read on a unit thread, never on the event loop)."""
+        shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
+        return await self.directory.rendered(lambda n: desk_card(shown, n, above))
+
+    async def _send_desk(self, incoming: Activity) -> None:
+        user = incoming.from_property.id if incoming.from_property else None
+        if not user:
+            return
+        try:
+            await self._reply_to(incoming, {"type": "message", "attachments": [
+                {"contentType": cards.CARD_CONTENT_TYPE, "content": await self._desk(user)}]})
+        except PortError as err:
+            log.warning("Teams: could not show %s their desk: %s", user, err)
 
     async def _after_ack(self, incoming: Activity, delivery: Delivery) -> None:
         """Inbox before ack: the row is written here, in the turn; the command runs once
@@ -218,6 +242,9 @@ class SwarmTeamsBot(TeamsActivityHandler):
         if any(m.id == bot_id for m in members_added):
             await self._reply_to(activity, {"type": "message", "attachments": [
                 {"contentType": cards.CARD_CONTENT_TYPE, "content": cards.welcome_card()}]})
+            if activity.conversation and \
+                    activity.conversation.conversation_type == "personal":
+                await self._send_desk(activity)  # the personal chat opens on the desk
         await self._members(activity, members_added, "joined")
 
     async def on_teams_members_removed_dispatch(self, members_removed: list[ChannelAccount],
@@ -241,6 +268,13 @@ class SwarmTeamsBot(TeamsActivityHandler):
                                                              _key(activity)))
         replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         await self._post_public(turn_context, replies)
+        if data.get(DESK_FLAG) and activity.from_property and activity.from_property.id:
+            # A press on the desk: the desk again, as it left it, under what it answered.
+            above = await self.directory.rendered(
+                lambda n: cards.replies_card(replies, n)["body"] if replies else [])
+            return AdaptiveCardInvokeResponse(
+                status_code=200, type=cards.CARD_CONTENT_TYPE,
+                value=await self._desk(activity.from_property.id, above))
         return AdaptiveCardInvokeResponse(
             status_code=200, type=cards.CARD_CONTENT_TYPE,
             value=await self.directory.rendered(lambda n: cards.replies_card(replies, n)))

@@ -48,6 +48,7 @@ class GraphClient(Protocol):
     async def find_user(self, email: str) -> GraphUser | None: ...
 
     async def presence(self, object_id: str) -> dict[str, str]: ...
+    async def link_tab(self, team_id: str, channel_id: str, title: str, url: str) -> None: ...
 
 
 class TokenSource(Protocol):
@@ -92,6 +93,10 @@ class MsalTokens:
             raise PortError("get a Graph token", f"{result.get('error')}: "
                             f"{result.get('error_description')}")
         return str(result["access_token"])
+
+
+# Teams' built-in Website tab app.
+WEB_TAB_APP = "com.microsoft.teamspace.tab.web"
 
 
 class HttpGraphClient:
@@ -175,3 +180,19 @@ class HttpGraphClient:
         data = await self._request("read the presence", "GET",
                                    f"/users/{quote(object_id)}/presence", missing_ok=True)
         return {k: str(data[k]) for k in ("availability", "activity") if data.get(k)}
+    async def link_tab(self, team_id: str, channel_id: str, title: str, url: str) -> None:
+        """A website tab named `title` on the channel (`set link`, issue 25): the one of
+        that name is pointed at `url` if there is one (a retry, a second `set link`)."""
+        tabs = f"/teams/{quote(team_id)}/channels/{quote(channel_id)}/tabs"
+        config = {"contentUrl": url, "websiteUrl": url, "entityId": None, "removeUrl": None}
+        data = await self._request("read the channel's tabs", "GET", tabs)
+        for tab in data.get("value") or []:
+            if tab.get("displayName") == title:
+                if (tab.get("configuration") or {}).get("websiteUrl") != url:
+                    await self._request("change the link tab", "PATCH",
+                                        f"{tabs}/{quote(str(tab['id']))}",
+                                        {"configuration": config})
+                return
+        await self._request("add the link tab", "POST", tabs, {
+            "displayName": title[:50], "configuration": config,
+            "teamsApp@odata.bind": f"{self._base}/appCatalogs/teamsApps/{WEB_TAB_APP}"})

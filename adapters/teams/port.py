@@ -169,6 +169,14 @@ class TeamsChatPort:
             "text": f"{text}: you're in this swarm. The brief is at the top of the thread; "
                     "`catchup` tells you what happened so far."})
 
+    async def bookmark(self, room_id: str, title: str, url: str) -> None:
+        """`set link` (issue 25): a Website tab on a Graph swarm channel; in a thread (no
+        tabs there, and a bot cannot pin) a link message in the thread."""
+        if self.graph is not None and ";messageid=" not in room_id:
+            await self.graph.link_tab(self.config.swarm_team_id, room_id, title, url)
+            return
+        await self.post(room_id, Reply(text=f"{title}: {url}", private=False))
+
     async def post(self, room_id: str, reply: Reply) -> str:
         return await self._send("post in Teams", room_id, await self._card(reply))
 

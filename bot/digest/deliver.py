@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.digest.png import per_day_alt, per_day_png
-from bot.digest.text import duration
+from bot.digest.text import duration, sla_counts
 from bot.ports import ChatPort, ImageUploader
 from bot.replies import Button, Field, Reply
 
@@ -30,6 +30,7 @@ def digest_reply(d: dict[str, Any], link: str | None, private: bool = True) -> R
         Field("Customer mood", ", ".join(f"{k} {v}" for k, v in d["mood_shift"].items())
               + " (first to last reading)"),
         Field("Promises", ", ".join(f"{k} {v}" for k, v in d["promises"].items())),
+        Field("SLA breaches", sla_counts(d)),
     ]
     hints = d.get("skill_suggestions") or {}
     if hints.get("made"):

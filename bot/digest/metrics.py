@@ -1,6 +1,6 @@
 """The digest's figures for one ISO week and the week before, computed from the store.
 
-Definitions (the README's "What the figures mean" has them for managers): each figure
+Definitions (docs/digest.md, "What the figures mean", has them for managers): each figure
 follows what *started* in the week (a case opened, a help request, an offer, a promise, a
 decision) to what became of it as of `now`, except where a figure says "at week end" or is
 attributed to the week something ended in (resolutions, and everything about resolved
@@ -143,8 +143,14 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
     for k, in rows.get("nudges", []):
         nudges[k] = nudges.get(k, 0) + 1
     suggested = rows.get("suggestions", [])
+    # SLA breaches due in the week, per policy and target: never per agent (docs/sla.md).
+    breaches: dict[str, dict[str, int]] = {}
+    for policy, target in rows.get("sla_breaches", []):
+        per = breaches.setdefault(policy, {})
+        per[target] = per.get(target, 0) + 1
     return {"cancelled": kinds.count("cancelled"), "reopened": kinds.count("reopened"),
             "nudges": dict(sorted(nudges.items())),
+            "sla_breaches": {k: dict(sorted(v.items())) for k, v in sorted(breaches.items())},
             # Counts only (issue 26): cases the skill rules suggested skills for, and of
             # those, how many owners took the suggestion (asked triage with it).
             "skill_suggestions": {"made": len(suggested),
@@ -273,6 +279,6 @@ def digest_for(store: Store, week: Week, now: datetime) -> dict[str, Any]:
 
 async def compute_digest_off_loop(store: Store, week: Week, now: datetime) -> dict[str, Any]:
     """`digest_for` on a thread (its own store connection, outside any write transaction):
-    a big week takes a few hundred milliseconds (README, Performance), which the event loop
+    a big week takes a few hundred milliseconds (docs/performance.md), which the event loop
     answering Slack and Teams must not wait for."""
     return await asyncio.to_thread(digest_for, store, week, now)

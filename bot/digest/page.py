@@ -7,7 +7,7 @@ from html import escape
 from typing import Any
 
 from bot.digest import svg
-from bot.digest.text import duration
+from bot.digest.text import duration, sla_line
 
 CHARTS = ("chart-per-day", "chart-connect", "chart-mood", "chart-friction", "chart-pairs")
 
@@ -121,6 +121,7 @@ def render_page(d: dict[str, Any]) -> str:
 {escape(d['timezone'])}), as of {escape(d['as_of'])}.</p>
 <h2>How fast customers got the right people</h2>{charts['chart-per-day']}
 {charts['chart-connect']}{_figures(d)}
+<p id="sla">{escape(sla_line(d))}</p>
 <h2>How the customer's mood moved</h2>{charts['chart-mood']}
 <p>Last reading of each resolved case: {escape(last)}.</p>
 <p class="note">Mood readings describe the customer's experience; they are never attributed

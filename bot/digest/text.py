@@ -1,6 +1,6 @@
 """The digest as text: Markdown for the CLI and JSON.
 
-The JSON is a stable contract: the README's "What the figures mean" defines its keys.
+The JSON is a stable contract: docs/digest.md, "What the figures mean", defines its keys.
 """
 
 from __future__ import annotations
@@ -35,6 +35,22 @@ def _num(v: float | int | None) -> str:
 def count_owners(bucket: str) -> str:
     """The owners distribution's keys are "1", "2", "3+"."""
     return "1 owner" if bucket == "1" else f"{bucket} owners"
+
+
+def sla_line(d: dict[str, Any]) -> str:
+    return f"SLA breaches: {sla_counts(d)}"
+
+
+def sla_counts(d: dict[str, Any]) -> str:
+    """`gold 2 (first response 1, next update 1) (week before 0).`: per policy, never per
+    agent (docs/sla.md)."""
+    per = d.get("sla_breaches") or {}
+    before = (d.get("previous") or {}).get("sla_breaches") or {}
+    parts = [f"{policy} {sum(t.values())} ("
+             + ", ".join(f"{k.replace('_', ' ')} {v}" for k, v in t.items()) + ")"
+             for policy, t in per.items()]
+    was = sum(sum(t.values()) for t in before.values())
+    return f"{', '.join(parts) or 'none'} (week before {was})."
 
 
 def to_json(digest: dict[str, Any]) -> str:
@@ -79,6 +95,7 @@ def to_markdown(d: dict[str, Any]) -> str:
     if hints.get("made"):
         lines.append(f"- Skills suggested by the skill rules at open: "
                      f"{count(hints['made'], 'case')}; taken {hints.get('taken', 0)}.")
+    lines.append(f"- {sla_line(d)}")
     h, ph = d["handoffs"], p["handoffs"]
     own, pown = d["owners_per_resolved_case"], p["owners_per_resolved_case"]
     lines += ["", "## Ownership and warm handoffs", "",

@@ -11,11 +11,13 @@ it does not answer.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 
 from bot.domain import Case
 from bot.drafting.track_record import record_for, record_line
 from bot.services import knowledge
 from bot.services.base import Deps
+from bot.timeparse import local_text
 
 # Recorded with each draft (drafts.prompt_version) and carried by the forms it fills.
 TIMELINE_VERSION = "timeline-1"
@@ -44,6 +46,14 @@ def _when(iso: str) -> str:
     return iso[:16].replace("T", " ") + " UTC"
 
 
+def _promised(iso: str, customer_tz: str | None) -> str:
+    """A promise's due time in the customer's zone first, when it is known: that is the
+    time the next owner must keep (a "by five" for a Sydney customer is five in Sydney)."""
+    if not customer_tz:
+        return _when(iso)
+    return f"{local_text(datetime.fromisoformat(iso), customer_tz)} ({_when(iso)})"
+
+
 def gather(deps: Deps, case: Case, similar: bool = True, records: bool = True) -> Facts:
     """Reads only: safe on a reader thread, outside any transaction. `similar`: look for
     similar resolved cases (a search); `records`: each open decision's track record (a read
@@ -67,7 +77,7 @@ def gather(deps: Deps, case: Case, similar: bool = True, records: bool = True) -
     notes = tuple(e.text for e in store.timeline.events(case.id) if e.kind == "note")[-3:]
     return Facts(
         case=case, mood=mood, mood_shift=shift, tried=store.cases.last_tried(case.id),
-        promises=tuple(f"#{p.no} by {_when(p.due)}: {p.what}"
+        promises=tuple(f"#{p.no} by {_promised(p.due, case.customer_tz)}: {p.what}"
                        for p in store.journal.open_promises(case.id)),
         last_contact=(f"{_when(contact.at)} {contact.function}: {contact.what}"
                       if contact else None),

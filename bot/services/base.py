@@ -133,6 +133,10 @@ class Effects:
         """The brief posted in the case's room, rewritten as the case now stands."""
         self._add("update_brief", "update the case brief")
 
+    def bookmark(self, title: str, url: str) -> None:
+        """A link kept at the top of the case's room (bot.ports.RoomBookmarks)."""
+        self._add("bookmark", "show the link in the room", title=title, url=url)
+
     def helpdesk(self, write_id: int, what: str) -> None:
         """A write-back to the case's helpdesk ticket, recorded by bot/services/helpdesk.py."""
         self._add("helpdesk", what, write_id=write_id)

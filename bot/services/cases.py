@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import permissions, swarm_types
+from bot import permissions, sla, swarm_types
 from bot.domain import (
     DEFAULT_SEVERITY,
     Case,
@@ -71,6 +71,12 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
                 helpdesk=ticket.helpdesk, ticket_id=ticket.id, url=ticket.url,
                 requester=ticket.requester, organization=ticket.organization,
                 callback_url=ticket.callback_url), now)
+            # Its SLA (docs/sla.md): the priority kept, a policy named by its tags; the
+            # customer's clock from the helpdesk's requester, when it says.
+            store.cases.set_details(case_id, priority=(ticket.priority or "").lower() or None,
+                                    sla=sla.from_ticket(sla.policies(deps.config.sla),
+                                                        ticket.tags),
+                                    customer_tz=ticket.requester_tz or None)
         if confidential or kind.confidential:
             store.access.set_confidential(case_id, True)
             store.timeline.append(case_id, now, "visibility", actor.id, "opened confidential")

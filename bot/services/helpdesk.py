@@ -15,19 +15,17 @@ from __future__ import annotations
 
 import asyncio
 import logging
-import random
 from collections.abc import Awaitable, Callable
 from typing import Any, TypeVar
 
 from bot.domain import Case
 from bot.errors import CommandError, PortError
 from bot.helpdesk import ChatDirectory, HelpdeskError, HelpdeskPort, Note, RoomLinks, Ticket
-from bot.services import messages
+from bot.services import messages, ticket_life
 from bot.services.base import Deps, Effects
 
 log = logging.getLogger("swarmbot.helpdesk")
 T = TypeVar("T")
-MAX_BACKOFF_S = 30.0
 
 
 def port_for_ref(deps: Deps, ref: str) -> tuple[HelpdeskPort, str] | None:
@@ -83,11 +81,16 @@ def ask_for_owner(deps: Deps, case: Case, why: str, effects: Effects) -> list[st
 
 # -- write-backs ------------------------------------------------------------------------
 def write_back(deps: Deps, case: Case, kind: str, effects: Effects, **facts: Any) -> None:
-    """Record one write-back ("opened" | "handoff" | "resolved") to the case's ticket and
-    queue it on the outbox, in the command's transaction; nothing when it has no ticket."""
+    """Record one write-back ("opened" | "handoff" | "resolved" | "cancelled" | "reopened" |
+    "changed") to the case's ticket and queue it on the outbox, in the command's
+    transaction; nothing when it has no ticket. Resolve, cancel and reopen carry the status
+    configured for the helpdesk then (ticket_life.wanted_status)."""
     link = deps.store.helpdesk.link_of(case.id)
     if link is None:
         return
+    status = ticket_life.wanted_status(deps, link.helpdesk, kind)
+    if status:
+        facts = {**facts, "status": status}
     write_id = deps.store.helpdesk.add_write(case.id, kind, facts, deps.now_iso())
     effects.helpdesk(write_id, f"write to ticket {link.ticket_id} in {link.helpdesk}")
 
@@ -97,11 +100,10 @@ async def perform(deps: Deps, write_id: int, tried_before: bool = False) -> None
     write is never performed twice at once): raises HelpdeskError, marked transient or not,
     for the outbox to retry with backoff or to give up and tell. `tried_before`: the outbox
     row was claimed before (a try that failed, or one a crash cut short after the note may
-    have arrived), so the note is looked for before it is written."""
+    have arrived), so the note is looked for before it is written; then the status and the
+    priority it asks for, each read before it is set (bot/services/ticket_life.py)."""
     store = deps.store
-    write = store.helpdesk.write(write_id)
-    case = store.cases.by_id(write.case_id) if write else None
-    link = store.helpdesk.link_of(write.case_id) if write else None
+    write, case, link = await asyncio.to_thread(_read, deps, write_id)
     if write is None or write.done_at or case is None or link is None:
         return
     port = deps.helpdesks.get(link.helpdesk)
@@ -114,12 +116,21 @@ async def perform(deps: Deps, write_id: int, tried_before: bool = False) -> None
         # Bracketed, so that looking for write 24 does not find write 245's note.
         if not (tried_before or write.attempts) or not await port.has_note(link, f"[{marker}]"):
             await port.add_note(link, Note(text=f"{text}\n\n[{marker}]", marker=marker))
+        await ticket_life.follow_up(deps, port, link, case, write)
     except HelpdeskError as err:
         await asyncio.to_thread(store.helpdesk.attempted, write.id, err.detail)
         log.warning("write-back %s to %s %s failed: %s", write.id, port.name, link.ticket_id,
                     err.detail)
         raise
     await asyncio.to_thread(store.helpdesk.done, write.id, deps.now_iso())
+
+
+def _read(deps: Deps, write_id: int) -> tuple[Any, Case | None, Any]:
+    store = deps.store
+    write = store.helpdesk.write(write_id)
+    if write is None:
+        return None, None, None
+    return write, store.cases.by_id(write.case_id), store.helpdesk.link_of(write.case_id)
 
 
 def _name(deps: Deps, person: str) -> str:
@@ -144,6 +155,11 @@ async def _text(deps: Deps, port: HelpdeskPort, link: Any, case: Case, kind: str
         return (f"Warm handoff accepted: {_name(deps, owner)} now owns this case "
                 f"(from {_name(deps, previous)}). Briefing: {facts.get('briefing', '')}\n"
                 f"{assigned}")
+    if kind in ticket_life.KINDS:
+        chat = deps.ports.get(case.platform)
+        where = (chat.room_link(case.room_id) if isinstance(chat, RoomLinks) and case.room_id
+                 else f"#{case.room_name}" if case.room_name else "on its way")
+        return ticket_life.text(kind, facts, lambda p: _name(deps, p), where)
     if kind == "resolved":
         helped = ", ".join(_name(deps, p) for p in facts.get("helped", [])) or "nobody else"
         return (f"Swarm resolved by {_name(deps, facts.get('by', case.owner))}: "
@@ -172,17 +188,4 @@ async def _assign(deps: Deps, port: HelpdeskPort, link: Any, platform: str, owne
 
 
 async def _retrying(deps: Deps, call: Callable[[], Awaitable[T]]) -> T:
-    """One helpdesk call, tried again on transient errors with capped, jittered backoff."""
-    cfg = deps.config.helpdesk
-    attempts = max(1, cfg.attempts)
-    for attempt in range(attempts):
-        try:
-            return await call()
-        except HelpdeskError as err:
-            if not err.transient or attempt == attempts - 1:
-                raise
-            delay = min(MAX_BACKOFF_S, cfg.backoff_ms / 1000 * 2 ** attempt)
-            if err.retry_after is not None:
-                delay = max(delay, min(MAX_BACKOFF_S, err.retry_after))
-            await asyncio.sleep(delay * random.uniform(0.5, 1.0))
-    raise AssertionError("unreachable")
+    return await ticket_life.retrying(deps, call)

@@ -12,18 +12,19 @@ from dataclasses import dataclass, field
 from bot.domain import Case, CaseStatus, HandoffState, Person, TimelineEvent
 from bot.domain import severity_label as sev
 from bot.errors import CommandError, NotAllowed, NotFound
-from bot.services import followers, messages, rooms
+from bot.services import followers, helpdesk, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
+from bot.timeparse import due_text
 
 # Entries people wrote, which they (or the owner) may correct or retract. What the bot
 # recorded (joined, opened, handoffs, resolved…) is a fact of the case, not someone's words.
 CORRECTABLE = frozenset({"note", "touch", "mood", "delight", "decision", "outcome", "promise",
                          "friction", "thanks", "help_requested"})
-# What counts as contributing to a case, for credit at resolve (README: Credit).
+# What counts as contributing to a case, for credit at resolve (docs/commands.md: `resolve`).
 CONTRIBUTIONS = frozenset({"opened", "note", "touch", "mood", "delight", "decision",
                            "outcome", "promise", "promise_kept", "friction", "thanks",
                            "help_requested", "handoff_accepted", "corrected"})
-DETAILS = ("severity", "customer", "summary", "customer_tz", "link")
+DETAILS = ("severity", "customer", "summary", "customer_tz", "link", "sla", "priority")
 
 
 @dataclass
@@ -43,8 +44,15 @@ def check_reopen(deps: Deps, actor: Person, case: Case) -> None:
     require_owner(deps, case, actor, "reopen it")
 
 
-def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
-    check_reopen(deps, actor, case)
+def reopen(deps: Deps, actor: Person, case: Case, why: str, by_ticket: bool = False
+           ) -> Changed:
+    """`by_ticket`: the case's ticket was tagged for a swarm again (its helpdesk, whose
+    webhook was authenticated, is the actor): no owner check, nobody to mention."""
+    if by_ticket:
+        if case.is_open:
+            raise CommandError(f"{case.ref} is open; there is nothing to reopen.")
+    else:
+        check_reopen(deps, actor, case)
     store, now = deps.store, deps.now_iso()
     was = _closed_word(case)
     old_room = case.room_name
@@ -64,9 +72,11 @@ def reopen(deps: Deps, actor: Person, case: Case, why: str) -> Changed:
         if others:
             effects.invite(others, "add the swarm to the new room")
         link = f" The earlier room was #{old_room}." if old_room else ""
-        effects.post(messages.notice(f"{mention(actor.id)} reopened {fresh.ref}: "
-                                     f"{why.strip()}." + link, mentions=(actor.id,)),
-                     "tell the new room")
+        who, pinged = (f"Its ticket ({actor.name or actor.id})", ()) if by_ticket else (
+            mention(actor.id), (actor.id,))
+        effects.post(messages.notice(f"{who} reopened {fresh.ref}: {why.strip()}." + link,
+                                     mentions=pinged), "tell the new room")
+        helpdesk.write_back(deps, fresh, "reopened", effects, by=actor.id, why=why.strip())
     return Changed(store.cases.by_id(case.id) or fresh, effects.failures)
 
 
@@ -75,7 +85,8 @@ def check_promises(deps: Deps, case: Case, carry: str | None, verb: str, rest: s
     a note (else a cancelled case's promise would stay open, and fire after `reopen`)."""
     waiting = deps.store.journal.open_promises(case.id)
     if waiting and carry is None:
-        listed = "; ".join(f"#{p.no} by {p.due}: {p.what}" for p in waiting)
+        listed = "; ".join(f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
+                           for p in waiting)
         form = 'carry="who follows up" ' + rest
         raise CommandError(
             f"{case.ref} has open promises to the customer ({listed}). Mark each "
@@ -113,6 +124,8 @@ def cancel(deps: Deps, actor: Person, case: Case, reason: str,
             f"{case.ref} was cancelled by {mention(actor.id)}: {reason.strip()}."),
             "tell the room")
         effects.archive()
+        helpdesk.write_back(deps, case, "cancelled", effects, by=actor.id,
+                            reason=reason.strip())
         followers.closed(deps, case, "cancelled", reason.strip(), actor.id, effects)
     return Changed(store.cases.by_id(case.id) or case, effects.failures)
 
@@ -170,7 +183,8 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
     assert what in DETAILS, "handlers validate what can be set"
     before = {"severity": sev(case.severity), "customer": case.customer or "none",
               "summary": case.summary, "customer_tz": case.customer_tz or "none",
-              "link": case.link or "none"}[what]
+              "link": case.link or "none", "sla": case.sla or "auto",
+              "priority": case.priority or "none"}[what]
     after = sev(int(value)) if what == "severity" else str(value)
     store, now = deps.store, deps.now_iso()
     with store.transaction():
@@ -182,6 +196,10 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
             store.cases.set_details(case.id, summary=str(value))
         elif what == "customer_tz":
             store.cases.set_details(case.id, customer_tz=str(value))
+        elif what == "sla":  # "auto": chosen again by priority, type or severity (bot/sla.py)
+            store.cases.set_details(case.id, sla="" if value == "auto" else str(value))
+        elif what == "priority":
+            store.cases.set_details(case.id, priority=str(value))
         else:
             store.cases.set_details(case.id, link=str(value))
         store.timeline.append(case.id, now, "changed", actor.id, f"{what}: {before} -> {after}")
@@ -190,6 +208,12 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
         if what == "severity":
             effects.set_topic(messages.topic(fresh))
         refresh_brief(deps, fresh, effects)
+        if what == "link":  # kept at the top of the room too (issue 25)
+            effects.bookmark("Ticket", str(value))
+        if what in ("severity", "customer"):  # the ticket hears of it (issue 25)
+            extra = {"severity": int(value)} if what == "severity" else {}
+            helpdesk.write_back(deps, fresh, "changed", effects, what=what, before=before,
+                                after=after, by=actor.id, **extra)
     return Changed(fresh, effects.failures)
 
 

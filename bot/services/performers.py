@@ -12,7 +12,10 @@ or before a crash, so each performer knows how to find what an earlier try did:
                  a try that may have gone out, look for the post first where the port can
                  (PostFinder); the message id is recorded
     dm           after such a try, look for the message where the port can
+    helpdesk     a note is looked for by its marker, a status or priority read before it
+                 is set (bot/services/ticket_life.py); a case's write-backs go in order
     archive      "already archived" is done (the ports say so)
+    bookmark     the port changes a bookmark of the same title instead of adding one
 A performer raises PortError (transient or not) or NotYet (its room is not there yet); the
 outbox (bot/services/outbox.py) decides what to do about it.
 """
@@ -20,7 +23,7 @@ outbox (bot/services/outbox.py) decides what to do about it.
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from typing import Any
 
@@ -32,10 +35,11 @@ from bot.ports import (
     MessageUpdater,
     PostFinder,
     PrivateRooms,
+    RoomBookmarks,
     RoomsOpenWithPost,
 )
 from bot.replies import Reply
-from bot.services import helpdesk, knowledge, messages
+from bot.services import helpdesk, knowledge, messages, sla
 from bot.services.base import Deps, reply_from_json
 from bot.store.interfaces import OutboxItem
 
@@ -130,6 +134,18 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
     return result
 
 
+def read_helpdesk(deps: Deps, item: OutboxItem, case: Case | None) -> None:
+    """A case's write-backs go in the order they were recorded (so the ticket's status
+    follows cancel, reopen, resolve): a later one waits while an earlier one is undone, for
+    `retry` when that one gave up."""
+    write = deps.store.helpdesk.write(int(_field(item, "write_id", int)))
+    if write is None or write.done_at or \
+            not deps.store.helpdesk.earlier_undone(write.case_id, write.id):
+        return
+    gave_up = any(i.kind == "helpdesk" for i in deps.store.outbox.failed(write.case_id))
+    raise NotYet(_GAVE_UP_WAIT if gave_up else _ROOM_WAIT)
+
+
 async def helpdesk_write(deps: Deps, item: OutboxItem, case: Case | None, _: Any) -> Result:
     await helpdesk.perform(deps, int(_field(item, "write_id", int)),
                            tried_before=item.tries > 1)
@@ -155,6 +171,15 @@ async def invite(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> 
 
 async def set_topic(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
     await deps.port(item.platform).set_topic(room, _field(item, "topic", str))
+    return None
+
+
+async def bookmark(deps: Deps, item: OutboxItem, case: Case | None, room: str) -> Result:
+    """Where the port keeps links in a room (a Slack bookmark, a Teams tab); elsewhere the
+    brief shows the link and there is nothing more to do."""
+    port = deps.port(item.platform)
+    if isinstance(port, RoomBookmarks):
+        await port.bookmark(room, _field(item, "title", str), _field(item, "url", str))
     return None
 
 
@@ -241,11 +266,12 @@ def record_brief(deps: Deps, item: OutboxItem, case: Case | None, result: Result
 
 PERFORMERS: dict[str, Performer] = {
     "create_room": Performer(create_room, read_create_room, record_room),
-    "helpdesk": Performer(helpdesk_write),
+    "helpdesk": Performer(helpdesk_write, read_helpdesk),
     "dm": Performer(direct_message),
     "invite": Performer(invite, read_room),
     "set_topic": Performer(set_topic, read_room),
     "archive": Performer(archive, read_room),
+    "bookmark": Performer(bookmark, read_room),
     "post": Performer(post, read_post),
     "brief": Performer(post, read_post, record_brief),
     "update_brief": Performer(update_brief, read_brief_update),
@@ -256,9 +282,11 @@ def _brief(deps: Deps, case: Case, skills: list[str]) -> Reply:
     """The brief as the case stands when it is posted (or updated): its ticket, its open
     promises, and what was solved before that looks like it."""
     store = deps.store
-    return messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                          similar=knowledge.similar_lines(deps, case),
-                          promises=store.journal.open_promises(case.id))
+    brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
+                           similar=knowledge.similar_lines(deps, case),
+                           promises=store.journal.open_promises(case.id))
+    # The SLA's due times (docs/sla.md), as they stand when the brief is written.
+    return replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
 
 
 def _opens_with_post(port: ChatPort) -> bool:

@@ -33,6 +33,7 @@ def _case(r: dict[str, Any]) -> Case:
         resolved_at=r["resolved_at"], swarm_type=r["swarm_type"],
         customer_tz=r.get("customer_tz"), link=r.get("link"),
         confidential=bool(r.get("confidential") or 0),
+        sla=r.get("sla") or None, priority=r.get("priority") or None,
     )
 
 
@@ -151,10 +152,12 @@ class SqlCases(BaseQueries):
 
     def set_details(self, case_id: int, *, severity: int | None = None,
                     customer: str | None = None, summary: str | None = None,
-                    customer_tz: str | None = None, link: str | None = None) -> None:
+                    customer_tz: str | None = None, link: str | None = None,
+                    sla: str | None = None, priority: str | None = None) -> None:
+        # sla / priority "" set them back to none (chosen again by the config).
         for column, value in (("severity", severity), ("customer", customer),
                               ("summary", summary), ("customer_tz", customer_tz),
-                              ("link", link)):
+                              ("link", link), ("sla", sla), ("priority", priority)):
             if value is not None:
                 # The column names are this method's constants, never caller input.
                 self.db.execute(f"UPDATE cases SET {column} = ? WHERE id = ?",

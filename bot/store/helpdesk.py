@@ -42,6 +42,17 @@ class SqlHelpdesk(BaseQueries):
         return [_write(r) for r in self._all(
             "SELECT * FROM helpdesk_writes WHERE done_at IS NULL ORDER BY id")]
 
+    def earlier_undone(self, case_id: int, write_id: int) -> bool:
+        return self._one("SELECT id FROM helpdesk_writes WHERE case_id = ? AND id < ? AND "
+                         "done_at IS NULL LIMIT 1", (case_id, write_id)) is not None
+
+    def remember(self, write_id: int, key: str, value: str) -> None:
+        write = self.write(write_id)
+        if write is not None:
+            payload = {**write.payload, key: value}
+            self.db.execute("UPDATE helpdesk_writes SET payload = ? WHERE id = ?",
+                            (json.dumps(payload, sort_keys=True), write_id))
+
     def attempted(self, write_id: int, error: str | None) -> None:
         self.db.execute("UPDATE helpdesk_writes SET attempts = attempts + 1, last_error = ? "
                         "WHERE id = ?", (error, write_id))

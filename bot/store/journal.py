@@ -193,6 +193,25 @@ class SqlJournal(BaseQueries):
         quiet = {r["id"]: r["last"] or r["opened_at"] for r in rows}
         return {cid: at for cid, at in quiet.items() if after < at <= by}
 
+    def contact_spans(self) -> dict[int, tuple[str, str]]:
+        """Open case id -> its first and last customer contact (touchpoint or kept promise),
+        for cases with any: what the SLA targets are measured by (bot/sla.py)."""
+        rows = self._all(
+            "SELECT case_id, MIN(at) AS first, MAX(at) AS last FROM (SELECT t.case_id, t.at "
+            "FROM touchpoints t JOIN cases c ON c.id = t.case_id WHERE c.status = ? "
+            "UNION ALL SELECT p.case_id, p.kept_at FROM promises p JOIN cases c ON "
+            "c.id = p.case_id WHERE c.status = ? AND p.kept_at IS NOT NULL) AS contacts "
+            "GROUP BY case_id", (CaseStatus.OPEN.value, CaseStatus.OPEN.value))
+        return {r["case_id"]: (r["first"], r["last"]) for r in rows}
+
+    def contact_span(self, case_id: int) -> tuple[str | None, str | None]:
+        """One case's first and last customer contact (None, None: none yet)."""
+        r = self._one("SELECT MIN(at) AS first, MAX(at) AS last FROM (SELECT at FROM "
+                      "touchpoints WHERE case_id = ? UNION ALL SELECT kept_at FROM promises "
+                      "WHERE case_id = ? AND kept_at IS NOT NULL) AS contacts",
+                      (case_id, case_id))
+        return (r["first"], r["last"]) if r and r["first"] else (None, None)
+
     def last_contact(self, case_id: int) -> str | None:
         """When the customer last heard from us: the last touchpoint or kept promise."""
         r = self._one("SELECT MAX(at) AS at FROM (SELECT MAX(at) AS at FROM touchpoints "

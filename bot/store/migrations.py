@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store import schema, schema_experts, schema_people
+from bot.store import schema, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.schema_access import ACCESS
@@ -174,6 +174,12 @@ def m026_nudge_due(db: Database) -> None:
 def m027_drafts(db: Database) -> None:
     """Issue 30: drafts an assistant wrote for a person, with the model and prompt version."""
     run_script(db, DRAFTS)
+
+
+@migrations()
+def m033_sla(db: Database) -> None:
+    """Issue 25: SLA policies per case (`set sla`, `set priority`) and the breaches found."""
+    run_script(db, schema_sla.SLA)
 
 
 @migrations()

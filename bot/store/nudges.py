@@ -17,6 +17,13 @@ class SqlNudges(BaseQueries):
         self.db.execute("DELETE FROM nudges WHERE kind = ? AND cause = ? AND to_id = ?",
                         (kind, cause, to))
 
+    def breach(self, case_id: int, policy: str, target: str, due_at: str, at: str) -> bool:
+        """Record an SLA breach once (False: recorded before, here or by another replica)."""
+        cur = self.db.execute("INSERT INTO sla_breaches (case_id, policy, target, due_at, at) "
+                              "VALUES (?, ?, ?, ?, ?) ON CONFLICT DO NOTHING",
+                              (case_id, policy, target, due_at, at))
+        return cur.rowcount == 1
+
     def sent(self, kind: str, cause: str) -> list[str]:
         """Who was nudged of this kind for this cause (oldest first)."""
         return [r["to_id"] for r in self._all(

@@ -58,13 +58,16 @@ class SqlOutbox(BaseQueries):
         # every row for an earlier barrier: in the claim itself, because another replica's
         # worker may be doing those earlier rows right now (the resolution is posted before
         # the room is archived, whichever replicas do the two).
+        # A helpdesk write-back never holds a barrier back: the room is made (a reopened
+        # case's) and archived whatever a ticket's write-backs are waiting for (issue 25).
         kinds = ", ".join("?" * len(barriers)) or "NULL"
         rows = self._all(
             "UPDATE outbox SET next_at = ?, tries = tries + 1, updated_at = ? WHERE id = ? "
             "AND state = 'pending' AND next_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e "
             "WHERE e.case_id = outbox.case_id AND e.id < outbox.id AND e.state = 'pending' "
-            f"AND (outbox.kind IN ({kinds}) OR e.kind IN ({kinds}))) RETURNING *",
-            (until, now, item_id, now, *barriers, *barriers))
+            f"AND (outbox.kind IN ({kinds}) OR e.kind IN ({kinds})) "
+            f"AND NOT (outbox.kind IN ({kinds}) AND e.kind = 'helpdesk')) RETURNING *",
+            (until, now, item_id, now, *barriers, *barriers, *barriers))
         return _item(rows[0]) if rows else None
 
     def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None:

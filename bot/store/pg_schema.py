@@ -13,7 +13,7 @@ Adding a migration (m013 ...):
    hand where SQLite-only functions appear (m012), or `sqlite_only("why")` for a SQLite
    feature with no PostgreSQL counterpart needed (an FTS5 table) - its tables are then left
    out of the schema comparison, listed in SQLITE_ONLY_TABLES.
-3. run `pytest tests/store --store=postgres` (README: Running the tests against PostgreSQL).
+3. run `pytest tests/store --store=postgres` (docs/testing.md: Running the tests).
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store import migrations as m
-from bot.store import schema, schema_experts, schema_people
+from bot.store import schema, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
@@ -108,6 +108,7 @@ POSTGRES: dict[str, PgForm] = {
                                   + schema_experts.EXPERT_HELP_PG),
     "m026_nudge_due": portable(schema_experts.NUDGE_DUE),
     "m027_drafts": portable(DRAFTS),
+    "m033_sla": portable(schema_sla.SLA),
     "m035_people": portable(schema_people.PEOPLE),
 }
 

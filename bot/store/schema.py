@@ -212,7 +212,7 @@ CREATE INDEX promises_by_made ON promises(made_at);
 CREATE INDEX timeline_joins ON timeline(case_id, at, by_id) WHERE kind = 'joined'
 """
 
-# m003: measured on a synthetic year (README, Performance), the digest's window reads answer
+# m003: measured on a synthetic year (docs/performance.md), the digest's window reads answer
 # from these indexes alone, and each resolved case's first and last mood is one seek.
 COVERING_INDEXES = """
 CREATE INDEX cases_by_resolved_opened ON cases(resolved_at, opened_at);

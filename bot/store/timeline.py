@@ -62,5 +62,12 @@ class SqlTimeline(BaseQueries):
                          (case_id,))
         return {r["person_id"]: r["messages"] for r in rows}
 
+    def reopenings(self) -> dict[int, str]:
+        """Case id -> when it was last reopened (SLAs: its resolution is owed from then).
+        Read through m020's partial index of cancelled and reopened entries."""
+        rows = self._all("SELECT case_id, MAX(at) AS at FROM timeline WHERE kind IN "
+                         "('cancelled', 'reopened') AND kind = 'reopened' GROUP BY case_id")
+        return {r["case_id"]: r["at"] for r in rows}
+
     def bulk(self, events: Iterable[Row]) -> None:
         insert_many(self.db, "timeline", events)

@@ -59,6 +59,7 @@ class Channel:
     members: set[str] = field(default_factory=lambda: {BOT_USER})
     topic: str = ""
     archived: bool = False
+    bookmarks: list[dict[str, Any]] = field(default_factory=list)  # bookmarks.add/.edit
 
     def to_json(self) -> dict[str, Any]:
         return {"id": self.id, "name": self.name, "is_channel": not self.is_private,
@@ -405,6 +406,30 @@ class FakeSlack:
             raise SlackError("already_in_channel")
         ch.members |= set(users)
         return {"channel": ch.to_json()}
+
+    def m_bookmarks_list(self, args: dict[str, Any]) -> dict[str, Any]:
+        return {"bookmarks": list(self._channel(args.get("channel_id")).bookmarks)}
+
+    def m_bookmarks_add(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel_id"))
+        if ch.archived:
+            raise SlackError("is_archived")
+        if args.get("type") != "link" or not str(args.get("link", "")).startswith("http"):
+            raise SlackError("invalid_link")
+        if not args.get("title"):
+            raise SlackError("invalid_title")
+        mark = {"id": self._id("Bk"), "channel_id": ch.id, "title": args["title"],
+                "link": args["link"], "type": "link"}
+        ch.bookmarks.append(mark)
+        return {"bookmark": mark}
+
+    def m_bookmarks_edit(self, args: dict[str, Any]) -> dict[str, Any]:
+        ch = self._channel(args.get("channel_id"))
+        mark = next((b for b in ch.bookmarks if b["id"] == args.get("bookmark_id")), None)
+        if mark is None:
+            raise SlackError("not_found")
+        mark.update({k: args[k] for k in ("title", "link") if args.get(k)})
+        return {"bookmark": mark}
 
     def m_conversations_setTopic(self, args: dict[str, Any]) -> dict[str, Any]:
         ch = self._channel(args.get("channel"))

@@ -17,6 +17,7 @@ class FakeGraph:
         # object id -> {"availability": "Away", "activity": "OutOfOffice"} (GET …/presence)
         self.presence: dict[str, dict[str, str]] = {}
         self.throttle_next = 0
+        self.tabs: dict[str, list[dict[str, Any]]] = {}  # channel id -> its tabs
 
     def app(self) -> web.Application:
         app = web.Application()
@@ -45,6 +46,8 @@ class FakeGraph:
                                                     "message": "Resource does not exist"}},
                                          status=404)
             return web.json_response(user)
+        if "/tabs" in path:
+            return self._tabs(request.method, path, body)
         if request.method == "POST" and path.endswith("/channels"):
             if body["displayName"] in self.channels.values():
                 return web.json_response({"error": {"code": "NameAlreadyExists",
@@ -58,6 +61,29 @@ class FakeGraph:
             return web.json_response({"value": [{"id": c, "displayName": n}
                                                 for c, n in self.channels.items() if n == name]})
         return web.Response(status=202 if path.endswith("/archive") else 204)
+
+
+    def _tabs(self, method: str, path: str, body: Any) -> web.Response:
+        channel = path.split("/channels/")[1].split("/")[0]
+        tabs = self.tabs.setdefault(channel, [])
+        if method == "GET":
+            return web.json_response({"value": tabs})
+        if method == "POST":
+            if not str(body.get("teamsApp@odata.bind", "")).endswith(
+                    "/teamsApps/com.microsoft.teamspace.tab.web"):
+                return web.json_response({"error": {"code": "BadRequest",
+                                                    "message": "unknown app"}}, status=400)
+            tab = {"id": f"tab-{len(tabs) + 1}", "displayName": body["displayName"],
+                   "configuration": body["configuration"]}
+            tabs.append(tab)
+            return web.json_response(tab, status=201)
+        tab_id = path.rsplit("/", 1)[1]
+        for tab in tabs:
+            if tab["id"] == tab_id:
+                tab["configuration"] = body["configuration"]
+                return web.json_response(tab)
+        return web.json_response({"error": {"code": "NotFound", "message": "no tab"}},
+                                 status=404)
 
 
 class StaticToken:

@@ -32,6 +32,12 @@ async def test_a_promise_for_a_sydney_customer(say: Say, core: Entrance, clock: 
     assert ("#1 by Tue 17 Nov 17:00 Australia/Sydney (2026-11-17T06:00:00Z): call back "
             "with the fix") in status
     assert "Customer's time zone: Australia/Sydney" in status
+    # The resolve refusal and the next owner's draft read it in the customer's zone too.
+    refused = await say("alice", "resolve fixed", case.room_id)
+    assert ("#1 by Tue 17 Nov 17:00 Australia/Sydney (2026-11-17T06:00:00Z): call back"
+            in refused), refused
+    draft = await say("alice", "handoff @bob draft", case.room_id)
+    assert "#1 by Tue 17 Nov 17:00 Australia/Sydney (2026-11-17 06:00 UTC)" in draft, draft
 
     s = Scheduler(core.deps)
     clock.advance(hours=20, minutes=59)  # 05:59 UTC: not yet

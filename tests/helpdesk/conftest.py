@@ -8,7 +8,7 @@ import hashlib
 import hmac
 import json
 import time
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -18,7 +18,7 @@ from adapters.after_ack import Work
 from adapters.helpdesk.server import HELPDESK_RUNTIME
 from adapters.serve import build_server
 from bot.config import Config
-from bot.domain import Case
+from bot.domain import Case, iso, utcnow
 from testkit.loopback import until
 from testkit.slack.fake_slack import FakeSlack
 from tests.helpdesk.fake_callback import FakeCallback
@@ -119,6 +119,17 @@ async def settle(bot: SlackHarness, timeout: float = 60.0) -> dict[str, int]:
         assert time.monotonic() < deadline, f"the outbox did not drain: {counts}"
         await asyncio.sleep(0.05)
     return counts
+
+
+async def quiet(bot: SlackHarness, timeout: float = 60.0) -> None:
+    """Until nothing in the outbox is due within five minutes (done, given up, or waiting
+    behind an earlier write-back of its case that gave up, for `retry`)."""
+    store = bot.runtime.dispatcher.entrance.deps.store
+    deadline = time.monotonic() + timeout
+    while store.outbox.due(iso(utcnow() + timedelta(minutes=5)), 1):
+        left = store.outbox.due(iso(utcnow() + timedelta(minutes=5)), 5)
+        assert time.monotonic() < deadline, f"the outbox did not quieten: {left}"
+        await asyncio.sleep(0.05)
 
 
 def helpdesk_work(bot: SlackHarness) -> Work:

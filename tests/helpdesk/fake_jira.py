@@ -12,6 +12,10 @@ from aiohttp import web
 from tests.helpdesk.faults import Faults
 
 EMAIL, TOKEN = "bot@acme.test", "jira-token"
+# A service desk workflow: transitions (id, name, target) offered from each status.
+WORKFLOW = {"Open": [("11", "Resolve this issue", "Resolved"), ("21", "Cancel request",
+                                                                "Canceled")],
+            "Resolved": [("31", "Reopen", "Open")], "Canceled": [("31", "Reopen", "Open")]}
 
 
 class FakeJira:
@@ -20,11 +24,16 @@ class FakeJira:
         self.users: dict[str, dict[str, Any]] = {}
         self.comments: dict[str, list[dict[str, Any]]] = {}
         self.assignments: dict[str, list[str]] = {}  # each change of an issue's assignee
+        self.moves: dict[str, list[str]] = {}  # each transition's target status
+        self.priorities: dict[str, list[str]] = {}  # each change of an issue's priority
         self.faults = Faults(seed=5)
         self.app = web.Application()
         r = self.app.router
         r.add_get("/rest/api/3/issue/{key}", self._issue)
         r.add_put("/rest/api/3/issue/{key}/assignee", self._assign)
+        r.add_put("/rest/api/3/issue/{key}", self._edit)
+        r.add_get("/rest/api/3/issue/{key}/transitions", self._transitions)
+        r.add_post("/rest/api/3/issue/{key}/transitions", self._transition)
         r.add_get("/rest/api/3/user/search", self._search)
         r.add_post("/rest/servicedeskapi/request/{key}/comment", self._comment)
         r.add_get("/rest/servicedeskapi/request/{key}/comment", self._list_comments)
@@ -40,9 +49,12 @@ class FakeJira:
             "summary": summary, "priority": {"name": priority},
             "reporter": {"displayName": reporter}, "labels": ["swarm"],
             "assignee": self.users.get(assignee) if assignee else None,
-            "customfield_10002": [{"name": org}] if org else []}}
+            "customfield_10002": [{"name": org}] if org else [],
+            "status": {"name": "Open"}}}
         self.comments[key] = []
         self.assignments[key] = []
+        self.moves[key] = []
+        self.priorities[key] = []
 
     def internal(self, key: str) -> list[str]:
         return [c["body"] for c in self.comments[key] if not c["public"]]
@@ -112,3 +124,40 @@ class FakeJira:
         page = found[start:start + limit]
         return web.json_response({"size": len(page), "start": start, "limit": limit,
                                   "isLastPage": start + limit >= len(found), "values": page})
+
+    async def _edit(self, request: web.Request) -> web.Response:
+        if (refused := self._auth(request)) is not None:
+            return refused
+        issue = self._get(request.match_info["key"])
+        name = ((await request.json()).get("fields") or {}).get("priority", {}).get("name")
+        if name not in ("Highest", "High", "Medium", "Low", "Lowest"):
+            return web.json_response({"errorMessages": [], "errors": {
+                "priority": "Specify a valid priority"}}, status=400)
+        if issue["fields"]["priority"]["name"] != name:
+            self.priorities[issue["key"]].append(name)
+        issue["fields"]["priority"] = {"name": name}
+        return self.faults.finish(request, web.Response(status=204))
+
+    def _offered(self, issue: dict[str, Any]) -> list[dict[str, Any]]:
+        return [{"id": i, "name": n, "to": {"name": to}}
+                for i, n, to in WORKFLOW.get(issue["fields"]["status"]["name"], [])]
+
+    async def _transitions(self, request: web.Request) -> web.Response:
+        if (refused := self._auth(request)) is not None:
+            return refused
+        return web.json_response({"transitions": self._offered(
+            self._get(request.match_info["key"]))})
+
+    async def _transition(self, request: web.Request) -> web.Response:
+        if (refused := self._auth(request)) is not None:
+            return refused
+        issue = self._get(request.match_info["key"])
+        wanted = ((await request.json()).get("transition") or {}).get("id")
+        found = [t for t in self._offered(issue) if t["id"] == wanted]
+        if not found:  # Jira's answer to a transition not offered from the status
+            return web.json_response({"errorMessages": [
+                f"Transition id '{wanted}' is not valid for this issue."], "errors": {}},
+                status=400)
+        issue["fields"]["status"] = {"name": found[0]["to"]["name"]}
+        self.moves[issue["key"]].append(found[0]["to"]["name"])
+        return self.faults.finish(request, web.Response(status=204))

@@ -12,6 +12,8 @@ from aiohttp import web
 from tests.helpdesk.faults import Faults
 
 EMAIL, TOKEN = "bot@acme.test", "zd-token"
+STATES = {"status": ("new", "open", "pending", "hold", "solved", "closed"),
+          "priority": ("urgent", "high", "normal", "low")}
 
 
 class FakeZendesk:
@@ -21,6 +23,8 @@ class FakeZendesk:
         self.orgs: dict[int, dict[str, Any]] = {}
         self.comments: dict[int, list[dict[str, Any]]] = {}
         self.assignments: dict[int, list[int]] = {}  # each change of a ticket's assignee
+        self.statuses: dict[int, list[str]] = {}  # each change of a ticket's status
+        self.priorities: dict[int, list[str]] = {}  # each change of a ticket's priority
         self.faults = Faults()
         # Set `hold`: a ticket read waits for it, after setting `reading` (a slow Zendesk).
         self.hold: asyncio.Event | None = None
@@ -48,6 +52,8 @@ class FakeZendesk:
                              "assignee_id": assignee, "tags": ["swarm"], "status": "open"}
         self.comments[tid] = [{"id": 1, "body": "Customer wrote in", "public": True}]
         self.assignments[tid] = []
+        self.statuses[tid] = []
+        self.priorities[tid] = []
 
     def notes(self, tid: int) -> list[str]:
         return [c["body"] for c in self.comments[tid] if not c["public"]]
@@ -104,6 +110,14 @@ class FakeZendesk:
             if ticket["assignee_id"] != body["assignee_id"]:
                 self.assignments[ticket["id"]].append(body["assignee_id"])
             ticket["assignee_id"] = body["assignee_id"]
+        for name, changes in (("status", self.statuses), ("priority", self.priorities)):
+            if name in body:
+                if body[name] not in STATES[name]:
+                    return web.json_response({"error": "RecordInvalid", "description":
+                                              f"{name} is invalid"}, status=422)
+                if ticket[name] != body[name]:
+                    changes[ticket["id"]].append(body[name])
+                ticket[name] = body[name]
         return self.faults.finish(request, web.json_response({"ticket": ticket}))
 
     async def _comments(self, request: web.Request) -> web.Response:

@@ -1,5 +1,5 @@
 """Issue 12's "done when": a whole case life in the shell, on its simulated clock, as a user
-would script it (the same session is in the README), then `export` shows every step."""
+would script it (the same session is in docs/shell.md), then `export` shows every step."""
 
 from __future__ import annotations
 
@@ -12,15 +12,15 @@ from tests.shell.test_shell_pipe import run
 ROOM = "#swarm-zd-77-unicode-cafe-cannot-take-card-payments"
 
 
-def _readme_block(after: str) -> str:
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
-    return readme.split(after, 1)[1].split("```", 2)[1].split("\n", 1)[1]
+def _page_block(after: str) -> str:
+    page = (REPO / "docs" / "shell.md").read_text(encoding="utf-8")
+    return page.split(after, 1)[1].split("```", 2)[1].split("\n", 1)[1]
 
 
 def test_the_whole_life_of_a_case_in_the_shell(tmp_path: Path) -> None:
     config = tmp_path / "types.toml"
-    config.write_text(_readme_block("A case's whole life, config:"), encoding="utf-8")
-    session = _readme_block("A case's whole life, session:")
+    config.write_text(_page_block("A case's whole life, config:"), encoding="utf-8")
+    session = _page_block("A case's whole life, session:")
     db = tmp_path / "life.db"
     proc = run(["shell", "--db", str(db), "--config", str(config)], session)
     out = proc.stdout

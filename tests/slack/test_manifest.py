@@ -18,6 +18,7 @@ from bot.domain import Case, CaseStatus
 from bot.phrases import Phrases
 from bot.replies import Button, Reply
 from bot.services import messages
+from bot.services.desk import Desk, DeskItem, DeskSection
 from handlers.forms import open_form
 from testkit.slack.signing import form_body, interactive_body, payload
 from tests.slack.harness import FORM, SlackHarness
@@ -32,7 +33,12 @@ def rendered_ids() -> dict[str, set[str]]:
     replies = [messages.brief(case, Phrases(CommandsConfig())),
                Reply(text="x", buttons=(Button("Accept", "accept ZD-1"),))]
     blocks = [b for r in replies for b in message(r)["blocks"]]
-    blocks += home_view("U1", [case]).to_dict()["blocks"]
+    phrases = Phrases(CommandsConfig())
+    desk = Desk("U1", True, (DeskSection("mine", "Your swarms", (DeskItem(
+        "ZD-1", (phrases.button("Join", "join", "ZD-1"),)),), ""),),
+        phrases.button("I'm away", "skills", "away"),
+        phrases.button("Open a case", "open", needs_input=True))
+    blocks += home_view(desk).to_dict()["blocks"]
     actions = {e["action_id"].split(":")[0] for b in blocks if b["type"] == "actions"
                for e in b["elements"]}
     # Every form renders with one callback id (earlier versions' ids are listened to also).

@@ -72,3 +72,22 @@ async def test_throttling_is_retried_and_refusals_are_port_errors(graph_port) ->
     assert room.name == "swarm-a" and len(graph.calls) == 2
     with pytest.raises(PortError, match="400: NameAlreadyExists"):
         await port.create_room("swarm-a", "t")
+
+
+async def test_set_link_is_a_website_tab_on_the_swarm_channel(graph_port) -> None:
+    """Issue 25: `set link` becomes a Website tab on a Graph channel, changed (not added
+    again) by a second link or a retry; in a thread (no Graph) a link message."""
+    port, graph, connector = graph_port
+    room = await port.create_room("swarm-zd-7-portal", "ZD-7 · sev3")
+    await port.bookmark(room.id, "Ticket", "https://acme.zendesk.com/agent/tickets/7")
+    await port.bookmark(room.id, "Ticket", "https://acme.zendesk.com/agent/tickets/7")
+    await port.bookmark(room.id, "Ticket", "https://acme.zendesk.com/agent/tickets/77")
+    tabs = graph.tabs[room.id]
+    assert [(t["displayName"], t["configuration"]["websiteUrl"]) for t in tabs] == [
+        ("Ticket", "https://acme.zendesk.com/agent/tickets/77")]
+    assert [c[0] for c in graph.calls if "/tabs" in c[1]] == ["GET", "POST", "GET", "GET",
+                                                              "PATCH"]
+    assert connector.calls == []  # nothing posted in the channel for it
+    thread = f"{TEAM};messageid=1700000000000"
+    await port.bookmark(thread, "Ticket", "https://acme.zendesk.com/agent/tickets/8")
+    assert "https://acme.zendesk.com/agent/tickets/8" in str(connector.calls[-1].body)

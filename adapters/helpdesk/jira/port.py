@@ -10,13 +10,15 @@ by account id (`PUT /rest/api/3/issue/{key}/assignee`), found from the email wit
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import aiohttp
 
 from adapters.helpdesk.http import JsonApi, basic_auth
-from bot.helpdesk import Agent, Note, Ticket, TicketLink
+from bot.helpdesk import Agent, HelpdeskError, Note, Ticket, TicketLink
 
 _KEY = re.compile(r"^([A-Z][A-Z0-9_]{0,30})-(\d{1,12})$")
+PRIORITIES = {1: "Highest", 2: "High", 3: "Medium", 4: "Low"}
 PAGE = 100
 MAX_PAGES = 20
 
@@ -55,7 +57,8 @@ class JiraPort:
                       url=self.link(key), priority=(fields.get("priority") or {}).get("name"),
                       requester=reporter.get("displayName", ""), organization=org,
                       assignee_email=assignee.get("emailAddress"),
-                      tags=tuple(fields.get("labels") or []))
+                      tags=tuple(fields.get("labels") or []),
+                      requester_tz=reporter.get("timeZone") or "")
 
     async def add_note(self, link: TicketLink, note: Note) -> None:
         await self.api.call("add an internal comment", "POST",
@@ -95,3 +98,45 @@ class JiraPort:
         await self.api.call("set the assignee", "PUT",
                             f"/rest/api/3/issue/{link.ticket_id}/assignee",
                             body={"accountId": agent.id})
+
+    # -- the ticket's life: a status is reached by a transition (its name, or its target) --
+    async def _fields(self, link: TicketLink, name: str) -> dict[str, Any]:
+        data = await self.api.call(f"read the {name}", "GET",
+                                   f"/rest/api/3/issue/{link.ticket_id}",
+                                   params={"fields": name})
+        return (data.get("fields") or {}).get(name) or {}
+
+    async def status(self, link: TicketLink) -> str:
+        return str((await self._fields(link, "status")).get("name") or "")
+
+    async def _transition(self, link: TicketLink, wanted: str) -> dict[str, Any]:
+        data = await self.api.call("read the transitions", "GET",
+                                   f"/rest/api/3/issue/{link.ticket_id}/transitions")
+        offered = data.get("transitions") or []
+        for t in offered:
+            if wanted.lower() in (str(t.get("name", "")).lower(),
+                                  str((t.get("to") or {}).get("name", "")).lower()):
+                return dict(t)
+        names = ", ".join(str(t.get("name")) for t in offered) or "none"
+        raise HelpdeskError("move the issue", f"no transition {wanted[:60]!r} is offered from "
+                                              f"its status (offered: {names[:200]})")
+
+    async def status_target(self, link: TicketLink, wanted: str) -> str:
+        found = await self._transition(link, wanted)
+        return str((found.get("to") or {}).get("name") or wanted)
+
+    async def set_status(self, link: TicketLink, wanted: str, marker: str) -> None:
+        found = await self._transition(link, wanted)
+        await self.api.call("move the issue", "POST",
+                            f"/rest/api/3/issue/{link.ticket_id}/transitions",
+                            body={"transition": {"id": str(found.get("id"))}})
+
+    async def priority(self, link: TicketLink) -> str | None:
+        return (await self._fields(link, "priority")).get("name")
+
+    def priority_for(self, severity: int) -> str:
+        return PRIORITIES.get(severity, "Medium")
+
+    async def set_priority(self, link: TicketLink, severity: int, marker: str) -> None:
+        await self.api.call("set the priority", "PUT", f"/rest/api/3/issue/{link.ticket_id}",
+                            body={"fields": {"priority": {"name": self.priority_for(severity)}}})

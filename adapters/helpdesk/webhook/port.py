@@ -71,3 +71,24 @@ class WebhookPort:
         await self._send("post the assignee", link, {"event": "assignee",
                                                      "id": f"assignee:{agent.email}",
                                                      "email": agent.email})
+
+    # -- the ticket's life: told as events; the receiver keeps the first of each id -------
+    async def status(self, link: TicketLink) -> str:
+        return ""  # nothing can be read back: the event's id makes a resend harmless
+
+    async def status_target(self, link: TicketLink, wanted: str) -> str:
+        return wanted
+
+    async def set_status(self, link: TicketLink, wanted: str, marker: str) -> None:
+        await self._send("post the status", link, {"event": "status", "id": f"status:{marker}",
+                                                   "status": wanted})
+
+    async def priority(self, link: TicketLink) -> str | None:
+        return None
+
+    def priority_for(self, severity: int) -> str:
+        return f"sev{severity}"
+
+    async def set_priority(self, link: TicketLink, severity: int, marker: str) -> None:
+        await self._send("post the severity", link, {
+            "event": "severity", "id": f"severity:{marker}", "severity": f"sev{severity}"})

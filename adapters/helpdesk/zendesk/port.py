@@ -15,6 +15,7 @@ from adapters.helpdesk.http import JsonApi, basic_auth
 from bot.helpdesk import Agent, HelpdeskError, Note, Ticket, TicketLink
 
 _REF = re.compile(r"^ZD-(\d{1,18})$", re.IGNORECASE)
+PRIORITIES = {1: "urgent", 2: "high", 3: "normal", 4: "low"}
 MAX_PAGES = 20  # comments pages read looking for a marker (100 each)
 
 
@@ -48,7 +49,8 @@ class ZendeskPort:
                       subject=ticket.get("subject") or "", url=self.link(str(ticket["id"])),
                       priority=ticket.get("priority"), requester=requester.get("name", ""),
                       organization=orgs.get(ticket.get("organization_id"), {}).get("name", ""),
-                      assignee_email=assignee.get("email"), tags=tuple(ticket.get("tags", [])))
+                      assignee_email=assignee.get("email"), tags=tuple(ticket.get("tags", [])),
+                      requester_tz=requester.get("iana_time_zone") or "")
 
     async def add_note(self, link: TicketLink, note: Note) -> None:
         await self.api.call("add an internal note", "PUT",
@@ -87,3 +89,31 @@ class ZendeskPort:
         await self.api.call("set the assignee", "PUT",
                             f"/api/v2/tickets/{link.ticket_id}.json",
                             body={"ticket": {"assignee_id": int(agent.id)}})
+
+    # -- the ticket's life: statuses and priorities are fields, set by a ticket update ----
+    async def _field(self, link: TicketLink, name: str) -> Any:
+        data = await self.api.call(f"read the {name}", "GET",
+                                   f"/api/v2/tickets/{link.ticket_id}.json")
+        return data["ticket"].get(name)
+
+    async def status(self, link: TicketLink) -> str:
+        return str(await self._field(link, "status") or "")
+
+    async def status_target(self, link: TicketLink, wanted: str) -> str:
+        return wanted.lower()
+
+    async def set_status(self, link: TicketLink, wanted: str, marker: str) -> None:
+        await self.api.call("set the status", "PUT", f"/api/v2/tickets/{link.ticket_id}.json",
+                            body={"ticket": {"status": wanted.lower()}})
+
+    async def priority(self, link: TicketLink) -> str | None:
+        value = await self._field(link, "priority")
+        return str(value) if value else None
+
+    def priority_for(self, severity: int) -> str:
+        return PRIORITIES.get(severity, "normal")
+
+    async def set_priority(self, link: TicketLink, severity: int, marker: str) -> None:
+        await self.api.call("set the priority", "PUT",
+                            f"/api/v2/tickets/{link.ticket_id}.json",
+                            body={"ticket": {"priority": self.priority_for(severity)}})

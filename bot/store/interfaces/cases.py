@@ -46,7 +46,8 @@ class Cases(Protocol):
         """Open again: the resolution and closing time are cleared (the timeline keeps them)."""
     def set_details(self, case_id: int, *, severity: int | None = None,
                     customer: str | None = None, summary: str | None = None,
-                    customer_tz: str | None = None, link: str | None = None) -> None:
+                    customer_tz: str | None = None, link: str | None = None,
+                    sla: str | None = None, priority: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
     def set_type(self, case_id: int, swarm_type: str | None) -> None: ...
     def pending_handoffs(self, after: str | None = None, by: str | None = None

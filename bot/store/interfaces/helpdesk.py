@@ -17,5 +17,9 @@ class Helpdesk(Protocol):
     def write(self, write_id: int) -> WriteBack | None: ...
     def pending_writes(self) -> list[WriteBack]:
         """Not done yet, oldest first."""
+    def earlier_undone(self, case_id: int, write_id: int) -> bool:
+        """Whether an earlier write-back of the case is not done yet (they go in order)."""
+    def remember(self, write_id: int, key: str, value: str) -> None:
+        """Keep a fact a try learned in the write's payload (a Jira transition's target)."""
     def attempted(self, write_id: int, error: str | None) -> None: ...
     def done(self, write_id: int, at: str) -> None: ...

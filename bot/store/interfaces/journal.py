@@ -56,6 +56,10 @@ class Journal(Protocol):
     def quiet_since(self, after: str, by: str) -> dict[int, str]:
         """Open cases whose customer last heard from us (last touchpoint or kept promise,
         else the opening) in (after, by]: case id -> that time (the nudge pass)."""
+    def contact_spans(self) -> dict[int, tuple[str, str]]:
+        """Open case id -> (first, last) customer contact, for cases with any (SLAs)."""
+    def contact_span(self, case_id: int) -> tuple[str | None, str | None]:
+        """One case's first and last customer contact ((None, None): none yet)."""
     def last_contact(self, case_id: int) -> str | None:
         """When the customer last heard from us: the last touchpoint or kept promise."""
     def last_contacts(self) -> dict[int, str]:

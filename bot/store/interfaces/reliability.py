@@ -116,5 +116,8 @@ class Nudges(Protocol):
     def mark(self, kind: str, cause: str, to: str, case_id: int | None, at: str) -> bool:
         """False when this kind of nudge for this cause already went to `to`."""
     def unmark(self, kind: str, cause: str, to: str) -> None: ...
+    def breach(self, case_id: int, policy: str, target: str, due_at: str, at: str) -> bool:
+        """Record an SLA breach of a case's target due at `due_at`, once (False: it was
+        recorded before). No person is recorded: the digest counts breaches per policy."""
     def sent(self, kind: str, cause: str) -> list[str]:
         """Who was nudged of this kind for this cause."""
