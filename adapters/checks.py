@@ -19,6 +19,7 @@ from urllib.parse import urlparse
 from adapters.assistant.checks import assistant_problems
 from adapters.helpdesk.webhook.callbacks import origin_problems
 from bot import workspace_settings
+from bot.availability import hours_problems
 from bot.config import Config, JiraConfig, WebhookConfig, ZendeskConfig
 from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import ConfigError
@@ -226,6 +227,7 @@ def config_problems(config: Config, verb: str, env: Mapping[str, str] | None = N
     except BadInput as err:
         problems.append(f"[people] timezone: {err}")
     problems += schedule_problems(config.digest)
+    problems += hours_problems(config.availability)
     problems += command_problems(config)
     if config.retention.days < 0:
         problems.append(f"[retention] days {config.retention.days} is negative: give the days "

@@ -12,7 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import sla, swarm_types
+from bot import skill_rules, sla, swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -128,6 +128,27 @@ class DigestConfig:
     slack_channel: str = ""
     teams_channel: str = ""
     managers: list[str] = field(default_factory=list)
+
+
+@dataclass
+class SkillSuggestionsConfig:
+    """[skill_suggestions]: how `[[skill_rules]]` combine (bot/skill_rules.py)."""
+
+    mode: str = "all"  # "first": the first matching rule only; "all": every match
+
+
+@dataclass
+class AvailabilityConfig:
+    """[availability]: what the platforms know of people, read by the expert finder
+    (docs/access.md). Working hours are each person's own clock (their profile's zone)."""
+
+    # Off unless turned on: ask Slack (presence, status) / Teams (Graph) before suggesting.
+    presence: bool = False
+    work_start: str = ""  # e.g. "09:00"; "" with work_end "": no working hours
+    work_end: str = ""
+    work_days: list[str] = field(default_factory=lambda: [
+        "monday", "tuesday", "wednesday", "thursday", "friday"])
+    cache_seconds: int = 120  # how long a person's looked-up status is kept
 
 
 @dataclass
@@ -252,6 +273,10 @@ class Config:
     bridge: BridgeConfig = field(default_factory=BridgeConfig)
     # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
     types: dict[str, Any] = field(default_factory=dict)
+    # [[skill_rules]]: checked by skill_rules.problems (issue 26).
+    skill_rules: list[Any] = field(default_factory=list)
+    skill_suggestions: SkillSuggestionsConfig = field(default_factory=SkillSuggestionsConfig)
+    availability: AvailabilityConfig = field(default_factory=AvailabilityConfig)
     # [sla.<name>]: SLA policies (bot/sla.py, docs/sla.md), checked by sla.problems.
     sla: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
@@ -317,6 +342,9 @@ def load_config(path: str | Path | None) -> Config:
     sections: dict[str, Any] = {}
     problems: list[str] = []
     for name, value in data.items():
+        if name == "skill_rules" and isinstance(value, list):
+            sections[name] = value  # [[skill_rules]]: an array of tables
+            continue
         if not isinstance(value, dict):
             problems.append(f"{p}: top-level key {name!r} must be a [section]")
             continue
@@ -336,6 +364,7 @@ def load_config(path: str | Path | None) -> Config:
                 helpdesks[name].setdefault("enabled", True)
     cfg = _fill(Config, sections, "config", problems)
     problems += swarm_types.problems(cfg.types)
+    problems += skill_rules.problems(cfg.skill_rules, cfg.skill_suggestions.mode)
     problems += sla.problems(cfg.sla, cfg.types)
     if problems:
         raise ConfigError(*problems)

@@ -5,7 +5,7 @@ Pure: it ranks candidates it is given; the service gathers them from the store.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from itertools import combinations
 from typing import NamedTuple
 
@@ -37,6 +37,9 @@ class Suggestion:
     uncovered: tuple[str, ...]  # nobody available has these
     away: dict[str, tuple[str, ...]]  # uncovered skill -> people who have it but are away
     in_room: dict[str, tuple[str, ...]]  # skill -> people already in the swarm who have it
+    # People with a wanted skill skipped for what the platform says or the hour (issue 26):
+    # person -> why ("out of office", "off shift in Sydney (Sun 03:10 there)").
+    skipped: dict[str, str] = field(default_factory=dict)
 
 
 def _reason(c: Candidate, covers: tuple[str, ...]) -> str:

@@ -15,18 +15,20 @@ import contextlib
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from aiohttp import web
 
 from bot import tenancy
+from bot.availability import PresenceReader
 from bot.config import DigestConfig
+from bot.digest import managers
 from bot.digest.deliver import digest_reply, post_digest
 from bot.digest.links import digest_link
+from bot.digest.managers import WEEKDAYS, clock_time, due_week_at
 from bot.digest.metrics import compute_digest_off_loop
-from bot.digest.weeks import BadInput, Week, parse_zone, week_containing
+from bot.digest.weeks import BadInput, Week, parse_zone
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
@@ -35,10 +37,10 @@ from bot.replies import Button, Reply
 from bot.services import asks, followers
 from bot.services.base import Deps
 from bot.services.erasure import apply_retention, prune_inbox
+from bot.services.outbox import drain
 from bot.timeparse import local_text
 
 log = logging.getLogger("swarmbot.scheduler")
-WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
 REMIND_BEFORE = timedelta(minutes=15)
 
 
@@ -73,9 +75,7 @@ def schedule_problems(cfg: DigestConfig) -> list[str]:
     return problems
 
 
-def _clock_time(text: str) -> time:
-    hour, minute = (int(x) for x in text.split(":"))
-    return time(hour, minute)
+_clock_time = clock_time
 
 
 class Scheduler:
@@ -90,28 +90,29 @@ class Scheduler:
     def due_week(self, now: datetime) -> Week:
         """The week whose digest is due at `now`: the one before the latest scheduled slot."""
         cfg = self.deps.config.digest
-        current = week_containing(now, cfg.timezone)
-        day = current.monday + timedelta(days=WEEKDAYS.index(cfg.weekday.lower()))
-        slot = datetime.combine(day, self.at, tzinfo=ZoneInfo(cfg.timezone))
-        period = current.previous()
-        return period if now >= slot else period.previous()
+        return due_week_at(now, cfg.weekday, self.at, cfg.timezone)
 
     def destinations(self) -> list[Destination]:
+        """The rooms the digest is posted in, at the [digest] time and zone (each manager's
+        own message is managers.py's)."""
         cfg, ports = self.deps.config.digest, self.deps.ports
         found = []
         if cfg.slack_channel:
             found.append(Destination("slack", cfg.slack_channel, False))
         if cfg.teams_channel:
             found.append(Destination("teams", cfg.teams_channel, False))
-        for manager in cfg.managers:
+        return [d for d in found if d.platform in ports]
+
+    def manager_platforms(self) -> dict[str, str]:
+        ports, found = self.deps.ports, {}
+        for manager in self.deps.config.digest.managers:
             platform = self.deps.store.people.platform_of(manager) or (
                 next(iter(ports)) if len(ports) == 1 else None)
-            if platform:
-                found.append(Destination(platform, manager, True,
-                                         self.deps.store.people.workspace_of(manager)))
+            if platform in ports:
+                found[manager] = platform
             else:
                 log.warning("digest: don't know which platform manager %s is on", manager)
-        return [d for d in found if d.platform in ports]
+        return found
 
     async def tick(self, now: datetime) -> list[str]:
         # Platform calls of commands are the outbox worker's (bot/services/outbox.py). The
@@ -135,7 +136,7 @@ class Scheduler:
                 continue
             with tenancy.scoped(tenancy.of(dest.workspace)):
                 await self._send_digest(dest, week, now, digests, done)
-        return done
+        return done + await self.send_to_managers(now)
 
     async def _send_digest(self, dest: Destination, week: Week, now: datetime,
                            digests: dict[str, dict[str, Any]], done: list[str]) -> None:
@@ -157,6 +158,52 @@ class Scheduler:
             return
         DIGESTS_SENT.labels(dest.platform).inc()
         done.append(f"digest {week.label} -> {dest.key}")
+
+    async def send_to_managers(self, now: datetime) -> list[str]:
+        """Each manager's digest at their own slot (bot/digest/managers.py), once a week."""
+        deps, done = self.deps, []
+        where = await asyncio.to_thread(self.manager_platforms)
+        due = await asyncio.to_thread(managers.plans, deps, now, where)
+        zones = await self._zones([p for p in due if not p.zone_known])
+        if zones:  # a zone the platform told changes the slot: plan those again
+            due = await asyncio.to_thread(managers.plans, deps, now, where, zones)
+        figures: dict[tuple[str, str, str], dict[str, Any]] = {}
+        for plan in due:
+            week = plan.week
+            # A manager's figures are their workspace's (bot/tenancy.py; '' for all).
+            workspace = await asyncio.to_thread(deps.store.people.workspace_of, plan.manager)
+            with tenancy.scoped(tenancy.of(workspace)):
+                if (week.label, week.tz, workspace) not in figures:
+                    figures[week.label, week.tz, workspace] = await compute_digest_off_loop(
+                        deps.store, week, now)
+                made = await asyncio.to_thread(managers.enqueue, deps, plan,
+                                               figures[week.label, week.tz, workspace],
+                                               self._link(week, now), now)
+            if made is None:
+                continue  # marked by another replica (or before a restart)
+            await drain(deps, quiet=set(made))
+            DIGESTS_SENT.labels(plan.platform).inc()
+            done.append(f"digest {week.label} -> {plan.key}")
+        return done
+
+    async def _zones(self, unknown: list[managers.Plan]) -> dict[str, str]:
+        """Managers' zones from their platform profile, asked at the edge (and kept)."""
+        found: dict[str, str] = {}
+        for plan in unknown:
+            port = self.deps.ports.get(plan.platform)
+            if not isinstance(port, PresenceReader) or self.deps.presence is None:
+                continue
+            status = (await self.deps.presence.statuses(plan.platform, port,
+                                                        [plan.manager])).get(plan.manager)
+            if status is not None and status.tz:
+                found[plan.manager] = status.tz
+                await asyncio.to_thread(self._keep_zone, plan, status.tz)
+        return found
+
+    def _keep_zone(self, plan: managers.Plan, tz: str) -> None:
+        with self.deps.store.transaction():
+            self.deps.store.people.ensure(plan.manager, plan.platform, None, tz,
+                                          self.deps.now_iso())
 
     def _link(self, week: Week, now: datetime) -> str | None:
         try:

@@ -22,7 +22,7 @@ from handlers.format import case_line
 from handlers.forms import open_form, resolve_form
 from handlers.parsing import Args
 from handlers.registry import Ctx, FormSpec, command
-from handlers.swarm import similar_replies, suggestion_text
+from handlers.swarm import similar_replies, suggested_reply, suggestion_text
 from handlers.validate import bounded, skill_names
 
 
@@ -158,6 +158,8 @@ def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
         mention(p) for p in opened.followers) + "." if opened.followers else "")
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
                       + brought, private=False)]
+    if opened.hint is not None:
+        replies.append(suggested_reply(ctx, case, opened.hint))
     if skills:
         needed = need(ctx.deps, ctx.actor, case, skills, cmd.tried)
         replies.append(Reply(text=suggestion_text(needed.suggestion)))

@@ -6,8 +6,9 @@ from dataclasses import dataclass
 
 from bot.digest.deliver import digest_reply
 from bot.digest.links import digest_link
+from bot.digest.managers import WEEKDAYS, clock_time
 from bot.digest.metrics import digest_for
-from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week
+from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week, parse_zone
 from bot.errors import CommandError, ConfigError, NotAllowed
 from bot.replies import Reply
 from handlers.parsing import Args
@@ -17,19 +18,52 @@ from handlers.registry import Ctx, command
 @dataclass(frozen=True)
 class Digest:
     week: str | None  # None: the last complete week
+    # `digest at <day> <HH:MM> [zone]`: when this manager's own digest comes (issue 26).
+    at: tuple[str, str, str | None] | None = None
+
+
+_DAYS = {d[:3]: d for d in WEEKDAYS}
 
 
 def parse_digest(ctx: Ctx, args: Args) -> Digest:
     word = args.take()
+    if word and word.lower() == "at":
+        return parse_at(ctx, args)
     if args.rest():
         raise CommandError(f"give one week at most: {ctx.usage}")
     return Digest(word)
 
 
-@command("digest", "[YYYY-Www]", "The weekly digest: how fast customers got the right people, "
-         "how often they were passed around (default: the last complete week).",
+def parse_at(ctx: Ctx, args: Args) -> Digest:
+    form = ctx.deps.phrases.command("digest", "at monday 09:00 [Australia/Sydney]")
+    day, hhmm, zone = (args.take() or "").lower(), args.take() or "", args.take()
+    if args.rest():
+        raise CommandError(f"Too many words: {form}.")
+    full = _DAYS.get(day[:3], "") if len(day) >= 3 else ""
+    day = full if full.startswith(day) else ""  # "mon", "monday"; not "mondy"
+    if not day:
+        raise CommandError(f"Say the day (monday..sunday): {form}.")
+    try:
+        clock_time(hhmm)
+        if not (len(hhmm) == 5 and hhmm[2] == ":"):
+            raise ValueError(hhmm)
+    except ValueError:
+        raise CommandError(f"Say the time as HH:MM (24-hour): {form}.") from None
+    if zone:
+        try:
+            parse_zone(zone)
+        except BadInput as err:
+            raise CommandError(f"{err}: {form}.") from None
+    return Digest(None, (day, hhmm, zone))
+
+
+@command("digest", "[YYYY-Www] | at <day> <HH:MM> [zone]", "The weekly digest: how fast "
+         "customers got the right people, how often they were passed around (default: the "
+         "last complete week).",
          parse=parse_digest, case="none", who="managers",
-         details=f"Weeks are ISO weeks ({WEEK_FORM}) in the [digest] timezone.",
+         details=f"Weeks are ISO weeks ({WEEK_FORM}) in the [digest] timezone. `digest at "
+                 "monday 09:00 [zone]` says when your own digest comes (default: [digest] "
+                 "weekday and time in your profile's zone).",
          # A long read: outside any write transaction, so no writer waits for it (the
          # figures it keeps for a finished week commit on their own, kept.keep).
          reads_only=True)
@@ -38,6 +72,8 @@ def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
     if not deps.is_manager(ctx.actor):
         raise NotAllowed("The digest is for managers (listed in [people] or [digest] "
                          "managers of the config).")
+    if cmd.at is not None:
+        return [set_slot(ctx, *cmd.at)]
     tz = deps.config.digest.timezone
     word = cmd.week
     now = deps.now()
@@ -53,3 +89,15 @@ def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
 
 
 COMMANDS = [digest]
+
+
+def set_slot(ctx: Ctx, day: str, hhmm: str, zone: str | None) -> Reply:
+    """The manager's own digest time, kept (its own small transaction: `digest` is a read)."""
+    deps = ctx.deps
+    with deps.store.transaction():
+        deps.store.prefs.set_digest_pref(ctx.actor.id, day, hhmm, zone, deps.now_iso())
+    tz = zone or ctx.actor.tz or deps.config.digest.timezone
+    managed = ctx.actor.id in deps.config.digest.managers
+    sent = "" if managed else (" (It is sent to the managers in [digest] managers of the "
+                               "config; ask an admin to add you.)")
+    return ctx.ok(f"Your digest comes {day.capitalize()}s at {hhmm} {tz}.{sent}")

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from bot.errors import NotAllowed
+from bot.availability import WorkHours
+from bot.digest.managers import clock_time
+from bot.digest.weeks import BadInput, parse_zone
+from bot.errors import CommandError, NotAllowed
 from bot.people import mention
 from bot.permissions import Can
 from bot.replies import Reply
@@ -12,7 +15,7 @@ from handlers.parsing import Args
 from handlers.registry import Ctx, command
 from handlers.validate import bounded, skill_names
 
-_VERBS = ("add", "remove", "away", "back", "function")
+_VERBS = ("add", "remove", "away", "back", "function", "hours")
 
 
 @dataclass(frozen=True)
@@ -21,6 +24,30 @@ class Skills:
     verb: str | None  # None: just show
     skills: tuple[str, ...] = ()
     function: str | None = None
+    hours: WorkHours | None = None  # `hours 09:00-17:00 [zone]`; None with verb hours: clear
+
+
+def parse_hours(ctx: Ctx, args: Args) -> WorkHours | None:
+    form = ctx.deps.phrases.command("skills", "hours 09:00-17:00 [Europe/Berlin]")
+    span, zone = args.take() or "", args.take()
+    if args.rest():
+        raise CommandError(f"Too many words: {form}.")
+    if span.lower() == "none" and zone is None:
+        return None
+    start, _, end = span.partition("-")
+    try:
+        for t in (start, end):
+            if len(t) != 5 or t[2] != ":":
+                raise ValueError(t)
+            clock_time(t)
+    except ValueError:
+        raise CommandError(f"Say your hours as HH:MM-HH:MM (or `none`): {form}.") from None
+    if zone:
+        try:
+            parse_zone(zone)
+        except BadInput as err:
+            raise CommandError(f"{err}: {form}.") from None
+    return WorkHours(start, end, zone)
 
 
 def parse_skills(ctx: Ctx, args: Args) -> Skills:
@@ -34,6 +61,8 @@ def parse_skills(ctx: Ctx, args: Args) -> Skills:
         skills = skill_names(args.rest())
         if not skills:
             raise ctx.bad(f"name the skills to {verb}")
+    elif verb == "hours":
+        return Skills(mentioned[0] if mentioned else None, verb, hours=parse_hours(ctx, args))
     elif verb == "function":
         function = bounded(args.rest().lower(), "function")
         if not function:
@@ -43,12 +72,14 @@ def parse_skills(ctx: Ctx, args: Args) -> Skills:
     return Skills(mentioned[0] if mentioned else None, verb, tuple(skills), function)
 
 
-@command("skills", "[@user] [add|remove <skill>…] | away | back | function <name>",
+@command("skills", "[@user] [add|remove <skill>…] | away | back | function <name> | "
+         "hours <HH:MM-HH:MM> [zone]",
          "Show or change skills; `away`/`back` says whether you can be pulled in.",
          parse=parse_skills, case="none", who="self, or a manager for others",
          details="`add`/`remove` change the skills `need` looks for; `function <name>` says "
                  "which function you work in (billing, networking, legal…), shown with your "
-                 "skills. Without a verb it shows them.")
+                 "skills. `hours 08:00-16:00 [zone]` (or `hours none`) sets your own working "
+                 "hours, over [availability]'s (docs/access.md). Without a verb it shows them.")
 def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     store, deps = ctx.deps.store, ctx.deps
     target = cmd.person or ctx.actor.id
@@ -62,15 +93,22 @@ def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
                                                                          list(cmd.skills))
     elif cmd.verb in ("away", "back"):
         store.people.set_available(target, cmd.verb == "back")
+        # `back` wins over what the platform says of them for a while (bot/availability.py).
+        store.prefs.mark_back(target, deps.now_iso() if cmd.verb == "back" else None)
     elif cmd.verb == "function":
         store.people.set_function(target, cmd.function)
+    elif cmd.verb == "hours":
+        store.prefs.set_hours(target, cmd.hours)
     person = store.people.get(target)
     assert person is not None
     have = store.people.skills_of(target)
     state = "available" if person.available else "away (not suggested for swarms)"
     listing = ", ".join(have) if have else "none yet (`skills add <skill>…`)"
     team = f" Function: {person.function}." if person.function else ""
-    return [ctx.ok(f"{who} skills: {listing}. {state.capitalize()}.{team}")]
+    own = store.prefs.hours_of([target]).get(target)
+    hours = f" Working hours: {own.start}-{own.end}" + (f" {own.tz}" if own.tz else "") + \
+        "." if own else ""
+    return [ctx.ok(f"{who} skills: {listing}. {state.capitalize()}.{team}{hours}")]
 
 
 COMMANDS = [skills]

@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
+from bot.availability import PlatformStatus
+from bot.domain import Case
 from bot.experts import Suggestion
 from bot.people import mention
 from bot.replies import Field, Reply
-from bot.services import asks, knowledge, membership, messages, visibility
+from bot.services import asks, knowledge, membership, messages, suggestions, visibility
+from bot.skill_rules import Hint
+from handlers import availability
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
 from handlers.validate import bounded, skill_names
@@ -24,30 +29,61 @@ def suggestion_text(s: Suggestion) -> str:
         away = "".join(f" ({skill}: " + ", ".join(mention(p) for p in people) + " is away)"
                        for skill, people in s.away.items())
         lines.append("Nobody available has " + ", ".join(s.uncovered) + away + ".")
+    if s.skipped:
+        lines.append("Skipped: " + "; ".join(f"{mention(p)} ({why})"
+                                             for p, why in sorted(s.skipped.items())) + ".")
     return "\n".join(lines) or "Nobody is listed with these skills yet (`skills add <skill>`)."
+
+
+def suggested_reply(ctx: Ctx, case: Case, hint: Hint) -> Reply:
+    """The skill rules' suggestion at `open`: one button (and one command) asks for it."""
+    phrases = ctx.deps.phrases
+    return Reply(
+        title="Skills this case suggests",
+        text=f"The skill rules suggest {', '.join(hint.skills)}: {hint.why}. Ask triage for "
+             f"them with {phrases.command('need', case.ref + ' suggested')}, or ignore this.",
+        buttons=(phrases.button("Ask triage for these", "need", f"{case.ref} suggested",
+                                style="primary"),))
 
 
 @dataclass(frozen=True)
 class Need:
     skills: tuple[str, ...]
     tried: str | None = None
+    suggested: bool = False  # `need suggested`: the skills the rules suggested at open
+    # What the platform says of the people who may be suggested, asked at the edge.
+    statuses: Mapping[str, PlatformStatus] = field(default_factory=dict)
 
 
 def parse_need(ctx: Ctx, args: Args) -> Need:
     tried = bounded(args.options.get("tried", ""), "tried") or None
-    skills = skill_names(args.rest())
+    words = args.rest()
+    if words.strip().lower() == "suggested":
+        return Need((), tried, suggested=True)
+    skills = skill_names(words)
     if not skills:
         raise ctx.bad("name at least one skill")
     return Need(tuple(skills), tried)
 
 
+async def look_up_people(ctx: Ctx, cmd: Need) -> Need:
+    """Before the unit of work: who of the possible experts is out, as the platform says."""
+    found = await availability.statuses(ctx.deps, ctx.case, list(cmd.skills), cmd.suggested)
+    return replace(cmd, statuses=found) if found else cmd
+
+
 @command("need", "<skill>… [tried=\"…\"]",
          "Ask triage for skills; suggests the fewest available people who cover them.",
-         parse=parse_need, options=("tried",))
+         parse=parse_need, options=("tried",), prepare=look_up_people,
+         details="`need suggested` asks for the skills the skill rules suggested at open. "
+                 "People out of office, in a huddle, away or off shift are skipped, with why "
+                 "(see docs/access.md).")
 def need(ctx: Ctx, cmd: Need) -> list[Reply]:
-    needed = membership.need(ctx.deps, ctx.actor, ctx.need_case(), list(cmd.skills),
-                                   cmd.tried)
-    return [ctx.ok(f"Asked triage for {', '.join(cmd.skills)}.\n"
+    case = ctx.need_case()
+    skills = suggestions.take(ctx.deps, ctx.actor.id, case) if cmd.suggested \
+        else list(cmd.skills)
+    needed = membership.need(ctx.deps, ctx.actor, case, skills, cmd.tried, cmd.statuses)
+    return [ctx.ok(f"Asked triage for {', '.join(skills)}.\n"
                    + suggestion_text(needed.suggestion))] + similar_replies(needed.similar) \
         + ctx.failures(needed.failures)
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import AsyncIterator
 from typing import Any
 
@@ -14,6 +15,7 @@ from adapters.slack.blocks import fallback_text, message
 from adapters.slack.tenants import WorkspaceClients
 from adapters.slack.text import slack_mentions
 from bot import tenancy
+from bot.availability import PlatformStatus
 from bot.errors import PortError, retry_after
 from bot.metrics import PLATFORM_ERRORS
 from bot.ports import Room
@@ -225,6 +227,23 @@ class SlackChatPort:
                 return None
             raise
         return ((data.get("user") or {}).get("profile") or {}).get("email") or None
+
+    # bot.availability.PresenceReader (issue 26): users.info (the profile's status and zone)
+    # and users.getPresence; both under the users:read scope the app has already.
+    async def person_status(self, user_id: str) -> PlatformStatus:
+        info = (await self._call("read the profile", "users.info", user=user_id)).get(
+            "user") or {}
+        presence = await self._call("read the presence", "users.getPresence", user=user_id)
+        profile = info.get("profile") or {}
+        expires = profile.get("status_expiration") or 0
+        # A status past its expiration (Slack clears it lazily) says nothing any more.
+        live = not expires or expires > time.time()
+        return PlatformStatus(
+            away=presence.get("presence") == "away",
+            status_text=str(profile.get("status_text") or "") if live else "",
+            status_emoji=str(profile.get("status_emoji") or "") if live else "",
+            huddle=profile.get("huddle_state") == "in_a_huddle",
+            tz=info.get("tz") or None)
 
     def room_link(self, room_id: str) -> str:
         """bot.helpdesk.RoomLinks: opens the channel in the Slack client."""

@@ -47,6 +47,7 @@ class GraphClient(Protocol):
 
     async def find_user(self, email: str) -> GraphUser | None: ...
 
+    async def presence(self, object_id: str) -> dict[str, str]: ...
     async def link_tab(self, team_id: str, channel_id: str, title: str, url: str) -> None: ...
 
 
@@ -173,6 +174,12 @@ class HttpGraphClient:
         return GraphUser(str(data["id"]), data.get("mail") or "",
                          data.get("userPrincipalName") or "")
 
+    async def presence(self, object_id: str) -> dict[str, str]:
+        """GET /users/{id}/presence (Presence.Read.All): availability and activity, or {}
+        for nobody by that id."""
+        data = await self._request("read the presence", "GET",
+                                   f"/users/{quote(object_id)}/presence", missing_ok=True)
+        return {k: str(data[k]) for k in ("availability", "activity") if data.get(k)}
     async def link_tab(self, team_id: str, channel_id: str, title: str, url: str) -> None:
         """A website tab named `title` on the channel (`set link`, issue 25): the one of
         that name is pointed at `url` if there is one (a retry, a second `set link`)."""

@@ -24,6 +24,7 @@ from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
 from adapters.teams.graph import GraphClient
 from adapters.teams.roster import Roster
+from bot.availability import PlatformStatus
 from bot.config import TeamsConfig
 from bot.errors import PortError
 from bot.ports import Room
@@ -209,6 +210,20 @@ class TeamsChatPort:
 
     async def email_of(self, user_id: str) -> str | None:
         return await self.roster.email_of(user_id)
+
+    # bot.availability.PresenceReader (issue 26): Graph presence, where [teams.graph] is on.
+    async def person_status(self, user_id: str) -> PlatformStatus:
+        if self.graph is None:
+            return PlatformStatus()  # says nothing: nobody is skipped for it
+        object_id = await self.roster.object_id(user_id)
+        if object_id is None:
+            return PlatformStatus()
+        found = await self.graph.presence(object_id)
+        availability, activity = found.get("availability", ""), found.get("activity", "")
+        return PlatformStatus(
+            away=availability in ("Away", "BeRightBack", "Offline"),
+            out_of_office=activity == "OutOfOffice" or "OutOfOffice" in availability,
+            in_call=activity in ("InACall", "InAConferenceCall", "InAMeeting", "Presenting"))
 
     async def upload_image(self, room_id: str, png: bytes, title: str,
                            alt: str = "") -> None:

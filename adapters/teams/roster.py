@@ -74,3 +74,12 @@ class Roster:
         if member is None:
             return None
         return str(member.get("email") or member.get("userPrincipalName") or "") or None
+
+    async def object_id(self, user_id: str) -> str | None:
+        """A team member's Entra ID object id (what Graph knows them by), or None."""
+        team = team_conversation(self.config)
+        if not team:
+            return None
+        member = await self.connector.member(ACTION, await self.directory.service_url(team), team,
+                                             user_id)
+        return str(member.get("aadObjectId") or "") or None if member else None

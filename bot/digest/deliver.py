@@ -33,6 +33,10 @@ def digest_reply(d: dict[str, Any], link: str | None, private: bool = True) -> R
         Field("Promises", ", ".join(f"{k} {v}" for k, v in d["promises"].items())),
         Field("SLA breaches", sla_counts(d)),
     ]
+    hints = d.get("skill_suggestions") or {}
+    if hints.get("made"):
+        fields.append(Field("Skill suggestions", f"{hints['made']} made at open, "
+                                                 f"{hints.get('taken', 0)} taken"))
     if d["friction"]:
         top = d["friction"][0]
         fields.append(Field("Most reported friction", f"{top['process']} ({top['reports']}): "

@@ -142,6 +142,7 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
     nudges: dict[str, int] = {}
     for k, in rows.get("nudges", []):
         nudges[k] = nudges.get(k, 0) + 1
+    suggested = rows.get("suggestions", [])
     # SLA breaches due in the week, per policy and target: never per agent (docs/sla.md).
     breaches: dict[str, dict[str, int]] = {}
     for policy, target in rows.get("sla_breaches", []):
@@ -149,7 +150,11 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
         per[target] = per.get(target, 0) + 1
     return {"cancelled": kinds.count("cancelled"), "reopened": kinds.count("reopened"),
             "nudges": dict(sorted(nudges.items())),
-            "sla_breaches": {k: dict(sorted(v.items())) for k, v in sorted(breaches.items())}}
+            "sla_breaches": {k: dict(sorted(v.items())) for k, v in sorted(breaches.items())},
+            # Counts only (issue 26): cases the skill rules suggested skills for, and of
+            # those, how many owners took the suggestion (asked triage with it).
+            "skill_suggestions": {"made": len(suggested),
+                                  "taken": sum(1 for _, taken in suggested if taken)}}
 
 
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:

@@ -91,6 +91,10 @@ def to_markdown(d: dict[str, Any]) -> str:
     lines.append(f"- Cancelled (apart from resolved): {d.get('cancelled', 0)}; reopened: "
                  f"{d.get('reopened', 0)}. Nudges sent: "
                  + (", ".join(f"{k} {v}" for k, v in nudges.items()) or "none") + ".")
+    hints = d.get("skill_suggestions") or {}
+    if hints.get("made"):
+        lines.append(f"- Skills suggested by the skill rules at open: "
+                     f"{count(hints['made'], 'case')}; taken {hints.get('taken', 0)}.")
     lines.append(f"- {sla_line(d)}")
     h, ph = d["handoffs"], p["handoffs"]
     own, pown = d["owners_per_resolved_case"], p["owners_per_resolved_case"]

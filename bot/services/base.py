@@ -19,6 +19,7 @@ from bot.helpdesk import HelpdeskPort, stands_in
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.ports import ChatPort
+from bot.presence_cache import PresenceCache
 from bot.replies import Button, Field, Reply, Tone
 from bot.store import Store
 from bot.store.interfaces import OutboxItem
@@ -37,6 +38,12 @@ class Deps:
     # An OpenAI-compatible endpoint drafting for people ([assistant], issue 30); None: drafts
     # come from the timeline alone.
     assistant: AssistantPort | None = None
+    # What the platforms say of people, looked up at the edge and kept briefly (issue 26).
+    presence: PresenceCache | None = None
+
+    def __post_init__(self) -> None:
+        if self.presence is None:
+            self.presence = PresenceCache(float(self.config.availability.cache_seconds))
 
     @property
     def phrases(self) -> Phrases:

@@ -20,8 +20,9 @@ from bot.domain import (
 )
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, TicketLink
-from bot.services import followers, helpdesk, lifecycle, messages, rooms
+from bot.services import followers, helpdesk, lifecycle, messages, rooms, suggestions
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
+from bot.skill_rules import Hint
 
 
 @dataclass
@@ -32,6 +33,7 @@ class Opened:
     invited: list[str] = field(default_factory=list)  # auto-invited by the swarm type
     followers: list[str] = field(default_factory=list)  # who follows it by the swarm type
     skills: list[str] = field(default_factory=list)  # the type's default skills
+    hint: Hint | None = None  # skills the skill rules suggest (issue 26)
 
 
 def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
@@ -81,6 +83,7 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
         case = store.cases.by_id(case_id)
         assert case is not None
         followed = followers.add_from_type(deps, case, kind.followers, actor.id)
+        hint = suggestions.at_open(deps, case, ticket, (skills or []) + list(kind.skills))
         effects = Effects(deps, case)
         rooms.open_room(deps, case, skills or [], effects)
         if invited:
@@ -92,7 +95,7 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
     # The room is made after the commit (the outbox); its name is the one it will have
     # unless Slack has that name taken.
     return Opened(case=case, room_name=rooms.room_name(deps, case), failures=effects.failures,
-                  invited=invited, skills=list(kind.skills), followers=followed)
+                  invited=invited, skills=list(kind.skills), followers=followed, hint=hint)
 
 
 def check_type(deps: Deps, swarm_type: str | None) -> None:

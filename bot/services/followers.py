@@ -24,6 +24,11 @@ def require_seen(deps: Deps, actor: Person | str, case: Case) -> None:
 
 def follow(deps: Deps, actor: Person, case: Case) -> None:
     require_seen(deps, actor, case)
+    if case.owner == actor.id:
+        # The owner hears of their own case in its room; following it would DM them
+        # their own changes.
+        raise CommandError(f"You own {case.ref}: you hear of it in its room already, no need "
+                           "to follow it.")
     with deps.store.transaction():
         if not deps.store.access.follow(case.id, actor.id, deps.now_iso(), None, None):
             raise CommandError(f"You follow {case.ref} already: "

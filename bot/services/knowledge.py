@@ -165,8 +165,25 @@ def find(deps: Deps, platform: str | None, text: str, customer: str | None = Non
         platforms=[platform] if platform else [], customer=customer or None,
         skill=(skill or "").lower() or None, limit=per_page + 1, offset=(page - 1) * per_page)
     nearest = deps.store.search.suggestions(words) if not ids and page == 1 else {}
+    if nearest:
+        nearest = _seen_words(deps, nearest, platform, viewer)
     return Found(_known(deps, ids[:per_page], viewer), page, more=len(ids) > per_page,
                  nearest=nearest)
+
+
+def _seen_words(deps: Deps, nearest: dict[str, list[str]], platform: str | None,
+                viewer: Person | str | None) -> dict[str, list[str]]:
+    """The suggestions a viewer may read: a word only some confidential case they may not
+    see holds is not said (the vocabulary is every case's; issue 26)."""
+    out: dict[str, list[str]] = {}
+    for word, near in nearest.items():
+        out[word] = [w for w in near if any(
+            not case.confidential or (viewer is not None and permissions.may_see(
+                deps.config, deps.store, viewer, case))
+            for case in (deps.store.cases.by_id(cid) for cid in deps.store.search.ranked(
+                [w], every_word=True, platforms=[platform] if platform else [], limit=20))
+            if case is not None)]
+    return out
 
 
 @dataclass(frozen=True)

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 
-from bot import swarm_types
+from bot import availability, swarm_types
+from bot.availability import PlatformStatus
 from bot.bridge import effects as bridge
-from bot.domain import Case, Person, Role
+from bot.domain import Case, Person, Role, parse_iso
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
 from bot.services import knowledge, messages, visibility
@@ -25,8 +27,10 @@ def normalise_skills(skills: list[str]) -> list[str]:
 
 
 def find_experts(deps: Deps, case: Case, skills: list[str],
-                 exclude: set[str] | None = None) -> Suggestion:
-    """`exclude`: people never to suggest (those asked already, issue 26's `ask`)."""
+                 exclude: set[str] | None = None,
+                 statuses: Mapping[str, PlatformStatus] | None = None) -> Suggestion:
+    """`exclude`: people never to suggest (those asked already, issue 26's `ask`).
+    `statuses`: what the platform said of them, looked up at the edge (issue 26)."""
     store = deps.store
     # Everyone with one of the skills at once (a large directory has hundreds per skill),
     # with availability and load (kept per person: bot/store/expert_figures.py), then past
@@ -35,23 +39,60 @@ def find_experts(deps: Deps, case: Case, skills: list[str],
     ids = list(have)
     helped = store.cases.past_helps(ids, skills)
     in_room = {p.person for p in store.cases.participants(case.id, active_only=True)}
+    ready = [p for p, (_, available, _) in have.items() if available]
+    if statuses is None and deps.presence is not None and deps.config.availability.presence:
+        # No edge step on this path (`ask`'s next expert, `open … skills=`): what the cache
+        # holds from recent lookups, read from memory, never asked for here.
+        kept = {p: deps.presence.kept(case.platform, p) for p in ready}
+        statuses = {p: s for p, s in kept.items() if s is not None}
+    skipped = who_is_off(deps, ready, statuses or {})
     candidates = [Candidate(
-        person=pid, skills=frozenset(held), available=available,
+        person=pid, skills=frozenset(held), available=available and pid not in skipped,
         # This case is not other work: it is no load for whoever is in it already.
         load=load - (1 if pid in in_room else 0),
         past_help=helped.get(pid, 0)) for pid, (held, available, load) in have.items()]
     if exclude:
         candidates = [c for c in candidates if c.person not in exclude]
-    return suggest(skills, candidates, in_room)
+    found = suggest(skills, candidates, in_room)
+    return replace(found, skipped={p: why for p, why in skipped.items()
+                                   if p not in in_room and not (exclude and p in exclude)})
+
+
+def who_is_off(deps: Deps, people: list[str], statuses: Mapping[str, PlatformStatus]
+               ) -> dict[str, str]:
+    """Why each of `people` is off now (their status, their hours), for those who are: a
+    status the edge looked up, else their own zone as the store knows it."""
+    cfg = deps.config.availability
+    if not people:
+        return {}
+    own = deps.store.prefs.hours_of(people)  # `skills hours`: their own, over the config's
+    if not statuses and not own and not (cfg.work_start and cfg.work_end):
+        return {}
+    known = deps.store.people.many(people)
+    back = deps.store.prefs.back_since(people)
+    now = deps.now()
+    off = {}
+    for pid in people:
+        person, hours = known.get(pid), own.get(pid)
+        tz = (hours.tz if hours else None) or (person.tz if person else None)
+        status = statuses.get(pid)
+        if hours and hours.tz and status is not None:
+            status = replace(status, tz=None)  # the zone they gave wins over the profile's
+        why = availability.absent(
+            status, tz, now, replace(cfg, work_start=hours.start, work_end=hours.end)
+            if hours else cfg, parse_iso(back[pid]) if pid in back else None)
+        if why:
+            off[pid] = why
+    return off
 
 
 def need(deps: Deps, actor: Person, case: Case, skills: list[str],
-               tried: str | None) -> Needed:
+         tried: str | None, statuses: Mapping[str, PlatformStatus] | None = None) -> Needed:
     require_open(case)
     require_participant(deps, case, actor)
     skills = normalise_skills(skills)
     store, now = deps.store, deps.now_iso()
-    suggestion = find_experts(deps, case, skills)
+    suggestion = find_experts(deps, case, skills, statuses=statuses)
     with store.transaction():
         request_id = store.cases.add_help_request(case.id, skills, tried, actor.id, now)
         store.timeline.append(case.id, now, "help_requested", actor.id,

@@ -46,6 +46,8 @@ _WINDOW_SQL = {
     "lifecycle": "SELECT kind FROM timeline WHERE at >= ? AND at < ? "
                  "AND kind IN ('cancelled', 'reopened')",
     "nudges": "SELECT kind FROM nudges WHERE at >= ? AND at < ?",
+    "suggestions": "SELECT suggested_at, taken_at FROM skill_suggestions "
+                   "WHERE suggested_at >= ? AND suggested_at < ?",
     "sla_breaches": "SELECT policy, target FROM sla_breaches WHERE due_at >= ? AND due_at < ?",
 }
 assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store import schema, schema_experts, schema_sla
+from bot.store import schema, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.schema_access import ACCESS
@@ -181,6 +181,12 @@ def m027_drafts(db: Database) -> None:
 def m033_sla(db: Database) -> None:
     """Issue 25: SLA policies per case (`set sla`, `set priority`) and the breaches found."""
     run_script(db, schema_sla.SLA)
+
+
+@migrations()
+def m035_people(db: Database) -> None:
+    """Issue 26: skills suggested by the rules at `open`; each manager's own digest time."""
+    run_script(db, schema_people.PEOPLE)
 
 
 @migrations()

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store import migrations as m
-from bot.store import schema, schema_experts, schema_sla
+from bot.store import schema, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
@@ -110,6 +110,7 @@ POSTGRES: dict[str, PgForm] = {
     "m026_nudge_due": portable(schema_experts.NUDGE_DUE),
     "m027_drafts": portable(DRAFTS),
     "m033_sla": portable(schema_sla.SLA),
+    "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
 }
 

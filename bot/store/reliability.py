@@ -85,6 +85,11 @@ class SqlSentMarks(BaseQueries):
         self.db.execute("DELETE FROM sent WHERE kind = ? AND period = ? AND destination = ?",
                         (kind, period, destination))
 
+    def marked(self, kind: str, period: str, destination: str) -> bool:
+        return self.db.execute("SELECT 1 FROM sent WHERE kind = ? AND period = ? AND "
+                               "destination = ?", (kind, period, destination)
+                               ).fetchone() is not None
+
     def mark_reminded(self, promise_id: int, at: str) -> bool:
         cur = self.db.execute("UPDATE promises SET reminded_at = ? WHERE id = ? AND "
                               "reminded_at IS NULL", (at, promise_id))

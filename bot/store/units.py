@@ -31,11 +31,13 @@ from bot.store.interfaces import (
     Timeline,
 )
 from bot.store.interfaces.drafts import Drafts
+from bot.store.interfaces.prefs import Prefs
 from bot.store.journal import SqlJournal
 from bot.store.nudges import SqlNudges
 from bot.store.outbox import SqlOutbox
 from bot.store.people import SqlPeople
 from bot.store.platform_refs import SqlPlatformRefs
+from bot.store.prefs import SqlPrefs
 from bot.store.reliability import SqlInbox, SqlSentMarks
 from bot.store.timeline import SqlTimeline
 
@@ -61,6 +63,7 @@ class Repositories:
     installations: Installations
     access: Access
     drafts: Drafts
+    prefs: Prefs
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
                 search: Search) -> None:
@@ -84,3 +87,4 @@ class Repositories:
         self.installations = SqlInstallations(db)
         self.access = SqlAccess(db)
         self.drafts = SqlDrafts(db)
+        self.prefs = SqlPrefs(db)

@@ -579,6 +579,13 @@ class FakeSlack:
             raise SlackError("user_not_found")
         return {"user": user}
 
+    def m_users_getPresence(self, args: dict[str, Any]) -> dict[str, Any]:
+        """`presence` as set on the user here ("active" unless a test says "away")."""
+        user = self.users.get(str(args.get("user", "")))
+        if user is None:
+            raise SlackError("user_not_found")
+        return {"presence": user.get("presence", "active")}
+
     def m_users_lookupByEmail(self, args: dict[str, Any]) -> dict[str, Any]:
         email = str(args.get("email", "")).lower()
         if not email:

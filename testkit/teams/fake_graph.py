@@ -14,6 +14,8 @@ class FakeGraph:
         self.calls: list[tuple[str, str, Any, str | None]] = []
         self.channels: dict[str, str] = {}
         self.users: dict[str, dict[str, str]] = {}  # user principal name -> user
+        # object id -> {"availability": "Away", "activity": "OutOfOffice"} (GET …/presence)
+        self.presence: dict[str, dict[str, str]] = {}
         self.throttle_next = 0
         self.tabs: dict[str, list[dict[str, Any]]] = {}  # channel id -> its tabs
 
@@ -31,6 +33,12 @@ class FakeGraph:
             return web.json_response({"error": {"code": "TooManyRequests"}}, status=429,
                                      headers={"Retry-After": "0"})
         path = request.path
+        if request.method == "GET" and path.endswith("/presence"):
+            found = self.presence.get(path.split("/")[-2])
+            if found is None:
+                return web.json_response({"error": {"code": "ResourceNotFound",
+                                                    "message": "no such user"}}, status=404)
+            return web.json_response({"id": path.split("/")[-2], **found})
         if request.method == "GET" and path.startswith("/v1.0/users/"):
             user = self.users.get(path.removeprefix("/v1.0/users/").lower())
             if user is None:

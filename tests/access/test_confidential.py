@@ -166,3 +166,12 @@ async def test_the_open_form_opens_a_confidential_swarm(say, core) -> None:
     assert not core.deps.store.cases.by_ref("ZD-16").confidential
     listed = await say("carol", "list")
     assert "Hooli printer jam" in listed and "Hooli merger" not in listed
+
+
+async def test_find_suggests_no_word_only_a_confidential_case_holds(say) -> None:  # noqa: ANN001
+    await say("alice", 'open ZD-95 sev2 private customer="Initech" Board payroll export leaks')
+    await say("alice", "open ZD-96 sev3 Globex printer jams")
+    out = await say("carol", "find paxrolz")
+    assert "No case matches `paxrolz`" in out and "payroll" not in out
+    assert "`payroll`" in await say("alice", "find paxrolz")  # a member is told
+    assert "`printer`" in await say("carol", "find prxntez")  # a word anyone may read

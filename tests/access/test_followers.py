@@ -70,3 +70,9 @@ async def test_a_type_brings_its_followers_at_open(config: Config, say, core, po
     await say("alice", "cancel duplicate of ZD-6", room)
     assert any("ZD-7 was cancelled by" in t for t in _dms_to(port, "acct.owner"))
     assert _dms_to(port, "alice") == []
+
+
+async def test_the_owner_cannot_follow_their_own_case(say) -> None:  # noqa: ANN001
+    await say("alice", "open ZD-6 sev3 Printer jams")
+    assert "You own ZD-6: you hear of it in its room already" in await say("alice", "follow ZD-6")
+    assert "You follow ZD-6 now" in await say("fay", "follow ZD-6")

@@ -21,6 +21,7 @@ WINDOW_READS = {
     "decisions": "risk, outcome: one per decision taken",
     "lifecycle": "kind ('cancelled' or 'reopened'): one per case cancelled or reopened",
     "nudges": "kind: one per nudge sent",
+    "suggestions": "suggested_at, taken_at: one per case the skill rules suggested skills for",
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
 }
 

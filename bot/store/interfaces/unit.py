@@ -14,6 +14,7 @@ from bot.store.interfaces.installations import Installations
 from bot.store.interfaces.journal import Journal
 from bot.store.interfaces.people import People
 from bot.store.interfaces.platform_refs import PlatformRefs
+from bot.store.interfaces.prefs import Prefs
 from bot.store.interfaces.reliability import Inbox, Nudges, Outbox, SentMarks
 from bot.store.interfaces.retention import Retention
 from bot.store.interfaces.search import Search
@@ -40,6 +41,7 @@ class Store(Protocol):
     installations: Installations
     access: Access
     drafts: Drafts
+    prefs: Prefs
 
     @property
     def path(self) -> str:
