@@ -12,7 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import skill_rules, sla, swarm_types
+from bot import account_owners, skill_rules, sla, swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -279,6 +279,8 @@ class Config:
     availability: AvailabilityConfig = field(default_factory=AvailabilityConfig)
     # [sla.<name>]: SLA policies (bot/sla.py, docs/sla.md), checked by sla.problems.
     sla: dict[str, Any] = field(default_factory=dict)
+    # [account_owners]: "<organisation>" = "<person id>" (bot/account_owners.py).
+    account_owners: dict[str, Any] = field(default_factory=dict)
     source: str | None = None  # the file it came from, for messages
 
 
@@ -366,6 +368,7 @@ def load_config(path: str | Path | None) -> Config:
     problems += swarm_types.problems(cfg.types)
     problems += skill_rules.problems(cfg.skill_rules, cfg.skill_suggestions.mode)
     problems += sla.problems(cfg.sla, cfg.types)
+    problems += account_owners.problems(cfg.account_owners)
     if problems:
         raise ConfigError(*problems)
     cfg.source = str(p)

@@ -154,7 +154,7 @@ def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     where = f" in #{opened.room_name}" + (", confidential" if case.confidential else "")
     brought = (" Brought in by this type of swarm: " + ", ".join(
         mention(p) for p in opened.invited) + "." if opened.invited else "")
-    brought += (" Following it by its type: " + ", ".join(
+    brought += (" Following it (by its type or as the account's owner): " + ", ".join(
         mention(p) for p in opened.followers) + "." if opened.followers else "")
     replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
                       + brought, private=False)]

@@ -136,7 +136,20 @@ def parse_set(ctx: Ctx, args: Args) -> SetDetail | SetVisibility:
             raise ctx.bad(f"`{value[:40]}` is not a link: give one web address, "
                           "e.g. https://acme.zendesk.com/agent/tickets/4711")
         return SetDetail(what, value)
-    return SetDetail(what, bounded(value, what))
+    return SetDetail(what, bounded(unquoted(value), what))
+
+
+# Straight and typographic quote pairs (Slack and phones turn " into “ ”).
+_QUOTE_PAIRS = {'"': '"', "“": "”", "'": "'"}
+
+
+def unquoted(value: str) -> str:
+    """`set customer "Acme EU"` is Acme EU: a value wrapped whole in one pair of quotes, as
+    `open … customer="…"` writes it, loses the quotes (they kept them before)."""
+    v = value.strip()
+    if len(v) > 2 and _QUOTE_PAIRS.get(v[0]) == v[-1] and v[0] not in v[1:-1]:
+        return v[1:-1].strip() or v
+    return v
 
 
 def sla_choice(ctx: Ctx, what: str, value: str) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from bot import permissions, sla, swarm_types
+from bot import account_owners, permissions, sla, swarm_types
 from bot.domain import (
     DEFAULT_SEVERITY,
     Case,
@@ -83,6 +83,12 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
         case = store.cases.by_id(case_id)
         assert case is not None
         followed = followers.add_from_type(deps, case, kind.followers, actor.id)
+        # The account's owner follows its cases (issue 26): the ticket's organisation, else
+        # the customer named at open.
+        organisation = (ticket.organization if ticket is not None else None) or case.customer
+        followed += [pid for pid in followers.add_from_type(
+            deps, case, account_owners.of(deps.config.account_owners, organisation),
+            actor.id, "account owner") if pid not in followed]
         hint = suggestions.at_open(deps, case, ticket, (skills or []) + list(kind.skills))
         effects = Effects(deps, case)
         rooms.open_room(deps, case, skills or [], effects)

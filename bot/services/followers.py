@@ -41,15 +41,18 @@ def unfollow(deps: Deps, actor: Person, case: Case) -> None:
             raise CommandError(f"You don't follow {case.ref}.")
 
 
-def add_from_type(deps: Deps, case: Case, people: tuple[str, ...], by: str) -> list[str]:
-    """A swarm type's `followers`, added at open (those who may see it, but the opener)."""
+def add_from_type(deps: Deps, case: Case, people: tuple[str, ...], by: str,
+                  why: str | None = None) -> list[str]:
+    """A swarm type's `followers` (or `why` else: the account's owners), added at open
+    (those who may see it, but the opener)."""
     added, now = [], deps.now_iso()
     for pid in people:
         if pid == by:
             continue
         deps.store.people.ensure(pid, case.platform, None, None, now)
         if permissions.may_see(deps.config, deps.store, pid, case) and \
-                deps.store.access.follow(case.id, pid, now, by, f"type {case.swarm_type}"):
+                deps.store.access.follow(case.id, pid, now, by,
+                                         why or f"type {case.swarm_type}"):
             added.append(pid)
     return added
 

@@ -61,7 +61,7 @@ _TENANT_TERM = {
     "promises": "case_id IN ({cases})", "touchpoints": "case_id IN ({cases})",
     "frictions": "f.workspace = ?", "decisions": "case_id IN ({cases})",
     "lifecycle": "case_id IN ({cases})", "nudges": "case_id IN ({cases})",
-    "sla_breaches": "case_id IN ({cases})",
+    "suggestions": "case_id IN ({cases})", "sla_breaches": "case_id IN ({cases})",
 }
 assert tuple(_TENANT_TERM) == tuple(WINDOW_READS), "one tenant term per window read"
 

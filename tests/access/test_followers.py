@@ -64,12 +64,46 @@ async def test_unfollow_and_list(say) -> None:
 async def test_a_type_brings_its_followers_at_open(config: Config, say, core, port) -> None:
     config.types = {"vip": {"followers": ["acct.owner", "alice"]}}
     out = await say("alice", "open ZD-7 sev1 type=vip Big customer down")
-    assert "Following it by its type: <@acct.owner>." in out
+    assert "Following it (by its type or as the account's owner): <@acct.owner>." in out
     assert "ZD-7" in await say("acct.owner", "list following")
     room = core.deps.store.cases.by_ref("ZD-7").room_id
     await say("alice", "cancel duplicate of ZD-6", room)
     assert any("ZD-7 was cancelled by" in t for t in _dms_to(port, "acct.owner"))
     assert _dms_to(port, "alice") == []
+
+
+async def test_the_account_owner_follows_its_cases_from_the_customer_or_the_ticket(
+        config: Config, say, core, port) -> None:  # noqa: ANN001
+    config.account_owners = {"Acme Corp": "cs.anna", "Globex": ["cs.ben", "cs.cleo"]}
+    out = await say("alice", 'open ZD-8 sev2 customer=" acme corp " Acme SSO down')
+    assert "as the account's owner): <@cs.anna>." in out
+    assert "ZD-8" in await say("cs.anna", "list following")
+    assert "Following" not in await say("alice", "open ZD-9 sev3 customer=Initech VPN slow")
+    room = core.deps.store.cases.by_ref("ZD-8").room_id
+    await say("alice", "resolve reset the IdP certificate", room)
+    assert any("ZD-8 was resolved by" in t for t in _dms_to(port, "cs.anna"))
+    # They follow: never in the swarm, never credited.
+    case = core.deps.store.cases.by_ref("ZD-8")
+    assert "cs.anna" not in [p.person for p in core.deps.store.cases.participants(case.id)]
+
+
+def test_account_owners_config_problems_are_one_line_each(tmp_path) -> None:  # noqa: ANN001
+    from bot.config import load_config
+    from bot.errors import ConfigError
+
+    bad = tmp_path / "config.toml"
+    bad.write_text('[account_owners]\n"Acme" = 7\n"Globex" = []\n"Ok" = "U1"\n')
+    try:
+        load_config(bad)
+    except ConfigError as err:
+        lines = str(err).splitlines()
+    else:
+        raise AssertionError("no problem reported")
+    assert [line for line in lines if "[account_owners]" in line] == [
+        "[account_owners] 'Acme' must be a person id or a list of them, e.g. \"Acme\" = "
+        "\"U0123ABCD\"",
+        "[account_owners] 'Globex' must be a person id or a list of them, e.g. \"Globex\" = "
+        "\"U0123ABCD\""]
 
 
 async def test_the_owner_cannot_follow_their_own_case(say) -> None:  # noqa: ANN001

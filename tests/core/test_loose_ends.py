@@ -105,3 +105,15 @@ async def test_a_process_named_process_is_not_doubled(say: Say, core: Entrance,
     told = {s.target: s.reply.text for s in port.sent if s.action == "dm"}
     assert told["bob"].startswith("The billing process you reported was reviewed by ")
     assert told["cy"].startswith("The refund approvals process you reported was reviewed ")
+
+
+async def test_set_customer_in_quotes_keeps_the_words_not_the_quotes(say: Say,
+                                                                     core: Entrance) -> None:
+    room = await _open(say, core)
+    assert "customer is now Acme EU." in await say("alice", 'set customer "Acme EU"', room)
+    assert core.deps.store.cases.by_ref("ZD-1").customer == "Acme EU"
+    await say("alice", "set summary “SSO broken for EU staff”", room)
+    assert core.deps.store.cases.by_ref("ZD-1").summary == "SSO broken for EU staff"
+    # Quotes inside a value stay: only one pair wrapping the whole value is taken off.
+    await say("alice", 'set summary "SSO" fails for "EU" staff', room)
+    assert core.deps.store.cases.by_ref("ZD-1").summary == '"SSO" fails for "EU" staff'
