@@ -31,7 +31,7 @@ from bot.replies import Reply, Tone
 from bot.services import helpdesk
 from handlers.cases import from_ticket
 from handlers.delivery import Delivery, Sender, Ticketed
-from handlers.entrance import Entrance
+from handlers.entrance import Entrance, Outcome
 from handlers.lifecycle import Why
 from handlers.unit_of_work import StoreUnavailable
 
@@ -109,6 +109,14 @@ async def _finish(entrance: Entrance, delivery: Delivery) -> Intake:
     # Nobody reads the webhook's answer: what gives up is told to the owner directly.
     outcome = await entrance.execute(what.platform, sender, "open", command, key=key,
                                      read_by_sender=False)
+    return await _intake_of(entrance, delivery, what, outcome, key, "opened")
+
+
+async def _intake_of(entrance: Entrance, delivery: Delivery, what: Ticketed,
+                     outcome: Outcome, key: str, done: str) -> Intake:
+    """What the helpdesk is answered for the command its delivery ran (`done`: opened or
+    reopened), logged in one line."""
+    ticket = what.ticket
     text = " ".join(r.text for r in outcome.replies)
     if outcome.duplicate:
         result = Intake("duplicate", ticket.ref, message="done elsewhere")
@@ -117,7 +125,7 @@ async def _finish(entrance: Entrance, delivery: Delivery) -> Intake:
     else:
         case = await _case(entrance, ticket.ref)
         # No case and no refusal: the store failed under the unit (the row stays pending).
-        result = Intake("opened" if case else "delayed", ticket.ref,
+        result = Intake(done if case else "delayed", ticket.ref,
                         case.room_name if case else None, text)
     level = logging.WARNING if result.status in ("refused", "delayed") else logging.INFO
     log.log(level, "%s delivery %s: %s %s%s", delivery.source, key, ticket.ref, result.status,
@@ -134,19 +142,7 @@ async def _reopen(entrance: Entrance, delivery: Delivery, what: Ticketed, case: 
               f"again (it was {case.status.value})", from_ticket=True)
     outcome = await entrance.execute(what.platform, delivery.sender, "reopen", why,
                                      ref=case.ref, key=key, read_by_sender=False)
-    text = " ".join(r.text for r in outcome.replies)
-    if outcome.duplicate:
-        result = Intake("duplicate", ticket.ref, message="done elsewhere")
-    elif any(r.tone == Tone.ERROR for r in outcome.replies):
-        result = await _refused(entrance, delivery, what, text)
-    else:
-        fresh = await _case(entrance, ticket.ref)
-        result = Intake("reopened" if fresh else "delayed", ticket.ref,
-                        fresh.room_name if fresh else None, text)
-    log.log(logging.INFO if result.status == "reopened" else logging.WARNING,
-            "%s delivery %s: %s %s%s", delivery.source, key, ticket.ref, result.status,
-            f" ({result.message})" if result.message else "")
-    return result
+    return await _intake_of(entrance, delivery, what, outcome, key, "reopened")
 
 
 async def _refused(entrance: Entrance, delivery: Delivery, what: Ticketed,

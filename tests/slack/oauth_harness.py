@@ -9,14 +9,19 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlparse
 
+import pytest
+
+from adapters.serve import build_server
+from bot.config import Config
 from testkit.slack.fake_slack import CLIENT_ID, CLIENT_SECRET, FakeSlack, Workspace
+from tests.slack.conftest import SECRETS
 from tests.slack.harness import SlackHarness
 
 STATE_COOKIE = "slack-app-oauth-state"
 # A fixed Fernet key for tests (44 characters of URL-safe base64).
 TOKEN_KEY = "Wq0ZvD1hVd0s3V8oI7p3kq3pX2sC3GzqQm8bRk2Jc5k="
 OAUTH_ENV = {"SLACK_CLIENT_SECRET": CLIENT_SECRET, "SWARMBOT_TOKEN_KEY": TOKEN_KEY}
-__all__ = ["CLIENT_ID", "OAUTH_ENV", "Browser", "db_bytes"]
+__all__ = ["CLIENT_ID", "OAUTH_ENV", "Browser", "db_bytes", "oauth_bot"]
 
 
 class Browser:
@@ -58,3 +63,21 @@ def db_bytes(db_path: str) -> bytes:
 
 def event(kind: str, team: str, **fields: Any) -> dict[str, Any]:
     return {"type": kind, **fields, "team": team}
+
+
+async def oauth_bot(aiohttp_client: Any, fake_slack: FakeSlack, config: Config,
+                    request: pytest.FixtureRequest, *installs: Workspace) -> SlackHarness:
+    """The serve app with `[slack.oauth]` on (on PostgreSQL under `--store=postgres`), the
+    triage channel, and each of `installs` installed by the Add to Slack dance."""
+    if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
+        config.store.url = request.getfixturevalue("pg_url")
+    config.server.public_url = "https://swarm.example.com"
+    config.slack.oauth.enabled = True
+    config.slack.oauth.client_id = CLIENT_ID
+    fake_slack.add_channel("swarm-triage")
+    app = await build_server(config, {**SECRETS, **OAUTH_ENV})
+    harness = SlackHarness(await aiohttp_client(app), fake_slack)
+    for workspace in installs:
+        status, page = await Browser(harness).install(fake_slack, workspace)
+        assert status == 200, page
+    return harness

@@ -11,14 +11,12 @@ from typing import Any
 
 import pytest
 
-from adapters.serve import build_server
 from bot import tenancy
 from bot.config import Config
 from testkit.slack.fake_slack import FakeSlack, Workspace
 from testkit.slack.signing import form_body, payload
-from tests.slack.conftest import SECRETS
 from tests.slack.harness import SlackHarness
-from tests.slack.oauth_harness import CLIENT_ID, OAUTH_ENV, Browser
+from tests.slack.oauth_harness import oauth_bot
 
 ORG = Workspace("T0201", "Acme Grid", enterprise_id="E0001", enterprise_name="Acme Corp",
                 org_wide=True)
@@ -29,19 +27,8 @@ _seq = itertools.count(1)
 @pytest.fixture
 async def bot(aiohttp_client: Any, fake_slack: FakeSlack, slack_config: Config,
               request: pytest.FixtureRequest) -> SlackHarness:
-    if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
-        slack_config.store.url = request.getfixturevalue("pg_url")
-    slack_config.server.public_url = "https://swarm.example.com"
-    slack_config.slack.oauth.enabled = True
-    slack_config.slack.oauth.client_id = CLIENT_ID
     slack_config.slack.workspaces = {"E0001": {"managers": ["WBOSS"]}}
-    fake_slack.add_channel("swarm-triage")
-    app = await build_server(slack_config, {**SECRETS, **OAUTH_ENV})
-    harness = SlackHarness(await aiohttp_client(app), fake_slack)
-    for workspace in (ORG, BETA):
-        status, page = await Browser(harness).install(fake_slack, workspace)
-        assert status == 200, page
-    return harness
+    return await oauth_bot(aiohttp_client, fake_slack, slack_config, request, ORG, BETA)
 
 
 async def say(bot: SlackHarness, team: str, user: str, text: str, channel: str = "C0",

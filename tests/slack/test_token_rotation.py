@@ -9,15 +9,13 @@ from typing import Any
 
 import pytest
 
-from adapters.serve import build_server
 from adapters.slack.installations import StoreInstallations
 from adapters.slack.tenants import WorkspaceClients
 from bot import tenancy
 from bot.config import Config
 from testkit.slack.fake_slack import FakeSlack, Workspace
-from tests.slack.conftest import SECRETS
 from tests.slack.harness import SlackHarness
-from tests.slack.oauth_harness import CLIENT_ID, OAUTH_ENV, Browser
+from tests.slack.oauth_harness import oauth_bot
 
 BETA = Workspace("T0002", "Beta")
 
@@ -25,17 +23,8 @@ BETA = Workspace("T0002", "Beta")
 @pytest.fixture
 async def bot(aiohttp_client: Any, fake_slack: FakeSlack, slack_config: Config,
               request: pytest.FixtureRequest) -> SlackHarness:
-    if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
-        slack_config.store.url = request.getfixturevalue("pg_url")
-    slack_config.server.public_url = "https://swarm.example.com"
-    slack_config.slack.oauth.enabled = True
-    slack_config.slack.oauth.client_id = CLIENT_ID
-    fake_slack.add_channel("swarm-triage")
     fake_slack.token_lifetime = 12 * 3600  # Slack's rotating tokens live 12 hours
-    app = await build_server(slack_config, {**SECRETS, **OAUTH_ENV})
-    harness = SlackHarness(await aiohttp_client(app), fake_slack)
-    assert (await Browser(harness).install(fake_slack, BETA))[0] == 200
-    return harness
+    return await oauth_bot(aiohttp_client, fake_slack, slack_config, request, BETA)
 
 
 def clients_of(bot: SlackHarness) -> WorkspaceClients:

@@ -11,14 +11,13 @@ from typing import Any
 import pytest
 
 from adapters.bootstrap import checked_config
-from adapters.serve import build_server
 from bot.config import Config
 from bot.errors import ConfigError
 from testkit.slack.fake_slack import TOKEN, FakeSlack, Workspace
 from testkit.slack.signing import form_body, payload
 from tests.slack.conftest import SECRETS
 from tests.slack.harness import SlackHarness
-from tests.slack.oauth_harness import CLIENT_ID, OAUTH_ENV, Browser
+from tests.slack.oauth_harness import CLIENT_ID, OAUTH_ENV, oauth_bot
 
 BETA = Workspace("T0002", "Beta")
 _seq = itertools.count(1)
@@ -27,20 +26,11 @@ _seq = itertools.count(1)
 @pytest.fixture
 async def bot(aiohttp_client: Any, fake_slack: FakeSlack, slack_config: Config,
               request: pytest.FixtureRequest) -> SlackHarness:
-    if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
-        slack_config.store.url = request.getfixturevalue("pg_url")
-    slack_config.server.public_url = "https://swarm.example.com"
-    slack_config.slack.oauth.enabled = True
-    slack_config.slack.oauth.client_id = CLIENT_ID
     slack_config.slack.workspaces = {"T0002": {"triage_channel": "#beta-triage",
                                                "slash": "/beta", "managers": ["UBETA"]}}
-    fake_slack.add_channel("swarm-triage")
     fake_slack.add_channel("beta-triage")
     fake_slack.add_channel("beta-leads")
-    app = await build_server(slack_config, {**SECRETS, **OAUTH_ENV})
-    harness = SlackHarness(await aiohttp_client(app), fake_slack)
-    assert (await Browser(harness).install(fake_slack, BETA))[0] == 200
-    return harness
+    return await oauth_bot(aiohttp_client, fake_slack, slack_config, request, BETA)
 
 
 async def say(bot: SlackHarness, team: str, user: str, text: str,
