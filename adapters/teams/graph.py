@@ -50,6 +50,9 @@ class GraphClient(Protocol):
     async def presence(self, object_id: str) -> dict[str, str]: ...
     async def link_tab(self, team_id: str, channel_id: str, title: str, url: str) -> None: ...
 
+    async def channel_messages(self, team_id: str, channel_id: str,
+                               parent_id: str | None = None) -> list[dict[str, Any]]: ...
+
 
 class TokenSource(Protocol):
     async def token(self) -> str: ...
@@ -180,6 +183,17 @@ class HttpGraphClient:
         data = await self._request("read the presence", "GET",
                                    f"/users/{quote(object_id)}/presence", missing_ok=True)
         return {k: str(data[k]) for k in ("availability", "activity") if data.get(k)}
+    async def channel_messages(self, team_id: str, channel_id: str,
+                               parent_id: str | None = None) -> list[dict[str, Any]]:
+        """The latest chatMessages of a channel (its top-level posts), or the replies to
+        the post `parent_id` (a thread): ChannelMessage.Read.All. One page (50) is enough
+        to find a post made a few tries ago."""
+        path = f"/teams/{quote(team_id)}/channels/{quote(channel_id)}/messages"
+        if parent_id is not None:
+            path += f"/{quote(parent_id)}/replies"
+        data = await self._request("read the channel's messages", "GET", f"{path}?$top=50")
+        return list(data.get("value") or [])
+
     async def link_tab(self, team_id: str, channel_id: str, title: str, url: str) -> None:
         """A website tab named `title` on the channel (`set link`, issue 25): the one of
         that name is pointed at `url` if there is one (a retry, a second `set link`)."""

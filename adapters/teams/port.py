@@ -19,7 +19,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from adapters.teams import cards
+from adapters.teams import cards, post_match
 from adapters.teams.connector import BotConnector
 from adapters.teams.directory import Directory
 from adapters.teams.graph import GraphClient
@@ -179,6 +179,28 @@ class TeamsChatPort:
 
     async def post(self, room_id: str, reply: Reply) -> str:
         return await self._send("post in Teams", room_id, await self._card(reply))
+
+    async def find_post(self, room_id: str, reply: Reply) -> str | None:
+        """bot.ports.PostFinder: the id of a post of `reply` already in the room, read
+        through Graph (`[teams.graph]`): a thread's replies, a channel's posts. The Bot
+        Connector cannot list a conversation, so without Graph this finds nothing and a post
+        whose answer was lost is posted again (one duplicate per lost answer)."""
+        channel, _, root = room_id.partition(";messageid=")
+        if self.graph is None or not channel.startswith("19:"):
+            return None  # no Graph, or a 1:1 chat (not a channel of the swarm team)
+        activity = await self._card(reply)
+        try:
+            found = await self.graph.channel_messages(self.config.swarm_team_id, channel,
+                                                      root or None)
+        except PortError as err:
+            # Not readable (a channel of another team, a permission missing): post again,
+            # a duplicate being better than a post never made.
+            log.warning("could not look for the post in %s: %s", room_id, err)
+            return None
+        for message in found:
+            if post_match.matches(message, activity):
+                return str(message.get("id") or "") or None
+        return None
 
     async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
         """The living case brief (bot.ports.MessageUpdater): an activity update in place."""

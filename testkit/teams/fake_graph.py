@@ -1,16 +1,24 @@
 """A loopback Microsoft Graph: the channel calls swarmbot makes (create, find by name,
-describe, archive) and a user by email, with 429 + Retry-After on demand. Used by the
-Graph tests and the time-to-swarm benchmark."""
+describe, archive), a user by email, and a channel's messages or a thread's replies (read
+from what the fake Bot Connector took: `connector`), with 429 + Retry-After on demand.
+Used by the Graph tests and the time-to-swarm benchmark."""
 
 from __future__ import annotations
 
-from typing import Any
+import html
+import json
+from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
+if TYPE_CHECKING:
+    from testkit.teams.fake_connector import Call, FakeConnector
+
 
 class FakeGraph:
-    def __init__(self) -> None:
+    def __init__(self, connector: FakeConnector | None = None) -> None:
+        # GET …/messages answers from the posts this Bot Connector recorded (and acted on).
+        self.connector = connector
         self.calls: list[tuple[str, str, Any, str | None]] = []
         self.channels: dict[str, str] = {}
         self.users: dict[str, dict[str, str]] = {}  # user principal name -> user
@@ -46,6 +54,9 @@ class FakeGraph:
                                                     "message": "Resource does not exist"}},
                                          status=404)
             return web.json_response(user)
+        if request.method == "GET" and (path.endswith("/messages")
+                                        or path.endswith("/replies")):
+            return self._messages(path)
         if "/tabs" in path:
             return self._tabs(request.method, path, body)
         if request.method == "POST" and path.endswith("/channels"):
@@ -62,6 +73,17 @@ class FakeGraph:
                                                 for c, n in self.channels.items() if n == name]})
         return web.Response(status=202 if path.endswith("/archive") else 204)
 
+    def _messages(self, path: str) -> web.Response:
+        """GET /teams/{t}/channels/{c}/messages: the posts into the channel's conversation;
+        …/messages/{id}/replies: the posts into the thread `{c};messageid={id}`. Newest
+        first, as chatMessages (a card as the JSON text of its attachment, text as HTML)."""
+        channel, _, rest = path.split("/channels/", 1)[1].partition("/messages")
+        parent = rest.strip("/").removesuffix("/replies") or None
+        conversation = f"{channel};messageid={parent}" if parent else channel
+        posts = [] if self.connector is None else [
+            c for c in self.connector.sent(conversation)
+            if c.method == "POST" and c.answer and isinstance(c.body, dict)]
+        return web.json_response({"value": [_chat_message(c) for c in reversed(posts)]})
 
     def _tabs(self, method: str, path: str, body: Any) -> web.Response:
         channel = path.split("/channels/")[1].split("/")[0]
@@ -84,6 +106,18 @@ class FakeGraph:
                 return web.json_response(tab)
         return web.json_response({"error": {"code": "NotFound", "message": "no tab"}},
                                  status=404)
+
+
+def _chat_message(call: Call) -> dict[str, Any]:
+    activity: dict[str, Any] = call.body
+    attachments = [{"id": str(i), "contentType": a.get("contentType"),
+                    "content": json.dumps(a.get("content"))}
+                   for i, a in enumerate(activity.get("attachments") or [])]
+    body = "".join(f'<attachment id="{a["id"]}"></attachment>' for a in attachments) or \
+        "<p>" + html.escape(str(activity.get("text", ""))).replace(
+            "&lt;at&gt;", '<at id="0">').replace("&lt;/at&gt;", "</at>") + "</p>"
+    return {"id": call.answer["id"], "messageType": "message",
+            "body": {"contentType": "html", "content": body}, "attachments": attachments}
 
 
 class StaticToken:
