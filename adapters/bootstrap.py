@@ -14,7 +14,7 @@ import logging
 import os
 from collections.abc import Callable, Mapping
 from datetime import datetime
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from bot.config import Config, load_config
 from bot.domain import utcnow
@@ -101,8 +101,10 @@ def shell_core(config: Config) -> tuple[Entrance, ShellChatPort]:
     return entrance, port
 
 
-async def build_server(config: Config, env: Mapping[str, str] | None = None) -> web.Application:
+async def build_server(config: Config, env: Mapping[str, str] | None = None,
+                       graph_tokens: Any = None) -> web.Application:
     """One aiohttp app: Slack, Teams, the digest pages, /healthz, /readyz, /metrics.
+    `graph_tokens`: Teams' Graph token source instead of msal's (start_teams; tests).
 
     Order matters: each platform's runtime needs secrets and an HTTP session, the core
     needs the ports, the routes need the core and their runtime."""
@@ -129,7 +131,7 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None) -> 
         if config.teams.enabled:
             from adapters.teams.endpoint import start_teams
 
-            teams_runtime = await start_teams(config, env)
+            teams_runtime = await start_teams(config, env, graph_tokens)
             ports["teams"] = teams_runtime.port
     except BaseException:
         # A refused token or an unreachable platform stops start-up: close what was opened.

@@ -20,6 +20,7 @@ from testkit.loopback import serve
 from testkit.slack.fake_slack import TOKEN, FakeSlack
 from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_headers
 from testkit.teams.fake_connector import FakeConnector
+from testkit.teams.fake_graph import FakeGraph, StaticToken
 from testkit.teams.jwks_issuer import JwksIssuer
 from tests.teams.conftest import APP_ID, PASSWORD, SWARM_CHANNEL, TRIAGE_CHANNEL, Teams
 
@@ -32,6 +33,7 @@ class Both:
     fake: FakeSlack
     connector: FakeConnector
     teams: Teams
+    graph: FakeGraph | None = None  # with_graph: [teams.graph] on, this loopback Graph
 
     async def slack(self, text: str, user: str = "U1") -> None:
         """A signed `/swarm` slash command; waits for its platform calls."""
@@ -46,7 +48,7 @@ class Both:
 
 
 @asynccontextmanager
-async def both_platforms(config: Config) -> AsyncIterator[Both]:
+async def both_platforms(config: Config, with_graph: bool = False) -> AsyncIterator[Both]:
     fake = FakeSlack()
     fake.add_channel("swarm-triage")
     slack_runner, slack_url = await serve(fake.app)
@@ -55,6 +57,8 @@ async def both_platforms(config: Config) -> AsyncIterator[Both]:
     await issuer.start()
     connector = FakeConnector(check_token=issuer.check_bot_token)
     await connector.start()
+    graph = FakeGraph(connector) if with_graph else None
+    graph_runner, graph_url = await serve(graph.app()) if graph else (None, "")
     config.slack.enabled, config.slack.api_url = True, fake.base_url + "api/"
     config.slack.triage_channel = "#swarm-triage"
     config.teams.enabled = True
@@ -63,15 +67,21 @@ async def both_platforms(config: Config) -> AsyncIterator[Both]:
     config.teams.openid_metadata_url = issuer.metadata_url
     env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
            "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
-    app = await build_server(config, env)
+    if graph is not None:
+        config.teams.graph.enabled, config.teams.graph.graph_url = True, graph_url + "/v1.0"
+        config.teams.graph.tenant_id = config.teams.graph.client_id = "graph-app"
+        env["SWARMBOT_GRAPH_CLIENT_SECRET"] = "graph-secret"
+    app = await build_server(config, env, StaticToken() if graph else None)
     runner, url = await serve(app)
     try:
         async with ClientSession() as session:
             teams = Teams(url, session, issuer, connector, None,  # type: ignore[arg-type]
                           app[TEAMS_RUNTIME])  # type: ignore[arg-type]
-            yield Both(app, url, session, fake, connector, teams)
+            yield Both(app, url, session, fake, connector, teams, graph)
     finally:
         await runner.cleanup()
+        if graph_runner is not None:
+            await graph_runner.cleanup()
         await connector.stop()
         await issuer.stop()
         await slack_runner.cleanup()

@@ -72,8 +72,10 @@ class World:
     def teams_texts(self, thread_id: str) -> list[str]:
         """The thread's posts, its root (the brief) first, as text; not the answers to
         commands typed there (a reply to the one who typed it, as in Slack's ephemerals)."""
-        return [str(c.body) for c in self.both.connector.threads().get(thread_id, [])
-                if "replyToId" not in c.body]
+        posts = self.both.connector.threads().get(thread_id)
+        if posts is None:  # a Graph channel ([teams.graph]): the posts into its conversation
+            posts = [c for c in self.both.connector.sent(thread_id) if c.method == "POST"]
+        return [str(c.body) for c in posts if "replyToId" not in c.body]
 
     def teams_triage(self) -> list[str]:
         return [str(c.body) for c in self.both.connector.sent(TRIAGE_CHANNEL)]
@@ -89,12 +91,13 @@ def order(texts: list[str], needles: list[str]) -> list[int]:
 
 
 @asynccontextmanager
-async def bridged(config: Config, mirror_messages: bool = False) -> AsyncIterator[World]:
+async def bridged(config: Config, mirror_messages: bool = False,
+                  with_graph: bool = False) -> AsyncIterator[World]:
     config.bridge.enabled = True
     config.bridge.mirror_messages = mirror_messages
     config.outbox.base_delay, config.outbox.max_delay = 0.05, 0.2
     config.outbox.max_tries = 30
-    async with both_platforms(config) as both:
+    async with both_platforms(config, with_graph) as both:
         both.connector.roster = [dict(m) for m in ROSTER]
         both.fake.add_user(OWNER, "Olive Owner", "olive@example.com")
         both.fake.add_user(SAME, "Bob Specialist", "bob@example.com")
