@@ -46,6 +46,14 @@ class ChatPort(Protocol):
 
 
 @runtime_checkable
+class MessageDeleter(Protocol):
+    """Optional port capability: delete a message the bot posted (a mirrored chat message
+    whose original was deleted, issue 29). "Already gone" counts as done."""
+
+    async def delete_message(self, room_id: str, message_id: str) -> None: ...
+
+
+@runtime_checkable
 class MessageUpdater(Protocol):
     """Optional port capability: change a message already posted (Slack chat.update, Teams
     activity update), so the case brief is one living message. A port without it leaves

@@ -50,10 +50,11 @@ class RoomEvent:
     """Someone joined, left or wrote in a room. `rooms` are the ids the event could be about,
     most specific first (a Teams channel and its conversation)."""
 
-    kind: Literal["joined", "left", "posted", "edited"]
+    kind: Literal["joined", "left", "posted", "edited", "deleted"]
     rooms: tuple[str, ...]
-    # A message posted or edited: its text (people as tokens) and the platform's id for it,
-    # which the bridge mirrors where [bridge] mirror_messages is on (issue 29).
+    # A message posted, edited or deleted: its text (people as tokens; none for a deletion)
+    # and the platform's id for it, which the bridge mirrors where [bridge]
+    # mirror_messages is on (issue 29).
     text: str = ""
     message: str = ""
 

@@ -320,6 +320,9 @@ class Entrance:
 
     def _room_event(self, d: Delivery, event: RoomEvent) -> None:
         store = self.deps.store
+        if event.kind == "deleted":  # its copies in the case's other rooms go too
+            bridge_messages.unmirror(self.deps, d.source, event.rooms, event.message)
+            return
         if event.text and event.message:  # shown in the case's other rooms, where allowed
             bridge_messages.mirror(self.deps, d.source, event.rooms, d.sender.id, event.text,
                                    event.message, edited=event.kind == "edited")

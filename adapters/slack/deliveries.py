@@ -70,6 +70,8 @@ def _delivery_of(kind: str, body: dict[str, Any], key: str,
         who, channel = _str(event.get("user")), _str(event.get("channel"))
         if what == "posted" and event.get("subtype") == "message_changed":
             return _edited(event, key, bot_user_id)
+        if what == "posted" and event.get("subtype") == "message_deleted":
+            return _deleted(event, key, bot_user_id)
         if what is None or not who or not channel or (bot_user_id and who == bot_user_id):
             return None
         if what == "posted" and (event.get("bot_id")
@@ -95,3 +97,14 @@ def _edited(event: dict[str, Any], key: str, bot_user_id: str | None) -> Deliver
         return None
     return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
                     what=RoomEvent("edited", (channel,), *_said(message)))
+
+
+def _deleted(event: dict[str, Any], key: str, bot_user_id: str | None) -> Delivery | None:
+    """A message deleted in a channel (subtype message_deleted): which one, and whose."""
+    before = _dict(event.get("previous_message"))
+    who, channel = _str(before.get("user")), _str(event.get("channel"))
+    ts = _str(event.get("deleted_ts")) or _str(before.get("ts"))
+    if not who or not channel or not ts or before.get("bot_id") or who == bot_user_id:
+        return None
+    return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
+                    what=RoomEvent("deleted", (channel,), "", ts))

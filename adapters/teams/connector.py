@@ -41,6 +41,8 @@ def connector_operation(method: str, path: str) -> str:
             "getConversationMembers"
     if method == "PUT":
         return "updateActivity"
+    if method == "DELETE":
+        return "deleteActivity"
     return "replyToActivity" if path.count("/activities/") else "sendToConversation"
 
 class BotConnector:
@@ -104,6 +106,12 @@ class BotConnector:
         path = (f"/v3/conversations/{quote(conversation_id, safe='')}/activities/"
                 f"{quote(activity_id, safe='')}")
         await self._request(action, "PUT", service_url, path, activity)
+
+    async def delete(self, action: str, service_url: str, conversation_id: str,
+                     activity_id: str) -> None:
+        path = (f"/v3/conversations/{quote(conversation_id, safe='')}/activities/"
+                f"{quote(activity_id, safe='')}")
+        await self._request(action, "DELETE", service_url, path, None, missing_ok=True)
 
     async def members(self, action: str, service_url: str, conversation_id: str
                       ) -> list[Json]:

@@ -208,6 +208,12 @@ class TeamsChatPort:
                                     await self.directory.service_url(room_id),
                                     room_id, message_id, await self._card(reply))
 
+    async def delete_message(self, room_id: str, message_id: str) -> None:
+        """A mirrored message's copy (bot.ports.MessageDeleter); one already gone is done."""
+        await self.connector.delete("delete a message's copy",
+                                    await self.directory.service_url(room_id),
+                                    room_id, message_id)
+
     async def direct_message(self, user_id: str, reply: Reply) -> None:
         conversation_id = await self.directory.direct_conversation(user_id)
         service_url = await self.directory.service_url(conversation_id or user_id)

@@ -2,8 +2,8 @@
 
 A message someone writes in a case's room (home or mirror) is posted once into each of the
 case's other rooms, with the author's name and where it came from; an edit rewrites those
-copies where the platform can change a message. A redelivered message is known by its
-platform id and shown once.
+copies where the platform can change a message, and a deletion deletes them. A redelivered
+message is known by its platform id and shown once.
 
     (platform, "bridge_msg", "<room>/<message id>") -> {"at"}     (a message seen)
     (target, "bridge_msg_copy", "<platform>/<room>/<message id>") -> {"room_id", "message_id"}
@@ -65,3 +65,23 @@ def mirror(deps: Deps, platform: str, rooms_: tuple[str, ...], person: str, text
         effects._add("bridge_message_edit" if edited else "bridge_message",
                      f"show a message in {label(target)}", on=target, source=key,
                      home=target == case.platform, reply=asdict(reply))
+
+
+def unmirror(deps: Deps, platform: str, rooms_: tuple[str, ...], message: str) -> None:
+    """A message deleted where it was written: its copies in the case's other rooms are
+    deleted too (where the platform can; the copy's place is found when the call is made)."""
+    config = deps.config.bridge
+    if not (config.enabled and config.mirror_messages) or not message:
+        return
+    store = deps.store
+    found = _case(store, platform, rooms_)
+    if found is None:
+        return
+    case, room = found
+    served = list(deps.ports)
+    targets = [p for p in [case.platform, *rooms.mirrors(store, case, served)]
+               if p != platform and p in served]
+    effects = Effects(deps, case)
+    for target in targets:
+        effects._add("bridge_message_delete", f"delete a message's copy in {label(target)}",
+                     on=target, source=f"{platform}/{room}/{message}")

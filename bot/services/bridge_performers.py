@@ -8,6 +8,7 @@
     bridge_post     as `post`, into the mirror: after a try that may have gone out, look for
                     the post first where the port can (PostFinder)
     bridge_archive  as `archive`, the mirror ("already archived" is done)
+    bridge_message_delete  a mirrored chat message's copy deleted ("already gone" is done)
 A call into a mirror that is not made yet waits for it (NotYet), as a call into the home
 room waits for its create.
 """
@@ -21,7 +22,7 @@ from bot.bridge import accounts, rooms
 from bot.bridge.effects import label
 from bot.domain import Case, room_name_for
 from bot.errors import PortError
-from bot.ports import MessageUpdater, PostFinder, RoomsOpenWithPost
+from bot.ports import MessageDeleter, MessageUpdater, PostFinder, RoomsOpenWithPost
 from bot.replies import Field, Reply
 from bot.services import messages
 from bot.services.base import Deps, reply_from_json
@@ -202,9 +203,30 @@ async def edit(deps: Deps, item: OutboxItem, case: Case | None,
     return None
 
 
+def read_delete(deps: Deps, item: OutboxItem, case: Case | None) -> tuple[str, str] | None:
+    """Where the deleted message's copy is; None when it was never shown here (nothing to
+    delete), NotYet while its copy is still on its way."""
+    copy = deps.store.refs.get(item.platform, COPY, _field(item, "source", str))
+    if copy is None or not copy.get("room_id"):
+        case = _case(item, case)
+        if any(i.kind == "bridge_message" for i in deps.store.outbox.pending_for(case.id)):
+            raise NotYet(_ROOM_WAIT)
+        return None
+    return str(copy["room_id"]), str(copy["message_id"])
+
+
+async def delete(deps: Deps, item: OutboxItem, case: Case | None,
+                 ready: tuple[str, str] | None) -> Result:
+    port = deps.port(item.platform)
+    if ready is not None and isinstance(port, MessageDeleter):
+        await port.delete_message(*ready)
+    return None
+
+
 BRIDGE_PERFORMERS: dict[str, Performer] = {
     "bridge_message": Performer(post, read_message, record_message),
     "bridge_message_edit": Performer(edit, read_edit),
+    "bridge_message_delete": Performer(delete, read_delete),
     "bridge_update_brief": Performer(update_brief, read_brief_update),
     "bridge_open": Performer(open_mirror, read_open, record_open),
     "bridge_invite": Performer(invite, read_mirror),

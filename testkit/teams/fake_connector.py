@@ -80,6 +80,7 @@ class FakeConnector:
         app.router.add_post("/v3/conversations/{cid}/activities", self._send)
         app.router.add_post("/v3/conversations/{cid}/activities/{aid}", self._send)
         app.router.add_put("/v3/conversations/{cid}/activities/{aid}", self._update)
+        app.router.add_delete("/v3/conversations/{cid}/activities/{aid}", self._update)
         app.router.add_get("/v3/conversations/{cid}/members", self._members)
         app.router.add_get("/v3/conversations/{cid}/members/{uid}", self._member)
         return app

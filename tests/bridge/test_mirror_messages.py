@@ -64,6 +64,18 @@ async def test_a_slack_message_and_its_edit_appear_once_in_teams(config: Config)
                  "4343" in str(c.body)]
         assert len(edits) == 1 and edits[0].conversation_id == thread
         assert count(world.teams_texts(thread), "4343") == 0  # rewritten, not posted again
+        # Deleted in Slack (and the deletion delivered twice): its copy is deleted, once.
+        [copy] = [c for c in world.both.connector.sent(thread) if c.method == "POST"
+                  and "4242" in str(c.body)]
+        deleted = {"type": "message", "subtype": "message_deleted", "channel": channel,
+                   "ts": "101.0", "deleted_ts": "100.1", "hidden": True,
+                   "previous_message": {"user": OWNER, "ts": "100.1",
+                                        "text": "customer card ends 4343"}}
+        await slack_event(world, deleted, "EvM4")
+        await slack_event(world, deleted, "EvM4")
+        gone = [c for c in world.both.connector.calls if c.method == "DELETE"]
+        assert len(gone) == 1 and gone[0].conversation_id == thread, gone
+        assert gone[0].path.endswith("/activities/" + copy.answer["id"]), (gone[0].path, copy)
         # And the other way: Carol writes in the thread (no @swarmbot): once in Slack.
         act = world.both.teams.message(CAROL, "", conversation=thread)
         act["text"], act["entities"] = "the refund batch runs at 6", []
