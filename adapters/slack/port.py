@@ -187,6 +187,15 @@ class SlackChatPort:
         channel = data["channel"]["id"]
         await self._call("direct message", "chat.postMessage", channel=channel, **message(reply))
 
+    async def delete_message(self, room_id: str, message_id: str) -> None:
+        """A mirrored message's copy (bot.ports.MessageDeleter): one already gone is done."""
+        try:
+            await self._call("delete a message's copy", "chat.delete", channel=room_id,
+                             ts=message_id)
+        except PortError as err:
+            if "message_not_found" not in err.detail:
+                raise
+
     async def update_message(self, room_id: str, message_id: str, reply: Reply) -> None:
         """The living case brief (bot.ports.MessageUpdater): chat.update on its ts."""
         await self._call("update the brief", "chat.update", channel=room_id, ts=message_id,

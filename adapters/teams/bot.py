@@ -21,6 +21,7 @@ was typed in (in a button click or a form it is the clicker's own updated card).
 
 from __future__ import annotations
 
+import hashlib
 import html
 import logging
 from functools import partial
@@ -157,6 +158,24 @@ class SwarmTeamsBot(TeamsActivityHandler):
                     _key(activity)))
             return
         await self._after_ack(activity, self._delivery(activity, Typed(text), _key(activity)))
+
+    async def on_teams_message_edit(self, turn_context: TurnContext) -> None:
+        await self._changed(turn_context.activity, "edited")
+
+    async def on_teams_message_soft_delete(self, turn_context: TurnContext) -> None:
+        await self._changed(turn_context.activity, "deleted")
+
+    async def _changed(self, activity: Activity, kind: str) -> None:
+        """A channel message edited or deleted in Teams (its id is the message's own): the
+        bridge follows it in the case's other rooms (issue 29). Each change is its own
+        delivery, keyed apart from the message and from the other edits."""
+        if not (activity.conversation and activity.id):
+            return
+        text = command_text(activity)[0] if kind == "edited" else ""
+        change = hashlib.sha256(f"{kind}:{text}".encode()).hexdigest()[:16]
+        await self._after_ack(activity, self._delivery(activity, RoomEvent(
+            kind, (activity.conversation.id,), text, activity.id),  # type: ignore[arg-type]
+            _key(activity, f":{change}")))
 
     def _desk_words(self) -> set[str]:
         return {"desk", self.entrance.phrases.rename.get("desk", "desk").lower()}

@@ -98,6 +98,7 @@ class FakeSlack:
         self.channels: dict[str, Channel] = {}
         self.messages: list[dict[str, Any]] = []  # chat.postMessage, with "ts"
         self.updates: list[dict[str, Any]] = []  # chat.update: channel and ts
+        self.deleted: list[dict[str, Any]] = []  # chat.delete: channel and ts
         self.ephemerals: list[dict[str, Any]] = []
         self.responses: list[dict[str, Any]] = []  # bodies POSTed to response_urls
         self.views: list[dict[str, Any]] = []  # views.open / views.publish args
@@ -532,6 +533,15 @@ class FakeSlack:
             raise SlackError("message_not_found")
         found[0].update(text=args.get("text", ""), blocks=self._blocks(args))
         self.updates.append({"channel": target, "ts": ts})
+        return {"channel": target, "ts": ts}
+
+    def m_chat_delete(self, args: dict[str, Any]) -> dict[str, Any]:
+        ts, target = str(args.get("ts", "")), str(args.get("channel", ""))
+        found = [m for m in self.messages if m["channel"] == target and m["ts"] == ts]
+        if not found:
+            raise SlackError("message_not_found")
+        self.messages.remove(found[0])
+        self.deleted.append({"channel": target, "ts": ts})
         return {"channel": target, "ts": ts}
 
     def m_chat_postEphemeral(self, args: dict[str, Any]) -> dict[str, Any]:

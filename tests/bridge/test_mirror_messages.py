@@ -85,6 +85,25 @@ async def test_a_slack_message_and_its_edit_appear_once_in_teams(config: Config)
         slack = [str(m["text"]) for m in world.both.fake.messages if m["channel"] == channel]
         assert count(slack, "the refund batch runs at 6") == 1, slack
         assert any("[Teams] Carol Billing" in t for t in slack)
+        [copy] = [m for m in world.both.fake.messages if m["channel"] == channel
+                  and "refund batch" in str(m["text"])]
+        # Carol edits it in Teams (twice delivered), then deletes it: the Slack copy follows.
+        for _ in range(2):
+            edited = {**act, "type": "messageUpdate", "text": "the refund batch runs at 7",
+                      "channelData": {**act.get("channelData", {}),
+                                      "eventType": "editMessage"}}
+            status, _ = await world.both.teams.post(edited)
+            assert status in (200, 201)
+        await world.settle()
+        assert world.both.fake.updates.count({"channel": channel, "ts": copy["ts"]}) == 1
+        assert "runs at 7" in str(copy["text"]) and "(edited)" in str(copy["text"])
+        gone = {**act, "type": "messageDelete", "text": "",
+                "channelData": {**act.get("channelData", {}), "eventType": "softDeleteMessage"}}
+        status, _ = await world.both.teams.post(gone)
+        assert status in (200, 201)
+        await world.settle()
+        assert world.both.fake.deleted == [{"channel": channel, "ts": copy["ts"]}]
+        assert not [m for m in world.both.fake.messages if "refund batch" in str(m["text"])]
 
 
 async def test_messages_are_not_mirrored_by_default(config: Config) -> None:
