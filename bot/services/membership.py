@@ -92,7 +92,8 @@ def _from_shortlist(deps: Deps, case: Case, skills: list[str], exclude: set[str]
     for x in listed:
         if x.ranked:
             firsts.setdefault(frozenset(x.skills), []).append(
-                x.person not in skipped and x.person not in in_room and x.person not in out)
+                x.available and x.person not in skipped and x.person not in in_room
+                and x.person not in out)
     if any(len(f) >= SHORTLIST_PER_SUBSET and not any(f) for f in firsts.values()):
         return None
     candidates = [Candidate(

@@ -3,8 +3,8 @@ the smallest cover can pick from.
 
 A smallest team never holds two people covering the same subset of the wanted skills, and of
 those who do, the finder takes the first by (open load, -past help, person) (bot/experts.py).
-So per subset covered (a bit mask over the wanted skills), the store ranks the available
-people by those kept figures (expert_load, expert_help counted in SQL) and hands back the
+So per subset covered (a bit mask over the wanted skills), the store ranks the people by
+those kept figures (expert_load, expert_help counted in SQL) and hands back the
 first `per_subset`, plus everyone named in `also` and everyone with their own working hours
 (people the caller must judge one by one). The caller falls back to the full read when a
 subset's first `per_subset` all turn out unable to help.
@@ -28,7 +28,7 @@ class Listed(NamedTuple):
     available: bool
     load: int
     past_help: int
-    ranked: bool  # among the first `per_subset` available for their subset of the skills
+    ranked: bool  # among the first `per_subset` (away or not) for their subset of the skills
 
 
 def shortlist(db: SqlDb, skills: Sequence[str], per_subset: int,
@@ -43,21 +43,24 @@ def shortlist(db: SqlDb, skills: Sequence[str], per_subset: int,
     named = ""
     if also:
         named = f" OR r.person IN ({','.join('?' for _ in also)})"
+    # The ranking reads the skills only (the people's rows cost as much again): those
+    # away are ranked too and weeded out by the caller, who falls back when a subset's
+    # first few are all away. A tenant's workspace needs the people's rows to rank.
+    people = "JOIN people p ON p.id = s.person_id " if limit else ""
     sql = (
         "WITH w AS (SELECT s.person_id AS person, "
-        f"SUM(CASE s.skill {bits} ELSE 0 END) AS mask, MAX(p.available) AS available "
-        "FROM skills s JOIN people p ON p.id = s.person_id "
+        f"SUM(CASE s.skill {bits} ELSE 0 END) AS mask FROM skills s {people}"
         f"WHERE s.skill IN ({marks}) AND {within} GROUP BY s.person_id), "
         "h AS (SELECT person_id, COUNT(DISTINCT case_id) AS n FROM expert_help "
         f"WHERE skill IN ({marks}) GROUP BY person_id), "
-        "r AS (SELECT w.person, w.mask, w.available, COALESCE(l.open_cases, 0) AS load, "
-        "COALESCE(h.n, 0) AS helped, ROW_NUMBER() OVER (PARTITION BY w.available, w.mask "
+        "r AS (SELECT w.person, w.mask, COALESCE(l.open_cases, 0) AS load, "
+        "COALESCE(h.n, 0) AS helped, ROW_NUMBER() OVER (PARTITION BY w.mask "
         "ORDER BY COALESCE(l.open_cases, 0), COALESCE(h.n, 0) DESC, w.person) AS rn "
         "FROM w LEFT JOIN expert_load l ON l.person_id = w.person "
         "LEFT JOIN h ON h.person_id = w.person) "
-        "SELECT r.person, r.mask, r.available, r.load, r.helped, r.rn FROM r "
-        "WHERE (r.available <> 0 AND r.rn <= ?) "
-        "OR r.person IN (SELECT person_id FROM work_hours)" + named + " ORDER BY r.person")
+        "SELECT r.person, r.mask, p.available, r.load, r.helped, r.rn FROM r "
+        "JOIN people p ON p.id = r.person WHERE (r.rn <= ? "
+        "OR r.person IN (SELECT person_id FROM work_hours)" + named + ") ORDER BY r.person")
     params = [*wanted, *wanted, *limit, *wanted, per_subset, *also]
     out = []
     for r in db.execute(sql, params):
@@ -65,5 +68,5 @@ def shortlist(db: SqlDb, skills: Sequence[str], per_subset: int,
         out.append(Listed(
             person=r["person"], skills=[s for i, s in enumerate(wanted) if mask >> i & 1],
             available=available, load=int(r["load"]), past_help=int(r["helped"]),
-            ranked=available and int(r["rn"]) <= per_subset))
+            ranked=int(r["rn"]) <= per_subset))
     return out

@@ -107,7 +107,7 @@ class Cases(Protocol):
         they are available, their open load), in one read (the expert finder's)."""
     def expert_shortlist(self, skills: Sequence[str], per_subset: int,
                          also: Sequence[str] = ()) -> list[Listed]:
-        """Per subset of `skills` covered, the first `per_subset` available people by (load,
+        """Per subset of `skills` covered, the first `per_subset` people by (load,
         -past help, person), with everyone in `also` or with their own working hours
         (bot/store/expert_shortlist.py)."""
 
