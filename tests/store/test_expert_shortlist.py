@@ -9,6 +9,7 @@ import random
 
 import pytest
 
+from bot import tenancy
 from bot.availability import PlatformStatus, WorkHours
 from bot.config import Config
 from bot.domain import CaseStatus, Role
@@ -23,8 +24,9 @@ SKILLS = ["sso", "dns", "billing", "vpn", "saml", "tax"]
 def _directory(store: Store, rng: random.Random) -> list[str]:
     ids = [f"U{i:03d}" for i in range(90)]
     with store.transaction():
-        for pid in ids:
-            store.people.ensure(pid, "slack", pid, None, T0)
+        for pid in ids:  # in two workspaces (only the tenant's own are suggested)
+            with tenancy.scoped(tenancy.Tenant(rng.choice(["T1", "T2"]))):
+                store.people.ensure(pid, "slack", pid, None, T0)
             store.people.add_skills(pid, rng.sample(SKILLS, rng.randint(1, 3)))
             if rng.random() < 0.2:
                 store.people.set_available(pid, False)
@@ -43,8 +45,10 @@ def _directory(store: Store, rng: random.Random) -> list[str]:
     return ids
 
 
-@pytest.mark.parametrize("per_subset", [1, 3, 10])
+@pytest.mark.parametrize(("per_subset", "tenant"), [(1, None), (3, None), (10, None),
+                                                    (3, "T1")])
 def test_the_short_list_answers_as_the_full_read(store: Store, per_subset: int,
+                                                  tenant: str | None,
                                                   monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(membership, "SHORTLIST_PER_SUBSET", per_subset)
     rng = random.Random(per_subset)
@@ -53,15 +57,18 @@ def test_the_short_list_answers_as_the_full_read(store: Store, per_subset: int,
     case = store.cases.by_ref("ZD-4")
     assert case is not None
     short = 0
-    for _ in range(60):
-        skills = rng.sample(SKILLS, rng.randint(1, 4))
-        exclude = set(rng.sample(ids, rng.randint(0, 6))) or None
-        statuses = {p: PlatformStatus(out_of_office=rng.random() < 0.5)
-                    for p in rng.sample(ids, rng.randint(0, 8))}
-        full = membership.from_everyone(deps, case, skills, exclude, statuses)
-        assert membership.find_experts(deps, case, skills, exclude, statuses) == full
-        quick = membership._from_shortlist(deps, case, skills, exclude, statuses)
-        if quick is not None:
-            short += 1
-            assert quick == full
-    assert short >= (10 if per_subset == 1 else 20)  # it answered many requests itself
+    with tenancy.scoped(tenancy.Tenant(tenant) if tenant else None):
+        for _ in range(60):
+            skills = rng.sample(SKILLS, rng.randint(1, 4))
+            exclude = set(rng.sample(ids, rng.randint(0, 6))) or None
+            statuses = {p: PlatformStatus(out_of_office=rng.random() < 0.5)
+                        for p in rng.sample(ids, rng.randint(0, 8))}
+            full = membership.from_everyone(deps, case, skills, exclude, statuses)
+            assert membership.find_experts(deps, case, skills, exclude, statuses) == full
+            quick = membership._from_shortlist(deps, case, skills, exclude, statuses)
+            if quick is not None:
+                short += 1
+                assert quick == full
+            if tenant:  # only the tenant's own people are suggested
+                assert all(store.people.workspace_of(p.person) == tenant for p in full.picks)
+    assert short >= (5 if per_subset == 1 else 20)  # it answered many requests itself
