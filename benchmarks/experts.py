@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.config import Config  # noqa: E402
 from bot.domain import CaseStatus, Role  # noqa: E402
 from bot.services.base import Deps  # noqa: E402
-from bot.services.membership import find_experts  # noqa: E402
+from bot.services.membership import find_experts, from_everyone  # noqa: E402
 from bot.store import Store, open_store  # noqa: E402
 
 SKILLS = [f"skill{i:02d}" for i in range(60)]
@@ -75,21 +75,27 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5) -> dict[str
             case = store.cases.by_ref("ZD-10")  # an open one
             assert case is not None
             asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(queries)]
-            finder, baseline, picked, finder_cpu = [], [], [], []
-            for skills in asks:  # alternating, one by one
+            finder, baseline, picked, finder_cpu, full, full_cpu = [], [], [], [], [], []
+            for skills in asks:  # interleaved, one by one
                 t = time.perf_counter()
                 store.people.with_skills(skills)
                 baseline.append(time.perf_counter() - t)
+                # Before issue 28's short list: everyone with one of the skills, in Python.
+                t, c = time.perf_counter(), time.process_time()
+                before = from_everyone(deps, case, skills)
+                full.append(time.perf_counter() - t)
+                full_cpu.append(time.process_time() - c)
                 t, c = time.perf_counter(), time.process_time()
                 suggestion = find_experts(deps, case, skills)
                 finder.append(time.perf_counter() - t)
                 finder_cpu.append(time.process_time() - c)
                 picked.append(len(suggestion.picks))
+                assert suggestion == before, skills  # the same answer either way
         finally:
             store.close()
     return {"people": people, "queries": queries, "made_s": made, "finder_s": finder,
             "baseline_s": baseline, "median_picks": statistics.median(picked),
-            "finder_cpu_s": finder_cpu}
+            "finder_cpu_s": finder_cpu, "full_s": full, "full_cpu_s": full_cpu}
 
 
 def main() -> None:
@@ -102,6 +108,10 @@ def main() -> None:
     print(f"{args.people:,} people (made in {r['made_s']:.1f} s), {args.queries} requests "
           f"of 1-3 skills, {r['median_picks']} people picked (median)")
     print(f"  find_experts   p50 {pct(f, 50) * 1000:8.2f} ms   p99 {pct(f, 99) * 1000:8.2f} ms")
+    g, gc = r["full_s"], r["full_cpu_s"]
+    print(f"  full read      p50 {pct(g, 50) * 1000:8.2f} ms   p99 {pct(g, 99) * 1000:8.2f} ms"
+          f"   (CPU p50 {pct(gc, 50) * 1000:.2f}, p99 {pct(gc, 99) * 1000:.2f}; before the "
+          "short list)")
     print(f"  with_skills    p50 {pct(b, 50) * 1000:8.2f} ms   p99 {pct(b, 99) * 1000:8.2f} ms")
     c = r["finder_cpu_s"]  # the process's own CPU time: what a shared machine moves less
     print(f"  find_experts CPU p50 {pct(c, 50) * 1000:6.2f} ms   p99 {pct(c, 99) * 1000:8.2f} ms"

@@ -31,6 +31,13 @@ def find_experts(deps: Deps, case: Case, skills: list[str],
                  statuses: Mapping[str, PlatformStatus] | None = None) -> Suggestion:
     """`exclude`: people never to suggest (those asked already, issue 26's `ask`).
     `statuses`: what the platform said of them, looked up at the edge (issue 26)."""
+    quick = _from_shortlist(deps, case, skills, exclude, statuses)
+    return quick if quick is not None else from_everyone(deps, case, skills, exclude, statuses)
+
+
+def from_everyone(deps: Deps, case: Case, skills: list[str], exclude: set[str] | None = None,
+                  statuses: Mapping[str, PlatformStatus] | None = None) -> Suggestion:
+    """`find_experts` from everyone with one of the skills (the short list's fallback)."""
     store = deps.store
     # Everyone with one of the skills at once (a large directory has hundreds per skill),
     # with availability and load (kept per person: bot/store/expert_figures.py), then past
@@ -56,6 +63,48 @@ def find_experts(deps: Deps, case: Case, skills: list[str],
     found = suggest(skills, candidates, in_room)
     return replace(found, skipped={p: why for p, why in skipped.items()
                                    if p not in in_room and not (exclude and p in exclude)})
+
+
+# Per subset of the wanted skills, this many of the best available people are read.
+SHORTLIST_PER_SUBSET = 10
+
+
+def _from_shortlist(deps: Deps, case: Case, skills: list[str], exclude: set[str] | None,
+                    statuses: Mapping[str, PlatformStatus] | None) -> Suggestion | None:
+    """The same answer as the full read, from the store's short list (issue 28: at 50,000
+    people a request no longer builds every candidate); None when the short list cannot
+    tell (working hours for all, presence read per person, a skill nobody can cover, or a
+    subset whose first few all cannot help): then the full read answers."""
+    cfg = deps.config.availability
+    if (cfg.work_start and cfg.work_end) or (
+            statuses is None and deps.presence is not None and cfg.presence):
+        return None
+    store = deps.store
+    in_room = {p.person for p in store.cases.participants(case.id, active_only=True)}
+    listed = store.cases.expert_shortlist(skills, SHORTLIST_PER_SUBSET,
+                                          sorted(in_room | set(statuses or {})))
+    if not listed:
+        return None
+    # Only those with a status or their own hours can be off (no working hours for all).
+    skipped = who_is_off(deps, [x.person for x in listed if x.available], statuses or {})
+    out = exclude or set()
+    firsts: dict[frozenset[str], list[bool]] = {}
+    for x in listed:
+        if x.ranked:
+            firsts.setdefault(frozenset(x.skills), []).append(
+                x.available and x.person not in skipped and x.person not in in_room
+                and x.person not in out)
+    if any(len(f) >= SHORTLIST_PER_SUBSET and not any(f) for f in firsts.values()):
+        return None
+    candidates = [Candidate(
+        person=x.person, skills=frozenset(x.skills), available=x.available
+        and x.person not in skipped, load=x.load - (1 if x.person in in_room else 0),
+        past_help=x.past_help) for x in listed if x.person not in out]
+    found = suggest(skills, candidates, in_room)
+    if found.uncovered:
+        return None  # `away` names everyone away with such a skill: the full read
+    return replace(found, skipped={p: why for p, why in skipped.items()
+                                   if p not in in_room and p not in out})
 
 
 def who_is_off(deps: Deps, people: list[str], statuses: Mapping[str, PlatformStatus]

@@ -22,6 +22,7 @@ from bot.store import expert_figures as figures
 from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
+from bot.store.expert_shortlist import Listed, shortlist
 from bot.store.interfaces import Row
 from bot.swarm_types import AUTO_INVITED
 
@@ -332,6 +333,10 @@ class SqlCases(BaseQueries):
     def expert_candidates(self, skills: Sequence[str]
                           ) -> dict[str, tuple[list[str], bool, int]]:
         return figures.candidates(self.db, skills)
+
+    def expert_shortlist(self, skills: Sequence[str], per_subset: int,
+                         also: Sequence[str] = ()) -> list[Listed]:
+        return shortlist(self.db, skills, per_subset, also)
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),

@@ -194,3 +194,9 @@ def m036_workspaces(db: Database) -> None:
     """Issue 27: several Slack workspaces in one deployment: the workspace of each case,
     person, friction report and thanks, settings changed in chat, token refresh leases."""
     run_script(db, WORKSPACES)
+
+
+@migrations()
+def m038_expert_shortlist(db: Database) -> None:
+    """Issue 28: who has a skill, read from an index alone (the expert finder's short list)."""
+    db.execute(schema_experts.SKILLS_BY_SKILL_PERSON)

@@ -112,6 +112,7 @@ POSTGRES: dict[str, PgForm] = {
     "m033_sla": portable(schema_sla.SLA),
     "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
+    "m038_expert_shortlist": portable(schema_experts.SKILLS_BY_SKILL_PERSON),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

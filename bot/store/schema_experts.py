@@ -51,3 +51,7 @@ INSERT INTO expert_help (skill, person_id, case_id)
 # m026_nudge_due (issue 28): the nudge pass reads the contacts of the span since its last
 # tick by time; kept promises count as contact (bot/store/journal.py quiet_since).
 NUDGE_DUE = "CREATE INDEX promises_by_kept ON promises(kept_at)"
+
+# m038_expert_shortlist (issue 28): the expert finder's short list reads who has the skills
+# from the index alone (bot/store/expert_shortlist.py), not each skill row's table entry.
+SKILLS_BY_SKILL_PERSON = "CREATE INDEX skills_by_skill_person ON skills(skill, person_id)"

@@ -15,6 +15,7 @@ from bot.domain import (
     Participant,
     Role,
 )
+from bot.store.expert_shortlist import Listed
 from bot.store.interfaces.base import Row
 
 
@@ -104,6 +105,11 @@ class Cases(Protocol):
                           ) -> dict[str, tuple[list[str], bool, int]]:
         """Everyone with any of `skills`, by id: (those of the skills they have, whether
         they are available, their open load), in one read (the expert finder's)."""
+    def expert_shortlist(self, skills: Sequence[str], per_subset: int,
+                         also: Sequence[str] = ()) -> list[Listed]:
+        """Per subset of `skills` covered, the first `per_subset` people by (load,
+        -past help, person), with everyone in `also` or with their own working hours
+        (bot/store/expert_shortlist.py)."""
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),

@@ -1,0 +1,72 @@
+"""The expert finder's short list (issue 28): not everyone with one of the skills, only what
+the smallest cover can pick from.
+
+A smallest team never holds two people covering the same subset of the wanted skills, and of
+those who do, the finder takes the first by (open load, -past help, person) (bot/experts.py).
+So per subset covered (a bit mask over the wanted skills), the store ranks the people by
+those kept figures (expert_load, expert_help counted in SQL) and hands back the
+first `per_subset`, plus everyone named in `also` and everyone with their own working hours
+(people the caller must judge one by one). The caller falls back to the full read when a
+subset's first `per_subset` all turn out unable to help.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import NamedTuple
+
+from bot.store import scope
+from bot.store.base import SqlDb
+
+# More wanted skills than this: no bit mask (the caller reads everyone instead).
+MAX_SKILLS = 30
+
+
+class Listed(NamedTuple):
+    person: str
+    skills: list[str]  # those of the wanted skills they have
+    available: bool
+    load: int
+    past_help: int
+    ranked: bool  # among the first `per_subset` (away or not) for their subset of the skills
+
+
+def shortlist(db: SqlDb, skills: Sequence[str], per_subset: int,
+              also: Sequence[str] = ()) -> list[Listed]:
+    """In person order, as `expert_figures.candidates`."""
+    wanted = list(dict.fromkeys(skills))
+    if not wanted or len(wanted) > MAX_SKILLS:
+        return []
+    marks = ",".join("?" for _ in wanted)
+    bits = " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(wanted)))
+    within, limit = scope.home("p")
+    named = ""
+    if also:
+        named = f" OR r.person IN ({','.join('?' for _ in also)})"
+    # The ranking reads the skills only (the people's rows cost as much again): those
+    # away are ranked too and weeded out by the caller, who falls back when a subset's
+    # first few are all away. A tenant's workspace needs the people's rows to rank.
+    people = "JOIN people p ON p.id = s.person_id " if limit else ""
+    sql = (
+        "WITH w AS (SELECT s.person_id AS person, "
+        f"SUM(CASE s.skill {bits} ELSE 0 END) AS mask FROM skills s {people}"
+        f"WHERE s.skill IN ({marks}) AND {within} GROUP BY s.person_id), "
+        "h AS (SELECT person_id, COUNT(DISTINCT case_id) AS n FROM expert_help "
+        f"WHERE skill IN ({marks}) GROUP BY person_id), "
+        "r AS (SELECT w.person, w.mask, COALESCE(l.open_cases, 0) AS load, "
+        "COALESCE(h.n, 0) AS helped, ROW_NUMBER() OVER (PARTITION BY w.mask "
+        "ORDER BY COALESCE(l.open_cases, 0), COALESCE(h.n, 0) DESC, w.person) AS rn "
+        "FROM w LEFT JOIN expert_load l ON l.person_id = w.person "
+        "LEFT JOIN h ON h.person_id = w.person) "
+        "SELECT r.person, r.mask, p.available, r.load, r.helped, r.rn FROM r "
+        "JOIN people p ON p.id = r.person WHERE (r.rn <= ? "
+        "OR r.person IN (SELECT person_id FROM work_hours)" + named + ") ORDER BY r.person")
+    params = [*wanted, *wanted, *limit, *wanted, per_subset, *also]
+    out = []
+    for r in db.execute(sql, params):
+        mask, available = int(r["mask"]), bool(r["available"])
+        out.append(Listed(
+            person=r["person"], skills=[s for i, s in enumerate(wanted) if mask >> i & 1],
+            available=available, load=int(r["load"]), past_help=int(r["helped"]),
+            ranked=int(r["rn"]) <= per_subset))
+    return out
