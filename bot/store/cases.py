@@ -211,17 +211,21 @@ class SqlCases(BaseQueries):
 
     def unanswered_help(self, after: str | None = None, by: str | None = None
                         ) -> list[HelpRequest]:
-        """Help requests on open cases that nobody besides the asker joined after."""
+        """Help requests on open cases that nobody besides the asker joined after (the
+        tenant's cases only, where one is in scope: the desk lists them)."""
         span, times = _span("h.at", after, by)
+        within, kept = scope.cases("c")
         return [HelpRequest(id=r["id"], case_id=r["case_id"],
                             skills=tuple(r["skills"].strip("|").split("|")), tried=r["tried"],
                             by=r["by_id"], at=r["at"])
                 for r in self._all(
                     "SELECT h.* FROM help_requests h JOIN cases c ON c.id = h.case_id "
-                    f"WHERE {span}c.status = ? AND NOT EXISTS (SELECT 1 FROM participants p "
-                    "WHERE p.case_id = h.case_id AND p.person_id <> h.by_id AND p.joined_at >= "
-                    "h.at AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) ORDER BY h.id",
-                    (*times, CaseStatus.OPEN.value, Role.OWNER.value, AUTO_INVITED + "%"))]
+                    f"WHERE {span}{within} AND c.status = ? AND NOT EXISTS (SELECT 1 FROM "
+                    "participants p WHERE p.case_id = h.case_id AND p.person_id <> h.by_id AND "
+                    "p.joined_at >= h.at AND p.role <> ? AND COALESCE(p.why, '') NOT LIKE ?) "
+                    "ORDER BY h.id",
+                    (*times, *kept, CaseStatus.OPEN.value, Role.OWNER.value,
+                     AUTO_INVITED + "%"))]
 
     # ownership periods ------------------------------------------------------
     def add_owner(self, case_id: int, person: str, at: str) -> None:

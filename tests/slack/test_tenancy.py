@@ -158,3 +158,17 @@ async def test_roles_list_keeps_to_the_workspace(bot: SlackHarness) -> None:
     assert "UCARL" in await say(bot, "T0001", "UANN", "roles")
     listed = await say(bot, "T0002", "UBETA", "roles")
     assert "UBETA" in listed and "UCARL" not in listed and "UANN" not in listed
+
+
+async def test_the_desk_of_b_lists_no_help_request_of_a(bot: SlackHarness) -> None:
+    """Help wanted for my skills (the desk, issue 25) is the workspace's own: a specialist
+    of B with the skill A asked for sees nothing of A's case."""
+    await say(bot, "T0002", "UBSPEC", "skills add billing")
+    await say(bot, "T0001", "UANN", f'open ZD-5 sev2 customer="Acme" {SECRET} refund stuck')
+    room_a = bot.store.cases.by_ref("ZD-5").room_id  # type: ignore[union-attr]
+    await say(bot, "T0001", "UANN", "need billing", channel=room_a)
+    await say(bot, "T0001", "UASPEC", "skills add billing")
+    assert "ZD-5" in await say(bot, "T0001", "UASPEC", "desk")  # A's own specialist sees it
+    desk_b = await say(bot, "T0002", "UBSPEC", "desk")
+    assert "ZD-5" not in desk_b and "Acme" not in desk_b and SECRET not in desk_b, desk_b
+    assert "Nothing waits for you." in desk_b
