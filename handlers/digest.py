@@ -6,13 +6,14 @@ from dataclasses import dataclass
 
 from bot.digest.deliver import digest_reply
 from bot.digest.links import digest_link
-from bot.digest.managers import WEEKDAYS, clock_time
+from bot.digest.managers import WEEKDAYS
 from bot.digest.metrics import digest_for
-from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week, parse_zone
+from bot.digest.weeks import WEEK_FORM, BadInput, last_complete_week, parse_week
 from bot.errors import CommandError, ConfigError, NotAllowed
 from bot.replies import Reply
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
+from handlers.validate import check_zone, is_hhmm
 
 
 @dataclass(frozen=True)
@@ -43,17 +44,9 @@ def parse_at(ctx: Ctx, args: Args) -> Digest:
     day = full if full.startswith(day) else ""  # "mon", "monday"; not "mondy"
     if not day:
         raise CommandError(f"Say the day (monday..sunday): {form}.")
-    try:
-        clock_time(hhmm)
-        if not (len(hhmm) == 5 and hhmm[2] == ":"):
-            raise ValueError(hhmm)
-    except ValueError:
-        raise CommandError(f"Say the time as HH:MM (24-hour): {form}.") from None
-    if zone:
-        try:
-            parse_zone(zone)
-        except BadInput as err:
-            raise CommandError(f"{err}: {form}.") from None
+    if not is_hhmm(hhmm):
+        raise CommandError(f"Say the time as HH:MM (24-hour): {form}.")
+    check_zone(zone, form)
     return Digest(None, (day, hhmm, zone))
 
 

@@ -5,15 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.availability import WorkHours
-from bot.digest.managers import clock_time
-from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import CommandError, NotAllowed
 from bot.people import mention
 from bot.permissions import Can
 from bot.replies import Reply
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
-from handlers.validate import bounded, skill_names
+from handlers.validate import bounded, check_zone, is_hhmm, skill_names
 
 _VERBS = ("add", "remove", "away", "back", "function", "hours")
 
@@ -35,18 +33,9 @@ def parse_hours(ctx: Ctx, args: Args) -> WorkHours | None:
     if span.lower() == "none" and zone is None:
         return None
     start, _, end = span.partition("-")
-    try:
-        for t in (start, end):
-            if len(t) != 5 or t[2] != ":":
-                raise ValueError(t)
-            clock_time(t)
-    except ValueError:
-        raise CommandError(f"Say your hours as HH:MM-HH:MM (or `none`): {form}.") from None
-    if zone:
-        try:
-            parse_zone(zone)
-        except BadInput as err:
-            raise CommandError(f"{err}: {form}.") from None
+    if not (is_hhmm(start) and is_hhmm(end)):
+        raise CommandError(f"Say your hours as HH:MM-HH:MM (or `none`): {form}.")
+    check_zone(zone, form)
     return WorkHours(start, end, zone)
 
 

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import re
 
+from bot.digest.managers import clock_time
+from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import CommandError
 from bot.people import CLOSE, OPEN, TOKEN
 
@@ -65,3 +67,24 @@ def skill_names(text: str) -> list[str]:
     if len(names) > MAX_SKILLS:
         raise CommandError(f"At most {MAX_SKILLS} skills at once.", field="skills")
     return names
+
+
+def is_hhmm(text: str) -> bool:
+    """A time of day as people type it: HH:MM on the 24-hour clock (`skills hours`,
+    `digest at`)."""
+    if len(text) != 5 or text[2] != ":":
+        return False
+    try:
+        clock_time(text)
+    except ValueError:
+        return False
+    return True
+
+
+def check_zone(zone: str | None, form: str) -> None:
+    """An IANA zone a person typed (none: theirs), or one line with the right form."""
+    if zone:
+        try:
+            parse_zone(zone)
+        except BadInput as err:
+            raise CommandError(f"{err}: {form}.") from None
