@@ -21,12 +21,10 @@ from dataclasses import dataclass, field
 from typing import TypeVar
 
 from bot.config import Config
-from bot.domain import Case, CaseStatus, Person
 from bot.forms import Form
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import bridge_messages, membership, outbox
-from bot.services import cases as case_service
 from bot.services.base import Deps
 from handlers import bridge, drafts
 from handlers.commands import all_commands
@@ -337,15 +335,6 @@ class Entrance:
             membership.message_posted(self.deps, d.source, room, d.sender.id)
 
     # -- reads adapters need ----------------------------------------------------------------
-    def cases_for(self, user_id: str) -> list[Case]:
-        """Open swarms a person is in (Slack's Home tab)."""
-        return self.deps.store.cases.recent(status=CaseStatus.OPEN, person=user_id)
-
-    def followed_by(self, user_id: str) -> list[Case]:
-        """Open swarms a person follows and may see (Slack's Home tab, issue 26)."""
-        return [c for c in case_service.list_cases(self.deps, Person(user_id, user_id),
-                                                   "following") if c.is_open]
-
     def is_case_room(self, room_id: str) -> bool:
         return self.deps.store.cases.by_room(room_id) is not None
 
