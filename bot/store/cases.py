@@ -95,9 +95,16 @@ class SqlCases(BaseQueries):
         return _case(r) if r else None
 
     def ref_taken(self, ref: str) -> bool:
-        """The ref belongs to any case, whatever workspace (refs are unique per store)."""
-        return self._one("SELECT 1 AS n FROM cases WHERE lower(ref) = lower(?)",
-                         (ref,)) is not None
+        """The ref belongs to a case of the workspace a new case is recorded in (refs are
+        unique per workspace, m042): another workspace's same ref is no hindrance."""
+        return self._one("SELECT 1 AS n FROM cases WHERE workspace = ? AND lower(ref) = "
+                         "lower(?)", (tenancy.team(), ref)) is not None
+
+    def all_with_ref(self, ref: str) -> list[Case]:
+        """Every case with the ref, whatever its workspace (the operator's command line
+        tells them apart by workspace)."""
+        return [_case(r) for r in self._all("SELECT * FROM cases WHERE lower(ref) = lower(?) "
+                                            "ORDER BY id", (ref,))]
 
     def by_room(self, room_id: str, lock: bool = False) -> Case | None:
         within, limit = scope.rooms()
