@@ -64,13 +64,13 @@ def erase(store: Store, *, by: str, at: str, customer: str | None = None,
     else:
         assert customer is not None
         ids = store.retention.cases_of_customer(customer)
-        found = [c for c in (store.cases.by_id(i) for i in ids) if c is not None
-                 and (workspace is None or c.workspace == workspace)]
-        if not found:
+        mine = [c for c in (store.cases.by_id(i) for i in ids) if c is not None
+                and (workspace is None or c.workspace == workspace)]
+        if not mine:
             raise NotFound(f"no case has customer {customer.strip()!r}{_in(workspace)} (names "
                            "match whole, ignoring case; `swarmbot export` lists them)")
-        _one_workspace([c.workspace for c in found], f"customer {customer.strip()!r}")
-        ids = [c.id for c in found]
+        _one_workspace([c.workspace for c in mine], f"customer {customer.strip()!r}")
+        ids = [c.id for c in mine]
         why = "on the customer's request"
     done = []
     probes: list[str] = []  # a few erased texts, looked for in the files afterwards

@@ -151,6 +151,22 @@ class SqlCases(BaseQueries):
                             (workspace,))
         return int(moved)
 
+    def claim_platform(self, platform: str, earlier: Sequence[str], workspace: str) -> int:
+        """`platform`'s cases and people kept in the workspaces `earlier` (before its
+        tenants were recorded) become `workspace`'s; the cases claimed. A ref `workspace`
+        has already stays where it is (refs are unique per workspace)."""
+        if not earlier:
+            return 0
+        marks = ", ".join("?" for _ in earlier)
+        moved = self.db.execute(
+            f"UPDATE cases SET workspace = ? WHERE platform = ? AND workspace IN ({marks}) "
+            "AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.workspace = ? AND "
+            "lower(o.ref) = lower(cases.ref))",
+            (workspace, platform, *earlier, workspace)).rowcount
+        self.db.execute(f"UPDATE people SET workspace = ? WHERE platform = ? AND workspace IN "
+                        f"({marks})", (workspace, platform, *earlier))
+        return int(moved)
+
     def set_shared(self, case_id: int, shared: bool) -> None:
         """On Enterprise Grid: the case's room is shared with other workspaces of its org,
         whose people then see the case too (bot/tenancy.py)."""

@@ -17,10 +17,18 @@ def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
     if tenant is None:
         return _ALL
     p = f"{alias}." if alias else ""
+    own, kept = _own(p, tenant)
     if tenant.org:
-        return (f"({p}workspace = ? OR ({p}org = ? AND {p}shared = 1))",
-                (tenant.team, tenant.org))
-    return f"{p}workspace = ?", (tenant.team,)
+        return f"({own} OR ({p}org = ? AND {p}shared = 1))", (*kept, tenant.org)
+    return own, kept
+
+
+def _own(p: str, tenant: tenancy.Tenant) -> tuple[str, tuple[str, ...]]:
+    """The tenant's own workspace, and those it is joined with (bot/tenancy.py)."""
+    names = tenant.workspaces()
+    if len(names) == 1:
+        return f"{p}workspace = ?", names
+    return f"{p}workspace IN ({', '.join('?' for _ in names)})", names
 
 
 def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
@@ -30,7 +38,8 @@ def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
     if tenant is None or not tenant.org:
         return cases(alias)
     p = f"{alias}." if alias else ""
-    return f"({p}workspace = ? OR {p}org = ?)", (tenant.team, tenant.org)
+    own, kept = _own(p, tenant)
+    return f"({own} OR {p}org = ?)", (*kept, tenant.org)
 
 
 def home(alias: str = "") -> tuple[str, tuple[str, ...]]:
@@ -39,8 +48,7 @@ def home(alias: str = "") -> tuple[str, tuple[str, ...]]:
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
-    p = f"{alias}." if alias else ""
-    return f"{p}workspace = ?", (tenant.team,)
+    return _own(f"{alias}." if alias else "", tenant)
 
 
 def of_cases(column: str) -> tuple[str, tuple[str, ...]]:
@@ -48,7 +56,8 @@ def of_cases(column: str) -> tuple[str, tuple[str, ...]]:
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
-    return f"{column} IN (SELECT id FROM cases WHERE workspace = ?)", (tenant.team,)
+    own, kept = _own("", tenant)
+    return f"{column} IN (SELECT id FROM cases WHERE {own})", kept
 
 
 def active() -> bool:

@@ -43,7 +43,7 @@ def _case(bot: SlackHarness, team: str, ref: str = "ZD-8") -> Any:
 
 
 async def test_a_and_b_both_open_zd8_and_each_sees_only_its_own(bot: SlackHarness) -> None:
-    opened_a = await say(bot, "T0001", "UANN", f'open ZD-8 sev2 customer="Acme" {A_WORD} sso')
+    await say(bot, "T0001", "UANN", f'open ZD-8 sev2 customer="Acme" {A_WORD} sso')
     opened_b = await say(bot, "T0002", "UBETA",
                          f'open ZD-8 sev3 customer="Globex" {B_WORD} sso')
     assert "taken" not in opened_b and "already" not in opened_b, opened_b
@@ -54,7 +54,8 @@ async def test_a_and_b_both_open_zd8_and_each_sees_only_its_own(bot: SlackHarnes
     # Opening it again in one workspace is refused there, with that workspace's case.
     again = await say(bot, "T0002", "UBETA", "open ZD-8 sev2 once more")
     assert "already open" in again and "Acme" not in again and A_WORD not in again
-    # A touchpoint each (for `journey`), resolved in both (for `similar`), then a second case in each to ask `similar` from.
+    # A touchpoint each (for `journey`), resolved in both (for `similar`), then a second
+    # case in each to ask `similar` from.
     await say(bot, "T0001", "UANN", f"touch billing checked the {A_WORD} invoice",
               channel=a.room_id)
     await say(bot, "T0002", "UBETA", f"touch billing checked the {B_WORD} invoice",

@@ -111,9 +111,8 @@ def test_the_same_ref_in_two_workspaces_once_in_each(store: Store) -> None:
         assert not store.cases.ref_taken("zd-8")
         b = open_case(store, "ZD-8", owner="bob")
         assert store.cases.by_ref("ZD-8").id == b  # type: ignore[union-attr]
-        with pytest.raises(Exception) as err:
-            with store.transaction():
-                store.cases.add("zd-8", "Acme", "again", 2, "bob", "slack", T0)
+        with pytest.raises(Exception) as err, store.transaction():
+            store.cases.add("zd-8", "Acme", "again", 2, "bob", "slack", T0)
         assert store.is_unavailable(err.value) is False
     with tenancy.scoped(tenancy.Tenant("TA")):
         assert store.cases.by_ref("ZD-8").id == a  # type: ignore[union-attr]

@@ -33,6 +33,8 @@ class Cases(Protocol):
     def ref_taken(self, ref: str) -> bool:
         """Whether a case of the workspace in scope has the ref (refs are unique per
         workspace)."""
+    def claim_platform(self, platform: str, earlier: Sequence[str], workspace: str) -> int:
+        """The platform's cases and people in `earlier` workspaces become `workspace`'s."""
     def all_with_ref(self, ref: str) -> list[Case]:
         """Every case with the ref, of every workspace, oldest first (the operator's)."""
     def by_room(self, room_id: str, lock: bool = False) -> Case | None: ...

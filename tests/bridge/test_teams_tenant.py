@@ -1,0 +1,98 @@
+"""Issue 27: a Teams delivery runs as its Entra tenant (`channelData.tenant.id`). Where one
+deployment serves several Slack workspaces (`[slack.oauth]`), the tenant's cases and Slack
+workspace A's are kept apart, both ways; with the bridge on, the tenant is joined with
+SLACK_BOT_TOKEN's workspace and the whole bridged swarm still works (its Slack calls with
+that workspace's token). Real Bot Framework activities, signed by the local JWKS issuer, to a
+single-tenant registration; the fake Bot Connector and the fake Slack Web API on loopback."""
+
+from __future__ import annotations
+
+import json
+
+from bot.config import Config
+from handlers.delivery import Delivery
+from testkit.slack.fake_slack import TOKEN
+from tests.bridge.test_one_swarm import check_the_swarm, run_the_swarm
+from tests.bridge.world import World, bridged
+from tests.serving import both_platforms
+from tests.slack.oauth_harness import CLIENT_ID, OAUTH_ENV
+from tests.teams.conftest import ANN, APP_ID, PASSWORD, payload
+
+TENANT = payload("channel_message")["channelData"]["tenant"]["id"]
+SINGLE_TENANT = {"MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD,
+                 "MicrosoftAppType": "SingleTenant", "MicrosoftAppTenantId": TENANT}
+SLACK_WORD, TEAMS_WORD = "zanzibar", "kilimanjaro"
+
+
+def several_workspaces(config: Config) -> dict[str, str]:
+    config.server.public_url = "https://swarm.example.com"
+    config.slack.oauth.enabled = True
+    config.slack.oauth.client_id = CLIENT_ID
+    return {**OAUTH_ENV, **SINGLE_TENANT}
+
+
+def answers(world: World) -> str:
+    """What the last Teams command was answered with."""
+    return str(world.both.connector.sent()[-1].body)
+
+
+def slack_answers(world: World) -> str:
+    return json.dumps(world.both.fake.responses[-3:])
+
+
+async def test_a_teams_tenant_and_a_slack_workspace_see_nothing_of_each_other(
+        config: Config) -> None:
+    env = several_workspaces(config)
+    async with both_platforms(config, env=env) as both:
+        world = World(both)
+        await world.slack(f'open ZD-1 sev2 customer="Acme" {SLACK_WORD} sso')
+        assert await world.teams(ANN, f'open ZD-1 sev3 customer="Globex" {TEAMS_WORD} vpn') \
+            in (200, 201)
+        assert "taken" not in answers(world) and "already" not in answers(world)
+        await world.teams(ANN, f"open ZD-2 sev3 {TEAMS_WORD} printer")
+        await world.settle()
+        store = world.deps.store
+        cases = {(c.ref, c.platform): c for c in store.cases.all()}
+        assert cases[("ZD-1", "teams")].workspace == TENANT
+        assert cases[("ZD-2", "teams")].workspace == TENANT
+        assert cases[("ZD-1", "slack")].workspace == "T0001"
+        # The Teams delivery kept its tenant (what a replay runs it as).
+        rows = store.db.execute("SELECT payload FROM inbox WHERE source = 'teams'").fetchall() \
+            if hasattr(store, "db") else []
+        assert all(Delivery.from_json(r[0]).workspace.team_id == TENANT  # type: ignore[union-attr]
+                   for r in rows)
+        # Teams: its own ZD-1, nothing of Slack's.
+        for ask in ("status ZD-1", "find sso", "list", "history ZD-1"):
+            await world.teams(ANN, ask)
+            said = answers(world)
+            assert SLACK_WORD not in said and "Acme" not in said, (ask, said)
+        await world.teams(ANN, f"find {SLACK_WORD}")
+        assert "No case matches" in answers(world)
+        await world.teams(ANN, "status ZD-1")
+        assert TEAMS_WORD in answers(world)
+        # Slack workspace A: its own ZD-1, nothing of the tenant's.
+        for ask in ("status ZD-1", "status ZD-2", "list"):
+            await world.slack(ask)
+            said = slack_answers(world)
+            assert TEAMS_WORD not in said and "Globex" not in said, (ask, said)
+        await world.slack(f"find {TEAMS_WORD}")
+        assert "No case matches" in slack_answers(world)
+        await world.slack("status ZD-1")
+        assert SLACK_WORD in slack_answers(world)
+
+
+async def test_with_the_bridge_the_tenant_is_joined_with_the_deployment_s_workspace(
+        config: Config) -> None:
+    env = several_workspaces(config)
+    async with bridged(config, env=env) as world:
+        channel, thread = await run_the_swarm(world)
+        check_the_swarm(world, channel, thread)
+        # Every Slack call, those Teams commands made too, with SLACK_BOT_TOKEN's token.
+        calls = [c for c in world.both.fake.calls if c.method != "oauth.v2.access"]
+        assert calls and {c.token for c in calls} == {TOKEN}
+        assert not [r for r in world.deps.store.outbox.counts() if r == "failed"]
+        # A case opened in Teams is the tenant's, and seen from the joined workspace.
+        await world.teams(ANN, f"open ZD-30 sev3 {TEAMS_WORD} vpn")
+        await world.settle()
+        await world.slack("status ZD-30")
+        assert TEAMS_WORD in slack_answers(world)
