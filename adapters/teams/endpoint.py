@@ -49,6 +49,7 @@ from adapters.teams.signing_keys import KeysUnavailable
 from bot.config import Config, require_secret
 from bot.errors import ConfigError
 from handlers.entrance import Entrance
+from handlers.installations import InstallationBook
 from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.teams")
@@ -166,13 +167,7 @@ def check_tenant(tenant_id: str, activity: Activity) -> None:
 async def claim_earlier_rows(entrance: Entrance, tenant: str, earlier: tuple[str, ...]
                              ) -> None:
     """Teams cases and people kept before tenants were recorded become the tenant's."""
-    store = entrance.deps.store
-
-    def claim() -> int:
-        with store.transaction():
-            return store.cases.claim_platform(PLATFORM, earlier, tenant)
-
-    moved = await entrance.in_thread(claim)
+    moved = await InstallationBook(entrance, PLATFORM).claim_platform_rows(earlier, tenant)
     if moved:
         log.info("Teams: %d cases kept before tenants were recorded are tenant %s's", moved,
                  tenant)

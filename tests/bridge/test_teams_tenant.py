@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import json
 
+from adapters.bootstrap import open_config_store
+from bot import tenancy
 from bot.config import Config
 from handlers.delivery import Delivery
 from testkit.slack.fake_slack import TOKEN
@@ -32,8 +34,8 @@ def several_workspaces(config: Config) -> dict[str, str]:
 
 
 def answers(world: World) -> str:
-    """What the last Teams command was answered with."""
-    return str(world.both.connector.sent()[-1].body)
+    """What the last Teams command was answered with (a reply to its activity)."""
+    return str([c.body for c in world.both.connector.sent() if "replyToId" in c.body][-1])
 
 
 def slack_answers(world: World) -> str:
@@ -96,3 +98,32 @@ async def test_with_the_bridge_the_tenant_is_joined_with_the_deployment_s_worksp
         await world.settle()
         await world.slack("status ZD-30")
         assert TEAMS_WORD in slack_answers(world)
+
+
+async def test_teams_cases_kept_before_tenants_were_recorded_become_the_tenant_s(
+        config: Config) -> None:
+    """An upgrade: Teams cases kept with no workspace, or taken by SLACK_BOT_TOKEN's
+    workspace when OAuth was turned on, are the configured tenant's after the start."""
+    env = several_workspaces(config)
+    store = open_config_store(config)
+    try:
+        at = "2026-11-30T09:00:00Z"
+        store.people.ensure(ANN, "teams", "Ann Owner", None, at)
+        store.people.ensure("U1", "slack", "Steve", None, at)
+        with store.transaction():
+            old = store.cases.add("ZD-40", "", f"{TEAMS_WORD} old one", 2, ANN, "teams", at)
+        with tenancy.scoped(tenancy.Tenant("T0001")):
+            taken = store.cases.add("ZD-41", "", f"{TEAMS_WORD} taken", 2, ANN, "teams", at)
+            slack = store.cases.add("ZD-42", "", f"{SLACK_WORD} slack's", 2, "U1", "slack",
+                                    at)
+    finally:
+        store.close()
+    async with both_platforms(config, env=env) as both:
+        world = World(both)
+        store = world.deps.store
+        assert [store.cases.by_id(i).workspace  # type: ignore[union-attr]
+                for i in (old, taken, slack)] == [TENANT, TENANT, "T0001"]
+        await world.teams(ANN, "status ZD-41")
+        assert f"{TEAMS_WORD} taken" in answers(world)
+        await world.teams(ANN, "status ZD-42")
+        assert SLACK_WORD not in answers(world)
