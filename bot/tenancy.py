@@ -7,13 +7,13 @@ user of workspace A never sees a case, a person, a search hit, a digest figure o
 row of workspace B. On Enterprise Grid (`org`), a case is also seen from another workspace
 of the same org when its room is shared there.
 
-No tenant in scope (the single-workspace SLACK_BOT_TOKEN path, the shell, the CLI) means
-no limit: the deployment holds one workspace's data.
+No tenant in scope (the single-workspace SLACK_BOT_TOKEN path, Teams beside it or alone,
+the shell, the CLI) means no limit: the deployment holds one workspace's data.
 
-A Teams delivery runs as its Entra tenant (`channelData.tenant.id`, `platform` "teams"),
-which also sees the cases of the workspaces it is joined with (`also`): the deployment's
-unscoped rows where Slack serves one workspace or none, SLACK_BOT_TOKEN's workspace where
-several are served and the bridge is on (adapters/teams/scope.py, docs/install-teams.md).
+Where several Slack workspaces are served, a Teams delivery runs as its Entra tenant
+(`channelData.tenant.id`, `platform` "teams"), which also sees the cases of the workspaces
+it is joined with (`also`): SLACK_BOT_TOKEN's workspace when the bridge is on
+(adapters/teams/scope.py, docs/install-teams.md).
 
 The tenant is a context variable set at the edge (the Slack adapter around a delivery and
 around the outbox rows it performs); `Units.in_thread` carries it onto the unit thread.

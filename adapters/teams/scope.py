@@ -1,20 +1,21 @@
 """Whose data a Teams activity sees: its Entra tenant's (bot/tenancy.py).
 
-Every Teams delivery carries its tenant (`channelData.tenant.id`) as its workspace, and runs
-with that tenant in scope: the cases it opens, the people it records are the tenant's. What
-else it sees is the workspaces it is *joined* with:
+Every Teams delivery carries its tenant (`channelData.tenant.id`) as its workspace (kept in
+the inbox, so a replay knows it too). Whether it runs in that tenant's scope depends on what
+the deployment keeps apart:
 
-- Slack serving one workspace (SLACK_BOT_TOKEN) or no Slack at all: the deployment's
-  unscoped rows (workspace ''), that is every case kept before, every Slack case, as today:
-  one organisation, nothing to keep apart.
-- Slack serving several workspaces (`[slack.oauth]`): nothing of theirs, unless the bridge
-  is on (`[bridge] enabled`), which joins the tenant with SLACK_BOT_TOKEN's workspace, the
+- Slack serving one workspace (SLACK_BOT_TOKEN) or no Slack at all: nothing. The activity
+  runs unscoped, as before: one organisation, whose Teams and Slack cases see each other
+  (a tenant scope would only hide what is the whole deployment's, such as the digest
+  page's link). A single-tenant registration refuses other tenants at the door already.
+- Slack serving several workspaces (`[slack.oauth]`): the activity runs as its tenant, one
+  more workspace kept apart. The cases it opens and the people it records are the
+  tenant's; it sees nothing of a Slack workspace's, unless the bridge is on
+  (`[bridge] enabled`), which joins the tenant with SLACK_BOT_TOKEN's workspace, the
   deployment's own: a case of either is seen, worked on and mirrored from both, and the
   Slack calls a Teams command makes go with that workspace's token. Workspaces installed
-  by OAuth never see a Teams case, nor Teams theirs.
-
-An activity naming no tenant runs as nobody's where workspaces are kept apart (it sees
-nothing), else unscoped as before.
+  by OAuth never see a Teams case, nor Teams theirs. An activity naming no tenant sees
+  nothing.
 """
 
 from __future__ import annotations
@@ -31,14 +32,14 @@ NO_TENANT = "-"  # an activity that names none, where tenants are kept apart
 class TeamsScope:
     # The deployment keeps workspaces apart (Slack with [slack.oauth]).
     apart: bool = False
-    # The workspaces a Teams tenant is joined with (see above).
-    joined: tuple[str, ...] = ("",)
+    # The workspaces a Teams tenant is joined with (see above), where kept apart.
+    joined: tuple[str, ...] = ()
     slack_team: str = ""  # SLACK_BOT_TOKEN's workspace, where Slack is served
 
     def tenant(self, tenant_id: str | None) -> tenancy.Tenant | None:
-        if not tenant_id:
-            return tenancy.Tenant(NO_TENANT, platform=PLATFORM) if self.apart else None
-        return tenancy.Tenant(tenant_id, platform=PLATFORM, also=self.joined)
+        if not self.apart:
+            return None
+        return tenancy.Tenant(tenant_id or NO_TENANT, platform=PLATFORM, also=self.joined)
 
     def earlier(self, tenant_id: str) -> tuple[str, ...]:
         """Where Teams rows kept before tenants were recorded are (they become the
@@ -52,7 +53,7 @@ def scope_for(slack_served: bool, several_workspaces: bool, bridged: bool,
     """The scope of a deployment: Slack served or not, with [slack.oauth] or not, the bridge
     on or not, SLACK_BOT_TOKEN's workspace."""
     if not (slack_served and several_workspaces):
-        return TeamsScope(apart=False, joined=("",), slack_team=slack_team)
+        return TeamsScope(apart=False, slack_team=slack_team)
     return TeamsScope(apart=True, joined=(slack_team,) if bridged and slack_team else (),
                       slack_team=slack_team)
 

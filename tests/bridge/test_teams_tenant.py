@@ -12,7 +12,8 @@ import json
 from adapters.bootstrap import open_config_store
 from bot import tenancy
 from bot.config import Config
-from handlers.delivery import Delivery
+from handlers.delivery import Delivery, Sender, Typed, Workspace
+from testkit.loopback import until
 from testkit.slack.fake_slack import TOKEN
 from tests.bridge.test_one_swarm import check_the_swarm, run_the_swarm
 from tests.bridge.world import World, bridged
@@ -58,11 +59,6 @@ async def test_a_teams_tenant_and_a_slack_workspace_see_nothing_of_each_other(
         assert cases[("ZD-1", "teams")].workspace == TENANT
         assert cases[("ZD-2", "teams")].workspace == TENANT
         assert cases[("ZD-1", "slack")].workspace == "T0001"
-        # The Teams delivery kept its tenant (what a replay runs it as).
-        rows = store.db.execute("SELECT payload FROM inbox WHERE source = 'teams'").fetchall() \
-            if hasattr(store, "db") else []
-        assert all(Delivery.from_json(r[0]).workspace.team_id == TENANT  # type: ignore[union-attr]
-                   for r in rows)
         # Teams: its own ZD-1, nothing of Slack's.
         for ask in ("status ZD-1", "find sso", "list", "history ZD-1"):
             await world.teams(ANN, ask)
@@ -127,3 +123,28 @@ async def test_teams_cases_kept_before_tenants_were_recorded_become_the_tenant_s
         assert f"{TEAMS_WORD} taken" in answers(world)
         await world.teams(ANN, "status ZD-42")
         assert SLACK_WORD not in answers(world)
+
+
+async def test_a_teams_delivery_replayed_after_a_restart_runs_as_its_tenant(
+        config: Config) -> None:
+    """The inbox keeps the delivery's tenant: one acknowledged before a crash and run at the
+    next start opens its case in the tenant, not in SLACK_BOT_TOKEN's workspace or none."""
+    env = several_workspaces(config)
+    store = open_config_store(config)
+    try:
+        delivery = Delivery(source="teams", sender=Sender(ANN, "Ann Owner"),
+                            what=Typed(f"open ZD-50 sev3 {TEAMS_WORD} replayed"),
+                            key="teams-before-the-crash", workspace=Workspace(TENANT))
+        assert store.inbox.put(delivery.key or "", "teams", delivery.to_json(),
+                               "2026-11-30T09:00:00Z")
+        assert '"workspace"' in delivery.to_json()
+    finally:
+        store.close()
+    async with both_platforms(config, env=env) as both:
+        world = World(both)
+        store = world.deps.store
+        # The replay loop's first pass, started with the server.
+        await until(lambda: store.cases.all_with_ref("ZD-50") != [], "ZD-50 replayed", 30)
+        assert [c.workspace for c in store.cases.all_with_ref("ZD-50")] == [TENANT]
+        await world.slack("status ZD-50")
+        assert TEAMS_WORD not in slack_answers(world)
