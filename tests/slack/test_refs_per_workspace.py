@@ -104,6 +104,11 @@ async def test_the_journey_link_opens_the_case_of_its_own_workspace(
         body = await page.text()
         assert page.status == 200, body
         assert customer in body and other not in body, (team, link)
+        # The link signs its workspace: pointed at the other workspace's ZD-8, refused.
+        other_team = "T0002" if team == "T0001" else "T0001"
+        forged = html.unescape(link).replace(f"/{team}/", f"/{other_team}/")
+        refused = await bot.client.get(forged.replace("https://swarm.example.com", ""))
+        assert refused.status == 403
 
 
 async def test_erasing_one_workspace_s_zd8_leaves_the_other(bot: SlackHarness) -> None:
