@@ -11,8 +11,9 @@ _ALL: tuple[str, tuple[str, ...]] = ("1 = 1", ())
 
 
 def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
-    """Cases the tenant may see: its own, and on Enterprise Grid those of its org whose
-    room is shared (`cases.shared`)."""
+    """Cases the tenant may see: its own (and those of the workspaces it is joined with,
+    `Tenant.also`), and on Enterprise Grid those of its org whose room is shared
+    (`cases.shared`)."""
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
@@ -43,8 +44,8 @@ def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
 
 
 def home(alias: str = "") -> tuple[str, tuple[str, ...]]:
-    """Rows recorded in the tenant's own workspace (people, frictions, thanks; the digest's
-    figures count a case in its home workspace only)."""
+    """Rows recorded in the tenant's own workspace, or one it is joined with (people,
+    frictions, thanks; the digest's figures count a case in its home workspace only)."""
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
