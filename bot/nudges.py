@@ -161,7 +161,8 @@ class Nudger:
             return False
         try:
             # With the token of the case's workspace (bot/tenancy.py).
-            with tenancy.scoped(tenancy.of(nudge.case.workspace, nudge.case.org)):
+            with tenancy.scoped(tenancy.of(nudge.case.workspace, nudge.case.org,
+                                               nudge.case.platform)):
                 if nudge.direct:
                     await port.direct_message(nudge.to, reply)
                 else:

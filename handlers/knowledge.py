@@ -197,7 +197,8 @@ def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
         lines += [f"   {at[:16].replace('T', ' ')} {what}" for at, _, _, what in sorted(entries)]
     # Without a link secret there is no chart page to link to; the text says it all.
     with suppress(ConfigError):
-        lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now()))
+        lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now(),
+                                           workspace=case.workspace))
     return [Reply(title=f"Journey of {case.ref}: {case.summary}", text="\n".join(lines))]
 
 

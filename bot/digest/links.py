@@ -75,14 +75,16 @@ def verify(secret: str | None, week: str, exp: str | None, sig: str | None,
     return hmac.compare_digest(expected, sig)
 
 
-def case_subject(ref: str) -> str:
-    """What a case's journey link signs (`/digest/case/<ref>`): never a week's subject."""
-    return f"case/{ref}"
+def case_subject(ref: str, workspace: str = "") -> str:
+    """What a case's journey link signs (`/digest/case/<ref>`, or with several workspaces
+    `/digest/case/<workspace>/<ref>`: a ref is unique per workspace): never a week's."""
+    return f"case/{workspace}/{ref}" if workspace else f"case/{ref}"
 
 
 def case_link(config: Config, ref: str, now: datetime, hours: float = DEFAULT_HOURS,
-              env: Mapping[str, str] | None = None) -> str:
-    """The journey chart of a case, on [server] public_url. Raises ConfigError without a
-    secret."""
+              env: Mapping[str, str] | None = None, workspace: str = "") -> str:
+    """The journey chart of a case (of `workspace`, the case's), on [server] public_url.
+    Raises ConfigError without a secret."""
     base = config.server.public_url.rstrip("/")
-    return base + signed_path(require_link_secret(env), case_subject(ref), now, hours)
+    return base + signed_path(require_link_secret(env), case_subject(ref, workspace), now,
+                              hours)

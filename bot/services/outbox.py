@@ -116,7 +116,7 @@ def tenant_of(item: OutboxItem, case: Case | None) -> tenancy.Tenant | None:
     its case's (rows the scheduler added), else none (one workspace's deployment)."""
     recorded = tenancy.Tenant.from_key(str(item.payload.get("tenant") or ""))
     if recorded is None and case is not None and case.workspace:
-        return tenancy.Tenant(case.workspace, case.org)
+        return tenancy.of(case.workspace, case.org, case.platform)
     return recorded
 
 

@@ -95,9 +95,16 @@ class SqlCases(BaseQueries):
         return _case(r) if r else None
 
     def ref_taken(self, ref: str) -> bool:
-        """The ref belongs to any case, whatever workspace (refs are unique per store)."""
-        return self._one("SELECT 1 AS n FROM cases WHERE lower(ref) = lower(?)",
-                         (ref,)) is not None
+        """The ref belongs to a case of the workspace a new case is recorded in (refs are
+        unique per workspace, m042): another workspace's same ref is no hindrance."""
+        return self._one("SELECT 1 AS n FROM cases WHERE workspace = ? AND lower(ref) = "
+                         "lower(?)", (tenancy.team(), ref)) is not None
+
+    def all_with_ref(self, ref: str) -> list[Case]:
+        """Every case with the ref, whatever its workspace (the operator's command line
+        tells them apart by workspace)."""
+        return [_case(r) for r in self._all("SELECT * FROM cases WHERE lower(ref) = lower(?) "
+                                            "ORDER BY id", (ref,))]
 
     def by_room(self, room_id: str, lock: bool = False) -> Case | None:
         within, limit = scope.rooms()
@@ -142,6 +149,22 @@ class SqlCases(BaseQueries):
             # The table names are this method's constants, never caller input.
             self.db.execute(f"UPDATE {table} SET workspace = ? WHERE workspace = ''",
                             (workspace,))
+        return int(moved)
+
+    def claim_platform(self, platform: str, earlier: Sequence[str], workspace: str) -> int:
+        """`platform`'s cases and people kept in the workspaces `earlier` (before its
+        tenants were recorded) become `workspace`'s; the cases claimed. A ref `workspace`
+        has already stays where it is (refs are unique per workspace)."""
+        if not earlier:
+            return 0
+        marks = ", ".join("?" for _ in earlier)
+        moved = self.db.execute(
+            f"UPDATE cases SET workspace = ? WHERE platform = ? AND workspace IN ({marks}) "
+            "AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.workspace = ? AND "
+            "lower(o.ref) = lower(cases.ref))",
+            (workspace, platform, *earlier, workspace)).rowcount
+        self.db.execute(f"UPDATE people SET workspace = ? WHERE platform = ? AND workspace IN "
+                        f"({marks})", (workspace, platform, *earlier))
         return int(moved)
 
     def set_shared(self, case_id: int, shared: bool) -> None:

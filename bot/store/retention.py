@@ -60,7 +60,7 @@ class SqlRetention(BaseQueries):
 
     def redact(self, case_id: int, marker: str, at: str) -> int:
         case = self._one("SELECT ref, customer, summary, resolution, delight, room_id, "
-                         "room_name, status FROM cases WHERE id = ?", (case_id,))
+                         "room_name, status, workspace FROM cases WHERE id = ?", (case_id,))
         if case is None:
             return 0
         changed = self._forget_deliveries(case)
@@ -136,10 +136,13 @@ class SqlRetention(BaseQueries):
         the erased texts replaced (bot/store/scrub.py). Every quote names the ref, so one
         pass over the outbox a case finds them (a serving process's outbox can be long)."""
         ref = str(case["ref"])
+        # Quotes are of the case's own workspace (`similar` keeps to it): another
+        # workspace's case with the same ref (refs are unique per workspace) is not touched.
         rows = self._all("SELECT id, state, payload, result FROM outbox WHERE (case_id IS NULL "
-                         "OR case_id <> ?) AND (" + self.CONTAINS.format(hay="payload")
+                         "OR (case_id <> ? AND case_id IN (SELECT id FROM cases WHERE "
+                         "workspace = ?))) AND (" + self.CONTAINS.format(hay="payload")
                          + " OR " + self.CONTAINS.format(hay="COALESCE(result, '')") + ")",
-                         (case_id, ref, ref))
+                         (case_id, case["workspace"] or "", ref, ref))
         if not rows:
             return 0
         customer = case["customer"]

@@ -9,6 +9,7 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot import tenancy
 from bot.config import Config
 from bot.digest.links import case_subject, link_secret, verify
 from bot.digest.metrics import compute_digest_off_loop
@@ -62,21 +63,24 @@ def add_digest_routes(app: web.Application, core: HasDeps,
                             headers=_HEADERS)
 
     async def case_page(request: web.Request) -> web.Response:
-        ref = request.match_info["ref"]
+        ref, workspace = request.match_info["ref"], request.match_info.get("workspace", "")
         now = core.deps.now()
-        if not verify(secret, case_subject(ref), request.query.get("exp"),
+        if not verify(secret, case_subject(ref, workspace), request.query.get("exp"),
                       request.query.get("sig"), now):
             return _forbidden()
-        case = core.deps.store.cases.by_ref(ref)
-        if case is None:  # signed by us, since erased
-            raise web.HTTPNotFound(text=f"No case {ref}.\n")
-        return web.Response(text=render_case_page(core.deps, case, now),
-                            content_type="text/html", headers=_HEADERS)
+        # The case of the workspace the link names (a ref is unique per workspace).
+        with tenancy.scoped(tenancy.of(workspace)):
+            case = core.deps.store.cases.by_ref(ref)
+            if case is None:  # signed by us, since erased
+                raise web.HTTPNotFound(text=f"No case {ref}.\n")
+            text = render_case_page(core.deps, case, now)
+        return web.Response(text=text, content_type="text/html", headers=_HEADERS)
 
     async def forbidden(_: web.Request) -> web.Response:
         return _forbidden()
 
     app.router.add_get("/digest/case/{ref}", case_page)
+    app.router.add_get("/digest/case/{workspace}/{ref}", case_page)
     app.router.add_get("/digest/{week}", page)
     app.router.add_route("*", "/digest", forbidden)
     app.router.add_route("*", "/digest/{tail:.*}", forbidden)

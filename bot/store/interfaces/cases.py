@@ -31,7 +31,12 @@ class Cases(Protocol):
         """Refs match without regard to case (`zd-1` finds ZD-1). `lock`: read and locked
         in one statement, as `lock` does."""
     def ref_taken(self, ref: str) -> bool:
-        """Whether any case (of any workspace) has the ref."""
+        """Whether a case of the workspace in scope has the ref (refs are unique per
+        workspace)."""
+    def claim_platform(self, platform: str, earlier: Sequence[str], workspace: str) -> int:
+        """The platform's cases and people in `earlier` workspaces become `workspace`'s."""
+    def all_with_ref(self, ref: str) -> list[Case]:
+        """Every case with the ref, of every workspace, oldest first (the operator's)."""
     def by_room(self, room_id: str, lock: bool = False) -> Case | None: ...
     def room_id_by_name(self, platform: str, room_name: str) -> str | None: ...
     def recent(self, status: CaseStatus | None = None, person: str | None = None,
