@@ -17,7 +17,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
-from bot.store.schema_tenancy import WORKSPACES
+from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 migrations = Migrations("swarmbot")
 
@@ -200,3 +200,10 @@ def m036_workspaces(db: Database) -> None:
 def m038_expert_shortlist(db: Database) -> None:
     """Issue 28: who has a skill, read from an index alone (the expert finder's short list)."""
     db.execute(schema_experts.SKILLS_BY_SKILL_PERSON)
+
+
+@migrations()
+def m043_case_shares(db: Database) -> None:
+    """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
+    channel_shared / channel_unshared events), each its own row."""
+    run_script(db, CASE_SHARES)

@@ -12,14 +12,15 @@ _ALL: tuple[str, tuple[str, ...]] = ("1 = 1", ())
 
 def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
     """Cases the tenant may see: its own, and on Enterprise Grid those of its org whose
-    room is shared (`cases.shared`)."""
+    room is shared with it or with the whole org (`case_shares`)."""
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
     p = f"{alias}." if alias else ""
     if tenant.org:
-        return (f"({p}workspace = ? OR ({p}org = ? AND {p}shared = 1))",
-                (tenant.team, tenant.org))
+        return (f"({p}workspace = ? OR ({p}org = ? AND {p}id IN (SELECT s.case_id FROM "
+                "case_shares s WHERE s.workspace IN (?, ?))))",
+                (tenant.team, tenant.org, tenant.team, tenant.org))
     return f"{p}workspace = ?", (tenant.team,)
 
 
