@@ -9,9 +9,11 @@ from __future__ import annotations
 import asyncio
 import itertools
 import json
+import os
 import re
 from datetime import UTC, datetime, timedelta
 from html import unescape
+from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlencode, urlparse
 
@@ -25,6 +27,7 @@ from testkit.slack.fake_slack import TOKEN, FakeSlack, Workspace
 from testkit.slack.signing import form_body, payload
 from tests.slack.harness import SlackHarness
 from tests.slack.oauth_harness import oauth_bot
+from tests.test_cli import run
 
 BETA = Workspace("T0002", "Beta")
 LINK_SECRET = "link-secret-for-tests"
@@ -87,7 +90,8 @@ async def page(bot: SlackHarness, path: str) -> tuple[int, str]:
     return resp.status, await resp.text()
 
 
-async def test_a_workspace_s_digest_link_shows_its_page_only(bot: SlackHarness) -> None:
+async def test_a_workspace_s_digest_link_shows_its_page_only(bot: SlackHarness,
+                                                             tmp_path: Path) -> None:
     await two_workspaces(bot)
     b_path = link_in(await say(bot, "T0002", "UBETA", f"digest {THIS_WEEK}"))
     assert "ws=T0002" in b_path, b_path
@@ -103,10 +107,18 @@ async def test_a_workspace_s_digest_link_shows_its_page_only(bot: SlackHarness) 
                    edited(a_path, ws="T0002")):
         status, html = await page(bot, forged)
         assert status == 403 and A_WORDS not in html and B_WORDS not in html, forged
-    # The operator's link (swarmbot digest --link: no workspace) shows every workspace's.
+    # The operator's link (swarmbot digest-link: no workspace) shows every workspace's.
     deps: Deps = bot.runtime.dispatcher.entrance.deps  # type: ignore[union-attr]
     status, html = await page(bot, signed_path(LINK_SECRET, THIS_WEEK, deps.now()))
     assert status == 200 and A_WORDS in html and B_WORDS in html
+    # ... and `swarmbot digest-link --workspace T0002` makes B's.
+    cfg = tmp_path / "link.toml"
+    cfg.write_text('[server]\npublic_url = "https://swarm.example.com"\n', encoding="utf-8")
+    made = run(["digest-link", "--config", str(cfg), "--week", THIS_WEEK, "--workspace",
+                "T0002"], env={**os.environ, "SWARMBOT_LINK_SECRET": LINK_SECRET})
+    assert made.returncode == 0, made.stderr
+    status, html = await page(bot, link_in(made.stdout))
+    assert status == 200 and B_WORDS in html and A_WORDS not in html
 
 
 def digests_sent(fake: FakeSlack) -> dict[str, list[tuple[str, str]]]:
