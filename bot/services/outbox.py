@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from bot import tenancy
+from bot import tenancy, workspace_tenants
 from bot.bridge import effects as bridge
 from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
@@ -260,9 +260,12 @@ async def _tell_owner(deps: Deps, failed: GaveUp) -> None:
     port = deps.port(platform)
     try:
         if stands_in(await asyncio.to_thread(deps.store.helpdesk.link_of, case.id), case.owner):
-            # No owner yet (the helpdesk's name stands in): triage, asked for one, is told.
-            if port.triage_room:
-                await port.post(port.triage_room, messages.notice(failed.line))
+            # No owner yet (the helpdesk's name stands in): triage, asked for one, is told
+            # (the case's workspace's own triage channel, where it has one).
+            tenant = await workspace_tenants.with_settings(deps, platform, tenancy.current())
+            with tenancy.scoped(tenant):
+                if port.triage_room:
+                    await port.post(port.triage_room, messages.notice(failed.line))
             return
         await port.direct_message(owner, messages.notice(failed.line))
     except PortError as err:

@@ -167,10 +167,32 @@ class SqlCases(BaseQueries):
                         f"({marks})", (workspace, platform, *earlier))
         return int(moved)
 
-    def set_shared(self, case_id: int, shared: bool) -> None:
-        """On Enterprise Grid: the case's room is shared with other workspaces of its org,
-        whose people then see the case too (bot/tenancy.py)."""
-        self.db.execute("UPDATE cases SET shared = ? WHERE id = ?", (int(shared), case_id))
+    def share(self, case_id: int, workspace: str, at: str) -> bool:
+        """On Enterprise Grid: the case's room is shared with `workspace` (a team, or the
+        org's enterprise id: every workspace of the org), whose people then see the case
+        too (bot/store/scope.py). True when it was not shared with it before."""
+        added = self.db.execute(
+            "INSERT INTO case_shares (case_id, workspace, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id, workspace) DO NOTHING", (case_id, workspace, at)).rowcount
+        self.db.execute("UPDATE cases SET shared = 1 WHERE id = ?", (case_id,))
+        return bool(added)
+
+    def unshare(self, case_id: int, workspace: str) -> int:
+        """The room is no longer shared with `workspace`: its share goes, and the org's
+        (the room is not the whole org's any more); unshared from the org, every share.
+        The shares removed."""
+        gone = self.db.execute(
+            "DELETE FROM case_shares WHERE case_id = ? AND (workspace = ? OR workspace = "
+            "(SELECT org FROM cases WHERE id = ?) OR ? = (SELECT org FROM cases WHERE id = ?))",
+            (case_id, workspace, case_id, workspace, case_id)).rowcount
+        self.db.execute("UPDATE cases SET shared = CASE WHEN EXISTS (SELECT 1 FROM case_shares "
+                        "WHERE case_id = ?) THEN 1 ELSE 0 END WHERE id = ?", (case_id, case_id))
+        return int(gone)
+
+    def shared_with(self, case_id: int) -> list[str]:
+        return [str(r["workspace"]) for r in self._all(
+            "SELECT workspace FROM case_shares WHERE case_id = ? ORDER BY workspace",
+            (case_id,))]
 
     def set_room(self, case_id: int, room_id: str, room_name: str) -> None:
         self.db.execute("UPDATE cases SET room_id = ?, room_name = ? WHERE id = ?",

@@ -19,7 +19,7 @@ from bot.store.rebuild import rebuild
 from bot.store.schema_access import ACCESS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
-from bot.store.schema_tenancy import WORKSPACES
+from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 migrations = Migrations("swarmbot")
 
@@ -216,3 +216,10 @@ def m042_case_ref_per_workspace(db: Database) -> None:
     rebuild(db, "cases", change=lambda sql: sql.replace(old, new, 1),
             done=lambda sql: old not in sql, drop_indexes=frozenset({"cases_by_ref_lower"}),
             then=statements_of(REF_INDEXES))
+
+
+@migrations()
+def m043_case_shares(db: Database) -> None:
+    """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
+    channel_shared / channel_unshared events), each its own row."""
+    run_script(db, CASE_SHARES)

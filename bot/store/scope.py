@@ -12,15 +12,17 @@ _ALL: tuple[str, tuple[str, ...]] = ("1 = 1", ())
 
 def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
     """Cases the tenant may see: its own (and those of the workspaces it is joined with,
-    `Tenant.also`), and on Enterprise Grid those of its org whose room is shared
-    (`cases.shared`)."""
+    `Tenant.also`), and on Enterprise Grid those of its org whose room is shared with it or
+    with the whole org (`case_shares`)."""
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
     p = f"{alias}." if alias else ""
     own, kept = _own(p, tenant)
     if tenant.org:
-        return f"({own} OR ({p}org = ? AND {p}shared = 1))", (*kept, tenant.org)
+        return (f"({own} OR ({p}org = ? AND {p}id IN (SELECT s.case_id FROM "
+                "case_shares s WHERE s.workspace IN (?, ?))))",
+                (*kept, tenant.org, tenant.team, tenant.org))
     return own, kept
 
 

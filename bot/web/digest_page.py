@@ -11,7 +11,7 @@ from aiohttp import web
 
 from bot import tenancy
 from bot.config import Config
-from bot.digest.links import case_subject, link_secret, verify
+from bot.digest.links import case_subject, link_secret, verify, workspace_subject
 from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.page import render_page
 from bot.digest.weeks import BadInput, parse_week
@@ -52,13 +52,19 @@ def add_digest_routes(app: web.Application, core: HasDeps,
     async def page(request: web.Request) -> web.Response:
         week = request.match_info["week"]
         now = core.deps.now()
-        if not verify(secret, week, request.query.get("exp"), request.query.get("sig"), now):
+        # One workspace's page (links made in a workspace, bot/digest/links.py): `ws` is
+        # signed with the week, so the link shows that workspace's figures and no other's.
+        team, org = request.query.get("ws"), request.query.get("org", "")
+        subject = week if team is None else workspace_subject(week, team, org)
+        if not verify(secret, subject, request.query.get("exp"), request.query.get("sig"),
+                      now) or team == "":
             return _forbidden()
         try:
             parsed = parse_week(week, core.config.digest.timezone)
         except BadInput as err:  # only a link we signed gets here, so this is our bug
             raise web.HTTPNotFound(text=f"{err}\n") from None
-        digest = await compute_digest_off_loop(core.deps.store, parsed, now)
+        with tenancy.scoped(tenancy.of(team or "", org)):
+            digest = await compute_digest_off_loop(core.deps.store, parsed, now)
         return web.Response(text=render_page(digest), content_type="text/html",
                             headers=_HEADERS)
 

@@ -69,7 +69,8 @@ async def oauth_bot(aiohttp_client: Any, fake_slack: FakeSlack, config: Config,
                     request: pytest.FixtureRequest, *installs: Workspace,
                     env: dict[str, str] | None = None) -> SlackHarness:
     """The serve app with `[slack.oauth]` on (on PostgreSQL under `--store=postgres`), the
-    triage channel, and each of `installs` installed by the Add to Slack dance."""
+    triage channel, and each of `installs` installed by the Add to Slack dance. `env`:
+    more of the environment (SWARMBOT_LINK_SECRET, say)."""
     if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
         config.store.url = request.getfixturevalue("pg_url")
     config.server.public_url = "https://swarm.example.com"

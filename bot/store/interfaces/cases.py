@@ -57,7 +57,13 @@ class Cases(Protocol):
                     customer_tz: str | None = None, link: str | None = None,
                     sla: str | None = None, priority: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
-    def set_shared(self, case_id: int, shared: bool) -> None: ...
+    def share(self, case_id: int, workspace: str, at: str) -> bool:
+        """On Enterprise Grid: the case's room is shared with `workspace` (a team, or its
+        org's enterprise id: the whole org); True when it was not before."""
+    def unshare(self, case_id: int, workspace: str) -> int:
+        """Not shared with `workspace` any more (nor with the whole org); unshared from
+        the org (its enterprise id): with nobody. The shares removed."""
+    def shared_with(self, case_id: int) -> list[str]: ...
     def claim_unscoped(self, workspace: str) -> int:
         """Rows of no workspace become `workspace`'s; the number of cases."""
 
