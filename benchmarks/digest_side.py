@@ -145,9 +145,9 @@ def main() -> None:
         s = summary(r)
         print(f"  {side:6} computed warm {s['digest_ms']:7.1f} ms / baseline "
               f"{s['baseline_ms']:6.1f} = {s['ratio']:5.2f}x (CPU {s['digest_cpu_ms']:6.1f} / "
-              f"{s['baseline_cpu_ms']:5.1f} = {s['cpu_ratio']:5.2f}x); fresh process {s['fresh_ms']:7.1f} ms ="
-              f" {s['fresh_ratio']:5.2f}x (CPU {s['fresh_cpu_ms']:6.1f} ms ="
-              f" {s['fresh_cpu_ratio']:5.2f}x)")
+              f"{s['baseline_cpu_ms']:5.1f} = {s['cpu_ratio']:5.2f}x); fresh process "
+              f"{s['fresh_ms']:7.1f} ms = {s['fresh_ratio']:5.2f}x "
+              f"(CPU {s['fresh_cpu_ms']:6.1f} ms = {s['fresh_cpu_ratio']:5.2f}x)")
 
 
 if __name__ == "__main__":
