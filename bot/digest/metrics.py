@@ -140,7 +140,7 @@ def _recognition(rows: list[tuple[Any, ...]], names: dict[str, str]) -> list[dic
            for at, from_id, to_id, what, ref in rows]
     # A token is rare (a mention in the words of thanks): one look over every string first.
     if OPEN in "".join(map(str, chain(names.values(), chain.from_iterable(rows)))):
-        return plain_data(out)  # type: ignore[no-any-return]
+        return plain_data(out)
     return out
 
 
