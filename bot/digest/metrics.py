@@ -15,13 +15,13 @@ import logging
 from bisect import bisect_right
 from collections import Counter, defaultdict
 from datetime import datetime, timedelta
-from itertools import combinations
+from itertools import chain, combinations
 from typing import Any
 
 from bot.digest import kept
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
-from bot.people import plain_data
+from bot.people import OPEN, plain_data
 from bot.services.erasure import REDACTED
 from bot.store import Store
 
@@ -66,9 +66,7 @@ def compute_digest_until(store: Store, week: Week, now: datetime
     paused = gc.isenabled()
     gc.disable()
     try:
-        digest, until = _compute(store, week, now)
-        # People named in quoted words (thanks, friction) are shown as @id, not as tokens.
-        return plain_data(digest), until
+        return _compute(store, week, now)
     finally:
         if paused:
             gc.enable()
@@ -94,9 +92,10 @@ def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
     now_s = iso(now)
     out = [due for _, due, kept_at in rows["promises"] if not kept_at and due >= now_s]
     for asked, _, decided in rows["handoffs"]:
-        stalls = iso(_parse(asked) + timedelta(seconds=STALLED_AFTER_S))
-        if not decided and stalls >= now_s:
-            out.append(stalls)
+        if not decided:
+            stalls = iso(_parse(asked) + timedelta(seconds=STALLED_AFTER_S))
+            if stalls >= now_s:
+                out.append(stalls)
     return out
 
 
@@ -124,15 +123,24 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
     out["handoffs"] = _handoffs(rows["handoffs"], now_s)
     out["owners_per_resolved_case"] = _owners([r[2] for r in resolved])
     out.update(_moods(resolved))
-    out["recognition"] = [{"to": names.get(to_id, to_id), "from": names.get(from_id, from_id),
-                           "for": what, "case": ref, "to_id": to_id, "from_id": from_id,
-                           "at": at}
-                          for at, from_id, to_id, what, ref in rows["thanks"]]
+    out["recognition"] = _recognition(rows["thanks"], names)
     out["promises"] = _promises(rows["promises"], now_s)
-    out.update(_functions(rows["touchpoints"]))
-    out["friction"] = _friction(rows["frictions"])
+    # People named in quoted words (thanks, friction, function names) are shown as @id, not
+    # as tokens: plain_data on the only parts that hold words from the store.
+    out.update(plain_data(_functions(rows["touchpoints"])))
+    out["friction"] = plain_data(_friction(rows["frictions"]))
     out["decisions"] = _decisions(rows["decisions"])
     out.update(_lifecycle(rows))
+    return out
+
+
+def _recognition(rows: list[tuple[Any, ...]], names: dict[str, str]) -> list[dict[str, Any]]:
+    out = [{"to": names.get(to_id, to_id), "from": names.get(from_id, from_id), "for": what,
+            "case": ref, "to_id": to_id, "from_id": from_id, "at": at}
+           for at, from_id, to_id, what, ref in rows]
+    # A token is rare (a mention in the words of thanks): one look over every string first.
+    if OPEN in "".join(map(str, chain(names.values(), chain.from_iterable(rows)))):
+        return plain_data(out)
     return out
 
 
@@ -217,21 +225,14 @@ def _promises(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
 
 
 def _functions(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-    first: dict[int, str] = {}
-    per_case: dict[int, set[str]] = {}  # only the swarms that touched more than one function
+    per_case: defaultdict[int, set[str]] = defaultdict(set)
     for case_id, function in rows:
-        seen = first.setdefault(case_id, function)
-        if seen != function:
-            per_case.setdefault(case_id, {seen}).add(function)
-    pulled: Counter[str] = Counter(f for c, f in first.items() if c not in per_case)
-    pairs: dict[tuple[str, str], int] = defaultdict(int)
-    three = 0
-    for fs in per_case.values():
-        three += len(fs) >= 3
-        pulled.update(fs)
-        for pair in combinations(sorted(fs), 2):
-            pairs[pair] += 1
-    n = len(first)
+        per_case[case_id].add(function)
+    pulled = Counter(chain.from_iterable(per_case.values()))
+    several = [sorted(fs) for fs in per_case.values() if len(fs) > 1]
+    pairs = Counter(chain.from_iterable(combinations(fs, 2) for fs in several))
+    three = sum(1 for fs in several if len(fs) >= 3)
+    n = len(per_case)
     return {
         "functions": [{"function": f, "swarms": c}
                       for f, c in sorted(pulled.items(), key=lambda kv: (-kv[1], kv[0]))],

@@ -12,7 +12,7 @@ from __future__ import annotations
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-from bot.store import schema, schema_experts, schema_people, schema_sla
+from bot.store import schema, schema_digest, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.rebuild import rebuild
@@ -205,6 +205,12 @@ def m036_workspaces(db: Database) -> None:
 def m038_expert_shortlist(db: Database) -> None:
     """Issue 28: who has a skill, read from an index alone (the expert finder's short list)."""
     db.execute(schema_experts.SKILLS_BY_SKILL_PERSON)
+
+
+@migrations()
+def m040_digest_resolved_status(db: Database) -> None:
+    """Issue 28: the digest reads the week's resolved cases from an index alone."""
+    run_script(db, schema_digest.RESOLVED_STATUS)
 
 
 @migrations(transactional=False)

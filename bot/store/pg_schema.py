@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from sqlite_utils import Database
 
 from bot.store import migrations as m
-from bot.store import schema, schema_experts, schema_people, schema_sla
+from bot.store import schema, schema_digest, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
@@ -114,6 +114,7 @@ POSTGRES: dict[str, PgForm] = {
     "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
     "m038_expert_shortlist": portable(schema_experts.SKILLS_BY_SKILL_PERSON),
+    "m040_digest_resolved_status": portable(schema_digest.RESOLVED_STATUS),
     "m042_case_ref_per_workspace": portable(PG_REF_PER_WORKSPACE),
     "m043_case_shares": portable(CASE_SHARES),
 }

@@ -24,7 +24,7 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from bot import tenancy
-from bot.store import pg_schema, scope
+from bot.store import pg_digest, pg_schema, scope
 from bot.store.base import BaseQueries
 from bot.store.digest import _OPEN_AT, _WINDOW_SQL, tenant_term, tenant_window_sql
 from bot.store.interfaces import (
@@ -55,11 +55,10 @@ class PgDigestReads(BaseQueries):
         # One transaction: every read of a week's digest sees the same snapshot, even while
         # other replicas write.
         with self.db.transaction():
-            if scope.active():
-                team = tenancy.team()
-                return {name: self.db.tuples(sql, (lo, hi, team))
-                        for name, sql in _PG_TENANT_WINDOW_SQL.items()}
-            return {name: self.db.tuples(sql, (lo, hi)) for name, sql in _PG_WINDOW_SQL.items()}
+            tenant = (tenancy.team(),) if scope.active() else ()
+            sqls = _PG_TENANT_WINDOW_SQL if tenant else _PG_WINDOW_SQL
+            return {name: pg_digest.resolved(self.db, lo, hi, tenant) if name == "resolved"
+                    else self.db.tuples(sql, (lo, hi, *tenant)) for name, sql in sqls.items()}
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between consecutive bounds, in one pass over the opened_at index."""

@@ -1,0 +1,66 @@
+"""The digest from scratch after issue 28's faster reads: the resolved cases' per-case
+figures (PostgreSQL's set reads, m040's index) and mention tokens shown as @id."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from bot.digest.metrics import compute_digest
+from bot.digest.weeks import parse_week
+from bot.people import mention
+from bot.store import Store
+from tests.store.conftest import T0, T1, T2, open_case
+
+WEEK = ("2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z")
+AFTER = datetime.fromisoformat("2026-11-25T00:00:00+00:00")
+
+
+def test_each_resolved_case_has_its_owners_and_its_first_and_last_mood(store: Store) -> None:
+    passed = open_case(store, "ZD-1")
+    store.cases.end_owner(passed, T1)
+    store.people.ensure("bob", "slack", "Bob", None, T0)
+    store.cases.add_owner(passed, "bob", T1)
+    # Two moods at the same second: the later id is the later mood.
+    store.journal.add_mood(passed, "angry", None, "ann", T1)
+    store.journal.add_mood(passed, "neutral", None, "ann", T1)
+    store.journal.add_mood(passed, "frustrated", None, "ann", T0)
+    store.cases.resolve(passed, "fixed", T2)
+    quiet = open_case(store, "ZD-2")  # no mood at all
+    store.cases.resolve(quiet, "fixed", T2)
+    still_open = open_case(store, "ZD-3")
+    store.journal.add_mood(still_open, "angry", None, "ann", T1)
+    rows = sorted(store.digest.window(*WEEK)["resolved"], key=lambda r: (r[2], r[5]))
+    assert rows == [(T0, T2, 1, None, None, 0), (T0, T2, 2, "frustrated", "neutral", 3)]
+
+
+def test_mentions_in_the_words_of_thanks_and_friction_are_shown_as_at_id(store: Store) -> None:
+    cid = open_case(store)
+    store.people.ensure("carol", "slack", "Carol", None, T0)
+    store.journal.add_thanks(cid, "ann", "carol", f"found it with {mention('dan')}", T1)
+    store.journal.add_friction(cid, "refunds", f"{mention('erin')} must approve each", "ann",
+                               T1)
+    store.journal.add_touchpoint(cid, "billing", "checked", "ann", T1)
+    digest = compute_digest(store, parse_week("2026-W47", "UTC"), AFTER)
+    assert [(r["to"], r["from"], r["for"], r["case"]) for r in digest["recognition"]] == [
+        ("Carol", "Ann", "found it with @dan", "ZD-1")]
+    assert digest["friction"] == [{"process": "refunds", "reports": 1,
+                                   "quotes": ["@erin must approve each"]}]
+    assert digest["functions"] == [{"function": "billing", "swarms": 1}]
+
+
+def test_the_weeks_resolved_cases_are_read_from_one_index_alone(store: Store) -> None:
+    """m040: when each was opened and resolved and whether it was cancelled come from the
+    index, not the case rows; on PostgreSQL the index names the id its seeks start from."""
+    from bot.store.digest import _WINDOW_SQL
+    from bot.store.pg_digest import _CASES
+    from bot.store.postgres import PgStore
+
+    if isinstance(store, PgStore):
+        with store.transaction():
+            store.db.execute("SET LOCAL enable_seqscan = off")  # as on a big table
+            plan = " ".join(r[0] for r in store.db.tuples("EXPLAIN " + _CASES, WEEK))
+        assert "Index Only Scan using cases_by_resolved_opened_status" in plan, plan
+    else:
+        plan = " ".join(r[3] for r in store.db.execute(
+            "EXPLAIN QUERY PLAN " + _WINDOW_SQL["resolved"], WEEK))
+        assert "COVERING INDEX cases_by_resolved_opened_status" in plan, plan
