@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import NamedTuple
 
+from bot.i18n import _, ngettext
+
 # Past this many combinations an exact search gives way to the greedy cover.
 _EXACT_SEARCH_BUDGET = 20_000
 
@@ -43,11 +45,12 @@ class Suggestion:
 
 
 def _reason(c: Candidate, covers: tuple[str, ...]) -> str:
-    load = "in no other swarm" if c.load == 0 else (
-        "in 1 other swarm" if c.load == 1 else f"in {c.load} other swarms")
-    parts = [", ".join(covers), "available", load]
+    load = _("in no other swarm") if c.load == 0 else ngettext(
+        "in {n} other swarm", "in {n} other swarms", c.load).format(n=c.load)
+    parts = [", ".join(covers), _("available"), load]
     if c.past_help:
-        parts.append(f"helped on {c.past_help} similar case{'s' if c.past_help != 1 else ''}")
+        parts.append(ngettext("helped on {n} similar case", "helped on {n} similar cases",
+                              c.past_help).format(n=c.past_help))
     return " · ".join(parts)
 
 
