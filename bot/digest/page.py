@@ -61,8 +61,13 @@ def _figures(d: dict[str, Any]) -> str:
                   p["touchpoints"]["per_case"] or na),
              _row(_("Cases touching 3+ functions"), d["touchpoints"]["cases_3plus_functions"],
                   p["touchpoints"]["cases_3plus_functions"])]
-    return (f"<table><tr><th>{_('Figure')}</th><th>{_('This week')}</th>"
-            f"<th>{_('Week before')}</th></tr>" + "".join(rows) + "</table>")
+    return _head(_("Figure")) + "".join(rows) + "</table>"
+
+
+def _head(first: str) -> str:
+    """A figures table's head: the figure, this week, the week before."""
+    cells = (first, _("This week"), _("Week before"))
+    return "<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in cells) + "</tr>"
 
 
 def _charts(d: dict[str, Any]) -> dict[str, str]:
@@ -111,12 +116,12 @@ def render_page(d: dict[str, Any]) -> str:
             who=escape(r['from']), to=escape(r['to']), what=escape(r['for']))
         + (f" <span class=note>({escape(r['case'])})</span>" if r["case"] else "")
         + "</blockquote>"
-        for r in d["recognition"][:30]) or f"<p>{_('No thanks recorded this week.')}</p>"
+        for r in d["recognition"][:30]) or "<p>" + _("No thanks recorded this week.") + "</p>"
     if len(d["recognition"]) > 30:
         thanks += "<p class=note>" + _("and {n} more.").format(
             n=len(d['recognition']) - 30) + "</p>"
     dec, pdec = d["decisions"], d["previous"]["decisions"]
-    decisions = (f"<table><tr><th></th><th>{_('This week')}</th><th>{_('Week before')}</th></tr>"
+    decisions = (_head("")
                  + "".join(_row(_("{risk} risk").format(risk=k), v, pdec["by_risk"][k])
                            for k, v in dec["by_risk"].items())
                  + "".join(_row(_("outcome {outcome}").format(outcome=k), v,
@@ -130,6 +135,16 @@ def render_page(d: dict[str, Any]) -> str:
         as_of=escape(d['as_of']))
     functions = escape(', '.join(f"{f['function']} {f['swarms']}" for f in d['functions'])) \
         or _("none")
+    said = {"fast": _("How fast customers got the right people"),
+            "mood": _("How the customer's mood moved"),
+            "last": _("Last reading of each resolved case: {moods}.").format(moods=escape(last)),
+            "mood_note": _("Mood readings describe the customer's experience; they are never "
+                           "attributed to the agent who recorded them."),
+            "friction": _("Processes that got in the way"),
+            "functions": _("Functions pulled in"), "decisions": _("Advocate decisions"),
+            "recognition": _("Recognition"),
+            "ranks": _("What colleagues added, in their own words. This digest never ranks "
+                       "people by how many swarms or messages they have.")}
     return f"""<!doctype html>
 <html lang="{current()}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
@@ -137,19 +152,17 @@ def render_page(d: dict[str, Any]) -> str:
 <body><main>
 <h1>{title}</h1>
 <p class="sub">{period}</p>
-<h2>{_("How fast customers got the right people")}</h2>{charts['chart-per-day']}
+<h2>{said["fast"]}</h2>{charts['chart-per-day']}
 {charts['chart-connect']}{_figures(d)}
 <p id="sla">{escape(sla_line(d))}</p>
-<h2>{_("How the customer's mood moved")}</h2>{charts['chart-mood']}
-<p>{_("Last reading of each resolved case: {moods}.").format(moods=escape(last))}</p>
-<p class="note">{_("Mood readings describe the customer's experience; they are never "
-                   "attributed to the agent who recorded them.")}</p>
-<h2>{_("Processes that got in the way")}</h2>{charts['chart-friction']}{friction}
-<h2>{_("Functions pulled in")}</h2>{charts['chart-pairs']}
+<h2>{said["mood"]}</h2>{charts['chart-mood']}
+<p>{said["last"]}</p>
+<p class="note">{said["mood_note"]}</p>
+<h2>{said["friction"]}</h2>{charts['chart-friction']}{friction}
+<h2>{said["functions"]}</h2>{charts['chart-pairs']}
 <p>{functions}</p>
-<h2>{_("Advocate decisions")}</h2>{decisions}
-<h2>{_("Recognition")}</h2>{thanks}
-<p class="note">{_("What colleagues added, in their own words. This digest never ranks people "
-                   "by how many swarms or messages they have.")}</p>
+<h2>{said["decisions"]}</h2>{decisions}
+<h2>{said["recognition"]}</h2>{thanks}
+<p class="note">{said["ranks"]}</p>
 </main></body></html>
 """

@@ -59,7 +59,7 @@ def read_open(deps: Deps, item: OutboxItem, case: Case | None) -> OpenReady:
                                 for s in h.skills))
     brief = brief_now(deps, case, skills, platform=item.platform)
     with shared():  # the mirror room reads it
-        home = f"{label(case.platform)}: {case.room_name or _('the swarm room')}"
+        home = label(case.platform) + ": " + (case.room_name or _("the swarm room"))
         brief = replace(brief, private=False,
                         fields=(*brief.fields, Field(_("Also swarming in"), home)))
         topic = messages.topic(case)
