@@ -30,7 +30,20 @@ class Candidate(NamedTuple):
 class Pick:
     person: str
     covers: tuple[str, ...]
-    reason: str
+    load: int = 0  # open swarms they are in now
+    past_help: int = 0  # resolved cases like this they helped on
+
+    @property
+    def reason(self) -> str:
+        """Why they are suggested, in the language of whoever reads it now (the asker's
+        reply, triage's post)."""
+        load = _("in no other swarm") if self.load == 0 else ngettext(
+            "in {n} other swarm", "in {n} other swarms", self.load).format(n=self.load)
+        parts = [", ".join(self.covers), _("available"), load]
+        if self.past_help:
+            parts.append(ngettext("helped on {n} similar case", "helped on {n} similar cases",
+                                  self.past_help).format(n=self.past_help))
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -42,16 +55,6 @@ class Suggestion:
     # People with a wanted skill skipped for what the platform says or the hour (issue 26):
     # person -> why ("out of office", "off shift in Sydney (Sun 03:10 there)").
     skipped: dict[str, str] = field(default_factory=dict)
-
-
-def _reason(c: Candidate, covers: tuple[str, ...]) -> str:
-    load = _("in no other swarm") if c.load == 0 else ngettext(
-        "in {n} other swarm", "in {n} other swarms", c.load).format(n=c.load)
-    parts = [", ".join(covers), _("available"), load]
-    if c.past_help:
-        parts.append(ngettext("helped on {n} similar case", "helped on {n} similar cases",
-                              c.past_help).format(n=c.past_help))
-    return " · ".join(parts)
 
 
 def _cost(team: tuple[Candidate, ...]) -> tuple[int, int, tuple[str, ...]]:
@@ -77,7 +80,7 @@ def suggest(skills: list[str], candidates: list[Candidate], in_room: set[str]) -
     picks = []
     for c in team:
         covers = tuple(s for s in wanted if s in c.skills)
-        picks.append(Pick(person=c.person, covers=covers, reason=_reason(c, covers)))
+        picks.append(Pick(person=c.person, covers=covers, load=c.load, past_help=c.past_help))
     uncovered = tuple(s for s in wanted if s not in coverable)
     away = {s: tuple(sorted(c.person for c in candidates if not c.available and s in c.skills
                             and c.person not in in_room))
