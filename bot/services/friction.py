@@ -27,7 +27,8 @@ class Ranked:
 
 def process_name(process: str) -> str:
     """"billing process" stays so; "refund approvals" becomes "refund approvals process"."""
-    return process if process.lower().split()[-1:] == ["process"] else f"{process} process"
+    return process if process.lower().split()[-1:] == ["process"] else \
+        _("{process} process").format(process=process)
 
 
 def top(deps: Deps, weeks: int, limit: int = TOP) -> list[Ranked]:

@@ -8,16 +8,21 @@ many people read stays in the deployment's language.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
 
 from bot import i18n
 from bot.i18n import _, ngettext
 from bot.people import render_mentions
 from handlers.entrance import Entrance
 from testkit.fake_port import FakeChatPort
-from tests.conftest import Say
+from tests.conftest import REPO, Say
+
+PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
 @pytest.fixture
@@ -134,3 +139,30 @@ def test_the_plural_rule_is_german() -> None:
     with i18n.speaking("fr", "fr"):
         assert _("No case {ref}.").format(ref="ZD-1") == "No case ZD-1."
     assert ngettext("{n} day ago", "{n} days ago", 3).format(n=3) == "3 days ago"
+
+
+def test_every_core_text_has_its_german_with_the_same_placeholders() -> None:
+    """What `pybabel extract -F babel.cfg bot` finds, each in core.po, translated, with the
+    placeholders of its message id (a translation may move them, never drop or rename one)."""
+    found = {}
+    for _file, _line, message, _comments, _context in extract_from_dir(
+            REPO / "bot", method_map=[("**.py", "python")]):
+        found[message if isinstance(message, str) else tuple(message)] = message
+    assert len(found) > 400, len(found)  # the core's texts are read at all
+    with (REPO / "bot" / "locale" / "de" / "LC_MESSAGES" / "core.po").open("rb") as f:
+        catalog = read_po(f, locale="de")
+    assert catalog.plural_forms == "nplurals=2; plural=(n != 1);"
+    missing, wrong = [], []
+    for key in found:
+        entry = catalog.get(key if isinstance(key, str) else key[0])
+        if entry is None or not entry.string or (
+                not isinstance(entry.string, str) and not all(entry.string)):
+            missing.append(key)
+            continue
+        ids = [key] if isinstance(key, str) else list(key)
+        strings = [entry.string] if isinstance(entry.string, str) else list(entry.string)
+        want = set(PLACEHOLDER.findall(ids[-1]))
+        wrong += [(key, s) for s in strings if set(PLACEHOLDER.findall(s)) != want
+                  and set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(ids[0]))]
+    assert not missing, missing
+    assert not wrong, wrong
