@@ -302,7 +302,8 @@ def repair(deps: Deps) -> list[str]:
 
 def problems(deps: Deps, case: Case) -> list[str]:
     """What could not be done on the platform for a case (for `status`)."""
-    return [f"couldn't {i.payload.get('what', i.kind)}: {i.last_error}"
+    return [_("couldn't {what}: {detail}").format(what=i.payload.get('what', i.kind),
+                                                  detail=i.last_error)
             for i in deps.store.outbox.failed(case.id)]
 
 
