@@ -31,3 +31,8 @@ def status_word(status: CaseStatus | str) -> str:
     words = {CaseStatus.OPEN.value: _("open"), CaseStatus.RESOLVED.value: _("resolved"),
              CaseStatus.CANCELLED.value: _("cancelled")}
     return words.get(str(status), str(status))
+
+
+def promise_line(no: int, due: str, what: str) -> str:
+    """One open promise: "#2 by 17:00 UTC: call back"."""
+    return _("#{no} by {due}: {what}").format(no=no, due=due, what=what)

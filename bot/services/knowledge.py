@@ -18,7 +18,6 @@ from bot.domain import Case, CaseStatus, HelpRequest, Person, Role, TimelineEven
 from bot.errors import CommandError
 from bot.i18n import _, ngettext
 from bot.people import mention
-from bot.services import messages
 from bot.services.base import Deps
 from bot.store.search_words import PARTICLES
 from bot.timeparse import due_text
@@ -245,7 +244,7 @@ def catch_up(deps: Deps, person: str, case: Case, limit: int = CATCHUP_EVENTS) -
     return CatchUp(
         case=case, tried=store.cases.last_tried(case.id),
         # Numbered per case, as `kept <id>` takes them and the brief shows them.
-        promises=[messages.promise_line(p.no, due_text(p.due, case.customer_tz), p.what)
+        promises=[wording.promise_line(p.no, due_text(p.due, case.customer_tz), p.what)
                   for p in store.journal.open_promises(case.id)],
         last_contact=wording.contact(contact.at, contact.function, contact.what)
         if contact else None,

@@ -16,6 +16,7 @@ from bot.i18n import _, shared
 from bot.services import followers, helpdesk, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.timeparse import due_text
+from bot.wording import promise_line
 
 # Entries people wrote, which they (or the owner) may correct or retract. What the bot
 # recorded (joined, opened, handoffs, resolved…) is a fact of the case, not someone's words.
@@ -93,7 +94,7 @@ def check_promises(deps: Deps, case: Case, carry: str | None, verb: str, rest: s
     a note (else a cancelled case's promise would stay open, and fire after `reopen`)."""
     waiting = deps.store.journal.open_promises(case.id)
     if waiting and carry is None:
-        listed = "; ".join(messages.promise_line(p.no, due_text(p.due, case.customer_tz),
+        listed = "; ".join(promise_line(p.no, due_text(p.due, case.customer_tz),
                                                  p.what) for p in waiting)
         form = 'carry="who follows up" ' + rest
         raise CommandError(

@@ -12,7 +12,7 @@ from bot.people import mention
 from bot.phrases import Phrases
 from bot.replies import Field, Reply, Tone
 from bot.timeparse import due_text
-from bot.wording import status_word
+from bot.wording import promise_line, status_word
 
 if TYPE_CHECKING:
     from bot.services.knowledge import CatchUp
@@ -148,11 +148,6 @@ def handoff_offer(case: Case, offer: Handoff, last_mood: str | None,
         private=False,
         mentions=(offer.from_id,),
     )
-
-
-def promise_line(no: int, due: str, what: str) -> str:
-    """One open promise: "#2 by 17:00 UTC: call back"."""
-    return _("#{no} by {due}: {what}").format(no=no, due=due, what=what)
 
 
 def notice(text: str, tone: Tone = Tone.INFO, mentions: tuple[str, ...] = ()) -> Reply:
