@@ -16,6 +16,7 @@ from typing import Protocol, runtime_checkable
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.config import AvailabilityConfig
+from bot.i18n import _
 
 BACK_HOLDS = timedelta(hours=12)
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -105,7 +106,8 @@ def off_shift(tz: str | None, now: datetime, cfg: AvailabilityConfig) -> str | N
     inside = (start <= t < end) if start <= end else (t >= start or t < end)  # a night shift
     if on_day and inside:
         return None
-    return f"off shift in {place(tz)} ({local:%a %H:%M} there)"
+    return _("off shift in {place} ({time} there)").format(place=place(tz),
+                                                           time=f"{local:%a %H:%M}")
 
 
 def absent(status: PlatformStatus | None, tz: str | None, now: datetime,
@@ -116,12 +118,12 @@ def absent(status: PlatformStatus | None, tz: str | None, now: datetime,
     if status is not None:
         if status.out_of_office or _OUT.search(status.status_text) \
                 or status.status_emoji in _OUT_EMOJI:
-            return "out of office" + (f" (\u201c{status.status_text[:40]}\u201d)"
-                                      if status.status_text else "")
+            return _("out of office (\u201c{status}\u201d)").format(
+                status=status.status_text[:40]) if status.status_text else _("out of office")
         if status.huddle or _HUDDLE.search(status.status_text):
-            return "in a huddle"
+            return _("in a huddle")
         if status.in_call:
-            return "in a call"
+            return _("in a call")
         if status.away:
-            return "away (their presence says so)"
+            return _("away (their presence says so)")
     return off_shift((status.tz if status else None) or tz, now, cfg)

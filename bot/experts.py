@@ -9,6 +9,8 @@ from dataclasses import dataclass, field
 from itertools import combinations
 from typing import NamedTuple
 
+from bot.i18n import _, ngettext
+
 # Past this many combinations an exact search gives way to the greedy cover.
 _EXACT_SEARCH_BUDGET = 20_000
 
@@ -28,7 +30,20 @@ class Candidate(NamedTuple):
 class Pick:
     person: str
     covers: tuple[str, ...]
-    reason: str
+    load: int = 0  # open swarms they are in now
+    past_help: int = 0  # resolved cases like this they helped on
+
+    @property
+    def reason(self) -> str:
+        """Why they are suggested, in the language of whoever reads it now (the asker's
+        reply, triage's post)."""
+        load = _("in no other swarm") if self.load == 0 else ngettext(
+            "in {n} other swarm", "in {n} other swarms", self.load).format(n=self.load)
+        parts = [", ".join(self.covers), _("available"), load]
+        if self.past_help:
+            parts.append(ngettext("helped on {n} similar case", "helped on {n} similar cases",
+                                  self.past_help).format(n=self.past_help))
+        return " · ".join(parts)
 
 
 @dataclass(frozen=True)
@@ -40,15 +55,6 @@ class Suggestion:
     # People with a wanted skill skipped for what the platform says or the hour (issue 26):
     # person -> why ("out of office", "off shift in Sydney (Sun 03:10 there)").
     skipped: dict[str, str] = field(default_factory=dict)
-
-
-def _reason(c: Candidate, covers: tuple[str, ...]) -> str:
-    load = "in no other swarm" if c.load == 0 else (
-        "in 1 other swarm" if c.load == 1 else f"in {c.load} other swarms")
-    parts = [", ".join(covers), "available", load]
-    if c.past_help:
-        parts.append(f"helped on {c.past_help} similar case{'s' if c.past_help != 1 else ''}")
-    return " · ".join(parts)
 
 
 def _cost(team: tuple[Candidate, ...]) -> tuple[int, int, tuple[str, ...]]:
@@ -74,7 +80,7 @@ def suggest(skills: list[str], candidates: list[Candidate], in_room: set[str]) -
     picks = []
     for c in team:
         covers = tuple(s for s in wanted if s in c.skills)
-        picks.append(Pick(person=c.person, covers=covers, reason=_reason(c, covers)))
+        picks.append(Pick(person=c.person, covers=covers, load=c.load, past_help=c.past_help))
     uncovered = tuple(s for s in wanted if s not in coverable)
     away = {s: tuple(sorted(c.person for c in candidates if not c.available and s in c.skills
                             and c.person not in in_room))

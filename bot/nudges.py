@@ -34,11 +34,13 @@ from bot import permissions, tenancy, workspace_tenants
 from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
+from bot.i18n import _
 from bot.metrics import NUDGES_SENT
 from bot.people import mention
 from bot.replies import Button, Reply
 from bot.services import visibility
 from bot.services.base import Deps
+from bot.services.sla import span
 from bot.sla_watch import SlaWatch
 from bot.swarm_types import BUILT_IN, SEVERITIES, SwarmType, type_for
 from bot.timeparse import due_text
@@ -237,27 +239,29 @@ class Nudger:
         return found
 
     def _waiting(self, case: Case, h: HelpRequest, waited: timedelta) -> str:
-        return (f"Nobody has joined {case.ref} ({visibility.about(case)}) since "
-                f"{mention(h.by)} asked for {', '.join(h.skills)} {_ago(waited)} ago.")
+        return _("Nobody has joined {ref} ({about}) since {who} asked for {skills} {ago} "
+                 "ago.").format(ref=case.ref, about=visibility.about(case), who=mention(h.by),
+                                skills=", ".join(h.skills), ago=_ago(waited))
 
     def _connect_owner(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
-        return Reply(title=f"Still waiting for help on {case.ref}",
-                     text=self._waiting(case, h, waited)
-                     + " Ask again with other skills, or invite someone directly.",
-                     buttons=(self.deps.phrases.button("Ask again", "need", case.ref,
+        return Reply(title=_("Still waiting for help on {ref}").format(ref=case.ref),
+                     text=self._waiting(case, h, waited) + " "
+                     + _("Ask again with other skills, or invite someone directly."),
+                     buttons=(self.deps.phrases.button(_("Ask again"), "need", case.ref,
                                                        needs_input=True,
                                                        input_hint="<skill>…"),))
 
     def _connect_room(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
-        return Reply(title=f"Help still wanted on {case.ref}", text=self._waiting(case, h, waited),
+        return Reply(title=_("Help still wanted on {ref}").format(ref=case.ref),
+                     text=self._waiting(case, h, waited),
                      buttons=(self._join(case),), private=False)
 
     def _connect_manager(self, case: Case, h: HelpRequest, waited: timedelta) -> Reply:
-        return Reply(title=f"{case.ref} is waiting for people",
+        return Reply(title=_("{ref} is waiting for people").format(ref=case.ref),
                      text=self._waiting(case, h, waited), buttons=(self._join(case),))
 
     def _join(self, case: Case) -> Button:
-        return self.deps.phrases.button("Join", "join", case.ref, style="primary")
+        return self.deps.phrases.button(_("Join"), "join", case.ref, style="primary")
 
     def answer(self, now: datetime) -> list[Nudge]:
         found = []
@@ -280,17 +284,20 @@ class Nudger:
     def _answer_receiver(self, case: Case, offer: Handoff, waited: timedelta) -> Reply:
         phrases = self.deps.phrases
         return Reply(
-            title=f"{mention(offer.from_id)} is waiting for your answer on {case.ref}",
-            text=f"They offered you {case.ref} {_ago(waited)} ago: {offer.briefing}",
-            buttons=(phrases.button("Accept", "accept", case.ref, style="primary"),
-                     phrases.button("Decline", "decline", case.ref, style="danger")))
+            title=_("{who} is waiting for your answer on {ref}").format(
+                who=mention(offer.from_id), ref=case.ref),
+            text=_("They offered you {ref} {ago} ago: {briefing}").format(
+                ref=case.ref, ago=_ago(waited), briefing=offer.briefing),
+            buttons=(phrases.button(_("Accept"), "accept", case.ref, style="primary"),
+                     phrases.button(_("Decline"), "decline", case.ref, style="danger")))
 
     def _answer_owner(self, case: Case, offer: Handoff, waited: timedelta) -> Reply:
         return Reply(
-            title=f"{mention(offer.to_id)} hasn't answered your handoff of {case.ref}",
-            text=f"Offered {_ago(waited)} ago. You are still the owner; withdraw it and offer "
-                 "it to someone else if they can't take it.",
-            buttons=(self.deps.phrases.button("Withdraw", "withdraw", case.ref),))
+            title=_("{who} hasn't answered your handoff of {ref}").format(
+                who=mention(offer.to_id), ref=case.ref),
+            text=_("Offered {ago} ago. You are still the owner; withdraw it and offer it to "
+                   "someone else if they can't take it.").format(ago=_ago(waited)),
+            buttons=(self.deps.phrases.button(_("Withdraw"), "withdraw", case.ref),))
 
     def update(self, now: datetime) -> list[Nudge]:
         found: list[Nudge] = []
@@ -327,19 +334,28 @@ class Nudger:
 
     def _update_manager(self, case: Case, last: str, waited: timedelta) -> Reply:
         return Reply(
-            title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}",
-            text=f"{mention(case.owner)} owns {case.ref} ({case.summary}) and was reminded; "
-                 f"{case.customer or 'the customer'} last heard from us at {last}.",
+            title=_("The customer on {ref} hasn't heard from us in {waited}").format(
+                ref=case.ref, waited=_ago(waited)),
+            text=(_("{owner} owns {ref} ({summary}) and was reminded; {customer} last heard "
+                    "from us at {last}.") if case.customer else
+                  _("{owner} owns {ref} ({summary}) and was reminded; the customer last heard "
+                    "from us at {last}.")).format(owner=mention(case.owner), ref=case.ref,
+                                                  summary=case.summary,
+                                                  customer=case.customer, last=last),
             buttons=(self._join(case),))
 
     def _update(self, case: Case, last: str, waited: timedelta,
                 escalate: bool = False) -> Reply:
-        again = " (again: the managers are told too)" if escalate else ""
+        title = (_("The customer on {ref} hasn't heard from us in {waited} (again: the "
+                   "managers are told too)") if escalate else
+                 _("The customer on {ref} hasn't heard from us in {waited}"))
         return Reply(
-            title=f"The customer on {case.ref} hasn't heard from us in {_ago(waited)}{again}",
-            text=f"{case.customer or 'The customer'} last heard from us at {last}. Tell them "
-                 "where things stand, then log it.",
-            buttons=(self.deps.phrases.button("Log an update", "touch", case.ref,
+            title=title.format(ref=case.ref, waited=_ago(waited)),
+            text=(_("{customer} last heard from us at {last}. Tell them where things stand, "
+                    "then log it.") if case.customer else
+                  _("The customer last heard from us at {last}. Tell them where things stand, "
+                    "then log it.")).format(customer=case.customer, last=last),
+            buttons=(self.deps.phrases.button(_("Log an update"), "touch", case.ref,
                                               style="primary", needs_input=True,
                                               input_hint="<function> <what happened>"),))
 
@@ -356,11 +372,10 @@ class Nudger:
     def _promise_due(self, r: Reminder, case: Case) -> Reply:
         p = r.promise
         return Reply(
-            title=f"Promise #{p.no} on {r.ref} is due now",
-            text=f"You promised: {p.what} (due {due_text(p.due, case.customer_tz)}). Keep "
-                 "it, or tell the customer when "
-                 "instead.",
-            buttons=(self.deps.phrases.button("Kept", "kept", f"{r.ref} {p.no}",
+            title=_("Promise #{no} on {ref} is due now").format(no=p.no, ref=r.ref),
+            text=_("You promised: {what} (due {due}). Keep it, or tell the customer when "
+                   "instead.").format(what=p.what, due=due_text(p.due, case.customer_tz)),
+            buttons=(self.deps.phrases.button(_("Kept"), "kept", f"{r.ref} {p.no}",
                                               style="primary"),))
 
 
@@ -374,8 +389,4 @@ def _key(nudge: Nudge) -> Key:
 
 
 def _ago(delta: timedelta) -> str:
-    minutes = int(delta.total_seconds() // 60)
-    if minutes < 120:
-        return f"{minutes} min"
-    hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
+    return span(delta)

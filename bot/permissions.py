@@ -15,6 +15,7 @@ from enum import StrEnum
 from bot import tenancy
 from bot.config import Config
 from bot.domain import Case, Person
+from bot.i18n import _
 from bot.store import Store
 
 ROLES = ("manager", "lead", "observer")
@@ -40,6 +41,15 @@ MEANING = {
     "lead": "changes other people's skills and sees confidential swarms",
     "observer": "sees confidential swarms (reads, follows), changes nothing more",
 }
+
+
+def meaning(role: str) -> str:
+    """`MEANING[role]` in the reader's language."""
+    return {"manager": _("everything: acts for any owner, the digest, grants roles, sees "
+                         "confidential swarms"),
+            "lead": _("changes other people's skills and sees confidential swarms"),
+            "observer": _("sees confidential swarms (reads, follows), changes nothing more"),
+            }.get(role, MEANING.get(role, role))
 
 
 @dataclass(frozen=True)

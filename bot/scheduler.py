@@ -31,6 +31,7 @@ from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.weeks import BadInput, Week, parse_zone
 from bot.domain import iso, parse_iso
 from bot.errors import ConfigError, PortError
+from bot.i18n import _, shared
 from bot.metrics import DIGESTS_SENT, REMINDERS_SENT
 from bot.nudges import Nudger
 from bot.replies import Button, Reply
@@ -236,14 +237,16 @@ class Scheduler:
             owner = await asyncio.to_thread(store.people.get, r.owner)
             tz = (owner.tz if owner else None) or self.deps.config.people.timezone
             due = parse_iso(p.due)
-            when = "is due" if due > now else "was due"
             case = await asyncio.to_thread(store.cases.by_id, p.case_id)
             try:
                 with tenancy.scoped(tenancy.of(case.workspace, case.org) if case else None):
                     await port.direct_message(r.owner, Reply(
-                        title=f"Promise to the customer on {r.ref}",
-                        text=f"You promised: {p.what}. It {when} {local_text(due, tz)}.",
-                        buttons=(Button("Kept", f"kept {r.ref} {p.no}", style="primary"),)))
+                        title=_("Promise to the customer on {ref}").format(ref=r.ref),
+                        text=(_("You promised: {what}. It is due {when}.") if due > now else
+                              _("You promised: {what}. It was due {when}.")).format(
+                            what=p.what, when=local_text(due, tz)),
+                        buttons=(Button(_("Kept"), f"kept {r.ref} {p.no}",
+                                        style="primary"),)))
             except PortError as err:
                 await asyncio.to_thread(store.sent.unmark_reminded, p.id)
                 log.warning("reminder for promise %s failed (will retry): %s", p.id,
@@ -252,8 +255,11 @@ class Scheduler:
             REMINDERS_SENT.labels(r.platform).inc()
             done.append(f"reminder promise #{p.no} of {r.ref} -> {r.owner}")
             # Its followers are told too, once (after the owner's reminder went), by the outbox.
-            await asyncio.to_thread(followers.promise_due, self.deps, p.case_id, p,
-                                    f"{when} {local_text(due, self.deps.config.people.timezone)}")
+            at = local_text(due, self.deps.config.people.timezone)
+            with shared():
+                when = (_("is due {when}") if due > now else _("was due {when}")).format(
+                    when=at)
+            await asyncio.to_thread(followers.promise_due, self.deps, p.case_id, p, when)
         return done
 
 

@@ -21,11 +21,12 @@ from functools import partial
 
 from bot import permissions, sla
 from bot.domain import Case, CaseStatus, iso
+from bot.i18n import _
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import visibility
 from bot.services.base import Deps
-from bot.services.sla import LABELS, span, when
+from bot.services.sla import label_within, span, when
 from bot.swarm_types import type_for
 
 EVERY = timedelta(minutes=1)
@@ -126,20 +127,26 @@ class SlaWatch:
 
     def _warn(self, case: Case, policy: sla.Policy, t: sla.Target, now: datetime) -> Reply:
         assert t.due is not None
-        label = LABELS[t.name].lower()
+        values = {"ref": case.ref, "label": label_within(t.name), "left": span(t.due - now),
+                  "policy": policy.name, "customer": case.customer, "due": when(t.due, policy)}
         return Reply(
-            title=f"{case.ref}: the {label} is due in {span(t.due - now)} ({policy.name} SLA)",
-            text=f"{case.customer or 'The customer'} is owed the {label} by "
-                 f"{when(t.due, policy)}. Reach them, then log it with a touchpoint; at the "
-                 "due time the managers are told of the breach.",
-            buttons=(self.deps.phrases.button("Log an update", "touch", case.ref,
+            title=_("{ref}: the {label} is due in {left} ({policy} SLA)").format(**values),
+            text=(_("{customer} is owed the {label} by {due}. Reach them, then log it with a "
+                    "touchpoint; at the due time the managers are told of the breach.")
+                  if case.customer else
+                  _("The customer is owed the {label} by {due}. Reach them, then log it with a "
+                    "touchpoint; at the due time the managers are told of the breach."))
+            .format(**values),
+            buttons=(self.deps.phrases.button(_("Log an update"), "touch", case.ref,
                                               style="primary", needs_input=True,
                                               input_hint="<function> <what happened>"),))
 
     def _breach(self, case: Case, policy: sla.Policy, t: sla.Target) -> Reply:
-        label = LABELS[t.name].lower()
+        values = {"ref": case.ref, "label": label_within(t.name), "policy": policy.name,
+                  "owner": mention(case.owner), "about": visibility.about(case),
+                  "due": when(t.due, policy)}
         return Reply(
-            title=f"{case.ref} breached its {policy.name} SLA: {label}",
-            text=f"{mention(case.owner)} owns {case.ref} ({visibility.about(case)}) and was "
-                 f"reminded before; the {label} was due {when(t.due, policy)}.",
-            buttons=(self.deps.phrases.button("Join", "join", case.ref, style="primary"),))
+            title=_("{ref} breached its {policy} SLA: {label}").format(**values),
+            text=_("{owner} owns {ref} ({about}) and was reminded before; the {label} was due "
+                   "{due}.").format(**values),
+            buttons=(self.deps.phrases.button(_("Join"), "join", case.ref, style="primary"),))

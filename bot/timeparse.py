@@ -7,8 +7,14 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.errors import CommandError
+from bot.i18n import _
 
 WHEN_FORMS = "`17:00` (next such time), `in 30m` / `in 2h` / `in 1d`, or `2026-11-23T17:00`"
+
+
+def when_forms() -> str:
+    """The forms a time may take, in the reader's language."""
+    return _("`17:00` (next such time), `in 30m` / `in 2h` / `in 1d`, or `2026-11-23T17:00`")
 _RELATIVE = re.compile(r"^(\d{1,4})\s*(m|min|mins|minutes?|h|hrs?|hours?|d|days?)$")
 _CLOCK = re.compile(r"^([01]?\d|2[0-3]):([0-5]\d)$")
 
@@ -23,7 +29,7 @@ def zone(name: str | None) -> ZoneInfo:
 def parse_when(words: list[str], now: datetime, tz: str | None) -> tuple[datetime, int]:
     """Return (due time in UTC, how many words it used). Raises CommandError when unreadable."""
     if not words:
-        raise CommandError(f"say when: {WHEN_FORMS}")
+        raise CommandError(_("say when: {forms}").format(forms=when_forms()))
     first = words[0].lower()
     if first == "in" and len(words) >= 2:
         joined, used = words[1].lower(), 2
@@ -33,7 +39,8 @@ def parse_when(words: list[str], now: datetime, tz: str | None) -> tuple[datetim
                 joined, used = candidate, 3
         m = _RELATIVE.match(joined)
         if not m:
-            raise CommandError(f"can't read `in {words[1]}` as a time: use {WHEN_FORMS}")
+            raise CommandError(_("can't read `in {words}` as a time: use {forms}").format(
+                words=words[1], forms=when_forms()))
         amount, unit = int(m.group(1)), m.group(2)[0]
         delta = {"m": timedelta(minutes=amount), "h": timedelta(hours=amount),
                  "d": timedelta(days=amount)}[unit]
@@ -49,11 +56,13 @@ def parse_when(words: list[str], now: datetime, tz: str | None) -> tuple[datetim
     try:
         when = datetime.fromisoformat(words[0].replace("Z", "+00:00"))
     except ValueError:
-        raise CommandError(f"can't read `{words[0]}` as a time: use {WHEN_FORMS}") from None
+        raise CommandError(_("can't read `{words}` as a time: use {forms}").format(
+            words=words[0], forms=when_forms())) from None
     if when.tzinfo is None:
         when = when.replace(tzinfo=local)
     if when <= now:
-        raise CommandError(f"{words[0]} is in the past: a promise needs a time still to come")
+        raise CommandError(_("{when} is in the past: a promise needs a time still to come")
+                           .format(when=words[0]))
     return when.astimezone(UTC), 1
 
 

@@ -22,6 +22,7 @@ from typing import Any
 
 from bot import swarm_types
 from bot.config import Config
+from bot.i18n import _
 
 # What `admin set` may change, and what each means (`admin` shows it).
 CHAT_KEYS = {
@@ -40,12 +41,12 @@ def checked(key: str, value: str) -> str:
     value = value.strip()
     if key == "triage_channel":
         if not _CHANNEL.match(value):
-            raise ValueError("a triage channel is #name (lower case) or a channel id")
+            raise ValueError(_("a triage channel is #name (lower case) or a channel id"))
         return value if value.startswith(("C", "G")) and value[1:].isupper() \
             else "#" + value.lstrip("#")
     if key == "slash":
         if not _SLASH.match(value):
-            raise ValueError("a slash command is /name (lower case letters, digits, - or _)")
+            raise ValueError(_("a slash command is /name (lower case letters, digits, - or _)"))
         return value
     if key == "managers":
         people = []
@@ -54,12 +55,14 @@ def checked(key: str, value: str) -> str:
                 continue
             found = _PERSON.match(word)
             if not found:
-                raise ValueError(f"`{word[:30]}` is not a person: name managers with @")
+                raise ValueError(_("`{word}` is not a person: name managers with @").format(
+                    word=word[:30]))
             people.append(found.group(1))
         if not people:
-            raise ValueError("name at least one manager with @")
+            raise ValueError(_("name at least one manager with @"))
         return ",".join(dict.fromkeys(people))
-    raise ValueError(f"`{key[:30]}` is not a setting ({', '.join(CHAT_KEYS)})")
+    raise ValueError(_("`{key}` is not a setting ({keys})").format(key=key[:30],
+                                                                   keys=", ".join(CHAT_KEYS)))
 
 
 def section_problems(workspaces: Mapping[str, Any]) -> list[str]:

@@ -18,6 +18,7 @@ from typing import Any, Protocol
 
 from bot.bridge import accounts, rooms
 from bot.domain import Case
+from bot.i18n import _
 from bot.replies import Reply
 from bot.store import Store
 
@@ -46,7 +47,8 @@ def reach(store: Store, case: Case, platform: str, now: str, fx: Adds) -> None:
     if rooms.ask_for(store, platform, case.id, now):
         rooms.listed(store, case, platform, now)
         rooms.start_showing(store, case, now)
-        fx._add("bridge_open", f"open the swarm's room in {label(platform)}", on=platform)
+        fx._add("bridge_open", _("open the swarm's room in {platform}").format(
+            platform=label(platform)), on=platform)
 
 
 def invite(store: Store, served: list[str], case: Case, people: list[str], what: str,
@@ -92,7 +94,8 @@ def ask_elsewhere(store: Store, served: list[str], case: Case, people: list[str]
     where = {p for person in people for p in accounts.platforms_of(store, person, served)
              if p != case.platform and triage.get(p)}
     for platform in sorted(where):
-        fx._add("post", f"post the help request in {label(platform)}'s triage", on=platform,
+        fx._add("post", _("post the help request in {platform}'s triage").format(
+                    platform=label(platform)), on=platform,
                 room=triage[platform], reply=asdict(accounts.local(store, platform, request)))
 
 
@@ -102,7 +105,8 @@ def local(store: Store, platform: str, reply: Reply) -> Reply:
 
 def archive(store: Store, served: list[str], case: Case, now: str, fx: Adds) -> None:
     for platform, room in rooms.mirrors(store, case, served).items():
-        fx._add("bridge_archive", f"close the swarm's room in {label(platform)}", on=platform,
+        fx._add("bridge_archive", _("close the swarm's room in {platform}").format(
+                    platform=label(platform)), on=platform,
                 room=room.get("room_id"))
         rooms.close(store, platform, case.id, now)
 
@@ -110,7 +114,8 @@ def archive(store: Store, served: list[str], case: Case, now: str, fx: Adds) -> 
 def update_brief(store: Store, served: list[str], case: Case, fx: Adds) -> None:
     """The living brief: rewritten in each mirror too."""
     for platform in rooms.mirrors(store, case, served):
-        fx._add("bridge_update_brief", f"update the brief in {label(platform)}", on=platform)
+        fx._add("bridge_update_brief", _("update the brief in {platform}").format(
+                    platform=label(platform)), on=platform)
 
 
 def direct(store: Store, served: list[str], platform: str, person: str) -> tuple[str, str]:

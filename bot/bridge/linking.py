@@ -14,6 +14,7 @@ from bot.bridge import accounts
 from bot.bridge.effects import label
 from bot.domain import iso, parse_iso
 from bot.errors import CommandError
+from bot.i18n import _
 from bot.store import Store
 
 CODES = "link_code"
@@ -32,11 +33,12 @@ def confirm(store: Store, code: str, platform: str, person: str, now: datetime) 
     """Link the account that asked for `code` with this one; the person's id."""
     found = store.refs.get("bridge", CODES, code.upper())
     if not found or found.get("used") or parse_iso(str(found["expires"])) < now:
-        raise CommandError(f"No link code {code[:12]} is waiting (codes last 15 minutes): "
-                           "ask for a new one with `link` on your other platform.")
+        raise CommandError(_("No link code {code} is waiting (codes last 15 minutes): ask for "
+                             "a new one with `link` on your other platform.").format(
+            code=code[:12]))
     if found["platform"] == platform:
-        raise CommandError(f"That code is for your account in {label(platform)}: type it "
-                           "on the other platform.")
+        raise CommandError(_("That code is for your account in {platform}: type it on the "
+                             "other platform.").format(platform=label(platform)))
     account = accounts.account_on(store, platform, person) or person
     store.refs.put("bridge", CODES, code.upper(), {"used": iso(now)}, iso(now))
     return accounts.link(store, [(str(found["platform"]), str(found["account"])),

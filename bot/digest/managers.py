@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from bot.digest.deliver import digest_reply
 from bot.digest.weeks import BadInput, Week, parse_zone, week_containing
 from bot.domain import iso
+from bot.i18n import _, shared
 from bot.services.base import ENQUEUED, Deps, Effects
 from bot.store.interfaces import OutboxItem
 
@@ -102,8 +103,10 @@ def enqueue(deps: Deps, plan: Plan, digest: dict[str, Any], link: str | None,
         with store.transaction():
             if not store.sent.mark("digest", plan.week.label, plan.key, iso(now)):
                 return None
+            with shared():  # the scheduler's message: the deployment's language
+                reply = digest_reply(digest, link)
             Effects(deps, None, platform=plan.platform).direct_message(
-                plan.manager, digest_reply(digest, link), "send the weekly digest")
+                plan.manager, reply, _("send the weekly digest"))
     finally:
         ENQUEUED.reset(token)
     return [item.id for item in made]

@@ -7,7 +7,9 @@ from html import escape
 from typing import Any
 
 from bot.digest import svg
+from bot.digest.png import weekdays
 from bot.digest.text import duration, sla_line
+from bot.i18n import _, current
 
 CHARTS = ("chart-per-day", "chart-connect", "chart-mood", "chart-friction", "chart-pairs")
 
@@ -34,36 +36,45 @@ def _figures(d: dict[str, Any]) -> str:
     def spread(key: str, which: str) -> tuple[str, str]:
         return duration(d[key][which]), duration(p[key][which])
 
+    na = _("n/a")
     rows = [
-        _row("Swarms opened", d["opened"], p["opened"]),
-        _row("Swarms resolved", d["resolved"], p["resolved"]),
-        _row("Still open at week end", d["open_at_end"], p["open_at_end"]),
-        _row("Time to connect, median", *spread("time_to_connect", "median_s")),
-        _row("Time to connect, p90", *spread("time_to_connect", "p90_s")),
-        _row("Help requests nobody answered", d["unanswered"], p["unanswered"]),
-        _row("Time to resolution, median", *spread("time_to_resolution", "median_s")),
-        _row("Time to resolution, p90", *spread("time_to_resolution", "p90_s")),
-        _row("Owners per resolved case (mean)", d["owners_per_resolved_case"]["mean"] or "n/a",
-             p["owners_per_resolved_case"]["mean"] or "n/a"),
-        _row("Resolved cases passed around (2+ owners)",
+        _row(_("Swarms opened"), d["opened"], p["opened"]),
+        _row(_("Swarms resolved"), d["resolved"], p["resolved"]),
+        _row(_("Still open at week end"), d["open_at_end"], p["open_at_end"]),
+        _row(_("Time to connect, median"), *spread("time_to_connect", "median_s")),
+        _row(_("Time to connect, p90"), *spread("time_to_connect", "p90_s")),
+        _row(_("Help requests nobody answered"), d["unanswered"], p["unanswered"]),
+        _row(_("Time to resolution, median"), *spread("time_to_resolution", "median_s")),
+        _row(_("Time to resolution, p90"), *spread("time_to_resolution", "p90_s")),
+        _row(_("Owners per resolved case (mean)"), d["owners_per_resolved_case"]["mean"] or na,
+             p["owners_per_resolved_case"]["mean"] or na),
+        _row(_("Resolved cases passed around (2+ owners)"),
              d["owners_per_resolved_case"]["passed_around"],
              p["owners_per_resolved_case"]["passed_around"]),
     ]
-    rows += [_row(f"Warm handoffs {k}", d["handoffs"][k], p["handoffs"][k])
-             for k in ("offered", "accepted", "declined", "stalled")]
-    rows += [_row(f"Promises {k}", v, p["promises"][k]) for k, v in d["promises"].items()]
-    rows += [_row("Touchpoints per touched case", d["touchpoints"]["per_case"] or "n/a",
-                  p["touchpoints"]["per_case"] or "n/a"),
-             _row("Cases touching 3+ functions", d["touchpoints"]["cases_3plus_functions"],
+    handoffs = {"offered": _("Warm handoffs offered"), "accepted": _("Warm handoffs accepted"),
+                "declined": _("Warm handoffs declined"), "stalled": _("Warm handoffs stalled")}
+    rows += [_row(handoffs[k], d["handoffs"][k], p["handoffs"][k]) for k in handoffs]
+    rows += [_row(_("Promises {state}").format(state=k), v, p["promises"][k])
+             for k, v in d["promises"].items()]
+    rows += [_row(_("Touchpoints per touched case"), d["touchpoints"]["per_case"] or na,
+                  p["touchpoints"]["per_case"] or na),
+             _row(_("Cases touching 3+ functions"), d["touchpoints"]["cases_3plus_functions"],
                   p["touchpoints"]["cases_3plus_functions"])]
-    return ("<table><tr><th>Figure</th><th>This week</th><th>Week before</th></tr>"
-            + "".join(rows) + "</table>")
+    return _head(_("Figure")) + "".join(rows) + "</table>"
+
+
+def _head(first: str) -> str:
+    """A figures table's head: the figure, this week, the week before."""
+    cells = (first, _("This week"), _("Week before"))
+    return "<table><tr>" + "".join(f"<th>{escape(c)}</th>" for c in cells) + "</tr>"
 
 
 def _charts(d: dict[str, Any]) -> dict[str, str]:
     p = d["previous"]
-    per_day = [svg.Bar(date.fromisoformat(x["date"]).strftime("%a %d"), x["opened"],
-                       x["resolved"]) for x in d["per_day"]]
+    names = weekdays()
+    per_day = [svg.Bar(f"{names[day.weekday()]} {day:%d}", x["opened"], x["resolved"])
+               for x in d["per_day"] for day in (date.fromisoformat(x["date"]),)]
     before_connect = {b["bucket"]: b["requests"] for b in p["connect_distribution"]}
     connect = [svg.Bar(b["bucket"], b["requests"], before_connect.get(b["bucket"], 0))
                for b in d["connect_distribution"]]
@@ -73,16 +84,19 @@ def _charts(d: dict[str, Any]) -> dict[str, str]:
                 for f in d["friction"][:8]]
     pairs = [svg.Bar(" + ".join(x["functions"]), x["swarms"]) for x in d["function_pairs"][:10]]
     return {
-        "chart-per-day": svg.columns("chart-per-day", "Swarms opened and resolved per day",
-                                     per_day, names=("opened", "resolved")),
-        "chart-connect": svg.columns("chart-connect", "Time from a help request to the first "
-                                     "specialist joining", connect, "no help requests"),
-        "chart-mood": svg.columns("chart-mood", "Customer mood, first to last reading, per "
-                                  "resolved case", mood, "no cases with two mood readings"),
-        "chart-friction": svg.rows("chart-friction", "Process friction, most reported first",
-                                   friction, "no friction reported"),
-        "chart-pairs": svg.rows("chart-pairs", "Functions working together on the same swarm",
-                                pairs, "no swarm touched two functions"),
+        "chart-per-day": svg.columns("chart-per-day", _("Swarms opened and resolved per day"),
+                                     per_day, names=(_("opened"), _("resolved"))),
+        "chart-connect": svg.columns("chart-connect", _("Time from a help request to the first "
+                                                        "specialist joining"), connect,
+                                     _("no help requests")),
+        "chart-mood": svg.columns("chart-mood", _("Customer mood, first to last reading, per "
+                                                  "resolved case"), mood,
+                                  _("no cases with two mood readings")),
+        "chart-friction": svg.rows("chart-friction", _("Process friction, most reported first"),
+                                   friction, _("no friction reported")),
+        "chart-pairs": svg.rows("chart-pairs", _("Functions working together on the same "
+                                                 "swarm"), pairs,
+                                _("no swarm touched two functions")),
     }
 
 
@@ -98,40 +112,57 @@ def render_page(d: dict[str, Any]) -> str:
         + "".join(f"<blockquote>{escape(q)}</blockquote>" for q in f["quotes"][:3])
         for f in d["friction"][:8])
     thanks = "".join(
-        f"<blockquote>{escape(r['from'])} thanked {escape(r['to'])} for "
-        f"\u201c{escape(r['for'])}\u201d" + (f" <span class=note>({escape(r['case'])})</span>"
-                                           if r["case"] else "") + "</blockquote>"
-        for r in d["recognition"][:30]) or "<p>No thanks recorded this week.</p>"
+        "<blockquote>" + _("{who} thanked {to} for \u201c{what}\u201d").format(
+            who=escape(r['from']), to=escape(r['to']), what=escape(r['for']))
+        + (f" <span class=note>({escape(r['case'])})</span>" if r["case"] else "")
+        + "</blockquote>"
+        for r in d["recognition"][:30]) or "<p>" + _("No thanks recorded this week.") + "</p>"
     if len(d["recognition"]) > 30:
-        thanks += f"<p class=note>and {len(d['recognition']) - 30} more.</p>"
+        thanks += "<p class=note>" + _("and {n} more.").format(
+            n=len(d['recognition']) - 30) + "</p>"
     dec, pdec = d["decisions"], d["previous"]["decisions"]
-    decisions = ("<table><tr><th></th><th>This week</th><th>Week before</th></tr>"
-                 + "".join(_row(f"{k} risk", v, pdec["by_risk"][k])
+    decisions = (_head("")
+                 + "".join(_row(_("{risk} risk").format(risk=k), v, pdec["by_risk"][k])
                            for k, v in dec["by_risk"].items())
-                 + "".join(_row(f"outcome {k}", v, pdec["by_outcome"][k])
+                 + "".join(_row(_("outcome {outcome}").format(outcome=k), v,
+                                pdec["by_outcome"][k])
                            for k, v in dec["by_outcome"].items()) + "</table>")
     last = ", ".join(f"{k} {v}" for k, v in d["last_mood"].items())
+    week = escape(d['week'])
+    title = _("Swarm digest {week}").format(week=week)
+    period = _("{start} to {end} UTC (the week in {timezone}), as of {as_of}.").format(
+        start=escape(d['start']), end=escape(d['end']), timezone=escape(d['timezone']),
+        as_of=escape(d['as_of']))
+    functions = escape(', '.join(f"{f['function']} {f['swarms']}" for f in d['functions'])) \
+        or _("none")
+    said = {"fast": _("How fast customers got the right people"),
+            "mood": _("How the customer's mood moved"),
+            "last": _("Last reading of each resolved case: {moods}.").format(moods=escape(last)),
+            "mood_note": _("Mood readings describe the customer's experience; they are never "
+                           "attributed to the agent who recorded them."),
+            "friction": _("Processes that got in the way"),
+            "functions": _("Functions pulled in"), "decisions": _("Advocate decisions"),
+            "recognition": _("Recognition"),
+            "ranks": _("What colleagues added, in their own words. This digest never ranks "
+                       "people by how many swarms or messages they have.")}
     return f"""<!doctype html>
-<html lang="en"><head><meta charset="utf-8">
+<html lang="{current()}"><head><meta charset="utf-8">
 <meta name="viewport" content="width=device-width, initial-scale=1">
-<title>Swarm digest {escape(d['week'])}</title><style>{_STYLE}</style></head>
+<title>{title}</title><style>{_STYLE}</style></head>
 <body><main>
-<h1>Swarm digest {escape(d['week'])}</h1>
-<p class="sub">{escape(d['start'])} to {escape(d['end'])} UTC (the week in
-{escape(d['timezone'])}), as of {escape(d['as_of'])}.</p>
-<h2>How fast customers got the right people</h2>{charts['chart-per-day']}
+<h1>{title}</h1>
+<p class="sub">{period}</p>
+<h2>{said["fast"]}</h2>{charts['chart-per-day']}
 {charts['chart-connect']}{_figures(d)}
 <p id="sla">{escape(sla_line(d))}</p>
-<h2>How the customer's mood moved</h2>{charts['chart-mood']}
-<p>Last reading of each resolved case: {escape(last)}.</p>
-<p class="note">Mood readings describe the customer's experience; they are never attributed
-to the agent who recorded them.</p>
-<h2>Processes that got in the way</h2>{charts['chart-friction']}{friction}
-<h2>Functions pulled in</h2>{charts['chart-pairs']}
-<p>{escape(', '.join(f"{f['function']} {f['swarms']}" for f in d['functions'])) or 'none'}</p>
-<h2>Advocate decisions</h2>{decisions}
-<h2>Recognition</h2>{thanks}
-<p class="note">What colleagues added, in their own words. This digest never ranks people by
-how many swarms or messages they have.</p>
+<h2>{said["mood"]}</h2>{charts['chart-mood']}
+<p>{said["last"]}</p>
+<p class="note">{said["mood_note"]}</p>
+<h2>{said["friction"]}</h2>{charts['chart-friction']}{friction}
+<h2>{said["functions"]}</h2>{charts['chart-pairs']}
+<p>{functions}</p>
+<h2>{said["decisions"]}</h2>{decisions}
+<h2>{said["recognition"]}</h2>{thanks}
+<p class="note">{said["ranks"]}</p>
 </main></body></html>
 """

@@ -10,6 +10,8 @@ import struct
 import zlib
 from typing import Any
 
+from bot.i18n import _
+
 _GLYPHS = {  # 5x7 bitmaps, enough for day names and numbers
     "0": " ### #   ##  ### # ###  ##   # ### ", "1": "  #   ##    #    #    #    #   ### ",
     "2": " ### #   #    #   #   #   #   #####", "3": "####     #    # ###     #    ##### ",
@@ -69,12 +71,17 @@ def _chunk(kind: bytes, data: bytes) -> bytes:
 
 def per_day_alt(digest: dict[str, Any]) -> str:
     """What the chart shows, in words: its alt text, for who cannot see it."""
-    names = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
+    names = weekdays()
     days = digest["per_day"]
     opened = ", ".join(f"{names[i]} {d['opened']}" for i, d in enumerate(days))
     resolved = ", ".join(f"{names[i]} {d['resolved']}" for i, d in enumerate(days))
-    return (f"Bar chart of swarms per day, {digest['week']}. Opened: {opened}. "
-            f"Resolved: {resolved}.")
+    return _("Bar chart of swarms per day, {week}. Opened: {opened}. Resolved: {resolved}.") \
+        .format(week=digest['week'], opened=opened, resolved=resolved)
+
+
+def weekdays() -> tuple[str, ...]:
+    """Monday to Sunday, short, in the reader's language."""
+    return (_("Mon"), _("Tue"), _("Wed"), _("Thu"), _("Fri"), _("Sat"), _("Sun"))
 
 
 def per_day_png(digest: dict[str, Any], width: int = 560, height: int = 240) -> bytes:

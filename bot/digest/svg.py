@@ -9,6 +9,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from html import escape
 
+from bot.i18n import _
+
 NOW = "#2f6f8f"
 BEFORE = "#b9cfdb"
 WIDTH = 640
@@ -37,11 +39,12 @@ def _empty(chart_id: str, title: str, text: str) -> str:
                                         "</text>"])
 
 
-def columns(chart_id: str, title: str, bars: list[Bar], empty: str = "nothing this week",
-            names: tuple[str, str] = ("this week", "week before")) -> str:
+def columns(chart_id: str, title: str, bars: list[Bar], empty: str | None = None,
+            names: tuple[str, str] | None = None) -> str:
     """Vertical bars, one group per label (this week, and the week before beside it)."""
+    names = names or _weeks()
     if not bars or not any(b.value or b.before for b in bars):
-        return _empty(chart_id, title, empty)
+        return _empty(chart_id, title, empty or _("nothing this week"))
     height, top, bottom, left = 230, 20, 40, 36
     plot = height - top - bottom
     peak = max(max(b.value, b.before or 0) for b in bars) or 1
@@ -73,10 +76,10 @@ def columns(chart_id: str, title: str, bars: list[Bar], empty: str = "nothing th
     return _frame(chart_id, title, height, body)
 
 
-def rows(chart_id: str, title: str, bars: list[Bar], empty: str = "nothing this week") -> str:
+def rows(chart_id: str, title: str, bars: list[Bar], empty: str | None = None) -> str:
     """Horizontal bars, one row per label, longest first as given."""
     if not bars:
-        return _empty(chart_id, title, empty)
+        return _empty(chart_id, title, empty or _("nothing this week"))
     label_w, row_h, top = 210, 26, 10
     height = top + row_h * len(bars) + (24 if any(b.before is not None for b in bars) else 6)
     peak = max(max(b.value, b.before or 0) for b in bars) or 1
@@ -93,7 +96,9 @@ def rows(chart_id: str, title: str, bars: list[Bar], empty: str = "nothing this 
         if b.before is not None:
             body.append(f'<rect class="before" x="{label_w}" y="{y + 3 + row_h * 0.5:.1f}" '
                         f'width="{span * b.before / peak:.1f}" height="{row_h * 0.22:.1f}" '
-                        f'fill="{BEFORE}"><title>week before: {_fmt(b.before)}</title></rect>')
+                        f'fill="{BEFORE}"><title>'
+                        + escape(_("week before: {value}").format(value=_fmt(b.before)))
+                        + '</title></rect>')
         body.append(f'<text x="{label_w + w + 6:.1f}" y="{y + 15}" font-size="12">'
                     f"{_fmt(b.value)}</text>")
     if any(b.before is not None for b in bars):
@@ -101,8 +106,12 @@ def rows(chart_id: str, title: str, bars: list[Bar], empty: str = "nothing this 
     return _frame(chart_id, title, height, body)
 
 
-def _legend(x: float, y: float, names: tuple[str, str] = ("this week", "week before")
-            ) -> list[str]:
+def _weeks() -> tuple[str, str]:
+    return _("this week"), _("week before")
+
+
+def _legend(x: float, y: float, names: tuple[str, str] | None = None) -> list[str]:
+    names = names or _weeks()
     return [f'<rect x="{x}" y="{y - 9}" width="10" height="10" fill="{NOW}"/>',
             f'<text x="{x + 14}" y="{y}" font-size="11">{escape(names[0])}</text>',
             f'<rect x="{x + 90}" y="{y - 9}" width="10" height="10" fill="{BEFORE}"/>',

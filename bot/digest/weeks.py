@@ -13,9 +13,15 @@ from datetime import UTC, date, datetime, time, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot.domain import iso
+from bot.i18n import _
 
 _WEEK = re.compile(r"^(\d{4})-W(\d{2})$")
 WEEK_FORM = "YYYY-Www, e.g. 2026-W46"
+
+
+def week_form() -> str:
+    """How a week is written, in the reader's language."""
+    return _("YYYY-Www, e.g. 2026-W46")
 
 
 class BadInput(ValueError):
@@ -26,8 +32,8 @@ def parse_zone(name: str) -> ZoneInfo:
     try:
         return ZoneInfo(name)
     except (ZoneInfoNotFoundError, ValueError):
-        raise BadInput(f"unknown time zone {name!r}: use an IANA name such as Europe/Berlin "
-                       "or UTC") from None
+        raise BadInput(_("unknown time zone {name}: use an IANA name such as Europe/Berlin or "
+                         "UTC").format(name=repr(name))) from None
 
 
 @dataclass(frozen=True)
@@ -81,12 +87,14 @@ def parse_week(text: str, tz: str) -> Week:
     parse_zone(tz)
     m = _WEEK.match(text.strip())
     if not m:
-        raise BadInput(f"{text!r} is not an ISO week: use {WEEK_FORM}")
+        raise BadInput(_("{text} is not an ISO week: use {form}").format(text=repr(text),
+                                                                          form=week_form()))
     year, number = int(m.group(1)), int(m.group(2))
     try:
         date.fromisocalendar(year, number, 1)
     except ValueError:
-        raise BadInput(f"{year} has no week {number}: use {WEEK_FORM}") from None
+        raise BadInput(_("{year} has no week {number}: use {form}").format(
+            year=year, number=number, form=week_form())) from None
     return Week(year, number, tz)
 
 

@@ -15,6 +15,7 @@ from datetime import datetime
 
 from bot.domain import Case
 from bot.drafting.track_record import record_for, record_line
+from bot.i18n import _, ngettext
 from bot.services import knowledge
 from bot.services.base import Deps
 from bot.timeparse import local_text
@@ -69,15 +70,17 @@ def gather(deps: Deps, case: Case, similar: bool = True, records: bool = True) -
     contact = store.journal.last_touchpoint(case.id)
     decisions = store.journal.decisions(case.id)
     open_first = sorted(decisions, key=lambda d: d.outcome is not None)
-    lines = tuple(f"#{d.no} {d.risk} risk: {d.decision}"
-                  + (f" (outcome: {d.outcome})" if d.outcome else " (outcome open)")
+    lines = tuple((_("#{no} {risk} risk: {decision} (outcome: {outcome})") if d.outcome else
+                   _("#{no} {risk} risk: {decision} (outcome open)")).format(
+                       no=d.no, risk=d.risk, decision=d.decision, outcome=d.outcome or "")
                   for d in open_first)
     recs = tuple(record_line(d.risk, r) for d in open_first if d.outcome is None
                  for r in [record_for(store, d)] if r.total) if records else ()
     notes = tuple(e.text for e in store.timeline.events(case.id) if e.kind == "note")[-3:]
     return Facts(
         case=case, mood=mood, mood_shift=shift, tried=store.cases.last_tried(case.id),
-        promises=tuple(f"#{p.no} by {_promised(p.due, case.customer_tz)}: {p.what}"
+        promises=tuple(_("#{no} by {due}: {what}").format(
+                           no=p.no, due=_promised(p.due, case.customer_tz), what=p.what)
                        for p in store.journal.open_promises(case.id)),
         last_contact=(f"{_when(contact.at)} {contact.function}: {contact.what}"
                       if contact else None),
@@ -90,22 +93,23 @@ def handoff_briefing(f: Facts) -> str:
     """The briefing a next owner needs, as the owner would write it at the end of a shift."""
     out = [f"{f.case.ref}: {f.case.summary}" + (f" ({f.customer})" if f.customer else "")]
     if f.mood:
-        out.append(f"Customer mood: {f.mood}" + (f", moved {f.mood_shift}" if f.mood_shift
-                                                  else "") + ".")
-    out.append(f"Tried: {f.tried}." if f.tried else "Nothing recorded as tried yet.")
+        out.append((_("Customer mood: {mood}, moved {shift}.") if f.mood_shift else
+                    _("Customer mood: {mood}.")).format(mood=f.mood, shift=f.mood_shift or ""))
+    out.append(_("Tried: {tried}.").format(tried=f.tried) if f.tried else
+               _("Nothing recorded as tried yet."))
     if f.promises:
-        out.append("Open promises: " + "; ".join(f.promises) + ".")
+        out.append(_("Open promises: {promises}.").format(promises="; ".join(f.promises)))
     if f.last_contact:
-        out.append(f"Last customer contact: {f.last_contact}.")
+        out.append(_("Last customer contact: {contact}.").format(contact=f.last_contact))
     if f.decisions:
-        out.append("Decisions: " + "; ".join(f.decisions) + ".")
-    out += [f"Before: {r}" for r in f.records]
+        out.append(_("Decisions: {decisions}.").format(decisions="; ".join(f.decisions)))
+    out += [_("Before: {record}").format(record=r) for r in f.records]
     if f.case.delight:
-        out.append(f"What would delight them: {f.case.delight}.")
+        out.append(_("What would delight them: {delight}.").format(delight=f.case.delight))
     if f.notes:
-        out.append("Latest notes: " + " / ".join(f.notes))
+        out.append(_("Latest notes: {notes}").format(notes=" / ".join(f.notes)))
     if f.similar:
-        out.append("Similar cases: " + " | ".join(f.similar))
+        out.append(_("Similar cases: {cases}").format(cases=" | ".join(f.similar)))
     return "\n".join(out)
 
 
@@ -113,24 +117,25 @@ def catchup_summary(f: Facts, new_entries: int) -> str:
     """Two or three lines above a catch-up's entries."""
     parts = [f"{f.case.ref}: {f.case.summary}."]
     if f.mood:
-        parts.append(f"The customer is {f.mood}"
-                     + (f" (moved {f.mood_shift})" if f.mood_shift else "") + ".")
+        parts.append((_("The customer is {mood} (moved {shift}).") if f.mood_shift else
+                      _("The customer is {mood}.")).format(mood=f.mood, shift=f.mood_shift or ""))
     if f.tried:
-        parts.append(f"Tried: {f.tried}.")
+        parts.append(_("Tried: {tried}.").format(tried=f.tried))
     if f.promises:
-        parts.append(f"{len(f.promises)} open promise{'s' if len(f.promises) > 1 else ''}, "
-                     f"next {f.promises[0]}.")
-    parts.append(f"{new_entries} new entr{'ies' if new_entries != 1 else 'y'} below."
-                 if new_entries else "Nothing new since you last looked.")
+        parts.append(ngettext("{n} open promise, next {next}.", "{n} open promises, next {next}.",
+                              len(f.promises)).format(n=len(f.promises), next=f.promises[0]))
+    parts.append(ngettext("{n} new entry below.", "{n} new entries below.", new_entries).format(
+        n=new_entries) if new_entries else _("Nothing new since you last looked."))
     return " ".join(parts)
 
 
 def resolution(f: Facts) -> str:
     """A first line for the resolution, from what was tried and the last contact."""
     out = [f"{f.case.summary}:"]
-    out.append(f"resolved after {f.tried}." if f.tried else "resolved.")
+    out.append(_("resolved after {tried}.").format(tried=f.tried) if f.tried else
+               _("resolved."))
     if f.last_contact:
-        out.append(f"Last contact {f.last_contact}.")
+        out.append(_("Last contact {contact}.").format(contact=f.last_contact))
     if f.mood:
-        out.append(f"Customer mood at the end: {f.mood}.")
+        out.append(_("Customer mood at the end: {mood}.").format(mood=f.mood))
     return " ".join(out)

@@ -14,11 +14,17 @@ from bot.domain import Case
 from bot.drafting import facts as timeline
 from bot.drafting.assistant import Ask, ask
 from bot.drafting.privacy import Placeholders, may_send
+from bot.i18n import _
 from bot.people import plain
 from bot.services.base import Deps
 
 # What the person reads when the assistant did not answer (the form still opens).
 NOT_ANSWERED = "The assistant did not answer; this draft is from the timeline."
+
+
+def not_answered() -> str:
+    """`NOT_ANSWERED` in the reader's language."""
+    return _("The assistant did not answer; this draft is from the timeline.")
 LIMIT = 2000  # the longest draft a form field takes (the briefing's, the resolution's)
 
 

@@ -13,6 +13,7 @@ from collections import Counter
 from dataclasses import dataclass
 
 from bot.domain import Decision
+from bot.i18n import _, ngettext
 from bot.store import Store
 
 OUTCOMES = ("kept", "lost", "escalated")
@@ -50,9 +51,12 @@ def record_line(risk: str, rec: Record) -> str:
     """'10 earlier high-risk refund decisions: 6 kept, 3 lost, 1 escalated; customer mood
     at the outcome: 5 satisfied, 3 frustrated, 2 angry.'"""
     if not rec.total:
-        return f"No earlier {risk}-risk {rec.kind} decision has an outcome yet."
+        return _("No earlier {risk}-risk {kind} decision has an outcome yet.").format(
+            risk=risk, kind=rec.kind)
     outcomes = ", ".join(f"{n} {o}" for o, n in rec.outcomes.items())
     moods = ", ".join(f"{n} {m}" for m, n in rec.moods.items())
-    many = "s" if rec.total > 1 else ""
-    return (f"{rec.total} earlier {risk}-risk {rec.kind} decision{many}: {outcomes}; "
-            f"customer mood at the outcome: {moods}.")
+    return ngettext("{n} earlier {risk}-risk {kind} decision: {outcomes}; customer mood at the "
+                    "outcome: {moods}.",
+                    "{n} earlier {risk}-risk {kind} decisions: {outcomes}; customer mood at the "
+                    "outcome: {moods}.", rec.total).format(
+        n=rec.total, risk=risk, kind=rec.kind, outcomes=outcomes, moods=moods)

@@ -12,6 +12,7 @@ from datetime import datetime
 from bot import permissions, swarm_types
 from bot.domain import Ask, Case, Person, iso, parse_iso
 from bot.errors import CommandError
+from bot.i18n import _, shared
 from bot.people import mention
 from bot.replies import Field, Reply
 from bot.services import messages, visibility
@@ -32,12 +33,13 @@ def ask(deps: Deps, actor: Person, case: Case, person: str, skill: str | None) -
     require_participant(deps, case, actor)
     store = deps.store
     if person == actor.id:
-        raise CommandError("Ask someone else: you are in the swarm already.")
+        raise CommandError(_("Ask someone else: you are in the swarm already."))
     if permissions.member(store, case, person):
-        raise CommandError(f"{mention(person)} is in the swarm for {case.ref} already.")
+        raise CommandError(_("{who} is in the swarm for {ref} already.").format(
+            who=mention(person), ref=case.ref))
     if store.access.pending_ask(case.id, person) is not None:
-        raise CommandError(f"{mention(person)} has been asked on {case.ref} already and has "
-                           "not answered yet.")
+        raise CommandError(_("{who} has been asked on {ref} already and has not answered "
+                             "yet.").format(who=mention(person), ref=case.ref))
     with store.transaction():
         store.people.ensure(person, case.platform, None, None, deps.now_iso())
         _send(deps, case, person, skill, actor.id, None, Effects(deps, case))
@@ -50,19 +52,21 @@ def _send(deps: Deps, case: Case, person: str, skill: str | None, by: str,
     store.access.add_ask(case.id, person, skill, by, now, first_id)
     store.timeline.append(case.id, now, "asked", by, f"asked {mention(person)} directly"
                           + (f" for {skill}" if skill else ""))
-    about = visibility.about(case) if case.confidential else case.summary
-    fields = [Field("Case", f"{case.ref}: {about}")]
-    if skill:
-        fields.append(Field("Skill", skill))
-    effects.direct_message(person, Reply(
-        title=f"{mention(by)} asks you to help on {case.ref}",
-        text=("Accept to join the swarm; Decline (say why if you can: "
-              f"{deps.phrases.command('decline', case.ref + ' <why>')}) and the next "
-              "expert is asked."),
-        fields=tuple(fields),
-        buttons=(deps.phrases.button("Accept", "join", case.ref, style="primary"),
-                 deps.phrases.button("Decline", "decline", case.ref, style="danger")),
-        mentions=(by,)), f"ask {mention(person)} to help")
+    with shared():  # sent to someone whose language the command does not know
+        about = visibility.about(case) if case.confidential else case.summary
+        fields = [Field(_("Case"), f"{case.ref}: {about}")]
+        if skill:
+            fields.append(Field(_("Skill"), skill))
+        asking = Reply(
+            title=_("{who} asks you to help on {ref}").format(who=mention(by), ref=case.ref),
+            text=_("Accept to join the swarm; Decline (say why if you can: {decline}) and the "
+                   "next expert is asked.").format(
+                decline=deps.phrases.command('decline', case.ref + ' <why>')),
+            fields=tuple(fields),
+            buttons=(deps.phrases.button(_("Accept"), "join", case.ref, style="primary"),
+                     deps.phrases.button(_("Decline"), "decline", case.ref, style="danger")),
+            mentions=(by,))
+    effects.direct_message(person, asking, _("ask {who} to help").format(who=mention(person)))
 
 
 def accepted(deps: Deps, case: Case, person: str) -> None:
@@ -73,8 +77,10 @@ def accepted(deps: Deps, case: Case, person: str) -> None:
         return
     with store.transaction():
         store.access.decide_ask(pending.id, "accepted", deps.now_iso(), None)
-        _tell_owner(deps, case, f"{mention(person)} accepted your ask on {case.ref} and "
-                                "joined the swarm.", Effects(deps, case))
+        with shared():
+            said = _("{who} accepted your ask on {ref} and joined the swarm.").format(
+                who=mention(person), ref=case.ref)
+        _tell_owner(deps, case, said, Effects(deps, case))
 
 
 def waiting_for(deps: Deps, case: Case, person: str) -> bool:
@@ -89,13 +95,18 @@ def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> str | Non
     store = deps.store
     pending = store.access.pending_ask(case.id, actor.id)
     if pending is None:
-        raise CommandError(f"Nobody is waiting for your answer on {case.ref}.")
+        raise CommandError(_("Nobody is waiting for your answer on {ref}.").format(
+            ref=case.ref))
     with store.transaction():
         if not store.access.decide_ask(pending.id, "declined", deps.now_iso(), why):
-            raise CommandError(f"Your ask on {case.ref} was answered already.")
+            raise CommandError(_("Your ask on {ref} was answered already.").format(
+                ref=case.ref))
         said = f" ({why})" if why else ""
+        with shared():
+            told = (_("{who} declined ({why})") if why else _("{who} declined")).format(
+                who=mention(actor.id), why=why or "")
         return _next(deps, case, pending, f"{mention(actor.id)} declined{said}",
-                     Effects(deps, case))
+                     Effects(deps, case), told)
 
 
 def time_out(deps: Deps, now: datetime) -> list[str]:
@@ -112,9 +123,12 @@ def time_out(deps: Deps, now: datetime) -> list[str]:
             if now - parse_iso(pending.asked_at) < wait or not deps.store.access.decide_ask(
                     pending.id, "timed out", iso(now), None):
                 continue
+            with shared():
+                told = _("{who} did not answer within {wait}").format(
+                    who=mention(pending.person), wait=_minutes(wait.total_seconds()))
             nxt = _next(deps, case, pending, f"{mention(pending.person)} did not answer "
                                              f"within {_minutes(wait.total_seconds())}",
-                        Effects(deps, case))
+                        Effects(deps, case), told)
             done.append(f"ask {case.ref} {pending.person} timed out -> {nxt or 'nobody'}")
     return done
 
@@ -123,34 +137,44 @@ def _minutes(seconds: float) -> str:
     return f"{int(seconds // 3600)} h" if seconds >= 3600 else f"{int(seconds // 60)} min"
 
 
-def _next(deps: Deps, case: Case, ask: Ask, what: str, effects: Effects) -> str | None:
+def _next(deps: Deps, case: Case, ask: Ask, what: str, effects: Effects,
+          told: str) -> str | None:
+    """`what` is the timeline's entry (as recorded), `told` the same said to the owner."""
+    with shared():  # told to the owner, whose language the command does not know
+        return _ask_next(deps, case, ask, what, effects, told)
+
+
+def _ask_next(deps: Deps, case: Case, ask: Ask, what: str, effects: Effects,
+              told: str) -> str | None:
     store = deps.store
     root = ask.first_id or ask.id
     chain = [a for a in store.access.asks(case.id) if (a.first_id or a.id) == root]
     store.timeline.append(case.id, deps.now_iso(), "ask_unanswered", ask.person, what)
     if ask.skill is None:
-        _tell_owner(deps, case, f"{what} on {case.ref}. Ask someone else with "
-                                f"{deps.phrases.command('ask', case.ref + ' @user <skill>')}.",
-                    effects)
+        _tell_owner(deps, case, _("{what} on {ref}. Ask someone else with {ask}.").format(
+            what=told, ref=case.ref,
+            ask=deps.phrases.command('ask', case.ref + ' @user <skill>')), effects)
         return None
     if len(chain) >= CHAIN:
-        _tell_owner(deps, case, f"{what} on {case.ref}; {len(chain)} people were asked for "
-                                f"{ask.skill}, so I stop here: "
-                                f"{deps.phrases.command('need', ask.skill)} asks triage.",
-                    effects)
+        _tell_owner(deps, case, _("{what} on {ref}; {n} people were asked for {skill}, so I "
+                                  "stop here: {need} asks triage.").format(
+            what=told, ref=case.ref, n=len(chain), skill=ask.skill,
+            need=deps.phrases.command('need', ask.skill)), effects)
         return None
     found = find_experts(deps, case, [ask.skill], exclude={a.person for a in chain})
     if not found.picks:
-        _tell_owner(deps, case, f"{what} on {case.ref}, and nobody else available has "
-                                f"{ask.skill}: {deps.phrases.command('need', ask.skill)} asks "
-                                "triage.", effects)
+        _tell_owner(deps, case, _("{what} on {ref}, and nobody else available has {skill}: "
+                                  "{need} asks triage.").format(
+            what=told, ref=case.ref, skill=ask.skill,
+            need=deps.phrases.command('need', ask.skill)), effects)
         return None
     nxt = found.picks[0]
     _send(deps, case, nxt.person, ask.skill, ask.asked_by, root, effects)
-    _tell_owner(deps, case, f"{what} on {case.ref}; I've asked {mention(nxt.person)} next "
-                            f"({nxt.reason}).", effects)
+    _tell_owner(deps, case, _("{what} on {ref}; I've asked {who} next ({reason}).").format(
+        what=told, ref=case.ref, who=mention(nxt.person), reason=nxt.reason), effects)
     return nxt.person
 
 
 def _tell_owner(deps: Deps, case: Case, text: str, effects: Effects) -> None:
-    effects.direct_message(case.owner, messages.notice(text), f"tell {mention(case.owner)}")
+    effects.direct_message(case.owner, messages.notice(text),
+                           _("tell {who}").format(who=mention(case.owner)))

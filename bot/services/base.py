@@ -16,6 +16,7 @@ from bot.domain import Case, Person, iso, utcnow
 from bot.drafting.port import AssistantPort
 from bot.errors import CommandError, NotAllowed, NotFound
 from bot.helpdesk import HelpdeskPort, stands_in
+from bot.i18n import _
 from bot.people import mention
 from bot.phrases import Phrases
 from bot.ports import ChatPort
@@ -23,6 +24,7 @@ from bot.presence_cache import PresenceCache
 from bot.replies import Button, Field, Reply, Tone
 from bot.store import Store
 from bot.store.interfaces import OutboxItem
+from bot.wording import status_word
 
 log = logging.getLogger("swarmbot")
 
@@ -59,7 +61,8 @@ class Deps:
         try:
             return self.ports[platform]
         except KeyError:
-            raise CommandError(f"swarmbot is not connected to {platform} here") from None
+            raise CommandError(_("swarmbot is not connected to {platform} here").format(
+                platform=platform)) from None
 
     def is_manager(self, person: Person | str) -> bool:
         return self.can(person, permissions.Can.MANAGE)
@@ -124,7 +127,7 @@ class Effects:
                                    next_at=at, last_error=None, result=None))
 
     def create_room(self, skills: list[str]) -> None:
-        self._add("create_room", "create the swarm room", skills=skills)
+        self._add("create_room", _("create the swarm room"), skills=skills)
 
     def _stand_in(self, person: str) -> bool:
         """The helpdesk's name owning a ticket's swarm until it has an owner: no chat user."""
@@ -155,7 +158,7 @@ class Effects:
 
     def brief(self, skills: list[str]) -> None:
         """The case brief, written when it is posted (so it shows the case as it is then)."""
-        self._add("brief", "post the case brief", skills=skills)
+        self._add("brief", _("post the case brief"), skills=skills)
 
     def direct_message(self, person: str, reply: Reply, what: str) -> None:
         if self._stand_in(person):  # triage was asked for an owner; nobody to tell
@@ -168,23 +171,23 @@ class Effects:
         self._add("dm", what, on=on, person=person, reply=reply_to_json(reply))
 
     def archive(self) -> None:
-        self._add("archive", "archive the swarm room")
+        self._add("archive", _("archive the swarm room"))
         if (case := self._bridged()) is not None:
             bridge.archive(self.deps.store, list(self.deps.ports), case, self.deps.now_iso(),
                            self)
 
     def set_topic(self, topic: str) -> None:
-        self._add("set_topic", "update the room topic", topic=topic)
+        self._add("set_topic", _("update the room topic"), topic=topic)
 
     def update_brief(self) -> None:
         """The brief posted in the case's room, rewritten as the case now stands."""
-        self._add("update_brief", "update the case brief")
+        self._add("update_brief", _("update the case brief"))
         if (case := self._bridged()) is not None:
             bridge.update_brief(self.deps.store, list(self.deps.ports), case, self)
 
     def bookmark(self, title: str, url: str) -> None:
         """A link kept at the top of the case's room (bot.ports.RoomBookmarks)."""
-        self._add("bookmark", "show the link in the room", title=title, url=url)
+        self._add("bookmark", _("show the link in the room"), title=title, url=url)
 
     def helpdesk(self, write_id: int, what: str) -> None:
         """A write-back to the case's helpdesk ticket, recorded by bot/services/helpdesk.py."""
@@ -206,28 +209,29 @@ def reply_from_json(data: dict[str, Any]) -> Reply:
 def find_case(store: Store, ref: str) -> Case:
     case = store.cases.by_ref(ref)
     if case is None:
-        raise NotFound(f"No case {ref}.")
+        raise NotFound(_("No case {ref}.").format(ref=ref))
     return case
 
 
 def require_open(case: Case) -> None:
     if not case.is_open:
         # Cancelled or resolved: `reopen` is the way back (issue 12).
-        raise NotAllowed(f"{case.ref} is {case.status.value} ({case.resolution}); nothing more "
-                         "can change until it is reopened.")
+        raise NotAllowed(_("{ref} is {status} ({resolution}); nothing more can change until "
+                           "it is reopened.").format(ref=case.ref, status=status_word(case.status),
+                                                     resolution=case.resolution))
 
 
 def require_owner(deps: Deps, case: Case, actor: Person, action: str) -> None:
     if case.owner != actor.id and not deps.is_manager(actor):
-        raise NotAllowed(f"Only the owner of {case.ref} ({mention(case.owner)}) or a manager can "
-                         f"{action}.")
+        raise NotAllowed(_("Only the owner of {ref} ({owner}) or a manager can {action}.").format(
+            ref=case.ref, owner=mention(case.owner), action=action))
 
 
 def require_participant(deps: Deps, case: Case, actor: Person) -> None:
     if case.owner == actor.id or deps.is_manager(actor):
         return
     if deps.store.cases.participant(case.id, actor.id) is None:
-        raise NotAllowed(f"You're not in the swarm for {case.ref}: "
-                         f"{deps.phrases.command('join', case.ref)} first.")
+        raise NotAllowed(_("You're not in the swarm for {ref}: {join} first.").format(
+            ref=case.ref, join=deps.phrases.command('join', case.ref)))
 
 

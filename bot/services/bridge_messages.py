@@ -16,6 +16,7 @@ from dataclasses import asdict
 from bot.bridge import rooms
 from bot.bridge.effects import label
 from bot.domain import Case
+from bot.i18n import _, shared
 from bot.replies import Reply
 from bot.services.base import Deps, Effects
 from bot.store import Store
@@ -58,12 +59,15 @@ def mirror(deps: Deps, platform: str, rooms_: tuple[str, ...], person: str, text
                        deps.now_iso())
     who = store.people.get(person)
     body = text if len(text) <= MAX_TEXT else text[:MAX_TEXT] + " …"
+    with shared():  # the other rooms read it
+        edit_mark = " " + _("(edited)") if edited else ""
     reply = Reply(text=f"[{label(platform)}] {who.name if who else person}"
-                       f"{' (edited)' if edited else ''}: {body}", private=False)
+                       f"{edit_mark}: {body}", private=False)
     effects = Effects(deps, case)
     for target in targets:
         effects._add("bridge_message_edit" if edited else "bridge_message",
-                     f"show a message in {label(target)}", on=target, source=key,
+                     _("show a message in {platform}").format(platform=label(target)),
+                     on=target, source=key,
                      home=target == case.platform, reply=asdict(reply))
 
 
@@ -83,5 +87,6 @@ def unmirror(deps: Deps, platform: str, rooms_: tuple[str, ...], message: str) -
                if p != platform and p in served]
     effects = Effects(deps, case)
     for target in targets:
-        effects._add("bridge_message_delete", f"delete a message's copy in {label(target)}",
+        effects._add("bridge_message_delete",
+                     _("delete a message's copy in {platform}").format(platform=label(target)),
                      on=target, source=f"{platform}/{room}/{message}")

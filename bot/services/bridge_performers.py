@@ -22,6 +22,7 @@ from bot.bridge import accounts, rooms
 from bot.bridge.effects import label
 from bot.domain import Case, room_name_for
 from bot.errors import PortError
+from bot.i18n import _, shared
 from bot.ports import MessageDeleter, MessageUpdater, PostFinder, RoomsOpenWithPost
 from bot.replies import Field, Reply
 from bot.services import messages
@@ -57,11 +58,13 @@ def read_open(deps: Deps, item: OutboxItem, case: Case | None) -> OpenReady:
     skills = list(dict.fromkeys(s for h in store.cases.help_requests(case.id)
                                 for s in h.skills))
     brief = brief_now(deps, case, skills, platform=item.platform)
-    home = f"{label(case.platform)}: {case.room_name or 'the swarm room'}"
-    brief = replace(brief, private=False,
-                    fields=(*brief.fields, Field("Also swarming in", home)))
+    with shared():  # the mirror room reads it
+        home = label(case.platform) + ": " + (case.room_name or _("the swarm room"))
+        brief = replace(brief, private=False,
+                        fields=(*brief.fields, Field(_("Also swarming in"), home)))
+        topic = messages.topic(case)
     found = rooms.mirror(store, item.platform, case.id)
-    return name, brief, messages.topic(case), found if found and found.get("room_id") else None
+    return name, brief, topic, found if found and found.get("room_id") else None
 
 
 async def open_mirror(deps: Deps, item: OutboxItem, case: Case | None,

@@ -16,6 +16,7 @@ from bot.bridge import rooms
 from bot.bridge.effects import ORIGIN
 from bot.bridge.rooms import SHOWN
 from bot.domain import Case
+from bot.i18n import _
 from bot.people import mention
 from bot.replies import Reply
 from bot.services.base import Deps, Effects
@@ -62,6 +63,7 @@ def show(deps: Deps) -> None:
                 by = f"{mention(e.by)} " if e.by else ""
                 effects.post(Reply(text=f"{by}{e.kind.replace('_', ' ')}: {e.text}",
                                    private=False, mentions=(e.by,) if e.by else ()),
-                             f"show the {e.kind.replace('_', ' ')} in the swarm's rooms")
+                             _("show the {kind} in the swarm's rooms").format(
+                                 kind=e.kind.replace('_', ' ')))
         store.refs.put(case.platform, SHOWN, str(case.id), {"event": events[-1].id},
                        deps.now_iso())

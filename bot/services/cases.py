@@ -20,9 +20,11 @@ from bot.domain import (
 )
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, TicketLink
+from bot.i18n import _, shared
 from bot.services import followers, helpdesk, lifecycle, messages, rooms, suggestions
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.skill_rules import Hint
+from bot.wording import status_word
 
 
 @dataclass
@@ -93,7 +95,7 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
         effects = Effects(deps, case)
         rooms.open_room(deps, case, skills or [], effects)
         if invited:
-            effects.invite(invited, "add who this type of swarm brings")
+            effects.invite(invited, _("add who this type of swarm brings"))
         if ticket is not None:
             if no_owner:
                 effects.failures += helpdesk.ask_for_owner(deps, case, no_owner, effects)
@@ -106,29 +108,33 @@ def open_case(deps: Deps, actor: Person, platform: str, ref: str, summary: str,
 
 def check_type(deps: Deps, swarm_type: str | None) -> None:
     if swarm_type and swarm_type not in swarm_types.known(deps.config.types):
-        raise CommandError(f"No swarm type `{swarm_type[:30]}`: use one of "
-                           f"{', '.join(swarm_types.known(deps.config.types))}.", field="type")
+        raise CommandError(_("No swarm type `{type}`: use one of {types}.").format(
+            type=swarm_type[:30], types=", ".join(swarm_types.known(deps.config.types))),
+            field="type")
 
 
 def check_open(deps: Deps, ref: str) -> None:
     """The rule `open` checks before anything is written (forms check it before closing)."""
     existing = deps.store.cases.by_ref(ref)
     if existing is not None:
-        where = f" in #{existing.room_name}" if existing.room_name else ""
-        again = "" if existing.is_open else (
-            f" To work on it again: {deps.phrases.command('reopen', existing.ref + ' <why>')}.")
-        raise CommandError(f"{existing.ref} is already {existing.status.value} (owner "
-                           f"{mention(existing.owner)}){where}.{again}", field="ref")
+        values = {"ref": existing.ref, "status": status_word(existing.status),
+                  "owner": mention(existing.owner), "room": existing.room_name or ""}
+        said = (_("{ref} is already {status} (owner {owner}) in #{room}.") if existing.room_name
+                else _("{ref} is already {status} (owner {owner}).")).format(**values)
+        if not existing.is_open:
+            said += " " + _("To work on it again: {reopen}.").format(
+                reopen=deps.phrases.command('reopen', existing.ref + ' <why>'))
+        raise CommandError(said, field="ref")
     if deps.store.cases.ref_taken(ref):
         # A case of this workspace it cannot see (refs are unique per workspace; another
         # workspace's same ref is no hindrance and is never mentioned).
-        raise CommandError(f"the ref {ref} is taken in this workspace; give the case "
-                           f"another one, e.g. {ref}-2.", field="ref")
+        raise CommandError(_("the ref {ref} is taken in this workspace; give the case "
+                             "another one, e.g. {ref}-2.").format(ref=ref), field="ref")
 
 
 def check_resolve(deps: Deps, actor: Person, case: Case) -> None:
     require_open(case)
-    require_owner(deps, case, actor, "resolve it")
+    require_owner(deps, case, actor, _("resolve it"))
 
 
 @dataclass
@@ -160,11 +166,14 @@ def resolve_case(deps: Deps, actor: Person, case: Case, resolution: str,
         effects = Effects(deps, case)
         lifecycle.refresh_brief(deps, case, effects)
         # Queued whether or not the room is made yet: the outbox waits for it.
-        credit = (" Thanks to " + ", ".join(mention(p) for p in contributors) + " for swarming."
-                  if contributors else "")
-        effects.post(messages.notice(
-            f"{case.ref} resolved by {mention(actor.id)}: {resolution.strip()}.{credit}",
-            mentions=tuple(contributors)), "post the resolution")
+        with shared():  # the room reads it
+            said = _("{ref} resolved by {who}: {resolution}.").format(
+                ref=case.ref, who=mention(actor.id), resolution=resolution.strip())
+            if contributors:
+                said += " " + _("Thanks to {people} for swarming.").format(
+                    people=", ".join(mention(p) for p in contributors))
+        effects.post(messages.notice(said, mentions=tuple(contributors)),
+                     _("post the resolution"))
         # Whether "archive" really archives is the platform's setting, kept in its port
         # (e.g. [slack] archive_on_resolve); the core always asks.
         effects.archive()

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from bot import permissions
 from bot.domain import Case, CaseStatus, Person, iso, severity_label
+from bot.i18n import _
 from bot.nudges import Nudger
 from bot.people import mention
 from bot.replies import Button
@@ -63,13 +64,13 @@ def desk_for(deps: Deps, person_id: str, now: datetime | None = None) -> Desk:
     mine = store.cases.recent(status=CaseStatus.OPEN, person=person_id)
     sections = (_offers(deps, person_id), _promises(deps, person, mine, now),
                 _nudges(deps, person_id, now), _help(deps, person, mine),
-                _section("mine", "Your swarms", [_case_item(c, person_id) for c in mine],
-                         "You're not in any open swarm."),
+                _section("mine", _("Your swarms"), [_case_item(c, person_id) for c in mine],
+                         _("You're not in any open swarm.")),
                 _following(deps, person, mine))
-    toggle = phrases.button("I'm away", "skills", "away") if person.available else \
-        phrases.button("I'm back", "skills", "back", style="primary")
+    toggle = phrases.button(_("I'm away"), "skills", "away") if person.available else \
+        phrases.button(_("I'm back"), "skills", "back", style="primary")
     return Desk(person=person_id, available=person.available, sections=sections,
-                toggle=toggle, open_case=phrases.button("Open a case", "open",
+                toggle=toggle, open_case=phrases.button(_("Open a case"), "open",
                                                          needs_input=True, style="primary"))
 
 
@@ -89,10 +90,12 @@ def _offers(deps: Deps, me: str) -> DeskSection:
         if case is None:
             continue
         items.append(DeskItem(
-            f"{mention(offer.from_id)} offers you {_about(case)}\nBriefing: {offer.briefing}",
-            (phrases.button("Accept", "accept", case.ref, style="primary"),
-             phrases.button("Decline", "decline", case.ref, style="danger")), case.room_id))
-    return _section("offers", "Offers waiting for you", items, "No handoff is waiting for you.")
+            _("{who} offers you {case}\nBriefing: {briefing}").format(
+                who=mention(offer.from_id), case=_about(case), briefing=offer.briefing),
+            (phrases.button(_("Accept"), "accept", case.ref, style="primary"),
+             phrases.button(_("Decline"), "decline", case.ref, style="danger")), case.room_id))
+    return _section("offers", _("Offers waiting for you"), items,
+                    _("No handoff is waiting for you."))
 
 
 def _end_of_today(deps: Deps, person: Person, now: datetime) -> datetime:
@@ -114,12 +117,15 @@ def _promises(deps: Deps, person: Person, mine: list[Case], now: datetime) -> De
         for p in deps.store.journal.open_promises(case.id):
             if p.due > by:
                 continue
-            late = " (overdue)" if p.due < iso(now) else ""
+            said = (_("{ref} #{no}: {what} — due {due} (overdue)") if p.due < iso(now) else
+                    _("{ref} #{no}: {what} — due {due}"))
             items.append(DeskItem(
-                f"{case.ref} #{p.no}: {p.what} — due {due_text(p.due, case.customer_tz)}{late}",
-                (deps.phrases.button("Kept", "kept", f"{case.ref} {p.no}", style="primary"),),
+                said.format(ref=case.ref, no=p.no, what=p.what,
+                            due=due_text(p.due, case.customer_tz)),
+                (deps.phrases.button(_("Kept"), "kept", f"{case.ref} {p.no}",
+                                     style="primary"),),
                 case.room_id))
-    return _section("promises", "Promises due today", items, "No promise is due today.")
+    return _section("promises", _("Promises due today"), items, _("No promise is due today."))
 
 
 def _nudges(deps: Deps, me: str, now: datetime) -> DeskSection:
@@ -131,7 +137,7 @@ def _nudges(deps: Deps, me: str, now: datetime) -> DeskSection:
         reply = nudge.make()
         items.append(DeskItem(f"{reply.title}\n{reply.text}" if reply.title else reply.text,
                               reply.buttons, nudge.case.room_id))
-    return _section("nudges", "Nudges", items, "Nothing to chase.")
+    return _section("nudges", _("Nudges"), items, _("Nothing to chase."))
 
 
 def _help(deps: Deps, person: Person, mine: list[Case]) -> DeskSection:
@@ -148,17 +154,20 @@ def _help(deps: Deps, person: Person, mine: list[Case]) -> DeskSection:
         if case is None or not permissions.may_see(deps.config, deps.store, person, case):
             continue
         seen.add(h.case_id)
+        asked = (_("{who} asked for {skills} (tried: {tried})") if h.tried else
+                 _("{who} asked for {skills}")).format(who=mention(h.by),
+                                                       skills=", ".join(wanted),
+                                                       tried=h.tried or "")
         items.append(DeskItem(
-            f"{_about(case)}\n{mention(h.by)} asked for {', '.join(wanted)}"
-            + (f" (tried: {h.tried})" if h.tried else ""),
-            (deps.phrases.button("Join", "join", case.ref, style="primary"),), case.room_id))
-    return _section("help", "Help wanted for your skills", items,
-                    "No help request matches your skills." if skills else
-                    "Add your skills to see help requests for them (`skills add <skill>…`).")
+            f"{_about(case)}\n{asked}",
+            (deps.phrases.button(_("Join"), "join", case.ref, style="primary"),), case.room_id))
+    return _section("help", _("Help wanted for your skills"), items,
+                    _("No help request matches your skills.") if skills else
+                    _("Add your skills to see help requests for them (`skills add <skill>…`)."))
 
 
 def _case_item(case: Case, me: str, role: str | None = None) -> DeskItem:
-    role = role or ("owner" if case.owner == me else "in the swarm")
+    role = role or (_("owner") if case.owner == me else _("in the swarm"))
     customer = f" · {case.customer}" if case.customer else ""
     return DeskItem(f"{_about(case)}\n{role}{customer}", (), case.room_id)
 
@@ -166,7 +175,7 @@ def _case_item(case: Case, me: str, role: str | None = None) -> DeskItem:
 def _following(deps: Deps, person: Person, mine: list[Case]) -> DeskSection:
     inside = {c.id for c in mine}
     found = [deps.store.cases.by_id(cid) for cid in deps.store.access.following(person.id)]
-    items = [_case_item(c, person.id, "following") for c in found
+    items = [_case_item(c, person.id, _("following")) for c in found
              if c is not None and c.is_open and c.id not in inside
              and permissions.may_see(deps.config, deps.store, person, c)]
-    return _section("following", "Swarms you follow", items, "You follow no open swarm.")
+    return _section("following", _("Swarms you follow"), items, _("You follow no open swarm."))

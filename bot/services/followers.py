@@ -12,6 +12,7 @@ from __future__ import annotations
 from bot import permissions
 from bot.domain import Case, Person, Promise
 from bot.errors import CommandError, NotAllowed
+from bot.i18n import _, shared
 from bot.people import mention
 from bot.replies import Reply
 from bot.services.base import Deps, Effects
@@ -19,7 +20,8 @@ from bot.services.base import Deps, Effects
 
 def require_seen(deps: Deps, actor: Person | str, case: Case) -> None:
     if not permissions.may_see(deps.config, deps.store, actor, case):
-        raise NotAllowed(f"{case.ref} is confidential: only its swarm and managers can see it.")
+        raise NotAllowed(_("{ref} is confidential: only its swarm and managers can see "
+                           "it.").format(ref=case.ref))
 
 
 def follow(deps: Deps, actor: Person, case: Case) -> None:
@@ -27,18 +29,18 @@ def follow(deps: Deps, actor: Person, case: Case) -> None:
     if case.owner == actor.id:
         # The owner hears of their own case in its room; following it would DM them
         # their own changes.
-        raise CommandError(f"You own {case.ref}: you hear of it in its room already, no need "
-                           "to follow it.")
+        raise CommandError(_("You own {ref}: you hear of it in its room already, no need to "
+                             "follow it.").format(ref=case.ref))
     with deps.store.transaction():
         if not deps.store.access.follow(case.id, actor.id, deps.now_iso(), None, None):
-            raise CommandError(f"You follow {case.ref} already: "
-                               f"{deps.phrases.command('unfollow', case.ref)} to stop.")
+            raise CommandError(_("You follow {ref} already: {unfollow} to stop.").format(
+                ref=case.ref, unfollow=deps.phrases.command('unfollow', case.ref)))
 
 
 def unfollow(deps: Deps, actor: Person, case: Case) -> None:
     with deps.store.transaction():
         if not deps.store.access.unfollow(case.id, actor.id, deps.now_iso()):
-            raise CommandError(f"You don't follow {case.ref}.")
+            raise CommandError(_("You don't follow {ref}.").format(ref=case.ref))
 
 
 def add_from_type(deps: Deps, case: Case, people: tuple[str, ...], by: str,
@@ -68,31 +70,44 @@ def tell(deps: Deps, case: Case, text: str, what: str, by: str | None = None,
     for pid in followers:
         if not permissions.may_see(deps.config, deps.store, pid, fresh):
             continue
-        effects.direct_message(pid, Reply(
-            title=f"Following {case.ref}: {fresh.summary}", text=text,
-            buttons=(deps.phrases.button("Status", "status", case.ref),
-                     deps.phrases.button("Unfollow", "unfollow", case.ref))),
-            f"tell {mention(pid)}, who follows {case.ref}, {what}")
+        with shared():  # a follower's language is the deployment's
+            told = Reply(
+                title=_("Following {ref}: {summary}").format(ref=case.ref,
+                                                             summary=fresh.summary),
+                text=text,
+                buttons=(deps.phrases.button(_("Status"), "status", case.ref),
+                         deps.phrases.button(_("Unfollow"), "unfollow", case.ref)))
+        effects.direct_message(pid, told, _("tell {who}, who follows {ref}, {what}").format(
+            who=mention(pid), ref=case.ref, what=what))
 
 
 def owner_changed(deps: Deps, case: Case, new: str, previous: str,
                   effects: Effects | None = None) -> None:
-    tell(deps, case, f"{mention(new)} owns {case.ref} now (a warm handoff from "
-                     f"{mention(previous)}).", "of the new owner", None, effects)
+    with shared():
+        said = _("{who} owns {ref} now (a warm handoff from {previous}).").format(
+            who=mention(new), ref=case.ref, previous=mention(previous))
+    tell(deps, case, said, _("of the new owner"), None, effects)
 
 
 def mood_recorded(deps: Deps, case: Case, level: str, before: str | None, by: str) -> None:
     """Told only when the mood moves (the first reading is a move from not knowing)."""
     if level != before:
-        was = f" (was {before})" if before else ""
-        tell(deps, case, f"The customer's mood on {case.ref} is {level} now{was}, recorded by "
-                         f"{mention(by)}.", "of the mood shift", by)
+        with shared():
+            said = (_("The customer's mood on {ref} is {level} now (was {before}), recorded "
+                      "by {who}.") if before else
+                    _("The customer's mood on {ref} is {level} now, recorded by {who}.")
+                    ).format(ref=case.ref, level=level, before=before or "", who=mention(by))
+        tell(deps, case, said, _("of the mood shift"), by)
 
 
 def closed(deps: Deps, case: Case, how: str, text: str, by: str,
            effects: Effects | None = None) -> None:
-    tell(deps, case, f"{case.ref} was {how} by {mention(by)}: {text}", f"it was {how}", by,
-         effects)
+    with shared():
+        said = (_("{ref} was cancelled by {who}: {text}") if how == "cancelled" else
+                _("{ref} was resolved by {who}: {text}")).format(ref=case.ref, who=mention(by),
+                                                                 text=text)
+    tell(deps, case, said, _("that it was cancelled") if how == "cancelled" else
+         _("that it was resolved"), by, effects)
 
 
 def promise_due(deps: Deps, case_id: int, promise: Promise, when: str) -> None:
@@ -100,5 +115,7 @@ def promise_due(deps: Deps, case_id: int, promise: Promise, when: str) -> None:
     with deps.store.transaction():
         case = deps.store.cases.by_id(case_id)
         if case is not None and deps.store.access.followers(case_id):
-            tell(deps, case, f"A promise to the customer on {case.ref} {when}: "
-                             f"{promise.what}.", "of the promise due")
+            with shared():
+                said = _("A promise to the customer on {ref} {when}: {what}.").format(
+                    ref=case.ref, when=when, what=promise.what)
+            tell(deps, case, said, _("of the promise due"))

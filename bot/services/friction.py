@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from bot.domain import Friction, FrictionReview, Person, iso
 from bot.errors import CommandError, NotAllowed
+from bot.i18n import _, shared
 from bot.people import mention
 from bot.services import messages, visibility
 from bot.services.base import Deps, Effects
@@ -26,7 +27,8 @@ class Ranked:
 
 def process_name(process: str) -> str:
     """"billing process" stays so; "refund approvals" becomes "refund approvals process"."""
-    return process if process.lower().split()[-1:] == ["process"] else f"{process} process"
+    return process if process.lower().split()[-1:] == ["process"] else \
+        _("{process} process").format(process=process)
 
 
 def top(deps: Deps, weeks: int, limit: int = TOP) -> list[Ranked]:
@@ -54,13 +56,14 @@ class Reviewed:
 
 def review(deps: Deps, actor: Person, process: str, note: str) -> Reviewed:
     if not deps.is_manager(actor):
-        raise NotAllowed("Only a manager can mark a process reviewed.")
+        raise NotAllowed(_("Only a manager can mark a process reviewed."))
     process = process.strip().lower()
     store = deps.store
     reporters = store.journal.friction_reporters(process)
     if not reporters:
-        raise CommandError(f"Nobody has reported friction on `{process[:60]}`: "
-                           f"{deps.phrases.command('friction', 'top')} lists the processes.")
+        raise CommandError(_("Nobody has reported friction on `{process}`: {top} lists the "
+                             "processes.").format(process=process[:60],
+                                                  top=deps.phrases.command('friction', 'top')))
     store.journal.review_friction(process, note.strip(), actor.id, deps.now_iso())
     told, failures = [], []
     for pid in reporters:
@@ -69,8 +72,10 @@ def review(deps: Deps, actor: Person, process: str, note: str) -> Reviewed:
             continue  # someone on a platform this process isn't connected to
         told.append(pid)
         effects = Effects(deps, None, platform=platform)
-        effects.direct_message(pid, messages.notice(
-            f"The {process_name(process)} you reported was reviewed by {mention(actor.id)}: "
-            f"{note.strip()}", mentions=(actor.id,)), f"tell {mention(pid)}")
+        with shared():  # told to the reporter, whose language the command does not know
+            said = _("The {process} you reported was reviewed by {who}: {note}").format(
+                process=process_name(process), who=mention(actor.id), note=note.strip())
+        effects.direct_message(pid, messages.notice(said, mentions=(actor.id,)),
+                               _("tell {who}").format(who=mention(pid)))
         failures += effects.failures
     return Reviewed(process, told, failures)

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from bot import wording
 from bot.domain import Case, Handoff, HandoffState, Person, Role
 from bot.errors import CommandError, NotAllowed
+from bot.i18n import _, shared
 from bot.services import followers, helpdesk, knowledge, lifecycle, messages
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.wording import sentence
@@ -15,12 +16,12 @@ from bot.wording import sentence
 def check_offer(deps: Deps, actor: Person, case: Case, to: str) -> None:
     """Who may hand off to whom (forms check it before closing, the offer again)."""
     require_open(case)
-    require_owner(deps, case, actor, "hand it off")
+    require_owner(deps, case, actor, _("hand it off"))
     if to == actor.id:
-        raise CommandError("You can't hand off to yourself: name the next owner.", field="to")
+        raise CommandError(_("You can't hand off to yourself: name the next owner."), field="to")
     if to == case.owner:
-        raise CommandError(f"{mention(to)} already owns {case.ref}: name the next owner.",
-                           field="to")
+        raise CommandError(_("{who} already owns {ref}: name the next owner.").format(
+            who=mention(to), ref=case.ref), field="to")
 
 
 @dataclass
@@ -52,29 +53,31 @@ def offer(deps: Deps, actor: Person, case: Case, to: str, briefing: str,
     assert pending is not None
     mood = store.journal.last_mood(case.id)
     contact = store.journal.last_touchpoint(case.id)
-    card = messages.handoff_offer(
-        case, pending,
-        mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
-        store.journal.open_promises(case.id),
-        wording.contact(contact.at, contact.function, contact.what) if contact else None,
-        deps.phrases, store.helpdesk.link_of(case.id), knowledge.similar_lines(deps, case),
-        drafted=drafted)
+    similar = knowledge.similar_lines(deps, case)
+    with shared():  # the receiver reads it, in the deployment's language
+        card = messages.handoff_offer(
+            case, pending,
+            mood.level + (f" ({mood.note})" if mood.note else "") if mood else None,
+            store.journal.open_promises(case.id),
+            wording.contact(contact.at, contact.function, contact.what) if contact else None,
+            deps.phrases, store.helpdesk.link_of(case.id), similar, drafted=drafted)
+        told = messages.notice(_("{owner} offered {ref} to {who}; {owner} stays owner until "
+                                 "it is accepted.").format(
+            owner=mention(case.owner), ref=case.ref, who=mention(to)))
     with store.transaction():
         effects = Effects(deps, case)
-        effects.direct_message(to, card, f"send the offer to {mention(to)}")
+        effects.direct_message(to, card, _("send the offer to {who}").format(who=mention(to)))
         if replaced is not None and replaced.to_id != to:
             lifecycle.tell_withdrawn(deps, case, replaced.to_id, actor.id, effects,
                                      replaced_by=to)
-        effects.post(messages.notice(
-            f"{mention(case.owner)} offered {case.ref} to {mention(to)}; "
-            f"{mention(case.owner)} stays owner until it is accepted."), "tell the room")
+        effects.post(told, _("tell the room"))
     return Offered(offer=pending, replaced=replaced, failures=effects.failures)
 
 
 def _pending_for(deps: Deps, case: Case, actor: Person) -> Handoff:
     pending = deps.store.cases.pending_handoff(case.id)
     if pending is None or pending.to_id != actor.id:
-        raise NotAllowed(f"There's no handoff of {case.ref} waiting for you.")
+        raise NotAllowed(_("There's no handoff of {ref} waiting for you.").format(ref=case.ref))
     return pending
 
 
@@ -110,11 +113,14 @@ def accept(deps: Deps, actor: Person, case: Case) -> Accepted:
         effects = Effects(deps, updated)
         lifecycle.refresh_brief(deps, updated, effects)
         if was is None or was.left_at is not None:  # joined already: in the room already
-            effects.invite([actor.id], "add you to the swarm room")
-        effects.set_topic(messages.topic(updated))
-        effects.post(messages.notice(
-            f"{mention(actor.id)} accepted the warm handoff from {mention(previous)} and now "
-            f"owns {updated.ref}.", mentions=(actor.id, previous)), "tell the room")
+            effects.invite([actor.id], _("add you to the swarm room"))
+        with shared():  # the room's topic and post
+            effects.set_topic(messages.topic(updated))
+            told = messages.notice(_("{who} accepted the warm handoff from {previous} and now "
+                                     "owns {ref}.").format(
+                who=mention(actor.id), previous=mention(previous), ref=updated.ref),
+                mentions=(actor.id, previous))
+        effects.post(told, _("tell the room"))
         helpdesk.write_back(deps, updated, "handoff", effects, owner=actor.id,
                             previous=previous, briefing=pending.briefing)
         followers.owner_changed(deps, updated, actor.id, previous, effects)
@@ -130,8 +136,11 @@ def decline(deps: Deps, actor: Person, case: Case, why: str | None) -> list[str]
         store.timeline.append(case.id, now, "handoff_declined", actor.id,
                      f"{mention(actor.id)} declined" + (f": {why}" if why else ""), pending.id)
         effects = Effects(deps, case)
-        effects.direct_message(pending.from_id, messages.notice(
-            f"{mention(actor.id)} declined your handoff of {case.ref}"
-            + (f": {sentence(why)}" if why else ".") + " You are still the owner."),
-            f"tell {mention(pending.from_id)}")
+        with shared():  # told to the offerer, whose language the command does not know
+            said = (_("{who} declined your handoff of {ref}: {why} You are still the owner.")
+                    if why else
+                    _("{who} declined your handoff of {ref}. You are still the owner.")).format(
+                who=mention(actor.id), ref=case.ref, why=sentence(why or ""))
+        effects.direct_message(pending.from_id, messages.notice(said),
+                               _("tell {who}").format(who=mention(pending.from_id)))
     return effects.failures

@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 from bot.domain import Case
 from bot.errors import CommandError, PortError
 from bot.helpdesk import ChatDirectory, HelpdeskError, HelpdeskPort, Note, RoomLinks, Ticket
+from bot.i18n import _, shared
 from bot.services import messages, ticket_life
 from bot.services.base import Deps, Effects
 
@@ -45,37 +46,46 @@ async def fetch(deps: Deps, ref: str) -> Ticket:
     """`open ZD-123` alone: the ticket's subject, requester, organization, priority, link."""
     found = port_for_ref(deps, ref)
     if found is None:
-        raise CommandError(f"{ref[:40]} is not a ticket of a connected helpdesk: say what is "
-                           f"going on, {deps.phrases.command('open', f'{ref[:40]} <summary>')}.")
+        raise CommandError(_("{ref} is not a ticket of a connected helpdesk: say what is going "
+                             "on, {open}.").format(
+            ref=ref[:40], open=deps.phrases.command('open', f'{ref[:40]} <summary>')))
     port, ticket_id = found
     try:
         return await _retrying(deps, lambda: port.fetch_ticket(ticket_id))
     except HelpdeskError as err:
-        raise CommandError(f"Couldn't fetch {ref[:40]} from {port.title}: {err.detail}.") from None
+        raise CommandError(_("Couldn't fetch {ref} from {helpdesk}: {detail}.").format(
+            ref=ref[:40], helpdesk=port.title, detail=err.detail)) from None
 
 
 async def owner_for(deps: Deps, platform: str, email: str | None) -> tuple[str | None, str]:
     """The chat user with this email, or None and why (never a guess)."""
     if not email:
-        return None, "the ticket has no assignee"
+        return None, _("the ticket has no assignee")
     chat = deps.ports.get(platform)
     if not isinstance(chat, ChatDirectory):
-        return None, f"{platform} cannot look people up by email here"
+        return None, _("{platform} cannot look people up by email here").format(
+            platform=platform)
     try:
         user = await chat.user_by_email(email)
     except PortError as err:
-        return None, f"looking up {email} failed ({err.detail})"
-    return (user, "") if user else (None, f"{email} is not a {platform} user")
+        return None, _("looking up {email} failed ({detail})").format(email=email,
+                                                                       detail=err.detail)
+    return (user, "") if user else (None, _("{email} is not a {platform} user").format(
+        email=email, platform=platform))
 
 
 def ask_for_owner(deps: Deps, case: Case, why: str, effects: Effects) -> list[str]:
     """A swarm from a ticket without a known assignee: triage is asked for an owner."""
     port = deps.port(case.platform)
     if not port.triage_room:
-        return [f"{case.ref} has no owner ({why}) and no triage room is set to ask."]
-    text = (f"{case.ref} came in from the helpdesk without an owner ({why}). A manager can "
-            f"give it one: {deps.phrases.command('handoff', f'{case.ref} @owner <briefing>')}.")
-    effects.post(messages.notice(text), "ask triage for an owner", room=port.triage_room)
+        return [_("{ref} has no owner ({why}) and no triage room is set to ask.").format(
+            ref=case.ref, why=why)]
+    with shared():  # triage reads it
+        text = _("{ref} came in from the helpdesk without an owner ({why}). A manager can give "
+                 "it one: {handoff}.").format(
+            ref=case.ref, why=why,
+            handoff=deps.phrases.command('handoff', f'{case.ref} @owner <briefing>'))
+    effects.post(messages.notice(text), _("ask triage for an owner"), room=port.triage_room)
     return []
 
 
@@ -92,7 +102,8 @@ def write_back(deps: Deps, case: Case, kind: str, effects: Effects, **facts: Any
     if status:
         facts = {**facts, "status": status}
     write_id = deps.store.helpdesk.add_write(case.id, kind, facts, deps.now_iso())
-    effects.helpdesk(write_id, f"write to ticket {link.ticket_id} in {link.helpdesk}")
+    effects.helpdesk(write_id, _("write to ticket {ticket} in {helpdesk}").format(
+        ticket=link.ticket_id, helpdesk=link.helpdesk))
 
 
 async def perform(deps: Deps, write_id: int, tried_before: bool = False) -> None:
@@ -112,7 +123,8 @@ async def perform(deps: Deps, write_id: int, tried_before: bool = False) -> None
                             transient=True)
     marker = f"swarmbot:{write.id}"
     try:
-        text = await _text(deps, port, link, case, write.kind, write.payload)
+        with shared():  # the ticket's note is read by the helpdesk's team
+            text = await _text(deps, port, link, case, write.kind, write.payload)
         # Bracketed, so that looking for write 24 does not find write 245's note.
         if not (tried_before or write.attempts) or not await port.has_note(link, f"[{marker}]"):
             await port.add_note(link, Note(text=f"{text}\n\n[{marker}]", marker=marker))
@@ -143,27 +155,30 @@ async def _text(deps: Deps, port: HelpdeskPort, link: Any, case: Case, kind: str
     if kind == "opened":
         chat = deps.ports.get(case.platform)
         where = (chat.room_link(case.room_id) if isinstance(chat, RoomLinks) and case.room_id
-                 else f"#{case.room_name}" if case.room_name else "no room (it could not be "
-                 "created)")
+                 else f"#{case.room_name}" if case.room_name else _("no room (it could not "
+                                                                     "be created)"))
         owner = facts.get("no_owner")
-        who = (f"No owner yet ({owner}); triage was asked for one." if owner
-               else f"Owner: {_name(deps, case.owner)}.")
-        return f"Swarm opened for this ticket: {where}. {who}"
+        return (_("Swarm opened for this ticket: {room}. No owner yet ({why}); triage was "
+                  "asked for one.") if owner else
+                _("Swarm opened for this ticket: {room}. Owner: {owner}.")).format(
+            room=where, why=owner or "", owner=_name(deps, case.owner))
     if kind == "handoff":
         owner, previous = facts["owner"], facts.get("previous", "")
         assigned = await _assign(deps, port, link, case.platform, owner)
-        return (f"Warm handoff accepted: {_name(deps, owner)} now owns this case "
-                f"(from {_name(deps, previous)}). Briefing: {facts.get('briefing', '')}\n"
-                f"{assigned}")
+        return _("Warm handoff accepted: {owner} now owns this case (from {previous}). "
+                 "Briefing: {briefing}").format(
+            owner=_name(deps, owner), previous=_name(deps, previous),
+            briefing=facts.get('briefing', '')) + f"\n{assigned}"
     if kind in ticket_life.KINDS:
         chat = deps.ports.get(case.platform)
         where = (chat.room_link(case.room_id) if isinstance(chat, RoomLinks) and case.room_id
-                 else f"#{case.room_name}" if case.room_name else "on its way")
+                 else f"#{case.room_name}" if case.room_name else _("on its way"))
         return ticket_life.text(kind, facts, lambda p: _name(deps, p), where)
     if kind == "resolved":
-        helped = ", ".join(_name(deps, p) for p in facts.get("helped", [])) or "nobody else"
-        return (f"Swarm resolved by {_name(deps, facts.get('by', case.owner))}: "
-                f"{facts.get('resolution', '')}\nHelped: {helped}.")
+        helped = ", ".join(_name(deps, p) for p in facts.get("helped", [])) or _("nobody else")
+        return _("Swarm resolved by {who}: {resolution}\nHelped: {helped}.").format(
+            who=_name(deps, facts.get('by', case.owner)), resolution=facts.get('resolution', ''),
+            helped=helped)
     raise ValueError(f"unknown write-back kind {kind!r}")
 
 
@@ -176,15 +191,18 @@ async def _assign(deps: Deps, port: HelpdeskPort, link: Any, platform: str, owne
         try:
             email = await chat.email_of(owner)
         except PortError as err:
-            return f"The assignee stayed: {name}'s email could not be read ({err.detail})."
+            return _("The assignee stayed: {name}'s email could not be read ({detail}).").format(
+                name=name, detail=err.detail)
     if not email:
-        return f"The assignee stayed: {platform} does not give {name}'s email."
+        return _("The assignee stayed: {platform} does not give {name}'s email.").format(
+            platform=platform, name=name)
     agent = await _retrying(deps, lambda: port.find_agent(link, email))
     if agent is None:
-        return f"The assignee stayed: {email} is not an agent on {port.title}."
+        return _("The assignee stayed: {email} is not an agent on {helpdesk}.").format(
+            email=email, helpdesk=port.title)
     if await _retrying(deps, lambda: port.assignee(link)) != agent.id:
         await _retrying(deps, lambda: port.set_assignee(link, agent))
-    return f"Assignee: {email}."
+    return _("Assignee: {email}.").format(email=email)
 
 
 async def _retrying(deps: Deps, call: Callable[[], Awaitable[T]]) -> T:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, Case, Decision, Person, Promise, iso
 from bot.errors import CommandError, NotFound
+from bot.i18n import _
 from bot.services import followers
 from bot.services.base import Deps, mention, require_open, require_owner, require_participant
 
@@ -45,7 +46,7 @@ def mood(deps: Deps, actor: Person, case: Case, level: str, note_text: str | Non
 
 def delight(deps: Deps, actor: Person, case: Case, text: str) -> None:
     require_open(case)
-    require_owner(deps, case, actor, "say what would delight the customer")
+    require_owner(deps, case, actor, _("say what would delight the customer"))
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         store.cases.set_delight(case.id, text.strip())
@@ -55,7 +56,7 @@ def delight(deps: Deps, actor: Person, case: Case, text: str) -> None:
 def decide(deps: Deps, actor: Person, case: Case, risk: str, decision: str,
            rationale: str | None) -> int:
     require_open(case)
-    require_owner(deps, case, actor, "record a decision")
+    require_owner(deps, case, actor, _("record a decision"))
     risk = risk.lower()
     assert risk in RISKS, "handlers validate the risk"
     store, now = deps.store, deps.now_iso()
@@ -76,12 +77,12 @@ def _no(row: Promise | Decision | None) -> int:
 
 def outcome(deps: Deps, actor: Person, case: Case, decision_no: int, result: str) -> None:
     """`decision_no` is the case's own number of the decision (#1 is its first)."""
-    require_owner(deps, case, actor, "record an outcome")
+    require_owner(deps, case, actor, _("record an outcome"))
     result = result.lower()
     assert result in DECISION_OUTCOMES, "handlers validate the outcome"
     found = deps.store.journal.decision_no(case.id, decision_no)
     if found is None:
-        raise NotFound(f"{case.ref} has no decision #{decision_no}.")
+        raise NotFound(_("{ref} has no decision #{no}.").format(ref=case.ref, no=decision_no))
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         store.journal.set_outcome(found.id, result, now)
@@ -102,7 +103,7 @@ def friction(deps: Deps, actor: Person, case: Case | None, process: str, how: st
 
 def promise(deps: Deps, actor: Person, case: Case, due: datetime, what: str) -> int:
     require_open(case)
-    require_owner(deps, case, actor, "make a promise to the customer")
+    require_owner(deps, case, actor, _("make a promise to the customer"))
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         pid = store.journal.add_promise(case.id, what.strip(), iso(due), actor.id, now)
@@ -114,12 +115,13 @@ def promise(deps: Deps, actor: Person, case: Case, due: datetime, what: str) -> 
 
 def kept(deps: Deps, actor: Person, case: Case, promise_no: int) -> Promise:
     """`promise_no` is the case's own number of the promise (#1 is its first)."""
-    require_owner(deps, case, actor, "mark a promise kept")
+    require_owner(deps, case, actor, _("mark a promise kept"))
     row = deps.store.journal.promise_no(case.id, promise_no)
     if row is None:
-        raise NotFound(f"{case.ref} has no promise #{promise_no}.")
+        raise NotFound(_("{ref} has no promise #{no}.").format(ref=case.ref, no=promise_no))
     if row.kept_at:
-        raise CommandError(f"Promise #{promise_no} was already kept at {row.kept_at}.")
+        raise CommandError(_("Promise #{no} was already kept at {at}.").format(
+            no=promise_no, at=row.kept_at))
     store, now = deps.store, deps.now_iso()
     with store.transaction():
         store.journal.keep_promise(row.id, now)
@@ -131,7 +133,7 @@ def kept(deps: Deps, actor: Person, case: Case, promise_no: int) -> Promise:
 def thanks(deps: Deps, actor: Person, case: Case | None, to: str, what: str,
            platform: str) -> int:
     if to == actor.id:
-        raise CommandError("Thanks are for a colleague, not for yourself.")
+        raise CommandError(_("Thanks are for a colleague, not for yourself."))
     store, now = deps.store, deps.now_iso()
     store.people.ensure(to, platform, None, None, now)
     with store.transaction():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from bot.domain import Case, Mood, Touchpoint, parse_iso
+from bot.i18n import _
 from bot.services.base import Deps
 
 BEFORE = "before any touchpoint"
@@ -58,11 +59,11 @@ def journey_map(deps: Deps, case: Case, now: datetime | None = None) -> list[Sto
 
 def duration(seconds: int) -> str:
     if seconds < 60:
-        return "under a minute"
+        return _("under a minute")
     minutes = seconds // 60
     if minutes < 60:
-        return f"{minutes}m"
+        return _("{minutes}m").format(minutes=minutes)
     hours, minutes = divmod(minutes, 60)
     if hours < 48:
-        return f"{hours}h {minutes:02d}m"
-    return f"{hours // 24}d {hours % 24}h"
+        return _("{hours}h {minutes}m").format(hours=hours, minutes=f"{minutes:02d}")
+    return _("{days}d {hours}h").format(days=hours // 24, hours=hours % 24)

@@ -16,6 +16,7 @@ from datetime import datetime
 from bot import permissions, wording
 from bot.domain import Case, CaseStatus, HelpRequest, Person, Role, TimelineEvent, parse_iso
 from bot.errors import CommandError
+from bot.i18n import _, ngettext
 from bot.people import mention
 from bot.services.base import Deps
 from bot.store.search_words import PARTICLES
@@ -60,14 +61,14 @@ def words_of(text: str) -> list[str]:
 def ago(then: str, now: datetime) -> str:
     days = (now - parse_iso(then)).days
     if days < 1:
-        return "today"
+        return _("today")
     if days < 2:
-        return "yesterday"
+        return _("yesterday")
     if days < 14:
-        return f"{days} days ago"
+        return ngettext("{n} day ago", "{n} days ago", days).format(n=days)
     if days < 61:
-        return f"{days // 7} weeks ago"
-    return f"{days // 30} months ago"
+        return ngettext("{n} week ago", "{n} weeks ago", days // 7).format(n=days // 7)
+    return ngettext("{n} month ago", "{n} months ago", days // 30).format(n=days // 30)
 
 
 def one_line(text: str | None, limit: int = 100) -> str:
@@ -85,13 +86,13 @@ class Known:
     def line(self, now: datetime) -> str:
         c = self.case
         if c.is_open:
-            when = f"open since {ago(c.opened_at, now)}"
+            when = _("open since {ago}").format(ago=ago(c.opened_at, now))
             what = c.summary
         else:
-            when = f"resolved {ago(c.resolved_at or c.opened_at, now)}"
+            when = _("resolved {ago}").format(ago=ago(c.resolved_at or c.opened_at, now))
             what = f"{one_line(c.summary, 80)} → {one_line(c.resolution)}"
-        helped = (" · helped: " + ", ".join(mention(p) for p in self.helpers)
-                  if self.helpers else "")
+        helped = (" · " + _("helped: {people}").format(
+            people=", ".join(mention(p) for p in self.helpers)) if self.helpers else "")
         customer = f" · {c.customer}" if c.customer else ""
         return f"{c.ref} ({when}{customer}): {what}{helped}"
 
@@ -157,9 +158,10 @@ def find(deps: Deps, platform: str | None, text: str, customer: str | None = Non
     """Cases with every word, best first; `platform` None searches every platform (the CLI)."""
     words = words_of(text)
     if not words:
-        raise CommandError("Give words to look for (not only words like `the` or `after`).")
+        raise CommandError(_("Give words to look for (not only words like `the` or `after`)."))
     if status not in STATUSES:
-        raise CommandError(f"`{status[:20]}` is not a status: use open, resolved or all.")
+        raise CommandError(_("`{status}` is not a status: use open, resolved or all.").format(
+            status=status[:20]))
     ids = deps.store.search.ranked(
         words, every_word=True, status=STATUSES[status],
         platforms=[platform] if platform else [], customer=customer or None,
@@ -202,7 +204,9 @@ def history(deps: Deps, actor: Person, case: Case, page: int,
     events = store.timeline.events(case.id)
     pages = max(1, -(-len(events) // per_page))
     if page > pages:
-        raise CommandError(f"{case.ref} has {pages} page{'s' if pages > 1 else ''} of history.")
+        raise CommandError(ngettext("{ref} has {n} page of history.",
+                                    "{ref} has {n} pages of history.", pages).format(
+            ref=case.ref, n=pages))
     shown = events[(page - 1) * per_page: page * per_page]
     seen = store.timeline.last_seen(case.id, actor.id)
     earlier = [e for e in events if e.id <= seen]
@@ -240,7 +244,7 @@ def catch_up(deps: Deps, person: str, case: Case, limit: int = CATCHUP_EVENTS) -
     return CatchUp(
         case=case, tried=store.cases.last_tried(case.id),
         # Numbered per case, as `kept <id>` takes them and the brief shows them.
-        promises=[f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
+        promises=[wording.promise_line(p.no, due_text(p.due, case.customer_tz), p.what)
                   for p in store.journal.open_promises(case.id)],
         last_contact=wording.contact(contact.at, contact.function, contact.what)
         if contact else None,

@@ -12,9 +12,11 @@ from dataclasses import dataclass, field
 from bot.domain import Case, CaseStatus, HandoffState, Person, TimelineEvent
 from bot.domain import severity_label as sev
 from bot.errors import CommandError, NotAllowed, NotFound
+from bot.i18n import _, shared
 from bot.services import followers, helpdesk, messages, rooms
 from bot.services.base import Deps, Effects, mention, require_open, require_owner
 from bot.timeparse import due_text
+from bot.wording import promise_line
 
 # Entries people wrote, which they (or the owner) may correct or retract. What the bot
 # recorded (joined, opened, handoffs, resolved…) is a fact of the case, not someone's words.
@@ -39,9 +41,9 @@ def _closed_word(case: Case) -> str:
 
 def check_reopen(deps: Deps, actor: Person, case: Case) -> None:
     if case.is_open:
-        raise CommandError(f"{case.ref} is open; there is nothing to reopen.")
+        raise CommandError(_("{ref} is open; there is nothing to reopen.").format(ref=case.ref))
     # The owner of record is the last owner: resolve and cancel keep it on the case.
-    require_owner(deps, case, actor, "reopen it")
+    require_owner(deps, case, actor, _("reopen it"))
 
 
 def reopen(deps: Deps, actor: Person, case: Case, why: str, by_ticket: bool = False
@@ -50,7 +52,8 @@ def reopen(deps: Deps, actor: Person, case: Case, why: str, by_ticket: bool = Fa
     webhook was authenticated, is the actor): no owner check, nobody to mention."""
     if by_ticket:
         if case.is_open:
-            raise CommandError(f"{case.ref} is open; there is nothing to reopen.")
+            raise CommandError(_("{ref} is open; there is nothing to reopen.").format(
+                ref=case.ref))
     else:
         check_reopen(deps, actor, case)
     store, now = deps.store, deps.now_iso()
@@ -70,12 +73,18 @@ def reopen(deps: Deps, actor: Person, case: Case, why: str, by_ticket: bool = Fa
         others = [p.person for p in store.cases.participants(case.id, active_only=True)
                   if p.person != fresh.owner]
         if others:
-            effects.invite(others, "add the swarm to the new room")
-        link = f" The earlier room was #{old_room}." if old_room else ""
-        who, pinged = (f"Its ticket ({actor.name or actor.id})", ()) if by_ticket else (
-            mention(actor.id), (actor.id,))
-        effects.post(messages.notice(f"{who} reopened {fresh.ref}: {why.strip()}." + link,
-                                     mentions=pinged), "tell the new room")
+            effects.invite(others, _("add the swarm to the new room"))
+        with shared():  # the new room reads it
+            if by_ticket:
+                said = _("Its ticket ({ticket}) reopened {ref}: {why}.").format(
+                    ticket=actor.name or actor.id, ref=fresh.ref, why=why.strip())
+            else:
+                said = _("{who} reopened {ref}: {why}.").format(
+                    who=mention(actor.id), ref=fresh.ref, why=why.strip())
+            if old_room:
+                said += " " + _("The earlier room was #{room}.").format(room=old_room)
+        pinged = () if by_ticket else (actor.id,)
+        effects.post(messages.notice(said, mentions=pinged), _("tell the new room"))
         helpdesk.write_back(deps, fresh, "reopened", effects, by=actor.id, why=why.strip())
     return Changed(store.cases.by_id(case.id) or fresh, effects.failures)
 
@@ -85,13 +94,14 @@ def check_promises(deps: Deps, case: Case, carry: str | None, verb: str, rest: s
     a note (else a cancelled case's promise would stay open, and fire after `reopen`)."""
     waiting = deps.store.journal.open_promises(case.id)
     if waiting and carry is None:
-        listed = "; ".join(f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
-                           for p in waiting)
+        listed = "; ".join(promise_line(p.no, due_text(p.due, case.customer_tz),
+                                                 p.what) for p in waiting)
         form = 'carry="who follows up" ' + rest
         raise CommandError(
-            f"{case.ref} has open promises to the customer ({listed}). Mark each "
-            f"{deps.phrases.command('kept', '<id>')}, or carry them over with a note: "
-            f"{deps.phrases.command(verb, form)}.",
+            _("{ref} has open promises to the customer ({listed}). Mark each {kept}, or carry "
+              "them over with a note: {carry}.").format(
+                ref=case.ref, listed=listed, kept=deps.phrases.command('kept', '<id>'),
+                carry=deps.phrases.command(verb, form)),
             field="resolution" if verb == "resolve" else "reason")
 
 
@@ -107,7 +117,7 @@ def carry_promises(deps: Deps, actor: Person, case: Case, carry: str | None) -> 
 def cancel(deps: Deps, actor: Person, case: Case, reason: str,
            carry: str | None = None) -> Changed:
     require_open(case)
-    require_owner(deps, case, actor, "cancel it")
+    require_owner(deps, case, actor, _("cancel it"))
     check_promises(deps, case, carry, "cancel", "<reason>")
     store, now = deps.store, deps.now_iso()
     with store.transaction():
@@ -120,9 +130,10 @@ def cancel(deps: Deps, actor: Person, case: Case, reason: str,
         store.timeline.append(case.id, now, "cancelled", actor.id, reason.strip())
         effects = Effects(deps, case)
         refresh_brief(deps, case, effects)
-        effects.post(messages.notice(
-            f"{case.ref} was cancelled by {mention(actor.id)}: {reason.strip()}."),
-            "tell the room")
+        with shared():  # the room reads it
+            said = _("{ref} was cancelled by {who}: {reason}.").format(
+                ref=case.ref, who=mention(actor.id), reason=reason.strip())
+        effects.post(messages.notice(said), _("tell the room"))
         effects.archive()
         helpdesk.write_back(deps, case, "cancelled", effects, by=actor.id,
                             reason=reason.strip())
@@ -133,17 +144,25 @@ def cancel(deps: Deps, actor: Person, case: Case, reason: str,
 def _entry(deps: Deps, actor: Person, case: Case, entry_id: int, verb: str) -> TimelineEvent:
     event = deps.store.timeline.event(entry_id)
     if event is None or event.case_id != case.id:
-        raise NotFound(f"{case.ref} has no entry #{entry_id}: "
-                       f"{deps.phrases.command('catchup')} shows entries with their numbers.")
+        raise NotFound(_("{ref} has no entry #{no}: {catchup} shows entries with their "
+                         "numbers.").format(ref=case.ref, no=entry_id,
+                                            catchup=deps.phrases.command('catchup')))
+    values = {"no": entry_id, "kind": event.kind.replace('_', ' '),
+              "who": mention(event.by or '')}
     if event.kind not in CORRECTABLE:
-        raise CommandError(f"Entry #{entry_id} ({event.kind.replace('_', ' ')}) was recorded "
-                           f"by swarmbot; only what people wrote can be {verb}.")
+        raise CommandError((_("Entry #{no} ({kind}) was recorded by swarmbot; only what people "
+                              "wrote can be corrected.") if verb == "corrected" else
+                            _("Entry #{no} ({kind}) was recorded by swarmbot; only what people "
+                              "wrote can be retracted.")).format(**values))
     if event.by != actor.id and case.owner != actor.id and not deps.is_manager(actor):
-        raise NotAllowed(f"Only who wrote entry #{entry_id} ({mention(event.by or '')}) or "
-                         f"the owner can {verb.removesuffix('ed')} it.")
+        raise NotAllowed((_("Only who wrote entry #{no} ({who}) or the owner can correct it.")
+                          if verb == "corrected" else
+                          _("Only who wrote entry #{no} ({who}) or the owner can retract it."))
+                         .format(**values))
     for later in deps.store.timeline.events(case.id, entry_id):
         if later.ref_id == entry_id and later.kind == "retracted":
-            raise CommandError(f"Entry #{entry_id} was retracted (entry #{later.id}).")
+            raise CommandError(_("Entry #{no} was retracted (entry #{later}).").format(
+                no=entry_id, later=later.id))
     return event
 
 
@@ -170,16 +189,16 @@ def marks(events: list[TimelineEvent]) -> dict[int, str]:
     out: dict[int, str] = {}
     for e in events:
         if e.ref_id is not None and e.kind in ("corrected", "retracted"):
-            what = "corrected" if e.kind == "corrected" else "retracted"
-            sep = ": " if e.kind == "corrected" else " because "
-            out[e.ref_id] = f"{what} by {mention(e.by or '')} in #{e.id}{sep}{e.text}"
+            said = (_("corrected by {who} in #{no}: {text}") if e.kind == "corrected" else
+                    _("retracted by {who} in #{no} because {text}"))
+            out[e.ref_id] = said.format(who=mention(e.by or ''), no=e.id, text=e.text)
     return out
 
 
 def set_detail(deps: Deps, actor: Person, case: Case, what: str,
                      value: str | int) -> Changed:
     require_open(case)
-    require_owner(deps, case, actor, f"change its {what}")
+    require_owner(deps, case, actor, _("change its {what}").format(what=what))
     assert what in DETAILS, "handlers validate what can be set"
     before = {"severity": sev(case.severity), "customer": case.customer or "none",
               "summary": case.summary, "customer_tz": case.customer_tz or "none",
@@ -206,10 +225,12 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
         fresh = store.cases.by_id(case.id) or case
         effects = Effects(deps, fresh)
         if what == "severity":
-            effects.set_topic(messages.topic(fresh))
+            with shared():  # the room's topic
+                effects.set_topic(messages.topic(fresh))
         refresh_brief(deps, fresh, effects)
         if what == "link":  # kept at the top of the room too (issue 25)
-            effects.bookmark("Ticket", str(value))
+            with shared():  # the room's bookmark
+                effects.bookmark(_("Ticket"), str(value))
         if what in ("severity", "customer"):  # the ticket hears of it (issue 25)
             extra = {"severity": int(value)} if what == "severity" else {}
             helpdesk.write_back(deps, fresh, "changed", effects, what=what, before=before,
@@ -220,11 +241,12 @@ def set_detail(deps: Deps, actor: Person, case: Case, what: str,
 def withdraw(deps: Deps, actor: Person, case: Case) -> tuple[str, list[str]]:
     """Withdraw the pending offer; its receiver is told. Returns (receiver, failures)."""
     require_open(case)
-    require_owner(deps, case, actor, "withdraw its handoff offer")
+    require_owner(deps, case, actor, _("withdraw its handoff offer"))
     store, now = deps.store, deps.now_iso()
     pending = store.cases.pending_handoff(case.id)
     if pending is None:
-        raise CommandError(f"No handoff of {case.ref} is waiting to be answered.")
+        raise CommandError(_("No handoff of {ref} is waiting to be answered.").format(
+            ref=case.ref))
     with store.transaction():
         store.cases.decide_handoff(pending.id, HandoffState.WITHDRAWN, now, "withdrawn")
         store.timeline.append(case.id, now, "handoff_withdrawn", actor.id,
@@ -237,10 +259,14 @@ def withdraw(deps: Deps, actor: Person, case: Case) -> tuple[str, list[str]]:
 def tell_withdrawn(deps: Deps, case: Case, receiver: str, by: str, effects: Effects,
                    replaced_by: str | None = None) -> None:
     """An offer's receiver learns it is off, so a later Accept is not a surprise."""
-    why = f": it went to {mention(replaced_by)} instead" if replaced_by else ""
-    effects.direct_message(receiver, messages.notice(
-        f"{mention(by)} withdrew the handoff of {case.ref} offered to you{why}. Nothing is "
-        "waiting for you.", mentions=(by,)), f"tell {mention(receiver)}")
+    with shared():  # told to the receiver, whose language the command does not know
+        said = (_("{who} withdrew the handoff of {ref} offered to you: it went to {other} "
+                  "instead. Nothing is waiting for you.") if replaced_by else
+                _("{who} withdrew the handoff of {ref} offered to you. Nothing is waiting for "
+                  "you.")).format(who=mention(by), ref=case.ref,
+                                  other=mention(replaced_by or ""))
+    effects.direct_message(receiver, messages.notice(said, mentions=(by,)),
+                           _("tell {who}").format(who=mention(receiver)))
 
 
 def refresh_brief(deps: Deps, case: Case, effects: Effects) -> None:

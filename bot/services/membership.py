@@ -11,6 +11,7 @@ from bot.bridge import effects as bridge
 from bot.domain import Case, Person, Role, parse_iso
 from bot.errors import NotAllowed
 from bot.experts import Candidate, Suggestion, suggest
+from bot.i18n import _, shared
 from bot.services import knowledge, messages, visibility
 from bot.services.base import Deps, Effects, mention, require_open, require_participant
 
@@ -152,20 +153,21 @@ def need(deps: Deps, actor: Person, case: Case, skills: list[str],
         # The case row is as it was read, under its lock (a help request changes nothing
         # in it); the request's `tried` is read with the others.
         similar = knowledge.similar_lines(deps, case)
-        request = messages.help_request(case, skills, tried, actor.id, suggestion,
-                                        deps.phrases, similar) if not case.confidential else \
-            visibility.help_request(case, skills, actor.id, suggestion, deps.phrases)
+        with shared():  # triage reads it: the deployment's language
+            request = messages.help_request(case, skills, tried, actor.id, suggestion,
+                                            deps.phrases, similar) if not case.confidential \
+                else visibility.help_request(case, skills, actor.id, suggestion, deps.phrases)
         triage = swarm_types.type_for(deps.config.types, case.swarm_type,
                                       case.severity).triage_room or port.triage_room
         if triage:
-            effects.post(request, "post the help request in triage", room=triage)
+            effects.post(request, _("post the help request in triage"), room=triage)
         if deps.config.bridge.enabled:  # suggested people on other platforms: asked there
             bridge.ask_elsewhere(store, list(deps.ports), case, [p.person for p in
                                  suggestion.picks], request,
                                  {p: port.triage_room for p, port in deps.ports.items()},
                                  effects)
     if not triage:
-        effects.failures.append("No triage room is configured, so nobody was asked.")
+        effects.failures.append(_("No triage room is configured, so nobody was asked."))
     return Needed(suggestion=suggestion, similar=similar, failures=effects.failures)
 
 
@@ -196,7 +198,7 @@ def join(deps: Deps, actor: Person, case: Case, why: str | None = None) -> Joine
         if not _record_join(deps, case, actor.id, None, why):
             return Joined(person=actor.id, already=True)
         effects = Effects(deps, case)
-        effects.invite([actor.id], "add you to the swarm room")
+        effects.invite([actor.id], _("add you to the swarm room"))
     return Joined(person=actor.id, already=False, failures=effects.failures)
 
 
@@ -215,10 +217,13 @@ def invite(deps: Deps, actor: Person, case: Case, people: list[str],
             if added:
                 fresh.append(pid)
         if fresh:
-            effects.invite(fresh, f"add {', '.join(mention(p) for p in fresh)} to the room")
+            effects.invite(fresh, _("add {people} to the room").format(
+                people=", ".join(mention(p) for p in fresh)))
         for pid in fresh:
-            send_catchup(deps, case, pid, effects,
-                         f"{mention(actor.id)} brought you into {case.ref}: {case.summary}")
+            with shared():  # a message to someone whose language the command does not know
+                lead = _("{who} brought you into {ref}: {summary}").format(
+                    who=mention(actor.id), ref=case.ref, summary=case.summary)
+            send_catchup(deps, case, pid, effects, lead)
     if effects.failures:
         joined[0].failures.extend(effects.failures)
     return joined
@@ -227,18 +232,21 @@ def invite(deps: Deps, actor: Person, case: Case, people: list[str],
 def send_catchup(deps: Deps, case: Case, pid: str, effects: Effects,
                  lead: str | None = None) -> None:
     """New joiners get the story so far, privately, so nobody asks the customer again."""
-    caught = knowledge.catch_up(deps, pid, case)
-    effects.direct_message(pid, messages.catchup(caught, deps.phrases, lead),
-                           f"send {mention(pid)} the catch-up")
+    with shared():  # sent to the joiner, whose language the command does not know
+        caught = knowledge.catch_up(deps, pid, case)
+        catchup = messages.catchup(caught, deps.phrases, lead)
+    effects.direct_message(pid, catchup,
+                           _("send {who} the catch-up").format(who=mention(pid)))
 
 
 def leave(deps: Deps, actor: Person, case: Case) -> None:
     require_open(case)
     if case.owner == actor.id:
-        raise NotAllowed(f"You own {case.ref}, so you stay with the customer: hand off first "
-                         f"({deps.phrases.command('handoff', '@user <briefing>')}).")
+        raise NotAllowed(_("You own {ref}, so you stay with the customer: hand off first "
+                           "({handoff}).").format(
+            ref=case.ref, handoff=deps.phrases.command('handoff', '@user <briefing>')))
     if deps.store.cases.participant(case.id, actor.id) is None:
-        raise NotAllowed(f"You're not in the swarm for {case.ref}.")
+        raise NotAllowed(_("You're not in the swarm for {ref}.").format(ref=case.ref))
     _record_leave(deps, case, actor.id)
 
 
@@ -257,12 +265,14 @@ def room_member_left(deps: Deps, platform: str, room_id: str, pid: str) -> None:
     if case.owner == pid:
         with deps.store.transaction():
             effects = Effects(deps, case)
-            effects.invite([pid], "invite the owner back")
-            effects.direct_message(pid, messages.notice(
-                f"You own {case.ref}, so I've added you back to the swarm room: the customer "
-                "keeps one person. To step away, hand off warmly: "
-                f"{deps.phrases.command('handoff', case.ref + ' @user <briefing>')}."),
-                "tell the owner why")
+            effects.invite([pid], _("invite the owner back"))
+            with shared():  # no command of theirs: the deployment's language
+                back = messages.notice(_(
+                    "You own {ref}, so I've added you back to the swarm room: the customer "
+                    "keeps one person. To step away, hand off warmly: {handoff}.").format(
+                    ref=case.ref,
+                    handoff=deps.phrases.command('handoff', case.ref + ' @user <briefing>')))
+            effects.direct_message(pid, back, _("tell the owner why"))
             deps.store.timeline.append(case.id, deps.now_iso(), "owner_returned", pid,
                                        f"{mention(pid)} left while owner and was invited back")
         return

@@ -27,6 +27,7 @@ from bot.bridge import effects as bridge
 from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
+from bot.i18n import _
 from bot.metrics import OUTBOX_GAVE_UP, OUTBOX_RETRIES
 from bot.people import mention
 from bot.services import messages
@@ -243,7 +244,8 @@ def _failed(deps: Deps, item: OutboxItem, case: Case | None,
                 err.detail)
     # The retry command names the case, so the line says which one wherever it is read.
     retry = deps.phrases.command("retry", case.ref) if case else ""
-    line = f"Couldn't {what}: {err.detail}." + (f" {retry} tries again." if retry else "")
+    line = (_("Couldn't {what}: {detail}. {retry} tries again.") if retry else
+            _("Couldn't {what}: {detail}.")).format(what=what, detail=err.detail, retry=retry)
     if case is not None:
         store.timeline.append(case.id, deps.now_iso(), "platform_failed", None,
                               f"couldn't {what}: {err.detail}")
@@ -293,8 +295,9 @@ def repair(deps: Deps) -> list[str]:
             continue
         with store.transaction():
             effects = Effects(deps, case)
-            effects._add("create_room", "create the swarm room", skills=[], look_first=True)
-            effects.invite([case.owner], f"invite {mention(case.owner)} to the room")
+            effects._add("create_room", _("create the swarm room"), skills=[], look_first=True)
+            effects.invite([case.owner], _("invite {who} to the room").format(
+                who=mention(case.owner)))
             effects.brief([])
         queued.append(f"room for {case.ref}")
     return queued
@@ -302,7 +305,8 @@ def repair(deps: Deps) -> list[str]:
 
 def problems(deps: Deps, case: Case) -> list[str]:
     """What could not be done on the platform for a case (for `status`)."""
-    return [f"couldn't {i.payload.get('what', i.kind)}: {i.last_error}"
+    return [_("couldn't {what}: {detail}").format(what=i.payload.get('what', i.kind),
+                                                  detail=i.last_error)
             for i in deps.store.outbox.failed(case.id)]
 
 

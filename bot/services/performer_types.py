@@ -11,6 +11,7 @@ from typing import Any
 from bot.bridge import accounts
 from bot.domain import Case, HelpRequest
 from bot.errors import PortError
+from bot.i18n import shared
 from bot.replies import Reply
 from bot.services import knowledge, messages, sla
 from bot.services.base import Deps
@@ -69,11 +70,12 @@ def brief_now(deps: Deps, case: Case, skills: list[str],
     requests, if read already). People in it are named as `platform` (default: the
     case's) knows them, where the bridge is on."""
     store = deps.store
-    brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                           similar=knowledge.similar_lines(deps, case, helps),
-                           promises=store.journal.open_promises(case.id))
-    # The SLA's due times (docs/sla.md), as they stand when the brief is written.
-    brief = replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
+    with shared():  # the room reads it: the deployment's language
+        brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
+                               similar=knowledge.similar_lines(deps, case, helps),
+                               promises=store.journal.open_promises(case.id))
+        # The SLA's due times (docs/sla.md), as they stand when the brief is written.
+        brief = replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
     if deps.config.bridge.enabled:
         brief = accounts.local(store, platform or case.platform, brief)
     return brief

@@ -8,6 +8,7 @@ room by name before creating it again and looks for the brief before posting it 
 from __future__ import annotations
 
 from bot.domain import Case
+from bot.i18n import _, shared
 from bot.people import mention
 from bot.services import messages
 from bot.services.base import Deps, Effects
@@ -21,9 +22,11 @@ def open_room(deps: Deps, case: Case, skills: list[str], effects: Effects) -> No
     Where the platform sets a room's topic by a call of its own (`topic_apart` on the
     port: Slack), that call is a row of its own too, so it runs beside the others."""
     if getattr(deps.port(case.platform), "topic_apart", False):
-        effects._add("create_room", "create the swarm room", skills=skills, topic_apart=True)
-        effects.set_topic(messages.topic(case))
+        effects._add("create_room", _("create the swarm room"), skills=skills, topic_apart=True)
+        with shared():  # the room's topic
+            effects.set_topic(messages.topic(case))
     else:
         effects.create_room(skills)
-    effects.invite([case.owner], f"invite {mention(case.owner)} to the swarm room")
+    effects.invite([case.owner], _("invite {who} to the swarm room").format(
+        who=mention(case.owner)))
     effects.brief(skills)

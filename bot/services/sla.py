@@ -8,13 +8,26 @@ from datetime import datetime, timedelta
 from bot import sla
 from bot.business_clock import is_open
 from bot.domain import Case
+from bot.i18n import _, ngettext
 from bot.replies import Field
 from bot.services.base import Deps
 from bot.swarm_types import type_for
 from bot.timeparse import local_text
 
 LABELS = {"first_response": "First response", "next_update": "Next update",
-          "resolution": "Resolution"}
+          "resolution": "Resolution"}  # English; `label` says them in the reader's language
+
+
+def label(name: str) -> str:
+    """A target's name starting a line: "First response"."""
+    return {"first_response": _("First response"), "next_update": _("Next update"),
+            "resolution": _("Resolution")}.get(name, name)
+
+
+def label_within(name: str) -> str:
+    """A target's name inside a sentence: "the first response is due"."""
+    return {"first_response": _("first response"), "next_update": _("next update"),
+            "resolution": _("resolution")}.get(name, name)
 
 
 def policies(deps: Deps) -> dict[str, sla.Policy]:
@@ -38,27 +51,30 @@ def standing(deps: Deps, case: Case) -> tuple[sla.Policy, list[sla.Target]] | No
 
 def when(at: datetime | None, policy: sla.Policy) -> str:
     if at is None:
-        return "never (no business hours ahead)"
+        return _("never (no business hours ahead)")
     return local_text(at, policy.hours.zone if policy.hours else None)
 
 
 def span(delta: timedelta) -> str:
     minutes = max(0, int(delta.total_seconds() // 60))
     if minutes < 120:
-        return f"{minutes} min"
+        return _("{n} min").format(n=minutes)
     hours = minutes // 60
-    return f"{hours} h" if hours < 48 else f"{hours // 24} days"
+    return _("{n} h").format(n=hours) if hours < 48 else ngettext(
+        "{n} day", "{n} days", hours // 24).format(n=hours // 24)
 
 
 def line(t: sla.Target, policy: sla.Policy, now: datetime, live: bool = True) -> str:
-    label = LABELS[t.name]
+    values = {"label": label(t.name), "met": when(t.met_at, policy),
+              "due": when(t.due, policy)}
     if t.met_at is not None:
-        late = " (late)" if t.breached(now) else ""
-        return f"{label}: met {when(t.met_at, policy)}{late}; was due {when(t.due, policy)}"
+        return (_("{label}: met {met} (late); was due {due}") if t.breached(now) else
+                _("{label}: met {met}; was due {due}")).format(**values)
     if t.breached(now):
-        return f"{label}: BREACHED, was due {when(t.due, policy)}"
-    left = f" (in {span(t.due - now)})" if live and t.due is not None else ""
-    return f"{label}: due {when(t.due, policy)}{left}"
+        return _("{label}: BREACHED, was due {due}").format(**values)
+    if live and t.due is not None:
+        return _("{label}: due {due} (in {left})").format(left=span(t.due - now), **values)
+    return _("{label}: due {due}").format(**values)
 
 
 def fields(deps: Deps, case: Case, now: datetime | None = None, live: bool = True
@@ -71,7 +87,7 @@ def fields(deps: Deps, case: Case, now: datetime | None = None, live: bool = Tru
         return []
     policy, targets = found
     now = now or deps.now()
-    lines = [line(t, policy, now, live) for t in targets] or ["no target is owed now"]
+    lines = [line(t, policy, now, live) for t in targets] or [_("no target is owed now")]
     if live and case.is_open and not is_open(now, policy.hours):
-        lines.append("The clock waits: outside business hours.")
-    return [Field(f"SLA ({policy.name})", "\n".join(lines))]
+        lines.append(_("The clock waits: outside business hours."))
+    return [Field(_("SLA ({policy})").format(policy=policy.name), "\n".join(lines))]

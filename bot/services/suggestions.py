@@ -8,6 +8,7 @@ from bot import skill_rules, swarm_types
 from bot.domain import Case
 from bot.errors import CommandError
 from bot.helpdesk import Ticket
+from bot.i18n import _
 from bot.services.base import Deps, mention
 from bot.skill_rules import Hint
 
@@ -37,9 +38,11 @@ def take(deps: Deps, actor_id: str, case: Case) -> list[str]:
     them next. One line if there is none, or it was taken already."""
     found = deps.store.prefs.suggestion(case.id)
     if found is None:
-        raise CommandError(f"The skill rules suggested nothing for {case.ref}: name the "
-                           f"skills, {deps.phrases.command('need', '<skill>…')}.")
+        raise CommandError(_("The skill rules suggested nothing for {ref}: name the skills, "
+                             "{need}.").format(ref=case.ref,
+                                               need=deps.phrases.command('need', '<skill>…')))
     if not deps.store.prefs.take_suggestion(case.id, actor_id, deps.now_iso()):
-        raise CommandError(f"Triage was asked for the suggested skills of {case.ref} already "
-                           f"({', '.join(found.skills)}, by {mention(found.taken_by or '')}).")
+        raise CommandError(_("Triage was asked for the suggested skills of {ref} already "
+                             "({skills}, by {who}).").format(
+            ref=case.ref, skills=", ".join(found.skills), who=mention(found.taken_by or '')))
     return list(found.skills)

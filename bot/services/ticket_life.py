@@ -21,6 +21,7 @@ from typing import Any, TypeVar
 
 from bot.domain import Case
 from bot.helpdesk import HelpdeskError, HelpdeskPort, TicketLink, WriteBack
+from bot.i18n import _
 from bot.services.base import Deps
 
 T = TypeVar("T")
@@ -41,12 +42,15 @@ def text(kind: str, facts: dict[str, Any], name: Callable[[str], str], where: st
     """The note of a cancel, a reopen or a change (`where`: the case's room, for a reopen)."""
     by = name(str(facts.get("by", "")))
     if kind == "cancelled":
-        return f"Swarm cancelled by {by}: {facts.get('reason', '')}"
+        return _("Swarm cancelled by {who}: {reason}").format(who=by,
+                                                              reason=facts.get('reason', ''))
     if kind == "reopened":
-        return f"Swarm reopened by {by}: {facts.get('why', '')}\nNew room: {where}."
+        return _("Swarm reopened by {who}: {why}\nNew room: {room}.").format(
+            who=by, why=facts.get('why', ''), room=where)
     if kind == "changed":
-        return (f"{str(facts.get('what', '')).capitalize()} changed by {by}: "
-                f"{facts.get('before', '')} -> {facts.get('after', '')}.")
+        return _("{what} changed by {who}: {before} -> {after}.").format(
+            what=str(facts.get('what', '')).capitalize(), who=by,
+            before=facts.get('before', ''), after=facts.get('after', ''))
     raise ValueError(f"unknown write-back kind {kind!r}")
 
 

@@ -15,13 +15,12 @@ from bot.digest.links import case_subject, link_secret, verify, workspace_subjec
 from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.page import render_page
 from bot.digest.weeks import BadInput, parse_week
+from bot.i18n import _, shared
 from bot.services.base import Deps
 from bot.web.case_page import render_case_page
 
 log = logging.getLogger("swarmbot.digest")
 
-FORBIDDEN = ("This digest link is not valid or has expired. Ask swarmbot for a fresh one "
-             "(the `digest` command).\n")
 _HEADERS = {
     "Cache-Control": "private, no-store",
     "Referrer-Policy": "no-referrer",
@@ -33,7 +32,10 @@ _HEADERS = {
 
 
 def _forbidden() -> web.Response:
-    return web.Response(status=403, text=FORBIDDEN, headers=_HEADERS)
+    with shared():
+        said = _("This digest link is not valid or has expired. Ask swarmbot for a fresh one "
+                 "(the `digest` command).") + "\n"
+    return web.Response(status=403, text=said, headers=_HEADERS)
 
 
 class HasDeps(Protocol):
@@ -65,7 +67,9 @@ def add_digest_routes(app: web.Application, core: HasDeps,
             raise web.HTTPNotFound(text=f"{err}\n") from None
         with tenancy.scoped(tenancy.of(team or "", org)):
             digest = await compute_digest_off_loop(core.deps.store, parsed, now)
-        return web.Response(text=render_page(digest), content_type="text/html",
+        with shared():  # read by many: the deployment's language
+            html = render_page(digest)
+        return web.Response(text=html, content_type="text/html",
                             headers=_HEADERS)
 
     async def case_page(request: web.Request) -> web.Response:
@@ -78,9 +82,11 @@ def add_digest_routes(app: web.Application, core: HasDeps,
         with tenancy.scoped(tenancy.of(workspace)):
             case = core.deps.store.cases.by_ref(ref)
             if case is None:  # signed by us, since erased
-                raise web.HTTPNotFound(text=f"No case {ref}.\n")
-            text = render_case_page(core.deps, case, now)
-        return web.Response(text=text, content_type="text/html", headers=_HEADERS)
+                with shared():
+                    raise web.HTTPNotFound(text=_("No case {ref}.").format(ref=ref) + "\n")
+            with shared():  # read by many: the deployment's language
+                html = render_case_page(core.deps, case, now)
+        return web.Response(text=html, content_type="text/html", headers=_HEADERS)
 
     async def forbidden(_: web.Request) -> web.Response:
         return _forbidden()
