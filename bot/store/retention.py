@@ -136,13 +136,12 @@ class SqlRetention(BaseQueries):
         the erased texts replaced (bot/store/scrub.py). Every quote names the ref, so one
         pass over the outbox a case finds them (a serving process's outbox can be long)."""
         ref = str(case["ref"])
-        # Quotes are of the case's own workspace (`similar` keeps to it): another
-        # workspace's case with the same ref (refs are unique per workspace) is not touched.
-        rows = self._all("SELECT id, state, payload, result FROM outbox WHERE (case_id IS NULL "
-                         "OR (case_id <> ? AND case_id IN (SELECT id FROM cases WHERE "
-                         "workspace = ?))) AND (" + self.CONTAINS.format(hay="payload")
+        rows = self._all("SELECT id, case_id, state, payload, result FROM outbox WHERE "
+                         "(case_id IS NULL OR case_id <> ?) AND ("
+                         + self.CONTAINS.format(hay="payload")
                          + " OR " + self.CONTAINS.format(hay="COALESCE(result, '')") + ")",
-                         (case_id, case["workspace"] or "", ref, ref))
+                         (case_id, ref, ref))
+        rows = self._same_workspace(rows, str(case["workspace"] or ""))
         if not rows:
             return 0
         customer = case["customer"]
@@ -184,6 +183,19 @@ class SqlRetention(BaseQueries):
                                 (scrub.json_text(row["payload"]),
                                  scrub.json_text(row["result"]), row["id"]))
         return len(rows)
+
+    def _same_workspace(self, rows: list[dict[str, Any]], workspace: str
+                        ) -> list[dict[str, Any]]:
+        """Quotes are of the case's own workspace (`similar` keeps to it): the rows of
+        another workspace's case with the same ref (refs are unique per workspace) are not
+        touched. Looked up for the few cases found, never joined over every case."""
+        ids = sorted({int(r["case_id"]) for r in rows if r["case_id"] is not None})
+        if not ids:
+            return rows
+        marks = ", ".join("?" for _ in ids)
+        mine = {r["id"] for r in self._all(f"SELECT id FROM cases WHERE id IN ({marks}) AND "
+                                           "workspace = ?", (*ids, workspace))}
+        return [r for r in rows if r["case_id"] is None or r["case_id"] in mine]
 
     def _others_kept(self, case_id: int, customer: str) -> bool:
         """Has the customer a case besides this one whose text is kept? Looked for after
