@@ -200,3 +200,11 @@ def m036_workspaces(db: Database) -> None:
 def m038_expert_shortlist(db: Database) -> None:
     """Issue 28: who has a skill, read from an index alone (the expert finder's short list)."""
     db.execute(schema_experts.SKILLS_BY_SKILL_PERSON)
+
+
+@migrations()
+def m039_expert_ranked(db: Database) -> None:
+    """Issue 28: the expert finder's figures per (person, skill), kept in ranking order, so
+    the short list reads the best few of each skill from an index (bot/store/expert_kept.py)."""
+    run_script(db, schema_experts.EXPERT_RANKED)
+    run_script(db, schema_experts.EXPERT_RANKED_FILL_SQLITE)

@@ -113,6 +113,8 @@ POSTGRES: dict[str, PgForm] = {
     "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
     "m038_expert_shortlist": portable(schema_experts.SKILLS_BY_SKILL_PERSON),
+    "m039_expert_ranked": PgForm(portable(schema_experts.EXPERT_RANKED).sql + ";"
+                                 + schema_experts.EXPERT_RANKED_FILL_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

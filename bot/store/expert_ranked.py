@@ -1,0 +1,95 @@
+"""The expert finder's short list read from the kept figures in ranking order (issue 28):
+bounded by the ranking, not by how many hold the skills.
+
+The short list (bot/store/expert_shortlist.py) wants, per subset of the wanted skills a
+person holds (a bit mask), the first `per_subset` by (open load, -past help, person). Those
+of a subset are either people who helped on a resolved case that asked for one of the
+skills (their past help counts) or people who did not (past help 0, so ranked by load and
+id alone). Read from the tables bot/store/expert_kept.py keeps:
+
+1. those who helped: expert_asked's rows of the wanted skills (one per person, skill and
+   list of skills a case asked for, each row carrying the person's load and skills),
+   summed per person: a person's past help is the sum of `n` over their distinct `asked`
+   lists naming a wanted skill, each counted under the first wanted skill it names; ranked
+   per subset in SQL and the first `per_subset` kept;
+2. those who did not and hold one wanted skill only: for each skill, expert_rank's index
+   in (skill, load, person) order, stopped after `per_subset` rows that hold no other
+   wanted skill and never helped (LIMIT);
+3. those who did not and hold several: expert_rank's rows of the wanted skills whose `held`
+   names two or more, ranked per subset in SQL (no probe per holder).
+
+The first `per_subset` of a subset are the first of (1) and (2 or 3) merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.store.base import SqlDb
+
+
+def _mask(column: str, wanted: Sequence[str]) -> tuple[str, list[str]]:
+    """The bit mask of the wanted skills the `|a|b|` list in `column` names."""
+    terms = [f"CASE WHEN replace({column}, ?, '') <> {column} THEN {1 << i} ELSE 0 END"
+             for i in range(len(wanted))]
+    return "(" + " + ".join(terms) + ")", [f"|{s}|" for s in wanted]
+
+
+def _bit(wanted: Sequence[str]) -> tuple[str, list[str]]:
+    whens = " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(wanted)))
+    return f"(CASE skill {whens} ELSE 0 END)", list(wanted)
+
+
+Figures = dict[str, tuple[int, int, int]]  # person -> (mask, load, past help)
+
+
+def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
+    """The first `per_subset` people of every subset of `wanted` they hold, by (load, -past
+    help, person): person -> (subset mask, load, past help)."""
+    marks = ",".join("?" for _ in wanted)
+    held, held_p = _mask("held", wanted)
+    asked, asked_p = _mask("asked", wanted)
+    bit, bit_p = _bit(wanted)
+    out: Figures = {}
+    helped = (
+        f"WITH x AS (SELECT person_id, open_cases, {held} AS mask, {asked} AS am, {bit} AS rb, "
+        f"n FROM expert_asked WHERE skill IN ({marks})), "
+        "g AS (SELECT person_id, MIN(open_cases) AS load, MIN(mask) AS mask, SUM(n) AS helped "
+        "FROM x WHERE mask > 0 AND (am & (rb - 1)) = 0 GROUP BY person_id), "
+        "r AS (SELECT person_id, mask, load, helped, ROW_NUMBER() OVER (PARTITION BY mask "
+        "ORDER BY load, helped DESC, person_id) AS rn FROM g) "
+        "SELECT person_id, mask, load, helped FROM r WHERE rn <= ?")
+    rows: list[Any] = list(db.execute(
+        helped, [*held_p, *asked_p, *bit_p, *wanted, per_subset]))
+    for r in rows:
+        out[r["person_id"]] = (int(r["mask"]), int(r["load"]), int(r["helped"]))
+    never = (f"NOT EXISTS (SELECT 1 FROM expert_asked a WHERE a.skill IN ({marks}) AND "
+             "a.person_id = r.person_id)")
+    alone, params = [], []
+    for i, skill in enumerate(wanted):
+        others = [s for s in wanted if s != skill]
+        free = "".join(" AND replace(r.held, ?, '') = r.held" for _ in others)
+        alone.append(
+            f"SELECT * FROM (SELECT r.person_id, r.open_cases AS load, {1 << i} AS mask "
+            f"FROM expert_rank r WHERE r.skill = ?{free} AND {never} "
+            f"ORDER BY r.open_cases, r.person_id LIMIT ?) AS a{i}")
+        params += [skill, *[f"|{s}|" for s in others], *wanted, per_subset]
+    rows = list(db.execute(" UNION ALL ".join(alone), params))
+    if len(wanted) > 1:
+        rmask, rmask_p = _mask("r.held", wanted)
+        rbit = f"(CASE r.skill {' '.join(f'WHEN ? THEN {1 << i}' for i in range(len(wanted)))} END)"
+        rows += list(db.execute(
+            f"WITH x AS (SELECT r.person_id, r.open_cases, {rmask} AS mask, {rbit} AS rb "
+            f"FROM expert_rank r WHERE r.skill IN ({marks}) AND {never}), "
+            "m AS (SELECT person_id, open_cases AS load, mask, ROW_NUMBER() OVER (PARTITION BY "
+            "mask ORDER BY open_cases, person_id) AS rn FROM x WHERE (mask & (mask - 1)) <> 0 "
+            "AND (mask & (rb - 1)) = 0) SELECT person_id, load, mask FROM m WHERE rn <= ?",
+            [*rmask_p, *wanted, *wanted, *wanted, per_subset]))
+    for r in rows:
+        out[r["person_id"]] = (int(r["mask"]), int(r["load"]), 0)
+    best: dict[int, list[tuple[int, int, str]]] = {}
+    for person, (mask, load, past) in out.items():
+        best.setdefault(mask, []).append((load, -past, person))
+    keep = {p for ranked in best.values() for _, _, p in sorted(ranked)[:per_subset]}
+    return {p: f for p, f in out.items() if p in keep}
