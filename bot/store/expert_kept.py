@@ -4,10 +4,14 @@ expert_ranked.py) instead of counting per request:
 
 - `expert_rank`: one row per skill a person holds: their open load and every skill they
   hold (`held`, `|a|b|`).
-- `expert_asked`: per person, skill and `asked` (the skills a resolved case they helped on
-  asked for, `|a|b|`), how many such cases (`n`), with the load and `held` again. A
-  person's past help for some skills is the sum of `n` over their distinct `asked` lists
-  that name any of those skills: each case counted once, as expert_help's count.
+- `expert_asked`: per person, skill they hold (`held`), skill asked (`skill`) and `asked`
+  (the skills a resolved case they helped on asked for, `|a|b|`), how many such cases
+  (`n`), with the load again. A person's past help for some skills is the sum of `n` over
+  their distinct `asked` lists that name any of those skills: each case counted once, as
+  expert_help's count. People who hold no skill have no rows (they are nobody's
+  candidates).
+- `expert_pair`: per person and two skills they hold (both ways round), the load and
+  `held` again: who holds several of the wanted skills, read without a probe per holder.
 
 Both follow the figures they copy: a load delta moves every row of the person
 (`moved`, from expert_figures.add_load, under the expert_load row's lock); a change of a
@@ -33,7 +37,7 @@ def listed(skills: Iterable[str]) -> str:
 
 def moved(db: SqlDb, person: str, delta: int) -> None:
     """The person's open load moved by `delta` (the caller holds their expert_load row)."""
-    for table in ("expert_rank", "expert_asked"):
+    for table in ("expert_rank", "expert_asked", "expert_pair"):
         db.execute(f"UPDATE {table} SET open_cases = open_cases + ? WHERE person_id = ?",
                    (delta, person))
 
@@ -62,22 +66,27 @@ def _refresh(db: SqlDb, part: Sequence[str]) -> None:
     for r in db.execute("SELECT person_id, case_id, skill FROM expert_help "
                         f"WHERE person_id IN ({marks})", list(part)):
         cases.setdefault((r["person_id"], int(r["case_id"])), []).append(r["skill"])
-    asked: dict[tuple[str, str, str], int] = {}
+    asked: dict[tuple[str, str, str, str], int] = {}
     for (person, _), skills in cases.items():
         names = listed(skills)
-        for skill in set(skills):
-            key = (person, skill, names)
-            asked[key] = asked.get(key, 0) + 1
+        for mine in set(held.get(person, ())):
+            for skill in set(skills):
+                key = (person, mine, skill, names)
+                asked[key] = asked.get(key, 0) + 1
     db.execute(f"DELETE FROM expert_rank WHERE person_id IN ({marks})", list(part))
     db.execute(f"DELETE FROM expert_asked WHERE person_id IN ({marks})", list(part))
-    names_of = {p: listed(s) for p, s in held.items()}
-    ranks = [(p, s, load.get(p, 0), names_of[p]) for p, skills in held.items()
+    db.execute(f"DELETE FROM expert_pair WHERE person_id IN ({marks})", list(part))
+    ranks = [(p, s, load.get(p, 0), listed(skills)) for p, skills in held.items()
              for s in set(skills)]
     if ranks:
         db.bulk_insert("expert_rank", ("person_id", "skill", "open_cases", "held"),
                        sorted(ranks))
-    rows = [(p, s, a, n, load.get(p, 0), names_of.get(p, "||"))
-            for (p, s, a), n in asked.items()]
+    pairs = [(p, s, o, load.get(p, 0), listed(skills)) for p, skills in held.items()
+             for s in set(skills) for o in set(skills) if o != s]
+    if pairs:
+        db.bulk_insert("expert_pair", ("person_id", "skill", "other", "open_cases", "held"),
+                       sorted(pairs))
+    rows = [(p, h, s, a, n, load.get(p, 0)) for (p, h, s, a), n in asked.items()]
     if rows:
         db.bulk_insert("expert_asked",
-                       ("person_id", "skill", "asked", "n", "open_cases", "held"), sorted(rows))
+                       ("person_id", "held", "skill", "asked", "n", "open_cases"), sorted(rows))

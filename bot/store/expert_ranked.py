@@ -36,36 +36,45 @@ def _mask(column: str, wanted: Sequence[str]) -> tuple[str, list[str]]:
     return "(" + " + ".join(terms) + ")", [f"|{s}|" for s in wanted]
 
 
-def _bit(wanted: Sequence[str]) -> tuple[str, list[str]]:
-    whens = " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(wanted)))
-    return f"(CASE skill {whens} ELSE 0 END)", list(wanted)
-
-
 Figures = dict[str, tuple[int, int, int]]  # person -> (mask, load, past help)
+
+
+def _first_named(wanted: Sequence[str]) -> tuple[str, list[str]]:
+    """1 where the row's asked skill is the first wanted skill its `asked` list names (so
+    each list is counted once, under one skill)."""
+    whens, params = [], []
+    for i, skill in enumerate(wanted):
+        earlier = " AND ".join("replace(asked, ?, '') = asked" for _ in wanted[:i])
+        whens.append(f"WHEN ? THEN {f'CASE WHEN {earlier} THEN 1 ELSE 0 END' if i else '1'}")
+        params += [skill, *[f"|{s}|" for s in wanted[:i]]]
+    return f"(CASE skill {' '.join(whens)} ELSE 0 END)", params
 
 
 def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
     """The first `per_subset` people of every subset of `wanted` they hold, by (load, -past
     help, person): person -> (subset mask, load, past help)."""
     marks = ",".join("?" for _ in wanted)
-    held, held_p = _mask("held", wanted)
-    asked, asked_p = _mask("asked", wanted)
-    bit, bit_p = _bit(wanted)
-    out: Figures = {}
+    bit = " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(wanted)))
+    first, first_p = _first_named(wanted)
+    ones = " + ".join(f"((mask >> {i}) & 1)" for i in range(len(wanted)))
+    # Each helper's rows: one per skill they hold x list naming a wanted skill, so the sum
+    # of `n` counts each list once per wanted skill held: divided by how many they hold.
     helped = (
-        f"WITH x AS (SELECT person_id, open_cases, {held} AS mask, {asked} AS am, {bit} AS rb, "
-        f"n FROM expert_asked WHERE skill IN ({marks})), "
-        "g AS (SELECT person_id, MIN(open_cases) AS load, MIN(mask) AS mask, SUM(n) AS helped "
-        "FROM x WHERE mask > 0 AND (am & (rb - 1)) = 0 GROUP BY person_id), "
+        f"WITH x AS (SELECT person_id, open_cases, (CASE held {bit} END) AS hb, n "
+        f"FROM expert_asked WHERE held IN ({marks}) AND skill IN ({marks}) AND {first} = 1), "
+        "g AS (SELECT person_id, MIN(open_cases) AS load, SUM(DISTINCT hb) AS mask, "
+        "SUM(n) AS total FROM x GROUP BY person_id), "
+        f"h AS (SELECT person_id, mask, load, total / ({ones}) AS helped FROM g), "
         "r AS (SELECT person_id, mask, load, helped, ROW_NUMBER() OVER (PARTITION BY mask "
-        "ORDER BY load, helped DESC, person_id) AS rn FROM g) "
+        "ORDER BY load, helped DESC, person_id) AS rn FROM h) "
         "SELECT person_id, mask, load, helped FROM r WHERE rn <= ?")
+    out: Figures = {}
     rows: list[Any] = list(db.execute(
-        helped, [*held_p, *asked_p, *bit_p, *wanted, per_subset]))
+        helped, [*wanted, *wanted, *wanted, *first_p, per_subset]))
     for r in rows:
         out[r["person_id"]] = (int(r["mask"]), int(r["load"]), int(r["helped"]))
-    never = (f"NOT EXISTS (SELECT 1 FROM expert_asked a WHERE a.skill IN ({marks}) AND "
-             "a.person_id = r.person_id)")
+    never = (f"NOT EXISTS (SELECT 1 FROM expert_asked a WHERE a.held = r.skill AND a.skill "
+             f"IN ({marks}) AND a.person_id = r.person_id)")
     alone, params = [], []
     for i, skill in enumerate(wanted):
         others = [s for s in wanted if s != skill]
@@ -77,19 +86,19 @@ def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
         params += [skill, *[f"|{s}|" for s in others], *wanted, per_subset]
     rows = list(db.execute(" UNION ALL ".join(alone), params))
     if len(wanted) > 1:
-        rmask, rmask_p = _mask("r.held", wanted)
-        rbit = f"(CASE r.skill {' '.join(f'WHEN ? THEN {1 << i}' for i in range(len(wanted)))} END)"
+        mask, mask_p = _mask("held", wanted)
         rows += list(db.execute(
-            f"WITH x AS (SELECT r.person_id, r.open_cases, {rmask} AS mask, {rbit} AS rb "
-            f"FROM expert_rank r WHERE r.skill IN ({marks}) AND {never}), "
-            "m AS (SELECT person_id, open_cases AS load, mask, ROW_NUMBER() OVER (PARTITION BY "
-            "mask ORDER BY open_cases, person_id) AS rn FROM x WHERE (mask & (mask - 1)) <> 0 "
-            "AND (mask & (rb - 1)) = 0) SELECT person_id, load, mask FROM m WHERE rn <= ?",
-            [*rmask_p, *wanted, *wanted, *wanted, per_subset]))
+            f"WITH x AS (SELECT DISTINCT person_id, skill, open_cases, {mask} AS mask, "
+            f"(CASE skill {bit} END) AS rb FROM expert_pair WHERE skill IN ({marks}) AND "
+            f"other IN ({marks})), "
+            "m AS (SELECT r.person_id, r.open_cases AS load, r.mask, ROW_NUMBER() OVER "
+            "(PARTITION BY r.mask ORDER BY r.open_cases, r.person_id) AS rn FROM x r WHERE "
+            f"(r.mask & (r.rb - 1)) = 0 AND {never}) SELECT person_id, load, mask FROM m "
+            "WHERE rn <= ?", [*mask_p, *wanted, *wanted, *wanted, *wanted, per_subset]))
     for r in rows:
         out[r["person_id"]] = (int(r["mask"]), int(r["load"]), 0)
     best: dict[int, list[tuple[int, int, str]]] = {}
-    for person, (mask, load, past) in out.items():
-        best.setdefault(mask, []).append((load, -past, person))
+    for person, (m, load, past) in out.items():
+        best.setdefault(m, []).append((load, -past, person))
     keep = {p for ranked in best.values() for _, _, p in sorted(ranked)[:per_subset]}
     return {p: f for p, f in out.items() if p in keep}

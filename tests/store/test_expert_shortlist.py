@@ -6,6 +6,7 @@ the platform; short lists of 1, 3 and 10 a subset (small ones cut inside ties an
 from __future__ import annotations
 
 import random
+from datetime import datetime, timezone
 
 import pytest
 
@@ -53,7 +54,10 @@ def test_the_short_list_answers_as_the_full_read(store: Store, per_subset: int,
     monkeypatch.setattr(membership, "SHORTLIST_PER_SUBSET", per_subset)
     rng = random.Random(per_subset)
     ids = _directory(store, rng)
-    deps = Deps(store=store, ports={}, config=Config())
+    # One instant for every read: a skipped person's reason names the minute ("off shift
+    # ... 17:06 there"), which may turn between the two paths on a real clock.
+    at = datetime(2026, 12, 6, 17, 6, tzinfo=timezone.utc)
+    deps = Deps(store=store, ports={}, config=Config(), clock=lambda: at)
     case = store.cases.by_ref("ZD-4")
     assert case is not None
     short = 0
