@@ -26,6 +26,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from bot.store import scope
 from bot.store.base import SqlDb
 
 
@@ -102,3 +103,24 @@ def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
         best.setdefault(m, []).append((load, -past, person))
     keep = {p for ranked in best.values() for _, _, p in sorted(ranked)[:per_subset]}
     return {p: f for p, f in out.items() if p in keep}
+
+
+def least_loaded(db: SqlDb, skills: Sequence[str], n: int) -> list[str]:
+    """The first `n` available people with any of `skills` (the tenant's own), by (load,
+    person): per skill its first `n` in index order, merged."""
+    wanted = list(dict.fromkeys(skills))
+    if not wanted or n <= 0:
+        return []
+    within, limit = scope.home("p")
+    parts, params = [], []
+    for i, skill in enumerate(wanted):
+        # CROSS JOIN: SQLite walks the skill's index in order and stops at n (PostgreSQL
+        # plans it as the join it is).
+        parts.append(
+            "SELECT * FROM (SELECT r.person_id, r.open_cases FROM expert_rank r CROSS JOIN "
+            f"people p WHERE r.skill = ? AND p.id = r.person_id AND p.available = 1 AND "
+            f"{within} ORDER BY r.open_cases, r.person_id LIMIT ?) AS f{i}")
+        params += [skill, *limit, n]
+    found = {(int(r["open_cases"]), r["person_id"])
+             for r in db.execute(" UNION ALL ".join(parts), params)}
+    return [person for _, person in sorted(found)[:n]]
