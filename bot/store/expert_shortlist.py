@@ -3,11 +3,15 @@ the smallest cover can pick from.
 
 A smallest team never holds two people covering the same subset of the wanted skills, and of
 those who do, the finder takes the first by (open load, -past help, person) (bot/experts.py).
-So per subset covered (a bit mask over the wanted skills), the store ranks the people by
-those kept figures (expert_load, expert_help counted in SQL) and hands back the
-first `per_subset`, plus everyone named in `also` and everyone with their own working hours
-(people the caller must judge one by one). The caller falls back to the full read when a
-subset's first `per_subset` all turn out unable to help.
+So per subset covered (a bit mask over the wanted skills), the store hands back the first
+`per_subset` by those figures, plus everyone named in `also` and everyone with their own
+working hours (people the caller must judge one by one). The caller falls back to the full
+read when a subset's first `per_subset` all turn out unable to help.
+
+Two ways to the same rows: from the figures kept per (person, skill) in ranking order
+(m039_expert_ranked, bot/store/expert_ranked.py: a few hundred index entries at 50,000
+people), or, for a tenant's workspace, one statement that reads every holder of the skills
+and counts their past help (expert_load, expert_help).
 """
 
 from __future__ import annotations
@@ -33,13 +37,15 @@ class Listed(NamedTuple):
 
 
 def shortlist(db: SqlDb, skills: Sequence[str], per_subset: int,
-              also: Sequence[str] = ()) -> list[Listed]:
-    """In person order, as `expert_figures.candidates`."""
+              also: Sequence[str] = (), kept: bool = True) -> list[Listed]:
+    """In person order, as `expert_figures.candidates`. From the figures kept in ranking
+    order (m039) unless a tenant is in scope (they have no workspace) or `kept` is False
+    (benchmarks/experts.py times both): else one statement over every holder."""
     wanted = list(dict.fromkeys(skills))
     if not wanted or len(wanted) > MAX_SKILLS:
         return []
     within, limit = scope.home("p")
-    if not limit:
+    if kept and not limit:
         return _from_kept(db, wanted, per_subset, also)
     marks = ",".join("?" for _ in wanted)
     bits = " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(wanted)))
