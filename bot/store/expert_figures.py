@@ -10,7 +10,9 @@
   commands on that case touch its rows, and they take turns on the case.
 
 SqlCases (bot/store/cases.py) calls these inside the command's transaction; both stores
-run the same SQL. m026_expert_figures fills both tables from the rows already there.
+run the same SQL. m026_expert_figures fills both tables from the rows already there. Each
+change is passed on to the figures kept per (person, skill) in ranking order
+(bot/store/expert_kept.py, m039_expert_ranked) in the same transaction.
 """
 
 from __future__ import annotations
@@ -83,7 +85,7 @@ def refresh_help(db: SqlDb, case_id: int) -> None:
     rows = help_rows(db, [case_id])
     if rows:
         db.bulk_insert("expert_help", ("skill", "person_id", "case_id"), rows)
-    expert_kept.refresh(db, were | {person for _, person, _ in rows})
+    expert_kept.refresh(db, were | {person for _, person, _ in rows}, skills_changed=False)
 
 
 def loaded(db: SqlDb, case_ids: Iterable[int]) -> dict[str, int]:
@@ -107,7 +109,7 @@ def added(db: SqlDb, case_ids: Sequence[int]) -> None:
     rows = help_rows(db, case_ids)
     if rows:
         db.bulk_insert("expert_help", ("skill", "person_id", "case_id"), rows)
-    expert_kept.refresh(db, {person for _, person, _ in rows})
+    expert_kept.refresh(db, {person for _, person, _ in rows}, skills_changed=False)
 
 
 def loads(db: SqlDb, persons: Sequence[str]) -> dict[str, int]:

@@ -42,14 +42,15 @@ def moved(db: SqlDb, person: str, delta: int) -> None:
                    (delta, person))
 
 
-def refresh(db: SqlDb, persons: Iterable[str]) -> None:
-    """Rewrite the kept rows of `persons` from the figures they copy."""
+def refresh(db: SqlDb, persons: Iterable[str], skills_changed: bool = True) -> None:
+    """Rewrite the kept rows of `persons` from the figures they copy (only expert_asked's
+    when their skills did not change: their past help did)."""
     ordered = sorted(set(persons))
     for i in range(0, len(ordered), _CHUNK):
-        _refresh(db, ordered[i:i + _CHUNK])
+        _refresh(db, ordered[i:i + _CHUNK], skills_changed)
 
 
-def _refresh(db: SqlDb, part: Sequence[str]) -> None:
+def _refresh(db: SqlDb, part: Sequence[str], skills_changed: bool) -> None:
     marks = ",".join("?" for _ in part)
     db.execute("INSERT INTO expert_load (person_id, open_cases) VALUES "
                + ",".join("(?, 0)" for _ in part)
@@ -73,8 +74,14 @@ def _refresh(db: SqlDb, part: Sequence[str]) -> None:
             for skill in set(skills):
                 key = (person, mine, skill, names)
                 asked[key] = asked.get(key, 0) + 1
-    db.execute(f"DELETE FROM expert_rank WHERE person_id IN ({marks})", list(part))
     db.execute(f"DELETE FROM expert_asked WHERE person_id IN ({marks})", list(part))
+    rows = [(p, h, s, a, n, load.get(p, 0)) for (p, h, s, a), n in asked.items()]
+    if rows:
+        db.bulk_insert("expert_asked",
+                       ("person_id", "held", "skill", "asked", "n", "open_cases"), sorted(rows))
+    if not skills_changed:
+        return
+    db.execute(f"DELETE FROM expert_rank WHERE person_id IN ({marks})", list(part))
     db.execute(f"DELETE FROM expert_pair WHERE person_id IN ({marks})", list(part))
     ranks = [(p, s, load.get(p, 0), listed(skills)) for p, skills in held.items()
              for s in set(skills)]
@@ -86,7 +93,3 @@ def _refresh(db: SqlDb, part: Sequence[str]) -> None:
     if pairs:
         db.bulk_insert("expert_pair", ("person_id", "skill", "other", "open_cases", "held"),
                        sorted(pairs))
-    rows = [(p, h, s, a, n, load.get(p, 0)) for (p, h, s, a), n in asked.items()]
-    if rows:
-        db.bulk_insert("expert_asked",
-                       ("person_id", "held", "skill", "asked", "n", "open_cases"), sorted(rows))

@@ -3,20 +3,21 @@ bounded by the ranking, not by how many hold the skills.
 
 The short list (bot/store/expert_shortlist.py) wants, per subset of the wanted skills a
 person holds (a bit mask), the first `per_subset` by (open load, -past help, person). Those
-of a subset are either people who helped on a resolved case that asked for one of the
-skills (their past help counts) or people who did not (past help 0, so ranked by load and
-id alone). Read from the tables bot/store/expert_kept.py keeps:
+of a subset either helped on a resolved case that asked for one of the skills (their past
+help counts) or did not (past help 0: ranked by load and id alone). Read from the tables
+bot/store/expert_kept.py keeps, each row carrying the person's load (no probe per holder):
 
-1. those who helped: expert_asked's rows of the wanted skills (one per person, skill and
-   list of skills a case asked for, each row carrying the person's load and skills),
-   summed per person: a person's past help is the sum of `n` over their distinct `asked`
-   lists naming a wanted skill, each counted under the first wanted skill it names; ranked
-   per subset in SQL and the first `per_subset` kept;
-2. those who did not and hold one wanted skill only: for each skill, expert_rank's index
-   in (skill, load, person) order, stopped after `per_subset` rows that hold no other
-   wanted skill and never helped (LIMIT);
-3. those who did not and hold several: expert_rank's rows of the wanted skills whose `held`
-   names two or more, ranked per subset in SQL (no probe per holder).
+1. those who helped: expert_asked's rows under (skill held, skill asked) for the wanted
+   skills, one per list of skills a case asked for: only holders who helped on such a case
+   (~2,000 rows for 3 skills at 50,000 people, where the skills' holders are ~7,500 and
+   their past-help rows ~13,500). A list is counted under the first wanted skill it names,
+   once per wanted skill the person holds (so the sum is divided by how many they hold);
+   ranked per subset in SQL and the first `per_subset` kept;
+2. those who did not and hold one wanted skill only: for each skill, expert_rank's index in
+   (skill, load, person) order, stopped after `per_subset` rows that hold no other wanted
+   skill and never helped (LIMIT);
+3. those who did not and hold several: expert_pair's rows of two wanted skills (the few who
+   hold both), ranked per subset in SQL.
 
 The first `per_subset` of a subset are the first of (1) and (2 or 3) merged.
 """
