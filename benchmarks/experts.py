@@ -27,8 +27,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.config import Config  # noqa: E402
 from bot.domain import CaseStatus, Role  # noqa: E402
 from bot.services.base import Deps  # noqa: E402
-from bot.services.membership import find_experts, from_everyone  # noqa: E402
+from bot.services.membership import (  # noqa: E402
+    SHORTLIST_PER_SUBSET,
+    find_experts,
+    from_everyone,
+)
 from bot.store import Store, open_store  # noqa: E402
+from bot.store.expert_shortlist import shortlist  # noqa: E402
 
 SKILLS = [f"skill{i:02d}" for i in range(60)]
 AT = "2026-11-02T09:00:00+00:00"
@@ -75,7 +80,10 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5) -> dict[str
             case = store.cases.by_ref("ZD-10")  # an open one
             assert case is not None
             asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(queries)]
+            load_at_start = os.getloadavg()[0]
             finder, baseline, picked, finder_cpu, full, full_cpu = [], [], [], [], [], []
+            read_kept: list[tuple[float, float]] = []
+            read_counted: list[tuple[float, float]] = []
             for skills in asks:  # interleaved, one by one
                 t = time.perf_counter()
                 store.people.with_skills(skills)
@@ -91,11 +99,22 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5) -> dict[str
                 finder_cpu.append(time.process_time() - c)
                 picked.append(len(suggestion.picks))
                 assert suggestion == before, skills  # the same answer either way
+                # The store's short list alone, both ways (issue 28): from the figures kept
+                # in ranking order (m039), and the one statement over every holder before it.
+                t, c = time.perf_counter(), time.process_time()
+                kept = shortlist(store.db, skills, SHORTLIST_PER_SUBSET)
+                read_kept.append((time.perf_counter() - t, time.process_time() - c))
+                t, c = time.perf_counter(), time.process_time()
+                counted = shortlist(store.db, skills, SHORTLIST_PER_SUBSET, kept=False)
+                read_counted.append((time.perf_counter() - t, time.process_time() - c))
+                assert kept == counted, skills
         finally:
             store.close()
     return {"people": people, "queries": queries, "made_s": made, "finder_s": finder,
             "baseline_s": baseline, "median_picks": statistics.median(picked),
-            "finder_cpu_s": finder_cpu, "full_s": full, "full_cpu_s": full_cpu}
+            "finder_cpu_s": finder_cpu, "full_s": full, "full_cpu_s": full_cpu,
+            "read_kept_s": read_kept, "read_counted_s": read_counted,
+            "load_at_start": load_at_start}
 
 
 def main() -> None:
@@ -107,12 +126,18 @@ def main() -> None:
     f, b = r["finder_s"], r["baseline_s"]
     print(f"{args.people:,} people (made in {r['made_s']:.1f} s), {args.queries} requests "
           f"of 1-3 skills, {r['median_picks']} people picked (median)")
-    print(f"  find_experts   p50 {pct(f, 50) * 1000:8.2f} ms   p99 {pct(f, 99) * 1000:8.2f} ms")
+    print(f"  find_experts   p50 {pct(f, 50) * 1000:8.2f} ms   p99 {pct(f, 99) * 1000:8.2f} ms"
+          f"   (load average {r['load_at_start']:.1f} when the timing began)")
     g, gc = r["full_s"], r["full_cpu_s"]
     print(f"  full read      p50 {pct(g, 50) * 1000:8.2f} ms   p99 {pct(g, 99) * 1000:8.2f} ms"
           f"   (CPU p50 {pct(gc, 50) * 1000:.2f}, p99 {pct(gc, 99) * 1000:.2f}; before the "
           "short list)")
     print(f"  with_skills    p50 {pct(b, 50) * 1000:8.2f} ms   p99 {pct(b, 99) * 1000:8.2f} ms")
+    for name, key in (("short list, kept (m039)", "read_kept_s"),
+                      ("short list, counted", "read_counted_s")):
+        w, u = [x[0] for x in r[key]], [x[1] for x in r[key]]
+        print(f"  {name:23s} p50 {pct(w, 50) * 1000:7.2f} ms   p99 {pct(w, 99) * 1000:7.2f} ms"
+              f"   (CPU p50 {pct(u, 50) * 1000:.2f}, p99 {pct(u, 99) * 1000:.2f})")
     c = r["finder_cpu_s"]  # the process's own CPU time: what a shared machine moves less
     print(f"  find_experts CPU p50 {pct(c, 50) * 1000:6.2f} ms   p99 {pct(c, 99) * 1000:8.2f} ms"
           f"   (load average {os.getloadavg()[0]:.1f})")

@@ -21,9 +21,9 @@ def _who(deps: Deps, case: Case, skills: list[str], suggested: bool) -> list[str
     if suggested:
         found = store.prefs.suggestion(case.id)
         skills = list(found.skills) if found else []
-    have = store.cases.expert_candidates(normalise_skills(skills))
-    ready = [p for p, (_, available, _) in have.items() if available]
-    return sorted(ready, key=lambda p: (have[p][2], p))[:LOOK_UP_AT_MOST]
+    # The least loaded first, read in that order from the finder's kept figures (issue 28:
+    # not every holder of the skills).
+    return store.cases.least_loaded(normalise_skills(skills), LOOK_UP_AT_MOST)
 
 
 async def statuses(deps: Deps, case: Case | None, skills: list[str],

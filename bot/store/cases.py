@@ -19,7 +19,7 @@ from bot.domain import (
     Role,
 )
 from bot.store import expert_figures as figures
-from bot.store import scope
+from bot.store import expert_ranked, scope
 from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.expert_shortlist import Listed, shortlist
@@ -386,6 +386,9 @@ class SqlCases(BaseQueries):
     def expert_shortlist(self, skills: Sequence[str], per_subset: int,
                          also: Sequence[str] = ()) -> list[Listed]:
         return shortlist(self.db, skills, per_subset, also)
+
+    def least_loaded(self, skills: Sequence[str], n: int) -> list[str]:
+        return expert_ranked.least_loaded(self.db, skills, n)
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),

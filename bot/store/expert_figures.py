@@ -10,7 +10,9 @@
   commands on that case touch its rows, and they take turns on the case.
 
 SqlCases (bot/store/cases.py) calls these inside the command's transaction; both stores
-run the same SQL. m026_expert_figures fills both tables from the rows already there.
+run the same SQL. m026_expert_figures fills both tables from the rows already there. Each
+change is passed on to the figures kept per (person, skill) in ranking order
+(bot/store/expert_kept.py, m039_expert_ranked) in the same transaction.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.domain import CaseStatus, Role
-from bot.store import scope
+from bot.store import expert_kept, scope
 from bot.store.base import SqlDb
 from bot.store.people import chunked
 
@@ -35,6 +37,7 @@ def add_load(db: SqlDb, deltas: dict[str, int]) -> None:
         db.execute("INSERT INTO expert_load (person_id, open_cases) VALUES (?, ?) "
                    "ON CONFLICT (person_id) DO UPDATE SET open_cases = "
                    "expert_load.open_cases + excluded.open_cases", (person, deltas[person]))
+        expert_kept.moved(db, person, deltas[person])
 
 
 def in_case(db: SqlDb, case_id: int) -> list[str]:
@@ -76,10 +79,13 @@ def help_rows(db: SqlDb, case_ids: Sequence[int]) -> list[tuple[str, str, int]]:
 
 
 def refresh_help(db: SqlDb, case_id: int) -> None:
+    were = {r["person_id"] for r in db.execute(
+        "SELECT DISTINCT person_id FROM expert_help WHERE case_id = ?", (case_id,))}
     db.execute("DELETE FROM expert_help WHERE case_id = ?", (case_id,))
     rows = help_rows(db, [case_id])
     if rows:
         db.bulk_insert("expert_help", ("skill", "person_id", "case_id"), rows)
+    expert_kept.refresh(db, were | {person for _, person, _ in rows}, skills_changed=False)
 
 
 def loaded(db: SqlDb, case_ids: Iterable[int]) -> dict[str, int]:
@@ -103,6 +109,7 @@ def added(db: SqlDb, case_ids: Sequence[int]) -> None:
     rows = help_rows(db, case_ids)
     if rows:
         db.bulk_insert("expert_help", ("skill", "person_id", "case_id"), rows)
+    expert_kept.refresh(db, {person for _, person, _ in rows}, skills_changed=False)
 
 
 def loads(db: SqlDb, persons: Sequence[str]) -> dict[str, int]:

@@ -208,6 +208,14 @@ def m038_expert_shortlist(db: Database) -> None:
 
 
 @migrations()
+def m039_expert_ranked(db: Database) -> None:
+    """Issue 28: the expert finder's figures per (person, skill), kept in ranking order, so
+    the short list reads the best few of each skill from an index (bot/store/expert_kept.py)."""
+    run_script(db, schema_experts.EXPERT_RANKED)
+    run_script(db, schema_experts.EXPERT_RANKED_FILL_SQLITE)
+
+
+@migrations()
 def m040_digest_resolved_status(db: Database) -> None:
     """Issue 28: the digest reads the week's resolved cases from an index alone."""
     run_script(db, schema_digest.RESOLVED_STATUS)

@@ -114,6 +114,8 @@ POSTGRES: dict[str, PgForm] = {
     "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
     "m038_expert_shortlist": portable(schema_experts.SKILLS_BY_SKILL_PERSON),
+    "m039_expert_ranked": PgForm(portable(schema_experts.EXPERT_RANKED).sql + ";"
+                                 + schema_experts.EXPERT_RANKED_FILL_PG),
     "m040_digest_resolved_status": portable(schema_digest.RESOLVED_STATUS),
     "m042_case_ref_per_workspace": portable(PG_REF_PER_WORKSPACE),
     "m043_case_shares": portable(CASE_SHARES),

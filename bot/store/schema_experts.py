@@ -55,3 +55,71 @@ NUDGE_DUE = "CREATE INDEX promises_by_kept ON promises(kept_at)"
 # m038_expert_shortlist (issue 28): the expert finder's short list reads who has the skills
 # from the index alone (bot/store/expert_shortlist.py), not each skill row's table entry.
 SKILLS_BY_SKILL_PERSON = "CREATE INDEX skills_by_skill_person ON skills(skill, person_id)"
+
+# m039_expert_ranked (issue 28): the expert finder's figures per (person, skill held), with
+# the skills they hold, and per (person, skill held, skill asked, the skills a resolved case
+# they helped on asked for), and per two skills a person holds (either way round), each
+# row carrying the person's open load, so the short list
+# reads the best few of each skill in ranking order from an index, without a probe or a
+# count per holder
+# (bot/store/expert_ranked.py reads them, bot/store/expert_kept.py keeps them).
+EXPERT_RANKED = """
+CREATE TABLE expert_rank (
+    person_id TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    open_cases INTEGER NOT NULL,
+    held TEXT NOT NULL,
+    PRIMARY KEY (person_id, skill)
+);
+CREATE INDEX expert_rank_order ON expert_rank(skill, open_cases, person_id, held);
+CREATE TABLE expert_asked (
+    person_id TEXT NOT NULL,
+    held TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    asked TEXT NOT NULL,
+    n INTEGER NOT NULL,
+    open_cases INTEGER NOT NULL,
+    PRIMARY KEY (person_id, held, skill, asked)
+);
+CREATE INDEX expert_asked_by_skill ON expert_asked(held, skill, person_id, asked, n, open_cases);
+CREATE TABLE expert_pair (
+    person_id TEXT NOT NULL,
+    skill TEXT NOT NULL,
+    other TEXT NOT NULL,
+    open_cases INTEGER NOT NULL,
+    held TEXT NOT NULL,
+    PRIMARY KEY (person_id, skill, other)
+);
+CREATE INDEX expert_pair_by_skills ON expert_pair(skill, other, person_id, open_cases, held);
+CREATE INDEX expert_help_by_person ON expert_help(person_id, case_id)
+"""
+# Its back-fill: `held` and `asked` are `|a|b|` lists in byte order ('||' for none), made by
+# each store's string aggregate.
+_HELD = "(SELECT person_id, '|' || {agg} || '|' AS held FROM {src} GROUP BY person_id)"
+_ASKED = ("(SELECT person_id, case_id, '|' || {agg} || '|' AS asked FROM {src} "
+          "GROUP BY person_id, case_id)")
+_RANKED_FILL = """
+INSERT INTO expert_rank (person_id, skill, open_cases, held)
+    SELECT s.person_id, s.skill, COALESCE(l.open_cases, 0), h.held FROM skills s
+    JOIN {held} h ON h.person_id = s.person_id
+    LEFT JOIN expert_load l ON l.person_id = s.person_id;
+INSERT INTO expert_pair (person_id, skill, other, open_cases, held)
+    SELECT r.person_id, r.skill, o.skill, r.open_cases, r.held FROM expert_rank r
+    JOIN skills o ON o.person_id = r.person_id AND o.skill <> r.skill;
+INSERT INTO expert_asked (person_id, held, skill, asked, n, open_cases)
+    SELECT e.person_id, s.skill, e.skill, c.asked, COUNT(*), COALESCE(MAX(l.open_cases), 0)
+    FROM {asked} c
+    JOIN expert_help e ON e.person_id = c.person_id AND e.case_id = c.case_id
+    JOIN skills s ON s.person_id = e.person_id
+    LEFT JOIN expert_load l ON l.person_id = e.person_id
+    GROUP BY e.person_id, s.skill, e.skill, c.asked
+"""
+EXPERT_RANKED_FILL_SQLITE = _RANKED_FILL.format(
+    held=_HELD.format(agg="group_concat(skill, '|')",
+                      src="(SELECT person_id, skill FROM skills ORDER BY person_id, skill)"),
+    asked=_ASKED.format(agg="group_concat(skill, '|')",
+                        src="(SELECT person_id, case_id, skill FROM expert_help "
+                            "ORDER BY person_id, case_id, skill)"))
+EXPERT_RANKED_FILL_PG = _RANKED_FILL.format(
+    held=_HELD.format(agg="string_agg(skill, '|' ORDER BY skill)", src="skills"),
+    asked=_ASKED.format(agg="string_agg(skill, '|' ORDER BY skill)", src="expert_help"))

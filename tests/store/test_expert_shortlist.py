@@ -6,6 +6,7 @@ the platform; short lists of 1, 3 and 10 a subset (small ones cut inside ties an
 from __future__ import annotations
 
 import random
+from datetime import UTC, datetime
 
 import pytest
 
@@ -53,7 +54,10 @@ def test_the_short_list_answers_as_the_full_read(store: Store, per_subset: int,
     monkeypatch.setattr(membership, "SHORTLIST_PER_SUBSET", per_subset)
     rng = random.Random(per_subset)
     ids = _directory(store, rng)
-    deps = Deps(store=store, ports={}, config=Config())
+    # One instant for every read: a skipped person's reason names the minute ("off shift
+    # ... 17:06 there"), which may turn between the two paths on a real clock.
+    at = datetime(2026, 12, 6, 17, 6, tzinfo=UTC)
+    deps = Deps(store=store, ports={}, config=Config(), clock=lambda: at)
     case = store.cases.by_ref("ZD-4")
     assert case is not None
     short = 0
@@ -72,3 +76,20 @@ def test_the_short_list_answers_as_the_full_read(store: Store, per_subset: int,
             if tenant:  # only the tenant's own people are suggested
                 assert all(store.people.workspace_of(p.person) == tenant for p in full.picks)
     assert short >= (5 if per_subset == 1 else 20)  # it answered many requests itself
+
+
+@pytest.mark.parametrize("tenant", [None, "T1"])
+def test_the_least_loaded_are_those_of_everyone_with_the_skills(store: Store,
+                                                                tenant: str | None) -> None:
+    """`need`'s presence look-up asks about the first few available people by (load,
+    person): read in that order from the kept figures, the same as from every holder."""
+    rng = random.Random(7)
+    _directory(store, rng)
+    with tenancy.scoped(tenancy.Tenant(tenant) if tenant else None):
+        for _ in range(30):
+            skills = rng.sample(SKILLS, rng.randint(1, 3))
+            n = rng.choice([1, 5, 30])
+            have = store.cases.expert_candidates(skills)
+            ready = sorted((load, p) for p, (_, available, load) in have.items() if available)
+            assert store.cases.least_loaded(skills, n) == [p for _, p in ready[:n]]
+            assert ready  # the directory has people for every skill

@@ -121,6 +121,9 @@ class Cases(Protocol):
         """Per subset of `skills` covered, the first `per_subset` people by (load,
         -past help, person), with everyone in `also` or with their own working hours
         (bot/store/expert_shortlist.py)."""
+    def least_loaded(self, skills: Sequence[str], n: int) -> list[str]:
+        """The first `n` available people (the tenant's own) with any of `skills`, by (open
+        load, person), read in that order from the kept figures (bot/store/expert_ranked.py)."""
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),

@@ -1,0 +1,127 @@
+"""The expert finder's short list read from the kept figures in ranking order (issue 28):
+bounded by the ranking, not by how many hold the skills.
+
+The short list (bot/store/expert_shortlist.py) wants, per subset of the wanted skills a
+person holds (a bit mask), the first `per_subset` by (open load, -past help, person). Those
+of a subset either helped on a resolved case that asked for one of the skills (their past
+help counts) or did not (past help 0: ranked by load and id alone). Read from the tables
+bot/store/expert_kept.py keeps, each row carrying the person's load (no probe per holder):
+
+1. those who helped: expert_asked's rows under (skill held, skill asked) for the wanted
+   skills, one per list of skills a case asked for: only holders who helped on such a case
+   (~2,000 rows for 3 skills at 50,000 people, where the skills' holders are ~7,500 and
+   their past-help rows ~13,500). A list is counted under the first wanted skill it names,
+   once per wanted skill the person holds (so the sum is divided by how many they hold);
+   ranked per subset in SQL and the first `per_subset` kept;
+2. those who did not and hold one wanted skill only: for each skill, expert_rank's index in
+   (skill, load, person) order, stopped after `per_subset` rows that hold no other wanted
+   skill and never helped (LIMIT);
+3. those who did not and hold several: expert_pair's rows of two wanted skills (the few who
+   hold both), ranked per subset in SQL.
+
+The first `per_subset` of a subset are the first of (1) and (2 or 3) merged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from bot.store import scope
+from bot.store.base import SqlDb
+
+
+def _mask(column: str, wanted: Sequence[str]) -> tuple[str, list[str]]:
+    """The bit mask of the wanted skills the `|a|b|` list in `column` names."""
+    terms = [f"CASE WHEN replace({column}, ?, '') <> {column} THEN {1 << i} ELSE 0 END"
+             for i in range(len(wanted))]
+    return "(" + " + ".join(terms) + ")", [f"|{s}|" for s in wanted]
+
+
+Figures = dict[str, tuple[int, int, int]]  # person -> (mask, load, past help)
+
+
+def _first_named(wanted: Sequence[str]) -> tuple[str, list[str]]:
+    """1 where the row's asked skill is the first wanted skill its `asked` list names (so
+    each list is counted once, under one skill)."""
+    whens, params = [], []
+    for i, skill in enumerate(wanted):
+        earlier = " AND ".join("replace(asked, ?, '') = asked" for _ in wanted[:i])
+        whens.append(f"WHEN ? THEN {f'CASE WHEN {earlier} THEN 1 ELSE 0 END' if i else '1'}")
+        params += [skill, *[f"|{s}|" for s in wanted[:i]]]
+    return f"(CASE skill {' '.join(whens)} ELSE 0 END)", params
+
+
+def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
+    """The first `per_subset` people of every subset of `wanted` they hold, by (load, -past
+    help, person): person -> (subset mask, load, past help)."""
+    marks = ",".join("?" for _ in wanted)
+    bit = " ".join(f"WHEN ? THEN {1 << i}" for i in range(len(wanted)))
+    first, first_p = _first_named(wanted)
+    ones = " + ".join(f"((mask >> {i}) & 1)" for i in range(len(wanted)))
+    # Each helper's rows: one per skill they hold x list naming a wanted skill, so the sum
+    # of `n` counts each list once per wanted skill held: divided by how many they hold.
+    helped = (
+        f"WITH x AS (SELECT person_id, open_cases, (CASE held {bit} END) AS hb, n "
+        f"FROM expert_asked WHERE held IN ({marks}) AND skill IN ({marks}) AND {first} = 1), "
+        "g AS (SELECT person_id, MIN(open_cases) AS load, SUM(DISTINCT hb) AS mask, "
+        "SUM(n) AS total FROM x GROUP BY person_id), "
+        f"h AS (SELECT person_id, mask, load, total / ({ones}) AS helped FROM g), "
+        "r AS (SELECT person_id, mask, load, helped, ROW_NUMBER() OVER (PARTITION BY mask "
+        "ORDER BY load, helped DESC, person_id) AS rn FROM h) "
+        "SELECT person_id, mask, load, helped FROM r WHERE rn <= ?")
+    out: Figures = {}
+    rows: list[Any] = list(db.execute(
+        helped, [*wanted, *wanted, *wanted, *first_p, per_subset]))
+    for r in rows:
+        out[r["person_id"]] = (int(r["mask"]), int(r["load"]), int(r["helped"]))
+    never = (f"NOT EXISTS (SELECT 1 FROM expert_asked a WHERE a.held = r.skill AND a.skill "
+             f"IN ({marks}) AND a.person_id = r.person_id)")
+    alone, params = [], []
+    for i, skill in enumerate(wanted):
+        others = [s for s in wanted if s != skill]
+        free = "".join(" AND replace(r.held, ?, '') = r.held" for _ in others)
+        alone.append(
+            f"SELECT * FROM (SELECT r.person_id, r.open_cases AS load, {1 << i} AS mask "
+            f"FROM expert_rank r WHERE r.skill = ?{free} AND {never} "
+            f"ORDER BY r.open_cases, r.person_id LIMIT ?) AS a{i}")
+        params += [skill, *[f"|{s}|" for s in others], *wanted, per_subset]
+    rows = list(db.execute(" UNION ALL ".join(alone), params))
+    if len(wanted) > 1:
+        mask, mask_p = _mask("held", wanted)
+        rows += list(db.execute(
+            f"WITH x AS (SELECT DISTINCT person_id, skill, open_cases, {mask} AS mask, "
+            f"(CASE skill {bit} END) AS rb FROM expert_pair WHERE skill IN ({marks}) AND "
+            f"other IN ({marks})), "
+            "m AS (SELECT r.person_id, r.open_cases AS load, r.mask, ROW_NUMBER() OVER "
+            "(PARTITION BY r.mask ORDER BY r.open_cases, r.person_id) AS rn FROM x r WHERE "
+            f"(r.mask & (r.rb - 1)) = 0 AND {never}) SELECT person_id, load, mask FROM m "
+            "WHERE rn <= ?", [*mask_p, *wanted, *wanted, *wanted, *wanted, per_subset]))
+    for r in rows:
+        out[r["person_id"]] = (int(r["mask"]), int(r["load"]), 0)
+    best: dict[int, list[tuple[int, int, str]]] = {}
+    for person, (m, load, past) in out.items():
+        best.setdefault(m, []).append((load, -past, person))
+    keep = {p for ranked in best.values() for _, _, p in sorted(ranked)[:per_subset]}
+    return {p: f for p, f in out.items() if p in keep}
+
+
+def least_loaded(db: SqlDb, skills: Sequence[str], n: int) -> list[str]:
+    """The first `n` available people with any of `skills` (the tenant's own), by (load,
+    person): per skill its first `n` in index order, merged."""
+    wanted = list(dict.fromkeys(skills))
+    if not wanted or n <= 0:
+        return []
+    within, limit = scope.home("p")
+    parts, params = [], []
+    for i, skill in enumerate(wanted):
+        # CROSS JOIN: SQLite walks the skill's index in order and stops at n (PostgreSQL
+        # plans it as the join it is).
+        parts.append(
+            "SELECT * FROM (SELECT r.person_id, r.open_cases FROM expert_rank r CROSS JOIN "
+            f"people p WHERE r.skill = ? AND p.id = r.person_id AND p.available = 1 AND "
+            f"{within} ORDER BY r.open_cases, r.person_id LIMIT ?) AS f{i}")
+        params += [skill, *limit, n]
+    found = {(int(r["open_cases"]), r["person_id"])
+             for r in db.execute(" UNION ALL ".join(parts), params)}
+    return [person for _, person in sorted(found)[:n]]
