@@ -26,7 +26,7 @@ from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import bridge_messages, membership, outbox
 from bot.services.base import Deps
-from handlers import bridge, drafts
+from handlers import bridge, drafts, language
 from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
@@ -162,7 +162,8 @@ class Entrance:
         after a crash finds it done or finds nothing of it. The calls are then tried at
         once (the worker retries what fails transiently); what gives up is told here."""
         try:
-            return await self._process(delivery)
+            with language.for_sender(self.config, delivery.sender):
+                return await self._process(delivery)
         finally:
             if delivery.key is not None:
                 # Not ours any more, however it ended (a row left pending by a store
@@ -286,21 +287,25 @@ class Entrance:
         platform call that gives up is told to the case owner directly."""
         inv = Invocation(platform=source, user_id=sender.id, room_id=room,
                          user_name=sender.name, user_tz=sender.tz)
-        return await self._unit_of_work(key, source, sender.id if read_by_sender else None,
-                                        self._typed(inv, name, command, ref, command))
+        with language.for_sender(self.config, sender):
+            return await self._unit_of_work(key, source, sender.id if read_by_sender
+                                            else None, self._typed(inv, name, command, ref,
+                                                                   command))
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what
         if not isinstance(what, Submitted):
             return {}
-        return self.router.check_form(self._invocation(delivery), what.command,
-                                      dict(what.values), dict(what.context))
+        with language.for_sender(self.config, delivery.sender):
+            return self.router.check_form(self._invocation(delivery), what.command,
+                                          dict(what.values), dict(what.context))
 
     def form(self, delivery: Delivery) -> Form | None:
         what = delivery.what
         command = what.command if isinstance(what, Pressed | Submitted) else \
             what.text if isinstance(what, Typed) else ""
-        return self.router.form_for(self._invocation(delivery), command)
+        with language.for_sender(self.config, delivery.sender):
+            return self.router.form_for(self._invocation(delivery), command)
 
     async def assist_form(self, form: Form, delivery: Delivery,
                           within: float | None = None) -> Form | None:

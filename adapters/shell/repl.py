@@ -10,6 +10,7 @@ reported in one line and the shell carries on with the next.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import uuid
 from collections.abc import Callable
@@ -20,6 +21,7 @@ from adapters.shell.clock import SimClock
 from adapters.shell.port import ShellChatPort
 from adapters.shell.render import mentions_in, render, render_form
 from bot.scheduler import Scheduler
+from handlers import language
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance, Outcome
 
@@ -30,9 +32,12 @@ SOURCE = "shell"
 class Shell:
     def __init__(self, entrance: Entrance, port: ShellChatPort,
                  out: Callable[[str], None] = print, user: str = "agent",
-                 room: str | None = None) -> None:
+                 room: str | None = None, lang: str | None = None) -> None:
         self.entrance, self.port, self.out = entrance, port, out
         self.user, self.room = user, room
+        # The language of the replies, as a platform's locale would say it: `de` (or
+        # SWARMBOT_LANG=de); none: the deployment's [i18n] language.
+        self.lang = lang if lang is not None else os.environ.get("SWARMBOT_LANG") or None
         self.slash = entrance.config.commands.slash
 
     def prompt(self) -> str:
@@ -44,6 +49,10 @@ class Shell:
             self.out(f"    {line}")
 
     async def line(self, raw: str) -> None:
+        with language.for_sender(self.entrance.config, Sender(self.user, locale=self.lang)):
+            await self._line(raw)
+
+    async def _line(self, raw: str) -> None:
         words = raw.strip().split()
         while words and words[0][:1] in "@#":
             word = words.pop(0)
@@ -71,7 +80,8 @@ class Shell:
                 f"`{self.slash}`, `{self.slash} help` lists them."])
         elif self.room:
             await self.entrance.receive(Delivery(
-                source=SOURCE, sender=Sender(self.user, self.user), room=self.room,
+                source=SOURCE, sender=Sender(self.user, self.user, locale=self.lang),
+                room=self.room,
                 what=RoomEvent("posted", (self.room,))))
         else:  # words said nowhere: not a room post, and without the slash not a command
             self._say(f"only @{self.user}", [
@@ -100,7 +110,7 @@ class Shell:
     async def run(self, what: Typed) -> None:
         delivery = Delivery(source=SOURCE, key=f"shell:{uuid.uuid4().hex}",
                             sender=Sender(self.user, self.user,
-                                          self.entrance.config.people.timezone),
+                                          self.entrance.config.people.timezone, self.lang),
                             room=self.room, what=what)
         await self.show(delivery, await self.entrance.receive(delivery))
 

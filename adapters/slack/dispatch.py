@@ -57,7 +57,8 @@ class Dispatcher:
         self.session = session
         self.slash = slash
         self.bot_user_id: str | None = None
-        self._tz: dict[str, str | None] = {}
+        # What users.info said of each person: (IANA zone, locale tag), asked once.
+        self._profile: dict[str, tuple[str | None, str | None]] = {}
         # Several workspaces: each delivery's calls with its workspace's token (tenants.py).
         self.clients: WorkspaceClients | None = None
         # Deliveries run with their workspace in scope (bot/tenancy.py): set when this
@@ -72,7 +73,8 @@ class Dispatcher:
         """Process an accepted delivery and answer. `body`: the live request, if any."""
         body = body or {}
         with tenancy.scoped(await self.tenant_with_settings(self.tenant_of(delivery))):
-            sender = replace(delivery.sender, tz=await self._user_tz(delivery.sender.id))
+            tz, locale = await self._user_profile(delivery.sender.id)
+            sender = replace(delivery.sender, tz=tz, locale=locale)
             outcome = await self.entrance.process(replace(delivery, sender=sender))
             await self.answer(delivery, outcome, body)
         view = body.get("view")
@@ -220,22 +222,24 @@ class Dispatcher:
         except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.error("slack: could not answer %s at all: %s", user, err)
 
-    async def _user_tz(self, user: str) -> str | None:
-        """The person's IANA zone (for `promise 17:00`), asked once per process. A failure
-        only costs the zone (the config's default is used), never the command."""
+    async def _user_profile(self, user: str) -> tuple[str | None, str | None]:
+        """The person's IANA zone (for `promise 17:00`) and locale tag ("de-DE", the
+        language of their replies), one users.info asked once per process. A failure only
+        costs them (the config's zone, the deployment's language), never the command."""
         if not user:
-            return None
-        if user not in self._tz:
+            return None, None
+        if user not in self._profile:
             try:
-                resp = await (await self._api()).users_info(user=user)
-                self._tz[user] = (resp.get("user") or {}).get("tz")
+                resp = await (await self._api()).users_info(user=user, include_locale=True)
+                found = resp.get("user") or {}
+                self._profile[user] = (found.get("tz"), found.get("locale"))
             except SlackApiError as err:
                 log.info("slack: users.info %s: %s", user, err.response.get("error"))
-                self._tz[user] = None
+                self._profile[user] = (None, None)
             except (aiohttp.ClientError, TimeoutError, PortError) as err:
                 log.warning("slack: users.info %s failed: %s", user, err)
-                return None  # not cached: the next command asks again
-        return self._tz[user]
+                return None, None  # not cached: the next command asks again
+        return self._profile[user]
 
     async def publish_home(self, user: str, workspace: Workspace | None = None) -> None:
         # The store is read on a unit thread, never on the event loop.

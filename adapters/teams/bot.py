@@ -87,7 +87,8 @@ def command_text(activity: Activity) -> tuple[str, bool]:
 
 def _sender(activity: Activity) -> Sender:
     who = activity.from_property or ChannelAccount(id="unknown")
-    return Sender(id=str(who.id or "unknown"), name=who.name, tz=activity.local_timezone)
+    return Sender(id=str(who.id or "unknown"), name=who.name, tz=activity.local_timezone,
+                  locale=activity.locale or None)
 
 
 def _key(activity: Activity, suffix: str = "") -> str | None:
