@@ -117,3 +117,9 @@ def shared() -> Iterator[None]:
     digest shows to everyone, whoever's command made it."""
     with speaking(_deployment.get()):
         yield
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
+    """A text marked for the catalogue where it is defined (a command's summary, at import)
+    and translated where it is shown, with `_(text)`."""
+    return message

@@ -22,6 +22,7 @@ from typing import TypeVar
 
 from bot.config import Config
 from bot.forms import Form
+from bot.i18n import _
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import bridge_messages, membership, outbox
@@ -221,8 +222,9 @@ class Entrance:
             return Outcome(replies=done.replies)
         if isinstance(done, Failed):
             return Outcome(replies=[Reply.error(
-                f"Something went wrong on our side (error id {done.error_id}). "
-                "Tell your swarmbot admin this id; the log has the details.")])
+                _("Something went wrong on our side (error id {error_id}). Tell your "
+                  "swarmbot admin this id; the log has the details.")
+                      .format(error_id=done.error_id))])
         outcome = done.result
         if done.enqueued:
             # After the commit, outside the unit: the calls are the platform's time, and

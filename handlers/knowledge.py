@@ -10,6 +10,7 @@ from bot.digest.links import case_link
 from bot.drafting.assistant import Ask
 from bot.drafting.service import Drafted, ask_for, record, timeline_draft
 from bot.errors import CommandError, ConfigError
+from bot.i18n import N_, _
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import friction as friction_service
@@ -28,21 +29,21 @@ class Similar:
     """similar [ref]: the case comes from the room or the ref."""
 
 
-@command("similar", "", "Resolved cases most like this one (who helped, how it was solved).",
+@command("similar", "", N_("Resolved cases most like this one (who helped, how it was solved)."),
          parse=lambda ctx, args: Similar() if not args.rest() else _no_words(ctx),
          who="anyone", any_platform=True, reads_only=True)
 def similar(ctx: Ctx, cmd: Similar) -> list[Reply]:
     case = ctx.need_case()
     found = knowledge.similar(ctx.deps, case, ctx.inv.platform, viewer=ctx.actor)
     if not found:
-        return [Reply(text=f"No resolved case like {case.ref} yet.")]
+        return [Reply(text=_("No resolved case like {ref} yet.").format(ref=case.ref))]
     now = ctx.deps.now()
-    return [Reply(title=f"Solved before, like {case.ref}",
+    return [Reply(title=_("Solved before, like {ref}").format(ref=case.ref),
                   text="\n".join(k.line(now) for k in found))]
 
 
 def _no_words(ctx: Ctx) -> Similar:
-    raise ctx.bad("this command takes no words besides the case ref")
+    raise ctx.bad(_("this command takes no words besides the case ref"))
 
 
 @dataclass(frozen=True)
@@ -58,23 +59,25 @@ def parse_find(ctx: Ctx, args: Args) -> Find:
     opts = args.options
     words = bounded(args.rest(), "words")
     if not words:
-        raise ctx.bad("say what to look for")
+        raise ctx.bad(_("say what to look for"))
     status = opts.get("status", "all").lower()
     if status not in knowledge.STATUSES:
-        raise ctx.bad(f"`{status[:20]}` is not a status (open, resolved or all)")
+        raise ctx.bad(_("`{status}` is not a status (open, resolved or all)")
+            .format(status=status[:20]))
     page = read_id(opts["page"], "page", ctx.usage) if "page" in opts else 1
     return Find(words, bounded(opts.get("customer", ""), "customer") or None,
                 bounded(opts.get("skill", ""), "skill") or None, status, page)
 
 
 @command("find", "<words> [customer=\"…\"] [skill=…] [status=open|resolved|all] [page=N]",
-         "Search every case (summary, what was tried, notes, decisions, resolution).",
+         N_("Search every case (summary, what was tried, notes, decisions, "
+            "resolution)."),
          parse=parse_find, case="none", who="anyone",
          options=("customer", "skill", "status", "page"),
-         details="Best matches first, 10 a page; cases with every word you give. A word "
-                 "also finds its other forms, words it starts, its compound written split or "
-                 "joined (login, log in, log-in) and, when no case has it, the words one typo "
-                 "away; a miss names the nearest words that would match.",
+         details=N_("Best matches first, 10 a page; cases with every word you give. A word "
+                    "also finds its other forms, words it starts, its compound written "
+                    "split or joined (login, log in, log-in) and, when no case has it, the "
+                    "words one typo away; a miss names the nearest words that would match."),
          reads_only=True)
 def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
@@ -88,7 +91,8 @@ def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     if found.more:
         lines.append("More: " + ctx.deps.phrases.command(
             "find", f"{cmd.words} {_options(cmd)}page={cmd.page + 1}"))
-    return [Reply(title=f"Cases matching `{cmd.words[:80]}` (page {cmd.page})",
+    return [Reply(title=_("Cases matching `{words}` (page {page})")
+        .format(words=cmd.words[:80], page=cmd.page),
                   text="\n".join(lines))]
 
 
@@ -115,11 +119,11 @@ class History:
 def parse_history(ctx: Ctx, args: Args) -> History:
     word = args.take()
     if args.rest():
-        raise ctx.bad("give at most a page number")
+        raise ctx.bad(_("give at most a page number"))
     return History(read_id(word, "page", ctx.usage) if word else 1)
 
 
-@command("history", "[page]", "Every timeline entry of a case, 20 a page, oldest first.",
+@command("history", "[page]", N_("Every timeline entry of a case, 20 a page, oldest first."),
          parse=parse_history, who="anyone", any_platform=True)
 def history(ctx: Ctx, cmd: History) -> list[Reply]:
     case = ctx.need_case()
@@ -128,8 +132,9 @@ def history(ctx: Ctx, cmd: History) -> list[Reply]:
     if page.page < page.pages:
         lines.append("Next: " + ctx.deps.phrases.command("history",
                                                          f"{case.ref} {page.page + 1}"))
-    return [Reply(title=f"History of {case.ref}, page {page.page} of {page.pages} "
-                        f"({page.total} entries)", text="\n".join(lines) or "No entries.")]
+    return [Reply(title=_("History of {ref}, page {page} of {pages} ({total} entries)")
+        .format(ref=case.ref, page=page.page, pages=page.pages, total=page.total),
+        text="\n".join(lines) or _("No entries."))]
 
 
 @dataclass(frozen=True)
@@ -152,10 +157,10 @@ async def summary_at_edge(ctx: Ctx, cmd: CatchUp) -> CatchUp:
     return replace(cmd, drafted=await assisted(ctx.deps, cmd.ask)) if cmd.ask else cmd
 
 
-@command("catchup", "", "The case as it stands and what you haven't seen (only you see it).",
+@command("catchup", "", N_("The case as it stands and what you haven't seen (only you see it)."),
          parse=parse_catchup, who="anyone", prepare=summary_at_edge,
-         details="It starts with a short summary, drafted from the timeline (or by the "
-                 "assistant, where one is configured).")
+         details=N_("It starts with a short summary, drafted from the timeline (or by the "
+                    "assistant, where one is configured)."))
 def catchup(ctx: Ctx, cmd: CatchUp) -> list[Reply]:
     case = ctx.need_case()
     caught = knowledge.catch_up(ctx.deps, ctx.actor.id, case)
@@ -170,15 +175,16 @@ def catchup(ctx: Ctx, cmd: CatchUp) -> list[Reply]:
     return [messages.catchup(caught, ctx.deps.phrases, summary=summary)]
 
 
-@command("journey", "", "The customer's journey map: functions met, time in each, moods.",
+@command("journey", "", N_("The customer's journey map: functions met, time in each, moods."),
          parse=lambda ctx, args: ShowCase(), who="anyone", any_platform=True, reads_only=True)
 def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     case = ctx.need_case()
     stops = journey_map(ctx.deps, case)
     if not stops:
-        return [Reply(text=f"No touchpoints or moods on {case.ref} yet: "
-                           f"{ctx.deps.phrases.command('touch', '<function> <what happened>')}, "
-                           f"{ctx.deps.phrases.command('mood', '<level>')}.")]
+        return [Reply(text=_("No touchpoints or moods on {ref} yet: {command}, {command2}.")
+            .format(ref=case.ref,
+                    command=ctx.deps.phrases.command('touch', '<function> <what happened>'),
+                    command2=ctx.deps.phrases.command('mood', '<level>')))]
     lines = []
     moods = [m.level for s in stops for m in s.moods]
     if moods:
@@ -194,11 +200,13 @@ def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
         entries = [(t.at, 0, t.id, f"{t.what} ({mention(t.by)})") for t in stop.touches]
         entries += [(m.at, 1, m.id, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
                     for m in stop.moods]
-        lines += [f"   {at[:16].replace('T', ' ')} {what}" for at, _, _, what in sorted(entries)]
+        lines += [f"   {at[:16].replace('T', ' ')} {what}"
+                  for at, _who, _kind, what in sorted(entries)]
     # Without a link secret there is no chart page to link to; the text says it all.
     with suppress(ConfigError):
         lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now()))
-    return [Reply(title=f"Journey of {case.ref}: {case.summary}", text="\n".join(lines))]
+    return [Reply(title=_("Journey of {ref}: {summary}")
+        .format(ref=case.ref, summary=case.summary), text="\n".join(lines))]
 
 
 # `friction top` and `friction reviewed` share the `friction` command (handlers/journal.py):
@@ -216,12 +224,12 @@ class FrictionReviewed:
 
 def parse_friction_top(ctx: Ctx, words: list[str]) -> FrictionTop:
     if len(words) > 1:
-        raise ctx.bad("`friction top` takes at most a number of weeks")
+        raise ctx.bad(_("`friction top` takes at most a number of weeks"))
     if not words:
         return FrictionTop()
     weeks = read_id(words[0], "weeks", ctx.usage)
     if weeks > MAX_WEEKS:
-        raise ctx.bad(f"look back at most {MAX_WEEKS} weeks")
+        raise ctx.bad(_("look back at most {MAX_WEEKS} weeks").format(MAX_WEEKS=MAX_WEEKS))
     return FrictionTop(weeks)
 
 
@@ -237,7 +245,8 @@ def parse_friction_reviewed(ctx: Ctx, text: str) -> FrictionReviewed:
 def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
     ranked = friction_service.top(ctx.deps, cmd.weeks)
     if not ranked:
-        return [Reply(text=f"No friction reported in the last {cmd.weeks} weeks.")]
+        return [Reply(text=_("No friction reported in the last {weeks} weeks.")
+            .format(weeks=cmd.weeks))]
     lines = []
     for i, r in enumerate(ranked, 1):
         lines.append(f"{i}. {r.process}: {r.reports} report{'s' if r.reports > 1 else ''} "
@@ -246,14 +255,16 @@ def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
         if r.review:
             lines.append(f"   reviewed {r.review.at[:10]} by {mention(r.review.by)}: "
                          f"{knowledge.one_line(r.review.note, 120)}")
-    return [Reply(title=f"Friction, last {cmd.weeks} weeks (most reported first)",
+    return [Reply(title=_("Friction, last {weeks} weeks (most reported first)")
+        .format(weeks=cmd.weeks),
                   text="\n".join(lines))]
 
 
 def run_friction_reviewed(ctx: Ctx, cmd: FrictionReviewed) -> list[Reply]:
     done = friction_service.review(ctx.deps, ctx.actor, cmd.process, cmd.note)
     told = (" Told " + ", ".join(mention(p) for p in done.told) + ".") if done.told else ""
-    return [ctx.ok(f"Marked {done.process} reviewed.{told}")] + ctx.failures(done.failures)
+    return [ctx.ok(_("Marked {process} reviewed.{told}")
+        .format(process=done.process, told=told))] + ctx.failures(done.failures)
 
 
 COMMANDS = [similar, find, history, catchup, journey]
