@@ -51,7 +51,8 @@ def admin(ctx: Ctx, cmd: Admin) -> list[Reply]:
         if not found:
             return [Reply(text=_("This workspace has no settings of its own: the "
                                  "deployment's config applies."), private=True)]
-        lines = [f"{k}: {v}" + (f" (set by {mention(by)} at {at})" if by else " (config)")
+        lines = [f"{k}: {v} " + (_("(set by {person} at {at})").format(person=mention(by), at=at)
+                                 if by else _("(config)"))
                  for k, (v, by, at) in sorted(found.items())]
         return [Reply(title=_("This workspace's settings"), text="\n".join(lines),
                       private=True)]

@@ -37,9 +37,10 @@ def parse_ask(ctx: Ctx, args: Args) -> Ask:
                     "in all; you are told each step by direct message."))
 def ask(ctx: Ctx, cmd: Ask) -> list[Reply]:
     done = asks.ask(ctx.deps, ctx.actor, ctx.need_case(), cmd.person, cmd.skill)
-    nxt = " If they decline, I'll ask the next expert." if done.skill else ""
-    return [ctx.ok(f"Asked {mention(done.person)} directly"
-                   + (f" for {done.skill}" if done.skill else "") + "." + nxt)]
+    if done.skill:
+        return [ctx.ok(_("Asked {person} directly for {skill}. If they decline, I'll ask the "
+                         "next expert.").format(person=mention(done.person), skill=done.skill))]
+    return [ctx.ok(_("Asked {person} directly.").format(person=mention(done.person)))]
 
 
 COMMANDS = [ask]

@@ -154,13 +154,15 @@ def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
         cmd.confidential)
     skills = skills or opened.skills
     case = opened.case
-    where = f" in #{opened.room_name}" + (", confidential" if case.confidential else "")
-    brought = (" Brought in by this type of swarm: " + ", ".join(
-        mention(p) for p in opened.invited) + "." if opened.invited else "")
-    brought += (" Following it (by its type or as the account's owner): " + ", ".join(
-        mention(p) for p in opened.followers) + "." if opened.followers else "")
-    replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
-                      + brought, private=False)]
+    where = _(" in #{room}").format(room=opened.room_name) + (
+        _(", confidential") if case.confidential else "")
+    brought = (" " + _("Brought in by this type of swarm: {people}.").format(people=", ".join(
+        mention(p) for p in opened.invited)) if opened.invited else "")
+    brought += (" " + _("Following it (by its type or as the account's owner): {people}.")
+                .format(people=", ".join(mention(p) for p in opened.followers))
+                if opened.followers else "")
+    replies = [ctx.ok(_("Opened {ref}{where}. You own it: bring the experts to the case.")
+                      .format(ref=case.ref, where=where) + brought, private=False)]
     if opened.hint is not None:
         replies.append(suggested_reply(ctx, case, opened.hint))
     if skills:
@@ -183,7 +185,7 @@ def parse_nothing(ctx: Ctx, args: Args) -> ShowCase:
 def status_reply(case: Case, ctx: Ctx) -> Reply:
     view = case_service.snapshot(ctx.deps, case)
     fields = [Field(_("Owner"), mention(case.owner)),
-              Field(_("Customer"), case.customer or "not given"),
+              Field(_("Customer"), case.customer or _("not given")),
               # Named as the brief names it; a swarm type of its own is shown besides.
               Field(_("Severity"), severity_label(case.severity)),
               *([Field(_("Type"), swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
@@ -191,8 +193,8 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
                 if case.swarm_type and case.swarm_type != severity_label(case.severity)
                 else []),
               Field(_("In the swarm"), ", ".join(f"{mention(p.person)} ({p.role.value})"
-                                              for p in view.people) or "nobody yet"),
-              Field(_("Customer mood"), view.last_mood or "no reading yet")]
+                                              for p in view.people) or _("nobody yet")),
+              Field(_("Customer mood"), view.last_mood or _("no reading yet"))]
     if case.delight:
         fields.append(Field(_("What would delight them"), case.delight))
     fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
@@ -203,13 +205,15 @@ def status_reply(case: Case, ctx: Ctx) -> Reply:
             f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
             for p in view.promises)))
     if view.pending is not None:
-        fields.append(Field(_("Handoff waiting"), f"to {mention(view.pending.to_id)}"))
+        fields.append(Field(_("Handoff waiting"), _("to {person}").format(
+            person=mention(view.pending.to_id))))
     if case.resolution:
         fields.append(Field(_("Resolution"), case.resolution))
     waiting = outbox.problems(ctx.deps, case)
     if waiting:
         fields.append(Field(_("Not done on the platform"), "\n".join(waiting) + "\n"
-                            + ctx.deps.phrases.command("retry", case.ref) + " tries again."))
+                            + _("{retry} tries again.").format(
+                                retry=ctx.deps.phrases.command("retry", case.ref))))
     buttons = (ctx.deps.phrases.button(_("Join"), "join", case.ref, style="primary"),) \
         if case.is_open else ()
     return Reply(title=case_line(case), text=_("Opened {opened_at}.")
@@ -239,12 +243,13 @@ def parse_list(ctx: Ctx, args: Args) -> ListCases:
          case="none", who="anyone", reads_only=True)
 def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
     found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
-    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms",
-             "following": "Swarms you follow"}[cmd.which]
+    label = {"mine": _("Your open swarms"), "open": _("Open swarms"), "all": _("All swarms"),
+             "following": _("Swarms you follow")}[cmd.which]
     if not found:
-        empty = {"mine": "You are in no open swarm.", "open": "No open swarms.",
-                 "all": "No swarms yet.", "following": "You follow no swarm "
-                 f"({ctx.deps.phrases.command('follow', '<ref>')} follows one)."}
+        empty = {"mine": _("You are in no open swarm."), "open": _("No open swarms."),
+                 "all": _("No swarms yet."), "following": _(
+                     "You follow no swarm ({follow} follows one).").format(
+                         follow=ctx.deps.phrases.command('follow', '<ref>'))}
         return [Reply(text=empty[cmd.which])]
     return [Reply(title=label, text="\n".join(case_line(c) for c in found))]
 

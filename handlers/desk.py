@@ -45,12 +45,14 @@ def desk(ctx: Ctx, cmd: ShowDesk) -> list[Reply]:
             continue
         lines = [f"• {item.text.replace(chr(10), ' — ')}" for item in section.items]
         if section.more:
-            lines.append(f"… and {section.more} more")
+            lines.append(_("… and {more} more").format(more=section.more))
         buttons = tuple(b for item in section.items for b in item.buttons)[:MAX_BUTTONS]
         replies.append(Reply(title=section.title, text="\n".join(lines), buttons=buttons))
-    state = "available for swarms" if shown.available else "away (not suggested for swarms)"
-    replies.append(Reply(text=f"You are {state}." if replies else
-                         f"Nothing waits for you. You are {state}.", buttons=(shown.toggle,)))
+    state = _("available for swarms") if shown.available else \
+        _("away (not suggested for swarms)")
+    replies.append(Reply(text=_("You are {state}.").format(state=state) if replies else
+                         _("Nothing waits for you. You are {state}.").format(state=state),
+                         buttons=(shown.toggle,)))
     return replies
 
 

@@ -64,8 +64,8 @@ def parse_at(ctx: Ctx, args: Args) -> Digest:
 def digest(ctx: Ctx, cmd: Digest) -> list[Reply]:
     deps = ctx.deps
     if not deps.is_manager(ctx.actor):
-        raise NotAllowed("The digest is for managers (listed in [people] or [digest] "
-                         "managers of the config).")
+        raise NotAllowed(_("The digest is for managers (listed in [people] or [digest] "
+                           "managers of the config)."))
     if cmd.at is not None:
         return [set_slot(ctx, *cmd.at)]
     tz = deps.config.digest.timezone

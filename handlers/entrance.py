@@ -22,7 +22,7 @@ from typing import TypeVar
 
 from bot.config import Config
 from bot.forms import Form
-from bot.i18n import _
+from bot.i18n import N_, _
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import bridge_messages, membership, outbox
@@ -40,7 +40,7 @@ from handlers.unit_of_work import UNITS, Duplicate, Failed, Refusal, StoreUnavai
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
 # Buttons whose success settles the message they were on (an offer loses its buttons).
-_SETTLES = {"accept": "Accepted", "decline": "Declined"}
+_SETTLES = {"accept": N_("Accepted"), "decline": N_("Declined")}
 
 @dataclass
 class Outcome:
@@ -246,10 +246,10 @@ class Entrance:
             raise err  # the replay pass stops; the person was told when it first failed
         log.warning("%s delivery %s delayed: the store failed (%s)", source, key, err)
         return Outcome(replies=[Reply(tone=Tone.WARNING, text=(
-            "swarmbot cannot reach its database right now. Your command is saved and "
-            "will run as soon as the database is back; you'll get its answer then."
+            _("swarmbot cannot reach its database right now. Your command is saved and "
+              "will run as soon as the database is back; you'll get its answer then.")
             if key is not None else
-            "swarmbot cannot reach its database right now; try again in a minute."))])
+            _("swarmbot cannot reach its database right now; try again in a minute.")))])
 
     # -- running --------------------------------------------------------------------------
     def _invocation(self, d: Delivery) -> Invocation:

@@ -93,12 +93,14 @@ def show_draft(ctx: Ctx, cmd: HandoffDraft) -> list[Reply]:
     drafted = cmd.drafted or timeline_draft(ctx.deps, case, "handoff")
     record(ctx.deps, case.id, "handoff", ctx.actor.id, drafted)
     phrases = ctx.deps.phrases
-    by = "the timeline" if not drafted.by_assistant else f"the assistant ({drafted.model})"
+    by = _("the timeline") if not drafted.by_assistant else \
+        _("the assistant ({model})").format(model=drafted.model)
     lines = [drafted.note] if drafted.note else []
     lines += [drafted.text, "",
-              f"Nothing was sent. Edit it and offer it with "
-              f"{phrases.command('handoff', f'{mention(cmd.to)} <briefing>')}, or type "
-              f"{phrases.command('handoff')} alone for the form with this draft."]
+              _("Nothing was sent. Edit it and offer it with {offer}, or type {handoff} alone "
+                "for the form with this draft.").format(
+                    offer=phrases.command('handoff', f'{mention(cmd.to)} <briefing>'),
+                    handoff=phrases.command('handoff'))]
     return [Reply(title=_("Draft briefing for {mention} on {ref}, by {by} (only you see this)")
         .format(mention=mention(cmd.to), ref=case.ref, by=by), text="\n".join(lines), private=True)]
 
@@ -119,8 +121,8 @@ def handoff(ctx: Ctx, cmd: Handoff | HandoffDraft) -> list[Reply]:
         return show_draft(ctx, cmd)
     done = handoffs.offer(ctx.deps, ctx.actor, ctx.need_case(), cmd.to, cmd.briefing,
                           cmd.tried, cmd.drafted)
-    replaced = (f" (replaces the offer to {mention(done.replaced.to_id)})"
-                if done.replaced else "")
+    replaced = (" " + _("(replaces the offer to {person})").format(
+        person=mention(done.replaced.to_id)) if done.replaced else "")
     return [ctx.ok(_("Offered {ref} to {mention}{replaced}. You stay owner until they "
                      "accept.")
                          .format(ref=ctx.need_case().ref, mention=mention(cmd.to),

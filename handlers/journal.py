@@ -42,7 +42,7 @@ def required_text(ctx: Ctx, args: Args, field: str, missing: str) -> str:
 
 
 def parse_note(ctx: Ctx, args: Args) -> Note:
-    return Note(required_text(ctx, args, "note", "a note needs text"))
+    return Note(required_text(ctx, args, "note", _("a note needs text")))
 
 
 @command("note", "<text>", N_("Add a note to the case timeline."), parse=parse_note)
@@ -86,7 +86,8 @@ class Mood:
 
 
 def parse_mood(ctx: Ctx, args: Args) -> Mood:
-    level = args.take_choice(MOODS, ctx.usage, "say how the customer feels", "is not a mood")
+    level = args.take_choice(MOODS, ctx.usage, _("say how the customer feels"),
+                             _("is not a mood"))
     return Mood(level, bounded(args.rest(), "mood note") or None)
 
 
@@ -103,7 +104,8 @@ class Delight:
 
 
 def parse_delight(ctx: Ctx, args: Args) -> Delight:
-    return Delight(required_text(ctx, args, "delight", "say what would delight this customer"))
+    return Delight(required_text(ctx, args, "delight",
+                                 _("say what would delight this customer")))
 
 
 @command("delight", "<text>", N_("Say what would make this customer happy."), parse=parse_delight,
@@ -131,7 +133,7 @@ def _because(text: str) -> tuple[str, bool, str]:
 
 
 def parse_decide(ctx: Ctx, args: Args) -> Decide:
-    risk = args.take_choice(RISKS, ctx.usage, "start with the risk", "is not a risk")
+    risk = args.take_choice(RISKS, ctx.usage, _("start with the risk"), _("is not a risk"))
     decision, said, why = _because(args.rest())
     if not decision.strip():
         raise ctx.bad(_("say what you decided"))
@@ -152,9 +154,10 @@ def decide(ctx: Ctx, cmd: Decide) -> list[Reply]:
     # What happened last time (issue 30): decisions of this kind and risk, from the log.
     made = ctx.deps.store.journal.decision_no(case.id, did)
     before = record_line(cmd.risk, record_for(ctx.deps.store, made)) if made else ""
-    return [ctx.ok(f"Decision #{did} recorded ({cmd.risk} risk). Record how it turned out "
-                   f"later: {later}." + (f"\nWhat happened last time: {before}"
-                                         if before else ""))]
+    return [ctx.ok(_("Decision #{did} recorded ({risk} risk). Record how it turned out "
+                     "later: {later}.").format(did=did, risk=cmd.risk, later=later)
+                   + ("\n" + _("What happened last time: {before}").format(before=before)
+                      if before else ""))]
 
 
 @dataclass(frozen=True)
@@ -165,8 +168,8 @@ class Outcome:
 
 def parse_outcome(ctx: Ctx, args: Args) -> Outcome:
     did = args.take_int("decision", ctx.usage)
-    result = args.take_choice(DECISION_OUTCOMES, ctx.usage, "say how it turned out",
-                              "is not an outcome")
+    result = args.take_choice(DECISION_OUTCOMES, ctx.usage, _("say how it turned out"),
+                              _("is not an outcome"))
     return Outcome(did, result)
 
 
@@ -247,7 +250,8 @@ def promise(ctx: Ctx, cmd: Promise) -> list[Reply]:
     customer_tz = ctx.need_case().customer_tz
     due = local_text(cmd.due, tz)
     if customer_tz and customer_tz != tz:  # both clocks: the customer's first
-        due = f"{local_text(cmd.due, customer_tz)} for the customer ({due} for you)"
+        due = _("{there} for the customer ({here} for you)").format(
+            there=local_text(cmd.due, customer_tz), here=due)
     failures = lifecycle.brief_changed(ctx.deps, ctx.need_case())
     return [ctx.ok(_("Promise #{pid} recorded, due {due}. I'll remind you 15 minutes "
                      "before; {command} when it's done.")
@@ -274,7 +278,8 @@ def kept(ctx: Ctx, cmd: Kept) -> list[Reply]:
     row = journal.kept(ctx.deps, ctx.actor, ctx.need_case(), cmd.promise)
     late = ctx.deps.now() > parse_iso(row.due)
     failures = lifecycle.brief_changed(ctx.deps, ctx.need_case())
-    return [ctx.ok(f"Promise #{cmd.promise} kept" + (" (late)." if late else " on time."))
+    return [ctx.ok((_("Promise #{no} kept (late).") if late else
+                    _("Promise #{no} kept on time.")).format(no=cmd.promise))
             ] + ctx.failures(failures)
 
 

@@ -10,7 +10,7 @@ from bot.digest.links import case_link
 from bot.drafting.assistant import Ask
 from bot.drafting.service import Drafted, ask_for, record, timeline_draft
 from bot.errors import CommandError, ConfigError
-from bot.i18n import N_, _
+from bot.i18n import N_, _, ngettext
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import friction as friction_service
@@ -83,13 +83,14 @@ def find(ctx: Ctx, cmd: Find) -> list[Reply]:
     found = knowledge.find(ctx.deps, ctx.inv.platform, cmd.words, cmd.customer, cmd.skill,
                            cmd.status, cmd.page, viewer=ctx.actor)
     if not found.items:
-        where = " on that page" if cmd.page > 1 else ""
-        return [Reply(text=f"No case matches `{cmd.words[:80]}`{where}." + _nearest(found))]
+        text = _("No case matches `{words}` on that page.") if cmd.page > 1 else \
+            _("No case matches `{words}`.")
+        return [Reply(text=text.format(words=cmd.words[:80]) + _nearest(found))]
     now = ctx.deps.now()
     first = (cmd.page - 1) * knowledge.FIND_PAGE
     lines = [f"{first + i}. {k.line(now)}" for i, k in enumerate(found.items, 1)]
     if found.more:
-        lines.append("More: " + ctx.deps.phrases.command(
+        lines.append(_("More") + ": " + ctx.deps.phrases.command(
             "find", f"{cmd.words} {_options(cmd)}page={cmd.page + 1}"))
     return [Reply(title=_("Cases matching `{words}` (page {page})")
         .format(words=cmd.words[:80], page=cmd.page),
@@ -98,11 +99,14 @@ def find(ctx: Ctx, cmd: Find) -> list[Reply]:
 
 def _nearest(found: knowledge.Found) -> str:
     """On a miss, the nearest words that would match, per word no case holds."""
-    said = [f"instead of `{word[:40]}`: " + ", ".join(f"`{w}`" for w in near)
+    said = [_("instead of `{word}`: {near}").format(
+        word=word[:40], near=", ".join(f"`{w}`" for w in near))
             for word, near in found.nearest.items() if near]
     lacking = [f"`{word[:40]}`" for word, near in found.nearest.items() if not near]
-    out = " Nearest words that would match: " + "; ".join(said) + "." if said else ""
-    return out + (" No case has " + ", ".join(lacking) + "." if lacking else "")
+    out = " " + _("Nearest words that would match: {words}.").format(
+        words="; ".join(said)) if said else ""
+    return out + (" " + _("No case has {words}.").format(words=", ".join(lacking))
+                  if lacking else "")
 
 
 def _options(cmd: Find) -> str:
@@ -167,7 +171,8 @@ def catchup(ctx: Ctx, cmd: CatchUp) -> list[Reply]:
     drafted = cmd.drafted
     if drafted is not None and drafted.by_assistant:
         record(ctx.deps, case.id, "catchup", ctx.actor.id, drafted)
-        summary = f"Summary by the assistant ({drafted.model}): {drafted.text}"
+        summary = _("Summary by the assistant ({model}): {text}").format(
+            model=drafted.model, text=drafted.text)
     else:
         summary = timeline_draft(ctx.deps, case, "catchup", len(caught.events)).text
         if drafted is not None and drafted.note:
@@ -188,17 +193,19 @@ def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     lines = []
     moods = [m.level for s in stops for m in s.moods]
     if moods:
-        lines.append("Mood on the way: " + " → ".join(moods))
+        lines.append(_("Mood on the way: {moods}").format(moods=" → ".join(moods)))
     n = 0
     for stop in stops:
         if stop.touches:
             n += 1
-            lines.append(f"{n}. {stop.function} · {duration(stop.seconds)} · "
-                         f"{len(stop.touches)} touchpoint{'s' if len(stop.touches) > 1 else ''}")
+            lines.append(f"{n}. {stop.function} · {duration(stop.seconds)} · " + ngettext(
+                "{count} touchpoint", "{count} touchpoints", len(stop.touches)).format(
+                    count=len(stop.touches)))
         else:
             lines.append(stop.function)
         entries = [(t.at, 0, t.id, f"{t.what} ({mention(t.by)})") for t in stop.touches]
-        entries += [(m.at, 1, m.id, f"mood {m.level}" + (f" ({m.note})" if m.note else ""))
+        entries += [(m.at, 1, m.id, _("mood {level}").format(level=m.level)
+                     + (f" ({m.note})" if m.note else ""))
                     for m in stop.moods]
         lines += [f"   {at[:16].replace('T', ' ')} {what}"
                   for at, _who, _kind, what in sorted(entries)]
@@ -236,9 +243,8 @@ def parse_friction_top(ctx: Ctx, words: list[str]) -> FrictionTop:
 def parse_friction_reviewed(ctx: Ctx, text: str) -> FrictionReviewed:
     process, colon, note = text.partition(":")
     if not colon or not process.strip() or not note.strip():
-        raise CommandError("Name the process, a colon, then what was done: "
-                           + ctx.deps.phrases.command("friction",
-                                                      "reviewed <process>: <note>"))
+        raise CommandError(_("Name the process, a colon, then what was done: {form}").format(
+            form=ctx.deps.phrases.command("friction", "reviewed <process>: <note>")))
     return FrictionReviewed(bounded(process.strip(), "process"), bounded(note.strip(), "note"))
 
 
@@ -249,12 +255,15 @@ def run_friction_top(ctx: Ctx, cmd: FrictionTop) -> list[Reply]:
             .format(weeks=cmd.weeks))]
     lines = []
     for i, r in enumerate(ranked, 1):
-        lines.append(f"{i}. {r.process}: {r.reports} report{'s' if r.reports > 1 else ''} "
-                     f"by {r.reporters} {'people' if r.reporters > 1 else 'person'} · "
-                     f"latest: “{knowledge.one_line(r.latest.how, 120)}”")
+        lines.append(f"{i}. {r.process}: " + ngettext(
+            "{count} report", "{count} reports", r.reports).format(count=r.reports) + " "
+            + ngettext("by {count} person", "by {count} people", r.reporters).format(
+                count=r.reporters) + " · " + _("latest: “{quote}”").format(
+                    quote=knowledge.one_line(r.latest.how, 120)))
         if r.review:
-            lines.append(f"   reviewed {r.review.at[:10]} by {mention(r.review.by)}: "
-                         f"{knowledge.one_line(r.review.note, 120)}")
+            lines.append("   " + _("reviewed {at} by {person}: {note}").format(
+                at=r.review.at[:10], person=mention(r.review.by),
+                note=knowledge.one_line(r.review.note, 120)))
     return [Reply(title=_("Friction, last {weeks} weeks (most reported first)")
         .format(weeks=cmd.weeks),
                   text="\n".join(lines))]

@@ -33,13 +33,13 @@ def _why(what: str, field: str) -> Parser:
     def parse(ctx: Ctx, args: Args) -> Why:
         text = args.rest()
         if not text:
-            raise ctx.bad(_("say {what}").format(what=what))
+            raise ctx.bad(_(what))
         return Why(bounded(text, field))
     return parse
 
 
 @command("reopen", "<why>", N_("Reopen a resolved or cancelled case in a new room, linked."),
-         parse=_why("why it is being reopened", "reason"), who="owner or manager",
+         parse=_why(N_("say why it is being reopened"), "reason"), who="owner or manager",
          details=N_("The owner of record owns it again; the new room's first post links "
                     "the old room, and the timeline says who reopened it and why."))
 def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
@@ -47,8 +47,8 @@ def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
                             by_ticket=cmd.from_ticket)
     # The new room is made after this command (the outbox); its first post links the old.
     fresh = ctx.deps.store.cases.by_id(done.case.id) or done.case
-    where = f" in #{fresh.room_name}" if fresh.room_id and fresh.room_name else \
-        " in a new swarm room"
+    where = _(" in #{room}").format(room=fresh.room_name) if fresh.room_id and \
+        fresh.room_name else _(" in a new swarm room")
     # Typed in the old room (archived): the reply goes to who reopened it; the new room
     # gets its own notice.
     return [ctx.ok(_("Reopened {ref}{where}; {mention} owns it.")
@@ -57,7 +57,7 @@ def reopen(ctx: Ctx, cmd: Why) -> list[Reply]:
 
 
 def _cancel_why(ctx: Ctx, args: Args) -> Why:
-    why = _why("why it is cancelled", "reason")(ctx, args)
+    why = _why(N_("say why it is cancelled"), "reason")(ctx, args)
     return Why(why.text, bounded(args.options.get("carry", ""), "why", "carry") or None)
 
 
@@ -88,18 +88,18 @@ def _amend(what: str, field: str) -> Parser:
         entry = args.take_int("entry", ctx.usage)
         text = args.rest()
         if not text:
-            raise ctx.bad(_("say {what}").format(what=what))
+            raise ctx.bad(_(what))
         return Amend(entry, bounded(text, field))
     return parse
 
 
-_APPEND_ONLY = ("The original stays in the timeline and the export, marked with who and why; "
-                "entry numbers are shown by `catchup`. Allowed to who wrote the entry, the "
-                "owner, or a manager.")
+_APPEND_ONLY = N_("The original stays in the timeline and the export, marked with who and why; "
+                   "entry numbers are shown by `catchup`. Allowed to who wrote the entry, the "
+                   "owner, or a manager.")
 
 
 @command("correct", "<entry> <new text>", N_("Correct an entry of the timeline."),
-         parse=_amend("the corrected text", "note"), details=_APPEND_ONLY)
+         parse=_amend(N_("say the corrected text"), "note"), details=_APPEND_ONLY)
 def correct(ctx: Ctx, cmd: Amend) -> list[Reply]:
     fix = lifecycle.correct(ctx.deps, ctx.actor, ctx.need_case(), cmd.entry, cmd.text)
     return [ctx.ok(_("Entry #{entry} corrected (entry #{fix}); the original stays, marked.")
@@ -107,7 +107,7 @@ def correct(ctx: Ctx, cmd: Amend) -> list[Reply]:
 
 
 @command("retract", "<entry> <why>", N_("Withdraw an entry of the timeline, saying why."),
-         parse=_amend("why it is withdrawn", "why"), details=_APPEND_ONLY)
+         parse=_amend(N_("say why it is withdrawn"), "why"), details=_APPEND_ONLY)
 def retract(ctx: Ctx, cmd: Amend) -> list[Reply]:
     lifecycle.retract(ctx.deps, ctx.actor, ctx.need_case(), cmd.entry, cmd.text)
     return [ctx.ok(_("Entry #{entry} retracted; it stays in the timeline, marked.")
@@ -124,7 +124,7 @@ def parse_set(ctx: Ctx, args: Args) -> SetDetail | SetVisibility:
     if (args.peek() or "").lower() == "visibility":
         args.take()
         return parse_visibility(ctx, args)
-    what = args.take_choice(DETAILS, ctx.usage, "say what to set", "cannot be set")
+    what = args.take_choice(DETAILS, ctx.usage, _("say what to set"), _("cannot be set"))
     value = args.rest()
     if not value:
         raise ctx.bad(_("give the new {what}").format(what=what))

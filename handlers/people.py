@@ -79,8 +79,7 @@ def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     if cmd.person:
         store.people.ensure(target, ctx.inv.platform, None, None, deps.now_iso())
     if cmd.verb and target != ctx.actor.id and not deps.can(ctx.actor, Can.SKILLS_OF_OTHERS):
-        raise NotAllowed("Only a manager or a lead can change someone else's skills.")
-    who = "Your" if target == ctx.actor.id else f"{mention(target)}'s"
+        raise NotAllowed(_("Only a manager or a lead can change someone else's skills."))
     if cmd.verb in ("add", "remove"):
         (store.people.add_skills if cmd.verb == "add" else store.people.remove_skills)(target,
                                                                          list(cmd.skills))
@@ -95,14 +94,17 @@ def skills(ctx: Ctx, cmd: Skills) -> list[Reply]:
     person = store.people.get(target)
     assert person is not None
     have = store.people.skills_of(target)
-    state = "available" if person.available else "away (not suggested for swarms)"
-    listing = ", ".join(have) if have else "none yet (`skills add <skill>…`)"
-    team = f" Function: {person.function}." if person.function else ""
+    state = _("Available") if person.available else _("Away (not suggested for swarms)")
+    listing = ", ".join(have) if have else _("none yet (`skills add <skill>…`)")
+    team = " " + _("Function: {function}.").format(function=person.function) \
+        if person.function else ""
     own = store.prefs.hours_of([target]).get(target)
-    hours = f" Working hours: {own.start}-{own.end}" + (f" {own.tz}" if own.tz else "") + \
-        "." if own else ""
-    return [ctx.ok(_("{who} skills: {listing}. {capitalize}.{team}{hours}")
-        .format(who=who, listing=listing, capitalize=state.capitalize(), team=team, hours=hours))]
+    hours = " " + _("Working hours: {start}-{end}").format(start=own.start, end=own.end) + (
+        f" {own.tz}" if own.tz else "") + "." if own else ""
+    said = _("Your skills: {listing}.") if target == ctx.actor.id else \
+        _("{person}'s skills: {listing}.")
+    return [ctx.ok(said.format(person=mention(target), listing=listing) + f" {state}."
+                   + team + hours)]
 
 
 COMMANDS = [skills]

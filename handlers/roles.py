@@ -52,7 +52,7 @@ def parse_role(ctx: Ctx, args: Args) -> SetRole:
 def role(ctx: Ctx, cmd: SetRole) -> list[Reply]:
     done = role_service.set_role(ctx.deps, ctx.actor, ctx.inv.platform, cmd.person, cmd.role,
                                  cmd.why)
-    was = f" (was {done.before})" if done.before else ""
+    was = " " + _("(was {before})").format(before=done.before) if done.before else ""
     if done.role is None:
         return [ctx.ok(_("{mention} has no role now{was}: {why}")
             .format(mention=mention(done.person), was=was, why=cmd.why))]
@@ -75,7 +75,7 @@ def parse_roles(ctx: Ctx, args: Args) -> ListRoles:
     return ListRoles()
 
 
-_SOURCE = {"config": "by config", "directory": "by the people directory"}
+_SOURCE = {"config": N_("by config"), "directory": N_("by the people directory")}
 
 
 @command("roles", "", N_("Who holds which role, and who granted it."), parse=parse_roles,
@@ -89,9 +89,10 @@ def roles(ctx: Ctx, cmd: ListRoles) -> list[Reply]:
     lines = []
     for h in held:
         g = granted.get(h.person)
-        how = (f"granted by {mention(g.granted_by)} {g.assumed_at}" + (f": {g.why}" if g.why
-                                                                       else "")
-               if h.source == "chat" and g else _SOURCE.get(h.source, h.source))
+        how = (_("granted by {person} {at}").format(person=mention(g.granted_by),
+                                                    at=g.assumed_at)
+               + (f": {g.why}" if g.why else "")
+               if h.source == "chat" and g else _(_SOURCE.get(h.source, h.source)))
         lines.append(f"{mention(h.person)}: {h.role} ({how})")
     return [Reply(title=_("Roles"), text="\n".join(lines))]
 

@@ -22,18 +22,22 @@ from handlers.validate import bounded, skill_names
 def suggestion_text(s: Suggestion) -> str:
     lines = []
     if s.picks:
-        lines.append("Suggested: " + "; ".join(f"{mention(p.person)} ({p.reason})"
-                                               for p in s.picks))
+        lines.append(_("Suggested: {people}").format(people="; ".join(
+            f"{mention(p.person)} ({p.reason})" for p in s.picks)))
     for skill, people in s.in_room.items():
-        lines.append(f"Already in the swarm for {skill}: " + ", ".join(mention(p) for p in people))
+        lines.append(_("Already in the swarm for {skill}: {people}").format(
+            skill=skill, people=", ".join(mention(p) for p in people)))
     if s.uncovered:
-        away = "".join(f" ({skill}: " + ", ".join(mention(p) for p in people) + " is away)"
-                       for skill, people in s.away.items())
-        lines.append("Nobody available has " + ", ".join(s.uncovered) + away + ".")
+        away = "".join(" " + _("({skill}: {people} is away)").format(
+            skill=skill, people=", ".join(mention(p) for p in people))
+            for skill, people in s.away.items())
+        lines.append(_("Nobody available has {skills}{away}.").format(
+            skills=", ".join(s.uncovered), away=away))
     if s.skipped:
-        lines.append("Skipped: " + "; ".join(f"{mention(p)} ({why})"
-                                             for p, why in sorted(s.skipped.items())) + ".")
-    return "\n".join(lines) or "Nobody is listed with these skills yet (`skills add <skill>`)."
+        lines.append(_("Skipped: {people}.").format(people="; ".join(
+            f"{mention(p)} ({why})" for p, why in sorted(s.skipped.items()))))
+    return "\n".join(lines) or _("Nobody is listed with these skills yet "
+                                 "(`skills add <skill>`).")
 
 
 def suggested_reply(ctx: Ctx, case: Case, hint: Hint) -> Reply:
@@ -87,7 +91,7 @@ def need(ctx: Ctx, cmd: Need) -> list[Reply]:
     skills = suggestions.take(ctx.deps, ctx.actor.id, case) if cmd.suggested \
         else list(cmd.skills)
     needed = membership.need(ctx.deps, ctx.actor, case, skills, cmd.tried, cmd.statuses)
-    return [ctx.ok(f"Asked triage for {', '.join(skills)}.\n"
+    return [ctx.ok(_("Asked triage for {skills}.").format(skills=', '.join(skills)) + "\n"
                    + suggestion_text(needed.suggestion))] + similar_replies(needed.similar) \
         + ctx.failures(needed.failures)
 
@@ -118,8 +122,9 @@ def invite(ctx: Ctx, cmd: Invite) -> list[Reply]:
                                    cmd.why)
     added = [mention(j.person) for j in done if not j.already]
     already = [mention(j.person) for j in done if j.already]
-    text = (f"Invited {', '.join(added)}." if added else "") + (
-        f" Already in the swarm: {', '.join(already)}." if already else "")
+    text = (_("Invited {people}.").format(people=', '.join(added)) if added else "") + (
+        " " + _("Already in the swarm: {people}.").format(people=', '.join(already))
+        if already else "")
     failures = [f for j in done for f in j.failures]
     return [ctx.ok(text.strip(), private=False)] + ctx.failures(failures)
 

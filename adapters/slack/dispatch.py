@@ -26,8 +26,9 @@ from adapters.slack.tenants import WorkspaceClients
 from bot import tenancy
 from bot.errors import PortError
 from bot.forms import Form
+from bot.i18n import _
 from bot.replies import Reply
-from handlers import desk
+from handlers import desk, language
 from handlers.delivery import Delivery, Sender, Submitted, Typed, Workspace
 from handlers.entrance import Entrance, Outcome
 
@@ -75,8 +76,10 @@ class Dispatcher:
         with tenancy.scoped(await self.tenant_with_settings(self.tenant_of(delivery))):
             tz, locale = await self._user_profile(delivery.sender.id)
             sender = replace(delivery.sender, tz=tz, locale=locale)
-            outcome = await self.entrance.process(replace(delivery, sender=sender))
-            await self.answer(delivery, outcome, body)
+            # The answer (and the form, the settled line) in the reader's language too.
+            with language.for_sender(self.entrance.config, sender):
+                outcome = await self.entrance.process(replace(delivery, sender=sender))
+                await self.answer(replace(delivery, sender=sender), outcome, body)
         view = body.get("view")
         if isinstance(view, dict) and view.get("type") == "home" and \
                 body.get("type") == "block_actions":
@@ -124,8 +127,8 @@ class Dispatcher:
         if not isinstance(trigger, str) or not trigger:
             # A trigger_id lives 3 seconds: a restarted bot cannot open the form.
             await self.deliver([Reply.error(
-                f"swarmbot restarted before it could open the form; press the button again, "
-                f"or type {form.hint}.")], user, None, None)
+                _("swarmbot restarted before it could open the form; press the button again, "
+                  "or type {hint}.").format(hint=form.hint))], user, None, None)
             return
         try:
             api = await self._api()
@@ -134,12 +137,14 @@ class Dispatcher:
             error = err.response.get("error")
             log.warning("slack: views.open for %s failed: %s", form.command, error)
             await self.deliver([Reply.error(
-                f"Couldn't open the form ({error}); type {form.hint} instead.")], user,
+                _("Couldn't open the form ({error}); type {hint} instead.").format(
+                    error=error, hint=form.hint))], user,
                 channel, None)
         except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.warning("slack: views.open for %s failed: %s", form.command, err)
-            await self.deliver([Reply.error(f"Couldn't open the form; type {form.hint} "
-                                            "instead.")], user, channel, None)
+            await self.deliver([Reply.error(_("Couldn't open the form; type {hint} "
+                                              "instead.").format(hint=form.hint))], user,
+                               channel, None)
             return
         await self._redraft(form, delivery, opened.get("view") or {})
 
@@ -169,7 +174,8 @@ class Dispatcher:
         """An accepted or declined offer loses its buttons, so nobody presses them again."""
         blocks = [b for b in original.get("blocks", []) if b.get("type") != "actions"]
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{_SETTLED_MARK.get(settled, '')} {settled} by <@{user}>")]).to_dict())
+            text=f"{_SETTLED_MARK.get(settled, '')} " + _("{settled} by {user}").format(
+                settled=_(settled), user=f"<@{user}>"))]).to_dict())
         body = {"replace_original": True, "text": original.get("text", ""), "blocks": blocks}
         try:
             async with self.session.post(response_url, json=body) as resp:
@@ -241,11 +247,17 @@ class Dispatcher:
                 return None, None  # not cached: the next command asks again
         return self._profile[user]
 
+    def known_locale(self, user: str) -> str | None:
+        """The person's locale as users.info said it, if asked before (no call made)."""
+        return (self._profile.get(user) or (None, None))[1]
+
     async def publish_home(self, user: str, workspace: Workspace | None = None) -> None:
         # The store is read on a unit thread, never on the event loop.
         probe = Delivery(source="slack", sender=Sender(user), what=Typed(""),
                          workspace=workspace)
         with tenancy.scoped(self.tenant_of(probe)):
-            shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
-            await (await self._api()).views_publish(user_id=user,
-                                                    view=home_view(shown, self.slash))
+            _tz, locale = await self._user_profile(user)  # the desk in their language
+            with language.for_sender(self.entrance.config, Sender(user, locale=locale)):
+                shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
+                view = home_view(shown, self.slash)
+            await (await self._api()).views_publish(user_id=user, view=view)

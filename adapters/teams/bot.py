@@ -52,11 +52,12 @@ from adapters.teams.directory import Directory
 from adapters.teams.port import TeamsChatPort, card_activity
 from bot.errors import PortError
 from bot.forms import Form
+from bot.i18n import _
 from bot.people import mention
 from bot.replies import Reply
-from handlers import desk
+from handlers import desk, language
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
-from handlers.entrance import Entrance
+from handlers.entrance import Entrance, Outcome
 
 log = logging.getLogger("swarmbot.teams")
 # How long a task/fetch waits for an assistant's draft: Teams gives an invoke a few seconds.
@@ -106,7 +107,9 @@ class SwarmTeamsBot(TeamsActivityHandler):
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self.directory.learn(turn_context.activity)
-        await super().on_turn(turn_context)
+        # What the turn answers (cards, forms, the desk) in the reader's language.
+        with language.for_sender(self.entrance.config, _sender(turn_context.activity)):
+            await super().on_turn(turn_context)
 
     def _delivery(self, activity: Activity, what: Any, key: str | None) -> Delivery:
         return Delivery(source=PLATFORM, key=key, sender=_sender(activity), what=what,
@@ -135,7 +138,8 @@ class SwarmTeamsBot(TeamsActivityHandler):
 
     def _form_reply(self, form: Form) -> Reply:
         """A form in a chat message (Teams opens task modules only from a button)."""
-        return Reply(title=form.title, text=f"Fill it in, or type {form.hint}.",
+        return Reply(title=form.title, text=_("Fill it in, or type {hint}.").format(
+            hint=form.hint),
                      buttons=(self.entrance.phrases.button(
                          form.title, form.command, form.context.get("ref", ""),
                          needs_input=True),))
@@ -206,6 +210,10 @@ class SwarmTeamsBot(TeamsActivityHandler):
         self.work.run_later(f"teams {delivery.key}", partial(self._answer, incoming, delivery))
 
     async def _answer(self, incoming: Activity, delivery: Delivery) -> None:
+        with language.for_sender(self.entrance.config, delivery.sender):
+            await self._answer_now(incoming, delivery)
+
+    async def _answer_now(self, incoming: Activity, delivery: Delivery) -> None:
         outcome = await self.entrance.process(delivery)
         replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         for reply in replies:
@@ -217,7 +225,11 @@ class SwarmTeamsBot(TeamsActivityHandler):
     async def replay(self, delivery: Delivery) -> None:
         """Finish a delivery the inbox held (the core's replay loop calls this): its turn is
         gone, so the answer goes to the conversation it came from, proactively."""
-        outcome = await self.entrance.process(delivery)
+        with language.for_sender(self.entrance.config, delivery.sender):
+            outcome = await self.entrance.process(delivery)
+            await self._tell(delivery, outcome)
+
+    async def _tell(self, delivery: Delivery, outcome: Outcome) -> None:
         for reply in outcome.replies:
             try:
                 if delivery.room:
@@ -320,7 +332,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
         form = await self.entrance.in_thread(self.entrance.form, delivery)
         if form is None:
             return TaskModuleResponse(task=TaskModuleMessageResponse(
-                value=f"Nothing to fill in for `{command[:80]}`."))
+                value=_("Nothing to fill in for `{command}`.").format(command=command[:80])))
         # A form with a draft: the assistant's, where one answers in its timeout (issue 30).
         return self._task(await self.entrance.assist_form(form, delivery, within=TASK_WITHIN)
                           or form)

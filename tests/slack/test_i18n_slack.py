@@ -7,6 +7,8 @@ from __future__ import annotations
 import json
 
 from tests.slack.harness import SlackHarness
+from tests.slack.oauth_harness import Browser
+from tests.slack.test_oauth import bot, oauth_config  # noqa: F401 - the OAuth server
 
 
 def _said(answer: dict) -> str:
@@ -58,3 +60,18 @@ async def test_a_german_form_error_in_the_modal_ack(slack_bot: SlackHarness) -> 
     assert view["title"]["text"] == "Einen Schwarm eröffnen"
     labels = json.dumps(view["blocks"], ensure_ascii=False)
     assert "Fallreferenz" in labels and "Worum es geht" in labels
+
+
+async def test_the_add_to_slack_pages_follow_the_browsers_language(
+        bot: SlackHarness) -> None:  # noqa: F811 - the fixture imported above
+    browser = Browser(bot)
+    state = (await browser.add_to_slack())["state"]
+    resp = await bot.client.get(f"/slack/oauth_redirect?error=access_denied&state={state}",
+                                headers={"Cookie": browser.cookie,
+                                         "Accept-Language": "de-DE,de;q=0.9,en;q=0.8"})
+    page = await resp.text()
+    assert resp.status == 200 and "swarmbot wurde nicht installiert" in page
+    assert "Die Installation wurde in Slack abgebrochen." in page
+    state = (await browser.add_to_slack())["state"]
+    status, page = await browser.back_from_slack(f"error=access_denied&state={state}")
+    assert status == 200 and "cancelled in Slack" in page  # no Accept-Language: English
