@@ -25,7 +25,7 @@ async def test_a_german_slack_user_gets_help_and_errors_in_german(
     await slack_bot.command("help", "UDE1")
     help_de = _said(fake.responses[-1])
     assert "swarmbot-Befehle" in help_de
-    assert "Einen Fall und seinen Schwarm-Raum eröffnen" in help_de
+    assert "Einen Fall und seinen Swarm-Raum eröffnen" in help_de
     # What the person types stays as typed: the commands and their words.
     assert "/swarm open &lt;ref&gt; [sev1..sev4]" in help_de and "/swarm help" in help_de
     await slack_bot.command("frobnicat ZD-1", "UDE1")
@@ -57,7 +57,7 @@ async def test_a_german_form_error_in_the_modal_ack(slack_bot: SlackHarness) -> 
     fake.users["UDE2"] = {"id": "UDE2", "name": "hans", "locale": "de-DE"}
     await slack_bot.command("open", "UDE2")  # typed alone: the form
     view = fake.views[-1]["view"]
-    assert view["title"]["text"] == "Einen Schwarm eröffnen"
+    assert view["title"]["text"] == "Einen Swarm eröffnen"
     labels = json.dumps(view["blocks"], ensure_ascii=False)
     assert "Fallreferenz" in labels and "Worum es geht" in labels
 
