@@ -8,6 +8,7 @@ import json
 
 from tests.slack.harness import SlackHarness
 from tests.slack.oauth_harness import Browser
+from tests.slack.test_desk import open_home
 from tests.slack.test_oauth import bot, oauth_config  # noqa: F401 - the OAuth server
 
 
@@ -75,3 +76,15 @@ async def test_the_add_to_slack_pages_follow_the_browsers_language(
     state = (await browser.add_to_slack())["state"]
     status, page = await browser.back_from_slack(f"error=access_denied&state={state}")
     assert status == 200 and "cancelled in Slack" in page  # no Accept-Language: English
+
+
+async def test_the_app_home_of_a_german_user_is_german(slack_bot: SlackHarness) -> None:
+    fake = slack_bot.fake
+    fake.users["UDE3"] = {"id": "UDE3", "name": "uta", "locale": "de-DE"}
+    fake.users["UEN3"] = {"id": "UEN3", "name": "eve", "locale": "en-US"}
+    de = await open_home(slack_bot, "UDE3")
+    shown = json.dumps(de["blocks"], ensure_ascii=False)
+    assert "Dein Schreibtisch" in shown and "Du bist *verfügbar*" in shown
+    assert "Buttons sind Abkürzungen für `/swarm`-Befehle" in shown
+    en = json.dumps((await open_home(slack_bot, "UEN3"))["blocks"])
+    assert "Your desk" in en and "Dein" not in en
