@@ -30,7 +30,7 @@ def parse_admin(ctx: Ctx, args: Args) -> Admin:
         raise ctx.bad(_("`{verb}` is not an admin verb (set, settings)").format(verb=verb[:20]))
     key = (args.take() or "").lower()
     if key not in CHAT_KEYS:
-        raise ctx.bad(_("say which setting: {join}").format(join=', '.join(CHAT_KEYS)))
+        raise ctx.bad(_("say which setting: {keys}").format(keys=', '.join(CHAT_KEYS)))
     value = bounded(args.rest(), "setting")
     if not value:
         raise ctx.bad(_("say the new {key}").format(key=key))

@@ -158,8 +158,8 @@ async def _refused(entrance: Entrance, delivery: Delivery, what: Ticketed,
     port = entrance.deps.ports.get(what.platform)
     if port is not None and port.triage_room:
         notice = Reply(tone=Tone.WARNING, text=(
-            _("{ref} came in from {value} but its swarm could not be opened: {text}")
-                .format(ref=ticket.ref, value=delivery.sender.name or ticket.helpdesk, text=text)))
+            _("{ref} came in from {source} but its swarm could not be opened: {text}")
+                .format(ref=ticket.ref, source=delivery.sender.name or ticket.helpdesk, text=text)))
         try:
             await port.post(port.triage_room, notice)
         except PortError as err:

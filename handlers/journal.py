@@ -215,8 +215,8 @@ def friction(ctx: Ctx, cmd: Friction | FrictionTop | FrictionReviewed) -> list[R
     if isinstance(cmd, FrictionReviewed):
         return run_friction_reviewed(ctx, cmd)
     journal.friction(ctx.deps, ctx.actor, ctx.case, cmd.process, cmd.how)
-    return [ctx.ok(_("Friction reported on {lower}. Thanks: the front line reviews the "
-                     "processes.").format(lower=cmd.process.lower()))]
+    return [ctx.ok(_("Friction reported on {process}. Thanks: the front line reviews the "
+                     "processes.").format(process=cmd.process.lower()))]
 
 
 @dataclass(frozen=True)

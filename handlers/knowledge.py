@@ -186,10 +186,10 @@ def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     case = ctx.need_case()
     stops = journey_map(ctx.deps, case)
     if not stops:
-        return [Reply(text=_("No touchpoints or moods on {ref} yet: {command}, {command2}.")
+        return [Reply(text=_("No touchpoints or moods on {ref} yet: {touch}, {mood}.")
             .format(ref=case.ref,
-                    command=ctx.deps.phrases.command('touch', '<function> <what happened>'),
-                    command2=ctx.deps.phrases.command('mood', '<level>')))]
+                    touch=ctx.deps.phrases.command('touch', '<function> <what happened>'),
+                    mood=ctx.deps.phrases.command('mood', '<level>')))]
     lines = []
     moods = [m.level for s in stops for m in s.moods]
     if moods:
@@ -236,7 +236,7 @@ def parse_friction_top(ctx: Ctx, words: list[str]) -> FrictionTop:
         return FrictionTop()
     weeks = read_id(words[0], "weeks", ctx.usage)
     if weeks > MAX_WEEKS:
-        raise ctx.bad(_("look back at most {MAX_WEEKS} weeks").format(MAX_WEEKS=MAX_WEEKS))
+        raise ctx.bad(_("look back at most {most} weeks").format(most=MAX_WEEKS))
     return FrictionTop(weeks)
 
 

@@ -165,16 +165,16 @@ def sla_choice(ctx: Ctx, what: str, value: str) -> str:
     if what == "priority":
         if wanted in sla.priorities(policies) or sla.is_priority(wanted):
             return wanted
-        raise ctx.bad(_("`{value}` is not a priority: give one of {join}")
-            .format(value=value[:20], join=', '.join(sla.priorities(policies))))
+        raise ctx.bad(_("`{value}` is not a priority: give one of {choices}")
+            .format(value=value[:20], choices=', '.join(sla.priorities(policies))))
     if not policies:
         raise ctx.bad(_("no SLA policies are configured: an admin adds [sla.<name>] to "
                         "config.toml (see docs/sla.md)"))
     if wanted in policies or wanted in ("auto", sla.NO_SLA):
         return wanted
-    raise ctx.bad(_("`{value}` is no SLA policy: give one of {join}, auto (chosen by "
+    raise ctx.bad(_("`{value}` is no SLA policy: give one of {choices}, auto (chosen by "
                     "priority, type or severity) or none")
-                        .format(value=value[:20], join=', '.join(policies)))
+                        .format(value=value[:20], choices=', '.join(policies)))
 
 
 def zone_name(ctx: Ctx, value: str) -> str:

@@ -45,9 +45,9 @@ def suggested_reply(ctx: Ctx, case: Case, hint: Hint) -> Reply:
     phrases = ctx.deps.phrases
     return Reply(
         title=_("Skills this case suggests"),
-        text=_("The skill rules suggest {join}: {why}. Ask triage for them with "
+        text=_("The skill rules suggest {skills}: {why}. Ask triage for them with "
                "{command}, or ignore this.")
-                   .format(join=', '.join(hint.skills), why=hint.why,
+                   .format(skills=', '.join(hint.skills), why=hint.why,
                            command=phrases.command('need', case.ref + ' suggested')),
         buttons=(phrases.button(_("Ask triage for these"), "need", f"{case.ref} suggested",
                                 style="primary"),))

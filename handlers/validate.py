@@ -52,8 +52,8 @@ def bounded(value: str, field: str, label: str | None = None) -> str:
     """`value`, or a CommandError at `field` saying the limit."""
     limit = LIMITS[field]
     if len(value) > limit:
-        raise CommandError(_("{capitalize} is {value} characters; the limit is {limit}.")
-            .format(capitalize=(label or field).capitalize(), value=format(len(value), ","),
+        raise CommandError(_("{what} is {size} characters; the limit is {limit}.")
+            .format(what=(label or field).capitalize(), size=format(len(value), ","),
                     limit=format(limit, ",")), field=field)
     return value
 
@@ -64,11 +64,11 @@ def skill_names(text: str) -> list[str]:
                                if s.strip(",;")))
     bad = [s for s in names if not SKILL.match(s)]
     if bad:
-        raise CommandError(_("Not a skill name: {join} (one word each, like sso billing)")
-            .format(join=', '.join(b[:40] for b in bad[:3])), field="skills")
+        raise CommandError(_("Not a skill name: {names} (one word each, like sso billing)")
+            .format(names=', '.join(b[:40] for b in bad[:3])), field="skills")
     if len(names) > MAX_SKILLS:
-        raise CommandError(_("At most {MAX_SKILLS} skills at once.")
-            .format(MAX_SKILLS=MAX_SKILLS), field="skills")
+        raise CommandError(_("At most {most} skills at once.")
+            .format(most=MAX_SKILLS), field="skills")
     return names
 
 
