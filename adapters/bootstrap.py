@@ -146,9 +146,17 @@ async def build_server(config: Config, env: Mapping[str, str] | None = None,
         add_slack_routes(app, slack_runtime, core)
     if teams_runtime is not None:
         from adapters.teams.endpoint import add_teams_routes
+        from adapters.teams.scope import join_slack, scope_for
 
+        # Whose data a Teams activity sees: its tenant's, and what it is joined with.
+        scope = scope_for(slack_runtime is not None,
+                          slack_runtime is not None and slack_runtime.secrets.oauth is not None,
+                          config.bridge.enabled,
+                          slack_runtime.team_id if slack_runtime is not None else "")
         # POST /api/messages; Teams' conversation references live in the store.
-        add_teams_routes(app, teams_runtime, core, refs=core.deps.store.refs)
+        add_teams_routes(app, teams_runtime, core, refs=core.deps.store.refs, scope=scope)
+        if slack_runtime is not None and slack_runtime.dispatcher is not None:
+            join_slack(scope, slack_runtime.dispatcher.joined, teams_runtime.identity.tenant_id)
     from adapters.helpdesk.server import add_helpdesk_routes, enabled, start_helpdesks
 
     if enabled(config):

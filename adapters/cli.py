@@ -50,7 +50,7 @@ def cmd_erase(args: argparse.Namespace) -> int:
     store = open_checked_store(checked_config(args.config, "erase", db=args.db))
     try:
         done = erase(store, by=args.by or getpass.getuser(), at=iso(utcnow()),
-                     customer=args.customer, ref=args.ref)
+                     customer=args.customer, ref=args.ref, workspace=args.workspace)
     finally:
         store.close()
     for item in done:
@@ -114,6 +114,8 @@ def build_parser() -> argparse.ArgumentParser:
     which.add_argument("--customer", metavar="NAME", help="every case of this customer "
                        "(the whole name, ignoring case)")
     which.add_argument("--ref", metavar="REF", help="one case, by its ref")
+    erase.add_argument("--workspace", metavar="TEAM", help="only the cases of this workspace "
+                       "(its team id), where one deployment serves several")
     erase.add_argument("--by", help="who asks, for the tombstone (default: your login)")
     erase.add_argument("--db", help="SQLite file (default ./swarmbot.db)")
     erase.add_argument("--config", help="config.toml")

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from bot import tenancy
 from bot.config import Config
 from bot.digest.weeks import BadInput, Week, last_complete_week, parse_week, parse_zone
 from bot.domain import utcnow
@@ -126,7 +127,9 @@ def cmd_link(args: argparse.Namespace) -> int:
     if args.hours <= 0:
         print("swarmbot: --hours must be more than 0", file=sys.stderr)
         return 2
-    print(digest_link(cfg, week.label, utcnow(), args.hours))
+    # One workspace's page (several workspaces in one deployment, docs/slack-oauth.md).
+    with tenancy.scoped(tenancy.of(args.workspace or "", args.org or "")):
+        print(digest_link(cfg, week.label, utcnow(), args.hours))
     return 0
 
 
@@ -160,4 +163,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     link.add_argument("--week", help="ISO week YYYY-Www (default: the last complete week)")
     link.add_argument("--config", help="config.toml")
     link.add_argument("--hours", type=float, default=168, help="valid for (default 168)")
+    link.add_argument("--workspace", help="one Slack workspace's page (its team id; default: "
+                                          "every workspace's)")
+    link.add_argument("--org", help="with --workspace: its Enterprise Grid org (enterprise id)")
     link.set_defaults(func=cmd_link)

@@ -30,7 +30,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from functools import partial
 
-from bot import permissions, tenancy
+from bot import permissions, tenancy, workspace_tenants
 from bot.domain import Case, CaseStatus, Handoff, HelpRequest, Reminder, iso, parse_iso
 from bot.errors import PortError
 from bot.helpdesk import stands_in
@@ -68,23 +68,49 @@ class Nudger:
     def __init__(self, deps: Deps) -> None:
         self.deps = deps
         self.open: dict[int, Case] = {}
-        self._types: dict[tuple[str | None, int], SwarmType] = {}
+        self._types: dict[tuple[str, str | None, int], SwarmType] = {}
         self._settled: set[Key] = set()
         self._since: datetime | None = None  # the last tick's `now`: due up to there is done
         self._full_at: datetime | None = None
         self._span: tuple[datetime, datetime] | None = None  # this pass's (since, now)
         self._failed = False  # a send of this tick failed: its span is asked again
+        # (platform, workspace) -> its tenant with its own settings (triage channel, types,
+        # managers), where one deployment serves several (bot/workspace_tenants.py).
+        self._tenants: dict[tuple[str, str], tenancy.Tenant] = {}
         self.sla = SlaWatch(deps)  # SLA warnings and breaches (docs/sla.md)
         types = [type_for(deps.config.types, name, sev) for name in deps.config.types
                  for sev in SEVERITIES] + list(BUILT_IN.values())
         self._windows = {k: (min(getattr(t, k) for t in types), max(getattr(t, k) for t in types))
                          for k in ("connect_within", "answer_within", "update_every")}
 
+    def _tenant(self, case: Case) -> tenancy.Tenant | None:
+        """The case's workspace, with its own settings where it has any."""
+        return self._tenants.get((case.platform, case.workspace)) or \
+            tenancy.of(case.workspace, case.org, case.platform)
+
     def type_of(self, case: Case) -> SwarmType:
-        key = (case.swarm_type, case.severity)
+        tenant = self._tenant(case)
+        config = tenant.config if tenant is not None and tenant.config else None
+        key = (case.workspace if config else "", case.swarm_type, case.severity)
         if key not in self._types:
-            self._types[key] = type_for(self.deps.config.types, case.swarm_type, case.severity)
+            self._types[key] = type_for((config or self.deps.config).types, case.swarm_type,
+                                        case.severity)
         return self._types[key]
+
+    def _managers(self, case: Case) -> list[str]:
+        """The managers of the case's workspace (its own as well as the config's)."""
+        with tenancy.scoped(self._tenant(case)):
+            return permissions.managers(self.deps.config, self.deps.store)
+
+    def _triage(self, case: Case, kind: SwarmType) -> str | None:
+        """Where the case's workspace asks for help: its type's room, its own triage
+        channel, else the platform's."""
+        tenant, port = self._tenant(case), self.deps.ports.get(case.platform)
+        if kind.triage_room:
+            return kind.triage_room
+        if tenant is not None and tenant.triage_room:
+            return tenant.triage_room
+        return port.triage_room if port else None
 
     async def tick(self, now: datetime) -> list[str]:
         """Find what is due and send it. The store is read and written on a thread, never
@@ -93,6 +119,9 @@ class Nudger:
         done: list[str] = []
         full = self._full_at is None or now - self._full_at >= FULL_EVERY
         since = None if full else self._since
+        self._tenants = await workspace_tenants.known(self.deps)
+        if self._tenants:
+            self._types = {}  # a workspace's types may have changed in chat
         due = await asyncio.to_thread(self.due, now, since)
         if full:
             self._full_at = now
@@ -161,7 +190,7 @@ class Nudger:
             return False
         try:
             # With the token of the case's workspace (bot/tenancy.py).
-            with tenancy.scoped(tenancy.of(nudge.case.workspace, nudge.case.org)):
+            with tenancy.scoped(self._tenant(nudge.case)):
                 if nudge.direct:
                     await port.direct_message(nudge.to, reply)
                 else:
@@ -197,16 +226,14 @@ class Nudger:
             cause = f"help:{h.id}"
             found.append(Nudge("connect", cause, case, case.owner, True,
                                partial(self._connect_owner, case, h, waited)))
-            port = self.deps.ports.get(case.platform)
-            triage = kind.triage_room or (port.triage_room if port else None)
+            triage = self._triage(case, kind)
             if triage:
                 found.append(Nudge("connect", cause, case, triage, False,
                                    partial(self._connect_room, case, h, waited)))
             if waited >= 2 * kind.connect_within:
                 found += [Nudge("connect", cause, case, manager, True,
                                 partial(self._connect_manager, case, h, waited))
-                          for manager in permissions.managers(self.deps.config,
-                                                              self.deps.store)]
+                          for manager in self._managers(case)]
         return found
 
     def _waiting(self, case: Case, h: HelpRequest, waited: timedelta) -> str:
@@ -295,9 +322,7 @@ class Nudger:
             if escalate:
                 found += [Nudge("update", cause, case, manager, True,
                                 partial(self._update_manager, case, last, waited))
-                          for manager in permissions.managers(self.deps.config,
-                                                              self.deps.store)
-                          if manager != case.owner]
+                          for manager in self._managers(case) if manager != case.owner]
         return found
 
     def _update_manager(self, case: Case, last: str, waited: timedelta) -> Reply:

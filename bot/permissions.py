@@ -120,4 +120,12 @@ def may_see(config: Config, store: Store, person: Person | str, case: Case) -> b
         return True
     pid = person if isinstance(person, str) else person.id
     return member(store, case, pid) or can(config, store, person, Can.SEE_ALL) or \
-        asked_in(store, case, pid)
+        asked_in(store, case, pid) or _its_helpdesk(store, case, pid)
+
+
+def _its_helpdesk(store: Store, case: Case, pid: str) -> bool:
+    """The helpdesk whose ticket the case is (its intake acts as the helpdesk's name, after
+    the webhook was authenticated): it may reopen the swarm when the ticket is tagged again.
+    No chat platform's user id is a helpdesk's name (Slack's are U…, Teams' 29:…)."""
+    link = store.helpdesk.link_of(case.id)
+    return link is not None and link.helpdesk == pid

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Protocol, runtime_checkable
 
 from bot.replies import Reply
+from bot.tenancy import Tenant
 
 
 @dataclass(frozen=True)
@@ -43,6 +44,19 @@ class ChatPort(Protocol):
     async def archive(self, room_id: str) -> None: ...
 
     async def set_topic(self, room_id: str, topic: str) -> None: ...
+
+
+@runtime_checkable
+class WorkspaceSettingsReader(Protocol):
+    """Optional port capability: several workspaces served by one deployment, each with
+    settings of its own (Slack, docs/slack-oauth.md). `with_settings` gives a workspace's
+    tenant its config and triage room (bot/workspace_settings.py), as a delivery from it
+    has them: what the scheduler's nudges and a helpdesk's intake run with."""
+
+    @property
+    def several_workspaces(self) -> bool: ...
+
+    async def with_settings(self, tenant: Tenant) -> Tenant: ...
 
 
 @runtime_checkable

@@ -23,7 +23,7 @@ from aiohttp import web
 from bot import i18n, tenancy
 from bot.availability import PresenceReader
 from bot.config import DigestConfig
-from bot.digest import managers
+from bot.digest import managers, workspace_managers
 from bot.digest.deliver import digest_reply, post_digest
 from bot.digest.links import digest_link
 from bot.digest.managers import WEEKDAYS, clock_time, due_week_at
@@ -114,6 +114,18 @@ class Scheduler:
                 log.warning("digest: don't know which platform manager %s is on", manager)
         return found
 
+    def recipients(self) -> list[managers.Recipient]:
+        """Who gets a digest by direct message: each `[digest] managers` person (the
+        figures of the workspace they are known in), and each workspace's own managers
+        (bot/digest/workspace_managers.py) where one deployment serves several."""
+        store = self.deps.store
+        found = [managers.Recipient(m, p, f"{p}:dm:{m}", store.people.workspace_of(m))
+                 for m, p in self.manager_platforms().items()]
+        if workspace_managers.PLATFORM in self.deps.ports and \
+                workspace_managers.serves_workspaces(self.deps.config):
+            found += workspace_managers.recipients(self.deps.config, store)
+        return found
+
     async def tick(self, now: datetime) -> list[str]:
         # What a pass writes (digests, reminders, nudges) is in the deployment's language.
         lang = self.deps.config.i18n.language
@@ -168,17 +180,17 @@ class Scheduler:
     async def send_to_managers(self, now: datetime) -> list[str]:
         """Each manager's digest at their own slot (bot/digest/managers.py), once a week."""
         deps, done = self.deps, []
-        where = await asyncio.to_thread(self.manager_platforms)
+        where = await asyncio.to_thread(self.recipients)
         due = await asyncio.to_thread(managers.plans, deps, now, where)
         zones = await self._zones([p for p in due if not p.zone_known])
         if zones:  # a zone the platform told changes the slot: plan those again
             due = await asyncio.to_thread(managers.plans, deps, now, where, zones)
         figures: dict[tuple[str, str, str], dict[str, Any]] = {}
         for plan in due:
-            week = plan.week
-            # A manager's figures are their workspace's (bot/tenancy.py; '' for all).
-            workspace = await asyncio.to_thread(deps.store.people.workspace_of, plan.manager)
-            with tenancy.scoped(tenancy.of(workspace)):
+            week, workspace = plan.week, plan.workspace
+            # A manager's figures are their workspace's (bot/tenancy.py; '' for all), the
+            # message goes with its token, the link is to its page.
+            with tenancy.scoped(tenancy.of(workspace, plan.org)):
                 if (week.label, week.tz, workspace) not in figures:
                     figures[week.label, week.tz, workspace] = await compute_digest_off_loop(
                         deps.store, week, now)
@@ -199,8 +211,9 @@ class Scheduler:
             port = self.deps.ports.get(plan.platform)
             if not isinstance(port, PresenceReader) or self.deps.presence is None:
                 continue
-            status = (await self.deps.presence.statuses(plan.platform, port,
-                                                        [plan.manager])).get(plan.manager)
+            with tenancy.scoped(tenancy.of(plan.workspace, plan.org)):  # its token
+                status = (await self.deps.presence.statuses(plan.platform, port,
+                                                            [plan.manager])).get(plan.manager)
             if status is not None and status.tz:
                 found[plan.manager] = status.tz
                 await asyncio.to_thread(self._keep_zone, plan, status.tz)

@@ -72,9 +72,20 @@ class Ticketed:
     platform: str  # the chat platform the swarm opens on: "slack" | "teams" | "shell"
 
 
-What = Typed | Pressed | Submitted | RoomEvent | Ticketed
+@dataclass(frozen=True)
+class Shared:
+    """A room shared with another workspace (`shared`), or no longer (Slack's
+    channel_shared / channel_unshared on Enterprise Grid): `workspace` is the team, or the
+    org's enterprise id for the whole org (docs/slack-oauth.md)."""
+
+    room: str
+    workspace: str
+    shared: bool
+
+
+What = Typed | Pressed | Submitted | RoomEvent | Ticketed | Shared
 _KINDS: dict[str, type] = {"typed": Typed, "pressed": Pressed, "submitted": Submitted,
-                           "room_event": RoomEvent, "ticket": Ticketed}
+                           "room_event": RoomEvent, "ticket": Ticketed, "shared": Shared}
 
 
 @dataclass(frozen=True)

@@ -25,11 +25,11 @@ from bot.forms import Form
 from bot.i18n import N_, _
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
-from bot.services import bridge_messages, membership, outbox
+from bot.services import bridge_messages, membership, outbox, sharing
 from bot.services.base import Deps
 from handlers import bridge, drafts, language
 from handlers.commands import all_commands
-from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
+from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Shared, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
 from handlers.invocation import Invocation
 from handlers.registry import Command
@@ -260,6 +260,9 @@ class Entrance:
         what = d.what
         if isinstance(what, RoomEvent):
             self._room_event(d, what)
+            return Outcome()
+        if isinstance(what, Shared):  # a case's room shared with a workspace, or no longer
+            sharing.room_shared(self.deps, d.source, what.room, what.workspace, what.shared)
             return Outcome()
         inv = self._invocation(d)
         if isinstance(what, Submitted):

@@ -23,7 +23,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 from typing import TypeVar
 
-from bot import tenancy
+from bot import tenancy, workspace_tenants
 from bot.domain import Case
 from bot.errors import PortError
 from bot.helpdesk import Ticket
@@ -79,7 +79,10 @@ async def finish(entrance: Entrance, delivery: Delivery) -> Intake:
     what = delivery.what
     name = what.ticket.helpdesk if isinstance(what, Ticketed) else ""
     section = getattr(entrance.deps.config.helpdesk, name, None)
-    with tenancy.scoped(tenancy.of(str(getattr(section, "workspace", "") or ""))):
+    tenant = tenancy.of(str(getattr(section, "workspace", "") or ""))
+    if isinstance(what, Ticketed):  # with the workspace's own triage channel and types
+        tenant = await workspace_tenants.with_settings(entrance.deps, what.platform, tenant)
+    with tenancy.scoped(tenant):
         return await _finish(entrance, delivery)
 
 

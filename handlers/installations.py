@@ -105,3 +105,9 @@ class InstallationBook:
         of the deployment's own bot token); the number of cases."""
         cases = self._entrance.deps.store.cases
         return await self._unit(lambda: cases.claim_unscoped(team))
+
+    async def claim_platform_rows(self, earlier: tuple[str, ...], workspace: str) -> int:
+        """This platform's cases and people kept in `earlier` workspaces (before its tenants
+        were recorded: Teams) become `workspace`'s; the number of cases."""
+        p, cases = self._platform, self._entrance.deps.store.cases
+        return await self._unit(lambda: cases.claim_platform(p, earlier, workspace))

@@ -211,7 +211,8 @@ def journey(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
                   for at, _who, _kind, what in sorted(entries)]
     # Without a link secret there is no chart page to link to; the text says it all.
     with suppress(ConfigError):
-        lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now()))
+        lines.append("Chart: " + case_link(ctx.deps.config, case.ref, ctx.deps.now(),
+                                           workspace=case.workspace))
     return [Reply(title=_("Journey of {ref}: {summary}")
         .format(ref=case.ref, summary=case.summary), text="\n".join(lines))]
 

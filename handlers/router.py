@@ -360,10 +360,10 @@ class Router:
             in_room = bridge_rooms.case_of_room(store, inv.platform, inv.room_id, lock)
         if in_room is not None and (in_room.lives_on(inv.platform) or self._bridged(inv)):
             if (lock and tenancy.current() is not None and in_room.lives_on(inv.platform)
-                    and in_room.workspace not in ("", tenancy.team()) and not in_room.shared):
+                    and in_room.workspace not in ("", tenancy.team())):
                 # Used from another workspace of its Grid org: its room is shared there, so
                 # the case is seen there from now on (bot/tenancy.py).
-                store.cases.set_shared(in_room.id, True)
+                store.cases.share(in_room.id, tenancy.team(), self.deps.now_iso())
             return in_room
         if command.case == "optional":
             return None

@@ -48,7 +48,9 @@ class Both:
 
 
 @asynccontextmanager
-async def both_platforms(config: Config, with_graph: bool = False) -> AsyncIterator[Both]:
+async def both_platforms(config: Config, with_graph: bool = False,
+                         env: dict[str, str] | None = None) -> AsyncIterator[Both]:
+    """`env`: more environment (OAuth's secrets, a Teams tenant)."""
     fake = FakeSlack()
     fake.add_channel("swarm-triage")
     slack_runner, slack_url = await serve(fake.app)
@@ -65,13 +67,14 @@ async def both_platforms(config: Config, with_graph: bool = False) -> AsyncItera
     config.teams.swarm_team_id = "19:team@thread.tacv2"
     config.teams.swarm_channel_id, config.teams.triage_channel_id = SWARM_CHANNEL, TRIAGE_CHANNEL
     config.teams.openid_metadata_url = issuer.metadata_url
-    env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
-           "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
+    base_env = {"SLACK_BOT_TOKEN": TOKEN, "SLACK_SIGNING_SECRET": SIGNING_SECRET,
+                "MicrosoftAppId": APP_ID, "MicrosoftAppPassword": PASSWORD}
     if graph is not None:
         config.teams.graph.enabled, config.teams.graph.graph_url = True, graph_url + "/v1.0"
         config.teams.graph.tenant_id = config.teams.graph.client_id = "graph-app"
-        env["SWARMBOT_GRAPH_CLIENT_SECRET"] = "graph-secret"
-    app = await build_server(config, env, StaticToken() if graph else None)
+        base_env["SWARMBOT_GRAPH_CLIENT_SECRET"] = "graph-secret"
+    app = await build_server(config, {**base_env, **(env or {})},
+                             StaticToken() if graph else None)
     runner, url = await serve(app)
     try:
         async with ClientSession() as session:

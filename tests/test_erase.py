@@ -139,3 +139,35 @@ def test_erase_by_ref_and_bad_input_are_one_line(tmp_path: Path) -> None:
     done = cli(["erase", "--db", str(db), "--ref", "gx-1", "--by", "dpo"])
     assert done.returncode == 0 and done.stdout.startswith("erased GX-1: "), done.stderr
     assert b"Globex invoices doubled" not in files_bytes(db)
+
+
+def test_erase_names_the_workspace_where_a_ref_is_in_several(tmp_path: Path) -> None:
+    """Issue 27: a ref is unique per workspace. `erase --ref ZD-8` where two workspaces have
+    a ZD-8 erases nothing and says which workspaces, in one line; `--workspace` picks one
+    and leaves the other's case as it was."""
+    from bot import tenancy
+    from bot.store import open_store
+    from tests.store.conftest import open_case
+
+    db = tmp_path / "swarmbot.db"
+    store = open_store(db)
+    try:
+        for team, owner in (("TA", "ann"), ("TB", "bob")):
+            with tenancy.scoped(tenancy.Tenant(team)):
+                open_case(store, "ZD-8", owner=owner)
+    finally:
+        store.close()
+    both = cli(["erase", "--db", str(db), "--ref", "ZD-8"])
+    assert both.returncode == 2 and len(both.stderr.splitlines()) == 1, both.stderr
+    assert "2 workspaces (TA, TB)" in both.stderr and "--workspace" in both.stderr
+    none = cli(["erase", "--db", str(db), "--ref", "ZD-8", "--workspace", "TC"])
+    assert none.returncode == 2 and "in workspace TC" in none.stderr
+    done = cli(["erase", "--db", str(db), "--ref", "ZD-8", "--workspace", "TB", "--by", "dpo"])
+    assert done.returncode == 0 and done.stdout.startswith("erased ZD-8: "), done.stderr
+    store = open_store(db)
+    try:
+        kept = {c.workspace: c for c in store.cases.all_with_ref("ZD-8")}
+        assert kept["TA"].summary == "cannot log in" and kept["TA"].customer == "Acme"
+        assert kept["TB"].summary == "[erased]"
+    finally:
+        store.close()

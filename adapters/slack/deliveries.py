@@ -13,11 +13,12 @@ from adapters.slack import ids
 from adapters.slack.modals import submitted
 from adapters.slack.text import command_text
 from adapters.slack.workspaces import workspace_of
-from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Typed, Workspace
+from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Shared, Typed, Workspace
 
 SOURCE = "slack"
 # Message subtypes that are somebody contributing (not joins, topic changes, bots).
 _COUNTED_SUBTYPES = {None, "thread_broadcast", "file_share", "me_message"}
+_SHARING = ("channel_shared", "channel_unshared")
 _ROOM_EVENTS: dict[str, Literal["joined", "left", "posted", "edited"]] = {
     "member_joined_channel": "joined", "member_left_channel": "left", "message": "posted"}
 
@@ -66,6 +67,8 @@ def _delivery_of(kind: str, body: dict[str, Any], key: str,
         return Delivery(source=SOURCE, key=key, sender=sender, room=from_room, what=form)
     if kind == "event":
         event = _dict(body.get("event"))
+        if event.get("type") in _SHARING:
+            return _sharing(event, key)
         what = _ROOM_EVENTS.get(_str(event.get("type")))
         who, channel = _str(event.get("user")), _str(event.get("channel"))
         if what == "posted" and event.get("subtype") == "message_changed":
@@ -80,6 +83,18 @@ def _delivery_of(kind: str, body: dict[str, Any], key: str,
         return Delivery(source=SOURCE, key=key, sender=Sender(who), room=channel,
                         what=RoomEvent(what, (channel,), *_said(event)))
     return None
+
+
+def _sharing(event: dict[str, Any], key: str) -> Delivery | None:
+    """channel_shared / channel_unshared: the room, and the workspace (or org) it is now
+    shared with or no longer."""
+    shared = event.get("type") == "channel_shared"
+    channel = _str(event.get("channel"))
+    team = _str(event.get("connected_team_id" if shared else "previously_connected_team_id"))
+    if not channel or not team:
+        return None
+    return Delivery(source=SOURCE, key=key, sender=Sender(team), room=channel,
+                    what=Shared(channel, team, shared))
 
 
 def _said(message: dict[str, Any]) -> tuple[str, str]:

@@ -66,6 +66,9 @@ class Dispatcher:
         # deployment keeps several workspaces' cases apart.
         self.scoped = False
         self.settings: WorkspaceSettings | None = None
+        # Workspace -> the Teams tenants whose cases it also sees (the bridge joins
+        # SLACK_BOT_TOKEN's workspace with the Teams tenant; adapters/teams/scope.py).
+        self.joined: dict[str, tuple[str, ...]] = {}
 
     async def _api(self) -> AsyncWebClient:
         return await self.clients.current() if self.clients is not None else self.client
@@ -104,7 +107,8 @@ class Dispatcher:
             # Slack names the workspace in every request; one that does not sees nothing.
             log.warning("slack: %s names no workspace: run as nobody's", delivery.key)
             return tenancy.Tenant(NO_WORKSPACE)
-        return tenancy.Tenant(ws.team_id, ws.enterprise_id)
+        return tenancy.Tenant(ws.team_id, ws.enterprise_id,
+                              also=self.joined.get(ws.team_id, ()))
 
     async def answer(self, delivery: Delivery, outcome: Outcome, body: dict[str, Any]) -> None:
         user, channel = delivery.sender.id, delivery.room

@@ -35,6 +35,9 @@ EVENTS = (
     "message.channels",
     "message.groups",
     "app_home_opened",
+    # Enterprise Grid: a case's room shared with another workspace of the org, or no longer.
+    "channel_shared",
+    "channel_unshared",
 )
 
 

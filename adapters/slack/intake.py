@@ -31,7 +31,8 @@ from handlers.entrance import Entrance
 
 log = logging.getLogger(__name__)
 # Events that have a listener (app.py); anything else is not written to the inbox.
-HANDLED_EVENTS = {"member_joined_channel", "member_left_channel", "message", "app_home_opened"}
+HANDLED_EVENTS = {"member_joined_channel", "member_left_channel", "message", "app_home_opened",
+                  "channel_shared", "channel_unshared"}
 
 
 def listened(slash: str) -> dict[str, tuple[str, ...]]:

@@ -61,6 +61,7 @@ def serve_workspaces(config: Config, flow: AsyncOAuthFlow, book: InstallationBoo
     dispatcher.clients = clients
     dispatcher.scoped = True
     dispatcher.settings = WorkspaceSettings(config, book, port)
+    port.settings_of = dispatcher.settings.tenant  # the scheduler's, a helpdesk's intake
     port.clients = clients
     return clients
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import time
-from collections.abc import AsyncIterator
+from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
 import aiohttp
@@ -61,6 +61,16 @@ class SlackChatPort:
         self.private_channels = private_channels
         self.archive_on_resolve = archive_on_resolve
         self._triage_room = triage_room
+        # Several workspaces: a workspace's own settings (adapters/slack/settings.py).
+        self.settings_of: Callable[[tenancy.Tenant], Awaitable[tenancy.Tenant]] | None = None
+
+    @property
+    def several_workspaces(self) -> bool:
+        return self.settings_of is not None
+
+    async def with_settings(self, tenant: tenancy.Tenant) -> tenancy.Tenant:
+        """The tenant with its workspace's own settings (bot/ports.WorkspaceSettingsReader)."""
+        return tenant if self.settings_of is None else await self.settings_of(tenant)
 
     @property
     def triage_room(self) -> str | None:

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 
 from adapters.slack.port import SlackChatPort
 from bot import tenancy, workspace_settings
@@ -37,7 +38,7 @@ class WorkspaceSettings:
         channel = str(found.get("triage_channel") or "")
         if channel:
             room = await self._room(tenant, channel)
-        return tenancy.Tenant(tenant.team, tenant.org, config=config, triage_room=room)
+        return replace(tenant, config=config, triage_room=room)
 
     async def _room(self, tenant: tenancy.Tenant, channel: str) -> str | None:
         key = (tenant.team, channel)

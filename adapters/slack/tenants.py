@@ -75,6 +75,10 @@ class WorkspaceClients:
         tenant = tenancy.current()
         if tenant is None or self.installations is None:
             return self.default
+        if tenant.platform not in ("", "slack"):
+            # A Teams tenant's command on a bridged case: the Slack workspace the bridge
+            # joins it with is SLACK_BOT_TOKEN's (docs/install-teams.md).
+            return self.default
         bot = await self._find(tenant)
         if bot is None or not bot.bot_token:
             if tenant.team == self.served_team:

@@ -49,14 +49,25 @@ from adapters.teams import cards
 from adapters.teams.connector import BotConnector
 from adapters.teams.desk_card import DESK_FLAG, desk_card
 from adapters.teams.directory import Directory
+from adapters.teams.envelope import tenant_of
 from adapters.teams.port import TeamsChatPort, card_activity
+from adapters.teams.scope import TeamsScope
+from bot import tenancy
 from bot.errors import PortError
 from bot.forms import Form
 from bot.i18n import _
 from bot.people import mention
 from bot.replies import Reply
 from handlers import desk, language
-from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Submitted, Typed
+from handlers.delivery import (
+    Delivery,
+    Pressed,
+    RoomEvent,
+    Sender,
+    Submitted,
+    Typed,
+    Workspace,
+)
 from handlers.entrance import Entrance, Outcome
 
 log = logging.getLogger("swarmbot.teams")
@@ -96,6 +107,12 @@ def _key(activity: Activity, suffix: str = "") -> str | None:
     return f"teams:{activity.id}{suffix}" if activity.id else None
 
 
+def _workspace(activity: Activity) -> Workspace | None:
+    """The activity's Entra tenant, as the delivery's workspace (scope.py)."""
+    tenant = tenant_of(activity)
+    return Workspace(tenant) if tenant else None
+
+
 class SwarmTeamsBot(TeamsActivityHandler):
     def __init__(self, entrance: Entrance, directory: Directory, connector: BotConnector,
                  port: TeamsChatPort, work: Work) -> None:
@@ -104,16 +121,21 @@ class SwarmTeamsBot(TeamsActivityHandler):
         self.connector = connector
         self.port = port
         self.work = work
+        self.scope = TeamsScope()  # whose data an activity sees (scope.py; set at serve)
 
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self.directory.learn(turn_context.activity)
-        # What the turn answers (cards, forms, the desk) in the reader's language.
-        with language.for_sender(self.entrance.config, _sender(turn_context.activity)):
+        # The whole turn (and the work it leaves to run after the ack, which copies this
+        # context) runs as the activity's tenant, and answers in the reader's language
+        # (cards, forms, the desk).
+        with tenancy.scoped(self.scope.tenant(tenant_of(turn_context.activity))), \
+                language.for_sender(self.entrance.config, _sender(turn_context.activity)):
             await super().on_turn(turn_context)
 
     def _delivery(self, activity: Activity, what: Any, key: str | None) -> Delivery:
         return Delivery(source=PLATFORM, key=key, sender=_sender(activity), what=what,
-                        room=activity.conversation.id if activity.conversation else None)
+                        room=activity.conversation.id if activity.conversation else None,
+                        workspace=_workspace(activity))
 
     async def _reply_to(self, incoming: Activity, activity: dict[str, Any]) -> None:
         """Answer in the conversation, as a reply to the incoming activity."""
@@ -224,9 +246,12 @@ class SwarmTeamsBot(TeamsActivityHandler):
 
     async def replay(self, delivery: Delivery) -> None:
         """Finish a delivery the inbox held (the core's replay loop calls this): its turn is
-        gone, so the answer goes to the conversation it came from, proactively."""
+        gone, so the answer goes to the conversation it came from, proactively; as its
+        tenant, which the delivery kept, and in its reader's language."""
+        tenant = delivery.workspace.team_id if delivery.workspace else None
         with language.for_sender(self.entrance.config, delivery.sender):
-            outcome = await self.entrance.process(delivery)
+            with tenancy.scoped(self.scope.tenant(tenant)):
+                outcome = await self.entrance.process(delivery)
             await self._tell(delivery, outcome)
 
     async def _tell(self, delivery: Delivery, outcome: Outcome) -> None:
@@ -262,7 +287,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
                     self.directory.names[member.id] = member.name
                 await self.entrance.receive(Delivery(
                     source=PLATFORM, key=_key(activity, f":{kind}:{member.id}"),
-                    sender=Sender(member.id, member.name),
+                    sender=Sender(member.id, member.name), workspace=_workspace(activity),
                     room=activity.conversation.id if activity.conversation else None,
                     # `kind` is "joined" or "left" (its two callers'); typed str here.
                     what=RoomEvent(kind, self._rooms(activity))))  # type: ignore[arg-type]

@@ -44,10 +44,12 @@ from adapters.teams.envelope import parse_activity, tenant_of
 from adapters.teams.graph import HttpGraphClient, MsalTokens, TokenSource
 from adapters.teams.managed_identity import ManagedIdentityTokens
 from adapters.teams.port import TeamsChatPort
+from adapters.teams.scope import TeamsScope
 from adapters.teams.signing_keys import KeysUnavailable
 from bot.config import Config, require_secret
 from bot.errors import ConfigError
 from handlers.entrance import Entrance
+from handlers.installations import InstallationBook
 from handlers.unit_of_work import StoreUnavailable
 
 log = logging.getLogger("swarmbot.teams")
@@ -162,6 +164,15 @@ def check_tenant(tenant_id: str, activity: Activity) -> None:
         raise Rejected(403, "activity from another tenant")
 
 
+async def claim_earlier_rows(entrance: Entrance, tenant: str, earlier: tuple[str, ...]
+                             ) -> None:
+    """Teams cases and people kept before tenants were recorded become the tenant's."""
+    moved = await InstallationBook(entrance, PLATFORM).claim_platform_rows(earlier, tenant)
+    if moved:
+        log.info("Teams: %d cases kept before tenants were recorded are tenant %s's", moved,
+                 tenant)
+
+
 def _keys_unavailable(err: KeysUnavailable) -> web.Response:
     """One line in the log (an outage, not a bug: no traceback), 503 + Retry-After out."""
     log.warning("Teams: answered 503 to /api/messages: %s", err)
@@ -170,9 +181,10 @@ def _keys_unavailable(err: KeysUnavailable) -> web.Response:
 
 
 def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entrance,
-                     refs: RefStore | None = None) -> None:
+                     refs: RefStore | None = None, scope: TeamsScope | None = None) -> None:
     """Mount `/api/messages`. `refs` keeps Teams' conversation references across restarts
-    (the composition root passes the store's platform references)."""
+    (the composition root passes the store's platform references); `scope`: whose data an
+    activity sees (scope.py; the composition root knows what Slack serves)."""
     runtime.directory.fallback = entrance.person_name
     runtime.directory.case_room = lambda name: entrance.case_room(PLATFORM, name)
     if refs is not None:
@@ -181,10 +193,14 @@ def add_teams_routes(app: web.Application, runtime: TeamsRuntime, entrance: Entr
         runtime.directory.now = entrance.deps.now_iso
     bot = SwarmTeamsBot(entrance, runtime.directory, runtime.port.connector, runtime.port,
                         runtime.work)
+    bot.scope = scope or TeamsScope()
     app.router.add_post("/api/messages", make_handler(runtime, bot))
     app[RUNTIME_KEY] = runtime
 
     async def replay(_: web.Application) -> None:
+        tenant = runtime.identity.tenant_id
+        if bot.scope.apart and tenant:
+            await claim_earlier_rows(entrance, tenant, bot.scope.earlier(tenant))
         # What the inbox holds unfinished is run by the core's one replay loop
         # (handlers/entrance.py, started with the server), answered proactively.
         entrance.replays.register(PLATFORM, bot.replay)

@@ -176,7 +176,10 @@ class TeamsChatPort:
         if self.graph is not None and ";messageid=" not in room_id:
             await self.graph.link_tab(self.config.swarm_team_id, room_id, title, url)
             return
-        await self.post(room_id, Reply(text=f"{title}: {url}", private=False))
+        # A retry after a lost answer looks first (with Graph): one link message, not two.
+        link = Reply(text=f"{title}: {url}", private=False)
+        if await self.find_post(room_id, link) is None:
+            await self.post(room_id, link)
 
     async def post(self, room_id: str, reply: Reply) -> str:
         return await self._send("post in Teams", room_id, await self._card(reply))

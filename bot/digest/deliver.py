@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot import tenancy
 from bot.digest.png import per_day_alt, per_day_png
 from bot.digest.text import duration, sla_counts
 from bot.ports import ChatPort, ImageUploader
@@ -47,9 +46,7 @@ def digest_reply(d: dict[str, Any], link: str | None, private: bool = True) -> R
                                            f"\u201c{r['for']}\u201d"))
     if link:
         fields.append(Field("Full digest", link))
-    no_link = (" (No web page for one workspace's digest yet: the page shows every "
-               "workspace's.)" if tenancy.current() is not None
-               else " (No web link: SWARMBOT_LINK_SECRET is not set.)")
+    no_link = " (No web link: SWARMBOT_LINK_SECRET is not set.)"
     text = f"The week {d['week']} ({d['timezone']}) in swarms." + ("" if link else no_link)
     # A channel post has no button: only managers may run `digest`, and anyone can click.
     buttons = (Button("Refresh", f"digest {d['week']}"),) if private else ()

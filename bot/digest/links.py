@@ -3,6 +3,11 @@
 The page shows a team's figures and colleagues' words, so it is reachable only through a
 link the bot made: `/digest/2026-W46?exp=<unix seconds>&sig=<hex>`. The secret comes from
 the environment (SWARMBOT_LINK_SECRET); without it no link is made and every page is 403.
+
+Where one deployment serves several workspaces (bot/tenancy.py), a link made with a tenant
+in scope is one workspace's page: `/digest/2026-W46?ws=T0002&org=E01&exp=..&sig=..`, the
+workspace signed with the week (`workspace_subject`). Editing `ws` (or dropping it, for the
+deployment's page) breaks the signature: a manager of A never reads B's page.
 """
 
 from __future__ import annotations
@@ -13,10 +18,10 @@ import os
 import re
 from collections.abc import Mapping
 from datetime import datetime
+from urllib.parse import quote
 
 from bot import tenancy
 from bot.config import Config, require_secret
-from bot.errors import ConfigError
 
 SECRET_ENV = "SWARMBOT_LINK_SECRET"
 DEFAULT_HOURS = 7 * 24
@@ -36,19 +41,30 @@ def signature(secret: str, week: str, exp: int) -> str:
                     hashlib.sha256).hexdigest()
 
 
-def signed_path(secret: str, week: str, now: datetime, hours: float = DEFAULT_HOURS) -> str:
+def signed_path(secret: str, week: str, now: datetime, hours: float = DEFAULT_HOURS,
+                tenant: tenancy.Tenant | None = None) -> str:
+    """The page's path and query; `tenant`: one workspace's page (signed with it)."""
     exp = int(now.timestamp() + hours * 3600)
-    return f"/digest/{week}?exp={exp}&sig={signature(secret, week, exp)}"
+    if tenant is None:
+        return f"/digest/{week}?exp={exp}&sig={signature(secret, week, exp)}"
+    subject = workspace_subject(week, tenant.team, tenant.org)
+    org = f"&org={quote(tenant.org, safe='')}" if tenant.org else ""
+    return (f"/digest/{week}?ws={quote(tenant.team, safe='')}{org}&exp={exp}"
+            f"&sig={signature(secret, subject, exp)}")
+
+
+def workspace_subject(week: str, team: str, org: str = "") -> str:
+    """What one workspace's page link signs: never a week's or a case's subject ('|')."""
+    return f"{week}|{org}/{team}"
 
 
 def digest_link(config: Config, week: str, now: datetime, hours: float = DEFAULT_HOURS,
                 env: Mapping[str, str] | None = None) -> str:
-    """The full link, on [server] public_url. Raises ConfigError without a secret, and
-    for one workspace's digest (bot/tenancy.py: the page shows the whole deployment's)."""
-    if tenancy.current() is not None:
-        raise ConfigError("the digest page shows every workspace's figures")
+    """The full link, on [server] public_url: the page of the workspace in scope
+    (bot/tenancy.py), else the deployment's. Raises ConfigError without a secret."""
     base = config.server.public_url.rstrip("/")
-    return base + signed_path(require_link_secret(env), week, now, hours)
+    return base + signed_path(require_link_secret(env), week, now, hours,
+                              tenancy.current())
 
 
 # What a link we make carries: the expiry as Unix seconds (12 digits last until year 33658)
@@ -75,14 +91,16 @@ def verify(secret: str | None, week: str, exp: str | None, sig: str | None,
     return hmac.compare_digest(expected, sig)
 
 
-def case_subject(ref: str) -> str:
-    """What a case's journey link signs (`/digest/case/<ref>`): never a week's subject."""
-    return f"case/{ref}"
+def case_subject(ref: str, workspace: str = "") -> str:
+    """What a case's journey link signs (`/digest/case/<ref>`, or with several workspaces
+    `/digest/case/<workspace>/<ref>`: a ref is unique per workspace): never a week's."""
+    return f"case/{workspace}/{ref}" if workspace else f"case/{ref}"
 
 
 def case_link(config: Config, ref: str, now: datetime, hours: float = DEFAULT_HOURS,
-              env: Mapping[str, str] | None = None) -> str:
-    """The journey chart of a case, on [server] public_url. Raises ConfigError without a
-    secret."""
+              env: Mapping[str, str] | None = None, workspace: str = "") -> str:
+    """The journey chart of a case (of `workspace`, the case's), on [server] public_url.
+    Raises ConfigError without a secret."""
     base = config.server.public_url.rstrip("/")
-    return base + signed_path(require_link_secret(env), case_subject(ref), now, hours)
+    return base + signed_path(require_link_secret(env), case_subject(ref, workspace), now,
+                              hours)

@@ -40,12 +40,25 @@ def due_week_at(now: datetime, weekday: str, at: time, tz: str) -> Week:
 
 
 @dataclass(frozen=True)
+class Recipient:
+    """Who gets a weekly digest, of which workspace's figures (bot/tenancy.py)."""
+
+    manager: str
+    platform: str
+    key: str  # the sent-marker's destination, as the channels' ("slack:dm:U1")
+    workspace: str = ""  # '' : the deployment's figures (one workspace, Teams, the shell)
+    org: str = ""  # the workspace's Enterprise Grid org, if any (its token is the org's)
+
+
+@dataclass(frozen=True)
 class Plan:
     manager: str
     platform: str
     key: str  # the sent-marker's destination, as the channels' ("slack:dm:U1")
     week: Week
     zone_known: bool  # False: nobody said their zone yet (the config's was used)
+    workspace: str = ""
+    org: str = ""
 
 
 def _zone_ok(tz: str | None) -> str | None:
@@ -55,15 +68,16 @@ def _zone_ok(tz: str | None) -> str | None:
         return None
 
 
-def plans(deps: Deps, now: datetime, platform_of: dict[str, str],
+def plans(deps: Deps, now: datetime, recipients: list[Recipient],
           zones: dict[str, str] | None = None) -> list[Plan]:
-    """The managers whose digest is due at `now` and not marked sent yet. `platform_of`:
-    where each manager is; `zones`: zones the platform told just now (by manager)."""
+    """The managers whose digest is due at `now` and not marked sent yet. `recipients`:
+    who, where, of which workspace; `zones`: zones the platform told just now (by manager)."""
     cfg, store = deps.config.digest, deps.store
     prefs = store.prefs.digest_prefs()
-    people = store.people.many(list(platform_of))
+    people = store.people.many(list(dict.fromkeys(r.manager for r in recipients)))
     due = []
-    for manager, platform in platform_of.items():
+    for r in recipients:
+        manager = r.manager
         pref = prefs.get(manager)
         person = people.get(manager)
         tz = _zone_ok(pref.tz if pref else None) or _zone_ok((zones or {}).get(manager)) \
@@ -71,9 +85,9 @@ def plans(deps: Deps, now: datetime, platform_of: dict[str, str],
         week = due_week_at(now, pref.weekday if pref else cfg.weekday,
                            clock_time(pref.at_time if pref else cfg.time),
                            tz or cfg.timezone)
-        key = f"{platform}:dm:{manager}"
-        if not store.sent.marked("digest", week.label, key):
-            due.append(Plan(manager, platform, key, week, tz is not None))
+        if not store.sent.marked("digest", week.label, r.key):
+            due.append(Plan(manager, r.platform, r.key, week, tz is not None, r.workspace,
+                            r.org))
     return due
 
 

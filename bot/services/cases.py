@@ -120,10 +120,10 @@ def check_open(deps: Deps, ref: str) -> None:
         raise CommandError(f"{existing.ref} is already {existing.status.value} (owner "
                            f"{mention(existing.owner)}){where}.{again}", field="ref")
     if deps.store.cases.ref_taken(ref):
-        # Another workspace's case (refs are one namespace per deployment): nothing of it
-        # is said but that the ref is taken.
-        raise CommandError(f"the ref {ref} is taken in this swarmbot deployment; give the "
-                           f"case another one, e.g. {ref}-2.", field="ref")
+        # A case of this workspace it cannot see (refs are unique per workspace; another
+        # workspace's same ref is no hindrance and is never mentioned).
+        raise CommandError(f"the ref {ref} is taken in this workspace; give the case "
+                           f"another one, e.g. {ref}-2.", field="ref")
 
 
 def check_resolve(deps: Deps, actor: Person, case: Case) -> None:

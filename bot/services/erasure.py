@@ -45,23 +45,32 @@ class Erased:
 
 
 def erase(store: Store, *, by: str, at: str, customer: str | None = None,
-          ref: str | None = None) -> list[Erased]:
+          ref: str | None = None, workspace: str | None = None) -> list[Erased]:
     """Redact every case of `customer` (name, ignoring case), or the case `ref`, then
-    compact the store so the text is gone from its files too."""
+    compact the store so the text is gone from its files too. `workspace`: only that
+    workspace's cases (a ref is unique per workspace; a customer's name may be two
+    workspaces' customers): where the cases found are of several, it must be given."""
     if (customer is None) == (ref is None):
         raise CommandError("erase needs exactly one of --customer NAME or --ref REF")
     if ref is not None:
-        case = store.cases.by_ref(ref.strip())
-        if case is None:
-            raise NotFound(f"no case {ref.strip()!r}: give a case ref as written, e.g. ZD-4711")
-        ids = [case.id]
+        cases = [c for c in store.cases.all_with_ref(ref.strip())
+                 if workspace is None or c.workspace == workspace]
+        if not cases:
+            raise NotFound(f"no case {ref.strip()!r}{_in(workspace)}: give a case ref as "
+                           "written, e.g. ZD-4711")
+        _one_workspace([c.workspace for c in cases], f"the ref {ref.strip()}")
+        ids = [cases[0].id]
         why = "on request (by case ref)"
     else:
         assert customer is not None
         ids = store.retention.cases_of_customer(customer)
-        if not ids:
-            raise NotFound(f"no case has customer {customer.strip()!r} (names match whole, "
-                           "ignoring case; `swarmbot export` lists them)")
+        mine = [c for c in (store.cases.by_id(i) for i in ids) if c is not None
+                and (workspace is None or c.workspace == workspace)]
+        if not mine:
+            raise NotFound(f"no case has customer {customer.strip()!r}{_in(workspace)} (names "
+                           "match whole, ignoring case; `swarmbot export` lists them)")
+        _one_workspace([c.workspace for c in mine], f"customer {customer.strip()!r}")
+        ids = [c.id for c in mine]
         why = "on the customer's request"
     done = []
     probes: list[str] = []  # a few erased texts, looked for in the files afterwards
@@ -85,6 +94,19 @@ def erase(store: Store, *, by: str, at: str, customer: str | None = None,
         time.sleep(YIELD * (time.monotonic() - started))
     store.retention.compact(probes[:PROBES])
     return done
+
+
+def _in(workspace: str | None) -> str:
+    return f" in workspace {workspace}" if workspace else ""
+
+
+def _one_workspace(workspaces: list[str], what: str) -> None:
+    """Cases of several workspaces found: nothing is erased until one is named."""
+    named = sorted(set(workspaces))
+    if len(named) > 1:
+        raise CommandError(f"{what} has cases in {len(named)} workspaces "
+                           f"({', '.join(w or '(none)' for w in named)}): add --workspace "
+                           "TEAM to erase one workspace's")
 
 
 def apply_retention(store: Store, days: int, now: datetime) -> list[str]:

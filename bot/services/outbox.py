@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from bot import i18n, tenancy
+from bot import i18n, tenancy, workspace_tenants
 from bot.bridge import effects as bridge
 from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
@@ -117,7 +117,7 @@ def tenant_of(item: OutboxItem, case: Case | None) -> tenancy.Tenant | None:
     its case's (rows the scheduler added), else none (one workspace's deployment)."""
     recorded = tenancy.Tenant.from_key(str(item.payload.get("tenant") or ""))
     if recorded is None and case is not None and case.workspace:
-        return tenancy.Tenant(case.workspace, case.org)
+        return tenancy.of(case.workspace, case.org, case.platform)
     return recorded
 
 
@@ -261,9 +261,12 @@ async def _tell_owner(deps: Deps, failed: GaveUp) -> None:
     port = deps.port(platform)
     try:
         if stands_in(await asyncio.to_thread(deps.store.helpdesk.link_of, case.id), case.owner):
-            # No owner yet (the helpdesk's name stands in): triage, asked for one, is told.
-            if port.triage_room:
-                await port.post(port.triage_room, messages.notice(failed.line))
+            # No owner yet (the helpdesk's name stands in): triage, asked for one, is told
+            # (the case's workspace's own triage channel, where it has one).
+            tenant = await workspace_tenants.with_settings(deps, platform, tenancy.current())
+            with tenancy.scoped(tenant):
+                if port.triage_room:
+                    await port.post(port.triage_room, messages.notice(failed.line))
             return
         await port.direct_message(owner, messages.notice(failed.line))
     except PortError as err:

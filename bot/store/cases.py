@@ -95,9 +95,16 @@ class SqlCases(BaseQueries):
         return _case(r) if r else None
 
     def ref_taken(self, ref: str) -> bool:
-        """The ref belongs to any case, whatever workspace (refs are unique per store)."""
-        return self._one("SELECT 1 AS n FROM cases WHERE lower(ref) = lower(?)",
-                         (ref,)) is not None
+        """The ref belongs to a case of the workspace a new case is recorded in (refs are
+        unique per workspace, m042): another workspace's same ref is no hindrance."""
+        return self._one("SELECT 1 AS n FROM cases WHERE workspace = ? AND lower(ref) = "
+                         "lower(?)", (tenancy.team(), ref)) is not None
+
+    def all_with_ref(self, ref: str) -> list[Case]:
+        """Every case with the ref, whatever its workspace (the operator's command line
+        tells them apart by workspace)."""
+        return [_case(r) for r in self._all("SELECT * FROM cases WHERE lower(ref) = lower(?) "
+                                            "ORDER BY id", (ref,))]
 
     def by_room(self, room_id: str, lock: bool = False) -> Case | None:
         within, limit = scope.rooms()
@@ -144,10 +151,48 @@ class SqlCases(BaseQueries):
                             (workspace,))
         return int(moved)
 
-    def set_shared(self, case_id: int, shared: bool) -> None:
-        """On Enterprise Grid: the case's room is shared with other workspaces of its org,
-        whose people then see the case too (bot/tenancy.py)."""
-        self.db.execute("UPDATE cases SET shared = ? WHERE id = ?", (int(shared), case_id))
+    def claim_platform(self, platform: str, earlier: Sequence[str], workspace: str) -> int:
+        """`platform`'s cases and people kept in the workspaces `earlier` (before its
+        tenants were recorded) become `workspace`'s; the cases claimed. A ref `workspace`
+        has already stays where it is (refs are unique per workspace)."""
+        if not earlier:
+            return 0
+        marks = ", ".join("?" for _ in earlier)
+        moved = self.db.execute(
+            f"UPDATE cases SET workspace = ? WHERE platform = ? AND workspace IN ({marks}) "
+            "AND NOT EXISTS (SELECT 1 FROM cases o WHERE o.workspace = ? AND "
+            "lower(o.ref) = lower(cases.ref))",
+            (workspace, platform, *earlier, workspace)).rowcount
+        self.db.execute(f"UPDATE people SET workspace = ? WHERE platform = ? AND workspace IN "
+                        f"({marks})", (workspace, platform, *earlier))
+        return int(moved)
+
+    def share(self, case_id: int, workspace: str, at: str) -> bool:
+        """On Enterprise Grid: the case's room is shared with `workspace` (a team, or the
+        org's enterprise id: every workspace of the org), whose people then see the case
+        too (bot/store/scope.py). True when it was not shared with it before."""
+        added = self.db.execute(
+            "INSERT INTO case_shares (case_id, workspace, at) VALUES (?, ?, ?) "
+            "ON CONFLICT (case_id, workspace) DO NOTHING", (case_id, workspace, at)).rowcount
+        self.db.execute("UPDATE cases SET shared = 1 WHERE id = ?", (case_id,))
+        return bool(added)
+
+    def unshare(self, case_id: int, workspace: str) -> int:
+        """The room is no longer shared with `workspace`: its share goes, and the org's
+        (the room is not the whole org's any more); unshared from the org, every share.
+        The shares removed."""
+        gone = self.db.execute(
+            "DELETE FROM case_shares WHERE case_id = ? AND (workspace = ? OR workspace = "
+            "(SELECT org FROM cases WHERE id = ?) OR ? = (SELECT org FROM cases WHERE id = ?))",
+            (case_id, workspace, case_id, workspace, case_id)).rowcount
+        self.db.execute("UPDATE cases SET shared = CASE WHEN EXISTS (SELECT 1 FROM case_shares "
+                        "WHERE case_id = ?) THEN 1 ELSE 0 END WHERE id = ?", (case_id, case_id))
+        return int(gone)
+
+    def shared_with(self, case_id: int) -> list[str]:
+        return [str(r["workspace"]) for r in self._all(
+            "SELECT workspace FROM case_shares WHERE case_id = ? ORDER BY workspace",
+            (case_id,))]
 
     def set_room(self, case_id: int, room_id: str, room_name: str) -> None:
         self.db.execute("UPDATE cases SET room_id = ?, room_name = ? WHERE id = ?",

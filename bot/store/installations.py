@@ -115,3 +115,22 @@ class SqlInstallations(BaseQueries):
                            "platform = ? AND workspace = ? ORDER BY id", (platform, workspace)):
             found[r["name"]] = (r["value"], r["by_id"], r["at"])
         return found
+
+    def workspaces(self, platform: str) -> list[tuple[str, str]]:
+        """(team, org) of every workspace known on `platform`: installed, with settings set
+        in chat, or with cases or people of its own; a team once, with its org if known."""
+        found: dict[str, str] = {}
+        for r in self._all(
+                "SELECT team_id AS team, enterprise_id AS org FROM app_installations "
+                "WHERE platform = ? AND team_id <> '' AND user_id = '' "
+                "UNION SELECT workspace AS team, '' AS org FROM workspace_settings "
+                "WHERE platform = ? "
+                "UNION SELECT DISTINCT workspace AS team, org FROM cases WHERE platform = ? "
+                "AND workspace NOT IN ('', '-') "
+                "UNION SELECT DISTINCT workspace AS team, '' AS org FROM people "
+                "WHERE platform = ? AND workspace NOT IN ('', '-')",
+                (platform, platform, platform, platform)):
+            team, org = str(r["team"]), str(r["org"] or "")
+            if org or team not in found:
+                found[team] = org
+        return sorted(found.items())

@@ -15,18 +15,23 @@ from sqlite_utils.migrations import Migrations
 from bot.store import schema, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
+from bot.store.rebuild import rebuild
 from bot.store.schema_access import ACCESS
+from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
-from bot.store.schema_tenancy import WORKSPACES
+from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 migrations = Migrations("swarmbot")
 
 
 def run_script(db: Database, script: str) -> None:
     """Each `;`-separated statement of a DDL script, in order."""
-    for statement in script.split(";"):
-        if statement.strip():
-            db.execute(statement)
+    for statement in statements_of(script):
+        db.execute(statement)
+
+
+def statements_of(script: str) -> list[str]:
+    return [s.strip() for s in script.split(";") if s.strip()]
 
 
 @migrations()
@@ -200,3 +205,21 @@ def m036_workspaces(db: Database) -> None:
 def m038_expert_shortlist(db: Database) -> None:
     """Issue 28: who has a skill, read from an index alone (the expert finder's short list)."""
     db.execute(schema_experts.SKILLS_BY_SKILL_PERSON)
+
+
+@migrations(transactional=False)
+def m042_case_ref_per_workspace(db: Database) -> None:
+    """Issue 27: a case ref is unique per workspace (bot/store/schema_refs.py). SQLite
+    rebuilds `cases` for it, in its own transaction with foreign keys off
+    (bot/store/rebuild.py); run again, it finds the table rebuilt and does nothing."""
+    old, new = SQLITE_REF_COLUMN
+    rebuild(db, "cases", change=lambda sql: sql.replace(old, new, 1),
+            done=lambda sql: old not in sql, drop_indexes=frozenset({"cases_by_ref_lower"}),
+            then=statements_of(REF_INDEXES))
+
+
+@migrations()
+def m043_case_shares(db: Database) -> None:
+    """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
+    channel_shared / channel_unshared events), each its own row."""
+    run_script(db, CASE_SHARES)

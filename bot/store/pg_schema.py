@@ -30,8 +30,9 @@ from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, statements
 from bot.store.schema_access import ACCESS
+from bot.store.schema_refs import PG_REF_PER_WORKSPACE
 from bot.store.schema_search import CASE_SEARCH
-from bot.store.schema_tenancy import WORKSPACES
+from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
 
@@ -113,6 +114,8 @@ POSTGRES: dict[str, PgForm] = {
     "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
     "m038_expert_shortlist": portable(schema_experts.SKILLS_BY_SKILL_PERSON),
+    "m042_case_ref_per_workspace": portable(PG_REF_PER_WORKSPACE),
+    "m043_case_shares": portable(CASE_SHARES),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -9,6 +9,7 @@ functions, processes), so a redacted week's figures do not change.
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from bot.store.base import BaseQueries
 from bot.store.scrub import Scrubber, needles_of
@@ -27,6 +28,12 @@ CASE_TEXTS: dict[str, tuple[str, ...]] = {
     "handoffs": ("briefing", "tried", "reason"),
     "help_requests": ("tried",),
     "participants": ("why",),
+    # Later features' texts about a case (issue 26): an expert's reason for declining an
+    # ask; the skill rules' "why", which names the organisation a rule matched; a
+    # follower's reason.
+    "expert_asks": ("reason",),
+    "skill_suggestions": ("why",),
+    "followers": ("why",),
 }
 
 
@@ -53,11 +60,12 @@ class SqlRetention(BaseQueries):
 
     def redact(self, case_id: int, marker: str, at: str) -> int:
         case = self._one("SELECT ref, customer, summary, resolution, delight, room_id, "
-                         "room_name, status FROM cases WHERE id = ?", (case_id,))
+                         "room_name, status, workspace FROM cases WHERE id = ?", (case_id,))
         if case is None:
             return 0
         changed = self._forget_deliveries(case)
         changed += self._scrub_copies(case_id, case, marker)
+        changed += self._scrub_quotes(case_id, str(case["ref"]), marker)
         # Drafts shown to a person (issue 30): the case's own, and another case's that
         # quotes it (a handoff draft lists similar cases). A draft is a suggestion already
         # shown; its row keeps nothing the case needs.
@@ -128,10 +136,13 @@ class SqlRetention(BaseQueries):
         the erased texts replaced (bot/store/scrub.py). Every quote names the ref, so one
         pass over the outbox a case finds them (a serving process's outbox can be long)."""
         ref = str(case["ref"])
+        # Quotes are of the case's own workspace (`similar` keeps to it): another
+        # workspace's case with the same ref (refs are unique per workspace) is not touched.
         rows = self._all("SELECT id, state, payload, result FROM outbox WHERE (case_id IS NULL "
-                         "OR case_id <> ?) AND (" + self.CONTAINS.format(hay="payload")
+                         "OR (case_id <> ? AND case_id IN (SELECT id FROM cases WHERE "
+                         "workspace = ?))) AND (" + self.CONTAINS.format(hay="payload")
                          + " OR " + self.CONTAINS.format(hay="COALESCE(result, '')") + ")",
-                         (case_id, ref, ref))
+                         (case_id, case["workspace"] or "", ref, ref))
         if not rows:
             return 0
         customer = case["customer"]
@@ -139,6 +150,32 @@ class SqlRetention(BaseQueries):
             customer = None  # the customer's other cases are not erased: their name stays
         scrub = Scrubber(ref, needles_of([customer, case["summary"], case["resolution"],
                                           case["delight"], case["room_name"]]), marker)
+        return self._scrub_rows(rows, scrub)
+
+    def _scrub_quotes(self, case_id: int, ref: str, marker: str) -> int:
+        """Messages of no case quoting the case's words: each manager's weekly digest
+        quotes the week's friction ("Most reported friction") and thanks ("Recognition"),
+        without naming the case."""
+        quotes = needles_of(
+            [r["how"] for r in self._all("SELECT how FROM frictions WHERE case_id = ?",
+                                         (case_id,))]
+            + [r["what"] for r in self._all("SELECT what FROM thanks WHERE case_id = ?",
+                                            (case_id,))])
+        rows: dict[int, dict[str, Any]] = {}
+        where = ("SELECT id, state, payload, result FROM outbox WHERE case_id IS NULL AND ("
+                 + self.CONTAINS.format(hay="payload") + " OR "
+                 + self.CONTAINS.format(hay="COALESCE(result, '')") + ")")
+        # JSON escapes non-ASCII letters, so each quote is also looked for escaped.
+        for needle in quotes + [json.dumps(q)[1:-1] for q in quotes if not q.isascii()]:
+            for row in self._all(where, (needle, needle)):
+                rows[row["id"]] = row
+        if not rows:
+            return 0
+        return self._scrub_rows(list(rows.values()), Scrubber(ref, quotes, marker))
+
+    def _scrub_rows(self, rows: list[dict[str, Any]], scrub: Scrubber) -> int:
+        """A done platform call goes (its row is no longer needed); a pending or failed one
+        keeps its JSON with the erased texts replaced, so it can still be made."""
         for row in rows:
             if row["state"] == "done":
                 self.db.execute("DELETE FROM outbox WHERE id = ?", (row["id"],))

@@ -33,3 +33,19 @@ CREATE TABLE token_refresh_leases (
     PRIMARY KEY (platform, installation)
 )
 """
+
+# m043: on Enterprise Grid, which workspaces a case's room is shared with, from Slack's
+# channel_shared / channel_unshared events and from its room being used from there
+# (bot/store/scope.py). `workspace` is a team id, or an org's enterprise id: the room is
+# shared with the whole org. A case marked shared before (m036's `shared`) is the org's.
+CASE_SHARES = """
+CREATE TABLE case_shares (
+    case_id INTEGER NOT NULL,
+    workspace TEXT NOT NULL,
+    at TEXT NOT NULL,
+    PRIMARY KEY (case_id, workspace)
+);
+CREATE INDEX case_shares_by_workspace ON case_shares(workspace, case_id);
+INSERT INTO case_shares (case_id, workspace, at)
+    SELECT id, org, opened_at FROM cases WHERE shared = 1 AND org <> ''
+"""

@@ -11,16 +11,27 @@ _ALL: tuple[str, tuple[str, ...]] = ("1 = 1", ())
 
 
 def cases(alias: str = "") -> tuple[str, tuple[str, ...]]:
-    """Cases the tenant may see: its own, and on Enterprise Grid those of its org whose
-    room is shared (`cases.shared`)."""
+    """Cases the tenant may see: its own (and those of the workspaces it is joined with,
+    `Tenant.also`), and on Enterprise Grid those of its org whose room is shared with it or
+    with the whole org (`case_shares`)."""
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
     p = f"{alias}." if alias else ""
+    own, kept = _own(p, tenant)
     if tenant.org:
-        return (f"({p}workspace = ? OR ({p}org = ? AND {p}shared = 1))",
-                (tenant.team, tenant.org))
-    return f"{p}workspace = ?", (tenant.team,)
+        return (f"({own} OR ({p}org = ? AND {p}id IN (SELECT s.case_id FROM "
+                "case_shares s WHERE s.workspace IN (?, ?))))",
+                (*kept, tenant.org, tenant.team, tenant.org))
+    return own, kept
+
+
+def _own(p: str, tenant: tenancy.Tenant) -> tuple[str, tuple[str, ...]]:
+    """The tenant's own workspace, and those it is joined with (bot/tenancy.py)."""
+    names = tenant.workspaces()
+    if len(names) == 1:
+        return f"{p}workspace = ?", names
+    return f"{p}workspace IN ({', '.join('?' for _ in names)})", names
 
 
 def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
@@ -30,17 +41,17 @@ def rooms(alias: str = "") -> tuple[str, tuple[str, ...]]:
     if tenant is None or not tenant.org:
         return cases(alias)
     p = f"{alias}." if alias else ""
-    return f"({p}workspace = ? OR {p}org = ?)", (tenant.team, tenant.org)
+    own, kept = _own(p, tenant)
+    return f"({own} OR {p}org = ?)", (*kept, tenant.org)
 
 
 def home(alias: str = "") -> tuple[str, tuple[str, ...]]:
-    """Rows recorded in the tenant's own workspace (people, frictions, thanks; the digest's
-    figures count a case in its home workspace only)."""
+    """Rows recorded in the tenant's own workspace, or one it is joined with (people,
+    frictions, thanks; the digest's figures count a case in its home workspace only)."""
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
-    p = f"{alias}." if alias else ""
-    return f"{p}workspace = ?", (tenant.team,)
+    return _own(f"{alias}." if alias else "", tenant)
 
 
 def of_cases(column: str) -> tuple[str, tuple[str, ...]]:
@@ -48,7 +59,8 @@ def of_cases(column: str) -> tuple[str, tuple[str, ...]]:
     tenant = tenancy.current()
     if tenant is None:
         return _ALL
-    return f"{column} IN (SELECT id FROM cases WHERE workspace = ?)", (tenant.team,)
+    own, kept = _own("", tenant)
+    return f"{column} IN (SELECT id FROM cases WHERE {own})", kept
 
 
 def active() -> bool:

@@ -9,8 +9,9 @@ from typing import Protocol
 
 from aiohttp import web
 
+from bot import tenancy
 from bot.config import Config
-from bot.digest.links import case_subject, link_secret, verify
+from bot.digest.links import case_subject, link_secret, verify, workspace_subject
 from bot.digest.metrics import compute_digest_off_loop
 from bot.digest.page import render_page
 from bot.digest.weeks import BadInput, parse_week
@@ -51,32 +52,41 @@ def add_digest_routes(app: web.Application, core: HasDeps,
     async def page(request: web.Request) -> web.Response:
         week = request.match_info["week"]
         now = core.deps.now()
-        if not verify(secret, week, request.query.get("exp"), request.query.get("sig"), now):
+        # One workspace's page (links made in a workspace, bot/digest/links.py): `ws` is
+        # signed with the week, so the link shows that workspace's figures and no other's.
+        team, org = request.query.get("ws"), request.query.get("org", "")
+        subject = week if team is None else workspace_subject(week, team, org)
+        if not verify(secret, subject, request.query.get("exp"), request.query.get("sig"),
+                      now) or team == "":
             return _forbidden()
         try:
             parsed = parse_week(week, core.config.digest.timezone)
         except BadInput as err:  # only a link we signed gets here, so this is our bug
             raise web.HTTPNotFound(text=f"{err}\n") from None
-        digest = await compute_digest_off_loop(core.deps.store, parsed, now)
+        with tenancy.scoped(tenancy.of(team or "", org)):
+            digest = await compute_digest_off_loop(core.deps.store, parsed, now)
         return web.Response(text=render_page(digest), content_type="text/html",
                             headers=_HEADERS)
 
     async def case_page(request: web.Request) -> web.Response:
-        ref = request.match_info["ref"]
+        ref, workspace = request.match_info["ref"], request.match_info.get("workspace", "")
         now = core.deps.now()
-        if not verify(secret, case_subject(ref), request.query.get("exp"),
+        if not verify(secret, case_subject(ref, workspace), request.query.get("exp"),
                       request.query.get("sig"), now):
             return _forbidden()
-        case = core.deps.store.cases.by_ref(ref)
-        if case is None:  # signed by us, since erased
-            raise web.HTTPNotFound(text=f"No case {ref}.\n")
-        return web.Response(text=render_case_page(core.deps, case, now),
-                            content_type="text/html", headers=_HEADERS)
+        # The case of the workspace the link names (a ref is unique per workspace).
+        with tenancy.scoped(tenancy.of(workspace)):
+            case = core.deps.store.cases.by_ref(ref)
+            if case is None:  # signed by us, since erased
+                raise web.HTTPNotFound(text=f"No case {ref}.\n")
+            text = render_case_page(core.deps, case, now)
+        return web.Response(text=text, content_type="text/html", headers=_HEADERS)
 
     async def forbidden(_: web.Request) -> web.Response:
         return _forbidden()
 
     app.router.add_get("/digest/case/{ref}", case_page)
+    app.router.add_get("/digest/case/{workspace}/{ref}", case_page)
     app.router.add_get("/digest/{week}", page)
     app.router.add_route("*", "/digest", forbidden)
     app.router.add_route("*", "/digest/{tail:.*}", forbidden)

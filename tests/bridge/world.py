@@ -92,12 +92,13 @@ def order(texts: list[str], needles: list[str]) -> list[int]:
 
 @asynccontextmanager
 async def bridged(config: Config, mirror_messages: bool = False,
-                  with_graph: bool = False) -> AsyncIterator[World]:
+                  with_graph: bool = False, env: dict[str, str] | None = None
+                  ) -> AsyncIterator[World]:
     config.bridge.enabled = True
     config.bridge.mirror_messages = mirror_messages
     config.outbox.base_delay, config.outbox.max_delay = 0.05, 0.2
     config.outbox.max_tries = 30
-    async with both_platforms(config, with_graph) as both:
+    async with both_platforms(config, with_graph, env) as both:
         both.connector.roster = [dict(m) for m in ROSTER]
         both.fake.add_user(OWNER, "Olive Owner", "olive@example.com")
         both.fake.add_user(SAME, "Bob Specialist", "bob@example.com")

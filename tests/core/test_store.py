@@ -30,7 +30,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m025_app_installations",
                        "m026_expert_figures", "m026_nudge_due", "m026_search_vocab",
                        "m027_drafts", "m033_sla", "m035_people", "m036_workspaces",
-                       "m038_expert_shortlist"]
+                       "m038_expert_shortlist", "m042_case_ref_per_workspace",
+                       "m043_case_shares"]
     again.close()
 
 

@@ -52,3 +52,33 @@ async def test_a_helpdesk_swarm_opens_in_its_workspace(bot: SlackHarness,
     made = [c for c in people.calls_to("conversations.create")
             if "sf-00002001" in json.dumps(c.args)]
     assert made and all(c.token == beta_token for c in made)
+
+
+async def test_the_same_ticket_id_opens_a_swarm_in_each_workspace(
+        bot: SlackHarness, people: FakeSlack) -> None:
+    """Workspace A has a case SF-00002002 of its own; the helpdesk of B sends a ticket with
+    that id: B gets its swarm (a ref is unique per workspace), A's case is not touched, and
+    the ticket tagged again finds B's swarm, never A's."""
+    from tests.slack.test_tenancy import say
+
+    await say(bot, "T0001", "UALICE", 'open SF-00002002 sev2 customer="Acme" A own case')
+    with tenancy.scoped(tenancy.Tenant("T0001")):
+        case_a = bot.store.cases.by_ref("SF-00002002")
+    assert case_a is not None and case_a.workspace == "T0001"
+    for n in (1, 2):  # the second: the ticket tagged for a swarm again
+        body = body_of(ticket_id="SF-00002002", subject="Globex printer", priority="low",
+                       requester="Rita", assignee_email="alice@acme.test", again=n)
+        resp = await bot.client.post("/helpdesk/webhook", data=body,
+                                     headers=hook_headers(body))
+        assert resp.status == 202, await resp.text()
+        await worked(bot)
+    with tenancy.scoped(tenancy.Tenant("T0002")):
+        case_b = bot.store.cases.by_ref("SF-00002002")
+    assert case_b is not None and case_b.id != case_a.id and case_b.workspace == "T0002"
+    assert "Globex printer" in case_b.summary
+    assert [c.id for c in bot.store.cases.all_with_ref("SF-00002002")] == [case_a.id,
+                                                                             case_b.id]
+    kept = bot.store.cases.by_id(case_a.id)
+    assert kept is not None and kept.summary == case_a.summary and kept.is_open
+    # Nothing of B's ticket reached A's case's timeline.
+    assert not any("Globex" in (e.text or "") for e in bot.store.timeline.events(case_a.id))

@@ -66,16 +66,18 @@ def event(kind: str, team: str, **fields: Any) -> dict[str, Any]:
 
 
 async def oauth_bot(aiohttp_client: Any, fake_slack: FakeSlack, config: Config,
-                    request: pytest.FixtureRequest, *installs: Workspace) -> SlackHarness:
+                    request: pytest.FixtureRequest, *installs: Workspace,
+                    env: dict[str, str] | None = None) -> SlackHarness:
     """The serve app with `[slack.oauth]` on (on PostgreSQL under `--store=postgres`), the
-    triage channel, and each of `installs` installed by the Add to Slack dance."""
+    triage channel, and each of `installs` installed by the Add to Slack dance. `env`:
+    more of the environment (SWARMBOT_LINK_SECRET, say)."""
     if request.config.getoption("--store") == "postgres":  # the same, on PostgreSQL
         config.store.url = request.getfixturevalue("pg_url")
     config.server.public_url = "https://swarm.example.com"
     config.slack.oauth.enabled = True
     config.slack.oauth.client_id = CLIENT_ID
     fake_slack.add_channel("swarm-triage")
-    app = await build_server(config, {**SECRETS, **OAUTH_ENV})
+    app = await build_server(config, {**SECRETS, **OAUTH_ENV, **(env or {})})
     harness = SlackHarness(await aiohttp_client(app), fake_slack)
     for workspace in installs:
         status, page = await Browser(harness).install(fake_slack, workspace)

@@ -48,7 +48,7 @@ async def test_serve_logs_what_it_serves_and_that_it_stopped(tmp_path: Path,
         assert serving["level"] == "info" and serving["logger"] == "swarmbot"
         assert serving["message"] == (
             f"swarmbot serving http://127.0.0.1:{port} /slack/events /digest /digest/case/{{ref}} "
-            f"/digest/{{tail}} "
+            f"/digest/case/{{workspace}}/{{ref}} /digest/{{tail}} "
             f"/digest/{{week}} "
             f"/healthz /metrics /readyz; adapters: slack; store {tmp_path / 'swarmbot.db'}")
         async with aiohttp.ClientSession() as http:  # it really serves what it said

@@ -92,3 +92,20 @@ async def test_without_graph_nothing_is_found_and_nothing_is_asked(world) -> Non
     calls = len(connector.calls)
     assert await bare.find_post(room, CARD) is None
     assert len(connector.calls) == calls
+
+
+async def test_a_link_message_retried_after_a_lost_answer_is_posted_once(world) -> None:
+    """Issue 25: `set link` in a thread is a link message; its retry after the Bot
+    Connector took it and the answer was lost finds it (Graph) instead of posting again."""
+    port, _, connector = world
+    thread = f"{SWARM};messageid=1000"
+    connector.inject(1.0, kinds=("drop_after",))
+    with pytest.raises(PortError):
+        await port.bookmark(thread, "Ticket", "https://acme.zendesk.com/agent/tickets/8")
+    connector.inject(0)
+    await port.bookmark(thread, "Ticket", "https://acme.zendesk.com/agent/tickets/8")
+    sent = [c for c in connector.sent(thread) if "tickets/8" in str(c.body)]
+    assert len(sent) == 1
+    # Another link is another message.
+    await port.bookmark(thread, "Ticket", "https://acme.zendesk.com/agent/tickets/9")
+    assert len([c for c in connector.sent(thread) if "tickets/9" in str(c.body)]) == 1

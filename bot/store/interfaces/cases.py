@@ -31,7 +31,12 @@ class Cases(Protocol):
         """Refs match without regard to case (`zd-1` finds ZD-1). `lock`: read and locked
         in one statement, as `lock` does."""
     def ref_taken(self, ref: str) -> bool:
-        """Whether any case (of any workspace) has the ref."""
+        """Whether a case of the workspace in scope has the ref (refs are unique per
+        workspace)."""
+    def claim_platform(self, platform: str, earlier: Sequence[str], workspace: str) -> int:
+        """The platform's cases and people in `earlier` workspaces become `workspace`'s."""
+    def all_with_ref(self, ref: str) -> list[Case]:
+        """Every case with the ref, of every workspace, oldest first (the operator's)."""
     def by_room(self, room_id: str, lock: bool = False) -> Case | None: ...
     def room_id_by_name(self, platform: str, room_name: str) -> str | None: ...
     def recent(self, status: CaseStatus | None = None, person: str | None = None,
@@ -52,7 +57,13 @@ class Cases(Protocol):
                     customer_tz: str | None = None, link: str | None = None,
                     sla: str | None = None, priority: str | None = None) -> None:
         """Change what is given (None: left as it is)."""
-    def set_shared(self, case_id: int, shared: bool) -> None: ...
+    def share(self, case_id: int, workspace: str, at: str) -> bool:
+        """On Enterprise Grid: the case's room is shared with `workspace` (a team, or its
+        org's enterprise id: the whole org); True when it was not before."""
+    def unshare(self, case_id: int, workspace: str) -> int:
+        """Not shared with `workspace` any more (nor with the whole org); unshared from
+        the org (its enterprise id): with nobody. The shares removed."""
+    def shared_with(self, case_id: int) -> list[str]: ...
     def claim_unscoped(self, workspace: str) -> int:
         """Rows of no workspace become `workspace`'s; the number of cases."""
 

@@ -39,3 +39,6 @@ class Installations(Protocol):
         """A workspace's setting changed in chat; every change is kept."""
     def settings(self, platform: str, workspace: str) -> dict[str, tuple[str, str, str]]:
         """name -> (value, who set it, when): the last change of each."""
+    def workspaces(self, platform: str) -> list[tuple[str, str]]:
+        """(team, org) of every workspace known on `platform` (installed, with settings, or
+        with cases or people of its own), each team once, with its org where known."""
