@@ -44,14 +44,17 @@ def cmd_digest(args: argparse.Namespace) -> int:
         digest = digest_for(store, week, utcnow())  # a finished week's kept figures
     finally:
         store.close()
-    if args.format == "json":
-        sys.stdout.write(to_json(digest))
-    elif args.format == "html":
-        from bot.digest.page import render_page
+    from bot import i18n
 
-        sys.stdout.write(render_page(digest))
-    else:
-        sys.stdout.write(to_markdown(digest))
+    with i18n.speaking(cfg.i18n.language, cfg.i18n.language):  # a digest: everyone's
+        if args.format == "json":
+            sys.stdout.write(to_json(digest))
+        elif args.format == "html":
+            from bot.digest.page import render_page
+
+            sys.stdout.write(render_page(digest))
+        else:
+            sys.stdout.write(to_markdown(digest))
     return 0
 
 

@@ -12,7 +12,7 @@ from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from pathlib import Path
 from typing import Any
 
-from bot import account_owners, skill_rules, sla, swarm_types
+from bot import account_owners, i18n, skill_rules, sla, swarm_types
 from bot.errors import ConfigError
 
 SLACK_API_URL = "https://slack.com/api/"
@@ -257,6 +257,13 @@ class BridgeConfig:
 
 
 @dataclass
+class I18nConfig:
+    """[i18n]: the deployment's language (docs/translations.md): rooms, channels, digests."""
+
+    language: str = "en"  # "en" or a language of bot/locale/ ("de")
+
+
+@dataclass
 class Config:
     server: ServerConfig = field(default_factory=ServerConfig)
     store: StoreConfig = field(default_factory=StoreConfig)
@@ -271,6 +278,7 @@ class Config:
     outbox: OutboxConfig = field(default_factory=OutboxConfig)
     assistant: AssistantConfig = field(default_factory=AssistantConfig)
     bridge: BridgeConfig = field(default_factory=BridgeConfig)
+    i18n: I18nConfig = field(default_factory=I18nConfig)
     # [types.<name>]: swarm types (bot/swarm_types.py), checked by swarm_types.problems.
     types: dict[str, Any] = field(default_factory=dict)
     # [[skill_rules]]: checked by skill_rules.problems (issue 26).
@@ -369,6 +377,7 @@ def load_config(path: str | Path | None) -> Config:
     problems += skill_rules.problems(cfg.skill_rules, cfg.skill_suggestions.mode)
     problems += sla.problems(cfg.sla, cfg.types)
     problems += account_owners.problems(cfg.account_owners)
+    problems += i18n.problems(cfg.i18n.language)
     if problems:
         raise ConfigError(*problems)
     cfg.source = str(p)

@@ -42,6 +42,14 @@ def languages() -> tuple[str, ...]:
     return (SOURCE, *(lang for lang in found if lang != SOURCE))
 
 
+def problems(language: str) -> list[str]:
+    """`[i18n] language` checked: one line when swarmbot has no catalogue for it."""
+    if language in languages():
+        return []
+    return [f"[i18n] language {language!r} has no catalogue: use one of "
+            f"{', '.join(repr(lang) for lang in languages())} (docs/translations.md)"]
+
+
 def language_of(tag: str | None, fallback: str | None = None) -> str:
     """The language swarmbot speaks for a platform's locale tag: `de-DE`, `de_AT`, `de`
     -> `de` where there is a German catalogue; anything else -> `fallback` (the
@@ -109,3 +117,9 @@ def shared() -> Iterator[None]:
     digest shows to everyone, whoever's command made it."""
     with speaking(_deployment.get()):
         yield
+
+
+def N_(message: str) -> str:  # noqa: N802 - gettext's name for it
+    """A text marked for the catalogue where it is defined (a command's summary, at import)
+    and translated where it is shown, with `_(text)`."""
+    return message

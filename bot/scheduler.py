@@ -20,7 +20,7 @@ from typing import Any
 
 from aiohttp import web
 
-from bot import tenancy
+from bot import i18n, tenancy
 from bot.availability import PresenceReader
 from bot.config import DigestConfig
 from bot.digest import managers, workspace_managers
@@ -128,6 +128,12 @@ class Scheduler:
         return found
 
     async def tick(self, now: datetime) -> list[str]:
+        # What a pass writes (digests, reminders, nudges) is in the deployment's language.
+        lang = self.deps.config.i18n.language
+        with i18n.speaking(lang, lang):
+            return await self._tick(now)
+
+    async def _tick(self, now: datetime) -> list[str]:
         # Platform calls of commands are the outbox worker's (bot/services/outbox.py). The
         # store is read and written on threads, never on the event loop (issue 23).
         store = self.deps.store

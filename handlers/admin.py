@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_, _
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import workspace_admin
@@ -23,21 +24,22 @@ def parse_admin(ctx: Ctx, args: Args) -> Admin:
     verb = (args.take() or "").lower()
     if verb in ("", "settings"):
         if args.rest():
-            raise ctx.bad("`admin settings` takes no more words")
+            raise ctx.bad(_("`admin settings` takes no more words"))
         return Admin(None)
     if verb != "set":
-        raise ctx.bad(f"`{verb[:20]}` is not an admin verb (set, settings)")
+        raise ctx.bad(_("`{verb}` is not an admin verb (set, settings)").format(verb=verb[:20]))
     key = (args.take() or "").lower()
     if key not in CHAT_KEYS:
-        raise ctx.bad(f"say which setting: {', '.join(CHAT_KEYS)}")
+        raise ctx.bad(_("say which setting: {keys}").format(keys=', '.join(CHAT_KEYS)))
     value = bounded(args.rest(), "setting")
     if not value:
-        raise ctx.bad(f"say the new {key}")
+        raise ctx.bad(_("say the new {key}").format(key=key))
     return Admin(key, value)
 
 
 @command("admin", "set <triage_channel|managers|slash> <value> | settings",
-         "A workspace's own settings, changed by its managers; recorded with who and when.",
+         N_("A workspace's own settings, changed by its managers; recorded with "
+            "who and when."),
          parse=parse_admin, case="none", who="managers",
          details="Where one deployment serves several workspaces: " + "; ".join(
              f"{k}: {v}" for k, v in CHAT_KEYS.items())
@@ -47,15 +49,17 @@ def admin(ctx: Ctx, cmd: Admin) -> list[Reply]:
     if cmd.key is None:
         found = workspace_admin.settings(ctx.deps, ctx.actor, ctx.inv.platform)
         if not found:
-            return [Reply(text="This workspace has no settings of its own: the "
-                               "deployment's config applies.", private=True)]
-        lines = [f"{k}: {v}" + (f" (set by {mention(by)} at {at})" if by else " (config)")
+            return [Reply(text=_("This workspace has no settings of its own: the "
+                                 "deployment's config applies."), private=True)]
+        lines = [f"{k}: {v} " + (_("(set by {person} at {at})").format(person=mention(by), at=at)
+                                 if by else _("(config)"))
                  for k, (v, by, at) in sorted(found.items())]
-        return [Reply(title="This workspace's settings", text="\n".join(lines),
+        return [Reply(title=_("This workspace's settings"), text="\n".join(lines),
                       private=True)]
     kept = workspace_admin.set_setting(ctx.deps, ctx.actor, ctx.inv.platform, cmd.key,
                                        cmd.value)
-    return [ctx.ok(f"{cmd.key} is {kept} in this workspace now (recorded).")]
+    return [ctx.ok(_("{key} is {kept} in this workspace now (recorded).")
+        .format(key=cmd.key, kept=kept))]
 
 
 COMMANDS = [admin]

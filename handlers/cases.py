@@ -9,6 +9,7 @@ from bot.domain import CASE_REF, DEFAULT_SEVERITY, SEVERITIES, Case, severity_la
 from bot.drafting.service import timeline_draft
 from bot.errors import CommandError
 from bot.helpdesk import Ticket, severity_of
+from bot.i18n import N_, _
 from bot.people import mention
 from bot.replies import Field, Reply, Tone
 from bot.services import cases as case_service
@@ -45,7 +46,8 @@ class OpenCase:
 def _severity(word: str) -> int:
     level = word.lower().removeprefix("sev")
     if not level.isdigit() or int(level) not in SEVERITIES:
-        raise CommandError(f"`{word[:10]}` is not a severity: use sev1..sev4.", field="severity")
+        raise CommandError(_("`{word}` is not a severity: use sev1..sev4.")
+            .format(word=word[:10]), field="severity")
     return int(level)
 
 
@@ -53,12 +55,12 @@ def open_case_of(ref: str, severity: str, customer: str, summary: str, delight: 
                  skills: str, tried: str = "", swarm_type: str = "") -> OpenCase:
     """Validation of `open`, once, whether the words were typed or filled in a form."""
     if not ref:
-        raise CommandError("Give the case reference, e.g. ZD-4711.", field="ref")
+        raise CommandError(_("Give the case reference, e.g. ZD-4711."), field="ref")
     if not CASE_REF.match(ref):
-        raise CommandError(f"`{ref[:40]}` is not a case ref: one word of letters, digits and "
-                           "- _ . # (at most 40), e.g. ZD-4711.", field="ref")
+        raise CommandError(_("`{ref}` is not a case ref: one word of letters, digits and - _ . # "
+                             "(at most 40), e.g. ZD-4711.").format(ref=ref[:40]), field="ref")
     if not summary:
-        raise CommandError("Say in a few words what is going on.", field="summary")
+        raise CommandError(_("Say in a few words what is going on."), field="summary")
     return OpenCase(ref=ref, severity=_severity(severity) if severity else DEFAULT_SEVERITY,
                     customer=bounded(customer, "customer"),
                     summary=bounded(summary, "summary"),
@@ -126,16 +128,16 @@ async def fetch_ticket(ctx: Ctx, cmd: OpenCase) -> OpenCase:
 
 
 @command("open", "<ref> [sev1..sev4] [private] [customer=\"…\"] <summary>",
-         "Open a case and its swarm room; you are its owner.", parse=parse_open, case="none",
+         N_("Open a case and its swarm room; you are its owner."), parse=parse_open, case="none",
          who="agents", options=("customer", "delight", "skills", "tried", "type"),
-         details="Options: customer=\"Acme\" delight=\"what would make them happy\" "
-                 "skills=\"sso saml\" (asks triage at once) tried=\"what was tried\" (goes "
-                 "with that request) type=\"billing\" (a swarm type from [types]; default: "
-                 "the one named after the severity, which sets nudge timings, default skills "
-                 "and who is auto-invited). Severity defaults to sev3. `private` after the "
-                 "severity opens it confidential: its summary and customer only for its "
-                 "swarm and managers (see docs/access.md). "
-                 "Typed alone, it opens a form.",
+         details=N_("Options: customer=\"Acme\" delight=\"what would make them happy\" "
+                    "skills=\"sso saml\" (asks triage at once) tried=\"what was tried\" (goes "
+                    "with that request) type=\"billing\" (a swarm type from [types]; "
+                    "default: the one named after the severity, which sets nudge timings, "
+                    "default skills and who is auto-invited). Severity defaults to sev3. "
+                    "`private` after the severity opens it confidential: its summary and "
+                    "customer only for its swarm and managers (see docs/access.md). Typed "
+                    "alone, it opens a form."),
          form=FormSpec(build=lambda ctx: open_form(ctx.deps.phrases), read=read_open_form,
                        check=check_open_form),
          bare_opens_form=True, prepare=fetch_ticket)
@@ -144,20 +146,23 @@ def open_(ctx: Ctx, cmd: OpenCase) -> list[Reply]:
     if cmd.fetch:
         # The ticket is fetched by `prepare` at the door, before the unit of work: a command
         # still waiting for it here came by a path that skipped the door.
-        raise CommandError(f"{cmd.ref} could not be read from its helpdesk yet; try again.")
+        raise CommandError(_("{ref} could not be read from its helpdesk yet; try again.")
+            .format(ref=cmd.ref))
     opened = case_service.open_case(
         ctx.deps, ctx.actor, ctx.inv.platform, cmd.ref, cmd.summary, cmd.severity,
         cmd.customer, cmd.delight, skills, cmd.ticket, cmd.no_owner, cmd.swarm_type,
         cmd.confidential)
     skills = skills or opened.skills
     case = opened.case
-    where = f" in #{opened.room_name}" + (", confidential" if case.confidential else "")
-    brought = (" Brought in by this type of swarm: " + ", ".join(
-        mention(p) for p in opened.invited) + "." if opened.invited else "")
-    brought += (" Following it (by its type or as the account's owner): " + ", ".join(
-        mention(p) for p in opened.followers) + "." if opened.followers else "")
-    replies = [ctx.ok(f"Opened {case.ref}{where}. You own it: bring the experts to the case."
-                      + brought, private=False)]
+    where = _(" in #{room}").format(room=opened.room_name) + (
+        _(", confidential") if case.confidential else "")
+    brought = (" " + _("Brought in by this type of swarm: {people}.").format(people=", ".join(
+        mention(p) for p in opened.invited)) if opened.invited else "")
+    brought += (" " + _("Following it (by its type or as the account's owner): {people}.")
+                .format(people=", ".join(mention(p) for p in opened.followers))
+                if opened.followers else "")
+    replies = [ctx.ok(_("Opened {ref}{where}. You own it: bring the experts to the case.")
+                      .format(ref=case.ref, where=where) + brought, private=False)]
     if opened.hint is not None:
         replies.append(suggested_reply(ctx, case, opened.hint))
     if skills:
@@ -179,41 +184,44 @@ def parse_nothing(ctx: Ctx, args: Args) -> ShowCase:
 
 def status_reply(case: Case, ctx: Ctx) -> Reply:
     view = case_service.snapshot(ctx.deps, case)
-    fields = [Field("Owner", mention(case.owner)),
-              Field("Customer", case.customer or "not given"),
+    fields = [Field(_("Owner"), mention(case.owner)),
+              Field(_("Customer"), case.customer or _("not given")),
               # Named as the brief names it; a swarm type of its own is shown besides.
-              Field("Severity", severity_label(case.severity)),
-              *([Field("Type", swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
+              Field(_("Severity"), severity_label(case.severity)),
+              *([Field(_("Type"), swarm_types.type_for(ctx.deps.config.types, case.swarm_type,
                                                     case.severity).name)]
                 if case.swarm_type and case.swarm_type != severity_label(case.severity)
                 else []),
-              Field("In the swarm", ", ".join(f"{mention(p.person)} ({p.role.value})"
-                                              for p in view.people) or "nobody yet"),
-              Field("Customer mood", view.last_mood or "no reading yet")]
+              Field(_("In the swarm"), ", ".join(f"{mention(p.person)} ({p.role.value})"
+                                              for p in view.people) or _("nobody yet")),
+              Field(_("Customer mood"), view.last_mood or _("no reading yet"))]
     if case.delight:
-        fields.append(Field("What would delight them", case.delight))
+        fields.append(Field(_("What would delight them"), case.delight))
     fields += ticket_fields(ctx.deps.store.helpdesk.link_of(case.id))
     fields += case_fields(case)
     fields += sla_service.fields(ctx.deps, case)
     if view.promises:
-        fields.append(Field("Open promises", "\n".join(
+        fields.append(Field(_("Open promises"), "\n".join(
             f"#{p.no} by {due_text(p.due, case.customer_tz)}: {p.what}"
             for p in view.promises)))
     if view.pending is not None:
-        fields.append(Field("Handoff waiting", f"to {mention(view.pending.to_id)}"))
+        fields.append(Field(_("Handoff waiting"), _("to {person}").format(
+            person=mention(view.pending.to_id))))
     if case.resolution:
-        fields.append(Field("Resolution", case.resolution))
+        fields.append(Field(_("Resolution"), case.resolution))
     waiting = outbox.problems(ctx.deps, case)
     if waiting:
-        fields.append(Field("Not done on the platform", "\n".join(waiting) + "\n"
-                            + ctx.deps.phrases.command("retry", case.ref) + " tries again."))
-    buttons = (ctx.deps.phrases.button("Join", "join", case.ref, style="primary"),) \
+        fields.append(Field(_("Not done on the platform"), "\n".join(waiting) + "\n"
+                            + _("{retry} tries again.").format(
+                                retry=ctx.deps.phrases.command("retry", case.ref))))
+    buttons = (ctx.deps.phrases.button(_("Join"), "join", case.ref, style="primary"),) \
         if case.is_open else ()
-    return Reply(title=case_line(case), text=f"Opened {case.opened_at}.", fields=tuple(fields),
+    return Reply(title=case_line(case), text=_("Opened {opened_at}.")
+        .format(opened_at=case.opened_at), fields=tuple(fields),
                  buttons=buttons)
 
 
-@command("status", "", "Show a case: owner, swarm, mood, promises.", parse=parse_nothing,
+@command("status", "", N_("Show a case: owner, swarm, mood, promises."), parse=parse_nothing,
          who="anyone", any_platform=True, reads_only=True)
 def status(ctx: Ctx, cmd: ShowCase) -> list[Reply]:
     return [status_reply(ctx.need_case(), ctx)]
@@ -227,20 +235,21 @@ class ListCases:
 def parse_list(ctx: Ctx, args: Args) -> ListCases:
     which = (args.take() or "open").lower()
     if which not in ("mine", "open", "all", "following") or args.rest():
-        raise ctx.bad(f"`{which[:20]}` is not a list")
+        raise ctx.bad(_("`{which}` is not a list").format(which=which[:20]))
     return ListCases(which)
 
 
-@command("list", "[mine|open|all|following]", "List swarms (default: open).", parse=parse_list,
+@command("list", "[mine|open|all|following]", N_("List swarms (default: open)."), parse=parse_list,
          case="none", who="anyone", reads_only=True)
 def list_(ctx: Ctx, cmd: ListCases) -> list[Reply]:
     found = case_service.list_cases(ctx.deps, ctx.actor, cmd.which)
-    label = {"mine": "Your open swarms", "open": "Open swarms", "all": "All swarms",
-             "following": "Swarms you follow"}[cmd.which]
+    label = {"mine": _("Your open swarms"), "open": _("Open swarms"), "all": _("All swarms"),
+             "following": _("Swarms you follow")}[cmd.which]
     if not found:
-        empty = {"mine": "You are in no open swarm.", "open": "No open swarms.",
-                 "all": "No swarms yet.", "following": "You follow no swarm "
-                 f"({ctx.deps.phrases.command('follow', '<ref>')} follows one)."}
+        empty = {"mine": _("You are in no open swarm."), "open": _("No open swarms."),
+                 "all": _("No swarms yet."), "following": _(
+                     "You follow no swarm ({follow} follows one).").format(
+                         follow=ctx.deps.phrases.command('follow', '<ref>'))}
         return [Reply(text=empty[cmd.which])]
     return [Reply(title=label, text="\n".join(case_line(c) for c in found))]
 
@@ -253,7 +262,7 @@ class Resolve:
 
 def resolve_of(text: str, carry: str = "") -> Resolve:
     if not text:
-        raise CommandError("Say how the case was resolved.", field="resolution")
+        raise CommandError(_("Say how the case was resolved."), field="resolution")
     return Resolve(bounded(text, "resolution"), bounded(carry, "why", "carry") or None)
 
 
@@ -270,13 +279,14 @@ def check_resolve_form(ctx: Ctx, cmd: Resolve) -> None:
 
 
 @command("resolve", "[carry=\"…\"] <resolution>",
-         "Close the case, credit who contributed, archive the room.",
+         N_("Close the case, credit who contributed, archive the room."),
          parse=parse_resolve, who="owner or manager", options=("carry",),
-         details="Open promises are asked about first: mark them kept, or carry them over "
-                 "with carry=\"who follows up\". Credit goes to who contributed: wrote an "
-                 "entry (note, touch, mood, decision, promise, friction, thanks, need), posted "
-                 "in the room, was thanked, opened the case or accepted a handoff; joining "
-                 "alone is not credit. Typed alone in a swarm room, it opens a form.",
+         details=N_("Open promises are asked about first: mark them kept, or carry them "
+                    "over with carry=\"who follows up\". Credit goes to who contributed: "
+                    "wrote an entry (note, touch, mood, decision, promise, friction, "
+                    "thanks, need), posted in the room, was thanked, opened the case or "
+                    "accepted a handoff; joining alone is not credit. Typed alone in a "
+                    "swarm room, it opens a form."),
          form=FormSpec(build=lambda ctx: with_draft(
                            resolve_form(ctx.deps.phrases, ctx.need_case().ref), "resolve",
                            timeline_draft(ctx.deps, ctx.need_case(), "resolve")),
@@ -290,7 +300,8 @@ def resolve(ctx: Ctx, cmd: Resolve) -> list[Reply]:
               if done.contributors else "")
     # To whoever resolved it, not the room: the room was told (the resolution notice, in
     # the outbox before the archive), and is archived by the time a reply would arrive.
-    return [Reply(text=f"Resolved {done.case.ref}.{credit}", tone=Tone.SUCCESS)
+    return [Reply(text=_("Resolved {ref}.{credit}")
+        .format(ref=done.case.ref, credit=credit), tone=Tone.SUCCESS)
             ] + ctx.failures(done.failures)
 
 

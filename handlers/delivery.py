@@ -20,6 +20,9 @@ class Sender:
     id: str  # the platform's user id (in the shell, the name typed after @)
     name: str | None = None
     tz: str | None = None  # IANA zone, for "promise 17:00"
+    # The platform's locale tag ("de-DE"): the language of the replies (bot/i18n.py). Rows
+    # written before it have none: the deployment's language.
+    locale: str | None = None
 
 
 @dataclass(frozen=True)

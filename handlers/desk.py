@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.i18n import N_, _
 from bot.replies import Reply
 from bot.services.base import Deps
 from bot.services.desk import Desk, desk_for
@@ -27,15 +28,15 @@ def read(deps: Deps, person: str) -> Desk:
 
 def parse_desk(ctx: Ctx, args: Args) -> ShowDesk:
     if args.rest():
-        raise ctx.bad("takes no words")
+        raise ctx.bad(_("takes no words"))
     return ShowDesk()
 
 
-@command("desk", "", "What waits for you: offers, promises due today, nudges, help wanted "
-                     "for your skills, your swarms.", parse=parse_desk, case="none",
+@command("desk", "", N_("What waits for you: offers, promises due today, nudges, help wanted "
+                        "for your skills, your swarms."), parse=parse_desk, case="none",
          who="anyone", reads_only=True,
-         details="Slack shows the same on swarmbot's Home tab, Teams in a card in your chat "
-                 "with the bot; each item has its button (Accept, Kept, Join…).")
+         details=N_("Slack shows the same on swarmbot's Home tab, Teams in a card in your "
+                    "chat with the bot; each item has its button (Accept, Kept, Join…)."))
 def desk(ctx: Ctx, cmd: ShowDesk) -> list[Reply]:
     shown = desk_for(ctx.deps, ctx.actor.id)
     replies = []
@@ -44,12 +45,14 @@ def desk(ctx: Ctx, cmd: ShowDesk) -> list[Reply]:
             continue
         lines = [f"• {item.text.replace(chr(10), ' — ')}" for item in section.items]
         if section.more:
-            lines.append(f"… and {section.more} more")
+            lines.append(_("… and {more} more").format(more=section.more))
         buttons = tuple(b for item in section.items for b in item.buttons)[:MAX_BUTTONS]
         replies.append(Reply(title=section.title, text="\n".join(lines), buttons=buttons))
-    state = "available for swarms" if shown.available else "away (not suggested for swarms)"
-    replies.append(Reply(text=f"You are {state}." if replies else
-                         f"Nothing waits for you. You are {state}.", buttons=(shown.toggle,)))
+    state = _("available for swarms") if shown.available else \
+        _("away (not suggested for swarms)")
+    replies.append(Reply(text=_("You are {state}.").format(state=state) if replies else
+                         _("Nothing waits for you. You are {state}.").format(state=state),
+                         buttons=(shown.toggle,)))
     return replies
 
 

@@ -22,11 +22,12 @@ from typing import TypeVar
 
 from bot.config import Config
 from bot.forms import Form
+from bot.i18n import N_, _
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
 from bot.services import bridge_messages, membership, outbox, sharing
 from bot.services.base import Deps
-from handlers import bridge, drafts
+from handlers import bridge, drafts, language
 from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Shared, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
@@ -39,7 +40,7 @@ from handlers.unit_of_work import UNITS, Duplicate, Failed, Refusal, StoreUnavai
 log = logging.getLogger("swarmbot")
 T = TypeVar("T")
 # Buttons whose success settles the message they were on (an offer loses its buttons).
-_SETTLES = {"accept": "Accepted", "decline": "Declined"}
+_SETTLES = {"accept": N_("Accepted"), "decline": N_("Declined")}
 
 @dataclass
 class Outcome:
@@ -162,7 +163,8 @@ class Entrance:
         after a crash finds it done or finds nothing of it. The calls are then tried at
         once (the worker retries what fails transiently); what gives up is told here."""
         try:
-            return await self._process(delivery)
+            with language.for_sender(self.config, delivery.sender):
+                return await self._process(delivery)
         finally:
             if delivery.key is not None:
                 # Not ours any more, however it ended (a row left pending by a store
@@ -220,8 +222,9 @@ class Entrance:
             return Outcome(replies=done.replies)
         if isinstance(done, Failed):
             return Outcome(replies=[Reply.error(
-                f"Something went wrong on our side (error id {done.error_id}). "
-                "Tell your swarmbot admin this id; the log has the details.")])
+                _("Something went wrong on our side (error id {error_id}). Tell your "
+                  "swarmbot admin this id; the log has the details.")
+                      .format(error_id=done.error_id))])
         outcome = done.result
         if done.enqueued:
             # After the commit, outside the unit: the calls are the platform's time, and
@@ -243,10 +246,10 @@ class Entrance:
             raise err  # the replay pass stops; the person was told when it first failed
         log.warning("%s delivery %s delayed: the store failed (%s)", source, key, err)
         return Outcome(replies=[Reply(tone=Tone.WARNING, text=(
-            "swarmbot cannot reach its database right now. Your command is saved and "
-            "will run as soon as the database is back; you'll get its answer then."
+            _("swarmbot cannot reach its database right now. Your command is saved and "
+              "will run as soon as the database is back; you'll get its answer then.")
             if key is not None else
-            "swarmbot cannot reach its database right now; try again in a minute."))])
+            _("swarmbot cannot reach its database right now; try again in a minute.")))])
 
     # -- running --------------------------------------------------------------------------
     def _invocation(self, d: Delivery) -> Invocation:
@@ -289,21 +292,25 @@ class Entrance:
         platform call that gives up is told to the case owner directly."""
         inv = Invocation(platform=source, user_id=sender.id, room_id=room,
                          user_name=sender.name, user_tz=sender.tz)
-        return await self._unit_of_work(key, source, sender.id if read_by_sender else None,
-                                        self._typed(inv, name, command, ref, command))
+        with language.for_sender(self.config, sender):
+            return await self._unit_of_work(key, source, sender.id if read_by_sender
+                                            else None, self._typed(inv, name, command, ref,
+                                                                   command))
 
     def check(self, delivery: Delivery) -> dict[str, str]:
         what = delivery.what
         if not isinstance(what, Submitted):
             return {}
-        return self.router.check_form(self._invocation(delivery), what.command,
-                                      dict(what.values), dict(what.context))
+        with language.for_sender(self.config, delivery.sender):
+            return self.router.check_form(self._invocation(delivery), what.command,
+                                          dict(what.values), dict(what.context))
 
     def form(self, delivery: Delivery) -> Form | None:
         what = delivery.what
         command = what.command if isinstance(what, Pressed | Submitted) else \
             what.text if isinstance(what, Typed) else ""
-        return self.router.form_for(self._invocation(delivery), command)
+        with language.for_sender(self.config, delivery.sender):
+            return self.router.form_for(self._invocation(delivery), command)
 
     async def assist_form(self, form: Form, delivery: Delivery,
                           within: float | None = None) -> Form | None:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from bot.drafting.assistant import Ask
 from bot.drafting.service import Drafted, ask_for, record, timeline_draft
 from bot.errors import CommandError
+from bot.i18n import N_, _
 from bot.people import mention, mention_of
 from bot.replies import Reply
 from bot.services import asks, handoffs, knowledge, messages
@@ -38,9 +39,9 @@ class HandoffDraft:
 def handoff_of(to: str, briefing: str, tried: str, drafted: str | None = None) -> Handoff:
     """Validation of `handoff`, once, typed or from the form."""
     if not to:
-        raise CommandError("Name the next owner.", field="to")
+        raise CommandError(_("Name the next owner."), field="to")
     if not briefing:
-        raise CommandError("A warm handoff needs a briefing for the next owner.",
+        raise CommandError(_("A warm handoff needs a briefing for the next owner."),
                            field="briefing")
     return Handoff(to, bounded(briefing, "briefing"), bounded(tried, "tried") or None,
                    drafted)
@@ -92,21 +93,25 @@ def show_draft(ctx: Ctx, cmd: HandoffDraft) -> list[Reply]:
     drafted = cmd.drafted or timeline_draft(ctx.deps, case, "handoff")
     record(ctx.deps, case.id, "handoff", ctx.actor.id, drafted)
     phrases = ctx.deps.phrases
-    by = "the timeline" if not drafted.by_assistant else f"the assistant ({drafted.model})"
+    by = _("the timeline") if not drafted.by_assistant else \
+        _("the assistant ({model})").format(model=drafted.model)
     lines = [drafted.note] if drafted.note else []
     lines += [drafted.text, "",
-              f"Nothing was sent. Edit it and offer it with "
-              f"{phrases.command('handoff', f'{mention(cmd.to)} <briefing>')}, or type "
-              f"{phrases.command('handoff')} alone for the form with this draft."]
-    return [Reply(title=f"Draft briefing for {mention(cmd.to)} on {case.ref}, by {by} "
-                        "(only you see this)", text="\n".join(lines), private=True)]
+              _("Nothing was sent. Edit it and offer it with {offer}, or type {handoff} alone "
+                "for the form with this draft.").format(
+                    offer=phrases.command('handoff', f'{mention(cmd.to)} <briefing>'),
+                    handoff=phrases.command('handoff'))]
+    return [Reply(title=_("Draft briefing for {mention} on {ref}, by {by} (only you see this)")
+        .format(mention=mention(cmd.to), ref=case.ref, by=by), text="\n".join(lines), private=True)]
 
 
 @command("handoff", "@user <briefing> [tried=\"…\"]",
-         "Offer the case to a new owner with a briefing; you stay owner until they accept.",
+         N_("Offer the case to a new owner with a briefing; you stay owner until "
+            "they accept."),
          parse=parse_handoff, who="owner", options=("tried",),
-         details="Typed alone in a swarm room, it opens a form with a draft briefing; "
-                 "the word `draft` in place of the briefing shows the draft to you alone.",
+         details=N_("Typed alone in a swarm room, it opens a form with a draft briefing; "
+                    "the word `draft` in place of the briefing shows the draft to you "
+                    "alone."),
          form=FormSpec(build=build_handoff_form, read=read_handoff_form,
                        check=lambda ctx, cmd: handoffs.check_offer(
                            ctx.deps, ctx.actor, ctx.need_case(), cmd.to)),
@@ -116,10 +121,12 @@ def handoff(ctx: Ctx, cmd: Handoff | HandoffDraft) -> list[Reply]:
         return show_draft(ctx, cmd)
     done = handoffs.offer(ctx.deps, ctx.actor, ctx.need_case(), cmd.to, cmd.briefing,
                           cmd.tried, cmd.drafted)
-    replaced = (f" (replaces the offer to {mention(done.replaced.to_id)})"
-                if done.replaced else "")
-    return [ctx.ok(f"Offered {ctx.need_case().ref} to {mention(cmd.to)}{replaced}. You stay "
-                   "owner until they accept.")] + ctx.failures(done.failures)
+    replaced = (" " + _("(replaces the offer to {person})").format(
+        person=mention(done.replaced.to_id)) if done.replaced else "")
+    return [ctx.ok(_("Offered {ref} to {mention}{replaced}. You stay owner until they "
+                     "accept.")
+                         .format(ref=ctx.need_case().ref, mention=mention(cmd.to),
+                                 replaced=replaced))] + ctx.failures(done.failures)
 
 
 @dataclass(frozen=True)
@@ -133,25 +140,28 @@ def parse_answer(ctx: Ctx, args: Args) -> Answer:
     return Answer(bounded(args.rest(), "why") or None)
 
 
-@command("accept", "", "Accept a handoff offered to you: you become the owner.",
+@command("accept", "", N_("Accept a handoff offered to you: you become the owner."),
          parse=parse_answer, who="the receiver")
 def accept(ctx: Ctx, cmd: Answer) -> list[Reply]:
     done = handoffs.accept(ctx.deps, ctx.actor, ctx.need_case())
     caught = knowledge.catch_up(ctx.deps, ctx.actor.id, done.case)
-    return [ctx.ok(f"You now own {done.case.ref} (from {mention(done.previous_owner)})."),
+    return [ctx.ok(_("You now own {ref} (from {mention}).")
+        .format(ref=done.case.ref, mention=mention(done.previous_owner))),
             messages.catchup(caught, ctx.deps.phrases)] + ctx.failures(done.failures)
 
 
-@command("decline", "[why]", "Decline a handoff offered to you (or an `ask`); the owner stays "
-                            "owner.",
+@command("decline", "[why]",
+         N_("Decline a handoff offered to you (or an `ask`); the owner stays owner."),
          parse=parse_answer, who="the receiver")
 def decline(ctx: Ctx, cmd: Answer) -> list[Reply]:
     case = ctx.need_case()
     if asks.waiting_for(ctx.deps, case, ctx.actor.id):  # `ask @user` (issue 26)
         asks.decline(ctx.deps, ctx.actor, case, cmd.why)
-        return [ctx.ok(f"Declined; thanks for saying so. {mention(case.owner)} has been told.")]
+        return [ctx.ok(_("Declined; thanks for saying so. {mention} has been told.")
+            .format(mention=mention(case.owner)))]
     failures = handoffs.decline(ctx.deps, ctx.actor, case, cmd.why)
-    return [ctx.ok(f"Declined {case.ref}; {mention(case.owner)} stays owner.")] + ctx.failures(
+    return [ctx.ok(_("Declined {ref}; {mention} stays owner.")
+        .format(ref=case.ref, mention=mention(case.owner)))] + ctx.failures(
         failures)
 
 

@@ -5,9 +5,16 @@ from __future__ import annotations
 import difflib
 from dataclasses import dataclass
 
+from bot.i18n import N_, _
 from bot.replies import Field, Reply
 from handlers.parsing import Args
 from handlers.registry import Command, Ctx, command
+
+# Who may run a command, as help shows it (the registry's `who`, marked for translation).
+WHO = (N_("anyone"), N_("agents"), N_("participants"), N_("owner"), N_("owner or manager"),
+       N_("managers"), N_("followers"), N_("specialists"), N_("the receiver"),
+       N_("anyone allowed to see the case"), N_("anyone, for themselves"),
+       N_("self, or a manager for others"))
 
 
 def _line(ctx: Ctx, c: Command) -> str:
@@ -22,11 +29,11 @@ class Help:
 def parse_help(ctx: Ctx, args: Args) -> Help:
     word = args.take()
     if args.rest():
-        raise ctx.bad("name one command")
+        raise ctx.bad(_("name one command"))
     return Help(word.lower()[:40] if word else None)
 
 
-@command("help", "[command]", "Show the commands, or one command in detail.",
+@command("help", "[command]", N_("Show the commands, or one command in detail."),
          parse=parse_help, case="none", who="anyone", reads_only=True)
 def help_(ctx: Ctx, cmd: Help) -> list[Reply]:
     router = ctx.router  # the live router knows renames and extra commands
@@ -36,24 +43,27 @@ def help_(ctx: Ctx, cmd: Help) -> list[Reply]:
         if found is None:
             close = difflib.get_close_matches(cmd.command, list(router.lookup), n=1,
                                               cutoff=0.75)
-            hint = f" Did you mean {phrases.command('help', close[0])}?" if close else ""
-            return [Reply.error(f"No command `{cmd.command}`.{hint} "
-                                f"{phrases.command('help')} lists them all.")]
-        fields = [Field("Who", found.who)]
+            hint = " " + _("Did you mean {command}?").format(
+                command=phrases.command('help', close[0])) if close else ""
+            return [Reply.error(_("No command `{word}`.").format(word=cmd.command) + hint
+                                + " " + _("{help} lists them all.").format(
+                                    help=phrases.command('help')))]
+        fields = [Field(_("Who"), _(found.who))]
         if found.case == "required":
-            fields.append(Field("Case", "inside a swarm room the room's case; elsewhere put the "
-                                        "case ref first: "
-                                        f"{phrases.command(found.name, '<ref> …')}"))
+            fields.append(Field(_("Case"), _(
+                "inside a swarm room the room's case; elsewhere put the case ref first: "
+                "{command}").format(command=phrases.command(found.name, '<ref> …'))))
         if found.details:
-            fields.append(Field("More", found.details))
-        return [Reply(title=_line(ctx, found), text=found.summary, fields=tuple(fields))]
+            fields.append(Field(_("More"), _(found.details)))
+        return [Reply(title=_line(ctx, found), text=_(found.summary), fields=tuple(fields))]
     # One Phrases for the whole list (deps.phrases makes a new one each time it is read).
-    lines = [f"{phrases.command(c.name, c.usage)} · {c.summary}"
+    lines = [f"{phrases.command(c.name, c.usage)} · {_(c.summary)}"
              for c in router.commands.values()]
-    return [Reply(title="swarmbot commands",
-                  text="\n".join(lines) + "\nInside a swarm room the case is the room's; "
-                  f"elsewhere put the case ref first. {phrases.command('help', '<command>')} "
-                  "for more.")]
+    return [Reply(title=_("swarmbot commands"),
+                  text="\n".join(lines) + "\n" + _(
+                      "Inside a swarm room the case is the room's; elsewhere put the case ref "
+                      "first. {help} for more.").format(
+                          help=phrases.command('help', '<command>')))]
 
 
 COMMANDS = [help_]

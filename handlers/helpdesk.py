@@ -27,6 +27,7 @@ from bot import tenancy, workspace_tenants
 from bot.domain import Case
 from bot.errors import PortError
 from bot.helpdesk import Ticket
+from bot.i18n import _
 from bot.replies import Reply, Tone
 from bot.services import helpdesk
 from handlers.cases import from_ticket
@@ -160,8 +161,8 @@ async def _refused(entrance: Entrance, delivery: Delivery, what: Ticketed,
     port = entrance.deps.ports.get(what.platform)
     if port is not None and port.triage_room:
         notice = Reply(tone=Tone.WARNING, text=(
-            f"{ticket.ref} came in from {delivery.sender.name or ticket.helpdesk} but its "
-            f"swarm could not be opened: {text}"))
+            _("{ref} came in from {source} but its swarm could not be opened: {text}")
+                .format(ref=ticket.ref, source=delivery.sender.name or ticket.helpdesk, text=text)))
         try:
             await port.post(port.triage_room, notice)
         except PortError as err:

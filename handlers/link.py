@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from bot.bridge import linking
 from bot.bridge.effects import label
 from bot.errors import CommandError
+from bot.i18n import N_, _
 from bot.replies import Reply
 from handlers.parsing import Args
 from handlers.registry import Ctx, command
@@ -23,32 +24,37 @@ class Link:
 def parse_link(ctx: Ctx, args: Args) -> Link:
     code = args.take()
     if args.rest():
-        raise ctx.bad("too many words")
+        raise ctx.bad(_("too many words"))
     if code is not None and not _CODE.match(code):
-        raise ctx.bad(f"`{code[:12]}` is not a link code (six letters and digits)")
+        raise ctx.bad(_("`{code}` is not a link code (six letters and digits)")
+            .format(code=code[:12]))
     return Link(code)
 
 
 @command("link", "[code]",
-         "Make your accounts on two chat platforms one person (skills, swarms, load).",
+         N_("Make your accounts on two chat platforms one person (skills, swarms, "
+            "load)."),
          parse=parse_link, case="none", who="anyone, for themselves",
-         details="Without a code: get one, valid 15 minutes. Then type `link <code>` to the "
-                 "bot on your other platform. Accounts with the same verified email are "
-                 "linked without this.")
+         details=N_("Without a code: get one, valid 15 minutes. Then type `link <code>` to "
+                    "the bot on your other platform. Accounts with the same verified email "
+                    "are linked without this."))
 def link(ctx: Ctx, cmd: Link) -> list[Reply]:
     deps = ctx.deps
     if not deps.config.bridge.enabled:
-        raise CommandError("Linking accounts needs the bridge: [bridge] enabled = true in "
-                           "swarmbot's config.")
+        raise CommandError(_("Linking accounts needs the bridge: [bridge] enabled = true in "
+                             "swarmbot's config."))
     if cmd.code is None:
         code = linking.new_code(deps.store, ctx.inv.platform, ctx.actor.id, deps.now())
-        return [Reply(text=f"Your link code is {code}. On your other platform, type "
-                           f"{deps.phrases.command('link', code)} within 15 minutes.")]
+        return [Reply(text=_("Your link code is {code}. On your other platform, type {command} "
+                             "within 15 minutes.")
+                                 .format(code=code, command=deps.phrases.command('link', code)))]
     person = linking.confirm(deps.store, cmd.code, ctx.inv.platform, ctx.actor.id,
                              deps.now())
     skills = deps.store.people.skills_of(person)
-    return [ctx.ok(f"Linked: your {label(ctx.inv.platform)} account and your other one are "
-                   f"one person now. Skills: {', '.join(skills) or 'none yet'}.")]
+    return [ctx.ok(_("Linked: your {label} account and your other one are one person now. "
+                     "Skills: {value}.")
+                         .format(label=label(ctx.inv.platform),
+                                 value=', '.join(skills) or _('none yet')))]
 
 
 COMMANDS = [link]

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from bot.errors import CommandError
+from bot.i18n import _
 from bot.people import mention_of
 
 # key="value" with straight or typographic quotes (Slack and phones turn " into “ ”).
@@ -36,13 +37,14 @@ class Args:
                 return m.group(0)
             if key in options:
                 # The second would silently replace the first (or eat a summary's words).
-                raise CommandError(f"`{key}=` is given twice: give it once, and reword any "
-                                   f"other `{key}=` in the text.")
+                raise CommandError(_("`{key}=` is given twice: give it once, and reword any "
+                                     "other `{key}=` in the text.").format(key=key))
             bare = m.group(5)
             if bare is not None and bare[0] in "\"“”'‘’":
                 # A quote never closed: the value would keep the quote (and lose the words).
-                raise CommandError(f"`{key}=` opens a quote that is never closed: put the "
-                                   f"value between two quotes, e.g. {key}=\"Acme Corp\".")
+                raise CommandError(_("`{key}=` opens a quote that is never closed: put the "
+                                     "value between two quotes, e.g. {key}=\"Acme Corp\".")
+                                   .format(key=key))
             options[key] = next(g for g in m.groups()[1:] if g is not None).strip()
             return ""
 
@@ -78,7 +80,7 @@ class Args:
         word = self.peek()
         pid = mention_of(word) if word else None
         if pid is None:
-            raise CommandError(f"name a person with @: {usage}")
+            raise CommandError(_("name a person with @: {usage}").format(usage=usage))
         self.take()
         return pid
 
@@ -98,7 +100,7 @@ class Args:
     def take_int(self, what: str, usage: str) -> int:
         word = self.take()
         if word is None:
-            raise CommandError(f"give the {what} number: {usage}")
+            raise CommandError(_("give the {what} number: {usage}").format(what=what, usage=usage))
         return read_id(word, what, usage)
 
 
@@ -106,5 +108,6 @@ def read_id(word: str, what: str, usage: str) -> int:
     digits = word.lstrip("#")
     if not digits.isascii() or not digits.isdigit() or len(digits) > _MAX_ID_DIGITS \
             or int(digits) == 0:
-        raise CommandError(f"`{word[:20]}` is not a {what} number: {usage}")
+        raise CommandError(_("`{word}` is not a {what} number: {usage}")
+            .format(word=word[:20], what=what, usage=usage))
     return int(digits)

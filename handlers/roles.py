@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot import permissions
+from bot.i18n import N_, _
 from bot.people import mention
 from bot.replies import Reply
 from bot.services import roles as role_service
@@ -26,20 +27,22 @@ def parse_role(ctx: Ctx, args: Args) -> SetRole:
     role_service.require_granter(ctx.deps, ctx.actor)
     people = args.take_mentions()
     if len(people) != 1:
-        raise ctx.bad("name one person with @")
+        raise ctx.bad(_("name one person with @"))
     word = (args.take() or "").lower()
     if not word:
-        raise ctx.bad("say which role: manager, lead, observer or none")
+        raise ctx.bad(_("say which role: manager, lead, observer or none"))
     if word not in _CHOICES:
-        raise ctx.bad(f"`{word[:20]}` is not a role (manager, lead, observer or none)")
+        raise ctx.bad(_("`{word}` is not a role (manager, lead, observer or none)")
+            .format(word=word[:20]))
     why = bounded(args.rest(), "why")
     if not why:
-        raise ctx.bad("say why (it is recorded)")
+        raise ctx.bad(_("say why (it is recorded)"))
     return SetRole(people[0], None if word == "none" else word, why)
 
 
 @command("role", "@user manager|lead|observer|none <why>",
-         "Grant a role, or take it back with `none`; recorded with who, when and why.",
+         N_("Grant a role, or take it back with `none`; recorded with who, when "
+            "and why."),
          parse=parse_role, case="none", who="managers",
          details="A manager " + permissions.MEANING["manager"] + "; a lead "
                  + permissions.MEANING["lead"] + "; an observer " + permissions.MEANING["observer"]
@@ -49,10 +52,12 @@ def parse_role(ctx: Ctx, args: Args) -> SetRole:
 def role(ctx: Ctx, cmd: SetRole) -> list[Reply]:
     done = role_service.set_role(ctx.deps, ctx.actor, ctx.inv.platform, cmd.person, cmd.role,
                                  cmd.why)
-    was = f" (was {done.before})" if done.before else ""
+    was = " " + _("(was {before})").format(before=done.before) if done.before else ""
     if done.role is None:
-        return [ctx.ok(f"{mention(done.person)} has no role now{was}: {cmd.why}")]
-    return [ctx.ok(f"{mention(done.person)} is {_a(done.role)} now{was}: {cmd.why}")]
+        return [ctx.ok(_("{mention} has no role now{was}: {why}")
+            .format(mention=mention(done.person), was=was, why=cmd.why))]
+    return [ctx.ok(_("{mention} is {a} now{was}: {why}")
+        .format(mention=mention(done.person), a=_a(done.role), was=was, why=cmd.why))]
 
 
 def _a(role: str) -> str:
@@ -66,29 +71,30 @@ class ListRoles:
 
 def parse_roles(ctx: Ctx, args: Args) -> ListRoles:
     if args.rest():
-        raise ctx.bad("`roles` takes no words")
+        raise ctx.bad(_("`roles` takes no words"))
     return ListRoles()
 
 
-_SOURCE = {"config": "by config", "directory": "by the people directory"}
+_SOURCE = {"config": N_("by config"), "directory": N_("by the people directory")}
 
 
-@command("roles", "", "Who holds which role, and who granted it.", parse=parse_roles,
+@command("roles", "", N_("Who holds which role, and who granted it."), parse=parse_roles,
          case="none", who="managers", reads_only=True)
 def roles(ctx: Ctx, cmd: ListRoles) -> list[Reply]:
     held = role_service.listing(ctx.deps, ctx.actor)
     if not held:
         grant = ctx.deps.phrases.command("role", "@user manager <why>")
-        return [Reply(text=f"Nobody holds a role yet: {grant} grants one.")]
+        return [Reply(text=_("Nobody holds a role yet: {grant} grants one.").format(grant=grant))]
     granted = {g.person: g for g in ctx.deps.store.access.roles()}
     lines = []
     for h in held:
         g = granted.get(h.person)
-        how = (f"granted by {mention(g.granted_by)} {g.assumed_at}" + (f": {g.why}" if g.why
-                                                                       else "")
-               if h.source == "chat" and g else _SOURCE.get(h.source, h.source))
+        how = (_("granted by {person} {at}").format(person=mention(g.granted_by),
+                                                    at=g.assumed_at)
+               + (f": {g.why}" if g.why else "")
+               if h.source == "chat" and g else _(_SOURCE.get(h.source, h.source)))
         lines.append(f"{mention(h.person)}: {h.role} ({how})")
-    return [Reply(title="Roles", text="\n".join(lines))]
+    return [Reply(title=_("Roles"), text="\n".join(lines))]
 
 
 COMMANDS = [role, roles]

@@ -20,6 +20,7 @@ from bot.bridge import rooms as bridge_rooms
 from bot.domain import CASE_REF, Case, Person
 from bot.errors import CommandError
 from bot.forms import Form
+from bot.i18n import _
 from bot.metrics import COMMANDS
 from bot.replies import Reply
 from bot.services import bridge_relay
@@ -81,10 +82,11 @@ class Router:
 
     def _text(self, inv: Invocation, raw: str) -> Result:
         if len(raw) > MAX_COMMAND:
-            raise CommandError(f"That command is {len(raw):,} characters; the limit is "
-                               f"{MAX_COMMAND:,}.")
+            raise CommandError(_("That command is {size} characters; the limit is "
+                                 "{limit}.").format(size=f"{len(raw):,}",
+                                                    limit=f"{MAX_COMMAND:,}"))
         text = " ".join(clean_text(raw).split()) or "help"
-        head, _, rest = text.partition(" ")
+        head, _sep, rest = text.partition(" ")
         name = head.lower()
         if name not in self.lookup:
             swapped = self._ref_first(head, rest)
@@ -119,7 +121,7 @@ class Router:
         prepare = command.prepare
 
         def parse() -> tuple[Ctx, Any] | None:
-            head, _, rest = " ".join(clean_text(text).split()).partition(" ")
+            head, _sep, rest = " ".join(clean_text(text).split()).partition(" ")
             if head.lower() not in self.lookup:
                 rest = (self._ref_first(head, rest) or ("", rest))[1]
             args = Args.parse(rest, command.options)
@@ -153,7 +155,7 @@ class Router:
         entrance asks whether it changes anything before it runs)."""
         if len(text) > MAX_COMMAND:
             return None
-        head, _, rest = (" ".join(clean_text(text).split()) or "help").partition(" ")
+        head, _sep, rest = (" ".join(clean_text(text).split()) or "help").partition(" ")
         command = self.lookup.get(head.lower())
         if command is None:
             swapped = self._ref_first(head, rest)
@@ -171,9 +173,10 @@ class Router:
             if command.case != "none" and ref is not None:
                 case = self.deps.store.cases.by_ref(ref, lock=locks)
                 if case is None:
-                    raise CommandError(f"No case {ref[:40]}.")
+                    raise CommandError(_("No case {ref}.").format(ref=ref[:40]))
             if case is None and command.case == "required":
-                raise CommandError(f"{self.phrases.command(name)} needs a case.")
+                raise CommandError(_("{command} needs a case.").format(
+                    command=self.phrases.command(name)))
             try:
                 ctx = self._ctx(inv, command, case, locked=locks)
                 return Result(name, command.run(ctx, typed))
@@ -185,7 +188,7 @@ class Router:
     # -- forms ----------------------------------------------------------------------------
     def form_for(self, inv: Invocation, text: str) -> Form | None:
         """The form behind a button that needs more words (`handoff ZD-1`), or None."""
-        name, _, rest = " ".join(text.split()).partition(" ")
+        name, _sep, rest = " ".join(text.split()).partition(" ")
         command = self.commands.get(name.lower())
         if command is None or command.form is None:
             return None
@@ -228,14 +231,16 @@ class Router:
                    context: dict[str, str]) -> tuple[Command, Ctx, Any]:
         command = self.commands.get(name)
         if command is None or command.form is None:
-            raise CommandError("This form is not one swarmbot knows any more: "
-                               f"type {self.phrases.command('help')} for the commands.")
+            raise CommandError(_("This form is not one swarmbot knows any more: "
+                                 "type {help} for the commands.").format(
+                                     help=self.phrases.command('help')))
         case, locks = None, not command.reads_only
         if command.case != "none":
             ref = context.get("ref", "")
             case = self.deps.store.cases.by_ref(ref, lock=locks) if ref else None
             if case is None:
-                raise CommandError(f"This form was for a case that no longer exists ({ref[:40]}).")
+                raise CommandError(_("This form was for a case that no longer exists "
+                                     "({ref}).").format(ref=ref[:40]))
         ctx = self._ctx(inv, command, case, locked=locks)
         clean = {k: clean_text(str(v)).strip() for k, v in values.items()}
         # Which draft the form held (handlers/drafts.py): the read says if it was edited.
@@ -303,8 +308,9 @@ class Router:
             bridge_relay.touched(case)
         if case is not None and not case.lives_on(inv.platform) and not command.any_platform \
                 and not self._bridged(inv):
-            raise CommandError(f"{case.ref} lives in {case.platform.capitalize()}: "
-                               f"{self.phrases.command(command.name)} it there.")
+            raise CommandError(_("{ref} lives in {platform}: {command} it there.").format(
+                ref=case.ref, platform=case.platform.capitalize(),
+                command=self.phrases.command(command.name)))
         deps = self.deps
         actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
                                          deps.now_iso()) if writes else \
@@ -312,9 +318,9 @@ class Router:
                                                          inv.user_id, tz=inv.user_tz)
         if case is not None and case.confidential and not command.outsiders and \
                 not permissions.may_see(deps.config, deps.store, actor, case):
-            raise CommandError(f"{case.ref} is confidential: only its swarm and managers can "
-                               f"see it. {self.phrases.command('join', case.ref)} asks its "
-                               "owner to let you in.")
+            raise CommandError(_("{ref} is confidential: only its swarm and managers can "
+                                 "see it. {join} asks its owner to let you in.").format(
+                                     ref=case.ref, join=self.phrases.command('join', case.ref)))
         return Ctx(deps=deps, inv=inv, actor=actor, case=case, command=command,
                    slash=self.slash, name=self.shown(command), router=self)
 
@@ -324,7 +330,7 @@ class Router:
 
     def _ref_first(self, head: str, rest: str) -> tuple[str, str] | None:
         """Accept `ZD-4711 status` as `status ZD-4711`."""
-        second, _, tail = rest.partition(" ")
+        second, _sep, tail = rest.partition(" ")
         if CASE_REF.match(head) and second.lower() in self.lookup:
             return second.lower(), f"{head} {tail}".strip()
         return None
@@ -343,8 +349,8 @@ class Router:
                 return case
         looks_like_ref = bool(first and CASE_REF.match(first) and "-" in first
                               and any(c.isdigit() for c in first))
-        no_case = (f"No case {first}. {self.phrases.command('list', 'open')} shows the open "
-                   "swarms.")
+        no_case = _("No case {ref}. {list} shows the open swarms.").format(
+            ref=first, list=self.phrases.command('list', 'open'))
         # `status ZD-9999` names a case even inside a room; `note ZD-9 was a dup` is just text.
         takes_no_text = not command.usage or command.usage.startswith("[")
         if looks_like_ref and takes_no_text:
@@ -364,10 +370,13 @@ class Router:
         if looks_like_ref:
             raise CommandError(no_case)
         usage = self.phrases.command(command.name, f"<ref> {command.usage}")
-        raise CommandError(f"Which case? Outside a swarm room put the case ref first: {usage}")
+        raise CommandError(_("Which case? Outside a swarm room put the case ref first: "
+                             "{usage}").format(usage=usage))
 
     def _unknown(self, word: str) -> str:
         word = word[:40]
         close = difflib.get_close_matches(word.lower(), list(self.lookup), n=1, cutoff=0.6)
-        hint = f" Did you mean {self.phrases.command(close[0])}?" if close else ""
-        return f"Unknown command `{word}`.{hint} {self.phrases.command('help')} lists them all."
+        hint = " " + _("Did you mean {command}?").format(
+            command=self.phrases.command(close[0])) if close else ""
+        return _("Unknown command `{word}`.").format(word=word) + hint + " " + _(
+            "{help} lists them all.").format(help=self.phrases.command('help'))

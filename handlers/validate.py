@@ -11,6 +11,7 @@ import re
 from bot.digest.managers import clock_time
 from bot.digest.weeks import BadInput, parse_zone
 from bot.errors import CommandError
+from bot.i18n import _
 from bot.people import CLOSE, OPEN, TOKEN
 
 # Whole command text (Slack sends at most 4,000 characters in a slash command).
@@ -51,8 +52,9 @@ def bounded(value: str, field: str, label: str | None = None) -> str:
     """`value`, or a CommandError at `field` saying the limit."""
     limit = LIMITS[field]
     if len(value) > limit:
-        raise CommandError(f"{(label or field).capitalize()} is {len(value):,} characters; "
-                           f"the limit is {limit:,}.", field=field)
+        raise CommandError(_("{what} is {size} characters; the limit is {limit}.")
+            .format(what=(label or field).capitalize(), size=format(len(value), ","),
+                    limit=format(limit, ",")), field=field)
     return value
 
 
@@ -62,10 +64,11 @@ def skill_names(text: str) -> list[str]:
                                if s.strip(",;")))
     bad = [s for s in names if not SKILL.match(s)]
     if bad:
-        raise CommandError(f"Not a skill name: {', '.join(b[:40] for b in bad[:3])} "
-                           "(one word each, like sso billing)", field="skills")
+        raise CommandError(_("Not a skill name: {names} (one word each, like sso billing)")
+            .format(names=', '.join(b[:40] for b in bad[:3])), field="skills")
     if len(names) > MAX_SKILLS:
-        raise CommandError(f"At most {MAX_SKILLS} skills at once.", field="skills")
+        raise CommandError(_("At most {most} skills at once.")
+            .format(most=MAX_SKILLS), field="skills")
     return names
 
 

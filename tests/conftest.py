@@ -115,6 +115,8 @@ class Say:
 
     def __init__(self, core: Core) -> None:
         self.core = core
+        # The reader's platform locale ("de-DE"): the language of the replies (bot/i18n.py).
+        self.locale: str | None = None
 
     async def __call__(self, user: str, text: str, room: str | None = None) -> str:
         """Mentions are typed `@name` (as in the shell) and shown as `<@name>`."""
@@ -127,7 +129,8 @@ class Say:
     async def replies(self, user: str, text: str, room: str | None = None,
                       tz: str | None = None) -> list:
         outcome = await self.core.receive(Delivery(
-            source="fake", sender=Sender(user, tz=tz), room=room, what=Typed(mentions_in(text))))
+            source="fake", sender=Sender(user, tz=tz, locale=self.locale), room=room,
+            what=Typed(mentions_in(text))))
         return outcome.replies
 
 

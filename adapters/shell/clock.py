@@ -11,10 +11,11 @@ import re
 from datetime import datetime, timedelta
 
 from bot.domain import iso, utcnow
+from bot.i18n import N_
 
 _STEP = re.compile(r"^\+(\d{1,4})(m|h|d)$")
 _UNIT = {"m": "minutes", "h": "hours", "d": "days"}
-USAGE = "`/clock` shows the simulated time; `/clock +20m`, `+2h` or `+1d` moves it forward"
+USAGE = N_("`/clock` shows the simulated time; `/clock +20m`, `+2h` or `+1d` moves it forward")
 
 
 class SimClock:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 
 from bot.forms import Form
+from bot.i18n import _
 from bot.people import mention, plain
 from bot.replies import Reply, Tone
 
@@ -18,7 +19,8 @@ def mentions_in(text: str) -> str:
 
 
 def render(reply: Reply, slash: str) -> list[str]:
-    head = {Tone.ERROR: "error: ", Tone.WARNING: "warning: "}.get(reply.tone, "")
+    head = {Tone.ERROR: _("error") + ": ", Tone.WARNING: _("warning") + ": "}.get(
+        reply.tone, "")
     lines = []
     if reply.title:
         lines.append(f"{head}{plain(reply.title)}")
@@ -38,13 +40,14 @@ def render(reply: Reply, slash: str) -> list[str]:
 def render_form(form: Form) -> list[str]:
     """The shell has no forms: the command to type instead, any draft the form holds (to
     copy and edit), and any field errors."""
-    lines = [f"{form.title}: type {form.hint}"]
+    lines = [_("{title}: type {hint}").format(title=form.title, hint=form.hint)]
     if form.note:
-        lines.append(f"note: {form.note}")
+        lines.append(_("note") + f": {form.note}")
     drafted = form.field({"handoff": "briefing", "resolve": "resolution"}.get(
         form.context.get("draft_kind", ""), ""))
     if drafted is not None and drafted.value:
-        lines.append(f"  Draft {drafted.label.lower()} (nothing was sent):")
+        lines.append("  " + _("Draft {label} (nothing was sent):").format(
+            label=drafted.label.lower()))
         lines += [f"    {line}" for line in drafted.value.splitlines()]
-    lines += [f"error: {err}" for err in form.errors.values()]
+    lines += [_("error") + f": {err}" for err in form.errors.values()]
     return lines

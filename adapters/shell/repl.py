@@ -10,16 +10,20 @@ reported in one line and the shell carries on with the next.
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import uuid
 from collections.abc import Callable
+from contextlib import AbstractContextManager
 from typing import BinaryIO
 
 from adapters.shell.clock import USAGE as CLOCK_USAGE
 from adapters.shell.clock import SimClock
 from adapters.shell.port import ShellChatPort
 from adapters.shell.render import mentions_in, render, render_form
+from bot.i18n import _
 from bot.scheduler import Scheduler
+from handlers import language
 from handlers.delivery import Delivery, RoomEvent, Sender, Typed
 from handlers.entrance import Entrance, Outcome
 
@@ -30,9 +34,12 @@ SOURCE = "shell"
 class Shell:
     def __init__(self, entrance: Entrance, port: ShellChatPort,
                  out: Callable[[str], None] = print, user: str = "agent",
-                 room: str | None = None) -> None:
+                 room: str | None = None, lang: str | None = None) -> None:
         self.entrance, self.port, self.out = entrance, port, out
         self.user, self.room = user, room
+        # The language of the replies, as a platform's locale would say it: `de` (or
+        # SWARMBOT_LANG=de); none: the deployment's [i18n] language.
+        self.lang = lang if lang is not None else os.environ.get("SWARMBOT_LANG") or None
         self.slash = entrance.config.commands.slash
 
     def prompt(self) -> str:
@@ -43,14 +50,23 @@ class Shell:
         for line in lines[1:]:
             self.out(f"    {line}")
 
+    def speaking(self) -> AbstractContextManager[None]:
+        """The shell's own lines and its replies in its language (SWARMBOT_LANG)."""
+        return language.for_sender(self.entrance.config, Sender(self.user, locale=self.lang))
+
     async def line(self, raw: str) -> None:
+        with self.speaking():
+            await self._line(raw)
+
+    async def _line(self, raw: str) -> None:
         words = raw.strip().split()
         while words and words[0][:1] in "@#":
             word = words.pop(0)
             if len(word) == 1:
                 self._say(f"only @{self.user}", [
-                    f"error: `{word}` needs a name after it: `@alice {self.slash} status`, "
-                    "`#room`."])
+                    _("error") + ": " + _("`{word}` needs a name after it: `@alice {slash} "
+                                          "status`, `#room`.").format(word=word,
+                                                                      slash=self.slash)])
                 return
             if word.startswith("@"):
                 self.user = word[1:]
@@ -67,40 +83,46 @@ class Shell:
             await self.move_clock(text[len("/clock"):].strip())
         elif text.startswith("/"):
             self._say(f"only @{self.user}", [
-                f"error: unknown slash command `{text.split()[0][:40]}`; commands start with "
-                f"`{self.slash}`, `{self.slash} help` lists them."])
+                _("error") + ": " + _("unknown slash command `{word}`; commands start with "
+                                      "`{slash}`, `{slash} help` lists them.").format(
+                                          word=text.split()[0][:40], slash=self.slash)])
         elif self.room:
             await self.entrance.receive(Delivery(
-                source=SOURCE, sender=Sender(self.user, self.user), room=self.room,
+                source=SOURCE, sender=Sender(self.user, self.user, locale=self.lang),
+                room=self.room,
                 what=RoomEvent("posted", (self.room,))))
         else:  # words said nowhere: not a room post, and without the slash not a command
             self._say(f"only @{self.user}", [
-                f"error: commands start with `{self.slash}` (`{self.slash} "
-                f"{text.split()[0][:40]} …`), `{self.slash} help` lists them; plain words are "
-                "a message only in a room (`#room` first)."])
+                _("error") + ": " + _("commands start with `{slash}` (`{slash} {word} …`), "
+                                      "`{slash} help` lists them; plain words are a message "
+                                      "only in a room (`#room` first).").format(
+                                          slash=self.slash, word=text.split()[0][:40])])
 
     async def move_clock(self, step: str) -> None:
         """`/clock +2h`: move the simulated clock, then run the scheduler and say what fired."""
         clock = self.entrance.deps.clock
         if not isinstance(clock, SimClock):
-            self._say(f"only @{self.user}", ["error: this shell runs on the real clock."])
+            self._say(f"only @{self.user}", [_("error") + ": " + _(
+                "this shell runs on the real clock.")])
             return
         if step:
             try:
                 clock.advance(step)
             except ValueError:
                 self._say(f"only @{self.user}",
-                          [f"error: `{step[:20]}` is not a step: {CLOCK_USAGE}."])
+                          [_("error") + ": " + _("`{step}` is not a step: {usage}.").format(
+                              step=step[:20], usage=_(CLOCK_USAGE))])
                 return
         fired = await Scheduler(self.entrance.deps).tick(clock()) if step else []
-        self.out(f"[clock] now {clock.shown()}" + (f"; fired: {len(fired)}" if step else ""))
+        self.out("[clock] " + _("now {time}").format(time=clock.shown())
+                 + ("; " + _("fired: {count}").format(count=len(fired)) if step else ""))
         for line in fired:
             self.out(f"    {line}")
 
     async def run(self, what: Typed) -> None:
         delivery = Delivery(source=SOURCE, key=f"shell:{uuid.uuid4().hex}",
                             sender=Sender(self.user, self.user,
-                                          self.entrance.config.people.timezone),
+                                          self.entrance.config.people.timezone, self.lang),
                             room=self.room, what=what)
         await self.show(delivery, await self.entrance.receive(delivery))
 
@@ -120,7 +142,8 @@ class Shell:
         await self.entrance.replays.run_pending(lanes=1)  # printed in the order they came
 
     async def _finish(self, delivery: Delivery) -> None:
-        self.out(f"(finishing a command from before the restart, by @{delivery.sender.id})")
+        self.out(_("(finishing a command from before the restart, by {who})").format(
+            who=f"@{delivery.sender.id}"))
         await self.show(delivery, await self.entrance.process(delivery))
 
 
@@ -148,13 +171,16 @@ def run_shell(entrance: Entrance, port: ShellChatPort, stdin: BinaryIO | None = 
     loop = asyncio.new_event_loop()
     try:
         loop.run_until_complete(entrance.reconcile())
-        loop.run_until_complete(shell.replay())
+        with shell.speaking():
+            loop.run_until_complete(shell.replay())
         if interactive:
             import readline  # noqa: F401 - line editing and history for input()
 
-            print(f"swarmbot shell on {entrance.config.store.path}. Type `{shell.slash} help`; "
-                  "`@name` and `#room` switch who and where you are; `/clock +2h` moves the "
-                  "simulated clock (reminders, nudges, the digest); quit to leave.")
+            with shell.speaking():
+                print(_("swarmbot shell on {path}. Type `{slash} help`; `@name` and `#room` "
+                        "switch who and where you are; `/clock +2h` moves the simulated clock "
+                        "(reminders, nudges, the digest); quit to leave.").format(
+                            path=entrance.config.store.path, slash=shell.slash))
         while True:
             try:
                 text, more = read_lines(source, interactive, shell.prompt)
@@ -166,8 +192,9 @@ def run_shell(entrance: Entrance, port: ShellChatPort, stdin: BinaryIO | None = 
             if not more:
                 break
             if text is None:
-                shell.out("[only you] swarmbot: error: that line is not UTF-8 text; it was "
-                          "skipped.")
+                with shell.speaking():
+                    shell.out("[only you] swarmbot: " + _("error") + ": " + _(
+                        "that line is not UTF-8 text; it was skipped."))
                 continue
             if text.strip().lower() in QUIT:
                 break

@@ -25,6 +25,7 @@ from slack_sdk.models.blocks import (
 from adapters.slack import ids
 from adapters.slack.text import CONTROL as _CONTROL
 from adapters.slack.text import chunks, clip, mrkdwn, slack_mentions
+from bot.i18n import _
 from bot.people import mentioned
 from bot.replies import Button, Reply, Tone
 
@@ -94,7 +95,8 @@ def cap_blocks(blocks: list[Block], max_blocks: int) -> list[Block]:
     actions = [b for b in blocks if isinstance(b, ActionsBlock)]
     others = [b for b in blocks if not isinstance(b, ActionsBlock)]
     room = max_blocks - len(actions) - 1
-    note = ContextBlock(elements=[MarkdownTextObject(text="_(shortened: too long for Slack)_")])
+    note = ContextBlock(elements=[MarkdownTextObject(text="_" + _("(shortened: too long for Slack)")
+                                                      + "_")])
     return others[:max(room, 0)] + [note] + actions[:max_blocks - 1]
 
 

@@ -26,8 +26,9 @@ from adapters.slack.tenants import WorkspaceClients
 from bot import tenancy
 from bot.errors import PortError
 from bot.forms import Form
+from bot.i18n import _
 from bot.replies import Reply
-from handlers import desk
+from handlers import desk, language
 from handlers.delivery import Delivery, Sender, Submitted, Typed, Workspace
 from handlers.entrance import Entrance, Outcome
 
@@ -57,7 +58,8 @@ class Dispatcher:
         self.session = session
         self.slash = slash
         self.bot_user_id: str | None = None
-        self._tz: dict[str, str | None] = {}
+        # What users.info said of each person: (IANA zone, locale tag), asked once.
+        self._profile: dict[str, tuple[str | None, str | None]] = {}
         # Several workspaces: each delivery's calls with its workspace's token (tenants.py).
         self.clients: WorkspaceClients | None = None
         # Deliveries run with their workspace in scope (bot/tenancy.py): set when this
@@ -75,9 +77,12 @@ class Dispatcher:
         """Process an accepted delivery and answer. `body`: the live request, if any."""
         body = body or {}
         with tenancy.scoped(await self.tenant_with_settings(self.tenant_of(delivery))):
-            sender = replace(delivery.sender, tz=await self._user_tz(delivery.sender.id))
-            outcome = await self.entrance.process(replace(delivery, sender=sender))
-            await self.answer(delivery, outcome, body)
+            tz, locale = await self._user_profile(delivery.sender.id)
+            sender = replace(delivery.sender, tz=tz, locale=locale)
+            # The answer (and the form, the settled line) in the reader's language too.
+            with language.for_sender(self.entrance.config, sender):
+                outcome = await self.entrance.process(replace(delivery, sender=sender))
+                await self.answer(replace(delivery, sender=sender), outcome, body)
         view = body.get("view")
         if isinstance(view, dict) and view.get("type") == "home" and \
                 body.get("type") == "block_actions":
@@ -126,8 +131,8 @@ class Dispatcher:
         if not isinstance(trigger, str) or not trigger:
             # A trigger_id lives 3 seconds: a restarted bot cannot open the form.
             await self.deliver([Reply.error(
-                f"swarmbot restarted before it could open the form; press the button again, "
-                f"or type {form.hint}.")], user, None, None)
+                _("swarmbot restarted before it could open the form; press the button again, "
+                  "or type {hint}.").format(hint=form.hint))], user, None, None)
             return
         try:
             api = await self._api()
@@ -136,12 +141,14 @@ class Dispatcher:
             error = err.response.get("error")
             log.warning("slack: views.open for %s failed: %s", form.command, error)
             await self.deliver([Reply.error(
-                f"Couldn't open the form ({error}); type {form.hint} instead.")], user,
+                _("Couldn't open the form ({error}); type {hint} instead.").format(
+                    error=error, hint=form.hint))], user,
                 channel, None)
         except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.warning("slack: views.open for %s failed: %s", form.command, err)
-            await self.deliver([Reply.error(f"Couldn't open the form; type {form.hint} "
-                                            "instead.")], user, channel, None)
+            await self.deliver([Reply.error(_("Couldn't open the form; type {hint} "
+                                              "instead.").format(hint=form.hint))], user,
+                               channel, None)
             return
         await self._redraft(form, delivery, opened.get("view") or {})
 
@@ -171,7 +178,8 @@ class Dispatcher:
         """An accepted or declined offer loses its buttons, so nobody presses them again."""
         blocks = [b for b in original.get("blocks", []) if b.get("type") != "actions"]
         blocks.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"{_SETTLED_MARK.get(settled, '')} {settled} by <@{user}>")]).to_dict())
+            text=f"{_SETTLED_MARK.get(settled, '')} " + _("{settled} by {user}").format(
+                settled=_(settled), user=f"<@{user}>"))]).to_dict())
         body = {"replace_original": True, "text": original.get("text", ""), "blocks": blocks}
         try:
             async with self.session.post(response_url, json=body) as resp:
@@ -224,28 +232,36 @@ class Dispatcher:
         except (aiohttp.ClientError, TimeoutError, PortError) as err:
             log.error("slack: could not answer %s at all: %s", user, err)
 
-    async def _user_tz(self, user: str) -> str | None:
-        """The person's IANA zone (for `promise 17:00`), asked once per process. A failure
-        only costs the zone (the config's default is used), never the command."""
+    async def _user_profile(self, user: str) -> tuple[str | None, str | None]:
+        """The person's IANA zone (for `promise 17:00`) and locale tag ("de-DE", the
+        language of their replies), one users.info asked once per process. A failure only
+        costs them (the config's zone, the deployment's language), never the command."""
         if not user:
-            return None
-        if user not in self._tz:
+            return None, None
+        if user not in self._profile:
             try:
-                resp = await (await self._api()).users_info(user=user)
-                self._tz[user] = (resp.get("user") or {}).get("tz")
+                resp = await (await self._api()).users_info(user=user, include_locale=True)
+                found = resp.get("user") or {}
+                self._profile[user] = (found.get("tz"), found.get("locale"))
             except SlackApiError as err:
                 log.info("slack: users.info %s: %s", user, err.response.get("error"))
-                self._tz[user] = None
+                self._profile[user] = (None, None)
             except (aiohttp.ClientError, TimeoutError, PortError) as err:
                 log.warning("slack: users.info %s failed: %s", user, err)
-                return None  # not cached: the next command asks again
-        return self._tz[user]
+                return None, None  # not cached: the next command asks again
+        return self._profile[user]
+
+    def known_locale(self, user: str) -> str | None:
+        """The person's locale as users.info said it, if asked before (no call made)."""
+        return (self._profile.get(user) or (None, None))[1]
 
     async def publish_home(self, user: str, workspace: Workspace | None = None) -> None:
         # The store is read on a unit thread, never on the event loop.
         probe = Delivery(source="slack", sender=Sender(user), what=Typed(""),
                          workspace=workspace)
         with tenancy.scoped(self.tenant_of(probe)):
-            shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
-            await (await self._api()).views_publish(user_id=user,
-                                                    view=home_view(shown, self.slash))
+            _tz, locale = await self._user_profile(user)  # the desk in their language
+            with language.for_sender(self.entrance.config, Sender(user, locale=locale)):
+                shown = await self.entrance.in_thread(desk.read, self.entrance.deps, user)
+                view = home_view(shown, self.slash)
+            await (await self._api()).views_publish(user_id=user, view=view)

@@ -20,6 +20,7 @@ from slack_sdk.models.views import View
 
 from adapters.slack.blocks import button_element, cap_blocks
 from adapters.slack.text import clip, mrkdwn
+from bot.i18n import _
 from bot.services.desk import Desk, DeskItem, DeskSection
 
 HOME_BLOCKS = 100  # Slack's limit for the Home tab
@@ -27,10 +28,10 @@ MAX_BUTTONS = 5  # per item (an actions block holds 25)
 
 
 def home_view(desk: Desk, slash: str = "/swarm") -> View:
-    state = ("You're *available*: `need` may suggest you for swarms." if desk.available else
-             "You're *away*: `need` does not suggest you until you are back.")
+    state = (_("You're *available*: `need` may suggest you for swarms.") if desk.available
+             else _("You're *away*: `need` does not suggest you until you are back."))
     blocks: list[Block] = [
-        HeaderBlock(text=PlainTextObject(text="Your desk")),
+        HeaderBlock(text=PlainTextObject(text=_("Your desk"))),
         SectionBlock(text=MarkdownTextObject(text=state)),
         ActionsBlock(elements=[button_element(desk.open_case, 0),
                                button_element(desk.toggle, 1)]),
@@ -38,8 +39,8 @@ def home_view(desk: Desk, slash: str = "/swarm") -> View:
     for section in desk.sections:
         blocks += _section(section)
     blocks.append(ContextBlock(elements=[MarkdownTextObject(
-        text=f"Buttons are shortcuts for `{slash}` commands; `{slash} list open` shows "
-             "every open swarm.")]))
+        text=_("Buttons are shortcuts for `{slash}` commands; `{slash} list open` shows "
+               "every open swarm.").format(slash=slash))]))
     return View(type="home", blocks=cap_blocks(blocks, HOME_BLOCKS))
 
 
@@ -52,12 +53,12 @@ def _section(section: DeskSection) -> list[Block]:
         out += _item(item)
     if section.more:
         out.append(ContextBlock(elements=[MarkdownTextObject(
-            text=f"… and {section.more} more")]))
+            text=_("… and {more} more").format(more=section.more))]))
     return out
 
 
 def _item(item: DeskItem) -> list[Block]:
-    head, _, rest = item.text.partition("\n")
+    head, _sep, rest = item.text.partition("\n")
     where = f" · <#{item.room_id}>" if item.room_id else ""
     text = f"*{mrkdwn(head)}*{where}" + (f"\n{mrkdwn(rest)}" if rest else "")
     out: list[Block] = [SectionBlock(text=MarkdownTextObject(text=clip(text, 3000)))]

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import logging
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import partial
 from typing import Any
 
@@ -101,7 +101,11 @@ class Intake:
         delivery is then closed unrun. The core checks the form again when it runs."""
         if admitted.delivery is None or not isinstance(admitted.delivery.what, Submitted):
             return {}
-        errors = await self.entrance.in_thread(self.entrance.check, admitted.delivery)
+        # In the person's language, where a command of theirs asked Slack for it already.
+        delivery = admitted.delivery
+        delivery = replace(delivery, sender=replace(
+            delivery.sender, locale=self.dispatcher.known_locale(delivery.sender.id)))
+        errors = await self.entrance.in_thread(self.entrance.check, delivery)
         if not errors:
             return {}
         await self.entrance.in_thread(self.entrance.close_unrun, admitted.delivery)

@@ -27,6 +27,7 @@ from slack_sdk.models.views import View
 from adapters.slack import ids
 from adapters.slack.text import clip
 from bot.forms import FieldKind, Form, FormField
+from bot.i18n import _
 from handlers.delivery import Submitted
 
 TITLE = 24  # Slack's limit for a modal's title and its buttons
@@ -67,7 +68,7 @@ def view_for(form: Form, channel_id: str | None, revision: int = 0) -> View:
     return View(type="modal", callback_id=ids.VIEW_FORM,
                 title=PlainTextObject(text=clip(form.title, TITLE)),
                 submit=PlainTextObject(text=clip(form.submit, TITLE)),
-                close=PlainTextObject(text="Cancel"), private_metadata=meta[:METADATA],
+                close=PlainTextObject(text=_("Cancel")), private_metadata=meta[:METADATA],
                 blocks=blocks)
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 import html
 import logging
 from collections.abc import Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass
 
 import aiohttp
@@ -34,7 +35,9 @@ from slack_sdk.web.async_client import AsyncWebClient
 from adapters.slack.installations import StoreInstallations, StoreOAuthStates
 from adapters.slack.manifest import BOT_SCOPES
 from adapters.slack.sealing import Sealer
+from bot import i18n
 from bot.config import Config, require_secret
+from bot.i18n import N_, _
 from handlers.installations import InstallationBook
 from handlers.unit_of_work import StoreUnavailable
 
@@ -42,13 +45,13 @@ log = logging.getLogger(__name__)
 
 # What each of Bolt's failure reasons means to the person in the browser.
 _FAILURES = {
-    "access_denied": "The installation was cancelled in Slack.",
-    "invalid_browser": "This page was not reached from an Add to Slack link opened in this "
-                       "browser (its state cookie is missing or does not match).",
-    "invalid_state": "This Add to Slack link has expired or was already used.",
-    "missing_code": "Slack sent no authorisation code back.",
-    "invalid_code": "Slack refused the authorisation code (it was used or has expired).",
-    "storage_error": "The installation could not be saved.",
+    "access_denied": N_("The installation was cancelled in Slack."),
+    "invalid_browser": N_("This page was not reached from an Add to Slack link opened in this "
+                          "browser (its state cookie is missing or does not match)."),
+    "invalid_state": N_("This Add to Slack link has expired or was already used."),
+    "missing_code": N_("Slack sent no authorisation code back."),
+    "invalid_code": N_("Slack refused the authorisation code (it was used or has expired)."),
+    "storage_error": N_("The installation could not be saved."),
 }
 
 
@@ -94,18 +97,20 @@ def build_flow(config: Config, secrets: OAuthSecrets, book: InstallationBook,
     async def success(args: AsyncSuccessArgs) -> BoltResponse:
         inst = args.installation
         where = inst.enterprise_name if inst.is_enterprise_install else inst.team_name
-        return _html(200, _page("swarmbot is installed",
-                                f"swarmbot is installed in {where or 'your workspace'}. "
-                                f"Type {slash} help in any channel to start."))
+        return _html(200, _page(_("swarmbot is installed"), _(
+            "swarmbot is installed in {where}. Type {help} in any channel to start.").format(
+                where=where or _("your workspace"), help=f"{slash} help")))
 
     async def failure(args: AsyncFailureArgs) -> BoltResponse:
         # `reason` may be the callback's own `error` parameter: anybody's text, cut short.
         reason = args.reason[:100]
-        why = _FAILURES.get(reason, f"Slack answered: {reason}.")
+        why = _(_FAILURES[reason]) if reason in _FAILURES else \
+            _("Slack answered: {reason}.").format(reason=reason)
         log.info("slack: an installation was refused: %r", reason)
         return _html(args.suggested_status_code,
-                     _page("swarmbot was not installed", f"{why} Nothing was installed.",
-                           (install_path, "Start again: Add to Slack")))
+                     _page(_("swarmbot was not installed"),
+                           why + " " + _("Nothing was installed."),
+                           (install_path, _("Start again: Add to Slack"))))
 
     settings = AsyncOAuthSettings(
         client_id=secrets.client_id, client_secret=secrets.client_secret,
@@ -120,8 +125,15 @@ def build_flow(config: Config, secrets: OAuthSecrets, book: InstallationBook,
     return AsyncOAuthFlow(client=client, logger=log, settings=settings)
 
 
-def add_oauth_routes(app: web.Application, flow: AsyncOAuthFlow) -> None:
+def add_oauth_routes(app: web.Application, flow: AsyncOAuthFlow,
+                     deployment: str = i18n.SOURCE) -> None:
+    """The pages speak the browser's language (Accept-Language) where swarmbot has it, else
+    the deployment's `[i18n] language`."""
     install_path = flow.install_path
+
+    def speaking(request: web.Request) -> AbstractContextManager[None]:
+        first = request.headers.get("Accept-Language", "").split(",")[0].split(";")[0]
+        return i18n.speaking(i18n.language_of(first, deployment), deployment)
 
     def to_bolt(request: web.Request) -> AsyncBoltRequest:
         return AsyncBoltRequest(body="", query=request.query_string,
@@ -129,28 +141,36 @@ def add_oauth_routes(app: web.Application, flow: AsyncOAuthFlow) -> None:
 
     def trouble(status: int, why: str) -> web.Response:
         return web.Response(status=status, content_type="text/html", charset="utf-8",
-                            text=_page("swarmbot was not installed", f"{why} Nothing was "
-                                       "installed; try again in a minute.",
-                                       (install_path, "Start again: Add to Slack")))
+                            text=_page(_("swarmbot was not installed"), why + " " + _(
+                                "Nothing was installed; try again in a minute."),
+                                       (install_path, _("Start again: Add to Slack"))))
 
     async def install(request: web.Request) -> web.Response:
+        with speaking(request):
+            return await install_page(request)
+
+    async def install_page(request: web.Request) -> web.Response:
         try:
             return await to_aiohttp_response(await flow.handle_installation(to_bolt(request)))
         except StoreUnavailable as err:
             log.warning("slack: the Add to Slack page could not be made: %s", err)
-            return trouble(503, "swarmbot's database is not answering.")
+            return trouble(503, _("swarmbot's database is not answering."))
 
     async def redirect(request: web.Request) -> web.Response:
+        with speaking(request):
+            return await redirect_page(request)
+
+    async def redirect_page(request: web.Request) -> web.Response:
         if len(request.query_string) > 4096:
-            return trouble(400, "The address is too long to be Slack's.")
+            return trouble(400, _("The address is too long to be Slack's."))
         try:
             return await to_aiohttp_response(await flow.handle_callback(to_bolt(request)))
         except StoreUnavailable as err:
             log.warning("slack: an installation could not be recorded: %s", err)
-            return trouble(503, "swarmbot's database is not answering.")
+            return trouble(503, _("swarmbot's database is not answering."))
         except (aiohttp.ClientError, TimeoutError) as err:
             log.warning("slack: oauth.v2.access could not be reached: %s", err)
-            return trouble(502, "Slack could not be reached to finish the installation.")
+            return trouble(502, _("Slack could not be reached to finish the installation."))
 
     app.router.add_get(install_path, install)
     app.router.add_get(flow.redirect_uri_path, redirect)

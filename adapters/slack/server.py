@@ -168,7 +168,7 @@ def add_slack_routes(app: web.Application, runtime: SlackRuntime,
     if runtime.secrets.oauth is not None:
         flow = build_flow(config, runtime.secrets.oauth, book,
                           make_client("", api_base_url(config), runtime.session))
-        add_oauth_routes(app, flow)
+        add_oauth_routes(app, flow, config.i18n.language)
         clients = serve_workspaces(config, flow, book, dispatcher, runtime.port,
                                    runtime.team_id)
         intake.any_slash = True

@@ -55,9 +55,10 @@ from adapters.teams.scope import TeamsScope
 from bot import tenancy
 from bot.errors import PortError
 from bot.forms import Form
+from bot.i18n import _
 from bot.people import mention
 from bot.replies import Reply
-from handlers import desk
+from handlers import desk, language
 from handlers.delivery import (
     Delivery,
     Pressed,
@@ -67,7 +68,7 @@ from handlers.delivery import (
     Typed,
     Workspace,
 )
-from handlers.entrance import Entrance
+from handlers.entrance import Entrance, Outcome
 
 log = logging.getLogger("swarmbot.teams")
 # How long a task/fetch waits for an assistant's draft: Teams gives an invoke a few seconds.
@@ -98,7 +99,8 @@ def command_text(activity: Activity) -> tuple[str, bool]:
 
 def _sender(activity: Activity) -> Sender:
     who = activity.from_property or ChannelAccount(id="unknown")
-    return Sender(id=str(who.id or "unknown"), name=who.name, tz=activity.local_timezone)
+    return Sender(id=str(who.id or "unknown"), name=who.name, tz=activity.local_timezone,
+                  locale=activity.locale or None)
 
 
 def _key(activity: Activity, suffix: str = "") -> str | None:
@@ -124,8 +126,10 @@ class SwarmTeamsBot(TeamsActivityHandler):
     async def on_turn(self, turn_context: TurnContext) -> None:
         await self.directory.learn(turn_context.activity)
         # The whole turn (and the work it leaves to run after the ack, which copies this
-        # context) runs as the activity's tenant.
-        with tenancy.scoped(self.scope.tenant(tenant_of(turn_context.activity))):
+        # context) runs as the activity's tenant, and answers in the reader's language
+        # (cards, forms, the desk).
+        with tenancy.scoped(self.scope.tenant(tenant_of(turn_context.activity))), \
+                language.for_sender(self.entrance.config, _sender(turn_context.activity)):
             await super().on_turn(turn_context)
 
     def _delivery(self, activity: Activity, what: Any, key: str | None) -> Delivery:
@@ -156,7 +160,8 @@ class SwarmTeamsBot(TeamsActivityHandler):
 
     def _form_reply(self, form: Form) -> Reply:
         """A form in a chat message (Teams opens task modules only from a button)."""
-        return Reply(title=form.title, text=f"Fill it in, or type {form.hint}.",
+        return Reply(title=form.title, text=_("Fill it in, or type {hint}.").format(
+            hint=form.hint),
                      buttons=(self.entrance.phrases.button(
                          form.title, form.command, form.context.get("ref", ""),
                          needs_input=True),))
@@ -227,6 +232,10 @@ class SwarmTeamsBot(TeamsActivityHandler):
         self.work.run_later(f"teams {delivery.key}", partial(self._answer, incoming, delivery))
 
     async def _answer(self, incoming: Activity, delivery: Delivery) -> None:
+        with language.for_sender(self.entrance.config, delivery.sender):
+            await self._answer_now(incoming, delivery)
+
+    async def _answer_now(self, incoming: Activity, delivery: Delivery) -> None:
         outcome = await self.entrance.process(delivery)
         replies = outcome.replies + ([self._form_reply(outcome.form)] if outcome.form else [])
         for reply in replies:
@@ -238,10 +247,14 @@ class SwarmTeamsBot(TeamsActivityHandler):
     async def replay(self, delivery: Delivery) -> None:
         """Finish a delivery the inbox held (the core's replay loop calls this): its turn is
         gone, so the answer goes to the conversation it came from, proactively; as its
-        tenant, which the delivery kept."""
+        tenant, which the delivery kept, and in its reader's language."""
         tenant = delivery.workspace.team_id if delivery.workspace else None
-        with tenancy.scoped(self.scope.tenant(tenant)):
-            outcome = await self.entrance.process(delivery)
+        with language.for_sender(self.entrance.config, delivery.sender):
+            with tenancy.scoped(self.scope.tenant(tenant)):
+                outcome = await self.entrance.process(delivery)
+            await self._tell(delivery, outcome)
+
+    async def _tell(self, delivery: Delivery, outcome: Outcome) -> None:
         for reply in outcome.replies:
             try:
                 if delivery.room:
@@ -344,7 +357,7 @@ class SwarmTeamsBot(TeamsActivityHandler):
         form = await self.entrance.in_thread(self.entrance.form, delivery)
         if form is None:
             return TaskModuleResponse(task=TaskModuleMessageResponse(
-                value=f"Nothing to fill in for `{command[:80]}`."))
+                value=_("Nothing to fill in for `{command}`.").format(command=command[:80])))
         # A form with a draft: the assistant's, where one answers in its timeout (issue 30).
         return self._task(await self.entrance.assist_form(form, delivery, within=TASK_WITHIN)
                           or form)

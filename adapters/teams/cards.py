@@ -17,6 +17,7 @@ from collections.abc import Callable, Mapping
 from typing import Any
 
 from bot.forms import FieldKind, Form, FormField
+from bot.i18n import _
 from bot.people import render_mentions
 from bot.replies import Button, Reply, Tone
 
@@ -36,12 +37,12 @@ def _no_names(_: str) -> str | None:
 
 def plain(text: str, names: Names = _no_names) -> str:
     """A person -> `**Ann**` (card text is Markdown; the real ping is on the activity)."""
-    return render_mentions(text, lambda pid: f"**{names(pid) or 'someone'}**")
+    return render_mentions(text, lambda pid: f"**{names(pid) or _('someone')}**")
 
 
 def at_text(text: str, names: Names = _no_names) -> str:
     """A person -> `<at>Ann</at>`: the activity-text form Teams turns into a ping."""
-    return render_mentions(text, lambda pid: f"<at>{names(pid) or 'someone'}</at>")
+    return render_mentions(text, lambda pid: f"<at>{names(pid) or _('someone')}</at>")
 
 
 def mention_entities(user_ids: tuple[str, ...] | list[str], names: Names = _no_names,
@@ -49,10 +50,10 @@ def mention_entities(user_ids: tuple[str, ...] | list[str], names: Names = _no_n
     """The activity text and `mention` entities that @mention `user_ids` in Teams."""
     parts, entities = [], []
     for uid in dict.fromkeys(user_ids):
-        label = f"<at>{names(uid) or 'someone'}</at>"
+        label = f"<at>{names(uid) or _('someone')}</at>"
         parts.append(label)
         entities.append({"type": "mention", "text": label,
-                         "mentioned": {"id": uid, "name": names(uid) or "someone"}})
+                         "mentioned": {"id": uid, "name": names(uid) or _("someone")}})
     return " ".join(parts), entities
 
 
@@ -141,7 +142,7 @@ FORM_KEY, CONTEXT_KEY = "swarm_form", "swarm_context"
 def _input(f: FormField) -> dict[str, Any]:
     base: dict[str, Any] = {"id": f.name, "label": f.label}
     if f.required:
-        base.update(isRequired=True, errorMessage=f"{f.label} is required")
+        base.update(isRequired=True, errorMessage=_("{label} is required").format(label=f.label))
     choices = f.choices
     if f.kind is FieldKind.CHOICE or (f.kind is FieldKind.PERSON and choices):
         base.update(type="Input.ChoiceSet", style="compact",
@@ -193,7 +194,8 @@ def welcome_card() -> Card:
     return card([
         {"type": "TextBlock", "text": "swarmbot", "weight": "Bolder", "size": "Medium"},
         {"type": "TextBlock", "wrap": True,
-         "text": "Bring experts to the case, not the case to queues. Message me "
-                 "`open ZD-4711 sev2 summary` or use the button; `help` lists every command."},
-    ], [{"type": "Action.Submit", "title": "Open a swarm…",
+         "text": _("Bring experts to the case, not the case to queues. Message me "
+                   "`open ZD-4711 sev2 summary` or use the button; `help` lists every "
+                   "command.")},
+    ], [{"type": "Action.Submit", "title": _("Open a swarm…"),
          "data": {"msteams": {"type": "task/fetch"}, "command": "open"}}])

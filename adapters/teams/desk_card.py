@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from adapters.teams.cards import Card, Names, button_action, card, plain
+from bot.i18n import _
 from bot.replies import Button
 from bot.services.desk import Desk, DeskItem, DeskSection
 
@@ -28,16 +29,16 @@ def desk_action(button: Button) -> dict[str, Any]:
 def desk_card(desk: Desk, names: Names = _anonymous,
               above: list[dict[str, Any]] | None = None) -> Card:
     """`above`: card elements shown first (what a button press answered)."""
-    state = ("You're **available**: `need` may suggest you for swarms." if desk.available
-             else "You're **away**: `need` does not suggest you until you are back.")
+    state = (_("You're **available**: `need` may suggest you for swarms.") if desk.available
+             else _("You're **away**: `need` does not suggest you until you are back."))
     body: list[dict[str, Any]] = list(above or [])
-    body += [{"type": "TextBlock", "text": "Your desk", "weight": "Bolder", "size": "Medium",
+    body += [{"type": "TextBlock", "text": _("Your desk"), "weight": "Bolder", "size": "Medium",
               "wrap": True, "separator": bool(above)},
              {"type": "TextBlock", "text": state, "wrap": True, "isSubtle": True}]
     for section in desk.sections:
         body += _section(section, names)
     return card(body, [desk_action(desk.open_case), desk_action(desk.toggle)],
-                fallback="Your desk")
+                fallback=_("Your desk"))
 
 
 def _section(section: DeskSection, names: Names) -> list[dict[str, Any]]:
@@ -48,13 +49,14 @@ def _section(section: DeskSection, names: Names) -> list[dict[str, Any]]:
                        "wrap": True, "spacing": "None"}]
     out += [_item(item, names) for item in section.items]
     if section.more:
-        out.append({"type": "TextBlock", "text": f"… and {section.more} more",
+        out.append({"type": "TextBlock", "text": _("… and {more} more").format(
+                    more=section.more),
                     "isSubtle": True, "wrap": True})
     return out
 
 
 def _item(item: DeskItem, names: Names) -> dict[str, Any]:
-    head, _, rest = item.text.partition("\n")
+    head, _sep, rest = item.text.partition("\n")
     items: list[dict[str, Any]] = [{"type": "TextBlock", "text": plain(head, names),
                                     "weight": "Bolder", "wrap": True}]
     if rest:

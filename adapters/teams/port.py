@@ -27,6 +27,7 @@ from adapters.teams.roster import Roster
 from bot.availability import PlatformStatus
 from bot.config import TeamsConfig
 from bot.errors import PortError
+from bot.i18n import _
 from bot.ports import Room
 from bot.replies import Field, Reply, Tone
 
@@ -90,7 +91,7 @@ class TeamsChatPort:
         return await self.directory.rendered(lambda names: card_activity(reply, names))
 
     def _header(self, name: str, topic: str) -> Reply:
-        return Reply(title=f"Swarm room {name}", text=topic, private=False)
+        return Reply(title=_("Swarm room {name}").format(name=name), text=topic, private=False)
 
     # -- ChatPort -----------------------------------------------------------------------
 
@@ -166,8 +167,8 @@ class TeamsChatPort:
             lambda names: cards.mention_entities(user_ids, names))
         await self._send("mention the people in the swarm thread", room_id, {
             "type": "message", "entities": entities,
-            "text": f"{text}: you're in this swarm. The brief is at the top of the thread; "
-                    "`catchup` tells you what happened so far."})
+            "text": _("{people}: you're in this swarm. The brief is at the top of the thread; "
+                      "`catchup` tells you what happened so far.").format(people=text)})
 
     async def bookmark(self, room_id: str, title: str, url: str) -> None:
         """`set link` (issue 25): a Website tab on a Graph swarm channel; in a thread (no
@@ -269,8 +270,9 @@ class TeamsChatPort:
             return
         # A thread cannot be archived: say it is closed, and stop using it.
         await self._send("close the swarm thread", room_id, await self._card(Reply(
-            title="Resolved: this swarm is closed",
-            text="The case is resolved; thank you all. Further messages here are not tracked.",
+            title=_("Resolved: this swarm is closed"),
+            text=_("The case is resolved; thank you all. Further messages here are not "
+                   "tracked."),
             tone=Tone.SUCCESS, private=False)))
         self._closed.add(room_id)
 
@@ -285,8 +287,9 @@ class TeamsChatPort:
             return  # the root post is the brief, which shows the topic and is kept current
         name = next((r.name for r in self._rooms.values() if r.id == room_id), None) or \
             await self.directory.room_name(room_id) or ""
-        activity = await self._card(Reply(title=f"Swarm room {name}".strip(), text=topic,
-                                          fields=(Field("Updated", "topic changed"),)))
+        activity = await self._card(Reply(
+            title=_("Swarm room {name}").format(name=name).strip(), text=topic,
+            fields=(Field(_("Updated"), _("topic changed")),)))
         activity["id"] = root
         await self.connector.update("update the thread's topic",
                                     await self.directory.service_url(room_id), room_id, root,

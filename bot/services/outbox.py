@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any, TypeVar
 
-from bot import tenancy, workspace_tenants
+from bot import i18n, tenancy, workspace_tenants
 from bot.bridge import effects as bridge
 from bot.domain import Case, CaseStatus, iso
 from bot.errors import PortError
@@ -88,7 +88,8 @@ async def drain(deps: Deps, quiet: set[int] | None = None, invoker: str | None =
 
     async def one(item: Claimed, case_slots: asyncio.Semaphore) -> None:
         async with case_slots, slots:
-            with tenancy.scoped(tenant_of(item[0], item[1])):
+            # A room's brief, a post: read by everyone, in the deployment's language.
+            with tenancy.scoped(tenant_of(item[0], item[1])), i18n.shared():
                 failed = await _one(deps, item, quiet, invoker)
         if failed is not None:
             gave_up.append(failed)
@@ -333,6 +334,11 @@ class Worker:
         self._wake.set()
 
     async def run(self) -> None:
+        lang = self.deps.config.i18n.language  # what it writes is read by everyone
+        with i18n.speaking(lang, lang):
+            await self._run()
+
+    async def _run(self) -> None:
         while True:
             try:
                 await drain(self.deps)

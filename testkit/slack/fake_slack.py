@@ -587,6 +587,9 @@ class FakeSlack:
         user = self.users.get(uid)
         if user is None:
             raise SlackError("user_not_found")
+        if str(args.get("include_locale", "")).lower() not in ("1", "true"):
+            # Slack's shape: `user.locale` ("de-DE") only when include_locale is true.
+            user = {k: v for k, v in user.items() if k != "locale"}
         return {"user": user}
 
     def m_users_getPresence(self, args: dict[str, Any]) -> dict[str, Any]:
