@@ -1,9 +1,10 @@
 """The core's texts in the reader's language (issue 25): real commands through the entrance,
 read by a German reader, with English deployments and German ones.
 
-The reader's language is set as the entrance sets it for a command (`i18n.speaking(reader,
-deployment)`); what the core says to the reader comes back in German, what it posts in a room
-many people read stays in the deployment's language.
+The reader's language is their platform's locale (`Sender.locale`, which the entrance turns
+into `i18n.speaking(reader, deployment)` for the command); what the core says to the reader
+comes back in German, what it posts in a room many people read stays in the deployment's
+language.
 """
 
 from __future__ import annotations
@@ -26,10 +27,10 @@ PLACEHOLDER = re.compile(r"\{[a-z_]*\}")
 
 
 @pytest.fixture
-def german() -> Iterator[None]:
-    """A German reader in an English deployment."""
-    with i18n.speaking("de", "en"):
-        yield
+def german(say: Say) -> Iterator[None]:
+    """A German reader (locale de-DE) in an English deployment."""
+    say.locale = "de-DE"
+    yield
 
 
 async def _open(say: Say, core: Entrance) -> str:
@@ -103,9 +104,10 @@ async def test_handoff_status_and_resolve_in_german(
 
 async def test_a_german_deployment_writes_its_rooms_in_german(
         say: Say, core: Entrance, port: FakeChatPort) -> None:
-    with i18n.speaking("en", "de"):  # an English reader, a German deployment
-        room = await _open(say, core)
-        refused = await say("alice", "open ZD-4711 sev2 again")
+    core.deps.config.i18n.language = "de"  # a German deployment, an English reader
+    say.locale = "en-US"
+    room = await _open(say, core)
+    refused = await say("alice", "open ZD-4711 sev2 again")
     assert "ZD-4711 is already open (owner <@alice>)" in refused
     brief = port.posts_to(room)[0]
     assert "ist Owner dieses Falls und bleibt beim Kunden" in brief.text, brief.text
