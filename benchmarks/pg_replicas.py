@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -26,14 +28,22 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
+from benchmarks.pg_cpu import _children, _cpu  # noqa: E402
 from testkit.loopback import serve  # noqa: E402
 from testkit.replicas import Team, replica_world  # noqa: E402
 from testkit.slack.fake_slack import FakeSlack  # noqa: E402
 
 
-async def one(url: str, replicas: int, cases: int, folder: Path, latency: float = 0.0
-              ) -> float:
-    """Commands done per second with `replicas` replicas."""
+def _own_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+async def one(url: str, replicas: int, cases: int, folder: Path, latency: float = 0.0,
+              postmaster: int | None = None) -> dict[str, float]:
+    """Commands done per second with `replicas` replicas, and the CPU a command took in
+    the replicas, the database's backends and this process (the load, the front, the fake
+    Slack), in ms; `load`: the machine's 1-minute load average at the end."""
     fake = FakeSlack()
     fake_runner, fake_url = await serve(fake.app)
     fake.base_url = fake_url + "/"
@@ -42,21 +52,32 @@ async def one(url: str, replicas: int, cases: int, folder: Path, latency: float 
                 aiohttp.ClientSession() as http:
             team = Team(fake, world.front_url + "/slack/events", world.watch, http)
             fake.latency = latency  # after start-up: the commands' Web API calls wait
+            pids = [r.proc.pid for r in world.replicas.replicas if r.proc is not None]
+
+            def cpu() -> tuple[float, float, float]:
+                backends = sum(_cpu(p) for p in _children(postmaster)) if postmaster else 0.0
+                return sum(_cpu(p) for p in pids), backends, _own_cpu()
+            before = cpu()
             started = time.monotonic()
             await asyncio.gather(*(team.case(i) for i in range(cases)))
-            return team.sent / (time.monotonic() - started)
+            took = time.monotonic() - started
+            after = cpu()
+            ms = [(a - b) / team.sent * 1000 for a, b in zip(after, before, strict=True)]
+            return {"per_s": team.sent / took, "replicas_ms": ms[0], "db_ms": ms[1],
+                    "load_ms": ms[2], "load": os.getloadavg()[0]}
     finally:
         await fake_runner.cleanup()
 
 
 def measure(cases: int, counts: list[int], latency: float = 0.0) -> dict[str, Any]:
     out: dict[str, Any] = {"cases": cases, "commands": cases * 10, "per_s": {},
-                           "latency": latency}
+                           "latency": latency, "cpu": {}}
     with cluster() as c, tempfile.TemporaryDirectory() as tmp:
         for n in counts:
             folder = Path(tmp) / f"r{n}"
             folder.mkdir()
-            out["per_s"][n] = asyncio.run(one(migrated(c), n, cases, folder, latency))
+            r = asyncio.run(one(migrated(c), n, cases, folder, latency, c.server_pid()))
+            out["per_s"][n], out["cpu"][n] = r["per_s"], r
     return out
 
 
@@ -71,7 +92,10 @@ def main() -> None:
     print(f"{r['commands']} commands ({r['cases']} cases x 10), each delivered twice, "
           f"Slack {r['latency'] * 1000:.0f} ms a call")
     for n, per_s in r["per_s"].items():
-        print(f"  {n} replica{'s' if n > 1 else ' '}: {per_s:6.1f} commands/s")
+        c = r["cpu"][n]
+        print(f"  {n} replica{'s' if n > 1 else ' '}: {per_s:6.1f} commands/s  CPU a "
+              f"command: replicas {c['replicas_ms']:.2f} ms + database {c['db_ms']:.2f} ms "
+              f"+ load/front/fake Slack {c['load_ms']:.2f} ms (load average {c['load']:.1f})")
 
 
 if __name__ == "__main__":
