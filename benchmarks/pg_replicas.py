@@ -40,18 +40,19 @@ def _own_cpu() -> float:
 
 
 async def one(url: str, replicas: int, cases: int, folder: Path, latency: float = 0.0,
-              postmaster: int | None = None, alone: bool = False, kill: bool = False
-              ) -> dict[str, float]:
+              postmaster: int | None = None, alone: bool = False, kill: bool = False,
+              in_flight: int | None = None) -> dict[str, float]:
     """Commands done per second with `replicas` replicas, and the CPU a command took in
     the replicas, the database's backends and this process (the load, the front, the fake
     Slack), in ms; `load`: the machine's 1-minute load average at the end. `alone`: first
     one case's 10 commands alone (`alone_s`, the cases' time over it: `ratio`). `kill`:
-    replica 1 killed (`kill -9`) once half the commands are done, and started again."""
+    replica 1 killed (`kill -9`) once half the commands are done, and started again.
+    `in_flight`: each replica's [server] in_flight."""
     fake = FakeSlack()
     fake_runner, fake_url = await serve(fake.app)
     fake.base_url = fake_url + "/"
     try:
-        async with replica_world(fake, url, folder, replicas) as world, \
+        async with replica_world(fake, url, folder, replicas, in_flight) as world, \
                 aiohttp.ClientSession() as http:
             team = Team(fake, world.front_url + "/slack/events", world.watch, http)
             fake.latency = latency  # after start-up: the commands' Web API calls wait
@@ -94,7 +95,7 @@ async def one(url: str, replicas: int, cases: int, folder: Path, latency: float 
 
 
 def measure(cases: int, counts: list[int], latency: float = 0.0, alone: bool = False,
-            kill: bool = False) -> dict[str, Any]:
+            kill: bool = False, in_flight: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"cases": cases, "commands": cases * 10, "per_s": {},
                            "latency": latency, "cpu": {}}
     with cluster() as c, tempfile.TemporaryDirectory() as tmp:
@@ -102,7 +103,7 @@ def measure(cases: int, counts: list[int], latency: float = 0.0, alone: bool = F
             folder = Path(tmp) / f"r{n}"
             folder.mkdir()
             r = asyncio.run(one(migrated(c), n, cases, folder, latency, c.server_pid(),
-                                alone, kill and n > 1))
+                                alone, kill and n > 1, in_flight))
             out["per_s"][n], out["cpu"][n] = r["per_s"], r
     return out
 
@@ -117,10 +118,14 @@ def main() -> None:
                     help="first one case alone: the cases' time over its time (<= 2.0)")
     ap.add_argument("--kill", action="store_true",
                     help="kill -9 replica 1 half-way and start it again (2 replicas or more)")
+    ap.add_argument("--in-flight", type=int, default=None,
+                    help="each replica's [server] in_flight (default: its own default, 64)")
     args = ap.parse_args()
-    r = measure(args.cases, args.replicas, args.latency, args.alone, args.kill)
+    r = measure(args.cases, args.replicas, args.latency, args.alone, args.kill,
+                args.in_flight)
     print(f"{r['commands']} commands ({r['cases']} cases x 10), each delivered twice, "
-          f"Slack {r['latency'] * 1000:.0f} ms a call")
+          f"Slack {r['latency'] * 1000:.0f} ms a call"
+          + (f", in_flight {args.in_flight} a replica" if args.in_flight else ""))
     for n, per_s in r["per_s"].items():
         c = r["cpu"][n]
         print(f"  {n} replica{'s' if n > 1 else ' '}: {per_s:6.1f} commands/s  CPU a "
