@@ -16,7 +16,8 @@ from typing import Any
 
 log = logging.getLogger("swarmbot.after_ack")
 
-# Commands run after their ack at most this many at a time. Their store work is bounded
+# Commands run after their ack at most this many at a time ([server] in_flight sets it per
+# platform of a `serve`; this is its default). Their store work is bounded
 # apart (handlers/unit_of_work.py: 8 unit threads); the rest of a command's time is waiting on
 # the platform (its calls, its answer), which overlaps freely: at 8, a command waiting 150 ms
 # on Slack held a slot another case needed (30 cases x 10 commands took 3.9x one case's
@@ -36,6 +37,7 @@ class Work:
 
     def __init__(self, max_running: int = MAX_RUNNING) -> None:
         self._tasks: set[asyncio.Task[Any]] = set()
+        self.max_running = max_running
         self._running = asyncio.Semaphore(max_running)
         self._waiting: set[asyncio.Task[Any]] = set()  # in line, not started
         self._stopping = False

@@ -90,6 +90,8 @@ def server_problems(config: Config, port: int | None) -> list[str]:
             problems.append(f"[server] {key} must be a number of seconds above 0")
     if config.server.max_connections < 1:
         problems.append("[server] max_connections must be at least 1")
+    if config.server.in_flight < 1:
+        problems.append("[server] in_flight must be at least 1")
     if not (config.slack.enabled or config.teams.enabled):
         problems.append("nothing to serve: add a [slack] or [teams] section to the config "
                         "(see config.example.toml); `swarmbot shell` needs no server")

@@ -15,6 +15,8 @@ from __future__ import annotations
 
 import argparse
 import asyncio
+import os
+import resource
 import sys
 import tempfile
 import time
@@ -26,37 +28,83 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
-from testkit.loopback import serve  # noqa: E402
+from benchmarks.pg_cpu import _children, _cpu  # noqa: E402
+from testkit.loopback import serve, until  # noqa: E402
 from testkit.replicas import Team, replica_world  # noqa: E402
 from testkit.slack.fake_slack import FakeSlack  # noqa: E402
 
 
-async def one(url: str, replicas: int, cases: int, folder: Path, latency: float = 0.0
-              ) -> float:
-    """Commands done per second with `replicas` replicas."""
+def _own_cpu() -> float:
+    use = resource.getrusage(resource.RUSAGE_SELF)
+    return use.ru_utime + use.ru_stime
+
+
+async def one(url: str, replicas: int, cases: int, folder: Path, latency: float = 0.0,
+              postmaster: int | None = None, alone: bool = False, kill: bool = False,
+              in_flight: int | None = None) -> dict[str, float]:
+    """Commands done per second with `replicas` replicas, and the CPU a command took in
+    the replicas, the database's backends and this process (the load, the front, the fake
+    Slack), in ms; `load`: the machine's 1-minute load average at the end. `alone`: first
+    one case's 10 commands alone (`alone_s`, the cases' time over it: `ratio`). `kill`:
+    replica 1 killed (`kill -9`) once half the commands are done, and started again.
+    `in_flight`: each replica's [server] in_flight."""
     fake = FakeSlack()
     fake_runner, fake_url = await serve(fake.app)
     fake.base_url = fake_url + "/"
     try:
-        async with replica_world(fake, url, folder, replicas) as world, \
+        async with replica_world(fake, url, folder, replicas, in_flight) as world, \
                 aiohttp.ClientSession() as http:
             team = Team(fake, world.front_url + "/slack/events", world.watch, http)
             fake.latency = latency  # after start-up: the commands' Web API calls wait
+            procs = world.replicas.replicas
+            gone = 0.0  # CPU of replicas killed meanwhile
+
+            def cpu() -> tuple[float, float, float]:
+                backends = sum(_cpu(p) for p in _children(postmaster)) if postmaster else 0.0
+                return gone + sum(_cpu(r.proc.pid) for r in procs if r.proc is not None), \
+                    backends, _own_cpu()
+            alone_s = 0.0
+            if alone:
+                started = time.monotonic()
+                await team.case(cases)  # a case of its own, not one of the `cases`
+                alone_s, team.sent = time.monotonic() - started, 0
+
+            async def kill_half_way() -> None:
+                nonlocal gone
+                await until(lambda: team.sent >= cases * 10 // 2, "half the commands", 240)
+                proc = procs[1].proc
+                assert proc is not None
+                gone += _cpu(proc.pid)
+                await world.replicas.kill(1)
+                await world.replicas.start(1)
+                await world.replicas.healthy(1)
+            killer = asyncio.ensure_future(kill_half_way()) if kill else None
+            before = cpu()
             started = time.monotonic()
             await asyncio.gather(*(team.case(i) for i in range(cases)))
-            return team.sent / (time.monotonic() - started)
+            took = time.monotonic() - started
+            if killer is not None:
+                await killer
+            after = cpu()
+            ms = [(a - b) / team.sent * 1000 for a, b in zip(after, before, strict=True)]
+            return {"per_s": team.sent / took, "replicas_ms": ms[0], "db_ms": ms[1],
+                    "load_ms": ms[2], "load": os.getloadavg()[0], "took_s": took,
+                    "alone_s": alone_s, "ratio": took / alone_s if alone_s else 0.0}
     finally:
         await fake_runner.cleanup()
 
 
-def measure(cases: int, counts: list[int], latency: float = 0.0) -> dict[str, Any]:
+def measure(cases: int, counts: list[int], latency: float = 0.0, alone: bool = False,
+            kill: bool = False, in_flight: int | None = None) -> dict[str, Any]:
     out: dict[str, Any] = {"cases": cases, "commands": cases * 10, "per_s": {},
-                           "latency": latency}
+                           "latency": latency, "cpu": {}}
     with cluster() as c, tempfile.TemporaryDirectory() as tmp:
         for n in counts:
             folder = Path(tmp) / f"r{n}"
             folder.mkdir()
-            out["per_s"][n] = asyncio.run(one(migrated(c), n, cases, folder, latency))
+            r = asyncio.run(one(migrated(c), n, cases, folder, latency, c.server_pid(),
+                                alone, kill and n > 1, in_flight))
+            out["per_s"][n], out["cpu"][n] = r["per_s"], r
     return out
 
 
@@ -66,12 +114,28 @@ def main() -> None:
     ap.add_argument("--replicas", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--latency", type=float, default=0.0,
                     help="seconds each Slack Web API call takes (0.15: commands wait on it)")
+    ap.add_argument("--alone", action="store_true",
+                    help="first one case alone: the cases' time over its time (<= 2.0)")
+    ap.add_argument("--kill", action="store_true",
+                    help="kill -9 replica 1 half-way and start it again (2 replicas or more)")
+    ap.add_argument("--in-flight", type=int, default=None,
+                    help="each replica's [server] in_flight (default: its own default, 64)")
     args = ap.parse_args()
-    r = measure(args.cases, args.replicas, args.latency)
+    r = measure(args.cases, args.replicas, args.latency, args.alone, args.kill,
+                args.in_flight)
     print(f"{r['commands']} commands ({r['cases']} cases x 10), each delivered twice, "
-          f"Slack {r['latency'] * 1000:.0f} ms a call")
+          f"Slack {r['latency'] * 1000:.0f} ms a call"
+          + (f", in_flight {args.in_flight} a replica" if args.in_flight else ""))
     for n, per_s in r["per_s"].items():
-        print(f"  {n} replica{'s' if n > 1 else ' '}: {per_s:6.1f} commands/s")
+        c = r["cpu"][n]
+        print(f"  {n} replica{'s' if n > 1 else ' '}: {per_s:6.1f} commands/s  CPU a "
+              f"command: replicas {c['replicas_ms']:.2f} ms + database {c['db_ms']:.2f} ms "
+              f"+ load/front/fake Slack {c['load_ms']:.2f} ms (load average {c['load']:.1f})")
+        if c["alone_s"]:
+            print(f"    {n} replica{'s' if n > 1 else ''}"
+                  f"{', one killed half-way' if args.kill and n > 1 else ''}: "
+                  f"time({r['cases']} cases) / time(one case alone) = {c['ratio']:.2f}x "
+                  f"({c['took_s']:.2f} s / {c['alone_s']:.2f} s; target <= 2.0)")
 
 
 if __name__ == "__main__":

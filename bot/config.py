@@ -35,6 +35,9 @@ class ServerConfig:
     body_timeout: float = 10.0
     keepalive_timeout: float = 15.0
     max_connections: int = 4000
+    # Commands run at once after their ack, per platform (adapters/after_ack.py): beyond
+    # it they wait in the inbox, not in memory. Mostly waiting on the platform's answers.
+    in_flight: int = 64
 
 
 @dataclass

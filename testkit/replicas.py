@@ -32,10 +32,12 @@ from testkit.slack.signing import SIGNING_SECRET, form_body, payload, signed_hea
 FORWARDED = ("Content-Type", "X-Slack-Request-Timestamp", "X-Slack-Signature")
 
 
-def write_config(folder: Path, pg_url: str, api_url: str, digest_channel: str) -> Path:
+def write_config(folder: Path, pg_url: str, api_url: str, digest_channel: str,
+                 in_flight: int | None = None) -> Path:
     cfg = folder / "config.toml"
+    server = f"in_flight = {in_flight}\n" if in_flight is not None else ""
     # A short lease: rows a killed replica held go to the others within seconds.
-    cfg.write_text(f'[server]\nhost = "127.0.0.1"\n[store]\nurl = "{pg_url}"\n'
+    cfg.write_text(f'[server]\nhost = "127.0.0.1"\n{server}[store]\nurl = "{pg_url}"\n'
                    f'[slack]\napi_url = "{api_url}"\ntriage_channel = "#swarm-triage"\n'
                    f'[digest]\nslack_channel = "{digest_channel}"\n'
                    '[outbox]\nlease = 5\n', encoding="utf-8")
@@ -247,13 +249,14 @@ class World:
 
 
 @asynccontextmanager
-async def replica_world(fake: FakeSlack, pg_url: str, folder: Path,
-                        count: int) -> AsyncIterator[World]:
+async def replica_world(fake: FakeSlack, pg_url: str, folder: Path, count: int,
+                        in_flight: int | None = None) -> AsyncIterator[World]:
+    """`in_flight`: each replica's [server] in_flight (its default where None)."""
     fake.add_channel("swarm-triage")
     managers = fake.add_channel("swarm-managers", members={BOT_USER})
     for uid in USERS:
         fake.add_user(uid, uid.lower(), f"{uid.lower()}@example.com")
-    config = write_config(folder, pg_url, fake.base_url + "api/", managers.id)
+    config = write_config(folder, pg_url, fake.base_url + "api/", managers.id, in_flight)
     replicas = Replicas(config, count, folder)
     front = Front(replicas.ports)
     front_runner, front_url = await serve(front.app)

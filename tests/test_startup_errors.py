@@ -53,6 +53,8 @@ CASES = [
     Case("every missing secret at once", SLACK, ("serve", "check"),
          "environment variables SLACK_BOT_TOKEN, SLACK_SIGNING_SECRET not set", env={}),
     Case("empty [teams]", "[teams]\n", ("serve", "check"), "[teams] swarm_channel_id is empty"),
+    Case("in_flight 0", "[server]\nin_flight = 0\n" + SLACK, ("serve", "check"),
+         "[server] in_flight must be at least 1"),
     Case("public_url without a scheme", '[server]\npublic_url = "example.com"\n' + SLACK,
          ("serve", "check"), "[server] public_url 'example.com' is not a URL"),
     Case("unknown command renamed", '[commands]\nrename = { nosuch = "x" }\n' + SLACK, VERBS,

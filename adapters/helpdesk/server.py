@@ -111,7 +111,7 @@ def start_helpdesks(config: Config, env: Mapping[str, str]) -> HelpdeskRuntime:
     from adapters.helpdesk.zendesk.intake import ZendeskIntake
     from adapters.helpdesk.zendesk.port import ZendeskPort
 
-    runtime = HelpdeskRuntime(session=helpdesk_session())
+    runtime = HelpdeskRuntime(session=helpdesk_session(), work=Work(config.server.in_flight))
     h = config.helpdesk
     # Order matters for `open <ref>` alone: ZD-123 is Zendesk's before it could be a Jira key.
     if h.zendesk.enabled:

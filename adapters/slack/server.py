@@ -128,6 +128,7 @@ async def start_slack(config: Config, env: Mapping[str, str] | None = None) -> S
         await session.close()
         raise
     return SlackRuntime(config=config, secrets=secrets, session=session, client=client,
+                        work=Work(config.server.in_flight),
                         port=port, bot_user_id=bot_user_id, team_id=team_id)
 
 

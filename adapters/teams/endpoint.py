@@ -107,7 +107,8 @@ async def start_teams(config: Config, env: Mapping[str, str] | None = None,
     adapter = CloudAdapter(auth)
     log.info("Teams: swarm rooms are %s", "Graph channels in team " + config.teams.swarm_team_id
              if graph else f"threads in channel {config.teams.swarm_channel_id or '(unset)'}")
-    return TeamsRuntime(identity, session, auth, adapter, directory, port)
+    return TeamsRuntime(identity, session, auth, adapter, directory, port,
+                        Work(config.server.in_flight))
 
 
 def make_handler(runtime: TeamsRuntime, bot: SwarmTeamsBot):

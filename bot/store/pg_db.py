@@ -87,6 +87,12 @@ POOL_WAIT = 1.0
 # Threads that keep a connection of their own (handlers/unit_of_work.py, inbox_writer.py):
 # few, long-lived, and busy with the store.
 KEEPERS = ("swarmbot-unit", "swarmbot-inbox")
+# A statement is prepared (parsed and planned once, on its connection) the second time that
+# connection runs it, not the sixth (psycopg's default): each replica keeps ~10 connections,
+# so with psycopg's 5 most of a 300-command run went unprepared (parse and plan each time)
+# on 3 replicas, and the backends' CPU a command rose with the replicas. A statement run once
+# (a batch of an unusual size) is still never prepared.
+PREPARE_AFTER = 1
 
 
 class Connection(psycopg.Connection[DictRow]):
@@ -106,7 +112,8 @@ class PgDb:
         # The pool's connections make dict rows (`row_factory`), as its type says.
         self.pool: ConnectionPool[psycopg.Connection[DictRow]] = ConnectionPool(
             url, min_size=min_size, max_size=max_size, open=False,
-            kwargs={"autocommit": True, "row_factory": dict_row}, name="swarmbot",
+            kwargs={"autocommit": True, "row_factory": dict_row,
+                    "prepare_threshold": PREPARE_AFTER}, name="swarmbot",
             connection_class=Connection,
             timeout=wait)
         self.pool.open(wait=True, timeout=10)

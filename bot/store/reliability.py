@@ -13,11 +13,7 @@ PER_INSERT = 500
 
 class SqlInbox(BaseQueries):
     def put(self, key: str, source: str, payload: str, at: str, done: bool = False) -> bool:
-        cur = self.db.execute(
-            "INSERT INTO inbox (key, source, payload, received_at, done_at) "
-            "VALUES (?, ?, ?, ?, ?) ON CONFLICT (key) DO NOTHING",
-            (key, source, payload, at, at if done else None))
-        return cur.rowcount == 1
+        return self.put_many([(key, source, payload, done)], at)[0]
 
     def put_many(self, rows: Sequence[tuple[str, str, str, bool]], at: str) -> list[bool]:
         # One statement for the rows of acks that arrived together: one round trip on
@@ -27,10 +23,20 @@ class SqlInbox(BaseQueries):
             return []
         params = [v for key, source, payload, done in rows
                   for v in (key, source, payload, at, at if done else None)]
+        # A key already there is left out before the INSERT tries it (NOT EXISTS reads the
+        # committed row, never waiting): `ON CONFLICT DO NOTHING` alone waits on PostgreSQL
+        # for the transaction of a unit that is running that delivery (its `take` updated
+        # the row), and every ack queued behind this statement, on this replica's one inbox
+        # thread, waited with it: a delivery sent to two replicas held the second one's
+        # acks for the first one's whole command (benchmarks/pg_replicas.py, 3 replicas).
+        # ON CONFLICT still settles two replicas inserting a new key at once.
         inserted = {r["key"] for r in self._all(
-            "INSERT INTO inbox (key, source, payload, received_at, done_at) VALUES "
+            "WITH v (key, source, payload, received_at, done_at) AS (VALUES "
             + ", ".join(["(?, ?, ?, ?, ?)"] * len(rows))
-            + " ON CONFLICT (key) DO NOTHING RETURNING key", params)}
+            + ") INSERT INTO inbox (key, source, payload, received_at, done_at) "
+            "SELECT key, source, payload, received_at, done_at FROM v WHERE NOT EXISTS "
+            "(SELECT 1 FROM inbox i WHERE i.key = v.key) "
+            "ON CONFLICT (key) DO NOTHING RETURNING key", params)}
         fresh = []
         for key, *_ in rows:
             fresh.append(key in inserted)

@@ -86,3 +86,27 @@ async def test_a_replay_on_another_replica_waits_for_the_run_and_finds_it_done(
     finally:
         first.close()
         second.close()
+
+
+@pytest.mark.postgres
+async def test_a_redelivery_to_another_replica_does_not_wait_for_the_run(
+        pg_url: str) -> None:
+    """A delivery sent to two replicas: one runs it (its unit took the row, not committed
+    yet); the other's inbox write of the same key, and of a new key in the same batch,
+    answer at once (seen before / fresh), without waiting for the run's commit: the acks
+    of that replica queue behind that one statement on its inbox thread."""
+    first, second = open_pg_store(pg_url), open_pg_store(pg_url)
+    try:
+        assert first.inbox.put("ev-7", "slack", "{}", T0)
+        with first.transaction():
+            assert first.inbox.take("ev-7", T0)
+            put = asyncio.to_thread(second.inbox.put_many,
+                                    [("ev-7", "slack", "{}", False),
+                                     ("ev-8", "slack", "{}", False)], T0)
+            assert await asyncio.wait_for(put, 5) == [False, True]
+            assert not await asyncio.wait_for(
+                asyncio.to_thread(second.inbox.put, "ev-7", "slack", "{}", T0), 5)
+        assert [i.key for i in second.inbox.pending("slack")] == ["ev-8"]
+    finally:
+        first.close()
+        second.close()
