@@ -200,3 +200,10 @@ def m036_workspaces(db: Database) -> None:
 def m038_expert_shortlist(db: Database) -> None:
     """Issue 28: who has a skill, read from an index alone (the expert finder's short list)."""
     db.execute(schema_experts.SKILLS_BY_SKILL_PERSON)
+
+
+@migrations()
+def m041_search_docs_append(db: Database) -> None:
+    """Issue 28, PostgreSQL only: a note is appended to its case's stored search document
+    instead of remaking it (bot/store/pg_search_schema.py). SQLite's FTS5 triggers
+    already append."""

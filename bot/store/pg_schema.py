@@ -28,7 +28,7 @@ from bot.store import schema, schema_experts, schema_people, schema_sla
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
-from bot.store.pg_search_schema import CASE_DOCS, statements
+from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
 from bot.store.schema_access import ACCESS
 from bot.store.schema_search import CASE_SEARCH
 from bot.store.schema_tenancy import WORKSPACES
@@ -113,6 +113,8 @@ POSTGRES: dict[str, PgForm] = {
     "m035_people": portable(schema_people.PEOPLE),
     "m036_workspaces": portable(WORKSPACES),
     "m038_expert_shortlist": portable(schema_experts.SKILLS_BY_SKILL_PERSON),
+    # Notes appended to the stored search documents, not remade from every note (issue 28).
+    "m041_search_docs_append": PgForm(CASE_DOCS_APPEND),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
