@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
-from bot.store import pg_similar, scope
+from bot.store import scope
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import DOC_TRIGGERS
@@ -29,7 +29,11 @@ _TOP = "\U0010ffff"
 # `find` ranks the newest this many matches (SQLite's _FIND_POOL: every match while there
 # are at most this many); a page past them ranks every match.
 _FIND_POOL = 100
-# `find` looks for its pool among the newest this many documents first.
+# Similar cases rank the newest this many holding all the words and the newest this many
+# holding each word (ts_rank over every match of a common word grew with the matches: p99
+# 339 ms at 10k cases; BENCHMARKS.md, issue 28).
+_PER_WORD = 40
+# ... and the pool of all the words looks among the newest this many cases only.
 _RECENT = 5000
 
 
@@ -63,6 +67,33 @@ def _find_pool(tsquery: str, terms: list[str], values: list[Any], limit: int, of
            "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
     return sql, [_RECENT, tsquery, *values, _FIND_POOL, _FIND_POOL, tsquery, *values,
                  _FIND_POOL, _FIND_POOL, tsquery, limit, offset]
+
+
+def _ranked_pool(pools: list[tuple[str, bool]], per_pool: int, rank_by: str,
+                 terms: list[str], values: list[Any], limit: int, offset: int
+                 ) -> tuple[str, list[Any]]:
+    """The newest `per_pool` matches of each (tsquery, recent only) in `pools`, ranked by
+    ts_rank over `rank_by`. Each pool is read through the GIN index or the newest cases, as
+    the planner finds cheaper; a pool of several words (whose matches the planner cannot
+    estimate: it multiplies the words' shares) looks only among the newest _RECENT cases."""
+    where = "".join(f" AND {t}" for t in terms)
+    sql_parts, params = [], list[Any]()
+    for tsquery, recent in pools:
+        # The newest _RECENT documents, read backwards through the key (a LIMIT the planner
+        # cannot flatten away: given a bound on case_id instead, it hashed the GIN index's
+        # 4,852 matches at 100k cases, 68 ms).
+        docs = ("(SELECT case_id, doc FROM case_docs ORDER BY case_id DESC LIMIT ?) d "
+                if recent else "case_docs d ")
+        sql_parts.append(f"(SELECT c.id FROM {docs}JOIN cases c ON c.id = d.case_id WHERE "
+                         f"d.doc @@ to_tsquery('english', ?){where} ORDER BY c.id DESC "
+                         "LIMIT ?)")
+        params += [*([_RECENT] if recent else []), tsquery, *values, per_pool]
+    # The rank is read per pooled case through case_docs' key (a join let the planner scan
+    # every document to hash the pool's few).
+    sql = (f"SELECT p.id AS id FROM ({' UNION '.join(sql_parts)}) p, "
+           "to_tsquery('english', ?) AS q(q) ORDER BY (SELECT ts_rank(d.doc, q.q) FROM "
+           "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
+    return sql, [*params, rank_by, limit, offset]
 
 
 def _lexeme(word: str) -> str:
@@ -120,7 +151,6 @@ class PgSearch(BaseQueries):
     def __init__(self, db: PgDb) -> None:
         super().__init__(db)
         self.vocabulary = PgVocabulary(db)
-        self.estimates = pg_similar.Estimates(db)
 
     @contextmanager
     def bulk_load(self) -> Iterator[None]:
@@ -157,28 +187,45 @@ class PgSearch(BaseQueries):
                status: CaseStatus | None = None, platforms: Sequence[str] = (),
                customer: str | None = None, skill: str | None = None,
                exclude: int | None = None, limit: int = 10, offset: int = 0) -> list[int]:
-        """`find` (every word) is one statement; similar cases (any word) three
-        (bot/store/pg_similar.py). benchmarks/search_typed.py --explain prints their plans."""
-        if not any(_WORD.search(w) for w in words):
+        found = self.query(words, every_word=every_word, status=status, platforms=platforms,
+                           customer=customer, skill=skill, exclude=exclude, limit=limit,
+                           offset=offset)
+        if found is None:
             return []
+        sql, params = found
+        return [int(r["id"]) for r in self.db.planned_each_time(sql, params)]
+
+    def query(self, words: Sequence[str], *, every_word: bool = True,
+              status: CaseStatus | None = None, platforms: Sequence[str] = (),
+              customer: str | None = None, skill: str | None = None,
+              exclude: int | None = None, limit: int = 10, offset: int = 0
+              ) -> tuple[str, list[Any]] | None:
+        """The statement `ranked` runs and its parameters (None: nothing can match), also
+        for reading its plan (benchmarks/search_typed.py --explain)."""
+        if not any(_WORD.search(w) for w in words):
+            return None
         groups = expand(words, self.vocabulary, prefix=every_word)
         if every_word and not all(g.hit for g in groups):
-            return []
-        hits = list(dict.fromkeys(group_tsquery(g) for g in groups if g.hit))
+            return None
+        hits = [group_tsquery(g) for g in groups if g.hit]
         if not hits:
-            return []
+            return None
         terms, values = case_filters(status, platforms, customer, skill)
         if exclude is not None:
             terms.append("c.id <> ?")
             values.append(exclude)
-        if not every_word:
-            return pg_similar.similar(self.db, self.estimates, hits, terms, values, limit,
-                                      offset)
-        if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
-            sql, params = _ranked_all(" & ".join(hits), terms, values, limit, offset)
-        else:
-            sql, params = _find_pool(" & ".join(hits), terms, values, limit, offset)
-        return [int(r["id"]) for r in self.db.planned_each_time(sql, params)]
+        joined = (" & " if every_word else " | ").join(hits)
+        if every_word:
+            if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
+                return _ranked_all(joined, terms, values, limit, offset)
+            return _find_pool(joined, terms, values, limit, offset)
+        # The newest recent cases holding all the words, then the newest holding each word:
+        # the rare words' cases get in beside the common words' (bounded either way).
+        hits = list(dict.fromkeys(hits))
+        pools = ([(" & ".join(hits), True)] if len(hits) > 1 else []) + \
+            [(h, False) for h in hits]
+        return _ranked_pool(pools, max(_PER_WORD, offset + limit), joined, terms, values,
+                            limit, offset)
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
         # The vocabulary is every workspace's words: none is suggested to a tenant.

@@ -1,7 +1,6 @@
 """PostgreSQL's stored search documents (issue 28, m041): a note is appended to its case's
 document, which stays the document a remake from every text gives; a bulk load makes the
-documents once at the end; the planner's estimates of how many cases hold each word come
-back in the order asked (bot/store/pg_similar.py)."""
+documents once at the end."""
 
 from __future__ import annotations
 
@@ -56,18 +55,3 @@ def test_a_bulk_load_makes_the_documents_once_and_the_triggers_come_back(pg: Sto
     assert pg.search.ranked(["forwarder"]) == [inside]
     assert _docs_as_remade(pg) == [(inside, True)]
     assert pg.search.vocabulary.known({"servfail", "forwarder"}) == {"servfail", "forwarder"}
-
-
-def test_estimates_come_back_in_the_order_asked(pg: Store) -> None:
-    with pg.transaction():
-        for n in range(300):
-            _case(pg, f"ZD-{n}", "users cannot print" + (" certificate" if n % 30 == 0 else ""))
-    pg.db.execute("ANALYZE case_docs")  # type: ignore[attr-defined]
-    words = ["(certificate)", "(users)", "(print)", "(zzqxv)"] * 4  # many: a big plan
-    total, counts = pg.search.estimates(words)  # type: ignore[attr-defined]
-    assert total == pytest.approx(300, rel=0.2)
-    for i in range(0, len(words), 4):
-        cert, users, printed, none = counts[i:i + 4]
-        assert users == pytest.approx(300, rel=0.2) and printed == pytest.approx(300, rel=0.2)
-        assert cert == pytest.approx(10, abs=8)
-        assert none < cert
