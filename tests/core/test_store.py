@@ -30,7 +30,7 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m025_app_installations",
                        "m026_expert_figures", "m026_nudge_due", "m026_search_vocab",
                        "m027_drafts", "m033_sla", "m035_people", "m036_workspaces",
-                       "m038_expert_shortlist"]
+                       "m038_expert_shortlist", "m041_search_docs_append"]
     again.close()
 
 
