@@ -221,6 +221,13 @@ def m040_digest_resolved_status(db: Database) -> None:
     run_script(db, schema_digest.RESOLVED_STATUS)
 
 
+@migrations()
+def m041_search_docs_append(db: Database) -> None:
+    """Issue 28, PostgreSQL only: a note is appended to its case's stored search document
+    instead of remaking it (bot/store/pg_search_schema.py). SQLite's FTS5 triggers
+    already append."""
+
+
 @migrations(transactional=False)
 def m042_case_ref_per_workspace(db: Database) -> None:
     """Issue 27: a case ref is unique per workspace (bot/store/schema_refs.py). SQLite

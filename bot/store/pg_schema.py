@@ -28,7 +28,7 @@ from bot.store import schema, schema_digest, schema_experts, schema_people, sche
 from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
-from bot.store.pg_search_schema import CASE_DOCS, statements
+from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
 from bot.store.schema_access import ACCESS
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
 from bot.store.schema_search import CASE_SEARCH
@@ -117,6 +117,8 @@ POSTGRES: dict[str, PgForm] = {
     "m039_expert_ranked": PgForm(portable(schema_experts.EXPERT_RANKED).sql + ";"
                                  + schema_experts.EXPERT_RANKED_FILL_PG),
     "m040_digest_resolved_status": portable(schema_digest.RESOLVED_STATUS),
+    # Notes appended to the stored search documents, not remade from every note (issue 28).
+    "m041_search_docs_append": PgForm(CASE_DOCS_APPEND),
     "m042_case_ref_per_workspace": portable(PG_REF_PER_WORKSPACE),
     "m043_case_shares": portable(CASE_SHARES),
 }

@@ -7,10 +7,11 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.bootstrap import build_core
+import pytest
+
+from adapters.bootstrap import build_core, open_config_store
 from bot.config import Config
 from bot.digest.weeks import parse_week
-from bot.store import open_store
 from demo.bulk import run_bulk
 from demo.plan import DemoSpec
 from demo.run import DEMO_PLATFORM
@@ -18,16 +19,19 @@ from handlers.delivery import Delivery, Sender, Typed
 from testkit.fake_port import FakeChatPort
 
 
-async def test_find_what_people_type_on_the_demo_data(tmp_path: Path) -> None:
+async def test_find_what_people_type_on_the_demo_data(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
     db = tmp_path / "demo.db"
-    store = open_store(db)
+    config = Config()
+    config.store.path = str(db)
+    if request.config.getoption("--store") == "postgres":  # the same on PostgreSQL
+        config.store.url = request.getfixturevalue("pg_url")
+    store = open_config_store(config)
     last = parse_week("2026-W47", "UTC")
     run_bulk(store, DemoSpec(first=last.previous(), weeks=2, cases_per_week=60, seed=1))
     said = [c.ref for c in store.cases.all() if "cannot log in" in c.summary]
     assert said and not [c for c in store.cases.all()
                          if "login" in c.summary.lower() or "loggin" in c.summary.lower()]
-    config = Config()
-    config.store.path = str(db)
     core = build_core(config, {DEMO_PLATFORM: FakeChatPort(platform=DEMO_PLATFORM)},
                       store=store, clock=lambda: datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
 

@@ -11,12 +11,13 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
-from adapters.bootstrap import build_core
+import pytest
+
+from adapters.bootstrap import build_core, open_config_store
 from bot.config import Config
 from bot.digest.weeks import parse_week
 from bot.domain import CaseStatus
 from bot.services import knowledge
-from bot.store import open_store
 from demo.bulk import run_bulk
 from demo.plan import DemoSpec
 from demo.run import DEMO_PLATFORM
@@ -26,9 +27,14 @@ from testkit.fake_port import FakeChatPort
 HELD_BACK = 20
 
 
-async def test_a_new_case_like_a_resolved_one_finds_it_in_the_top_3(tmp_path: Path) -> None:
+async def test_a_new_case_like_a_resolved_one_finds_it_in_the_top_3(
+        tmp_path: Path, request: pytest.FixtureRequest) -> None:
     db = tmp_path / "demo.db"
-    store = open_store(db)
+    config = Config()
+    config.store.path = str(db)
+    if request.config.getoption("--store") == "postgres":  # the same on PostgreSQL
+        config.store.url = request.getfixturevalue("pg_url")
+    store = open_config_store(config)
     last = parse_week("2026-W47", "UTC")
     first = last
     for _ in range(7):
@@ -38,8 +44,6 @@ async def test_a_new_case_like_a_resolved_one_finds_it_in_the_top_3(tmp_path: Pa
     held = resolved[:: len(resolved) // HELD_BACK][:HELD_BACK]
     assert len(held) == HELD_BACK
 
-    config = Config()
-    config.store.path = str(db)
     port = FakeChatPort(platform=DEMO_PLATFORM)
     core = build_core(config, {DEMO_PLATFORM: port}, store=store,
                       clock=lambda: datetime(2026, 11, 30, 9, 0, tzinfo=UTC))
