@@ -20,7 +20,8 @@ from typing import Any
 from bot.drafting.assistant import PROMPT_VERSION, Ask
 from bot.drafting.facts import TIMELINE_MODEL, TIMELINE_VERSION
 from bot.drafting.port import AssistantUnavailable
-from bot.drafting.service import LIMIT, NOT_ANSWERED, Drafted, ask_for, fingerprint, record
+from bot.drafting.service import LIMIT, Drafted, ask_for, fingerprint, record
+from bot.drafting.service import not_answered as from_the_timeline
 from bot.forms import Form
 from bot.services.base import Deps
 
@@ -40,12 +41,12 @@ async def assisted(deps: Deps, ask: Ask) -> Drafted:
     except AssistantUnavailable as err:
         log.warning("assistant: %s draft for %s asked by %s: no answer after %d ms (%s)",
                     ask.kind, ask.case_ref, ask.asked_by, _ms(started), err)
-        return Drafted(ask.fallback, TIMELINE_MODEL, TIMELINE_VERSION, note=NOT_ANSWERED)
+        return Drafted(ask.fallback, TIMELINE_MODEL, TIMELINE_VERSION, note=from_the_timeline())
     log.info("assistant: %s draft for %s asked by %s: model %s, %d tokens in %d ms",
              ask.kind, ask.case_ref, ask.asked_by, done.model, done.tokens, _ms(started))
     text = ask.placeholders.restore(done.text).strip()[:LIMIT]
     if not text:
-        return Drafted(ask.fallback, TIMELINE_MODEL, TIMELINE_VERSION, note=NOT_ANSWERED)
+        return Drafted(ask.fallback, TIMELINE_MODEL, TIMELINE_VERSION, note=from_the_timeline())
     return Drafted(text, done.model, PROMPT_VERSION, done.tokens)
 
 
@@ -84,7 +85,7 @@ async def assist_form(deps: Deps, in_thread: InThread, form: Form,
 
 def not_answered(form: Form) -> Form:
     """The form as it was (the timeline's draft), with the one line saying so."""
-    return replace(form, note=NOT_ANSWERED)
+    return replace(form, note=from_the_timeline())
 
 
 def _ask_by_ref(deps: Deps, ref: str, kind: str, asked_by: str) -> Ask | None:

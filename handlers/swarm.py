@@ -100,7 +100,7 @@ def similar_replies(similar: list[str]) -> list[Reply]:
     """Resolved cases like this one, beside a help request: look before asking people."""
     if not similar:
         return []
-    return [Reply(text="", fields=(Field(messages.SOLVED_BEFORE, "\n".join(similar)),))]
+    return [Reply(text="", fields=(Field(_("Solved before"), "\n".join(similar)),))]
 
 
 @dataclass(frozen=True)
