@@ -6,6 +6,9 @@ import re
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from babel.dates import format_datetime
+
+from bot import i18n
 from bot.errors import CommandError
 from bot.i18n import _
 
@@ -68,7 +71,8 @@ def parse_when(words: list[str], now: datetime, tz: str | None) -> tuple[datetim
 
 def local_text(when_utc: datetime, tz: str | None) -> str:
     local = when_utc.astimezone(zone(tz))
-    return local.strftime("%a %d %b %H:%M ") + (tz or "UTC")
+    # Day and month names in the reader's language ("Mon 07 Dec", "Mo. 07 Dez.").
+    return format_datetime(local, "EEE dd MMM HH:mm ", locale=i18n.current()) + (tz or "UTC")
 
 
 def due_text(due: str, customer_tz: str | None) -> str:

@@ -168,3 +168,10 @@ def test_every_core_text_has_its_german_with_the_same_placeholders() -> None:
                   and set(PLACEHOLDER.findall(s)) != set(PLACEHOLDER.findall(ids[0]))]
     assert not missing, missing
     assert not wrong, wrong
+
+
+async def test_a_promise_due_time_names_day_and_month_in_german(
+        say: Say, core: Entrance, german: None) -> None:
+    room = await _open(say, core)
+    said = await say("alice", "promise 2026-11-20T17:00 Rückruf", room)
+    assert "Fr. 20 Nov. 17:00" in said, said
