@@ -44,11 +44,13 @@ def parse_role(ctx: Ctx, args: Args) -> SetRole:
          N_("Grant a role, or take it back with `none`; recorded with who, when "
             "and why."),
          parse=parse_role, case="none", who="managers",
-         details="A manager " + permissions.MEANING["manager"] + "; a lead "
-                 + permissions.MEANING["lead"] + "; an observer " + permissions.MEANING["observer"]
-                 + ". Granted roles count at once; `[people] managers`, `leads` and `observers` "
-                 "in the config seed roles that only the config changes. A new role replaces "
-                 "the one before; the export keeps the whole history.")
+         details=N_("A manager may do everything: act for any owner, read the digest, grant "
+                    "roles, see confidential swarms; a lead changes other people's skills and "
+                    "sees confidential swarms; an observer sees confidential swarms (reads, "
+                    "follows) and changes nothing more. Granted roles count at once; "
+                    "`[people] managers`, `leads` and `observers` in the config seed roles that "
+                    "only the config changes. A new role replaces the one before; the export "
+                    "keeps the whole history."))
 def role(ctx: Ctx, cmd: SetRole) -> list[Reply]:
     done = role_service.set_role(ctx.deps, ctx.actor, ctx.inv.platform, cmd.person, cmd.role,
                                  cmd.why)
