@@ -35,10 +35,14 @@ class SqlDigestKept(BaseQueries):
                 "LIMIT 1", (since, lo, hi)) is not None:
             return False
         tz = _key(tz)
-        self.db.execute("DELETE FROM digest_kept WHERE week = ? AND tz = ?", (week, tz))
+        # One statement, not a delete then an insert: two replicas keeping the same week
+        # at once (each manager's digest is computed by whichever scheduler ticks) would
+        # both delete nothing, and the second insert would break the key on PostgreSQL.
         self.db.execute(
             "INSERT INTO digest_kept (week, tz, lo, hi, valid_until, figures, computed_at) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (week, tz) DO UPDATE SET "
+            "lo = excluded.lo, hi = excluded.hi, valid_until = excluded.valid_until, "
+            "figures = excluded.figures, computed_at = excluded.computed_at",
             (week, tz, lo, hi, kept.valid_until, json.dumps(kept.figures), kept.computed_at))
         return True
 
