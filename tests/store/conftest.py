@@ -5,6 +5,7 @@ PostgreSQL, failed instead where SWARMBOT_REQUIRE_POSTGRES=1)."""
 
 from __future__ import annotations
 
+import random
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -48,3 +49,30 @@ def open_case(store: Store, ref: str = "ZD-1", owner: str = "ann",
     store.cases.add_owner(case_id, owner, at)
     store.cases.add_participant(case_id, owner, Role.OWNER, at, None, "opened the case")
     return case_id
+
+
+def case_move(store: Store, rng: random.Random, move: str, case_id: int, person: str,
+              at: str, skills: list[str], most_skills: int) -> None:
+    """One step of a random walk over a case (the expert figures' tests): `person` joins,
+    leaves, asks for up to `most_skills` of `skills`, changes role; the case is resolved,
+    cancelled or reopened where its state allows. One transaction, as a command's."""
+    from bot.domain import CaseStatus, Role
+
+    case = store.cases.by_id(case_id)
+    assert case is not None
+    with store.transaction():
+        if move == "join":
+            store.cases.add_participant(case_id, person, Role.SPECIALIST, at, None, None)
+        elif move == "leave":
+            store.cases.leave(case_id, person, at)
+        elif move == "need":
+            store.cases.add_help_request(case_id, rng.sample(skills, rng.randint(1, most_skills)),
+                                         None, person, at)
+        elif move == "resolve" and case.is_open:
+            store.cases.resolve(case_id, "fixed", at)
+        elif move == "cancel" and case.is_open:
+            store.cases.close(case_id, CaseStatus.CANCELLED, "duplicate", at)
+        elif move == "reopen" and not case.is_open:
+            store.cases.reopen(case_id)
+        elif move == "role":
+            store.cases.set_role(case_id, person, rng.choice([Role.SPECIALIST, Role.OWNER]))

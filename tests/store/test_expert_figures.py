@@ -11,7 +11,7 @@ import pytest
 
 from bot.domain import CaseStatus, Role
 from bot.store import Store
-from tests.store.conftest import T0, open_case
+from tests.store.conftest import T0, case_move, open_case
 
 PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
 SKILLS = ["sso", "dns", "billing", "vpn"]
@@ -61,25 +61,7 @@ def test_figures_equal_a_count_from_scratch_after_every_step(store: Store, seed:
             cases.append(open_case(store, f"ZD-{step}", rng.choice(PEOPLE), at=at))
             continue
         cid = rng.choice(cases)
-        person = rng.choice(PEOPLE)
-        case = store.cases.by_id(cid)
-        assert case is not None
-        with store.transaction():
-            if move == "join":
-                store.cases.add_participant(cid, person, Role.SPECIALIST, at, None, None)
-            elif move == "leave":
-                store.cases.leave(cid, person, at)
-            elif move == "need":
-                store.cases.add_help_request(cid, rng.sample(SKILLS, rng.randint(1, 2)),
-                                             None, person, at)
-            elif move == "resolve" and case.is_open:
-                store.cases.resolve(cid, "fixed", at)
-            elif move == "cancel" and case.is_open:
-                store.cases.close(cid, CaseStatus.CANCELLED, "duplicate", at)
-            elif move == "reopen" and not case.is_open:
-                store.cases.reopen(cid)
-            elif move == "role":
-                store.cases.set_role(cid, person, rng.choice([Role.SPECIALIST, Role.OWNER]))
+        case_move(store, rng, move, cid, rng.choice(PEOPLE), at, SKILLS, 2)
         _check(store)
         loaded = loaded or any(_loads_from_scratch(store).values())
         helped = helped or any(_help_from_scratch(store, SKILLS).values())

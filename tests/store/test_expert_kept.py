@@ -10,9 +10,9 @@ import random
 
 import pytest
 
-from bot.domain import CaseStatus, Role
+from bot.domain import Role
 from bot.store import Store
-from tests.store.conftest import T0, open_case
+from tests.store.conftest import T0, case_move, open_case
 from tests.store.finder_scratch import expected, kept
 
 PEOPLE = ["ann", "bob", "cat", "dan", "eve"]
@@ -36,26 +36,7 @@ def _mix(store: Store, seed: int, steps: int = 100) -> None:
         elif move == "open" or not cases:
             cases.append(open_case(store, f"ZD-{step}", person, at=at))
         else:
-            cid = rng.choice(cases)
-            case = store.cases.by_id(cid)
-            assert case is not None
-            with store.transaction():
-                if move == "join":
-                    store.cases.add_participant(cid, person, Role.SPECIALIST, at, None, None)
-                elif move == "leave":
-                    store.cases.leave(cid, person, at)
-                elif move == "need":
-                    store.cases.add_help_request(cid, rng.sample(SKILLS, rng.randint(1, 3)),
-                                                 None, person, at)
-                elif move == "resolve" and case.is_open:
-                    store.cases.resolve(cid, "fixed", at)
-                elif move == "cancel" and case.is_open:
-                    store.cases.close(cid, CaseStatus.CANCELLED, "duplicate", at)
-                elif move == "reopen" and not case.is_open:
-                    store.cases.reopen(cid)
-                elif move == "role":
-                    store.cases.set_role(cid, person, rng.choice([Role.SPECIALIST,
-                                                                  Role.OWNER]))
+            case_move(store, rng, move, rng.choice(cases), person, at, SKILLS, 3)
         assert kept(store) == expected(store), (step, move)
 
 
