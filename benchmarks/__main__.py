@@ -1,17 +1,22 @@
 """Every benchmark at one size, in one run, as one table (and JSON).
 
-    python -m benchmarks [--size small|medium|large] [--json FILE] [--only NAME ...]
+    python -m benchmarks [--size small|medium|large] [--growth] [--postgres] [--json FILE]
+                         [--markdown FILE] [--only NAME ...] [--data-dir DIR]
 
 Each benchmark module measures swarmbot beside its baseline in interleaved rounds; this
 entry point only chooses the load per size and turns their results into table rows.
 `large` is the synthetic year of the issue (52 weeks x 9,616 cases, made once under
---data-dir and reused); `small` runs in seconds (the smoke test runs it).
+--data-dir and reused); `small` runs in seconds (the smoke test runs it). `--growth` runs
+the benchmarks whose work grows with the data at 10k / 100k / 500k cases, `--postgres` their
+PostgreSQL rows too (on data kept under --data-dir: benchmarks/pg_kept.py); each of issue
+28's figures carries its target, met or not (benchmarks/targets.py).
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import os
 import sys
 import tempfile
 import time
@@ -30,18 +35,23 @@ from benchmarks import (
     teams_turn,
     time_to_swarm,
 )
-from benchmarks.growth import finder, nudge, pg_search, year_db
+from benchmarks.growth import finder, nudge, year_db
 from benchmarks.pg_entries import PG_BENCHES
+from benchmarks.pg_growth import PG_GROWTH
+from benchmarks.pg_kept import kept_run
 from benchmarks.sizes import SIZES, Size
 from benchmarks.table import (
     Figure,
     digest_figures,
     figure,
     keep_sections,
+    machine,
+    machine_line,
     page,
     render,
     write_json,
 )
+from benchmarks.targets import judge, summary
 
 # --growth: the benchmarks whose work grows with the data, at three sizes of it.
 GROWTH = ("10k", "medium", "large")
@@ -166,10 +176,23 @@ BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
 # expert finder's directory (1k / 10k / 50k people), the nudge pass's open cases.
 DATA_BENCHES = ("digest", "similar", "experts", "nudge")
 
-# PostgreSQL (issues 10 and 28): run only when named with --only, as they need a PostgreSQL
-# server; pg_search and pg_digest grow with --growth too.
-EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES, "pg_search": pg_search}
-GROWING = (*DATA_BENCHES, "pg_search", "pg_digest")
+# PostgreSQL (issues 10 and 28): they need a PostgreSQL server, so they run when named with
+# --only; issue 28's (PG_ROWS: pg_digest on kept data replaces pg_entries' own) also with
+# --postgres, and at every size with --growth.
+EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES, **PG_GROWTH}
+PG_ROWS = tuple(n for n in ("pg_search", "pg_digest", "pg_nudge", "pg_experts") if n in EVERY)
+GROWING = (*DATA_BENCHES, *PG_ROWS)
+
+
+def plan(names: list[str], size: Size, growth: dict[str, Size] | None) -> list[tuple[str, Size]]:
+    """What runs, in order: each name at `size`; with `growth` (GROWTH's sizes) the growing
+    ones at every size after the others, smallest first."""
+    if growth is None:
+        return [(n, size) for n in names]
+    sizes = sorted([size, *(growth[g] for g in GROWTH if g != size.name)],
+                   key=lambda s: GROWTH.index(s.name) if s.name in GROWTH else -1)
+    return [(n, size) for n in names if n not in GROWING] + \
+        [(n, at) for n in names if n in GROWING for at in sizes]
 
 
 def main(argv: list[str] | None = None, growth_sizes: dict[str, Size] | None = None) -> int:
@@ -185,37 +208,55 @@ def main(argv: list[str] | None = None, growth_sizes: dict[str, Size] | None = N
                     help="also run the benchmarks that grow with the data at each size: "
                          "digest, similar and find at 10k, 100k and 500k cases, the expert "
                          "finder at 1k, 10k and 50k people, the nudge pass at 1k, 3k and 10k "
-                         "open cases (and pg_search, pg_digest when named)")
+                         "open cases (and the PostgreSQL rows with --postgres)")
+    ap.add_argument("--postgres", action="store_true",
+                    help="also run issue 28's PostgreSQL rows (" + ", ".join(PG_ROWS) + ") on "
+                         "data made once under --data-dir and kept (a PostgreSQL cluster there; "
+                         "SWARMBOT_TEST_DATABASE_URL: a server of your own)")
     ap.add_argument("--data-dir", type=Path, default=None,
                     help="where the synthetic data is made and kept (default: a temporary "
                          "directory for small, /tmp/swarmbot-bench otherwise)")
     args = ap.parse_args(argv)
     size = SIZES[args.size]
+    run: dict[str, Any] = {"load_start": os.getloadavg()[0]}
+    wall, cpu = time.perf_counter(), _cpu()
     with tempfile.TemporaryDirectory() as tmp:
         data = args.data_dir or (Path(tmp) if size.name == "small"
                                  else Path("/tmp/swarmbot-bench"))
         data.mkdir(parents=True, exist_ok=True)
         figures: list[Figure] = []
         details: dict[str, Any] = {}
-        runs = [(name, size) for name in args.only or list(BENCHES)]
-        if args.growth:
-            grow = growth_sizes or SIZES
-            runs += [(name, grow[g]) for name in args.only or DATA_BENCHES for g in GROWTH
-                     if g != size.name and name in GROWING]
-        for name, at in runs:
-            started = time.perf_counter()
-            rows, details[name if at is size else f"{name} {at.name}"] = EVERY[name](at, data)
-            figures += rows
-            print(f"{name} ({at.name}): {time.perf_counter() - started:.1f} s", file=sys.stderr)
+        names = args.only or [*BENCHES, *(PG_ROWS if args.postgres else ())]
+        with kept_run(data) as pg:
+            for name, at in plan(names, size, (growth_sizes or SIZES) if args.growth else None):
+                started = time.perf_counter()
+                key = name if at is size else f"{name} {at.name}"
+                rows, details[key] = EVERY[name](at, data)
+                figures += rows
+                print(f"{name} ({at.name}): {time.perf_counter() - started:.1f} s",
+                      file=sys.stderr)
+            run["postgres"] = pg.version()
+            details["pg_filled_s"] = pg.filled  # databases filled in this run (not reused)
+    run.update(load_end=os.getloadavg()[0], wall_s=time.perf_counter() - wall,
+               cpu_s=_cpu() - cpu)
+    figures = judge(figures)
     print(render(figures))
+    print(f"\n{summary(figures)}\n\n{machine_line(machine(run))}".replace("\n\n\n", "\n\n"))
     if args.json:
-        write_json(args.json, size.name, figures, details)
+        write_json(args.json, size.name, figures, details, run)
     if args.markdown:
         command = "python -m benchmarks " + " ".join(argv if argv is not None else sys.argv[1:])
         old = args.markdown.read_text(encoding="utf-8") if args.markdown.exists() else None
         args.markdown.write_text(keep_sections(page(size.label.split(":")[0], figures,
-                                                    command), old), encoding="utf-8")
+                                                    command, summary(figures), run), old),
+                                 encoding="utf-8")
     return 0
+
+
+def _cpu() -> float:
+    """CPU seconds of this process and of its children that ended."""
+    t = os.times()
+    return t.user + t.system + t.children_user + t.children_system
 
 
 if __name__ == "__main__":

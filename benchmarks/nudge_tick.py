@@ -28,7 +28,7 @@ from bot.config import Config  # noqa: E402
 from bot.domain import Role, iso  # noqa: E402
 from bot.nudges import Nudger  # noqa: E402
 from bot.services.base import Deps  # noqa: E402
-from bot.store import open_store  # noqa: E402
+from bot.store import Store, open_store  # noqa: E402
 from testkit.fake_port import FakeChatPort  # noqa: E402
 
 T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
@@ -36,6 +36,12 @@ T0 = datetime(2026, 11, 16, 9, 0, tzinfo=UTC)
 
 def build(path: Path, n: int) -> None:
     store = open_store(path)
+    fill(store, n)
+    store.close()
+
+
+def fill(store: Store, n: int) -> None:
+    """`n` open cases, each with a help request, a handoff offer and a promise due."""
     at = iso(T0)
     with store.transaction():
         for who in ("ann", "bob"):
@@ -47,7 +53,6 @@ def build(path: Path, n: int) -> None:
             store.cases.add_help_request(cid, ["sso"], None, "ann", at)
             store.cases.add_handoff(cid, "ann", "bob", "take it", None, at)
             store.journal.add_promise(cid, "call back", iso(T0 + timedelta(hours=1)), "ann", at)
-    store.close()
 
 
 async def timed_tick(nudger: Nudger, now: datetime) -> tuple[float, float, int]:
@@ -79,17 +84,25 @@ async def measure(n: int, runs: int) -> dict[str, Any]:
         path = Path(tmp) / "nudge.db"
         build(path, n)
         store = open_store(path)
-        nudger = Nudger(Deps(store=store, ports={"fake": FakeChatPort(platform="fake")},
-                             config=Config()))
-        now = T0 + timedelta(days=2)  # everything is due
-        finds = []
-        for _ in range(runs):
-            start = time.perf_counter()
-            found = len(nudger.due(now))
-            finds.append(time.perf_counter() - start)
-        first = await timed_tick(nudger, now)
-        steady = [await timed_tick(nudger, now) for _ in range(runs)]
-        store.close()
+        try:
+            return await measure_on(store, n, runs)
+        finally:
+            store.close()
+
+
+async def measure_on(store: Store, n: int, runs: int) -> dict[str, Any]:
+    """`measure` on a store already holding `fill(store, n)` (PostgreSQL: benchmarks/
+    pg_growth.py); its nudges are sent, so a second run needs the data again."""
+    nudger = Nudger(Deps(store=store, ports={"fake": FakeChatPort(platform="fake")},
+                         config=Config()))
+    now = T0 + timedelta(days=2)  # everything is due
+    finds = []
+    for _ in range(runs):
+        start = time.perf_counter()
+        found = len(nudger.due(now))
+        finds.append(time.perf_counter() - start)
+    first = await timed_tick(nudger, now)
+    steady = [await timed_tick(nudger, now) for _ in range(runs)]
     return {"open": n, "due": found, "find_s": finds, "first_s": first[0],
             "first_stall_s": first[1], "first_sent": first[2],
             "steady_s": [t for t, _, _ in steady], "steady_stall_s": [g for _, g, _ in steady]}

@@ -27,6 +27,8 @@ class Figure:
     baseline: float | None = None  # the baseline's median, measured in the same run
     baseline_name: str = ""
     size: str = ""  # the data size the figure was measured at ("small: 600 cases")
+    target: str = ""  # issue 28's target for this figure ("p99 < 20 ms"), benchmarks/targets.py
+    met: bool | None = None  # whether this run met it (None: no target)
 
     @property
     def ratio(self) -> float | None:
@@ -48,35 +50,50 @@ def _num(x: float) -> str:
 
 def render(figures: list[Figure]) -> str:
     """A Markdown table (it reads in a terminal too)."""
-    lines = ["| figure | size | swarmbot | baseline | ratio | swarmbot min-max |",
-             "|---|---|---:|---|---:|---:|"]
+    lines = ["| figure | size | swarmbot | baseline | ratio | swarmbot min-max | target |",
+             "|---|---|---:|---|---:|---:|---|"]
     for f in figures:
         base = f"{_num(f.baseline)} {f.unit} ({f.baseline_name})" if f.baseline else "-"
         ratio = "-" if f.ratio is None else f"{f.ratio:.2f}x" if f.ratio >= 0.1 else \
             f"{f.ratio:.3f}x"
+        target = "-" if f.met is None else f"{f.target}: {'met' if f.met else '**NOT met**'}"
         lines.append(f"| {f.name} | {f.size} | {_num(f.ours)} {f.unit} | {base} | {ratio} | "
-                     f"{_num(f.lo)}-{_num(f.hi)} |")
+                     f"{_num(f.lo)}-{_num(f.hi)} | {target} |")
     return "\n".join(lines)
 
 
-def machine() -> dict[str, Any]:
+def machine(run: dict[str, Any] | None = None) -> dict[str, Any]:
+    """The machine, and what `run` (benchmarks/__main__.py) adds: the load average at the
+    run's start and end, its wall and CPU seconds, PostgreSQL's version if it ran."""
     return {"python": sys.version.split()[0], "sqlite": sqlite3.sqlite_version,
             "platform": platform.platform(), "cpus": os.cpu_count(),
-            "processor": platform.processor() or platform.machine()}
+            "processor": platform.processor() or platform.machine(), **(run or {})}
 
 
-def write_json(path: Path, size: str, figures: list[Figure], extra: dict[str, Any]) -> None:
+def machine_line(m: dict[str, Any]) -> str:
+    line = (f"Machine: {m['cpus']} CPUs ({m['processor']}), {m['platform']}, Python "
+            f"{m['python']}, SQLite {m['sqlite']}")
+    if m.get("postgres"):
+        line += f", PostgreSQL {m['postgres']}"
+    if "load_start" in m:
+        line += (f"; load average {m['load_start']:.2f} at the start, {m['load_end']:.2f} at "
+                 f"the end; the run took {m['wall_s']:,.0f} s, {m['cpu_s']:,.0f} s CPU (this "
+                 "process and its children; not the PostgreSQL server)")
+    return line + "."
+
+
+def write_json(path: Path, size: str, figures: list[Figure], extra: dict[str, Any],
+               run: dict[str, Any] | None = None) -> None:
     rows = [{**asdict(f), "ratio": f.ratio} for f in figures]
-    path.write_text(json.dumps({"size": size, "machine": machine(), "figures": rows,
+    path.write_text(json.dumps({"size": size, "machine": machine(run), "figures": rows,
                                 "details": extra}, indent=2, default=str))
 
 
-def page(size: str, figures: list[Figure], command: str, notes: str = "") -> str:
+def page(size: str, figures: list[Figure], command: str, notes: str = "",
+         run: dict[str, Any] | None = None) -> str:
     """BENCHMARKS.md: the table of one run, the machine it ran on and how to run it again."""
-    m = machine()
     return (f"# Benchmarks\n\nThe latest table, from one run of\n\n```sh\n{command}\n```\n\n"
-            f"Machine: {m['cpus']} CPUs ({m['processor']}), {m['platform']}, Python "
-            f"{m['python']}, SQLite {m['sqlite']}. The machine is shared with other work and "
+            f"{machine_line(machine(run))} The machine is shared with other work and "
             "noisy: each row's two sides were measured side by side in the same run, so read "
             "the ratio (swarmbot / baseline) more than the absolute figures.\n\n"
             f"Size: {size}.\n\n{render(figures)}\n" + (f"\n{notes}\n" if notes else ""))
