@@ -14,12 +14,13 @@ import asyncio
 import statistics
 import sys
 import time
+from functools import partial
 from pathlib import Path
 from typing import Any
 
 from benchmarks import digest_year, nudge_tick, pg_digest_year, search_typed
 from benchmarks.growth import LAST_WEEK, year_db
-from benchmarks.pg_kept import kept
+from benchmarks.pg_kept import kept, kept_run
 from benchmarks.sizes import Size
 from benchmarks.table import Figure, digest_figures, figure
 from bot.digest.weeks import parse_week
@@ -115,7 +116,7 @@ def _fill_nudges(n: int, url: str) -> None:
 def pg_nudge(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     n, runs = size.open_cases, 3 if size.name == "small" else 5
     pg = kept(data)
-    template = pg.database(f"nudge_{n}", lambda url: _fill_nudges(n, url))
+    template = pg.database(f"nudge_{n}", partial(_fill_nudges, n))
     name = f"nudge_{n}_run"
     store = open_pg_store(pg.copy(name, template.rsplit("/", 1)[1]))
     try:
@@ -134,3 +135,33 @@ def pg_nudge(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
 # The PostgreSQL rows of issue 28, run by --postgres at every size (pg_experts joins them when
 # benchmarks/pg_entries.py has it).
 PG_GROWTH = {"pg_search": pg_search, "pg_digest": pg_digest, "pg_nudge": pg_nudge}
+
+
+def fill(sizes: list[Size], data: Path) -> None:
+    """Every kept PostgreSQL database the given sizes' rows use, made now (or checked)."""
+    with kept_run(data) as pg:
+        for size in sizes:
+            started = time.perf_counter()
+            year_url(size, data)
+            pg.database(f"nudge_{size.open_cases}", partial(_fill_nudges, size.open_cases))
+            print(f"{size.name}: year_{size.weeks}x{size.per_week} and nudge_{size.open_cases} "
+                  f"ready ({time.perf_counter() - started:.0f} s)", flush=True)
+        print(f"filled in this run: {pg.filled or 'nothing (all kept)'}")
+
+
+def main() -> None:
+    import argparse
+
+    from benchmarks.sizes import SIZES
+
+    ap = argparse.ArgumentParser(prog="python -m benchmarks.pg_growth",
+                                 description="Make the kept PostgreSQL data of these sizes now "
+                                             "(a later `--postgres` run only measures).")
+    ap.add_argument("--sizes", nargs="+", choices=list(SIZES), default=["10k", "medium", "large"])
+    ap.add_argument("--data-dir", type=Path, default=Path("/tmp/swarmbot-bench"))
+    args = ap.parse_args()
+    fill([SIZES[s] for s in args.sizes], args.data_dir)
+
+
+if __name__ == "__main__":
+    main()
