@@ -55,9 +55,11 @@ def _start_kept(folder: Path) -> Cluster:
     if not (data / "PG_VERSION").exists():  # made under another name, renamed when whole
         part = folder / "data.part"
         shutil.rmtree(part, ignore_errors=True)
-        subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(part), "-U", "swarmbot",
-                        "--auth=trust", "--encoding=UTF8", "--no-locale", "--no-sync"],
-                       check=True, capture_output=True)
+        made = subprocess.run([*run_as, str(bindir / "initdb"), "-D", str(part), "-U",
+                               "swarmbot", "--auth=trust", "--encoding=UTF8", "--no-locale",
+                               "--no-sync"], capture_output=True, text=True)
+        if made.returncode:  # e.g. a data dir the `postgres` user cannot reach
+            raise SystemExit(f"benchmarks: initdb {part} failed: {made.stderr.strip()}")
         part.rename(data)
     port = _free_port()
     options = (f"-p {port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off "
