@@ -244,3 +244,12 @@ def m043_case_shares(db: Database) -> None:
     """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
     channel_shared / channel_unshared events), each its own row."""
     run_script(db, CASE_SHARES)
+
+
+@migrations()
+def m044_digest_case_summary(db: Database) -> None:
+    """Issue 28: per case, what the digest counts of its resolution (ownership periods,
+    first and last mood, moods), kept by triggers and back-filled here, so the week's
+    resolved cases are one index range (bot/store/schema_digest.py)."""
+    for statement in statements(schema_digest.CASE_DIGEST):
+        db.execute(statement)
