@@ -253,3 +253,11 @@ def m044_digest_case_summary(db: Database) -> None:
     resolved cases are one index range (bot/store/schema_digest.py)."""
     for statement in statements(schema_digest.CASE_DIGEST):
         db.execute(statement)
+
+
+@migrations()
+def m044b_help_first_join(db: Database) -> None:
+    """Issue 28: on each help request, the first join after it by someone else, kept by
+    triggers and back-filled here: the week's help requests are one index range."""
+    for statement in statements(schema_digest.HELP_FIRST_JOIN):
+        db.execute(statement)

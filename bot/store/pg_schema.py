@@ -125,6 +125,9 @@ POSTGRES: dict[str, PgForm] = {
     "m044_digest_case_summary": PgForm(portable(schema_digest.CASE_DIGEST_TABLE).sql + ";"
                                        + schema_digest.CASE_DIGEST_FILL + ";"
                                        + schema_digest.CASE_DIGEST_PG),
+    "m044b_help_first_join": PgForm(portable(schema_digest.HELP_FIRST_JOIN_COLUMN).sql + ";"
+                                    + schema_digest.HELP_FIRST_JOIN_FILL + ";"
+                                    + schema_digest.HELP_FIRST_JOIN_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -129,3 +129,74 @@ CREATE TRIGGER case_digest_owners AFTER INSERT OR DELETE OR UPDATE OF case_id ON
 CREATE TRIGGER case_digest_moods AFTER INSERT OR DELETE OR UPDATE OF case_id, level, at
     ON moods FOR EACH ROW EXECUTE FUNCTION case_digest_child()
 """
+
+# m044b_help_first_join (issue 28): on each help request, when the first person other than
+# the asker joined its case at or after it (WINDOW_READS "help"), kept by triggers: a join
+# lowers it where it is later (or none), a help request counts it at insert, and any other
+# change to a join (moved, deleted) recounts the case's requests. The week's help requests
+# are then one range of help_requests_by_at_join alone, no seek per request.
+_FIRST_JOIN = ("(SELECT MIN(t.at) FROM timeline t WHERE t.kind = 'joined' AND t.case_id = "
+               "{h}.case_id AND t.at >= {h}.at AND t.by_id <> {h}.by_id)")
+_JOIN_LOWERS = ("UPDATE help_requests SET first_join = NEW.at WHERE case_id = NEW.case_id "
+                "AND at <= NEW.at AND by_id <> NEW.by_id "
+                "AND (first_join IS NULL OR first_join > NEW.at)")
+_RECOUNT_JOINS = ("UPDATE help_requests SET first_join = "
+                  f"{_FIRST_JOIN.format(h='help_requests')} WHERE case_id = {{c}}")
+HELP_FIRST_JOIN_COLUMN = """
+ALTER TABLE help_requests ADD COLUMN first_join TEXT;
+CREATE INDEX help_requests_by_at_join ON help_requests(at, first_join)
+"""
+HELP_FIRST_JOIN_FILL = (f"UPDATE help_requests SET first_join = "
+                        f"{_FIRST_JOIN.format(h='help_requests')}")
+HELP_KEPT = "SELECT at, first_join FROM help_requests WHERE at >= ? AND at < ?"
+HELP_FIRST_JOIN = HELP_FIRST_JOIN_COLUMN + ";\n" + HELP_FIRST_JOIN_FILL + f""";
+CREATE TRIGGER help_first_join_asked AFTER INSERT ON help_requests BEGIN
+    UPDATE help_requests SET first_join = {_FIRST_JOIN.format(h='NEW')} WHERE id = NEW.id;
+END;
+CREATE TRIGGER help_first_join_moved AFTER UPDATE OF case_id, at, by_id ON help_requests
+BEGIN
+    UPDATE help_requests SET first_join = {_FIRST_JOIN.format(h='NEW')} WHERE id = NEW.id;
+END;
+CREATE TRIGGER help_first_join_joined AFTER INSERT ON timeline WHEN NEW.kind = 'joined'
+BEGIN
+    {_JOIN_LOWERS};
+END;
+CREATE TRIGGER help_first_join_gone AFTER DELETE ON timeline WHEN OLD.kind = 'joined'
+BEGIN
+    {_RECOUNT_JOINS.format(c='OLD.case_id')};
+END;
+CREATE TRIGGER help_first_join_changed AFTER UPDATE OF case_id, at, kind, by_id ON timeline
+WHEN OLD.kind = 'joined' OR NEW.kind = 'joined' BEGIN
+    {_RECOUNT_JOINS.format(c='OLD.case_id')};
+    {_RECOUNT_JOINS.format(c='NEW.case_id')};
+END
+"""
+HELP_FIRST_JOIN_PG = f"""
+CREATE FUNCTION help_first_join_asked() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    NEW.first_join := {_FIRST_JOIN.format(h='NEW')};
+    RETURN NEW;
+END
+$$;
+CREATE FUNCTION help_first_join_timeline() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        {_JOIN_LOWERS};
+        RETURN NULL;
+    END IF;
+    IF OLD.kind = 'joined' THEN
+        {_RECOUNT_JOINS.format(c='OLD.case_id')};
+    END IF;
+    IF TG_OP = 'UPDATE' AND NEW.kind = 'joined' THEN
+        {_RECOUNT_JOINS.format(c='NEW.case_id')};
+    END IF;
+    RETURN NULL;
+END
+$$;
+CREATE TRIGGER help_first_join_asked BEFORE INSERT OR UPDATE OF case_id, at, by_id
+    ON help_requests FOR EACH ROW EXECUTE FUNCTION help_first_join_asked();
+CREATE TRIGGER help_first_join_joined AFTER INSERT ON timeline
+    FOR EACH ROW WHEN (NEW.kind = 'joined') EXECUTE FUNCTION help_first_join_timeline();
+CREATE TRIGGER help_first_join_changed AFTER DELETE OR UPDATE OF case_id, at, kind, by_id
+    ON timeline FOR EACH ROW EXECUTE FUNCTION help_first_join_timeline()
+"""
