@@ -15,6 +15,7 @@ from bot import tenancy
 from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
+from bot.store.schema_digest import HELP_KEPT, RESOLVED_KEPT
 from bot.store.sqlite_conn import ThreadDatabase
 
 _FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
@@ -78,6 +79,10 @@ def tenant_window_sql(sqls: dict[str, str]) -> dict[str, str]:
 
 
 _TENANT_WINDOW_SQL = tenant_window_sql(_WINDOW_SQL)
+# Not a tenant's: the resolved cases are one range of m044's kept per-case summary, the help
+# requests one range with their kept first join (m044b); a tenant's digest keeps the seeks
+# above, its cases picked by workspace.
+_KEPT_WINDOW_SQL = {**_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
 _OPENED = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
 _OPEN_AT = ("SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?"
             "{w}) + (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?{w})")
@@ -99,7 +104,8 @@ class SqliteDigestReads(BaseQueries):
             team = tenancy.team()
             return {name: cur.execute(sql, (lo, hi, team)).fetchall()
                     for name, sql in _TENANT_WINDOW_SQL.items()}
-        return {name: cur.execute(sql, (lo, hi)).fetchall() for name, sql in _WINDOW_SQL.items()}
+        return {name: cur.execute(sql, (lo, hi)).fetchall()
+                for name, sql in _KEPT_WINDOW_SQL.items()}
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between each pair of consecutive bounds (counted in the index)."""

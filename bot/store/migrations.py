@@ -244,3 +244,20 @@ def m043_case_shares(db: Database) -> None:
     """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
     channel_shared / channel_unshared events), each its own row."""
     run_script(db, CASE_SHARES)
+
+
+@migrations()
+def m044_digest_case_summary(db: Database) -> None:
+    """Issue 28: per case, what the digest counts of its resolution (ownership periods,
+    first and last mood, moods), kept by triggers and back-filled here, so the week's
+    resolved cases are one index range (bot/store/schema_digest.py)."""
+    for statement in statements(schema_digest.CASE_DIGEST):
+        db.execute(statement)
+
+
+@migrations()
+def m044b_help_first_join(db: Database) -> None:
+    """Issue 28: on each help request, the first join after it by someone else, kept by
+    triggers and back-filled here: the week's help requests are one index range."""
+    for statement in statements(schema_digest.HELP_FIRST_JOIN):
+        db.execute(statement)

@@ -13,6 +13,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.store.pg_db import PgDb
+from bot.store.schema_digest import RESOLVED_KEPT
 
 _CASES = ("SELECT c.id, c.opened_at, c.resolved_at FROM cases c "
           "WHERE c.resolved_at >= ? AND c.resolved_at < ? AND c.status <> 'cancelled'")
@@ -23,7 +24,9 @@ _MOODS = "SELECT case_id, level FROM moods WHERE case_id = ANY(?) ORDER BY case_
 def resolved(db: PgDb, lo: str, hi: str, tenant: tuple[str, ...] = ()) -> list[tuple[Any, ...]]:
     """opened_at, resolved_at, ownership periods, first and last mood, moods: one per case
     resolved in [lo, hi); `tenant`: the workspace to keep to, if any."""
-    term = " AND c.workspace = ?" if tenant else ""
+    if not tenant:  # m044's kept per-case summary, one index range
+        return db.tuples(RESOLVED_KEPT, (lo, hi))
+    term = " AND c.workspace = ?"
     cases = db.tuples(_CASES + term, (lo, hi, *tenant))
     if not cases:
         return []

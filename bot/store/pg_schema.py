@@ -121,6 +121,13 @@ POSTGRES: dict[str, PgForm] = {
     "m041_search_docs_append": PgForm(CASE_DOCS_APPEND),
     "m042_case_ref_per_workspace": portable(PG_REF_PER_WORKSPACE),
     "m043_case_shares": portable(CASE_SHARES),
+    # The digest's per-case summary, kept by triggers (issue 28).
+    "m044_digest_case_summary": PgForm(portable(schema_digest.CASE_DIGEST_TABLE).sql + ";"
+                                       + schema_digest.CASE_DIGEST_FILL + ";"
+                                       + schema_digest.CASE_DIGEST_PG),
+    "m044b_help_first_join": PgForm(portable(schema_digest.HELP_FIRST_JOIN_COLUMN).sql + ";"
+                                    + schema_digest.HELP_FIRST_JOIN_FILL + ";"
+                                    + schema_digest.HELP_FIRST_JOIN_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

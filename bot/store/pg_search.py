@@ -21,6 +21,7 @@ from bot.store import scope
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import DOC_TRIGGERS
+from bot.store.schema_digest import PG_BULK_RECOUNT, PG_BULK_TRIGGERS
 from bot.store.search import case_filters
 from bot.store.search_words import Group, expand, suggestions
 
@@ -159,11 +160,12 @@ class PgSearch(BaseQueries):
         gets (COPY fires them row by row: a 100k-case year took 11 minutes to fill). On the
         way out, even after a failure, the cases added get their documents, their words
         join the vocabulary, and the triggers are back. The triggers are off for every
-        session meanwhile: a bulk load is for an empty store (`demo --bulk`)."""
+        session meanwhile: a bulk load is for an empty store (`demo --bulk`). The digest's
+        kept per-case figures (m044, m044b) are recounted for the added cases the same way."""
         with self.db.transaction():
             row = self.db.execute("SELECT COALESCE(MAX(id), 0) AS last FROM cases").fetchone()
             before = int(row["last"]) if row else 0
-            for table, trigger in DOC_TRIGGERS:
+            for table, trigger in (*DOC_TRIGGERS, *PG_BULK_TRIGGERS):
                 self.db.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
         try:
             yield
@@ -180,7 +182,9 @@ class PgSearch(BaseQueries):
                                 "case_docs, unnest(tsvector_to_array(doc)) AS x WHERE "
                                 "case_id > ? ORDER BY x "
                                 "ON CONFLICT DO NOTHING", (before,))
-                for table, trigger in DOC_TRIGGERS:
+                for recount in PG_BULK_RECOUNT:
+                    self.db.execute(recount, (before,))
+                for table, trigger in (*DOC_TRIGGERS, *PG_BULK_TRIGGERS):
                     self.db.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
 
     def ranked(self, words: Sequence[str], *, every_word: bool = True,
