@@ -61,8 +61,11 @@ class Entrance:
         self.units = Units(deps, units)
         self.inbox = InboxWriter(deps)
         self.in_flight = self.units.in_flight  # inbox keys this process is running now
-        # The one replay loop (handlers/replay.py): what the inbox holds unfinished.
-        self.replays = Replays(self.pending, self.in_thread, self.in_flight, deps.now)
+        # The one replay loop (handlers/replay.py): what the inbox holds unfinished, and
+        # with replicas what dead ones held.
+        holders = deps.store.holders
+        self.replays = Replays(self.pending, self.in_thread, self.in_flight, deps.now,
+                               holders if holders.several() else None, self._calls_due)
 
     @property
     def config(self) -> Config:
@@ -136,6 +139,10 @@ class Entrance:
                 continue
             out.append(delivery)
         return out
+
+    def _calls_due(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()  # a dead replica's platform calls, taken over
 
     def close_unrun(self, delivery: Delivery) -> None:
         """A delivery refused before it ran (a form sent back with errors): nothing to do."""
@@ -365,6 +372,7 @@ class Entrance:
     async def reconcile(self) -> list[str]:
         """At start-up: queue rooms for cases left without one, then do every platform call
         that is due (those a crash left half-way included). `worker` keeps doing it."""
+        await self.in_thread(self.deps.store.holders.hold)
         await self.in_thread(outbox.release, self.deps)
         queued = await self.in_thread(outbox.repair, self.deps)
         for line in queued:

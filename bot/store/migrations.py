@@ -17,6 +17,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.rebuild import rebuild
 from bot.store.schema_access import ACCESS
+from bot.store.schema_holders import HOLDERS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
@@ -244,3 +245,10 @@ def m043_case_shares(db: Database) -> None:
     """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
     channel_shared / channel_unshared events), each its own row."""
     run_script(db, CASE_SHARES)
+
+
+@migrations()
+def m048_replica_holders(db: Database) -> None:
+    """Issue 23: the replica holding each pending delivery and leased platform call, so
+    that a dead replica's rows are taken over at once (bot/store/interfaces/holders.py)."""
+    run_script(db, HOLDERS)
