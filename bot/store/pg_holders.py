@@ -61,6 +61,7 @@ class PgHolders:
         self._conn: psycopg.Connection[tuple[object, ...]] | None = None
         self._held = False
         self._ever = False  # held once: its rows carry its id from then on
+        self._failing = False  # a failure was logged: one line an outage, not one a look
         self._lock = threading.Lock()
 
     def several(self) -> bool:
@@ -85,15 +86,14 @@ class PgHolders:
             try:
                 conn = psycopg.connect(self.url, autocommit=True, connect_timeout=2)
             except psycopg.OperationalError as err:
-                log.warning("replica holder %s: cannot reach the database (%s)", self.id,
-                            str(err).strip().splitlines()[0] if str(err).strip() else err)
+                self._failed("cannot reach the database", err)
                 return False
             self._conn = conn
         try:
             got = conn.execute("SELECT pg_try_advisory_lock(%s, %s)",
                                (SPACE, self.id)).fetchone()
         except (psycopg.OperationalError, psycopg.InterfaceError) as err:
-            log.warning("replica holder %s: its lock was not taken (%s)", self.id, err)
+            self._failed("its lock was not taken", err)
             return False
         # Not granted: another replica is taking over this one's rows right now (its
         # connection broke a moment ago); the next look takes it.
@@ -110,16 +110,25 @@ class PgHolders:
                                                        "at": at}).fetchall()
             except (psycopg.OperationalError, psycopg.InterfaceError) as err:
                 # The connection (and with it the lock) is gone: taken again next time.
-                log.warning("replica holder %s: looking for replicas gone failed (%s)",
-                            self.id, err)
+                self._failed("looking for replicas gone failed", err)
                 self._held = False
                 return TakenOver()
+            if self._failing:
+                log.info("replica holder %s: holding again", self.id)
+                self._failing = False
         taken = TakenOver(keys=[str(k) for k, _ in rows if k is not None],
                           calls=sum(1 for _, c in rows if c is not None))
         if rows:
             log.info("took over %d deliveries and %d platform calls of replicas gone",
                      len(taken.keys), taken.calls)
         return taken
+
+    def _failed(self, what: str, err: Exception) -> None:
+        if not self._failing:
+            first = str(err).strip().splitlines()
+            log.warning("replica holder %s: %s (%s); trying again every look", self.id,
+                        what, first[0] if first else type(err).__name__)
+        self._failing = True
 
     def close(self) -> None:
         with self._lock:
