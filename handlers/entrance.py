@@ -33,7 +33,7 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Shared, Subm
 from handlers.inbox_writer import InboxWriter
 from handlers.invocation import Invocation
 from handlers.registry import Command
-from handlers.replay import Replays, replaying
+from handlers.replay import Replays, replaying, taker
 from handlers.router import Result, Router
 from handlers.unit_of_work import UNITS, Duplicate, Failed, Refusal, StoreUnavailable, Units
 
@@ -63,9 +63,8 @@ class Entrance:
         self.in_flight = self.units.in_flight  # inbox keys this process is running now
         # The one replay loop (handlers/replay.py): what the inbox holds unfinished, and
         # with replicas what dead ones held.
-        holders = deps.store.holders
         self.replays = Replays(self.pending, self.in_thread, self.in_flight, deps.now,
-                               holders if holders.several() else None, self._calls_due)
+                               taker(deps, self.in_thread, self._calls_due))
 
     @property
     def config(self) -> Config:

@@ -24,7 +24,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from bot.domain import iso
-from bot.store.interfaces.holders import Holders
+from bot.services.base import Deps
 from handlers.delivery import Delivery
 from handlers.unit_of_work import StoreUnavailable
 
@@ -38,6 +38,25 @@ LANES = 16
 LOOK = 0.25
 _REPLAYING: ContextVar[bool] = ContextVar("swarmbot_replaying", default=False)
 Finish = Callable[[Delivery], Awaitable[None]]
+# The keys of the deliveries of replicas gone, made this process's (`taker`).
+TakeOver = Callable[[], Awaitable[list[str]]]
+
+
+def taker(deps: Deps, in_thread: Callable[..., Awaitable[Any]],
+          calls_due: Callable[[], None]) -> TakeOver | None:
+    """How this process takes over what replicas gone held (bot/store/interfaces/
+    holders.py): their deliveries' keys, now its own; `calls_due` is told when their
+    platform calls are due (the outbox worker woken). None: one process (SQLite)."""
+    holders = deps.store.holders
+    if not holders.several():
+        return None
+
+    async def look() -> list[str]:
+        taken = await in_thread(holders.take_over, deps.now_iso())
+        if taken.calls:
+            calls_due()
+        return list(taken.keys)
+    return look
 
 
 def replaying() -> bool:
@@ -50,13 +69,10 @@ class Replays:
     def __init__(self, pending: Callable[[str, str | None], list[Delivery]],
                  in_thread: Callable[..., Awaitable[Any]], in_flight: set[str],
                  now: Callable[[], datetime],
-                 holders: Holders | None = None,
-                 calls_due: Callable[[], None] | None = None) -> None:
+                 take_over: TakeOver | None = None) -> None:
         self._pending, self._in_thread = pending, in_thread
         self._in_flight, self._now = in_flight, now
-        # Replicas: who holds what, and the outbox worker woken for calls taken over
-        # (None: one process, nothing to take over).
-        self._holders, self._calls_due = holders, calls_due
+        self._take_over = take_over  # replicas: what dead ones held (None: one process)
         self.finishers: dict[str, Finish] = {}
         self._wakeup = asyncio.Event()  # bound to no loop until waited on (Python 3.10+)
         # Set once the loop's first pass (a crash's backlog) is over.
@@ -123,7 +139,7 @@ class Replays:
         pass, at start-up, takes every row however young (a crash's backlog). With
         replicas, what dead ones held is taken over every `look` seconds, beside."""
         watch = asyncio.ensure_future(self._watch(look)) \
-            if self._holders is not None else None
+            if self._take_over is not None else None
         try:
             await self._passes(every)
         finally:
@@ -134,15 +150,13 @@ class Replays:
 
     async def _watch(self, look: float) -> None:
         """Take over the rows of replicas gone, and run them at once."""
-        holders = self._holders
-        assert holders is not None
+        take_over = self._take_over
+        assert take_over is not None
         while True:
             try:
-                taken = await self._in_thread(holders.take_over, iso(self._now()))
-                if taken.calls and self._calls_due is not None:
-                    self._calls_due()
-                if taken.keys:
-                    await self.run_pending(None, only=set(taken.keys))
+                taken = await take_over()
+                if taken:
+                    await self.run_pending(None, only=set(taken))
             except Exception:  # the loop must outlive one bad row; it is logged in full
                 log.exception("inbox takeover: a look failed; going on")
             await asyncio.sleep(look)  # a polling period, not a wait for something to happen
