@@ -41,12 +41,14 @@ def _own_cpu() -> float:
 
 async def one(url: str, replicas: int, cases: int, folder: Path, latency: float = 0.0,
               postmaster: int | None = None, alone: bool = False, kill: bool = False,
-              in_flight: int | None = None) -> dict[str, float]:
+              in_flight: int | None = None, restart: bool = True) -> dict[str, float]:
     """Commands done per second with `replicas` replicas, and the CPU a command took in
     the replicas, the database's backends and this process (the load, the front, the fake
     Slack), in ms; `load`: the machine's 1-minute load average at the end. `alone`: first
     one case's 10 commands alone (`alone_s`, the cases' time over it: `ratio`). `kill`:
-    replica 1 killed (`kill -9`) once half the commands are done, and started again.
+    replica 1 killed (`kill -9`) once half the commands are done, and started again
+    (`taken_s`: from the kill until every inbox row pending at it was done); `restart`
+    False: it stays dead (the others take its work over and carry on without it).
     `in_flight`: each replica's [server] in_flight."""
     fake = FakeSlack()
     fake_runner, fake_url = await serve(fake.app)
@@ -69,15 +71,24 @@ async def one(url: str, replicas: int, cases: int, folder: Path, latency: float 
                 await team.case(cases)  # a case of its own, not one of the `cases`
                 alone_s, team.sent = time.monotonic() - started, 0
 
+            taken_s = 0.0  # from the kill until every row pending then was done
+
             async def kill_half_way() -> None:
-                nonlocal gone
+                nonlocal gone, taken_s
                 await until(lambda: team.sent >= cases * 10 // 2, "half the commands", 240)
                 proc = procs[1].proc
                 assert proc is not None
                 gone += _cpu(proc.pid)
+                killed = time.monotonic()
                 await world.replicas.kill(1)
-                await world.replicas.start(1)
-                await world.replicas.healthy(1)
+                left = {r["key"] for r in world.db.execute(
+                    "SELECT key FROM inbox WHERE done_at IS NULL AND failed_at IS NULL")}
+                started = asyncio.ensure_future(world.replicas.start(1)) if restart else None
+                await until(lambda: left <= world.watch.done, "the rows left by the kill", 240)
+                taken_s = time.monotonic() - killed
+                if started is not None:
+                    await started
+                    await world.replicas.healthy(1)
             killer = asyncio.ensure_future(kill_half_way()) if kill else None
             before = cpu()
             started = time.monotonic()
@@ -89,13 +100,15 @@ async def one(url: str, replicas: int, cases: int, folder: Path, latency: float 
             ms = [(a - b) / team.sent * 1000 for a, b in zip(after, before, strict=True)]
             return {"per_s": team.sent / took, "replicas_ms": ms[0], "db_ms": ms[1],
                     "load_ms": ms[2], "load": os.getloadavg()[0], "took_s": took,
-                    "alone_s": alone_s, "ratio": took / alone_s if alone_s else 0.0}
+                    "alone_s": alone_s, "ratio": took / alone_s if alone_s else 0.0,
+                    "taken_s": taken_s}
     finally:
         await fake_runner.cleanup()
 
 
 def measure(cases: int, counts: list[int], latency: float = 0.0, alone: bool = False,
-            kill: bool = False, in_flight: int | None = None) -> dict[str, Any]:
+            kill: bool = False, in_flight: int | None = None,
+            restart: bool = True) -> dict[str, Any]:
     out: dict[str, Any] = {"cases": cases, "commands": cases * 10, "per_s": {},
                            "latency": latency, "cpu": {}}
     with cluster() as c, tempfile.TemporaryDirectory() as tmp:
@@ -103,7 +116,7 @@ def measure(cases: int, counts: list[int], latency: float = 0.0, alone: bool = F
             folder = Path(tmp) / f"r{n}"
             folder.mkdir()
             r = asyncio.run(one(migrated(c), n, cases, folder, latency, c.server_pid(),
-                                alone, kill and n > 1, in_flight))
+                                alone, kill and n > 1, in_flight, restart))
             out["per_s"][n], out["cpu"][n] = r["per_s"], r
     return out
 
@@ -118,11 +131,13 @@ def main() -> None:
                     help="first one case alone: the cases' time over its time (<= 2.0)")
     ap.add_argument("--kill", action="store_true",
                     help="kill -9 replica 1 half-way and start it again (2 replicas or more)")
+    ap.add_argument("--stay-dead", action="store_true",
+                    help="with --kill: the killed replica is not started again")
     ap.add_argument("--in-flight", type=int, default=None,
                     help="each replica's [server] in_flight (default: its own default, 64)")
     args = ap.parse_args()
     r = measure(args.cases, args.replicas, args.latency, args.alone, args.kill,
-                args.in_flight)
+                args.in_flight, not args.stay_dead)
     print(f"{r['commands']} commands ({r['cases']} cases x 10), each delivered twice, "
           f"Slack {r['latency'] * 1000:.0f} ms a call"
           + (f", in_flight {args.in_flight} a replica" if args.in_flight else ""))
@@ -133,9 +148,12 @@ def main() -> None:
               f"+ load/front/fake Slack {c['load_ms']:.2f} ms (load average {c['load']:.1f})")
         if c["alone_s"]:
             print(f"    {n} replica{'s' if n > 1 else ''}"
-                  f"{', one killed half-way' if args.kill and n > 1 else ''}: "
+                  f"{', one killed half-way' if args.kill and n > 1 else ''}"
+                  f"{' (not restarted)' if args.kill and args.stay_dead and n > 1 else ''}: "
                   f"time({r['cases']} cases) / time(one case alone) = {c['ratio']:.2f}x "
                   f"({c['took_s']:.2f} s / {c['alone_s']:.2f} s; target <= 2.0)")
+        if c["taken_s"]:
+            print(f"    the rows pending at the kill all done {c['taken_s']:.2f} s after it")
 
 
 if __name__ == "__main__":

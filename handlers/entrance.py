@@ -33,7 +33,7 @@ from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Shared, Subm
 from handlers.inbox_writer import InboxWriter
 from handlers.invocation import Invocation
 from handlers.registry import Command
-from handlers.replay import Replays, replaying
+from handlers.replay import Replays, replaying, taker
 from handlers.router import Result, Router
 from handlers.unit_of_work import UNITS, Duplicate, Failed, Refusal, StoreUnavailable, Units
 
@@ -61,8 +61,10 @@ class Entrance:
         self.units = Units(deps, units)
         self.inbox = InboxWriter(deps)
         self.in_flight = self.units.in_flight  # inbox keys this process is running now
-        # The one replay loop (handlers/replay.py): what the inbox holds unfinished.
-        self.replays = Replays(self.pending, self.in_thread, self.in_flight, deps.now)
+        # The one replay loop (handlers/replay.py): what the inbox holds unfinished, and
+        # with replicas what dead ones held.
+        self.replays = Replays(self.pending, self.in_thread, self.in_flight, deps.now,
+                               taker(deps, self.in_thread, self._calls_due))
 
     @property
     def config(self) -> Config:
@@ -136,6 +138,10 @@ class Entrance:
                 continue
             out.append(delivery)
         return out
+
+    def _calls_due(self) -> None:
+        if self.worker is not None:
+            self.worker.wake()  # a dead replica's platform calls, taken over
 
     def close_unrun(self, delivery: Delivery) -> None:
         """A delivery refused before it ran (a form sent back with errors): nothing to do."""
@@ -365,6 +371,7 @@ class Entrance:
     async def reconcile(self) -> list[str]:
         """At start-up: queue rooms for cases left without one, then do every platform call
         that is due (those a crash left half-way included). `worker` keeps doing it."""
+        await self.in_thread(self.deps.store.holders.hold)
         await self.in_thread(outbox.release, self.deps)
         queued = await self.in_thread(outbox.repair, self.deps)
         for line in queued:

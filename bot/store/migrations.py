@@ -17,6 +17,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.rebuild import rebuild
 from bot.store.schema_access import ACCESS
+from bot.store.schema_holders import HOLDERS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
@@ -261,3 +262,10 @@ def m044b_help_first_join(db: Database) -> None:
     triggers and back-filled here: the week's help requests are one index range."""
     for statement in statements(schema_digest.HELP_FIRST_JOIN):
         db.execute(statement)
+
+
+@migrations()
+def m048_replica_holders(db: Database) -> None:
+    """Issue 23: the replica holding each pending delivery and leased platform call, so
+    that a dead replica's rows are taken over at once (bot/store/interfaces/holders.py)."""
+    run_script(db, HOLDERS)

@@ -12,8 +12,9 @@ import json
 from collections.abc import Collection
 from typing import Any
 
-from bot.store.base import BaseQueries
+from bot.store.base import BaseQueries, SqlDb
 from bot.store.interfaces import OutboxItem
+from bot.store.interfaces.holders import Holders
 
 
 def _item(r: dict[str, Any]) -> OutboxItem:
@@ -24,6 +25,14 @@ def _item(r: dict[str, Any]) -> OutboxItem:
 
 
 class SqlOutbox(BaseQueries):
+    """A claimed row records its holder (this process) for the length of its lease: should
+    the holder die, another replica makes the row due at once (bot/store/interfaces/
+    holders.py) instead of waiting for the lease to run out."""
+
+    def __init__(self, db: SqlDb, holders: Holders) -> None:
+        super().__init__(db)
+        self.holders = holders
+
     def add(self, case_id: int | None, platform: str, kind: str, payload: dict[str, Any],
             at: str) -> int:
         return self._insert(
@@ -62,12 +71,13 @@ class SqlOutbox(BaseQueries):
         # case's) and archived whatever a ticket's write-backs are waiting for (issue 25).
         kinds = ", ".join("?" * len(barriers)) or "NULL"
         rows = self._all(
-            "UPDATE outbox SET next_at = ?, tries = tries + 1, updated_at = ? WHERE id = ? "
+            "UPDATE outbox SET next_at = ?, tries = tries + 1, updated_at = ?, holder = ? "
+            "WHERE id = ? "
             "AND state = 'pending' AND next_at <= ? AND NOT EXISTS (SELECT 1 FROM outbox e "
             "WHERE e.case_id = outbox.case_id AND e.id < outbox.id AND e.state = 'pending' "
             f"AND (outbox.kind IN ({kinds}) OR e.kind IN ({kinds})) "
             f"AND NOT (outbox.kind IN ({kinds}) AND e.kind = 'helpdesk')) RETURNING *",
-            (until, now, item_id, now, *barriers, *barriers, *barriers))
+            (until, now, self.holders.me(), item_id, now, *barriers, *barriers, *barriers))
         return _item(rows[0]) if rows else None
 
     def finish(self, item_id: int, result: dict[str, Any] | None, at: str) -> None:
@@ -75,8 +85,10 @@ class SqlOutbox(BaseQueries):
                         "WHERE id = ?", (json.dumps(result) if result else None, at, item_id))
 
     def later(self, item_id: int, tries: int, next_at: str, error: str | None, at: str) -> None:
+        # Waiting out a backoff, nobody holds it: a dead replica's retry waits its turn.
         self.db.execute("UPDATE outbox SET tries = ?, next_at = ?, last_error = ?, "
-                        "updated_at = ? WHERE id = ?", (tries, next_at, error, at, item_id))
+                        "updated_at = ?, holder = NULL WHERE id = ?",
+                        (tries, next_at, error, at, item_id))
 
     def give_up(self, item_id: int, tries: int, error: str, at: str) -> None:
         self.db.execute("UPDATE outbox SET state = 'failed', tries = ?, last_error = ?, "

@@ -30,6 +30,7 @@ from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
 from bot.store.schema_access import ACCESS
+from bot.store.schema_holders import HOLDERS
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
 from bot.store.schema_search import CASE_SEARCH
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
@@ -128,6 +129,7 @@ POSTGRES: dict[str, PgForm] = {
     "m044b_help_first_join": PgForm(portable(schema_digest.HELP_FIRST_JOIN_COLUMN).sql + ";"
                                     + schema_digest.HELP_FIRST_JOIN_FILL + ";"
                                     + schema_digest.HELP_FIRST_JOIN_PG),
+    "m048_replica_holders": portable(HOLDERS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -30,8 +30,10 @@ from bot.store.digest import _OPEN_AT, _WINDOW_SQL, tenant_term, tenant_window_s
 from bot.store.interfaces import (
     SchemaError,
 )
+from bot.store.interfaces.holders import Holders
 from bot.store.outbox import SqlOutbox
 from bot.store.pg_db import PgDb, is_retryable, is_unavailable
+from bot.store.pg_holders import PgHolders
 from bot.store.pg_search import PgSearch
 from bot.store.retention import SqlRetention
 from bot.store.schema_digest import HELP_KEPT
@@ -140,12 +142,16 @@ class PgStore(Repositories):
     """The unit of work on PostgreSQL: the repositories share one PgDb, so everything done
     inside `transaction()` runs on the one connection that transaction holds."""
 
-    def __init__(self, db: PgDb, owns_db: bool = True) -> None:
+    def __init__(self, db: PgDb, owns_db: bool = True,
+                 holders: Holders | None = None) -> None:
         self.db = db
         self._owns_db = owns_db
+        # This process as a replica (bot/store/pg_holders.py): one per process, shared
+        # with its readers; it connects only once asked to hold (`serve`).
+        holders = PgHolders(db.url) if holders is None else holders
         self._attach(db, digest=PgDigestReads(db), retention=PgRetention(db),
-                     search=PgSearch(db))
-        self.outbox = PgOutbox(db)
+                     search=PgSearch(db), holders=holders)
+        self.outbox = PgOutbox(db, holders)
         self.timeline = PgTimeline(db)
 
     @property
@@ -169,10 +175,11 @@ class PgStore(Repositories):
 
     def reader(self) -> PgStore:
         # The pool serves several threads: a reader shares it (closing it closes nothing).
-        return PgStore(self.db, owns_db=False)
+        return PgStore(self.db, owns_db=False, holders=self.holders)
 
     def close(self) -> None:
         if self._owns_db:
+            self.holders.close()
             self.db.close()
 
 

@@ -4,14 +4,22 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from bot.store.base import BaseQueries
+from bot.store.base import BaseQueries, SqlDb
 from bot.store.interfaces import InboxItem
+from bot.store.interfaces.holders import Holders
 
-# Rows per INSERT of `put_many` at most (5 parameters each; SQLite takes 32,766).
+# Rows per INSERT of `put_many` at most (6 parameters each; SQLite takes 32,766).
 PER_INSERT = 500
 
 
 class SqlInbox(BaseQueries):
+    """Each row written records its holder, this process (bot/store/interfaces/holders.py):
+    it runs the row; another replica takes the row over only once this one is gone."""
+
+    def __init__(self, db: SqlDb, holders: Holders) -> None:
+        super().__init__(db)
+        self.holders = holders
+
     def put(self, key: str, source: str, payload: str, at: str, done: bool = False) -> bool:
         return self.put_many([(key, source, payload, done)], at)[0]
 
@@ -21,8 +29,9 @@ class SqlInbox(BaseQueries):
         assert len(rows) <= PER_INSERT, "a caller writes at most PER_INSERT rows at once"
         if not rows:
             return []
+        me = self.holders.me()
         params = [v for key, source, payload, done in rows
-                  for v in (key, source, payload, at, at if done else None)]
+                  for v in (key, source, payload, at, at if done else None, me)]
         # A key already there is left out before the INSERT tries it (NOT EXISTS reads the
         # committed row, never waiting): `ON CONFLICT DO NOTHING` alone waits on PostgreSQL
         # for the transaction of a unit that is running that delivery (its `take` updated
@@ -31,10 +40,10 @@ class SqlInbox(BaseQueries):
         # acks for the first one's whole command (benchmarks/pg_replicas.py, 3 replicas).
         # ON CONFLICT still settles two replicas inserting a new key at once.
         inserted = {r["key"] for r in self._all(
-            "WITH v (key, source, payload, received_at, done_at) AS (VALUES "
-            + ", ".join(["(?, ?, ?, ?, ?)"] * len(rows))
-            + ") INSERT INTO inbox (key, source, payload, received_at, done_at) "
-            "SELECT key, source, payload, received_at, done_at FROM v WHERE NOT EXISTS "
+            "WITH v (key, source, payload, received_at, done_at, holder) AS (VALUES "
+            + ", ".join(["(?, ?, ?, ?, ?, CAST(? AS BIGINT))"] * len(rows))
+            + ") INSERT INTO inbox (key, source, payload, received_at, done_at, holder) "
+            "SELECT key, source, payload, received_at, done_at, holder FROM v WHERE NOT EXISTS "
             "(SELECT 1 FROM inbox i WHERE i.key = v.key) "
             "ON CONFLICT (key) DO NOTHING RETURNING key", params)}
         fresh = []
@@ -69,6 +78,13 @@ class SqlInbox(BaseQueries):
         sql = ("SELECT * FROM inbox WHERE done_at IS NULL AND failed_at IS NULL AND "
                "source = ?")
         params: list[object] = [source]
+        me = self.holders.me()
+        if me is not None:
+            # This process's rows, and those nobody holds (written before holders were
+            # recorded); a live replica's are its own to run, a dead one's are taken over
+            # (made this process's) first.
+            sql += " AND (holder IS NULL OR holder = ?)"
+            params.append(me)
         if received_before is not None:
             sql += " AND received_at < ?"
             params.append(received_before)

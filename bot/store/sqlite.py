@@ -13,6 +13,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from bot.store.digest import SqliteDigestReads
+from bot.store.holders import OneProcess
 from bot.store.interfaces import (
     SchemaError,
 )
@@ -54,7 +55,7 @@ class SqliteStore(Repositories):
     def __init__(self, db: ThreadDatabase) -> None:
         self.db = db  # SQLite's own: for its tests and benchmarks, not part of the interface
         self._attach(db, digest=SqliteDigestReads(db), retention=SqliteRetention(db),
-                     search=SqliteSearch(db))
+                     search=SqliteSearch(db), holders=OneProcess())
 
     @property
     def path(self) -> str:

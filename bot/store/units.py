@@ -31,6 +31,7 @@ from bot.store.interfaces import (
     Timeline,
 )
 from bot.store.interfaces.drafts import Drafts
+from bot.store.interfaces.holders import Holders
 from bot.store.interfaces.prefs import Prefs
 from bot.store.journal import SqlJournal
 from bot.store.nudges import SqlNudges
@@ -64,18 +65,20 @@ class Repositories:
     access: Access
     drafts: Drafts
     prefs: Prefs
+    holders: Holders
 
     def _attach(self, db: SqlDb, *, digest: DigestReads, retention: Retention,
-                search: Search) -> None:
+                search: Search, holders: Holders) -> None:
+        self.holders = holders
         self.cases = SqlCases(db)
         self.timeline = SqlTimeline(db)
         self.journal = SqlJournal(db)
         self.people = SqlPeople(db)
-        self.inbox = SqlInbox(db)
+        self.inbox = SqlInbox(db, holders)
         # The outbox's claim is one conditional UPDATE (state pending, lease run out) that
         # only one worker's can match (on PostgreSQL too: under READ COMMITTED the second
         # re-reads the row and finds it taken), so rows are leased one worker at a time.
-        self.outbox = SqlOutbox(db)
+        self.outbox = SqlOutbox(db, holders)
         self.sent = SqlSentMarks(db)
         self.digest = digest
         self.digest_kept = SqlDigestKept(db)

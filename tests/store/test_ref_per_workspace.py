@@ -58,14 +58,15 @@ def test_the_rebuild_keeps_every_row_index_trigger_and_foreign_key(tmp_path: Pat
         for table, kept in rows.items():
             assert conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() == kept
         # (Later migrations bring their own indexes and triggers: m043's case_shares, m044's
-        # case_digest, m044b's help requests' first join.)
+        # case_digest, m044b's help requests' first join, m048's holders.)
         later_names = ("case_digest", "help_first_join", "help_requests_by_at_join")
         assert {t for t in _schema(conn, "trigger")
                 if not t.startswith(later_names)} == triggers
         # The one index that changed kind stays (plain now), the new key is added, the
         # column's own UNIQUE (its autoindex) is gone.
         later = {i for i in _schema(conn, "index")
-                 if "case_shares" in i or i.startswith(later_names)}
+                 if "case_shares" in i or i.startswith(later_names)} | {
+            "inbox_held", "outbox_held"}
         assert _schema(conn, "index") - later == (indexes - {"sqlite_autoindex_cases_1"}) | {
             "cases_by_workspace_ref"}
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []

@@ -15,6 +15,7 @@ import Cases`):
 - timeline.py: Timeline; journal.py: Journal (touchpoints, moods, decisions, friction,
   promises, thanks); people.py: People (and skills)
 - reliability.py: Inbox, Outbox, SentMarks, Nudges (deliveries and once-only sends)
+- holders.py: Holders (which replica holds a delivery or a call; a dead one's taken over)
 - digest.py: DigestReads, DigestKept; search.py: Search; retention.py: Retention
 - helpdesk.py: Helpdesk; platform_refs.py: PlatformRefs; installations.py: Installations
 - access.py: Access (roles granted in chat, followers, confidential cases)

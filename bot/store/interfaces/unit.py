@@ -10,6 +10,7 @@ from bot.store.interfaces.cases import Cases
 from bot.store.interfaces.digest import DigestKept, DigestReads
 from bot.store.interfaces.drafts import Drafts
 from bot.store.interfaces.helpdesk import Helpdesk
+from bot.store.interfaces.holders import Holders
 from bot.store.interfaces.installations import Installations
 from bot.store.interfaces.journal import Journal
 from bot.store.interfaces.people import People
@@ -42,6 +43,7 @@ class Store(Protocol):
     access: Access
     drafts: Drafts
     prefs: Prefs
+    holders: Holders
 
     @property
     def path(self) -> str:
