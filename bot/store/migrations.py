@@ -244,3 +244,11 @@ def m043_case_shares(db: Database) -> None:
     """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
     channel_shared / channel_unshared events), each its own row."""
     run_script(db, CASE_SHARES)
+
+
+@migrations()
+def m045_similar_words(db: Database) -> None:
+    """Issue 28, PostgreSQL only: the (word, case) pairs of the rarer words, kept by a
+    trigger on the stored search documents, so that similar cases read the cases of a
+    summary's rarer words by index (bot/store/pg_words_schema.py). SQLite's FTS5 index
+    already reads a word's cases newest first."""
