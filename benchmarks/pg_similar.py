@@ -12,12 +12,12 @@ weeks, as benchmarks/search_typed.py fills); FILE a SQLite year of the same spec
 timed on the same database in the same rounds.
 
 Per query (summaries of resolved cases picked at random, fixed seed, the stores and sides
-interleaved query by query): wall clock and this process's CPU; then, per side, the same
-queries again as one block with the server's CPU read from /proc (with --postmaster PID,
-a cluster started by the tests' kit: the backends connected to URL's database only).
-Quality per side: the case itself in the top 3 (its own summary, not excluded), and on the
-first --exact queries how many of the top 3 score at least the exhaustive third best
-ts_rank over every match (ties count).
+interleaved query by query, in a random order each time): wall clock, this process's CPU
+and the server's (the CPU time its backends connected to URL's database ran, from
+/proc/PID/schedstat: a server on this machine). On a shared machine the CPU figures move
+less than the wall clock. Quality per side: the case itself in the top 3 (its own summary,
+not excluded), and on the first --exact queries how many of the top 3 score at least the
+exhaustive third best ts_rank over every match (ties count).
 """
 
 from __future__ import annotations
@@ -50,22 +50,22 @@ def pct(values: list[float], p: float) -> float:
     return values[min(len(values) - 1, int(round(p / 100 * (len(values) - 1))))] * 1000
 
 
-def server_cpu(pg: Any, postmaster: int | None) -> float:
-    """CPU seconds of the backends serving this database (the postmaster's children
-    connected to it; another database's work on the same cluster is not counted)."""
-    if postmaster is None:
-        return 0.0
-    pids = [r["pid"] for r in pg.db.execute(
+def backends(pg: Any) -> list[int]:
+    """The server processes connected to this database (another database's work on the
+    same cluster is not counted)."""
+    return [int(r["pid"]) for r in pg.db.execute(
         "SELECT pid FROM pg_stat_activity WHERE datname = current_database()")]
+
+
+def on_cpu(pids: list[int]) -> float:
+    """Seconds these processes have run on a CPU (/proc/PID/schedstat, in ns)."""
     total = 0
     for pid in pids:
         try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-        except OSError:
+            total += int(Path(f"/proc/{pid}/schedstat").read_text().split()[0])
+        except (OSError, ValueError, IndexError):
             continue
-        if int(fields[1]) == postmaster:
-            total += int(fields[11]) + int(fields[12])
-    return total / os.sysconf("SC_CLK_TCK")
+    return total / 1e9
 
 
 def before_ranked(path: Path, pg: Any) -> Ranked:
@@ -113,47 +113,46 @@ def run(args: argparse.Namespace) -> None:
     cpu: dict[str, list[float]] = {s: [] for s in sides}
     itself = dict.fromkeys(sides, 0)
     agree = dict.fromkeys(sides, 0)
+    server: dict[str, list[float]] = {s: [] for s in sides if s != "sqlite"}
     load = [os.getloadavg()[0]]
+    pids: list[int] = []
     for n, case in enumerate(picked):
         assert case is not None
         words = words_of(case.summary)
         best = exhaustive(pg, words, case.platform) if args.warmup <= n < args.warmup + \
             args.exact else None
+        if n == args.warmup:  # the pool's connections are open by now
+            pids = backends(pg)
         for side, (ranked, _) in sorted(sides.items(), key=lambda _s: rng.random()):
+            s0 = on_cpu(pids) if side in server else 0.0
             t, c0 = time.perf_counter(), time.process_time()
             top = ranked(words, every_word=False, status=CaseStatus.RESOLVED,
                          platforms=[case.platform], limit=3)
             took, cp = time.perf_counter() - t, time.process_time() - c0
             if n < args.warmup:
                 continue
+            if side in server:
+                server[side].append(on_cpu(pids) - s0)
             wall[side].append(took)
             cpu[side].append(cp)
             itself[side] += case.id in top
             if best is not None:
                 agree[side] += agreeing(top, best)
     load.append(os.getloadavg()[0])
-    served: dict[str, float] = {}
-    for side, (ranked, _) in sides.items():  # server CPU: each side's queries as one block
-        if side == "sqlite":
-            continue
-        before = server_cpu(pg, args.postmaster)
-        for case in picked[args.warmup:]:
-            assert case is not None
-            ranked(words_of(case.summary), every_word=False, status=CaseStatus.RESOLVED,
-                   platforms=[case.platform], limit=3)
-        served[side] = (server_cpu(pg, args.postmaster) - before) / args.queries * 1000
-    load.append(os.getloadavg()[0])
-    print(f"{len(ids):,} resolved cases; load average {load[0]:.1f} -> {load[1]:.1f} -> "
-          f"{load[2]:.1f} on {os.cpu_count()} CPUs; {args.queries} queries")
+    print(f"{len(ids):,} resolved cases; load average {load[0]:.1f} -> {load[1]:.1f} on "
+          f"{os.cpu_count()} CPUs; {args.queries} queries; wall | this process's CPU | the "
+          "server's CPU (its backends' /proc schedstat) | both CPUs, median / p99 ms")
     for side in sides:
         w, c = wall[side], cpu[side]
-        extra = f" | server CPU mean {served[side]:.2f} ms" if side in served and \
-            args.postmaster else ""
-        print(f"  {side:16} wall median {statistics.median(w) * 1000:6.2f} p99 "
-              f"{pct(w, 99):7.2f} ms | client CPU median {statistics.median(c) * 1000:5.2f} "
-              f"p99 {pct(c, 99):6.2f} ms{extra} | itself in top 3: {itself[side]} of "
-              f"{len(w)}" + (f"; top 3 agreeing with ts_rank over every match: "
-                             f"{agree[side]} of {3 * args.exact}" if args.exact else ""))
+        both = [a + b for a, b in zip(c, server[side], strict=True)] if side in server else c
+        extra = (f" | server {statistics.median(server[side]) * 1000:5.2f} / "
+                 f"{pct(server[side], 99):6.2f}" if side in server else "")
+        print(f"  {side:16} wall {statistics.median(w) * 1000:6.2f} / {pct(w, 99):7.2f} | "
+              f"client {statistics.median(c) * 1000:5.2f} / {pct(c, 99):6.2f}{extra} | both "
+              f"{statistics.median(both) * 1000:5.2f} / {pct(both, 99):6.2f} | itself in top "
+              f"3: {itself[side]} of {len(w)}" + (
+                  f"; top 3 agreeing with ts_rank over every match: {agree[side]} of "
+                  f"{3 * args.exact}" if args.exact else ""))
     if args.explain:
         from benchmarks.search_typed import explain
 
@@ -173,7 +172,6 @@ def main() -> None:
     ap.add_argument("--pg-url", required=True)
     ap.add_argument("--sqlite-db", type=Path)
     ap.add_argument("--before", type=Path)
-    ap.add_argument("--postmaster", type=int)
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--exact", type=int, default=50)

@@ -133,3 +133,18 @@ def test_pg_search_beside_sqlite(tmp_path: Path, pg_cluster: Cluster) -> None:
             assert f"PostgreSQL: {name} ({q})" in names, names
     assert all(f["baseline_name"] == "the same on SQLite" for f in result["figures"])
     assert result["details"]["pg_search"]["typed_found"] == {"postgres": True, "sqlite": True}
+
+
+def test_pg_similar_before_and_after(pg_cluster: Cluster) -> None:
+    """benchmarks/pg_similar.py: similar cases on a PostgreSQL filled once, the statement
+    of an older pg_search.py beside (here the same file), each side's wall, client and
+    server CPU and quality; and the plans."""
+    url = pg_cluster.new_database()
+    run = subprocess.run([sys.executable, "benchmarks/pg_similar.py", "--pg-url", url,
+                          "--fill", "20", "--queries", "10", "--warmup", "2", "--exact", "3",
+                          "--before", "bot/store/pg_search.py", "--explain"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    for side in ("postgres ", "postgres before "):
+        assert f"  {side}" in run.stdout and "itself in top 3" in run.stdout, run.stdout
+    assert "plan of similar" in run.stdout and "Execution Time" in run.stdout, run.stdout
