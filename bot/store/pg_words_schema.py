@@ -9,8 +9,8 @@ one just written hold it (5%), and its pairs go; from then on similar cases read
 before. The pairs follow the documents in the writing transaction (a trigger on
 `case_docs`, after the one that adds new lexemes to `search_lexemes`): a new document adds
 its pairs, a changed one (a note, a correction, a redaction) adds and drops the difference,
-a deleted one drops its own. The migration marks as common the lexemes of more than
-COMMON_IN cases and more than that share of all cases, then fills the pairs of the rest.
+a deleted one drops its own. The migration marks as common the lexemes held by more than
+COMMON_IN of some COMMON_WINDOW consecutive case ids, then fills the pairs of the rest.
 """
 
 from __future__ import annotations
@@ -28,12 +28,17 @@ INSERT INTO case_words (lexeme, case_id)
     ORDER BY 1, 2 ON CONFLICT DO NOTHING
 """
 
-# Common: the lexemes of more than COMMON_IN documents and more than that share of all.
+# Common: the lexemes held by more than COMMON_IN of some COMMON_WINDOW consecutive case
+# ids (the rule the trigger applies to the window up to the case written, applied to every
+# window: after it a write marks a lexeme only when its own window crosses the line).
 MARK_COMMON = f"""
 UPDATE search_lexemes l SET common = true FROM (
-    SELECT x, count(*) AS n FROM case_docs, unnest(tsvector_to_array(doc)) AS x GROUP BY x
-) s WHERE s.x = l.lexeme AND NOT l.common AND s.n > {COMMON_IN}
-    AND s.n * {COMMON_WINDOW} > {COMMON_IN} * (SELECT count(*) FROM case_docs)
+    SELECT DISTINCT x FROM (
+        SELECT x, count(*) OVER (PARTITION BY x ORDER BY d.case_id
+                                 RANGE BETWEEN {COMMON_WINDOW - 1} PRECEDING AND CURRENT ROW) AS n
+        FROM case_docs d, unnest(tsvector_to_array(d.doc)) AS x) w
+    WHERE w.n > {COMMON_IN}
+) s WHERE s.x = l.lexeme AND NOT l.common
 """
 
 DROP_COMMON = """
