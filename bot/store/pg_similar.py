@@ -39,7 +39,7 @@ PER_POOL = 40
 # The rarest kept word and at most this many - 1 more.
 AT_ONCE = 4
 # The newest this many holding each common word.
-PER_COMMON = 20
+PER_COMMON = 40
 # The newest this many holding the rarest kept word (and the next ones, or every common
 # word: looked for among its newest PAIRS cases).
 PER_CHAIN = 20
