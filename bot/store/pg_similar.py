@@ -45,7 +45,7 @@ PER_COMMON = 40
 PER_CHAIN = 20
 PAIRS = 300
 # Without a kept word, all the words are looked for among the newest this many documents.
-RECENT = 5000
+RECENT = 2000
 
 
 def _spellings(group: Group) -> list[str]:
@@ -104,10 +104,11 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
             f"{cases.format(also)} ORDER BY w.case_id DESC LIMIT ?) "
             for also in ("", held, template))
         # without a kept word: every word among the newest documents
-        + "UNION (SELECT c.id FROM common, (SELECT case_id, doc FROM case_docs ORDER BY "
-        f"case_id DESC LIMIT ?) d JOIN cases c ON c.id = d.case_id WHERE common.k > 1 AND "
-        f"NOT EXISTS (SELECT 1 FROM g WHERE g.kept) AND d.doc @@ common.q{where} "
-        "ORDER BY c.id DESC LIMIT ?) "
+        + "UNION (SELECT c.id FROM (SELECT case_id, doc FROM case_docs ORDER BY case_id "
+        "DESC LIMIT ?) d, LATERAL (SELECT c.id FROM cases c WHERE c.id = d.case_id"
+        f"{where}) c WHERE (SELECT k FROM common) > 1 AND NOT EXISTS (SELECT 1 FROM g "
+        "WHERE g.kept) AND d.doc @@ (SELECT q FROM common) ORDER BY d.case_id DESC "
+        "LIMIT ?) "
         # the newest holding each common word
         "UNION SELECT x.id FROM g, LATERAL (SELECT c.id FROM (SELECT case_id, doc FROM "
         "case_docs ORDER BY case_id DESC LIMIT ?) d JOIN cases c ON c.id = d.case_id WHERE "
