@@ -45,7 +45,7 @@ PER_COMMON = 40
 PER_CHAIN = 20
 PAIRS = 300
 # Without a kept word, all the words are looked for among the newest this many documents.
-RECENT = 2000
+RECENT = 5000
 
 
 def _spellings(group: Group) -> list[str]:
