@@ -102,30 +102,25 @@ def report(label: str, r: dict[str, Any], cases: int) -> None:
 
 def explain(pg: Any, asks: dict[str, tuple[list[str], dict[str, Any]]] | None = None
             ) -> None:
-    """PostgreSQL's plans (EXPLAIN ANALYZE) of every statement `find login` and a
-    similar-cases query run (each run first as EXPLAIN ANALYZE, then as the search runs it)."""
+    """PostgreSQL's plans (EXPLAIN ANALYZE) of the statement `find login` and a
+    similar-cases query run (`PgSearch.query`: run once first, then explained)."""
     asks = asks or {
         "find login": (words_of("login"), {"every_word": True, "limit": 11}),
         "similar (cannot log in after the SSO change)": (
             words_of("cannot log in after the SSO change"),
             {"every_word": False, "status": CaseStatus.RESOLVED, "platforms": ["shell"],
              "limit": 3})}
-    run = pg.db.planned_each_time
-
-    def explained(sql: str, params: Any = ()) -> Any:
-        if not sql.startswith("EXPLAIN"):
-            print(f"  statement: {sql[:100]}...")
-            for row in run("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params):
-                print("   ", row["QUERY PLAN"])
-        return run(sql, params)
-
-    pg.db.planned_each_time = explained
-    try:
-        for label, (words, options) in asks.items():
-            print(f"plan of {label}:")
-            pg.search.ranked(words, **options)
-    finally:
-        del pg.db.planned_each_time
+    for label, (words, options) in asks.items():
+        print(f"plan of {label}:")
+        pg.search.ranked(words, **options)
+        found = pg.search.query(words, **options)
+        if found is None:
+            print("  (nothing can match)")
+            continue
+        sql, params = found
+        print(f"  statement: {sql[:100]}...")
+        for row in pg.db.planned_each_time("EXPLAIN (ANALYZE, COSTS OFF) " + sql, params):
+            print("   ", row["QUERY PLAN"])
 
 
 def main() -> None:

@@ -159,3 +159,18 @@ def test_postgres_rows_on_kept_data_each_with_its_target(
             assert row["baseline_name"] == "the same on SQLite" and row["baseline"] > 0
     assert first["details"]["pg_search"]["typed_found"] == {"postgres": True, "sqlite": True}
     assert first["machine"]["postgres"] and first["machine"]["load_start"] >= 0
+
+
+def test_pg_similar_before_and_after(pg_cluster: Cluster) -> None:
+    """benchmarks/pg_similar.py: similar cases on a PostgreSQL filled once, the statement
+    of an older pg_search.py beside (here the same file), each side's wall, client and
+    server CPU and quality; and the plans."""
+    url = pg_cluster.new_database()
+    run = subprocess.run([sys.executable, "benchmarks/pg_similar.py", "--pg-url", url,
+                          "--fill", "20", "--queries", "10", "--warmup", "2", "--exact", "3",
+                          "--before", "bot/store/pg_search.py", "--explain"],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    for side in ("postgres ", "postgres before "):
+        assert f"  {side}" in run.stdout and "itself in top 3" in run.stdout, run.stdout
+    assert "plan of similar" in run.stdout and "Execution Time" in run.stdout, run.stdout

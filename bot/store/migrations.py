@@ -265,6 +265,14 @@ def m044b_help_first_join(db: Database) -> None:
 
 
 @migrations()
+def m045_similar_words(db: Database) -> None:
+    """Issue 28, PostgreSQL only: the (word, case) pairs of the rarer words, kept by a
+    trigger on the stored search documents, so that similar cases read the cases of a
+    summary's rarer words by index (bot/store/pg_words_schema.py). SQLite's FTS5 index
+    already reads a word's cases newest first."""
+
+
+@migrations()
 def m048_replica_holders(db: Database) -> None:
     """Issue 23: the replica holding each pending delivery and leased platform call, so
     that a dead replica's rows are taken over at once (bot/store/interfaces/holders.py)."""

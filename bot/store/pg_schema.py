@@ -29,6 +29,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
+from bot.store.pg_words_schema import CASE_WORDS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
@@ -129,6 +130,8 @@ POSTGRES: dict[str, PgForm] = {
     "m044b_help_first_join": PgForm(portable(schema_digest.HELP_FIRST_JOIN_COLUMN).sql + ";"
                                     + schema_digest.HELP_FIRST_JOIN_FILL + ";"
                                     + schema_digest.HELP_FIRST_JOIN_PG),
+    # The rarer words' cases kept by index, for similar cases (issue 28).
+    "m045_similar_words": PgForm(CASE_WORDS),
     "m048_replica_holders": portable(HOLDERS),
 }
 
@@ -137,7 +140,8 @@ SQLITE_ONLY_TABLES: frozenset[str] = frozenset(
     {"case_search", "case_search_vocab", "case_search_where"}
     | {f"case_search_{part}" for part in ("data", "idx", "content", "docsize", "config")})
 # Tables that only PostgreSQL has: its stored search documents (m026) stand for FTS5's.
-PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes"})
+PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes",
+                                                   "case_words"})
 
 
 def migration_names() -> list[str]:

@@ -17,10 +17,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
-from bot.store import scope
+from bot.store import pg_similar, scope
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import DOC_TRIGGERS
+from bot.store.pg_words_schema import DROP_COMMON, FILL_AFTER, MARK_COMMON
 from bot.store.schema_digest import PG_BULK_RECOUNT, PG_BULK_TRIGGERS
 from bot.store.search import case_filters
 from bot.store.search_words import Group, expand, suggestions
@@ -30,11 +31,7 @@ _TOP = "\U0010ffff"
 # `find` ranks the newest this many matches (SQLite's _FIND_POOL: every match while there
 # are at most this many); a page past them ranks every match.
 _FIND_POOL = 100
-# Similar cases rank the newest this many holding all the words and the newest this many
-# holding each word (ts_rank over every match of a common word grew with the matches: p99
-# 339 ms at 10k cases; BENCHMARKS.md, issue 28).
-_PER_WORD = 40
-# ... and the pool of all the words looks among the newest this many cases only.
+# `find`'s pool looks among the newest this many cases first.
 _RECENT = 5000
 
 
@@ -68,33 +65,6 @@ def _find_pool(tsquery: str, terms: list[str], values: list[Any], limit: int, of
            "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
     return sql, [_RECENT, tsquery, *values, _FIND_POOL, _FIND_POOL, tsquery, *values,
                  _FIND_POOL, _FIND_POOL, tsquery, limit, offset]
-
-
-def _ranked_pool(pools: list[tuple[str, bool]], per_pool: int, rank_by: str,
-                 terms: list[str], values: list[Any], limit: int, offset: int
-                 ) -> tuple[str, list[Any]]:
-    """The newest `per_pool` matches of each (tsquery, recent only) in `pools`, ranked by
-    ts_rank over `rank_by`. Each pool is read through the GIN index or the newest cases, as
-    the planner finds cheaper; a pool of several words (whose matches the planner cannot
-    estimate: it multiplies the words' shares) looks only among the newest _RECENT cases."""
-    where = "".join(f" AND {t}" for t in terms)
-    sql_parts, params = [], list[Any]()
-    for tsquery, recent in pools:
-        # The newest _RECENT documents, read backwards through the key (a LIMIT the planner
-        # cannot flatten away: given a bound on case_id instead, it hashed the GIN index's
-        # 4,852 matches at 100k cases, 68 ms).
-        docs = ("(SELECT case_id, doc FROM case_docs ORDER BY case_id DESC LIMIT ?) d "
-                if recent else "case_docs d ")
-        sql_parts.append(f"(SELECT c.id FROM {docs}JOIN cases c ON c.id = d.case_id WHERE "
-                         f"d.doc @@ to_tsquery('english', ?){where} ORDER BY c.id DESC "
-                         "LIMIT ?)")
-        params += [*([_RECENT] if recent else []), tsquery, *values, per_pool]
-    # The rank is read per pooled case through case_docs' key (a join let the planner scan
-    # every document to hash the pool's few).
-    sql = (f"SELECT p.id AS id FROM ({' UNION '.join(sql_parts)}) p, "
-           "to_tsquery('english', ?) AS q(q) ORDER BY (SELECT ts_rank(d.doc, q.q) FROM "
-           "case_docs d WHERE d.case_id = p.id) DESC, p.id DESC LIMIT ? OFFSET ?")
-    return sql, [*params, rank_by, limit, offset]
 
 
 def _lexeme(word: str) -> str:
@@ -182,6 +152,10 @@ class PgSearch(BaseQueries):
                                 "case_docs, unnest(tsvector_to_array(doc)) AS x WHERE "
                                 "case_id > ? ORDER BY x "
                                 "ON CONFLICT DO NOTHING", (before,))
+                # the rarer words' pairs (m045): the common ones marked over every document
+                self.db.execute(MARK_COMMON)
+                self.db.execute(DROP_COMMON)
+                self.db.execute(FILL_AFTER, (before,))
                 for recount in PG_BULK_RECOUNT:
                     self.db.execute(recount, (before,))
                 for table, trigger in (*DOC_TRIGGERS, *PG_BULK_TRIGGERS):
@@ -197,7 +171,10 @@ class PgSearch(BaseQueries):
         if found is None:
             return []
         sql, params = found
-        return [int(r["id"]) for r in self.db.planned_each_time(sql, params)]
+        # Similar cases run one statement whatever the words (pg_similar.py): prepared
+        # like any other; find's plan hangs on its words (PgDb.planned_each_time).
+        run = self.db.planned_each_time if every_word else self.db.execute
+        return [int(r["id"]) for r in run(sql, params)]
 
     def query(self, words: Sequence[str], *, every_word: bool = True,
               status: CaseStatus | None = None, platforms: Sequence[str] = (),
@@ -223,13 +200,13 @@ class PgSearch(BaseQueries):
             if offset + limit > _FIND_POOL:  # a page past the pool: every match ranked
                 return _ranked_all(joined, terms, values, limit, offset)
             return _find_pool(joined, terms, values, limit, offset)
-        # The newest recent cases holding all the words, then the newest holding each word:
-        # the rare words' cases get in beside the common words' (bounded either way).
-        hits = list(dict.fromkeys(hits))
-        pools = ([(" & ".join(hits), True)] if len(hits) > 1 else []) + \
-            [(h, False) for h in hits]
-        return _ranked_pool(pools, max(_PER_WORD, offset + limit), joined, terms, values,
-                            limit, offset)
+        # Similar cases: a small pool from the rarer words' kept cases (pg_similar.py)
+        unique: dict[str, Group] = {}
+        for g in groups:
+            if g.hit:
+                unique.setdefault(group_tsquery(g), g)
+        return pg_similar.similar_sql(list(unique.values()), list(unique), joined, terms,
+                                      values, limit, offset)
 
     def suggestions(self, words: Sequence[str]) -> dict[str, list[str]]:
         # The vocabulary is every workspace's words: none is suggested to a tenant.

@@ -133,7 +133,7 @@ CREATE INDEX case_docs_doc ON case_docs USING gin (doc)
 # it writes (PgSearch.bulk_load): (table, trigger).
 DOC_TRIGGERS = (("cases", "case_docs_open"), ("help_requests", "case_docs_tried"),
                 ("timeline", "case_docs_note"), ("decisions", "case_docs_decision"),
-                ("case_docs", "case_docs_lexemes"))
+                ("case_docs", "case_docs_lexemes"), ("case_docs", "case_docs_words"))
 
 
 def statements(script: str) -> list[str]:
