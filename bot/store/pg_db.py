@@ -30,6 +30,8 @@ import psycopg
 from psycopg.rows import DictRow, dict_row, tuple_row
 from psycopg_pool import ConnectionPool
 
+from bot.store import pg_lean
+
 
 @lru_cache(maxsize=1024)
 def to_psycopg(sql: str) -> str:
@@ -216,6 +218,10 @@ class PgDb:
 
     def execute(self, sql: str, params: Sequence[Any] = ()) -> Result:
         with self.connection() as conn:
+            lean = pg_lean.run(conn, sql, params)  # a plain statement, through libpq
+            if lean is not None:
+                names, rows, changed = lean
+                return Result([dict(zip(names, row, strict=True)) for row in rows], changed)
             cur = self._cursor(conn)
             cur.execute(to_psycopg(sql), tuple(params))
             res = cur.pgresult
@@ -239,6 +245,9 @@ class PgDb:
     def tuples(self, sql: str, params: Sequence[Any] = ()) -> list[tuple[Any, ...]]:
         """Plain tuples: what the digest reads in bulk."""
         with self.connection() as conn:
+            lean = pg_lean.run(conn, sql, params)
+            if lean is not None:
+                return lean[1]
             cur = self._cursor(conn)
             cur.execute(to_psycopg(sql), tuple(params))
             return cur.fetchall()
