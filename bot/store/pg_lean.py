@@ -97,8 +97,9 @@ def run(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> Rows 
         return None
     query = converted[0]
     tx, pgconn = mine.tx, conn.pgconn
-    values = tx.dump_sequence(params, [PyFormat.AUTO] * len(params)) if params else []
-    types = tuple(tx.types) if params else ()
+    # None stays None: libpq sends it as NULL (psycopg's cursor does the same).
+    values: Any = tx.dump_sequence(params, [PyFormat.AUTO] * len(params)) if params else []
+    types: tuple[int, ...] = tuple(tx.types or ()) if params else ()
     formats = tx.formats if params else None
     key = (query, types)
     name = mine.names.get(key)
