@@ -144,11 +144,21 @@ def report(r: dict[str, Any]) -> None:
 def statements(cases: int) -> dict[str, float]:
     """Statements a command sends PostgreSQL on the same mix (one round, after the opens),
     each kind per command: what the client sends, counted in psycopg (queries, and the
-    BEGIN / COMMIT / SAVEPOINT / RELEASE it sends for transactions)."""
+    BEGIN / COMMIT / SAVEPOINT / RELEASE it sends for transactions) and in
+    bot/store/pg_lean.py (the plain statements sent straight through libpq)."""
     import psycopg
+
+    from bot.store import pg_lean
 
     counts: dict[str, int] = {}
     execute, command = psycopg.Cursor.execute, psycopg.Connection._exec_command
+    lean = pg_lean.run
+
+    def counted_lean(conn: Any, sql: str, params: Any) -> Any:
+        got = lean(conn, sql, params)
+        if got is not None:  # else it goes through the cursor, counted there
+            counts[sql.split()[0].upper()] = counts.get(sql.split()[0].upper(), 0) + 1
+        return got
 
     def counted(self: Any, query: Any, *args: Any, **kw: Any) -> Any:
         head = str(query).split()[0].upper()
@@ -175,11 +185,13 @@ def statements(cases: int) -> dict[str, float]:
         pg.store.url = migrated(c)
         psycopg.Cursor.execute = counted  # type: ignore[method-assign]
         psycopg.Connection._exec_command = counted_command  # type: ignore[method-assign,assignment]
+        pg_lean.run = counted_lean
         try:
             asyncio.run(run(pg))
         finally:
             psycopg.Cursor.execute = execute  # type: ignore[method-assign]
             psycopg.Connection._exec_command = command  # type: ignore[method-assign]
+            pg_lean.run = lean
     n = cases * len(WORK)
     return {k: v / n for k, v in sorted(counts.items(), key=lambda kv: -kv[1])}
 

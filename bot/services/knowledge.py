@@ -19,6 +19,7 @@ from bot.errors import CommandError
 from bot.i18n import _, ngettext
 from bot.people import mention
 from bot.services.base import Deps
+from bot.services.erasure import REDACTED
 from bot.store.search_words import PARTICLES
 from bot.timeparse import due_text
 
@@ -136,8 +137,22 @@ def similar_lines(deps: Deps, case: Case,
                   helps: Sequence[HelpRequest] | None = None) -> list[str]:
     """One line per similar resolved case, for the brief, the help request and the offer.
     Never fails the message it goes into: search is a help, not a precondition."""
+    return similar_found(deps, case, helps)[0]
+
+
+def similar_found(deps: Deps, case: Case, helps: Sequence[HelpRequest] | None = None,
+                  kept: Sequence[int] | None = None) -> tuple[list[str], list[int]]:
+    """The lines, and the cases they name. `kept`: the cases found when the brief was
+    first posted (kept with where it is): its updates name them again, as they stand now
+    (how long ago, who helped), without searching again; one reopened, made confidential
+    or erased since is left out, as a search would leave it out."""
     now = deps.now()
-    return [k.line(now) for k in similar(deps, case, helps=helps)]
+    if kept is None:
+        found = similar(deps, case, helps=helps)
+    else:
+        found = [k for k in _known(deps, list(kept)) if k.case.status is CaseStatus.RESOLVED
+                 and k.case.summary != REDACTED]
+    return [k.line(now) for k in found], [k.case.id for k in found]
 
 
 @dataclass(frozen=True)

@@ -69,15 +69,47 @@ def brief_now(deps: Deps, case: Case, skills: list[str],
     promises, and what was solved before that looks like it (`helps`: the case's help
     requests, if read already). People in it are named as `platform` (default: the
     case's) knows them, where the bridge is on."""
+    return brief_found(deps, case, skills, helps, platform)[0]
+
+
+def brief_found(deps: Deps, case: Case, skills: list[str],
+                helps: Sequence[HelpRequest] | None = None, platform: str | None = None,
+                kept: Sequence[int] | None = None) -> tuple[Reply, list[int]]:
+    """`brief_now`, and the cases its "Solved before" names (kept with where the brief
+    is posted); `kept`: those found when it was first posted, named again without a
+    search (knowledge.similar_found)."""
     store = deps.store
     with shared():  # the room reads it: the deployment's language
+        lines, similar = knowledge.similar_found(deps, case, helps, kept)
         brief = messages.brief(case, deps.phrases, skills, store.helpdesk.link_of(case.id),
-                               similar=knowledge.similar_lines(deps, case, helps),
-                               promises=store.journal.open_promises(case.id))
+                               similar=lines, promises=store.journal.open_promises(case.id))
         # The SLA's due times (docs/sla.md), as they stand when the brief is written.
         brief = replace(brief, fields=brief.fields + tuple(sla.fields(deps, case, live=False)))
     if deps.config.bridge.enabled:
         brief = accounts.local(store, platform or case.platform, brief)
-    return brief
+    return brief, similar
+
+
+def similar_kept(where: dict[str, Any] | None) -> list[int] | None:
+    """The cases a posted brief's "Solved before" named, as kept with where it is (None:
+    a brief recorded before they were kept, or by a path that keeps none: search again)."""
+    kept = (where or {}).get("similar")
+    if not isinstance(kept, list) or not all(isinstance(i, int) for i in kept):
+        return None
+    return kept
+
+
+def similar_result(ids: Sequence[int]) -> str:
+    """The cases a brief names, as a call's result carries them to its record step."""
+    return ",".join(str(i) for i in ids)
+
+
+def keep_similar(where: dict[str, Any], result: Result) -> dict[str, Any]:
+    """Where a brief is, with the cases its "Solved before" named when the call's result
+    carries them (else none kept: its updates search again)."""
+    text = (result or {}).get("similar")
+    if text is None:
+        return where
+    return {**where, "similar": [int(i) for i in text.split(",") if i.isdigit()]}
 
 

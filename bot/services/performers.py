@@ -46,7 +46,10 @@ from bot.services.performer_types import (
     Performer,
     Result,
     _field,
-    brief_now,
+    brief_found,
+    keep_similar,
+    similar_kept,
+    similar_result,
 )
 from bot.store.interfaces import OutboxItem
 
@@ -64,16 +67,17 @@ def performer(item: OutboxItem) -> Performer:
     return found
 
 
-def read_create_room(deps: Deps, item: OutboxItem, case: Case | None) -> Reply | None:
+def read_create_room(deps: Deps, item: OutboxItem, case: Case | None
+                     ) -> tuple[Reply, list[int]] | None:
     """On a port whose rooms open with a post (Teams threads), the brief that opens it,
-    as the case stands now."""
+    as the case stands now (and the cases its "Solved before" names)."""
     if case is None or case.room_id or not _opens_with_post(deps.port(item.platform)):
         return None
-    return _brief(deps, case, [str(s) for s in item.payload.get("skills", [])])
+    return brief_found(deps, case, [str(s) for s in item.payload.get("skills", [])])
 
 
 async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
-                      brief: Reply | None) -> Result:
+                      opening: tuple[Reply, list[int]] | None) -> Result:
     case = case or _missing(item)
     if case.room_id:
         return {"room_id": case.room_id}
@@ -83,6 +87,7 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
     # channel a lost try created instead of making a second one.
     look = item.tries > 1 or item.payload.get("look_first")
     room = await port.find_room(name) if look else None
+    brief, similar = opening if opening is not None else (None, [])
     if room is None and brief is not None and isinstance(port, RoomsOpenWithPost):
         room = await port.create_room_with_post(name, brief)
     elif room is None:
@@ -94,6 +99,8 @@ async def create_room(deps: Deps, item: OutboxItem, case: Case | None,
     result = {"room_id": room.id, "room_name": room.name}
     if room.first_post:
         result["brief_id"] = room.first_post  # the brief opened the room (outbox records it)
+        if brief is not None:
+            result["similar"] = similar_result(similar)
     return result
 
 
@@ -151,8 +158,12 @@ async def archive(deps: Deps, item: OutboxItem, case: Case | None, room: str) ->
     return None
 
 
-def read_post(deps: Deps, item: OutboxItem, case: Case | None
-              ) -> tuple[str, Reply | None, str | None]:
+# The room, the message (None: the brief already there), its id if there, and the cases a
+# brief's "Solved before" names (None for a post).
+Ready = tuple[str, Reply | None, str | None, list[int] | None]
+
+
+def read_post(deps: Deps, item: OutboxItem, case: Case | None) -> Ready:
     """The room, and the message: a post's own, or the brief as the case stands now; or,
     on a port whose rooms open with the brief, the brief already there (its id)."""
     room_id = _room(deps, item, case)
@@ -160,24 +171,27 @@ def read_post(deps: Deps, item: OutboxItem, case: Case | None
             _opens_with_post(deps.port(item.platform)):
         where = deps.store.refs.get(case.platform, "brief", str(case.id))
         if where is not None and where.get("room_id") == room_id:
-            return room_id, None, str(where["message_id"])  # it opened the room
-    reply = reply_from_json(_field(item, "reply", dict)) if item.kind == "post" else _brief(
-        deps, case or _missing(item), [str(s) for s in item.payload.get("skills", [])])
-    return room_id, reply, None
+            return room_id, None, str(where["message_id"]), None  # it opened the room
+    if item.kind == "post":
+        return room_id, reply_from_json(_field(item, "reply", dict)), None, None
+    reply, similar = brief_found(deps, case or _missing(item),
+                                 [str(s) for s in item.payload.get("skills", [])])
+    return room_id, reply, None, similar
 
 
-async def post(deps: Deps, item: OutboxItem, case: Case | None,
-               ready: tuple[str, Reply | None, str | None]) -> Result:
-    """A post, or the case brief."""
-    room_id, reply, there = ready
+async def post(deps: Deps, item: OutboxItem, case: Case | None, ready: Ready) -> Result:
+    """A post, or the case brief (with the cases its "Solved before" names, kept with
+    where it is so that its updates need not search again)."""
+    room_id, reply, there, similar = ready
     if reply is None:
         return {"message_id": there or "", "room_id": room_id, "found": "yes"}
     port = deps.port(item.platform)
+    kept = {} if similar is None else {"similar": similar_result(similar)}
     if item.tries > 1 and isinstance(port, PostFinder):
         found = await port.find_post(room_id, reply)
         if found:
-            return {"message_id": found, "found": "yes"}
-    return {"message_id": await port.post(room_id, reply), "room_id": room_id}
+            return {"message_id": found, "found": "yes", **kept}
+    return {"message_id": await port.post(room_id, reply), "room_id": room_id, **kept}
 
 
 def read_brief_update(deps: Deps, item: OutboxItem, case: Case | None
@@ -192,7 +206,10 @@ def read_brief_update(deps: Deps, item: OutboxItem, case: Case | None
         return None
     helps = deps.store.cases.help_requests(case.id)
     skills = list(dict.fromkeys(s for h in helps for s in h.skills))
-    return where["room_id"], where["message_id"], _brief(deps, case, skills, helps)
+    # "Solved before" names the cases found when it was posted, as they stand now: the
+    # search (two of the heaviest statements) is not run again for every update.
+    return where["room_id"], where["message_id"], brief_found(
+        deps, case, skills, helps, kept=similar_kept(where))[0]
 
 
 async def update_brief(deps: Deps, item: OutboxItem, case: Case | None,
@@ -214,17 +231,17 @@ def record_room(deps: Deps, item: OutboxItem, case: Case | None, result: Result)
         return
     deps.store.cases.set_room(case.id, result["room_id"], result["room_name"])
     if result.get("brief_id"):
-        deps.store.refs.put(case.platform, "brief", str(case.id),
-                            {"room_id": result["room_id"], "message_id": result["brief_id"]},
-                            deps.now_iso())
+        deps.store.refs.put(case.platform, "brief", str(case.id), keep_similar(
+            {"room_id": result["room_id"], "message_id": result["brief_id"]}, result),
+            deps.now_iso())
 
 
 def record_brief(deps: Deps, item: OutboxItem, case: Case | None, result: Result) -> None:
     """Where the brief is, so that changes to the case can rewrite it in place."""
     if item.kind == "brief" and result and case is not None:
-        deps.store.refs.put(case.platform, "brief", str(case.id),
-                            {"room_id": result.get("room_id"),
-                             "message_id": result["message_id"]}, deps.now_iso())
+        deps.store.refs.put(case.platform, "brief", str(case.id), keep_similar(
+            {"room_id": result.get("room_id"), "message_id": result["message_id"]}, result),
+            deps.now_iso())
 
 
 PERFORMERS: dict[str, Performer] = {
@@ -242,7 +259,6 @@ PERFORMERS: dict[str, Performer] = {
 }
 
 
-_brief = brief_now
 
 
 def _opens_with_post(port: ChatPort) -> bool:

@@ -22,6 +22,11 @@ from bot.store.base import BaseQueries
 from bot.store.bulk import insert_many
 from bot.store.interfaces import Row
 
+# A case's next decision or promise number, taken in its INSERT (one statement, not a read
+# and then a write). Callers hold the command's transaction, with the case locked, so two
+# numbers cannot be taken at once; the unique (case_id, seq) index would refuse it anyway.
+_NEXT_SEQ = "COALESCE(MAX(seq), 0) + 1 FROM {t} WHERE case_id = ?"
+
 
 def _touchpoint(r: dict[str, Any]) -> Touchpoint:
     return Touchpoint(id=r["id"], case_id=r["case_id"], function=r["function"], what=r["what"],
@@ -96,16 +101,8 @@ class SqlJournal(BaseQueries):
     def add_decision(self, case_id: int, risk: str, decision: str, rationale: str | None,
                      by: str, at: str) -> int:
         return self._insert("INSERT INTO decisions (case_id, risk, decision, rationale, by_id, "
-                            "at, seq) VALUES (?, ?, ?, ?, ?, ?, ?)",
-                            (case_id, risk, decision, rationale, by, at,
-                             self._next_seq("decisions", case_id)))
-
-    def _next_seq(self, table: str, case_id: int) -> int:
-        # Callers hold the command's transaction, so two numbers cannot be taken at once;
-        # the unique (case_id, seq) index would refuse it anyway.
-        r = self._one(f"SELECT COALESCE(MAX(seq), 0) + 1 AS n FROM {table} WHERE case_id = ?",
-                      (case_id,))
-        return int(r["n"]) if r else 1
+                            f"at, seq) SELECT ?, ?, ?, ?, ?, ?, {_NEXT_SEQ.format(t='decisions')}",
+                            (case_id, risk, decision, rationale, by, at, case_id))
 
     def decision_no(self, case_id: int, no: int) -> Decision | None:
         r = self._one("SELECT * FROM decisions WHERE case_id = ? AND seq = ?", (case_id, no))
@@ -154,8 +151,8 @@ class SqlJournal(BaseQueries):
     # promises -------------------------------------------------------------
     def add_promise(self, case_id: int, what: str, due: str, by: str, at: str) -> int:
         return self._insert("INSERT INTO promises (case_id, what, due, made_by, made_at, seq) "
-                            "VALUES (?, ?, ?, ?, ?, ?)",
-                            (case_id, what, due, by, at, self._next_seq("promises", case_id)))
+                            f"SELECT ?, ?, ?, ?, ?, {_NEXT_SEQ.format(t='promises')}",
+                            (case_id, what, due, by, at, case_id))
 
     def promise_no(self, case_id: int, no: int) -> Promise | None:
         r = self._one("SELECT * FROM promises WHERE case_id = ? AND seq = ?", (case_id, no))
