@@ -167,9 +167,9 @@ BENCHES: dict[str, Bench] = {"slack": slack, "teams": teams, "swarm": swarm,
 DATA_BENCHES = ("digest", "similar", "experts", "nudge")
 
 # PostgreSQL (issues 10 and 28): run only when named with --only, as they need a PostgreSQL
-# server; pg_search and pg_digest grow with --growth too.
+# server; pg_search, pg_digest and pg_experts grow with --growth too.
 EVERY: dict[str, Bench] = {**BENCHES, **PG_BENCHES, "pg_search": pg_search}
-GROWING = (*DATA_BENCHES, "pg_search", "pg_digest")
+GROWING = (*DATA_BENCHES, "pg_search", "pg_digest", "pg_experts")
 
 
 def main(argv: list[str] | None = None, growth_sizes: dict[str, Size] | None = None) -> int:

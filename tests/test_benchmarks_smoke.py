@@ -9,6 +9,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from testkit.pg_cluster import Cluster
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -133,3 +135,24 @@ def test_pg_search_beside_sqlite(tmp_path: Path, pg_cluster: Cluster) -> None:
             assert f"PostgreSQL: {name} ({q})" in names, names
     assert all(f["baseline_name"] == "the same on SQLite" for f in result["figures"])
     assert result["details"]["pg_search"]["typed_found"] == {"postgres": True, "sqlite": True}
+
+
+def test_pg_experts_grows(tmp_path: Path, pg_cluster: Cluster,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--only pg_experts --growth`: the expert finder on PostgreSQL at each size (the same
+    answer as the full read at every request, benchmarks/experts.py asserts it)."""
+    from dataclasses import replace
+
+    from benchmarks import __main__ as entry
+    from benchmarks.sizes import SIZES
+
+    monkeypatch.setenv("SWARMBOT_TEST_DATABASE_URL", pg_cluster.url)
+    out = tmp_path / "pg-experts.json"
+    small = {g: replace(SIZES["small"], name=g, people=100) for g in entry.GROWTH}
+    assert entry.main(["--size", "small", "--only", "pg_experts", "--growth", "--json",
+                       str(out), "--data-dir", str(tmp_path)], growth_sizes=small) == 0
+    result = json.loads(out.read_text())
+    names = [f["name"] for f in result["figures"]]
+    assert names.count("PostgreSQL: expert finder over 300 people (p99)") == 1
+    assert names.count("PostgreSQL: expert finder over 100 people (p99)") == len(entry.GROWTH)
+    assert result["details"]["pg_experts"]["store"] == "postgres"
