@@ -27,7 +27,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from bot.store import scope
+from bot.store import expert_pending, scope
 from bot.store.base import SqlDb
 
 
@@ -112,6 +112,7 @@ def least_loaded(db: SqlDb, skills: Sequence[str], n: int) -> list[str]:
     wanted = list(dict.fromkeys(skills))
     if not wanted or n <= 0:
         return []
+    expert_pending.settle(db)  # this transaction's own changes first
     within, limit = scope.home("p")
     parts, params = [], []
     for i, skill in enumerate(wanted):
