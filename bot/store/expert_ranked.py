@@ -80,12 +80,17 @@ def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
     alone, params = [], []
     for i, skill in enumerate(wanted):
         others = [s for s in wanted if s != skill]
-        free = "".join(" AND replace(r.held, ?, '') = r.held" for _ in others)
+        # Holds none of the others: a probe of the skills' key per row walked. (Not a test
+        # on `held`: PostgreSQL guesses such a test keeps 1 row in 200, expects the LIMIT to
+        # need every holder, and reads and sorts them all once the table has rows not yet
+        # vacuumed: 60 ms at 10,000 people where the walk in index order takes 2.)
+        free = (" AND NOT EXISTS (SELECT 1 FROM skills o WHERE o.person_id = r.person_id "
+                f"AND o.skill IN ({','.join('?' for _ in others)}))") if others else ""
         alone.append(
             f"SELECT * FROM (SELECT r.person_id, r.open_cases AS load, {1 << i} AS mask "
             f"FROM expert_rank r WHERE r.skill = ?{free} AND {never} "
             f"ORDER BY r.open_cases, r.person_id LIMIT ?) AS a{i}")
-        params += [skill, *[f"|{s}|" for s in others], *wanted, per_subset]
+        params += [skill, *others, *wanted, per_subset]
     rows = list(db.execute(" UNION ALL ".join(alone), params))
     if len(wanted) > 1:
         mask, mask_p = _mask("held", wanted)
