@@ -244,3 +244,10 @@ def m043_case_shares(db: Database) -> None:
     """Issue 27: the workspaces of its Grid org a case's room is shared with (Slack's
     channel_shared / channel_unshared events), each its own row."""
     run_script(db, CASE_SHARES)
+
+
+@migrations()
+def m046_expert_kept_compact(db: Database) -> None:
+    """Issue 28: the expert finder's kept rows WITHOUT ROWID, keyed in the order the finder
+    reads them, with an index by person for the writes (bot/store/schema_experts.py)."""
+    run_script(db, schema_experts.EXPERT_KEPT_COMPACT_SQLITE)

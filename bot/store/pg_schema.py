@@ -121,6 +121,7 @@ POSTGRES: dict[str, PgForm] = {
     "m041_search_docs_append": PgForm(CASE_DOCS_APPEND),
     "m042_case_ref_per_workspace": portable(PG_REF_PER_WORKSPACE),
     "m043_case_shares": portable(CASE_SHARES),
+    "m046_expert_kept_compact": PgForm(schema_experts.EXPERT_KEPT_COMPACT_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

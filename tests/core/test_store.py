@@ -32,7 +32,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m027_drafts", "m033_sla", "m035_people", "m036_workspaces",
                        "m038_expert_shortlist", "m039_expert_ranked",
                        "m040_digest_resolved_status", "m041_search_docs_append",
-                       "m042_case_ref_per_workspace", "m043_case_shares"]
+                       "m042_case_ref_per_workspace", "m043_case_shares",
+                       "m046_expert_kept_compact"]
     again.close()
 
 
