@@ -138,14 +138,36 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5, kind: str =
             counted = shortlist(store.db, skills, SHORTLIST_PER_SUBSET, kept=False)
             read_counted.append((time.perf_counter() - t, time.process_time() - c))
             assert kept == counted, skills
+        server = server_cpu(store, deps, case, asks) if kind == "postgres" else None
         if explain:
             plans = explained(store, asks[-1] if len(asks[-1]) == 3 else SKILLS[:3])
-    return {"store": kind, "plans": plans, "people": people, "queries": queries,
+    return {"store": kind, "plans": plans, "server_cpu": server, "people": people,
+            "queries": queries,
             "made_s": made, "finder_s": finder, "baseline_s": baseline,
             "median_picks": statistics.median(picked),
             "finder_cpu_s": finder_cpu, "full_s": full, "full_cpu_s": full_cpu,
             "read_kept_s": read_kept, "read_counted_s": read_counted,
             "load_at_start": load_at_start}
+
+
+def server_cpu(store: Store, deps: Deps, case: Any, asks: list[list[str]]
+               ) -> dict[str, float] | None:
+    """PostgreSQL: find_experts once more for every request, CPU per request of this
+    process and of the cluster's backends (from /proc, benchmarks/pg_cpu.py; None for a
+    server of your own), their sum against the client's wall time on a shared machine."""
+    from benchmarks.pg_cpu import _children, _cpu
+
+    folder = store.db.execute("SHOW data_directory").fetchone()["data_directory"]
+    try:
+        postmaster = int(Path(folder, "postmaster.pid").read_text().split()[0])
+    except OSError:
+        return None
+    backends = _children(postmaster)
+    server, mine = sum(_cpu(p) for p in backends), time.process_time()
+    for skills in asks:
+        find_experts(deps, case, skills)
+    return {"server_ms": (sum(_cpu(p) for p in backends) - server) * 1000 / len(asks),
+            "client_ms": (time.process_time() - mine) * 1000 / len(asks)}
 
 
 class _Recorder:
@@ -200,6 +222,9 @@ def main() -> None:
         w, u = [x[0] for x in r[key]], [x[1] for x in r[key]]
         print(f"  {name:23s} p50 {pct(w, 50) * 1000:7.2f} ms   p99 {pct(w, 99) * 1000:7.2f} ms"
               f"   (CPU p50 {pct(u, 50) * 1000:.2f}, p99 {pct(u, 99) * 1000:.2f})")
+    if r["server_cpu"]:
+        print(f"  find_experts CPU, mean: {r['server_cpu']['client_ms']:.2f} ms here + "
+              f"{r['server_cpu']['server_ms']:.2f} ms in the PostgreSQL backends")
     c = r["finder_cpu_s"]  # the process's own CPU time: what a shared machine moves less
     print(f"  find_experts CPU p50 {pct(c, 50) * 1000:6.2f} ms   p99 {pct(c, 99) * 1000:8.2f} ms"
           f"   (load average {os.getloadavg()[0]:.1f})")
