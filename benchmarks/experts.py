@@ -174,7 +174,8 @@ class _Recorder:
     """The store's db, its statements written down as they run (for their plans)."""
 
     def __init__(self, db: Any) -> None:
-        self.db, self.seen = db, []  # type: list[tuple[str, list[Any]]]
+        self.db = db
+        self.seen: list[tuple[str, list[Any]]] = []
 
     def execute(self, sql: str, params: Any = ()) -> Any:
         self.seen.append((sql, list(params)))
