@@ -1,13 +1,16 @@
 """The expert finder over a large directory: how long `need <skills>` takes to pick people.
 
-    python benchmarks/experts.py [--people 10000] [--queries 200]
+    python benchmarks/experts.py [--people 10000] [--queries 200] [--store postgres]
+        [--explain]
 
-A SQLite store with `people` people (3 of 60 skills each, 1 in 5 away), open swarms they
-are in (their load) and resolved cases they helped on after a help request (their past
-help), all through the store's interface. Then `find_experts` (bot/services/membership.py:
-the store's candidates for the skills, then bot/experts.py's smallest cover) for random
-1-3 skill requests, timed one by one; p50 and p99. The baseline is the one indexed read
-every answer needs: who has any of the skills (`people.with_skills`).
+A SQLite store (or with `--store postgres` a database on a throwaway PostgreSQL cluster,
+benchmarks/pg_common.py; `--explain` prints the short list's plans, EXPLAIN ANALYZE) with
+`people` people (3 of 60 skills each, 1 in 5 away), open swarms they are in (their load)
+and resolved cases they helped on after a help request (their past help), all through the
+store's interface. Then `find_experts` (bot/services/membership.py: the store's candidates
+for the skills, then bot/experts.py's smallest cover) for random 1-3 skill requests, timed
+one by one; p50 and p99. The baseline is the one indexed read every answer needs: who has
+any of the skills (`people.with_skills`).
 """
 
 from __future__ import annotations
@@ -19,6 +22,8 @@ import statistics
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -67,65 +72,145 @@ def fill(store: Store, people: int, rng: random.Random) -> None:
         store.cases.bulk(cases=cases, participants=participants, help_requests=requests)
 
 
-def measure(people: int = 10_000, queries: int = 200, seed: int = 5) -> dict[str, Any]:
-    rng = random.Random(seed)
+@contextmanager
+def opened(kind: str) -> Iterator[Store]:
+    """An empty store of `kind` at this release's schema: a SQLite file in a temporary
+    directory, or a new database on a PostgreSQL cluster (benchmarks/pg_common.py)."""
+    if kind == "postgres":
+        from benchmarks.pg_common import cluster, migrated
+        from bot.store.postgres import open_pg_store
+
+        with cluster() as c:
+            pg = open_pg_store(migrated(c))
+            try:
+                yield pg
+            finally:
+                pg.close()
+        return
     with tempfile.TemporaryDirectory() as tmp:
         store = open_store(str(Path(tmp) / "experts.db"))
         try:
-            started = time.perf_counter()
-            fill(store, people, rng)
-            made = time.perf_counter() - started
-            config = Config()
-            deps = Deps(store=store, ports={}, config=config)
-            case = store.cases.by_ref("ZD-10")  # an open one
-            assert case is not None
-            asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(queries)]
-            load_at_start = os.getloadavg()[0]
-            finder, baseline, picked, finder_cpu, full, full_cpu = [], [], [], [], [], []
-            read_kept: list[tuple[float, float]] = []
-            read_counted: list[tuple[float, float]] = []
-            for skills in asks:  # interleaved, one by one
-                t = time.perf_counter()
-                store.people.with_skills(skills)
-                baseline.append(time.perf_counter() - t)
-                # Before issue 28's short list: everyone with one of the skills, in Python.
-                t, c = time.perf_counter(), time.process_time()
-                before = from_everyone(deps, case, skills)
-                full.append(time.perf_counter() - t)
-                full_cpu.append(time.process_time() - c)
-                t, c = time.perf_counter(), time.process_time()
-                suggestion = find_experts(deps, case, skills)
-                finder.append(time.perf_counter() - t)
-                finder_cpu.append(time.process_time() - c)
-                picked.append(len(suggestion.picks))
-                assert suggestion == before, skills  # the same answer either way
-                # The store's short list alone, both ways (issue 28): from the figures kept
-                # in ranking order (m039), and the one statement over every holder before it.
-                t, c = time.perf_counter(), time.process_time()
-                kept = shortlist(store.db, skills, SHORTLIST_PER_SUBSET)
-                read_kept.append((time.perf_counter() - t, time.process_time() - c))
-                t, c = time.perf_counter(), time.process_time()
-                counted = shortlist(store.db, skills, SHORTLIST_PER_SUBSET, kept=False)
-                read_counted.append((time.perf_counter() - t, time.process_time() - c))
-                assert kept == counted, skills
+            yield store
         finally:
             store.close()
-    return {"people": people, "queries": queries, "made_s": made, "finder_s": finder,
-            "baseline_s": baseline, "median_picks": statistics.median(picked),
+
+
+def measure(people: int = 10_000, queries: int = 200, seed: int = 5, kind: str = "sqlite",
+            explain: bool = False) -> dict[str, Any]:
+    rng = random.Random(seed)
+    plans: list[str] = []
+    with opened(kind) as store:
+        started = time.perf_counter()
+        fill(store, people, rng)
+        if kind == "postgres":
+            store.db.execute("ANALYZE")
+        made = time.perf_counter() - started
+        config = Config()
+        deps = Deps(store=store, ports={}, config=config)
+        case = store.cases.by_ref("ZD-10")  # an open one
+        assert case is not None
+        asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(queries)]
+        load_at_start = os.getloadavg()[0]
+        finder, baseline, picked, finder_cpu, full, full_cpu = [], [], [], [], [], []
+        read_kept: list[tuple[float, float]] = []
+        read_counted: list[tuple[float, float]] = []
+        for skills in asks:  # interleaved, one by one
+            t = time.perf_counter()
+            store.people.with_skills(skills)
+            baseline.append(time.perf_counter() - t)
+            # Before issue 28's short list: everyone with one of the skills, in Python.
+            t, c = time.perf_counter(), time.process_time()
+            before = from_everyone(deps, case, skills)
+            full.append(time.perf_counter() - t)
+            full_cpu.append(time.process_time() - c)
+            t, c = time.perf_counter(), time.process_time()
+            suggestion = find_experts(deps, case, skills)
+            finder.append(time.perf_counter() - t)
+            finder_cpu.append(time.process_time() - c)
+            picked.append(len(suggestion.picks))
+            assert suggestion == before, skills  # the same answer either way
+            # The store's short list alone, both ways (issue 28): from the figures kept
+            # in ranking order (m039), and the one statement over every holder before it.
+            t, c = time.perf_counter(), time.process_time()
+            kept = shortlist(store.db, skills, SHORTLIST_PER_SUBSET)
+            read_kept.append((time.perf_counter() - t, time.process_time() - c))
+            t, c = time.perf_counter(), time.process_time()
+            counted = shortlist(store.db, skills, SHORTLIST_PER_SUBSET, kept=False)
+            read_counted.append((time.perf_counter() - t, time.process_time() - c))
+            assert kept == counted, skills
+        server = server_cpu(store, deps, case, asks) if kind == "postgres" else None
+        if explain:
+            plans = explained(store, asks[-1] if len(asks[-1]) == 3 else SKILLS[:3])
+    return {"store": kind, "plans": plans, "server_cpu": server, "people": people,
+            "queries": queries,
+            "made_s": made, "finder_s": finder, "baseline_s": baseline,
+            "median_picks": statistics.median(picked),
             "finder_cpu_s": finder_cpu, "full_s": full, "full_cpu_s": full_cpu,
             "read_kept_s": read_kept, "read_counted_s": read_counted,
             "load_at_start": load_at_start}
+
+
+def server_cpu(store: Store, deps: Deps, case: Any, asks: list[list[str]]
+               ) -> dict[str, float] | None:
+    """PostgreSQL: find_experts once more for every request, CPU per request of this
+    process and of the cluster's backends (from /proc, benchmarks/pg_cpu.py; None for a
+    server of your own), their sum against the client's wall time on a shared machine."""
+    from benchmarks.pg_cpu import _children, _cpu
+
+    folder = store.db.execute("SHOW data_directory").fetchone()["data_directory"]
+    try:
+        postmaster = int(Path(folder, "postmaster.pid").read_text().split()[0])
+    except OSError:
+        return None
+    backends = _children(postmaster)
+    server, mine = sum(_cpu(p) for p in backends), time.process_time()
+    for skills in asks:
+        find_experts(deps, case, skills)
+    return {"server_ms": (sum(_cpu(p) for p in backends) - server) * 1000 / len(asks),
+            "client_ms": (time.process_time() - mine) * 1000 / len(asks)}
+
+
+class _Recorder:
+    """The store's db, its statements written down as they run (for their plans)."""
+
+    def __init__(self, db: Any) -> None:
+        self.db = db
+        self.seen: list[tuple[str, list[Any]]] = []
+
+    def execute(self, sql: str, params: Any = ()) -> Any:
+        self.seen.append((sql, list(params)))
+        return self.db.execute(sql, params)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self.db, name)
+
+
+def explained(store: Store, skills: list[str]) -> list[str]:
+    """The plans (EXPLAIN ANALYZE, as the server would run each with these values) of the
+    statements the short list runs for `skills`."""
+    seen = _Recorder(store.db)
+    shortlist(seen, skills, SHORTLIST_PER_SUBSET)  # type: ignore[arg-type]
+    out = []
+    for sql, params in seen.seen:
+        rows = store.db.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql, params)
+        out.append(f"-- {skills}: {sql}\n" + "\n".join(next(iter(r.values())) for r in rows))
+    return out
 
 
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--people", type=int, default=10_000)
     ap.add_argument("--queries", type=int, default=200)
+    ap.add_argument("--store", choices=("sqlite", "postgres"), default="sqlite")
+    ap.add_argument("--explain", action="store_true",
+                    help="print the short list's plans for one 3-skill request (EXPLAIN ANALYZE)")
     args = ap.parse_args()
-    r = measure(args.people, args.queries)
+    r = measure(args.people, args.queries, kind=args.store, explain=args.explain)
+    for plan in r["plans"]:
+        print(plan, end="\n\n")
     f, b = r["finder_s"], r["baseline_s"]
-    print(f"{args.people:,} people (made in {r['made_s']:.1f} s), {args.queries} requests "
-          f"of 1-3 skills, {r['median_picks']} people picked (median)")
+    print(f"{args.store}: {args.people:,} people (made in {r['made_s']:.1f} s), "
+          f"{args.queries} requests of 1-3 skills, {r['median_picks']} people picked (median)")
     print(f"  find_experts   p50 {pct(f, 50) * 1000:8.2f} ms   p99 {pct(f, 99) * 1000:8.2f} ms"
           f"   (load average {r['load_at_start']:.1f} when the timing began)")
     g, gc = r["full_s"], r["full_cpu_s"]
@@ -138,6 +223,9 @@ def main() -> None:
         w, u = [x[0] for x in r[key]], [x[1] for x in r[key]]
         print(f"  {name:23s} p50 {pct(w, 50) * 1000:7.2f} ms   p99 {pct(w, 99) * 1000:7.2f} ms"
               f"   (CPU p50 {pct(u, 50) * 1000:.2f}, p99 {pct(u, 99) * 1000:.2f})")
+    if r["server_cpu"]:
+        print(f"  find_experts CPU, mean: {r['server_cpu']['client_ms']:.2f} ms here + "
+              f"{r['server_cpu']['server_ms']:.2f} ms in the PostgreSQL backends")
     c = r["finder_cpu_s"]  # the process's own CPU time: what a shared machine moves less
     print(f"  find_experts CPU p50 {pct(c, 50) * 1000:6.2f} ms   p99 {pct(c, 99) * 1000:8.2f} ms"
           f"   (load average {os.getloadavg()[0]:.1f})")

@@ -1,13 +1,13 @@
-"""The PostgreSQL benchmarks (issue 10) as `python -m benchmarks` items, run only when named
-(`--only pg_slack pg_digest pg_replicas`): each needs a PostgreSQL server (a throwaway
-cluster, benchmarks/pg_common.py), which the default run does not."""
+"""The PostgreSQL benchmarks (issues 10 and 28) as `python -m benchmarks` items, run only when
+named (`--only pg_slack pg_digest pg_replicas pg_experts`): each needs a PostgreSQL server (a
+throwaway cluster, benchmarks/pg_common.py), which the default run does not."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from benchmarks import pg_ack, pg_digest_year, pg_replicas
+from benchmarks import experts, pg_ack, pg_digest_year, pg_replicas
 from benchmarks.sizes import Size
 from benchmarks.table import Figure, digest_figures, figure
 
@@ -39,5 +39,17 @@ def pg_replica_throughput(size: Size, data: Path) -> tuple[list[Figure], dict[st
             for n in (1, 2, 3)], r
 
 
+def pg_experts(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
+    """The expert finder on PostgreSQL (benchmarks/experts.py --store postgres): 1k / 10k /
+    50k people with --growth, as `experts` on SQLite."""
+    r = experts.measure(size.people, size.queries, kind="postgres")
+    f, b = r["finder_s"], r["baseline_s"]
+    name = f"PostgreSQL: expert finder over {size.people:,} people"
+    base = ("who has the skills (one indexed read)", f"{size.people:,} people")
+    return [figure(f"{name} (median)", "ms", f, b, *base, scale=1000),
+            figure(f"{name} (p99)", "ms", [experts.pct(f, 99)], [experts.pct(b, 99)], *base,
+                   scale=1000)], r
+
+
 PG_BENCHES = {"pg_slack": pg_slack, "pg_digest": pg_digest,
-              "pg_replicas": pg_replica_throughput}
+              "pg_replicas": pg_replica_throughput, "pg_experts": pg_experts}

@@ -174,3 +174,24 @@ def test_pg_similar_before_and_after(pg_cluster: Cluster) -> None:
     for side in ("postgres ", "postgres before "):
         assert f"  {side}" in run.stdout and "itself in top 3" in run.stdout, run.stdout
     assert "plan of similar" in run.stdout and "Execution Time" in run.stdout, run.stdout
+
+
+def test_pg_experts_grows(tmp_path: Path, pg_cluster: Cluster,
+                          monkeypatch: pytest.MonkeyPatch) -> None:
+    """`--only pg_experts --growth`: the expert finder on PostgreSQL at each size (the same
+    answer as the full read at every request, benchmarks/experts.py asserts it)."""
+    from dataclasses import replace
+
+    from benchmarks import __main__ as entry
+    from benchmarks.sizes import SIZES
+
+    monkeypatch.setenv("SWARMBOT_TEST_DATABASE_URL", pg_cluster.url)
+    out = tmp_path / "pg-experts.json"
+    small = {g: replace(SIZES["small"], name=g, people=100) for g in entry.GROWTH}
+    assert entry.main(["--size", "small", "--only", "pg_experts", "--growth", "--json",
+                       str(out), "--data-dir", str(tmp_path)], growth_sizes=small) == 0
+    result = json.loads(out.read_text())
+    names = [f["name"] for f in result["figures"]]
+    assert names.count("PostgreSQL: expert finder over 300 people (p99)") == 1
+    assert names.count("PostgreSQL: expert finder over 100 people (p99)") == len(entry.GROWTH)
+    assert result["details"]["pg_experts"]["store"] == "postgres"

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable, Iterator, Sequence
 from typing import Any, Protocol
 
+from bot.store.deferred import Deferred
+
 
 class Rows(Protocol):
     """What `execute` returns on both stores (sqlite3's cursor, PgDb's Result). A row is
@@ -28,6 +30,9 @@ class SqlDb(Protocol):
     def bulk_insert(self, table: str, columns: Sequence[str],
                     rows: Iterable[Sequence[Any]]) -> None:
         """Many rows in, the store's fastest way; the caller holds the transaction."""
+    def deferred(self) -> Deferred | None:
+        """The open transaction's work left to its end, run before COMMIT (None outside a
+        transaction: do the work now)."""
 
 
 class BaseQueries:

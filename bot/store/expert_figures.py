@@ -12,7 +12,8 @@
 SqlCases (bot/store/cases.py) calls these inside the command's transaction; both stores
 run the same SQL. m026_expert_figures fills both tables from the rows already there. Each
 change is passed on to the figures kept per (person, skill) in ranking order
-(bot/store/expert_kept.py, m039_expert_ranked) in the same transaction.
+(bot/store/expert_kept.py, m039_expert_ranked) in the same transaction, at its end in
+person order (bot/store/expert_pending.py).
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.domain import CaseStatus, Role
-from bot.store import expert_kept, scope
+from bot.store import expert_pending, scope
 from bot.store.base import SqlDb
 from bot.store.people import chunked
 
@@ -31,13 +32,9 @@ SPECIALIST = Role.SPECIALIST.value
 
 
 def add_load(db: SqlDb, deltas: dict[str, int]) -> None:
-    """Each person's count of open cases moved by its delta (sorted: replicas lock rows
-    in one order)."""
-    for person in sorted(p for p, d in deltas.items() if d):
-        db.execute("INSERT INTO expert_load (person_id, open_cases) VALUES (?, ?) "
-                   "ON CONFLICT (person_id) DO UPDATE SET open_cases = "
-                   "expert_load.open_cases + excluded.open_cases", (person, deltas[person]))
-        expert_kept.moved(db, person, deltas[person])
+    """Each person's count of open cases moved by its delta (at the end of the
+    transaction, in person order: bot/store/expert_pending.py)."""
+    expert_pending.add_load(db, deltas)
 
 
 def in_case(db: SqlDb, case_id: int) -> list[str]:
@@ -85,7 +82,7 @@ def refresh_help(db: SqlDb, case_id: int) -> None:
     rows = help_rows(db, [case_id])
     if rows:
         db.bulk_insert("expert_help", ("skill", "person_id", "case_id"), rows)
-    expert_kept.refresh(db, were | {person for _, person, _ in rows}, skills_changed=False)
+    expert_pending.refresh(db, were | {person for _, person, _ in rows}, skills_changed=False)
 
 
 def loaded(db: SqlDb, case_ids: Iterable[int]) -> dict[str, int]:
@@ -109,10 +106,11 @@ def added(db: SqlDb, case_ids: Sequence[int]) -> None:
     rows = help_rows(db, case_ids)
     if rows:
         db.bulk_insert("expert_help", ("skill", "person_id", "case_id"), rows)
-    expert_kept.refresh(db, {person for _, person, _ in rows}, skills_changed=False)
+    expert_pending.refresh(db, {person for _, person, _ in rows}, skills_changed=False)
 
 
 def loads(db: SqlDb, persons: Sequence[str]) -> dict[str, int]:
+    expert_pending.settle(db)
     found: dict[str, int] = {}
     for part in chunked(persons):
         marks = ",".join("?" for _ in part)
@@ -140,6 +138,7 @@ def candidates(db: SqlDb, skills: Sequence[str]) -> dict[str, tuple[list[str], b
     person order, from one statement over the skill index, people and the kept loads."""
     if not skills:
         return {}
+    expert_pending.settle(db)
     marks = ",".join("?" for _ in skills)
     within, limit = scope.home("p")  # people of the tenant's workspace only
     found: dict[str, tuple[list[str], bool, int]] = {}

@@ -14,11 +14,13 @@ expert_ranked.py) instead of counting per request:
   `held` again: who holds several of the wanted skills, read without a probe per holder.
 
 Both follow the figures they copy: a load delta moves every row of the person
-(`moved`, from expert_figures.add_load, under the expert_load row's lock); a change of a
-person's skills or past help rewrites their rows from expert_help, skills and expert_load
-(`refresh`), after taking the same lock (an upsert of +0), persons in sorted order. Anything
-that changes a person's rows holds that lock, so on PostgreSQL two commands touching the
-same person take turns and the second rewrites from what the first committed.
+(`moved`, under the expert_load row's lock); a change of a person's skills or past help
+rewrites their rows from expert_help, skills and expert_load (`refresh`), after taking the
+same lock (an upsert of +0), persons in sorted order. Anything that changes a person's rows
+holds that lock, so on PostgreSQL two commands touching the same person take turns and the
+second rewrites from what the first committed. A command's changes are gathered and applied
+here at the end of its transaction, all its people in one sorted pass
+(bot/store/expert_pending.py), so two commands never take those locks in opposite orders.
 """
 
 from __future__ import annotations

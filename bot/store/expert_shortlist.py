@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any, NamedTuple
 
-from bot.store import expert_ranked, scope
+from bot.store import expert_pending, expert_ranked, scope
 from bot.store.base import SqlDb
 from bot.store.people import chunked
 
@@ -44,6 +44,7 @@ def shortlist(db: SqlDb, skills: Sequence[str], per_subset: int,
     wanted = list(dict.fromkeys(skills))
     if not wanted or len(wanted) > MAX_SKILLS:
         return []
+    expert_pending.settle(db)  # this transaction's own changes first
     within, limit = scope.home("p")
     if kept and not limit:
         return _from_kept(db, wanted, per_subset, also)

@@ -273,6 +273,13 @@ def m045_similar_words(db: Database) -> None:
 
 
 @migrations()
+def m046_expert_kept_compact(db: Database) -> None:
+    """Issue 28: the expert finder's kept rows WITHOUT ROWID, keyed in the order the finder
+    reads them, with an index by person for the writes (bot/store/schema_experts.py)."""
+    run_script(db, schema_experts.EXPERT_KEPT_COMPACT_SQLITE)
+
+
+@migrations()
 def m048_replica_holders(db: Database) -> None:
     """Issue 23: the replica holding each pending delivery and leased platform call, so
     that a dead replica's rows are taken over at once (bot/store/interfaces/holders.py)."""

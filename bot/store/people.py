@@ -7,7 +7,7 @@ from typing import Any
 
 from bot import tenancy
 from bot.domain import Person
-from bot.store import expert_kept, scope
+from bot.store import expert_pending, scope
 from bot.store.base import BaseQueries
 
 
@@ -68,12 +68,12 @@ class SqlPeople(BaseQueries):
             self.db.execute(
                 "INSERT INTO skills (person_id, skill) VALUES (?, ?) "
                 "ON CONFLICT (person_id, skill) DO NOTHING", (person, s))
-        expert_kept.refresh(self.db, [person])  # the finder's kept rows (issue 28)
+        expert_pending.refresh(self.db, [person])  # the finder's kept rows (issue 28)
 
     def remove_skills(self, person: str, skills: Sequence[str]) -> None:
         for s in skills:
             self.db.execute("DELETE FROM skills WHERE person_id = ? AND skill = ?", (person, s))
-        expert_kept.refresh(self.db, [person])
+        expert_pending.refresh(self.db, [person])
 
     def with_skills(self, skills: Sequence[str]) -> dict[str, list[str]]:
         if not skills:

@@ -32,6 +32,7 @@ from psycopg.rows import DictRow, dict_row, tuple_row
 from psycopg_pool import ConnectionPool
 
 from bot.store import pg_lean
+from bot.store.deferred import Deferred
 
 log = logging.getLogger("swarmbot")
 
@@ -129,6 +130,9 @@ class PgDb:
         # context (asyncio.to_thread does) but must not share the connection: it takes its own.
         self._pinned: ContextVar[tuple[int, psycopg.Connection[dict[str, Any]]] | None] = \
             ContextVar(f"swarmbot-pg-{id(self)}", default=None)
+        # The open transaction's work left to its end (bot/store/deferred.py).
+        self._deferred: ContextVar[Deferred | None] = \
+            ContextVar(f"swarmbot-pg-deferred-{id(self)}", default=None)
 
     def _current(self) -> psycopg.Connection[dict[str, Any]] | None:
         pinned = self._pinned.get()
@@ -188,11 +192,15 @@ class PgDb:
             yield
             return
         with self._own() as conn:
+            deferred = Deferred()
             token = self._pinned.set((threading.get_ident(), conn))
+            held = self._deferred.set(deferred)
             try:
                 with self._begun(conn):
                     yield
+                    deferred.run()  # before COMMIT, in the transaction
             finally:
+                self._deferred.reset(held)
                 self._pinned.reset(token)
 
     @staticmethod
@@ -214,16 +222,25 @@ class PgDb:
             raise
         pg_lean.command(conn, b"COMMIT")
 
+    def deferred(self) -> Deferred | None:
+        """This thread's open transaction's work left to its end (None outside one)."""
+        return self._deferred.get() if self._current() is not None else None
+
     @contextmanager
     def savepoint(self) -> Iterator[None]:
         """Inside this thread's transaction, a savepoint an exception rolls back to (the
         transaction goes on); outside one, nothing (each statement commits alone)."""
-        pinned = self._current()
-        if pinned is None:
+        pinned, deferred = self._current(), self._deferred.get()
+        if pinned is None or deferred is None:
             yield
             return
-        with pinned.transaction():
-            yield
+        mark = deferred.mark()
+        try:
+            with pinned.transaction():
+                yield
+        except BaseException:
+            deferred.restore(mark)  # what was deferred inside is rolled back with it
+            raise
 
     def _cursor(self, conn: psycopg.Connection[Any]) -> psycopg.Cursor[tuple[Any, ...]]:
         """The connection's own cursor, made once and reused by every statement on it (a

@@ -132,6 +132,8 @@ POSTGRES: dict[str, PgForm] = {
                                     + schema_digest.HELP_FIRST_JOIN_PG),
     # The rarer words' cases kept by index, for similar cases (issue 28).
     "m045_similar_words": PgForm(CASE_WORDS),
+    "m046_expert_kept_compact": sqlite_only("SQLite's tables WITHOUT ROWID in the finder's read "
+                                            "order; PostgreSQL keeps its covering indexes"),
     "m048_replica_holders": portable(HOLDERS),
 }
 
@@ -139,6 +141,10 @@ POSTGRES: dict[str, PgForm] = {
 SQLITE_ONLY_TABLES: frozenset[str] = frozenset(
     {"case_search", "case_search_vocab", "case_search_where"}
     | {f"case_search_{part}" for part in ("data", "idx", "content", "docsize", "config")})
+# Tables whose keys and indexes differ by design (their columns do not): SQLite keeps the
+# expert finder's rows in the order the finder reads them (m046, WITHOUT ROWID), where
+# PostgreSQL's heap has no order and covering indexes serve the same reads.
+LAYOUT_DIFFERS: frozenset[str] = frozenset({"expert_asked", "expert_pair"})
 # Tables that only PostgreSQL has: its stored search documents (m026) stand for FTS5's.
 PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes",
                                                    "case_words"})

@@ -21,6 +21,8 @@ from typing import Any
 
 from sqlite_utils import Database
 
+from bot.store.deferred import Deferred
+
 # Writers wait this long for the write lock before "database is locked": longer than any
 # unit of work holds it, well under Slack's 3 s for the acks that wait on an inbox write.
 BUSY_TIMEOUT_MS = 5000
@@ -145,18 +147,27 @@ class ThreadDatabase(Database):
         # (`swarmbot erase`) still take turns through the busy handler.
         with self._writer:
             conn.execute("BEGIN IMMEDIATE")
+            deferred = self._local.deferred = Deferred()
             try:
                 yield
+                deferred.run()  # before COMMIT, in the transaction
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+            finally:
+                self._local.deferred = None
             try:
                 conn.execute("COMMIT")
             except BaseException:
                 if conn.in_transaction:
                     conn.execute("ROLLBACK")
                 raise
+
+    def deferred(self) -> Deferred | None:
+        """This thread's open transaction's work left to its end (None outside one)."""
+        found: Deferred | None = getattr(self._local, "deferred", None)
+        return found if found is not None and self.conn.in_transaction else None
 
     @contextmanager
     def savepoint(self) -> Iterator[None]:
@@ -168,9 +179,13 @@ class ThreadDatabase(Database):
             return
         name = f"sp{next(self._savepoints)}"
         conn.execute(f"SAVEPOINT {name}")
+        deferred = self.deferred()
+        mark = deferred.mark() if deferred is not None else None
         try:
             yield
         except BaseException:
+            if deferred is not None and mark is not None:
+                deferred.restore(mark)  # what was deferred inside is rolled back with it
             # A failure that destroyed the transaction leaves no savepoint to go back to.
             if conn.in_transaction:
                 conn.execute(f"ROLLBACK TO SAVEPOINT {name}")

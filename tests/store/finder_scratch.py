@@ -7,7 +7,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain import CaseStatus, Role
-from bot.store import Store
+from bot.store import Store, expert_pending
 from bot.store.expert_kept import listed
 
 Rows = dict[str, list[tuple[Any, ...]]]
@@ -55,6 +55,10 @@ COLUMNS = {"expert_rank": "person_id, skill, open_cases, held",
 
 
 def kept(store: Store) -> Rows:
+    """The kept tables as a read of the figures sees them: inside a transaction, with the
+    command's own changes applied first, as every store read of them does
+    (bot/store/expert_pending.py `settle`)."""
+    expert_pending.settle(store.db)
     out: Rows = {}
     for table, columns in COLUMNS.items():
         names = columns.split(", ")

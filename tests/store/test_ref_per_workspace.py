@@ -64,11 +64,13 @@ def test_the_rebuild_keeps_every_row_index_trigger_and_foreign_key(tmp_path: Pat
                 if not t.startswith(later_names)} == triggers
         # The one index that changed kind stays (plain now), the new key is added, the
         # column's own UNIQUE (its autoindex) is gone.
+        # (Tables of later migrations bring their own indexes: m043's case_shares, m044's
+        # case_digest, m048's holders; m046 remakes the expert finder's kept tables with theirs.)
         later = {i for i in _schema(conn, "index")
-                 if "case_shares" in i or i.startswith(later_names)} | {
+                 if "case_shares" in i or "expert_" in i or i.startswith(later_names)} | {
             "inbox_held", "outbox_held"}
-        assert _schema(conn, "index") - later == (indexes - {"sqlite_autoindex_cases_1"}) | {
-            "cases_by_workspace_ref"}
+        assert _schema(conn, "index") - later == (indexes - {"sqlite_autoindex_cases_1"} - {
+            i for i in indexes if "expert_" in i}) | {"cases_by_workspace_ref"}
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         fks = {(r[2], r[3]) for r in conn.execute("PRAGMA foreign_key_list(owners)")}
         assert ("cases", "case_id") in fks

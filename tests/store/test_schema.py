@@ -84,6 +84,11 @@ def postgres_schema(db: PgDb) -> dict[str, object]:
     return schema
 
 
+def _columns(table: object) -> object:
+    assert isinstance(table, dict)
+    return table["columns"], table["fks"]
+
+
 def test_every_migration_has_its_postgresql_form() -> None:
     names = pg_schema.migration_names()
     missing = [n for n in names if n not in pg_schema.POSTGRES]
@@ -98,6 +103,9 @@ def test_both_stores_have_the_same_schema(tmp_path: Path, pg_url: str) -> None:
         pg, lite = postgres_schema(db), sqlite_schema(tmp_path / "s.db")
         assert sorted(pg) == sorted(lite)
         for table in lite:
+            if table in pg_schema.LAYOUT_DIFFERS:  # the same columns, their own keys
+                assert _columns(pg[table]) == _columns(lite[table]), table
+                continue
             assert pg[table] == lite[table], table
         assert pg_schema.applied(db) == pg_schema.migration_names()
     finally:
