@@ -33,9 +33,12 @@ from tests.test_erase import figures, files_bytes
 # terms (lower case; the porter stemmer leaves these as they are; a term the index stores
 # prefix-compressed after a like one is not seen here, so before the erase only the texts
 # as typed are looked for).
-ERASED = ["Quokkasoft Pty", "zyzzbot", "E-77123-XQ", "vorpal", "Wumbleton", "frabjous",
+ERASED = ["Quokkasoft Pty", "zyzzbot", "E-7G12Q-XQ", "vorpal", "Wumbleton", "frabjous",
           "snicker-snack", "glorbix", "Thimbleweed"]
-TERMS = ["quokkasoft", "e-77123-xq", "wumbleton", "thimbleweed", "77123"]
+# The error code's own search token has letters: a token of digits alone was found in the
+# file once (CI) where nothing of the case was left: most likely by chance, in the
+# microseconds of a timestamp (the applied migrations keep one each).
+TERMS = ["quokkasoft", "e-7g12q-xq", "wumbleton", "thimbleweed", "7g12q"]
 KEPT = ["Globex", "invoices", "flurble"]
 
 
@@ -63,7 +66,7 @@ async def test_erase_reaches_every_copy(core: Entrance, say: Say, clock: Clock,
     store = core.deps.store
     await say("bob", "skills add sso")
     await say("alice", 'open QX-901 sev2 customer="Quokkasoft Pty" Quokkasoft zyzzbot '
-                       "login fails with E-77123-XQ")
+                       "login fails with E-7G12Q-XQ")
     qx = store.cases.by_ref("QX-901")
     await deliver(core, "k-note", "alice", "note Wumbleton says frabjous outage", qx.room_id)
     await say("alice", "friction sso rotation: glorbix notice missing", room=qx.room_id)
