@@ -1,17 +1,16 @@
 """The PostgreSQL benchmarks (issues 10 and 28) as `python -m benchmarks` items, run only when
-named (`--only pg_slack pg_digest pg_replicas pg_experts`): each needs a PostgreSQL server (a
-throwaway cluster, benchmarks/pg_common.py), which the default run does not."""
+named (`--only pg_slack pg_replicas pg_experts`): each needs a PostgreSQL server (a
+throwaway cluster, benchmarks/pg_common.py), which the default run does not. The digest's
+PostgreSQL rows (`pg_digest`) run on kept data: benchmarks/pg_growth.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
 from typing import Any
 
-from benchmarks import experts, pg_ack, pg_digest_year, pg_replicas
+from benchmarks import experts, pg_ack, pg_replicas
 from benchmarks.sizes import Size
-from benchmarks.table import Figure, digest_figures, figure
-
-LAST_WEEK = "2026-W52"
+from benchmarks.table import Figure, figure
 
 
 def pg_slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
@@ -22,11 +21,6 @@ def pg_slack(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
             figure("PostgreSQL: Slack ack latency, serial, one replica", "ms",
                    ack["postgres"], ack["sqlite"], "the same on SQLite", size.label,
                    scale=1000)], r
-
-
-def pg_digest(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
-    r = pg_digest_year.measure(size.weeks, size.per_week, None, LAST_WEEK, size.rounds)
-    return digest_figures(r, size.label, "PostgreSQL: "), r
 
 
 def pg_replica_throughput(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
@@ -51,5 +45,5 @@ def pg_experts(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
                    scale=1000)], r
 
 
-PG_BENCHES = {"pg_slack": pg_slack, "pg_digest": pg_digest,
+PG_BENCHES = {"pg_slack": pg_slack,
               "pg_replicas": pg_replica_throughput, "pg_experts": pg_experts}
