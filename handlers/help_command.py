@@ -37,7 +37,7 @@ def parse_help(ctx: Ctx, args: Args) -> Help:
 
 
 @command("help", "[command]", N_("Show the commands, or one command in detail."),
-         parse=parse_help, case="none", who="anyone", reads_only=True)
+         parse=parse_help, case="none", who="anyone", reads_only=True, store=False)
 def help_(ctx: Ctx, cmd: Help) -> list[Reply]:
     router = ctx.router  # the live router knows renames and extra commands
     phrases = ctx.deps.phrases
