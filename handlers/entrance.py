@@ -193,7 +193,7 @@ class Entrance:
             reads = command is not None and command.reads_only
             key = None if reads else key
             here = command is not None and not command.store and \
-                self.router.known.settled(delivery.sender.id)  # help: no unit thread
+                self.router.known.settled(inv.user_id, inv.user_tz)  # help: no unit thread
             try:
                 early = await self.router.prepare_text(inv, text, command, self.in_thread)
             except Exception as err:

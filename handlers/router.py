@@ -315,7 +315,7 @@ class Router:
                 command=self.phrases.command(command.name)))
         deps = self.deps
         said = Person(inv.user_id, inv.user_name or inv.user_id, tz=inv.user_tz)
-        if not command.store and self.known.settled(inv.user_id):
+        if not command.store and self.known.settled(inv.user_id, inv.user_tz):
             actor = said  # `help` for someone whose row is settled: nothing to read or write
         elif writes:
             actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name,

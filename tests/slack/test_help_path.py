@@ -17,6 +17,7 @@ import pytest
 
 from adapters.bootstrap import build_core
 from bot.config import Config
+from bot.domain import Person
 from handlers.delivery import (
     Delivery,
     Pressed,
@@ -27,6 +28,7 @@ from handlers.delivery import (
     Typed,
     Workspace,
 )
+from handlers.known_people import KnownPeople
 from testkit.fake_port import FakeChatPort
 from tests.conftest import Clock, Say
 from tests.slack.harness import SlackHarness
@@ -63,16 +65,18 @@ def statements(store: Any) -> Iterator[list[tuple[str, str]]]:
             delattr(db, name)
 
 
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", None])  # None: users.info says no zone
 async def test_help_for_someone_settled_runs_no_statement_but_its_inbox_row(
-        slack_bot: SlackHarness) -> None:
+        slack_bot: SlackHarness, zone: str | None) -> None:
     fake = slack_bot.fake
-    fake.users["UHELP1"] = {"id": "UHELP1", "name": "hana", "tz": "Asia/Tokyo",
-                            "locale": "en-US"}
+    if zone is not None:
+        fake.users["UHELP1"] = {"id": "UHELP1", "name": "hana", "tz": zone,
+                                "locale": "en-US"}
     with statements(slack_bot.store) as first:
         await slack_bot.command("help", "UHELP1")
     # The first time the usual way: the person's row and zone are made sure of.
     assert any("people" in sql for sql, _ in first)
-    assert slack_bot.store.people.get("UHELP1").tz == "Asia/Tokyo"
+    assert slack_bot.store.people.get("UHELP1").tz == zone
     with statements(slack_bot.store) as again:
         await slack_bot.command("help", "UHELP1")
         await slack_bot.command("help note", "UHELP1")
@@ -131,3 +135,16 @@ def test_the_inbox_json_is_what_asdict_made(what: object, keep_words: bool) -> N
                            "workspace": asdict(d.workspace)}, sort_keys=True)
     assert d.to_json(keep_words) == expected
     assert Delivery.from_json(d.to_json(True)) == d
+
+
+def test_a_zone_the_row_lacks_is_not_settled() -> None:
+    known = KnownPeople()
+    known.remember(Person("U1", "ann"))  # a row without a zone
+    known.remember(Person("U2", "bob", tz="Europe/Paris"))
+    assert known.settled("U1", None) and not known.settled("U1", "Europe/Berlin")
+    assert known.settled("U2", None) and known.settled("U2", "Europe/Berlin")
+    assert not known.settled("U3", None)
+    full = KnownPeople(most=1)
+    full.remember(Person("U1", "ann"))
+    full.remember(Person("U2", "bob"))
+    assert full.settled("U1", None) and not full.settled("U2", None)
