@@ -70,7 +70,9 @@ _LISTINGS: weakref.WeakKeyDictionary[KnownCommands, dict[tuple[object, ...], Rep
 
 
 def _listing(router: KnownCommands, phrases: Phrases) -> Reply:
-    key = (i18n.current(), phrases.slash, tuple(sorted(phrases.rename.items())))
+    # The renames as the config lists them (the same renames in another order: one more
+    # entry, never a wrong one).
+    key = (i18n.current(), phrases.slash, tuple(phrases.rename.items()))
     made = _LISTINGS.setdefault(router, {})
     found = made.get(key)
     if found is None:
