@@ -56,6 +56,15 @@ async def read_body(request: web.Request, limit: int = MAX_BODY_BYTES) -> bytes:
     too_big = Rejected(413, f"request body is over the {limit}-byte limit")
     if request.content_length is not None and request.content_length > limit:
         raise too_big
+    content = request.content
+    if content.is_eof() and content.exception() is None and \
+            request.content_length is not None:
+        # The whole body is here already (the usual case: a small request in one packet):
+        # taken as it is, without arming a timer for a read that cannot wait.
+        whole = content.read_nowait(-1)
+        if len(whole) == request.content_length:
+            return whole
+        raise Rejected(400, "the request body was cut short", quiet=True)
     body = bytearray()
     timeout = request.config_dict.get(BODY_TIMEOUT, DEFAULT_BODY_TIMEOUT)
     try:

@@ -86,6 +86,11 @@ def current() -> str:
     return _reader.get()
 
 
+def deployment() -> str:
+    """The deployment's language as `speaking` set it (what `shared` writes in)."""
+    return _deployment.get()
+
+
 def _(message: str) -> str:
     """`message` (English) in the current reader's language."""
     return _translations(_reader.get()).gettext(message)

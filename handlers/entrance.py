@@ -180,7 +180,7 @@ class Entrance:
     async def _process(self, delivery: Delivery) -> Outcome:
         delivery = await bridge.canonical(self.deps, self.in_thread, delivery)  # issue 29
         run: Callable[[], Outcome] = lambda: self._run(delivery)  # noqa: E731
-        what, text, reads = delivery.what, _words(delivery), False
+        what, text, reads, here = delivery.what, _words(delivery), False, False
         # A read's row was recorded done with it (`record`): nothing to take, nothing to
         # replay if the store fails under it (the person is told to try again).
         key = delivery.key
@@ -192,6 +192,8 @@ class Entrance:
             command = self.router.peek(text)
             reads = command is not None and command.reads_only
             key = None if reads else key
+            here = command is not None and not command.store and \
+                self.router.known.settled(inv.user_id, inv.user_tz)  # help: no unit thread
             try:
                 early = await self.router.prepare_text(inv, text, command, self.in_thread)
             except Exception as err:
@@ -203,7 +205,7 @@ class Entrance:
             elif early is not None:
                 run = self._typed(inv, early.name, early.typed, early.ref, what)
         return await self._unit_of_work(key, delivery.source, delivery.sender.id, run,
-                                        reads=reads)
+                                        reads=reads, here=here)
 
     def _answered(self, result: Result, what: object) -> Callable[[], Outcome]:
         return lambda: self._outcome(result, what)
@@ -217,9 +219,10 @@ class Entrance:
         return await self.units.in_thread(call, *args)
 
     async def _unit_of_work(self, key: str | None, source: str, invoker: str | None,
-                            run: Callable[[], Outcome], reads: bool = False) -> Outcome:
+                            run: Callable[[], Outcome], reads: bool = False,
+                            here: bool = False) -> Outcome:
         try:
-            done = await self.units.run(key, source, run, reads)
+            done = await self.units.run(key, source, run, reads, here)
         except StoreUnavailable as err:
             return self._delayed(source, key, err)
         if isinstance(done, Duplicate):

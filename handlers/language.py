@@ -5,7 +5,7 @@ digest shows everyone is written in the deployment's (`i18n.shared`)."""
 
 from __future__ import annotations
 
-from contextlib import AbstractContextManager
+from contextlib import AbstractContextManager, nullcontext
 
 from bot import i18n
 from bot.config import Config
@@ -16,7 +16,10 @@ def for_sender(config: Config, sender: Sender | None) -> AbstractContextManager[
     """Speak the sender's language for the block (the deployment's for shared texts)."""
     deployment = config.i18n.language
     tag = sender.locale if sender is not None else None
-    return i18n.speaking(i18n.language_of(tag, deployment), deployment)
+    lang = i18n.language_of(tag, deployment)
+    if i18n.current() == lang and i18n.deployment() == deployment:
+        return nullcontext()  # spoken already (the adapter's block around the core's)
+    return i18n.speaking(lang, deployment)
 
 
 def for_everyone(config: Config) -> AbstractContextManager[None]:

@@ -111,6 +111,10 @@ class Command:
     # Runs on a confidential case for someone who may not see it (issue 26): `join` asks its
     # owner, `unfollow` lets go. Every other command tells them it is confidential.
     outsiders: bool = False
+    # Needs nothing of the store (`help`: the registry and the config are all it reads):
+    # the entrance runs it where the delivery is, with no unit thread and no connection,
+    # and the actor is who the platform says (nothing is read or written of them).
+    store: bool = True
 
 
 def command(name: str, usage: str, summary: str, *, parse: Parser,
@@ -118,10 +122,11 @@ def command(name: str, usage: str, summary: str, *, parse: Parser,
             options: tuple[str, ...] = (), details: str = "", any_platform: bool = False,
             form: FormSpec | None = None, bare_opens_form: bool = False,
             reads_only: bool = False, prepare: Preparer | None = None,
-            outsiders: bool = False) -> Callable[[Runner], Command]:
+            outsiders: bool = False, store: bool = True) -> Callable[[Runner], Command]:
     def wrap(run: Runner) -> Command:
         return Command(name=name, usage=usage, summary=summary, parse=parse, run=run,
                        case=case, who=who, options=frozenset(options), details=details,
                        any_platform=any_platform, form=form, bare_opens_form=bare_opens_form,
-                       reads_only=reads_only, prepare=prepare, outsiders=outsiders)
+                       reads_only=reads_only, prepare=prepare, outsiders=outsiders,
+                       store=store)
     return wrap

@@ -26,6 +26,7 @@ from bot.replies import Reply
 from bot.services import bridge_relay
 from bot.services.base import Deps
 from handlers.invocation import Invocation
+from handlers.known_people import KnownPeople
 from handlers.parsing import Args
 from handlers.registry import Command, Ctx
 from handlers.unit_of_work import IN_UNIT, Refused
@@ -72,6 +73,7 @@ class Router:
         # Buttons always send canonical names, so those keep working beside the team's names.
         self.lookup = {**{c.name: c for c in commands},
                        **{rename[n]: self.commands[n] for n in rename}}
+        self.known = KnownPeople()  # whose row `help` may skip (handlers/known_people.py)
 
     def shown(self, command: Command) -> str:
         return self.phrases.shown(command.name)
@@ -312,10 +314,16 @@ class Router:
                 ref=case.ref, platform=case.platform.capitalize(),
                 command=self.phrases.command(command.name)))
         deps = self.deps
-        actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name, inv.user_tz,
-                                         deps.now_iso()) if writes else \
-            deps.store.people.get(inv.user_id) or Person(inv.user_id, inv.user_name or
-                                                         inv.user_id, tz=inv.user_tz)
+        said = Person(inv.user_id, inv.user_name or inv.user_id, tz=inv.user_tz)
+        if not command.store and self.known.settled(inv.user_id, inv.user_tz):
+            actor = said  # `help` for someone whose row is settled: nothing to read or write
+        elif writes:
+            actor = deps.store.people.ensure(inv.user_id, inv.platform, inv.user_name,
+                                             inv.user_tz, deps.now_iso())
+            if not IN_UNIT.get():  # committed as it ran (a unit's insert may roll back)
+                self.known.remember(actor)
+        else:
+            actor = deps.store.people.get(inv.user_id) or said
         if case is not None and case.confidential and not command.outsiders and \
                 not permissions.may_see(deps.config, deps.store, actor, case):
             raise CommandError(_("{ref} is confidential: only its swarm and managers can "

@@ -102,8 +102,12 @@ class Units:
         return await loop.run_in_executor(self.threads, partial(context.run, call, *args))
 
     async def run(self, key: str | None, source: str, step: Callable[[], T],
-                  reads: bool = False) -> Done[T] | Duplicate | Refusal | Failed:
-        """Run `step` as one unit on a unit thread; raises StoreUnavailable."""
+                  reads: bool = False, here: bool = False
+                  ) -> Done[T] | Duplicate | Refusal | Failed:
+        """Run `step` as one unit on a unit thread (`here`: on this one, see `here`);
+        raises StoreUnavailable."""
+        if here:
+            return self.here(source, step)
         if key is not None:
             self.in_flight.add(key)
         try:
@@ -111,6 +115,20 @@ class Units:
         finally:
             if key is not None:
                 self.in_flight.discard(key)
+
+    def here(self, source: str, step: Callable[[], T]) -> Done[T] | Failed:
+        """A command that needs nothing of the store (`Command.store` False: `help`), run
+        on the calling thread: no unit thread, no connection, nothing to commit. A bug ends
+        as any unit's does (an error id); it has no inbox row of its own to close."""
+        token = ENQUEUED.set([])
+        try:
+            return Done(step(), [])
+        except Exception as err:
+            if self.deps.store.is_unavailable(err):
+                raise StoreUnavailable(str(err)) from err
+            return self._failed(source, None)
+        finally:
+            ENQUEUED.reset(token)
 
     def _unit(self, key: str | None, source: str, step: Callable[[], T],
               reads: bool) -> Done[T] | Duplicate | Refusal | Failed:

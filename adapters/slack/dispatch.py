@@ -78,11 +78,13 @@ class Dispatcher:
         body = body or {}
         with tenancy.scoped(await self.tenant_with_settings(self.tenant_of(delivery))):
             tz, locale = await self._user_profile(delivery.sender.id)
-            sender = replace(delivery.sender, tz=tz, locale=locale)
+            if (tz, locale) != (delivery.sender.tz, delivery.sender.locale):
+                delivery = replace(delivery, sender=replace(delivery.sender, tz=tz,
+                                                            locale=locale))
             # The answer (and the form, the settled line) in the reader's language too.
-            with language.for_sender(self.entrance.config, sender):
-                outcome = await self.entrance.process(replace(delivery, sender=sender))
-                await self.answer(replace(delivery, sender=sender), outcome, body)
+            with language.for_sender(self.entrance.config, delivery.sender):
+                outcome = await self.entrance.process(delivery)
+                await self.answer(delivery, outcome, body)
         view = body.get("view")
         if isinstance(view, dict) and view.get("type") == "home" and \
                 body.get("type") == "block_actions":
