@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from bot.store.schema_open_days import OPEN_DAYS_FILL
+
 # m040_digest_resolved_status (issue 28): the week's resolved cases are read from this index
 # alone (when each was opened and resolved, whether it was cancelled, which the digest
 # counts apart, and the id its per-case seeks start from), not from the case rows: ~2k row
@@ -206,8 +208,9 @@ CREATE TRIGGER help_first_join_changed AFTER DELETE OR UPDATE OF case_id, at, ki
 # so these are off while it writes and the cases it added are recounted once at the end.
 PG_BULK_TRIGGERS = (("owners", "case_digest_owners"), ("moods", "case_digest_moods"),
                     ("timeline", "help_first_join_joined"),
-                    ("help_requests", "help_first_join_asked"))
+                    ("help_requests", "help_first_join_asked"), ("cases", "case_open_days"))
 PG_BULK_RECOUNT = (
     f"UPDATE case_digest SET {_figures('case_digest.case_id')} WHERE case_id > ?",
     f"UPDATE help_requests SET first_join = {_FIRST_JOIN.format(h='help_requests')} "
-    "WHERE case_id > ?")
+    "WHERE case_id > ?",
+    OPEN_DAYS_FILL)  # m049: the cases' per-day counts (bot/store/schema_open_days.py)
