@@ -15,7 +15,7 @@ from bot import tenancy
 from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
-from bot.store.schema_digest import HELP_KEPT, RESOLVED_KEPT
+from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
 from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
 from bot.store.sqlite_conn import ThreadDatabase
 
@@ -79,11 +79,16 @@ def tenant_window_sql(sqls: dict[str, str]) -> dict[str, str]:
     return out
 
 
-_TENANT_WINDOW_SQL = tenant_window_sql(_WINDOW_SQL)
+# SQLite's own: the case of each thanks and friction row looked up in m049b's narrow index
+# (its ref and flag), not its wide row; SQLite would take the row by its rowid otherwise.
+_SQLITE_WINDOW_SQL = {name: sql.replace("cases c ", f"cases c INDEXED BY {CASE_FLAGS_INDEX} ")
+                      if name in ("thanks", "frictions") else sql
+                      for name, sql in _WINDOW_SQL.items()}
+_TENANT_WINDOW_SQL = tenant_window_sql(_SQLITE_WINDOW_SQL)
 # Not a tenant's: the resolved cases are one range of m044's kept per-case summary, the help
 # requests one range with their kept first join (m044b); a tenant's digest keeps the seeks
 # above, its cases picked by workspace.
-_KEPT_WINDOW_SQL = {**_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
+_KEPT_WINDOW_SQL = {**_SQLITE_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
 _OPENED = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
 
 def tenant_term() -> tuple[str, tuple[str, ...]]:

@@ -294,3 +294,11 @@ def m049_digest_open_days(db: Database) -> None:
     every case resolved since (bot/store/schema_open_days.py)."""
     for statement in statements(OPEN_DAYS):
         db.execute(statement)
+
+
+@migrations()
+def m049b_digest_covering(db: Database) -> None:
+    """Issue 28: the digest's week of promises, handoffs and decisions from an index alone,
+    and the case flags its thanks and friction look up from a narrow index
+    (bot/store/schema_digest.py COVERING)."""
+    run_script(db, schema_digest.COVERING)

@@ -139,6 +139,7 @@ POSTGRES: dict[str, PgForm] = {
     # The cases opened and closed per day, kept by a trigger (issue 28, the digest).
     "m049_digest_open_days": PgForm(portable(OPEN_DAYS_TABLE).sql + ";"
                                     + OPEN_DAYS_FILL.replace("?", "0") + ";" + OPEN_DAYS_PG),
+    "m049b_digest_covering": portable(schema_digest.COVERING),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
