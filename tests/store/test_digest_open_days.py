@@ -1,7 +1,7 @@
 """m049's kept per-day counts of cases opened and closed (bot/store/schema_open_days.py):
 after every step of random walks (cases opened in two workspaces and none, resolved,
 cancelled, reopened, resolved "before" they were opened, their open time or workspace
-corrected, deleted, commands rolled back) the cases open at each of many times, for the
+corrected, erased, deleted, commands rolled back) the cases open at each of many times, for the
 operator and for each workspace, equal a count over the cases from scratch; so do the kept
 rows themselves. Both stores; and after a bulk load."""
 
@@ -17,6 +17,7 @@ import pytest
 
 from bot import tenancy
 from bot.domain import CaseStatus
+from bot.services.erasure import REDACTED
 from bot.store import Store
 from bot.store.postgres import PgStore
 
@@ -28,7 +29,7 @@ TIMES = sorted({f"2026-11-{d}T{h}Z" for d in (15, 16, 17)
 PROBES = [*TIMES, "2026-11-14T12:00:00Z", "2026-11-16T12:00:00Z", "2026-11-18T00:00:00Z",
           "2026-11-16T23:30:00Z"]
 MOVES = ("open", "open", "open", "resolve", "resolve", "cancel", "reopen", "early",
-         "move", "workspace", "delete", "rollback")
+         "move", "workspace", "delete", "erase", "rollback")
 
 
 class Boom(Exception):
@@ -107,6 +108,8 @@ def step(store: Store, rng: random.Random, move: str, cases: list[int]) -> None:
         elif move == "workspace":
             store.db.execute("UPDATE cases SET workspace = ? WHERE id = ?",
                              (rng.choice(WORKSPACES), case_id))
+        elif move == "erase":  # the customer's words go; the counts hold none
+            store.retention.redact(case_id, REDACTED, at)
         elif move == "delete":
             store.db.execute("DELETE FROM cases WHERE id = ?", (case_id,))
             cases.remove(case_id)
@@ -135,7 +138,7 @@ def test_open_cases_at_any_time_are_what_a_count_from_scratch_gives(store: Store
             step(store, rng, move, cases)
         check(store)
         seen.add(move)
-    assert {"resolve", "early", "reopen", "move", "workspace", "delete"} <= seen
+    assert {"resolve", "early", "reopen", "move", "workspace", "erase", "delete"} <= seen
     assert any(store.digest.open_cases_at(at) for at in PROBES)
 
 
