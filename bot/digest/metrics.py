@@ -14,11 +14,15 @@ import gc
 import logging
 from bisect import bisect_right
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from datetime import datetime, timedelta
-from itertools import chain, combinations
+from functools import partial
+from itertools import chain
+from operator import itemgetter, sub
 from typing import Any
 
 from bot.digest import kept
+from bot.digest.functions import functions
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import OPEN, plain_data
@@ -42,6 +46,13 @@ def seconds_between(a: str, b: str) -> int:
 
 
 _parse = datetime.fromisoformat  # Python 3.11 reads the trailing Z itself, and fastest so
+_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+
+
+def _seconds(starts: Iterable[str], ends: Iterable[str]) -> list[int]:
+    """`seconds_between` of each pair, in C's loops (map): the digest takes thousands."""
+    return list(map(int, map(timedelta.total_seconds,
+                             map(sub, map(_parse, ends), map(_parse, starts)))))
 
 
 def spread(values: list[int]) -> dict[str, int | None]:
@@ -116,18 +127,17 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
         "resolved": len(resolved),
         "open_at_end": open_at_end,
         "per_day": _per_day(week, rows),
-        "time_to_resolution": spread([int((_parse(r[1]) - _parse(r[0])).total_seconds())
-                                      for r in resolved]),
+        "time_to_resolution": spread(_seconds(map(_first, resolved), map(_second, resolved))),
     }
     out.update(_connect(rows["help"]))
     out["handoffs"] = _handoffs(rows["handoffs"], now_s)
-    out["owners_per_resolved_case"] = _owners([r[2] for r in resolved])
+    out["owners_per_resolved_case"] = _owners(list(map(_third, resolved)))
     out.update(_moods(resolved))
     out["recognition"] = _recognition(rows["thanks"], names)
     out["promises"] = _promises(rows["promises"], now_s)
     # People named in quoted words (thanks, friction, function names) are shown as @id, not
     # as tokens: plain_data on the only parts that hold words from the store.
-    out.update(plain_data(_functions(rows["touchpoints"])))
+    out.update(plain_data(functions(rows["touchpoints"])))
     out["friction"] = plain_data(_friction(rows["frictions"]))
     out["decisions"] = _decisions(rows["decisions"])
     out.update(_lifecycle(rows))
@@ -167,15 +177,15 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
 
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:
     bounds = week.day_bounds()
-    resolved = Counter(bisect_right(bounds, r[1]) - 1 for r in rows["resolved"])
-    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i]}
+    resolved = Counter(map(partial(bisect_right, bounds), map(_second, rows["resolved"])))
+    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i + 1]}
             for i, day in enumerate(week.days())]
 
 
 def _connect(help_rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-    waits = [int((_parse(joined) - _parse(asked)).total_seconds())
-             for asked, joined in help_rows if joined]
-    buckets = Counter(bisect_right(_LIMITS, w) for w in waits)
+    answered = list(filter(_second, help_rows))  # (asked, joined) with a join
+    waits = _seconds(map(_first, answered), map(_second, answered))
+    buckets = Counter(map(partial(bisect_right, _LIMITS), waits))
     unanswered = len(help_rows) - len(waits)
     return {"time_to_connect": spread(waits), "help_requests": len(help_rows),
             "unanswered": unanswered,
@@ -193,23 +203,25 @@ def _handoffs(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
 
 
 def _owners(counts: list[int]) -> dict[str, Any]:
-    dist = Counter(min(n, 3) for n in counts)
+    per = Counter(counts)  # a few distinct counts: the sums below go over those
     return {"mean": round(sum(counts) / len(counts), 2) if counts else None,
             "max": max(counts, default=None), "cases": len(counts),
-            "passed_around": sum(1 for n in counts if n > 1),
-            "distribution": {"1": dist[1], "2": dist[2], "3+": dist[3]}}
+            "passed_around": sum(k for n, k in per.items() if n > 1),
+            "distribution": {"1": per[1], "2": per[2],
+                             "3+": sum(k for n, k in per.items() if n >= 3)}}
 
 
 def _moods(resolved: list[tuple[Any, ...]]) -> dict[str, Any]:
     shift = {"improved": 0, "same": 0, "worse": 0}
     last_mood: Counter[str] = Counter()
-    for _, _, _, first, last, readings in resolved:
+    # Cases alike in (first, last, readings) counted at once: a few dozen kinds a week.
+    for (first, last, readings), n in Counter(map(itemgetter(3, 4, 5), resolved)).items():
         if not readings:
             continue
-        last_mood[last] += 1
+        last_mood[last] += n
         if readings > 1:
             a, b = _MOOD_RANK[first], _MOOD_RANK[last]
-            shift["improved" if b > a else "worse" if b < a else "same"] += 1
+            shift["improved" if b > a else "worse" if b < a else "same"] += n
     return {"mood_shift": shift, "last_mood": {m: last_mood[m] for m in MOODS},
             "cases_with_mood": sum(last_mood.values())}
 
@@ -222,26 +234,6 @@ def _promises(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
         else:
             out["broken" if due < now_s else "open"] += 1
     return out
-
-
-def _functions(rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-    per_case: defaultdict[int, set[str]] = defaultdict(set)
-    for case_id, function in rows:
-        per_case[case_id].add(function)
-    pulled = Counter(chain.from_iterable(per_case.values()))
-    several = [sorted(fs) for fs in per_case.values() if len(fs) > 1]
-    pairs = Counter(chain.from_iterable(combinations(fs, 2) for fs in several))
-    three = sum(1 for fs in several if len(fs) >= 3)
-    n = len(per_case)
-    return {
-        "functions": [{"function": f, "swarms": c}
-                      for f, c in sorted(pulled.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "function_pairs": [{"functions": list(p), "swarms": c}
-                           for p, c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "touchpoints": {"total": len(rows), "cases": n,
-                        "per_case": round(len(rows) / n, 2) if n else None,
-                        "cases_3plus_functions": three},
-    }
 
 
 def _friction(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -15,7 +15,8 @@ from bot import tenancy
 from bot.store import scope
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
-from bot.store.schema_digest import HELP_KEPT, RESOLVED_KEPT
+from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
+from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
 from bot.store.sqlite_conn import ThreadDatabase
 
 _FIRST_MOOD = "SELECT level FROM moods m WHERE m.case_id = c.id ORDER BY m.at{d}, m.id{d} LIMIT 1"
@@ -78,15 +79,17 @@ def tenant_window_sql(sqls: dict[str, str]) -> dict[str, str]:
     return out
 
 
-_TENANT_WINDOW_SQL = tenant_window_sql(_WINDOW_SQL)
+# SQLite's own: the case of each thanks and friction row looked up in m049b's narrow index
+# (its ref and flag), not its wide row; SQLite would take the row by its rowid otherwise.
+_SQLITE_WINDOW_SQL = {name: sql.replace("cases c ", f"cases c INDEXED BY {CASE_FLAGS_INDEX} ")
+                      if name in ("thanks", "frictions") else sql
+                      for name, sql in _WINDOW_SQL.items()}
+_TENANT_WINDOW_SQL = tenant_window_sql(_SQLITE_WINDOW_SQL)
 # Not a tenant's: the resolved cases are one range of m044's kept per-case summary, the help
 # requests one range with their kept first join (m044b); a tenant's digest keeps the seeks
 # above, its cases picked by workspace.
-_KEPT_WINDOW_SQL = {**_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
+_KEPT_WINDOW_SQL = {**_SQLITE_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
 _OPENED = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
-_OPEN_AT = ("SELECT (SELECT COUNT(*) FROM cases WHERE resolved_at IS NULL AND opened_at < ?"
-            "{w}) + (SELECT COUNT(*) FROM cases WHERE resolved_at >= ? AND opened_at < ?{w})")
-
 
 def tenant_term() -> tuple[str, tuple[str, ...]]:
     """(" AND workspace = ?", (team,)) for a tenant's digest, else nothing."""
@@ -116,13 +119,11 @@ class SqliteDigestReads(BaseQueries):
                 for pair in zip(bounds, bounds[1:], strict=False)]
 
     def open_cases_at(self, at: str) -> int:
-        """Cases open at `at`: opened before it, and not resolved before it.
-
-        Both parts are ranges of the (resolved_at, opened_at) index: still-open cases sort
-        first (NULL), then those resolved after `at`, so a recent `at` reads few entries.
-        """
+        """Cases open at `at`: opened before it, and not resolved before it. From m049's
+        kept per-day counts (bot/store/schema_open_days.py): a sum over the days before
+        `at`'s, then the few cases of its own day by index."""
         term, team = tenant_term()
-        r = self.db.execute(_OPEN_AT.format(w=term), (at, *team, at, at, *team)).fetchone()
+        r = self.db.execute(OPEN_AT_KEPT.format(w=term), open_at_params(at, team)).fetchone()
         return int(r[0])
 
     def people_names(self) -> dict[str, str]:

@@ -18,6 +18,7 @@ from bot.store.installations import APP_INSTALLATIONS
 from bot.store.rebuild import rebuild
 from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
+from bot.store.schema_open_days import OPEN_DAYS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
 from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
@@ -284,3 +285,20 @@ def m048_replica_holders(db: Database) -> None:
     """Issue 23: the replica holding each pending delivery and leased platform call, so
     that a dead replica's rows are taken over at once (bot/store/interfaces/holders.py)."""
     run_script(db, HOLDERS)
+
+
+@migrations()
+def m049_digest_open_days(db: Database) -> None:
+    """Issue 28: per day and workspace, the cases opened and closed, kept by triggers and
+    back-filled here: the cases open at a week's start are a short sum, not a walk over
+    every case resolved since (bot/store/schema_open_days.py)."""
+    for statement in statements(OPEN_DAYS):
+        db.execute(statement)
+
+
+@migrations()
+def m049b_digest_covering(db: Database) -> None:
+    """Issue 28: the digest's week of promises, handoffs and decisions from an index alone,
+    and the case flags its thanks and friction look up from a narrow index
+    (bot/store/schema_digest.py COVERING)."""
+    run_script(db, schema_digest.COVERING)

@@ -32,6 +32,7 @@ from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
 from bot.store.pg_words_schema import CASE_WORDS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
+from bot.store.schema_open_days import OPEN_DAYS_FILL, OPEN_DAYS_PG, OPEN_DAYS_TABLE
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
 from bot.store.schema_search import CASE_SEARCH
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
@@ -135,6 +136,10 @@ POSTGRES: dict[str, PgForm] = {
     "m046_expert_kept_compact": sqlite_only("SQLite's tables WITHOUT ROWID in the finder's read "
                                             "order; PostgreSQL keeps its covering indexes"),
     "m048_replica_holders": portable(HOLDERS),
+    # The cases opened and closed per day, kept by a trigger (issue 28, the digest).
+    "m049_digest_open_days": PgForm(portable(OPEN_DAYS_TABLE).sql + ";"
+                                    + OPEN_DAYS_FILL.replace("?", "0") + ";" + OPEN_DAYS_PG),
+    "m049b_digest_covering": portable(schema_digest.COVERING),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

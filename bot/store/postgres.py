@@ -26,7 +26,7 @@ from typing import Any
 from bot import tenancy
 from bot.store import pg_digest, pg_schema, scope
 from bot.store.base import BaseQueries
-from bot.store.digest import _OPEN_AT, _WINDOW_SQL, tenant_term, tenant_window_sql
+from bot.store.digest import _WINDOW_SQL, tenant_term, tenant_window_sql
 from bot.store.interfaces import (
     SchemaError,
 )
@@ -37,6 +37,7 @@ from bot.store.pg_holders import PgHolders
 from bot.store.pg_search import PgSearch
 from bot.store.retention import SqlRetention
 from bot.store.schema_digest import HELP_KEPT
+from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
 from bot.store.timeline import SqlTimeline
 from bot.store.units import Repositories
 
@@ -78,7 +79,7 @@ class PgDigestReads(BaseQueries):
 
     def open_cases_at(self, at: str) -> int:
         term, team = tenant_term()
-        r = self.db.tuples(_OPEN_AT.format(w=term), (at, *team, at, at, *team))
+        r = self.db.tuples(OPEN_AT_KEPT.format(w=term), open_at_params(at, team))
         return int(r[0][0])
 
     def people_names(self) -> dict[str, str]:

@@ -58,8 +58,14 @@ def test_the_rebuild_keeps_every_row_index_trigger_and_foreign_key(tmp_path: Pat
         for table, kept in rows.items():
             assert conn.execute(f"SELECT * FROM {table} ORDER BY rowid").fetchall() == kept
         # (Later migrations bring their own indexes and triggers: m043's case_shares, m044's
-        # case_digest, m044b's help requests' first join, m048's holders.)
-        later_names = ("case_digest", "help_first_join", "help_requests_by_at_join")
+        # case_digest, m044b's help requests' first join, m048's holders, m049's open days.)
+        later_names = ("case_digest", "help_first_join", "help_requests_by_at_join",
+                       "case_open_days")
+        # m049b replaces three indexes by covering ones and adds one on cases.
+        replaced = {"promises_by_made", "handoffs_by_requested", "decisions_by_at"}
+        covering = {"promises_by_made_due_kept", "handoffs_by_requested_state",
+                    "decisions_by_at_risk_outcome", "cases_by_id_confidential_ref",
+                    "sqlite_autoindex_case_open_days_1"}
         assert {t for t in _schema(conn, "trigger")
                 if not t.startswith(later_names)} == triggers
         # The one index that changed kind stays (plain now), the new key is added, the
@@ -68,9 +74,9 @@ def test_the_rebuild_keeps_every_row_index_trigger_and_foreign_key(tmp_path: Pat
         # case_digest, m048's holders; m046 remakes the expert finder's kept tables with theirs.)
         later = {i for i in _schema(conn, "index")
                  if "case_shares" in i or "expert_" in i or i.startswith(later_names)} | {
-            "inbox_held", "outbox_held"}
+            "inbox_held", "outbox_held"} | covering
         assert _schema(conn, "index") - later == (indexes - {"sqlite_autoindex_cases_1"} - {
-            i for i in indexes if "expert_" in i}) | {"cases_by_workspace_ref"}
+            i for i in indexes if "expert_" in i} - replaced) | {"cases_by_workspace_ref"}
         assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
         fks = {(r[2], r[3]) for r in conn.execute("PRAGMA foreign_key_list(owners)")}
         assert ("cases", "case_id") in fks
