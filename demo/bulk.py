@@ -8,7 +8,10 @@ to the repositories' `bulk` methods in batches (bot/store/bulk.py lists the colu
 it leaves out: the outbox of platform calls (no platform is called) and the rooms'
 message traffic. tests/digest/test_demo.py shows it
 gives the same export, the same digest and the same search index as the service path on the
-same seed. The search index is filled once, after the rows (SqliteSearch.bulk_load).
+same seed. The search index is filled once, after the rows (SqliteSearch.bulk_load; on
+PostgreSQL also the indexes, foreign keys and kept figures: bot/store/pg_bulk.py), and so are
+the expert finder's figures (`bulk_figures`). tests/store/test_pg_bulk.py shows PostgreSQL's
+load writes row for row what SQLite's does.
 """
 
 from __future__ import annotations
