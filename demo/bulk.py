@@ -8,7 +8,10 @@ to the repositories' `bulk` methods in batches (bot/store/bulk.py lists the colu
 it leaves out: the outbox of platform calls (no platform is called) and the rooms'
 message traffic. tests/digest/test_demo.py shows it
 gives the same export, the same digest and the same search index as the service path on the
-same seed. The search index is filled once, after the rows (SqliteSearch.bulk_load).
+same seed. The search index is filled once, after the rows (SqliteSearch.bulk_load; on
+PostgreSQL also the indexes, foreign keys and kept figures: bot/store/pg_bulk.py), and so are
+the expert finder's figures (`bulk_figures`). tests/store/test_pg_bulk.py shows PostgreSQL's
+load writes row for row what SQLite's does.
 """
 
 from __future__ import annotations
@@ -82,6 +85,7 @@ class BulkWriter:
         self.live: dict[int, Live] = {}
         self.buffer: dict[str, list[list[Any]]] = {t: [] for t in _ORDER}
         self.buffered = 0
+        self.case_ids: list[int] = []  # every case written: their expert figures at the end
 
     def _id(self, table: str) -> int:
         n = self.next_id[table]
@@ -221,6 +225,7 @@ class BulkWriter:
 
     def _finish(self, c: Live) -> None:
         self.buffer["cases"].append(c.case)
+        self.case_ids.append(c.case[0])
         self.buffer["owners"] += c.owners
         self.buffer["participants"] += c.participants
         for table, rows in c.rows.items():
@@ -235,7 +240,7 @@ class BulkWriter:
             # Cases (and their parts) first: the timeline and the journal refer to them.
             self.store.cases.bulk(cases=b["cases"], owners=b["owners"],
                                   participants=b["participants"], handoffs=b["handoffs"],
-                                  help_requests=b["help_requests"])
+                                  help_requests=b["help_requests"], with_figures=False)
             self.store.timeline.bulk(b["timeline"])
             self.store.journal.bulk(touchpoints=b["touchpoints"], moods=b["moods"],
                                     decisions=b["decisions"], frictions=b["frictions"],
@@ -267,4 +272,8 @@ def run_bulk(store: Store, spec: DemoSpec, progress: Callable[[int], None] | Non
                 if progress and result.cases % 50_000 == 0:
                     progress(result.cases)
         writer.close()
+    # The expert figures once for every case (batch by batch, each batch's helpers would
+    # be recounted from all their past help: a cost growing with the rows loaded).
+    with store.transaction():
+        store.cases.bulk_figures(writer.case_ids)
     return result

@@ -338,7 +338,7 @@ class SqlCases(CaseWorkspaces):
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
-             help_requests: Iterable[Row] = ()) -> None:
+             help_requests: Iterable[Row] = (), with_figures: bool = True) -> None:
         # Cases first: the other rows refer to them. New cases: their expert figures are
         # added at the end, at once.
         cases = list(cases)
@@ -347,7 +347,14 @@ class SqlCases(CaseWorkspaces):
         insert_many(self.db, "participants", participants)
         insert_many(self.db, "handoffs", handoffs)
         insert_many(self.db, "help_requests", help_requests)
-        figures.added(self.db, [int(c[0]) for c in cases])
+        if with_figures:
+            self.bulk_figures([int(c[0]) for c in cases])
+
+    def bulk_figures(self, case_ids: Sequence[int]) -> None:
+        # In slices (each a few IN lists); the helpers' kept rows are rewritten once, when
+        # the transaction ends (expert_pending).
+        for i in range(0, len(case_ids), 20_000):
+            figures.added(self.db, case_ids[i:i + 20_000])
 
 
 def _span(column: str, after: str | None, by: str | None) -> tuple[str, list[str]]:

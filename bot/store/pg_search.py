@@ -17,7 +17,7 @@ from contextlib import contextmanager
 from typing import Any
 
 from bot.domain import CaseStatus
-from bot.store import pg_similar, scope
+from bot.store import pg_bulk, pg_similar, scope
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import DOC_TRIGGERS
@@ -131,18 +131,23 @@ class PgSearch(BaseQueries):
         way out, even after a failure, the cases added get their documents, their words
         join the vocabulary, and the triggers are back. The triggers are off for every
         session meanwhile: a bulk load is for an empty store (`demo --bulk`). The digest's
-        kept per-case figures (m044, m044b) are recounted for the added cases the same way."""
+        kept per-case figures (m044, m044b) are counted for the added cases the same way.
+        Into an empty store, the written tables' indexes and foreign keys are made after
+        the rows, not kept row by row (bot/store/pg_bulk.py)."""
         with self.db.transaction():
             row = self.db.execute("SELECT COALESCE(MAX(id), 0) AS last FROM cases").fetchone()
             before = int(row["last"]) if row else 0
             for table, trigger in (*DOC_TRIGGERS, *PG_BULK_TRIGGERS):
                 self.db.execute(f"ALTER TABLE {table} DISABLE TRIGGER {trigger}")
+            aside = pg_bulk.set_aside(self.db) if before == 0 else pg_bulk.SetAside()
+            if before == 0:  # an empty store: the GIN index is made once, at the end
+                self.db.execute("DROP INDEX case_docs_doc")
         try:
             yield
         finally:
             with self.db.transaction():
-                if before == 0:  # an empty store: the GIN index is made once, at the end
-                    self.db.execute("DROP INDEX case_docs_doc")
+                self.db.execute("SET LOCAL work_mem = '64MB'")  # the words' sorts
+                pg_bulk.make_indexes(self.db, aside, late=False)
                 self.db.execute("INSERT INTO case_docs (case_id, doc) SELECT id, case_doc(id) "
                                 "FROM cases WHERE id > ? ON CONFLICT (case_id) DO UPDATE "
                                 "SET doc = EXCLUDED.doc", (before,))
@@ -158,6 +163,8 @@ class PgSearch(BaseQueries):
                 self.db.execute(FILL_AFTER, (before,))
                 for recount in PG_BULK_RECOUNT:
                     self.db.execute(recount, (before,))
+                pg_bulk.make_indexes(self.db, aside, late=True)
+                pg_bulk.make_keys(self.db, aside)
                 for table, trigger in (*DOC_TRIGGERS, *PG_BULK_TRIGGERS):
                     self.db.execute(f"ALTER TABLE {table} ENABLE TRIGGER {trigger}")
 

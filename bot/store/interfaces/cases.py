@@ -127,5 +127,11 @@ class Cases(Protocol):
 
     def bulk(self, cases: Iterable[Row] = (), owners: Iterable[Row] = (),
              participants: Iterable[Row] = (), handoffs: Iterable[Row] = (),
-             help_requests: Iterable[Row] = ()) -> None:
-        """The `demo --bulk` fast path; column orders are in bot/store/bulk.py."""
+             help_requests: Iterable[Row] = (), with_figures: bool = True) -> None:
+        """The `demo --bulk` fast path; column orders are in bot/store/bulk.py. With
+        `with_figures=False` the new cases' expert figures wait for `bulk_figures`."""
+
+    def bulk_figures(self, case_ids: Sequence[int]) -> None:
+        """The expert figures of cases written by `bulk(with_figures=False)`, added at once (a
+        bulk load's batches would each rewrite their helpers' figures from all their past
+        help: a cost growing with what is already loaded)."""
