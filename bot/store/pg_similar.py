@@ -46,6 +46,8 @@ PER_CHAIN = 20
 PAIRS = 300
 # Without a kept word, all the words are looked for among the newest this many documents.
 RECENT = 5000
+# ... read backwards through the newest this many first, then the older ones by the GIN index.
+NEAR = 500
 
 
 def _spellings(group: Group) -> list[str]:
@@ -90,6 +92,11 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
         "count(*) AS k FROM g WHERE NOT g.kept), "
         "chain AS MATERIALIZED (SELECT g.lexemes, row_number() OVER (ORDER BY g.n, g.i) AS r "
         "FROM g WHERE g.kept AND g.n > ? ORDER BY g.n, g.i LIMIT ?), "
+        "near AS MATERIALIZED (SELECT c.id FROM (SELECT case_id, doc FROM case_docs ORDER "
+        "BY case_id DESC LIMIT ?) d, LATERAL (SELECT c.id FROM cases c WHERE c.id = "
+        f"d.case_id{where}) c WHERE (SELECT k FROM common) > 1 AND NOT EXISTS (SELECT 1 "
+        "FROM g WHERE g.kept) AND d.doc @@ (SELECT q FROM common) ORDER BY d.case_id DESC "
+        "LIMIT ?), "
         "pool AS ("
         # every case of a word so rare that they all fit (an error code)
         f"SELECT c.id FROM g, LATERAL (SELECT case_id FROM case_words WHERE lexeme = ANY "
@@ -103,12 +110,15 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
             f"= x ORDER BY case_id DESC LIMIT ?) y ORDER BY y.case_id DESC LIMIT ?) w, "
             f"{cases.format(also)} ORDER BY w.case_id DESC LIMIT ?) "
             for also in ("", held, template))
-        # without a kept word: every word among the newest documents
-        + "UNION (SELECT c.id FROM (SELECT case_id, doc FROM case_docs ORDER BY case_id "
-        "DESC LIMIT ?) d, LATERAL (SELECT c.id FROM cases c WHERE c.id = d.case_id"
-        f"{where}) c WHERE (SELECT k FROM common) > 1 AND NOT EXISTS (SELECT 1 FROM g "
-        "WHERE g.kept) AND d.doc @@ (SELECT q FROM common) ORDER BY d.case_id DESC "
-        "LIMIT ?) "
+        # without a kept word: every word among the newest documents (`near`), then
+        # among the older ones up to the RECENT-th newest by the GIN index (`far`)
+        + "UNION SELECT id FROM near UNION (SELECT c.id FROM case_docs d JOIN cases c ON "
+        "c.id = d.case_id WHERE (SELECT count(*) FROM near) < ? AND (SELECT k FROM common) "
+        "> 1 AND NOT EXISTS (SELECT 1 FROM g WHERE g.kept) AND d.doc @@ (SELECT q FROM "
+        "common) AND d.case_id + 0 < (SELECT case_id FROM case_docs ORDER BY case_id DESC "
+        "OFFSET ? LIMIT 1) AND d.case_id + 0 >= COALESCE((SELECT case_id FROM case_docs "
+        f"ORDER BY case_id DESC OFFSET ? LIMIT 1), 0){where} ORDER BY d.case_id + 0 DESC "
+        "LIMIT ? - (SELECT count(*) FROM near)) "
         # the newest holding each common word
         "UNION SELECT x.id FROM g, LATERAL (SELECT c.id FROM (SELECT case_id, doc FROM "
         "case_docs ORDER BY case_id DESC LIMIT ?) d JOIN cases c ON c.id = d.case_id WHERE "
@@ -119,9 +129,10 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
     chain_params = [PAIRS, PAIRS, *values, PER_CHAIN]
     params = [index, spelled, COUNT_CAP, list(range(len(tsqueries))), list(tsqueries),
               ALL_OF_RARE, AT_ONCE,
+              NEAR, *values, wanted,
               max(ALL_OF_RARE, wanted), *values, ALL_OF_RARE,
               *chain_params, *chain_params, *chain_params,
-              RECENT, *values, wanted,
+              wanted, NEAR - 1, RECENT - 1, *values, wanted,
               RECENT, *values, max(PER_COMMON, offset + limit),
               rank_by, limit, offset]
     return sql, params
