@@ -284,3 +284,10 @@ def m048_replica_holders(db: Database) -> None:
     """Issue 23: the replica holding each pending delivery and leased platform call, so
     that a dead replica's rows are taken over at once (bot/store/interfaces/holders.py)."""
     run_script(db, HOLDERS)
+
+
+@migrations()
+def m050_common_words(db: Database) -> None:
+    """Issue 28, PostgreSQL only: the common words' (word, case) pairs kept as well as the
+    rarer ones' (m045), so that similar cases read a common word's newest cases by index
+    (bot/store/pg_words_schema.py)."""

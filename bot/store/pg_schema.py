@@ -29,7 +29,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
-from bot.store.pg_words_schema import CASE_WORDS
+from bot.store.pg_words_schema import CASE_WORDS, COMMON_WORDS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
@@ -135,6 +135,8 @@ POSTGRES: dict[str, PgForm] = {
     "m046_expert_kept_compact": sqlite_only("SQLite's tables WITHOUT ROWID in the finder's read "
                                             "order; PostgreSQL keeps its covering indexes"),
     "m048_replica_holders": portable(HOLDERS),
+    # The common words' pairs kept too, for similar cases (issue 28).
+    "m050_common_words": PgForm(COMMON_WORDS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
