@@ -1,26 +1,28 @@
 """PostgreSQL similar cases: a small pool of candidates read by index, ranked by ts_rank.
 
-As SQLite does (bot/store/search.py, `_any_word`), the pool comes from the summary's rarer
-words, whose cases are kept by index in `case_words` (m045, bot/store/pg_words_schema.py).
-One statement, the same text whatever the words (so it is prepared once, and one round
-trip), reads per query word its lexemes, whether they are all kept (none common) and how
-many cases hold them (up to COUNT_CAP), and from those the pool:
+As SQLite does (bot/store/search.py, `_any_word`), the pool comes from the summary's words,
+whose cases are kept by index in `case_words` (every lexeme's since m050; m045 kept the
+rarer ones', bot/store/pg_words_schema.py). A word is rare (kept) or common
+(`search_lexemes.common`: in more than 5% of some 2,000 cases). One statement, the same
+text whatever the words (so it is prepared once, and one round trip), reads per query word
+its lexemes, whether they are all rare and how many cases hold them (up to COUNT_CAP), and
+from those the pool:
 
-- every case of a kept word in at most ALL_OF_RARE cases (an error code);
-- down the newest pairs of the rarest other kept word: the newest PER_CHAIN holding it;
-  among its newest PAIRS, the newest PER_CHAIN also holding the next rarest kept words (up
-  to AT_ONCE, looked up by key), and the newest PER_CHAIN also holding every common word
-  (their document matched);
-- with no kept word, the newest holding all the words among the newest RECENT documents;
-- the newest PER_COMMON holding each common word (a backward walk through the newest
-  documents, which soon meets one: the word is common).
+- every case of a rare word in at most ALL_OF_RARE cases (an error code);
+- down the newest pairs of the rarest other rare word: the newest PER_CHAIN holding it;
+  among its newest PAIRS, the newest PER_CHAIN also holding the next rarest rare words (up
+  to AT_ONCE, looked up by key), and the newest PER_CHAIN also holding every common word;
+- with no rare word, the newest holding all the words among the newest RECENT cases: down
+  the pairs of the rarest common word, each case's document read to test the others;
+- the newest PER_COMMON holding each common word among the newest RECENT cases, down its
+  pairs (a compound's or a typo's alternatives each down one of their lexemes, the
+  document read to test the phrase).
 
 ts_rank over all the words orders the pool (the tsquery made once, not per row).
 
-Before m045 each word's newest 40 were read through the documents (a word in 1-5% of the
-cases walked hundreds to thousands of them) and all the words together among the newest
-5,000 documents (all 5,000 when no case holds them all: 11 ms at 10k cases); the plans are
-in BENCHMARKS.md, "Issue 28, fifth session: similar cases".
+Before m050 a common word's cases were found by walking the newest documents (350 a word
+on average at 10k cases) and all the words together by walking up to 5,000 of them; before
+m045 every word's (BENCHMARKS.md, "Issue 28, fifth and sixth sessions: similar cases").
 """
 
 from __future__ import annotations

@@ -1,6 +1,7 @@
-"""PostgreSQL's kept (word, case) pairs for the rarer words (m045, issue 28): similar cases
-read the cases of a summary's rarer words by index (bot/store/pg_similar.py) instead of
-walking the newest documents or the GIN index for each word.
+"""PostgreSQL's kept (word, case) pairs (m045 for the rarer words, m050 for every word, issue
+28): similar cases read the cases of a summary's words by index (bot/store/pg_similar.py)
+instead of walking the newest documents or the GIN index for each word. What follows is
+m045's; m050 (COMMON_WORDS, below) keeps the common lexemes' pairs too.
 
 `case_words` holds (lexeme, case id) for every lexeme of every stored document
 (`case_docs`, m026) except the common ones: a lexeme is marked common
@@ -136,7 +137,8 @@ $$;
 INSERT INTO case_words (lexeme, case_id)
     SELECT x, d.case_id FROM case_docs d, unnest(tsvector_to_array(d.doc)) AS x
     WHERE EXISTS (SELECT 1 FROM search_lexemes l WHERE l.lexeme = x AND l.common)
-    ORDER BY 1, 2 ON CONFLICT DO NOTHING
+    ORDER BY 1, 2 ON CONFLICT DO NOTHING;
+ANALYZE case_words
 """
 
 # What the kept pairs should be: the lexemes of every document (a rebuild; before m050, the
