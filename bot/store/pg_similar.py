@@ -99,8 +99,8 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
     # share the planner guesses the same whatever the values, so that the generic plan of
     # the prepared statement costs what a plan for the values would, and is the one used.
     # Joined to `cases`, the filters' values moved the estimates (status = $1 was 50% of the
-    # cases to the generic plan, 98% to one for 'resolved'), and PostgreSQL planned the
-    # statement again for every query at 100k cases (2 ms of the server's CPU each time).
+    # cases to the generic plan, 98% to one for 'resolved'), and PostgreSQL planned a first
+    # version of this statement again for every query at 100k cases (2 ms each time).
     def keep(case_id: str) -> str:
         return f"(SELECT true FROM cases c WHERE c.id = {case_id}{where})"
 
