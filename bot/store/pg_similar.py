@@ -93,6 +93,7 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
             alt_index.append(i)
             alts.append(w)
     where = "".join(f" AND {t}" for t in terms)
+    limit, offset = int(limit), int(offset)  # written in the text (below)
     wanted = max(PER_POOL, offset + limit)
     each = max(PER_COMMON, offset + limit)
     # The case passes the filters (status, platform, ...): looked up by key, a test whose
