@@ -2,14 +2,18 @@
 (issue 28: p99 < 20 ms at 10k / 100k / 500k cases, within 2x of SQLite).
 
     python benchmarks/pg_similar.py --pg-url URL [--sqlite-db FILE] [--before FILE]
-                                    [--queries 200] [--warmup 20] [--exact 50] [--explain]
+                                    [--before-url URL] [--queries 200] [--warmup 20]
+                                    [--exact 50] [--explain]
 
 URL is a database at this release's schema holding the synthetic year (fill one with
 `python benchmarks/pg_similar.py --fill 1923 --pg-url URL`: `demo --bulk`, seed 1, 52
 weeks, as benchmarks/search_typed.py fills); FILE a SQLite year of the same spec
 (benchmarks/growth.year_db). `--before` names an older bot/store/pg_search.py (e.g.
 `git show main:bot/store/pg_search.py > /tmp/before.py`) whose similar-cases statement is
-timed on the same database in the same rounds.
+timed on the same database in the same rounds, or with `--before-url` on another database
+(one at the older release's schema, e.g. before a migration: the older statement is read
+there through a bare connection, and its server's CPU is its own database's backends').
+The last lines give PostgreSQL's CPU and wall clock over SQLite's, median and p99.
 
 Per query (summaries of resolved cases picked at random, fixed seed, the stores and sides
 interleaved query by query, in a random order each time): wall clock, this process's CPU
@@ -38,6 +42,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from bot.domain import CaseStatus  # noqa: E402
 from bot.services.knowledge import words_of  # noqa: E402
 from bot.store import open_store  # noqa: E402
+from bot.store.pg_db import PgDb  # noqa: E402
 from bot.store.pg_search import group_tsquery  # noqa: E402
 from bot.store.postgres import open_pg_store  # noqa: E402
 from bot.store.search_words import expand  # noqa: E402
@@ -77,6 +82,16 @@ def before_ranked(path: Path, pg: Any) -> Ranked:
     return ranked
 
 
+class _Bare:
+    """A database at another schema, read only through its connection pool."""
+
+    def __init__(self, url: str) -> None:
+        self.db = PgDb(url)
+
+    def close(self) -> None:
+        self.db.close()
+
+
 def exhaustive(pg: Any, words: list[str], platform: str) -> list[tuple[int, float]]:
     """Every resolved case holding any of the words, by ts_rank (the exact answer)."""
     groups = [g for g in expand(words, pg.search.vocabulary, prefix=False) if g.hit]
@@ -101,7 +116,8 @@ def run(args: argparse.Namespace) -> None:
     pg = open_pg_store(args.pg_url)
     sides: dict[str, tuple[Ranked, Any]] = {"postgres": (pg.search.ranked, pg)}
     if args.before:
-        sides["postgres before"] = (before_ranked(args.before, pg), pg)
+        older = _Bare(args.before_url) if args.before_url else pg
+        sides["postgres before"] = (before_ranked(args.before, older), older)
     lite = None
     if args.sqlite_db:
         lite = open_store(args.sqlite_db)
@@ -115,16 +131,17 @@ def run(args: argparse.Namespace) -> None:
     agree = dict.fromkeys(sides, 0)
     server: dict[str, list[float]] = {s: [] for s in sides if s != "sqlite"}
     load = [os.getloadavg()[0]]
-    pids: list[int] = []
+    pids: dict[str, list[int]] = {}
     for n, case in enumerate(picked):
         assert case is not None
         words = words_of(case.summary)
         best = exhaustive(pg, words, case.platform) if args.warmup <= n < args.warmup + \
             args.exact else None
         if n == args.warmup:  # the pool's connections are open by now
-            pids = backends(pg)
+            pids = {side: backends(store) for side, (_, store) in sides.items()
+                    if side in server}
         for side, (ranked, _) in sorted(sides.items(), key=lambda _s: rng.random()):
-            s0 = on_cpu(pids) if side in server else 0.0
+            s0 = on_cpu(pids.get(side, [])) if side in server else 0.0
             t, c0 = time.perf_counter(), time.process_time()
             top = ranked(words, every_word=False, status=CaseStatus.RESOLVED,
                          platforms=[case.platform], limit=3)
@@ -132,7 +149,7 @@ def run(args: argparse.Namespace) -> None:
             if n < args.warmup:
                 continue
             if side in server:
-                server[side].append(on_cpu(pids) - s0)
+                server[side].append(on_cpu(pids.get(side, [])) - s0)
             wall[side].append(took)
             cpu[side].append(cp)
             itself[side] += case.id in top
@@ -153,6 +170,14 @@ def run(args: argparse.Namespace) -> None:
               f"3: {itself[side]} of {len(w)}" + (
                   f"; top 3 agreeing with ts_rank over every match: {agree[side]} of "
                   f"{3 * args.exact}" if args.exact else ""))
+    if lite:
+        for side in (s for s in sides if s in server):
+            both = [a + b for a, b in zip(cpu[side], server[side], strict=True)]
+            base = statistics.median(cpu["sqlite"])
+            print(f"  {side} over SQLite: CPU {statistics.median(both) / base:.2f}x"
+                  f" median, {pct(both, 99) / pct(cpu['sqlite'], 99):.2f}x p99; wall "
+                  f"{statistics.median(wall[side]) / statistics.median(wall['sqlite']):.2f}x "
+                  f"median, {pct(wall[side], 99) / pct(wall['sqlite'], 99):.2f}x p99")
     if args.explain:
         from benchmarks.search_typed import explain
 
@@ -165,6 +190,8 @@ def run(args: argparse.Namespace) -> None:
     pg.close()
     if lite:
         lite.close()
+    if args.before_url:
+        sides["postgres before"][1].close()
 
 
 def main() -> None:
@@ -172,6 +199,7 @@ def main() -> None:
     ap.add_argument("--pg-url", required=True)
     ap.add_argument("--sqlite-db", type=Path)
     ap.add_argument("--before", type=Path)
+    ap.add_argument("--before-url", help="the database `--before`'s statement runs on")
     ap.add_argument("--queries", type=int, default=200)
     ap.add_argument("--warmup", type=int, default=20)
     ap.add_argument("--exact", type=int, default=50)

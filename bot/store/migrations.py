@@ -302,3 +302,10 @@ def m049b_digest_covering(db: Database) -> None:
     and the case flags its thanks and friction look up from a narrow index
     (bot/store/schema_digest.py COVERING)."""
     run_script(db, schema_digest.COVERING)
+
+
+@migrations()
+def m050_common_words(db: Database) -> None:
+    """Issue 28, PostgreSQL only: the common words' (word, case) pairs kept as well as the
+    rarer ones' (m045), so that similar cases read a common word's newest cases by index
+    (bot/store/pg_words_schema.py)."""

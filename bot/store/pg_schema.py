@@ -29,7 +29,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
-from bot.store.pg_words_schema import CASE_WORDS
+from bot.store.pg_words_schema import CASE_WORDS, COMMON_WORDS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS_FILL, OPEN_DAYS_PG, OPEN_DAYS_TABLE
@@ -140,6 +140,8 @@ POSTGRES: dict[str, PgForm] = {
     "m049_digest_open_days": PgForm(portable(OPEN_DAYS_TABLE).sql + ";"
                                     + OPEN_DAYS_FILL.replace("?", "0") + ";" + OPEN_DAYS_PG),
     "m049b_digest_covering": portable(schema_digest.COVERING),
+    # The common words' pairs kept too, for similar cases (issue 28).
+    "m050_common_words": PgForm(COMMON_WORDS),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -21,7 +21,7 @@ from bot.store import pg_bulk, pg_similar, scope
 from bot.store.base import BaseQueries, SqlDb
 from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import DOC_TRIGGERS
-from bot.store.pg_words_schema import DROP_COMMON, FILL_AFTER, MARK_COMMON
+from bot.store.pg_words_schema import FILL_EVERY_AFTER, MARK_COMMON
 from bot.store.schema_digest import PG_BULK_RECOUNT, PG_BULK_TRIGGERS
 from bot.store.search import case_filters
 from bot.store.search_words import Group, expand, suggestions
@@ -157,10 +157,9 @@ class PgSearch(BaseQueries):
                                 "case_docs, unnest(tsvector_to_array(doc)) AS x WHERE "
                                 "case_id > ? ORDER BY x "
                                 "ON CONFLICT DO NOTHING", (before,))
-                # the rarer words' pairs (m045): the common ones marked over every document
+                # the words' pairs (m045, m050): the common ones marked over every document
                 self.db.execute(MARK_COMMON)
-                self.db.execute(DROP_COMMON)
-                self.db.execute(FILL_AFTER, (before,))
+                self.db.execute(FILL_EVERY_AFTER, (before,))
                 for recount in PG_BULK_RECOUNT:
                     self.db.execute(recount, (before,))
                 pg_bulk.make_indexes(self.db, aside, late=True)
