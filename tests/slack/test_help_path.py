@@ -30,8 +30,9 @@ from handlers.delivery import (
 )
 from handlers.known_people import KnownPeople
 from testkit.fake_port import FakeChatPort
+from testkit.slack.signing import form_body, payload, signed_headers
 from tests.conftest import Clock, Say
-from tests.slack.harness import SlackHarness
+from tests.slack.harness import FORM, SlackHarness
 
 
 @contextmanager
@@ -148,3 +149,21 @@ def test_a_zone_the_row_lacks_is_not_settled() -> None:
     full.remember(Person("U1", "ann"))
     full.remember(Person("U2", "bob"))
     assert full.settled("U1", None) and not full.settled("U2", None)
+
+
+async def test_a_forged_help_from_someone_settled_is_refused_and_answered_nowhere(
+        slack_bot: SlackHarness) -> None:
+    """The short way for settled people starts after the signature check: a request that
+    names a settled user but is not signed by Slack gets 401, no inbox row, no answer."""
+    await slack_bot.command("help", "UHELP3")  # settled now
+    answered = len(slack_bot.fake.responses)
+    fields = {**payload("slash_command.json"), "text": "help", "user_id": "UHELP3",
+              "response_url": slack_bot.fake.response_url("forged")}
+    body = form_body(fields)
+    for headers in (signed_headers(body, FORM, secret="not-the-secret"), {}):
+        resp = await slack_bot.client.post("/slack/events", data=body.encode(),
+                                           headers={"Content-Type": FORM, **headers})
+        assert resp.status == 401
+    await slack_bot.drain()
+    assert len(slack_bot.fake.responses) == answered
+    assert slack_bot.store.inbox.pending("slack") == []
