@@ -40,13 +40,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from benchmarks.live_serve import (  # noqa: E402
     Answers,
     SwarmbotServe,
-    cpu_seconds,
     loopback_slack,
     pct,
     quiet,
     signed_slash,
     store_url,
 )
+from benchmarks.proc_cpu import cpu_seconds  # noqa: E402
 from testkit.slack.fake_slack import FakeSlack  # noqa: E402
 
 # A case's work, in the order a case's owner types it. {n}: the round, so that each round's

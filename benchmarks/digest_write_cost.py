@@ -28,21 +28,10 @@ from pathlib import Path
 from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
 
-
-def _server_cpu(postmaster: int) -> float:
-    if not postmaster:
-        return 0.0
-    total = 0.0
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                f = Path(f"/proc/{entry}/stat").read_text().rsplit(")", 1)[1].split()
-            except OSError:
-                continue
-            if int(f[1]) == postmaster:
-                total += (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
-    return total
+# Standard library only: imported before --tree puts an older checkout first on the path.
+from benchmarks.proc_cpu import children_cpu  # noqa: E402
 
 
 def _pg_copy(url: str) -> tuple[str, Callable[[], None]]:
@@ -103,13 +92,13 @@ def main() -> None:
         cpu: dict[str, list[float]] = {k: [] for k in steps}
         server: dict[str, float] = {}
         for name, fn in steps.items():
-            at_start = _server_cpu(args.postmaster)
+            at_start = children_cpu(args.postmaster)
             for case_id in open_ids:
                 started = time.process_time()
                 with store.transaction():
                     fn(case_id)
                 cpu[name].append(time.process_time() - started)
-            server[name] = (_server_cpu(args.postmaster) - at_start) / len(open_ids)
+            server[name] = (children_cpu(args.postmaster) - at_start) / len(open_ids)
         store.close()
         drop()
     print(f"{args.tree.resolve()} on a copy of {args.db}: {len(open_ids)} commands each, "

@@ -29,6 +29,7 @@ from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from benchmarks.proc_cpu import children, cpu_seconds  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.domain import CaseStatus, Role  # noqa: E402
 from bot.services.base import Deps  # noqa: E402
@@ -153,20 +154,18 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5, kind: str =
 def server_cpu(store: Store, deps: Deps, case: Any, asks: list[list[str]]
                ) -> dict[str, float] | None:
     """PostgreSQL: find_experts once more for every request, CPU per request of this
-    process and of the cluster's backends (from /proc, benchmarks/pg_cpu.py; None for a
+    process and of the cluster's backends (from /proc, benchmarks/proc_cpu.py; None for a
     server of your own), their sum against the client's wall time on a shared machine."""
-    from benchmarks.pg_cpu import _children, _cpu
-
     folder = store.db.execute("SHOW data_directory").fetchone()["data_directory"]
     try:
         postmaster = int(Path(folder, "postmaster.pid").read_text().split()[0])
     except OSError:
         return None
-    backends = _children(postmaster)
-    server, mine = sum(_cpu(p) for p in backends), time.process_time()
+    backends = children(postmaster)
+    server, mine = sum(cpu_seconds(p) for p in backends), time.process_time()
     for skills in asks:
         find_experts(deps, case, skills)
-    return {"server_ms": (sum(_cpu(p) for p in backends) - server) * 1000 / len(asks),
+    return {"server_ms": (sum(cpu_seconds(p) for p in backends) - server) * 1000 / len(asks),
             "client_ms": (time.process_time() - mine) * 1000 / len(asks)}
 
 

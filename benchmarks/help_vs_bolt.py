@@ -41,12 +41,12 @@ from benchmarks.live_serve import (  # noqa: E402
     Answers,
     BareBolt,
     SwarmbotServe,
-    cpu_seconds,
     loopback_slack,
     pct,
     signed_slash,
     store_url,
 )
+from benchmarks.proc_cpu import cpu_seconds  # noqa: E402
 
 SIDES = ("swarmbot", "bare bolt")
 

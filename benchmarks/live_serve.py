@@ -39,12 +39,6 @@ def signed_slash(text: str, user: str, response_url: str, trigger: str,
     return body.encode(), signed_headers(body, FORM)
 
 
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used so far (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
 async def quiet(fake: FakeSlack, still: float = 0.5, seconds: float = 60.0) -> None:
     """Wait until swarmbot has made no Web API call for `still` seconds (the platform work
     a phase left behind, done before the next is timed); at most `seconds`."""

@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import os
 import resource
 import statistics
 import sys
@@ -32,6 +31,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from adapters.bootstrap import build_core  # noqa: E402
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
+from benchmarks.proc_cpu import children_cpu  # noqa: E402
 from bot.config import Config  # noqa: E402
 from handlers.delivery import Delivery, Sender, Typed  # noqa: E402
 from testkit.fake_port import FakeChatPort  # noqa: E402
@@ -42,28 +42,6 @@ WORK = ("need {ref} billing networking", "note {ref} called the customer, SSO co
         "promise {ref} 17:00 call back with the fix",
         "delight {ref} a working login before their board meeting",
         "note {ref} identity found a clock skew on the IdP", "status {ref}", "help")
-
-
-def _cpu(pid: int) -> float:
-    """CPU seconds a process has used (0 if it is gone)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except (FileNotFoundError, ProcessLookupError):
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
-
-
-def _children(parent: int) -> list[int]:
-    out = []
-    for entry in os.listdir("/proc"):
-        if entry.isdigit():
-            try:
-                stat = Path(f"/proc/{entry}/stat").read_text()
-            except (FileNotFoundError, ProcessLookupError):
-                continue
-            if int(stat.rsplit(")", 1)[1].split()[1]) == parent:
-                out.append(int(entry))
-    return out
 
 
 class Side:
@@ -84,7 +62,7 @@ class Side:
             await self.say(f"U{c:03d}", f"open ZD-{c} sev2 Acme cannot log in after SSO change")
 
     def backends(self) -> float:
-        return sum(_cpu(p) for p in _children(self.postmaster)) if self.postmaster else 0.0
+        return children_cpu(self.postmaster)
 
     async def round(self, cases: int, n: int) -> dict[str, float]:
         async def case(c: int) -> None:

@@ -28,7 +28,7 @@ import aiohttp
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.pg_common import cluster, migrated  # noqa: E402
-from benchmarks.pg_cpu import _children, _cpu  # noqa: E402
+from benchmarks.proc_cpu import children_cpu, cpu_seconds  # noqa: E402
 from testkit.loopback import serve, until  # noqa: E402
 from testkit.replicas import Team, replica_world  # noqa: E402
 from testkit.slack.fake_slack import FakeSlack  # noqa: E402
@@ -62,8 +62,8 @@ async def one(url: str, replicas: int, cases: int, folder: Path, latency: float 
             gone = 0.0  # CPU of replicas killed meanwhile
 
             def cpu() -> tuple[float, float, float]:
-                backends = sum(_cpu(p) for p in _children(postmaster)) if postmaster else 0.0
-                return gone + sum(_cpu(r.proc.pid) for r in procs if r.proc is not None), \
+                backends = children_cpu(postmaster)
+                return gone + sum(cpu_seconds(r.proc.pid) for r in procs if r.proc is not None), \
                     backends, _own_cpu()
             alone_s = 0.0
             if alone:
@@ -78,7 +78,7 @@ async def one(url: str, replicas: int, cases: int, folder: Path, latency: float 
                 await until(lambda: team.sent >= cases * 10 // 2, "half the commands", 240)
                 proc = procs[1].proc
                 assert proc is not None
-                gone += _cpu(proc.pid)
+                gone += cpu_seconds(proc.pid)
                 killed = time.monotonic()
                 await world.replicas.kill(1)
                 left = {r["key"] for r in world.db.execute(

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import asyncio
 import contextlib
-import os
 import statistics
 import subprocess
 import sys
@@ -38,6 +37,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 from adapters.serve import build_server, freeze_start_up_heap  # noqa: E402
 from adapters.slack.server import SLACK_RUNTIME  # noqa: E402
 from benchmarks.bare_bolt import bare_bolt  # noqa: E402
+from benchmarks.proc_cpu import cpu_seconds  # noqa: E402
 from bot.config import Config  # noqa: E402
 from testkit.loopback import serve  # noqa: E402
 from testkit.slack.fake_slack import TOKEN, FakeSlack  # noqa: E402
@@ -174,13 +174,6 @@ async def measure_rate(rounds: int, rate: float, seconds: float) -> dict[str, An
         await fake_runner.cleanup()
     return {"rounds": rounds, "rate": rate, "seconds": seconds, "ack_s": latencies,
             "cpu_ms_per_request": {k: 1000 * v / len(latencies[k]) for k, v in cpu.items()}}
-
-
-def cpu_seconds(pid: int) -> float:
-    """CPU time (user + system) a process has used: what a request costs, whatever the
-    other load on the machine (Linux /proc)."""
-    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def pct(values: list[float], q: float) -> float:

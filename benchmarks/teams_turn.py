@@ -43,7 +43,7 @@ from aiohttp import web
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from benchmarks.slack_ack import cpu_seconds  # noqa: E402
+from benchmarks.proc_cpu import cpu_seconds  # noqa: E402
 from testkit.teams.fake_connector import FakeConnector  # noqa: E402
 
 _ids = itertools.count(1)
