@@ -94,18 +94,33 @@ class ThreadDatabase(Database):
         conn = connect(self._path, self._read_only)
         with self._opened_lock:
             self._opened.append((conn, threading.current_thread()))
-            conn.set_trace_callback(self._trace)
+            if self._relaying:
+                conn.set_trace_callback(self._relay)
         return conn
 
     _trace: Callable[[str], object] | None = None
+    _relaying = False
+
+    def _relay(self, sql: str) -> None:
+        callback = self._trace
+        if callback is not None:
+            callback(sql)
 
     def set_trace(self, callback: Callable[[str], object] | None) -> None:
         """Every statement of every thread's connection, now and later, to `callback`
-        (counting statements in tests and benchmarks; None stops it)."""
+        (counting statements in tests and benchmarks; None stops it).
+
+        The connections get a relay once, at the first call, and keep it: setting a trace
+        callback on a connection another thread is running a statement on deadlocks when a
+        callback is already there (this thread holds the GIL and waits for the connection's
+        mutex; that thread holds the mutex and waits for the GIL to call the callback). A
+        later call only changes what the relay calls. Never called, no relay: no cost."""
         with self._opened_lock:
             self._trace = callback
-            for conn, _ in self._opened:
-                conn.set_trace_callback(callback)
+            if callback is not None and not self._relaying:
+                self._relaying = True
+                for conn, _ in self._opened:
+                    conn.set_trace_callback(self._relay)
 
     @property
     def conn(self) -> sqlite3.Connection:
