@@ -5,7 +5,7 @@ database (a full disk, a stopped server, a compaction)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
@@ -19,19 +19,14 @@ def _on_a_loop() -> bool:
 
 
 @contextmanager
-def statements_on_the_loop(store: Any) -> Iterator[list[str]]:
-    """Every statement the store runs meanwhile on a thread with a running event loop
-    (SQLite: its trace of every connection; PostgreSQL: each statement PgDb sends)."""
-    seen: list[str] = []
-
-    def check(sql: str) -> None:
-        if _on_a_loop():
-            seen.append(" ".join(sql.split())[:120])
+def traced(store: Any, note: Callable[[str], None]) -> Iterator[None]:
+    """Every statement the store runs meanwhile, on any thread, to `note` (SQLite: its
+    trace of every connection; PostgreSQL: each statement PgDb sends)."""
     db = store.db
     if hasattr(db, "set_trace"):  # SQLite: every thread's connection
-        db.set_trace(check)
+        db.set_trace(note)
         try:
-            yield seen
+            yield
         finally:
             db.set_trace(None)
         return
@@ -39,13 +34,25 @@ def statements_on_the_loop(store: Any) -> Iterator[list[str]]:
 
     def watched(name: str) -> Any:
         def call(sql: str, params: Any = ()) -> Any:
-            check(sql)
+            note(sql)
             return calls[name](sql, params)
         return call
     for name in calls:
         setattr(db, name, watched(name))  # the instance the repositories share
     try:
-        yield seen
+        yield
     finally:
         for name in calls:
             delattr(db, name)
+
+
+@contextmanager
+def statements_on_the_loop(store: Any) -> Iterator[list[str]]:
+    """Every statement the store runs meanwhile on a thread with a running event loop."""
+    seen: list[str] = []
+
+    def check(sql: str) -> None:
+        if _on_a_loop():
+            seen.append(" ".join(sql.split())[:120])
+    with traced(store, check):
+        yield seen

@@ -30,6 +30,7 @@ from handlers.delivery import (
 )
 from handlers.known_people import KnownPeople
 from testkit.fake_port import FakeChatPort
+from testkit.loop_guard import traced
 from testkit.slack.signing import form_body, payload, signed_headers
 from tests.conftest import Clock, Say
 from tests.slack.harness import FORM, SlackHarness
@@ -42,28 +43,8 @@ def statements(store: Any) -> Iterator[list[tuple[str, str]]]:
 
     def note(sql: str) -> None:
         seen.append((" ".join(sql.split())[:80], threading.current_thread().name))
-    db = store.db
-    if hasattr(db, "set_trace"):  # SQLite: every thread's connection
-        db.set_trace(note)
-        try:
-            yield seen
-        finally:
-            db.set_trace(None)
-        return
-    calls = {name: getattr(db, name) for name in ("execute", "tuples")}
-
-    def watched(name: str) -> Any:
-        def call(sql: str, params: Any = ()) -> Any:
-            note(sql)
-            return calls[name](sql, params)
-        return call
-    for name in calls:
-        setattr(db, name, watched(name))
-    try:
+    with traced(store, note):
         yield seen
-    finally:
-        for name in calls:
-            delattr(db, name)
 
 
 @pytest.mark.parametrize("zone", ["Asia/Tokyo", None])  # None: users.info says no zone
