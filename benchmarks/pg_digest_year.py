@@ -70,10 +70,8 @@ def measure_week(store: PgStore, week: Week, runs: int) -> dict[str, Any]:
     for _ in range(runs):  # interleaved, so drift hits both alike
         digest_s += timed(lambda: compute_digest(store, week, now), 1)
         base_s += timed(baseline, 1)
-    with store.transaction():
-        store.digest_kept.forget(iso(week.previous().start), hi)
-    computed = fresh_process(db.url, week, now)
-    from_kept = fresh_process(db.url, week, now)
+    computed, from_kept = digest_year.fresh_runs(store, week,
+                                                 lambda: fresh_process(db.url, week, now))
     kept_s: list[float] = []
     for _ in range(runs):
         kept_s += timed(lambda: digest_for(store, week, now), 1)
