@@ -25,9 +25,9 @@ from bot.forms import Form
 from bot.i18n import N_, _
 from bot.phrases import Phrases
 from bot.replies import Reply, Tone
-from bot.services import bridge_messages, membership, outbox, sharing
+from bot.services import outbox, sharing
 from bot.services.base import Deps
-from handlers import bridge, drafts, language
+from handlers import bridge, drafts, language, room_events
 from handlers.commands import all_commands
 from handlers.delivery import Delivery, Pressed, RoomEvent, Sender, Shared, Submitted, Typed
 from handlers.inbox_writer import InboxWriter
@@ -268,7 +268,7 @@ class Entrance:
     def _run(self, d: Delivery) -> Outcome:
         what = d.what
         if isinstance(what, RoomEvent):
-            self._room_event(d, what)
+            room_events.apply(self.deps, d.source, d.sender.id, what)
             return Outcome()
         if isinstance(what, Shared):  # a case's room shared with a workspace, or no longer
             sharing.room_shared(self.deps, d.source, what.room, what.workspace, what.shared)
@@ -334,24 +334,6 @@ class Entrance:
             return await asyncio.wait_for(ask, within)
         except TimeoutError:
             return drafts.not_answered(form)
-
-    def _room_event(self, d: Delivery, event: RoomEvent) -> None:
-        store = self.deps.store
-        if event.kind == "deleted":  # its copies in the case's other rooms go too
-            bridge_messages.unmirror(self.deps, d.source, event.rooms, event.message)
-            return
-        if event.text and event.message:  # shown in the case's other rooms, where allowed
-            bridge_messages.mirror(self.deps, d.source, event.rooms, d.sender.id, event.text,
-                                   event.message, edited=event.kind == "edited")
-        room = next((r for r in event.rooms if store.cases.by_room(r) is not None), None)
-        if room is None:
-            return
-        if event.kind == "joined":
-            membership.room_member_joined(self.deps, d.source, room, d.sender.id)
-        elif event.kind == "left":
-            membership.room_member_left(self.deps, d.source, room, d.sender.id)
-        elif event.kind == "posted":
-            membership.message_posted(self.deps, d.source, room, d.sender.id)
 
     # -- reads adapters need ----------------------------------------------------------------
     def is_case_room(self, room_id: str) -> bool:
