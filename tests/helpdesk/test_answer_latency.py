@@ -5,7 +5,11 @@ after the answer. Measured with the fake Slack taking 2 s per Web API call: one 
 alone, then 20 at once. Before issue 23 the answer waited for the work: 6.0 s for one,
 p99 9.9 s for 20. Figures are printed (-s):
     .venv/bin/python -m pytest -s -p no:cacheprovider tests/helpdesk/test_answer_latency.py
-SWARMBOT_WEBHOOK_P99_MS sets the bound (default 100 ms) on a machine too loaded for it.
+The bound is half of one Slack call: an answer that waited for any call would take 2 s or
+more, so the test fails on the old code whatever the machine's load, and a loaded CI machine
+(a PostgreSQL webhook once took 263 ms there) does not fail it. How fast the answer is
+belongs to the benchmarks (BENCHMARKS.md, issue 23); SWARMBOT_WEBHOOK_P99_MS tightens the
+bound on a quiet machine.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from tests.slack.harness import SlackHarness
 
 SLACK_SECONDS = 2.0  # each Web API call (users.lookupByEmail, conversations.create, ...)
 BURST = 20
-BOUND = float(os.environ.get("SWARMBOT_WEBHOOK_P99_MS", "100")) / 1000
+BOUND = float(os.environ.get("SWARMBOT_WEBHOOK_P99_MS", SLACK_SECONDS * 1000 / 2)) / 1000
 
 
 def p99(values: list[float]) -> float:
@@ -30,7 +34,7 @@ def p99(values: list[float]) -> float:
     return ordered[min(len(ordered) - 1, round(0.99 * (len(ordered) - 1)))]
 
 
-async def test_webhooks_are_answered_within_100_ms_while_slack_takes_2_s_a_call(
+async def test_webhooks_are_answered_before_any_2_s_slack_call_returns(
         bot: SlackHarness, zendesk: FakeZendesk) -> None:
     zendesk.add_user(7, "Rita", "rita@customer.test", role="end-user")
     zendesk.add_user(501, "Alice Agent", "alice@acme.test")
