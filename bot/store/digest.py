@@ -74,9 +74,21 @@ def tenant_window_sql(sqls: dict[str, str]) -> dict[str, str]:
     for name, sql in sqls.items():
         term = " AND " + _TENANT_TERM[name].format(
             cases="SELECT id FROM cases WHERE workspace = ?")
-        head, order, tail = sql.partition(" ORDER BY ")
-        out[name] = head + term + order + tail
+        end = _outer_order_by(sql)
+        out[name] = sql[:end] + term + sql[end:]
     return out
+
+
+def _outer_order_by(sql: str) -> int:
+    """Where the statement's own ORDER BY starts (its end if none). A subquery's ORDER BY
+    (the resolved read's first and last mood) is inside parentheses: a term put before it
+    would land in the subquery, its parameter bound to the wrong place."""
+    depth = 0
+    for i, ch in enumerate(sql):
+        depth += (ch == "(") - (ch == ")")
+        if depth == 0 and sql.startswith(" ORDER BY ", i):
+            return i
+    return len(sql)
 
 
 # SQLite's own: the case of each thanks and friction row looked up in m049b's narrow index

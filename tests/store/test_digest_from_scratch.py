@@ -103,3 +103,26 @@ def test_the_weeks_resolved_cases_and_help_requests_are_index_ranges_alone(
         else:
             plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, WEEK))
             assert f"COVERING INDEX {index}" in plan, plan
+
+
+def test_a_workspaces_digest_counts_its_own_resolved_cases_with_their_moods(
+        store: Store) -> None:
+    """A tenant's read of the week's resolved cases keeps to its workspace: its term once
+    went into the first-mood subquery (the first ORDER BY), so SQLite counted none."""
+    from bot import tenancy
+
+    made = {}
+    for ws, moods in (("TA", ("angry", "satisfied")), ("TB", ("neutral",))):
+        with tenancy.scoped(tenancy.Tenant(ws)):
+            cid = open_case(store, f"ZD-{ws}")
+            for mood in moods:
+                store.journal.add_mood(cid, mood, None, "ann", T1)
+            store.cases.resolve(cid, "fixed", T2)
+            made[ws] = (T0, T2, 1, moods[0], moods[-1], len(moods))
+    every = sorted(store.digest.window(*WEEK)["resolved"], key=lambda r: r[5])
+    assert every == [made["TB"], made["TA"]]
+    week = parse_week("2026-W47", "UTC")
+    for ws, row in made.items():
+        with tenancy.scoped(tenancy.Tenant(ws)):
+            assert store.digest.window(*WEEK)["resolved"] == [row], ws
+            assert compute_digest(store, week, AFTER)["resolved"] == 1, ws
