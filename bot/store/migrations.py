@@ -309,3 +309,11 @@ def m050_common_words(db: Database) -> None:
     """Issue 28, PostgreSQL only: the common words' (word, case) pairs kept as well as the
     rarer ones' (m045), so that similar cases read a common word's newest cases by index
     (bot/store/pg_words_schema.py)."""
+
+
+@migrations()
+def m054_forget_workspace_digests(db: Database) -> None:
+    """A workspace's kept digests made on SQLite before this release counted none of its
+    resolved cases (bot/store/digest.py's tenant term landed in a subquery): dropped, so
+    each is computed again when next asked for. PostgreSQL's were right."""
+    db.execute("DELETE FROM digest_kept WHERE tz LIKE '%@%'")

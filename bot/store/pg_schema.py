@@ -142,6 +142,8 @@ POSTGRES: dict[str, PgForm] = {
     "m049b_digest_covering": portable(schema_digest.COVERING),
     # The common words' pairs kept too, for similar cases (issue 28).
     "m050_common_words": PgForm(COMMON_WORDS),
+    "m054_forget_workspace_digests": sqlite_only("PostgreSQL counted a workspace's resolved "
+                                                 "cases right: its kept digests stay"),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -126,3 +126,26 @@ def test_a_workspaces_digest_counts_its_own_resolved_cases_with_their_moods(
         with tenancy.scoped(tenancy.Tenant(ws)):
             assert store.digest.window(*WEEK)["resolved"] == [row], ws
             assert compute_digest(store, week, AFTER)["resolved"] == 1, ws
+
+
+def test_upgrading_drops_the_workspace_digests_kept_with_no_resolved_case(tmp_path) -> None:
+    """m054: a workspace's kept figures from before the fix are computed again; the
+    operator's are kept."""
+    import sqlite3
+
+    from bot.store import open_store
+
+    path = tmp_path / "kept.db"
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    for tz in ("UTC", "UTC@TA"):
+        conn.execute("INSERT INTO digest_kept (week, tz, lo, hi, valid_until, figures, "
+                     "computed_at) VALUES ('2026-W47', ?, ?, ?, NULL, '{}', ?)",
+                     (tz, *WEEK, WEEK[1]))
+    conn.execute("DELETE FROM _sqlite_migrations WHERE name = 'm054_forget_workspace_digests'")
+    conn.commit()
+    conn.close()
+    open_store(path).close()
+    conn = sqlite3.connect(path)
+    assert conn.execute("SELECT tz FROM digest_kept").fetchall() == [("UTC",)]
+    conn.close()
