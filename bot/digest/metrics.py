@@ -196,8 +196,9 @@ def _connect(help_rows: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 def _handoffs(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
     states = Counter(state for _, state, _ in rows)
-    stalled = sum(1 for asked, _, decided in rows
-                  if seconds_between(asked, decided or now_s) > STALLED_AFTER_S)
+    # Offered to decided (or to now, undecided), each in C's loops like `_seconds`.
+    waited = _seconds(map(_first, rows), [decided or now_s for _, _, decided in rows])
+    stalled = sum(map(STALLED_AFTER_S.__lt__, waited))
     return {"offered": len(rows), "accepted": states["accepted"], "declined": states["declined"],
             "withdrawn": states["withdrawn"], "pending": states["pending"], "stalled": stalled}
 
