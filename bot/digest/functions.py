@@ -21,25 +21,22 @@ MOST_FUNCTIONS_BY_SET = 40
 
 def functions(rows: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
     """The "functions", "function_pairs" and "touchpoints" figures of (case, function) rows."""
-    listed: defaultdict[str, list[Any]] = defaultdict(list)
+    # function -> its cases, once each (a set each, filled as the rows come: no lists)
+    cases_of: defaultdict[str, set[Any]] = defaultdict(set)
     for case_id, function in rows:
-        listed[function].append(case_id)
-    cases_of = {f: set(ids) for f, ids in listed.items()}  # function -> its cases, once each
+        cases_of[function].add(case_id)
     pulled = {f: len(ids) for f, ids in cases_of.items()}
     if len(cases_of) <= MOST_FUNCTIONS_BY_SET:
         pairs = {pair: n for pair in combinations(sorted(cases_of), 2)
                  if (n := len(cases_of[pair[0]] & cases_of[pair[1]]))}
     else:
         pairs = pairs_per_case(cases_of)
-    # The cases pulled into one function or more, two or more, three or more: set by set.
-    once: set[Any] = set()
-    twice: set[Any] = set()
-    thrice: set[Any] = set()
+    # How many functions each case was pulled into, counted in C (a set at a time).
+    per_case: Counter[Any] = Counter()
     for ids in cases_of.values():
-        thrice |= twice & ids
-        twice |= once & ids
-        once |= ids
-    n = len(once)
+        per_case.update(ids)
+    n = len(per_case)
+    thrice = sum(k for m, k in Counter(per_case.values()).items() if m >= 3)
     return {
         "functions": [{"function": f, "swarms": c}
                       for f, c in sorted(pulled.items(), key=lambda kv: (-kv[1], kv[0]))],
@@ -47,7 +44,7 @@ def functions(rows: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
                            for p, c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))],
         "touchpoints": {"total": len(rows), "cases": n,
                         "per_case": round(len(rows) / n, 2) if n else None,
-                        "cases_3plus_functions": len(thrice)},
+                        "cases_3plus_functions": thrice},
     }
 
 

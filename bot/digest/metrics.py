@@ -85,16 +85,21 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
-    this, before = _rows(store, week), _rows(store, previous)
     names = store.digest.people_names()
     # Open at the end of the week before, counted; a week adds what it opened and takes
     # away what it resolved (resolution never precedes opening).
     open_before = store.digest.open_cases_at(iso(week.start))
+    # One week's rows at a time, let go once its figures are made: the rows are most of
+    # the digest's memory, and a process's first digest pays for every page it grows by.
+    this = _rows(store, week)
     opened = sum(n for n, in this["opened"])
     closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
     digest = figures(week, this, now, open_before + opened - closed, names)
+    changes = _changes_by_time(this, now)
+    del this
+    before = _rows(store, previous)
     digest["previous"] = figures(previous, before, now, open_before, names)
-    return digest, min(_changes_by_time(this, now) + _changes_by_time(before, now), default=None)
+    return digest, min(changes + _changes_by_time(before, now), default=None)
 
 
 def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
@@ -196,8 +201,9 @@ def _connect(help_rows: list[tuple[Any, ...]]) -> dict[str, Any]:
 
 def _handoffs(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
     states = Counter(state for _, state, _ in rows)
-    stalled = sum(1 for asked, _, decided in rows
-                  if seconds_between(asked, decided or now_s) > STALLED_AFTER_S)
+    # Offered to decided (or to now, undecided), each in C's loops like `_seconds`.
+    waited = _seconds(map(_first, rows), [decided or now_s for _, _, decided in rows])
+    stalled = sum(map(STALLED_AFTER_S.__lt__, waited))
     return {"offered": len(rows), "accepted": states["accepted"], "declined": states["declined"],
             "withdrawn": states["withdrawn"], "pending": states["pending"], "stalled": stalled}
 

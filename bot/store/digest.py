@@ -103,6 +103,34 @@ _TENANT_WINDOW_SQL = tenant_window_sql(_SQLITE_WINDOW_SQL)
 _KEPT_WINDOW_SQL = {**_SQLITE_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
 _OPENED = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
 
+# Reads the digest only counts (in no order): SQLite counts alike rows (GROUP BY, in C) and
+# each count comes back as that many references to one tuple, so Python builds no row per
+# decision or nudge. The same rows as the plain read, in another order.
+_COUNTED = {"decisions": "risk, outcome", "lifecycle": "kind", "nudges": "kind",
+            "sla_breaches": "policy, target"}
+
+
+def _counted(sqls: dict[str, str]) -> dict[str, str]:
+    out = dict(sqls)
+    for name, cols in _COUNTED.items():
+        assert sqls[name].startswith(f"SELECT {cols} FROM ") and " ORDER BY " not in sqls[name]
+        out[name] = sqls[name].replace(f"SELECT {cols} ", f"SELECT {cols}, COUNT(*) ", 1) \
+            + f" GROUP BY {cols}"
+    return out
+
+
+_TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
+_KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
+
+
+def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
+    """(fields..., n) rows as n references to (fields...) each."""
+    out: list[tuple[Any, ...]] = []
+    for row in grouped:
+        out += [row[:-1]] * row[-1]
+    return out
+
+
 def tenant_term() -> tuple[str, tuple[str, ...]]:
     """(" AND workspace = ?", (team,)) for a tenant's digest, else nothing."""
     team = tenancy.team()
@@ -116,11 +144,14 @@ class SqliteDigestReads(BaseQueries):
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
         if scope.active():
-            team = tenancy.team()
-            return {name: cur.execute(sql, (lo, hi, team)).fetchall()
-                    for name, sql in _TENANT_WINDOW_SQL.items()}
-        return {name: cur.execute(sql, (lo, hi)).fetchall()
-                for name, sql in _KEPT_WINDOW_SQL.items()}
+            params: tuple[str, ...] = (lo, hi, tenancy.team())
+            sqls = _TENANT_WINDOW_SQL
+        else:
+            params, sqls = (lo, hi), _KEPT_WINDOW_SQL
+        rows = {name: cur.execute(sql, params).fetchall() for name, sql in sqls.items()}
+        for name in _COUNTED:
+            rows[name] = _expanded(rows[name])
+        return rows
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between each pair of consecutive bounds (counted in the index)."""
