@@ -111,7 +111,7 @@ def run(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> Rows 
         mine.next += 1
         made = pgconn.prepare(name, query, types)
         if made.status != pq.ExecStatus.COMMAND_OK:
-            raise _error(conn, made)
+            raise error_of(conn, made)
         mine.names[key] = name
         mine.seen.discard(key)
     if name is not None:
@@ -122,7 +122,7 @@ def run(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> Rows 
         mine.seen.add(key)
         res = pgconn.exec_params(query, values, types, formats)
     if res.status not in _OK:
-        raise _error(conn, res)
+        raise error_of(conn, res)
     if res.status != _ROWS:
         changed = res.command_tuples
         return [], [], changed if changed is not None else -1
@@ -140,10 +140,10 @@ def command(conn: psycopg.Connection[Any], sql: bytes) -> None:
     Transaction object: ~40 -> ~15 us of this process's CPU for the two)."""
     res = conn.pgconn.exec_(sql)
     if res.status != pq.ExecStatus.COMMAND_OK:
-        raise _error(conn, res)
+        raise error_of(conn, res)
 
 
-def _error(conn: psycopg.Connection[Any], res: pq.abc.PGresult) -> psycopg.Error:
+def error_of(conn: psycopg.Connection[Any], res: pq.abc.PGresult) -> psycopg.Error:
     """The error a failed result stands for, as psycopg's cursor raises it: the server's
     (by its SQLSTATE), or, where the connection is lost (the server gone, the backend
     terminated: libpq answers with a result of its own, often without a SQLSTATE), an

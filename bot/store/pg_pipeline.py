@@ -1,0 +1,153 @@
+"""Several plain statements in one round trip: libpq's pipeline mode, through the connection's
+`pgconn` as bot/store/pg_lean.py runs one (issue 28: the PostgreSQL digest from scratch).
+
+Why: a week's digest reads twelve windows (bot/store/interfaces/digest.py WINDOW_READS).
+One after another, each waits for its round trip, and the server waits while this process
+turns the rows of the one before into tuples. Sent together, the server runs them back to
+back while the rows of each are loaded here as they arrive: the server's time and this
+process's overlap, and eleven round trips go.
+
+What stays as in `pg_lean.run`: the same adaptation (the connection's Transformer), the same
+prepared statements (a statement is prepared the second time a connection runs it, the
+names shared with `pg_lean.run`), the same errors (the first failing statement's, raised
+once every result up to the pipeline's sync is read, so the connection is left usable), and
+the GIL released while the server works (this thread waits on the socket with `poll`).
+"""
+
+from __future__ import annotations
+
+import select
+from collections.abc import Sequence
+from typing import Any
+
+import psycopg
+from psycopg import pq
+from psycopg.adapt import PyFormat
+
+from bot.store import pg_lean
+from bot.store.pg_db import PgDb
+
+_ROWS = pq.ExecStatus.TUPLES_OK
+_DONE = (pq.ExecStatus.COMMAND_OK, pq.ExecStatus.TUPLES_OK)
+Statement = tuple[str, Sequence[Any]]
+
+
+# A read of several statements that must agree: one snapshot for all of them (a READ
+# COMMITTED transaction takes one per statement), and nothing written.
+SNAPSHOT = b"BEGIN ISOLATION LEVEL REPEATABLE READ, READ ONLY"
+
+
+def reads(db: PgDb, statements: Sequence[Statement]) -> list[list[tuple[Any, ...]]]:
+    """The rows of each statement, from one snapshot and, where libpq can, one round trip:
+    in the caller's transaction if one is open, else in a read-only one of their own."""
+    if not psycopg.Pipeline.is_supported():  # libpq before 14: one statement after another
+        with db.transaction():
+            return [db.tuples(sql, params) for sql, params in statements]
+    with db.connection() as conn:
+        return tuples(conn, statements, None if db.in_transaction() else SNAPSHOT)
+
+
+def tuples(conn: psycopg.Connection[Any], statements: Sequence[Statement],
+           begin: bytes | None = None) -> list[list[tuple[Any, ...]]]:
+    """The rows of each statement, in order, from one round trip. Every statement must be a
+    plain one (`pg_lean.to_libpq`). `begin`: a BEGIN to send first, and COMMIT after the
+    statements (one transaction, still one round trip); on an error it is rolled back."""
+    mine = pg_lean.statements(conn)
+    tx, pgconn = mine.tx, conn.pgconn
+    sent: list[tuple[bytes, Any, Any, tuple[bytes, tuple[int, ...]], bytes | None, bool]] = []
+    for sql, params in statements:
+        converted = pg_lean.to_libpq(sql)
+        if converted is None or len(params) != converted[1]:
+            raise ValueError(f"not a plain statement with {len(params)} parameters: {sql[:60]}")
+        values: Any = tx.dump_sequence(params, [PyFormat.AUTO] * len(params)) if params else []
+        types: tuple[int, ...] = tuple(tx.types or ()) if params else ()
+        key = (converted[0], types)
+        name = mine.names.get(key)
+        prepare = name is None and key in mine.seen and len(mine.names) < pg_lean.MAX_PREPARED
+        if prepare:
+            name = b"_sb_%d" % mine.next
+            mine.next += 1
+        sent.append((converted[0], values, tx.formats if params else None, key, name, prepare))
+    pgconn.enter_pipeline_mode()
+    try:
+        if begin is not None:
+            pgconn.send_query_params(begin, None)
+        for query, values, formats, key, name, prepare in sent:
+            if prepare:
+                pgconn.send_prepare(name or b"", query, key[1])
+            if name is not None:
+                pgconn.send_query_prepared(name, values, formats)
+            else:
+                pgconn.send_query_params(query, values, key[1], formats)
+        if begin is not None:
+            pgconn.send_query_params(b"COMMIT", None)
+        pgconn.pipeline_sync()
+        pgconn.flush()
+        out, error = _results(conn, sent, begin is not None)
+    finally:
+        if pgconn.pipeline_status != pq.PipelineStatus.OFF and not conn.closed:
+            try:
+                pgconn.exit_pipeline_mode()
+            except psycopg.OperationalError:  # results left unread (the error on its way up)
+                conn.close()  # is the one to tell; a closed connection leaves the pool
+    if error is not None:
+        if begin is not None and pgconn.transaction_status != pq.TransactionStatus.IDLE:
+            pg_lean.command(conn, b"ROLLBACK")
+        raise error
+    return out
+
+
+def _results(conn: psycopg.Connection[Any], sent: list[Any], wrapped: bool
+             ) -> tuple[list[list[tuple[Any, ...]]], psycopg.Error | None]:
+    """Every result up to the sync, the rows loaded as each arrives; the first error."""
+    mine = pg_lean.statements(conn)
+    tx = mine.tx
+    out: list[list[tuple[Any, ...]]] = []
+    error: psycopg.Error | None = None
+
+    def take() -> pq.abc.PGresult:
+        nonlocal error
+        res = _next(conn)
+        if res.status not in _DONE and res.status != pq.ExecStatus.PIPELINE_SYNC \
+                and error is None:
+            error = pg_lean.error_of(conn, res)
+        _next(conn, end=True)  # each statement's results end with a None
+        return res
+
+    if wrapped:
+        take()
+    for _query, _values, _formats, key, name, prepare in sent:
+        if prepare and take().status == pq.ExecStatus.COMMAND_OK:
+            mine.names[key] = name
+            mine.seen.discard(key)
+        res = take()
+        if name is None:
+            if len(mine.seen) > 4 * pg_lean.MAX_PREPARED:
+                mine.seen.clear()
+            mine.seen.add(key)
+        if res.status == _ROWS:
+            tx.set_pgresult(res)
+            out.append(tx.load_rows(0, res.ntuples, tuple))
+        else:
+            out.append([])
+    if wrapped:
+        take()
+    while _next(conn).status != pq.ExecStatus.PIPELINE_SYNC:  # an aborted pipeline's rest
+        pass
+    return out, error
+
+
+def _next(conn: psycopg.Connection[Any], end: bool = False) -> Any:
+    """The next result once it is whole, waiting on the socket without the GIL."""
+    pgconn = conn.pgconn
+    while pgconn.is_busy():
+        poll = select.poll()
+        poll.register(pgconn.socket, select.POLLIN)
+        poll.poll()
+        pgconn.consume_input()
+    res = pgconn.get_result()
+    if end:
+        return res
+    if res is None:
+        raise psycopg.OperationalError("the connection to the server was lost mid-pipeline")
+    return res
