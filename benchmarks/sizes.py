@@ -13,7 +13,7 @@ class Size:
     weeks: int  # the synthetic data: weeks x cases per week
     per_week: int
     # similar/find lookups and finder requests: their p99 rows need a few hundred (of 100,
-    # the p99 was the second slowest: one stray query made it)
+    # the p99 was the slowest or second slowest: one stray query made it)
     queries: int
     swarms: int  # `/swarm open`s timed
     people: int = 1000  # the expert finder's directory
