@@ -30,6 +30,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.proc_cpu import children, cpu_seconds  # noqa: E402
+from benchmarks.table import Figure, figure  # noqa: E402
 from bot.config import Config  # noqa: E402
 from bot.domain import CaseStatus, Role  # noqa: E402
 from bot.services.base import Deps  # noqa: E402
@@ -48,6 +49,26 @@ AT = "2026-11-02T09:00:00+00:00"
 def pct(values: list[float], q: float) -> float:
     ordered = sorted(values)
     return ordered[min(len(ordered) - 1, int(len(ordered) * q / 100))]
+
+
+def warmup(queries: int) -> int:
+    """The requests a benchmark row runs first and does not count, as similar cases' rows do
+    (benchmarks/similar_year.py): a running bot's connections are past them."""
+    return max(5, queries // 10)
+
+
+def rows(r: dict[str, Any], prefix: str) -> list[Figure]:
+    """`measure`'s rows: median and p99 after the warm-up, and the warm-up's slowest."""
+    f, b, people = r["finder_s"], r["baseline_s"], r["people"]
+    name = f"{prefix}expert finder over {people:,} people"
+    base = ("who has the skills (one indexed read)", f"{people:,} people")
+    out = [figure(f"{name} (median)", "ms", f, b, *base, scale=1000),
+           figure(f"{name} (p99)", "ms", [pct(f, 99)], [pct(b, 99)], *base, scale=1000)]
+    if r["first_s"]:
+        out.append(figure(f"{name}, the first {len(r['first_s'])} requests on a new connection "
+                          "(slowest)", "ms", [max(r["first_s"])], None, "", base[1],
+                          scale=1000))
+    return out
 
 
 def fill(store: Store, people: int, rng: random.Random) -> None:
@@ -97,7 +118,10 @@ def opened(kind: str) -> Iterator[Store]:
 
 
 def measure(people: int = 10_000, queries: int = 200, seed: int = 5, kind: str = "sqlite",
-            explain: bool = False) -> dict[str, Any]:
+            explain: bool = False, warmup: int = 0) -> dict[str, Any]:
+    """`warmup`: requests run first on the new store and not counted in `finder_s` (their
+    times are `first_s`): a new connection's first statements fill its caches and, on
+    PostgreSQL, plan each statement afresh for its first five runs."""
     rng = random.Random(seed)
     plans: list[str] = []
     with opened(kind) as store:
@@ -111,6 +135,9 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5, kind: str =
         case = store.cases.by_ref("ZD-10")  # an open one
         assert case is not None
         asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(queries)]
+        # drawn after the counted ones, so that those stay the same whatever the warm-up
+        first = [_timed_once(store, deps, case, skills)
+                 for skills in [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(warmup)]]
         load_at_start = os.getloadavg()[0]
         finder, baseline, picked, finder_cpu, full, full_cpu = [], [], [], [], [], []
         read_kept: list[tuple[float, float]] = []
@@ -144,11 +171,23 @@ def measure(people: int = 10_000, queries: int = 200, seed: int = 5, kind: str =
             plans = explained(store, asks[-1] if len(asks[-1]) == 3 else SKILLS[:3])
     return {"store": kind, "plans": plans, "server_cpu": server, "people": people,
             "queries": queries,
-            "made_s": made, "finder_s": finder, "baseline_s": baseline,
+            "made_s": made, "finder_s": finder, "baseline_s": baseline, "first_s": first,
             "median_picks": statistics.median(picked),
             "finder_cpu_s": finder_cpu, "full_s": full, "full_cpu_s": full_cpu,
             "read_kept_s": read_kept, "read_counted_s": read_counted,
             "load_at_start": load_at_start}
+
+
+def _timed_once(store: Store, deps: Deps, case: Any, skills: list[str]) -> float:
+    """One request of the warm-up, each read `measure` times run once: find_experts' time."""
+    store.people.with_skills(skills)
+    from_everyone(deps, case, skills)
+    t = time.perf_counter()
+    find_experts(deps, case, skills)
+    took = time.perf_counter() - t
+    shortlist(store.db, skills, SHORTLIST_PER_SUBSET)
+    shortlist(store.db, skills, SHORTLIST_PER_SUBSET, kept=False)
+    return took
 
 
 def server_cpu(store: Store, deps: Deps, case: Any, asks: list[list[str]]

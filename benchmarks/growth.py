@@ -40,13 +40,8 @@ def year_db(size: Size, data: Path) -> Path:
 
 
 def finder(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
-    r = experts.measure(size.people, size.queries)
-    f, b = r["finder_s"], r["baseline_s"]
-    name = f"expert finder over {size.people:,} people"
-    base = ("who has the skills (one indexed read)", f"{size.people:,} people")
-    return [figure(f"{name} (median)", "ms", f, b, *base, scale=1000),
-            figure(f"{name} (p99)", "ms", [experts.pct(f, 99)], [experts.pct(b, 99)], *base,
-                   scale=1000)], r
+    r = experts.measure(size.people, size.queries, warmup=experts.warmup(size.queries))
+    return experts.rows(r, ""), r
 
 
 def nudge(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:

@@ -36,13 +36,9 @@ def pg_replica_throughput(size: Size, data: Path) -> tuple[list[Figure], dict[st
 def pg_experts(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     """The expert finder on PostgreSQL (benchmarks/experts.py --store postgres): 1k / 10k /
     50k people with --growth, as `experts` on SQLite."""
-    r = experts.measure(size.people, size.queries, kind="postgres")
-    f, b = r["finder_s"], r["baseline_s"]
-    name = f"PostgreSQL: expert finder over {size.people:,} people"
-    base = ("who has the skills (one indexed read)", f"{size.people:,} people")
-    return [figure(f"{name} (median)", "ms", f, b, *base, scale=1000),
-            figure(f"{name} (p99)", "ms", [experts.pct(f, 99)], [experts.pct(b, 99)], *base,
-                   scale=1000)], r
+    r = experts.measure(size.people, size.queries, kind="postgres",
+                        warmup=experts.warmup(size.queries))
+    return experts.rows(r, "PostgreSQL: "), r
 
 
 PG_BENCHES = {"pg_slack": pg_slack,

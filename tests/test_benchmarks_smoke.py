@@ -115,6 +115,11 @@ def test_growth_runs_issue_28s_figures_at_every_size(tmp_path: Path) -> None:
                        str(out), "--data-dir", str(tmp_path)], growth_sizes=small) == 0
     names = [f["name"] for f in json.loads(out.read_text())["figures"]]
     assert names.count("expert finder over 300 people (p99)") == 1 + len(entry.GROWTH)
+    # counted after a warm-up of 5 (as similar cases are), whose slowest is a row of its own
+    assert names.count("expert finder over 300 people, the first 5 requests on a new "
+                       "connection (slowest)") == 1 + len(entry.GROWTH)
+    finder = json.loads(out.read_text())["details"]["experts"]
+    assert (len(finder["finder_s"]), len(finder["first_s"])) == (20, 5)
     assert names.count("nudge pass, steady tick") == 1 + len(entry.GROWTH)
 
 

@@ -38,6 +38,11 @@ def _mask(column: str, wanted: Sequence[str]) -> tuple[str, list[str]]:
     return "(" + " + ".join(terms) + ")", [f"|{s}|" for s in wanted]
 
 
+def bits_of(column: str, n: int) -> str:
+    """The OR of the one-bit values of `column` over a group's rows (bits 0 .. n-1)."""
+    return "(" + " + ".join(f"MAX({column} & {1 << i})" for i in range(n)) + ")"
+
+
 Figures = dict[str, tuple[int, int, int]]  # person -> (mask, load, past help)
 
 
@@ -66,8 +71,11 @@ def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
     ctes = [
         f"x AS (SELECT person_id, open_cases, (CASE held {bit} END) AS hb, n "
         f"FROM expert_asked WHERE held IN ({marks}) AND skill IN ({marks}) AND {first} = 1)",
-        "g AS (SELECT person_id, MIN(open_cases) AS load, SUM(DISTINCT hb) AS mask, "
-        "SUM(n) AS total FROM x GROUP BY person_id)",
+        # The mask: each row's `hb` is one bit, OR-ed per bit (SUM(DISTINCT hb) sorted each
+        # person's rows on PostgreSQL); the total as an integer (a BIGINT's SUM is NUMERIC
+        # there, and the division below exact), as SQLite counts it.
+        f"g AS (SELECT person_id, MIN(open_cases) AS load, {bits_of('hb', len(wanted))} AS "
+        "mask, CAST(SUM(n) AS BIGINT) AS total FROM x GROUP BY person_id)",
         f"h AS (SELECT person_id, mask, load, total / ({ones}) AS helped FROM g)",
         "hr AS (SELECT person_id, mask, load, helped, ROW_NUMBER() OVER (PARTITION BY mask "
         "ORDER BY load, helped DESC, person_id) AS rn FROM h)"]

@@ -1,0 +1,35 @@
+"""benchmarks/tails.py: each similar-case and finder query's own record (issue 28's p99
+tails), so that the slowest can be told apart: the query's work, this process's, the
+PostgreSQL backends', or a wait for a CPU on a busy machine."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from testkit.pg_cluster import Cluster
+
+
+def test_sqlite_similar_records_every_query_as_the_row_runs_them(tmp_path: Path) -> None:
+    from benchmarks import tails
+
+    records = tails.sqlite_similar("small", tmp_path)  # a 600-case year made in tmp_path
+    counted = [r for r in records if r["counted"]]
+    assert (len(records), len(counted)) == (25, 20)  # 5 not counted, as the `similar` row
+    assert [r["n"] for r in records] == list(range(25))
+    assert all(r["words"] and r["wall_ms"] > 0 and r["wait_ms"] >= 0 for r in records)
+    assert sum(r["cpu_ms"] for r in records) > 0  # the process CPU time of each query
+    assert all(r["server_ms"] == {} for r in records)  # no server on SQLite
+
+
+def test_pg_experts_records_each_backends_cpu(tmp_path: Path, pg_cluster: Cluster,
+                                              monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import tails
+
+    monkeypatch.setenv("SWARMBOT_TEST_DATABASE_URL", pg_cluster.url)
+    records = tails.pg_experts(100, 12, tmp_path)
+    assert len(records) == 12
+    # the backend that ran the statements is seen working (its schedstat), per request
+    assert sum(bool(r["server_ms"]) for r in records) >= 10
+    assert all(r["pool"]["connections_num"] >= 1 for r in records)
