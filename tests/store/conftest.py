@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import random
 from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from pathlib import Path
+from typing import Any
 
 import pytest
 
+from bot import tenancy
 from bot.store import Store, open_store
 
 T0, T1, T2 = "2026-11-16T09:00:00Z", "2026-11-16T10:00:00Z", "2026-11-16T11:00:00Z"
@@ -28,6 +31,32 @@ STORES: dict[str, StoreFactory] = {
     "sqlite": lambda request, tmp: open_store(tmp / "contract.db"),
     "postgres": _postgres,
 }
+
+
+@pytest.fixture
+def pg(pg_url: str) -> Iterator[Store]:
+    """A PostgreSQL store alone, for what only PostgreSQL has (plans, its kept words)."""
+    from bot.store.postgres import open_pg_store
+
+    opened = open_pg_store(pg_url)
+    yield opened
+    opened.close()
+
+
+def select_rows(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
+    """A statement's rows as plain tuples, on either store (for checks beside the interface)."""
+    from bot.store.postgres import PgStore
+
+    if isinstance(store, PgStore):
+        return [tuple(r) for r in store.db.tuples(sql, params)]
+    return [tuple(r) for r in store.db.conn.execute(sql, params).fetchall()]  # type: ignore[attr-defined]
+
+
+@contextmanager
+def in_workspace(workspace: str) -> Iterator[None]:
+    """A tenant's scope for `workspace`, or the operator's for ""."""
+    with tenancy.scoped(tenancy.Tenant(workspace) if workspace else None):
+        yield
 
 
 @pytest.fixture(params=sorted(STORES))

@@ -17,7 +17,7 @@ from bot.services.erasure import REDACTED
 from bot.store import Store
 from bot.store.digest import _WINDOW_SQL
 from bot.store.postgres import PgStore
-from tests.store.conftest import open_case
+from tests.store.conftest import open_case, select_rows
 
 LO, HI = "2000-01-01T00:00:00Z", "2100-01-01T00:00:00Z"
 PEOPLE = ("ann", "bob", "cat", "dan")
@@ -33,15 +33,9 @@ class Boom(Exception):
     pass
 
 
-def _select(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(store, PgStore):
-        return [tuple(r) for r in store.db.tuples(sql, params)]
-    return [tuple(r) for r in store.db.conn.execute(sql, params).fetchall()]
-
-
 def from_scratch(store: Store) -> dict[str, list[tuple[Any, ...]]]:
     """The resolved cases' and help requests' reads as the digest made them before m044."""
-    return {name: sorted(_select(store, _WINDOW_SQL[name], (LO, HI)), key=repr)
+    return {name: sorted(select_rows(store, _WINDOW_SQL[name], (LO, HI)), key=repr)
             for name in ("resolved", "help")}
 
 
@@ -51,8 +45,8 @@ def kept(store: Store) -> dict[str, list[tuple[Any, ...]]]:
 
 
 def kept_rows(store: Store) -> list[tuple[Any, ...]]:
-    return (_select(store, "SELECT * FROM case_digest ORDER BY case_id")
-            + _select(store, "SELECT id, first_join FROM help_requests ORDER BY id"))
+    return (select_rows(store, "SELECT * FROM case_digest ORDER BY case_id")
+            + select_rows(store, "SELECT id, first_join FROM help_requests ORDER BY id"))
 
 
 def step(store: Store, rng: random.Random, move: str, case_id: int) -> None:
@@ -120,10 +114,10 @@ def test_what_is_kept_is_what_a_count_from_scratch_gives(store: Store, seed: int
 def test_the_summary_keeps_no_words(store: Store) -> None:
     """Erasure clears a customer's words everywhere; the summary has none to clear: times,
     counts and mood levels only."""
-    columns = [c for c, in _select(
+    columns = [c for c, in select_rows(
         store, "SELECT column_name FROM information_schema.columns "
         "WHERE table_name = 'case_digest' ORDER BY ordinal_position")] \
-        if isinstance(store, PgStore) else [r[1] for r in _select(
+        if isinstance(store, PgStore) else [r[1] for r in select_rows(
             store, "PRAGMA table_info(case_digest)")]
     assert columns == ["case_id", "opened_at", "resolved_at", "cancelled", "owners",
                        "first_mood", "last_mood", "moods"]
@@ -142,7 +136,7 @@ def test_a_bulk_load_leaves_what_a_count_from_scratch_gives(store: Store) -> Non
     assert kept(store) == counted
     assert sum(1 for r in counted["help"] if r[1]) > 10 and len(counted["resolved"]) > 20
     # The triggers are back on: a later mood and join are kept as they land.
-    case_id = _select(store, "SELECT MAX(case_id) FROM help_requests")[0][0]
+    case_id = select_rows(store, "SELECT MAX(case_id) FROM help_requests")[0][0]
     with store.transaction():
         store.journal.add_mood(case_id, "delighted", None, "ann", "2026-09-20T10:00:00Z")
         store.timeline.append(case_id, "2026-09-20T10:00:00Z", "joined", "zed", "zed joined")

@@ -6,16 +6,11 @@ hands each count back as that many tuples: bot/store/digest.py)."""
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 
-from bot import tenancy
 from bot.store import Store
-from bot.store.postgres import PgStore
-from tests.store.conftest import open_case
+from tests.store.conftest import in_workspace, open_case, select_rows
 
 LO, HI = "2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z"
 # In the window, on its edges and outside it.
@@ -34,24 +29,12 @@ PLAIN = {
 IN_WORKSPACE = " AND x.case_id IN (SELECT id FROM cases WHERE workspace = ?)"
 
 
-def _select(store: Store, sql: str, params: tuple[Any, ...]) -> list[tuple[Any, ...]]:
-    if isinstance(store, PgStore):
-        return [tuple(r) for r in store.db.tuples(sql, params)]
-    return [tuple(r) for r in store.db.conn.execute(sql, params).fetchall()]
-
-
-@contextmanager
-def _in(workspace: str) -> Iterator[None]:
-    with tenancy.scoped(tenancy.Tenant(workspace) if workspace else None):
-        yield
-
-
 def _fill(store: Store, rng: random.Random) -> None:
     """Cases in each workspace with many alike decisions, lifecycle events, nudges and
     breaches, in the window and around it."""
     for n in range(12):
         workspace = rng.choice(WORKSPACES)
-        with _in(workspace):
+        with in_workspace(workspace):
             cid = open_case(store, f"ZD-{n}", at=rng.choice(TIMES))
         for _ in range(rng.randrange(6)):
             did = store.journal.add_decision(cid, rng.choice(("low", "high")), "waive", None,
@@ -77,11 +60,11 @@ def test_counted_reads_give_every_row(store: Store, seed: int) -> None:
     _fill(store, random.Random(seed))
     seen = 0
     for workspace in WORKSPACES:
-        with _in(workspace):
+        with in_workspace(workspace):
             rows = store.digest.window(LO, HI)
         for name, sql in PLAIN.items():
-            expected = (_select(store, sql + IN_WORKSPACE, (LO, HI, workspace)) if workspace
-                        else _select(store, sql, (LO, HI)))
+            expected = (select_rows(store, sql + IN_WORKSPACE, (LO, HI, workspace)) if workspace
+                        else select_rows(store, sql, (LO, HI)))
             got = rows[name]
             assert all(type(r) is tuple for r in got), name
             assert sorted(got, key=repr) == sorted(expected, key=repr), (name, workspace)

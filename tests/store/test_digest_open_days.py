@@ -9,17 +9,14 @@ from __future__ import annotations
 
 import random
 from collections import Counter
-from collections.abc import Iterator
-from contextlib import contextmanager
-from typing import Any
 
 import pytest
 
-from bot import tenancy
 from bot.domain import CaseStatus
 from bot.services.erasure import REDACTED
 from bot.store import Store
 from bot.store.postgres import PgStore
+from tests.store.conftest import in_workspace, select_rows
 
 WORKSPACES = ("", "TA", "TB")
 # Times over three days, on and off the hour, at midnight and a second either side.
@@ -36,21 +33,9 @@ class Boom(Exception):
     pass
 
 
-def _select(store: Store, sql: str, params: tuple[Any, ...] = ()) -> list[tuple[Any, ...]]:
-    if isinstance(store, PgStore):
-        return [tuple(r) for r in store.db.tuples(sql, params)]
-    return [tuple(r) for r in store.db.conn.execute(sql, params).fetchall()]
-
-
-@contextmanager
-def _in(workspace: str) -> Iterator[None]:
-    with tenancy.scoped(tenancy.Tenant(workspace) if workspace else None):
-        yield
-
-
 def counted(store: Store, at: str, workspace: str | None) -> int:
     """Open at `at` (of `workspace`, or every case's), counted over the cases."""
-    return sum(1 for opened, resolved, ws in _select(
+    return sum(1 for opened, resolved, ws in select_rows(
         store, "SELECT opened_at, resolved_at, workspace FROM cases")
         if opened < at and (resolved is None or resolved >= at)
         and (workspace is None or ws == workspace))
@@ -58,7 +43,7 @@ def counted(store: Store, at: str, workspace: str | None) -> int:
 
 def kept_days(store: Store) -> Counter[tuple[str, str, str]]:
     out: Counter[tuple[str, str, str]] = Counter()
-    for day, ws, opened, closed in _select(store, "SELECT day, workspace, opened, closed "
+    for day, ws, opened, closed in select_rows(store, "SELECT day, workspace, opened, closed "
                                                   "FROM case_open_days"):
         out[(day, ws, "opened")] += opened
         out[(day, ws, "closed")] += closed
@@ -67,7 +52,7 @@ def kept_days(store: Store) -> Counter[tuple[str, str, str]]:
 
 def days_from_scratch(store: Store) -> Counter[tuple[str, str, str]]:
     out: Counter[tuple[str, str, str]] = Counter()
-    for opened, resolved, ws in _select(store, "SELECT opened_at, resolved_at, workspace "
+    for opened, resolved, ws in select_rows(store, "SELECT opened_at, resolved_at, workspace "
                                                "FROM cases"):
         out[(opened[:10], ws, "opened")] += 1
         if resolved is not None:
@@ -80,14 +65,14 @@ def check(store: Store) -> None:
     for at in PROBES:
         assert store.digest.open_cases_at(at) == counted(store, at, None), at
         for ws in ("TA", "TB"):
-            with _in(ws):
+            with in_workspace(ws):
                 assert store.digest.open_cases_at(at) == counted(store, at, ws), (at, ws)
 
 
 def step(store: Store, rng: random.Random, move: str, cases: list[int]) -> None:
     at = rng.choice(TIMES)
     if move == "open" or not cases:
-        with _in(rng.choice(WORKSPACES)), store.transaction():
+        with in_workspace(rng.choice(WORKSPACES)), store.transaction():
             cases.append(store.cases.add(f"ZD-{rng.random()}", "Acme", "cannot log in", 2, "ann",
                                          "slack", at))
         return
@@ -126,13 +111,13 @@ def test_open_cases_at_any_time_are_what_a_count_from_scratch_gives(store: Store
     for _ in range(70):
         move = rng.choice(MOVES)
         if move == "rollback" and cases:
-            before = kept_days(store), _select(store, "SELECT * FROM case_open_days "
+            before = kept_days(store), select_rows(store, "SELECT * FROM case_open_days "
                                                       "ORDER BY day, workspace")
             with pytest.raises(Boom), store.transaction():
                 store.cases.add("ZD-x", "Acme", "x", 2, "ann", "slack", TIMES[3])
                 store.cases.resolve(cases[0], "fixed", TIMES[-1])
                 raise Boom
-            assert (kept_days(store), _select(store, "SELECT * FROM case_open_days ORDER BY "
+            assert (kept_days(store), select_rows(store, "SELECT * FROM case_open_days ORDER BY "
                                                      "day, workspace")) == before
         else:
             step(store, rng, move, cases)
@@ -143,10 +128,10 @@ def test_open_cases_at_any_time_are_what_a_count_from_scratch_gives(store: Store
 
 
 def test_the_counts_keep_no_words(store: Store) -> None:
-    columns = [c for c, in _select(
+    columns = [c for c, in select_rows(
         store, "SELECT column_name FROM information_schema.columns "
         "WHERE table_name = 'case_open_days' ORDER BY ordinal_position")] \
-        if isinstance(store, PgStore) else [r[1] for r in _select(
+        if isinstance(store, PgStore) else [r[1] for r in select_rows(
             store, "PRAGMA table_info(case_open_days)")]
     assert columns == ["day", "workspace", "opened", "closed"]
 

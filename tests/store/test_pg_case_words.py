@@ -7,11 +7,8 @@ the table (and the whole dump); a bulk load and a deleted document leave it rebu
 from __future__ import annotations
 
 import random
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
-
-import pytest
 
 from adapters.bootstrap import build_core
 from bot.config import Config
@@ -45,15 +42,6 @@ def _rebuilt(store: Any) -> list[tuple[str, int]]:
 def _common(store: Any) -> set[str]:
     return {r["lexeme"] for r in store.db.execute(
         "SELECT lexeme FROM search_lexemes WHERE common")}
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Store]:
-    from bot.store.postgres import open_pg_store
-
-    store = open_pg_store(pg_url)
-    yield store
-    store.close()
 
 
 async def test_the_kept_pairs_are_a_rebuild_after_random_changes_and_an_erasure(

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import psycopg
@@ -23,15 +22,6 @@ from tests.store.test_search import _case
 
 LO, HI = "2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z"
 IN = "2026-03-03T10:00:00Z"
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Store]:
-    from bot.store.postgres import open_pg_store
-
-    store = open_pg_store(pg_url)
-    yield store
-    store.close()
 
 
 def _db(store: Store) -> Any:

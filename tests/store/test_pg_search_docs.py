@@ -4,22 +4,9 @@ documents once at the end."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
-import pytest
-
 from bot.store.interfaces import Store
 from tests.store.conftest import T1, T2
 from tests.store.test_search import _case
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Store]:
-    from bot.store.postgres import open_pg_store
-
-    store = open_pg_store(pg_url)
-    yield store
-    store.close()
 
 
 def _docs_as_remade(store: Store) -> list[tuple[int, bool]]:

@@ -8,10 +8,7 @@ of every case ranked by ts_rank when the pool holds them all."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
-
-import pytest
 
 from bot.domain import CaseStatus
 from bot.services.knowledge import words_of
@@ -21,15 +18,6 @@ from tests.store.test_search import _case
 SUMMARIES = ("vpn tunnel drops after the firmware update", "invoice shows the wrong VAT number",
              "printer jams on tray two", "cannot log in after the SSO change",
              "webhook retries flood the queue", "mailbox quota exceeded for the tenant")
-
-
-@pytest.fixture
-def pg(pg_url: str) -> Iterator[Store]:
-    from bot.store.postgres import open_pg_store
-
-    store = open_pg_store(pg_url)
-    yield store
-    store.close()
 
 
 def test_similar_runs_its_generic_plan_without_jit(pg: Store) -> None:
