@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from functools import lru_cache
 from typing import Any
 
@@ -77,6 +78,45 @@ class Statements:
         self.columns.clear()
         self.seen.clear()
 
+    def bind(self, query: bytes, params: Sequence[Any]) -> Bound:
+        """`params` dumped for libpq, and the statement's prepared name if it has one; a new
+        name (`prepare` true) the second time this connection runs it."""
+        tx = self.tx
+        # None stays None: libpq sends it as NULL (psycopg's cursor does the same).
+        values: Any = tx.dump_sequence(params, [PyFormat.AUTO] * len(params)) if params else []
+        types: tuple[int, ...] = tuple(tx.types or ()) if params else ()
+        key = (query, types)
+        name = self.names.get(key)
+        prepare = name is None and key in self.seen and len(self.names) < MAX_PREPARED
+        if prepare:
+            name = b"_sb_%d" % self.next
+            self.next += 1
+        return Bound(query, values, types, tx.formats if params else None, key, name, prepare)
+
+    def prepared(self, bound: Bound) -> None:
+        """`bound`'s statement is prepared on the server under its name."""
+        assert bound.name is not None
+        self.names[bound.key] = bound.name
+        self.seen.discard(bound.key)
+
+    def ran_unprepared(self, bound: Bound) -> None:
+        """Remember that `bound`'s statement ran once: it is prepared if it runs again."""
+        if len(self.seen) > 4 * MAX_PREPARED:  # statements of many shapes, each run once
+            self.seen.clear()
+        self.seen.add(bound.key)
+
+
+@dataclass(frozen=True, slots=True)
+class Bound:
+    """A statement with its parameters dumped, ready for libpq (`Statements.bind`)."""
+    query: bytes
+    values: Any
+    types: tuple[int, ...]
+    formats: Any
+    key: tuple[bytes, tuple[int, ...]]
+    name: bytes | None  # its prepared statement's, if it has (or gets) one
+    prepare: bool  # to prepare under `name` before running it
+
 
 def statements(conn: psycopg.Connection[Any]) -> Statements:
     found: Statements | None = getattr(conn, "lean", None)
@@ -97,42 +137,32 @@ def run(conn: psycopg.Connection[Any], sql: str, params: Sequence[Any]) -> Rows 
     if converted is None or len(params) != converted[1]:
         mine.forget()
         return None
-    query = converted[0]
-    tx, pgconn = mine.tx, conn.pgconn
-    # None stays None: libpq sends it as NULL (psycopg's cursor does the same).
-    values: Any = tx.dump_sequence(params, [PyFormat.AUTO] * len(params)) if params else []
-    types: tuple[int, ...] = tuple(tx.types or ()) if params else ()
-    formats = tx.formats if params else None
-    key = (query, types)
-    name = mine.names.get(key)
-    if name is None and key in mine.seen and len(mine.names) < MAX_PREPARED:
+    pgconn = conn.pgconn
+    bound = mine.bind(converted[0], params)
+    name = bound.name
+    if bound.prepare:
         # The second time this connection runs it: prepared (parsed and planned once).
-        name = b"_sb_%d" % mine.next
-        mine.next += 1
-        made = pgconn.prepare(name, query, types)
+        made = pgconn.prepare(name or b"", bound.query, bound.types)
         if made.status != pq.ExecStatus.COMMAND_OK:
             raise error_of(conn, made)
-        mine.names[key] = name
-        mine.seen.discard(key)
+        mine.prepared(bound)
     if name is not None:
-        res = pgconn.exec_prepared(name, values, formats)
+        res = pgconn.exec_prepared(name, bound.values, bound.formats)
     else:
-        if len(mine.seen) > 4 * MAX_PREPARED:  # statements of many shapes, each run once
-            mine.seen.clear()
-        mine.seen.add(key)
-        res = pgconn.exec_params(query, values, types, formats)
+        mine.ran_unprepared(bound)
+        res = pgconn.exec_params(bound.query, bound.values, bound.types, bound.formats)
     if res.status not in _OK:
         raise error_of(conn, res)
     if res.status != _ROWS:
         changed = res.command_tuples
         return [], [], changed if changed is not None else -1
-    tx.set_pgresult(res)
+    mine.tx.set_pgresult(res)
     names = mine.columns.get(name) if name is not None else None
     if names is None:
         names = [(res.fname(i) or b"").decode() for i in range(res.nfields)]
         if name is not None:
             mine.columns[name] = names
-    return names, tx.load_rows(0, res.ntuples, tuple), res.ntuples
+    return names, mine.tx.load_rows(0, res.ntuples, tuple), res.ntuples
 
 
 def command(conn: psycopg.Connection[Any], sql: bytes) -> None:

@@ -22,7 +22,6 @@ from typing import Any
 
 import psycopg
 from psycopg import pq
-from psycopg.adapt import PyFormat
 
 from bot.store import pg_lean
 from bot.store.pg_db import PgDb
@@ -53,32 +52,24 @@ def tuples(conn: psycopg.Connection[Any], statements: Sequence[Statement],
     plain one (`pg_lean.to_libpq`). `begin`: a BEGIN to send first, and COMMIT after the
     statements (one transaction, still one round trip); on an error it is rolled back."""
     mine = pg_lean.statements(conn)
-    tx, pgconn = mine.tx, conn.pgconn
-    sent: list[tuple[bytes, Any, Any, tuple[bytes, tuple[int, ...]], bytes | None, bool]] = []
+    pgconn = conn.pgconn
+    sent: list[pg_lean.Bound] = []
     for sql, params in statements:
         converted = pg_lean.to_libpq(sql)
         if converted is None or len(params) != converted[1]:
             raise ValueError(f"not a plain statement with {len(params)} parameters: {sql[:60]}")
-        values: Any = tx.dump_sequence(params, [PyFormat.AUTO] * len(params)) if params else []
-        types: tuple[int, ...] = tuple(tx.types or ()) if params else ()
-        key = (converted[0], types)
-        name = mine.names.get(key)
-        prepare = name is None and key in mine.seen and len(mine.names) < pg_lean.MAX_PREPARED
-        if prepare:
-            name = b"_sb_%d" % mine.next
-            mine.next += 1
-        sent.append((converted[0], values, tx.formats if params else None, key, name, prepare))
+        sent.append(mine.bind(converted[0], params))
     pgconn.enter_pipeline_mode()
     try:
         if begin is not None:
             pgconn.send_query_params(begin, None)
-        for query, values, formats, key, name, prepare in sent:
-            if prepare:
-                pgconn.send_prepare(name or b"", query, key[1])
-            if name is not None:
-                pgconn.send_query_prepared(name, values, formats)
+        for bound in sent:
+            if bound.prepare:
+                pgconn.send_prepare(bound.name or b"", bound.query, bound.types)
+            if bound.name is not None:
+                pgconn.send_query_prepared(bound.name, bound.values, bound.formats)
             else:
-                pgconn.send_query_params(query, values, key[1], formats)
+                pgconn.send_query_params(bound.query, bound.values, bound.types, bound.formats)
         if begin is not None:
             pgconn.send_query_params(b"COMMIT", None)
         pgconn.pipeline_sync()
@@ -97,7 +88,7 @@ def tuples(conn: psycopg.Connection[Any], statements: Sequence[Statement],
     return out
 
 
-def _results(conn: psycopg.Connection[Any], sent: list[Any], wrapped: bool
+def _results(conn: psycopg.Connection[Any], sent: list[pg_lean.Bound], wrapped: bool
              ) -> tuple[list[list[tuple[Any, ...]]], psycopg.Error | None]:
     """Every result up to the sync, the rows loaded as each arrives; the first error."""
     mine = pg_lean.statements(conn)
@@ -116,15 +107,12 @@ def _results(conn: psycopg.Connection[Any], sent: list[Any], wrapped: bool
 
     if wrapped:
         take()
-    for _query, _values, _formats, key, name, prepare in sent:
-        if prepare and take().status == pq.ExecStatus.COMMAND_OK:
-            mine.names[key] = name
-            mine.seen.discard(key)
+    for bound in sent:
+        if bound.prepare and take().status == pq.ExecStatus.COMMAND_OK:
+            mine.prepared(bound)
         res = take()
-        if name is None:
-            if len(mine.seen) > 4 * pg_lean.MAX_PREPARED:
-                mine.seen.clear()
-            mine.seen.add(key)
+        if bound.name is None:
+            mine.ran_unprepared(bound)
         if res.status == _ROWS:
             tx.set_pgresult(res)
             out.append(tx.load_rows(0, res.ntuples, tuple))
