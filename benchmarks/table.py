@@ -56,7 +56,8 @@ def render(figures: list[Figure]) -> str:
         base = f"{_num(f.baseline)} {f.unit} ({f.baseline_name})" if f.baseline else "-"
         ratio = "-" if f.ratio is None else f"{f.ratio:.2f}x" if f.ratio >= 0.1 else \
             f"{f.ratio:.3f}x"
-        target = "-" if f.met is None else f"{f.target}: {'met' if f.met else '**NOT met**'}"
+        target = (f.target or "-") if f.met is None else \
+            f"{f.target}: {'met' if f.met else '**NOT met**'}"
         lines.append(f"| {f.name} | {f.size} | {_num(f.ours)} {f.unit} | {base} | {ratio} | "
                      f"{_num(f.lo)}-{_num(f.hi)} | {target} |")
     return "\n".join(lines)

@@ -7,6 +7,7 @@ import shutil
 import tempfile
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 
 import psycopg
@@ -128,3 +129,21 @@ def test_each_issue_28_row_says_whether_its_target_is_met() -> None:
                            "finder over 50,000 people (p99) (large: 500,032 cases);")
     assert summary([rows[9]]) == ""
     assert target_of("similar cases (median)") is None
+
+
+def test_the_digest_ratios_are_judged_at_the_issues_size_and_limits_in_ms_at_every_size(
+) -> None:
+    """At 10k cases the digest's ratio is shown with its target, unjudged and not counted;
+    a limit in milliseconds (the finder's p99) is judged there as at 500k."""
+    at_10k = [replace(r, size="10k: 9,984 cases") for r in (
+        _row("digest of 2026-W26 (2,261 timeline rows), computed, warm", 3.0, 1.0),
+        _row("PostgreSQL: digest, first request in a fresh process, computed", 9.0, 1.0),
+        _row("expert finder over 1,000 people (p99)", 25, 5),
+        _row("PostgreSQL: find (median)", 12, 5))]
+    rows = judge(at_10k)
+    assert [r.met for r in rows] == [None, None, False, False]
+    assert rows[0].target == "<= 1.5x at large, not judged here"
+    assert "| 3.00x | 3.0-3.0 | <= 1.5x at large, not judged here |" in render(rows)
+    assert summary(rows).startswith("Issue 28 targets: 0 of 2 rows met")
+    large = judge([_row("digest of 2026-W26 (96,000 timeline rows), computed, warm", 160, 100)])
+    assert large[0].met is False and large[0].target == "<= 1.5x"

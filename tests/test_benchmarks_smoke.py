@@ -152,11 +152,15 @@ def test_postgres_rows_on_kept_data_each_with_its_target(
                      "PostgreSQL: nudge pass, longest event-loop stall"):
         assert any(n.startswith(expected) for n in names), (expected, names)
     judged = {f["name"]: f["met"] for f in first["figures"] if f["target"]}
+    targets = {f["name"]: f["target"] for f in first["figures"]}
     for name in names:
         if name.startswith(("PostgreSQL: find", "PostgreSQL: similar", "find (median)",
-                            "similar cases (p99)", "nudge pass", "PostgreSQL: nudge pass")) \
-                or name.endswith(("computed, warm", "fresh process, computed")):
+                            "similar cases (p99)", "nudge pass", "PostgreSQL: nudge pass")):
             assert judged.get(name) in (True, False), name  # a target, met or not
+        elif name.endswith(("computed, warm", "fresh process, computed")):
+            # the digest's ratios are judged at the 500k year only (benchmarks/targets.py)
+            assert judged.get(name) is None and targets[name].endswith(" at large, not "
+                                                                      "judged here"), name
     assert not any(f["target"] for f in first["figures"] if "kept" in f["name"])
     for name in ("find", "similar"):  # search beside SQLite on the same cases
         for q in ("median", "p99"):
