@@ -12,11 +12,9 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 from itertools import chain
 from operator import itemgetter, sub
 from typing import Any
@@ -28,6 +26,7 @@ from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import OPEN, plain_data
 from bot.services.erasure import REDACTED
 from bot.store import Store
+from bot.store.interfaces.digest import CONNECT_LIMITS_S
 
 log = logging.getLogger("swarmbot.digest")
 
@@ -35,7 +34,7 @@ STALLED_AFTER_S = 4 * 3600
 QUOTES_PER_PROCESS = 5
 CONNECT_BUCKETS = ((300, "< 5 min"), (900, "5-15 min"), (3600, "15-60 min"), (14400, "1-4 h"),
                    (86400, "4-24 h"), (None, "> 1 day"))
-_LIMITS = [limit for limit, _ in CONNECT_BUCKETS if limit is not None]
+assert tuple(limit for limit, _ in CONNECT_BUCKETS if limit is not None) == CONNECT_LIMITS_S
 _MOOD_RANK = {m: i for i, m in enumerate(MOODS)}
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -46,7 +45,7 @@ def seconds_between(a: str, b: str) -> int:
 
 
 _parse = datetime.fromisoformat  # Python 3.11 reads the trailing Z itself, and fastest so
-_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+_first = itemgetter(0)
 
 
 def _seconds(starts: Iterable[str], ends: Iterable[str]) -> list[int]:
@@ -93,7 +92,8 @@ def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], s
     # the digest's memory, and a process's first digest pays for every page it grows by.
     this = _rows(store, week)
     opened = sum(n for n, in this["opened"])
-    closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
+    closed = this["resolved_figures"][0][0] + sum(1 for k, in this["lifecycle"]
+                                                  if k == "cancelled")
     digest = figures(week, this, now, open_before + opened - closed, names)
     changes = _changes_by_time(this, now)
     del this
@@ -116,7 +116,8 @@ def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
 
 
 def _rows(store: Store, week: Week) -> Rows:
-    rows = store.digest.window(iso(week.start), iso(week.end))
+    bounds = week.day_bounds()  # "resolved" and "help" come shaped (SHAPED_READS)
+    rows = store.digest.window(bounds[0], bounds[-1], bounds)
     rows["opened"] = [(n,) for n in store.digest.opened_per_day(week.day_bounds())]
     return rows
 
@@ -124,20 +125,20 @@ def _rows(store: Store, week: Week) -> Rows:
 def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
             names: dict[str, str]) -> dict[str, Any]:
     now_s = iso(now)
-    resolved = rows["resolved"]
+    resolved = rows["resolved_figures"][0]  # n, median, p90, resolved before each inner day
     out: dict[str, Any] = {
         "week": week.label, "timezone": week.tz, "start": iso(week.start), "end": iso(week.end),
         "as_of": now_s,
         "opened": sum(n for n, in rows["opened"]),
-        "resolved": len(resolved),
+        "resolved": resolved[0],
         "open_at_end": open_at_end,
         "per_day": _per_day(week, rows),
-        "time_to_resolution": spread(_seconds(map(_first, resolved), map(_second, resolved))),
+        "time_to_resolution": _ranked(*resolved[:3]),
     }
-    out.update(_connect(rows["help"]))
+    out.update(_connect(rows["help_figures"][0]))
     out["handoffs"] = _handoffs(rows["handoffs"], now_s)
-    out["owners_per_resolved_case"] = _owners(list(map(_third, resolved)))
-    out.update(_moods(resolved))
+    out["owners_per_resolved_case"] = _owners(rows["resolved_kinds"])
+    out.update(_moods(rows["resolved_kinds"]))
     out["recognition"] = _recognition(rows["thanks"], names)
     out["promises"] = _promises(rows["promises"], now_s)
     # People named in quoted words (thanks, friction, function names) are shown as @id, not
@@ -180,19 +181,30 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
                                   "taken": sum(1 for _, taken in suggested if taken)}}
 
 
+def _ranked(n: int, median: int | None, p90: int | None) -> dict[str, int | None]:
+    """`spread`'s figures from the store's nearest ranks (SHAPED_READS)."""
+    return {"median_s": median, "p90_s": p90, "n": n}
+
+
+def _between(below: Iterable[int], n: int) -> list[int]:
+    """How many fall between consecutive bounds, from how many fall below each (of n)."""
+    cut = [0, *below, n]
+    return list(map(sub, cut[1:], cut[:-1]))
+
+
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:
-    bounds = week.day_bounds()
-    resolved = Counter(map(partial(bisect_right, bounds), map(_second, rows["resolved"])))
-    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i + 1]}
+    n, _, _, *below = rows["resolved_figures"][0]
+    resolved = _between(below, n)
+    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i]}
             for i, day in enumerate(week.days())]
 
 
-def _connect(help_rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-    answered = list(filter(_second, help_rows))  # (asked, joined) with a join
-    waits = _seconds(map(_first, answered), map(_second, answered))
-    buckets = Counter(map(partial(bisect_right, _LIMITS), waits))
-    unanswered = len(help_rows) - len(waits)
-    return {"time_to_connect": spread(waits), "help_requests": len(help_rows),
+def _connect(figures: tuple[Any, ...]) -> dict[str, Any]:
+    """From SHAPED_READS "help_figures": requests, answered, median, p90, below each limit."""
+    requests, answered, median, p90, *below = figures
+    buckets = _between(below, answered)
+    unanswered = requests - answered
+    return {"time_to_connect": _ranked(answered, median, p90), "help_requests": requests,
             "unanswered": unanswered,
             "connect_distribution": [{"bucket": label, "requests": buckets[i]}
                                      for i, (_, label) in enumerate(CONNECT_BUCKETS)]
@@ -208,20 +220,24 @@ def _handoffs(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
             "withdrawn": states["withdrawn"], "pending": states["pending"], "stalled": stalled}
 
 
-def _owners(counts: list[int]) -> dict[str, Any]:
-    per = Counter(counts)  # a few distinct counts: the sums below go over those
-    return {"mean": round(sum(counts) / len(counts), 2) if counts else None,
-            "max": max(counts, default=None), "cases": len(counts),
+def _owners(kinds: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """From SHAPED_READS "resolved_kinds" (owners, first, last, readings, cases)."""
+    per: Counter[int] = Counter()  # a few distinct counts: the sums below go over those
+    for owners, _, _, _, k in kinds:
+        per[owners] += k
+    cases = sum(per.values())
+    return {"mean": round(sum(n * k for n, k in per.items()) / cases, 2) if cases else None,
+            "max": max((n for n, k in per.items() if k), default=None), "cases": cases,
             "passed_around": sum(k for n, k in per.items() if n > 1),
             "distribution": {"1": per[1], "2": per[2],
                              "3+": sum(k for n, k in per.items() if n >= 3)}}
 
 
-def _moods(resolved: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _moods(kinds: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """From SHAPED_READS "resolved_kinds": readings 0, 1 or 2 (more than one)."""
     shift = {"improved": 0, "same": 0, "worse": 0}
     last_mood: Counter[str] = Counter()
-    # Cases alike in (first, last, readings) counted at once: a few dozen kinds a week.
-    for (first, last, readings), n in Counter(map(itemgetter(3, 4, 5), resolved)).items():
+    for _, first, last, readings, n in kinds:  # a few dozen kinds a week
         if not readings:
             continue
         last_mood[last] += n

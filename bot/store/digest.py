@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import tenancy
-from bot.store import scope
+from bot.store import digest_shaped, scope
 from bot.store.base import BaseQueries
 from bot.store.interfaces import WINDOW_READS
 from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
@@ -123,6 +123,9 @@ _TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
 _KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
 
 
+_SHAPED = ("resolved", "help")  # read shaped when the digest gives its day bounds
+
+
 def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """(fields..., n) rows as n references to (fields...) each."""
     out: list[tuple[Any, ...]] = []
@@ -140,17 +143,19 @@ def tenant_term() -> tuple[str, tuple[str, ...]]:
 class SqliteDigestReads(BaseQueries):
     db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+    def window(self, lo: str, hi: str, days: Sequence[str] = ()
+               ) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
-        if scope.active():
-            params: tuple[str, ...] = (lo, hi, tenancy.team())
-            sqls = _TENANT_WINDOW_SQL
-        else:
-            params, sqls = (lo, hi), _KEPT_WINDOW_SQL
-        rows = {name: cur.execute(sql, params).fetchall() for name, sql in sqls.items()}
+        tenant: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
+        sqls = _TENANT_WINDOW_SQL if tenant else _KEPT_WINDOW_SQL
+        params = (lo, hi, *tenant)
+        rows = {name: cur.execute(sql, params).fetchall() for name, sql in sqls.items()
+                if not days or name not in _SHAPED}
         for name in _COUNTED:
             rows[name] = _expanded(rows[name])
+        if days:  # "resolved" and "help" shaped (bot/store/digest_shaped.py)
+            rows.update(digest_shaped.sqlite_shaped(cur, days, tenant))
         return rows
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:

@@ -24,12 +24,13 @@ from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from bot import tenancy
-from bot.store import pg_digest, pg_pipeline, pg_schema, scope
+from bot.store import digest_shaped, pg_digest, pg_pipeline, pg_schema, scope
 from bot.store.base import BaseQueries
 from bot.store.digest import _WINDOW_SQL, tenant_term, tenant_window_sql
 from bot.store.interfaces import (
     SchemaError,
 )
+from bot.store.interfaces.digest import SHAPED_READS
 from bot.store.interfaces.holders import Holders
 from bot.store.outbox import SqlOutbox
 from bot.store.pg_db import PgDb, is_retryable, is_unavailable
@@ -59,9 +60,12 @@ _PG_OTHERS = [name for name in _PG_WINDOW_SQL if name != "resolved"]
 class PgDigestReads(BaseQueries):
     db: PgDb
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+    def window(self, lo: str, hi: str, days: Sequence[str] = ()
+               ) -> dict[str, list[tuple[Any, ...]]]:
         # Every read of a week's digest sees the same snapshot, even while other replicas
         # write; they are sent together (bot/store/pg_pipeline.py): one round trip.
+        if days:
+            return self._shaped_window(lo, hi, days)
         if not scope.active():
             return dict(zip(_PG_WINDOW_SQL, pg_pipeline.reads(
                 self.db, [(sql, (lo, hi)) for sql in _PG_WINDOW_SQL.values()]), strict=True))
@@ -72,6 +76,18 @@ class PgDigestReads(BaseQueries):
                           for name in _PG_OTHERS]), strict=True))
             resolved = pg_digest.resolved(self.db, lo, hi, tenant)
         return {name: resolved if name == "resolved" else rows[name] for name in _PG_WINDOW_SQL}
+
+    def _shaped_window(self, lo: str, hi: str, days: Sequence[str]
+                       ) -> dict[str, list[tuple[Any, ...]]]:
+        """The window with "resolved" and "help" shaped by SQL (bot/store/digest_shaped.py),
+        every statement in one pipeline, a tenant's too."""
+        tenant = (tenancy.team(),) if scope.active() else ()
+        sqls = _PG_TENANT_WINDOW_SQL if tenant else _PG_WINDOW_SQL
+        names = [name for name in sqls if name not in ("resolved", "help")]
+        statements = [(sqls[name], (lo, hi, *tenant)) for name in names]
+        statements += digest_shaped.pg_statements(lo, hi, days, tenant)
+        return dict(zip([*names, *SHAPED_READS], pg_pipeline.reads(self.db, statements),
+                        strict=True))
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between consecutive bounds, in one pass over the opened_at index."""

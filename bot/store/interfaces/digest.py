@@ -25,13 +25,30 @@ WINDOW_READS = {
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
 }
 
+# The "resolved" and "help" reads shaped for the digest's figures (bot/store/digest_shaped.py),
+# what `window` gives in their place when it is given the week's day bounds. Spreads are by
+# nearest rank: the values at ranks ceil(n/2) and ceil(0.9 n), None when n = 0.
+CONNECT_LIMITS_S = (300, 900, 3600, 14400, 86400)
+SHAPED_READS = {
+    "resolved_figures": "one row: cases resolved in the window (n), the median and p90 of their "
+                        "seconds from opened to resolved, then how many were resolved before "
+                        "each of the six inner day bounds",
+    "resolved_kinds": "ownership periods, first mood level, last mood level, readings (0, 1, or "
+                      "2 for more), cases: one per kind of resolved case, in no order",
+    "help_figures": "one row: help requests, answered ones (someone other than the asker "
+                    "joined), the median and p90 of the answered ones' seconds to that join, "
+                    "then how many of those waited less than each of CONNECT_LIMITS_S",
+}
+
 
 class DigestReads(Protocol):
     """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
     thousands of rows per week at scale. Windows are half-open [lo, hi)."""
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
-        """Every read of WINDOW_READS by its name."""
+    def window(self, lo: str, hi: str, days: Sequence[str] = ()
+               ) -> dict[str, list[tuple[Any, ...]]]:
+        """Every read of WINDOW_READS by its name. Given `days`, the window's day bounds (lo
+        first, hi last), SHAPED_READS come in place of "resolved" and "help"."""
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
     def open_cases_at(self, at: str) -> int: ...
     def people_names(self) -> dict[str, str]: ...
