@@ -30,13 +30,23 @@ def test_every_window_read_answers_in_the_documented_shape(store: Store) -> None
     assert set(rows) == set(WINDOW_READS)
     assert rows["resolved"] == [(T0, T2, 1, "angry", "delighted", 2)]
     assert rows["help"] == [(T0, T1)]
-    assert rows["handoffs"] == [(T1, "pending", None)]
+    # counted as of the window's end (no `now` given): stalled, broken
+    assert rows["handoffs"] == [("pending", 1, 1, None)]
     assert rows["thanks"] == [(T1, "ann", "bob", "found it", "ZD-1")]
-    assert rows["promises"] == [(T0, T2, None)]
-    assert rows["touchpoints"] == [(cid, "billing")]
+    assert rows["promises"] == [(0, 0, 1, 0, None)]
+    assert rows["touchpoints"] == [(("billing",), 1, 1)]
     assert rows["frictions"] == [("refunds", "slower"), ("refunds", "slow")]
     assert rows["decisions"] == [("low", None)]
-    assert all(v == [] for v in store.digest.window("2026-11-09T00:00:00Z", WEEK[0]).values())
+    assert sorted(rows["names"]) == [("ann", "Ann"), ("bob", "Bob")]
+    # as of T1: the handoff just offered (stalls at T1 + 4 h), the promise open (due T2)
+    at_t1 = store.digest.window(*WEEK, now=T1, stalled_after_s=4 * 3600)
+    assert at_t1["handoffs"] == [("pending", 1, 0, T1)]
+    assert at_t1["promises"] == [(0, 0, 0, 1, T2)]
+    before = store.digest.window("2026-11-09T00:00:00Z", WEEK[0],
+                                 day_bounds=["2026-11-09T00:00:00Z", WEEK[0]])
+    assert before.pop("promises") == [(0, 0, 0, 0, None)]  # one row of counts, always
+    assert before.pop("opened") == [(0,)]
+    assert all(v == [] for v in before.values())
 
 
 def test_counts_of_opened_and_open_cases_and_names(store: Store) -> None:

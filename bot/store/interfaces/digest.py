@@ -13,16 +13,21 @@ WINDOW_READS = {
                 "last mood level, number of moods: one per case resolved in the window",
     "help": "requested at, when the first person other than the asker joined at or after it "
             "(None if nobody did): one per help request",
-    "handoffs": "requested_at, state, decided_at: one per handoff offered",
+    "handoffs": "state, offered, stalled (waited longer than the limit, to its decision or "
+                "to now), the earliest undecided offer not stalled yet (None if none): "
+                "one per state",
     "thanks": "at, from_id, to_id, what, case ref (None without a case), in time order",
-    "promises": "made_at, due, kept_at: one per promise made",
-    "touchpoints": "case_id, function: one per touchpoint",
+    "promises": "kept on time, kept late, broken (open and due before now), open, the "
+                "earliest due time at or after now of those open (None if none): one row",
+    "touchpoints": "the functions of a case (a tuple, each once, in any order), the cases "
+                   "with that set, their touchpoints: one per set of functions",
     "frictions": "process, how: newest first",
     "decisions": "risk, outcome: one per decision taken",
     "lifecycle": "kind ('cancelled' or 'reopened'): one per case cancelled or reopened",
     "nudges": "kind: one per nudge sent",
     "suggestions": "suggested_at, taken_at: one per case the skill rules suggested skills for",
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
+    "names": "id, name: each person who thanked or was thanked in the window",
 }
 
 
@@ -30,8 +35,11 @@ class DigestReads(Protocol):
     """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
     thousands of rows per week at scale. Windows are half-open [lo, hi)."""
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
-        """Every read of WINDOW_READS by its name."""
+    def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
+               day_bounds: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
+        """Every read of WINDOW_READS by its name: what became of things as of `now` (`hi`
+        if None), a handoff stalled once undecided for more than `stalled_after_s`; with
+        `day_bounds`, also "opened": (cases opened,) between each pair of bounds."""
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
     def open_cases_at(self, at: str) -> int: ...
     def people_names(self) -> dict[str, str]: ...
