@@ -42,6 +42,12 @@ def test_every_window_read_answers_in_the_documented_shape(store: Store) -> None
     at_t1 = store.digest.window(*WEEK, now=T1, stalled_after_s=4 * 3600)
     assert at_t1["handoffs"] == [("pending", 1, 0, T1)]
     assert at_t1["promises"] == [(0, 0, 0, 1, T2)]
+    # 4 h after the offer to the second it is not stalled yet (it stalls then), a second on it is
+    four_h = "2026-11-16T14:00:00Z"
+    assert store.digest.window(*WEEK, now=four_h, stalled_after_s=4 * 3600)["handoffs"] == [
+        ("pending", 1, 0, T1)]
+    assert store.digest.window(*WEEK, now="2026-11-16T14:00:01Z", stalled_after_s=4 * 3600
+                               )["handoffs"] == [("pending", 1, 1, None)]
     before = store.digest.window("2026-11-09T00:00:00Z", WEEK[0],
                                  day_bounds=["2026-11-09T00:00:00Z", WEEK[0]])
     assert before.pop("promises") == [(0, 0, 0, 0, None)]  # one row of counts, always
