@@ -85,6 +85,7 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
+    names = store.digest.people_names()
     # Open at the end of the week before, counted; a week adds what it opened and takes
     # away what it resolved (resolution never precedes opening).
     open_before = store.digest.open_cases_at(iso(week.start))
@@ -93,11 +94,11 @@ def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], s
     this = _rows(store, week, now)
     opened = sum(n for n, in this["opened"])
     closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
-    digest = figures(week, this, now, open_before + opened - closed)
+    digest = figures(week, this, now, open_before + opened - closed, names)
     changes = counted.changes_by_time(this, STALLED_AFTER_S)
     del this
     before = _rows(store, previous, now)
-    digest["previous"] = figures(previous, before, now, open_before)
+    digest["previous"] = figures(previous, before, now, open_before, names)
     return digest, min(changes + counted.changes_by_time(before, STALLED_AFTER_S), default=None)
 
 
@@ -106,7 +107,8 @@ def _rows(store: Store, week: Week, now: datetime) -> Rows:
                                week.day_bounds())
 
 
-def figures(week: Week, rows: Rows, now: datetime, open_at_end: int) -> dict[str, Any]:
+def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
+            names: dict[str, str]) -> dict[str, Any]:
     now_s = iso(now)
     resolved = rows["resolved"]
     out: dict[str, Any] = {
@@ -122,7 +124,7 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int) -> dict[str
     out["handoffs"] = counted.handoffs(rows["handoffs"])
     out["owners_per_resolved_case"] = _owners(list(map(_third, resolved)))
     out.update(_moods(resolved))
-    out["recognition"] = _recognition(rows["thanks"], dict(rows["names"]))
+    out["recognition"] = _recognition(rows["thanks"], names)
     out["promises"] = counted.promises(rows["promises"])
     # People named in quoted words (thanks, friction, function names) are shown as @id, not
     # as tokens: plain_data on the only parts that hold words from the store.

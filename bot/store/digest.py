@@ -14,7 +14,7 @@ from typing import Any
 from bot import tenancy
 from bot.store import scope
 from bot.store.base import BaseQueries
-from bot.store.digest_shapes import SHAPED, function_sets, shaped_params, shaped_sql
+from bot.store.digest_shapes import SHAPED, shaped_params, shaped_sql
 from bot.store.interfaces import WINDOW_READS
 from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
 from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
@@ -37,6 +37,7 @@ _WINDOW_SQL = {
     "thanks": "SELECT t.at, t.from_id, t.to_id, t.what, c.ref FROM thanks t "
               "LEFT JOIN cases c ON c.id = t.case_id WHERE t.at >= ? AND t.at < ? "
               "AND (c.confidential IS NULL OR c.confidential = 0) ORDER BY t.at, t.id",
+    "touchpoints": "SELECT case_id, function FROM touchpoints WHERE at >= ? AND at < ?",
     # A confidential case's report is counted, its words (NULL here) never quoted.
     "frictions": "SELECT f.process, CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE "
                  "c.id = f.case_id AND c.confidential = 1) THEN NULL ELSE f.how END "
@@ -49,7 +50,7 @@ _WINDOW_SQL = {
                    "WHERE suggested_at >= ? AND suggested_at < ?",
     "sla_breaches": "SELECT policy, target FROM sla_breaches WHERE due_at >= ? AND due_at < ?",
 }
-# The reads the store groups and counts (handoffs, promises, touchpoints, names) are
+# The reads the store counts against `now` (handoffs, promises) are
 # bot/store/digest_shapes.py's.
 assert set(_WINDOW_SQL) | set(SHAPED) == set(WINDOW_READS), "one SQL read per window read"
 
@@ -58,7 +59,7 @@ assert set(_WINDOW_SQL) | set(SHAPED) == set(WINDOW_READS), "one SQL read per wi
 # no case) record their own workspace.
 _TENANT_TERM = {
     "resolved": "c.workspace = ?", "help": "h.case_id IN ({cases})",
-    "thanks": "t.workspace = ?",
+    "thanks": "t.workspace = ?", "touchpoints": "case_id IN ({cases})",
     "frictions": "f.workspace = ?", "decisions": "case_id IN ({cases})",
     "lifecycle": "case_id IN ({cases})", "nudges": "case_id IN ({cases})",
     "suggestions": "case_id IN ({cases})", "sla_breaches": "case_id IN ({cases})",
@@ -152,7 +153,6 @@ class SqliteDigestReads(BaseQueries):
         params = shaped_params(lo, hi, now or hi, stalled_after_s, team)
         rows.update((name, cur.execute(sql, params[name]).fetchall())
                     for name, sql in shaped.items())
-        rows["touchpoints"] = function_sets(rows["touchpoints"])
         if day_bounds:
             rows["opened"] = [(n,) for n in self.opened_per_day(day_bounds)]
         return rows

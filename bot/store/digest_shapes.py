@@ -1,8 +1,14 @@
-"""The digest's window reads that SQL answers grouped and counted (issue 28): a week at 504k
-cases had 22k touchpoints, 4k promises and 2k handoffs, each turned into a Python tuple
-(and on PostgreSQL into text first) only to be counted. Here the store hands back what the
-figures need: tens of rows instead of tens of thousands. Shapes: WINDOW_READS in
-bot/store/interfaces/digest.py.
+"""The digest's window reads that SQL answers counted against `now` (issue 28): a week at
+504k cases had 4k promises and 2k handoffs, each turned into a Python tuple (and on
+PostgreSQL into text first) only to be counted, their times parsed in Python. Here the store
+hands back what the figures need: one row of counts, one per handoff state. Shapes:
+WINDOW_READS in bot/store/interfaces/digest.py.
+
+Not here, measured (BENCHMARKS.md, eighth session): the touchpoints grouped per case's set
+of functions in SQL (tens of rows instead of 22k) cost more CPU than the rows and
+bot/digest/functions.py's set counting on both stores (SQLite at 504k: 15-22 ms against
+14 ms; PostgreSQL's server alone 25-70 ms against 3.5 ms), and the names of only the week's
+thanked people cost more than every person's (a thanks row read per id).
 
 Times are compared as the strings the store writes (`bot.domain.iso`: whole seconds, UTC,
 ending in Z), so string order is time order on both stores; a handoff's wait is counted in
@@ -14,8 +20,6 @@ the dialect's seconds of a stored time. `shaped_params` gives each one's paramet
 
 from __future__ import annotations
 
-import json
-from collections.abc import Sequence
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -46,27 +50,12 @@ _SHAPED: dict[str, tuple[str, tuple[str, ...], str]] = {
         f"MIN(CASE WHEN {_OPEN} AND due >= ? THEN due END) "
         "FROM promises WHERE made_at >= ? AND made_at < ?{w}",
         ("now", "now", "now", "lo", "hi"), _CASES),
-    # Per set of functions a case was pulled into: the cases with that set, their touchpoints.
-    "touchpoints": (
-        "SELECT fs, COUNT(*), {sum} FROM (SELECT {agg} AS fs, SUM(k) AS n FROM "
-        "(SELECT case_id, function, COUNT(*) AS k FROM touchpoints "
-        "WHERE at >= ? AND at < ?{w} GROUP BY case_id, function) t GROUP BY case_id) s "
-        "GROUP BY fs",
-        ("lo", "hi"), _CASES),
-    # The names of the people who thanked or were thanked in the window.
-    "names": (
-        "SELECT p.id, p.name FROM people p WHERE p.id IN ("
-        "SELECT from_id FROM thanks WHERE at >= ? AND at < ? UNION "
-        "SELECT to_id FROM thanks WHERE at >= ? AND at < ?){w}",
-        ("lo", "hi", "lo", "hi"), " AND p.workspace = ?"),
 }
 SHAPED = tuple(_SHAPED)
 
 _DIALECT = {
-    "sqlite": {"epoch": "CAST(strftime('%s', {}) AS INTEGER)", "agg": "json_group_array(function)",
-               "sum": "SUM(n)"},
-    "postgres": {"epoch": "EXTRACT(EPOCH FROM {}::timestamptz)",
-                 "agg": "array_agg(function ORDER BY function)", "sum": "SUM(n)::int8"},
+    "sqlite": {"epoch": "CAST(strftime('%s', {}) AS INTEGER)"},
+    "postgres": {"epoch": "EXTRACT(EPOCH FROM {}::timestamptz)"},
 }
 
 
@@ -83,8 +72,7 @@ def shaped_sql(dialect: str, tenant: bool) -> dict[str, str]:
     d = _DIALECT[dialect]
     out = {}
     for name, (template, _, term) in _SHAPED.items():
-        out[name] = template.format(w=term if tenant else "", epoch=_Epoch(d["epoch"]),
-                                    agg=d["agg"], sum=d["sum"])
+        out[name] = template.format(w=term if tenant else "", epoch=_Epoch(d["epoch"]))
     return out
 
 
@@ -97,10 +85,4 @@ def shaped_params(lo: str, hi: str, now: str, stalled_after_s: int,
     values = {"lo": lo, "hi": hi, "now": now, "cut": cut, "limit": stalled_after_s}
     return {name: (*(values[p] for p in order), *team)
             for name, (_, order, _) in _SHAPED.items()}
-
-
-def function_sets(rows: Sequence[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
-    """The touchpoints rows with each set of functions a tuple (SQLite: a JSON array)."""
-    return [(tuple(json.loads(fs)) if isinstance(fs, str) else tuple(fs), int(cases), int(n))
-            for fs, cases, n in rows]
 

@@ -27,7 +27,7 @@ from bot import tenancy
 from bot.store import pg_digest, pg_pipeline, pg_schema, scope
 from bot.store.base import BaseQueries
 from bot.store.digest import _WINDOW_SQL, tenant_term, tenant_window_sql
-from bot.store.digest_shapes import function_sets, shaped_params, shaped_sql
+from bot.store.digest_shapes import shaped_params, shaped_sql
 from bot.store.interfaces import (
     SchemaError,
 )
@@ -85,7 +85,6 @@ class PgDigestReads(BaseQueries):
                             strict=True))
             if team:
                 rows["resolved"] = pg_digest.resolved(self.db, lo, hi, team)
-        rows["touchpoints"] = function_sets(rows["touchpoints"])
         if "opened" in rows:
             rows["opened"] = [(int(n),) for _, n in rows["opened"]]
         return rows

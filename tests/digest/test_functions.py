@@ -1,8 +1,7 @@
-"""The functions' figures from the store's sets (bot/digest/functions.py: per set of
-functions, its cases and touchpoints) equal a count case by case over the touchpoint rows,
-the way the digest counted before (a set of functions per case, the pairs of each), on
-random weeks of touchpoints: few functions and many, repeated touchpoints, cases with one
-function and with all of them, a set that comes in two orders (SQLite's JSON arrays)."""
+"""The functions' figures counted by sets (bot/digest/functions.py) equal a count case by
+case, the way the digest counted before (a set of functions per case, the pairs of each),
+on random weeks of touchpoints: few functions and many (the per-case path), repeated
+touchpoints, cases with one function and with all of them."""
 
 from __future__ import annotations
 
@@ -35,30 +34,17 @@ def case_by_case(rows: list[tuple[int, str]]) -> dict[str, Any]:
     }
 
 
-def as_sets(rows: list[tuple[int, str]], rng: random.Random) -> list[tuple[Any, ...]]:
-    """The rows as the store hands them over: per set, its cases and touchpoints; the same
-    set split over two rows in two orders when it has more than one case."""
-    per_case: defaultdict[int, set[str]] = defaultdict(set)
-    touched: Counter[int] = Counter()
-    for case_id, function in rows:
-        per_case[case_id].add(function)
-        touched[case_id] += 1
-    out: list[tuple[Any, ...]] = []
-    for case_id, fs in per_case.items():
-        shuffled = list(fs)
-        rng.shuffle(shuffled)
-        out.append((tuple(shuffled), 1, touched[case_id]))
-    rng.shuffle(out)
-    return out
-
-
-@pytest.mark.parametrize("seed", range(24))
-def test_counted_by_sets_as_case_by_case(seed: int) -> None:
+@pytest.mark.parametrize("seed", range(12))
+@pytest.mark.parametrize("by_set", [True, False])
+def test_counted_by_sets_as_case_by_case(seed: int, by_set: bool,
+                                         monkeypatch: pytest.MonkeyPatch) -> None:
     rng = random.Random(seed)
+    if not by_set:
+        monkeypatch.setattr(f, "MOST_FUNCTIONS_BY_SET", 0)
     names = [f"fn{i}" for i in range(rng.choice((1, 3, 8, 60)))]
     rows = [(rng.randrange(rng.choice((1, 5, 40, 400))), rng.choice(names))
             for _ in range(rng.choice((0, 1, 7, 300, 3000)))]
-    assert f.functions(as_sets(rows, rng)) == case_by_case(rows)
+    assert f.functions(rows) == case_by_case(rows)
 
 
 def test_a_week_with_no_touchpoints() -> None:

@@ -16,7 +16,7 @@ import pytest
 
 from bot import tenancy
 from bot.store import pg_digest, pg_pipeline
-from bot.store.digest_shapes import function_sets, shaped_params
+from bot.store.digest_shapes import shaped_params
 from bot.store.interfaces import WINDOW_READS, Store
 from bot.store.postgres import _PG_TENANT_SHAPED_SQL, _PG_TENANT_WINDOW_SQL
 from tests.store.test_search import _case
@@ -140,11 +140,10 @@ def test_a_tenants_window_keeps_to_its_workspace(pg: Store) -> None:
                       if name in _PG_TENANT_WINDOW_SQL
                       else db.tuples(_PG_TENANT_SHAPED_SQL[name], shaped[name])
                       for name in WINDOW_READS}
-    one_by_one["touchpoints"] = function_sets(one_by_one["touchpoints"])
     assert window == one_by_one
     assert len(window["resolved"]) == 2  # ours and the confidential one: counted
     assert [r[-1] for r in window["thanks"]] == ["ZD-0", None]  # no secret's, no T2's
-    assert window["touchpoints"] == [(("billing",), 2, 2)]  # ours and the secret's
+    assert sorted(window["touchpoints"]) == sorted([(ours, "billing"), (secret, "billing")])
     everyone = pg.digest.window(LO, HI)
     assert len(everyone["resolved"]) == 3 and len(everyone["thanks"]) == 3
 

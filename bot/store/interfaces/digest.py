@@ -19,15 +19,13 @@ WINDOW_READS = {
     "thanks": "at, from_id, to_id, what, case ref (None without a case), in time order",
     "promises": "kept on time, kept late, broken (open and due before now), open, the "
                 "earliest due time at or after now of those open (None if none): one row",
-    "touchpoints": "the functions of a case (a tuple, each once, in any order), the cases "
-                   "with that set, their touchpoints: one per set of functions",
+    "touchpoints": "case_id, function: one per touchpoint",
     "frictions": "process, how: newest first",
     "decisions": "risk, outcome: one per decision taken",
     "lifecycle": "kind ('cancelled' or 'reopened'): one per case cancelled or reopened",
     "nudges": "kind: one per nudge sent",
     "suggestions": "suggested_at, taken_at: one per case the skill rules suggested skills for",
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
-    "names": "id, name: each person who thanked or was thanked in the window",
 }
 
 
