@@ -85,13 +85,13 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
-    names = store.digest.people_names()
-    # Open at the end of the week before, counted; a week adds what it opened and takes
-    # away what it resolved (resolution never precedes opening).
-    open_before = store.digest.open_cases_at(iso(week.start))
     # One week's rows at a time, let go once its figures are made: the rows are most of
     # the digest's memory, and a process's first digest pays for every page it grows by.
-    this = _rows(store, week, now)
+    this = _rows(store, week, now, iso(week.start))
+    names: dict[str, str] = dict(this["names"])
+    # Open at the end of the week before, counted; a week adds what it opened and takes
+    # away what it resolved (resolution never precedes opening).
+    open_before = this["open_at"][0][0]
     opened = sum(n for n, in this["opened"])
     closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
     digest = figures(week, this, now, open_before + opened - closed, names)
@@ -102,9 +102,9 @@ def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], s
     return digest, min(changes + counted.changes_by_time(before, STALLED_AFTER_S), default=None)
 
 
-def _rows(store: Store, week: Week, now: datetime) -> Rows:
+def _rows(store: Store, week: Week, now: datetime, open_at: str | None = None) -> Rows:
     return store.digest.window(iso(week.start), iso(week.end), iso(now), STALLED_AFTER_S,
-                               week.day_bounds())
+                               week.day_bounds(), open_at)
 
 
 def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,

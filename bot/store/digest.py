@@ -141,7 +141,8 @@ class SqliteDigestReads(BaseQueries):
     db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
 
     def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
-               day_bounds: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
+               day_bounds: Sequence[str] = (), open_at: str | None = None
+               ) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
         team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
@@ -155,6 +156,9 @@ class SqliteDigestReads(BaseQueries):
                     for name, sql in shaped.items())
         if day_bounds:
             rows["opened"] = [(n,) for n in self.opened_per_day(day_bounds)]
+        if open_at is not None:
+            rows["open_at"] = [(self.open_cases_at(open_at),)]
+            rows["names"] = list(self.people_names().items())
         return rows
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:

@@ -56,6 +56,7 @@ _PG_WINDOW_SQL["help"] = HELP_KEPT  # not a tenant's: m044b's kept first join, o
 _PG_WINDOW_SQL["resolved"] = RESOLVED_KEPT  # not a tenant's: m044's kept per-case summary
 _PG_OTHERS = [name for name in _PG_WINDOW_SQL if name != "resolved"]
 _PG_SHAPED_SQL, _PG_TENANT_SHAPED_SQL = shaped_sql("postgres", False), shaped_sql("postgres", True)
+_NAMES = "SELECT id, name FROM people WHERE 1 = 1"
 _OPENED = ("SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo "
            "AND c.opened_at < b.hi{w}) FROM unnest(?::text[], ?::text[]) "
            "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i")
@@ -65,10 +66,12 @@ class PgDigestReads(BaseQueries):
     db: PgDb
 
     def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
-               day_bounds: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
+               day_bounds: Sequence[str] = (), open_at: str | None = None
+               ) -> dict[str, list[tuple[Any, ...]]]:
         # Every read of a week's digest sees the same snapshot, even while other replicas
         # write; they are sent together (bot/store/pg_pipeline.py): one round trip, the
-        # cases opened per day with them.
+        # cases opened per day, the cases open at the week's start and the names with them
+        # (a round trip and a statement's BEGIN and COMMIT fewer each).
         team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
         params = shaped_params(lo, hi, now or hi, stalled_after_s, team)
         if team:  # a tenant's resolved cases take three reads in turn (pg_digest.resolved)
@@ -80,6 +83,10 @@ class PgDigestReads(BaseQueries):
         asked = {**plain, **{name: (sql, params[name]) for name, sql in shaped.items()}}
         if len(day_bounds) >= 2:
             asked["opened"] = self._opened(day_bounds)
+        if open_at is not None:
+            term, _ = tenant_term()
+            asked["open_at"] = (OPEN_AT_KEPT.format(w=term), open_at_params(open_at, team))
+            asked["names"] = (_NAMES + term, team)
         with self.db.transaction() if team else nullcontext():
             rows = dict(zip(asked, pg_pipeline.reads(self.db, list(asked.values())),
                             strict=True))
@@ -87,6 +94,8 @@ class PgDigestReads(BaseQueries):
                 rows["resolved"] = pg_digest.resolved(self.db, lo, hi, team)
         if "opened" in rows:
             rows["opened"] = [(int(n),) for _, n in rows["opened"]]
+        if "open_at" in rows:
+            rows["open_at"] = [(int(rows["open_at"][0][0]),)]
         return rows
 
     def _opened(self, bounds: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
@@ -107,7 +116,7 @@ class PgDigestReads(BaseQueries):
 
     def people_names(self) -> dict[str, str]:
         term, team = tenant_term()
-        return dict(self.db.tuples("SELECT id, name FROM people WHERE 1 = 1" + term, team))
+        return dict(self.db.tuples(_NAMES + term, team))
 
 
 class PgOutbox(SqlOutbox):

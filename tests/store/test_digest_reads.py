@@ -64,6 +64,12 @@ def test_counts_of_opened_and_open_cases_and_names(store: Store) -> None:
     assert store.digest.open_cases_at("2026-11-19T00:00:00Z") == 1
     assert store.digest.open_cases_at(T0) == 0  # opened at T0: not before it
     assert store.digest.people_names() == {"ann": "Ann", "bob": "Bob"}
+    # the same counts and names with a window's reads (PostgreSQL: in its round trip)
+    with_window = store.digest.window(bounds[0], bounds[-1], day_bounds=bounds,
+                                      open_at="2026-11-17T12:00:00Z")
+    assert with_window["opened"] == [(1,), (1,)]
+    assert with_window["open_at"] == [(2,)]
+    assert sorted(with_window["names"]) == [("ann", "Ann"), ("bob", "Bob")]
 
 
 def test_bulk_rows_read_back_as_if_written_one_by_one(store: Store) -> None:

@@ -34,10 +34,13 @@ class DigestReads(Protocol):
     thousands of rows per week at scale. Windows are half-open [lo, hi)."""
 
     def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
-               day_bounds: Sequence[str] = ()) -> dict[str, list[tuple[Any, ...]]]:
+               day_bounds: Sequence[str] = (), open_at: str | None = None
+               ) -> dict[str, list[tuple[Any, ...]]]:
         """Every read of WINDOW_READS by its name: what became of things as of `now` (`hi`
         if None), a handoff stalled once undecided for more than `stalled_after_s`; with
-        `day_bounds`, also "opened": (cases opened,) between each pair of bounds."""
+        `day_bounds`, also "opened": (cases opened,) between each pair of bounds; with
+        `open_at`, also "open_at": [(`open_cases_at(open_at)`,)] and "names": the
+        (id, name) pairs of `people_names()` (PostgreSQL: all in one round trip)."""
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
     def open_cases_at(self, at: str) -> int: ...
     def people_names(self) -> dict[str, str]: ...
