@@ -14,8 +14,9 @@ Times are compared as the strings the store writes (`bot.domain.iso`: whole seco
 ending in Z), so string order is time order on both stores; a handoff's wait is counted in
 whole seconds, as `seconds_between` counts it.
 
-Each statement is a template: `{w}` is where a tenant's term goes (`shaped_sql`), `{epoch}`
-the dialect's seconds of a stored time. `shaped_params` gives each one's parameters in order.
+Each statement is a template: `{w}` is where a tenant's term goes (`shaped_sql`),
+`{waited}` the dialect's test of a decided handoff's wait; `shaped_params` gives each
+statement's parameters in order.
 """
 
 from __future__ import annotations
@@ -36,7 +37,7 @@ _SHAPED: dict[str, tuple[str, tuple[str, ...], str]] = {
     "handoffs": (
         f"SELECT state, COUNT(*), COUNT(CASE WHEN {_UNDECIDED} THEN "
         "CASE WHEN requested_at < ? THEN 1 END "
-        "WHEN {epoch[decided_at]} - {epoch[requested_at]} > ? THEN 1 END), "
+        "WHEN {waited} THEN 1 END), "
         f"MIN(CASE WHEN {_UNDECIDED} AND requested_at >= ? THEN requested_at END) "
         "FROM handoffs WHERE requested_at >= ? AND requested_at < ?{w} GROUP BY state",
         ("cut", "limit", "cut", "lo", "hi"), _CASES),
@@ -54,17 +55,13 @@ _SHAPED: dict[str, tuple[str, tuple[str, ...], str]] = {
 SHAPED = tuple(_SHAPED)
 
 _DIALECT = {
-    "sqlite": {"epoch": "CAST(strftime('%s', {}) AS INTEGER)"},
-    "postgres": {"epoch": "EXTRACT(EPOCH FROM {}::timestamptz)"},
+    # a decided handoff waited longer than the limit (its times are both UTC: PostgreSQL's
+    # timestamp without time zone reads them the fastest, the Z ignored)
+    "sqlite": {"waited": "CAST(strftime('%s', decided_at) AS INTEGER) "
+                         "- CAST(strftime('%s', requested_at) AS INTEGER) > ?"},
+    "postgres": {"waited": "decided_at::timestamp - requested_at::timestamp "
+                           "> make_interval(secs => ?)"},
 }
-
-
-class _Epoch:
-    def __init__(self, form: str) -> None:
-        self.form = form
-
-    def __getitem__(self, column: str) -> str:
-        return self.form.format(column)
 
 
 def shaped_sql(dialect: str, tenant: bool) -> dict[str, str]:
@@ -72,7 +69,7 @@ def shaped_sql(dialect: str, tenant: bool) -> dict[str, str]:
     d = _DIALECT[dialect]
     out = {}
     for name, (template, _, term) in _SHAPED.items():
-        out[name] = template.format(w=term if tenant else "", epoch=_Epoch(d["epoch"]))
+        out[name] = template.format(w=term if tenant else "", waited=d["waited"])
     return out
 
 
