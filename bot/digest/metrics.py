@@ -19,7 +19,7 @@ from itertools import chain
 from operator import itemgetter, sub
 from typing import Any
 
-from bot.digest import kept
+from bot.digest import counted, kept
 from bot.digest.functions import functions
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
@@ -84,42 +84,27 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
-    names = store.digest.people_names()
-    # Open at the end of the week before, counted; a week adds what it opened and takes
-    # away what it resolved (resolution never precedes opening).
-    open_before = store.digest.open_cases_at(iso(week.start))
     # One week's rows at a time, let go once its figures are made: the rows are most of
     # the digest's memory, and a process's first digest pays for every page it grows by.
-    this = _rows(store, week)
+    this = _rows(store, week, now, iso(week.start))
+    names: dict[str, str] = dict(this["names"])
+    # Open at the end of the week before, counted; a week adds what it opened and takes
+    # away what it resolved (resolution never precedes opening).
+    open_before = this["open_at"][0][0]
     opened = sum(n for n, in this["opened"])
     closed = this["resolved_figures"][0][0] + sum(1 for k, in this["lifecycle"]
                                                   if k == "cancelled")
     digest = figures(week, this, now, open_before + opened - closed, names)
-    changes = _changes_by_time(this, now)
+    changes = counted.changes_by_time(this, STALLED_AFTER_S)
     del this
-    before = _rows(store, previous)
+    before = _rows(store, previous, now)
     digest["previous"] = figures(previous, before, now, open_before, names)
-    return digest, min(changes + _changes_by_time(before, now), default=None)
+    return digest, min(changes + counted.changes_by_time(before, STALLED_AFTER_S), default=None)
 
 
-def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
-    """When figures of these rows change with no write: an open promise turns broken after
-    its due time, a pending handoff turns stalled STALLED_AFTER_S after it was offered."""
-    now_s = iso(now)
-    out = [due for _, due, kept_at in rows["promises"] if not kept_at and due >= now_s]
-    for asked, _, decided in rows["handoffs"]:
-        if not decided:
-            stalls = iso(_parse(asked) + timedelta(seconds=STALLED_AFTER_S))
-            if stalls >= now_s:
-                out.append(stalls)
-    return out
-
-
-def _rows(store: Store, week: Week) -> Rows:
-    bounds = week.day_bounds()  # "resolved" and "help" come shaped (SHAPED_READS)
-    rows = store.digest.window(bounds[0], bounds[-1], bounds)
-    rows["opened"] = [(n,) for n in store.digest.opened_per_day(week.day_bounds())]
-    return rows
+def _rows(store: Store, week: Week, now: datetime, open_at: str | None = None) -> Rows:
+    return store.digest.window(iso(week.start), iso(week.end), iso(now), STALLED_AFTER_S,
+                               week.day_bounds(), open_at)
 
 
 def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
@@ -136,11 +121,11 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
         "time_to_resolution": _ranked(*resolved[:3]),
     }
     out.update(_connect(rows["help_figures"][0]))
-    out["handoffs"] = _handoffs(rows["handoffs"], now_s)
+    out["handoffs"] = counted.handoffs(rows["handoffs"])
     out["owners_per_resolved_case"] = _owners(rows["resolved_kinds"])
     out.update(_moods(rows["resolved_kinds"]))
     out["recognition"] = _recognition(rows["thanks"], names)
-    out["promises"] = _promises(rows["promises"], now_s)
+    out["promises"] = counted.promises(rows["promises"])
     # People named in quoted words (thanks, friction, function names) are shown as @id, not
     # as tokens: plain_data on the only parts that hold words from the store.
     out.update(plain_data(functions(rows["touchpoints"])))
@@ -211,15 +196,6 @@ def _connect(figures: tuple[Any, ...]) -> dict[str, Any]:
             + [{"bucket": "unanswered", "requests": unanswered}]}
 
 
-def _handoffs(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
-    states = Counter(state for _, state, _ in rows)
-    # Offered to decided (or to now, undecided), each in C's loops like `_seconds`.
-    waited = _seconds(map(_first, rows), [decided or now_s for _, _, decided in rows])
-    stalled = sum(map(STALLED_AFTER_S.__lt__, waited))
-    return {"offered": len(rows), "accepted": states["accepted"], "declined": states["declined"],
-            "withdrawn": states["withdrawn"], "pending": states["pending"], "stalled": stalled}
-
-
 def _owners(kinds: list[tuple[Any, ...]]) -> dict[str, Any]:
     """From SHAPED_READS "resolved_kinds" (owners, first, last, readings, cases)."""
     per: Counter[int] = Counter()  # a few distinct counts: the sums below go over those
@@ -246,16 +222,6 @@ def _moods(kinds: list[tuple[Any, ...]]) -> dict[str, Any]:
             shift["improved" if b > a else "worse" if b < a else "same"] += n
     return {"mood_shift": shift, "last_mood": {m: last_mood[m] for m in MOODS},
             "cases_with_mood": sum(last_mood.values())}
-
-
-def _promises(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
-    out = {"kept": 0, "late": 0, "broken": 0, "open": 0}
-    for _, due, kept_at in rows:
-        if kept_at:
-            out["kept" if kept_at <= due else "late"] += 1
-        else:
-            out["broken" if due < now_s else "open"] += 1
-    return out
 
 
 def _friction(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

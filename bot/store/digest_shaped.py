@@ -71,14 +71,20 @@ PG_TENANT_SQL = {name: sql.replace(" GROUP BY ", _WORKSPACE["resolved"] + " GROU
                  if name == "resolved_kinds" else sql + _WORKSPACE[name.split("_")[0]]
                  for name, sql in PG_SQL.items()}
 assert tuple(PG_SQL) == tuple(SHAPED_READS), "one PostgreSQL read per shaped read"
+_WEEK_INNER = ", ".join([_BELOW_DAY] * 6)
 
 
 def pg_statements(lo: str, hi: str, days: Sequence[str], tenant: tuple[str, ...]
                   ) -> list[tuple[str, tuple[Any, ...]]]:
-    """The shaped reads' statements and parameters, in SHAPED_READS order."""
+    """The shaped reads' statements and parameters, in SHAPED_READS order. `days`: the
+    window's bounds, lo first and hi last (a week's eight; any window's count works)."""
     sqls = PG_TENANT_SQL if tenant else PG_SQL
     inner = tuple(days[1:-1])
-    return [(sqls["resolved_figures"], (*inner, lo, hi, *tenant)),
+    figures = sqls["resolved_figures"]
+    if len(inner) != 6:  # not a week: as many counts as inner bounds
+        below = ", ".join([_BELOW_DAY] * len(inner))
+        figures = figures.replace(", " + _WEEK_INNER, ", " + below if below else "", 1)
+    return [(figures, (*inner, lo, hi, *tenant)),
             (sqls["resolved_kinds"], (lo, hi, *tenant)),
             (sqls["help_figures"], (lo, hi, *tenant))]
 
