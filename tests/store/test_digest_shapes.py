@@ -1,6 +1,7 @@
-"""The digest's handoff, promise, function and recognition figures from the store's grouped
-and counted reads (bot/store/digest_shapes.py) equal the figures the digest made before from
-one row per handoff, promise, touchpoint and person (the old way, kept here), on both
+"""The digest's handoff, promise, function and recognition figures, and when they next change
+by time alone, from the store's counted reads (bot/store/digest_shapes.py) and the names and
+open cases read with the week's window, equal the figures the digest made before from one
+row per handoff and promise and every person's name (the old way, kept here), on both
 stores: random weeks with few functions and more than MOST_FUNCTIONS_BY_SET, cases with one
 touchpoint, promises kept on time, late, broken and open around `now` (due at `now` to the
 second), handoffs decided 4 h +- 1 s after their offer and pending ones that stall before
@@ -15,6 +16,7 @@ from typing import Any
 
 import pytest
 
+from bot.digest.functions import MOST_FUNCTIONS_BY_SET
 from bot.digest.metrics import STALLED_AFTER_S, _recognition, _seconds, compute_digest_until
 from bot.digest.weeks import parse_week
 from bot.domain import HandoffState, iso
@@ -26,7 +28,6 @@ from tests.store.conftest import in_workspace, open_case, select_rows
 WEEK = parse_week("2026-W47", "UTC")
 NOW_MID = datetime.fromisoformat("2026-11-19T12:00:00+00:00")  # in the week
 NOW_AFTER = datetime.fromisoformat("2026-11-25T08:30:00+00:00")  # after it
-MOST_FUNCTIONS_BY_SET = 40  # the old digest's switch to counting pairs case by case
 STATES = (HandoffState.ACCEPTED, HandoffState.DECLINED, HandoffState.WITHDRAWN)
 _CASES = " AND case_id IN (SELECT id FROM cases WHERE workspace = ?)"
 OLD = {"handoffs": "SELECT requested_at, state, decided_at FROM handoffs "
