@@ -117,7 +117,7 @@ def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
 
 def _rows(store: Store, week: Week) -> Rows:
     bounds = week.day_bounds()  # "resolved" and "help" come shaped (SHAPED_READS)
-    rows = store.digest.window(bounds[0], bounds[-1], bounds)
+    rows = store.digest.window(bounds[0], bounds[-1], day_bounds=bounds)
     rows["opened"] = [(n,) for n in store.digest.opened_per_day(week.day_bounds())]
     return rows
 

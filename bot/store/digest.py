@@ -143,7 +143,7 @@ def tenant_term() -> tuple[str, tuple[str, ...]]:
 class SqliteDigestReads(BaseQueries):
     db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
 
-    def window(self, lo: str, hi: str, days: Sequence[str] = ()
+    def window(self, lo: str, hi: str, day_bounds: Sequence[str] = ()
                ) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
@@ -151,11 +151,11 @@ class SqliteDigestReads(BaseQueries):
         sqls = _TENANT_WINDOW_SQL if tenant else _KEPT_WINDOW_SQL
         params = (lo, hi, *tenant)
         rows = {name: cur.execute(sql, params).fetchall() for name, sql in sqls.items()
-                if not days or name not in _SHAPED}
+                if not day_bounds or name not in _SHAPED}
         for name in _COUNTED:
             rows[name] = _expanded(rows[name])
-        if days:  # "resolved" and "help" shaped (bot/store/digest_shaped.py)
-            rows.update(digest_shaped.sqlite_shaped(cur, days, tenant))
+        if day_bounds:  # "resolved" and "help" shaped (bot/store/digest_shaped.py)
+            rows.update(digest_shaped.sqlite_shaped(cur, day_bounds, tenant))
         return rows
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:

@@ -60,12 +60,12 @@ _PG_OTHERS = [name for name in _PG_WINDOW_SQL if name != "resolved"]
 class PgDigestReads(BaseQueries):
     db: PgDb
 
-    def window(self, lo: str, hi: str, days: Sequence[str] = ()
+    def window(self, lo: str, hi: str, day_bounds: Sequence[str] = ()
                ) -> dict[str, list[tuple[Any, ...]]]:
         # Every read of a week's digest sees the same snapshot, even while other replicas
         # write; they are sent together (bot/store/pg_pipeline.py): one round trip.
-        if days:
-            return self._shaped_window(lo, hi, days)
+        if day_bounds:
+            return self._shaped_window(lo, hi, day_bounds)
         if not scope.active():
             return dict(zip(_PG_WINDOW_SQL, pg_pipeline.reads(
                 self.db, [(sql, (lo, hi)) for sql in _PG_WINDOW_SQL.values()]), strict=True))

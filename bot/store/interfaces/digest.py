@@ -45,10 +45,10 @@ class DigestReads(Protocol):
     """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
     thousands of rows per week at scale. Windows are half-open [lo, hi)."""
 
-    def window(self, lo: str, hi: str, days: Sequence[str] = ()
+    def window(self, lo: str, hi: str, day_bounds: Sequence[str] = ()
                ) -> dict[str, list[tuple[Any, ...]]]:
-        """Every read of WINDOW_READS by its name. Given `days`, the window's day bounds (lo
-        first, hi last), SHAPED_READS come in place of "resolved" and "help"."""
+        """Every read of WINDOW_READS by its name. Given `day_bounds`, the window's day
+        bounds (lo first, hi last), SHAPED_READS come in place of "resolved" and "help"."""
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
     def open_cases_at(self, at: str) -> int: ...
     def people_names(self) -> dict[str, str]: ...
