@@ -6,7 +6,8 @@ first `digest_for` (computed and kept, as `digest_year._FRESH` does), with this 
 and the server's CPU (/proc).
 
     python benchmarks/pg_digest_sides.py --data-dir /tmp/pgdigest-bench \\
-        --trees before=/work/wt-before after=. [--sizes 9616 1923 192] [--rounds 6]
+        --trees before=/work/wt-before after=. [--sizes 9616 1923 192] [--rounds 6] \\
+        [--db-suffix after=_after]
 
 `--data-dir` holds a copy of the kept cluster (`<dir>/pg`, benchmarks/pg_kept.py); the
 databases must already be at the checkouts' schema (both checkouts the same migrations).
@@ -127,25 +128,30 @@ def main() -> None:
     ap.add_argument("--rounds", type=int, default=6)
     ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--week", default="2026-W26")
+    ap.add_argument("--db-suffix", nargs="*", default=[], metavar="NAME=SUFFIX",
+                    help="a checkout's own copy of each year (year_52x<size><suffix>), for "
+                         "checkouts of different migrations")
     args = ap.parse_args()
     trees = dict(t.split("=", 1) for t in args.trees)
+    suffix = dict(t.split("=", 1) for t in args.db_suffix)
     cluster = _start_kept(args.data_dir / "pg")
     try:
         base = cluster.url.rsplit("/", 1)[0]
         pm = postmaster(cluster.url)
         print(f"load average {os.getloadavg()}")
         for size in args.sizes:
-            url = f"{base}/year_52x{size}"
+            urls = {n: f"{base}/year_52x{size}{suffix.get(n, '')}" for n in trees}
             res: dict[str, dict[str, list[dict[str, Any]]]] = {
                 n: {"warm": [], "fresh": []} for n in trees}
             for i in range(args.rounds):
                 order = list(trees) if i % 2 == 0 else list(reversed(trees))
                 for n in order:
-                    res[n]["warm"].append(child(trees[n], WARM, url, args.week, args.runs, pm))
+                    res[n]["warm"].append(child(trees[n], WARM, urls[n], args.week, args.runs,
+                                                pm))
                 for n in order:
-                    with psycopg.connect(url, autocommit=True) as conn:
+                    with psycopg.connect(urls[n], autocommit=True) as conn:
                         conn.execute("DELETE FROM digest_kept")
-                    res[n]["fresh"].append(child(trees[n], FRESH, url, args.week, pm))
+                    res[n]["fresh"].append(child(trees[n], FRESH, urls[n], args.week, pm))
             report(size, res)
         print(f"load average {os.getloadavg()}")
     finally:

@@ -12,22 +12,21 @@ from __future__ import annotations
 import asyncio
 import gc
 import logging
-from bisect import bisect_right
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from datetime import datetime, timedelta
-from functools import partial
 from itertools import chain
 from operator import itemgetter, sub
 from typing import Any
 
-from bot.digest import kept
+from bot.digest import counted, kept
 from bot.digest.functions import functions
 from bot.digest.weeks import Week
 from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import OPEN, plain_data
 from bot.services.erasure import REDACTED
 from bot.store import Store
+from bot.store.interfaces.digest import CONNECT_LIMITS_S
 
 log = logging.getLogger("swarmbot.digest")
 
@@ -35,7 +34,7 @@ STALLED_AFTER_S = 4 * 3600
 QUOTES_PER_PROCESS = 5
 CONNECT_BUCKETS = ((300, "< 5 min"), (900, "5-15 min"), (3600, "15-60 min"), (14400, "1-4 h"),
                    (86400, "4-24 h"), (None, "> 1 day"))
-_LIMITS = [limit for limit, _ in CONNECT_BUCKETS if limit is not None]
+assert tuple(limit for limit, _ in CONNECT_BUCKETS if limit is not None) == CONNECT_LIMITS_S
 _MOOD_RANK = {m: i for i, m in enumerate(MOODS)}
 Rows = dict[str, list[tuple[Any, ...]]]
 
@@ -46,7 +45,7 @@ def seconds_between(a: str, b: str) -> int:
 
 
 _parse = datetime.fromisoformat  # Python 3.11 reads the trailing Z itself, and fastest so
-_first, _second, _third = itemgetter(0), itemgetter(1), itemgetter(2)
+_first = itemgetter(0)
 
 
 def _seconds(starts: Iterable[str], ends: Iterable[str]) -> list[int]:
@@ -85,61 +84,48 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
-    names = store.digest.people_names()
-    # Open at the end of the week before, counted; a week adds what it opened and takes
-    # away what it resolved (resolution never precedes opening).
-    open_before = store.digest.open_cases_at(iso(week.start))
     # One week's rows at a time, let go once its figures are made: the rows are most of
     # the digest's memory, and a process's first digest pays for every page it grows by.
-    this = _rows(store, week)
+    this = _rows(store, week, now, iso(week.start))
+    names: dict[str, str] = dict(this["names"])
+    # Open at the end of the week before, counted; a week adds what it opened and takes
+    # away what it resolved (resolution never precedes opening).
+    open_before = this["open_at"][0][0]
     opened = sum(n for n, in this["opened"])
-    closed = len(this["resolved"]) + sum(1 for k, in this["lifecycle"] if k == "cancelled")
+    closed = this["resolved_figures"][0][0] + sum(1 for k, in this["lifecycle"]
+                                                  if k == "cancelled")
     digest = figures(week, this, now, open_before + opened - closed, names)
-    changes = _changes_by_time(this, now)
+    changes = counted.changes_by_time(this, STALLED_AFTER_S)
     del this
-    before = _rows(store, previous)
+    before = _rows(store, previous, now)
     digest["previous"] = figures(previous, before, now, open_before, names)
-    return digest, min(changes + _changes_by_time(before, now), default=None)
+    return digest, min(changes + counted.changes_by_time(before, STALLED_AFTER_S), default=None)
 
 
-def _changes_by_time(rows: Rows, now: datetime) -> list[str]:
-    """When figures of these rows change with no write: an open promise turns broken after
-    its due time, a pending handoff turns stalled STALLED_AFTER_S after it was offered."""
-    now_s = iso(now)
-    out = [due for _, due, kept_at in rows["promises"] if not kept_at and due >= now_s]
-    for asked, _, decided in rows["handoffs"]:
-        if not decided:
-            stalls = iso(_parse(asked) + timedelta(seconds=STALLED_AFTER_S))
-            if stalls >= now_s:
-                out.append(stalls)
-    return out
-
-
-def _rows(store: Store, week: Week) -> Rows:
-    rows = store.digest.window(iso(week.start), iso(week.end))
-    rows["opened"] = [(n,) for n in store.digest.opened_per_day(week.day_bounds())]
-    return rows
+def _rows(store: Store, week: Week, now: datetime, open_at: str | None = None) -> Rows:
+    return store.digest.window(iso(week.start), iso(week.end), iso(now), STALLED_AFTER_S,
+                               week.day_bounds(), open_at)
 
 
 def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
             names: dict[str, str]) -> dict[str, Any]:
     now_s = iso(now)
-    resolved = rows["resolved"]
+    resolved = rows["resolved_figures"][0]  # n, median, p90, resolved before each inner day
     out: dict[str, Any] = {
         "week": week.label, "timezone": week.tz, "start": iso(week.start), "end": iso(week.end),
         "as_of": now_s,
         "opened": sum(n for n, in rows["opened"]),
-        "resolved": len(resolved),
+        "resolved": resolved[0],
         "open_at_end": open_at_end,
         "per_day": _per_day(week, rows),
-        "time_to_resolution": spread(_seconds(map(_first, resolved), map(_second, resolved))),
+        "time_to_resolution": _ranked(*resolved[:3]),
     }
-    out.update(_connect(rows["help"]))
-    out["handoffs"] = _handoffs(rows["handoffs"], now_s)
-    out["owners_per_resolved_case"] = _owners(list(map(_third, resolved)))
-    out.update(_moods(resolved))
+    out.update(_connect(rows["help_figures"][0]))
+    out["handoffs"] = counted.handoffs(rows["handoffs"])
+    out["owners_per_resolved_case"] = _owners(rows["resolved_kinds"])
+    out.update(_moods(rows["resolved_kinds"]))
     out["recognition"] = _recognition(rows["thanks"], names)
-    out["promises"] = _promises(rows["promises"], now_s)
+    out["promises"] = counted.promises(rows["promises"])
     # People named in quoted words (thanks, friction, function names) are shown as @id, not
     # as tokens: plain_data on the only parts that hold words from the store.
     out.update(plain_data(functions(rows["touchpoints"])))
@@ -180,48 +166,54 @@ def _lifecycle(rows: Rows) -> dict[str, Any]:
                                   "taken": sum(1 for _, taken in suggested if taken)}}
 
 
+def _ranked(n: int, median: int | None, p90: int | None) -> dict[str, int | None]:
+    """`spread`'s figures from the store's nearest ranks (SHAPED_READS)."""
+    return {"median_s": median, "p90_s": p90, "n": n}
+
+
+def _between(below: Iterable[int], n: int) -> list[int]:
+    """How many fall between consecutive bounds, from how many fall below each (of n)."""
+    cut = [0, *below, n]
+    return list(map(sub, cut[1:], cut[:-1]))
+
+
 def _per_day(week: Week, rows: Rows) -> list[dict[str, Any]]:
-    bounds = week.day_bounds()
-    resolved = Counter(map(partial(bisect_right, bounds), map(_second, rows["resolved"])))
-    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i + 1]}
+    n, _, _, *below = rows["resolved_figures"][0]
+    resolved = _between(below, n)
+    return [{"date": day.isoformat(), "opened": rows["opened"][i][0], "resolved": resolved[i]}
             for i, day in enumerate(week.days())]
 
 
-def _connect(help_rows: list[tuple[Any, ...]]) -> dict[str, Any]:
-    answered = list(filter(_second, help_rows))  # (asked, joined) with a join
-    waits = _seconds(map(_first, answered), map(_second, answered))
-    buckets = Counter(map(partial(bisect_right, _LIMITS), waits))
-    unanswered = len(help_rows) - len(waits)
-    return {"time_to_connect": spread(waits), "help_requests": len(help_rows),
+def _connect(figures: tuple[Any, ...]) -> dict[str, Any]:
+    """From SHAPED_READS "help_figures": requests, answered, median, p90, below each limit."""
+    requests, answered, median, p90, *below = figures
+    buckets = _between(below, answered)
+    unanswered = requests - answered
+    return {"time_to_connect": _ranked(answered, median, p90), "help_requests": requests,
             "unanswered": unanswered,
             "connect_distribution": [{"bucket": label, "requests": buckets[i]}
                                      for i, (_, label) in enumerate(CONNECT_BUCKETS)]
             + [{"bucket": "unanswered", "requests": unanswered}]}
 
 
-def _handoffs(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
-    states = Counter(state for _, state, _ in rows)
-    # Offered to decided (or to now, undecided), each in C's loops like `_seconds`.
-    waited = _seconds(map(_first, rows), [decided or now_s for _, _, decided in rows])
-    stalled = sum(map(STALLED_AFTER_S.__lt__, waited))
-    return {"offered": len(rows), "accepted": states["accepted"], "declined": states["declined"],
-            "withdrawn": states["withdrawn"], "pending": states["pending"], "stalled": stalled}
-
-
-def _owners(counts: list[int]) -> dict[str, Any]:
-    per = Counter(counts)  # a few distinct counts: the sums below go over those
-    return {"mean": round(sum(counts) / len(counts), 2) if counts else None,
-            "max": max(counts, default=None), "cases": len(counts),
+def _owners(kinds: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """From SHAPED_READS "resolved_kinds" (owners, first, last, readings, cases)."""
+    per: Counter[int] = Counter()  # a few distinct counts: the sums below go over those
+    for owners, _, _, _, k in kinds:
+        per[owners] += k
+    cases = sum(per.values())
+    return {"mean": round(sum(n * k for n, k in per.items()) / cases, 2) if cases else None,
+            "max": max((n for n, k in per.items() if k), default=None), "cases": cases,
             "passed_around": sum(k for n, k in per.items() if n > 1),
             "distribution": {"1": per[1], "2": per[2],
                              "3+": sum(k for n, k in per.items() if n >= 3)}}
 
 
-def _moods(resolved: list[tuple[Any, ...]]) -> dict[str, Any]:
+def _moods(kinds: list[tuple[Any, ...]]) -> dict[str, Any]:
+    """From SHAPED_READS "resolved_kinds": readings 0, 1 or 2 (more than one)."""
     shift = {"improved": 0, "same": 0, "worse": 0}
     last_mood: Counter[str] = Counter()
-    # Cases alike in (first, last, readings) counted at once: a few dozen kinds a week.
-    for (first, last, readings), n in Counter(map(itemgetter(3, 4, 5), resolved)).items():
+    for _, first, last, readings, n in kinds:  # a few dozen kinds a week
         if not readings:
             continue
         last_mood[last] += n
@@ -230,16 +222,6 @@ def _moods(resolved: list[tuple[Any, ...]]) -> dict[str, Any]:
             shift["improved" if b > a else "worse" if b < a else "same"] += n
     return {"mood_shift": shift, "last_mood": {m: last_mood[m] for m in MOODS},
             "cases_with_mood": sum(last_mood.values())}
-
-
-def _promises(rows: list[tuple[Any, ...]], now_s: str) -> dict[str, int]:
-    out = {"kept": 0, "late": 0, "broken": 0, "open": 0}
-    for _, due, kept_at in rows:
-        if kept_at:
-            out["kept" if kept_at <= due else "late"] += 1
-        else:
-            out["broken" if due < now_s else "open"] += 1
-    return out
 
 
 def _friction(rows: list[tuple[Any, ...]]) -> list[dict[str, Any]]:

@@ -12,8 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import tenancy
-from bot.store import scope
+from bot.store import digest_shaped, scope
 from bot.store.base import BaseQueries
+from bot.store.digest_shapes import SHAPED, shaped_params, shaped_sql
 from bot.store.interfaces import WINDOW_READS
 from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
 from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
@@ -33,12 +34,9 @@ _WINDOW_SQL = {
     "help": "SELECT h.at, (SELECT MIN(t.at) FROM timeline t WHERE t.kind = 'joined' "
             "AND t.case_id = h.case_id AND t.at >= h.at AND t.by_id <> h.by_id) "
             "FROM help_requests h WHERE h.at >= ? AND h.at < ?",
-    "handoffs": "SELECT requested_at, state, decided_at FROM handoffs "
-                "WHERE requested_at >= ? AND requested_at < ?",
     "thanks": "SELECT t.at, t.from_id, t.to_id, t.what, c.ref FROM thanks t "
               "LEFT JOIN cases c ON c.id = t.case_id WHERE t.at >= ? AND t.at < ? "
               "AND (c.confidential IS NULL OR c.confidential = 0) ORDER BY t.at, t.id",
-    "promises": "SELECT made_at, due, kept_at FROM promises WHERE made_at >= ? AND made_at < ?",
     "touchpoints": "SELECT case_id, function FROM touchpoints WHERE at >= ? AND at < ?",
     # A confidential case's report is counted, its words (NULL here) never quoted.
     "frictions": "SELECT f.process, CASE WHEN EXISTS (SELECT 1 FROM cases c WHERE "
@@ -52,20 +50,21 @@ _WINDOW_SQL = {
                    "WHERE suggested_at >= ? AND suggested_at < ?",
     "sla_breaches": "SELECT policy, target FROM sla_breaches WHERE due_at >= ? AND due_at < ?",
 }
-assert tuple(_WINDOW_SQL) == tuple(WINDOW_READS), "one SQL read per declared window read"
+# The reads the store counts against `now` (handoffs, promises) are
+# bot/store/digest_shapes.py's.
+assert set(_WINDOW_SQL) | set(SHAPED) == set(WINDOW_READS), "one SQL read per window read"
 
 # For a tenant's digest (bot/tenancy.py), what keeps each read to its workspace's rows: a
 # case counts in the workspace it was opened in; friction and thanks rows (which may name
 # no case) record their own workspace.
 _TENANT_TERM = {
     "resolved": "c.workspace = ?", "help": "h.case_id IN ({cases})",
-    "handoffs": "case_id IN ({cases})", "thanks": "t.workspace = ?",
-    "promises": "case_id IN ({cases})", "touchpoints": "case_id IN ({cases})",
+    "thanks": "t.workspace = ?", "touchpoints": "case_id IN ({cases})",
     "frictions": "f.workspace = ?", "decisions": "case_id IN ({cases})",
     "lifecycle": "case_id IN ({cases})", "nudges": "case_id IN ({cases})",
     "suggestions": "case_id IN ({cases})", "sla_breaches": "case_id IN ({cases})",
 }
-assert tuple(_TENANT_TERM) == tuple(WINDOW_READS), "one tenant term per window read"
+assert tuple(_TENANT_TERM) == tuple(_WINDOW_SQL), "one tenant term per plain window read"
 
 
 def tenant_window_sql(sqls: dict[str, str]) -> dict[str, str]:
@@ -101,7 +100,8 @@ _TENANT_WINDOW_SQL = tenant_window_sql(_SQLITE_WINDOW_SQL)
 # requests one range with their kept first join (m044b); a tenant's digest keeps the seeks
 # above, its cases picked by workspace.
 _KEPT_WINDOW_SQL = {**_SQLITE_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
-_OPENED = "SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?"
+_SHAPED_SQL, _TENANT_SHAPED_SQL = shaped_sql("sqlite", False), shaped_sql("sqlite", True)
+_OPENED = "(SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?{w})"
 
 # Reads the digest only counts (in no order): SQLite counts alike rows (GROUP BY, in C) and
 # each count comes back as that many references to one tuple, so Python builds no row per
@@ -123,6 +123,9 @@ _TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
 _KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
 
 
+_SHAPED = ("resolved", "help")  # read shaped when the digest gives its day bounds
+
+
 def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """(fields..., n) rows as n references to (fields...) each."""
     out: list[tuple[Any, ...]] = []
@@ -140,26 +143,40 @@ def tenant_term() -> tuple[str, tuple[str, ...]]:
 class SqliteDigestReads(BaseQueries):
     db: ThreadDatabase  # SQLite's own: its cursors give plain tuples
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+    def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
+               day_bounds: Sequence[str] = (), open_at: str | None = None
+               ) -> dict[str, list[tuple[Any, ...]]]:
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
-        if scope.active():
-            params: tuple[str, ...] = (lo, hi, tenancy.team())
-            sqls = _TENANT_WINDOW_SQL
-        else:
-            params, sqls = (lo, hi), _KEPT_WINDOW_SQL
-        rows = {name: cur.execute(sql, params).fetchall() for name, sql in sqls.items()}
+        team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
+        sqls, shaped = (_TENANT_WINDOW_SQL, _TENANT_SHAPED_SQL) if team \
+            else (_KEPT_WINDOW_SQL, _SHAPED_SQL)
+        rows = {name: cur.execute(sql, (lo, hi, *team)).fetchall() for name, sql in sqls.items()
+                if not day_bounds or name not in _SHAPED}
         for name in _COUNTED:
             rows[name] = _expanded(rows[name])
+        params = shaped_params(lo, hi, now or hi, stalled_after_s, team)
+        rows.update((name, cur.execute(sql, params[name]).fetchall())
+                    for name, sql in shaped.items())
+        if day_bounds:  # "resolved" and "help" shaped (bot/store/digest_shaped.py)
+            rows.update(digest_shaped.sqlite_shaped(cur, day_bounds, team))
+            rows["opened"] = [(n,) for n in self.opened_per_day(day_bounds)]
+        if open_at is not None:
+            rows["open_at"] = [(self.open_cases_at(open_at),)]
+            rows["names"] = list(self.people_names().items())
         return rows
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
-        """Cases opened between each pair of consecutive bounds (counted in the index)."""
+        """Cases opened between each pair of consecutive bounds: one statement, a count in
+        the index per pair."""
+        if len(bounds) < 2:
+            return []
         cur = self.db.conn.cursor()
         cur.row_factory = None
         term, team = tenant_term()
-        return [cur.execute(_OPENED + term, (*pair, *team)).fetchone()[0]
-                for pair in zip(bounds, bounds[1:], strict=False)]
+        pairs = list(zip(bounds, bounds[1:], strict=False))
+        sql = "SELECT " + ", ".join([_OPENED.format(w=term)] * len(pairs))
+        return list(cur.execute(sql, [v for pair in pairs for v in (*pair, *team)]).fetchone())
 
     def open_cases_at(self, at: str) -> int:
         """Cases open at `at`: opened before it, and not resolved before it. From m049's

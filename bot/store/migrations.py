@@ -17,6 +17,7 @@ from bot.store.drafts import DRAFTS
 from bot.store.installations import APP_INSTALLATIONS
 from bot.store.rebuild import rebuild
 from bot.store.schema_access import ACCESS
+from bot.store.schema_digest_seconds import DIGEST_SECONDS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
@@ -317,3 +318,12 @@ def m054_forget_workspace_digests(db: Database) -> None:
     resolved cases (bot/store/digest.py's tenant term landed in a subquery): dropped, so
     each is computed again when next asked for. PostgreSQL's were right."""
     db.execute("DELETE FROM digest_kept WHERE tz LIKE '%@%'")
+
+
+@migrations()
+def m055_digest_seconds(db: Database) -> None:
+    """Issue 28: each case's time to resolution and each help request's wait for its first
+    join, kept as integer seconds by triggers and back-filled here, in the indexes the week's
+    reads range over (bot/store/schema_digest_seconds.py)."""
+    for statement in statements(DIGEST_SECONDS):
+        db.execute(statement)

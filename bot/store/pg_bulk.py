@@ -20,12 +20,13 @@ from dataclasses import dataclass, field
 
 from bot.store.bulk import COLUMNS
 from bot.store.pg_db import PgDb
+from bot.store.schema_digest_seconds import INDEXES as DIGEST_SECONDS_INDEXES
 
 # The tables the load writes: COPY's (bot/store/bulk.py) and the digest's kept figures,
 # filled at the end (schema_digest.PG_BULK_RECOUNT).
 LOADED = (*COLUMNS, "case_digest")
 # Indexes on columns the end's recounts write: made after them, not updated by them.
-LATE = ("help_requests_by_at_join", "case_digest_by_resolved")
+LATE = ("help_requests_by_at_join", "case_digest_by_resolved", *DIGEST_SECONDS_INDEXES)
 
 
 @dataclass

@@ -31,6 +31,7 @@ from bot.store.pg_db import PgDb
 from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
 from bot.store.pg_words_schema import CASE_WORDS, COMMON_WORDS
 from bot.store.schema_access import ACCESS
+from bot.store.schema_digest_seconds import DIGEST_SECONDS_PG
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS_FILL, OPEN_DAYS_PG, OPEN_DAYS_TABLE
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
@@ -144,6 +145,8 @@ POSTGRES: dict[str, PgForm] = {
     "m050_common_words": PgForm(COMMON_WORDS),
     "m054_forget_workspace_digests": sqlite_only("PostgreSQL counted a workspace's resolved "
                                                  "cases right: its kept digests stay"),
+    # The digest's durations kept as integer seconds, by triggers (issue 28).
+    "m055_digest_seconds": PgForm(DIGEST_SECONDS_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -20,16 +20,18 @@ lease runs out; none is released early at start-up (PgOutbox).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager
+from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from bot import tenancy
-from bot.store import pg_digest, pg_pipeline, pg_schema, scope
+from bot.store import digest_shaped, pg_digest, pg_pipeline, pg_schema, scope
 from bot.store.base import BaseQueries
 from bot.store.digest import _WINDOW_SQL, tenant_term, tenant_window_sql
+from bot.store.digest_shapes import shaped_params, shaped_sql
 from bot.store.interfaces import (
     SchemaError,
 )
+from bot.store.interfaces.digest import SHAPED_READS
 from bot.store.interfaces.holders import Holders
 from bot.store.outbox import SqlOutbox
 from bot.store.pg_db import PgDb, is_retryable, is_unavailable
@@ -54,36 +56,64 @@ _PG_TENANT_WINDOW_SQL = tenant_window_sql(_PG_WINDOW_SQL)
 _PG_WINDOW_SQL["help"] = HELP_KEPT  # not a tenant's: m044b's kept first join, one range
 _PG_WINDOW_SQL["resolved"] = RESOLVED_KEPT  # not a tenant's: m044's kept per-case summary
 _PG_OTHERS = [name for name in _PG_WINDOW_SQL if name != "resolved"]
+_PG_SHAPED_SQL, _PG_TENANT_SHAPED_SQL = shaped_sql("postgres", False), shaped_sql("postgres", True)
+_NAMES = "SELECT id, name FROM people WHERE 1 = 1"
+_OPENED = ("SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo "
+           "AND c.opened_at < b.hi{w}) FROM unnest(?::text[], ?::text[]) "
+           "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i")
 
 
 class PgDigestReads(BaseQueries):
     db: PgDb
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
+    def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
+               day_bounds: Sequence[str] = (), open_at: str | None = None
+               ) -> dict[str, list[tuple[Any, ...]]]:
         # Every read of a week's digest sees the same snapshot, even while other replicas
-        # write; they are sent together (bot/store/pg_pipeline.py): one round trip.
-        if not scope.active():
-            return dict(zip(_PG_WINDOW_SQL, pg_pipeline.reads(
-                self.db, [(sql, (lo, hi)) for sql in _PG_WINDOW_SQL.values()]), strict=True))
-        tenant = (tenancy.team(),)
-        with self.db.transaction():  # a tenant's resolved cases take three reads in turn
-            rows = dict(zip(_PG_OTHERS, pg_pipeline.reads(
-                self.db, [(_PG_TENANT_WINDOW_SQL[name], (lo, hi, *tenant))
-                          for name in _PG_OTHERS]), strict=True))
-            resolved = pg_digest.resolved(self.db, lo, hi, tenant)
-        return {name: resolved if name == "resolved" else rows[name] for name in _PG_WINDOW_SQL}
+        # write; they are sent together (bot/store/pg_pipeline.py): one round trip, the
+        # cases opened per day, the cases open at the week's start and the names with them
+        # (a round trip and a statement's BEGIN and COMMIT fewer each).
+        team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
+        params = shaped_params(lo, hi, now or hi, stalled_after_s, team)
+        if team:  # a tenant's resolved cases take three reads in turn (pg_digest.resolved)
+            plain = {name: (_PG_TENANT_WINDOW_SQL[name], (lo, hi, *team)) for name in _PG_OTHERS}
+            shaped = _PG_TENANT_SHAPED_SQL
+        else:
+            plain = {name: (sql, (lo, hi)) for name, sql in _PG_WINDOW_SQL.items()}
+            shaped = _PG_SHAPED_SQL
+        asked = {**plain, **{name: (sql, params[name]) for name, sql in shaped.items()}}
+        if len(day_bounds) >= 2:
+            # "resolved" and "help" shaped by SQL (bot/store/digest_shaped.py), a tenant's too
+            for name in ("resolved", "help"):
+                asked.pop(name, None)
+            asked.update(zip(SHAPED_READS, digest_shaped.pg_statements(lo, hi, day_bounds, team),
+                             strict=True))
+            asked["opened"] = self._opened(day_bounds)
+        if open_at is not None:
+            term, _ = tenant_term()
+            asked["open_at"] = (OPEN_AT_KEPT.format(w=term), open_at_params(open_at, team))
+            asked["names"] = (_NAMES + term, team)
+        with self.db.transaction() if team and not day_bounds else nullcontext():
+            rows = dict(zip(asked, pg_pipeline.reads(self.db, list(asked.values())),
+                            strict=True))
+            if team and not day_bounds:
+                rows["resolved"] = pg_digest.resolved(self.db, lo, hi, team)
+        if "opened" in rows:
+            rows["opened"] = [(int(n),) for _, n in rows["opened"]]
+        if "open_at" in rows:
+            rows["open_at"] = [(int(rows["open_at"][0][0]),)]
+        return rows
+
+    def _opened(self, bounds: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
+        term, team = tenant_term()
+        return _OPENED.format(w=term), (*team, list(bounds[:-1]), list(bounds[1:]))
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between consecutive bounds, in one pass over the opened_at index."""
         if len(bounds) < 2:
             return []
-        term, team = tenant_term()
-        rows = self.db.tuples(
-            "SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo "
-            f"AND c.opened_at < b.hi{term}) FROM unnest(?::text[], ?::text[]) "
-            "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i",
-            (*team, list(bounds[:-1]), list(bounds[1:])))
-        return [int(n) for _, n in rows]
+        sql, params = self._opened(bounds)
+        return [int(n) for _, n in self.db.tuples(sql, params)]
 
     def open_cases_at(self, at: str) -> int:
         term, team = tenant_term()
@@ -92,7 +122,7 @@ class PgDigestReads(BaseQueries):
 
     def people_names(self) -> dict[str, str]:
         term, team = tenant_term()
-        return dict(self.db.tuples("SELECT id, name FROM people WHERE 1 = 1" + term, team))
+        return dict(self.db.tuples(_NAMES + term, team))
 
 
 class PgOutbox(SqlOutbox):

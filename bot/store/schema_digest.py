@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from bot.store.schema_digest_seconds import BULK_RECOUNT, BULK_TRIGGERS
 from bot.store.schema_open_days import OPEN_DAYS_FILL
 
 # m040_digest_resolved_status (issue 28): the week's resolved cases are read from this index
@@ -226,7 +227,8 @@ CREATE TRIGGER help_first_join_changed AFTER DELETE OR UPDATE OF case_id, at, ki
 # days' open counts (m049).
 PG_BULK_TRIGGERS = (("cases", "case_digest_case"), ("owners", "case_digest_owners"),
                     ("moods", "case_digest_moods"), ("timeline", "help_first_join_joined"),
-                    ("help_requests", "help_first_join_asked"), ("cases", "case_open_days"))
+                    ("help_requests", "help_first_join_asked"), ("cases", "case_open_days"),
+                  *BULK_TRIGGERS)  # m055's kept seconds
 PG_BULK_RECOUNT = (
     "INSERT INTO case_digest (case_id, opened_at, resolved_at, cancelled, "
     + ", ".join(name for name, _ in _counted("c.id")) + ") SELECT c.id, c.opened_at, "
@@ -234,4 +236,5 @@ PG_BULK_RECOUNT = (
     + ", ".join(expr for _, expr in _counted("c.id")) + " FROM cases c WHERE c.id > ?",
     f"UPDATE help_requests SET first_join = {_FIRST_JOIN.format(h='help_requests')} "
     "WHERE case_id > ?",
-    OPEN_DAYS_FILL)  # m049: the cases' per-day counts (bot/store/schema_open_days.py)
+    OPEN_DAYS_FILL,  # m049: the cases' per-day counts (bot/store/schema_open_days.py)
+    *BULK_RECOUNT)  # m055: the seconds kept beside their times

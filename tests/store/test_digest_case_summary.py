@@ -120,7 +120,7 @@ def test_the_summary_keeps_no_words(store: Store) -> None:
         if isinstance(store, PgStore) else [r[1] for r in select_rows(
             store, "PRAGMA table_info(case_digest)")]
     assert columns == ["case_id", "opened_at", "resolved_at", "cancelled", "owners",
-                       "first_mood", "last_mood", "moods"]
+                       "first_mood", "last_mood", "moods", "duration_s"]  # m055: seconds
 
 
 def test_a_bulk_load_leaves_what_a_count_from_scratch_gives(store: Store) -> None:

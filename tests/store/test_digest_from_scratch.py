@@ -92,11 +92,16 @@ def test_the_weeks_resolved_cases_are_read_from_one_index_alone(store: Store) ->
 
 def test_the_weeks_resolved_cases_and_help_requests_are_index_ranges_alone(
         store: Store) -> None:
-    """m044 / m044b: both reads are one range of an index that holds every column read."""
+    """m044 / m044b / m055: both shaped reads are one range of an index that holds every
+    column read."""
+    from bot.store.digest_shaped import PG_SQL, SQLITE_SQL
     from bot.store.postgres import PgStore
-    from bot.store.schema_digest import HELP_KEPT, RESOLVED_KEPT
 
-    reads = ((RESOLVED_KEPT, "case_digest_by_resolved"), (HELP_KEPT, "help_requests_by_at_join"))
+    reads = ((SQLITE_SQL["resolved"], "case_digest_by_resolved_s"),
+             (SQLITE_SQL["help"], "help_requests_by_at_wait"))
+    if isinstance(store, PgStore):
+        reads = ((PG_SQL["resolved_kinds"], "case_digest_by_resolved_s"),
+                 (PG_SQL["help_figures"], "help_requests_by_at_wait"))
     for sql, index in reads:
         if isinstance(store, PgStore):
             _pg_reads_by_index(store, _pg_plan(store, sql), index)

@@ -30,13 +30,31 @@ def test_every_window_read_answers_in_the_documented_shape(store: Store) -> None
     assert set(rows) == set(WINDOW_READS)
     assert rows["resolved"] == [(T0, T2, 1, "angry", "delighted", 2)]
     assert rows["help"] == [(T0, T1)]
-    assert rows["handoffs"] == [(T1, "pending", None)]
+    # counted as of the window's end (no `now` given): stalled, broken
+    assert rows["handoffs"] == [("pending", 1, 1, None)]
     assert rows["thanks"] == [(T1, "ann", "bob", "found it", "ZD-1")]
-    assert rows["promises"] == [(T0, T2, None)]
+    assert rows["promises"] == [(0, 0, 1, 0, None)]
     assert rows["touchpoints"] == [(cid, "billing")]
     assert rows["frictions"] == [("refunds", "slower"), ("refunds", "slow")]
     assert rows["decisions"] == [("low", None)]
-    assert all(v == [] for v in store.digest.window("2026-11-09T00:00:00Z", WEEK[0]).values())
+    # as of T1: the handoff just offered (stalls at T1 + 4 h), the promise open (due T2)
+    at_t1 = store.digest.window(*WEEK, now=T1, stalled_after_s=4 * 3600)
+    assert at_t1["handoffs"] == [("pending", 1, 0, T1)]
+    assert at_t1["promises"] == [(0, 0, 0, 1, T2)]
+    # 4 h after the offer to the second it is not stalled yet (it stalls then), a second on it is
+    four_h = "2026-11-16T14:00:00Z"
+    assert store.digest.window(*WEEK, now=four_h, stalled_after_s=4 * 3600)["handoffs"] == [
+        ("pending", 1, 0, T1)]
+    assert store.digest.window(*WEEK, now="2026-11-16T14:00:01Z", stalled_after_s=4 * 3600
+                               )["handoffs"] == [("pending", 1, 1, None)]
+    before = store.digest.window("2026-11-09T00:00:00Z", WEEK[0],
+                                 day_bounds=["2026-11-09T00:00:00Z", WEEK[0]])
+    assert before.pop("promises") == [(0, 0, 0, 0, None)]  # one row of counts, always
+    assert before.pop("opened") == [(0,)]
+    # the shaped reads (SHAPED_READS, given day bounds): one row of counts each, and no kinds
+    assert before.pop("resolved_figures") == [(0, None, None)]  # no inner bound: no per day
+    assert before.pop("help_figures") == [(0, 0, None, None, 0, 0, 0, 0, 0)]
+    assert all(v == [] for v in before.values())
 
 
 def test_counts_of_opened_and_open_cases_and_names(store: Store) -> None:
@@ -49,6 +67,12 @@ def test_counts_of_opened_and_open_cases_and_names(store: Store) -> None:
     assert store.digest.open_cases_at("2026-11-19T00:00:00Z") == 1
     assert store.digest.open_cases_at(T0) == 0  # opened at T0: not before it
     assert store.digest.people_names() == {"ann": "Ann", "bob": "Bob"}
+    # the same counts and names with a window's reads (PostgreSQL: in its round trip)
+    with_window = store.digest.window(bounds[0], bounds[-1], day_bounds=bounds,
+                                      open_at="2026-11-17T12:00:00Z")
+    assert with_window["opened"] == [(1,), (1,)]
+    assert with_window["open_at"] == [(2,)]
+    assert sorted(with_window["names"]) == [("ann", "Ann"), ("bob", "Bob")]
 
 
 def test_bulk_rows_read_back_as_if_written_one_by_one(store: Store) -> None:

@@ -60,7 +60,7 @@ def test_the_rebuild_keeps_every_row_index_trigger_and_foreign_key(tmp_path: Pat
         # (Later migrations bring their own indexes and triggers: m043's case_shares, m044's
         # case_digest, m044b's help requests' first join, m048's holders, m049's open days.)
         later_names = ("case_digest", "help_first_join", "help_requests_by_at_join",
-                       "case_open_days")
+                       "case_open_days", "help_wait", "help_requests_by_at_wait")
         # m049b replaces three indexes by covering ones and adds one on cases.
         replaced = {"promises_by_made", "handoffs_by_requested", "decisions_by_at"}
         covering = {"promises_by_made_due_kept", "handoffs_by_requested_state",

@@ -13,9 +13,12 @@ WINDOW_READS = {
                 "last mood level, number of moods: one per case resolved in the window",
     "help": "requested at, when the first person other than the asker joined at or after it "
             "(None if nobody did): one per help request",
-    "handoffs": "requested_at, state, decided_at: one per handoff offered",
+    "handoffs": "state, offered, stalled (waited longer than the limit, to its decision or "
+                "to now), the earliest undecided offer not stalled yet (None if none): "
+                "one per state",
     "thanks": "at, from_id, to_id, what, case ref (None without a case), in time order",
-    "promises": "made_at, due, kept_at: one per promise made",
+    "promises": "kept on time, kept late, broken (open and due before now), open, the "
+                "earliest due time at or after now of those open (None if none): one row",
     "touchpoints": "case_id, function: one per touchpoint",
     "frictions": "process, how: newest first",
     "decisions": "risk, outcome: one per decision taken",
@@ -25,13 +28,35 @@ WINDOW_READS = {
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
 }
 
+# The "resolved" and "help" reads shaped for the digest's figures (bot/store/digest_shaped.py),
+# what `window` gives in their place when it is given the week's day bounds. Spreads are by
+# nearest rank: the values at ranks ceil(n/2) and ceil(0.9 n), None when n = 0.
+CONNECT_LIMITS_S = (300, 900, 3600, 14400, 86400)
+SHAPED_READS = {
+    "resolved_figures": "one row: cases resolved in the window (n), the median and p90 of their "
+                        "seconds from opened to resolved, then how many were resolved before "
+                        "each of the six inner day bounds",
+    "resolved_kinds": "ownership periods, first mood level, last mood level, readings (0, 1, or "
+                      "2 for more), cases: one per kind of resolved case, in no order",
+    "help_figures": "one row: help requests, answered ones (someone other than the asker "
+                    "joined), the median and p90 of the answered ones' seconds to that join, "
+                    "then how many of those waited less than each of CONNECT_LIMITS_S",
+}
+
 
 class DigestReads(Protocol):
     """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
     thousands of rows per week at scale. Windows are half-open [lo, hi)."""
 
-    def window(self, lo: str, hi: str) -> dict[str, list[tuple[Any, ...]]]:
-        """Every read of WINDOW_READS by its name."""
+    def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
+               day_bounds: Sequence[str] = (), open_at: str | None = None
+               ) -> dict[str, list[tuple[Any, ...]]]:
+        """Every read of WINDOW_READS by its name: what became of things as of `now` (`hi`
+        if None), a handoff stalled once undecided for more than `stalled_after_s`; with
+        `day_bounds` (the window's day bounds, lo first, hi last), SHAPED_READS in place of
+        "resolved" and "help", and "opened": (cases opened,) between each pair of bounds;
+        with `open_at`, also "open_at": [(`open_cases_at(open_at)`,)] and "names": the
+        (id, name) pairs of `people_names()` (PostgreSQL: all in one round trip)."""
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
     def open_cases_at(self, at: str) -> int: ...
     def people_names(self) -> dict[str, str]: ...
