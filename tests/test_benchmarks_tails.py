@@ -11,10 +11,21 @@ import pytest
 from testkit.pg_cluster import Cluster
 
 
-def test_sqlite_similar_records_every_query_as_the_row_runs_them(tmp_path: Path) -> None:
+def test_sqlite_similar_records_every_query_as_the_row_runs_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from benchmarks import tails
 
-    records = tails.sqlite_similar("small", tmp_path)  # a 600-case year made in tmp_path
+    evicted: list[Path] = []
+    real = tails.evict
+
+    def counted_evict(path: Path) -> None:
+        evicted.append(path)
+        real(path)
+
+    monkeypatch.setattr(tails, "evict", counted_evict)
+    # a 600-case year made in tmp_path; its file dropped from the OS cache every 5th query
+    records = tails.sqlite_similar("small", tmp_path, evict_every=5)
+    assert len(evicted) == 5 and all(p.is_file() and p.parent == tmp_path for p in evicted)
     counted = [r for r in records if r["counted"]]
     assert (len(records), len(counted)) == (25, 20)  # 5 not counted, as the `similar` row
     assert [r["n"] for r in records] == list(range(25))
