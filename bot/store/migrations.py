@@ -20,7 +20,7 @@ from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
-from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
+from bot.store.schema_search import CASE_SEARCH, CASES_FILTER, SEARCH_VOCAB, statements
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 migrations = Migrations("swarmbot")
@@ -317,3 +317,10 @@ def m054_forget_workspace_digests(db: Database) -> None:
     resolved cases (bot/store/digest.py's tenant term landed in a subquery): dropped, so
     each is computed again when next asked for. PostgreSQL's were right."""
     db.execute("DELETE FROM digest_kept WHERE tz LIKE '%@%'")
+
+
+@migrations()
+def m057_similar_filter_index(db: Database) -> None:
+    """Issue 28, SQLite only: similar cases test each candidate's status and platform in a
+    narrow index instead of its row (bot/store/schema_search.py CASES_FILTER)."""
+    db.execute(CASES_FILTER)

@@ -34,7 +34,7 @@ from bot.store.schema_access import ACCESS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS_FILL, OPEN_DAYS_PG, OPEN_DAYS_TABLE
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
-from bot.store.schema_search import CASE_SEARCH
+from bot.store.schema_search import CASE_SEARCH, CASES_FILTER
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
@@ -144,6 +144,9 @@ POSTGRES: dict[str, PgForm] = {
     "m050_common_words": PgForm(COMMON_WORDS),
     "m054_forget_workspace_digests": sqlite_only("PostgreSQL counted a workspace's resolved "
                                                  "cases right: its kept digests stay"),
+    # (PostgreSQL's similar cases read the filters with each case's words, m045: the same
+    # index on both stores keeps one schema)
+    "m057_similar_filter_index": portable(CASES_FILTER),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
