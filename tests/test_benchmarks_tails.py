@@ -44,3 +44,16 @@ def test_pg_experts_records_each_backends_cpu(tmp_path: Path, pg_cluster: Cluste
     # the backend that ran the statements is seen working (its schedstat), per request
     assert sum(bool(r["server_ms"]) for r in records) >= 10
     assert all(r["pool"]["connections_num"] >= 1 for r in records)
+
+
+def test_finder_cpu_counts_the_backends_cpu_per_statement(
+        tmp_path: Path, pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import finder_cpu
+
+    monkeypatch.setenv("SWARMBOT_TEST_DATABASE_URL", pg_cluster.url)
+    out = finder_cpu.measure(100, 2, 1, tmp_path)
+    assert out["per_request"] > 0
+    short_list = [v for k, v in out["statements"].items() if k.startswith("WITH x AS")]
+    assert len(short_list) == 1 and short_list[0][0] == 1.0  # one a request
+    # the statements' CPU is the request's, less what runs between them
+    assert 0 < sum(ms for _, ms in out["statements"].values()) <= out["per_request"] * 1.01
