@@ -3,6 +3,7 @@ each query's own record, not the percentile alone.
 
     python -m benchmarks.tails pg_similar --size 10k --data-dir /tmp/tails-bench
     python -m benchmarks.tails sqlite_similar --size large --data-dir /tmp/tails-bench
+    python -m benchmarks.tails sqlite_similar --size large --evict-every 1 (cold each query)
     python -m benchmarks.tails pg_experts --people 50000
 
 Each query is timed as the harness times it (benchmarks/search_typed.py, experts.py) and
@@ -186,9 +187,21 @@ def pg_similar(size_name: str, data: Path) -> list[dict[str, Any]]:
     return rec_lite.records + rec_pg.records
 
 
-def sqlite_similar(size_name: str, data: Path) -> list[dict[str, Any]]:
+def evict(path: Path) -> None:
+    """Drop `path`'s pages from the OS page cache (this file only, as DAMON's proactive
+    reclaim drops cold pages; never the whole machine's caches)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def sqlite_similar(size_name: str, data: Path, evict_every: int = 0) -> list[dict[str, Any]]:
     """The `similar` row's queries (benchmarks/similar_year.py: warm-up, then each query's
-    similar, find and the first 30 LIKE scans interleaved), every similar recorded."""
+    similar, find and the first 30 LIKE scans interleaved), every similar recorded. With
+    `evict_every` N, the file's pages leave the OS cache before every Nth query (the
+    process's own SQLite page cache stays): what a query reads from disk when cold."""
     from benchmarks.growth import year_db
     from benchmarks.similar_year import like_scan
     from bot.store import open_store
@@ -206,6 +219,8 @@ def sqlite_similar(size_name: str, data: Path) -> list[dict[str, Any]]:
             case = store.cases.by_id(i)
             assert case is not None
             words = words_of(case.summary)
+            if evict_every and n % evict_every == 0:
+                evict(year_db(size, data))
             counted = n >= len(chosen) - queries
             rec.timed(partial(store.search.ranked, words, every_word=False,
                               status=CaseStatus.RESOLVED, platforms=[case.platform],
@@ -297,11 +312,13 @@ def main() -> None:
     ap.add_argument("--people", type=int, default=50_000)
     ap.add_argument("--queries", type=int, default=300)
     ap.add_argument("--json", type=Path)
+    ap.add_argument("--evict-every", type=int, default=0,
+                    help="sqlite_similar: drop the file from the OS cache every N queries")
     args = ap.parse_args()
     if args.what == "pg_similar":
         records = pg_similar(args.size, args.data_dir)
     elif args.what == "sqlite_similar":
-        records = sqlite_similar(args.size, args.data_dir)
+        records = sqlite_similar(args.size, args.data_dir, args.evict_every)
     else:
         records = pg_experts(args.people, args.queries, args.data_dir)
     summary(records)

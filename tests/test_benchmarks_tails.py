@@ -11,10 +11,21 @@ import pytest
 from testkit.pg_cluster import Cluster
 
 
-def test_sqlite_similar_records_every_query_as_the_row_runs_them(tmp_path: Path) -> None:
+def test_sqlite_similar_records_every_query_as_the_row_runs_them(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from benchmarks import tails
 
-    records = tails.sqlite_similar("small", tmp_path)  # a 600-case year made in tmp_path
+    evicted: list[Path] = []
+    real = tails.evict
+
+    def counted_evict(path: Path) -> None:
+        evicted.append(path)
+        real(path)
+
+    monkeypatch.setattr(tails, "evict", counted_evict)
+    # a 600-case year made in tmp_path; its file dropped from the OS cache every 5th query
+    records = tails.sqlite_similar("small", tmp_path, evict_every=5)
+    assert len(evicted) == 5 and all(p.is_file() and p.parent == tmp_path for p in evicted)
     counted = [r for r in records if r["counted"]]
     assert (len(records), len(counted)) == (25, 20)  # 5 not counted, as the `similar` row
     assert [r["n"] for r in records] == list(range(25))
@@ -33,3 +44,16 @@ def test_pg_experts_records_each_backends_cpu(tmp_path: Path, pg_cluster: Cluste
     # the backend that ran the statements is seen working (its schedstat), per request
     assert sum(bool(r["server_ms"]) for r in records) >= 10
     assert all(r["pool"]["connections_num"] >= 1 for r in records)
+
+
+def test_finder_cpu_counts_the_backends_cpu_per_statement(
+        tmp_path: Path, pg_cluster: Cluster, monkeypatch: pytest.MonkeyPatch) -> None:
+    from benchmarks import finder_cpu
+
+    monkeypatch.setenv("SWARMBOT_TEST_DATABASE_URL", pg_cluster.url)
+    out = finder_cpu.measure(100, 2, 1, tmp_path)
+    assert out["per_request"] > 0
+    short_list = [v for k, v in out["statements"].items() if k.startswith("WITH x AS")]
+    assert len(short_list) == 1 and short_list[0][0] == 1.0  # one a request
+    # the statements' CPU is the request's, less what runs between them
+    assert 0 < sum(ms for _, ms in out["statements"].values()) <= out["per_request"] * 1.01

@@ -21,7 +21,7 @@ from bot.store.schema_digest_seconds import DIGEST_SECONDS
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS
 from bot.store.schema_refs import REF_INDEXES, SQLITE_REF_COLUMN
-from bot.store.schema_search import CASE_SEARCH, SEARCH_VOCAB, statements
+from bot.store.schema_search import CASE_SEARCH, CASES_FILTER, SEARCH_VOCAB, statements
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 migrations = Migrations("swarmbot")
@@ -327,3 +327,10 @@ def m055_digest_seconds(db: Database) -> None:
     reads range over (bot/store/schema_digest_seconds.py)."""
     for statement in statements(DIGEST_SECONDS):
         db.execute(statement)
+
+
+@migrations()
+def m057_similar_filter_index(db: Database) -> None:
+    """Issue 28, SQLite only: similar cases test each candidate's status and platform in a
+    narrow index instead of its row (bot/store/schema_search.py CASES_FILTER)."""
+    db.execute(CASES_FILTER)

@@ -35,7 +35,7 @@ from bot.store.schema_digest_seconds import DIGEST_SECONDS_PG
 from bot.store.schema_holders import HOLDERS
 from bot.store.schema_open_days import OPEN_DAYS_FILL, OPEN_DAYS_PG, OPEN_DAYS_TABLE
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
-from bot.store.schema_search import CASE_SEARCH
+from bot.store.schema_search import CASE_SEARCH, CASES_FILTER
 from bot.store.schema_tenancy import CASE_SHARES, WORKSPACES
 
 MIGRATIONS_TABLE = "swarmbot_migrations"
@@ -147,6 +147,9 @@ POSTGRES: dict[str, PgForm] = {
                                                  "cases right: its kept digests stay"),
     # The digest's durations kept as integer seconds, by triggers (issue 28).
     "m055_digest_seconds": PgForm(DIGEST_SECONDS_PG),
+    # (PostgreSQL's similar cases read the filters with each case's words, m045: the same
+    # index on both stores keeps one schema)
+    "m057_similar_filter_index": portable(CASES_FILTER),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -33,7 +33,7 @@ from typing import Any
 from bot.domain import CaseStatus
 from bot.store import bm25, scope
 from bot.store.base import BaseQueries
-from bot.store.schema_search import BACKFILL_AFTER, TRIGGER_NAMES, TRIGGERS
+from bot.store.schema_search import BACKFILL_AFTER, FILTER_INDEX, TRIGGER_NAMES, TRIGGERS
 from bot.store.search_words import Group, expand, suggestions
 from bot.store.sqlite_conn import ThreadDatabase
 from bot.store.sqlite_vocab import SqliteVocabulary
@@ -266,8 +266,10 @@ class SqliteSearch(BaseQueries):
         if skip:
             terms.append(f"c.id NOT IN ({', '.join('?' for _ in skip)})")
         # CROSS JOIN keeps the index outside: its matches, newest first, are looked up in
-        # `cases` one by one until enough pass the filters.
-        sql = ("SELECT c.id FROM case_search CROSS JOIN cases c ON c.id = case_search.rowid "
+        # `cases` one by one until enough pass the filters, in a narrow index of the filters'
+        # columns, not the rows (m057: ~10 pages a query instead of ~90 when cold).
+        sql = (f"SELECT c.id FROM case_search CROSS JOIN cases c INDEXED BY {FILTER_INDEX} "
+               "ON c.id = case_search.rowid "
                "WHERE case_search MATCH ? "
                + "".join(f"AND {t} " for t in terms)
                + "ORDER BY case_search.rowid DESC LIMIT ?")
