@@ -12,9 +12,9 @@ from collections.abc import Sequence
 from typing import Any
 
 from bot import tenancy
-from bot.store import digest_shaped, scope
+from bot.store import digest_spreads, scope
 from bot.store.base import BaseQueries
-from bot.store.digest_shapes import SHAPED, shaped_params, shaped_sql
+from bot.store.digest_as_of import AS_OF_READS, as_of_params, as_of_sql
 from bot.store.interfaces import WINDOW_READS
 from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
 from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
@@ -51,8 +51,8 @@ _WINDOW_SQL = {
     "sla_breaches": "SELECT policy, target FROM sla_breaches WHERE due_at >= ? AND due_at < ?",
 }
 # The reads the store counts against `now` (handoffs, promises) are
-# bot/store/digest_shapes.py's.
-assert set(_WINDOW_SQL) | set(SHAPED) == set(WINDOW_READS), "one SQL read per window read"
+# bot/store/digest_as_of.py's.
+assert set(_WINDOW_SQL) | set(AS_OF_READS) == set(WINDOW_READS), "one SQL read per window read"
 
 # For a tenant's digest (bot/tenancy.py), what keeps each read to its workspace's rows: a
 # case counts in the workspace it was opened in; friction and thanks rows (which may name
@@ -100,7 +100,7 @@ _TENANT_WINDOW_SQL = tenant_window_sql(_SQLITE_WINDOW_SQL)
 # requests one range with their kept first join (m044b); a tenant's digest keeps the seeks
 # above, its cases picked by workspace.
 _KEPT_WINDOW_SQL = {**_SQLITE_WINDOW_SQL, "resolved": RESOLVED_KEPT, "help": HELP_KEPT}
-_SHAPED_SQL, _TENANT_SHAPED_SQL = shaped_sql("sqlite", False), shaped_sql("sqlite", True)
+_AS_OF_SQL, _TENANT_AS_OF_SQL = as_of_sql("sqlite", False), as_of_sql("sqlite", True)
 _OPENED = "(SELECT COUNT(*) FROM cases WHERE opened_at >= ? AND opened_at < ?{w})"
 
 # Reads the digest only counts (in no order): SQLite counts alike rows (GROUP BY, in C) and
@@ -123,7 +123,7 @@ _TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
 _KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
 
 
-_SHAPED = ("resolved", "help")  # read shaped when the digest gives its day bounds
+_SPREAD = ("resolved", "help")  # read as spreads (digest_spreads.py) given day bounds
 
 
 def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -149,17 +149,17 @@ class SqliteDigestReads(BaseQueries):
         cur = self.db.conn.cursor()
         cur.row_factory = None  # plain tuples: cheaper than sqlite3.Row at digest scale
         team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
-        sqls, shaped = (_TENANT_WINDOW_SQL, _TENANT_SHAPED_SQL) if team \
-            else (_KEPT_WINDOW_SQL, _SHAPED_SQL)
+        sqls, as_of = (_TENANT_WINDOW_SQL, _TENANT_AS_OF_SQL) if team \
+            else (_KEPT_WINDOW_SQL, _AS_OF_SQL)
         rows = {name: cur.execute(sql, (lo, hi, *team)).fetchall() for name, sql in sqls.items()
-                if not day_bounds or name not in _SHAPED}
+                if not day_bounds or name not in _SPREAD}
         for name in _COUNTED:
             rows[name] = _expanded(rows[name])
-        params = shaped_params(lo, hi, now or hi, stalled_after_s, team)
+        params = as_of_params(lo, hi, now or hi, stalled_after_s, team)
         rows.update((name, cur.execute(sql, params[name]).fetchall())
-                    for name, sql in shaped.items())
-        if day_bounds:  # "resolved" and "help" shaped (bot/store/digest_shaped.py)
-            rows.update(digest_shaped.sqlite_shaped(cur, day_bounds, team))
+                    for name, sql in as_of.items())
+        if day_bounds:  # "resolved" and "help" shaped (bot/store/digest_spreads.py)
+            rows.update(digest_spreads.sqlite_shaped(cur, day_bounds, team))
             rows["opened"] = [(n,) for n in self.opened_per_day(day_bounds)]
         if open_at is not None:
             rows["open_at"] = [(self.open_cases_at(open_at),)]

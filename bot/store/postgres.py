@@ -24,10 +24,10 @@ from contextlib import AbstractContextManager, contextmanager, nullcontext
 from typing import Any
 
 from bot import tenancy
-from bot.store import digest_shaped, pg_digest, pg_pipeline, pg_schema, scope
+from bot.store import digest_spreads, pg_digest, pg_pipeline, pg_schema, scope
 from bot.store.base import BaseQueries
 from bot.store.digest import _WINDOW_SQL, tenant_term, tenant_window_sql
-from bot.store.digest_shapes import shaped_params, shaped_sql
+from bot.store.digest_as_of import as_of_params, as_of_sql
 from bot.store.interfaces import (
     SchemaError,
 )
@@ -56,7 +56,7 @@ _PG_TENANT_WINDOW_SQL = tenant_window_sql(_PG_WINDOW_SQL)
 _PG_WINDOW_SQL["help"] = HELP_KEPT  # not a tenant's: m044b's kept first join, one range
 _PG_WINDOW_SQL["resolved"] = RESOLVED_KEPT  # not a tenant's: m044's kept per-case summary
 _PG_OTHERS = [name for name in _PG_WINDOW_SQL if name != "resolved"]
-_PG_SHAPED_SQL, _PG_TENANT_SHAPED_SQL = shaped_sql("postgres", False), shaped_sql("postgres", True)
+_PG_AS_OF_SQL, _PG_TENANT_AS_OF_SQL = as_of_sql("postgres", False), as_of_sql("postgres", True)
 _NAMES = "SELECT id, name FROM people WHERE 1 = 1"
 _OPENED = ("SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo "
            "AND c.opened_at < b.hi{w}) FROM unnest(?::text[], ?::text[]) "
@@ -74,19 +74,19 @@ class PgDigestReads(BaseQueries):
         # cases opened per day, the cases open at the week's start and the names with them
         # (a round trip and a statement's BEGIN and COMMIT fewer each).
         team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
-        params = shaped_params(lo, hi, now or hi, stalled_after_s, team)
+        params = as_of_params(lo, hi, now or hi, stalled_after_s, team)
         if team:  # a tenant's resolved cases take three reads in turn (pg_digest.resolved)
             plain = {name: (_PG_TENANT_WINDOW_SQL[name], (lo, hi, *team)) for name in _PG_OTHERS}
-            shaped = _PG_TENANT_SHAPED_SQL
+            as_of = _PG_TENANT_AS_OF_SQL
         else:
             plain = {name: (sql, (lo, hi)) for name, sql in _PG_WINDOW_SQL.items()}
-            shaped = _PG_SHAPED_SQL
-        asked = {**plain, **{name: (sql, params[name]) for name, sql in shaped.items()}}
+            as_of = _PG_AS_OF_SQL
+        asked = {**plain, **{name: (sql, params[name]) for name, sql in as_of.items()}}
         if len(day_bounds) >= 2:
-            # "resolved" and "help" shaped by SQL (bot/store/digest_shaped.py), a tenant's too
+            # "resolved" and "help" shaped by SQL (bot/store/digest_spreads.py), a tenant's too
             for name in ("resolved", "help"):
                 asked.pop(name, None)
-            asked.update(zip(SHAPED_READS, digest_shaped.pg_statements(lo, hi, day_bounds, team),
+            asked.update(zip(SHAPED_READS, digest_spreads.pg_statements(lo, hi, day_bounds, team),
                              strict=True))
             asked["opened"] = self._opened(day_bounds)
         if open_at is not None:

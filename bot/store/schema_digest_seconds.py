@@ -4,7 +4,7 @@ waited for its first join, kept as integer seconds beside the times they come fr
 The digest's spreads (median and p90 of time to resolution and time to connect) need every
 value of a week, and used to get them by parsing two ISO strings per case and per help request
 in Python. Kept as integers in the indexes the week's reads range over, they reach Python as
-small ints (SQLite) or are ranked by the server (PostgreSQL): bot/store/digest_shaped.py.
+small ints (SQLite) or are ranked by the server (PostgreSQL): bot/store/digest_spreads.py.
 
 A kept value is the difference of the two times' Unix seconds, computed by the store whenever
 either time is written (a trigger on the row itself, whichever writer changed the time: a

@@ -94,7 +94,7 @@ def test_the_weeks_resolved_cases_and_help_requests_are_index_ranges_alone(
         store: Store) -> None:
     """m044 / m044b / m055: both shaped reads are one range of an index that holds every
     column read."""
-    from bot.store.digest_shaped import PG_SQL, SQLITE_SQL
+    from bot.store.digest_spreads import PG_SQL, SQLITE_SQL
     from bot.store.postgres import PgStore
 
     reads = ((SQLITE_SQL["resolved"], "case_digest_by_resolved_s"),

@@ -16,9 +16,9 @@ import pytest
 
 from bot import tenancy
 from bot.store import pg_digest, pg_pipeline
-from bot.store.digest_shapes import shaped_params
+from bot.store.digest_as_of import as_of_params
 from bot.store.interfaces import WINDOW_READS, Store
-from bot.store.postgres import _PG_TENANT_SHAPED_SQL, _PG_TENANT_WINDOW_SQL
+from bot.store.postgres import _PG_TENANT_AS_OF_SQL, _PG_TENANT_WINDOW_SQL
 from tests.store.test_search import _case
 
 LO, HI = "2026-03-02T00:00:00Z", "2026-03-09T00:00:00Z"
@@ -134,11 +134,11 @@ def test_a_tenants_window_keeps_to_its_workspace(pg: Store) -> None:
                        "VALUES (?, 'billing', 'asked', 'bob', ?)", (cid, IN))
     with tenancy.scoped(tenancy.Tenant("T1")):
         window = pg.digest.window(LO, HI)
-        shaped = shaped_params(LO, HI, HI, 0, ("T1",))
+        shaped = as_of_params(LO, HI, HI, 0, ("T1",))
         one_by_one = {name: pg_digest.resolved(db, LO, HI, ("T1",)) if name == "resolved"
                       else db.tuples(_PG_TENANT_WINDOW_SQL[name], (LO, HI, "T1"))
                       if name in _PG_TENANT_WINDOW_SQL
-                      else db.tuples(_PG_TENANT_SHAPED_SQL[name], shaped[name])
+                      else db.tuples(_PG_TENANT_AS_OF_SQL[name], shaped[name])
                       for name in WINDOW_READS}
     assert window == one_by_one
     assert len(window["resolved"]) == 2  # ours and the confidential one: counted

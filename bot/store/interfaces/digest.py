@@ -28,7 +28,7 @@ WINDOW_READS = {
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
 }
 
-# The "resolved" and "help" reads shaped for the digest's figures (bot/store/digest_shaped.py),
+# The "resolved" and "help" reads shaped for the digest's figures (bot/store/digest_spreads.py),
 # what `window` gives in their place when it is given the week's day bounds. Spreads are by
 # nearest rank: the values at ranks ceil(n/2) and ceil(0.9 n), None when n = 0.
 CONNECT_LIMITS_S = (300, 900, 3600, 14400, 86400)

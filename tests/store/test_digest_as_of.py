@@ -1,5 +1,5 @@
 """The digest's handoff, promise, function and recognition figures, and when they next change
-by time alone, from the store's counted reads (bot/store/digest_shapes.py) and the names and
+by time alone, from the store's counted reads (bot/store/digest_as_of.py) and the names and
 open cases read with the week's window, equal the figures the digest made before from one
 row per handoff and promise and every person's name (the old way, kept here), on both
 stores: random weeks with few functions and more than MOST_FUNCTIONS_BY_SET, cases with one

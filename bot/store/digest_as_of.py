@@ -14,8 +14,8 @@ Times are compared as the strings the store writes (`bot.domain.iso`: whole seco
 ending in Z), so string order is time order on both stores; a handoff's wait is counted in
 whole seconds, as `seconds_between` counts it.
 
-Each statement is a template: `{w}` is where a tenant's term goes (`shaped_sql`),
-`{waited}` the dialect's test of a decided handoff's wait; `shaped_params` gives each
+Each statement is a template: `{w}` is where a tenant's term goes (`as_of_sql`),
+`{waited}` the dialect's test of a decided handoff's wait; `as_of_params` gives each
 statement's parameters in order.
 """
 
@@ -31,7 +31,7 @@ _OPEN = "(kept_at IS NULL OR kept_at = '')"
 _CASES = " AND case_id IN (SELECT id FROM cases WHERE workspace = ?)"
 
 # name -> (template, the names of its parameters in order, the tenant's term)
-_SHAPED: dict[str, tuple[str, tuple[str, ...], str]] = {
+_AS_OF: dict[str, tuple[str, tuple[str, ...], str]] = {
     # Per state: offered, stalled (waited longer than the limit: decided after it, or still
     # undecided with the limit passed), and the earliest undecided offer not stalled yet.
     "handoffs": (
@@ -52,7 +52,7 @@ _SHAPED: dict[str, tuple[str, tuple[str, ...], str]] = {
         "FROM promises WHERE made_at >= ? AND made_at < ?{w}",
         ("now", "now", "now", "lo", "hi"), _CASES),
 }
-SHAPED = tuple(_SHAPED)
+AS_OF_READS = tuple(_AS_OF)
 
 _DIALECT = {
     # a decided handoff waited longer than the limit (its times are both UTC: PostgreSQL's
@@ -64,22 +64,22 @@ _DIALECT = {
 }
 
 
-def shaped_sql(dialect: str, tenant: bool) -> dict[str, str]:
-    """Every shaped read's statement for `dialect`, kept to a workspace when `tenant`."""
+def as_of_sql(dialect: str, tenant: bool) -> dict[str, str]:
+    """Every as-of read's statement for `dialect`, kept to a workspace when `tenant`."""
     d = _DIALECT[dialect]
     out = {}
-    for name, (template, _, term) in _SHAPED.items():
+    for name, (template, _, term) in _AS_OF.items():
         out[name] = template.format(w=term if tenant else "", waited=d["waited"])
     return out
 
 
-def shaped_params(lo: str, hi: str, now: str, stalled_after_s: int,
+def as_of_params(lo: str, hi: str, now: str, stalled_after_s: int,
                   team: tuple[str, ...] = ()) -> dict[str, tuple[Any, ...]]:
-    """Each shaped read's parameters, in its statement's order (`team`: a tenant's)."""
+    """Each as-of read's parameters, in its statement's order (`team`: a tenant's)."""
     # Undecided, an offer made before `cut` has waited more than the limit (whole seconds);
     # one made at or after it stalls later, at its time + the limit.
     cut = iso(datetime.fromisoformat(now) - timedelta(seconds=stalled_after_s))
     values = {"lo": lo, "hi": hi, "now": now, "cut": cut, "limit": stalled_after_s}
     return {name: (*(values[p] for p in order), *team)
-            for name, (_, order, _) in _SHAPED.items()}
+            for name, (_, order, _) in _AS_OF.items()}
 

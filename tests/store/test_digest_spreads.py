@@ -1,5 +1,5 @@
 """Issue 28: the digest's "resolved" and "help" reads shaped by the store (SHAPED_READS,
-bot/store/digest_shaped.py) give the figures the row-per-case reads gave, on both stores:
+bot/store/digest_spreads.py) give the figures the row-per-case reads gave, on both stores:
 the figures computed here the old way (this file's copy of the code the digest ran before,
 over `window(lo, hi)`'s plain rows) equal the digest's, over varied weeks: durations with
 ties, 0, 1, 2, 10, 70 and 71 cases and help requests (nearest ranks where a float fraction
