@@ -26,7 +26,7 @@ from bot.domain import DECISION_OUTCOMES, MOODS, RISKS, iso
 from bot.people import OPEN, plain_data
 from bot.services.erasure import REDACTED
 from bot.store import Store
-from bot.store.interfaces.digest import CONNECT_LIMITS_S
+from bot.store.interfaces.digest import CONNECT_LIMITS_S, WindowAsk
 
 log = logging.getLogger("swarmbot.digest")
 
@@ -84,9 +84,16 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
+    now_s = iso(now)
     # One week's rows at a time, let go once its figures are made: the rows are most of
     # the digest's memory, and a process's first digest pays for every page it grows by.
-    this = _rows(store, week, now, iso(week.start))
+    # Both weeks are asked for at once: a store that can reads them in one snapshot.
+    weeks = store.digest.windows([
+        WindowAsk(iso(week.start), iso(week.end), now_s, STALLED_AFTER_S, week.day_bounds(),
+                  open_at=iso(week.start)),
+        WindowAsk(iso(previous.start), iso(previous.end), now_s, STALLED_AFTER_S,
+                  previous.day_bounds())])
+    this = next(weeks)
     names: dict[str, str] = dict(this["names"])
     # Open at the end of the week before, counted; a week adds what it opened and takes
     # away what it resolved (resolution never precedes opening).
@@ -97,14 +104,9 @@ def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], s
     digest = figures(week, this, now, open_before + opened - closed, names)
     changes = counted.changes_by_time(this, STALLED_AFTER_S)
     del this
-    before = _rows(store, previous, now)
+    before = next(weeks)
     digest["previous"] = figures(previous, before, now, open_before, names)
     return digest, min(changes + counted.changes_by_time(before, STALLED_AFTER_S), default=None)
-
-
-def _rows(store: Store, week: Week, now: datetime, open_at: str | None = None) -> Rows:
-    return store.digest.window(iso(week.start), iso(week.end), iso(now), STALLED_AFTER_S,
-                               week.day_bounds(), open_at)
 
 
 def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,

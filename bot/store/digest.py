@@ -8,7 +8,7 @@ Each query is served by an index on its time column.
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from typing import Any
 
 from bot import tenancy
@@ -16,6 +16,7 @@ from bot.store import digest_spreads, scope
 from bot.store.base import BaseQueries
 from bot.store.digest_as_of import AS_OF_READS, as_of_params, as_of_sql
 from bot.store.interfaces import WINDOW_READS
+from bot.store.interfaces.digest import WindowAsk
 from bot.store.schema_digest import CASE_FLAGS_INDEX, HELP_KEPT, RESOLVED_KEPT
 from bot.store.schema_open_days import OPEN_AT_KEPT, open_at_params
 from bot.store.sqlite_conn import ThreadDatabase
@@ -165,6 +166,11 @@ class SqliteDigestReads(BaseQueries):
             rows["open_at"] = [(self.open_cases_at(open_at),)]
             rows["names"] = list(self.people_names().items())
         return rows
+
+    def windows(self, asks: Sequence[WindowAsk]) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+        for ask in asks:  # one at a time, when asked for: one window's rows held at once
+            yield self.window(ask.lo, ask.hi, ask.now, ask.stalled_after_s, ask.day_bounds,
+                              ask.open_at)
 
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]:
         """Cases opened between each pair of consecutive bounds: one statement, a count in

@@ -20,7 +20,7 @@ lease runs out; none is released early at start-up (PgOutbox).
 from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
-from contextlib import AbstractContextManager, contextmanager, nullcontext
+from contextlib import AbstractContextManager, contextmanager
 from typing import Any
 
 from bot import tenancy
@@ -31,7 +31,7 @@ from bot.store.digest_as_of import as_of_params, as_of_sql
 from bot.store.interfaces import (
     SchemaError,
 )
-from bot.store.interfaces.digest import SHAPED_READS
+from bot.store.interfaces.digest import SHAPED_READS, WindowAsk
 from bot.store.interfaces.holders import Holders
 from bot.store.outbox import SqlOutbox
 from bot.store.pg_db import PgDb, is_retryable, is_unavailable
@@ -63,46 +63,73 @@ _OPENED = ("SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo 
            "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i")
 
 
+def _counts_as_ints(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """PostgreSQL's counts (bigint or numeric) as the ints the digest's figures hold."""
+    if "opened" in rows:
+        rows["opened"] = [(int(n),) for _, n in rows["opened"]]
+    if "open_at" in rows:
+        rows["open_at"] = [(int(rows["open_at"][0][0]),)]
+    return rows
+
+
 class PgDigestReads(BaseQueries):
     db: PgDb
 
     def window(self, lo: str, hi: str, now: str | None = None, stalled_after_s: int = 0,
                day_bounds: Sequence[str] = (), open_at: str | None = None
                ) -> dict[str, list[tuple[Any, ...]]]:
-        # Every read of a week's digest sees the same snapshot, even while other replicas
-        # write; they are sent together (bot/store/pg_pipeline.py): one round trip, the
-        # cases opened per day, the cases open at the week's start and the names with them
-        # (a round trip and a statement's BEGIN and COMMIT fewer each).
+        ask = WindowAsk(lo, hi, now, stalled_after_s, day_bounds, open_at)
         team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
-        params = as_of_params(lo, hi, now or hi, stalled_after_s, team)
-        if team:  # a tenant's resolved cases take three reads in turn (pg_digest.resolved)
+        if team and not day_bounds:  # a tenant's resolved cases take three reads in turn
+            with self.db.transaction():
+                asked = self._asked(ask, team)
+                rows = dict(zip(asked, pg_pipeline.reads(self.db, list(asked.values())),
+                                strict=True))
+                rows["resolved"] = pg_digest.resolved(self.db, lo, hi, team)
+            return _counts_as_ints(rows)
+        return next(self.windows([ask]))
+
+    def windows(self, asks: Sequence[WindowAsk]) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+        # Every read of the digest's windows sees the same snapshot, even while other
+        # replicas write; they are sent together (bot/store/pg_pipeline.py): one round trip
+        # for every window, the cases opened per day, the cases open at the week's start and
+        # the names with them, and the server reads the week before while this process turns
+        # the first week's rows into tuples.
+        team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
+        if team and not all(ask.day_bounds for ask in asks):
+            for ask in asks:
+                yield self.window(ask.lo, ask.hi, ask.now, ask.stalled_after_s,
+                                  ask.day_bounds, ask.open_at)
+            return
+        each = [self._asked(ask, team) for ask in asks]
+        rows = iter(pg_pipeline.reads(self.db, [s for asked in each for s in asked.values()]))
+        for asked in each:
+            yield _counts_as_ints({name: next(rows) for name in asked})
+
+    def _asked(self, ask: WindowAsk, team: tuple[str, ...]
+               ) -> dict[str, tuple[str, tuple[Any, ...]]]:
+        """The statements of one window, by the name of what each reads."""
+        lo, hi = ask.lo, ask.hi
+        params = as_of_params(lo, hi, ask.now or hi, ask.stalled_after_s, team)
+        if team:
             plain = {name: (_PG_TENANT_WINDOW_SQL[name], (lo, hi, *team)) for name in _PG_OTHERS}
             as_of = _PG_TENANT_AS_OF_SQL
         else:
             plain = {name: (sql, (lo, hi)) for name, sql in _PG_WINDOW_SQL.items()}
             as_of = _PG_AS_OF_SQL
         asked = {**plain, **{name: (sql, params[name]) for name, sql in as_of.items()}}
-        if len(day_bounds) >= 2:
+        if len(ask.day_bounds) >= 2:
             # "resolved" and "help" shaped by SQL (bot/store/digest_spreads.py), a tenant's too
             for name in ("resolved", "help"):
                 asked.pop(name, None)
-            asked.update(zip(SHAPED_READS, digest_spreads.pg_statements(lo, hi, day_bounds, team),
-                             strict=True))
-            asked["opened"] = self._opened(day_bounds)
-        if open_at is not None:
+            asked.update(zip(SHAPED_READS, digest_spreads.pg_statements(lo, hi, ask.day_bounds,
+                                                                         team), strict=True))
+            asked["opened"] = self._opened(ask.day_bounds)
+        if ask.open_at is not None:
             term, _ = tenant_term()
-            asked["open_at"] = (OPEN_AT_KEPT.format(w=term), open_at_params(open_at, team))
+            asked["open_at"] = (OPEN_AT_KEPT.format(w=term), open_at_params(ask.open_at, team))
             asked["names"] = (_NAMES + term, team)
-        with self.db.transaction() if team and not day_bounds else nullcontext():
-            rows = dict(zip(asked, pg_pipeline.reads(self.db, list(asked.values())),
-                            strict=True))
-            if team and not day_bounds:
-                rows["resolved"] = pg_digest.resolved(self.db, lo, hi, team)
-        if "opened" in rows:
-            rows["opened"] = [(int(n),) for _, n in rows["opened"]]
-        if "open_at" in rows:
-            rows["open_at"] = [(int(rows["open_at"][0][0]),)]
-        return rows
+        return asked
 
     def _opened(self, bounds: Sequence[str]) -> tuple[str, tuple[Any, ...]]:
         term, team = tenant_term()

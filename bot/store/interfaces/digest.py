@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import Any, Protocol
 
@@ -44,6 +44,18 @@ SHAPED_READS = {
 }
 
 
+@dataclass(frozen=True)
+class WindowAsk:
+    """One window of `DigestReads.windows`: `window`'s arguments."""
+
+    lo: str
+    hi: str
+    now: str | None = None
+    stalled_after_s: int = 0
+    day_bounds: Sequence[str] = ()
+    open_at: str | None = None
+
+
 class DigestReads(Protocol):
     """Reads by time window for the weekly digest: plain tuples, as the digest reads tens of
     thousands of rows per week at scale. Windows are half-open [lo, hi)."""
@@ -57,6 +69,11 @@ class DigestReads(Protocol):
         "resolved" and "help", and "opened": (cases opened,) between each pair of bounds;
         with `open_at`, also "open_at": [(`open_cases_at(open_at)`,)] and "names": the
         (id, name) pairs of `people_names()` (PostgreSQL: all in one round trip)."""
+    def windows(self, asks: Sequence[WindowAsk]) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
+        """`window` of each ask, in order, all from one snapshot where the store has them
+        (PostgreSQL: one pipeline, its server reading the next window while this process
+        loads the rows of the one before); SQLite reads each when it is asked for,
+        so that one window's rows at a time are held."""
     def opened_per_day(self, bounds: Sequence[str]) -> list[int]: ...
     def open_cases_at(self, at: str) -> int: ...
     def people_names(self) -> dict[str, str]: ...
