@@ -5,6 +5,7 @@ from __future__ import annotations
 from bot.domain import Role
 from bot.store import Store
 from bot.store.interfaces import WINDOW_READS
+from bot.store.interfaces.digest import WindowAsk
 from tests.store.conftest import T0, T1, T2, open_case
 
 WEEK = ("2026-11-16T00:00:00Z", "2026-11-23T00:00:00Z")
@@ -123,3 +124,22 @@ def test_the_weeks_cancellations_and_reopenings_are_read_through_their_index(
     else:
         plan = " ".join(r[3] for r in store.db.execute("EXPLAIN QUERY PLAN " + sql, week))
     assert "timeline_lifecycle" in plan, plan
+
+
+def test_windows_give_each_window_as_window_does(store: Store) -> None:
+    """`windows` (the digest's two weeks at once; PostgreSQL: one pipeline, one snapshot)
+    answers each window as `window` does, in the order asked."""
+    cid = open_case(store)
+    store.cases.add_help_request(cid, ["sso"], None, "ann", T0)
+    store.journal.add_promise(cid, "call back", T2, "ann", T0)
+    store.journal.add_touchpoint(cid, "billing", "refund", "ann", T0)
+    store.cases.resolve(cid, "fixed", T2)
+    before = ("2026-11-09T00:00:00Z", WEEK[0])
+    asks = [WindowAsk(*WEEK, now=T1, stalled_after_s=4 * 3600, day_bounds=WEEK,
+                      open_at=WEEK[0]),
+            WindowAsk(*before, now=T1, day_bounds=before)]
+    got = list(store.digest.windows(asks))
+    assert got == [store.digest.window(a.lo, a.hi, a.now, a.stalled_after_s, a.day_bounds,
+                                       a.open_at) for a in asks]
+    assert got[0]["resolved_figures"][0][0] == 1 and got[1]["resolved_figures"][0][0] == 0
+    assert got[0]["touchpoints"] == [(cid, "billing")] and got[1]["touchpoints"] == []
