@@ -331,6 +331,7 @@ def m055_digest_seconds(db: Database) -> None:
 
 @migrations()
 def m057_similar_filter_index(db: Database) -> None:
-    """Issue 28, SQLite only: similar cases test each candidate's status and platform in a
-    narrow index instead of its row (bot/store/schema_search.py CASES_FILTER)."""
+    """Issue 28: similar cases test each candidate's status and platform in a narrow index
+    instead of its row (bot/store/schema_search.py CASES_FILTER). PostgreSQL gets the same
+    index (pg_schema.py), so both stores keep one schema."""
     db.execute(CASES_FILTER)
