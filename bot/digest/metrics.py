@@ -85,9 +85,10 @@ def compute_digest_until(store: Store, week: Week, now: datetime
 def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], str | None]:
     previous = week.previous()
     now_s = iso(now)
-    # One week's rows at a time, let go once its figures are made: the rows are most of
-    # the digest's memory, and a process's first digest pays for every page it grows by.
-    # Both weeks are asked for at once: a store that can reads them in one snapshot.
+    # Both weeks are asked for at once, so that a store that can reads them in one snapshot
+    # (PostgreSQL: one round trip, both weeks' rows held until the second is made). SQLite
+    # reads each week when it is asked for: one week's rows at a time, let go once its
+    # figures are made, as the rows are most of its digest's memory.
     weeks = store.digest.windows([
         WindowAsk(iso(week.start), iso(week.end), now_s, STALLED_AFTER_S, week.day_bounds(),
                   open_at=iso(week.start)),
