@@ -35,33 +35,27 @@ _RESOLVED_INDEX = ("CREATE INDEX case_digest_by_resolved_s ON case_digest(resolv
 _HELP_INDEX = "CREATE INDEX help_requests_by_at_wait ON help_requests(at, wait_s)"
 INDEXES = ("case_digest_by_resolved_s", "help_requests_by_at_wait")
 
-_DURATION = _sqlite_seconds("opened_at", "resolved_at")
-_WAIT = _sqlite_seconds("at", "first_join")
+def _sqlite_kept(table: str, column: str, key: str, a: str, b: str, trigger: str) -> str:
+    """SQLite's two triggers that keep `column` = seconds from `a` to `b` on `table`'s row
+    (by `key`): on insert (`trigger`_new) and when either time changes (`trigger`)."""
+    keep = (f"    UPDATE {table} SET {column} = {_sqlite_seconds('NEW.' + a, 'NEW.' + b)}\n"
+            f"    WHERE {key} = NEW.{key};\nEND")
+    return (f"CREATE TRIGGER {trigger}_new AFTER INSERT ON {table} BEGIN\n{keep};\n"
+            f"CREATE TRIGGER {trigger} AFTER UPDATE OF {a}, {b} ON {table} BEGIN\n{keep}")
+
+
 DIGEST_SECONDS = f"""
 ALTER TABLE case_digest ADD COLUMN duration_s INTEGER;
-UPDATE case_digest SET duration_s = {_DURATION};
+UPDATE case_digest SET duration_s = {_sqlite_seconds("opened_at", "resolved_at")};
 {_RESOLVED_INDEX};
 DROP INDEX case_digest_by_resolved;
-CREATE TRIGGER case_digest_duration_new AFTER INSERT ON case_digest BEGIN
-    UPDATE case_digest SET duration_s = {_sqlite_seconds('NEW.opened_at', 'NEW.resolved_at')}
-    WHERE case_id = NEW.case_id;
-END;
-CREATE TRIGGER case_digest_duration AFTER UPDATE OF opened_at, resolved_at ON case_digest BEGIN
-    UPDATE case_digest SET duration_s = {_sqlite_seconds('NEW.opened_at', 'NEW.resolved_at')}
-    WHERE case_id = NEW.case_id;
-END;
+{_sqlite_kept("case_digest", "duration_s", "case_id", "opened_at", "resolved_at",
+              "case_digest_duration")};
 ALTER TABLE help_requests ADD COLUMN wait_s INTEGER;
-UPDATE help_requests SET wait_s = {_WAIT};
+UPDATE help_requests SET wait_s = {_sqlite_seconds("at", "first_join")};
 {_HELP_INDEX};
 DROP INDEX help_requests_by_at_join;
-CREATE TRIGGER help_wait_new AFTER INSERT ON help_requests BEGIN
-    UPDATE help_requests SET wait_s = {_sqlite_seconds('NEW.at', 'NEW.first_join')}
-    WHERE id = NEW.id;
-END;
-CREATE TRIGGER help_wait AFTER UPDATE OF at, first_join ON help_requests BEGIN
-    UPDATE help_requests SET wait_s = {_sqlite_seconds('NEW.at', 'NEW.first_join')}
-    WHERE id = NEW.id;
-END
+{_sqlite_kept("help_requests", "wait_s", "id", "at", "first_join", "help_wait")}
 """
 
 # PostgreSQL: BEFORE triggers set the row's own value as it is written. help_wait_seconds
