@@ -1,11 +1,12 @@
 """The digest's functions pulled into swarms, and which functions were pulled in together,
-from the week's touchpoints (case, function): counted per case, each function once a case.
+from the week's touchpoints as the store gives them: per function, its touchpoints and the
+set of its cases (SHAPED_READS "touchpoints_by_function"). Each function counts once a case.
 
-A week at 500k cases has ~20k touchpoints over a handful of functions. Counting per case in
-Python (a set per case, the pairs of each) was half of the digest's Python time; here the
-per-case work happens in C (a set of the pairs, a sort by function, set intersections), and
-the pairs are counted per pair of functions: one intersection of their cases' sets each.
-With many distinct functions (more pairs than cases) the per-case count is the cheaper one.
+A week at 500k cases has ~20k touchpoints over a handful of functions. The store groups
+them by function (no row per touchpoint reaches Python); here everything is set operations
+in C: a pair of functions is the intersection of their cases' sets, and the cases pulled
+into three functions or more come from sets of cases seen once, twice and three times. With
+many distinct functions (more pairs than cases) the pairs are counted case by case instead.
 """
 
 from __future__ import annotations
@@ -19,32 +20,34 @@ from typing import Any
 MOST_FUNCTIONS_BY_SET = 40
 
 
-def functions(rows: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
-    """The "functions", "function_pairs" and "touchpoints" figures of (case, function) rows."""
-    # function -> its cases, once each (a set each, filled as the rows come: no lists)
-    cases_of: defaultdict[str, set[Any]] = defaultdict(set)
-    for case_id, function in rows:
-        cases_of[function].add(case_id)
+def functions(by_function: Sequence[tuple[Any, ...]]) -> dict[str, Any]:
+    """The "functions", "function_pairs" and "touchpoints" figures of (function,
+    touchpoints, set of case ids) rows, one per function."""
+    cases_of: dict[str, set[Any]] = {function: ids for function, _, ids in by_function}
+    total = sum(n for _, n, _ in by_function)
     pulled = {f: len(ids) for f, ids in cases_of.items()}
     if len(cases_of) <= MOST_FUNCTIONS_BY_SET:
         pairs = {pair: n for pair in combinations(sorted(cases_of), 2)
                  if (n := len(cases_of[pair[0]] & cases_of[pair[1]]))}
     else:
         pairs = pairs_per_case(cases_of)
-    # How many functions each case was pulled into, counted in C (a set at a time).
-    per_case: Counter[Any] = Counter()
+    # The cases in at least one, two and three of the functions' sets.
+    once: set[Any] = set()
+    twice: set[Any] = set()
+    thrice: set[Any] = set()
     for ids in cases_of.values():
-        per_case.update(ids)
-    n = len(per_case)
-    thrice = sum(k for m, k in Counter(per_case.values()).items() if m >= 3)
+        thrice |= ids & twice
+        twice |= ids & once
+        once |= ids
+    n = len(once)
     return {
         "functions": [{"function": f, "swarms": c}
                       for f, c in sorted(pulled.items(), key=lambda kv: (-kv[1], kv[0]))],
         "function_pairs": [{"functions": list(p), "swarms": c}
                            for p, c in sorted(pairs.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "touchpoints": {"total": len(rows), "cases": n,
-                        "per_case": round(len(rows) / n, 2) if n else None,
-                        "cases_3plus_functions": thrice},
+        "touchpoints": {"total": total, "cases": n,
+                        "per_case": round(total / n, 2) if n else None,
+                        "cases_3plus_functions": len(thrice)},
     }
 
 

@@ -131,7 +131,7 @@ def figures(week: Week, rows: Rows, now: datetime, open_at_end: int,
     out["promises"] = counted.promises(rows["promises"])
     # People named in quoted words (thanks, friction, function names) are shown as @id, not
     # as tokens: plain_data on the only parts that hold words from the store.
-    out.update(plain_data(functions(rows["touchpoints"])))
+    out.update(plain_data(functions(rows["touchpoints_by_function"])))
     out["friction"] = plain_data(_friction(rows["frictions"]))
     out["decisions"] = _decisions(rows["decisions"])
     out.update(_lifecycle(rows))

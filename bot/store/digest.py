@@ -124,7 +124,7 @@ _TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
 _KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
 
 
-_SPREAD = ("resolved", "help")  # read as spreads (digest_spreads.py) given day bounds
+_SHAPED = ("resolved", "help", "touchpoints")  # read shaped (digest_spreads.py) given day bounds
 
 
 def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -153,13 +153,13 @@ class SqliteDigestReads(BaseQueries):
         sqls, as_of = (_TENANT_WINDOW_SQL, _TENANT_AS_OF_SQL) if team \
             else (_KEPT_WINDOW_SQL, _AS_OF_SQL)
         rows = {name: cur.execute(sql, (lo, hi, *team)).fetchall() for name, sql in sqls.items()
-                if not day_bounds or name not in _SPREAD}
+                if not day_bounds or name not in _SHAPED}
         for name in _COUNTED:
             rows[name] = _expanded(rows[name])
         params = as_of_params(lo, hi, now or hi, stalled_after_s, team)
         rows.update((name, cur.execute(sql, params[name]).fetchall())
                     for name, sql in as_of.items())
-        if day_bounds:  # "resolved" and "help" shaped (bot/store/digest_spreads.py)
+        if day_bounds:  # "resolved", "help", "touchpoints" shaped (digest_spreads.py)
             rows.update(digest_spreads.sqlite_shaped(cur, day_bounds, team))
             rows["opened"] = [(n,) for n in self.opened_per_day(day_bounds)]
         if open_at is not None:

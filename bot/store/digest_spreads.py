@@ -1,4 +1,5 @@
-"""The digest's two biggest reads, "resolved" and "help", shaped for its figures (issue 28).
+"""The digest's biggest reads, "resolved", "help" and "touchpoints", shaped for its figures
+(issue 28).
 
 Read plainly (WINDOW_READS), each is a row per case or help request with ISO strings that
 Python parses: ~10k rows each per week at 500k cases, twice per digest. Shaped, they hand
@@ -12,6 +13,10 @@ Durations are the integer seconds m055 keeps (bot/store/schema_digest_seconds.py
   it reads the narrow rows of each day (`SQLITE_SQL`: a small int and a few short fields,
   each day a range of the index, so the per-day counts are the ranges' lengths) and Python
   ranks and counts them in C loops (sorted, Counter, bisect).
+
+The touchpoints (~23k a week at 500k cases) come back as one list of cases per function
+(`SQLITE_TOUCHPOINTS`, `PG_TOUCHPOINTS`): the digest counts functions and their pairs from
+those sets (bot/digest/functions.py), and no row per touchpoint reaches Python.
 
 A workspace's (tenant's) read is the same with its cases picked by workspace.
 """
@@ -70,8 +75,39 @@ PG_SQL = {
 PG_TENANT_SQL = {name: sql.replace(" GROUP BY ", _WORKSPACE["resolved"] + " GROUP BY ")
                  if name == "resolved_kinds" else sql + _WORKSPACE[name.split("_")[0]]
                  for name, sql in PG_SQL.items()}
-assert tuple(PG_SQL) == tuple(SHAPED_READS), "one PostgreSQL read per shaped read"
+assert (*PG_SQL, "touchpoints_by_function") == tuple(SHAPED_READS), \
+    "one PostgreSQL read per shaped read"
 _WEEK_INNER = ", ".join([_BELOW_DAY] * 6)
+
+# A week's touchpoints, function by function: each function's cases in the window joined by
+# commas (an id is digits). SQLite skips along m058's index (function, at, case_id) from one
+# function to the next, a seek each, and reads each one's window as a range of it: grouping
+# the week's rows instead would sort them (GROUP BY), ~3x the time at 500k cases. A function
+# with nothing in the window comes back with NULL (left out by `by_function`). A
+# workspace's touchpoints are fewer: grouped. PostgreSQL groups by hashing.
+_SKIP_FUNCTIONS = ("WITH RECURSIVE f(fn) AS (SELECT MIN(function) FROM touchpoints UNION ALL "
+                   "SELECT (SELECT MIN(t.function) FROM touchpoints t WHERE t.function > f.fn) "
+                   "FROM f WHERE f.fn IS NOT NULL) ")
+SQLITE_TOUCHPOINTS = (_SKIP_FUNCTIONS + "SELECT f.fn, (SELECT group_concat(t.case_id, ',') FROM "
+                      "touchpoints t INDEXED BY touchpoints_by_function_at WHERE t.function = "
+                      "f.fn AND t.at >= ? AND t.at < ?) FROM f WHERE f.fn IS NOT NULL")
+_TENANT_TOUCHPOINTS = ("SELECT function, {agg} FROM touchpoints WHERE at >= ? AND at < ? AND "
+                       "case_id IN (SELECT id FROM cases WHERE workspace = ?) GROUP BY function")
+SQLITE_TENANT_TOUCHPOINTS = _TENANT_TOUCHPOINTS.format(agg="group_concat(case_id, ',')")
+PG_TOUCHPOINTS = ("SELECT function, string_agg(case_id::text, ',') FROM touchpoints "
+                  "WHERE at >= ? AND at < ? GROUP BY function")
+PG_TENANT_TOUCHPOINTS = _TENANT_TOUCHPOINTS.format(agg="string_agg(case_id::text, ',')")
+
+
+def by_function(rows: Rows) -> Rows:
+    """SHAPED_READS' "touchpoints_by_function" from (function, its cases' ids joined by
+    commas) rows."""
+    out = []
+    for function, joined in rows:
+        if joined is not None:
+            ids = joined.split(",")
+            out.append((function, len(ids), set(ids)))
+    return out
 
 
 def pg_statements(lo: str, hi: str, days: Sequence[str], tenant: tuple[str, ...]
@@ -86,7 +122,8 @@ def pg_statements(lo: str, hi: str, days: Sequence[str], tenant: tuple[str, ...]
         figures = figures.replace(", " + _WEEK_INNER, ", " + below if below else "", 1)
     return [(figures, (*inner, lo, hi, *tenant)),
             (sqls["resolved_kinds"], (lo, hi, *tenant)),
-            (sqls["help_figures"], (lo, hi, *tenant))]
+            (sqls["help_figures"], (lo, hi, *tenant)),
+            (PG_TENANT_TOUCHPOINTS if tenant else PG_TOUCHPOINTS, (lo, hi, *tenant))]
 
 
 def ranks(ordered: Sequence[int]) -> tuple[int, int | None, int | None]:
@@ -125,5 +162,8 @@ def sqlite_shaped(cur: Any, days: Sequence[str], tenant: tuple[str, ...]) -> dic
     sqls = SQLITE_TENANT_SQL if tenant else SQLITE_SQL
     per_day = [cur.execute(sqls["resolved"], (a, b, *tenant)).fetchall()
                for a, b in zip(days, days[1:], strict=False)]
+    touchpoints = SQLITE_TENANT_TOUCHPOINTS if tenant else SQLITE_TOUCHPOINTS
     return {**resolved_shaped(per_day),
-            **help_shaped(cur.execute(sqls["help"], (days[0], days[-1], *tenant)).fetchall())}
+            **help_shaped(cur.execute(sqls["help"], (days[0], days[-1], *tenant)).fetchall()),
+            "touchpoints_by_function": by_function(
+                cur.execute(touchpoints, (days[0], days[-1], *tenant)).fetchall())}

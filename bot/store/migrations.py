@@ -335,3 +335,11 @@ def m057_similar_filter_index(db: Database) -> None:
     instead of its row (bot/store/schema_search.py CASES_FILTER). PostgreSQL gets the same
     index (pg_schema.py), so both stores keep one schema."""
     db.execute(CASES_FILTER)
+
+
+@migrations()
+def m058_touchpoints_by_function(db: Database) -> None:
+    """Issue 28: the digest reads the week's touchpoints as a list of cases per function,
+    each a range of one index (bot/store/schema_digest.py TOUCHPOINTS_BY_FUNCTION); both
+    stores get it."""
+    db.execute(schema_digest.TOUCHPOINTS_BY_FUNCTION)

@@ -150,6 +150,8 @@ POSTGRES: dict[str, PgForm] = {
     # (PostgreSQL's similar cases read the filters with each case's words, m045: the same
     # index on both stores keeps one schema)
     "m057_similar_filter_index": portable(CASES_FILTER),
+    # The digest's touchpoints read per function (issue 28).
+    "m058_touchpoints_by_function": portable(schema_digest.TOUCHPOINTS_BY_FUNCTION),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

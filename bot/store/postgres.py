@@ -63,12 +63,16 @@ _OPENED = ("SELECT b.i, (SELECT COUNT(*) FROM cases c WHERE c.opened_at >= b.lo 
            "WITH ORDINALITY AS b(lo, hi, i) ORDER BY b.i")
 
 
-def _counts_as_ints(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
-    """PostgreSQL's counts (bigint or numeric) as the ints the digest's figures hold."""
+def _for_digest(rows: dict[str, list[tuple[Any, ...]]]) -> dict[str, list[tuple[Any, ...]]]:
+    """The rows as the digest takes them: PostgreSQL's counts (bigint or numeric) as ints,
+    the touchpoints' joined ids as sets (`digest_spreads.by_function`)."""
     if "opened" in rows:
         rows["opened"] = [(int(n),) for _, n in rows["opened"]]
     if "open_at" in rows:
         rows["open_at"] = [(int(rows["open_at"][0][0]),)]
+    if "touchpoints_by_function" in rows:
+        rows["touchpoints_by_function"] = digest_spreads.by_function(
+            rows["touchpoints_by_function"])
     return rows
 
 
@@ -86,7 +90,7 @@ class PgDigestReads(BaseQueries):
                 rows = dict(zip(asked, pg_pipeline.reads(self.db, list(asked.values())),
                                 strict=True))
                 rows["resolved"] = pg_digest.resolved(self.db, lo, hi, team)
-            return _counts_as_ints(rows)
+            return _for_digest(rows)
         return next(self.windows([ask]))
 
     def windows(self, asks: Sequence[WindowAsk]) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
@@ -104,7 +108,7 @@ class PgDigestReads(BaseQueries):
         each = [self._asked(ask, team) for ask in asks]
         rows = iter(pg_pipeline.reads(self.db, [s for asked in each for s in asked.values()]))
         for asked in each:
-            yield _counts_as_ints({name: next(rows) for name in asked})
+            yield _for_digest({name: next(rows) for name in asked})
 
     def _asked(self, ask: WindowAsk, team: tuple[str, ...]
                ) -> dict[str, tuple[str, tuple[Any, ...]]]:
@@ -119,8 +123,9 @@ class PgDigestReads(BaseQueries):
             as_of = _PG_AS_OF_SQL
         asked = {**plain, **{name: (sql, params[name]) for name, sql in as_of.items()}}
         if len(ask.day_bounds) >= 2:
-            # "resolved" and "help" shaped by SQL (bot/store/digest_spreads.py), a tenant's too
-            for name in ("resolved", "help"):
+            # "resolved", "help" and "touchpoints" shaped by SQL (bot/store/digest_spreads.py),
+            # a tenant's too
+            for name in ("resolved", "help", "touchpoints"):
                 asked.pop(name, None)
             asked.update(zip(SHAPED_READS, digest_spreads.pg_statements(lo, hi, ask.day_bounds,
                                                                          team), strict=True))

@@ -33,6 +33,14 @@ DROP INDEX decisions_by_at
 """
 CASE_FLAGS_INDEX = "cases_by_id_confidential_ref"
 
+# m058_touchpoints_by_function (issue 28): the week's touchpoints read function by function,
+# each function's a range of this index (its time, then the case): the digest gets one list
+# of cases per function instead of a row per touchpoint (~23k a week at 500k cases, most of
+# its SQLite time), and SQLite finds the functions by skipping along the index, a seek each,
+# instead of sorting the week's rows to group them (bot/store/digest_spreads.py).
+TOUCHPOINTS_BY_FUNCTION = ("CREATE INDEX IF NOT EXISTS touchpoints_by_function_at "
+                           "ON touchpoints(function, at, case_id)")
+
 # m044_digest_case_summary (issue 28): per case, what the digest counts of its resolution,
 # kept by triggers in the writing transaction (whichever repository, bulk load or erasure
 # wrote the row): when it was opened and resolved, whether it was cancelled, how many

@@ -38,7 +38,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m048_replica_holders", "m049_digest_open_days",
                        "m049b_digest_covering", "m050_common_words",
                        "m054_forget_workspace_digests", "m055_digest_seconds",
-                       "m057_similar_filter_index"]
+                       "m057_similar_filter_index",
+                       "m058_touchpoints_by_function"]
     again.close()
 
 

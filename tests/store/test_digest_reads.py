@@ -142,4 +142,5 @@ def test_windows_give_each_window_as_window_does(store: Store) -> None:
     assert got == [store.digest.window(a.lo, a.hi, a.now, a.stalled_after_s, a.day_bounds,
                                        a.open_at) for a in asks]
     assert got[0]["resolved_figures"][0][0] == 1 and got[1]["resolved_figures"][0][0] == 0
-    assert got[0]["touchpoints"] == [(cid, "billing")] and got[1]["touchpoints"] == []
+    assert got[0]["touchpoints_by_function"] == [("billing", 1, {str(cid)})]
+    assert got[1]["touchpoints_by_function"] == []

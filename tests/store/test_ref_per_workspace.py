@@ -62,11 +62,12 @@ def test_the_rebuild_keeps_every_row_index_trigger_and_foreign_key(tmp_path: Pat
         later_names = ("case_digest", "help_first_join", "help_requests_by_at_join",
                        "case_open_days", "help_wait", "help_requests_by_at_wait")
         # m049b replaces three indexes by covering ones and adds one on cases; m057 adds
-        # one more on cases (similar cases' filters).
+        # one more on cases (similar cases' filters), m058 one on touchpoints (the digest's).
         replaced = {"promises_by_made", "handoffs_by_requested", "decisions_by_at"}
         covering = {"promises_by_made_due_kept", "handoffs_by_requested_state",
                     "decisions_by_at_risk_outcome", "cases_by_id_confidential_ref",
-                    "sqlite_autoindex_case_open_days_1", "cases_by_id_status_platform"}
+                    "sqlite_autoindex_case_open_days_1", "cases_by_id_status_platform",
+                    "touchpoints_by_function_at"}
         assert {t for t in _schema(conn, "trigger")
                 if not t.startswith(later_names)} == triggers
         # The one index that changed kind stays (plain now), the new key is added, the

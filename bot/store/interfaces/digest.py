@@ -28,8 +28,9 @@ WINDOW_READS = {
     "sla_breaches": "policy, target: one per SLA breach due in the window (no person)",
 }
 
-# The "resolved" and "help" reads shaped for the digest's figures (bot/store/digest_spreads.py),
-# what `window` gives in their place when it is given the week's day bounds. Spreads are by
+# The "resolved", "help" and "touchpoints" reads shaped for the digest's figures
+# (bot/store/digest_spreads.py), what `window` gives in their place when it is given the
+# week's day bounds. Spreads are by
 # nearest rank: the values at ranks ceil(n/2) and ceil(0.9 n), None when n = 0.
 CONNECT_LIMITS_S = (300, 900, 3600, 14400, 86400)
 SHAPED_READS = {
@@ -41,6 +42,9 @@ SHAPED_READS = {
     "help_figures": "one row: help requests, answered ones (someone other than the asker "
                     "joined), the median and p90 of the answered ones' seconds to that join, "
                     "then how many of those waited less than each of CONNECT_LIMITS_S",
+    "touchpoints_by_function": "function, touchpoints, the set of its cases' ids (as text, "
+                               "the same on both stores): one per function touched in the "
+                               "window, in no order",
 }
 
 
@@ -66,9 +70,10 @@ class DigestReads(Protocol):
         """Every read of WINDOW_READS by its name: what became of things as of `now` (`hi`
         if None), a handoff stalled once undecided for more than `stalled_after_s`; with
         `day_bounds` (the window's day bounds, lo first, hi last), SHAPED_READS in place of
-        "resolved" and "help", and "opened": (cases opened,) between each pair of bounds;
-        with `open_at`, also "open_at": [(`open_cases_at(open_at)`,)] and "names": the
-        (id, name) pairs of `people_names()` (PostgreSQL: all in one round trip)."""
+        "resolved", "help" and "touchpoints", and "opened": (cases opened,) between each
+        pair of bounds; with `open_at`, also "open_at": [(`open_cases_at(open_at)`,)] and
+        "names": the (id, name) pairs of `people_names()` (PostgreSQL: all in one round
+        trip)."""
     def windows(self, asks: Sequence[WindowAsk]) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
         """`window` of each ask, in order, all from one snapshot where the store has them
         (PostgreSQL: one pipeline, its server reading the next window while this process
