@@ -74,3 +74,23 @@ def test_an_event_outside_the_span_does_not_stop_the_keep(store: Store) -> None:
         assert store.digest_kept.keep("2026-W46", "UTC", LO, HI, KeptDigest(
             {"opened": 3}, None, "2026-11-16T09:00:00Z"), since=since)
     assert store.digest_kept.get("2026-W46", "UTC") is not None
+
+
+def test_figures_come_back_as_the_standard_librarys_json_would_give_them(store: Store) -> None:
+    """orjson writes the figures (bot/store/digest_kept.py): words in any script, quotes and
+    control characters, floats, None, keys that are numbers; they read back as json.loads
+    reads json.dumps's text, and rows json.dumps wrote before read the same."""
+    import json
+
+    from tests.store.conftest import select_rows
+
+    figures = {"recognition": [{"for": "l'équipe \"a\" \\ \u2028 \x01 日本 😀", "to": None}],
+               "mean": 1.25, "owners": {1: 2, "3+": 0}, "previous": {"opened": 0}}
+    _keep(store, figures=figures)
+    as_json = json.loads(json.dumps(figures))
+    assert store.digest_kept.get("2026-W46", "UTC").figures == as_json
+    (text,), = select_rows(store, "SELECT figures FROM digest_kept")
+    assert json.loads(text) == as_json  # what json reads too (an older release)
+    with store.transaction():
+        store.db.execute("UPDATE digest_kept SET figures = ?", (json.dumps(figures, indent=1),))
+    assert store.digest_kept.get("2026-W46", "UTC").figures == as_json
