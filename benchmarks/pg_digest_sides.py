@@ -122,7 +122,7 @@ def report(size: str, res: dict[str, dict[str, list[dict[str, Any]]]]) -> None:
 
 def main() -> None:
     ap = argparse.ArgumentParser()
-    ap.add_argument("--data-dir", type=Path, required=True)
+    ap.add_argument("--data-dir", type=Path)
     ap.add_argument("--trees", nargs="+", required=True, help="name=checkout ...")
     ap.add_argument("--sizes", nargs="+", default=["9616", "1923", "192"])
     ap.add_argument("--rounds", type=int, default=6)
@@ -131,13 +131,16 @@ def main() -> None:
     ap.add_argument("--db-suffix", nargs="*", default=[], metavar="NAME=SUFFIX",
                     help="a checkout's own copy of each year (year_52x<size><suffix>), for "
                          "checkouts of different migrations")
+    ap.add_argument("--server", metavar="URL", help="a running server's URL (any database on "
+                    "it) instead of starting the cluster of --data-dir (one a run holds)")
     args = ap.parse_args()
     trees = dict(t.split("=", 1) for t in args.trees)
     suffix = dict(t.split("=", 1) for t in args.db_suffix)
-    cluster = _start_kept(args.data_dir / "pg")
+    cluster = None if args.server else _start_kept(args.data_dir / "pg")
     try:
-        base = cluster.url.rsplit("/", 1)[0]
-        pm = postmaster(cluster.url)
+        url = args.server or cluster.url  # type: ignore[union-attr]
+        base = url.rsplit("/", 1)[0]
+        pm = postmaster(url)
         print(f"load average {os.getloadavg()}")
         for size in args.sizes:
             urls = {n: f"{base}/year_52x{size}{suffix.get(n, '')}" for n in trees}
@@ -155,7 +158,8 @@ def main() -> None:
             report(size, res)
         print(f"load average {os.getloadavg()}")
     finally:
-        cluster.stop()
+        if cluster is not None:
+            cluster.stop()
 
 
 if __name__ == "__main__":

@@ -9,10 +9,11 @@ Durations are the integer seconds m055 keeps (bot/store/schema_digest_seconds.py
 
 - PostgreSQL computes all of it in SQL (`PG_SQL`, sent in the digest's pipeline): three
   rows of a few dozen come back instead of ~20k rows turned into text.
-- SQLite's aggregates are slower than its rows (its GROUP BY sorts, its CASE is interpreted):
-  it reads the narrow rows of each day (`SQLITE_SQL`: a small int and a few short fields,
-  each day a range of the index, so the per-day counts are the ranges' lengths) and Python
-  ranks and counts them in C loops (sorted, Counter, bisect).
+- SQLite's aggregates are slower than its rows (its GROUP BY sorts, its CASE is interpreted),
+  and its rows slower than one text: it reads each day's resolved cases as their count and
+  two texts (`SQLITE_SQL`: their seconds and their kinds joined, from one index range), its
+  help requests as narrow rows, and Python ranks and counts them in C loops (sorted,
+  Counter, bisect).
 
 The touchpoints (~23k a week at 500k cases) come back as one list of cases per function
 (`SQLITE_TOUCHPOINTS`, `PG_TOUCHPOINTS`): the digest counts functions and their pairs from
@@ -25,12 +26,11 @@ from __future__ import annotations
 
 from bisect import bisect_left
 from collections import Counter
-from collections.abc import Sequence
-from itertools import chain
-from operator import itemgetter
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.store.interfaces.digest import CONNECT_LIMITS_S, SHAPED_READS
+from bot.store.schema_digest import RESOLVED_KIND_INDEX
 
 Rows = list[tuple[Any, ...]]
 
@@ -42,9 +42,12 @@ _HELP = "FROM help_requests h WHERE h.at >= ? AND h.at < ?"
 _READINGS = "CASE WHEN d.moods > 1 THEN 2 ELSE d.moods END"
 
 
-# SQLite: one day's resolved cases (run once per day of the week), the week's waits.
-SQLITE_SQL = {"resolved": f"SELECT d.duration_s, d.owners, d.first_mood, d.last_mood, d.moods "
-                          f"{_RESOLVED}",
+# SQLite: one day's resolved cases (run once per day of the week): how many, their seconds to
+# resolve and their kinds (m059's virtual column), each joined by commas in one text, from
+# m059's index alone; the week's waits.
+SQLITE_SQL = {"resolved": "SELECT COUNT(*), group_concat(d.duration_s, ','), "
+                          "group_concat(d.kind, ',') " + _RESOLVED.replace(
+                              "case_digest d ", f"case_digest d INDEXED BY {RESOLVED_KIND_INDEX} "),
               "help": f"SELECT h.wait_s {_HELP}"}
 SQLITE_TENANT_SQL = {name: sql + _WORKSPACE[name] for name, sql in SQLITE_SQL.items()}
 
@@ -134,19 +137,25 @@ def ranks(ordered: Sequence[int]) -> tuple[int, int | None, int | None]:
     return n, ordered[(n + 1) // 2 - 1], ordered[(9 * n + 9) // 10 - 1]
 
 
-def resolved_shaped(days: list[Rows]) -> dict[str, Rows]:
-    """SHAPED_READS' resolved reads from each day's SQLITE_SQL["resolved"] rows."""
-    every = list(chain.from_iterable(days))
-    n, median, p90 = ranks(sorted(map(itemgetter(0), every)))
+def resolved_shaped(days: Rows) -> dict[str, Rows]:
+    """SHAPED_READS' resolved reads from each day's SQLITE_SQL["resolved"] row (count,
+    seconds joined, kinds joined)."""
+    n, median, p90 = ranks(sorted(map(int, _joined(seconds for _, seconds, _ in days))))
     below, total = [], 0
-    for day in days[:-1]:
-        total += len(day)
+    for count, _, _ in days[:-1]:
+        total += count
         below.append(total)
-    kinds: Counter[tuple[Any, ...]] = Counter()
-    for (owners, first, last, moods), k in Counter(map(itemgetter(1, 2, 3, 4), every)).items():
-        kinds[owners, first, last, min(moods, 2)] += k
-    return {"resolved_figures": [(n, median, p90, *below)],
-            "resolved_kinds": [(*kind, k) for kind, k in kinds.items()]}
+    kinds = []
+    for kind, k in Counter(_joined(kinds for _, _, kinds in days)).items():
+        owners, first, last, readings = kind.split(" ")  # a mood level is one word
+        kinds.append((int(owners), first or None, last or None, int(readings), k))
+    return {"resolved_figures": [(n, median, p90, *below)], "resolved_kinds": kinds}
+
+
+def _joined(texts: Iterable[str | None]) -> list[str]:
+    """The values of group_concat's texts (None where it had none), in one list."""
+    joined = ",".join(t for t in texts if t)
+    return joined.split(",") if joined else []
 
 
 def help_shaped(waits: Rows) -> dict[str, Rows]:
@@ -160,7 +169,7 @@ def help_shaped(waits: Rows) -> dict[str, Rows]:
 def sqlite_shaped(cur: Any, days: Sequence[str], tenant: tuple[str, ...]) -> dict[str, Rows]:
     """The shaped reads on an SQLite cursor giving plain tuples."""
     sqls = SQLITE_TENANT_SQL if tenant else SQLITE_SQL
-    per_day = [cur.execute(sqls["resolved"], (a, b, *tenant)).fetchall()
+    per_day = [cur.execute(sqls["resolved"], (a, b, *tenant)).fetchone()
                for a, b in zip(days, days[1:], strict=False)]
     touchpoints = SQLITE_TENANT_TOUCHPOINTS if tenant else SQLITE_TOUCHPOINTS
     return {**resolved_shaped(per_day),

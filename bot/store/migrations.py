@@ -343,3 +343,12 @@ def m058_touchpoints_by_function(db: Database) -> None:
     each a range of one index (bot/store/schema_digest.py TOUCHPOINTS_BY_FUNCTION); both
     stores get it."""
     db.execute(schema_digest.TOUCHPOINTS_BY_FUNCTION)
+
+
+@migrations()
+def m059_digest_resolved_kind(db: Database) -> None:
+    """Issue 28, SQLite only: each resolved case's kind (ownership periods, first and last
+    mood, readings) a virtual column, indexed beside its time to resolve, so that the
+    digest reads a day's resolved cases as two texts (bot/store/schema_digest.py
+    RESOLVED_KIND)."""
+    run_script(db, schema_digest.RESOLVED_KIND)

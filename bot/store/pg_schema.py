@@ -152,6 +152,8 @@ POSTGRES: dict[str, PgForm] = {
     "m057_similar_filter_index": portable(CASES_FILTER),
     # The digest's touchpoints read per function (issue 28).
     "m058_touchpoints_by_function": portable(schema_digest.TOUCHPOINTS_BY_FUNCTION),
+    "m059_digest_resolved_kind": sqlite_only("PostgreSQL counts the resolved cases' kinds in "
+                                             "SQL (GROUP BY)"),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
@@ -162,6 +164,9 @@ SQLITE_ONLY_TABLES: frozenset[str] = frozenset(
 # expert finder's rows in the order the finder reads them (m046, WITHOUT ROWID), where
 # PostgreSQL's heap has no order and covering indexes serve the same reads.
 LAYOUT_DIFFERS: frozenset[str] = frozenset({"expert_asked", "expert_pair"})
+# Indexes that only SQLite has (a sqlite_only migration's), left out of the comparison: m059's
+# holds a virtual column (which SQLite's table_info does not list either).
+SQLITE_ONLY_INDEXES: frozenset[str] = frozenset({schema_digest.RESOLVED_KIND_INDEX})
 # Tables that only PostgreSQL has: its stored search documents (m026) stand for FTS5's.
 PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes",
                                                    "case_words"})

@@ -34,7 +34,7 @@ def sqlite_schema(path: Path) -> dict[str, object]:
         pk = tuple(c[1] for c in sorted(info, key=lambda c: c[5]) if c[5] > 0)
         fks = {(f[3], f[2], f[4]) for f in conn.execute(f"PRAGMA foreign_key_list({t})")}
         indexes = {r[1] for r in conn.execute(f"PRAGMA index_list({t})")
-                   if not r[1].startswith("sqlite_autoindex")}
+                   if not r[1].startswith("sqlite_autoindex")} - pg_schema.SQLITE_ONLY_INDEXES
         uniques = {tuple(c[2] for c in conn.execute(f"PRAGMA index_info({r[1]})"))
                    for r in conn.execute(f"PRAGMA index_list({t})") if r[2] and r[3] != "pk"}
         schema[t] = {"columns": columns, "pk": pk, "fks": fks, "indexes": indexes,
