@@ -29,7 +29,7 @@ from typing import Any
 
 import psycopg
 from psycopg.rows import DictRow, dict_row, tuple_row
-from psycopg_pool import ConnectionPool
+from psycopg_pool import ConnectionPool, PoolTimeout
 
 from bot.store import pg_lean
 from bot.store.deferred import Deferred
@@ -90,6 +90,9 @@ class Result:
 # 3 s, for commands that then ran); at 1 s the ack is a 503 + Retry-After within Slack's
 # time, a command is told it is delayed, and /readyz answers within its 2 s deadline.
 POOL_WAIT = 1.0
+# How long a read that can go without a second connection waits for one (`spare`): a pool
+# that must open one first answers late, and the read goes on without it meanwhile.
+SPARE_WAIT = 0.05
 # Threads that keep a connection of their own (handlers/unit_of_work.py, inbox_writer.py):
 # few, long-lived, and busy with the store.
 KEEPERS = ("swarmbot-unit", "swarmbot-inbox")
@@ -190,6 +193,20 @@ class PgDb:
         with self._kept_lock:
             self._all_kept.discard(conn)
         self.pool.putconn(conn)
+
+    @contextmanager
+    def spare(self) -> Iterator[psycopg.Connection[dict[str, Any]] | None]:
+        """Another connection than this thread's, from the pool if one is free now (None if
+        not: the caller does without it rather than wait), given back after."""
+        try:
+            conn = self.pool.getconn(timeout=SPARE_WAIT)
+        except PoolTimeout:
+            yield None
+            return
+        try:
+            yield conn
+        finally:
+            self.pool.putconn(conn)
 
     @contextmanager
     def connection(self) -> Iterator[psycopg.Connection[dict[str, Any]]]:

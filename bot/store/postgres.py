@@ -95,10 +95,11 @@ class PgDigestReads(BaseQueries):
 
     def windows(self, asks: Sequence[WindowAsk]) -> Iterator[dict[str, list[tuple[Any, ...]]]]:
         # Every read of the digest's windows sees the same snapshot, even while other
-        # replicas write; they are sent together (bot/store/pg_pipeline.py): one round trip
-        # for every window, the cases opened per day, the cases open at the week's start and
-        # the names with them, and the server reads the week before while this process turns
-        # the first week's rows into tuples.
+        # replicas write. Each window's reads go in one pipeline (bot/store/pg_pipeline.py):
+        # one round trip for the window, the cases opened per day, the cases open at the
+        # week's start and the names with them; and the windows' pipelines run side by side
+        # on connections of their own, so the server reads the week before on another core
+        # while it reads the week (`side_by_side`: one exported snapshot).
         team: tuple[str, ...] = (tenancy.team(),) if scope.active() else ()
         if team and not all(ask.day_bounds for ask in asks):
             for ask in asks:
@@ -106,9 +107,9 @@ class PgDigestReads(BaseQueries):
                                   ask.day_bounds, ask.open_at)
             return
         each = [self._asked(ask, team) for ask in asks]
-        rows = iter(pg_pipeline.reads(self.db, [s for asked in each for s in asked.values()]))
-        for asked in each:
-            yield _for_digest({name: next(rows) for name in asked})
+        read = pg_pipeline.side_by_side(self.db, [list(asked.values()) for asked in each])
+        for asked, rows in zip(each, read, strict=True):
+            yield _for_digest(dict(zip(asked, rows, strict=True)))
 
     def _asked(self, ask: WindowAsk, team: tuple[str, ...]
                ) -> dict[str, tuple[str, tuple[Any, ...]]]:
@@ -292,7 +293,8 @@ def open_pg_store(url: str, migrate: bool = False, max_size: int = POOL_SIZE) ->
     from psycopg_pool import PoolTimeout
 
     try:
-        db = PgDb(url, max_size=max_size)
+        # Two from the start: the digest reads its two weeks side by side (pg_pipeline.py).
+        db = PgDb(url, min_size=min(2, max_size), max_size=max_size)
     except (psycopg.Error, PoolTimeout) as err:
         raise SchemaError(f"cannot connect to PostgreSQL at {redact(url)}: "
                           f"{str(err).strip().splitlines()[0]}") from None

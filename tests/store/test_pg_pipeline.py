@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import threading
 import time
+from contextlib import nullcontext
 from typing import Any
 
 import psycopg
@@ -160,3 +161,92 @@ def test_long_values_are_compressed_with_lz4(pg: Store) -> None:
                    (LO, HI, LO))
         method = db.tuples("SELECT pg_column_compression(figures) FROM digest_kept")
     assert method == [("lz4",)]
+
+
+# side_by_side: each part on its own connection, one exported snapshot (issue 28, ninth
+# session: the digest's two weeks read at once, a backend each).
+_WHO = ("SELECT pg_backend_pid(), current_setting('transaction_isolation'), "
+        "current_setting('transaction_read_only'), pg_current_snapshot()::text", ())
+
+
+def test_side_by_side_parts_run_on_their_own_connections_in_one_snapshot(pg: Store) -> None:
+    db = _db(pg)
+    cid = _case(pg, "ZD-1", "vpn tunnel drops")
+    # A write committed by another transaction between two reads would show in a later
+    # snapshot: give the server one to see (the parts must all see the same).
+    db.execute("UPDATE cases SET customer = 'Globex' WHERE id = ?", (cid,))
+    parts = [[_WHO, STATEMENTS[0]], [_WHO, STATEMENTS[1]], [_WHO]]
+    first, second, third = pg_pipeline.side_by_side(db, parts)
+    pids = {part[0][0][0] for part in (first, second, third)}
+    assert len(pids) == 3, "each part on a backend of its own"
+    assert {part[0][0][1:] for part in (first, second, third)} == {
+        ("repeatable read", "on", first[0][0][3])}, "one read-only snapshot"
+    assert first[1] == [(cid, "ZD-1")] and second[1] == [("a'?b", 2**40, True)]
+    # the same rows as one pipeline gives them
+    assert pg_pipeline.side_by_side(db, [STATEMENTS[:2], STATEMENTS[2:4]]) == [
+        pg_pipeline.reads(db, STATEMENTS[:2]), pg_pipeline.reads(db, STATEMENTS[2:4])]
+    # nothing left open: every connection back in the pool, idle
+    assert db.tuples("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                     "current_database() AND state LIKE 'idle in transaction%'") == [(0,)]
+
+
+def test_side_by_side_one_snapshot_holds_while_another_session_writes(
+        pg: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A write committed after the first part's snapshot is taken, before the other parts
+    begin, is in no part: they read the exported snapshot, not one of their own."""
+    db = _db(pg)
+    cid = _case(pg, "ZD-1", "vpn tunnel drops")
+    exported = pg_pipeline._exported
+
+    def then_a_write(conn: Any) -> bytes:
+        snapshot = exported(conn)
+        with psycopg.connect(db.url, autocommit=True) as other:
+            other.execute("UPDATE cases SET customer = 'Initech' WHERE id = %s", (cid,))
+        return snapshot
+
+    monkeypatch.setattr(pg_pipeline, "_exported", then_a_write)
+    count = ("SELECT count(*) FROM cases WHERE customer = 'Initech'", ())
+    assert pg_pipeline.side_by_side(db, [[count], [count], [count]]) == [[[(0,)]]] * 3
+    assert db.tuples(*count) == [(1,)]  # the write landed meanwhile
+
+
+def test_side_by_side_a_failing_part_raises_its_error_and_every_connection_goes_on(
+        pg: Store) -> None:
+    db = _db(pg)
+    cid = _case(pg, "ZD-1", "vpn tunnel drops")
+    bad = [("SELECT 1 / ?::int", (0,))]
+    for parts in ([STATEMENTS[:4], bad], [bad, STATEMENTS[:4]]):
+        with pytest.raises(psycopg.errors.DivisionByZero):
+            pg_pipeline.side_by_side(db, parts)
+        assert db.tuples("SELECT count(*) FROM pg_stat_activity WHERE datname = "
+                         "current_database() AND state LIKE 'idle in transaction%'") == [(0,)]
+    db.execute("UPDATE cases SET customer = 'Globex' WHERE id = ?", (cid,))
+    assert pg_pipeline.side_by_side(db, [STATEMENTS[:1], STATEMENTS[1:2]]) == [
+        [[(cid, "ZD-1")]], [[("a'?b", 2**40, True)]]]
+
+
+def test_side_by_side_goes_on_one_connection_inside_a_transaction_or_without_a_spare(
+        pg: Store, monkeypatch: pytest.MonkeyPatch) -> None:
+    db = _db(pg)
+    with db.transaction():  # the caller's snapshot: one connection, the caller's
+        (mine,), (also,) = pg_pipeline.side_by_side(db, [[_WHO], [_WHO]])
+        assert mine[0] == also[0] and mine[0][1] == "read committed"
+    monkeypatch.setattr(db, "spare", lambda: nullcontext(None))  # the pool busy
+    (one,), (other,) = pg_pipeline.side_by_side(db, [[_WHO], [_WHO]])
+    assert one[0] == other[0] and one[0][1:3] == ("repeatable read", "on")
+
+
+def test_a_spare_connection_is_none_when_the_pool_has_none_free(pg_url: str) -> None:
+    from bot.store.pg_db import SPARE_WAIT, PgDb
+
+    db = PgDb(pg_url, min_size=1, max_size=1)
+    try:
+        with db.pool.connection():  # the only one, taken
+            started = time.perf_counter()
+            with db.spare() as spare:
+                assert spare is None
+            assert time.perf_counter() - started < SPARE_WAIT + 0.5
+        with db.spare() as spare:  # given back: free again
+            assert spare is not None and spare.execute("SELECT 1").fetchone() is not None
+    finally:
+        db.close()
