@@ -24,6 +24,10 @@ class SqlDb(Protocol):
     (bot/store/sqlite_conn.py) and PostgreSQL's PgDb (bot/store/pg_db.py) take the same
     portable SQL, `?` placeholders."""
 
+    # "sqlite" or "postgres": for the few reads whose fastest form differs between the two
+    # (where one statement serves both, it is the one to write).
+    dialect: str
+
     def execute(self, sql: str, params: Sequence[Any] = (), /) -> Rows: ...
     def insert_id(self, sql: str, params: Sequence[Any]) -> int:
         """Run an INSERT and return the id the new row was given."""

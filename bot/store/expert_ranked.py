@@ -44,6 +44,8 @@ def bits_of(column: str, n: int) -> str:
 
 
 Figures = dict[str, tuple[int, int, int]]  # person -> (mask, load, past help)
+# Up to this many wanted skills, SQLite reads the helpers' first of each subset one by one.
+TOP_PER_MASK_UP_TO = 3
 
 
 def _first_named(wanted: Sequence[str]) -> tuple[str, list[str]]:
@@ -86,8 +88,20 @@ def firsts(db: SqlDb, wanted: Sequence[str], per_subset: int) -> Figures:
         "hr AS (SELECT mask, load, helped, person_id, ROW_NUMBER() OVER (PARTITION BY mask "
         "ORDER BY load, helped DESC, person_id) AS rn FROM h)"]
     params: list[Any] = [*wanted, *first_p, *wanted, *wanted]
-    parts = ["SELECT 0 AS kind, person_id, mask, load, helped FROM hr WHERE rn <= ?"]
-    tail: list[Any] = [per_subset]
+    if db.dialect == "sqlite" and len(wanted) <= TOP_PER_MASK_UP_TO:
+        # SQLite: the first of each subset by its own ORDER BY ... LIMIT, a short read of h
+        # each (kept to the few first as it goes), where ranking every helper by a window
+        # sorts them all: 12.8 -> 9.5 ms for three skills at 50,000 people (the statement
+        # 16 -> 13). With more skills the subsets outnumber what a scan each is worth.
+        # PostgreSQL's window is the faster there (its p99 went 17 -> 23 ms this way).
+        ctes.pop()  # no hr
+        parts = [f"SELECT * FROM (SELECT 0 AS kind, person_id, mask, load, helped FROM h "
+                 f"WHERE mask = {m} ORDER BY load, helped DESC, person_id LIMIT ?) AS t{m}"
+                 for m in range(1, 1 << len(wanted))]
+        tail: list[Any] = [per_subset] * len(parts)
+    else:
+        parts = ["SELECT 0 AS kind, person_id, mask, load, helped FROM hr WHERE rn <= ?"]
+        tail = [per_subset]
     never = (f"NOT EXISTS (SELECT 1 FROM expert_asked a WHERE a.held = r.skill AND a.skill "
              f"IN ({marks}) AND a.person_id = r.person_id)")
     for i, skill in enumerate(wanted):

@@ -133,6 +133,8 @@ class Connection(psycopg.Connection[DictRow]):
 class PgDb:
     """A pool and, per task, the connection of the transaction in progress (if any)."""
 
+    dialect = "postgres"  # bot/store/base.py SqlDb
+
     def __init__(self, url: str, min_size: int = 1, max_size: int = 4,
                  wait: float = POOL_WAIT) -> None:
         self.url = url

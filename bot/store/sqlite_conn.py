@@ -75,6 +75,8 @@ class ThreadDatabase(Database):
     file, opened on first use. Everything sqlite-utils does goes through `conn`, so its
     methods (and the repositories' `execute`) need no change."""
 
+    dialect = "sqlite"  # bot/store/base.py SqlDb
+
     def __init__(self, path: str, read_only: bool = False) -> None:
         if path == ":memory:":
             # Every thread's connection must see the same database: one shared-cache

@@ -93,3 +93,21 @@ def test_the_least_loaded_are_those_of_everyone_with_the_skills(store: Store,
             ready = sorted((load, p) for p, (_, available, load) in have.items() if available)
             assert store.cases.least_loaded(skills, n) == [p for _, p in ready[:n]]
             assert ready  # the directory has people for every skill
+
+
+@pytest.mark.parametrize("per_subset", [1, 3])
+def test_the_helpers_first_are_the_same_read_subset_by_subset_or_ranked_at_once(
+        store: Store, per_subset: int, monkeypatch: pytest.MonkeyPatch) -> None:
+    """SQLite reads the first helpers of each subset of up to three skills one subset at a
+    time (bot/store/expert_ranked.py TOP_PER_MASK_UP_TO); PostgreSQL ranks them all at once:
+    each way gives the same people with the same figures, loads and past help tying often."""
+    from bot.store import expert_ranked
+
+    rng = random.Random(11 + per_subset)
+    _directory(store, rng)
+    db = store.db  # type: ignore[attr-defined]
+    asks = [rng.sample(SKILLS, rng.randint(1, 3)) for _ in range(40)]
+    by_subset = [expert_ranked.firsts(db, skills, per_subset) for skills in asks]
+    monkeypatch.setattr(expert_ranked, "TOP_PER_MASK_UP_TO", 0)
+    assert [expert_ranked.firsts(db, skills, per_subset) for skills in asks] == by_subset
+    assert sum(len(f) for f in by_subset) > 40  # people came back, not empty reads
