@@ -129,8 +129,8 @@ def side_by_side(db: PgDb, parts: Sequence[Sequence[Statement]]
         return _split(reads(db, [s for part in parts for s in part]), parts)
     with db.connection() as first, ExitStack() as taken:
         others = [taken.enter_context(db.spare()) for _ in parts[1:]]
-        if None in others:
-            return _split(reads(db, [s for part in parts for s in part]), parts)
+        if None in others:  # on `first` alone: the pool has none to spare
+            return _split(tuples(first, [s for part in parts for s in part], SNAPSHOT), parts)
         conns = [first, *(c for c in others if c is not None)]
         begun: list[psycopg.Connection[Any]] = []
         try:

@@ -250,3 +250,16 @@ def test_a_spare_connection_is_none_when_the_pool_has_none_free(pg_url: str) -> 
             assert spare is not None and spare.execute("SELECT 1").fetchone() is not None
     finally:
         db.close()
+
+
+def test_side_by_side_with_a_pool_of_one_reads_on_that_one(pg_url: str) -> None:
+    """The pool has no connection to spare (its only one is the reads' own): the parts go
+    on that one, not on a second taken from the pool (which would wait for it, then fail)."""
+    from bot.store.pg_db import PgDb
+
+    db = PgDb(pg_url, min_size=1, max_size=1)
+    try:
+        (one,), (other,) = pg_pipeline.side_by_side(db, [[_WHO], [_WHO]])
+        assert one[0] == other[0] and one[0][1:3] == ("repeatable read", "on")
+    finally:
+        db.close()
