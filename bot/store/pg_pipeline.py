@@ -144,16 +144,16 @@ def side_by_side(db: PgDb, parts: Sequence[Sequence[Statement]]
                     pg_lean.command(conn, b"SET TRANSACTION SNAPSHOT '" + snapshot + b"'")
             sent = [_send(conn, part, None) for conn, part in zip(conns, parts, strict=True)]
             out = [_finish(conn, s, False) for conn, s in zip(conns, sent, strict=True)]
+            for conn in conns:
+                pg_lean.command(conn, b"COMMIT")
         except BaseException:
-            for conn in begun:  # the first error is the one to tell
+            for conn in begun:  # the first error is the one to tell; none left in a transaction
                 if not conn.closed and conn.pgconn.transaction_status != \
                         pq.TransactionStatus.IDLE:
                     with suppress(psycopg.Error):
                         _leave_pipeline(conn)
                         pg_lean.command(conn, b"ROLLBACK")
             raise
-        for conn in conns:
-            pg_lean.command(conn, b"COMMIT")
         return out
 
 
