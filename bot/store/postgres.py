@@ -282,7 +282,8 @@ def schema_problems(db: PgDb) -> list[str]:
 
 # Connections per process: one kept by each unit thread (handlers/unit_of_work.py UNITS = 8)
 # and by the inbox writer, and a few taken per statement by the outbox worker, the
-# scheduler and the web pages; each transaction holds one, never across an await.
+# scheduler and the web pages, and a second one while a digest reads its two weeks side by
+# side (bot/store/pg_pipeline.py); each transaction holds one, never across an await.
 POOL_SIZE = 20
 
 
