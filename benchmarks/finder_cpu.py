@@ -35,7 +35,10 @@ def measure(people: int, skills: int, rounds: int, data: Path) -> dict[str, Any]
     rng = random.Random(11)
     asks = [rng.sample(SKILLS, skills) for _ in range(40)]
     with kept_run(data) as pg:
-        store = open_pg_store(pg.database(f"experts_{people}", partial(_fill_people, people)))
+        # One connection in the pool (it opens two otherwise, and hands them out in turn):
+        # the one backend whose CPU is read below.
+        store = open_pg_store(pg.database(f"experts_{people}", partial(_fill_people, people)),
+                              max_size=1)
         try:
             deps = Deps(store=store, ports={}, config=Config())
             case = store.cases.by_ref("ZD-10")
