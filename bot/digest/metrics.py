@@ -86,7 +86,7 @@ def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], s
     previous = week.previous()
     now_s = iso(now)
     # Both weeks are asked for at once, so that a store that can reads them in one snapshot
-    # (PostgreSQL: one round trip, both weeks' rows held until the second is made). SQLite
+    # (PostgreSQL: both weeks side by side, in one snapshot, held until the second is made). SQLite
     # reads each week when it is asked for: one week's rows at a time, let go once its
     # figures are made, as the rows are most of its digest's memory.
     weeks = store.digest.windows([

@@ -124,7 +124,6 @@ _TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
 _KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
 
 
-_SHAPED = ("resolved", "help", "touchpoints")  # read shaped (digest_spreads.py) given day bounds
 
 
 def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
@@ -153,7 +152,7 @@ class SqliteDigestReads(BaseQueries):
         sqls, as_of = (_TENANT_WINDOW_SQL, _TENANT_AS_OF_SQL) if team \
             else (_KEPT_WINDOW_SQL, _AS_OF_SQL)
         rows = {name: cur.execute(sql, (lo, hi, *team)).fetchall() for name, sql in sqls.items()
-                if not day_bounds or name not in _SHAPED}
+                if not day_bounds or name not in digest_spreads.REPLACED}
         for name in _COUNTED:
             rows[name] = _expanded(rows[name])
         params = as_of_params(lo, hi, now or hi, stalled_after_s, team)

@@ -30,9 +30,11 @@ from collections.abc import Iterable, Sequence
 from typing import Any
 
 from bot.store.interfaces.digest import CONNECT_LIMITS_S, SHAPED_READS
-from bot.store.schema_digest import RESOLVED_KIND_INDEX
+from bot.store.schema_digest import RESOLVED_KIND_INDEX, TOUCHPOINTS_FUNCTION_INDEX
 
 Rows = list[tuple[Any, ...]]
+# The plain reads (WINDOW_READS) the shaped ones stand in for, given day bounds.
+REPLACED = ("resolved", "help", "touchpoints")
 
 _WORKSPACE = {"resolved": " AND EXISTS (SELECT 1 FROM cases c WHERE c.id = d.case_id "
                           "AND c.workspace = ?)",
@@ -92,7 +94,7 @@ _SKIP_FUNCTIONS = ("WITH RECURSIVE f(fn) AS (SELECT MIN(function) FROM touchpoin
                    "SELECT (SELECT MIN(t.function) FROM touchpoints t WHERE t.function > f.fn) "
                    "FROM f WHERE f.fn IS NOT NULL) ")
 SQLITE_TOUCHPOINTS = (_SKIP_FUNCTIONS + "SELECT f.fn, (SELECT group_concat(t.case_id, ',') FROM "
-                      "touchpoints t INDEXED BY touchpoints_by_function_at WHERE t.function = "
+                      f"touchpoints t INDEXED BY {TOUCHPOINTS_FUNCTION_INDEX} WHERE t.function = "
                       "f.fn AND t.at >= ? AND t.at < ?) FROM f WHERE f.fn IS NOT NULL")
 _TENANT_TOUCHPOINTS = ("SELECT function, {agg} FROM touchpoints WHERE at >= ? AND at < ? AND "
                        "case_id IN (SELECT id FROM cases WHERE workspace = ?) GROUP BY function")

@@ -126,7 +126,7 @@ class PgDigestReads(BaseQueries):
         if len(ask.day_bounds) >= 2:
             # "resolved", "help" and "touchpoints" shaped by SQL (bot/store/digest_spreads.py),
             # a tenant's too
-            for name in ("resolved", "help", "touchpoints"):
+            for name in digest_spreads.REPLACED:
                 asked.pop(name, None)
             asked.update(zip(SHAPED_READS, digest_spreads.pg_statements(lo, hi, ask.day_bounds,
                                                                          team), strict=True))

@@ -38,7 +38,8 @@ CASE_FLAGS_INDEX = "cases_by_id_confidential_ref"
 # of cases per function instead of a row per touchpoint (~23k a week at 500k cases, most of
 # its SQLite time), and SQLite finds the functions by skipping along the index, a seek each,
 # instead of sorting the week's rows to group them (bot/store/digest_spreads.py).
-TOUCHPOINTS_BY_FUNCTION = ("CREATE INDEX IF NOT EXISTS touchpoints_by_function_at "
+TOUCHPOINTS_FUNCTION_INDEX = "touchpoints_by_function_at"
+TOUCHPOINTS_BY_FUNCTION = (f"CREATE INDEX IF NOT EXISTS {TOUCHPOINTS_FUNCTION_INDEX} "
                            "ON touchpoints(function, at, case_id)")
 
 # m059_digest_resolved_kind (issue 28, SQLite only): each resolved case's kind as the digest
