@@ -352,3 +352,10 @@ def m059_digest_resolved_kind(db: Database) -> None:
     digest reads a day's resolved cases as two texts (bot/store/schema_digest.py
     RESOLVED_KIND)."""
     run_script(db, schema_digest.RESOLVED_KIND)
+
+
+@migrations()
+def m060_expert_kept_vacuum(db: Database) -> None:
+    """Issue 28, PostgreSQL only: autovacuum comes by the expert finder's kept tables sooner,
+    so that its reads stay index-only (bot/store/schema_experts.py EXPERT_KEPT_VACUUM_PG).
+    SQLite reads its indexes without a visibility map: nothing to do here."""

@@ -154,6 +154,8 @@ POSTGRES: dict[str, PgForm] = {
     "m058_touchpoints_by_function": portable(schema_digest.TOUCHPOINTS_BY_FUNCTION),
     "m059_digest_resolved_kind": sqlite_only("PostgreSQL counts the resolved cases' kinds in "
                                              "SQL (GROUP BY)"),
+    # The finder's kept tables vacuumed sooner, for index-only reads (issue 28).
+    "m060_expert_kept_vacuum": PgForm(schema_experts.EXPERT_KEPT_VACUUM_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.

@@ -152,3 +152,18 @@ def test_a_fresh_database_is_refused_until_migrated(pg_cluster: Cluster) -> None
         open_pg_store(url)
     open_pg_store(url, migrate=True).close()
     open_pg_store(url).close()
+
+
+def test_the_finders_kept_tables_are_vacuumed_after_one_percent_changes(pg_url: str) -> None:
+    # m060: the finder's index-only reads need the visibility map a VACUUM sets, and every
+    # load change rewrites a person's rows there; PostgreSQL's default waits for 20%.
+    db = PgDb(pg_url)
+    try:
+        options = {r["relname"]: sorted(r["reloptions"] or []) for r in db.execute(
+            "SELECT relname, reloptions FROM pg_class WHERE relname IN "
+            "('expert_rank', 'expert_asked', 'expert_pair', 'skills')")}
+    finally:
+        db.close()
+    soon = ["autovacuum_vacuum_insert_scale_factor=0.01", "autovacuum_vacuum_scale_factor=0.01"]
+    assert options == {"expert_rank": soon, "expert_asked": soon, "expert_pair": soon,
+                       "skills": []}
