@@ -39,7 +39,8 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m049b_digest_covering", "m050_common_words",
                        "m054_forget_workspace_digests", "m055_digest_seconds",
                        "m057_similar_filter_index",
-                       "m058_touchpoints_by_function", "m059_digest_resolved_kind"]
+                       "m058_touchpoints_by_function", "m059_digest_resolved_kind",
+                       "m060_expert_kept_vacuum"]
     again.close()
 
 
