@@ -177,10 +177,11 @@ CREATE INDEX expert_pair_by_person ON expert_pair(person_id)
 # m060_expert_kept_vacuum (issue 28), PostgreSQL only: the finder reads its kept tables from
 # covering indexes, and PostgreSQL answers from the index alone only for pages its visibility
 # map marks all-visible, which a VACUUM sets. Every change of a person's load rewrites their
-# rows here (expert_kept.py: DELETE, then INSERT), so by default (a vacuum once 20% of a
-# table's rows changed) most pages are read from the heap as well: the finder's statement for
-# three skills at 50,000 people cost 8.0 ms of server CPU before a vacuum and 4.7 after
-# (`python -m benchmarks.finder_cpu`). Vacuumed after 1% instead: these tables are a few MB.
+# rows here (expert_kept.py: DELETE, then INSERT), and until the next vacuum (by default once
+# 20% of a table's rows changed) the pages it touched are read from the heap as well: with
+# no page all-visible, the finder's statement for three skills at 50,000 people cost 8.0 ms
+# of server CPU, and 4.7 after a vacuum (`python -m benchmarks.finder_cpu`). Vacuumed after
+# 1% instead: these tables are tens of MB at 50,000 people (expert_asked ~72 MB).
 EXPERT_KEPT_VACUUM_PG = ";\n".join(
     f"ALTER TABLE {table} SET (autovacuum_vacuum_scale_factor = 0.01, "
     "autovacuum_vacuum_insert_scale_factor = 0.01)"
