@@ -86,9 +86,9 @@ def _compute(store: Store, week: Week, now: datetime) -> tuple[dict[str, Any], s
     previous = week.previous()
     now_s = iso(now)
     # Both weeks are asked for at once, so that a store that can reads them in one snapshot
-    # (PostgreSQL: both weeks side by side, in one snapshot, held until the second is made). SQLite
-    # reads each week when it is asked for: one week's rows at a time, let go once its
-    # figures are made, as the rows are most of its digest's memory.
+    # (PostgreSQL: the two weeks side by side, on two connections sharing it). SQLite reads
+    # each week when it is asked for: one week's rows at a time, let go once its figures are
+    # made, as the rows are most of its digest's memory.
     weeks = store.digest.windows([
         WindowAsk(iso(week.start), iso(week.end), now_s, STALLED_AFTER_S, week.day_bounds(),
                   open_at=iso(week.start)),

@@ -124,8 +124,6 @@ _TENANT_WINDOW_SQL = _counted(_TENANT_WINDOW_SQL)
 _KEPT_WINDOW_SQL = _counted(_KEPT_WINDOW_SQL)
 
 
-
-
 def _expanded(grouped: list[tuple[Any, ...]]) -> list[tuple[Any, ...]]:
     """(fields..., n) rows as n references to (fields...) each."""
     out: list[tuple[Any, ...]] = []

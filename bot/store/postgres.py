@@ -124,8 +124,8 @@ class PgDigestReads(BaseQueries):
             as_of = _PG_AS_OF_SQL
         asked = {**plain, **{name: (sql, params[name]) for name, sql in as_of.items()}}
         if len(ask.day_bounds) >= 2:
-            # "resolved", "help" and "touchpoints" shaped by SQL (bot/store/digest_spreads.py),
-            # a tenant's too
+            # the plain reads the shaped ones replace, shaped by SQL instead
+            # (bot/store/digest_spreads.py), a tenant's too
             for name in digest_spreads.REPLACED:
                 asked.pop(name, None)
             asked.update(zip(SHAPED_READS, digest_spreads.pg_statements(lo, hi, ask.day_bounds,
