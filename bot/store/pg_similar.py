@@ -105,7 +105,14 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
     def keep(case_id: str) -> str:
         return f"(SELECT true FROM cases c WHERE c.id = {case_id}{where})"
 
-    cases = "LATERAL (SELECT w.case_id AS id WHERE {}" + keep("w.case_id") + ") c"
+    # The word tests first (`held`, the document read), the filters only on the cases that
+    # pass them: behind OFFSET 0 (a fence the planner does not flatten), as PostgreSQL
+    # otherwise orders a row's tests by their estimated cost and ran the cheaper look-up in
+    # `cases` for every candidate, most of which a word test then dropped. The same answers,
+    # 27% less server time at 10k cases, 15-22% at 100k and 500k (BENCHMARKS.md, "Issue 28,
+    # eleventh session").
+    cases = ("LATERAL (SELECT x.id FROM (SELECT w.case_id AS id WHERE {} true OFFSET 0) x "
+             f"WHERE {keep('x.id')}) c")
     # the chain's other words all held (looked up by key) / every common word held
     held = ("NOT EXISTS (SELECT 1 FROM chain o WHERE o.r > 1 AND NOT EXISTS (SELECT 1 FROM "
             "case_words v WHERE v.lexeme = ANY (o.lexemes) AND v.case_id = w.case_id)) AND ")
@@ -160,13 +167,15 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
             for also in ("", held, template))
         # without a kept word: the newest holding every word, among the newest RECENT
         # documents, down the pairs of one common word (the rarest, by its first lexeme:
-        # the lowest case of its EACH-th newest pair), their documents read one by one
+        # the lowest case of its EACH-th newest pair), their documents read one by one, the
+        # filters tested only for those holding every word
         + "UNION (SELECT y.id FROM unnest((SELECT anchors FROM cw ORDER BY COALESCE((SELECT "
         "case_id FROM case_words WHERE lexeme = anchors[1] ORDER BY case_id DESC OFFSET "
-        f"{each - 1} LIMIT 1), 0), i LIMIT 1)) AS a, LATERAL (SELECT w.case_id AS id FROM "
-        "case_words w WHERE w.lexeme = a AND w.case_id >= (SELECT e FROM edge) AND (SELECT "
-        "d.doc @@ (SELECT q FROM common) FROM case_docs d WHERE d.case_id = w.case_id) AND "
-        f"{keep('w.case_id')} ORDER BY w.case_id DESC LIMIT {wanted}) y WHERE {all_common} "
+        f"{each - 1} LIMIT 1), 0), i LIMIT 1)) AS a, LATERAL (SELECT w.id FROM (SELECT "
+        "w.case_id AS id FROM case_words w WHERE w.lexeme = a AND w.case_id >= (SELECT e FROM "
+        "edge) AND (SELECT d.doc @@ (SELECT q FROM common) FROM case_docs d WHERE d.case_id = "
+        f"w.case_id) ORDER BY w.case_id DESC OFFSET 0) w WHERE {keep('w.id')} LIMIT {wanted}) "
+        f"y WHERE {all_common} "
         f"ORDER BY y.id DESC LIMIT {wanted}) "
         # the newest EACH holding each common word among the newest RECENT documents, down
         # its lexemes' pairs (their documents read unless it is plain words). A word none
