@@ -4,8 +4,10 @@
 
 An existing --db is used as it is (e.g. `swarmbot demo --db /tmp/k.db --weeks 8`); a missing
 one is made as the synthetic year of benchmarks/digest_year.py (`demo --bulk`, 52 weeks x
-9,616 cases, about 500k; the bulk load indexes its cases once at the end). Then, on the
-warm database (after --warmup queries not counted), interleaved query by query:
+9,616 cases, about 500k; the bulk load indexes its cases once at the end). First --cold
+similar queries (other cases) each on the file just dropped from the OS cache; then the
+file is read through once (the steady state of a running bot: its index in the OS cache)
+and, after --warmup queries not counted, interleaved query by query:
 
 - similar: `store.search.ranked` as `similar` calls it (any of the summary's words,
   resolved cases of one platform, top 3);
@@ -92,21 +94,64 @@ def agreeing(top: list[int], best: list[tuple[int, float]]) -> int:
                or (cid not in scores and last <= third))
 
 
+def evict(path: Path) -> None:
+    """Drop `path`'s pages from the OS page cache (this file only, as DAMON's proactive
+    reclaim drops cold pages; never the whole machine's caches)."""
+    fd = os.open(path, os.O_RDONLY)
+    try:
+        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
+    finally:
+        os.close(fd)
+
+
+def read_through(path: Path) -> float:
+    """Read the whole file once, so the OS holds it in its page cache (as it holds a running
+    bot's index, read by every brief, `need` and handoff offer); the seconds it took.
+    This VM's proactive reclaim (DAMON) drops a file's pages within minutes of its last
+    read, so a year made or read earlier in the run was partly back on disk when its rows
+    ran: a p99 of 25-150 ms at 500k cases against 9-11 ms on the same code, and a LIKE scan
+    of 3-9 s against 1.7 (BENCHMARKS.md, "Issue 28, tenth session")."""
+    started = time.perf_counter()
+    with open(path, "rb", buffering=0) as f:
+        while f.read(1 << 20):
+            pass
+    return time.perf_counter() - started
+
+
+def _similar(store, words: list[str], platform: str) -> list[int]:  # noqa: ANN001
+    """`similar` as the bot asks it (any of the summary's words, resolved, one platform)."""
+    result: list[int] = store.search.ranked(words, every_word=False,
+                                            status=CaseStatus.RESOLVED, platforms=[platform],
+                                            limit=3)
+    return result
+
+
 def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: int = 0,
-            find_queries: int | None = None) -> dict[str, Any]:
-    """Latencies (s) of similar, find and the LIKE scan, interleaved query by query."""
+            find_queries: int | None = None, cold: int = 0) -> dict[str, Any]:
+    """Latencies (s) of similar, find and the LIKE scan, interleaved query by query, on the
+    file read through first; before that, with `cold` N, N other similar queries each on
+    the file just dropped from the OS cache (`cold_s`: what a query costs read from disk)."""
     store = open_store(db)
     raw = store.db  # the benchmark's own SQL (the baseline, sizes) goes straight to SQLite
     cases = raw.execute("SELECT COUNT(*) FROM cases").fetchone()[0]
     ids = [r[0] for r in raw.execute("SELECT id FROM cases WHERE status = 'resolved'")]
     rng = random.Random(13)
-    chosen = rng.sample(ids, min(queries + warmup, len(ids)))
+    chosen = rng.sample(ids, min(queries + warmup + cold, len(ids)))
     picked = [store.cases.by_id(i) for i in chosen[:queries]]
-    for i in chosen[queries:]:  # warm-up: other cases, not counted
+    cold_s: list[float] = []
+    for i in chosen[queries + warmup:]:  # on a cold file: other cases, not in the rows
         case = store.cases.by_id(i)
         assert case is not None
-        store.search.ranked(words_of(case.summary), every_word=False,
-                            status=CaseStatus.RESOLVED, platforms=[case.platform], limit=3)
+        words = words_of(case.summary)
+        evict(db)
+        t = time.perf_counter()
+        _similar(store, words, case.platform)
+        cold_s.append(time.perf_counter() - t)
+    read_s = read_through(db)
+    for i in chosen[queries:queries + warmup]:  # warm-up: other cases, not counted
+        case = store.cases.by_id(i)
+        assert case is not None
+        _similar(store, words_of(case.summary), case.platform)
     times: dict[str, list[float]] = {"similar": [], "find": [], "like": []}
     cpu: list[float] = []
     found = agree = checked = 0
@@ -115,8 +160,7 @@ def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: i
         assert case is not None
         words = words_of(case.summary)
         t, c = time.perf_counter(), time.process_time()
-        top = store.search.ranked(words, every_word=False, status=CaseStatus.RESOLVED,
-                                  platforms=[case.platform], limit=3)
+        top = _similar(store, words, case.platform)
         times["similar"].append(time.perf_counter() - t)
         cpu.append(time.process_time() - c)
         found += case.id in top
@@ -135,6 +179,7 @@ def measure(db: Path, queries: int, like_queries: int, exact: int = 0, warmup: i
                              "GROUP BY name LIKE 'case_search%'").fetchall())
     store.close()
     return {"cases": cases, "queries": len(picked), "times_s": times, "similar_cpu_s": cpu,
+            "cold_s": cold_s, "read_through_s": read_s,
             "found": found, "agree": agree, "checked": checked,
             "load": (load, os.getloadavg()[0]),
             "index_bytes": sizes.get(1, 0), "other_bytes": sizes.get(0, 0)}
@@ -153,14 +198,23 @@ def main() -> None:
                          "queries (about a second each at 500k cases)")
     ap.add_argument("--find-queries", type=int, default=None,
                     help="time `find` on the first N queries only (default: all)")
+    ap.add_argument("--cold", type=int, default=10,
+                    help="similar queries timed first, each on the file just dropped from "
+                         "the OS cache")
     ap.add_argument("--warmup", type=int, default=50,
                     help="queries run first and not counted (caches, as in a running bot)")
     args = ap.parse_args()
     db = Path(args.db)
     if not db.exists():
         make_year(db)
-    r = measure(db, args.queries, args.like_queries, args.exact, args.warmup, args.find_queries)
+    r = measure(db, args.queries, args.like_queries, args.exact, args.warmup, args.find_queries,
+                args.cold)
     times = r["times_s"]
+    if r["cold_s"]:
+        print(f"on a cold file ({len(r['cold_s'])} queries, each after the file left the OS "
+              f"cache): median {statistics.median(r['cold_s']) * 1000:.1f} ms, slowest "
+              f"{max(r['cold_s']) * 1000:.1f} ms; then the file read through in "
+              f"{r['read_through_s']:.1f} s")
     print(f"{r['cases']:,} cases; {r['queries']} queries (summaries of resolved cases) after "
           f"{args.warmup} not counted; load average {r['load'][0]:.1f} .. {r['load'][1]:.1f} "
           f"on {os.cpu_count()} CPUs")

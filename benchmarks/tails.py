@@ -32,6 +32,7 @@ from typing import Any
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from benchmarks.proc_cpu import children  # noqa: E402
+from benchmarks.similar_year import evict  # noqa: E402
 from benchmarks.sizes import SIZES  # noqa: E402
 from bot.domain import CaseStatus  # noqa: E402
 from bot.services.knowledge import words_of  # noqa: E402
@@ -185,16 +186,6 @@ def pg_similar(size_name: str, data: Path) -> list[dict[str, Any]]:
             pg.close()
             lite.close()
     return rec_lite.records + rec_pg.records
-
-
-def evict(path: Path) -> None:
-    """Drop `path`'s pages from the OS page cache (this file only, as DAMON's proactive
-    reclaim drops cold pages; never the whole machine's caches)."""
-    fd = os.open(path, os.O_RDONLY)
-    try:
-        os.posix_fadvise(fd, 0, 0, os.POSIX_FADV_DONTNEED)
-    finally:
-        os.close(fd)
 
 
 def sqlite_similar(size_name: str, data: Path, evict_every: int = 0) -> list[dict[str, Any]]:

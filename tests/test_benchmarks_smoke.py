@@ -27,7 +27,8 @@ def test_python_m_benchmarks_small(tmp_path: Path) -> None:
                      "Teams server CPU", "time to swarm: brief after `/swarm open` (Slack",
                      "time to swarm: brief after `open` (Teams thread",
                      "time to swarm: brief after `open` (Teams Graph channel", "digest of",
-                     "similar cases", "find", "expert finder", "`swarmbot serve` memory",
+                     "similar cases", "similar cases, each on the file just dropped from the OS "
+                     "cache", "find", "expert finder", "`swarmbot serve` memory",
                      "cases do not wait for each other",
                      "Slack `/swarm help`, 50 connections", "nudge pass, steady tick",
                      "nudge pass, longest event-loop stall"):
