@@ -24,7 +24,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
-from benchmarks import digest_year, nudge_tick, pg_digest_year, search_typed
+from benchmarks import digest_year, nudge_tick, pg_digest_year, search_typed, similar_year
 from benchmarks.growth import LAST_WEEK, year_db
 from benchmarks.pg_kept import kept, kept_run
 from benchmarks.sizes import Size
@@ -73,13 +73,35 @@ def _search_rows(r: dict[str, Any], base: dict[str, Any], label: str) -> list[Fi
     return rows
 
 
+def read_through_pg(store: Any) -> float:
+    """Read the files of the store's database once, as similar_year.read_through reads the
+    SQLite year: both sides of a row in the OS cache, as a running server's data is (this
+    VM drops idle file pages within minutes). The seconds it took; -1 when the server's
+    files cannot be read from here (another user's server): said on stderr."""
+    row = store.db.execute(
+        "SELECT current_setting('data_directory') AS d, d.oid AS oid FROM pg_database d "
+        "WHERE d.datname = current_database()").fetchone()
+    folder = Path(row["d"]) / "base" / str(row["oid"])
+    started = time.perf_counter()
+    try:
+        for f in sorted(folder.iterdir()):
+            similar_year.read_through(f)
+    except PermissionError as e:
+        print(f"the PostgreSQL side was not read through first: {e}", file=sys.stderr)
+        return -1.0
+    return time.perf_counter() - started
+
+
 def pg_search(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     """`find` and similar cases on PostgreSQL beside SQLite over the same synthetic cases
-    (benchmarks/search_typed.py), the two stores' queries interleaved in rounds."""
+    (benchmarks/search_typed.py), the two stores' queries interleaved in rounds, each
+    store's data read through first."""
     queries, warmup = size.queries, max(2, size.queries // 10)
+    lite_read = similar_year.read_through(year_db(size, data))
     lite = open_store(year_db(size, data))
     pg = open_pg_store(year_url(size, data))
     try:
+        pg_read = read_through_pg(pg)
         sides: dict[str, list[dict[str, Any]]] = {"postgres": [], "sqlite": []}
         for _ in range(3):  # rounds, alternating the stores
             sides["sqlite"].append(search_typed.measure(lite, queries // 3, warmup))
@@ -94,7 +116,8 @@ def pg_search(size: Size, data: Path) -> tuple[list[Figure], dict[str, Any]]:
     rows = _search_rows(merged["postgres"], merged["sqlite"], size.label)
     medians = {side: {k: statistics.median(v) for k, v in m["wall"].items()}
                for side, m in merged.items()}
-    return rows, {"medians_s": medians,
+    return rows, {"medians_s": medians, "read_through_s": {"sqlite": lite_read,
+                                                          "postgres": pg_read},
                   "typed_found": {s: m["typed_found"] for s, m in merged.items()}}
 
 

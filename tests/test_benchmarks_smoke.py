@@ -168,6 +168,8 @@ def test_postgres_rows_on_kept_data_each_with_its_target(
             row = next(f for f in first["figures"] if f["name"] == f"PostgreSQL: {name} ({q})")
             assert row["baseline_name"] == "the same on SQLite" and row["baseline"] > 0
     assert first["details"]["pg_search"]["typed_found"] == {"postgres": True, "sqlite": True}
+    # each store's data read through before its rows (the steady state of a running server)
+    assert all(t > 0 for t in first["details"]["pg_search"]["read_through_s"].values())
     assert first["machine"]["postgres"] and first["machine"]["load_start"] >= 0
 
 
