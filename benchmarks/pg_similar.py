@@ -10,9 +10,11 @@ URL is a database at this release's schema holding the synthetic year (fill one 
 weeks, as benchmarks/search_typed.py fills); FILE a SQLite year of the same spec
 (benchmarks/growth.year_db). `--before` names an older bot/store/pg_search.py (e.g.
 `git show main:bot/store/pg_search.py > /tmp/before.py`) whose similar-cases statement is
-timed on the same database in the same rounds, or with `--before-url` on another database
-(one at the older release's schema, e.g. before a migration: the older statement is read
-there through a bare connection, and its server's CPU is its own database's backends').
+timed on the same database in the same rounds (or an older bot/store/pg_similar.py, e.g.
+`git show 361a3dc:bot/store/pg_similar.py > /tmp/before.py`: its statement run by today's
+search), or with `--before-url` on another database (one at the older release's schema,
+e.g. before a migration: the older statement is read there through a bare connection, and
+its server's CPU is its own database's backends').
 The last lines give PostgreSQL's CPU and wall clock over SQLite's, median and p99.
 
 Per query (summaries of resolved cases picked at random, fixed seed, the stores and sides
@@ -41,9 +43,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bot.domain import CaseStatus  # noqa: E402
 from bot.services.knowledge import words_of  # noqa: E402
-from bot.store import open_store  # noqa: E402
+from bot.store import open_store, pg_similar  # noqa: E402
 from bot.store.pg_db import PgDb  # noqa: E402
-from bot.store.pg_search import group_tsquery  # noqa: E402
+from bot.store.pg_search import PgSearch, group_tsquery  # noqa: E402
 from bot.store.postgres import open_pg_store  # noqa: E402
 from bot.store.search_words import expand  # noqa: E402
 
@@ -74,12 +76,26 @@ def on_cpu(pids: list[int]) -> float:
 
 
 def before_ranked(path: Path, pg: Any) -> Ranked:
+    """An older pg_search.py's `ranked`, or with an older pg_similar.py today's `ranked`
+    running that file's statement (the same expansion, connection and preparing)."""
     spec = importlib.util.spec_from_file_location("pg_search_before", path)
     assert spec and spec.loader
     module = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(module)
-    ranked: Ranked = module.PgSearch(pg.db).ranked
-    return ranked
+    if hasattr(module, "PgSearch"):
+        ranked: Ranked = module.PgSearch(pg.db).ranked
+        return ranked
+    search = PgSearch(pg.db)
+
+    def with_older_statement(*args: Any, **kwargs: Any) -> list[int]:
+        today = pg_similar.similar_sql
+        pg_similar.similar_sql = module.similar_sql
+        try:
+            return search.ranked(*args, **kwargs)
+        finally:
+            pg_similar.similar_sql = today
+
+    return with_older_statement
 
 
 class _Bare:

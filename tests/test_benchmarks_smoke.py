@@ -188,6 +188,29 @@ def test_pg_similar_before_and_after(pg_cluster: Cluster) -> None:
     assert "plan of similar" in run.stdout and "Execution Time" in run.stdout, run.stdout
 
 
+def test_pg_similar_before_as_an_older_statement(tmp_path: Path, pg_cluster: Cluster) -> None:
+    """`--before` an older pg_similar.py: today's search runs that file's statement on the
+    "before" side (here a copy that counts its calls), and only on that side."""
+    before = tmp_path / "pg_similar_before.py"
+    calls = tmp_path / "calls"
+    before.write_text(
+        "from pathlib import Path\n"
+        "from bot.store import pg_similar as today\n"
+        "def similar_sql(*args, **kwargs):\n"
+        f"    with open({str(calls)!r}, 'a') as f:\n"
+        "        f.write('x')\n"
+        "    return today.__dict__['_original'](*args, **kwargs)\n"
+        "today.__dict__.setdefault('_original', today.similar_sql)\n")
+    url = pg_cluster.new_database()
+    run = subprocess.run([sys.executable, "benchmarks/pg_similar.py", "--pg-url", url,
+                          "--fill", "20", "--queries", "6", "--warmup", "2", "--exact", "0",
+                          "--before", str(before)],
+                         cwd=ROOT, capture_output=True, text=True, timeout=300)
+    assert run.returncode == 0, run.stderr[-2000:]
+    assert "  postgres before " in run.stdout, run.stdout
+    assert calls.read_text() == "x" * 8  # 2 warm-up + 6 queries, the before side only
+
+
 def test_pg_experts_grows(tmp_path: Path, pg_cluster: Cluster,
                           monkeypatch: pytest.MonkeyPatch) -> None:
     """`--only pg_experts --growth`: the expert finder on PostgreSQL at each size (the same
