@@ -109,8 +109,8 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
     # pass them: behind OFFSET 0 (a fence the planner does not flatten), as PostgreSQL
     # otherwise orders a row's tests by their estimated cost and ran the cheaper look-up in
     # `cases` for every candidate, most of which a word test then dropped. The same answers,
-    # 27% less server time at 10k cases, 15-22% at 100k and 500k (BENCHMARKS.md, "Issue 28,
-    # eleventh session").
+    # about a quarter less server time (BENCHMARKS.md, "Issue 28, eleventh session"). Every
+    # part of the pool below reads its candidates so.
     cases = ("LATERAL (SELECT x.id FROM (SELECT w.case_id AS id WHERE {} true OFFSET 0) x "
              f"WHERE {keep('x.id')}) c")
     # the chain's other words all held (looked up by key) / every common word held
@@ -178,14 +178,14 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
         f"y WHERE {all_common} "
         f"ORDER BY y.id DESC LIMIT {wanted}) "
         # the newest EACH holding each common word among the newest RECENT documents, down
-        # its lexemes' pairs (their documents read unless it is plain words). A word none
-        # of whose alternatives has a lexeme (stop words) is in no case: neither in `cw`
-        # nor in a case holding every word.
+        # its lexemes' pairs (their documents read unless it is plain words, then the
+        # filters). A word none of whose alternatives has a lexeme (stop words) is in no
+        # case: neither in `cw` nor in a case holding every word.
         "UNION SELECT x.id FROM cw, LATERAL (SELECT y.id FROM unnest(cw.anchors) AS a, "
-        "LATERAL (SELECT w.case_id AS id FROM case_words w WHERE w.lexeme = a AND w.case_id "
-        ">= (SELECT e FROM edge) AND (cw.exact OR (SELECT d.doc @@ cw.tq FROM case_docs d "
-        f"WHERE d.case_id = w.case_id)) AND {keep('w.case_id')} ORDER BY w.case_id DESC "
-        f"LIMIT {each}) y ORDER BY y.id DESC LIMIT {each}) x) "
+        "LATERAL (SELECT w.id FROM (SELECT w.case_id AS id FROM case_words w WHERE w.lexeme = "
+        "a AND w.case_id >= (SELECT e FROM edge) AND (cw.exact OR (SELECT d.doc @@ cw.tq FROM "
+        "case_docs d WHERE d.case_id = w.case_id)) ORDER BY w.case_id DESC OFFSET 0) w WHERE "
+        f"{keep('w.id')} LIMIT {each}) y ORDER BY y.id DESC LIMIT {each}) x) "
         "SELECT p.id AS id FROM pool p, (SELECT to_tsquery('english', ?) OFFSET 0) AS q(q) "
         "ORDER BY (SELECT ts_rank(d.doc, q.q) FROM case_docs d WHERE d.case_id = p.id) DESC, "
         f"p.id DESC LIMIT {limit} OFFSET {offset}")
