@@ -109,8 +109,8 @@ def similar_sql(groups: Sequence[Group], tsqueries: Sequence[str], rank_by: str,
     # pass them: behind OFFSET 0 (a fence the planner does not flatten), as PostgreSQL
     # otherwise orders a row's tests by their estimated cost and ran the cheaper look-up in
     # `cases` for every candidate, most of which a word test then dropped. The same answers,
-    # about a quarter less server time (BENCHMARKS.md, "Issue 28, eleventh session"). Every
-    # part of the pool below reads its candidates so.
+    # 11% less server time at the median and 18% at p99 at 10k cases (BENCHMARKS.md, "Issue
+    # 28, eleventh session"). Every part of the pool below reads its candidates so.
     cases = ("LATERAL (SELECT x.id FROM (SELECT w.case_id AS id WHERE {} true OFFSET 0) x "
              f"WHERE {keep('x.id')}) c")
     # the chain's other words all held (looked up by key) / every common word held
