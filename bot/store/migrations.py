@@ -359,3 +359,10 @@ def m060_expert_kept_vacuum(db: Database) -> None:
     """Issue 28, PostgreSQL only: autovacuum comes by the expert finder's kept tables sooner,
     so that its reads stay index-only (bot/store/schema_experts.py EXPERT_KEPT_VACUUM_PG).
     SQLite reads its indexes without a visibility map: nothing to do here."""
+
+
+@migrations()
+def m061_inbox_arrival(db: Database) -> None:
+    """PostgreSQL only: the inbox numbers its rows in the order they arrive, so that those
+    received in the same second are replayed in that order (bot/store/schema_holders.py
+    INBOX_ARRIVAL_PG). SQLite's rowid is that number already: nothing to do here."""

@@ -32,7 +32,7 @@ from bot.store.pg_search_schema import CASE_DOCS, CASE_DOCS_APPEND, statements
 from bot.store.pg_words_schema import CASE_WORDS, COMMON_WORDS
 from bot.store.schema_access import ACCESS
 from bot.store.schema_digest_seconds import DIGEST_SECONDS_PG
-from bot.store.schema_holders import HOLDERS
+from bot.store.schema_holders import HOLDERS, INBOX_ARRIVAL_PG
 from bot.store.schema_open_days import OPEN_DAYS_FILL, OPEN_DAYS_PG, OPEN_DAYS_TABLE
 from bot.store.schema_refs import PG_REF_PER_WORKSPACE
 from bot.store.schema_search import CASE_SEARCH, CASES_FILTER
@@ -156,6 +156,8 @@ POSTGRES: dict[str, PgForm] = {
                                              "SQL (GROUP BY)"),
     # The finder's kept tables vacuumed sooner, for index-only reads (issue 28).
     "m060_expert_kept_vacuum": PgForm(schema_experts.EXPERT_KEPT_VACUUM_PG),
+    # Deliveries of one second replayed in the order they arrived (SQLite: its rowid).
+    "m061_inbox_arrival": PgForm(INBOX_ARRIVAL_PG),
 }
 
 # Tables that only SQLite has (a sqlite_only migration's), left out of the schema comparison.
@@ -169,6 +171,8 @@ LAYOUT_DIFFERS: frozenset[str] = frozenset({"expert_asked", "expert_pair"})
 # Indexes that only SQLite has (a sqlite_only migration's), left out of the comparison: m059's
 # holds a virtual column (which SQLite's table_info does not list either).
 SQLITE_ONLY_INDEXES: frozenset[str] = frozenset({schema_digest.RESOLVED_KIND_INDEX})
+# Columns that only PostgreSQL has: the inbox's arrival number (m061), SQLite's rowid.
+PG_ONLY_COLUMNS: dict[str, frozenset[str]] = {"inbox": frozenset({"seq"})}
 # Tables that only PostgreSQL has: its stored search documents (m026) stand for FTS5's.
 PG_ONLY_TABLES: frozenset[str] = frozenset({"case_docs", "search_lexemes",
                                                    "case_words"})

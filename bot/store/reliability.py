@@ -88,7 +88,10 @@ class SqlInbox(BaseQueries):
         if received_before is not None:
             sql += " AND received_at < ?"
             params.append(received_before)
-        sql += " ORDER BY received_at"
+        # In the order they arrived, also within a second (times are stored to the second):
+        # SQLite's rowid, PostgreSQL's arrival number (m061, bot/store/schema_holders.py).
+        arrival = "rowid" if self.db.dialect == "sqlite" else "seq"
+        sql += f" ORDER BY received_at, {arrival}"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(limit)

@@ -40,7 +40,7 @@ def test_schema_is_migrated_once_with_wal_and_foreign_keys(tmp_path: Path) -> No
                        "m054_forget_workspace_digests", "m055_digest_seconds",
                        "m057_similar_filter_index",
                        "m058_touchpoints_by_function", "m059_digest_resolved_kind",
-                       "m060_expert_kept_vacuum"]
+                       "m060_expert_kept_vacuum", "m061_inbox_arrival"]
     again.close()
 
 

@@ -49,9 +49,11 @@ def postgres_schema(db: PgDb) -> dict[str, object]:
         "AND table_name <> ?", (pg_schema.MIGRATIONS_TABLE,))]
     schema: dict[str, object] = {}
     for t in sorted(set(tables) - pg_schema.PG_ONLY_TABLES):
+        only_here = pg_schema.PG_ONLY_COLUMNS.get(t, frozenset())
         columns = {(r["column_name"], _type(r["data_type"]), r["is_nullable"] == "NO")
                    for r in db.execute("SELECT column_name, data_type, is_nullable FROM "
-                                       "information_schema.columns WHERE table_name = ?", (t,))}
+                                       "information_schema.columns WHERE table_name = ?", (t,))
+                   if r["column_name"] not in only_here}
         pk = tuple(r["a"] for r in db.execute(
             "SELECT a.attname AS a FROM pg_index i JOIN pg_attribute a ON a.attrelid = "
             "i.indrelid AND a.attnum = ANY(i.indkey) WHERE i.indrelid = ?::regclass AND "
