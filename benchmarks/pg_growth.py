@@ -77,16 +77,18 @@ def read_through_pg(store: Any) -> float:
     """Read the files of the store's database once, as similar_year.read_through reads the
     SQLite year: both sides of a row in the OS cache, as a running server's data is (this
     VM drops idle file pages within minutes). The seconds it took; -1 when the server's
-    files cannot be read from here (another user's server): said on stderr."""
+    files cannot be read from here (another user's server, or another machine's, or a role
+    that may not see `data_directory`): said on stderr."""
     row = store.db.execute(
-        "SELECT current_setting('data_directory') AS d, d.oid AS oid FROM pg_database d "
-        "WHERE d.datname = current_database()").fetchone()
-    folder = Path(row["d"]) / "base" / str(row["oid"])
+        "SELECT (SELECT setting FROM pg_settings WHERE name = 'data_directory') AS d, d.oid "
+        "AS oid FROM pg_database d WHERE d.datname = current_database()").fetchone()
     started = time.perf_counter()
     try:
-        for f in sorted(folder.iterdir()):
+        if not row or not row["d"]:
+            raise PermissionError("this role may not see the server's data_directory")
+        for f in sorted((Path(row["d"]) / "base" / str(row["oid"])).iterdir()):
             similar_year.read_through(f)
-    except PermissionError as e:
+    except OSError as e:
         print(f"the PostgreSQL side was not read through first: {e}", file=sys.stderr)
         return -1.0
     return time.perf_counter() - started
