@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import os
 
+import pytest
+
 from bot.store.interfaces import Store
 from bot.store.postgres import open_pg_store
 from tests.store.conftest import T0
@@ -27,20 +29,27 @@ def test_rows_of_one_second_come_back_in_the_order_they_arrived(store: Store) ->
         "slack:cmd-z", "slack:click-a", "slack:event-m"]
 
 
-def test_a_row_put_later_on_an_earlier_page_still_comes_after(pg: Store, pg_url: str) -> None:
-    db = pg.db  # type: ignore[attr-defined]
-    for n in range(4):  # the first page, full
-        assert pg.inbox.put(f"filler-{n}", "slack", _big(), EARLIER)
-    assert pg.inbox.put("slack:cmd-first", "slack", _big(), T0)  # on the second page
-    # the first page's rows go, and VACUUM records its room
-    db.execute("DELETE FROM inbox WHERE key LIKE 'filler-%'")
-    db.execute("VACUUM inbox")
-    other = open_pg_store(pg_url)  # another replica: its server process puts where there is room
+@pytest.mark.postgres
+def test_a_row_put_later_on_an_earlier_page_still_comes_after(fresh_pg_url: str) -> None:
+    # A database of its own: the shared one's inbox keeps pages from earlier tests (emptied
+    # by DELETE), where PostgreSQL could put the rows below anywhere.
+    pg = open_pg_store(fresh_pg_url)
     try:
-        assert other.inbox.put("slack:click-second", "slack", _big(), T0)
+        db = pg.db
+        for n in range(4):  # the first page, full
+            assert pg.inbox.put(f"filler-{n}", "slack", _big(), EARLIER)
+        assert pg.inbox.put("slack:cmd-first", "slack", _big(), T0)  # on the second page
+        # the first page's rows go, and VACUUM records its room
+        db.execute("DELETE FROM inbox WHERE key LIKE 'filler-%'")
+        db.execute("VACUUM inbox")
+        other = open_pg_store(fresh_pg_url)  # another replica: its server process puts the
+        try:  # row where the free space map finds room
+            assert other.inbox.put("slack:click-second", "slack", _big(), T0)
+        finally:
+            other.close()
+        pages = dict(db.tuples("SELECT key, (ctid::text::point)[0] FROM inbox"))
+        assert pages["slack:click-second"] < pages["slack:cmd-first"]  # the heap: reversed
+        assert [i.key for i in pg.inbox.pending("slack")] == ["slack:cmd-first",
+                                                               "slack:click-second"]
     finally:
-        other.close()
-    pages = dict(db.tuples("SELECT key, (ctid::text::point)[0] FROM inbox"))
-    assert pages["slack:click-second"] < pages["slack:cmd-first"]  # the heap's order: reversed
-    assert [i.key for i in pg.inbox.pending("slack")] == ["slack:cmd-first",
-                                                           "slack:click-second"]
+        pg.close()
